@@ -1,0 +1,62 @@
+# IPX — set-up and checks. `make demo` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/pip --disable-pip-version-check -q
+STAMP_RUN  := $(VENV)/.installed-run
+STAMP_TEST := $(VENV)/.installed-test
+PYTEST_ARGS ?=
+
+.PHONY: demo serve test test-sqlite test-postgres lint system-test-deps bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "IPX needs Python 3.11"'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[test]'
+	touch $@ $(STAMP_RUN)
+
+## demo: install, migrate the embedded SQLite database, load the demo data, serve on :8000
+demo: $(STAMP_RUN)
+	$(BIN)/ipx migrate --noinput
+	$(BIN)/ipx demo
+	@echo
+	@echo "IPX is at http://127.0.0.1:8000  (logins above; Ctrl-C stops it)"
+	$(BIN)/ipx serve --bind 127.0.0.1:8000
+
+serve: $(STAMP_RUN)
+	$(BIN)/ipx serve --bind 127.0.0.1:8000
+
+## test: lint, type-check, migrations check, the suite on SQLite, then on PostgreSQL
+test: $(STAMP_TEST) system-test-deps lint test-sqlite test-postgres
+
+system-test-deps:
+	@scripts/install-system-deps.sh
+
+lint: $(STAMP_TEST)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/ipx makemigrations --check --dry-run
+	$(BIN)/python scripts/check_messages.py
+
+test-sqlite: $(STAMP_TEST)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP_TEST)
+	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+## messages: extract and compile the translations (en, zh-hans, zh-hant)
+messages: $(STAMP_TEST)
+	cd src/ipx && ../../$(BIN)/django-admin makemessages -l zh_Hans -l zh_Hant --no-obsolete --settings=ipx.settings
+	cd src/ipx && ../../$(BIN)/django-admin compilemessages --settings=ipx.settings
+
+bench: $(STAMP_TEST)
+	$(BIN)/python bench/search_bench.py
+
+clean:
+	rm -rf $(VENV) var

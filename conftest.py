@@ -1,0 +1,1 @@
+pytest_plugins = ["ipx.testing.fixtures"]

@@ -1,0 +1,1 @@
+"""IPX: an always-open online intellectual-property exchange."""

@@ -1,0 +1,1 @@
+"""Members: users, organisations, memberships, invitations and operator verification."""

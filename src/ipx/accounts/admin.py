@@ -1,0 +1,83 @@
+"""The operator's verification queue, and user administration."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ipx.accounts import services
+from ipx.accounts.models import ApiToken, Invitation, Membership, Organisation, OrganisationEvent, User
+from ipx.core.admin_actions import action_with_reason, run_for_each
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ("email",)
+    list_display = ("email", "full_name", "is_staff", "is_active", "date_joined")
+    search_fields = ("email", "full_name")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (gettext_lazy("Profile"), {"fields": ("full_name", "preferred_language")}),
+        (gettext_lazy("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups",
+                                                  "user_permissions")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    raw_id_fields = ("user",)
+
+
+class OrganisationEventInline(admin.TabularInline):
+    model = OrganisationEvent
+    extra = 0
+    readonly_fields = ("kind", "from_status", "to_status", "actor", "reason", "created_at")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("id", "name", "kind", "region_kind", "province", "country", "uscc", "status", "created_at")
+    list_filter = ("status", "kind", "region_kind")
+    search_fields = ("name", "name_en", "uscc")
+    # Verification goes through the actions, which write event rows.
+    readonly_fields = ("status", "verified_at", "rejection_reason")
+    inlines = [MembershipInline, OrganisationEventInline]
+    actions = ["verify", "reject"]
+
+    @admin.action(description=gettext_lazy("Verify"))
+    def verify(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        run_for_each(self, request, queryset,
+                     lambda obj: services.organisation_verify(organisation_id=obj.pk, operator=request.user),  # type: ignore[arg-type]
+                     _("%(n)d organisation(s) verified."))
+
+    @admin.action(description=gettext_lazy("Reject…"))
+    def reject(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> TemplateResponse | None:
+        return action_with_reason(
+            self, request, queryset, title=_("Reject organisations"),
+            service=lambda obj, reason: services.organisation_reject(organisation_id=obj.pk,
+                                                                     operator=request.user, reason=reason),  # type: ignore[arg-type]
+            done_message=_("%(n)d organisation(s) rejected."),
+        )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "organisation", "role", "created_at", "expires_at", "accepted_at")
+    raw_id_fields = ("organisation", "invited_by", "accepted_by")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "created_at", "last_used_at")
+    readonly_fields = ("key_hash",)

@@ -1,0 +1,70 @@
+"""Page forms for members. They only collect input; the services check and write it, and a
+refusal comes back onto the form as field errors."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ipx.accounts.models import Membership, Organisation
+from ipx.accounts.regions import Province, RegionKind, country_choices
+from ipx.core.errors import ApplicationError
+
+
+class ServiceForm(forms.Form):
+    def add_service_error(self, error: ApplicationError) -> None:
+        """Show a service's refusal: on the fields it names, else above the form."""
+        placed = False
+        for field, message in error.fields.items():
+            if field in self.fields:
+                self.add_error(field, message)
+                placed = True
+        if not placed or error.fields.keys() - self.fields.keys():
+            self.add_error(None, error.message if not error.fields else
+                           "; ".join(m for f, m in error.fields.items() if f not in self.fields) or error.message)
+
+
+class OrganisationFields(ServiceForm):
+    name = forms.CharField(label=_("Organisation name"), max_length=200)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind of organisation"), choices=Organisation.Kind.choices)
+    region_kind = forms.ChoiceField(label=_("Region"), choices=RegionKind.choices)
+    province = forms.ChoiceField(label=_("Province (mainland)"), required=False,
+                                 choices=[("", "—")] + list(Province.choices))
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    country = forms.ChoiceField(label=_("Country (overseas)"), required=False)
+    uscc = forms.CharField(label=_("Unified Social Credit Code"), max_length=30, required=False,
+                           help_text=_("18 characters; required for mainland organisations except individuals."))
+    website = forms.CharField(label=_("Website"), max_length=200, required=False)
+    description = forms.CharField(label=_("About the organisation"), widget=forms.Textarea(attrs={"rows": 4}),
+                                  required=False, max_length=5000)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["country"].choices = [("", "—"), *country_choices()]  # type: ignore[attr-defined]
+
+    def organisation_data(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name) or "" for name in OrganisationFields.base_fields}
+
+
+class RegistrationForm(OrganisationFields):
+    full_name = forms.CharField(label=_("Your full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=200,
+                               help_text=_("At least 10 characters, not only digits."))
+
+    field_order = ["full_name", "email", "password"]
+
+
+class LoginForm(ServiceForm):
+    email = forms.EmailField(label=_("E-mail address"))
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=200)
+
+
+class InvitationForm(ServiceForm):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class TokenForm(ServiceForm):
+    name = forms.CharField(label=_("Token name"), max_length=100, initial="api")

@@ -1,0 +1,59 @@
+"""Reads for members, scoped to what the asking user may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ipx.accounts.models import ApiToken, Membership, Organisation, User
+from ipx.core.errors import NotFound, PermissionDenied
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+
+
+def access_organisation(user: User, organisation_id: int, *, admin: bool = False) -> Organisation:
+    """The organisation if ``user`` is a member (an administrator when ``admin``)."""
+    membership = memberships_of(user).filter(organisation_id=organisation_id).first()
+    if membership is None:
+        if not Organisation.objects.filter(pk=organisation_id).exists():
+            raise NotFound(_("No such organisation."))
+        raise PermissionDenied(_("You are not a member of this organisation."))
+    if admin and membership.role != Membership.Role.ADMIN:
+        raise PermissionDenied(_("Only an administrator of the organisation may do this."))
+    return membership.organisation
+
+
+def is_member(user: User, organisation_id: int) -> bool:
+    return memberships_of(user).filter(organisation_id=organisation_id).exists()
+
+
+def organisation_public(organisation_id: int) -> Organisation:
+    """An organisation's public profile (its booth); rejected ones are not shown."""
+    try:
+        return Organisation.objects.exclude(status=Organisation.Status.REJECTED).get(pk=organisation_id)
+    except Organisation.DoesNotExist:
+        raise NotFound(_("No such organisation.")) from None
+
+
+def organisations_awaiting_verification() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(status=Organisation.Status.PENDING).order_by("created_at")
+
+
+def organisations_verified() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(status=Organisation.Status.VERIFIED)
+
+
+def user_for_api_key(key: str) -> User | None:
+    token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
+    if token is None or not token.user.is_active:
+        return None
+    # Write the last-use time at most once a minute: this runs on every API request.
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ipx.accounts import services
+from ipx.accounts.forms import InvitationForm, LoginForm, OrganisationFields, RegistrationForm, TokenForm
+from ipx.core.errors import ApplicationError
+from ipx.accounts.current import choose_organisation, current_membership
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    """Sign-up of a person together with their organisation."""
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, organisation = services.registration_submit(
+                email=form.cleaned_data["email"], password=form.cleaned_data["password"],
+                full_name=form.cleaned_data["full_name"],
+                preferred_language=request.LANGUAGE_CODE if request.LANGUAGE_CODE in services.LANGUAGES else "en",
+                organisation=form.organisation_data(),
+            )
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! %(name)s is registered and awaits verification by the operator.")
+                             % {"name": organisation.name})
+            return redirect("web:my_organisation")
+    return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, username=form.cleaned_data["email"].lower(),
+                            password=form.cleaned_data["password"])
+        if user is None:
+            form.add_error(None, _("The e-mail address or password is wrong."))
+        else:
+            login(request, user)
+            if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()},
+                                                            require_https=request.is_secure()):
+                return redirect(next_url)
+            return redirect("web:my_organisation")
+    return render(request, "accounts/login.html", {"form": form, "next": next_url},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("web:home")
+
+
+@login_required
+@require_POST
+def choose(request: HttpRequest) -> HttpResponse:
+    try:
+        organisation_id = int(request.POST.get("organisation_id", ""))
+    except ValueError:
+        organisation_id = 0
+    if not choose_organisation(request, organisation_id):
+        messages.error(request, _("You are not a member of that organisation."))
+    return redirect(request.POST.get("next") or "web:my_organisation")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest) -> HttpResponse:
+    current, _memberships = current_membership(request)
+    if current is None:
+        return redirect("web:my_organisation")
+    organisation = current.organisation
+    initial = {name: getattr(organisation, name) or "" for name in OrganisationFields.base_fields}
+    form = OrganisationFields(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: value for name, value in form.organisation_data().items() if value != initial[name]}
+        try:
+            services.organisation_update(organisation_id=organisation.pk, actor=request.user,  # type: ignore[arg-type]
+                                         **changed)
+            if request.POST.get("resubmit") and organisation.status == organisation.Status.REJECTED:
+                services.organisation_resubmit(organisation_id=organisation.pk, actor=request.user)  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("web:my_organisation")
+    return render(request, "accounts/organisation_edit.html", {"form": form, "organisation": organisation},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest) -> HttpResponse:
+    current, _memberships = current_membership(request)
+    if current is None:
+        return redirect("web:my_organisation")
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(organisation_id=current.organisation_id, inviter=request.user,  # type: ignore[arg-type]
+                                       email=form.cleaned_data["email"], role=form.cleaned_data["role"])
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+            return redirect("web:my_organisation")
+    return render(request, "accounts/invite.html", {"form": form, "organisation": current.organisation},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            membership = services.invitation_accept(token=token, user=request.user)  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            choose_organisation(request, membership.organisation_id)
+            messages.success(request, _("You joined %(name)s.") % {"name": membership.organisation.name})
+            return redirect("web:my_organisation")
+    return render(request, "accounts/accept_invitation.html", {"token": token})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and request.POST.get("revoke"):
+        try:
+            services.api_token_revoke(user=request.user, token_id=int(request.POST["revoke"]))  # type: ignore[arg-type]
+            messages.success(request, _("Token revoked."))
+        except (ApplicationError, ValueError):
+            messages.error(request, _("No such token."))
+        return redirect("accounts:tokens")
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+    return render(request, "accounts/tokens.html", {
+        "form": form, "new_key": new_key, "tokens": request.user.api_tokens.order_by("-created_at"),  # type: ignore[union-attr]
+    })

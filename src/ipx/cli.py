@@ -1,0 +1,38 @@
+"""The ``ipx`` command: Django's management commands under one name, plus ``serve``.
+
+    ipx migrate            ipx demo              ipx import patents FILE --org ID
+    ipx serve [--dev]      ipx reindex           ipx worker [--burst]
+    ipx expire-listings    ipx <any Django management command>
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Friendly names for commands whose Django names differ.
+ALIASES = {
+    "import": "import_assets",
+    "expire-listings": "expire_listings",
+    "demo": "demo_data",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipx.settings")
+    args = list(sys.argv if argv is None else argv)
+    if len(args) > 1 and args[1] == "serve":
+        from ipx.serve import serve
+
+        serve(args[2:])
+        return
+    if len(args) > 1:
+        args[1] = ALIASES.get(args[1], args[1])
+
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()

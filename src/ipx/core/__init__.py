@@ -1,0 +1,1 @@
+"""Small shared building blocks used by every domain app (errors, money, pagination)."""

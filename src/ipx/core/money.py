@@ -1,0 +1,94 @@
+"""Money: a ``Decimal`` amount with a currency, never a float."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ipx.core.errors import ValidationFailed
+
+
+class Currency(models.TextChoices):
+    CNY = "CNY", gettext_lazy("Chinese yuan (CNY)")
+    HKD = "HKD", gettext_lazy("Hong Kong dollar (HKD)")
+    MOP = "MOP", gettext_lazy("Macao pataca (MOP)")
+    TWD = "TWD", gettext_lazy("New Taiwan dollar (TWD)")
+    USD = "USD", gettext_lazy("US dollar (USD)")
+    EUR = "EUR", gettext_lazy("Euro (EUR)")
+    GBP = "GBP", gettext_lazy("Pound sterling (GBP)")
+    JPY = "JPY", gettext_lazy("Japanese yen (JPY)")
+
+
+# Decimal places a currency allows (ISO 4217 minor units).
+MINOR_UNITS: dict[str, int] = {c.value: 2 for c in Currency} | {"JPY": 0}
+# Largest amount anyone may enter; beyond it a figure is a typing error, not a price.
+MAX_AMOUNT = Decimal("1000000000000")  # one trillion in any currency
+# Indicative rates to CNY, used only to sort and bucket prices of different currencies on
+# one scale in search; never for settlement.
+INDICATIVE_CNY_RATES: dict[str, Decimal] = {
+    "CNY": Decimal("1"),
+    "HKD": Decimal("0.92"),
+    "MOP": Decimal("0.89"),
+    "TWD": Decimal("0.22"),
+    "USD": Decimal("7.15"),
+    "EUR": Decimal("7.80"),
+    "GBP": Decimal("9.10"),
+    "JPY": Decimal("0.048"),
+}
+
+AMOUNT_FIELD_OPTIONS = {"max_digits": 18, "decimal_places": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __str__(self) -> str:
+        return f"{self.amount:,.{MINOR_UNITS.get(self.currency, 2)}f} {self.currency}"
+
+    def in_cny(self) -> Decimal:
+        return (self.amount * INDICATIVE_CNY_RATES[self.currency]).quantize(Decimal("0.01"))
+
+
+def check_currency(currency: object, *, field: str = "currency") -> str:
+    code = str(currency or "").strip().upper()
+    if code not in MINOR_UNITS:
+        raise ValidationFailed.for_field(
+            field,
+            _("Unknown currency “%(code)s”; use one of %(codes)s.")
+            % {"code": currency, "codes": ", ".join(MINOR_UNITS)},
+        )
+    return code
+
+
+def parse_amount(value: object, currency: str, *, field: str, allow_zero: bool = False) -> Decimal:
+    """A positive amount with no more decimals than the currency has, below MAX_AMOUNT."""
+    if isinstance(value, float):
+        # Floats cannot hold most decimal amounts exactly; take their shortest text form.
+        value = repr(value)
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed.for_field(field, _("Enter an amount as a number, e.g. 250000.00.")) from None
+    if not amount.is_finite():
+        raise ValidationFailed.for_field(field, _("Enter an amount as a number, e.g. 250000.00."))
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise ValidationFailed.for_field(field, _("The amount must be greater than zero."))
+    if amount > MAX_AMOUNT:
+        raise ValidationFailed.for_field(
+            field, _("The amount is too large; the most accepted is %(max)s.") % {"max": f"{MAX_AMOUNT:,}"}
+        )
+    places = MINOR_UNITS[currency]
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise ValidationFailed.for_field(
+            field,
+            _("%(currency)s amounts have at most %(places)d decimal places.")
+            % {"currency": currency, "places": places},
+        )
+    return amount.quantize(Decimal(1).scaleb(-2))

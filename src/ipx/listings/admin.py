@@ -1,0 +1,72 @@
+"""The operator's listing-review queue in the back-office."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ipx.core.admin_actions import action_with_reason, run_for_each
+from ipx.listings import services
+from ipx.listings.models import Listing, ListingAsset, ListingEvent
+
+
+class ListingAssetInline(admin.TabularInline):
+    model = ListingAsset
+    extra = 0
+    readonly_fields = ("asset", "position")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class ListingEventInline(admin.TabularInline):
+    model = ListingEvent
+    extra = 0
+    readonly_fields = ("from_status", "to_status", "actor", "note", "created_at")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Listing)
+class ListingAdmin(admin.ModelAdmin):
+    list_display = ("id", "title", "organisation", "status", "price_type", "currency", "submitted_at",
+                    "published_at")
+    list_filter = ("status", "price_type", "currency")
+    search_fields = ("title", "organisation__name")
+    list_select_related = ("organisation",)
+    raw_id_fields = ("organisation", "created_by")
+    # Status changes go through the review actions, which write event rows.
+    readonly_fields = ("status", "submitted_at", "published_at", "review_note", "created_by")
+    inlines = [ListingAssetInline, ListingEventInline]
+    actions = ["approve", "send_back", "withdraw"]
+
+    @admin.action(description=gettext_lazy("Approve and publish"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[Listing]) -> None:
+        run_for_each(self, request, queryset,
+                     lambda obj: services.listing_approve(listing_id=obj.pk, operator=request.user),  # type: ignore[arg-type]
+                     _("%(n)d listing(s) published."))
+
+    @admin.action(description=gettext_lazy("Send back to the seller…"))
+    def send_back(self, request: HttpRequest, queryset: QuerySet[Listing]) -> TemplateResponse | None:
+        return action_with_reason(
+            self, request, queryset, title=_("Send listings back to the seller"),
+            service=lambda obj, reason: services.listing_reject(listing_id=obj.pk, operator=request.user,  # type: ignore[arg-type]
+                                                                reason=reason),
+            done_message=_("%(n)d listing(s) sent back."),
+        )
+
+    @admin.action(description=gettext_lazy("Withdraw from the market…"))
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[Listing]) -> TemplateResponse | None:
+        return action_with_reason(
+            self, request, queryset, title=_("Withdraw listings"),
+            service=lambda obj, reason: services.listing_withdraw(listing_id=obj.pk, actor=request.user,  # type: ignore[arg-type]
+                                                                  reason=reason),
+            done_message=_("%(n)d listing(s) withdrawn."),
+        )

@@ -1,0 +1,203 @@
+"""Listings in the API: drafts, the review workflow, and reading what is on the market."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from pydantic import Field
+
+from ipx.accounts.selectors import is_member
+from ipx.api.auth import optional_auth, user_auth
+from ipx.api.schemas import ERRORS, Id, Page
+from ipx.core.errors import NotAuthenticated, PermissionDenied, ValidationFailed
+from ipx.core.pagination import PageRequest
+from ipx.listings import selectors, services
+from ipx.listings.models import Listing
+
+router = Router(tags=["listings"])
+
+Amount = Field(None, ge=0, le=Decimal("1e13"))
+
+
+class ListingFields(Schema):
+    title: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=20_000)
+    offer_kinds: list[str] | None = Field(None, max_length=5)
+    licence_exclusivity: str | None = None
+    licence_territory: str | None = Field(None, max_length=200)
+    licence_field: str | None = Field(None, max_length=200)
+    licence_term_months: int | None = Field(None, ge=0, le=10_000)
+    trial_months: int | None = Field(None, ge=0, le=10_000)
+    after_trial_fee_amount: Decimal | None = Amount
+    after_trial_royalty_percent: Decimal | None = Field(None, ge=0, le=100)
+    price_type: str | None = None
+    price_amount: Decimal | None = Amount
+    price_max_amount: Decimal | None = Amount
+    currency: str | None = Field(None, max_length=3)
+    expires_on: date | None = None
+    asset_ids: list[Id] | None = Field(None, max_length=50)
+
+
+class ListingIn(ListingFields):
+    organisation_id: Id
+    title: str = Field(max_length=200)
+    asset_ids: list[Id] = Field(max_length=50)
+
+
+class ListingAssetOut(Schema):
+    id: int
+    ip_type: str
+    title: str
+    identifier: str
+
+
+class ListingOut(Schema):
+    id: int
+    organisation_id: int
+    organisation_name: str
+    region: str
+    title: str
+    description: str
+    offer_kinds: list[str]
+    licence_exclusivity: str
+    licence_territory: str
+    licence_field: str
+    licence_term_months: int | None
+    trial_months: int | None
+    after_trial_fee_amount: Decimal | None
+    after_trial_royalty_percent: Decimal | None
+    price_type: str
+    price_amount: Decimal | None
+    price_max_amount: Decimal | None
+    currency: str
+    status: str
+    review_note: str
+    published_at: datetime | None
+    expires_on: date | None
+    assets: list[ListingAssetOut]
+
+    @staticmethod
+    def resolve_organisation_name(obj: Listing) -> str:
+        return obj.organisation.name
+
+    @staticmethod
+    def resolve_region(obj: Listing) -> str:
+        return obj.organisation.region_code
+
+    @staticmethod
+    def resolve_assets(obj: Listing) -> list[Any]:
+        return [link.asset for link in obj.asset_links.all()]
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=2000)
+
+
+class NoteIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+def _user(request: HttpRequest) -> Any:
+    if not request.user.is_authenticated:
+        raise NotAuthenticated(_("Log in or send an API token."))
+    return request.user
+
+
+def _read(request: HttpRequest, listing_id: int) -> Listing:
+    return selectors.listing_visible(request.user, listing_id)  # type: ignore[arg-type]
+
+
+@router.post("/listings", response={201: ListingOut, **ERRORS}, auth=user_auth, summary="Create a draft listing")
+def create_listing(request: HttpRequest, payload: ListingIn) -> tuple[int, Listing]:
+    data = payload.dict(exclude_unset=True, exclude={"organisation_id"})
+    listing = services.listing_create(organisation_id=payload.organisation_id, actor=_user(request), data=data)
+    return 201, _read(request, listing.pk)
+
+
+@router.get("/listings/review-queue", response={200: Page[ListingOut], **ERRORS}, auth=user_auth,
+            summary="Listings awaiting review (operators)")
+def review_queue(request: HttpRequest, page: int = 1, size: int = 20) -> dict[str, Any]:
+    if not _user(request).is_operator:
+        raise PermissionDenied(_("Only operators review listings."))
+    queue = selectors.listings_awaiting_review()
+    request_page = PageRequest.parse(page, size)
+    items = list(queue[request_page.offset:request_page.offset + request_page.size])
+    return {"items": items, "count": queue.count(), "page": request_page.page, "size": request_page.size}
+
+
+@router.get("/listings/{listing_id}", response={200: ListingOut, **ERRORS}, auth=optional_auth,
+            summary="A listing")
+def listing_detail(request: HttpRequest, listing_id: Id) -> Listing:
+    return _read(request, listing_id)
+
+
+@router.patch("/listings/{listing_id}", response={200: ListingOut, **ERRORS}, auth=user_auth,
+              summary="Edit a draft or a published listing")
+def listing_update(request: HttpRequest, listing_id: Id, payload: ListingFields) -> Listing:
+    services.listing_update(listing_id=listing_id, actor=_user(request), data=payload.dict(exclude_unset=True))
+    return _read(request, listing_id)
+
+
+@router.delete("/listings/{listing_id}", response={204: None, **ERRORS}, auth=user_auth,
+               summary="Delete a draft that was never published")
+def listing_delete(request: HttpRequest, listing_id: Id) -> tuple[int, None]:
+    services.listing_delete(listing_id=listing_id, actor=_user(request))
+    return 204, None
+
+
+@router.post("/listings/{listing_id}/submit", response={200: ListingOut, **ERRORS}, auth=user_auth,
+             summary="Submit a draft for the operator's review")
+def listing_submit(request: HttpRequest, listing_id: Id) -> Listing:
+    services.listing_submit(listing_id=listing_id, actor=_user(request))
+    return _read(request, listing_id)
+
+
+@router.post("/listings/{listing_id}/withdraw", response={200: ListingOut, **ERRORS}, auth=user_auth,
+             summary="Take a listing off the market (or out of review)")
+def listing_withdraw(request: HttpRequest, listing_id: Id, payload: ReasonIn) -> Listing:
+    services.listing_withdraw(listing_id=listing_id, actor=_user(request), reason=payload.reason)
+    return _read(request, listing_id)
+
+
+@router.post("/listings/{listing_id}/reopen", response={200: ListingOut, **ERRORS}, auth=user_auth,
+             summary="Bring a withdrawn or expired listing back to draft")
+def listing_reopen(request: HttpRequest, listing_id: Id) -> Listing:
+    services.listing_reopen(listing_id=listing_id, actor=_user(request))
+    return _read(request, listing_id)
+
+
+@router.post("/listings/{listing_id}/approve", response={200: ListingOut, **ERRORS}, auth=user_auth,
+             summary="Publish a listing after review (operators)")
+def listing_approve(request: HttpRequest, listing_id: Id, payload: NoteIn) -> Listing:
+    services.listing_approve(listing_id=listing_id, operator=_user(request), note=payload.note)
+    return _read(request, listing_id)
+
+
+@router.post("/listings/{listing_id}/reject", response={200: ListingOut, **ERRORS}, auth=user_auth,
+             summary="Send a listing back to the seller with a note (operators)")
+def listing_reject(request: HttpRequest, listing_id: Id, payload: ReasonIn) -> Listing:
+    services.listing_reject(listing_id=listing_id, operator=_user(request), reason=payload.reason)
+    return _read(request, listing_id)
+
+
+@router.get("/organisations/{organisation_id}/listings", response={200: Page[ListingOut], **ERRORS},
+            auth=optional_auth, summary="An organisation's listings (published ones; all for its members)")
+def organisation_listings(request: HttpRequest, organisation_id: Id, status: str = "", page: int = 1,
+                          size: int = 20) -> dict[str, Any]:
+    if status and status not in Listing.Status.values:
+        raise ValidationFailed.for_field("status", _("Unknown status."))
+    user = request.user
+    if user.is_authenticated and is_member(user, organisation_id):  # type: ignore[arg-type]
+        listings = selectors.listings_of_organisation(organisation_id, status=status or None)
+    elif status and status != Listing.Status.PUBLISHED:
+        raise PermissionDenied(_("Only members see an organisation's unpublished listings."))
+    else:
+        listings = selectors.published_listings_of(organisation_id)
+    request_page = PageRequest.parse(page, size)
+    items = list(listings[request_page.offset:request_page.offset + request_page.size])
+    return {"items": items, "count": listings.count(), "page": request_page.page, "size": request_page.size}

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ipx.accounts.models import Organisation, User
+from ipx.catalog.models import Asset
+from ipx.core.money import AMOUNT_FIELD_OPTIONS, Currency, Money
+
+
+class OfferKind(models.TextChoices):
+    TRANSFER = "transfer", _("Transfer (assignment)")
+    LICENCE = "licence", _("Licence")
+    USE_FIRST = "use_first", _("Use first, pay later")
+    PLEDGE = "pledge", _("Pledge (collateral)")
+    AUCTION = "auction", _("Auction")
+
+
+class Exclusivity(models.TextChoices):
+    EXCLUSIVE = "exclusive", _("Exclusive")
+    SOLE = "sole", _("Sole")
+    NON_EXCLUSIVE = "non_exclusive", _("Non-exclusive")
+
+
+class PriceType(models.TextChoices):
+    FIXED = "fixed", _("Fixed price")
+    RANGE = "range", _("Price range")
+    NEGOTIABLE = "negotiable", _("Negotiable")
+
+
+class Listing(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting review")
+        PUBLISHED = "published", _("Published")
+        RESERVED = "reserved", _("Reserved")
+        SOLD = "sold", _("Sold")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="listings",
+                                     verbose_name=_("seller"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    offer_kinds = models.JSONField(_("offered as"), default=list)
+
+    licence_exclusivity = models.CharField(_("licence exclusivity"), max_length=14,
+                                           choices=Exclusivity.choices, blank=True)
+    licence_territory = models.CharField(_("licence territory"), max_length=200, blank=True)
+    licence_field = models.CharField(_("field of use"), max_length=200, blank=True)
+    licence_term_months = models.PositiveSmallIntegerField(_("licence term (months)"), null=True, blank=True)
+
+    trial_months = models.PositiveSmallIntegerField(_("free trial (months)"), null=True, blank=True)
+    after_trial_fee_amount = models.DecimalField(_("fee after the trial"), null=True, blank=True,
+                                                 **AMOUNT_FIELD_OPTIONS)
+    after_trial_royalty_percent = models.DecimalField(_("royalty after the trial (%)"), max_digits=5,
+                                                      decimal_places=2, null=True, blank=True)
+
+    price_type = models.CharField(_("price"), max_length=10, choices=PriceType.choices,
+                                  default=PriceType.NEGOTIABLE)
+    price_amount = models.DecimalField(_("price (or lowest)"), null=True, blank=True, **AMOUNT_FIELD_OPTIONS)
+    price_max_amount = models.DecimalField(_("highest price"), null=True, blank=True, **AMOUNT_FIELD_OPTIONS)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    review_note = models.TextField(_("operator's note"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    expires_on = models.DateField(_("offer ends"), null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    assets = models.ManyToManyField(Asset, through="ListingAsset", related_name="listings")
+
+    class Meta:
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="listing_status_published"),
+            models.Index(fields=["organisation", "status"], name="listing_org_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def price(self) -> Money | None:
+        if self.price_type == PriceType.NEGOTIABLE or self.price_amount is None:
+            return None
+        return Money(self.price_amount, self.currency)
+
+    @property
+    def price_max(self) -> Money | None:
+        if self.price_type != PriceType.RANGE or self.price_max_amount is None:
+            return None
+        return Money(self.price_max_amount, self.currency)
+
+    @property
+    def price_in_cny(self) -> Decimal | None:
+        price = self.price
+        return price.in_cny() if price else None
+
+    def offer_kind_labels(self) -> list[str]:
+        return [str(OfferKind(kind).label) for kind in self.offer_kinds if kind in OfferKind.values]
+
+
+PUBLIC_STATUSES = (Listing.Status.PUBLISHED, Listing.Status.RESERVED, Listing.Status.SOLD)
+
+
+class ListingAsset(models.Model):
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="asset_links")
+    # PROTECT: an asset on offer cannot disappear from under its listing.
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="listing_links")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["listing", "asset"], name="listing_asset_unique")]
+
+
+class ListingEvent(models.Model):
+    """Every status change (and edit of a published listing), who made it and why."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(_("from"), max_length=10, blank=True)
+    to_status = models.CharField(_("to"), max_length=10)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("listing event")
+        verbose_name_plural = _("listing events")

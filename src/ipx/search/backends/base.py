@@ -1,0 +1,54 @@
+"""The interface every search engine implements."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterable, Sequence
+
+from ipx.search.documents import SearchDocument
+from ipx.search.query import SearchQuery, SearchResults
+
+Progress = Callable[[int], None]
+
+
+class SearchBackend(abc.ABC):
+    name: str
+
+    @abc.abstractmethod
+    def upsert(self, documents: Sequence[SearchDocument]) -> None:
+        """Add documents, replacing any with the same listing id; visible when it returns."""
+
+    @abc.abstractmethod
+    def delete(self, listing_ids: Sequence[int]) -> None: ...
+
+    @abc.abstractmethod
+    def clear(self) -> None: ...
+
+    @abc.abstractmethod
+    def count(self) -> int: ...
+
+    @abc.abstractmethod
+    def search(self, query: SearchQuery) -> SearchResults: ...
+
+    def bulk_load(self, documents: Iterable[SearchDocument], *, batch: int = 5000,
+                  progress: Progress | None = None) -> int:
+        """Load many documents into an empty index; engines override this with faster paths."""
+        done = 0
+        chunk: list[SearchDocument] = []
+        for document in documents:
+            chunk.append(document)
+            if len(chunk) >= batch:
+                self.upsert(chunk)
+                done += len(chunk)
+                chunk = []
+                if progress:
+                    progress(done)
+        if chunk:
+            self.upsert(chunk)
+            done += len(chunk)
+            if progress:
+                progress(done)
+        return done
+
+    def close(self) -> None:  # noqa: B027 - optional for engines with nothing to release
+        """Release files or connections."""

@@ -1,0 +1,206 @@
+"""PostgreSQL full-text search, for when several app servers share one database.
+
+The tokens are the same as the embedded engines see: the tsvector and tsquery are written
+as literals (``'token':1A,2A``), so PostgreSQL's own parser and dictionaries never touch
+them and the result does not depend on the server's locale or text-search configuration.
+The table is created by the search app's migration 0001 (on PostgreSQL only).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+
+from ipx.search.backends.base import Progress, SearchBackend
+from ipx.search.documents import SearchDocument
+from ipx.search.query import KEYWORD_FACETS, PRICE_BUCKETS, FacetValue, SearchQuery, SearchResults, bucket_bounds
+
+TABLE = "search_listingdoc"
+MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+_COLUMNS = {
+    "ip_type": ("ip_types", True),
+    "offer_kind": ("offer_kinds", True),
+    "ipc_section": ("ipc_sections", True),
+    "ipc_class": ("ipc_classes", True),
+    "nice_class": ("nice_classes", True),
+    "region": ("region", False),
+    "currency": ("currency", False),
+}
+
+
+
+def _lexeme(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(title_tokens: Sequence[str], body_tokens: Sequence[str]) -> str:
+    """Title words weigh A, the rest B; positions give ts_rank the term frequencies."""
+    positions: dict[str, list[str]] = defaultdict(list)
+    position = 0
+    for weight, tokens in (("A", title_tokens), ("B", body_tokens)):
+        for token in tokens:
+            position = min(position + 1, MAX_POSITION)
+            entry = positions[token]
+            if len(entry) < 256:  # PostgreSQL keeps at most 256 positions per lexeme
+                entry.append(f"{position}{weight}")
+    return " ".join(f"{_lexeme(token)}:{','.join(marks)}" for token, marks in positions.items())
+
+
+def tsquery_literal(groups: list[list[str]]) -> str:
+    return " & ".join("(" + " | ".join(_lexeme(t) for t in group) + ")" for group in groups)
+
+
+class PostgresBackend(SearchBackend):
+    name = "postgres"
+
+    def _row(self, document: SearchDocument) -> tuple[Any, ...]:
+        return (
+            document.listing_id, tsvector_literal(document.title_tokens, document.body_tokens),
+            document.ip_types, document.offer_kinds, document.ipc_sections, document.ipc_classes,
+            document.nice_classes, document.region, document.currency, document.price_cny is not None,
+            document.price_cny, document.price_sort_key,
+            -1.0 if document.price_cny is None else document.price_cny, document.published_at,
+        )
+
+    def _insert(self, cursor: Any, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            cursor.executemany(
+                f"INSERT INTO {TABLE} VALUES (%s, %s::tsvector, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (listing_id) DO UPDATE SET tsv = EXCLUDED.tsv, ip_types = EXCLUDED.ip_types, "
+                "offer_kinds = EXCLUDED.offer_kinds, ipc_sections = EXCLUDED.ipc_sections, "
+                "ipc_classes = EXCLUDED.ipc_classes, nice_classes = EXCLUDED.nice_classes, "
+                "region = EXCLUDED.region, currency = EXCLUDED.currency, has_price = EXCLUDED.has_price, "
+                "price_cny = EXCLUDED.price_cny, price_asc = EXCLUDED.price_asc, "
+                "price_desc = EXCLUDED.price_desc, published_at = EXCLUDED.published_at",
+                rows,
+            )
+
+    def upsert(self, documents: Sequence[SearchDocument]) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            self._insert(cursor, [self._row(d) for d in documents])
+
+    def delete(self, listing_ids: Sequence[int]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE} WHERE listing_id = ANY(%s)", [list(map(int, listing_ids))])
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {TABLE}")
+
+    def bulk_load(self, documents: Iterable[SearchDocument], *, batch: int = 5000,
+                  progress: Progress | None = None) -> int:
+        done = 0
+        rows: list[tuple[Any, ...]] = []
+        with connection.cursor() as cursor:
+            for document in documents:
+                rows.append(self._row(document))
+                if len(rows) >= batch:
+                    with transaction.atomic():
+                        self._insert(cursor, rows)
+                    done += len(rows)
+                    rows = []
+                    if progress:
+                        progress(done)
+            with transaction.atomic():
+                self._insert(cursor, rows)
+            done += len(rows)
+        if progress:
+            progress(done)
+        return done
+
+    def count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {TABLE}")
+            return int(cursor.fetchone()[0])
+
+    def _where(self, query: SearchQuery) -> tuple[list[str], list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for facet, values in query.filters.items():
+            if not values:
+                continue
+            if facet == "price":
+                options = []
+                for key in values:
+                    if key == "negotiable":
+                        options.append("NOT has_price")
+                        continue
+                    low, high = bucket_bounds(key)
+                    parts = ["has_price"]
+                    if low is not None:
+                        parts.append("price_cny >= %s")
+                        params.append(low)
+                    if high is not None:
+                        parts.append("price_cny < %s")
+                        params.append(high)
+                    options.append("(" + " AND ".join(parts) + ")")
+                clauses.append("(" + " OR ".join(options) + ")")
+            elif facet in _COLUMNS:
+                column, multi = _COLUMNS[facet]
+                clauses.append(f"{column} && %s" if multi else f"{column} = ANY(%s)")
+                params.append(list(values))
+        if query.price_min is not None:
+            clauses.append("price_cny >= %s")
+            params.append(query.price_min)
+        if query.price_max is not None:
+            clauses.append("price_cny <= %s")
+            params.append(query.price_max)
+        return clauses, params
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        groups = query.groups
+        if query.text and not groups:
+            return SearchResults(listing_ids=[], total=0, facets={})
+        clauses, params = self._where(query)
+        if groups:
+            source = f"SELECT d.*, ts_rank(d.tsv, q) AS rank FROM {TABLE} d, CAST(%s AS tsquery) q WHERE d.tsv @@ q"
+            params = [tsquery_literal(groups), *params]
+        else:
+            source = f"SELECT d.*, 0.0 AS rank FROM {TABLE} d WHERE true"
+        if clauses:
+            source += " AND " + " AND ".join(clauses)
+        sort = query.sort if (query.sort != "relevance" or groups) else "newest"
+        order = {
+            "relevance": "rank DESC, listing_id ASC",
+            "newest": "published_at DESC, listing_id DESC",
+            "price_asc": "price_asc ASC, listing_id ASC",
+            "price_desc": "price_desc DESC, listing_id DESC",
+        }[sort]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMP TABLE matched ON COMMIT DROP AS {source}", params)
+            cursor.execute(f"SELECT listing_id FROM matched ORDER BY {order} LIMIT %s OFFSET %s",  # noqa: S608
+                           [query.limit, query.offset])
+            ids = [int(row[0]) for row in cursor.fetchall()]
+            cursor.execute("SELECT count(*) FROM matched")
+            total = int(cursor.fetchone()[0])
+            facets = self._facets(cursor) if query.with_facets else {}
+        return SearchResults(listing_ids=ids, total=total, facets=facets)
+
+    def _facets(self, cursor: Any) -> dict[str, list[FacetValue]]:
+        parts = []
+        for facet in KEYWORD_FACETS:
+            column, multi = _COLUMNS[facet]
+            value = f"unnest({column})" if multi else column
+            parts.append(f"SELECT '{facet}' AS facet, v AS value, count(*) AS n "  # noqa: S608
+                         f"FROM (SELECT {value} AS v FROM matched) s WHERE v <> '' GROUP BY v")
+        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY n DESC, value")
+        facets: dict[str, list[FacetValue]] = {facet: [] for facet in KEYWORD_FACETS}
+        for facet, value, n in cursor.fetchall():
+            facets[facet].append(FacetValue(str(value), int(n)))
+        selects = []
+        for key, low, high in PRICE_BUCKETS:
+            conditions = ["has_price"]
+            if low is not None:
+                conditions.append(f"price_cny >= {float(low)}")
+            if high is not None:
+                conditions.append(f"price_cny < {float(high)}")
+            selects.append(f"count(*) FILTER (WHERE {' AND '.join(conditions)})")
+        selects.append("count(*) FILTER (WHERE NOT has_price)")
+        cursor.execute(f"SELECT {', '.join(selects)} FROM matched")  # noqa: S608
+        counts = cursor.fetchone()
+        keys = [key for key, _l, _h in PRICE_BUCKETS] + ["negotiable"]
+        facets["price"] = [FacetValue(key, int(n)) for key, n in zip(keys, counts, strict=True) if n]
+        return facets

@@ -1,0 +1,83 @@
+"""What the index holds for a listing, built from the listing and its assets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ipx.listings.models import Listing
+from ipx.search.normalise import index_tokens
+
+# Long claims add little recall beyond their first part and slow indexing down.
+MAX_CLAIMS_CHARS = 3000
+# A price for listings with none, so that "cheapest first" puts negotiable ones last.
+NO_PRICE_SORT_KEY = 1e15
+
+
+@dataclass(slots=True)
+class SearchDocument:
+    listing_id: int
+    title_tokens: list[str]
+    body_tokens: list[str]
+    ip_types: list[str] = field(default_factory=list)
+    offer_kinds: list[str] = field(default_factory=list)
+    ipc_sections: list[str] = field(default_factory=list)
+    ipc_classes: list[str] = field(default_factory=list)
+    nice_classes: list[str] = field(default_factory=list)
+    region: str = ""
+    currency: str = ""
+    price_cny: float | None = None
+    published_at: int = 0  # seconds since the epoch
+
+    @property
+    def price_sort_key(self) -> float:
+        return self.price_cny if self.price_cny is not None else NO_PRICE_SORT_KEY
+
+
+def listing_texts(listing: Listing) -> tuple[str, str]:
+    """The listing's title and the rest of its searchable text (assets included)."""
+    parts = [listing.description, listing.organisation.name, listing.organisation.name_en]
+    for link in listing.asset_links.all():
+        asset = link.asset
+        parts += [asset.title, asset.title_en, asset.abstract, asset.identifier]
+        detail = asset.detail
+        claims = getattr(detail, "claims", "")
+        if claims:
+            parts.append(claims[:MAX_CLAIMS_CHARS])
+        for name in ("goods_services", "protected_region", "producer", "inventors"):
+            value = getattr(detail, name, "")
+            if value:
+                parts.append(value)
+        if asset.identifier and getattr(detail, "publication_number", None):
+            parts.append(detail.publication_number)  # type: ignore[union-attr]
+    return listing.title, "\n".join(p for p in parts if p)
+
+
+def document_for(listing: Listing) -> SearchDocument:
+    title, body = listing_texts(listing)
+    ip_types: list[str] = []
+    ipc_codes: list[str] = []
+    nice: list[str] = []
+    for link in listing.asset_links.all():
+        asset = link.asset
+        if asset.ip_type not in ip_types:
+            ip_types.append(asset.ip_type)
+        detail = asset.detail
+        ipc_codes += getattr(detail, "ipc_codes", None) or []
+        nice += [str(n) for n in (getattr(detail, "nice_classes", None) or [])]
+    price = listing.price_in_cny
+    published = listing.published_at or datetime.now()
+    return SearchDocument(
+        listing_id=listing.pk,
+        title_tokens=index_tokens(title),
+        body_tokens=index_tokens(body),
+        ip_types=ip_types,
+        offer_kinds=list(listing.offer_kinds),
+        ipc_sections=sorted({code[:1] for code in ipc_codes}),
+        ipc_classes=sorted({code[:3] for code in ipc_codes if len(code) >= 3}),
+        nice_classes=sorted(set(nice), key=int),
+        region=listing.organisation.region_code,
+        currency="" if price is None else listing.currency,
+        price_cny=None if price is None else float(price),
+        published_at=int(published.timestamp()),
+    )

@@ -1,0 +1,60 @@
+"""A search request and its results, independent of the engine that answers it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ipx.search.normalise import query_groups
+
+Sort = Literal["relevance", "newest", "price_asc", "price_desc"]
+SORTS: tuple[Sort, ...] = ("relevance", "newest", "price_asc", "price_desc")
+
+# Facets over multi- or single-valued keyword fields of the document.
+KEYWORD_FACETS = ("ip_type", "offer_kind", "ipc_section", "ipc_class", "nice_class", "region", "currency")
+
+# Price buckets (CNY at indicative rates): label key → [low, high).
+PRICE_BUCKETS: tuple[tuple[str, float | None, float | None], ...] = (
+    ("lt100k", None, 100_000),
+    ("100k-500k", 100_000, 500_000),
+    ("500k-1m", 500_000, 1_000_000),
+    ("1m-5m", 1_000_000, 5_000_000),
+    ("gte5m", 5_000_000, None),
+)
+PRICE_BUCKET_KEYS = tuple(key for key, _low, _high in PRICE_BUCKETS)
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    price_min: float | None = None
+    price_max: float | None = None
+    sort: Sort = "relevance"
+    offset: int = 0
+    limit: int = 20
+    with_facets: bool = True
+
+    @property
+    def groups(self) -> list[list[str]]:
+        return query_groups(self.text)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass
+class SearchResults:
+    listing_ids: list[int]
+    total: int
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+
+
+def bucket_bounds(key: str) -> tuple[float | None, float | None]:
+    for bucket, low, high in PRICE_BUCKETS:
+        if bucket == key:
+            return low, high
+    raise KeyError(key)

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ipx.core.errors import ValidationFailed
+from ipx.search.query import SORTS
+from ipx.search.selectors import parse_search, search_listings
+
+
+@require_GET
+def listings(request: HttpRequest) -> HttpResponse:
+    """The search page; HTMX requests get only the results part."""
+    context: dict[str, object] = {"q": request.GET.get("q", ""), "sorts": SORTS,
+                                  "sort": request.GET.get("sort", "relevance")}
+    status = 200
+    try:
+        query, page, size = parse_search(request.GET, request.GET.getlist)
+    except ValidationFailed as exc:
+        context["error"] = exc
+        status = 400
+    else:
+        context["result"] = search_listings(query, page=page, size=size)
+    template = "search/_results.html" if request.htmx else "search/listings.html"  # type: ignore[attr-defined]
+    return render(request, template, context, status=status)

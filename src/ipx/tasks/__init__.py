@@ -1,0 +1,1 @@
+"""Background work: one mechanism that runs inline, in a thread pool or on worker processes."""

@@ -1,0 +1,98 @@
+"""pytest fixtures for every test: isolated settings and the fixed cast of users.
+
+The cast: ``owner`` administers a verified enterprise that holds IP; ``buyer`` belongs to
+another verified enterprise; ``outsider`` has an organisation of their own and no business
+with either; ``operator`` is exchange staff; ``banker`` works at a financial institution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from ipx.accounts.models import Membership, Organisation, User
+from ipx.catalog.reference import clear_caches
+from ipx.search.backends import reset_backends
+from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
+    settings.IPX_TASKS_MODE = "inline"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.IPX_SEARCH_INDEX_DIR = tmp_path / "search"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    reset_backends()
+    clear_caches()
+    yield
+    reset_backends()
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
+    """``with on_commit(): ...`` runs the block's after-commit work (events, tasks, mail)
+    when it ends, as a real commit would inside a test transaction."""
+
+    def run() -> Any:
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run
+
+
+@dataclass
+class Member:
+    user: User
+    organisation: Organisation
+
+    @property
+    def client(self) -> Client:
+        client = Client()
+        client.force_login(self.user)
+        return client
+
+
+def _member(email: str, name: str, kind: str = Organisation.Kind.ENTERPRISE, **org: Any) -> Member:
+    membership = MembershipFactory(user=UserFactory(email=email, full_name=name),
+                                   organisation=OrganisationFactory(kind=kind, **org),
+                                   role=Membership.Role.ADMIN)
+    return Member(membership.user, membership.organisation)
+
+
+@pytest.fixture
+def owner(db: None) -> Member:
+    return _member("owner@example.com", "Olivia Owner", name="广州湾区电池科技有限公司")
+
+
+@pytest.fixture
+def buyer(db: None) -> Member:
+    return _member("buyer@example.com", "Bao Buyer", name="佛山新能源汽车有限公司")
+
+
+@pytest.fixture
+def outsider(db: None) -> Member:
+    return _member("outsider@example.com", "Otto Outsider", name="Outside Trading Ltd", region_kind="hk",
+                   province="", city="", uscc=None)
+
+
+@pytest.fixture
+def banker(db: None) -> Member:
+    return _member("banker@example.com", "Bai Banker", kind=Organisation.Kind.FINANCIAL, name="湾区银行")
+
+
+@pytest.fixture
+def operator(db: None) -> User:
+    return UserFactory(email="operator@example.com", full_name="Ophelia Operator", is_staff=True)
+
+
+@pytest.fixture
+def operator_client(operator: User) -> Client:
+    client = Client()
+    client.force_login(operator)
+    return client

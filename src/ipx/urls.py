@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
+
+from ipx.api.api import api
+
+admin.site.site_header = _("IPX back-office")
+admin.site.site_title = _("IPX back-office")
+admin.site.index_title = _("Operations")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("accounts/", include("ipx.accounts.urls")),
+    path("catalog/", include("ipx.catalog.urls")),
+    path("listings/", include("ipx.listings.urls")),
+    path("search/", include("ipx.search.urls")),
+    path("", include("ipx.web.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

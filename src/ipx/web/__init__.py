@@ -1,0 +1,1 @@
+"""Shared pages furniture: base templates, static files, the home page and template helpers."""

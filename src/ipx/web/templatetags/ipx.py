@@ -1,0 +1,66 @@
+"""Template helpers: money in the reader's locale, region and reference-table labels."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from babel.numbers import format_currency, format_decimal
+from django import template
+from django.utils.translation import get_language
+
+from ipx.accounts.regions import region_code_label
+
+register = template.Library()
+
+
+def _babel_locale() -> str:
+    language = get_language() or "en"
+    return {"zh-hans": "zh_Hans_CN", "zh-hant": "zh_Hant_HK"}.get(language, "en")
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str = "CNY") -> str:
+    if amount is None:
+        return ""
+    return format_currency(amount, currency, locale=_babel_locale())
+
+
+@register.filter
+def number(value: int | Decimal | None) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, locale=_babel_locale())
+
+
+@register.filter
+def region_label(code: str) -> str:
+    return region_code_label(code)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: template.Context, **changes: object) -> str:
+    """The current query string with some parameters replaced (or removed when None/"")."""
+    request = context["request"]
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return "?" + params.urlencode() if params else "?"
+
+
+@register.simple_tag(takes_context=True)
+def facet_toggle(context: template.Context, facet: str, value: str) -> str:
+    """The current query with ``value`` of ``facet`` switched on or off, back on page 1."""
+    params = context["request"].GET.copy()
+    values = [v for v in params.getlist(facet) if v]
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    params.setlist(facet, values)
+    params.pop("page", None)
+    if not values:
+        params.pop(facet, None)
+    return "?" + params.urlencode() if params else "?"

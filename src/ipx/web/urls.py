@@ -1,0 +1,12 @@
+from django.urls import path
+
+from ipx.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("stats/", views.live_counts, name="live_counts"),
+    path("my/", views.my_organisation, name="my_organisation"),
+    path("booths/<int:organisation_id>/", views.booth, name="booth"),
+]

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ipx.accounts.current import current_membership
+from ipx.accounts.models import Membership
+from ipx.accounts.selectors import organisation_public
+from ipx.listings.selectors import listings_of_organisation, published_listings_of
+from ipx.web.selectors import exchange_counts
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html", {"counts": exchange_counts()})
+
+
+@require_GET
+def live_counts(request: HttpRequest) -> HttpResponse:
+    """The home page's figures, refreshed by HTMX every few seconds."""
+    return render(request, "web/_counts.html", {"counts": exchange_counts()})
+
+
+@login_required
+def my_organisation(request: HttpRequest) -> HttpResponse:
+    """The member's home: the organisation's status, listings, members and tools."""
+    current, _memberships = current_membership(request)
+    if current is None:
+        return render(request, "web/no_organisation.html")
+    organisation = current.organisation
+    status = request.GET.get("status") or None
+    context = {
+        "organisation": organisation,
+        "membership": current,
+        "is_admin": current.role == Membership.Role.ADMIN,
+        "listings": listings_of_organisation(organisation.pk, status=status)[:50],
+        "status_filter": status,
+        "members": organisation.memberships.select_related("user").order_by("user__email"),
+        "events": organisation.events.select_related("actor").order_by("-id")[:10],
+    }
+    return render(request, "web/my_organisation.html", context)
+
+
+@require_GET
+def booth(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """An organisation's online booth: its profile and published listings."""
+    organisation = organisation_public(organisation_id)
+    return render(request, "web/booth.html", {
+        "organisation": organisation,
+        "listings": published_listings_of(organisation.pk)[:200],
+    })
