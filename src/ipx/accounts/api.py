@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import datetime
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from ipx.accounts import selectors, services
@@ -135,8 +137,8 @@ def _user(request: HttpRequest) -> User:
 
 
 @router.post("/users", response={201: UserOut, **ERRORS}, summary="Create an account")
-def create_user(request: HttpRequest, payload: UserIn) -> tuple[int, User]:
-    return 201, services.user_register(**payload.dict())
+def create_user(request: HttpRequest, payload: UserIn) -> Status[Any]:
+    return Status(201, services.user_register(**payload.dict()))
 
 
 @router.post("/auth/token", response={201: TokenOut, **ERRORS}, summary="Get an API token with e-mail and password")
@@ -145,7 +147,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
     if user is None:
         raise NotAuthenticated(_("The e-mail address or password is wrong."))
     token, key = services.api_token_create(user=user, name=payload.name)  # type: ignore[arg-type]
-    return 201, {"id": token.pk, "name": token.name, "key": key}
+    return Status(201, {"id": token.pk, "name": token.name, "key": key})
 
 
 @router.get("/me", response={200: UserOut, **ERRORS}, auth=user_auth, summary="Who am I")
@@ -155,8 +157,8 @@ def me(request: HttpRequest) -> User:
 
 @router.post("/organisations", response={201: OrganisationOut, **ERRORS}, auth=user_auth,
              summary="Register an organisation (pending verification)")
-def register_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[int, Organisation]:
-    return 201, services.organisation_register(user=_user(request), **payload.dict())
+def register_organisation(request: HttpRequest, payload: OrganisationIn) -> Status[Any]:
+    return Status(201, services.organisation_register(user=_user(request), **payload.dict()))
 
 
 @router.get("/organisations", response={200: Page[OrganisationOut], **ERRORS}, auth=user_auth,
@@ -204,9 +206,9 @@ def organisation_reject(request: HttpRequest, organisation_id: Id, payload: Reas
 
 @router.post("/organisations/{organisation_id}/invitations", response={201: InvitationOut, **ERRORS},
              auth=user_auth, summary="Invite a person to the organisation (its administrators)")
-def invite(request: HttpRequest, organisation_id: Id, payload: InvitationIn) -> tuple[int, object]:
-    return 201, services.invitation_create(organisation_id=organisation_id, inviter=_user(request),
-                                           email=payload.email, role=payload.role)
+def invite(request: HttpRequest, organisation_id: Id, payload: InvitationIn) -> Status[Any]:
+    return Status(201, services.invitation_create(organisation_id=organisation_id, inviter=_user(request),
+                                           email=payload.email, role=payload.role))
 
 
 @router.post("/invitations/{token}/accept", response={200: MembershipOut, **ERRORS}, auth=user_auth,

@@ -19,6 +19,7 @@ errors.install(api)
 ROUTERS = [
     ("", "ipx.accounts.api.router"),
     ("", "ipx.catalog.api.router"),
+    ("", "ipx.catalog.importing.api.router"),
     ("", "ipx.listings.api.router"),
     ("", "ipx.search.api.router"),
 ]

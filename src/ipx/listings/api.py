@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from ipx.accounts.selectors import is_member
@@ -113,10 +113,10 @@ def _read(request: HttpRequest, listing_id: int) -> Listing:
 
 
 @router.post("/listings", response={201: ListingOut, **ERRORS}, auth=user_auth, summary="Create a draft listing")
-def create_listing(request: HttpRequest, payload: ListingIn) -> tuple[int, Listing]:
+def create_listing(request: HttpRequest, payload: ListingIn) -> Status[Any]:
     data = payload.dict(exclude_unset=True, exclude={"organisation_id"})
     listing = services.listing_create(organisation_id=payload.organisation_id, actor=_user(request), data=data)
-    return 201, _read(request, listing.pk)
+    return Status(201, _read(request, listing.pk))
 
 
 @router.get("/listings/review-queue", response={200: Page[ListingOut], **ERRORS}, auth=user_auth,
@@ -145,9 +145,9 @@ def listing_update(request: HttpRequest, listing_id: Id, payload: ListingFields)
 
 @router.delete("/listings/{listing_id}", response={204: None, **ERRORS}, auth=user_auth,
                summary="Delete a draft that was never published")
-def listing_delete(request: HttpRequest, listing_id: Id) -> tuple[int, None]:
+def listing_delete(request: HttpRequest, listing_id: Id) -> Status[Any]:
     services.listing_delete(listing_id=listing_id, actor=_user(request))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/listings/{listing_id}/submit", response={200: ListingOut, **ERRORS}, auth=user_auth,

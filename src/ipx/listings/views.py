@@ -21,12 +21,13 @@ from ipx.listings.models import Listing
 @require_GET
 def detail(request: HttpRequest, listing_id: int) -> HttpResponse:
     listing = selectors.listing_visible(request.user, listing_id)  # type: ignore[arg-type]
+    can_edit = selectors.can_edit(request.user, listing)  # type: ignore[arg-type]
+    sees_history = can_edit or getattr(request.user, "is_operator", False)
     return render(request, "listings/detail.html", {
         "listing": listing,
         "assets": [link.asset for link in listing.asset_links.all()],
-        "can_edit": selectors.can_edit(request.user, listing),  # type: ignore[arg-type]
-        "events": listing.events.select_related("actor").order_by("-id")[:20]
-        if selectors.can_edit(request.user, listing) or request.user.is_operator else [],  # type: ignore[arg-type,union-attr]
+        "can_edit": can_edit,
+        "events": listing.events.select_related("actor").order_by("-id")[:20] if sees_history else [],
     })
 
 

@@ -1,6 +1,6 @@
 """Text → tokens, the same for documents and queries and for every engine.
 
-1. Unicode NFKC (full-width Ａ１ → A1) and lower case;
+1. Unicode NFKC on compatibility characters (full-width Ａ１ → A1, ² → 2, ① → 1) and lower case;
 2. Traditional → Simplified Chinese with OpenCC (``t2s``), so 繁體 and 简体 meet;
 3. Chinese runs segmented with jieba (rjieba, the Rust port): search mode for documents
    (long words and the shorter words inside them), precise mode for queries;
@@ -24,6 +24,15 @@ import Stemmer
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 _RUN_RE = re.compile(rf"([{_CJK}]+)|([^\W_{_CJK}]+)")
+_CJK_RUN_RE = re.compile(rf"[{_CJK}]+")
+_OTHER_WORD_RE = re.compile(rf"[^\W_{_CJK}]+")
+# Characters NFKC changes in ways that matter for matching (full-width letters and digits,
+# super- and subscripts, circled numbers, unit squares). NFKC over a whole text costs more
+# than segmenting it, and full-width punctuation, its main other change, is dropped anyway.
+_COMPATIBILITY_RE = re.compile(
+    "[\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u218f\u2460-\u24ff\u3251-\u325f"
+    "\u32b1-\u32bf\u3300-\u33ff\ufb00-\ufb06\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+"
+)
 
 # Function words that carry no meaning for search; dropped from documents and queries.
 CHINESE_STOPWORDS = frozenset("的 了 和 与 及 或 在 是 其 该 等 并 对 于 以 为 由 中 上 所述 一种 一个 本发明 本实用新型".split())
@@ -50,9 +59,13 @@ def _stemmer() -> Stemmer.Stemmer:
     return stemmer
 
 
+def _nfkc(match: re.Match[str]) -> str:
+    return unicodedata.normalize("NFKC", match.group())
+
+
 def simplify(text: str) -> str:
-    """NFKC, Traditional → Simplified, lower case. Length-preserving for almost all text."""
-    return _converter().convert(unicodedata.normalize("NFKC", text)).lower()
+    """Compatibility forms folded, Traditional → Simplified, lower case."""
+    return _converter().convert(_COMPATIBILITY_RE.sub(_nfkc, text)).lower()
 
 
 def _latin(word: str) -> str | None:
@@ -64,17 +77,17 @@ def _latin(word: str) -> str | None:
 
 
 def index_tokens(text: str) -> list[str]:
-    """Tokens of a document, in order (repeats kept: term frequency matters)."""
+    """Tokens of a document (repeats kept: term frequency matters). Chinese runs go to the
+    segmenter in one call, joined by line breaks it never joins across."""
     if not text:
         return []
-    out: list[str] = []
-    for cjk, other in _RUN_RE.findall(simplify(text)):
-        if cjk:
-            out.extend(t for t in rjieba.cut_for_search(cjk) if t not in CHINESE_STOPWORDS)
-        else:
-            token = _latin(other)
-            if token:
-                out.append(token)
+    simple = simplify(text)
+    cjk = "\n".join(_CJK_RUN_RE.findall(simple))
+    out = [t for t in rjieba.cut_for_search(cjk) if t != "\n" and t not in CHINESE_STOPWORDS] if cjk else []
+    for word in _OTHER_WORD_RE.findall(simple):
+        token = _latin(word)
+        if token:
+            out.append(token)
     return out
 
 

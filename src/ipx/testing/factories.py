@@ -79,6 +79,7 @@ class AssetFactory(factory.django.DjangoModelFactory):
 class PatentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Patent
+        skip_postgeneration_save = True
 
     asset = factory.SubFactory(AssetFactory)
     kind = Patent.Kind.INVENTION

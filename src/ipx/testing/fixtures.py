@@ -58,8 +58,8 @@ class Member:
         return client
 
 
-def _member(email: str, name: str, kind: str = Organisation.Kind.ENTERPRISE, **org: Any) -> Member:
-    membership = MembershipFactory(user=UserFactory(email=email, full_name=name),
+def _member(email: str, person: str, kind: str = Organisation.Kind.ENTERPRISE, **org: Any) -> Member:
+    membership = MembershipFactory(user=UserFactory(email=email, full_name=person),
                                    organisation=OrganisationFactory(kind=kind, **org),
                                    role=Membership.Role.ADMIN)
     return Member(membership.user, membership.organisation)

@@ -92,21 +92,15 @@ class PostgresBackend(SearchBackend):
 
     def bulk_load(self, documents: Iterable[SearchDocument], *, batch: int = 5000,
                   progress: Progress | None = None) -> int:
+        """COPY into the (emptied) table: an order of magnitude faster than INSERTs."""
         done = 0
-        rows: list[tuple[Any, ...]] = []
-        with connection.cursor() as cursor:
-            for document in documents:
-                rows.append(self._row(document))
-                if len(rows) >= batch:
-                    with transaction.atomic():
-                        self._insert(cursor, rows)
-                    done += len(rows)
-                    rows = []
-                    if progress:
+        with transaction.atomic(), connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {TABLE} FROM STDIN") as copy:
+                for document in documents:
+                    copy.write_row(self._row(document))
+                    done += 1
+                    if progress and done % batch == 0:
                         progress(done)
-            with transaction.atomic():
-                self._insert(cursor, rows)
-            done += len(rows)
         if progress:
             progress(done)
         return done
@@ -170,13 +164,16 @@ class PostgresBackend(SearchBackend):
             "price_desc": "price_desc DESC, listing_id DESC",
         }[sort]
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"CREATE TEMP TABLE matched ON COMMIT DROP AS {source}", params)
+            # A temporary table, so the count and the facets read the matches computed once.
+            cursor.execute("DROP TABLE IF EXISTS pg_temp.matched")
+            cursor.execute(f"CREATE TEMP TABLE matched AS {source}", params)
             cursor.execute(f"SELECT listing_id FROM matched ORDER BY {order} LIMIT %s OFFSET %s",  # noqa: S608
                            [query.limit, query.offset])
             ids = [int(row[0]) for row in cursor.fetchall()]
             cursor.execute("SELECT count(*) FROM matched")
             total = int(cursor.fetchone()[0])
             facets = self._facets(cursor) if query.with_facets else {}
+            cursor.execute("DROP TABLE pg_temp.matched")
         return SearchResults(listing_ids=ids, total=total, facets=facets)
 
     def _facets(self, cursor: Any) -> dict[str, list[FacetValue]]:

@@ -1,0 +1,144 @@
+"""HTTP benchmark: the production server (gunicorn) under wrk, on loopback only.
+
+    .venv/bin/python bench/http_bench.py [--duration 20] [--connections 32] [--workers 2]
+
+Needs a database with published listings (`make demo` leaves one in var/) and Debian's
+wrk. Starts `ipx serve` in production mode on 127.0.0.1, then for each target spreads
+requests over many listing ids or search terms (a Lua script picks one per request) and
+prints requests/s and latency percentiles as `NAME VALUE` lines. The server is stopped at
+the end; every loop is bounded by --duration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipx.settings")
+
+LUA = """
+local paths = {}
+for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1], {["Accept-Language"] = "zh-hans"})
+end
+"""
+
+SEARCH_TERMS = ["电池", "無人機", "锂电池 隔膜", "装置", "传感器", "制备方法", "battery", "图像", "鋼材", "控制系统",
+                "新能源", "检测", "机器人", "催化剂", "数据"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def listing_ids(limit: int) -> list[int]:
+    import django
+
+    django.setup()
+    from ipx.listings.models import Listing
+
+    return list(Listing.objects.filter(status="published").order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def wait_until_up(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback URL we built
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"server did not come up at {url}")
+
+
+def parse_wrk(output: str) -> dict[str, float]:
+    def ms(value: str) -> float:
+        number, unit = re.match(r"([\d.]+)(\w+)", value).groups()  # type: ignore[union-attr]
+        return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+    figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}  # type: ignore[union-attr]
+    for label, key in (("50%", "p50_ms"), ("90%", "p90_ms"), ("99%", "p99_ms")):
+        match = re.search(rf"{re.escape(label)}\s+([\d.]+\w+)", output)
+        if match:
+            figures[key] = ms(match.group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    figures["non_2xx"] = float(errors.group(1)) if errors else 0.0
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--server-threads", type=int, default=1, help="threads per gunicorn worker")
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    ids = listing_ids(2000)
+    if not ids:
+        raise SystemExit("no published listings: run `make demo` (or `ipx demo`) first")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "IPX_ENV": "production", "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+           "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false", "LOG_LEVEL": "ERROR",
+           "IPX_THREADS": str(options.server_threads)}
+    server = subprocess.Popen(  # noqa: S603 - our own entry point
+        [str(ROOT / ".venv" / "bin" / "ipx"), "serve", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(options.workers), "--threads", str(options.server_threads)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    workdir = Path(tempfile.mkdtemp(prefix="ipx-http-bench-"))
+    try:
+        wait_until_up(f"{base}/api/v1/listings/{ids[0]}")
+        from urllib.parse import quote
+
+        targets = {
+            "listing_api": [f"/api/v1/listings/{i}" for i in ids],
+            "listing_page": [f"/listings/{i}/" for i in ids],
+            "search_api": [f"/api/v1/search/listings?q={quote(t)}" for t in SEARCH_TERMS],
+            "search_api_facets": [f"/api/v1/search/listings?q={quote(t)}&region=CN-44&offer_kind=licence"
+                                  for t in SEARCH_TERMS],
+        }
+        print(f"server_workers {options.workers}")
+        for name, paths in targets.items():
+            path_file = workdir / f"{name}.txt"
+            path_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
+            script = workdir / f"{name}.lua"
+            script.write_text(LUA % {"paths": path_file}, encoding="utf-8")
+            subprocess.run(["wrk", "-t", "1", "-c", "4", "-d", "3s", "-s", str(script), base],  # noqa: S607
+                           check=True, capture_output=True)  # warm-up
+            result = subprocess.run(  # noqa: S603
+                ["wrk", "-t", str(options.threads), "-c", str(options.connections), "-d", f"{options.duration}s",
+                 "--latency", "-s", str(script), base],  # noqa: S607
+                check=True, capture_output=True, text=True,
+            )
+            for key, value in parse_wrk(result.stdout).items():
+                print(f"{name}.{key} {value:.2f}")
+            sys.stdout.flush()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

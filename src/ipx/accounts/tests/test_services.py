@@ -1,0 +1,185 @@
+"""Members: registration, verification workflow, invitations, tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from ipx.accounts import services
+from ipx.accounts.models import ApiToken, Invitation, Membership, Organisation, OrganisationEvent, User
+from ipx.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from ipx.testing.factories import OrganisationFactory, UserFactory, valid_uscc
+from ipx.testing.fixtures import Member
+
+pytestmark = pytest.mark.django_db
+
+ORG = {
+    "name": "珠海海洋装备研究院",
+    "kind": "university",
+    "region_kind": "mainland",
+    "province": "44",
+    "city": "珠海",
+    "uscc": "91310112087994932F",
+}
+
+
+def test_registration_creates_user_organisation_admin_and_event() -> None:
+    user, organisation = services.registration_submit(
+        email="New.Person@Example.com", password="a long secret 123", full_name="New Person",
+        preferred_language="zh-hant", organisation=ORG,
+    )
+    assert user.email == "new.person@example.com"
+    assert user.check_password("a long secret 123")
+    assert user.password.startswith("md5$")  # the test settings' fast hasher; production uses argon2
+    assert organisation.status == Organisation.Status.PENDING
+    assert organisation.region_code == "CN-44"
+    assert Membership.objects.get(user=user).role == Membership.Role.ADMIN
+    event = OrganisationEvent.objects.get(organisation=organisation)
+    assert (event.kind, event.from_status, event.to_status, event.actor) == ("registered", "", "pending", user)
+
+
+def test_production_hashes_passwords_with_argon2(settings: object) -> None:
+    from django.conf import settings as django_settings
+    from django.contrib.auth.hashers import make_password
+
+    from ipx import settings as ipx_settings
+
+    assert ipx_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    django_settings.PASSWORD_HASHERS = ipx_settings.PASSWORD_HASHERS
+    assert make_password("x" * 12).startswith("argon2$")
+
+
+def test_registration_reports_every_bad_field_and_saves_nothing() -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        services.registration_submit(
+            email="not-an-email", password="123", full_name="", preferred_language="fr",
+            organisation={**ORG, "uscc": "91110000600037341N", "province": "99"},
+        )
+    assert set(refused.value.fields) == {"email", "password", "full_name", "preferred_language", "uscc", "province"}
+    assert "check character" in refused.value.fields["uscc"]
+    assert User.objects.count() == 0
+    assert Organisation.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message_part"),
+    [
+        ({"uscc": ""}, "uscc", "must give their Unified Social Credit Code"),
+        ({"region_kind": "hk", "uscc": "91310112087994932F"}, "uscc", "Only mainland"),
+        ({"region_kind": "overseas", "uscc": "", "country": "XX"}, "country", "ISO code"),
+        ({"region_kind": "overseas", "uscc": "", "country": "CN"}, "country", "ISO code"),
+        ({"kind": "pirate"}, "kind", "not one of the allowed values"),
+        ({"website": "javascript:alert(1)"}, "website", "web address"),
+        ({"name": "x" * 201}, "name", "too long"),
+    ],
+)
+def test_organisation_field_errors(changes: dict[str, str], field: str, message_part: str) -> None:
+    user = UserFactory()
+    with pytest.raises(ValidationFailed) as refused:
+        services.organisation_register(user=user, **{**ORG, **changes})
+    assert message_part in refused.value.fields[field]
+    assert Organisation.objects.count() == 0
+
+
+def test_overseas_and_individual_need_no_uscc() -> None:
+    user = UserFactory()
+    overseas = services.organisation_register(user=user, name="Fraunhofer Demo", kind="university",
+                                              region_kind="overseas", country="de")
+    assert (overseas.country, overseas.uscc, overseas.region_code) == ("DE", None, "DE")
+    person = services.organisation_register(user=user, name="张三", kind="individual", region_kind="mainland",
+                                            province="44")
+    assert person.uscc is None
+
+
+def test_duplicate_uscc_is_refused() -> None:
+    OrganisationFactory(uscc="91310112087994932F")
+    with pytest.raises(ValidationFailed, match="already registered"):
+        services.organisation_register(user=UserFactory(), **ORG)
+
+
+def test_verify_and_reject_workflow(operator: User) -> None:
+    admin = UserFactory()
+    organisation = services.organisation_register(user=admin, **ORG)
+    with pytest.raises(ValidationFailed, match="reason"):
+        services.organisation_reject(organisation_id=organisation.pk, operator=operator, reason="  ")
+    services.organisation_reject(organisation_id=organisation.pk, operator=operator, reason="营业执照不清晰")
+    organisation.refresh_from_db()
+    assert (organisation.status, organisation.rejection_reason) == ("rejected", "营业执照不清晰")
+    with pytest.raises(InvalidTransition):
+        services.organisation_verify(organisation_id=organisation.pk, operator=operator)
+    services.organisation_resubmit(organisation_id=organisation.pk, actor=admin)
+    services.organisation_verify(organisation_id=organisation.pk, operator=operator)
+    organisation.refresh_from_db()
+    assert organisation.status == "verified"
+    assert organisation.verified_at is not None
+    kinds = list(organisation.events.values_list("kind", "from_status", "to_status"))
+    assert kinds == [("registered", "", "pending"), ("rejected", "pending", "rejected"),
+                     ("resubmitted", "rejected", "pending"), ("verified", "pending", "verified")]
+
+
+def test_verification_mails_the_admins_after_commit(operator: User, on_commit: Any) -> None:
+    admin = UserFactory(email="admin@uni.example", preferred_language="zh-hans")
+    organisation = services.organisation_register(user=admin, **ORG)
+    with on_commit():
+        services.organisation_verify(organisation_id=organisation.pk, operator=operator)
+    assert [m.to for m in mail.outbox] == [["admin@uni.example"]]
+    assert "珠海海洋装备研究院" in mail.outbox[0].subject
+
+
+def test_only_operators_verify() -> None:
+    admin = UserFactory()
+    organisation = services.organisation_register(user=admin, **ORG)
+    with pytest.raises(PermissionDenied):
+        services.organisation_verify(organisation_id=organisation.pk, operator=admin)
+    organisation.refresh_from_db()
+    assert organisation.status == "pending"
+    assert organisation.events.count() == 1
+
+
+def test_verified_identity_cannot_be_changed_by_members(owner: Member) -> None:
+    organisation = owner.organisation
+    with pytest.raises(ValidationFailed) as refused:
+        services.organisation_update(organisation_id=organisation.pk, actor=owner.user,
+                                     name="Another Name", uscc=valid_uscc(99999))
+    assert set(refused.value.fields) == {"name", "uscc"}
+    updated = services.organisation_update(organisation_id=organisation.pk, actor=owner.user,
+                                           description="我们做电池。", city="广州")
+    assert (updated.description, updated.city, updated.name) == ("我们做电池。", "广州", organisation.name)
+
+
+def test_only_admins_update(owner: Member) -> None:
+    member = UserFactory()
+    Membership.objects.create(user=member, organisation=owner.organisation, role="member")
+    with pytest.raises(PermissionDenied):
+        services.organisation_update(organisation_id=owner.organisation.pk, actor=member, description="x")
+
+
+def test_invitation_flow(owner: Member, on_commit: Any) -> None:
+    with on_commit():
+        invitation = services.invitation_create(organisation_id=owner.organisation.pk, inviter=owner.user,
+                                                email="Colleague@Example.com", role="member")
+    assert mail.outbox[0].to == ["colleague@example.com"]
+    assert invitation.token in mail.outbox[0].body
+    stranger = UserFactory(email="stranger@example.com")
+    with pytest.raises(PermissionDenied):
+        services.invitation_accept(token=invitation.token, user=stranger)
+    colleague = UserFactory(email="colleague@example.com")
+    membership = services.invitation_accept(token=invitation.token, user=colleague)
+    assert (membership.organisation, membership.role) == (owner.organisation, "member")
+    with pytest.raises(Conflict, match="already been used"):
+        services.invitation_accept(token=invitation.token, user=colleague)
+    with pytest.raises(ValidationFailed, match="already a member"):
+        services.invitation_create(organisation_id=owner.organisation.pk, inviter=owner.user,
+                                   email="colleague@example.com", role="member")
+    assert Invitation.objects.count() == 1
+
+
+def test_api_tokens_store_only_a_hash(owner: Member) -> None:
+    token, key = services.api_token_create(user=owner.user, name="erp")
+    assert key.startswith("ipx_")
+    assert token.key_hash == ApiToken.hash_key(key)
+    assert key not in token.key_hash
+    services.api_token_revoke(user=owner.user, token_id=token.pk)
+    assert ApiToken.objects.count() == 0

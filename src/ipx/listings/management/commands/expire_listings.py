@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from ipx.listings.services import listings_expire_due
+
+
+class Command(BaseCommand):
+    help = "Expire published listings whose offer period has ended (run once a day)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write(f"expired {listings_expire_due()} listing(s)")

@@ -1,0 +1,36 @@
+"""Schemathesis drives every operation of the OpenAPI document with generated input, signed
+in as a member with a verified organisation: whatever it sends, the answer is never a 5xx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from ipx.accounts.services import api_token_create
+from ipx.testing.factories import listing_with_patent
+from ipx.testing.fixtures import Member
+from ipx.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def member_headers(owner: Member) -> dict[str, str]:
+    # Something to find, read and change, so that generated ids sometimes hit real rows.
+    listing_with_patent(owner.organisation, owner.user)
+    _token, key = api_token_create(user=owner.user, name="fuzz")
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=30, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.filter_too_much, HealthCheck.data_too_large])
+def test_no_input_makes_the_api_fail(case: Any, member_headers: dict[str, str]) -> None:
+    response = case.call(headers=member_headers)
+    case.validate_response(response, checks=[not_a_server_error])
