@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from ipx.accounts.selectors import access_organisation
@@ -186,10 +186,10 @@ def _data(payload: Schema) -> dict[str, Any]:
 
 
 @router.post("/assets", response={201: AssetOut, **ERRORS}, auth=user_auth, summary="Register an IP asset")
-def register_asset(request: HttpRequest, payload: AssetIn) -> tuple[int, Asset]:
+def register_asset(request: HttpRequest, payload: AssetIn) -> Status[Any]:
     asset = services.asset_register(organisation_id=payload.organisation_id, actor=_user(request),
                                     ip_type=payload.ip_type, data=_data(payload))
-    return 201, selectors.asset_visible(_user(request), asset.pk)
+    return Status(201, selectors.asset_visible(_user(request), asset.pk))
 
 
 @router.get("/assets/{asset_id}", response={200: AssetOut, **ERRORS}, auth=optional_auth,
@@ -207,9 +207,9 @@ def asset_update(request: HttpRequest, asset_id: Id, payload: AssetFields) -> As
 
 @router.delete("/assets/{asset_id}", response={204: None, **ERRORS}, auth=user_auth,
                summary="Delete an asset that is in no listing")
-def asset_delete(request: HttpRequest, asset_id: Id) -> tuple[int, None]:
+def asset_delete(request: HttpRequest, asset_id: Id) -> Status[Any]:
     services.asset_delete(asset_id=asset_id, actor=_user(request))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/organisations/{organisation_id}/assets", response={200: Page[AssetOut], **ERRORS},

@@ -157,7 +157,8 @@ def _clean_patent(data: dict[str, Any], errors: FieldErrors, *, current: Patent 
     kind = kind_given or next(iter(implied_kinds.values()), None)
     for field, implied in implied_kinds.items():
         if kind and implied != kind:
-            errors.add(field, _("This number is for a %(implied)s patent, but the kind given is %(kind)s.")
+            errors.add(field, _("This number belongs to a patent of kind “%(implied)s”, but the kind given is "
+                                "“%(kind)s”.")
                        % {"implied": Patent.Kind(implied).label, "kind": Patent.Kind(kind).label})
     if not kind:
         errors.add("kind", _("Give the kind: invention, utility model or design."))
@@ -373,6 +374,8 @@ def asset_update(*, asset_id: int, actor: User, data: dict[str, Any]) -> Asset:
     detail = asset.detail
     current = _current_values(asset, detail)
     merged = current | {k: v for k, v in data.items() if k in current}
+    if "ipc_codes" in data and "ipc_main" not in data:
+        merged["ipc_main"] = ""  # new codes without a main one: the first becomes main
     common, cleaned_detail = clean_asset_data(asset.ip_type, merged, current_detail=detail)
     return update_asset(asset, common, cleaned_detail)
 
