@@ -13,7 +13,7 @@ SESSION_KEY = "ipx_organisation_id"
 def current_membership(request: HttpRequest) -> tuple[Membership | None, list[Membership]]:
     cached = getattr(request, "_ipx_memberships", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     memberships = list(memberships_of(request.user))  # type: ignore[arg-type]
     wanted = request.session.get(SESSION_KEY)
     current = next((m for m in memberships if m.organisation_id == wanted), None)

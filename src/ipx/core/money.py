@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ INDICATIVE_CNY_RATES: dict[str, Decimal] = {
     "JPY": Decimal("0.048"),
 }
 
-AMOUNT_FIELD_OPTIONS = {"max_digits": 18, "decimal_places": 2}
+AMOUNT_FIELD_OPTIONS: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,6 +107,7 @@ def clean_date(value: object, *, field: str, errors: FieldErrors, label: str | P
         if parsed is None:
             errors.add(field, _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": text})
             return None
+    assert parsed is not None  # every branch above set it or returned
     if parsed.year < 1900:
         errors.add(field, _("%(field)s is too far in the past.") % {"field": label or field})
         return None

@@ -192,7 +192,7 @@ def organisation_listings(request: HttpRequest, organisation_id: Id, status: str
     if status and status not in Listing.Status.values:
         raise ValidationFailed.for_field("status", _("Unknown status."))
     user = request.user
-    if user.is_authenticated and is_member(user, organisation_id):  # type: ignore[arg-type]
+    if user.is_authenticated and is_member(user, organisation_id):
         listings = selectors.listings_of_organisation(organisation_id, status=status or None)
     elif status and status != Listing.Status.PUBLISHED:
         raise PermissionDenied(_("Only members see an organisation's unpublished listings."))

@@ -73,7 +73,9 @@ class Listing(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    assets = models.ManyToManyField(Asset, through="ListingAsset", related_name="listings")
+    assets: models.ManyToManyField[Asset, ListingAsset] = models.ManyToManyField(
+        Asset, through="ListingAsset", related_name="listings"
+    )
 
     class Meta:
         verbose_name = _("listing")

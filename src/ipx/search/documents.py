@@ -48,8 +48,9 @@ def listing_texts(listing: Listing) -> tuple[str, str]:
             value = getattr(detail, name, "")
             if value:
                 parts.append(value)
-        if asset.identifier and getattr(detail, "publication_number", None):
-            parts.append(detail.publication_number)  # type: ignore[union-attr]
+        publication_number = getattr(detail, "publication_number", None)
+        if publication_number and publication_number != asset.identifier:
+            parts.append(publication_number)
     return listing.title, "\n".join(p for p in parts if p)
 
 

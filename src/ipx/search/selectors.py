@@ -117,7 +117,7 @@ def parse_search(params: Mapping[str, object], getlist: object = None) -> tuple[
     if page * size > MAX_RESULTS_WINDOW:
         raise ValidationFailed.for_field("page", _("Only the first %(n)d results can be paged through; refine "
                                                    "the search.") % {"n": MAX_RESULTS_WINDOW})
-    query = SearchQuery(text=text, filters=filters, price_min=price_min, price_max=price_max,  # type: ignore[arg-type]
+    query = SearchQuery(text=text, filters=filters, price_min=price_min, price_max=price_max,
                         sort=sort, offset=(page - 1) * size, limit=size)  # type: ignore[arg-type]
     return query, page, size
 

@@ -28,7 +28,7 @@ def valid_application_number(n: int, *, year: int = 2021, kind_digit: str = "1")
     return f"{digits}.{patent_check_character(digits)}"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -43,7 +43,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -56,7 +56,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     status = Organisation.Status.VERIFIED
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -65,7 +65,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Membership.Role.ADMIN
 
 
-class AssetFactory(factory.django.DjangoModelFactory):
+class AssetFactory(factory.django.DjangoModelFactory[Asset]):
     class Meta:
         model = Asset
 
@@ -76,7 +76,7 @@ class AssetFactory(factory.django.DjangoModelFactory):
     legal_status = Asset.LegalStatus.IN_FORCE
 
 
-class PatentFactory(factory.django.DjangoModelFactory):
+class PatentFactory(factory.django.DjangoModelFactory[Patent]):
     class Meta:
         model = Patent
         skip_postgeneration_save = True
@@ -95,7 +95,7 @@ class PatentFactory(factory.django.DjangoModelFactory):
             AssetOwner.objects.create(asset=obj.asset, organisation=obj.asset.holder, name=obj.asset.holder.name)
 
 
-class TrademarkFactory(factory.django.DjangoModelFactory):
+class TrademarkFactory(factory.django.DjangoModelFactory[Trademark]):
     class Meta:
         model = Trademark
 
@@ -105,7 +105,7 @@ class TrademarkFactory(factory.django.DjangoModelFactory):
     registration_date = date(2019, 5, 14)
 
 
-class ListingFactory(factory.django.DjangoModelFactory):
+class ListingFactory(factory.django.DjangoModelFactory[Listing]):
     class Meta:
         model = Listing
 
@@ -122,7 +122,7 @@ class ListingFactory(factory.django.DjangoModelFactory):
 
 def listing_with_patent(organisation: Organisation, user: User, **listing_fields: object) -> Listing:
     """A draft listing offering one new patent held by ``organisation``."""
-    patent = PatentFactory(asset__holder=organisation)
-    listing = ListingFactory(organisation=organisation, created_by=user, **listing_fields)
+    patent = PatentFactory.create(asset__holder=organisation)
+    listing = ListingFactory.create(organisation=organisation, created_by=user, **listing_fields)
     ListingAsset.objects.create(listing=listing, asset=patent.asset)
     return listing

@@ -59,8 +59,8 @@ class Member:
 
 
 def _member(email: str, person: str, kind: str = Organisation.Kind.ENTERPRISE, **org: Any) -> Member:
-    membership = MembershipFactory(user=UserFactory(email=email, full_name=person),
-                                   organisation=OrganisationFactory(kind=kind, **org),
+    membership = MembershipFactory.create(user=UserFactory.create(email=email, full_name=person),
+                                   organisation=OrganisationFactory.create(kind=kind, **org),
                                    role=Membership.Role.ADMIN)
     return Member(membership.user, membership.organisation)
 
@@ -88,7 +88,7 @@ def banker(db: None) -> Member:
 
 @pytest.fixture
 def operator(db: None) -> User:
-    return UserFactory(email="operator@example.com", full_name="Ophelia Operator", is_staff=True)
+    return UserFactory.create(email="operator@example.com", full_name="Ophelia Operator", is_staff=True)
 
 
 @pytest.fixture

@@ -76,7 +76,7 @@ def test_registration_reports_every_bad_field_and_saves_nothing() -> None:
     ],
 )
 def test_organisation_field_errors(changes: dict[str, str], field: str, message_part: str) -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     with pytest.raises(ValidationFailed) as refused:
         services.organisation_register(user=user, **{**ORG, **changes})
     assert message_part in refused.value.fields[field]
@@ -84,7 +84,7 @@ def test_organisation_field_errors(changes: dict[str, str], field: str, message_
 
 
 def test_overseas_and_individual_need_no_uscc() -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     overseas = services.organisation_register(user=user, name="Fraunhofer Demo", kind="university",
                                               region_kind="overseas", country="de")
     assert (overseas.country, overseas.uscc, overseas.region_code) == ("DE", None, "DE")
@@ -94,13 +94,13 @@ def test_overseas_and_individual_need_no_uscc() -> None:
 
 
 def test_duplicate_uscc_is_refused() -> None:
-    OrganisationFactory(uscc="91310112087994932F")
+    OrganisationFactory.create(uscc="91310112087994932F")
     with pytest.raises(ValidationFailed, match="already registered"):
-        services.organisation_register(user=UserFactory(), **ORG)
+        services.organisation_register(user=UserFactory.create(), **ORG)
 
 
 def test_verify_and_reject_workflow(operator: User) -> None:
-    admin = UserFactory()
+    admin = UserFactory.create()
     organisation = services.organisation_register(user=admin, **ORG)
     with pytest.raises(ValidationFailed, match="reason"):
         services.organisation_reject(organisation_id=organisation.pk, operator=operator, reason="  ")
@@ -120,7 +120,7 @@ def test_verify_and_reject_workflow(operator: User) -> None:
 
 
 def test_verification_mails_the_admins_after_commit(operator: User, on_commit: Any) -> None:
-    admin = UserFactory(email="admin@uni.example", preferred_language="zh-hans")
+    admin = UserFactory.create(email="admin@uni.example", preferred_language="zh-hans")
     organisation = services.organisation_register(user=admin, **ORG)
     with on_commit():
         services.organisation_verify(organisation_id=organisation.pk, operator=operator)
@@ -129,7 +129,7 @@ def test_verification_mails_the_admins_after_commit(operator: User, on_commit: A
 
 
 def test_only_operators_verify() -> None:
-    admin = UserFactory()
+    admin = UserFactory.create()
     organisation = services.organisation_register(user=admin, **ORG)
     with pytest.raises(PermissionDenied):
         services.organisation_verify(organisation_id=organisation.pk, operator=admin)
@@ -150,7 +150,7 @@ def test_verified_identity_cannot_be_changed_by_members(owner: Member) -> None:
 
 
 def test_only_admins_update(owner: Member) -> None:
-    member = UserFactory()
+    member = UserFactory.create()
     Membership.objects.create(user=member, organisation=owner.organisation, role="member")
     with pytest.raises(PermissionDenied):
         services.organisation_update(organisation_id=owner.organisation.pk, actor=member, description="x")
@@ -162,10 +162,10 @@ def test_invitation_flow(owner: Member, on_commit: Any) -> None:
                                                 email="Colleague@Example.com", role="member")
     assert mail.outbox[0].to == ["colleague@example.com"]
     assert invitation.token in mail.outbox[0].body
-    stranger = UserFactory(email="stranger@example.com")
+    stranger = UserFactory.create(email="stranger@example.com")
     with pytest.raises(PermissionDenied):
         services.invitation_accept(token=invitation.token, user=stranger)
-    colleague = UserFactory(email="colleague@example.com")
+    colleague = UserFactory.create(email="colleague@example.com")
     membership = services.invitation_accept(token=invitation.token, user=colleague)
     assert (membership.organisation, membership.role) == (owner.organisation, "member")
     with pytest.raises(Conflict, match="already been used"):

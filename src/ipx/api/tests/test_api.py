@@ -83,7 +83,7 @@ def test_organisation_registration_and_verification(operator: User, operator_cli
 
 def test_listing_lifecycle_and_access(owner: Member, buyer: Member, outsider: Member, operator: User) -> None:
     owner_token, outsider_token, operator_token = token_for(owner.user), token_for(outsider.user), token_for(operator)
-    patent = PatentFactory(asset__holder=owner.organisation)
+    patent = PatentFactory.create(asset__holder=owner.organisation)
     draft = {"organisation_id": owner.organisation.pk, "title": "锂电池隔膜", "asset_ids": [patent.pk],
              "offer_kinds": ["transfer"], "price_type": "fixed", "price_amount": "250000.00", "currency": "CNY"}
     assert call(Client(), "post", "/listings", {**draft}, token=outsider_token)[0] == 403

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def create(member: Member, **data: Any) -> Listing:
-    asset_ids = data.pop("asset_ids", None) or [PatentFactory(asset__holder=member.organisation).pk]
+    asset_ids = data.pop("asset_ids", None) or [PatentFactory.create(asset__holder=member.organisation).pk]
     base = {"title": "锂电池隔膜技术许可", "offer_kinds": ["transfer"], "price_type": "negotiable"}
     return services.listing_create(organisation_id=member.organisation.pk, actor=member.user,
                                    data={**base, **data, "asset_ids": asset_ids})
@@ -67,7 +67,7 @@ def test_full_terms_are_kept(owner: Member) -> None:
 )
 def test_bad_terms_are_refused_and_nothing_saved(owner: Member, data: dict[str, Any], field: str,
                                                  message_part: str) -> None:
-    asset = PatentFactory(asset__holder=owner.organisation)
+    asset = PatentFactory.create(asset__holder=owner.organisation)
     with pytest.raises(ValidationFailed) as refused:
         create(owner, asset_ids=[asset.pk], **data)
     assert message_part in refused.value.fields[field]
@@ -75,14 +75,14 @@ def test_bad_terms_are_refused_and_nothing_saved(owner: Member, data: dict[str, 
 
 
 def test_assets_must_be_the_sellers(owner: Member, buyer: Member) -> None:
-    theirs = PatentFactory(asset__holder=buyer.organisation)
+    theirs = PatentFactory.create(asset__holder=buyer.organisation)
     with pytest.raises(PermissionDenied):
         create(owner, asset_ids=[theirs.pk])
     with pytest.raises(ValidationFailed, match="twice"):
-        mine = PatentFactory(asset__holder=owner.organisation)
+        mine = PatentFactory.create(asset__holder=owner.organisation)
         create(owner, asset_ids=[mine.pk, mine.pk])
     with pytest.raises(PermissionDenied):
-        create(buyer, asset_ids=[PatentFactory(asset__holder=owner.organisation).pk])
+        create(buyer, asset_ids=[PatentFactory.create(asset__holder=owner.organisation).pk])
     assert Listing.objects.count() == 0
 
 

@@ -217,9 +217,9 @@ class TantivyBackend(SearchBackend):
         result = searcher.search(tantivy_query, limit=query.limit, count=True, offset=query.offset,
                                  **order_options)
         addresses = [address for _key, address in result.hits]
-        ids = [int(v) for v in searcher.fast_field_values("listing_id", addresses)] if addresses else []
+        ids = [int(v or 0) for v in searcher.fast_field_values("listing_id", addresses)] if addresses else []
         facets = self._facets(searcher, tantivy_query) if query.with_facets else {}
-        return SearchResults(listing_ids=ids, total=int(result.count or 0), facets=facets)
+        return SearchResults(listing_ids=ids, total=int(getattr(result, "count", 0) or 0), facets=facets)
 
     def _facets(self, searcher: tantivy.Searcher, tantivy_query: tantivy.Query) -> dict[str, list[FacetValue]]:
         spec: dict[str, Any] = {

@@ -37,6 +37,7 @@ def test_published_listing_is_found_in_traditional_simplified_and_by_number(
     assert found("鋰電池 隔膜") == [listing.pk]
     assert found("锂电池 隔膜") == [listing.pk]
     number = listing.assets.get().patent.application_number
+    assert number is not None
     assert found(number) == [listing.pk]
     assert found("鋰電池", region=("CN-44",)) == [listing.pk]
     assert found("鋰電池", region=("HK",)) == []

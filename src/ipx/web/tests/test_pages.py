@@ -102,7 +102,7 @@ def test_tokens_page_shows_a_new_key_once(owner: Member) -> None:
 
 
 def test_listing_pages(owner: Member, outsider: Member, operator: User) -> None:
-    patent = PatentFactory(asset__holder=owner.organisation)
+    patent = PatentFactory.create(asset__holder=owner.organisation)
     form: dict[str, Any] = {"title": "电池隔膜许可", "asset_ids": [str(patent.pk)], "offer_kinds": ["licence"],
                             "licence_exclusivity": "non_exclusive", "price_type": "fixed", "price_amount": "abc",
                             "currency": "CNY"}
