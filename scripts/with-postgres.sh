@@ -7,7 +7,8 @@ set -euo pipefail
 
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$PG_BIN" ] || { echo "PostgreSQL is not installed (scripts/install-system-deps.sh)" >&2; exit 1; }
-PORT=${IPX_PG_PORT:-54329}
+# A free port, so that two runs on one machine do not meet.
+PORT=${IPX_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 DATA=$(mktemp -d /tmp/ipx-pg.XXXXXX)
 
 as_pg() {

@@ -20,9 +20,16 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
+_LOCATIONS = {"body", "query", "path", "form", "file", "header", "cookie"}
+
+
 def _field_name(location: list[Any] | tuple[Any, ...]) -> str:
-    # ninja reports e.g. ("body", "payload", "price_amount") or ("query", "page").
-    parts = [str(part) for part in location if part not in ("body", "payload", "query", "path", "form", "file")]
+    # ninja reports e.g. ("body", "payload", "price_amount"), ("query", "page") or ("file", "file").
+    parts = [str(part) for part in location]
+    if parts and parts[0] in _LOCATIONS:
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in {"payload", "params"}:
+        parts = parts[1:]
     return ".".join(parts) or "__all__"
 
 

@@ -1,6 +1,17 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from ipx.catalog.models import Asset, AssetOwner, Copyright, GIProduct, IpcCode, NiceClass, Patent, Trademark
+from ipx.catalog.models import (
+    Asset,
+    AssetOwner,
+    Copyright,
+    GIProduct,
+    ImportJob,
+    IpcCode,
+    NiceClass,
+    Patent,
+    Trademark,
+)
 
 
 class AssetOwnerInline(admin.TabularInline):
@@ -50,3 +61,21 @@ class IpcCodeAdmin(admin.ModelAdmin):
 @admin.register(NiceClass)
 class NiceClassAdmin(admin.ModelAdmin):
     list_display = ("number", "kind", "heading_zh")
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Imports are written by their runs; the back-office only looks at them."""
+
+    list_display = ("id", "file_name", "organisation", "status", "processed_rows", "created_count",
+                    "updated_count", "error_count", "created_at")
+    list_filter = ("status", "kind")
+    search_fields = ("file_name", "organisation__name")
+    list_select_related = ("organisation",)
+    readonly_fields = [field.name for field in ImportJob._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ImportJob | None = None) -> bool:
+        return False

@@ -279,3 +279,66 @@ class GIProduct(models.Model):
     @property
     def register_url(self) -> str:
         return terms.GI_REGISTER_URL
+
+
+class ImportJob(models.Model):
+    """One uploaded spreadsheet of assets being imported for an organisation.
+
+    Counters are written while the rows are processed so a page can show the progress; the
+    row report is written when the run ends.
+    """
+
+    class Kind(models.TextChoices):
+        PATENTS = "patents", _("Patents")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="import_jobs", verbose_name=_("organisation"))
+    created_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name=_("uploaded by"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PATENTS)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=255)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED)
+    message = models.TextField(_("message"), blank=True,
+                               help_text=_("Why the file as a whole could not be imported."))
+    # The uploader's page language: the run happens later, elsewhere, and writes the report
+    # in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    error_count = models.PositiveIntegerField(_("rows refused"), default=0)
+    errors = models.JSONField(_("row report"), default=list, blank=True)
+    errors_omitted = models.PositiveIntegerField(_("report entries left out"), default=0)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["organisation", "-id"], name="importjob_org_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)

@@ -73,13 +73,17 @@ def parse_patent_kind(value: object) -> str | None:
     return ""
 
 
-def split_list(value: object) -> list[str]:
+def split_list(value: object, *, commas: bool = True) -> list[str]:
+    """Items of a list given as a list or as text separated by ; (and , unless ``commas`` is
+    False: names such as "Acme Co., Ltd." contain commas)."""
     if value is None:
         return []
     if isinstance(value, list | tuple):
         return [str(v).strip() for v in value if str(v).strip()]
-    return [part.strip() for part in str(value).replace("；", ";").replace("，", ";")
-            .replace(",", ";").replace("|", ";").split(";") if part.strip()]
+    text = str(value).replace("；", ";").replace("|", ";").replace("\n", ";")
+    if commas:
+        text = text.replace("，", ";").replace(",", ";")
+    return [part.strip() for part in text.split(";") if part.strip()]
 
 
 # --- Common asset fields ---------------------------------------------------------------------
@@ -98,7 +102,7 @@ def _clean_common(data: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
         errors.add("legal_status", _("“%(value)s” is not a legal status; use one of %(allowed)s.")
                    % {"value": data.get("legal_status"), "allowed": ", ".join(Asset.LegalStatus.values)})
     cleaned["legal_status"] = status or Asset.LegalStatus.IN_FORCE
-    owners = split_list(data.get("owners"))
+    owners = split_list(data.get("owners"), commas=False)
     if len(owners) > MAX_OWNERS:
         errors.add("owners", _("At most %(n)d owners.") % {"n": MAX_OWNERS})
     if any(len(name) > 200 for name in owners):

@@ -1,0 +1,242 @@
+"""Asset forms: one per IP type. They only collect text; ``clean_asset_data`` checks it and
+its refusals come back onto these fields (the field names are the service's)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ipx.accounts.forms import ServiceForm
+from ipx.catalog.models import Asset, Copyright, Patent
+from ipx.catalog.services import split_list
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# Nothing is required here: the service says what is missing, in the same words as the API.
+def _text(label: Any, *, max_length: int, help_text: Any = "", rows: int = 0) -> forms.CharField:
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else None
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=False,
+        help_text=help_text,
+        widget=widget,
+        strip=True,
+    )
+
+
+def _date(label: Any, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(
+        label=label, required=False, max_length=10, widget=DATE_INPUT, help_text=help_text
+    )
+
+
+class AssetForm(ServiceForm):
+    """The fields every asset has."""
+
+    title = _text(_("Title"), max_length=300)
+    title_en = _text(_("Title in English"), max_length=300)
+    legal_status = forms.ChoiceField(
+        label=_("Legal status"),
+        choices=Asset.LegalStatus.choices,
+        initial=Asset.LegalStatus.IN_FORCE,
+    )
+    owners = _text(
+        _("Owners of record"),
+        max_length=6000,
+        help_text=_(
+            "Separate names with “;”. Leave empty when your organisation is the only owner."
+        ),
+    )
+    abstract = _text(_("Abstract or description"), max_length=100_000, rows=5)
+
+    ip_type: str = ""
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) or "" for name in self.fields}
+
+    @classmethod
+    def initial_from(cls, asset: Asset) -> dict[str, Any]:
+        """The asset's values as the form shows them."""
+        values: dict[str, Any] = {
+            name: getattr(asset, name) for name in ("title", "title_en", "legal_status", "abstract")
+        }
+        values["owners"] = "; ".join(owner.name for owner in asset.owners.all())
+        detail = asset.detail
+        if detail is not None:
+            for name in cls.base_fields:
+                if hasattr(detail, name) and name not in values:
+                    values[name] = _shown(getattr(detail, name))
+        return values
+
+
+def _shown(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return value
+
+
+class PatentForm(AssetForm):
+    ip_type = Asset.Type.PATENT
+
+    office = _text(_("Patent office"), max_length=2, help_text=_("Two letters, e.g. CN, US, EP."))
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("From the application number")), *Patent.Kind.choices],
+    )
+    application_number = _text(
+        _("Application number"),
+        max_length=40,
+        help_text=_("CN numbers with the check character, e.g. 202010123456.X."),
+    )
+    publication_number = _text(
+        _("Publication number"), max_length=40, help_text=_("e.g. CN114081026A.")
+    )
+    grant_number = _text(_("Grant number"), max_length=40)
+    filing_date = _date(_("Filing date"))
+    publication_date = _date(_("Publication date"))
+    grant_date = _date(_("Grant date"))
+    ipc_codes = _text(
+        _("IPC codes"),
+        max_length=2000,
+        help_text=_(
+            "Separate codes with “;”; the first is the main one, e.g. H01M10/0525; H01M4/131."
+        ),
+    )
+    inventors = _text(_("Inventors"), max_length=2000)
+    claims = _text(_("Claims"), max_length=100_000, rows=5)
+
+    field_order = [
+        "title",
+        "title_en",
+        "office",
+        "kind",
+        "application_number",
+        "publication_number",
+        "grant_number",
+        "filing_date",
+        "publication_date",
+        "grant_date",
+        "ipc_codes",
+        "legal_status",
+        "owners",
+        "inventors",
+        "abstract",
+        "claims",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("office", "CN")
+        super().__init__(*args, **kwargs)
+
+    def service_data(self) -> dict[str, Any]:
+        data = super().service_data()
+        # The first code listed is the main one (as in the IPC column of a CNIPA record).
+        codes = split_list(data.get("ipc_codes"))
+        data["ipc_main"] = codes[0] if codes else ""
+        return data
+
+
+class TrademarkForm(AssetForm):
+    ip_type = Asset.Type.TRADEMARK
+
+    registration_number = _text(
+        _("Registration number"), max_length=20, help_text=_("1 to 9 digits, e.g. 12345678.")
+    )
+    nice_classes = _text(
+        _("Nice classes"),
+        max_length=200,
+        help_text=_("Numbers 1 to 45, separated by commas, e.g. 9, 35."),
+    )
+    goods_services = _text(_("Goods and services"), max_length=10_000, rows=3)
+    registration_date = _date(_("Registration date"))
+    renewed_until = _date(
+        _("Renewed until"), help_text=_("Only when the registration was renewed.")
+    )
+
+    field_order = [
+        "title",
+        "title_en",
+        "registration_number",
+        "nice_classes",
+        "goods_services",
+        "registration_date",
+        "renewed_until",
+        "legal_status",
+        "owners",
+        "abstract",
+    ]
+
+
+class CopyrightForm(AssetForm):
+    ip_type = Asset.Type.COPYRIGHT
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Copyright.Kind.choices)
+    registration_number = _text(
+        _("Registration number"),
+        max_length=40,
+        help_text=_("Software: e.g. 2020SR0123456; works: e.g. 国作登字-2021-F-00012345."),
+    )
+    work_category = _text(_("Category of work"), max_length=60)
+    version = _text(_("Version"), max_length=30)
+    completion_date = _date(_("Completed"))
+    registration_date = _date(_("Registered"))
+
+    field_order = [
+        "title",
+        "title_en",
+        "kind",
+        "registration_number",
+        "work_category",
+        "version",
+        "completion_date",
+        "registration_date",
+        "legal_status",
+        "owners",
+        "abstract",
+    ]
+
+
+class GIProductForm(AssetForm):
+    ip_type = Asset.Type.GI
+
+    protected_region = _text(_("Protected region"), max_length=200)
+    producer = _text(_("Producer"), max_length=200)
+    category = _text(_("Product category"), max_length=100)
+    approval_number = _text(_("Approval or announcement number"), max_length=60)
+    approval_date = _date(_("Approved"))
+
+    field_order = [
+        "title",
+        "title_en",
+        "protected_region",
+        "producer",
+        "category",
+        "approval_number",
+        "approval_date",
+        "legal_status",
+        "owners",
+        "abstract",
+    ]
+
+
+FORMS: dict[str, type[AssetForm]] = {
+    Asset.Type.PATENT: PatentForm,
+    Asset.Type.TRADEMARK: TrademarkForm,
+    Asset.Type.COPYRIGHT: CopyrightForm,
+    Asset.Type.GI: GIProductForm,
+}
+
+
+def form_class(ip_type: str) -> type[AssetForm] | None:
+    return FORMS.get(ip_type)

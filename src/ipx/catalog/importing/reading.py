@@ -1,0 +1,258 @@
+"""Open an uploaded spreadsheet and yield its rows, refusing anything that is not one.
+
+The content decides the format, not the file name: an XLSX workbook is a ZIP archive holding
+``xl/workbook.xml``; anything else must decode as text (UTF-8 with or without BOM, UTF-16
+with BOM as Excel's "Unicode text" writes it, else GB18030, which covers GBK) and is read as
+comma-, tab- or semicolon-separated values.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any, Literal
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+from ipx.core.errors import ValidationFailed
+
+Format = Literal["xlsx", "csv"]
+Row = tuple[int, Sequence[object]]
+
+FILE_FIELD = "file"
+# A workbook that inflates far beyond its size is refused before openpyxl parses it.
+MAX_INFLATION = 30
+_SNIFF_BYTES = 64 * 1024
+
+
+class SpreadsheetRefused(ValidationFailed):
+    """The file as a whole cannot be imported."""
+
+    code = "file_refused"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message, code=code, fields={FILE_FIELD: message})
+
+
+class FileTooLarge(SpreadsheetRefused):
+    status = 413
+    code = "too_large"
+
+
+def check_size(size: int) -> None:
+    limit = settings.IPX_MAX_UPLOAD_BYTES
+    if size <= 0:
+        raise SpreadsheetRefused(_("The file is empty."), code="empty_file")
+    if size > limit:
+        raise FileTooLarge(
+            _(
+                "The file is %(size)s; files up to %(limit)s can be imported. "
+                "Split it into smaller files."
+            )
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
+
+
+def _not_a_spreadsheet() -> SpreadsheetRefused:
+    return SpreadsheetRefused(
+        _(
+            "This is not a spreadsheet. Upload an Excel workbook (.xlsx) "
+            "or a CSV file in UTF-8 or GBK."
+        ),
+        code="not_a_spreadsheet",
+    )
+
+
+def sniff_format(file: IO[bytes]) -> Format:
+    """Which reader fits the content; refuses other formats with a message naming them."""
+    file.seek(0)
+    head = file.read(_SNIFF_BYTES)
+    file.seek(0)
+    if not head:
+        raise SpreadsheetRefused(_("The file is empty."), code="empty_file")
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise SpreadsheetRefused(
+            _("This is an old Excel workbook (.xls). Save it as .xlsx or CSV and upload it again."),
+            code="not_a_spreadsheet",
+        )
+    if head.startswith(b"PK\x03\x04"):
+        _check_workbook_archive(file)
+        return "xlsx"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "csv"
+    if b"\x00" in head or head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        raise _not_a_spreadsheet()
+    return "csv"
+
+
+def _check_workbook_archive(file: IO[bytes]) -> None:
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise SpreadsheetRefused(
+            _("The workbook cannot be read: the file is damaged."), code="not_a_spreadsheet"
+        ) from None
+    finally:
+        file.seek(0)
+    if "xl/workbook.xml" not in names:
+        if "content.xml" in names and "mimetype" in names:
+            raise SpreadsheetRefused(
+                _("This is an OpenDocument file. Save it as .xlsx or CSV and upload it again."),
+                code="not_a_spreadsheet",
+            )
+        raise SpreadsheetRefused(
+            _("This ZIP archive is not an Excel workbook (.xlsx)."), code="not_a_spreadsheet"
+        )
+    if inflated > MAX_INFLATION * settings.IPX_MAX_UPLOAD_BYTES:
+        raise SpreadsheetRefused(
+            _("The workbook unpacks to too much data to import."), code="too_large"
+        )
+
+
+def decode_text(raw: bytes) -> str:
+    """The text of a CSV file: UTF-8 first (with or without BOM), then GB18030 (a superset
+    of GBK and GB2312), so a file saved by Excel on Chinese Windows reads as well."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+        candidates: tuple[str, ...] = ("utf-8", "gb18030")
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ("utf-16",)
+    else:
+        candidates = ("utf-8", "gb18030")
+    for encoding in candidates:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text
+        break
+    raise _not_a_spreadsheet()
+
+
+def _looks_like_text(text: str) -> bool:
+    # GB18030 maps almost any byte sequence to some character; control characters give
+    # binary content away.
+    sample = text[:_SNIFF_BYTES]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n")
+    return "\x00" not in sample and controls <= len(sample) // 100
+
+
+def _delimiter(text: str) -> str:
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (",", "\t", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _cells_empty(values: Sequence[object]) -> bool:
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass
+class Sheet:
+    """The rows of a spreadsheet, numbered as the user sees them (the first row is 1)."""
+
+    format: Format
+    rows: Iterator[Row]
+    # The highest row number (for a progress bar); may read the file once more to find it.
+    count_rows: Callable[[], int | None]
+    on_close: Callable[[], None] = _nothing
+
+    def close(self) -> None:
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
+        self.on_close()
+
+
+class RowUnreadable(SpreadsheetRefused):
+    """A row in the middle of the file cannot be read; the rows before it were processed."""
+
+
+def open_sheet(file: IO[bytes]) -> Sheet:
+    fmt = sniff_format(file)
+    if fmt == "xlsx":
+        return _open_xlsx(file)
+    return _open_csv(file)
+
+
+def _open_csv(file: IO[bytes]) -> Sheet:
+    text = decode_text(file.read())
+    delimiter = _delimiter(text)
+    try:
+        records = sum(1 for _record in csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise SpreadsheetRefused(
+            _("The CSV file cannot be read: %(problem)s.") % {"problem": exc},
+            code="not_a_spreadsheet",
+        ) from None
+    return Sheet(format="csv", rows=_csv_rows(text, delimiter), count_rows=lambda: records)
+
+
+def _csv_rows(text: str, delimiter: str) -> Iterator[Row]:
+    # A quoted cell may span lines; a spreadsheet shows each record as one row, so rows are
+    # numbered by record, not by line.
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    for number, record in enumerate(reader, start=1):
+        values: list[object] = list(record)
+        if not _cells_empty(values):
+            yield number, values
+
+
+def _open_xlsx(file: IO[bytes]) -> Sheet:
+
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        if not isinstance(sheet, ReadOnlyWorksheet):
+            raise TypeError("the first sheet is a chart sheet")
+    except Exception:
+        # openpyxl raises a wide range of errors (zip, XML, KeyError, TypeError) on damaged
+        # or hand-made files; any of them means the same thing to the user.
+        raise SpreadsheetRefused(
+            _("The workbook cannot be read: the file is damaged or not an .xlsx workbook."),
+            code="not_a_spreadsheet",
+        ) from None
+    return Sheet(format="xlsx", rows=_xlsx_rows(sheet), count_rows=lambda: _xlsx_last_row(sheet),
+                 on_close=workbook.close)
+
+
+# Typed loosely: types-openpyxl declares ``iter_rows`` for the editable Worksheet only.
+def _xlsx_last_row(sheet: Any) -> int | None:
+    # Excel and openpyxl record the used range; streaming writers often leave it out.
+    if isinstance(sheet.max_row, int) and sheet.max_row > 1:
+        return sheet.max_row
+    try:
+        return sum(1 for _row in sheet.iter_rows(values_only=True))
+    except Exception:
+        return None  # the import itself reports the damage, with the row
+
+
+def _xlsx_rows(sheet: Any) -> Iterator[Row]:
+    number = 0
+    try:
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells: list[object] = list(values)
+            if not _cells_empty(cells):
+                yield number, cells
+    except Exception:
+        raise RowUnreadable(
+            _("Row %(row)d of the workbook cannot be read: the file is damaged.")
+            % {"row": number + 1},
+            code="not_a_spreadsheet",
+        ) from None

@@ -1,0 +1,344 @@
+"""Check and write the rows of a patent inventory.
+
+Each row is checked by the same ``clean_asset_data`` as a form, then written in its own
+savepoint, so a bad row is reported and never undoes the others. Rows are committed in
+chunks of ``CHUNK_ROWS``; after each chunk the caller hears the progress.
+
+A row updates the organisation's patent with the same application number (or, without one,
+publication number) in the same office, so importing a file again updates instead of
+duplicating. A patent held by another organisation is never touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from ipx.accounts.models import Organisation
+from ipx.catalog import identifiers
+from ipx.catalog.importing.columns import NUMBER_FIELDS, ColumnMap, locate_header
+from ipx.catalog.importing.reading import (
+    Format,
+    Row,
+    Sheet,
+    SpreadsheetRefused,
+    check_size,
+    open_sheet,
+)
+from ipx.catalog.models import Asset, Patent
+from ipx.catalog.services import clean_asset_data, create_asset, update_asset
+from ipx.core.errors import ApplicationError, ValidationFailed
+
+CHUNK_ROWS = 100
+# The report keeps this many entries; the rest are counted, so a file of garbage cannot
+# make a job row of many megabytes.
+MAX_REPORTED = 5_000
+_ASSET_FIELDS = ("title", "title_en", "abstract", "legal_status")
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Progress:
+    total_rows: int = 0
+    processed_rows: int = 0
+    created: int = 0
+    updated: int = 0
+    refused_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    errors_omitted: int = 0
+
+    def report(self, row_errors: list[RowError]) -> None:
+        room = max(0, MAX_REPORTED - len(self.errors))
+        self.errors.extend(row_errors[:room])
+        self.errors_omitted += max(0, len(row_errors) - room)
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class _RowRefused(Exception):
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(errors[0].message if errors else "")
+        self.errors = errors
+
+
+@dataclass
+class PatentImport:
+    """One pass over a sheet's rows for ``organisation``."""
+
+    organisation: Organisation
+    columns: ColumnMap
+    progress: Progress = field(default_factory=Progress)
+    # Numbers seen so far in this file → the row that had them.
+    _seen: dict[tuple[str, str, str], int] = field(default_factory=dict)
+
+    def run(self, rows: Iterator[Row], on_progress: ProgressCallback | None = None) -> Progress:
+        chunk: list[Row] = []
+        try:
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) >= CHUNK_ROWS:
+                    self._write_chunk(chunk, on_progress)
+                    chunk = []
+        except SpreadsheetRefused:
+            # A damaged row further down: keep what was read before it, then say where.
+            if chunk:
+                self._write_chunk(chunk, on_progress)
+            raise
+        if chunk:
+            self._write_chunk(chunk, on_progress)
+        # The file's own row count may include trailing empty rows; now the count is known.
+        self.progress.total_rows = self.progress.processed_rows
+        return self.progress
+
+    def _write_chunk(self, chunk: list[Row], on_progress: ProgressCallback | None) -> None:
+        created = updated = 0
+        refused: list[list[RowError]] = []
+        # One transaction per chunk keeps SQLite and PostgreSQL fast; the savepoint per row
+        # keeps a bad row from undoing the good ones.
+        with transaction.atomic():
+            rows = [self._prepare(number, cells) for number, cells in chunk]
+            known = _known_patents(rows)
+            for row in rows:
+                try:
+                    with transaction.atomic():
+                        was_created = self._write_row(row, known)
+                except _RowRefused as refusal:
+                    refused.append(refusal.errors)
+                    continue
+                if was_created:
+                    created += 1
+                else:
+                    updated += 1
+        progress = self.progress
+        progress.processed_rows += len(chunk)
+        progress.total_rows = max(progress.total_rows, progress.processed_rows)
+        progress.created += created
+        progress.updated += updated
+        progress.refused_rows += len(refused)
+        for row_errors in refused:
+            progress.report(row_errors)
+        if on_progress is not None:
+            on_progress(progress)
+
+    def _prepare(self, number: int, cells: Sequence[object]) -> _Row:
+        data = self.columns.values(cells)
+        office = str(data.get("office") or "CN").strip().upper()
+        return _Row(number=number, data=data, office=office, keys=_number_keys(office, data))
+
+    def _refuse(self, row: int, field_name: str, message: str) -> _RowRefused:
+        return _RowRefused([RowError(row, self.columns.column_of(field_name), message)])
+
+    def _write_row(self, row: _Row, known: _KnownPatents) -> bool:
+        """Writes one row; True when it created a patent, False when it updated one."""
+        self._check_not_seen(row)
+        existing = self._existing(row, known)
+        data = row.data if existing is None else _current_values(existing) | row.data
+        try:
+            common, detail = clean_asset_data(Asset.Type.PATENT, data, current_detail=existing)
+            if existing is None:
+                create_asset(self.organisation, Asset.Type.PATENT, common, detail)
+            else:
+                update_asset(existing.asset, common, detail)
+        except ApplicationError as exc:
+            raise _RowRefused(
+                [
+                    RowError(
+                        row.number,
+                        self.columns.column_of(name) if name != "__all__" else "",
+                        message,
+                    )
+                    for name, message in (exc.fields or {"__all__": exc.message}).items()
+                ]
+            ) from None
+        except IntegrityError:
+            # Another import or a form registered the same number since the checks ran.
+            raise self._refuse(
+                row.number,
+                _first_number_field(row.keys),
+                _("This patent was registered on IPX while the file was being imported."),
+            ) from None
+        return existing is None
+
+    def _check_not_seen(self, row: _Row) -> None:
+        seen = self._seen
+        earlier = next(
+            (
+                (name, seen[(name, row.office, value)])
+                for name, value in row.keys.items()
+                if (name, row.office, value) in seen
+            ),
+            None,
+        )
+        for name, value in row.keys.items():
+            seen.setdefault((name, row.office, value), row.number)
+        if earlier is not None:
+            name, first_row = earlier
+            raise self._refuse(
+                row.number,
+                name,
+                _("The same patent is on row %(row)d of this file; each patent may appear once.")
+                % {"row": first_row},
+            )
+
+    def _existing(self, row: _Row, known: _KnownPatents) -> Patent | None:
+        """The organisation's patent this row is about, or None for a new one."""
+        found: dict[str, Patent] = {}
+        for name, value in row.keys.items():
+            patent = known.get((name, row.office, value))
+            if patent is None:
+                continue
+            if patent.asset.holder_id != self.organisation.pk:
+                raise self._refuse(
+                    row.number,
+                    name,
+                    _("Patent %(number)s is already registered by another organisation.")
+                    % {"number": value},
+                )
+            found[name] = patent
+        if "application_number" in found:
+            return found["application_number"]
+        by_publication = found.get("publication_number")
+        # The same publication number under another application number is a different
+        # patent record; the checks name the clash.
+        if by_publication is not None and by_publication.application_number in (
+            None,
+            row.keys.get("application_number"),
+        ):
+            return by_publication
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    number: int
+    data: dict[str, object]
+    office: str
+    keys: dict[str, str]
+
+
+# (number field, office, number) → the patent registered with it.
+_KnownPatents = dict[tuple[str, str, str], Patent]
+
+
+def _known_patents(rows: list[_Row]) -> _KnownPatents:
+    """The registered patents that any of the rows names, found in one query per chunk."""
+    wanted: dict[str, dict[str, set[str]]] = {}
+    for row in rows:
+        for name, value in row.keys.items():
+            wanted.setdefault(row.office, {}).setdefault(name, set()).add(value)
+    condition = Q()
+    for office, numbers in wanted.items():
+        for name, values in numbers.items():
+            condition |= Q(office=office, **{f"{name}__in": sorted(values)})
+    if not condition:
+        return {}
+    patents = (
+        Patent.objects.filter(condition)
+        .select_related("asset")
+        .prefetch_related("asset__owners")
+        .select_for_update()
+        .order_by("pk")
+    )
+    known: _KnownPatents = {}
+    for patent in patents:
+        for name in NUMBER_FIELDS:
+            value = getattr(patent, name)
+            if value:
+                known[(name, patent.office, value)] = patent
+    return known
+
+
+def _number_keys(office: str, data: dict[str, object]) -> dict[str, str]:
+    """The row's numbers as stored, for finding the patent; numbers that do not parse are
+    left out (the checks report them)."""
+    keys: dict[str, str] = {}
+    raw_application = str(data.get("application_number") or "").strip()
+    raw_publication = str(data.get("publication_number") or "").strip()
+    try:
+        if raw_application:
+            keys["application_number"] = (
+                str(identifiers.parse_cn_application_number(raw_application))
+                if office == "CN"
+                else identifiers.check_foreign_number(raw_application, field="application_number")
+            )
+    except ValidationFailed:
+        pass
+    try:
+        if raw_publication:
+            keys["publication_number"] = (
+                identifiers.parse_cn_publication_number(raw_publication)[0]
+                if office == "CN"
+                else identifiers.check_foreign_number(raw_publication, field="publication_number")
+            )
+    except ValidationFailed:
+        pass
+    return keys
+
+
+def _first_number_field(keys: dict[str, str]) -> str:
+    return "application_number" if "application_number" in keys else "publication_number"
+
+
+def _current_values(patent: Patent) -> dict[str, Any]:
+    """What the asset holds now, so columns the file lacks keep their values."""
+    asset = patent.asset
+    values: dict[str, Any] = {name: getattr(asset, name) for name in _ASSET_FIELDS}
+    values["owners"] = [owner.name for owner in asset.owners.all()]
+    for model_field in Patent._meta.concrete_fields:
+        if model_field.name != "asset":
+            values[model_field.name] = getattr(patent, model_field.name)
+    return values
+
+
+def import_patents(
+    sheet: Sheet,
+    organisation: Organisation,
+    *,
+    on_progress: ProgressCallback | None = None,
+    on_start: ProgressCallback | None = None,
+) -> Progress:
+    """Import every row below the header; raises SpreadsheetRefused when the file as a whole
+    cannot be read (missing columns, a damaged workbook)."""
+    try:
+        columns, header_row, rows = locate_header(sheet.rows)
+        job = PatentImport(organisation=organisation, columns=columns)
+        last_row = sheet.count_rows()
+        if last_row is not None:
+            job.progress.total_rows = max(0, last_row - header_row)
+        if on_start is not None:
+            on_start(job.progress)
+        return job.run(rows, on_progress)
+    finally:
+        sheet.close()
+
+
+def check_patent_file(file: IO[bytes], *, size: int) -> Format:
+    """Refuse now what would fail the whole import later: the wrong size or type, a damaged
+    file, missing columns, no rows below the header. Returns the format."""
+    check_size(size)
+    sheet = open_sheet(file)
+    try:
+        _columns, _header_row, rows = locate_header(sheet.rows)
+        if next(rows, None) is None:
+            raise SpreadsheetRefused(
+                _("The file has a header row but no patents below it."), code="empty_file"
+            )
+    finally:
+        sheet.close()
+        file.seek(0)
+    return sheet.format
