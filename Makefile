@@ -52,7 +52,7 @@ test-postgres: $(STAMP_TEST)
 
 ## messages: extract and compile the translations (en, zh-hans, zh-hant)
 messages: $(STAMP_TEST)
-	cd src/ipx && ../../$(BIN)/django-admin makemessages -l zh_Hans -l zh_Hant --no-obsolete --settings=ipx.settings
+	cd src/ipx && ../../$(BIN)/django-admin makemessages -l zh_Hans -l zh_Hant --no-obsolete --settings=ipx.settings --ignore='demo/*' --ignore='testing/*' --ignore='*/tests/*'
 	cd src/ipx && ../../$(BIN)/django-admin compilemessages --settings=ipx.settings
 
 bench: $(STAMP_TEST)

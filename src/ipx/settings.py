@@ -175,6 +175,8 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "IPX <noreply@ipx.example>")
 
 # --- IPX ------------------------------------------------------------------------------------
+# The public address, for links in e-mails.
+IPX_SITE_URL = os.environ.get("IPX_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How background work runs: "inline" (right after commit, in the caller), "thread" (a small
 # pool inside this process) or "worker" (queued for `ipx worker` processes).
 IPX_TASKS_MODE = os.environ.get("IPX_TASKS_MODE", "thread")

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy
 
 from ipx.accounts import services
@@ -59,7 +60,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     def verify(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
         run_for_each(self, request, queryset,
                      lambda obj: services.organisation_verify(organisation_id=obj.pk, operator=request.user),  # type: ignore[arg-type]
-                     _("%(n)d organisation(s) verified."))
+                     lambda n: ngettext("%(n)d organisation verified.", "%(n)d organisations verified.", n) % {"n": n})
 
     @admin.action(description=gettext_lazy("Reject…"))
     def reject(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> TemplateResponse | None:
@@ -67,7 +68,8 @@ class OrganisationAdmin(admin.ModelAdmin):
             self, request, queryset, title=_("Reject organisations"),
             service=lambda obj, reason: services.organisation_reject(organisation_id=obj.pk,
                                                                      operator=request.user, reason=reason),  # type: ignore[arg-type]
-            done_message=_("%(n)d organisation(s) rejected."),
+            done_message=lambda n: ngettext("%(n)d organisation rejected.", "%(n)d organisations rejected.",
+                                            n) % {"n": n},
         )
 
 

@@ -12,6 +12,9 @@ from ipx.core.errors import ApplicationError
 
 
 class ServiceForm(forms.Form):
+    # Labels stand above their fields; a trailing colon adds nothing in any language.
+    label_suffix = ""
+
     def add_service_error(self, error: ApplicationError) -> None:
         """Show a service's refusal: on the fields it names, else above the form."""
         placed = False

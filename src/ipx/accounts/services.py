@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc as uscc_number
@@ -317,8 +319,9 @@ def invitation_create(*, organisation_id: int, inviter: User, email: str, role: 
     mail_on_commit(
         [recipient],
         lambda: _("You are invited to join %(name)s on IPX") % {"name": org_name},
-        lambda: _("Open /accounts/invitations/%(token)s/ on IPX to accept; the link is valid for %(days)d days.")
-        % {"token": token, "days": INVITATION_DAYS},
+        lambda: _("To accept, open %(link)s (valid for %(days)d days).")
+        % {"link": f"{settings.IPX_SITE_URL}{reverse('accounts:accept_invitation', args=[token])}",
+           "days": INVITATION_DAYS},
     )
     return invitation
 

@@ -190,7 +190,7 @@ class CopyrightForm(AssetForm):
     work_category = _text(_("Category of work"), max_length=60)
     version = _text(_("Version"), max_length=30)
     completion_date = _date(_("Completed"))
-    registration_date = _date(_("Registered"))
+    registration_date = _date(_("Registration date"))
 
     field_order = [
         "title",

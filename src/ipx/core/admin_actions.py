@@ -16,7 +16,7 @@ from ipx.core.errors import ApplicationError
 
 
 def run_for_each(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any],
-                 service: Callable[[Model], object], done_message: str) -> None:
+                 service: Callable[[Model], object], done_message: Callable[[int], str]) -> None:
     """Run ``service`` per selected row in primary-key order; report each refusal by row."""
     done = 0
     for obj in queryset.order_by("pk"):
@@ -26,12 +26,12 @@ def run_for_each(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Q
         except ApplicationError as exc:
             modeladmin.message_user(request, f"#{obj.pk}: {exc.message}", messages.ERROR)
     if done:
-        modeladmin.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
 
 
 def action_with_reason(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any], *,
                        title: str, service: Callable[[Model, str], object],
-                       done_message: str) -> TemplateResponse | None:
+                       done_message: Callable[[int], str]) -> TemplateResponse | None:
     """First call shows a form for the reason; the confirming POST runs the service."""
     if request.POST.get("confirm"):
         reason = (request.POST.get("reason") or "").strip()

@@ -44,10 +44,11 @@ def clean_text(value: object, *, field: str, errors: FieldErrors, required: bool
         errors.add(field, _("The text contains a NUL character."))
         return ""
     if required and not text:
-        errors.add(field, _("%(field)s is required.") % {"field": label or field})
+        errors.add(field, _("%(field)s is required.") % {"field": label} if label else _("This is required."))
     elif max_length is not None and len(text) > max_length:
-        errors.add(field, _("%(field)s is too long: at most %(max)d characters (it has %(n)d).")
-                   % {"field": label or field, "max": max_length, "n": len(text)})
+        values = {"field": label, "max": max_length, "n": len(text)}
+        errors.add(field, _("%(field)s is too long: at most %(max)d characters (it has %(n)d).") % values if label
+                   else _("Too long: at most %(max)d characters (it has %(n)d).") % values)
     return text
 
 
@@ -89,7 +90,7 @@ def clean_date(value: object, *, field: str, errors: FieldErrors, label: str | P
     """A date from a date, a datetime or text in a common form (2021-06-01, 20210601, …)."""
     if value is None or value == "":
         if required:
-            errors.add(field, _("%(field)s is required.") % {"field": label or field})
+            errors.add(field, _("%(field)s is required.") % {"field": label} if label else _("This is required."))
         return None
     if isinstance(value, datetime):
         parsed: date | None = value.date()
@@ -109,9 +110,11 @@ def clean_date(value: object, *, field: str, errors: FieldErrors, label: str | P
             return None
     assert parsed is not None  # every branch above set it or returned
     if parsed.year < 1900:
-        errors.add(field, _("%(field)s is too far in the past.") % {"field": label or field})
+        errors.add(field, _("%(field)s is too far in the past.") % {"field": label} if label
+                   else _("This date is too far in the past."))
         return None
     if not_future and parsed > date.today():
-        errors.add(field, _("%(field)s cannot be in the future.") % {"field": label or field})
+        errors.add(field, _("%(field)s cannot be in the future.") % {"field": label} if label
+                   else _("This date cannot be in the future."))
         return None
     return parsed

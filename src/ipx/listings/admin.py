@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy
 
 from ipx.core.admin_actions import action_with_reason, run_for_each
@@ -51,7 +52,7 @@ class ListingAdmin(admin.ModelAdmin):
     def approve(self, request: HttpRequest, queryset: QuerySet[Listing]) -> None:
         run_for_each(self, request, queryset,
                      lambda obj: services.listing_approve(listing_id=obj.pk, operator=request.user),  # type: ignore[arg-type]
-                     _("%(n)d listing(s) published."))
+                     lambda n: ngettext("%(n)d listing published.", "%(n)d listings published.", n) % {"n": n})
 
     @admin.action(description=gettext_lazy("Send back to the seller…"))
     def send_back(self, request: HttpRequest, queryset: QuerySet[Listing]) -> TemplateResponse | None:
@@ -59,7 +60,7 @@ class ListingAdmin(admin.ModelAdmin):
             self, request, queryset, title=_("Send listings back to the seller"),
             service=lambda obj, reason: services.listing_reject(listing_id=obj.pk, operator=request.user,  # type: ignore[arg-type]
                                                                 reason=reason),
-            done_message=_("%(n)d listing(s) sent back."),
+            done_message=lambda n: ngettext("%(n)d listing sent back.", "%(n)d listings sent back.", n) % {"n": n},
         )
 
     @admin.action(description=gettext_lazy("Withdraw from the market…"))
@@ -68,5 +69,5 @@ class ListingAdmin(admin.ModelAdmin):
             self, request, queryset, title=_("Withdraw listings"),
             service=lambda obj, reason: services.listing_withdraw(listing_id=obj.pk, actor=request.user,  # type: ignore[arg-type]
                                                                   reason=reason),
-            done_message=_("%(n)d listing(s) withdrawn."),
+            done_message=lambda n: ngettext("%(n)d listing withdrawn.", "%(n)d listings withdrawn.", n) % {"n": n},
         )

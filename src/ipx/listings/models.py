@@ -131,8 +131,8 @@ class ListingEvent(models.Model):
     """Every status change (and edit of a published listing), who made it and why."""
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(_("from"), max_length=10, blank=True)
-    to_status = models.CharField(_("to"), max_length=10)
+    from_status = models.CharField(_("from"), max_length=10, choices=Listing.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=Listing.Status.choices)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)

@@ -194,11 +194,16 @@ def open_sheet(file: IO[bytes]) -> Sheet:
 def _open_csv(file: IO[bytes]) -> Sheet:
     text = decode_text(file.read())
     delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    records = 0
     try:
-        records = sum(1 for _record in csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error as exc:
+        for _record in reader:
+            records += 1
+    except csv.Error:
+        # The csv module's own message is English; the record number is what helps.
         raise SpreadsheetRefused(
-            _("The CSV file cannot be read: %(problem)s.") % {"problem": exc},
+            _("The CSV file cannot be read from row %(row)d on (a broken quote or line?).")
+            % {"row": reader.line_num},
             code="not_a_spreadsheet",
         ) from None
     return Sheet(format="csv", rows=_csv_rows(text, delimiter), count_rows=lambda: records)

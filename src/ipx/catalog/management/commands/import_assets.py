@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from ipx.accounts.models import Organisation, User
@@ -112,5 +113,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{error.row}\t{error.column}\t{error.message}")
         if progress.errors_omitted:
             self.stdout.write(
-                _("… and %(n)d more problems, not listed.") % {"n": progress.errors_omitted}
+                ngettext("… and %(n)d more problem, not listed.", "… and %(n)d more problems, not listed.",
+                         progress.errors_omitted) % {"n": progress.errors_omitted}
             )
