@@ -101,7 +101,7 @@ def main() -> None:
     env = {**os.environ, "IPX_ENV": "production", "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
            "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false", "LOG_LEVEL": "ERROR",
            "IPX_THREADS": str(options.server_threads)}
-    server = subprocess.Popen(  # noqa: S603 - our own entry point
+    server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "ipx"), "serve", "--bind", f"127.0.0.1:{port}",
          "--workers", str(options.workers), "--threads", str(options.server_threads)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
@@ -124,11 +124,11 @@ def main() -> None:
             path_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
             script = workdir / f"{name}.lua"
             script.write_text(LUA % {"paths": path_file}, encoding="utf-8")
-            subprocess.run(["wrk", "-t", "1", "-c", "4", "-d", "3s", "-s", str(script), base],  # noqa: S607
+            subprocess.run(["wrk", "-t", "1", "-c", "4", "-d", "3s", "-s", str(script), base],
                            check=True, capture_output=True)  # warm-up
-            result = subprocess.run(  # noqa: S603
+            result = subprocess.run(
                 ["wrk", "-t", str(options.threads), "-c", str(options.connections), "-d", f"{options.duration}s",
-                 "--latency", "-s", str(script), base],  # noqa: S607
+                 "--latency", "-s", str(script), base],
                 check=True, capture_output=True, text=True,
             )
             for key, value in parse_wrk(result.stdout).items():

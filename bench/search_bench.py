@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipx.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -74,7 +74,7 @@ def measure_segmentation() -> float:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def term_pools(engine: SearchBackend, size: int, sample: int = 20000) -> tuple[list[str], list[str]]:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ipx.search",
     "ipx.web",
     "ipx.api",
+    "ipx.demo",
 ]
 
 MIDDLEWARE = [

@@ -33,7 +33,7 @@ class OrganisationFields(ServiceForm):
     kind = forms.ChoiceField(label=_("Kind of organisation"), choices=Organisation.Kind.choices)
     region_kind = forms.ChoiceField(label=_("Region"), choices=RegionKind.choices)
     province = forms.ChoiceField(label=_("Province (mainland)"), required=False,
-                                 choices=[("", "—")] + list(Province.choices))
+                                 choices=[("", "—"), *Province.choices])
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     country = forms.ChoiceField(label=_("Country (overseas)"), required=False)
     uscc = forms.CharField(label=_("Unified Social Credit Code"), max_length=30, required=False,

@@ -131,6 +131,9 @@ class OrganisationEvent(models.Model):
         verbose_name = _("organisation event")
         verbose_name_plural = _("organisation events")
 
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.kind}"
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc as uscc_number
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError as StdnumError
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+from stdnum.exceptions import ValidationError as StdnumError
 
 from ipx.accounts.models import (
     ApiToken,
@@ -154,8 +155,8 @@ def organisation_register(*, user: User, name: str, kind: str, region_kind: str,
     """A new organisation, pending verification, with ``user`` as its administrator."""
     errors = FieldErrors()
     cleaned = _clean_organisation(
-        dict(name=name, kind=kind, region_kind=region_kind, province=province, city=city,
-             country=country, uscc=uscc, name_en=name_en, website=website, description=description),
+        {"name": name, "kind": kind, "region_kind": region_kind, "province": province, "city": city,
+         "country": country, "uscc": uscc, "name_en": name_en, "website": website, "description": description},
         errors,
     )
     errors.raise_if_any()

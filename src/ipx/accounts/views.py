@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ipx.accounts import services
+from ipx.accounts.current import choose_organisation, current_membership
 from ipx.accounts.forms import InvitationForm, LoginForm, OrganisationFields, RegistrationForm, TokenForm
 from ipx.core.errors import ApplicationError
-from ipx.accounts.current import choose_organisation, current_membership
 
 
 @require_http_methods(["GET", "POST"])

@@ -101,7 +101,7 @@ def clean_date(value: object, *, field: str, errors: FieldErrors, label: str | P
         text = str(value).strip()
         for fmt in _DATE_FORMATS:
             try:
-                parsed = datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
+                parsed = datetime.strptime(text, fmt).date()
                 break
             except ValueError:
                 continue

@@ -126,6 +126,9 @@ class ListingAsset(models.Model):
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["listing", "asset"], name="listing_asset_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.listing_id} ∋ {self.asset_id}"
+
 
 class ListingEvent(models.Model):
     """Every status change (and edit of a published listing), who made it and why."""
@@ -141,3 +144,6 @@ class ListingEvent(models.Model):
         ordering = ["id"]
         verbose_name = _("listing event")
         verbose_name_plural = _("listing events")
+
+    def __str__(self) -> str:
+        return f"{self.listing_id}: {self.from_status or '—'} → {self.to_status}"

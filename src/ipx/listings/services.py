@@ -142,7 +142,8 @@ def clean_listing_data(data: dict[str, Any]) -> dict[str, Any]:
         if royalty not in (None, ""):
             try:
                 rate = Decimal(str(royalty).strip().rstrip("%"))
-                if not rate.is_finite() or not Decimal("0") < rate <= Decimal("50") or rate != rate.quantize(Decimal("0.01")):
+                in_range = rate.is_finite() and Decimal("0") < rate <= Decimal("50")
+                if not in_range or rate != rate.quantize(Decimal("0.01")):
                     raise InvalidOperation
                 cleaned["after_trial_royalty_percent"] = rate
             except (InvalidOperation, ValueError):

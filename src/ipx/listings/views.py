@@ -93,7 +93,8 @@ _ACTIONS = {
                  gettext_lazy("Withdrawn.")),
     "reopen": (lambda request, pk: services.listing_reopen(listing_id=pk, actor=request.user),
                gettext_lazy("Back to draft; edit it and submit again.")),
-    "delete": (lambda request, pk: services.listing_delete(listing_id=pk, actor=request.user), gettext_lazy("Deleted.")),
+    "delete": (lambda request, pk: services.listing_delete(listing_id=pk, actor=request.user),
+               gettext_lazy("Deleted.")),
 }
 
 

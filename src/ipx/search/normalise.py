@@ -35,11 +35,14 @@ _COMPATIBILITY_RE = re.compile(
 )
 
 # Function words that carry no meaning for search; dropped from documents and queries.
-CHINESE_STOPWORDS = frozenset("的 了 和 与 及 或 在 是 其 该 等 并 对 于 以 为 由 中 上 所述 一种 一个 本发明 本实用新型".split())
-ENGLISH_STOPWORDS = frozenset(
-    "a an and are as at be by for from has have in into is it its of on or that the their this to was "
-    "were which with".split()
-)
+CHINESE_STOPWORDS = frozenset([
+    "的", "了", "和", "与", "及", "或", "在", "是", "其", "该", "等", "并", "对", "于", "以", "为", "由", "中", "上",
+    "所述", "一种", "一个", "本发明", "本实用新型",
+])
+ENGLISH_STOPWORDS = frozenset([
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into", "is", "it", "its",
+    "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "which", "with",
+])
 
 _local = threading.local()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ipx.listings.models import Listing
-from ipx.listings.selectors import listings_for_index, listing_status
+from ipx.listings.selectors import listing_status, listings_for_index
 from ipx.search.backends import get_backend
 from ipx.search.backends.base import Progress
 from ipx.search.documents import document_for

@@ -102,7 +102,5 @@ def run_next() -> bool:
     """Claim and run the oldest queued task; False when the queue is empty."""
     close_old_connections()
     queued = Task.objects.filter(status=Task.Status.QUEUED).order_by("id")
-    for task_id in queued.values_list("id", flat=True)[:10]:
-        if run_task(task_id) is not None:
-            return True
-    return False
+    # A None means another runner took that task first: try the next one.
+    return any(run_task(task_id) is not None for task_id in queued.values_list("id", flat=True)[:10])

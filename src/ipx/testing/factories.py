@@ -15,7 +15,7 @@ from ipx.catalog.models import Asset, AssetOwner, Patent, Trademark
 from ipx.listings.models import Listing, ListingAsset
 
 # Argon2 is deliberately slow; factories store this precomputed hash of "correct horse 42".
-PASSWORD = "correct horse 42"
+PASSWORD = "correct horse 42"  # noqa: S105 - the test users' password
 
 
 def valid_uscc(n: int) -> str:
@@ -38,7 +38,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(obj: User, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def _save(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()
 
@@ -90,7 +90,7 @@ class PatentFactory(factory.django.DjangoModelFactory[Patent]):
     ipc_codes = factory.LazyFunction(lambda: ["H01M", "H01M50/40"])
 
     @factory.post_generation
-    def owners(obj: Patent, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def owners(obj: Patent, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             AssetOwner.objects.create(asset=obj.asset, organisation=obj.asset.holder, name=obj.asset.holder.name)
 

@@ -92,18 +92,31 @@ class PostgresBackend(SearchBackend):
 
     def bulk_load(self, documents: Iterable[SearchDocument], *, batch: int = 5000,
                   progress: Progress | None = None) -> int:
-        """COPY into the (emptied) table: an order of magnitude faster than INSERTs."""
+        """COPY into the (emptied) table, a batch at a time: an order of magnitude faster than
+        INSERTs. Rows are gathered before each COPY opens, because ``documents`` may itself
+        read the database over the same connection."""
         done = 0
+        rows: list[tuple[Any, ...]] = []
         with transaction.atomic(), connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {TABLE} FROM STDIN") as copy:
-                for document in documents:
-                    copy.write_row(self._row(document))
-                    done += 1
-                    if progress and done % batch == 0:
+            for document in documents:
+                rows.append(self._row(document))
+                if len(rows) >= batch:
+                    done += self._copy(cursor, rows)
+                    rows = []
+                    if progress:
                         progress(done)
+            done += self._copy(cursor, rows)
         if progress:
             progress(done)
         return done
+
+    @staticmethod
+    def _copy(cursor: Any, rows: list[tuple[Any, ...]]) -> int:
+        if rows:
+            with cursor.cursor.copy(f"COPY {TABLE} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return len(rows)
 
     def count(self) -> int:
         with connection.cursor() as cursor:
@@ -167,7 +180,7 @@ class PostgresBackend(SearchBackend):
             # A temporary table, so the count and the facets read the matches computed once.
             cursor.execute("DROP TABLE IF EXISTS pg_temp.matched")
             cursor.execute(f"CREATE TEMP TABLE matched AS {source}", params)
-            cursor.execute(f"SELECT listing_id FROM matched ORDER BY {order} LIMIT %s OFFSET %s",  # noqa: S608
+            cursor.execute(f"SELECT listing_id FROM matched ORDER BY {order} LIMIT %s OFFSET %s",
                            [query.limit, query.offset])
             ids = [int(row[0]) for row in cursor.fetchall()]
             cursor.execute("SELECT count(*) FROM matched")
@@ -181,14 +194,14 @@ class PostgresBackend(SearchBackend):
         for facet in KEYWORD_FACETS:
             column, multi = _COLUMNS[facet]
             value = f"unnest({column})" if multi else column
-            parts.append(f"SELECT '{facet}' AS facet, v AS value, count(*) AS n "  # noqa: S608
+            parts.append(f"SELECT '{facet}' AS facet, v AS value, count(*) AS n "
                          f"FROM (SELECT {value} AS v FROM matched) s WHERE v <> '' GROUP BY v")
         cursor.execute(" UNION ALL ".join(parts) + " ORDER BY n DESC, value")
         facets: dict[str, list[FacetValue]] = {facet: [] for facet in KEYWORD_FACETS}
         for facet, value, n in cursor.fetchall():
             facets[facet].append(FacetValue(str(value), int(n)))
         selects = []
-        for key, low, high in PRICE_BUCKETS:
+        for _key, low, high in PRICE_BUCKETS:
             conditions = ["has_price"]
             if low is not None:
                 conditions.append(f"price_cny >= {float(low)}")
@@ -196,7 +209,7 @@ class PostgresBackend(SearchBackend):
                 conditions.append(f"price_cny < {float(high)}")
             selects.append(f"count(*) FILTER (WHERE {' AND '.join(conditions)})")
         selects.append("count(*) FILTER (WHERE NOT has_price)")
-        cursor.execute(f"SELECT {', '.join(selects)} FROM matched")  # noqa: S608
+        cursor.execute(f"SELECT {', '.join(selects)} FROM matched")
         counts = cursor.fetchone()
         keys = [key for key, _l, _h in PRICE_BUCKETS] + ["negotiable"]
         facets["price"] = [FacetValue(key, int(n)) for key, n in zip(keys, counts, strict=True) if n]

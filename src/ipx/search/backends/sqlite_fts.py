@@ -200,7 +200,7 @@ class SqliteFtsBackend(SearchBackend):
             connection.execute("DROP TABLE IF EXISTS temp.matched")
             connection.execute(f"CREATE TEMP TABLE matched AS {source}", params)
             ids = [row[0] for row in connection.execute(
-                f"SELECT listing_id FROM temp.matched ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
+                f"SELECT listing_id FROM temp.matched ORDER BY {order} LIMIT ? OFFSET ?",
                 (query.limit, query.offset))]
             total = int(connection.execute("SELECT count(*) FROM temp.matched").fetchone()[0])
             facets = self._facets(connection) if query.with_facets else {}
@@ -214,10 +214,10 @@ class SqliteFtsBackend(SearchBackend):
         for facet in KEYWORD_FACETS:
             column, multi = _COLUMNS[facet]
             if multi:
-                sql = (f"SELECT j.value, count(*) FROM temp.matched m, json_each(m.{column}) j "  # noqa: S608
+                sql = (f"SELECT j.value, count(*) FROM temp.matched m, json_each(m.{column}) j "
                        "GROUP BY j.value ORDER BY count(*) DESC, j.value")
             else:
-                sql = (f"SELECT {column}, count(*) FROM temp.matched WHERE {column} != '' "  # noqa: S608
+                sql = (f"SELECT {column}, count(*) FROM temp.matched WHERE {column} != '' "
                        f"GROUP BY {column} ORDER BY count(*) DESC, {column}")
             facets[facet] = [FacetValue(str(value), int(n)) for value, n in connection.execute(sql)]
         price: list[FacetValue] = []
@@ -230,7 +230,7 @@ class SqliteFtsBackend(SearchBackend):
                 conditions.append("price_cny < ?")
                 params.append(high)
             n = connection.execute(
-                f"SELECT count(*) FROM temp.matched WHERE {' AND '.join(conditions)}", params  # noqa: S608
+                f"SELECT count(*) FROM temp.matched WHERE {' AND '.join(conditions)}", params
             ).fetchone()[0]
             if n:
                 price.append(FacetValue(key, int(n)))

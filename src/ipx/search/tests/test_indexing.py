@@ -99,3 +99,17 @@ def test_bad_search_parameters_get_a_clear_400(client: Client, params: dict[str,
     page = client.get("/search/", params)
     assert page.status_code == 400
     assert b'class="errorlist"' in page.content
+
+
+def test_rebuild_reads_listings_while_it_writes(owner: Member, operator: User, on_commit: Any) -> None:
+    """The engine's bulk load consumes a generator that queries the database as it goes."""
+    from ipx.search.backends import get_backend
+    from ipx.search.services import rebuild_index
+
+    first = publish(owner, operator, on_commit, title="石墨烯导热膜")
+    second = publish(owner, operator, on_commit, title="钠离子电池正极")
+    get_backend().clear()
+    assert found("石墨烯") == []
+    assert rebuild_index() == 2
+    assert found("石墨烯") == [first.pk]
+    assert found("钠离子") == [second.pk]

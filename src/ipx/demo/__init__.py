@@ -1,0 +1,1 @@
+"""Demo content for IPX (``ipx demo``): organisations, people, real patents and listings."""

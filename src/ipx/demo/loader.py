@@ -1,0 +1,147 @@
+"""Loading the demo: everything in one transaction through the services, then one rebuild
+of the search index. Loads once; later calls find the operator login and change nothing."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Never
+
+from django.db import transaction
+from tqdm import tqdm
+
+from ipx.accounts.models import Organisation, User
+from ipx.catalog.models import Asset
+from ipx.demo.listings import SEED, create_listings, plan_listings
+from ipx.demo.organisations import (
+    ORGANISATIONS,
+    assign_usccs,
+    register_organisations,
+    review_organisations,
+)
+from ipx.demo.other_ip import create_other_ip
+from ipx.demo.patents import create_patents, patent_records
+from ipx.demo.people import OPERATOR, add_members, register_admins, register_operator
+from ipx.demo.results import Created, Skipped
+from ipx.demo.sources import PatentRecord, read_usccs
+from ipx.listings.models import Listing
+from ipx.search.backends import get_backend
+from ipx.search.services import rebuild_index
+
+
+@dataclass
+class LoadResult:
+    loaded: bool  # False when the demo was there already and nothing was done
+    skipped: list[Skipped] = field(default_factory=list)
+    indexed: int | None = None  # listings put into the search index, if it was rebuilt
+    seconds: float = 0.0
+
+
+def demo_loaded() -> bool:
+    return User.objects.filter(email=OPERATOR.email).exists()
+
+
+@contextmanager
+def _without_after_commit_work() -> Iterator[None]:
+    """Drop the after-commit work that the services inside the block register.
+
+    Services publish their domain events with ``transaction.on_commit``; committing the
+    demo in one go would then re-index thousands of listings one at a time (and each
+    asset's listings once more) and mail every fictional administrator about verification.
+    The loader rebuilds the index once instead, after the commit, and no task is queued.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("the demo must be loaded inside a transaction")
+    start = len(connection.run_on_commit)
+    try:
+        yield
+    finally:
+        del connection.run_on_commit[start:]
+
+
+def _bar(total: int, description: str, progress: bool) -> tqdm[Never]:
+    return tqdm(total=total, desc=description, unit="", disable=not progress, leave=False)
+
+
+def _load(records: list[PatentRecord], progress: bool) -> list[Skipped]:
+    rng = random.Random(SEED)
+    operator = register_operator()
+    admins = register_admins()
+    organisations = register_organisations(admins, assign_usccs(ORGANISATIONS, read_usccs()))
+    review_organisations(organisations, operator)
+    add_members(admins, organisations)
+    with _bar(len(records), "patents", progress) as bar:
+        patents, skipped = create_patents(records, organisations, bar.update)
+    others, others_skipped = create_other_ip(organisations)
+    skipped += others_skipped
+    created: dict[str, list[Created]] = {
+        org.key: patents.get(org.key, []) + others.get(org.key, []) for org in ORGANISATIONS
+    }
+    plans = plan_listings(created, rng)
+    with _bar(len(plans), "listings", progress) as bar:
+        skipped += create_listings(plans, admins, operator, rng, bar.update)
+    return skipped
+
+
+def _rebuild_index(progress: bool) -> int:
+    total = Listing.objects.filter(status=Listing.Status.PUBLISHED).count()
+    with _bar(total, f"search index ({get_backend().name})", progress) as bar:
+        def advance(done: int) -> None:
+            bar.update(done - bar.n)
+
+        return rebuild_index(advance)
+
+
+def load_demo(*, sample: int = 1, progress: bool = False) -> LoadResult:
+    """Load the demo unless it is there; ``sample`` > 1 keeps every n-th bulk patent only."""
+    if sample < 1:
+        raise ValueError("sample must be 1 or more")
+    started = time.perf_counter()
+    if demo_loaded():
+        return LoadResult(loaded=False, indexed=ensure_index(progress))
+    records = patent_records(sample=sample)
+    with transaction.atomic():
+        # Checked again inside the transaction: SQLite's IMMEDIATE transactions hold the write
+        # lock from here, so of two loads started together only one runs; on PostgreSQL the
+        # second stops at the demo e-mail addresses the first registered.
+        if demo_loaded():
+            return LoadResult(loaded=False)
+        with _without_after_commit_work():
+            skipped = _load(records, progress)
+    indexed = _rebuild_index(progress)
+    seconds = time.perf_counter() - started
+    return LoadResult(loaded=True, skipped=skipped, indexed=indexed, seconds=seconds)
+
+
+def ensure_index(progress: bool = False) -> int | None:
+    """Rebuild the index if it is empty while listings are published (e.g. its files were
+    removed after an earlier load); returns how many were indexed, or None if it was fine."""
+    published = Listing.objects.filter(status=Listing.Status.PUBLISHED)
+    if get_backend().count() or not published.exists():
+        return None
+    return _rebuild_index(progress)
+
+
+def demo_counts() -> dict[str, int]:
+    """What the database holds, for the summary the command prints."""
+    assets = Asset.objects
+    listings = Listing.objects
+    statuses = Organisation.Status
+    return {
+        "organisations": Organisation.objects.count(),
+        "organisations verified": Organisation.objects.filter(status=statuses.VERIFIED).count(),
+        "organisations pending": Organisation.objects.filter(status=statuses.PENDING).count(),
+        "organisations rejected": Organisation.objects.filter(status=statuses.REJECTED).count(),
+        "users": User.objects.count(),
+        "patents": assets.filter(ip_type=Asset.Type.PATENT).count(),
+        "trademarks": assets.filter(ip_type=Asset.Type.TRADEMARK).count(),
+        "copyrights": assets.filter(ip_type=Asset.Type.COPYRIGHT).count(),
+        "GI products": assets.filter(ip_type=Asset.Type.GI).count(),
+        "listings published": listings.filter(status=Listing.Status.PUBLISHED).count(),
+        "listings awaiting review": listings.filter(status=Listing.Status.SUBMITTED).count(),
+        "listings in draft": listings.filter(status=Listing.Status.DRAFT).count(),
+    }

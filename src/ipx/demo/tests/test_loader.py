@@ -1,0 +1,203 @@
+"""``ipx demo`` end to end: the full load in a test database, its counts and identifiers,
+search over it, and a second run that changes nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Max
+from stdnum.cn import uscc
+
+from ipx.accounts.models import Membership, Organisation, User
+from ipx.accounts.regions import RegionKind
+from ipx.catalog import identifiers
+from ipx.catalog.models import Asset, Copyright, GIProduct, Patent, Trademark
+from ipx.catalog.reference import check_ipc_code
+from ipx.demo.loader import demo_counts, load_demo
+from ipx.demo.people import DEMO_PASSWORD, ROLE_LOGINS
+from ipx.listings.models import Listing, ListingEvent, OfferKind
+from ipx.search.backends import get_backend
+from ipx.search.query import SearchQuery
+from ipx.search.selectors import search_listings
+from ipx.tasks.models import Task
+
+pytestmark = pytest.mark.django_db
+
+FULL_COUNTS = {
+    "organisations": 41,
+    "organisations verified": 37,
+    "organisations pending": 3,
+    "organisations rejected": 1,
+    "users": 43,
+    "patents": 3108,
+    "trademarks": 4,
+    "copyrights": 4,
+    "GI products": 5,
+    "listings published": 2600,
+    "listings awaiting review": 10,
+    "listings in draft": 6,
+}
+
+
+def snapshot() -> dict[str, Any]:
+    """Row counts of every table and the latest change of the rows that have one."""
+    state: dict[str, Any] = {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+    state["listings updated"] = Listing.objects.aggregate(Max("updated_at"))
+    state["assets updated"] = Asset.objects.aggregate(Max("updated_at"))
+    return state
+
+
+def search_ids(text: str) -> list[int]:
+    return [hit.listing.pk for hit in search_listings(SearchQuery(text=text, limit=50)).hits]
+
+
+def listing_offering(publication_number: str) -> Listing:
+    return Listing.objects.get(assets__patent__publication_number=publication_number)
+
+
+def assert_identifiers_valid() -> None:
+    for patent in Patent.objects.all():
+        if patent.application_number:
+            number = identifiers.parse_cn_application_number(patent.application_number)
+            assert number.kind == patent.kind
+        assert patent.publication_number
+        _number, kind = identifiers.parse_cn_publication_number(patent.publication_number)
+        assert kind == patent.kind
+        if patent.grant_number:
+            identifiers.parse_cn_publication_number(patent.grant_number, field="grant_number")
+        for code in patent.ipc_codes:
+            assert check_ipc_code(code) == code
+    for trademark in Trademark.objects.all():
+        assert identifiers.parse_trademark_number(trademark.registration_number)
+        assert identifiers.parse_nice_classes(trademark.nice_classes) == trademark.nice_classes
+    for work in Copyright.objects.all():
+        parse = (identifiers.parse_software_copyright_number if work.kind == Copyright.Kind.SOFTWARE
+                 else identifiers.parse_work_copyright_number)
+        assert parse(work.registration_number) == work.registration_number
+    assert all(gi.identifier for gi in GIProduct.objects.select_related("asset"))
+    codes = Organisation.objects.exclude(uscc=None).values_list("uscc", flat=True)
+    assert all(uscc.is_valid(str(code)) for code in codes)
+
+
+def assert_people() -> None:
+    users = {user.email: user for user in User.objects.all()}
+    assert all(user.check_password(DEMO_PASSWORD) for user in users.values())
+    operator = users["operator@ipx.example"]
+    assert operator.is_staff and operator.is_superuser and not operator.memberships.exists()
+    expected = {
+        "owner": (Organisation.Kind.ENTERPRISE, Membership.Role.ADMIN),
+        "university": (Organisation.Kind.UNIVERSITY, Membership.Role.ADMIN),
+        "buyer": (Organisation.Kind.ENTERPRISE, Membership.Role.ADMIN),
+        "agent": (Organisation.Kind.AGENCY, Membership.Role.ADMIN),
+        "banker": (Organisation.Kind.FINANCIAL, Membership.Role.ADMIN),
+        "member": (Organisation.Kind.ENTERPRISE, Membership.Role.MEMBER),
+    }
+    for role, (kind, membership_role) in expected.items():
+        memberships = list(users[f"{role}@ipx.example"].memberships.select_related("organisation"))
+        assert [(m.organisation.kind, m.role) for m in memberships] == [(kind, membership_role)]
+        assert memberships[0].organisation.is_verified
+        assert not users[f"{role}@ipx.example"].is_staff
+    owner_org = users["owner@ipx.example"].memberships.get().organisation
+    assert users["member@ipx.example"].memberships.get().organisation == owner_org
+    assert owner_org.assets.filter(ip_type=Asset.Type.PATENT).count() == 165
+    assert set(owner_org.listings.values_list("status", flat=True)) == {"draft", "submitted", "published"}
+    buyer_org = users["buyer@ipx.example"].memberships.get().organisation
+    assert not buyer_org.assets.exists()
+    # Every organisation has an administrator who can log in.
+    admins = Membership.objects.filter(role=Membership.Role.ADMIN)
+    assert admins.values("organisation").distinct().count() == Organisation.objects.count()
+
+
+def assert_listings() -> None:
+    published = Listing.objects.filter(status=Listing.Status.PUBLISHED)
+    kinds = Counter(kind for offer in published.values_list("offer_kinds", flat=True) for kind in offer)
+    assert set(kinds) == set(OfferKind.values)
+    assert set(published.values_list("currency", flat=True)) == {"CNY", "HKD", "MOP", "USD"}
+    assert set(published.values_list("price_type", flat=True)) == {"fixed", "range", "negotiable"}
+    sizes = Counter(len(listing.asset_links.all()) for listing in published.prefetch_related("asset_links"))
+    assert sizes[1] > 2000 and max(sizes) == 5
+    assert published.filter(price_amount__lte=Decimal(0)).count() == 0
+    # Every published listing went draft → submitted → published, with the events to show.
+    assert ListingEvent.objects.filter(to_status="published").count() == published.count()
+    patents_on_offer = Patent.objects.filter(asset__listings__status=Listing.Status.PUBLISHED).count()
+    assert patents_on_offer > 3000
+
+
+def test_the_full_demo_loads_once_and_is_searchable() -> None:
+    result = load_demo()
+
+    assert result.loaded
+    assert [(item.source, item.ref) for item in result.skipped] == [
+        ("kppatent", "test0098"), ("kppatent", "test0370"), ("kppatent", "test0474")]
+    assert all("title" in item.message.lower() for item in result.skipped)
+    assert demo_counts() == FULL_COUNTS
+    organisations = Organisation.objects.all()
+    assert set(organisations.values_list("kind", flat=True)) == set(Organisation.Kind.values)
+    assert set(organisations.values_list("region_kind", flat=True)) == set(RegionKind.values)
+    assert organisations.filter(province="44").count() >= 15
+    assert_identifiers_valid()
+    assert_people()
+    assert_listings()
+
+    # Nothing is left to run after commit (no per-listing re-index, no mail, no task) ...
+    assert transaction.get_connection().run_on_commit == []
+    assert Task.objects.count() == 0 and mail.outbox == []
+    # ... because the index was rebuilt once, with every published listing.
+    assert result.indexed == get_backend().count() == FULL_COUNTS["listings published"]
+    assert listing_offering("CN218751475U").pk in search_ids("机载多功能盒")
+    assert listing_offering("CN108151594A").pk in search_ids("掏槽")
+    gi_listing = Listing.objects.get(assets__title="新会陈皮")
+    assert search_ids("新会陈皮") == [gi_listing.pk]
+
+    before = snapshot()
+    again = load_demo()
+
+    assert not again.loaded and again.indexed is None
+    assert snapshot() == before
+
+
+def fingerprint() -> list[tuple[Any, ...]]:
+    return sorted(Listing.objects.values_list(
+        "organisation__name", "title", "status", "offer_kinds", "price_type", "price_amount",
+        "price_max_amount", "currency", "licence_exclusivity", "trial_months",
+        "after_trial_royalty_percent",
+    ))
+
+
+def test_a_sample_load_is_the_same_every_time() -> None:
+    prints, counts = [], []
+    for _run in range(2):
+        with transaction.atomic():
+            result = load_demo(sample=25)
+            prints.append(fingerprint())
+            counts.append(demo_counts())
+            transaction.set_rollback(True)
+        assert result.loaded and not result.skipped
+
+    assert prints[0] == prints[1]
+    # All 10 CNIPA records, 27 of the 667 full texts and 98 of the 2,435 title rows.
+    assert counts[0] == counts[1] == FULL_COUNTS | {
+        "patents": 10 + 27 + 98, "listings published": 128, "listings awaiting review": 10,
+        "listings in draft": 6,
+    }
+
+
+def test_the_command_loads_and_then_only_prints_the_logins() -> None:
+    first, second = StringIO(), StringIO()
+
+    call_command("demo_data", "--sample", "50", verbosity=0, stdout=first)
+    call_command("demo_data", verbosity=0, stdout=second)
+
+    assert "Loaded the demo data" in first.getvalue()
+    assert "already loaded" in second.getvalue()
+    for output in (first.getvalue(), second.getvalue()):
+        assert DEMO_PASSWORD in output
+        assert all(login.email in output for login in ROLE_LOGINS)
