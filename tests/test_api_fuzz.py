@@ -3,10 +3,13 @@ in as a member with a verified organisation: whatever it sends, the answer is ne
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.transport.requests import multipart_serializer
@@ -25,6 +28,17 @@ def _multipart(context: Any, value: Any) -> dict[str, Any]:
     # The WSGI transport hands generated non-object multipart bodies straight to the test
     # client, which fails before any request is made; encode those as raw bytes instead.
     return {"data": value} if isinstance(value, dict) else multipart_serializer(context, value)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    # Requests here go straight to the WSGI app, whose end-of-request hook would close the
+    # connection holding the test's transaction (Django's own test client unhooks it too).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

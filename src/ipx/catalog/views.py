@@ -13,15 +13,10 @@ from ipx.catalog import reference, selectors, services
 from ipx.catalog.forms import AssetForm, form_class
 from ipx.catalog.models import Asset, Copyright, IpcCode
 from ipx.core.errors import ApplicationError, Conflict, PermissionDenied
+from ipx.core.htmx import is_htmx_fragment
 from ipx.core.pagination import PageRequest, page_count
 
 ASSETS_PER_PAGE = 20
-
-
-def is_htmx_fragment(request: HttpRequest) -> bool:
-    """An HTMX request for a part of the page (a history restore wants the whole page)."""
-    headers = request.headers
-    return bool(headers.get("HX-Request")) and not headers.get("HX-History-Restore-Request")
 
 
 @require_GET

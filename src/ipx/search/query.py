@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from ipx.search.normalise import query_groups
@@ -35,9 +36,15 @@ class SearchQuery:
     limit: int = 20
     with_facets: bool = True
 
-    @property
+    @cached_property
     def groups(self) -> list[list[str]]:
+        """The normalised query words (segmentation runs once per query)."""
         return query_groups(self.text)
+
+    @property
+    def effective_sort(self) -> Sort:
+        """Relevance means nothing without words to match; such lists show newest first."""
+        return "newest" if self.sort == "relevance" and not self.groups else self.sort
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ipx.core.errors import ValidationFailed
+from ipx.core.htmx import is_htmx_fragment
 from ipx.search.query import SORTS
 from ipx.search.selectors import parse_search, search_listings
 
@@ -22,5 +23,5 @@ def listings(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         context["result"] = search_listings(query, page=page, size=size)
-    template = "search/_results.html" if request.htmx else "search/listings.html"  # type: ignore[attr-defined]
+    template = "search/_results.html" if is_htmx_fragment(request) else "search/listings.html"
     return render(request, template, context, status=status)

@@ -11,8 +11,8 @@ from ipx.accounts.current import current_membership
 from ipx.catalog.importing import selectors, template
 from ipx.catalog.importing.forms import ImportForm
 from ipx.catalog.importing.services import import_job_create
-from ipx.catalog.views import is_htmx_fragment
 from ipx.core.errors import ApplicationError
+from ipx.core.htmx import is_htmx_fragment
 
 RECENT_JOBS = 10
 

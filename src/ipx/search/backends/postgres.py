@@ -169,48 +169,54 @@ class PostgresBackend(SearchBackend):
             source = f"SELECT d.*, 0.0 AS rank FROM {TABLE} d WHERE true"
         if clauses:
             source += " AND " + " AND ".join(clauses)
-        sort = query.sort if (query.sort != "relevance" or groups) else "newest"
         order = {
             "relevance": "rank DESC, listing_id ASC",
             "newest": "published_at DESC, listing_id DESC",
             "price_asc": "price_asc ASC, listing_id ASC",
             "price_desc": "price_desc DESC, listing_id DESC",
-        }[sort]
-        with transaction.atomic(), connection.cursor() as cursor:
-            # A temporary table, so the count and the facets read the matches computed once.
-            cursor.execute("DROP TABLE IF EXISTS pg_temp.matched")
-            cursor.execute(f"CREATE TEMP TABLE matched AS {source}", params)
-            cursor.execute(f"SELECT listing_id FROM matched ORDER BY {order} LIMIT %s OFFSET %s",
-                           [query.limit, query.offset])
-            ids = [int(row[0]) for row in cursor.fetchall()]
-            cursor.execute("SELECT count(*) FROM matched")
-            total = int(cursor.fetchone()[0])
-            facets = self._facets(cursor) if query.with_facets else {}
-            cursor.execute("DROP TABLE pg_temp.matched")
-        return SearchResults(listing_ids=ids, total=total, facets=facets)
+        }[query.effective_sort]
+        # One statement: the matches are computed once (a materialised CTE) and read for the
+        # page, the count and the facets; no temporary tables, so no DDL per search.
+        page = (f"SELECT coalesce(array_agg(listing_id ORDER BY pos), '{{}}') FROM (SELECT listing_id, "
+                f"row_number() OVER () AS pos FROM (SELECT listing_id FROM matched ORDER BY {order} "
+                "LIMIT %s OFFSET %s) limited) numbered")
+        facets_sql = f"({self._keyword_facets_sql()}), ({self._price_facets_sql()})" if query.with_facets \
+            else "NULL, NULL"
+        sql = (f"WITH matched AS MATERIALIZED ({source}) "
+               f"SELECT ({page}), (SELECT count(*) FROM matched), {facets_sql}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, query.limit, query.offset])
+            ids, total, keyword_rows, price_counts = cursor.fetchone()
+        facets: dict[str, list[FacetValue]] = {}
+        if query.with_facets:
+            facets = {facet: [] for facet in KEYWORD_FACETS}
+            for facet, value, n in keyword_rows or []:
+                facets[facet].append(FacetValue(str(value), int(n)))
+            keys = [key for key, _l, _h in PRICE_BUCKETS] + ["negotiable"]
+            facets["price"] = [FacetValue(key, int(n)) for key, n in zip(keys, price_counts, strict=True) if n]
+        return SearchResults(listing_ids=[int(i) for i in ids], total=int(total), facets=facets)
 
-    def _facets(self, cursor: Any) -> dict[str, list[FacetValue]]:
+    @staticmethod
+    def _keyword_facets_sql() -> str:
         parts = []
         for facet in KEYWORD_FACETS:
             column, multi = _COLUMNS[facet]
             value = f"unnest({column})" if multi else column
             parts.append(f"SELECT '{facet}' AS facet, v AS value, count(*) AS n "
                          f"FROM (SELECT {value} AS v FROM matched) s WHERE v <> '' GROUP BY v")
-        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY n DESC, value")
-        facets: dict[str, list[FacetValue]] = {facet: [] for facet in KEYWORD_FACETS}
-        for facet, value, n in cursor.fetchall():
-            facets[facet].append(FacetValue(str(value), int(n)))
-        selects = []
+        rows = " UNION ALL ".join(parts)
+        return (f"SELECT coalesce(json_agg(json_build_array(facet, value, n) ORDER BY n DESC, value), '[]') "
+                f"FROM ({rows}) f")
+
+    @staticmethod
+    def _price_facets_sql() -> str:
+        counts = []
         for _key, low, high in PRICE_BUCKETS:
             conditions = ["has_price"]
             if low is not None:
                 conditions.append(f"price_cny >= {float(low)}")
             if high is not None:
                 conditions.append(f"price_cny < {float(high)}")
-            selects.append(f"count(*) FILTER (WHERE {' AND '.join(conditions)})")
-        selects.append("count(*) FILTER (WHERE NOT has_price)")
-        cursor.execute(f"SELECT {', '.join(selects)} FROM matched")
-        counts = cursor.fetchone()
-        keys = [key for key, _l, _h in PRICE_BUCKETS] + ["negotiable"]
-        facets["price"] = [FacetValue(key, int(n)) for key, n in zip(keys, counts, strict=True) if n]
-        return facets
+            counts.append(f"count(*) FILTER (WHERE {' AND '.join(conditions)})")
+        counts.append("count(*) FILTER (WHERE NOT has_price)")
+        return f"SELECT json_build_array({', '.join(counts)}) FROM matched"

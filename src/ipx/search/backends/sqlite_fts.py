@@ -187,13 +187,12 @@ class SqliteFtsBackend(SearchBackend):
             source = "SELECT d.*, 0.0 AS rank FROM docs d WHERE 1"
         if clauses:
             source += " AND " + " AND ".join(clauses)
-        sort = query.sort if (query.sort != "relevance" or groups) else "newest"
         order = {
             "relevance": "rank ASC, listing_id ASC",  # bm25() is lower for better matches
             "newest": "published_at DESC, listing_id DESC",
             "price_asc": "price_asc ASC, listing_id ASC",
             "price_desc": "price_desc DESC, listing_id DESC",
-        }[sort]
+        }[query.effective_sort]
         connection = self._connect()
         connection.execute("BEGIN")
         try:

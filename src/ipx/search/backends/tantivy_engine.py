@@ -204,9 +204,7 @@ class TantivyBackend(SearchBackend):
             return SearchResults(listing_ids=[], total=0, facets={})
         searcher = self.index.searcher()
         tantivy_query = self._query(query)
-        sort = query.sort
-        if sort == "relevance" and not query.groups:
-            sort = "newest"
+        sort = query.effective_sort
         order_options: dict[str, Any] = {}
         if sort == "newest":
             order_options = {"order_by_field": "published_at", "order": tantivy.Order.Desc}
