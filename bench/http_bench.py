@@ -7,6 +7,9 @@ wrk. Starts `ipx serve` in production mode on 127.0.0.1, then for each target sp
 requests over many listing ids or search terms (a Lua script picks one per request) and
 prints requests/s and latency percentiles as `NAME VALUE` lines. The server is stopped at
 the end; every loop is bounded by --duration.
+
+Anonymous reads are answered from the public cache after the first; --uncached sends an
+unknown bearer token so that every request does the full work.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
 local i = 0
 request = function()
   i = i + 1
-  return wrk.format("GET", paths[(i %% #paths) + 1], {["Accept-Language"] = "zh-hans"})
+  return wrk.format("GET", paths[(i %% #paths) + 1], {["Accept-Language"] = "zh-hans"%(extra)s})
 end
 """
 
@@ -90,6 +93,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--server-threads", type=int, default=1, help="threads per gunicorn worker")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of load before measuring")
+    parser.add_argument("--uncached", action="store_true",
+                        help="send an (unknown) bearer token, so that no answer comes from the public cache")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
@@ -113,7 +119,7 @@ def main() -> None:
 
         targets = {
             "listing_api": [f"/api/v1/listings/{i}" for i in ids],
-            "listing_page": [f"/listings/{i}/" for i in ids],
+            **({} if options.uncached else {"listing_page": [f"/listings/{i}/" for i in ids]}),
             "search_api": [f"/api/v1/search/listings?q={quote(t)}" for t in SEARCH_TERMS],
             "search_api_facets": [f"/api/v1/search/listings?q={quote(t)}&region=CN-44&offer_kind=licence"
                                   for t in SEARCH_TERMS],
@@ -123,7 +129,8 @@ def main() -> None:
             path_file = workdir / f"{name}.txt"
             path_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
             script = workdir / f"{name}.lua"
-            script.write_text(LUA % {"paths": path_file}, encoding="utf-8")
+            extra = ', ["Authorization"] = "Bearer not-a-token"' if options.uncached else ""
+            script.write_text(LUA % {"paths": path_file, "extra": extra}, encoding="utf-8")
             subprocess.run(["wrk", "-t", "1", "-c", "4", "-d", "3s", "-s", str(script), base],
                            check=True, capture_output=True)  # warm-up
             result = subprocess.run(

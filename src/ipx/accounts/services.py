@@ -27,6 +27,7 @@ from ipx.accounts.regions import Province, RegionKind, is_country_code
 from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ipx.core.mail import mail_on_commit
 from ipx.core.validation import FieldErrors, clean_choice, clean_email, clean_text, clean_url
+from ipx.events import publish
 
 LANGUAGES = {"en", "zh-hans", "zh-hant"}
 INVITATION_DAYS = 14
@@ -218,6 +219,7 @@ def organisation_verify(*, organisation_id: int, operator: User) -> Organisation
     organisation.rejection_reason = ""
     organisation.save(update_fields=["status", "verified_at", "rejection_reason"])
     _record(organisation, OrganisationEvent.Kind.VERIFIED, from_status=previous, actor=operator)
+    publish("organisation.changed", organisation_id=organisation.pk)
     name = organisation.name
     mail_on_commit(
         _admins(organisation),
@@ -244,6 +246,7 @@ def organisation_reject(*, organisation_id: int, operator: User, reason: str) ->
     organisation.save(update_fields=["status", "rejection_reason"])
     _record(organisation, OrganisationEvent.Kind.REJECTED, from_status=previous, actor=operator,
             reason=reason)
+    publish("organisation.changed", organisation_id=organisation.pk)
     name = organisation.name
     mail_on_commit(
         _admins(organisation),
@@ -282,6 +285,7 @@ def organisation_update(*, organisation_id: int, actor: User, **fields: object) 
     for name, value in cleaned.items():
         setattr(organisation, name, value)
     organisation.save()
+    publish("organisation.changed", organisation_id=organisation.pk)
     return organisation
 
 

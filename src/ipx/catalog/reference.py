@@ -24,8 +24,8 @@ def known_ipc_subclasses() -> frozenset[str]:
 
 
 def clear_caches() -> None:
-    known_ipc_codes.cache_clear()
-    known_ipc_subclasses.cache_clear()
+    for cached in (known_ipc_codes, known_ipc_subclasses, ipc_top_titles, nice_headings):
+        cached.cache_clear()
 
 
 def check_ipc_code(value: str, *, field: str = "ipc_codes") -> str:
@@ -99,6 +99,18 @@ def nice_heading(entry: NiceClass, language: str | None = None) -> str:
     if language.startswith("zh"):
         return entry.heading_zh
     return entry.note_en
+
+
+@lru_cache(maxsize=8)
+def ipc_top_titles(language: str) -> dict[str, str]:
+    """Titles of the IPC's sections and classes (the facets' levels), read once per language."""
+    entries = IpcCode.objects.filter(level__in=[IpcCode.Level.SECTION, IpcCode.Level.CLASS])
+    return {entry.code: ipc_title(entry, language) for entry in entries}
+
+
+@lru_cache(maxsize=8)
+def nice_headings(language: str) -> dict[int, str]:
+    return {entry.number: nice_heading(entry, language) for entry in NiceClass.objects.all()}
 
 
 def nice_classes() -> QuerySet[NiceClass]:

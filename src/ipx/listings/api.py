@@ -56,6 +56,36 @@ class ListingAssetOut(Schema):
     identifier: str
 
 
+class ListingSummaryOut(Schema):
+    """A listing in a list of results: enough to show it and decide to open it."""
+
+    id: int
+    organisation_id: int
+    organisation_name: str
+    region: str
+    title: str
+    offer_kinds: list[str]
+    ip_types: list[str]
+    price_type: str
+    price_amount: Decimal | None
+    price_max_amount: Decimal | None
+    currency: str
+    status: str
+    published_at: datetime | None
+
+    @staticmethod
+    def resolve_organisation_name(obj: Listing) -> str:
+        return obj.organisation.name
+
+    @staticmethod
+    def resolve_region(obj: Listing) -> str:
+        return obj.organisation.region_code
+
+    @staticmethod
+    def resolve_ip_types(obj: Listing) -> list[str]:
+        return list(dict.fromkeys(link.asset.ip_type for link in obj.asset_links.all()))
+
+
 class ListingOut(Schema):
     id: int
     organisation_id: int

@@ -16,8 +16,10 @@ from ipx.listings.models import PUBLIC_STATUSES, Listing, ListingAsset
 _ASSET_RELATIONS = ("asset", "asset__patent", "asset__trademark", "asset__copyright", "asset__gi_product")
 
 
-def _with_assets(listings: QuerySet[Listing]) -> QuerySet[Listing]:
+def _with_assets(listings: QuerySet[Listing], *, with_claims: bool = True) -> QuerySet[Listing]:
     links = ListingAsset.objects.select_related(*_ASSET_RELATIONS).order_by("position", "id")
+    if not with_claims:
+        links = links.defer("asset__patent__claims")  # the longest text, needed only to index
     return listings.select_related("organisation").prefetch_related(Prefetch("asset_links", queryset=links))
 
 
@@ -37,11 +39,11 @@ def can_edit(user: User, listing: Listing) -> bool:
     return user.is_authenticated and is_member(user, listing.organisation_id)
 
 
-def listings_by_ids(ids: Iterable[int], *, public_only: bool = True) -> dict[int, Listing]:
+def listings_by_ids(ids: Iterable[int], *, public_only: bool = True, with_claims: bool = True) -> dict[int, Listing]:
     listings = Listing.objects.filter(pk__in=list(ids))
     if public_only:
         listings = listings.filter(status__in=PUBLIC_STATUSES)
-    return {listing.pk: listing for listing in _with_assets(listings)}
+    return {listing.pk: listing for listing in _with_assets(listings, with_claims=with_claims)}
 
 
 def listings_of_organisation(organisation_id: int, *, status: str | None = None) -> QuerySet[Listing]:
@@ -77,6 +79,11 @@ def listings_for_index(ids: Iterable[int] | None = None, *, chunk: int = 500) ->
 
 def listing_ids_offering(asset_id: int) -> list[int]:
     return list(ListingAsset.objects.filter(asset_id=asset_id).values_list("listing_id", flat=True))
+
+
+def published_listing_ids_of(organisation_id: int) -> list[int]:
+    return list(Listing.objects.filter(organisation_id=organisation_id, status=Listing.Status.PUBLISHED)
+                .values_list("pk", flat=True))
 
 
 def listing_status(listing_id: int) -> str | None:

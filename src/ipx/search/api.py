@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from ipx.api.schemas import ERRORS
-from ipx.listings.api import ListingOut
+from ipx.listings.api import ListingSummaryOut
 from ipx.search.selectors import parse_search, search_listings
 
 router = Router(tags=["search"])
@@ -46,7 +46,7 @@ class FacetOut(Schema):
 
 
 class HitOut(Schema):
-    listing: ListingOut
+    listing: ListingSummaryOut
     title_html: str
     snippet_html: str
 

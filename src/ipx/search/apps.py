@@ -14,3 +14,5 @@ class SearchConfig(AppConfig):
         # Inline after commit: one document is cheap, and the index then never lags a page.
         subscribe("listing.changed", handlers.on_listing_changed)
         subscribe("asset.changed", handlers.on_asset_changed)
+        # A listing's document holds its seller's name and region.
+        subscribe("organisation.changed", handlers.on_organisation_changed)

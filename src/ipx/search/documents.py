@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ipx.listings.models import Listing
 from ipx.search.normalise import index_tokens
+from ipx.search.query import price_bucket
 
 # Long claims add little recall beyond their first part and slow indexing down.
 MAX_CLAIMS_CHARS = 3000
@@ -17,8 +18,9 @@ NO_PRICE_SORT_KEY = 1e15
 @dataclass(slots=True)
 class SearchDocument:
     listing_id: int
-    title_tokens: list[str]
-    body_tokens: list[str]
+    # Normalised tokens joined by single spaces: compact to keep and to pass between processes.
+    title_terms: str
+    body_terms: str
     ip_types: list[str] = field(default_factory=list)
     offer_kinds: list[str] = field(default_factory=list)
     ipc_sections: list[str] = field(default_factory=list)
@@ -33,15 +35,25 @@ class SearchDocument:
     def price_sort_key(self) -> float:
         return self.price_cny if self.price_cny is not None else NO_PRICE_SORT_KEY
 
+    def facet_values(self) -> list[tuple[str, str]]:
+        """Every (facet, value) pair of the document, the price bucket included."""
+        pairs = [("ip_type", v) for v in self.ip_types] + [("offer_kind", v) for v in self.offer_kinds]
+        pairs += [("ipc_section", v) for v in self.ipc_sections] + [("ipc_class", v) for v in self.ipc_classes]
+        pairs += [("nice_class", v) for v in self.nice_classes]
+        pairs += [(name, value) for name, value in (("region", self.region), ("currency", self.currency)) if value]
+        pairs.append(("price", price_bucket(self.price_cny)))
+        return pairs
 
-def listing_texts(listing: Listing) -> tuple[str, str]:
-    """The listing's title and the rest of its searchable text (assets included)."""
+
+def listing_texts(listing: Listing, *, with_claims: bool = True) -> tuple[str, str]:
+    """The listing's title and the rest of its searchable text (assets included); snippets
+    leave the claims out (they are long and rarely what a reader wants to see)."""
     parts = [listing.description, listing.organisation.name, listing.organisation.name_en]
     for link in listing.asset_links.all():
         asset = link.asset
         parts += [asset.title, asset.title_en, asset.abstract, asset.identifier]
         detail = asset.detail
-        claims = getattr(detail, "claims", "")
+        claims = getattr(detail, "claims", "") if with_claims else ""
         if claims:
             parts.append(claims[:MAX_CLAIMS_CHARS])
         for name in ("goods_services", "protected_region", "producer", "inventors"):
@@ -70,8 +82,8 @@ def document_for(listing: Listing) -> SearchDocument:
     published = listing.published_at or datetime.now()
     return SearchDocument(
         listing_id=listing.pk,
-        title_tokens=index_tokens(title),
-        body_tokens=index_tokens(body),
+        title_terms=" ".join(index_tokens(title)),
+        body_terms=" ".join(index_tokens(body)),
         ip_types=ip_types,
         offer_kinds=list(listing.offer_kinds),
         ipc_sections=sorted({code[:1] for code in ipc_codes}),

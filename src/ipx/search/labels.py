@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ipx.accounts.regions import region_code_label
-from ipx.catalog.models import Asset, IpcCode, NiceClass
-from ipx.catalog.reference import ipc_title, nice_heading
+from ipx.catalog.models import Asset
+from ipx.catalog.reference import ipc_top_titles, nice_headings
 from ipx.core.money import Currency
 from ipx.listings.models import OfferKind
 
@@ -36,18 +37,19 @@ def price_labels() -> dict[str, str]:
 
 
 def facet_labels(facet: str, values: list[str]) -> dict[str, str]:
-    """Labels for many values of one facet at once (one query for IPC or Nice)."""
+    """Labels for many values of one facet at once (reference titles come from a cache)."""
     if facet == "ip_type":
         return {v: str(Asset.Type(v).label) for v in values if v in Asset.Type.values}
     if facet == "offer_kind":
         return {v: str(OfferKind(v).label) for v in values if v in OfferKind.values}
+    language = get_language() or "en"
     if facet in ("ipc_section", "ipc_class"):
-        entries = IpcCode.objects.filter(code__in=values)
-        return {entry.code: f"{entry.code} {ipc_title(entry)[:40]}" for entry in entries}
+        titles = ipc_top_titles(language)
+        return {code: f"{code} {titles[code][:40]}" for code in values if code in titles}
     if facet == "nice_class":
-        numbers = [int(v) for v in values if v.isdigit()]
-        classes = NiceClass.objects.filter(number__in=numbers)
-        return {str(c.number): _("Class %(n)d") % {"n": c.number} + f" — {nice_heading(c)[:30]}" for c in classes}
+        headings = nice_headings(language)
+        return {v: _("Class %(n)d") % {"n": int(v)} + f" — {headings[int(v)][:30]}"
+                for v in values if v.isdigit() and int(v) in headings}
     if facet == "region":
         return {v: region_code_label(v) for v in values}
     if facet == "currency":

@@ -60,6 +60,16 @@ class SearchResults:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
 
 
+def price_bucket(price_cny: float | None) -> str:
+    """The price facet value of a price: a bucket key, or "negotiable" without a price."""
+    if price_cny is None:
+        return "negotiable"
+    for key, low, high in PRICE_BUCKETS:
+        if (low is None or price_cny >= low) and (high is None or price_cny < high):
+            return key
+    raise ValueError(price_cny)
+
+
 def bucket_bounds(key: str) -> tuple[float | None, float | None]:
     for bucket, low, high in PRICE_BUCKETS:
         if bucket == key:

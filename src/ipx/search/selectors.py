@@ -160,14 +160,14 @@ class SearchPage:
 
 def search_listings(query: SearchQuery, *, page: int = 1, size: int = DEFAULT_PAGE_SIZE) -> SearchPage:
     results = get_backend().search(query)
-    listings = listings_by_ids(results.listing_ids)
+    listings = listings_by_ids(results.listing_ids, with_claims=False)
     tokens = [t for group in query.groups for t in group]
     hits = []
     for listing_id in results.listing_ids:
         listing = listings.get(listing_id)
         if listing is None:  # withdrawn since the engine last heard; its update is on the way
             continue
-        title, body = listing_texts(listing)
+        title, body = listing_texts(listing, with_claims=False)
         hits.append(Hit(listing=listing, title_html=highlight(title, tokens), snippet_html=snippet(body, tokens)))
     titles = facet_titles()
     facets: list[Facet] = []

@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.cache import caches
 from django.test import Client
+from django.utils import translation
 
 from ipx.accounts.models import Membership, Organisation, User
 from ipx.catalog.reference import clear_caches
@@ -31,6 +34,12 @@ def _isolated_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     reset_backends()
     clear_caches()
+    # Each test's database starts at content version 0 again; answers kept for another
+    # test's data must not be served.
+    caches["public"].clear()
+    # Requests leave their language active in the thread; tests that call services
+    # directly expect the site's default.
+    translation.activate(django_settings.LANGUAGE_CODE)
     yield
     reset_backends()
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from ipx.accounts.current import current_membership
@@ -21,6 +23,20 @@ def home(request: HttpRequest) -> HttpResponse:
 def live_counts(request: HttpRequest) -> HttpResponse:
     """The home page's figures, refreshed by HTMX every few seconds."""
     return render(request, "web/_counts.html", {"counts": exchange_counts()})
+
+
+@require_GET
+def language(request: HttpRequest, code: str) -> HttpResponse:
+    """Switch the page language. A GET link, so that public pages carry no form and can be
+    cached; choosing a language changes nothing but the reader's own cookie."""
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=settings.SESSION_COOKIE_SECURE)
+    return response
 
 
 @login_required

@@ -32,6 +32,11 @@ _COLUMNS = {
 
 
 
+# What the matches keep for paging, counting and facets (not the large tsvector).
+_KEPT = ("d.listing_id, d.ip_types, d.offer_kinds, d.ipc_sections, d.ipc_classes, d.nice_classes, d.region, "
+         "d.currency, d.has_price, d.price_cny, d.price_asc, d.price_desc, d.published_at")
+
+
 def _lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
@@ -58,7 +63,7 @@ class PostgresBackend(SearchBackend):
 
     def _row(self, document: SearchDocument) -> tuple[Any, ...]:
         return (
-            document.listing_id, tsvector_literal(document.title_tokens, document.body_tokens),
+            document.listing_id, tsvector_literal(document.title_terms.split(), document.body_terms.split()),
             document.ip_types, document.offer_kinds, document.ipc_sections, document.ipc_classes,
             document.nice_classes, document.region, document.currency, document.price_cny is not None,
             document.price_cny, document.price_sort_key,
@@ -163,10 +168,10 @@ class PostgresBackend(SearchBackend):
             return SearchResults(listing_ids=[], total=0, facets={})
         clauses, params = self._where(query)
         if groups:
-            source = f"SELECT d.*, ts_rank(d.tsv, q) AS rank FROM {TABLE} d, CAST(%s AS tsquery) q WHERE d.tsv @@ q"
+            source = f"SELECT {_KEPT}, ts_rank(d.tsv, q) AS rank FROM {TABLE} d, CAST(%s AS tsquery) q WHERE d.tsv @@ q"
             params = [tsquery_literal(groups), *params]
         else:
-            source = f"SELECT d.*, 0.0 AS rank FROM {TABLE} d WHERE true"
+            source = f"SELECT {_KEPT}, 0.0 AS rank FROM {TABLE} d WHERE true"
         if clauses:
             source += " AND " + " AND ".join(clauses)
         order = {

@@ -67,7 +67,7 @@ class SqliteFtsBackend(SearchBackend):
 
     @staticmethod
     def _rows(document: SearchDocument) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-        text = (document.listing_id, " ".join(document.title_tokens), " ".join(document.body_tokens))
+        text = (document.listing_id, document.title_terms, document.body_terms)
         facets = (
             document.listing_id, json.dumps(document.ip_types), json.dumps(document.offer_kinds),
             json.dumps(document.ipc_sections), json.dumps(document.ipc_classes),

@@ -5,7 +5,11 @@ current top scores (block-max WAND), so a query on a term in half the corpus cos
 much as a rare one; FTS5 has to score every match. BENCHMARKS.md has the figures.
 
 Tokens come pre-normalised (``ipx.search.normalise``) and are joined by spaces, so the
-index uses tantivy's whitespace tokenizer and never re-tokenises. One writer at a time may
+index uses tantivy's whitespace tokenizer and never re-tokenises. Every facet value is one
+term ``name=value`` of a fast field, price buckets included, so filters are term lookups and
+facet counts come from few passes over the matches: one per group of facets below, run in
+parallel with the top-k search (at a million listings, a common term's facets cost a third
+of what one aggregation per facet did). One writer at a time may
 hold an index: writes take a process-local lock and retry while another process holds the
 directory's lock. Readers follow commits on their own (tantivy watches meta.json).
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -22,23 +27,22 @@ import tantivy
 
 from ipx.search.backends.base import Progress, SearchBackend
 from ipx.search.documents import SearchDocument
-from ipx.search.query import KEYWORD_FACETS, PRICE_BUCKETS, FacetValue, SearchQuery, SearchResults, bucket_bounds
+from ipx.search.query import FacetValue, SearchQuery, SearchResults
 
 TITLE_BOOST = 2.0
 WRITER_HEAP = 128 * 1024 * 1024
 LOCK_WAIT_SECONDS = 30.0
-FACET_SIZE = 60
-
-# Keyword facets and the document attribute each reads.
-_FACET_ATTRIBUTES = {
-    "ip_type": "ip_types",
-    "offer_kind": "offer_kinds",
-    "ipc_section": "ipc_sections",
-    "ipc_class": "ipc_classes",
-    "nice_class": "nice_classes",
-    "region": "region",
-    "currency": "currency",
+# More than all facet values together (IPC classes, Nice classes, regions, …).
+FACET_TERMS = 5000
+# Written into the index directory; an index of another layout is rebuilt, not misread.
+SCHEMA_VERSION = "3"
+# Facets in two fields of about equal weight, counted by two threads at once.
+FACET_FIELDS = {
+    "facet_trade": ("ip_type", "offer_kind", "region", "currency", "price"),
+    "facet_class": ("ipc_section", "ipc_class", "nice_class"),
 }
+FIELD_OF_FACET = {facet: field for field, facets in FACET_FIELDS.items() for facet in facets}
+_counting = ThreadPoolExecutor(max_workers=len(FACET_FIELDS), thread_name_prefix="ipx-facets")
 
 
 def _schema() -> tantivy.Schema:
@@ -46,9 +50,8 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("listing_id", indexed=True, fast=True)
     builder.add_text_field("title", tokenizer_name="whitespace", index_option="freq")
     builder.add_text_field("body", tokenizer_name="whitespace", index_option="freq")
-    for name in KEYWORD_FACETS:
-        builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
-    builder.add_unsigned_field("has_price", indexed=True, fast=True)
+    for field in FACET_FIELDS:
+        builder.add_text_field(field, tokenizer_name="raw", fast=True, index_option="basic")
     builder.add_float_field("price_cny", indexed=True, fast=True)
     builder.add_float_field("price_asc", fast=True)
     builder.add_float_field("price_desc", fast=True)
@@ -62,6 +65,13 @@ class TantivyBackend(SearchBackend):
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
+        version = self.directory / "ipx-schema-version"
+        if not version.exists() or version.read_text().strip() != SCHEMA_VERSION:
+            # An index of an older layout (or none): start empty; `ipx reindex` fills it.
+            for path in self.directory.iterdir():
+                if path.is_file():
+                    path.unlink()
+            version.write_text(SCHEMA_VERSION)
         self.schema = _schema()
         self.index = tantivy.Index(self.schema, path=str(self.directory), reuse=True)
         self._write_lock = threading.Lock()
@@ -71,14 +81,10 @@ class TantivyBackend(SearchBackend):
     def _tantivy_document(self, document: SearchDocument) -> tantivy.Document:
         doc = tantivy.Document()
         doc.add_unsigned("listing_id", document.listing_id)
-        doc.add_text("title", " ".join(document.title_tokens))
-        doc.add_text("body", " ".join(document.body_tokens))
-        for facet, attribute in _FACET_ATTRIBUTES.items():
-            value = getattr(document, attribute)
-            for item in value if isinstance(value, list) else [value]:
-                if item:
-                    doc.add_text(facet, item)
-        doc.add_unsigned("has_price", 0 if document.price_cny is None else 1)
+        doc.add_text("title", document.title_terms)
+        doc.add_text("body", document.body_terms)
+        for facet, value in document.facet_values():
+            doc.add_text(FIELD_OF_FACET[facet], f"{facet}={value}")
         if document.price_cny is not None:
             doc.add_float("price_cny", document.price_cny)
         doc.add_float("price_asc", document.price_sort_key)
@@ -162,24 +168,15 @@ class TantivyBackend(SearchBackend):
 
     def _price_query(self, low: float | None, high: float | None) -> tantivy.Query:
         return tantivy.Query.range_query(self.schema, "price_cny", tantivy.FieldType.Float, low, high,
-                                         include_lower=True, include_upper=high is None)
+                                         include_lower=True, include_upper=True)
 
     def _filters(self, query: SearchQuery) -> list[tuple[Any, tantivy.Query]]:
         clauses: list[tuple[Any, tantivy.Query]] = []
         for facet, values in query.filters.items():
-            if facet == "price":
-                options = []
-                for key in values:
-                    if key == "negotiable":
-                        options.append((tantivy.Occur.Should,
-                                        tantivy.Query.term_query(self.schema, "has_price", 0)))
-                    else:
-                        low, high = bucket_bounds(key)
-                        options.append((tantivy.Occur.Should, self._price_query(low, high)))
-                clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(options)))
-            elif facet in KEYWORD_FACETS and values:
+            if values and facet in FIELD_OF_FACET:
+                terms = [f"{facet}={value}" for value in values]
                 clauses.append((tantivy.Occur.Must,
-                                tantivy.Query.term_set_query(self.schema, facet, list(values))))
+                                tantivy.Query.term_set_query(self.schema, FIELD_OF_FACET[facet], terms)))
         if query.price_min is not None or query.price_max is not None:
             clauses.append((tantivy.Occur.Must, self._price_query(query.price_min, query.price_max)))
         return clauses
@@ -212,34 +209,27 @@ class TantivyBackend(SearchBackend):
             order_options = {"order_by_field": "price_asc", "order": tantivy.Order.Asc}
         elif sort == "price_desc":
             order_options = {"order_by_field": "price_desc", "order": tantivy.Order.Desc}
+        counting = [_counting.submit(self._count_facets, searcher, tantivy_query, field)
+                    for field in FACET_FIELDS] if query.with_facets else []
         result = searcher.search(tantivy_query, limit=query.limit, count=True, offset=query.offset,
                                  **order_options)
         addresses = [address for _key, address in result.hits]
         ids = [int(v or 0) for v in searcher.fast_field_values("listing_id", addresses)] if addresses else []
-        facets = self._facets(searcher, tantivy_query) if query.with_facets else {}
+        facets: dict[str, list[FacetValue]] = {}
+        for future in counting:
+            facets.update(future.result())
         return SearchResults(listing_ids=ids, total=int(getattr(result, "count", 0) or 0), facets=facets)
 
-    def _facets(self, searcher: tantivy.Searcher, tantivy_query: tantivy.Query) -> dict[str, list[FacetValue]]:
-        spec: dict[str, Any] = {
-            facet: {"terms": {"field": facet, "size": FACET_SIZE}} for facet in KEYWORD_FACETS
-        }
-        spec["price"] = {"range": {"field": "price_cny", "ranges": [
-            {"key": key, **({"from": low} if low is not None else {}), **({"to": high} if high is not None else {})}
-            for key, low, high in PRICE_BUCKETS
-        ]}}
-        spec["has_price"] = {"terms": {"field": "has_price", "size": 2}}
-        raw = searcher.aggregate(tantivy_query, spec)
+    @staticmethod
+    def _count_facets(searcher: tantivy.Searcher, tantivy_query: tantivy.Query,
+                      field: str) -> dict[str, list[FacetValue]]:
+        raw = searcher.aggregate(tantivy_query, {field: {"terms": {"field": field, "size": FACET_TERMS}}})
         facets: dict[str, list[FacetValue]] = {}
-        for facet in KEYWORD_FACETS:
-            buckets = raw.get(facet, {}).get("buckets", [])
-            facets[facet] = [FacetValue(str(b["key"]), int(b["doc_count"])) for b in buckets if b["doc_count"]]
-        price = [FacetValue(str(b["key"]), int(b["doc_count"]))
-                 for b in raw.get("price", {}).get("buckets", []) if b["doc_count"]]
-        negotiable = sum(int(b["doc_count"]) for b in raw.get("has_price", {}).get("buckets", [])
-                         if int(b["key"]) == 0)
-        if negotiable:
-            price.append(FacetValue("negotiable", negotiable))
-        facets["price"] = price
+        # Buckets come most frequent first; keep that order within each facet.
+        for bucket in raw.get(field, {}).get("buckets", []):
+            name, _sep, value = str(bucket["key"]).partition("=")
+            if bucket["doc_count"]:
+                facets.setdefault(name, []).append(FacetValue(value, int(bucket["doc_count"])))
         return facets
 
     def close(self) -> None:

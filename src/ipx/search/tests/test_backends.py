@@ -25,7 +25,8 @@ def doc(listing_id: int, title: str, body: str = "", **fields: object) -> Search
         "region": "CN-44", "currency": "CNY", "price_cny": 100_000.0, "published_at": 1_700_000_000 + listing_id,
     }
     values.update(fields)
-    return SearchDocument(listing_id=listing_id, title_tokens=index_tokens(title), body_tokens=index_tokens(body),
+    return SearchDocument(listing_id=listing_id, title_terms=" ".join(index_tokens(title)),
+                          body_terms=" ".join(index_tokens(body)),
                           **values)  # type: ignore[arg-type]
 
 
@@ -83,6 +84,7 @@ def test_filters(backend: SearchBackend) -> None:
     assert ids(backend, filters={"price": ("negotiable",)}) == [3]
     assert ids(backend, filters={"price": ("lt100k", "gte5m")}, sort="price_asc") == [1, 4]
     assert ids(backend, price_min=60_000, price_max=1_000_000) == [2]
+    assert ids(backend, price_min=50_000, price_max=920_000, sort="price_asc") == [1, 2]  # both ends included
     assert ids(backend, text="电池", filters={"ip_type": ("trademark",)}) == [4]
 
 

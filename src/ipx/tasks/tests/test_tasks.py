@@ -46,7 +46,8 @@ def test_failures_are_kept_with_their_error(on_commit: Any) -> None:
     assert "RuntimeError: boom" in task.last_error
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: like the browser test, it gives back the reference tables it flushes.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_mode_leaves_tasks_for_the_worker(settings: Any) -> None:
     # Real commits: the worker, like any long-running process, recycles its connection.
     settings.IPX_TASKS_MODE = "worker"

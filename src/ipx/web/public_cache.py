@@ -1,0 +1,77 @@
+"""A response cache for what anonymous readers see: public pages and API reads.
+
+Only GETs without a session cookie, a pending message or an Authorization header are served
+from it; only 200 responses that set no cookie are kept (a page that needed a CSRF cookie is
+therefore never shared); and the key holds the content version (``ContentVersion``), which
+the events of every listing, asset or organisation change raise after commit. So a reader
+never gets a stale answer, each process may keep its own copy (the default local-memory
+cache) or share one (Redis, when several servers run), and an anonymous reader costs one
+indexed read of the version instead of a search or a rendering.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+
+from ipx.web.models import ContentVersion
+
+CACHEABLE = re.compile(
+    r"^/(api/v1/(listings/\d+|search/listings)|listings/\d+/|search/|booths/\d+/|stats/|"
+    r"catalog/(assets/\d+/|ipc/.*|nice/))?$"
+)
+# Response headers worth keeping with the body.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
+TIMEOUT_SECONDS = 600
+VERSION_ROW = 1
+
+
+def content_version() -> int:
+    version = ContentVersion.objects.filter(pk=VERSION_ROW).values_list("version", flat=True).first()
+    return int(version or 0)
+
+
+def raise_content_version(**_payload: Any) -> None:
+    """Event handler: something public changed."""
+    updated = ContentVersion.objects.filter(pk=VERSION_ROW).update(version=F("version") + 1)
+    if not updated:
+        ContentVersion.objects.get_or_create(pk=VERSION_ROW, defaults={"version": 1})
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+        and bool(CACHEABLE.match(request.path))
+    )
+
+
+class PublicCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _cacheable(request):
+            return self.get_response(request)
+        cache = caches["public"]
+        # HTMX asks for parts of the same URLs; they are other answers.
+        part = "part" if request.headers.get("HX-Request") else "page"
+        key = f"{content_version()}:{get_language()}:{part}:{request.get_full_path()}"
+        kept = cache.get(key)
+        if kept is not None:
+            headers, body = kept
+            return HttpResponse(body, headers=headers)
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+            cache.set(key, (headers, response.content), TIMEOUT_SECONDS)
+        return response
