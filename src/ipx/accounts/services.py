@@ -52,7 +52,7 @@ def _clean_user(*, email: object, password: object, full_name: object, preferred
     language = str(preferred_language or "en")
     if language not in LANGUAGES:
         errors.add("preferred_language", _("Choose English, Simplified or Traditional Chinese."))
-    if clean_mail and User.objects.filter(email__iexact=clean_mail).exists():
+    if "email" not in errors.errors and User.objects.filter(email__iexact=clean_mail).exists():
         errors.add("email", _("An account with this e-mail address already exists; log in instead."))
     secret = "" if password is None else str(password)
     try:

@@ -145,3 +145,15 @@ def test_unknown_ids_are_404_not_500(owner: Member) -> None:
         status, body = call(Client(), "get", path, token=token)
         assert status in (400, 404), path
         assert "error" in body
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [("post", "/invitations/a%00b/accept", None), ("get", "/search/listings?q=a%00", None),
+     ("post", "/users", {"email": "a\u0000@b.example", "password": "long enough 123", "full_name": "x"})],
+)
+def test_nul_characters_are_refused_before_any_lookup(owner: Member, method: str, path: str, body: Any) -> None:
+    status, error = call(Client(), method, path, body, token=token_for(owner.user))
+    assert (status, error["error"]["code"]) == (400, "invalid")
+    assert "NUL" in error["error"]["message"]
+    assert User.objects.count() == 1
