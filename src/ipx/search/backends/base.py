@@ -27,8 +27,15 @@ class SearchBackend(abc.ABC):
     @abc.abstractmethod
     def count(self) -> int: ...
 
+    def search(self, query: SearchQuery) -> SearchResults:
+        if query.text and not query.groups:
+            # Only function words or punctuation: nothing can match, and "everything" would mislead.
+            return SearchResults(listing_ids=[], total=0, facets={})
+        return self._search(query)
+
     @abc.abstractmethod
-    def search(self, query: SearchQuery) -> SearchResults: ...
+    def _search(self, query: SearchQuery) -> SearchResults:
+        """Run a query that has words to match, or none at all (then: browse by filters)."""
 
     def bulk_load(self, documents: Iterable[SearchDocument], *, batch: int = 5000,
                   progress: Progress | None = None) -> int:

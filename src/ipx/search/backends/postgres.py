@@ -162,10 +162,8 @@ class PostgresBackend(SearchBackend):
             params.append(query.price_max)
         return clauses, params
 
-    def search(self, query: SearchQuery) -> SearchResults:
+    def _search(self, query: SearchQuery) -> SearchResults:
         groups = query.groups
-        if query.text and not groups:
-            return SearchResults(listing_ids=[], total=0, facets={})
         clauses, params = self._where(query)
         if groups:
             source = f"SELECT {_KEPT}, ts_rank(d.tsv, q) AS rank FROM {TABLE} d, CAST(%s AS tsquery) q WHERE d.tsv @@ q"

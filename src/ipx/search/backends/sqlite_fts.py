@@ -173,10 +173,8 @@ class SqliteFtsBackend(SearchBackend):
             params.append(query.price_max)
         return clauses, params
 
-    def search(self, query: SearchQuery) -> SearchResults:
+    def _search(self, query: SearchQuery) -> SearchResults:
         groups = query.groups
-        if query.text and not groups:
-            return SearchResults(listing_ids=[], total=0, facets={})
         clauses, params = self._where(query)
         if groups:
             match = " AND ".join("(" + " OR ".join(_fts_phrase(t) for t in group) + ")" for group in groups)

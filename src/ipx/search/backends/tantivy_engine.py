@@ -196,9 +196,7 @@ class TantivyBackend(SearchBackend):
         ]
         return tantivy.Query.boolean_query(scored)
 
-    def search(self, query: SearchQuery) -> SearchResults:
-        if query.text and not query.groups:
-            return SearchResults(listing_ids=[], total=0, facets={})
+    def _search(self, query: SearchQuery) -> SearchResults:
         searcher = self.index.searcher()
         tantivy_query = self._query(query)
         sort = query.effective_sort
