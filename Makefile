@@ -7,7 +7,7 @@ STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test test-sqlite test-postgres lint system-test-deps bench messages clean
+.PHONY: demo serve test test-sqlite test-postgres lint system-deps system-test-deps bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "IPX needs Python 3.11"'
@@ -22,7 +22,7 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 ## demo: install, migrate the embedded SQLite database, load the demo data, serve on :8000
-demo: $(STAMP_RUN)
+demo: $(STAMP_RUN) system-deps
 	$(BIN)/ipx migrate --noinput
 	$(BIN)/ipx demo
 	@echo
@@ -35,8 +35,11 @@ serve: $(STAMP_RUN)
 ## test: lint, type-check, migrations check, the suite on SQLite, then on PostgreSQL
 test: $(STAMP_TEST) system-test-deps lint test-sqlite test-postgres
 
-system-test-deps:
+system-deps:
 	@scripts/install-system-deps.sh
+
+system-test-deps:
+	@scripts/install-system-deps.sh test
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check src tests bench

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: PostgreSQL (a real server for the second run) and
-# Chromium (browser tests through Playwright). Installed only when missing.
+# Debian packages IPX needs beyond Python: a Chinese font and Pango for contract PDFs
+# (always), PostgreSQL (a real server for the second test run) and Chromium (browser tests)
+# with "test". Installed only when missing.
 set -euo pipefail
 
 missing=()
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-wqy-microhei)
+ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+if [ "${1:-}" = "test" ]; then
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -18,6 +18,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("catalog/", include("ipx.catalog.urls")),
     path("listings/", include("ipx.listings.urls")),
     path("search/", include("ipx.search.urls")),
+    path("negotiations/", include("ipx.deals.negotiation.urls")),
+    path("deals/", include("ipx.deals.contracts.urls")),
+    path("ledger/", include("ipx.ledger.urls")),
+    path("notifications/", include("ipx.notifications.urls")),
     path("", include("ipx.web.urls")),
 ]
 

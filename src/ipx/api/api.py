@@ -10,7 +10,8 @@ from ipx.api import errors
 api = NinjaAPI(
     title="IPX API",
     version="1",
-    description="The IPX intellectual-property exchange: members, IP catalog, listings, search.",
+    description=("The IPX intellectual-property exchange: members, IP catalog, listings, search, negotiation, "
+                 "deals and the ledger."),
     urls_namespace="api-1",
 )
 errors.install(api)
@@ -22,6 +23,10 @@ ROUTERS = [
     ("", "ipx.catalog.importing.api.router"),
     ("", "ipx.listings.api.router"),
     ("", "ipx.search.api.router"),
+    ("", "ipx.notifications.api.router"),
+    ("", "ipx.ledger.api.router"),
+    ("", "ipx.deals.negotiation.api.router"),
+    ("", "ipx.deals.contracts.api.router"),
 ]
 
 for prefix, dotted in ROUTERS:

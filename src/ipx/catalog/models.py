@@ -141,6 +141,33 @@ class AssetOwner(models.Model):
         return self.name
 
 
+class AssetLicence(models.Model):
+    """A licence granted on an asset (recorded when a licence deal completes)."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="licences")
+    licensor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="licences_granted",
+                                 verbose_name=_("licensor"))
+    licensee = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="licences_held",
+                                 verbose_name=_("licensee"))
+    exclusivity = models.CharField(_("exclusivity"), max_length=14)
+    territory = models.CharField(_("territory"), max_length=200, blank=True)
+    field_of_use = models.CharField(_("field of use"), max_length=200, blank=True)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    recordal_number = models.CharField(_("recordal number"), max_length=40, blank=True)
+    # What created it, e.g. "deal:12"; a reference, so the catalog need not know deals.
+    source = models.CharField(_("source"), max_length=60, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("licence")
+        verbose_name_plural = _("licences")
+
+    def __str__(self) -> str:
+        return f"{self.asset_id} → {self.licensee_id}"
+
+
 class Patent(models.Model):
     class Kind(models.TextChoices):
         INVENTION = "invention", _("Invention")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation
 from ipx.catalog import identifiers
-from ipx.catalog.models import Asset, AssetOwner, Copyright, GIProduct, Patent, Trademark
+from ipx.catalog.models import Asset, AssetLicence, AssetOwner, Copyright, GIProduct, Patent, Trademark
 from ipx.catalog.reference import check_ipc_code
 from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ipx.core.validation import FieldErrors, clean_choice, clean_date, clean_text
@@ -414,3 +415,42 @@ def assets_of(organisation: Organisation, ids: Iterable[int]) -> list[Asset]:
     if any(asset.holder_id != organisation.pk for asset in found):
         raise PermissionDenied(_("Only assets held by %(name)s can be listed by it.") % {"name": organisation.name})
     return found
+
+
+# --- Changes that deals bring ---------------------------------------------------------------
+
+@transaction.atomic
+def asset_transfer_ownership(*, asset_id: int, to_organisation: Organisation, from_organisation: Organisation,
+                             recordal_number: str) -> Asset:
+    """After a recorded assignment: the buyer holds the asset and replaces the seller as owner."""
+    asset = Asset.objects.select_for_update().get(pk=asset_id)
+    if asset.holder_id != from_organisation.pk:
+        raise Conflict(_("%(asset)s is no longer held by %(seller)s.") % {"asset": asset.title,
+                                                                         "seller": from_organisation.name})
+    asset.holder = to_organisation
+    asset.save(update_fields=["holder", "updated_at"])
+    owners = list(asset.owners.all())
+    seller_rows = [owner for owner in owners if owner.organisation_id == from_organisation.pk
+                   or owner.name == from_organisation.name]
+    if seller_rows:
+        for owner in seller_rows:
+            owner.organisation = to_organisation
+            owner.name = to_organisation.name
+        AssetOwner.objects.bulk_update(seller_rows, ["organisation", "name"])
+    else:
+        AssetOwner.objects.create(asset=asset, organisation=to_organisation, name=to_organisation.name,
+                                  position=len(owners))
+    publish("asset.changed", asset_id=asset.pk)
+    return asset
+
+
+@transaction.atomic
+def asset_licence_record(*, asset_id: int, licensor: Organisation, licensee: Organisation, exclusivity: str,
+                         territory: str, field_of_use: str, starts_on: date, ends_on: date | None,
+                         recordal_number: str, source: str) -> AssetLicence:
+    licence = AssetLicence.objects.create(
+        asset_id=asset_id, licensor=licensor, licensee=licensee, exclusivity=exclusivity, territory=territory,
+        field_of_use=field_of_use, starts_on=starts_on, ends_on=ends_on, recordal_number=recordal_number,
+        source=source)
+    publish("asset.changed", asset_id=asset_id)
+    return licence

@@ -69,6 +69,9 @@ class Listing(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     expires_on = models.DateField(_("offer ends"), null=True, blank=True)
+    # Detailed documents are shown only to members who accepted these terms.
+    requires_nda = models.BooleanField(_("documents need an NDA"), default=False)
+    nda_text = models.TextField(_("non-disclosure terms"), blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -147,3 +150,30 @@ class ListingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.listing_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+def listing_document_path(instance: ListingDocument, filename: str) -> str:
+    return f"listings/{instance.listing_id}/{instance.sha256}{instance.extension}"
+
+
+class ListingDocument(models.Model):
+    """A detailed document (claims, test reports, drawings); behind the NDA when the listing has one."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(upload_to=listing_document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=60)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("listing document")
+        verbose_name_plural = _("listing documents")
+
+    def __str__(self) -> str:
+        return self.title
