@@ -1,0 +1,95 @@
+"""Idempotency keys for every money-moving API call.
+
+The client sends ``Idempotency-Key: <up to 100 characters>``. The first successful answer is
+kept with a fingerprint of the request (method, path, body); the same key with the same
+request returns that answer again and changes nothing; the same key with a different
+request is refused with 409. Refusals (4xx) are not kept: they changed nothing, so a retry
+after fixing the cause runs again.
+
+The record is written in the same transaction as the money movement. Two concurrent
+requests with one key both run, but the second cannot insert its record (unique key; on
+PostgreSQL it waits for the first to commit), so its whole transaction — money included —
+rolls back and it answers with the first one's result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from ipx.core.errors import Conflict, ValidationFailed
+from ipx.ledger.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 100
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+
+
+def _key(request: HttpRequest) -> str:
+    key = request.headers.get(HEADER, "").strip()
+    if not key:
+        raise ValidationFailed.for_field(
+            HEADER, _("Send an Idempotency-Key header (any unique text up to %(n)d characters) with every "
+                      "request that moves money, and the same key when you retry it.") % {"n": MAX_KEY_LENGTH})
+    if len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise ValidationFailed.for_field(
+            HEADER, _("An Idempotency-Key is printable text of at most %(n)d characters.") % {"n": MAX_KEY_LENGTH})
+    return key
+
+
+def _fingerprint(request: HttpRequest) -> str:
+    digest = hashlib.sha256()
+    for part in (request.method or "", request.path, request.body):
+        digest.update(part if isinstance(part, bytes) else part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _stored(user_id: int, key: str, fingerprint: str) -> tuple[int, Any] | None:
+    record = IdempotencyRecord.objects.filter(user_id=user_id, key=key).first()
+    if record is None:
+        return None
+    if record.fingerprint != fingerprint:
+        raise IdempotencyKeyReused(
+            _("This Idempotency-Key was already used for a different request; use a new key for a new request."),
+            fields={HEADER: _("Already used for a different request.")})
+    return record.status, record.body
+
+
+def idempotent(request: HttpRequest, action: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
+    """Run ``action`` at most once per key and request.
+
+    ``action`` returns ``(status, body)``: body a ninja Schema instance or JSON-able data. The
+    endpoint returns ``Status(*idempotent(request, action))``.
+    """
+    key = _key(request)
+    fingerprint = _fingerprint(request)
+    user_id = request.user.pk
+    stored = _stored(user_id, key, fingerprint)
+    if stored is not None:
+        return stored
+    try:
+        with transaction.atomic():
+            status, body = action()
+            if hasattr(body, "model_dump"):  # a ninja Schema
+                body = body.model_dump(mode="json")
+            body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
+            IdempotencyRecord.objects.create(user_id=user_id, key=key, fingerprint=fingerprint, status=status,
+                                             body=body)
+    except IntegrityError:
+        # A concurrent request with the same key committed first; ours rolled back whole.
+        stored = _stored(user_id, key, fingerprint)
+        if stored is None:
+            raise
+        return stored
+    return status, body
