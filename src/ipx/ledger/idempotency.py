@@ -75,6 +75,8 @@ def idempotent(request: HttpRequest, action: Callable[[], tuple[int, Any]]) -> t
     key = _key(request)
     fingerprint = _fingerprint(request)
     user_id = request.user.pk
+    if user_id is None:  # endpoints that move money require authentication first
+        raise ValueError("idempotent() needs an authenticated request")
     stored = _stored(user_id, key, fingerprint)
     if stored is not None:
         return stored
