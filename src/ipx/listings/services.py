@@ -393,3 +393,29 @@ def listings_expire_due(*, today: date | None = None) -> int:
             if listing.status == S.PUBLISHED and listing.expires_on and listing.expires_on < today:
                 _transition(listing, S.EXPIRED, actor=None, note=_("The offer period ended."))
     return len(due)
+
+
+# --- Changes that deals bring (called by the deals app, never from a page directly) ---------
+
+@transaction.atomic
+def listing_reserve(*, listing_id: int, actor: User | None, note: str = "") -> Listing:
+    """A concluded deal is under way: the listing stays visible but is no longer on offer."""
+    listing = _locked(listing_id)
+    if listing.status == S.RESERVED:
+        return listing
+    return _transition(listing, S.RESERVED, actor=actor, note=note)
+
+
+@transaction.atomic
+def listing_release_reservation(*, listing_id: int, actor: User | None, note: str = "") -> Listing:
+    """The deal was cancelled: the listing is on offer again (or stays as it is if no longer reserved)."""
+    listing = _locked(listing_id)
+    if listing.status != S.RESERVED:
+        return listing
+    return _transition(listing, S.PUBLISHED, actor=actor, note=note)
+
+
+@transaction.atomic
+def listing_mark_sold(*, listing_id: int, actor: User | None, note: str = "") -> Listing:
+    listing = _locked(listing_id)
+    return _transition(listing, S.SOLD, actor=actor, note=note)
