@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ipx.web.context_processors.membership",
+                "ipx.notifications.context_processors.unread_notifications",
             ],
         },
     },

@@ -1,3 +1,55 @@
-from ninja import Router
+"""The signed-in user's notifications: read them, mark them read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import Field
+
+from ipx.api.auth import user_auth
+from ipx.api.schemas import ERRORS, Id, Page
+from ipx.core.pagination import PageRequest
+from ipx.notifications import selectors, services
 
 router = Router(tags=["notifications"])
+
+
+class NotificationOut(Schema):
+    id: int
+    verb: str
+    title: str
+    body: str
+    url: str
+    organisation_id: int | None
+    read_at: datetime | None
+    created_at: datetime
+
+
+class MarkReadIn(Schema):
+    # Leave out to mark every notification read.
+    ids: list[Id] | None = Field(None, max_length=500)
+
+
+class MarkReadOut(Schema):
+    marked: int
+    unread: int
+
+
+@router.get("/notifications", response={200: Page[NotificationOut], **ERRORS}, auth=user_auth,
+            summary="My notifications, newest first")
+def notification_list(request: HttpRequest, unread: bool = False, page: int = 1, size: int = 20) -> dict[str, Any]:
+    rows = selectors.notifications_for(request.user, unread_only=unread)  # type: ignore[arg-type]
+    request_page = PageRequest.parse(page, size)
+    items = list(rows[request_page.offset:request_page.offset + request_page.size])
+    return {"items": items, "count": rows.count(), "page": request_page.page, "size": request_page.size}
+
+
+@router.post("/notifications/read", response={200: MarkReadOut, **ERRORS}, auth=user_auth,
+             summary="Mark notifications read (all of them when no ids are given)")
+def notification_mark_read(request: HttpRequest, payload: MarkReadIn) -> dict[str, int]:
+    user: Any = request.user
+    marked = services.notification_mark_read(user=user, notification_ids=payload.ids)
+    return {"marked": marked, "unread": selectors.unread_count(user)}
