@@ -7,6 +7,7 @@ anything else is development. DATABASE_URL picks the database (SQLite under var/
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -201,6 +202,9 @@ IPX_SEARCH_BACKEND = os.environ.get(
     "postgres" if DATABASES["default"]["ENGINE"].endswith("postgresql") else "tantivy",
 )
 IPX_SEARCH_INDEX_DIR = Path(os.environ.get("IPX_SEARCH_INDEX_DIR", VAR_DIR / "search"))
+# Platform fee on each escrow release, in percent of the amount released (fixed per deal
+# when it is made).
+IPX_PLATFORM_FEE_PERCENT = Decimal(os.environ.get("IPX_PLATFORM_FEE_PERCENT", "2.00"))
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
