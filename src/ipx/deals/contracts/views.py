@@ -1,0 +1,172 @@
+"""Deal pages: my deals, and one deal with its contract, signatures, escrow, recordal and history.
+
+Each action posts to its own URL. An HTMX request gets the deal's part of the page back
+(with the refusal shown in it, if any); a plain form post is redirected back to the page,
+or, when refused, gets the page again with the message and the refusal's status. Outsiders
+get "not found" from the services, which the error middleware shows as a 404 page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ipx.core.errors import ApplicationError, NotFound
+from ipx.core.htmx import is_htmx_fragment
+from ipx.core.pagination import PageRequest, page_count
+from ipx.deals.contracts import selectors, services
+from ipx.deals.contracts.pdf import deal_number
+from ipx.deals.models import Commitment, Deal
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+@login_required
+@require_GET
+def deal_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    commitment = request.GET.get("commitment", "")
+    if status not in Deal.Status.values:
+        status = ""
+    if commitment not in Commitment.values:
+        commitment = ""
+    rows = selectors.deals_for(_user(request), status=status, commitment=commitment)
+    page = PageRequest.parse(request.GET.get("page", 1))
+    total = rows.count()
+    deals = list(rows[page.offset:page.offset + page.size])
+    return render(request, "deals/contracts/list.html", {
+        "deals": [(deal, deal_number(deal)) for deal in deals], "total": total, "page": page.page,
+        "pages": page_count(total, page.size), "status": status, "commitment": commitment,
+        "statuses": Deal.Status.choices, "commitments": Commitment.choices,
+    })
+
+
+def _context(request: HttpRequest, deal_id: int, *, error: ApplicationError | None = None,
+             notice: str = "", values: dict[str, str] | None = None) -> dict[str, Any]:
+    user = _user(request)
+    deal, role = selectors.deal_detail(user, deal_id)
+    milestones = [{"milestone": m, "held": selectors.milestone_held(m),
+                   "releasable": selectors.milestone_releasable(deal, m)} for m in deal.milestones.all()]
+    signed = {s.organisation_id: s for s in deal.signatures.all()}
+    return {
+        "deal": deal,
+        "number": deal_number(deal),
+        "role": role,
+        "perms": selectors.permissions(user, deal, role),
+        "milestones": milestones,
+        "parties": [(deal.seller, _("Seller"), signed.get(deal.seller_id)),
+                    (deal.buyer, _("Buyer"), signed.get(deal.buyer_id))],
+        "assets": [link.asset for link in deal.asset_links.all()],
+        "events": [(event, selectors.EVENT_LABELS.get(event.kind, event.kind)) for event in deal.events.all()],
+        "error": error,
+        "notice": notice,
+        "values": values or {},
+    }
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, deal_id: int) -> HttpResponse:
+    template = "deals/contracts/_deal.html" if is_htmx_fragment(request) else "deals/contracts/detail.html"
+    return render(request, template, _context(request, deal_id))
+
+
+@login_required
+@require_GET
+def contract(request: HttpRequest, deal_id: int) -> HttpResponse:
+    """The contract PDF, only to those who may see the deal (never a public media URL)."""
+    deal = selectors.contract_of(_user(request), deal_id)
+    try:
+        handle = deal.contract_pdf.open("rb")
+    except FileNotFoundError:
+        raise NotFound(_("The contract file is missing; ask the operator to regenerate it.")) from None
+    response = FileResponse(handle, content_type="application/pdf", as_attachment=False,
+                            filename=f"{deal_number(deal)}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _act(request: HttpRequest, deal_id: int, run: Callable[[], object], done: str) -> HttpResponse:
+    values = {key: request.POST.get(key, "") for key in ("amount", "recordal_number", "reason", "note")}
+    try:
+        run()
+    except NotFound:
+        raise  # nothing to show an outsider: the middleware answers 404
+    except ApplicationError as exc:
+        if is_htmx_fragment(request):
+            # HTMX swaps only successful answers; the refusal is shown inside the fragment.
+            return render(request, "deals/contracts/_deal.html",
+                          _context(request, deal_id, error=exc, values=values))
+        return render(request, "deals/contracts/detail.html", _context(request, deal_id, error=exc, values=values),
+                      status=exc.status)
+    if is_htmx_fragment(request):
+        return render(request, "deals/contracts/_deal.html", _context(request, deal_id, notice=done))
+    messages.success(request, done)
+    return redirect("deals:detail", deal_id)
+
+
+@login_required
+@require_POST
+def sign(request: HttpRequest, deal_id: int) -> HttpResponse:
+    return _act(request, deal_id, lambda: services.deal_sign(
+        deal_id=deal_id, actor=_user(request), ip_address=request.META.get("REMOTE_ADDR"),
+        user_agent=request.headers.get("User-Agent", "")), _("Signed."))
+
+
+@login_required
+@require_POST
+def conclude(request: HttpRequest, deal_id: int) -> HttpResponse:
+    return _act(request, deal_id, lambda: services.deal_conclude(deal_id=deal_id, actor=_user(request)),
+                _("The intended agreement is now a contract; both sides sign it again."))
+
+
+@login_required
+@require_POST
+def fund(request: HttpRequest, deal_id: int, position: int) -> HttpResponse:
+    return _act(request, deal_id, lambda: services.milestone_fund(deal_id=deal_id, position=position,
+                                                                  actor=_user(request)),
+                _("The milestone is funded; the money is held in escrow."))
+
+
+@login_required
+@require_POST
+def release(request: HttpRequest, deal_id: int, position: int) -> HttpResponse:
+    amount = request.POST.get("amount", "").strip() or None
+    return _act(request, deal_id, lambda: services.milestone_release(deal_id=deal_id, position=position,
+                                                                     actor=_user(request), amount=amount),
+                _("Released to the seller."))
+
+
+@login_required
+@require_POST
+def recordal(request: HttpRequest, deal_id: int) -> HttpResponse:
+    return _act(request, deal_id, lambda: services.deal_submit_recordal(
+        deal_id=deal_id, actor=_user(request), recordal_number=request.POST.get("recordal_number", "")),
+        _("Recordal number submitted; an operator will check it."))
+
+
+@login_required
+@require_POST
+def check_recordal(request: HttpRequest, deal_id: int) -> HttpResponse:
+    approve = request.POST.get("decision") == "approve"
+    return _act(request, deal_id, lambda: services.deal_check_recordal(
+        deal_id=deal_id, operator=_user(request), approve=approve, note=request.POST.get("note", "")),
+        _("Recordal approved; the deal is complete.") if approve else _("Recordal returned to the seller."))
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, deal_id: int) -> HttpResponse:
+    return _act(request, deal_id, lambda: services.deal_cancel(deal_id=deal_id, actor=_user(request),
+                                                               reason=request.POST.get("reason", "")),
+                _("The deal is cancelled; any money held was returned to the buyer."))
