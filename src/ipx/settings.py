@@ -205,6 +205,9 @@ IPX_SEARCH_INDEX_DIR = Path(os.environ.get("IPX_SEARCH_INDEX_DIR", VAR_DIR / "se
 # Platform fee on each escrow release, in percent of the amount released (fixed per deal
 # when it is made).
 IPX_PLATFORM_FEE_PERCENT = Decimal(os.environ.get("IPX_PLATFORM_FEE_PERCENT", "2.00"))
+# Who moves the real money for deposits and payouts: a dotted path to a class with the
+# methods of ipx.ledger.providers.PaymentProvider. The simulated one moves none.
+IPX_PAYMENT_PROVIDER = os.environ.get("IPX_PAYMENT_PROVIDER", "ipx.ledger.providers.SimulatedProvider")
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

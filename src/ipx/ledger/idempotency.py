@@ -1,4 +1,4 @@
-"""Idempotency keys for every money-moving API call.
+"""Idempotency keys for every money-moving API call (and page form, see the end).
 
 The client sends ``Idempotency-Key: <up to 100 characters>``. The first successful answer is
 kept with a fingerprint of the request (method, path, body); the same key with the same
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -55,15 +56,39 @@ def _fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
-def _stored(user_id: int, key: str, fingerprint: str) -> tuple[int, Any] | None:
+Refusal = Callable[[], IdempotencyKeyReused]
+
+
+def _stored(user_id: int, key: str, fingerprint: str, *, reused: Refusal) -> tuple[int, Any] | None:
     record = IdempotencyRecord.objects.filter(user_id=user_id, key=key).first()
     if record is None:
         return None
     if record.fingerprint != fingerprint:
-        raise IdempotencyKeyReused(
-            _("This Idempotency-Key was already used for a different request; use a new key for a new request."),
-            fields={HEADER: _("Already used for a different request.")})
+        raise reused()
     return record.status, record.body
+
+
+def _run_once(user_id: int, key: str, fingerprint: str, action: Callable[[], tuple[int, Any]], *,
+              reused: Refusal) -> tuple[int, Any, bool]:
+    """``(status, body, replayed)``."""
+    stored = _stored(user_id, key, fingerprint, reused=reused)
+    if stored is not None:
+        return *stored, True
+    try:
+        with transaction.atomic():
+            status, body = action()
+            if hasattr(body, "model_dump"):  # a ninja Schema
+                body = body.model_dump(mode="json")
+            body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
+            IdempotencyRecord.objects.create(user_id=user_id, key=key, fingerprint=fingerprint, status=status,
+                                             body=body)
+    except IntegrityError:
+        # A concurrent request with the same key committed first; ours rolled back whole.
+        stored = _stored(user_id, key, fingerprint, reused=reused)
+        if stored is None:
+            raise
+        return *stored, True
+    return status, body, False
 
 
 def idempotent(request: HttpRequest, action: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
@@ -77,21 +102,58 @@ def idempotent(request: HttpRequest, action: Callable[[], tuple[int, Any]]) -> t
     user_id = request.user.pk
     if user_id is None:  # endpoints that move money require authentication first
         raise ValueError("idempotent() needs an authenticated request")
-    stored = _stored(user_id, key, fingerprint)
-    if stored is not None:
-        return stored
-    try:
-        with transaction.atomic():
-            status, body = action()
-            if hasattr(body, "model_dump"):  # a ninja Schema
-                body = body.model_dump(mode="json")
-            body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
-            IdempotencyRecord.objects.create(user_id=user_id, key=key, fingerprint=fingerprint, status=status,
-                                             body=body)
-    except IntegrityError:
-        # A concurrent request with the same key committed first; ours rolled back whole.
-        stored = _stored(user_id, key, fingerprint)
-        if stored is None:
-            raise
-        return stored
+    status, body, _replayed = _run_once(user_id, key, fingerprint, action, reused=lambda: IdempotencyKeyReused(
+        _("This Idempotency-Key was already used for a different request; use a new key for a new request."),
+        fields={HEADER: _("Already used for a different request.")}))
     return status, body
+
+
+def provider_reference_for(request: HttpRequest, kind: str) -> str:
+    """Our reference for the payment provider, the same for every retry of one request, so
+    that a provider with idempotency keys moves the money once even if our commit failed."""
+    key = request.headers.get(HEADER, "") or request.POST.get(FORM_FIELD, "")
+    digest = hashlib.sha256(f"{request.user.pk}\0{key}".encode()).hexdigest()[:32]
+    return f"{kind}:{digest}"
+
+
+# --- Page forms ------------------------------------------------------------------------------
+#
+# A money form carries a hidden key made when the page is rendered. Submitting it twice (a
+# double click, a reload that re-posts) finds the first submission's record and moves no
+# money again. The records are the API's, so the guarantee is the same: the record commits
+# with the money, and two concurrent submissions cannot both insert it. (A nonce kept in the
+# session could not give that: the session is saved after the response, outside the money's
+# transaction.) Form keys are stored as "form:<key>".
+
+FORM_FIELD = "idempotency_key"
+FORM_PREFIX = "form:"
+_FORM_FINGERPRINT_SKIPS = {FORM_FIELD, "csrfmiddlewaretoken"}
+
+
+def new_form_key() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def idempotent_form(request: HttpRequest, action: Callable[[], Any]) -> tuple[bool, Any]:
+    """Run ``action`` once per rendered form; returns ``(replayed, body)``.
+
+    ``action`` returns JSON-able data describing what it did (e.g. the transaction's id); a
+    replayed submission gets the first one's data back.
+    """
+    key = (request.POST.get(FORM_FIELD) or "").strip()
+    if not key or len(FORM_PREFIX + key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise ValidationFailed(_("This form has expired; reload the page and submit it again."))
+    user_id = request.user.pk
+    if user_id is None:
+        raise ValueError("idempotent_form() needs a signed-in user")
+    digest = hashlib.sha256()
+    for part in (request.method or "", request.path):
+        digest.update(part.encode() + b"\0")
+    for name in sorted(set(request.POST) - _FORM_FINGERPRINT_SKIPS):
+        for value in request.POST.getlist(name):
+            digest.update(f"{name}={value}".encode() + b"\0")
+    _status, body, replayed = _run_once(
+        user_id, FORM_PREFIX + key, digest.hexdigest(), lambda: (200, action()),
+        reused=lambda: IdempotencyKeyReused(
+            _("This form was already submitted with other values; reload the page to make a new request.")))
+    return replayed, body

@@ -9,6 +9,7 @@ the same money cannot both succeed.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,9 +20,13 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
-from ipx.core.errors import Conflict, ValidationFailed
-from ipx.core.money import MINOR_UNITS, Money, check_currency
-from ipx.ledger.models import LedgerAccount, LedgerTransaction, Posting
+from ipx.accounts.selectors import access_organisation
+from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ipx.core.money import MINOR_UNITS, Money, check_currency, parse_amount
+from ipx.core.validation import FieldErrors, clean_text
+from ipx.events import publish
+from ipx.ledger.models import LedgerAccount, LedgerTransaction, Payout, Posting
+from ipx.ledger.providers import PaymentRefused, ReceiptStatus, normalise_bank_account, payment_provider
 
 Kind = LedgerAccount.Kind
 ZERO = Decimal("0.00")
@@ -65,14 +70,19 @@ def balance_of(account: LedgerAccount) -> Decimal:
     return (total or ZERO).quantize(Decimal("0.01"))
 
 
+def _check_places(amount: Decimal, currency: str, *, field: str) -> None:
+    places = MINOR_UNITS[currency]
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise ValidationFailed.for_field(field, _("%(currency)s amounts have at most %(places)d decimal places.")
+                                         % {"currency": currency, "places": places})
+
+
 def _check_amount(money: Money) -> None:
+    check_currency(money.currency)  # an unknown code is a refusal, not a KeyError below
     if money.amount <= 0:
         raise ValidationFailed.for_field("amount", _("The amount must be greater than zero."))
-    places = MINOR_UNITS[money.currency]
-    exponent = money.amount.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > places:
-        raise ValidationFailed.for_field("amount", _("%(currency)s amounts have at most %(places)d decimal places.")
-                                         % {"currency": money.currency, "places": places})
+    _check_places(money.amount, money.currency, field="amount")
 
 
 @transaction.atomic
@@ -164,6 +174,8 @@ def escrow_release(*, payer: Organisation, payee: Organisation, money: Money, fe
     _check_amount(money)
     if fee < 0 or fee > money.amount:
         raise ValidationFailed.for_field("fee", _("The fee must be between zero and the amount released."))
+    # A fee in fractions the currency does not have (half a yen) could never be paid out.
+    _check_places(fee, money.currency, field="fee")
     lines = [
         Line(escrow_account(organisation=payer, currency=money.currency, reference=reference), -money.amount),
         Line(available_account(organisation=payee, currency=money.currency), money.amount - fee),
@@ -189,3 +201,97 @@ def escrow_refund(*, payer: Organisation, money: Money, reference: str, actor: U
 
 def escrow_balance(*, payer: Organisation, currency: str, reference: str) -> Decimal:
     return balance_of(escrow_account(organisation=payer, currency=currency, reference=reference))
+
+
+# --- Deposits and payouts: members asking, the payment provider moving the money ----------
+
+MAX_REFERENCE_LENGTH = 60
+
+
+def _money_in(amount: object, currency: object) -> Money:
+    """The amount and currency a member typed, both checked, all problems reported at once."""
+    errors = FieldErrors()
+    code = ""
+    try:
+        code = check_currency(currency)
+    except ValidationFailed as exc:
+        errors.collect(exc)
+    value = Decimal(0)
+    if code:
+        try:
+            value = parse_amount(amount, code, field="amount")
+        except ValidationFailed as exc:
+            errors.collect(exc)
+    errors.raise_if_any()
+    return Money(value, code)
+
+
+def _require_verified(organisation: Organisation) -> None:
+    # Money moves only for organisations the operator has verified (know your customer).
+    if not organisation.is_verified:
+        raise PermissionDenied(_("%(name)s is not verified yet; money can be deposited or paid out once the "
+                                 "operator has verified it.") % {"name": organisation.name})
+
+
+def _reference(kind: str, reference: str) -> str:
+    """Our reference for a provider request: the caller's (e.g. from an idempotency key) or new."""
+    return (reference or f"{kind}:{uuid.uuid4().hex}")[:MAX_REFERENCE_LENGTH]
+
+
+def masked_bank_account(bank_account: str) -> str:
+    return f"****{bank_account[-4:]}"
+
+
+@transaction.atomic
+def deposit_create(*, organisation_id: int, actor: User, amount: object, currency: object,
+                   reference: str = "") -> LedgerTransaction:
+    """A member pays money into their organisation's available balance.
+
+    The provider collects the money first; only a confirmed collection is posted. A retried
+    request should pass the same ``reference`` so that the provider collects once.
+    """
+    organisation = access_organisation(actor, organisation_id)
+    _require_verified(organisation)
+    money = _money_in(amount, currency)
+    receipt = payment_provider().collect_deposit(organisation, money, _reference("deposit", reference))
+    if receipt.status != ReceiptStatus.SUCCEEDED:
+        # No pending deposits: the money is credited when the provider confirms it.
+        raise PaymentRefused(receipt.message or _("The payment provider did not confirm the deposit."))
+    entry = deposit_record(organisation=organisation, money=money, provider_reference=receipt.provider_reference,
+                           actor=actor)
+    publish("ledger.deposit_recorded", organisation_id=organisation.pk, transaction_id=entry.pk)
+    return entry
+
+
+@transaction.atomic
+def payout_create(*, organisation_id: int, actor: User, amount: object, currency: object, bank_account: object,
+                  reference: str = "") -> Payout:
+    """An administrator sends money from the organisation's available balance to its bank.
+
+    The ledger entry is posted first, so a short balance is refused before the provider is
+    asked; the provider's refusal (e.g. an account it cannot pay to) rolls the entry back.
+    The provider is asked inside the transaction: if our commit failed after it paid, its
+    record under our reference is what reconciliation finds.
+    """
+    organisation = access_organisation(actor, organisation_id, admin=True)
+    _require_verified(organisation)
+    errors = FieldErrors()
+    account_text = clean_text(bank_account, field="bank_account", errors=errors, max_length=64,
+                              label=_("Bank account"))
+    try:
+        money = _money_in(amount, currency)
+    except ValidationFailed as exc:
+        errors.collect(exc)
+    errors.raise_if_any()
+    account_number = normalise_bank_account(account_text)
+    entry = payout_record(organisation=organisation, money=money, provider_reference="", actor=actor,
+                          memo=masked_bank_account(account_number))
+    receipt = payment_provider().send_payout(organisation, money, account_number,
+                                             reference=_reference("payout", reference))
+    if receipt.status == ReceiptStatus.FAILED:
+        raise PaymentRefused(receipt.message or _("The payment provider refused the payout."))
+    payout = Payout.objects.create(organisation=organisation, amount=money.amount, currency=money.currency,
+                                   bank_account=account_number, transaction=entry,
+                                   provider_reference=receipt.provider_reference, requested_by=actor)
+    publish("ledger.payout_sent", organisation_id=organisation.pk, payout_id=payout.pk, transaction_id=entry.pk)
+    return payout
