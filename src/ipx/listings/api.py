@@ -41,6 +41,8 @@ class ListingFields(Schema):
     currency: str | None = Field(None, max_length=3)
     expires_on: date | None = None
     asset_ids: list[Id] | None = Field(None, max_length=50)
+    requires_nda: bool | None = Field(None, description="detailed documents are shown once members accept nda_text")
+    nda_text: str | None = Field(None, max_length=20_000)
 
 
 class ListingIn(ListingFields):
@@ -109,6 +111,8 @@ class ListingOut(Schema):
     review_note: str
     published_at: datetime | None
     expires_on: date | None
+    requires_nda: bool
+    nda_text: str
     assets: list[ListingAssetOut]
 
     @staticmethod

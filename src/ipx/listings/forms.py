@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ipx.accounts.forms import ServiceForm
 from ipx.core.money import Currency
+from ipx.core.uploads import ACCEPT, max_bytes, size_label
 from ipx.listings.models import Exclusivity, OfferKind, PriceType
 
 
@@ -35,6 +36,12 @@ class ListingForm(ServiceForm):
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices, initial=Currency.CNY)
     expires_on = forms.CharField(label=_("Offer ends (YYYY-MM-DD)"), required=False, max_length=10,
                                  help_text=_("Leave empty for one year from publication."))
+    requires_nda = forms.BooleanField(label=_("Detailed documents need a non-disclosure agreement"),
+                                      required=False)
+    nda_text = forms.CharField(label=_("Non-disclosure terms"), required=False, max_length=20_000,
+                               widget=forms.Textarea(attrs={"rows": 5}),
+                               help_text=_("Members accept these terms for their organisation before they see "
+                                           "the documents."))
 
     def __init__(self, *args: Any, asset_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,3 +49,16 @@ class ListingForm(ServiceForm):
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+class DocumentForm(ServiceForm):
+    """One detailed document (claims, test report, drawings) for a listing."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, PNG, JPEG, WebP or GIF."),
+                           widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("PDF, PNG, JPEG, WebP or GIF, up to %(size)s.") % {
+            "size": size_label(max_bytes())}

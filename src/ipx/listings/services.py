@@ -53,8 +53,9 @@ MAX_TERM_MONTHS = 600
 FIELDS = (
     "title", "description", "offer_kinds", "licence_exclusivity", "licence_territory", "licence_field",
     "licence_term_months", "trial_months", "after_trial_fee_amount", "after_trial_royalty_percent",
-    "price_type", "price_amount", "price_max_amount", "currency", "expires_on",
+    "price_type", "price_amount", "price_max_amount", "currency", "expires_on", "requires_nda", "nda_text",
 )
+MAX_NDA_LENGTH = 20_000
 
 
 def _clean_int(value: object, *, field: str, errors: FieldErrors, low: int, high: int,
@@ -175,6 +176,14 @@ def clean_listing_data(data: dict[str, Any]) -> dict[str, Any]:
     if expires is not None and expires > date.today() + timedelta(days=5 * 365):
         errors.add("expires_on", _("An offer can run for at most five years."))
     cleaned["expires_on"] = expires
+
+    # Detailed documents behind a non-disclosure agreement: the terms members accept first.
+    cleaned["requires_nda"] = data.get("requires_nda") in (True, "true", "True", "on", "1", 1)
+    cleaned["nda_text"] = clean_text(data.get("nda_text"), field="nda_text", errors=errors, required=False,
+                                     max_length=MAX_NDA_LENGTH, label=_("Non-disclosure terms"))
+    if cleaned["requires_nda"] and not cleaned["nda_text"] and "nda_text" not in errors.errors:
+        errors.add("nda_text", _("Write the non-disclosure terms that members accept before they see the "
+                                 "documents."))
     errors.raise_if_any()
     return cleaned
 

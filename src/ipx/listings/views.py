@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ipx.accounts.current import current_membership
 from ipx.catalog.selectors import assets_of_organisation
-from ipx.core.errors import ApplicationError, PermissionDenied
+from ipx.core.errors import ApplicationError, NotFound, PermissionDenied
+from ipx.listings import documents as document_services
 from ipx.listings import selectors, services
-from ipx.listings.forms import ListingForm
+from ipx.listings.forms import DocumentForm, ListingForm
 from ipx.listings.models import Listing
 
 
@@ -113,3 +114,40 @@ def action(request: HttpRequest, listing_id: int, name: str) -> HttpResponse:
         if name == "delete":
             return redirect("web:my_organisation")
     return redirect("listings:detail", listing_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def documents(request: HttpRequest, listing_id: int) -> HttpResponse:
+    """The seller's members add and remove the listing's detailed documents."""
+    listing = selectors.listing_visible(request.user, listing_id)  # type: ignore[arg-type]
+    if not selectors.can_edit(request.user, listing):  # type: ignore[arg-type]
+        raise PermissionDenied(_("Only members of the seller manage this listing's documents."))
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document_services.listing_document_add(listing_id=listing.pk, actor=request.user,  # type: ignore[arg-type]
+                                                   title=form.cleaned_data["title"], file=form.cleaned_data["file"])
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Document added."))
+            return redirect("listings:documents", listing.pk)
+    return render(request, "listings/documents.html", {
+        "listing": listing, "form": form, "documents": document_services.documents_of(listing),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def document_delete(request: HttpRequest, listing_id: int, document_id: int) -> HttpResponse:
+    listing = selectors.listing_visible(request.user, listing_id)  # type: ignore[arg-type]
+    if not document_services.documents_of(listing).filter(pk=document_id).exists():
+        raise NotFound(_("No such document."))
+    try:
+        document_services.listing_document_delete(document_id=document_id, actor=request.user)  # type: ignore[arg-type]
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Document removed."))
+    return redirect("listings:documents", listing.pk)

@@ -1,0 +1,145 @@
+"""Page forms for negotiation. They only collect input; the services check it, and a refusal
+comes back onto the form as field errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ipx.accounts.forms import ServiceForm
+from ipx.core.errors import ApplicationError
+from ipx.core.money import Currency
+from ipx.core.uploads import ACCEPT
+from ipx.deals.models import Commitment, DealKind, MilestoneCondition, Offer, PaymentStructure
+from ipx.deals.negotiation.terms import DEFAULT_EXPIRY_DAYS, MAX_MILESTONES
+from ipx.listings.models import Exclusivity
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; the service checks each one's content."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [file for file in files if file]
+
+
+class MessageForm(ServiceForm):
+    body = forms.CharField(label=_("Message"), required=False, max_length=10_000,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+    # Named as the API's field; a declared field does not replace Form.files at run time.
+    files = MultipleFileField(label=_("Attach files"), required=False,  # type: ignore[assignment]
+                              help_text=_("Up to 5 PDF or picture files, 10 MB each."),
+                              widget=MultipleFileInput(attrs={"accept": ACCEPT}))
+
+
+class InquiryForm(ServiceForm):
+    message = forms.CharField(label=_("Your inquiry"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=_("The seller answers in a private negotiation that only your two "
+                                          "organisations, your agents and the exchange operator see."))
+
+
+class AgentForm(ServiceForm):
+    organisation_id = forms.ChoiceField(label=_("IP service agency"))
+
+    def __init__(self, *args: Any, agencies: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation_id"].choices = [("", "—"), *agencies]  # type: ignore[attr-defined]
+
+
+class ReasonForm(ServiceForm):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=2000)
+
+
+_ROW = "milestone_%d_%s"
+
+
+class OfferForm(ServiceForm):
+    kind = forms.ChoiceField(label=_("Kind of deal"), choices=DealKind.choices)
+    commitment = forms.ChoiceField(label=_("Commitment"), choices=Commitment.choices, initial=Commitment.CONCLUDED)
+    price_amount = forms.CharField(label=_("Price"), max_length=30)
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices,
+                                 help_text=_("Offers are in the listing's currency."))
+    payment_structure = forms.ChoiceField(label=_("Payment"), choices=PaymentStructure.choices,
+                                          initial=PaymentStructure.LUMP_SUM)
+    royalty_percent = forms.CharField(label=_("Running royalty (%)"), required=False, max_length=10,
+                                      help_text=_("For a running royalty: above 0, at most 50."))
+    licence_exclusivity = forms.ChoiceField(label=_("Licence exclusivity"), required=False,
+                                            choices=[("", "—"), *Exclusivity.choices])
+    licence_territory = forms.CharField(label=_("Licence territory"), required=False, max_length=200)
+    licence_field = forms.CharField(label=_("Field of use"), required=False, max_length=200)
+    licence_term_months = forms.CharField(label=_("Licence term (months)"), required=False, max_length=10)
+    trial_months = forms.CharField(label=_("Free trial (months)"), required=False, max_length=10)
+    notes = forms.CharField(label=_("Other terms"), required=False, max_length=5000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    expires_at = forms.CharField(label=_("Open until"), required=False, max_length=30,
+                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                 help_text=_("At most 90 days from now."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n in range(1, MAX_MILESTONES + 1):
+            self.fields[_ROW % (n, "title")] = forms.CharField(label=_("Milestone %(n)d") % {"n": n},
+                                                               required=False, max_length=200)
+            self.fields[_ROW % (n, "amount")] = forms.CharField(label=_("Amount"), required=False, max_length=30)
+            self.fields[_ROW % (n, "condition")] = forms.ChoiceField(
+                label=_("Released"), required=False, choices=[("", "—"), *MilestoneCondition.choices])
+
+    @classmethod
+    def initial_for(cls, *, currency: str, offer: Offer | None = None) -> dict[str, Any]:
+        """Start from the listing's currency, or from the terms of the offer being answered."""
+        expiry = timezone.localtime(timezone.now() + timedelta(days=DEFAULT_EXPIRY_DAYS)).strftime("%Y-%m-%dT%H:%M")
+        initial: dict[str, Any] = {"currency": currency, "expires_at": expiry}
+        if offer is None:
+            return initial
+        for name in ("kind", "commitment", "payment_structure", "licence_exclusivity", "licence_territory",
+                     "licence_field", "notes"):
+            initial[name] = getattr(offer, name)
+        for name in ("price_amount", "royalty_percent", "licence_term_months", "trial_months"):
+            value = getattr(offer, name)
+            initial[name] = "" if value is None else str(value)
+        for milestone in offer.milestones.all():
+            n = milestone.position
+            initial.update({_ROW % (n, "title"): milestone.title, _ROW % (n, "amount"): str(milestone.amount),
+                            _ROW % (n, "condition"): milestone.condition})
+        return initial
+
+    def milestone_rows(self) -> list[tuple[Any, Any, Any]]:
+        return [(self[_ROW % (n, "title")], self[_ROW % (n, "amount")], self[_ROW % (n, "condition")])
+                for n in range(1, MAX_MILESTONES + 1)]
+
+    def main_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if not name.startswith("milestone_")]
+
+    def service_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data.get(name) for name in self.fields if not name.startswith("milestone_")}
+        rows = []
+        self._row_numbers: dict[int, int] = {}  # position in the service's list → row on the form
+        for n in range(1, MAX_MILESTONES + 1):
+            row = {key: self.cleaned_data.get(_ROW % (n, key)) or "" for key in ("title", "amount", "condition")}
+            if any(row.values()):
+                rows.append(row)
+                self._row_numbers[len(rows)] = n
+        data["milestones"] = rows
+        return data
+
+    def add_service_error(self, error: ApplicationError) -> None:
+        # The service names milestone fields "milestones.2.amount"; the form, "milestone_2_amount".
+        renamed = {}
+        for name, message in error.fields.items():
+            parts = name.split(".")
+            if len(parts) == 3 and parts[0] == "milestones" and parts[1].isdigit():
+                row = getattr(self, "_row_numbers", {}).get(int(parts[1]), int(parts[1]))
+                name = _ROW % (row, parts[2])
+            renamed[name] = message
+        error.fields = renamed
+        super().add_service_error(error)
