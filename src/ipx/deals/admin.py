@@ -135,3 +135,71 @@ class NdaAcceptanceAdmin(ReadOnlyAdmin):
 
 
 # --- Deals ----------------------------------------------------------------------------------
+# Deal rows change only through ipx.deals.contracts.services (locked transitions, event rows,
+# ledger postings); the back-office shows them and runs the operator's recordal check.
+
+from django.template.response import TemplateResponse  # noqa: E402 - the deals block keeps its own imports
+from django.utils.translation import gettext as _  # noqa: E402
+
+from ipx.core.admin_actions import action_with_reason  # noqa: E402
+from ipx.deals.contracts import services as contracts  # noqa: E402
+from ipx.deals.models import Deal, DealAsset, DealEvent, DealMilestone, DealSignature  # noqa: E402
+
+
+class DealAssetInline(ReadOnlyInline):
+    model = DealAsset
+    fields = ("asset",)
+    readonly_fields = fields
+
+
+class DealMilestoneInline(ReadOnlyInline):
+    model = DealMilestone
+    fields = ("position", "title", "amount", "condition", "status", "released_amount", "refunded_amount")
+    readonly_fields = fields
+
+
+class DealSignatureInline(ReadOnlyInline):
+    model = DealSignature
+    fields = ("organisation", "user", "signed_at", "ip_address", "user_agent", "contract_sha256")
+    readonly_fields = fields
+
+
+class DealEventInline(ReadOnlyInline):
+    model = DealEvent
+    fields = ("created_at", "kind", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+
+@admin.register(Deal)
+class DealAdmin(ReadOnlyAdmin):
+    list_display = ("id", "listing", "seller", "buyer", "kind", "commitment", "price_amount", "currency", "status",
+                    "recordal_number", "created_at")
+    list_filter = ("status", "commitment", "kind", "currency")
+    search_fields = ("listing__title", "buyer__name", "seller__name", "recordal_number")
+    list_select_related = ("listing", "buyer", "seller")
+    readonly_fields = ("offer", "thread", "listing", "buyer", "seller", "status", "kind", "commitment", "price_amount",
+                       "currency", "payment_structure", "royalty_percent", "licence_exclusivity",
+                       "licence_territory", "licence_field", "licence_term_months", "trial_months", "notes",
+                       "fee_percent", "contract_language", "contract_sha256", "recordal_number",
+                       "recordal_submitted_at", "recordal_checked_by", "recordal_checked_at", "cancel_reason",
+                       "created_at", "completed_at")
+    exclude = ("contract_pdf",)  # downloaded from the deal page, which checks access
+    inlines = [DealAssetInline, DealMilestoneInline, DealSignatureInline, DealEventInline]
+    actions = ["approve_recordal", "return_recordal"]
+
+    @admin.action(description=gettext_lazy("Approve recordal"))
+    def approve_recordal(self, request: HttpRequest, queryset: QuerySet[Deal]) -> None:
+        run_for_each(self, request, queryset,
+                     lambda obj: contracts.deal_check_recordal(deal_id=obj.pk, operator=request.user,  # type: ignore[arg-type]
+                                                               approve=True),
+                     lambda n: ngettext("%(n)d recordal approved; deal completed.",
+                                        "%(n)d recordals approved; deals completed.", n) % {"n": n})
+
+    @admin.action(description=gettext_lazy("Return recordal to the seller…"))
+    def return_recordal(self, request: HttpRequest, queryset: QuerySet[Deal]) -> TemplateResponse | None:
+        return action_with_reason(
+            self, request, queryset, title=_("Return recordals to the seller"),
+            service=lambda obj, reason: contracts.deal_check_recordal(deal_id=obj.pk, operator=request.user,  # type: ignore[arg-type]
+                                                                      approve=False, note=reason),
+            done_message=lambda n: ngettext("%(n)d recordal returned.", "%(n)d recordals returned.", n) % {"n": n},
+        )
