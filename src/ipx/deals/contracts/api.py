@@ -1,3 +1,329 @@
-from ninja import Router
+"""Deals in the API: read my deals and their contracts, sign, fund and release escrow, record,
+cancel; operators check recordals and read the statistics."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Body, HeaderEx, P, Router, Schema, Status
+from pydantic import Field
+
+from ipx.accounts.models import Organisation
+from ipx.api.auth import user_auth
+from ipx.api.schemas import ERRORS, Id, Page
+from ipx.core.errors import NotAuthenticated, NotFound, ValidationFailed
+from ipx.core.pagination import PageRequest
+from ipx.deals.access import require_operator
+from ipx.deals.contracts import selectors, services
+from ipx.deals.contracts.pdf import deal_number
+from ipx.deals.models import Commitment, Deal
+from ipx.ledger.idempotency import HEADER, MAX_KEY_LENGTH, idempotent
 
 router = Router(tags=["deals"])
+
+IDEMPOTENCY = (
+    " Moves money, so it needs an `Idempotency-Key` header: any text unique to this request, at most 100 "
+    "characters. Retrying with the same key returns the first answer and moves no money twice."
+)
+IdempotencyKey = HeaderEx[str, P(alias=HEADER, max_length=MAX_KEY_LENGTH, min_length=1,
+                                 description="A key unique to this request; the same key when retrying it.")]
+Position = Annotated[int, Field(ge=0, le=32767)]
+
+
+# The shapes below have no resolvers: the builders after them fill them from the models, so
+# the same data validates whether it comes fresh or replayed from an idempotency record.
+
+class PartyOut(Schema):
+    id: int
+    name: str
+    uscc: str | None
+    region: str = Field(description="Region code: CN-44 for Guangdong, HK, MO, TW or a country code.")
+
+
+class DealAssetOut(Schema):
+    id: int
+    ip_type: str
+    identifier: str
+    title: str
+
+
+class MilestoneOut(Schema):
+    position: int
+    title: str
+    amount: Decimal
+    condition: str = Field(description="on_signing or on_recordal.")
+    status: str = Field(description="pending, funded, released or refunded.")
+    released_amount: Decimal = Field(description="Paid to the seller so far, before the platform fee.")
+    refunded_amount: Decimal
+    held_amount: Decimal = Field(description="Held in escrow now.")
+
+
+class SignatureOut(Schema):
+    organisation_id: int
+    organisation_name: str
+    user_name: str
+    contract_sha256: str
+    signed_at: datetime
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    from_status: str
+    to_status: str
+    actor_name: str
+    note: str
+    created_at: datetime
+
+
+class DealSummaryOut(Schema):
+    id: int
+    number: str
+    listing_id: int
+    listing_title: str
+    buyer: PartyOut
+    seller: PartyOut
+    kind: str
+    commitment: str = Field(description="intended (意向) or concluded (成交).")
+    price_amount: Decimal
+    currency: str
+    status: str
+    created_at: datetime
+
+
+class DealOut(DealSummaryOut):
+    payment_structure: str
+    royalty_percent: Decimal | None
+    licence_exclusivity: str
+    licence_territory: str
+    licence_field: str
+    licence_term_months: int | None
+    trial_months: int | None
+    notes: str
+    fee_percent: Decimal
+    contract_language: str
+    contract_sha256: str
+    recordal_number: str
+    recordal_submitted_at: datetime | None
+    recordal_checked_at: datetime | None
+    completed_at: datetime | None
+    cancel_reason: str
+    assets: list[DealAssetOut]
+    milestones: list[MilestoneOut]
+    signatures: list[SignatureOut]
+    events: list[EventOut]
+
+
+def _party(organisation: Organisation) -> PartyOut:
+    return PartyOut(id=organisation.pk, name=organisation.name, uscc=organisation.uscc,
+                    region=organisation.region_code)
+
+
+def _summary_fields(deal: Deal) -> dict[str, Any]:
+    return {"id": deal.pk, "number": deal_number(deal), "listing_id": deal.listing_id,
+            "listing_title": deal.listing.title, "buyer": _party(deal.buyer), "seller": _party(deal.seller),
+            "kind": deal.kind, "commitment": deal.commitment, "price_amount": deal.price_amount,
+            "currency": deal.currency, "status": deal.status, "created_at": deal.created_at}
+
+
+def summary_out(deal: Deal) -> DealSummaryOut:
+    return DealSummaryOut(**_summary_fields(deal))
+
+
+def deal_out(deal: Deal) -> DealOut:
+    """The whole deal; ``deal`` comes from ``selectors.deal_detail`` (related rows prefetched)."""
+    plain = ("payment_structure", "royalty_percent", "licence_exclusivity", "licence_territory", "licence_field",
+             "licence_term_months", "trial_months", "notes", "fee_percent", "contract_language", "contract_sha256",
+             "recordal_number", "recordal_submitted_at", "recordal_checked_at", "completed_at", "cancel_reason")
+    return DealOut(
+        **_summary_fields(deal), **{name: getattr(deal, name) for name in plain},
+        assets=[DealAssetOut(id=link.asset.pk, ip_type=link.asset.ip_type, identifier=link.asset.identifier,
+                             title=link.asset.title) for link in deal.asset_links.all()],
+        milestones=[MilestoneOut(position=m.position, title=m.title, amount=m.amount, condition=m.condition,
+                                 status=m.status, released_amount=m.released_amount,
+                                 refunded_amount=m.refunded_amount, held_amount=selectors.milestone_held(m))
+                    for m in deal.milestones.all()],
+        signatures=[SignatureOut(organisation_id=s.organisation_id, organisation_name=s.organisation.name,
+                                 user_name=s.user.full_name, contract_sha256=s.contract_sha256,
+                                 signed_at=s.signed_at) for s in deal.signatures.all()],
+        events=[EventOut(id=e.pk, kind=e.kind, from_status=e.from_status, to_status=e.to_status,
+                         actor_name=e.actor.full_name if e.actor is not None else "", note=e.note,
+                         created_at=e.created_at) for e in deal.events.all()],
+    )
+
+
+class ReleaseIn(Schema):
+    amount: Decimal | None = Field(None, ge=0, le=Decimal("1e13"),
+                                   description="Leave out to release everything held for the milestone.")
+
+
+class RecordalIn(Schema):
+    recordal_number: str = Field(max_length=100)
+
+
+class RecordalCheckIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=2000, description="Required when the recordal is returned.")
+
+
+class CancelIn(Schema):
+    reason: str = Field(max_length=2000)
+
+
+class TotalOut(Schema):
+    currency: str
+    amount: Decimal
+
+
+class FiguresOut(Schema):
+    count: int
+    totals: list[TotalOut]
+
+
+class StatisticsOut(Schema):
+    intended: FiguresOut = Field(description="Intended agreements (意向) signed by both sides.")
+    concluded: FiguresOut = Field(description="Concluded contracts (成交) signed by both sides, not cancelled.")
+    completed: FiguresOut = Field(description="Concluded contracts whose recordal was checked.")
+    awaiting_signatures: FiguresOut
+    since: date | None
+    until: date | None
+
+
+def _user(request: HttpRequest) -> Any:
+    if not request.user.is_authenticated:
+        raise NotAuthenticated(_("Log in or send an API token."))
+    return request.user
+
+
+def _read(request: HttpRequest, deal_id: int) -> DealOut:
+    deal, _role = selectors.deal_detail(_user(request), deal_id)
+    return deal_out(deal)
+
+
+def _figures(figures: selectors.CommitmentFigures) -> dict[str, Any]:
+    return {"count": figures.count,
+            "totals": [{"currency": currency, "amount": amount} for currency, amount in figures.totals.items()]}
+
+
+@router.get("/deals", response={200: Page[DealSummaryOut], **ERRORS}, auth=user_auth,
+            summary="My deals (all deals for operators), newest first")
+def deal_list(request: HttpRequest, status: str = "", commitment: str = "", page: int = 1,
+              size: int = 20) -> dict[str, Any]:
+    if status and status not in Deal.Status.values:
+        raise ValidationFailed.for_field("status", _("Unknown status; use one of %(values)s.")
+                                         % {"values": ", ".join(Deal.Status.values)})
+    if commitment and commitment not in Commitment.values:
+        raise ValidationFailed.for_field("commitment", _("Use intended or concluded."))
+    rows = selectors.deals_for(_user(request), status=status, commitment=commitment)
+    request_page = PageRequest.parse(page, size)
+    items = [summary_out(deal) for deal in rows[request_page.offset:request_page.offset + request_page.size]]
+    return {"items": items, "count": rows.count(), "page": request_page.page, "size": request_page.size}
+
+
+@router.get("/deals/statistics", response={200: StatisticsOut, **ERRORS}, auth=user_auth,
+            summary="Intended agreements and concluded deals: counts and totals per currency (operators)")
+def deal_statistics(request: HttpRequest, since: date | None = None, until: date | None = None) -> dict[str, Any]:
+    require_operator(_user(request))
+    figures = selectors.deal_statistics(since=since, until=until)
+    return {"intended": _figures(figures.intended), "concluded": _figures(figures.concluded),
+            "completed": _figures(figures.completed), "awaiting_signatures": _figures(figures.awaiting_signatures),
+            "since": since, "until": until}
+
+
+@router.get("/deals/{deal_id}", response={200: DealOut, **ERRORS}, auth=user_auth,
+            summary="A deal with its milestones, signatures and history")
+def deal_detail(request: HttpRequest, deal_id: Id) -> DealOut:
+    return _read(request, deal_id)
+
+
+@router.get("/deals/{deal_id}/contract", response=ERRORS, auth=user_auth, summary="The contract (PDF)",
+            openapi_extra={"responses": {200: {"description": "The contract as PDF.", "content": {
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}})
+def deal_contract(request: HttpRequest, deal_id: Id) -> FileResponse:
+    deal = selectors.contract_of(_user(request), deal_id)
+    try:
+        handle = deal.contract_pdf.open("rb")
+    except FileNotFoundError:
+        raise NotFound(_("The contract file is missing.")) from None
+    response = FileResponse(handle, content_type="application/pdf", filename=f"{deal_number(deal)}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.post("/deals/{deal_id}/sign", response={200: DealOut, **ERRORS}, auth=user_auth,
+             summary="Sign the contract for my organisation (buyer or seller, once)")
+def deal_sign(request: HttpRequest, deal_id: Id) -> DealOut:
+    services.deal_sign(deal_id=deal_id, actor=_user(request), ip_address=request.META.get("REMOTE_ADDR"),
+                       user_agent=request.headers.get("User-Agent", ""))
+    return _read(request, deal_id)
+
+
+@router.post("/deals/{deal_id}/conclude", response={200: DealOut, **ERRORS}, auth=user_auth,
+             summary="Turn an intended agreement into a concluded contract (both sides sign again)")
+def deal_conclude(request: HttpRequest, deal_id: Id) -> DealOut:
+    services.deal_conclude(deal_id=deal_id, actor=_user(request))
+    return _read(request, deal_id)
+
+
+@router.post("/deals/{deal_id}/milestones/{position}/fund", response={200: DealOut, **ERRORS}, auth=user_auth,
+             summary="Pay a milestone into escrow (the buyer)",
+             description="Moves the milestone's amount from the buyer's available balance into escrow (409 "
+                         "`insufficient_funds` when short)." + IDEMPOTENCY)
+def milestone_fund(request: HttpRequest, deal_id: Id, position: Position,
+                   idempotency_key: IdempotencyKey) -> Status[Any]:
+    user = _user(request)
+
+    def run() -> tuple[int, DealOut]:
+        services.milestone_fund(deal_id=deal_id, position=position, actor=user)
+        return 200, _read(request, deal_id)
+
+    return Status(*idempotent(request, run))
+
+
+@router.post("/deals/{deal_id}/milestones/{position}/release", response={200: DealOut, **ERRORS},
+             auth=user_auth, summary="Release escrowed money to the seller (the buyer or an operator)",
+             description="Releases all that is held for the milestone, or `amount` of it, to the seller less the "
+                         "platform fee, once the milestone's condition holds." + IDEMPOTENCY)
+def milestone_release(request: HttpRequest, deal_id: Id, position: Position, idempotency_key: IdempotencyKey,
+                      payload: ReleaseIn = Body(None)) -> Status[Any]:  # noqa: B008 - ninja's optional body
+    user = _user(request)
+    amount = payload.amount if payload is not None else None
+
+    def run() -> tuple[int, DealOut]:
+        services.milestone_release(deal_id=deal_id, position=position, actor=user, amount=amount)
+        return 200, _read(request, deal_id)
+
+    return Status(*idempotent(request, run))
+
+
+@router.post("/deals/{deal_id}/recordal", response={200: DealOut, **ERRORS}, auth=user_auth,
+             summary="Enter the recordal number from the register (the seller)")
+def deal_submit_recordal(request: HttpRequest, deal_id: Id, payload: RecordalIn) -> DealOut:
+    services.deal_submit_recordal(deal_id=deal_id, actor=_user(request), recordal_number=payload.recordal_number)
+    return _read(request, deal_id)
+
+
+@router.post("/deals/{deal_id}/recordal/check", response={200: DealOut, **ERRORS}, auth=user_auth,
+             summary="Approve or return the recordal (operators)")
+def deal_check_recordal(request: HttpRequest, deal_id: Id, payload: RecordalCheckIn) -> DealOut:
+    services.deal_check_recordal(deal_id=deal_id, operator=_user(request), approve=payload.approve,
+                                 note=payload.note)
+    return _read(request, deal_id)
+
+
+@router.post("/deals/{deal_id}/cancel", response={200: DealOut, **ERRORS}, auth=user_auth,
+             summary="Cancel the deal; money held in escrow goes back to the buyer",
+             description="Either party before completion, or an operator." + IDEMPOTENCY)
+def deal_cancel(request: HttpRequest, deal_id: Id, payload: CancelIn,
+                idempotency_key: IdempotencyKey) -> Status[Any]:
+    user = _user(request)
+
+    def run() -> tuple[int, DealOut]:
+        services.deal_cancel(deal_id=deal_id, actor=user, reason=payload.reason)
+        return 200, _read(request, deal_id)
+
+    return Status(*idempotent(request, run))

@@ -144,23 +144,25 @@ TEXT: dict[str, dict[str, str]] = {
                  "zh-hant": "每次放款金額的{percent}%，由賣方承擔，從放款中扣除",
                  "en": "{percent}% of each amount released, borne by the seller and deducted from it"},
     "section.recordal": {"zh-hans": "五、备案登记", "zh-hant": "五、備案登記", "en": "5. Recordal"},
-    "recordal.transfer": {"zh-hans": "双方应向国家知识产权局或其他主管登记机关办理权利转让登记；卖方在交易平台提交登记号，"
-                                     "经平台核验后权利人变更为买方。",
-                          "zh-hant": "雙方應向國家知識產權局或其他主管登記機關辦理權利轉讓登記；賣方在交易平台提交登記號，"
-                                     "經平台核驗後權利人變更為買方。",
+    "recordal.transfer": {"zh-hans": ("双方应向国家知识产权局或其他主管登记机关办理权利转让登记；"
+                                      "卖方在交易平台提交登记号，经平台核验后权利人变更为买方。"),
+                          "zh-hant": ("雙方應向國家知識產權局或其他主管登記機關辦理權利轉讓登記；"
+                                      "賣方在交易平台提交登記號，經平台核驗後權利人變更為買方。"),
                           "en": "The parties record the assignment with the China National Intellectual Property "
                                 "Administration or the competent register; the seller enters the recordal number "
                                 "on the exchange, and once it is checked the buyer becomes the holder."},
-    "recordal.licence": {"zh-hans": "双方应向国家知识产权局或其他主管登记机关办理许可合同备案；卖方在交易平台提交备案号，"
-                                    "经平台核验后许可登记生效。",
-                         "zh-hant": "雙方應向國家知識產權局或其他主管登記機關辦理許可合同備案；賣方在交易平台提交備案號，"
-                                    "經平台核驗後許可登記生效。",
+    "recordal.licence": {"zh-hans": ("双方应向国家知识产权局或其他主管登记机关办理许可合同备案；"
+                                     "卖方在交易平台提交备案号，经平台核验后许可登记生效。"),
+                         "zh-hant": ("雙方應向國家知識產權局或其他主管登記機關辦理許可合同備案；"
+                                     "賣方在交易平台提交備案號，經平台核驗後許可登記生效。"),
                          "en": "The parties record the licence with the China National Intellectual Property "
                                "Administration or the competent register; the seller enters the recordal number "
                                "on the exchange, and the licence is entered once it is checked."},
     "section.signatures": {"zh-hans": "六、签署", "zh-hant": "六、簽署", "en": "6. Signatures"},
-    "signatures.text": {"zh-hans": "本合同由双方在交易平台以电子方式签署；每一签名均记录签署人、时间及本文件的SHA-256摘要。",
-                        "zh-hant": "本合同由雙方在交易平台以電子方式簽署；每一簽名均記錄簽署人、時間及本文件的SHA-256摘要。",
+    "signatures.text": {"zh-hans": ("本合同由双方在交易平台以电子方式签署；"
+                                    "每一签名均记录签署人、时间及本文件的SHA-256摘要。"),
+                        "zh-hant": ("本合同由雙方在交易平台以電子方式簽署；"
+                                    "每一簽名均記錄簽署人、時間及本文件的SHA-256摘要。"),
                         "en": "The parties sign this contract electronically on the exchange; each signature records "
                               "who signed, when, and the SHA-256 digest of this document."},
     "none": {"zh-hans": "无", "zh-hant": "無", "en": "none"},

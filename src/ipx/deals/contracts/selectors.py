@@ -138,7 +138,7 @@ class DealStatistics:
 
 
 def _figures(rows: QuerySet[Deal]) -> CommitmentFigures:
-    totals = {row["currency"]: row["total"] or Decimal("0.00")
+    totals = {row["currency"]: (row["total"] or Decimal(0)).quantize(Decimal("0.01"))
               for row in rows.order_by().values("currency").annotate(total=Sum("price_amount"), n=Count("id"))
               .order_by("currency")}
     return CommitmentFigures(count=rows.count(), totals=totals)

@@ -82,7 +82,7 @@ def detail(request: HttpRequest, deal_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def contract(request: HttpRequest, deal_id: int) -> HttpResponse:
+def contract(request: HttpRequest, deal_id: int) -> FileResponse:
     """The contract PDF, only to those who may see the deal (never a public media URL)."""
     deal = selectors.contract_of(_user(request), deal_id)
     try:
