@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from ipx.accounts.forms import ServiceForm
@@ -25,6 +26,12 @@ class MoneyForm(ServiceForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if not self.is_bound:
             self.initial[FORM_FIELD] = new_form_key()
+
+    def renew_key(self) -> None:
+        """A refused form comes back with a new key: the old one may already name a request."""
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        data[FORM_FIELD] = new_form_key()
+        self.data = data
 
 
 class DepositForm(MoneyForm):

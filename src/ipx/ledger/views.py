@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ipx.accounts.current import current_membership
 from ipx.accounts.models import Membership, Organisation, User
 from ipx.accounts.selectors import memberships_of
-from ipx.core.errors import ApplicationError, ValidationFailed
+from ipx.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from ipx.core.htmx import is_htmx_fragment
 from ipx.core.money import MINOR_UNITS
 from ipx.core.pagination import PageRequest, page_count
@@ -105,11 +105,14 @@ def _money_action(request: HttpRequest, organisation_id: int, form: MoneyForm, *
     if form.is_valid():
         try:
             replayed, _body = idempotent_form(request, lambda: run(form.cleaned_data))
+        except (PermissionDenied, NotFound):
+            raise  # not this form's to show: the error page says who may
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
             messages.success(request, again if replayed else done)
             return redirect("ledger:statement", organisation.pk)
+    form.renew_key()
     forms: dict[str, Any] = {"deposit_form" if isinstance(form, DepositForm) else "payout_form": form}
     return _page(request, organisation, status=400, **forms)
 
