@@ -13,7 +13,7 @@ from django.utils import timezone
 from ipx.accounts.models import Organisation
 from ipx.core.money import Money
 from ipx.deals.contracts import services
-from ipx.deals.models import Deal, Offer, OfferMilestone, Thread
+from ipx.deals.models import Deal, Offer, OfferMilestone, Thread, ThreadAgent
 from ipx.ledger import services as ledger
 from ipx.ledger.models import LedgerAccount, LedgerTransaction, Posting
 from ipx.listings.models import Listing
@@ -97,3 +97,7 @@ def snapshot(deal: Deal) -> tuple[Any, ...]:
         deal.events.count(), ledger_count(),
         Listing.objects.filter(pk=deal.listing_id).values_list("status", flat=True).get(),
     )
+
+
+def add_agent(deal: Deal, agency: Member, side: str = "buyer") -> None:
+    ThreadAgent.objects.create(thread=deal.thread, organisation=agency.organisation, side=side, added_by=agency.user)
