@@ -193,6 +193,7 @@ class Row:
 class Table:
     headers: list[str]
     rows: list[list[str]]
+    nowrap: tuple[int, ...] = ()  # columns kept on one line (amounts)
 
 
 @dataclass
@@ -275,6 +276,7 @@ def contract_sections(deal: Deal) -> tuple[str, list[Section]]:
          _both("milestone.amount", languages), _both("milestone.condition", languages)],
         [[str(m.position), m.title, _money(m.amount, deal.currency), _both(f"condition.{m.condition}", languages)]
          for m in deal.milestones.order_by("position")],
+        nowrap=(2,),
     ))
     payment.rows.append(Row(_both("fee", languages), _both("fee.text", languages, percent=deal.fee_percent)))
     sections.append(payment)
