@@ -101,8 +101,8 @@ def sanitise_name(name: object) -> str:
     kept)."""
     text = unicodedata.normalize("NFC", str(name or ""))
     text = re.split(r"[/\\]", text)[-1]
-    text = _UNSAFE.sub("", text)
-    text = " ".join(text.split()).lstrip(". ")
+    text = " ".join(text.split())  # tabs and line breaks become single spaces
+    text = _UNSAFE.sub("", text).strip().lstrip(". ")
     if len(text) > MAX_NAME_LENGTH:
         stem, dot, extension = text.rpartition(".")
         if dot and 0 < len(extension) <= 10:

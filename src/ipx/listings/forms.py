@@ -54,7 +54,8 @@ class ListingForm(ServiceForm):
 class DocumentForm(ServiceForm):
     """One detailed document (claims, test report, drawings) for a listing."""
 
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False,
+                            help_text=_("Leave empty to use the file's name."))
     file = forms.FileField(label=_("File"), help_text=_("PDF, PNG, JPEG, WebP or GIF."),
                            widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
 

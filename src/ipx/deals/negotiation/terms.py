@@ -135,10 +135,9 @@ def clean_expiry(value: object, *, now: datetime | None = None, errors: FieldErr
     else:
         text = str(value).strip()
         try:
-            moment = parse_datetime(text)
-            if moment is None:
-                day = parse_date(text)
-                moment = datetime.combine(day, time(23, 59, 59)) if day else None
+            # A bare date first: parse_datetime would read it as that day's midnight.
+            day = parse_date(text)
+            moment = datetime.combine(day, time(23, 59, 59)) if day else parse_datetime(text)
         except ValueError:
             moment = None
     if moment is None:

@@ -1,0 +1,80 @@
+"""Fixtures for negotiation tests: a published listing of the owner's, the buyer's thread
+about it, an agency acting for the buyer, and small real files (a PDF made with pypdf, a PNG
+made with Pillow)."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+from pypdf import PdfWriter
+
+from ipx.accounts.models import Membership, Organisation
+from ipx.deals.models import Thread, ThreadAgent
+from ipx.deals.negotiation import services
+from ipx.listings.models import Listing
+from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory, listing_with_patent
+from ipx.testing.fixtures import Member
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def terms(**changes: Any) -> dict[str, Any]:
+    """A transfer for 100,000.00 CNY paid at once, a concluded contract, open for the default time."""
+    return {"kind": "transfer", "commitment": "concluded", "price_amount": "100000.00", "currency": "CNY",
+            "payment_structure": "lump_sum", **changes}
+
+
+def published_listing(member: Member, **fields: Any) -> Listing:
+    return listing_with_patent(member.organisation, member.user, status=Listing.Status.PUBLISHED,
+                               published_at=timezone.now(), price_amount=Decimal("120000.00"), **fields)
+
+
+@pytest.fixture
+def listing(owner: Member) -> Listing:
+    return published_listing(owner)
+
+
+@pytest.fixture
+def thread(listing: Listing, buyer: Member) -> Thread:
+    return services.thread_open(listing_id=listing.pk, actor=buyer.user, organisation_id=buyer.organisation.pk,
+                                message="请问这项专利可以独占许可吗？")
+
+
+@pytest.fixture
+def agency(db: None) -> Member:
+    membership = MembershipFactory.create(
+        user=UserFactory.create(email="agent@example.com", full_name="Ada Agent"),
+        organisation=OrganisationFactory.create(kind=Organisation.Kind.AGENCY, name="湾区知识产权代理事务所"),
+        role=Membership.Role.ADMIN)
+    return Member(membership.user, membership.organisation)
+
+
+@pytest.fixture
+def buyer_agent(thread: Thread, buyer: Member, agency: Member) -> Member:
+    """The agency, acting for the buyer in ``thread``."""
+    services.thread_agent_add(thread_id=thread.pk, actor=buyer.user, organisation_id=agency.organisation.pk)
+    assert ThreadAgent.objects.filter(thread=thread, organisation=agency.organisation, side="buyer").exists()
+    return agency

@@ -1,0 +1,420 @@
+"""Offers: full terms, every transition with its event row, expiry, and refusals that
+change nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from ipx.accounts.models import User
+from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from ipx.deals.models import Deal, Offer, OfferEvent, OfferMilestone, Thread
+from ipx.deals.negotiation import services
+from ipx.deals.negotiation.tests.conftest import published_listing, terms
+from ipx.listings.models import Listing
+from ipx.notifications.models import Notification
+from ipx.testing.fixtures import Member
+
+pytestmark = pytest.mark.django_db
+
+
+def state() -> dict[str, Any]:
+    return {
+        "offers": list(Offer.objects.order_by("pk").values_list("pk", "status", "counter_to")),
+        "milestones": OfferMilestone.objects.count(),
+        "events": list(OfferEvent.objects.order_by("pk").values_list("offer", "from_status", "to_status")),
+        "deals": Deal.objects.count(),
+        "listings": list(Listing.objects.order_by("pk").values_list("pk", "status")),
+    }
+
+
+def history(offer: Offer) -> list[tuple[str, str, int | None, str]]:
+    return list(offer.events.order_by("pk").values_list("from_status", "to_status", "actor", "note"))
+
+
+def notified(verb: str) -> list[str]:
+    return sorted(Notification.objects.filter(verb=verb).values_list("user__email", flat=True))
+
+
+def make(thread: Thread, member: Member, **changes: Any) -> Offer:
+    return services.offer_make(thread_id=thread.pk, actor=member.user, terms=terms(**changes))
+
+
+def lapse(offer: Offer) -> None:
+    """The offer's time runs out without the periodic run having marked it yet."""
+    Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+
+
+# --- Making offers -----------------------------------------------------------------------------
+
+def test_the_buyer_makes_an_offer(thread: Thread, buyer: Member, owner: Member) -> None:
+    before = timezone.now()
+
+    offer = make(thread, buyer, notes="含技术资料交付")
+
+    assert (offer.from_organisation, offer.to_organisation, offer.status, offer.created_by) == (
+        buyer.organisation, owner.organisation, "open", buyer.user)
+    assert (offer.kind, offer.commitment, offer.price_amount, offer.currency, offer.payment_structure) == (
+        "transfer", "concluded", Decimal("100000.00"), "CNY", "lump_sum")
+    assert (offer.notes, offer.royalty_percent, offer.licence_exclusivity, offer.trial_months) == (
+        "含技术资料交付", None, "", None)
+    assert timedelta(days=14) <= offer.expires_at - before < timedelta(days=14, seconds=30)
+    assert history(offer) == [("", "open", buyer.user.pk, "")]
+    assert notified("offer.received") == ["owner@example.com"]
+
+
+def test_a_licence_with_a_running_royalty(thread: Thread, owner: Member) -> None:
+    day = timezone.localdate() + timedelta(days=30)
+
+    offer = make(thread, owner, kind="licence", licence_exclusivity="exclusive", licence_territory="粤港澳大湾区",
+                 licence_field="新能源汽车", licence_term_months="60", payment_structure="royalty",
+                 royalty_percent="3.5", commitment="intended", expires_at=day.isoformat())
+
+    offer.refresh_from_db()
+    assert (offer.kind, offer.licence_exclusivity, offer.licence_territory, offer.licence_field,
+            offer.licence_term_months) == ("licence", "exclusive", "粤港澳大湾区", "新能源汽车", 60)
+    assert (offer.payment_structure, offer.royalty_percent, offer.commitment) == ("royalty", Decimal("3.50"),
+                                                                                  "intended")
+    assert (offer.from_organisation, offer.to_organisation) == (thread.seller, thread.buyer)
+    # A date means the end of that day at the exchange.
+    assert timezone.localtime(offer.expires_at).replace(tzinfo=None) == datetime.combine(day, time(23, 59, 59))
+
+
+def test_use_first_pay_later_with_milestones(thread: Thread, buyer: Member) -> None:
+    expires = timezone.now() + timedelta(days=90) - timedelta(minutes=1)
+
+    offer = make(thread, buyer, kind="use_first", trial_months=6, payment_structure="milestones",
+                 expires_at=expires.isoformat(), milestones=[
+                     {"title": "签约后", "amount": "30000", "condition": "on_signing"},
+                     {"title": "登记后", "amount": "70000.00", "condition": "on_recordal"}])
+
+    assert (offer.kind, offer.trial_months, offer.expires_at) == ("use_first", 6, expires)
+    assert list(offer.milestones.values_list("position", "title", "amount", "condition")) == [
+        (1, "签约后", Decimal("30000.00"), "on_signing"), (2, "登记后", Decimal("70000.00"), "on_recordal")]
+
+
+def test_an_agent_makes_an_offer_for_its_side(thread: Thread, buyer_agent: Member, owner: Member) -> None:
+    offer = make(thread, buyer_agent)
+    assert (offer.from_organisation, offer.to_organisation, offer.created_by) == (
+        thread.buyer, owner.organisation, buyer_agent.user)
+
+
+TEN = [{"title": f"第{n}期", "amount": "10000", "condition": "on_signing"} for n in range(1, 11)]
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), [
+    ({"currency": "USD"}, "currency",
+     "Offers on this listing are in CNY, the listing's currency; USD is not accepted."),
+    ({"currency": "XYZ"}, "currency", "Unknown currency"),
+    ({"price_amount": "100000.005"}, "price_amount", "CNY amounts have at most 2 decimal places."),
+    ({"price_amount": "-1"}, "price_amount", "greater than zero"),
+    ({"price_amount": "0"}, "price_amount", "greater than zero"),
+    ({"price_amount": ""}, "price_amount", "The price is required."),
+    ({"price_amount": "十万"}, "price_amount", "as a number"),
+    ({"kind": "gift"}, "kind", "not one of the allowed values"),
+    ({"kind": "pledge"}, "kind", "not one of the allowed values"),
+    ({"commitment": "maybe"}, "commitment", "not one of the allowed values"),
+    ({"payment_structure": "barter"}, "payment_structure", "not one of the allowed values"),
+    ({"kind": "licence", "licence_term_months": 12}, "licence_exclusivity", "not one of the allowed values"),
+    ({"kind": "licence", "licence_exclusivity": "sole"}, "licence_term_months", "The licence term is required."),
+    ({"kind": "licence", "licence_exclusivity": "sole", "licence_term_months": 601}, "licence_term_months",
+     "between 1 and 600"),
+    ({"kind": "use_first"}, "trial_months", "The free trial is required."),
+    ({"kind": "use_first", "trial_months": 37}, "trial_months", "between 1 and 36"),
+    ({"payment_structure": "royalty"}, "royalty_percent", "Give the running royalty"),
+    ({"payment_structure": "royalty", "royalty_percent": "0"}, "royalty_percent", "above 0 and at most 50"),
+    ({"payment_structure": "royalty", "royalty_percent": "50.01"}, "royalty_percent", "above 0 and at most 50"),
+    ({"payment_structure": "royalty", "royalty_percent": "3.555"}, "royalty_percent", "at most 2 decimal places"),
+    ({"payment_structure": "milestones"}, "milestones", "Give between 1 and 10 payment milestones."),
+    ({"payment_structure": "milestones", "milestones": [*TEN, TEN[0]], "price_amount": "110000"}, "milestones",
+     "At most 10 payment milestones."),
+    ({"payment_structure": "milestones", "milestones": [
+        {"title": "签约", "amount": "60000", "condition": "on_signing"},
+        {"title": "登记", "amount": "40000.01", "condition": "on_recordal"}]}, "milestones",
+     "The milestones add up to 100,000.01 CNY; they must add up to the price, 100,000.00 CNY."),
+    ({"payment_structure": "milestones", "milestones": [
+        {"title": "签约", "amount": "100000.001", "condition": "on_signing"}]}, "milestones.1.amount",
+     "at most 2 decimal places"),
+    ({"payment_structure": "milestones", "milestones": [
+        {"title": "签约", "amount": "100000", "condition": "someday"}]}, "milestones.1.condition",
+     "not one of the allowed values"),
+    ({"payment_structure": "milestones", "milestones": [
+        {"title": "", "amount": "100000", "condition": "on_signing"}]}, "milestones.1.title", "is required"),
+    ({"expires_at": "2001-01-01"}, "expires_at", "in the future"),
+    ({"expires_at": (timezone.now() + timedelta(days=91)).isoformat()}, "expires_at", "at most 90 days"),
+    ({"expires_at": "next week"}, "expires_at", "is not a date and time"),
+    ({"notes": "注" * 5001}, "notes", "Too long"),
+])
+def test_bad_terms_are_refused_and_nothing_changes(thread: Thread, buyer: Member, changes: dict[str, Any],
+                                                   field: str, message: str) -> None:
+    before = state()
+
+    with pytest.raises(ValidationFailed) as refused:
+        make(thread, buyer, **changes)
+
+    assert message in refused.value.fields[field]
+    assert state() == before
+
+
+def test_ten_milestones_summing_exactly_pass(thread: Thread, buyer: Member) -> None:
+    offer = make(thread, buyer, payment_structure="milestones", milestones=TEN)
+    assert offer.milestones.count() == 10
+
+
+def test_all_bad_fields_are_named_at_once(thread: Thread, buyer: Member) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        make(thread, buyer, kind="licence", currency="HKD", price_amount="1.234", expires_at="2001-01-01")
+    assert set(refused.value.fields) == {"currency", "price_amount", "licence_exclusivity", "licence_term_months",
+                                         "expires_at"}
+    assert refused.value.message == "Please correct the fields marked below."
+
+
+def test_other_currencies_follow_the_listing(owner: Member, buyer: Member) -> None:
+    listing = published_listing(owner, currency="JPY")
+    thread = services.thread_open(listing_id=listing.pk, actor=buyer.user, organisation_id=buyer.organisation.pk,
+                                  message="価格は？")
+
+    with pytest.raises(ValidationFailed, match="JPY amounts have at most 0 decimal places"):
+        make(thread, buyer, currency="JPY", price_amount="1000.50")
+    offer = make(thread, buyer, currency=None, price_amount="1000000")
+
+    assert (offer.currency, offer.price_amount) == ("JPY", Decimal("1000000.00"))
+
+
+@pytest.mark.parametrize("status", [Listing.Status.RESERVED, Listing.Status.WITHDRAWN, Listing.Status.SOLD,
+                                    Listing.Status.EXPIRED])
+def test_no_offer_once_the_listing_is_off_the_market(thread: Thread, buyer: Member, status: str) -> None:
+    Listing.objects.filter(pk=thread.listing_id).update(status=status)
+    before = state()
+
+    with pytest.raises(Conflict, match="no longer on offer"):
+        make(thread, buyer)
+
+    assert state() == before
+
+
+def test_one_open_offer_per_thread(thread: Thread, buyer: Member, owner: Member) -> None:
+    make(thread, buyer)
+    before = state()
+
+    with pytest.raises(Conflict, match="already open"):
+        make(thread, owner)
+    with pytest.raises(Conflict, match="already open"):
+        make(thread, buyer)
+
+    assert state() == before
+
+
+def test_who_may_make_offers(thread: Thread, outsider: Member, operator: User) -> None:
+    before = state()
+    with pytest.raises(NotFound):
+        make(thread, outsider)
+    with pytest.raises(PermissionDenied, match="Only the buyer, the seller or their agents"):
+        services.offer_make(thread_id=thread.pk, actor=operator, terms=terms())
+    assert state() == before
+
+
+def test_an_expired_open_offer_is_marked_before_a_new_one_is_made(thread: Thread, buyer: Member,
+                                                                   owner: Member) -> None:
+    old = make(thread, buyer)
+    lapse(old)
+
+    new = make(thread, owner)
+
+    old.refresh_from_db()
+    assert (old.status, new.status) == ("expired", "open")
+    assert [(f, t, a) for f, t, a, _note in history(old)] == [("", "open", buyer.user.pk), ("open", "expired", None)]
+
+
+# --- Countering, withdrawing, rejecting -----------------------------------------------------------
+
+def test_the_seller_counters(thread: Thread, buyer: Member, owner: Member, agency: Member) -> None:
+    offer = make(thread, buyer)
+
+    counter = services.offer_counter(offer_id=offer.pk, actor=owner.user, terms=terms(price_amount="150000"))
+
+    offer.refresh_from_db()
+    assert offer.status == "countered"
+    assert (counter.counter_to, counter.from_organisation, counter.to_organisation, counter.price_amount,
+            counter.status) == (offer, owner.organisation, buyer.organisation, Decimal("150000.00"), "open")
+    assert history(offer) == [("", "open", buyer.user.pk, ""), ("open", "countered", owner.user.pk, "")]
+    assert history(counter) == [("", "open", owner.user.pk, "")]
+    assert notified("offer.countered") == ["buyer@example.com"]
+
+    # And the buyer's agent counters back.
+    services.thread_agent_add(thread_id=thread.pk, actor=buyer.user, organisation_id=agency.organisation.pk)
+    again = services.offer_counter(offer_id=counter.pk, actor=agency.user, terms=terms(price_amount="120000"))
+    assert (again.from_organisation, again.to_organisation, again.counter_to, again.created_by) == (
+        buyer.organisation, owner.organisation, counter, agency.user)
+
+
+def test_refused_counters_change_nothing(thread: Thread, buyer: Member, owner: Member, outsider: Member,
+                                         operator: User) -> None:
+    offer = make(thread, buyer)
+    before = state()
+
+    with pytest.raises(PermissionDenied, match="Only the seller, to whom this offer was made"):
+        services.offer_counter(offer_id=offer.pk, actor=buyer.user, terms=terms())
+    with pytest.raises(PermissionDenied):
+        services.offer_counter(offer_id=offer.pk, actor=operator, terms=terms())
+    with pytest.raises(NotFound, match="No such offer"):
+        services.offer_counter(offer_id=offer.pk, actor=outsider.user, terms=terms())
+    with pytest.raises(ValidationFailed):
+        services.offer_counter(offer_id=offer.pk, actor=owner.user, terms=terms(currency="HKD"))
+
+    assert state() == before
+
+
+def test_withdraw_by_the_maker_only(thread: Thread, buyer: Member, owner: Member) -> None:
+    offer = make(thread, buyer)
+    with pytest.raises(PermissionDenied, match="Only the side that made"):
+        services.offer_withdraw(offer_id=offer.pk, actor=owner.user)
+
+    services.offer_withdraw(offer_id=offer.pk, actor=buyer.user, reason="预算调整")
+
+    offer.refresh_from_db()
+    assert offer.status == "withdrawn"
+    assert history(offer)[-1] == ("open", "withdrawn", buyer.user.pk, "预算调整")
+    assert notified("offer.withdrawn") == ["owner@example.com"]
+
+
+def test_reject_by_the_receiver_with_a_reason(thread: Thread, buyer: Member, owner: Member) -> None:
+    offer = make(thread, buyer)
+    with pytest.raises(PermissionDenied, match="Only the seller"):
+        services.offer_reject(offer_id=offer.pk, actor=buyer.user)
+    with pytest.raises(ValidationFailed, match="Too long"):
+        services.offer_reject(offer_id=offer.pk, actor=owner.user, reason="太" * 2001)
+    assert Offer.objects.get().status == "open"
+
+    services.offer_reject(offer_id=offer.pk, actor=owner.user, reason="价格过低")
+
+    offer.refresh_from_db()
+    assert offer.status == "rejected"
+    assert history(offer)[-1] == ("open", "rejected", owner.user.pk, "价格过低")
+    assert notified("offer.rejected") == ["buyer@example.com"]
+    assert Notification.objects.get(verb="offer.rejected").body == (
+        "Your offer of 100,000.00 CNY was rejected: 价格过低")
+
+
+@pytest.mark.parametrize("finish", ["withdraw", "reject", "counter"])
+def test_nothing_follows_a_final_status(thread: Thread, buyer: Member, owner: Member, finish: str) -> None:
+    offer = make(thread, buyer)
+    if finish == "withdraw":
+        services.offer_withdraw(offer_id=offer.pk, actor=buyer.user)
+    elif finish == "reject":
+        services.offer_reject(offer_id=offer.pk, actor=owner.user)
+    else:
+        services.offer_counter(offer_id=offer.pk, actor=owner.user, terms=terms())
+    before = state()
+
+    with pytest.raises(InvalidTransition, match="can no longer be accepted"):
+        services.offer_accept(offer_id=offer.pk, actor=owner.user)
+    with pytest.raises(InvalidTransition, match="can no longer be rejected"):
+        services.offer_reject(offer_id=offer.pk, actor=owner.user)
+    with pytest.raises(InvalidTransition, match="can no longer be withdrawn"):
+        services.offer_withdraw(offer_id=offer.pk, actor=buyer.user)
+    with pytest.raises(InvalidTransition, match="can no longer be countered"):
+        services.offer_counter(offer_id=offer.pk, actor=owner.user, terms=terms())
+
+    assert state() == before
+
+
+# --- Accepting -------------------------------------------------------------------------------
+
+def test_the_receiver_accepts_and_a_deal_is_made(thread: Thread, buyer: Member, owner: Member) -> None:
+    offer = make(thread, buyer, payment_structure="milestones", milestones=[
+        {"title": "签约", "amount": "40000", "condition": "on_signing"},
+        {"title": "登记", "amount": "60000", "condition": "on_recordal"}])
+
+    deal = services.offer_accept(offer_id=offer.pk, actor=owner.user)
+
+    offer.refresh_from_db()
+    assert offer.status == "accepted"
+    assert history(offer)[-1] == ("open", "accepted", owner.user.pk, "")
+    assert (deal.offer_id, deal.buyer, deal.seller, deal.price_amount, deal.currency) == (
+        offer.pk, buyer.organisation, owner.organisation, Decimal("100000.00"), "CNY")
+    assert list(deal.milestones.values_list("title", "amount")) == [("签约", Decimal("40000.00")),
+                                                                    ("登记", Decimal("60000.00"))]
+    assert notified("offer.accepted") == ["buyer@example.com"]
+
+
+def test_an_agent_cannot_accept(thread: Thread, owner: Member, buyer: Member, buyer_agent: Member) -> None:
+    offer = make(thread, owner)
+    before = state()
+
+    with pytest.raises(PermissionDenied, match="An agent cannot accept an offer"):
+        services.offer_accept(offer_id=offer.pk, actor=buyer_agent.user)
+
+    assert state() == before
+    services.offer_accept(offer_id=offer.pk, actor=buyer.user)
+    assert Offer.objects.get().status == "accepted"
+
+
+def test_others_cannot_accept(thread: Thread, buyer: Member, outsider: Member, operator: User) -> None:
+    offer = make(thread, buyer)
+    before = state()
+
+    with pytest.raises(PermissionDenied, match="Only a member of"):
+        services.offer_accept(offer_id=offer.pk, actor=buyer.user)
+    with pytest.raises(PermissionDenied, match="Only a member of"):
+        services.offer_accept(offer_id=offer.pk, actor=operator)
+    with pytest.raises(NotFound, match="No such offer"):
+        services.offer_accept(offer_id=offer.pk, actor=outsider.user)
+    with pytest.raises(NotFound, match="No such offer"):
+        services.offer_accept(offer_id=offer.pk + 100, actor=buyer.user)
+
+    assert state() == before
+
+
+def test_an_expired_offer_cannot_be_accepted_and_is_marked(thread: Thread, buyer: Member, owner: Member) -> None:
+    offer = make(thread, buyer)
+    lapse(offer)
+
+    with pytest.raises(Conflict) as refused:
+        services.offer_accept(offer_id=offer.pk, actor=owner.user)
+
+    assert refused.value.status == 409
+    assert refused.value.code == "offer_expired"
+    assert "This offer expired on" in refused.value.message
+    assert refused.value.message.endswith("it can no longer be accepted.")
+    offer.refresh_from_db()
+    assert offer.status == "expired"
+    assert Deal.objects.count() == 0
+    assert notified("offer.expired") == ["buyer@example.com"]
+
+
+def test_no_acceptance_once_the_listing_is_off_the_market(thread: Thread, buyer: Member, owner: Member) -> None:
+    offer = make(thread, buyer)
+    Listing.objects.filter(pk=thread.listing_id).update(status=Listing.Status.WITHDRAWN)
+    before = state()
+
+    with pytest.raises(Conflict, match="no longer on offer"):
+        services.offer_accept(offer_id=offer.pk, actor=owner.user)
+
+    assert state() == before
+
+
+# --- The periodic run --------------------------------------------------------------------------
+
+def test_offers_expire_due(thread: Thread, owner: Member, buyer: Member) -> None:
+    due = make(thread, buyer)
+    lapse(due)
+    other_listing = published_listing(owner)
+    other_thread = services.thread_open(listing_id=other_listing.pk, actor=buyer.user,
+                                        organisation_id=buyer.organisation.pk, message="另一项")
+    fresh = make(other_thread, buyer)
+
+    assert services.offers_expire_due() == 1
+    assert services.offers_expire_due() == 0
+
+    due.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (due.status, fresh.status) == ("expired", "open")
+    assert [(f, t, a) for f, t, a, _note in history(due)] == [("", "open", buyer.user.pk), ("open", "expired", None)]
+    assert notified("offer.expired") == ["buyer@example.com"]
+    # Running later expires the other one too.
+    assert services.offers_expire_due(now=timezone.now() + timedelta(days=15)) == 1
