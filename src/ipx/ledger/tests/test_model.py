@@ -103,7 +103,8 @@ class LedgerMachine(RuleBasedStateMachine):
             assert amount > held
             return
         assert amount <= held
-        changes: dict[AccountKey, Decimal] = {(payer, "escrow", code, ref): -amount, (payee, "available", code, ""): amount - fee}
+        changes: dict[AccountKey, Decimal] = {(payer, "escrow", code, ref): -amount,
+                                              (payee, "available", code, ""): amount - fee}
         if fee:
             changes[(None, "fee_income", code, "")] = fee
         self._post(changes)
