@@ -60,7 +60,8 @@ def test_bilingual_contract_when_the_languages_differ(owner: Member, buyer: Memb
                      price_amount=Decimal("100000.00"), currency="HKD")
     assert deal.contract_language == "hant+en"
     text = pdf_text(deal)
-    for heading in ("知識產權許可合同", "IP Licence Contract", "一、合同當事人", "1. The parties", "三、交易條款", "3. Terms"):
+    for heading in ("知識產權許可合同", "IP Licence Contract", "一、合同當事人", "1. The parties", "三、交易條款",
+                    "3. Terms"):
         assert heading in text
     for term in ("排他許可", "Sole", "Hong Kong", "24個月", "24 months", "4.25%", "100,000.00 HKD", "10,000.00 HKD",
                  "90,000.00 HKD", "Signing fee", "雙方簽署後放款", "once both parties have signed"):
