@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Sum
 from django.utils import timezone
 
-from ipx.accounts.models import Organisation
+from ipx.accounts.models import Organisation, User
 from ipx.core.money import Money
 from ipx.deals.contracts import services
 from ipx.deals.models import Deal, Offer, OfferMilestone, Thread, ThreadAgent
@@ -101,3 +101,33 @@ def snapshot(deal: Deal) -> tuple[Any, ...]:
 
 def add_agent(deal: Deal, agency: Member, side: str = "buyer") -> None:
     ThreadAgent.objects.create(thread=deal.thread, organisation=agency.organisation, side=side, added_by=agency.user)
+
+
+# Deals in the states the access tests start from (``operator`` unused, for a uniform signature).
+TWO_STEPS = [("签约款", "100000.00", "on_signing"), ("备案后尾款", "400000.00", "on_recordal")]
+
+
+def fresh(owner: Member, buyer: Member, operator: User) -> Deal:
+    return make_deal(owner, buyer, payment_structure="milestones", milestones=TWO_STEPS)
+
+
+def signed(owner: Member, buyer: Member, operator: User) -> Deal:
+    deal = sign_both(fresh(owner, buyer, operator), owner, buyer)
+    deposit(buyer, "500000")
+    return deal
+
+
+def funded(owner: Member, buyer: Member, operator: User) -> Deal:
+    deal = signed(owner, buyer, operator)
+    services.milestone_fund(deal_id=deal.pk, position=1, actor=buyer.user)
+    return deal
+
+
+def intended(owner: Member, buyer: Member, operator: User) -> Deal:
+    return make_deal(owner, buyer, commitment="intended")
+
+
+def submitted(owner: Member, buyer: Member, operator: User) -> Deal:
+    deal = funded(owner, buyer, operator)
+    services.deal_submit_recordal(deal_id=deal.pk, actor=owner.user, recordal_number="2023990000123")
+    return deal

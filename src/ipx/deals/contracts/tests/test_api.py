@@ -13,16 +13,24 @@ import pytest
 from django.test import Client
 
 from ipx.accounts.models import User
-from ipx.deals.contracts import services
-from ipx.deals.contracts.tests.helpers import available, deposit, ledger_count, make_deal, sign_both, snapshot
+from ipx.deals.contracts.tests.helpers import (
+    available,
+    deposit,
+    fresh,
+    funded,
+    intended,
+    ledger_count,
+    make_deal,
+    sign_both,
+    signed,
+    snapshot,
+    submitted,
+)
 from ipx.deals.models import Deal
 from ipx.ledger.models import LedgerTransaction
 from ipx.testing.fixtures import Member
 
 pytestmark = pytest.mark.django_db
-
-TWO_STEPS = [("签约款", "100000.00", "on_signing"), ("备案后尾款", "400000.00", "on_recordal")]
-
 
 def call(client: Client, method: str, path: str, body: Any = None, key: str | None = None) -> tuple[int, Any]:
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
@@ -43,32 +51,6 @@ class Endpoint:
     moves_money: bool = False
     party: str = "buyer"
     operator_status: int = 200
-
-
-def fresh(owner: Member, buyer: Member, operator: User) -> Deal:
-    return make_deal(owner, buyer, payment_structure="milestones", milestones=TWO_STEPS)
-
-
-def signed(owner: Member, buyer: Member, operator: User) -> Deal:
-    deal = sign_both(fresh(owner, buyer, operator), owner, buyer)
-    deposit(buyer, "500000")
-    return deal
-
-
-def funded(owner: Member, buyer: Member, operator: User) -> Deal:
-    deal = signed(owner, buyer, operator)
-    services.milestone_fund(deal_id=deal.pk, position=1, actor=buyer.user)
-    return deal
-
-
-def intended(owner: Member, buyer: Member, operator: User) -> Deal:
-    return make_deal(owner, buyer, commitment="intended")
-
-
-def submitted(owner: Member, buyer: Member, operator: User) -> Deal:
-    deal = funded(owner, buyer, operator)
-    services.deal_submit_recordal(deal_id=deal.pk, actor=owner.user, recordal_number="2023990000123")
-    return deal
 
 
 ENDPOINTS = [

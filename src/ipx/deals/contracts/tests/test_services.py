@@ -351,9 +351,9 @@ def test_partial_releases_on_signing_with_the_fee(owner: Member, buyer: Member, 
     assert fee_income() == Decimal("2000.00")
     assert escrow_total() == Decimal("0.00")
     before = snapshot(deal)
-    with pytest.raises(Conflict, match="Nothing is held") as refused:
+    with pytest.raises(Conflict, match="Nothing is held") as nothing_held:
         services.milestone_release(deal_id=deal.pk, position=1, actor=buyer.user)
-    assert refused.value.code == "not_held"
+    assert nothing_held.value.code == "not_held"
     assert snapshot(deal) == before
     assert [n for n in verbs(owner.user) if n == "deal.released"] == ["deal.released", "deal.released"]
 

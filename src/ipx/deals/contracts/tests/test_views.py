@@ -1,0 +1,171 @@
+"""Deal pages: who sees what (outsiders get 404), the actions as plain form posts and as HTMX
+fragments, and refused input shown on the page, never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from ipx.accounts.models import User
+from ipx.deals.contracts.tests.helpers import fresh, funded, intended, signed, snapshot, submitted
+from ipx.deals.models import Deal
+from ipx.testing.fixtures import Member
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@dataclass
+class Page:
+    name: str
+    prepare: Callable[[Member, Member, User], Deal]
+    method: str
+    path: str
+    data: dict[str, str] | None = None
+    party: str = "buyer"
+    operator_status: int = 200
+
+
+PAGES = [
+    Page("detail", fresh, "get", "/deals/{id}/"),
+    Page("contract", fresh, "get", "/deals/{id}/contract.pdf"),
+    Page("sign", fresh, "post", "/deals/{id}/sign/", operator_status=403),
+    Page("conclude", intended, "post", "/deals/{id}/conclude/", operator_status=403),
+    Page("fund", signed, "post", "/deals/{id}/milestones/1/fund/", operator_status=403),
+    Page("release", funded, "post", "/deals/{id}/milestones/1/release/", {"amount": "100"}),
+    Page("recordal", signed, "post", "/deals/{id}/recordal/", {"recordal_number": "2023990000123"}, party="seller",
+         operator_status=403),
+    Page("check recordal", submitted, "post", "/deals/{id}/recordal/check/", {"decision": "approve"},
+         party="buyer-refused"),
+    Page("cancel", funded, "post", "/deals/{id}/cancel/", {"reason": "双方协商解除"}, party="seller"),
+]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("who", ["outsider", "party", "operator"])
+def test_page_access_matrix(page: Page, who: str, owner: Member, buyer: Member, outsider: Member,
+                            operator: User, operator_client: Client) -> None:
+    deal = page.prepare(owner, buyer, operator)
+    client = {"outsider": outsider.client, "operator": operator_client,
+              "party": (owner if page.party == "seller" else buyer).client}[who]
+    before = snapshot(deal)
+    response = getattr(client, page.method)(page.path.format(id=deal.pk), data=page.data or {}, follow=True)
+    expected = {"outsider": 404, "operator": page.operator_status,
+                "party": 403 if page.party == "buyer-refused" else 200}[who]
+    assert response.status_code == expected
+    if expected != 200:
+        assert snapshot(deal) == before
+    elif page.name == "contract":
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Cache-Control"] == "private, no-store"
+    else:
+        assert response.templates[0].name == "deals/contracts/detail.html"
+        if page.method == "post":
+            assert snapshot(deal) != before
+
+
+def test_anonymous_visitors_are_sent_to_log_in(owner: Member, buyer: Member, operator: User) -> None:
+    deal = fresh(owner, buyer, operator)
+    for path in ("/deals/", f"/deals/{deal.pk}/", f"/deals/{deal.pk}/contract.pdf"):
+        response = Client().get(path)
+        assert (response.status_code, response["Location"].startswith("/accounts/login/")) == (302, True)
+    assert Client().post(f"/deals/{deal.pk}/sign/").status_code == 302
+    assert snapshot(deal)[0] == "awaiting_signatures"
+
+
+def test_my_deals_page(owner: Member, buyer: Member, outsider: Member, operator: User,
+                       operator_client: Client) -> None:
+    deal = fresh(owner, buyer, operator)
+    number = f"IPX-{deal.created_at:%Y}-{deal.pk:06d}"
+    for client, sees in [(owner.client, True), (buyer.client, True), (operator_client, True),
+                         (outsider.client, False)]:
+        response = client.get("/deals/")
+        assert response.status_code == 200
+        assert (number in response.content.decode()) is sees
+    assert number in buyer.client.get("/deals/?commitment=concluded&status=awaiting_signatures").content.decode()
+    assert number not in buyer.client.get("/deals/?status=completed").content.decode()
+    assert buyer.client.get("/deals/?status=bogus&page=abc").status_code == 200
+
+
+def test_deal_page_shows_terms_parties_actions_and_timeline(owner: Member, buyer: Member, operator: User,
+                                                            operator_client: Client) -> None:
+    deal = fresh(owner, buyer, operator)
+    page = buyer.client.get(f"/deals/{deal.pk}/").content.decode()
+    for text in (owner.organisation.name, buyer.organisation.name, "签约款", "备案后尾款", "Sign the contract",
+                 f"/deals/{deal.pk}/contract.pdf", "Deal made from the accepted offer", "Cancel the deal"):
+        assert text in page, text
+    assert "Approve the recordal" not in page
+    submitted_deal = submitted(owner, buyer, operator)
+    assert "Approve the recordal" in operator_client.get(f"/deals/{submitted_deal.pk}/").content.decode()
+    assert "Approve the recordal" not in buyer.client.get(f"/deals/{submitted_deal.pk}/").content.decode()
+
+
+def test_htmx_actions_return_the_deal_fragment(owner: Member, buyer: Member, operator: User) -> None:
+    deal = fresh(owner, buyer, operator)
+    response = buyer.client.post(f"/deals/{deal.pk}/sign/", **HTMX)  # type: ignore[arg-type]
+    assert response.status_code == 200
+    assert response.templates[0].name == "deals/contracts/_deal.html"
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="deal"')
+    assert "Signed." in body and "Your organisation has signed." in body
+
+    # A refusal is shown inside the fragment (HTMX swaps only 2xx answers) and changes nothing.
+    before = snapshot(deal)
+    response = buyer.client.post(f"/deals/{deal.pk}/sign/", **HTMX)  # type: ignore[arg-type]
+    assert response.status_code == 200
+    assert 'id="deal-error"' in response.content.decode() and "already signed" in response.content.decode()
+    assert snapshot(deal) == before
+
+
+@pytest.mark.parametrize(("path", "data", "field_message"), [
+    ("/deals/{id}/recordal/", {"recordal_number": "12"}, "6 to 40 characters"),
+    ("/deals/{id}/recordal/", {}, "Enter the recordal number"),
+    ("/deals/{id}/cancel/", {"reason": " "}, "Say why the deal is cancelled"),
+    ("/deals/{id}/milestones/1/release/", {"amount": "abc"}, "as a number"),
+    ("/deals/{id}/milestones/1/release/", {"amount": "\u00a0-1e400"}, "greater than zero"),
+])
+def test_form_errors_are_shown_never_500(path: str, data: dict[str, str], field_message: str, owner: Member,
+                                         buyer: Member, operator: User) -> None:
+    deal = funded(owner, buyer, operator)
+    client = owner.client if "recordal" in path or "cancel" in path else buyer.client
+    before = snapshot(deal)
+    response = client.post(path.format(id=deal.pk), data=data)
+    assert response.status_code == 400
+    assert field_message in response.content.decode()
+    fragment = client.post(path.format(id=deal.pk), data=data, **HTMX)  # type: ignore[arg-type]
+    assert fragment.status_code == 200 and field_message in fragment.content.decode()
+    assert snapshot(deal) == before
+
+
+def test_release_before_recordal_on_the_page(owner: Member, buyer: Member, operator: User) -> None:
+    deal = signed(owner, buyer, operator)
+    buyer.client.post(f"/deals/{deal.pk}/milestones/2/fund/")
+    before = snapshot(deal)
+    response = buyer.client.post(f"/deals/{deal.pk}/milestones/2/release/")
+    assert response.status_code == 409
+    assert "released only after the recordal is checked" in response.content.decode()
+    assert snapshot(deal) == before
+
+
+def test_operator_returns_a_recordal_with_a_note(owner: Member, buyer: Member, operator: User,
+                                                 operator_client: Client) -> None:
+    deal = submitted(owner, buyer, operator)
+    response = operator_client.post(f"/deals/{deal.pk}/recordal/check/", {"decision": "return", "note": ""})
+    assert response.status_code == 400
+    response = operator_client.post(f"/deals/{deal.pk}/recordal/check/", {"decision": "return", "note": "号码有误"},
+                                    follow=True)
+    assert response.status_code == 200
+    deal.refresh_from_db()
+    assert deal.status == "signed"
+    assert "号码有误" in owner.client.get(f"/deals/{deal.pk}/").content.decode()
+
+
+def test_unknown_deal_and_wrong_method(buyer: Member) -> None:
+    assert buyer.client.get("/deals/999999/").status_code == 404
+    assert buyer.client.get("/deals/999999/contract.pdf").status_code == 404
+    assert buyer.client.post("/deals/999999/cancel/", {"reason": "x"}).status_code == 404
+    assert buyer.client.get("/deals/1/sign/").status_code == 405
