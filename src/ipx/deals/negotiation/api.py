@@ -89,6 +89,10 @@ class ThreadDetailOut(ThreadOut):
     is_agent: bool
     agents: list[AgentOut]
 
+    @staticmethod
+    def resolve_agents(obj: Any) -> list[ThreadAgent]:
+        return list(obj.agent_rows)
+
 
 class ThreadOpenIn(Schema):
     listing_id: Id
@@ -274,11 +278,14 @@ class NdaOut(Schema):
 
 # --- Threads and messages -------------------------------------------------------------------
 
-def _thread_detail(request: HttpRequest, thread_id: int) -> dict[str, Any]:
+def _thread_detail(request: HttpRequest, thread_id: int) -> Thread:
     thread, role = selectors.thread_for(_user(request), thread_id)
-    base = ThreadOut.from_orm(thread).dict()
-    return {**base, "my_side": role.side, "acting_for_id": role.organisation.pk if role.organisation else None,
-            "is_agent": role.is_agent, "agents": list(selectors.agents_of(thread))}
+    # How the asking user stands in the thread, for ThreadDetailOut.
+    thread.my_side = role.side  # type: ignore[attr-defined]
+    thread.acting_for_id = role.organisation.pk if role.organisation else None  # type: ignore[attr-defined]
+    thread.is_agent = role.is_agent  # type: ignore[attr-defined]
+    thread.agent_rows = list(selectors.agents_of(thread))  # type: ignore[attr-defined]
+    return thread
 
 
 @router.get("/threads", response={200: Page[ThreadOut], **ERRORS}, auth=user_auth,
@@ -299,13 +306,13 @@ def thread_open(request: HttpRequest, payload: ThreadOpenIn) -> Status[Any]:
 
 @router.get("/threads/{thread_id}", response={200: ThreadDetailOut, **ERRORS}, auth=user_auth,
             summary="A negotiation")
-def thread_detail(request: HttpRequest, thread_id: Id) -> dict[str, Any]:
+def thread_detail(request: HttpRequest, thread_id: Id) -> Thread:
     return _thread_detail(request, thread_id)
 
 
 @router.post("/threads/{thread_id}/close", response={200: ThreadDetailOut, **ERRORS}, auth=user_auth,
              summary="Close a negotiation (parties and operators); an open offer is withdrawn")
-def thread_close(request: HttpRequest, thread_id: Id, payload: ReasonIn) -> dict[str, Any]:
+def thread_close(request: HttpRequest, thread_id: Id, payload: ReasonIn) -> Thread:
     services.thread_close(thread_id=thread_id, actor=_user(request), reason=payload.reason)
     return _thread_detail(request, thread_id)
 
