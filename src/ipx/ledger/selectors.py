@@ -25,6 +25,9 @@ from ipx.ledger.models import LedgerAccount, LedgerTransaction, Posting
 
 Kind = LedgerAccount.Kind
 ZERO = Decimal("0.00")
+# SQLite sums decimals in binary floating point (1010 - 989.80 - 20.20 is not exactly 0 there);
+# amounts have two decimal places, so anything under half a cent is rounding noise.
+HALF_CENT = Decimal("0.005")
 # How many problems of one kind the check lists; one is enough to act, thousands drown it.
 MAX_PROBLEMS_LISTED = 50
 
@@ -224,7 +227,7 @@ def ledger_check() -> LedgerCheck:
                          accounts=LedgerAccount.objects.count())
     problems = report.problems
     unbalanced = (Posting.objects.values("transaction_id", "currency").annotate(total=Sum("amount"))
-                  .exclude(total=0).order_by("transaction_id", "currency"))
+                  .filter(Q(total__gte=HALF_CENT) | Q(total__lte=-HALF_CENT)).order_by("transaction_id", "currency"))
     for row in unbalanced[:MAX_PROBLEMS_LISTED]:
         problems.append(_("Transaction #%(id)s does not sum to zero in %(currency)s: %(total)s.")
                         % {"id": row["transaction_id"], "currency": row["currency"], "total": _q(row["total"])})
@@ -243,14 +246,14 @@ def ledger_check() -> LedgerCheck:
     for account in organisation_mismatch.order_by("pk")[:MAX_PROBLEMS_LISTED]:
         problems.append(_("Account %(key)s has the wrong owner for its kind.") % {"key": account.key})
     negative = (LedgerAccount.objects.filter(member).annotate(total=Sum("postings__amount"))
-                .filter(total__lt=0).order_by("pk"))
+                .filter(total__lte=-HALF_CENT).order_by("pk"))
     for account in negative[:MAX_PROBLEMS_LISTED]:
         problems.append(_("Member account %(key)s is negative: %(total)s.")
                         % {"key": account.key, "total": _q(account.total)})
     went_negative = (
         Posting.objects.filter(account__kind__in=LedgerAccount.MEMBER_KINDS)
         .annotate(running=Window(Sum("amount"), partition_by=[F("account_id")], order_by=F("id").asc()))
-        .filter(running__lt=0).order_by("pk").values_list("pk", "account__key", "running")
+        .filter(running__lte=-HALF_CENT).order_by("pk").values_list("pk", "account__key", "running")
     )
     for pk, key, running in went_negative[:MAX_PROBLEMS_LISTED]:
         problems.append(_("Member account %(key)s went negative (%(total)s) after posting #%(id)s.")

@@ -1,10 +1,10 @@
 """Writes to the ledger. Every function here posts one balanced transaction.
 
 Callers pass amounts already checked with ``ipx.core.money.parse_amount``; the ledger checks
-again what it alone can know: balanced postings, no member account below zero. Accounts are
-locked in primary-key order (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's IMMEDIATE
-transactions serialise writers) before their balances are read, so two requests spending
-the same money cannot both succeed.
+again what it alone can know: balanced postings, no member account below zero. The member
+accounts a transaction takes money from are locked in primary-key order (``SELECT … FOR
+UPDATE`` on PostgreSQL; SQLite's IMMEDIATE transactions serialise writers) before their
+balances are read, so two requests spending the same money cannot both succeed.
 """
 
 from __future__ import annotations
@@ -98,18 +98,23 @@ def transaction_post(*, kind: str, lines: Sequence[Line], memo: str = "", refere
     if unbalanced:
         raise ValueError(f"postings do not sum to zero: {unbalanced}")
 
-    ids = sorted({line.account.pk for line in lines})
-    locked = {account.pk: account for account in LedgerAccount.objects.select_for_update().filter(pk__in=ids)
-              .order_by("pk")}
     changes: dict[int, Decimal] = defaultdict(Decimal)
+    kinds: dict[int, str] = {}
     for line in lines:
         changes[line.account.pk] += line.amount
-    for account_id, change in changes.items():
-        account = locked[account_id]
-        if change < 0 and account.kind in LedgerAccount.MEMBER_KINDS and balance_of(account) + change < 0:
+        kinds[line.account.pk] = line.account.kind
+    # Only member accounts that lose money can break the rule, so only they are locked: a
+    # concurrent credit can only raise a balance, and locking the platform's accounts (which
+    # have no floor) would make every deposit and fee in the exchange wait for one another.
+    debited = sorted(pk for pk, change in changes.items() if change < 0 and kinds[pk] in LedgerAccount.MEMBER_KINDS)
+    locked = LedgerAccount.objects.select_for_update().filter(pk__in=debited).order_by("pk")
+    for account in locked:
+        change = changes[account.pk]
+        balance = balance_of(account)
+        if balance + change < 0:
             raise InsufficientFunds(
                 _("Not enough money in %(account)s: %(balance)s available, %(needed)s needed.")
-                % {"account": account.get_kind_display(), "balance": Money(balance_of(account), account.currency),
+                % {"account": account.get_kind_display(), "balance": Money(balance, account.currency),
                    "needed": Money(-change, account.currency)},
                 fields={"amount": _("Not enough money.")},
             )
