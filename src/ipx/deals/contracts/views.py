@@ -21,9 +21,11 @@ from django.views.decorators.http import require_GET, require_POST
 from ipx.core.errors import ApplicationError, NotFound
 from ipx.core.htmx import is_htmx_fragment
 from ipx.core.pagination import PageRequest, page_count
+from ipx.deals.access import access_deal
 from ipx.deals.contracts import selectors, services
 from ipx.deals.contracts.pdf import deal_number
 from ipx.deals.models import Commitment, Deal
+from ipx.ledger.idempotency import FORM_FIELD, idempotent_form, new_form_key
 
 
 def _user(request: HttpRequest) -> Any:
@@ -57,6 +59,9 @@ def _context(request: HttpRequest, deal_id: int, *, error: ApplicationError | No
     milestones = [{"milestone": m, "held": selectors.milestone_held(m),
                    "releasable": selectors.milestone_releasable(deal, m)} for m in deal.milestones.all()]
     signed = {s.organisation_id: s for s in deal.signatures.all()}
+    for row in milestones:
+        # Each money form gets its own key: a second submission of the same form moves nothing.
+        row["fund_key"], row["release_key"] = new_form_key(), new_form_key()
     return {
         "deal": deal,
         "number": deal_number(deal),
@@ -70,6 +75,8 @@ def _context(request: HttpRequest, deal_id: int, *, error: ApplicationError | No
         "error": error,
         "notice": notice,
         "values": values or {},
+        "form_field": FORM_FIELD,
+        "cancel_key": new_form_key(),
     }
 
 
@@ -115,6 +122,21 @@ def _act(request: HttpRequest, deal_id: int, run: Callable[[], object], done: st
     return redirect("deals:detail", deal_id)
 
 
+def _money_act(request: HttpRequest, deal_id: int, run: Callable[[], object], done: str) -> HttpResponse:
+    """An action that moves money: run once per rendered form (a double click or a re-post of
+    the same form finds the first one's record and moves nothing again)."""
+    access_deal(_user(request), deal_id)  # outsiders get 404 before anything about the form
+
+    def once() -> None:
+        def action() -> dict[str, bool]:
+            run()
+            return {"done": True}
+
+        idempotent_form(request, action)
+
+    return _act(request, deal_id, once, done)
+
+
 @login_required
 @require_POST
 def sign(request: HttpRequest, deal_id: int) -> HttpResponse:
@@ -133,7 +155,7 @@ def conclude(request: HttpRequest, deal_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def fund(request: HttpRequest, deal_id: int, position: int) -> HttpResponse:
-    return _act(request, deal_id, lambda: services.milestone_fund(deal_id=deal_id, position=position,
+    return _money_act(request, deal_id, lambda: services.milestone_fund(deal_id=deal_id, position=position,
                                                                   actor=_user(request)),
                 _("The milestone is funded; the money is held in escrow."))
 
@@ -142,7 +164,7 @@ def fund(request: HttpRequest, deal_id: int, position: int) -> HttpResponse:
 @require_POST
 def release(request: HttpRequest, deal_id: int, position: int) -> HttpResponse:
     amount = request.POST.get("amount", "").strip() or None
-    return _act(request, deal_id, lambda: services.milestone_release(deal_id=deal_id, position=position,
+    return _money_act(request, deal_id, lambda: services.milestone_release(deal_id=deal_id, position=position,
                                                                      actor=_user(request), amount=amount),
                 _("Released to the seller."))
 
@@ -167,6 +189,6 @@ def check_recordal(request: HttpRequest, deal_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def cancel(request: HttpRequest, deal_id: int) -> HttpResponse:
-    return _act(request, deal_id, lambda: services.deal_cancel(deal_id=deal_id, actor=_user(request),
+    return _money_act(request, deal_id, lambda: services.deal_cancel(deal_id=deal_id, actor=_user(request),
                                                                reason=request.POST.get("reason", "")),
                 _("The deal is cancelled; any money held was returned to the buyer."))

@@ -3,6 +3,7 @@ fragments, and refused input shown on the page, never a 500."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,11 +13,17 @@ from django.test import Client
 from ipx.accounts.models import User
 from ipx.deals.contracts.tests.helpers import fresh, funded, intended, signed, snapshot, submitted
 from ipx.deals.models import Deal
+from ipx.ledger.models import LedgerTransaction
 from ipx.testing.fixtures import Member
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def key(data: dict[str, str] | None = None) -> dict[str, str]:
+    """Form data with the one-time key every money form carries."""
+    return {**(data or {}), "idempotency_key": uuid.uuid4().hex}
 
 
 @dataclass
@@ -27,6 +34,7 @@ class Page:
     path: str
     data: dict[str, str] | None = None
     party: str = "buyer"
+    moves_money: bool = False
     operator_status: int = 200
 
 
@@ -35,13 +43,14 @@ PAGES = [
     Page("contract", fresh, "get", "/deals/{id}/contract.pdf"),
     Page("sign", fresh, "post", "/deals/{id}/sign/", operator_status=403),
     Page("conclude", intended, "post", "/deals/{id}/conclude/", operator_status=403),
-    Page("fund", signed, "post", "/deals/{id}/milestones/1/fund/", operator_status=403),
-    Page("release", funded, "post", "/deals/{id}/milestones/1/release/", {"amount": "100"}),
+    Page("fund", signed, "post", "/deals/{id}/milestones/1/fund/", operator_status=403, moves_money=True),
+    Page("release", funded, "post", "/deals/{id}/milestones/1/release/", {"amount": "100"}, moves_money=True),
     Page("recordal", signed, "post", "/deals/{id}/recordal/", {"recordal_number": "2023990000123"}, party="seller",
          operator_status=403),
     Page("check recordal", submitted, "post", "/deals/{id}/recordal/check/", {"decision": "approve"},
          party="buyer-refused"),
-    Page("cancel", funded, "post", "/deals/{id}/cancel/", {"reason": "双方协商解除"}, party="seller"),
+    Page("cancel", funded, "post", "/deals/{id}/cancel/", {"reason": "双方协商解除"}, party="seller",
+         moves_money=True),
 ]
 
 
@@ -53,7 +62,8 @@ def test_page_access_matrix(page: Page, who: str, owner: Member, buyer: Member, 
     client = {"outsider": outsider.client, "operator": operator_client,
               "party": (owner if page.party == "seller" else buyer).client}[who]
     before = snapshot(deal)
-    response = getattr(client, page.method)(page.path.format(id=deal.pk), data=page.data or {}, follow=True)
+    data = key(page.data) if page.moves_money else page.data or {}
+    response = getattr(client, page.method)(page.path.format(id=deal.pk), data=data, follow=True)
     expected = {"outsider": 404, "operator": page.operator_status,
                 "party": 403 if page.party == "buyer-refused" else 200}[who]
     assert response.status_code == expected
@@ -132,6 +142,7 @@ def test_form_errors_are_shown_never_500(path: str, data: dict[str, str], field_
                                          buyer: Member, operator: User) -> None:
     deal = funded(owner, buyer, operator)
     client = owner.client if "recordal" in path or "cancel" in path else buyer.client
+    data = key(data)
     before = snapshot(deal)
     response = client.post(path.format(id=deal.pk), data=data)
     assert response.status_code == 400
@@ -143,9 +154,9 @@ def test_form_errors_are_shown_never_500(path: str, data: dict[str, str], field_
 
 def test_release_before_recordal_on_the_page(owner: Member, buyer: Member, operator: User) -> None:
     deal = signed(owner, buyer, operator)
-    buyer.client.post(f"/deals/{deal.pk}/milestones/2/fund/")
+    buyer.client.post(f"/deals/{deal.pk}/milestones/2/fund/", key())
     before = snapshot(deal)
-    response = buyer.client.post(f"/deals/{deal.pk}/milestones/2/release/")
+    response = buyer.client.post(f"/deals/{deal.pk}/milestones/2/release/", key())
     assert response.status_code == 409
     assert "released only after the recordal is checked" in response.content.decode()
     assert snapshot(deal) == before
@@ -167,5 +178,20 @@ def test_operator_returns_a_recordal_with_a_note(owner: Member, buyer: Member, o
 def test_unknown_deal_and_wrong_method(buyer: Member) -> None:
     assert buyer.client.get("/deals/999999/").status_code == 404
     assert buyer.client.get("/deals/999999/contract.pdf").status_code == 404
-    assert buyer.client.post("/deals/999999/cancel/", {"reason": "x"}).status_code == 404
+    assert buyer.client.post("/deals/999999/cancel/", key({"reason": "x"})).status_code == 404
     assert buyer.client.get("/deals/1/sign/").status_code == 405
+
+
+def test_a_money_form_submitted_twice_moves_money_once(owner: Member, buyer: Member, operator: User) -> None:
+    deal = signed(owner, buyer, operator)
+    page = buyer.client.get(f"/deals/{deal.pk}/").content.decode()
+    assert page.count('name="idempotency_key"') == 3  # fund 1, fund 2, cancel
+    form = key()
+    first = buyer.client.post(f"/deals/{deal.pk}/milestones/1/fund/", form)
+    second = buyer.client.post(f"/deals/{deal.pk}/milestones/1/fund/", form)  # a double click
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert LedgerTransaction.objects.filter(kind="escrow_hold").count() == 1
+    before = snapshot(deal)
+    response = buyer.client.post(f"/deals/{deal.pk}/milestones/1/release/", {"amount": "5"})  # no key
+    assert response.status_code == 400 and "This form has expired" in response.content.decode()
+    assert snapshot(deal) == before
