@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ipx.accounts.forms import ServiceForm
 from ipx.core.errors import ApplicationError
 from ipx.core.money import Currency
-from ipx.core.uploads import ACCEPT
+from ipx.core.uploads import ACCEPT, max_bytes, max_files, size_label
 from ipx.deals.models import Commitment, DealKind, MilestoneCondition, Offer, PaymentStructure
 from ipx.deals.negotiation.terms import DEFAULT_EXPIRY_DAYS, MAX_MILESTONES
 from ipx.listings.models import Exclusivity
@@ -38,8 +38,12 @@ class MessageForm(ServiceForm):
                            widget=forms.Textarea(attrs={"rows": 4}))
     # Named as the API's field; a declared field does not replace Form.files at run time.
     files = MultipleFileField(label=_("Attach files"), required=False,  # type: ignore[assignment]
-                              help_text=_("Up to 5 PDF or picture files, 10 MB each."),
                               widget=MultipleFileInput(attrs={"accept": ACCEPT}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _("Up to %(n)d PDF or picture files, %(size)s each.") % {
+            "n": max_files(), "size": size_label(max_bytes())}
 
 
 class InquiryForm(ServiceForm):

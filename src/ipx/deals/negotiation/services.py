@@ -17,7 +17,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -30,8 +30,10 @@ from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDen
 from ipx.core.uploads import check_uploads
 from ipx.core.validation import FieldErrors, clean_text
 from ipx.deals.access import Role, access_thread, side_label
+from ipx.deals.contracts.services import deal_create_from_offer
 from ipx.deals.models import (
     Attachment,
+    Deal,
     Message,
     NdaAcceptance,
     Offer,
@@ -44,9 +46,6 @@ from ipx.deals.negotiation.terms import OfferTerms, clean_offer_terms
 from ipx.listings.models import Listing
 from ipx.listings.selectors import listing_visible
 from ipx.notifications.services import notify
-
-if TYPE_CHECKING:
-    from ipx.deals.models import Deal
 
 MAX_MESSAGE_LENGTH = 10_000
 MAX_REASON_LENGTH = 2000
@@ -533,8 +532,6 @@ def offer_accept(*, offer_id: int, actor: User) -> Deal:
 
 @transaction.atomic
 def _offer_accept(*, offer_id: int, actor: User) -> Deal:
-    from ipx.deals.contracts.services import deal_create_from_offer  # written beside this module
-
     offer, thread, role = _offer_in_thread(actor, offer_id)
     side = _receiving_side(thread, offer)
     if role.side != side or not role.is_party:

@@ -387,6 +387,29 @@ def test_an_expired_offer_cannot_be_accepted_and_is_marked(thread: Thread, buyer
     assert notified("offer.expired") == ["buyer@example.com"]
 
 
+@pytest.mark.parametrize(("action", "by", "doing"), [
+    ("withdraw", "buyer", "withdrawn"), ("reject", "seller", "rejected"), ("counter", "seller", "countered"),
+    ("accept", "seller", "accepted"),
+])
+def test_any_action_on_a_lapsed_offer_marks_it_expired_first(thread: Thread, buyer: Member, owner: Member,
+                                                              action: str, by: str, doing: str) -> None:
+    offer = make(thread, buyer)
+    lapse(offer)
+    actor = (buyer if by == "buyer" else owner).user
+    run = {
+        "withdraw": lambda: services.offer_withdraw(offer_id=offer.pk, actor=actor),
+        "reject": lambda: services.offer_reject(offer_id=offer.pk, actor=actor),
+        "counter": lambda: services.offer_counter(offer_id=offer.pk, actor=actor, terms=terms()),
+        "accept": lambda: services.offer_accept(offer_id=offer.pk, actor=actor),
+    }[action]
+
+    with pytest.raises(Conflict, match=f"it can no longer be {doing}"):
+        run()
+
+    assert state()["offers"] == [(offer.pk, "expired", None)]
+    assert [(f, t, a) for f, t, a, _note in history(offer)] == [("", "open", buyer.user.pk), ("open", "expired", None)]
+
+
 def test_no_acceptance_once_the_listing_is_off_the_market(thread: Thread, buyer: Member, owner: Member) -> None:
     offer = make(thread, buyer)
     Listing.objects.filter(pk=thread.listing_id).update(status=Listing.Status.WITHDRAWN)
