@@ -57,7 +57,7 @@ class LedgerAccountAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("balance"), ordering="balance_total")
     def balance(self, obj: LedgerAccount) -> Decimal:
-        return getattr(obj, "balance_total", None) or Decimal("0.00")
+        return (getattr(obj, "balance_total", None) or Decimal(0)).quantize(Decimal("0.01"))
 
 
 @admin.register(LedgerTransaction)

@@ -64,14 +64,16 @@ def _page(request: HttpRequest, organisation: Organisation, *, deposit_form: Dep
     membership = _membership(user, organisation.pk)
     context = _statement_context(request, organisation)
     if is_htmx_fragment(request):
-        return render(request, "ledger/_statement.html", context)
+        return render(request, "ledger/_statement.html", context, status=status)
     is_admin = membership is not None and membership.role == Membership.Role.ADMIN
+    # The forms are for members; money moves only for verified organisations (the services say so too).
+    may_move = membership is not None and organisation.is_verified
     context.update({
         "balances": selectors.balances_of(organisation.pk),
         "is_member": membership is not None,
         "is_admin": is_admin,
-        "deposit_form": (deposit_form or DepositForm()) if membership else None,
-        "payout_form": (payout_form or PayoutForm()) if is_admin else None,
+        "deposit_form": (deposit_form or DepositForm()) if may_move else None,
+        "payout_form": (payout_form or PayoutForm()) if may_move and is_admin else None,
     })
     return render(request, "ledger/statement.html", context, status=status)
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from ipx.accounts.models import Membership
+from ipx.accounts.models import Membership, Organisation
 from ipx.core.money import Money
 from ipx.ledger import services
 from ipx.ledger.models import LedgerTransaction, Payout
@@ -144,6 +144,20 @@ def test_filter_and_htmx_fragment(buyer: Member) -> None:
     bad = buyer.client.get(page_of(buyer) + "?date_from=2025-02-01&date_to=2025-01-01")
     assert bad.status_code == 400
     assert "The end date is before the start date." in bad.content.decode()
+    bad_fragment = buyer.client.get(page_of(buyer) + "?date_from=someday", HTTP_HX_REQUEST="true")
+    assert bad_fragment.status_code == 400
+    assert "<html" not in bad_fragment.content.decode() and "errorlist" in bad_fragment.content.decode()
+
+
+def test_no_money_forms_before_verification(buyer: Member) -> None:
+    Organisation.objects.filter(pk=buyer.organisation.pk).update(status=Organisation.Status.PENDING)
+    html = buyer.client.get(page_of(buyer)).content.decode()
+    assert 'id="not-verified"' in html
+    assert 'id="deposit-form"' not in html and 'id="payout-form"' not in html
+    refused = buyer.client.post(page_of(buyer) + "deposit/", {"amount": "1", "currency": "CNY",
+                                                              "idempotency_key": "k"})
+    assert refused.status_code == 403
+    assert LedgerTransaction.objects.count() == 0
 
 
 def test_statement_csv_is_exact(buyer: Member, owner: Member) -> None:
