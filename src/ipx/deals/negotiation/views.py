@@ -91,12 +91,15 @@ def _thread_context(request: HttpRequest, thread: Thread, role: Role, *,
     is_open = thread.status == Thread.Status.OPEN
     has_live_offer = any(offer.is_live for offer in offers)  # type: ignore[attr-defined]
     is_admin = _is_admin_of(request, role)
+    # Only a party's administrators add agents, while the thread is open and agencies are left to add.
+    agencies = _agency_choices(thread) if is_open and is_admin else []
     return {
-        "thread": thread, "role": role, "offers": list(reversed(offers)),
+        "thread": thread, "role": role, "offers": list(reversed(offers)),  # newest first
+        "is_party_admin": is_admin,
         "messages_list": selectors.messages_of(thread),
         "message_form": message_form or MessageForm(),
         "agents": selectors.agents_of(thread),
-        "agent_form": AgentForm(agencies=_agency_choices(thread)) if is_admin and is_open else None,
+        "agent_form": AgentForm(agencies=agencies) if agencies else None,
         "can_offer": is_open and bool(role.side) and not has_live_offer
         and thread.listing.status == thread.listing.Status.PUBLISHED,
         "can_close": is_open and (role.is_party or role.is_operator),

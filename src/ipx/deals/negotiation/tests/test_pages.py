@@ -12,12 +12,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from ipx.accounts.models import User
+from ipx.accounts.models import Organisation, User
 from ipx.deals.models import Attachment, Deal, Message, Offer, Thread
 from ipx.deals.negotiation import services
 from ipx.deals.negotiation.tests.conftest import pdf_bytes, png_bytes, published_listing, terms, upload
 from ipx.listings import documents
 from ipx.listings.models import Listing
+from ipx.testing.factories import OrganisationFactory
 from ipx.testing.fixtures import Member
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,7 @@ def offer_form(**changes: str) -> dict[str, str]:
 def test_each_side_sees_the_actions_it_may_take(thread: Thread, owner: Member, buyer: Member,
                                                 buyer_agent: Member, operator_client: Client) -> None:
     offer = services.offer_make(thread_id=thread.pk, actor=owner.user, terms=terms())
+    OrganisationFactory.create(kind=Organisation.Kind.AGENCY, name="另一家代理所")  # one left to add
     accept = reverse("negotiation:offer_action", args=[offer.pk, "accept"])
     withdraw = reverse("negotiation:offer_action", args=[offer.pk, "withdraw"])
     counter = reverse("negotiation:offer_counter", args=[offer.pk])
