@@ -59,10 +59,11 @@ def _statement_context(request: HttpRequest, organisation: Organisation) -> dict
 
 
 def _page(request: HttpRequest, organisation: Organisation, *, deposit_form: DepositForm | None = None,
-          payout_form: PayoutForm | None = None, status: int = 200) -> HttpResponse:
+          payout_form: PayoutForm | None = None, status: int | None = None) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     membership = _membership(user, organisation.pk)
     context = _statement_context(request, organisation)
+    status = status or (400 if context["filter_form"].errors else 200)
     if is_htmx_fragment(request):
         return render(request, "ledger/_statement.html", context, status=status)
     is_admin = membership is not None and membership.role == Membership.Role.ADMIN
@@ -97,7 +98,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def statement(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = selectors.access_ledger(request.user, organisation_id)  # type: ignore[arg-type]
-    return _page(request, organisation, status=200 if not _filters(request)[0].errors else 400)
+    return _page(request, organisation)
 
 
 def _money_action(request: HttpRequest, organisation_id: int, form: MoneyForm, *, run: Any, done: str,
