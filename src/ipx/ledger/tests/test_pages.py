@@ -44,6 +44,9 @@ def test_statement_page_for_an_administrator(buyer: Member) -> None:
     assert 'id="deposit-form"' in html and 'id="payout-form"' in html
     assert html.count('id="deposit_amount"') == 1 and html.count('id="payout_amount"') == 1
     assert "首付款" in html and "deal:3" in html
+    # Newest first, each with its account's balance after it.
+    table = html[html.index('id="statement-lines"'):]
+    assert table.index("Escrow funded") < table.index("Deposit") and table.index("¥1,234.50") > 0
     assert form_key(html, "deposit-form") != form_key(html, "payout-form")
     assert f'href="/ledger/{buyer.organisation.pk}/statement.csv"' in html
 
