@@ -554,10 +554,11 @@ def deal_check_recordal(*, deal_id: int, operator: User, approve: bool, note: st
         return deal
     now = timezone.now()
     deal.recordal_checked_by, deal.recordal_checked_at, deal.completed_at = operator, now, now
+    milestones = list(escrow.locked_milestones(deal))  # deal, then milestones: the order of every money path
     _transition(deal, S.COMPLETED, kind=Kind.RECORDAL_APPROVED, actor=operator, note=note,
                 fields=("recordal_checked_by", "recordal_checked_at", "completed_at"))
     _complete(deal, operator)
-    for milestone in escrow.locked_milestones(deal):
+    for milestone in milestones:
         fully_funded = (milestone.status == DealMilestone.Status.FUNDED and milestone.released_amount == 0
                         and milestone.refunded_amount == 0)
         if milestone.condition == MilestoneCondition.ON_RECORDAL and fully_funded:
