@@ -46,6 +46,7 @@ from ipx.deals.models import (
     DealSignature,
     MilestoneCondition,
     Offer,
+    Terms,
 )
 from ipx.listings.models import Exclusivity, Listing
 from ipx.listings.services import listing_mark_sold, listing_release_reservation, listing_reserve
@@ -64,9 +65,8 @@ TRANSITIONS: dict[str, set[str]] = {
 SIGNED_STATUSES = (S.SIGNED, S.RECORDAL_SUBMITTED, S.COMPLETED)
 OPEN_STATUSES = (S.AWAITING_SIGNATURES, S.SIGNED, S.RECORDAL_SUBMITTED)
 
-TERMS_FIELDS = ("kind", "commitment", "price_amount", "currency", "payment_structure", "royalty_percent",
-                "licence_exclusivity", "licence_territory", "licence_field", "licence_term_months",
-                "trial_months", "notes")
+# Every field of the shared Terms, so a term added there is copied too.
+TERMS_FIELDS = tuple(field.name for field in Terms._meta.fields)
 
 # CNIPA recordal and registration numbers (e.g. 2023990000123, X2023440000123, 2023-GD-0012.1).
 RECORDAL_NUMBER = re.compile(r"[0-9A-Za-z.\-]{6,40}")
