@@ -166,12 +166,24 @@ TEXT: dict[str, dict[str, str]] = {
                         "en": "The parties sign this contract electronically on the exchange; each signature records "
                               "who signed, when, and the SHA-256 digest of this document."},
     "none": {"zh-hans": "无", "zh-hant": "無", "en": "none"},
+    # Titles of the one milestone of a deal whose offer named none.
+    "milestone.full_price": {"zh-hans": "全部价款", "zh-hant": "全部價款", "en": "Full price"},
+    "milestone.licence_fee": {"zh-hans": "许可使用费", "zh-hant": "許可使用費", "en": "Licence fee"},
+    "milestone.after_trial": {"zh-hans": "免费试用期满后的使用费", "zh-hant": "免費試用期滿後的使用費",
+                              "en": "Fee after the free trial"},
+    "milestone.after_months": {"zh-hans": "{n}个月免费试用期满后的使用费", "zh-hant": "{n}個月免費試用期滿後的使用費",
+                               "en": "Fee after the {n}-month free trial"},
 }
 
 
 def text(key: str, language: str, **values: object) -> str:
     wording = TEXT[key][language]
     return wording.format(**values) if values else wording
+
+
+def in_languages(key: str, languages: tuple[str, ...], **values: object) -> str:
+    """The wording in each of ``languages``, joined (e.g. a milestone title for a bilingual contract)."""
+    return _both(key, languages, **values)
 
 
 def _both(key: str, languages: tuple[str, ...], **values: object) -> str:

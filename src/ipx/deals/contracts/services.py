@@ -25,7 +25,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Membership, Organisation, User
@@ -35,7 +35,13 @@ from ipx.core.money import Money, parse_amount
 from ipx.core.validation import FieldErrors, clean_text
 from ipx.deals.access import Role, access_deal, require_operator, require_party
 from ipx.deals.contracts import escrow
-from ipx.deals.contracts.pdf import contract_languages, contract_render, deal_number, encode_languages
+from ipx.deals.contracts.pdf import (
+    contract_languages,
+    contract_render,
+    deal_number,
+    encode_languages,
+    in_languages,
+)
 from ipx.deals.models import (
     Commitment,
     Deal,
@@ -179,8 +185,9 @@ def _reserves_listing(deal: Deal) -> bool:
     return deal.commitment == Commitment.CONCLUDED and deal.kind == DealKind.TRANSFER
 
 
-def _default_milestone(deal: Deal) -> tuple[str, str]:
-    """Title and condition of the one milestone of a deal whose offer named none.
+def _default_milestone(deal: Deal, languages: tuple[str, ...]) -> tuple[str, str]:
+    """Title (in the contract's languages: it is printed in it) and condition of the one
+    milestone of a deal whose offer named none.
 
     Transfers and licences pay the full price into escrow and release it once the recordal
     is checked: that is when the buyer has what it paid for. Use first, pay later is a
@@ -191,12 +198,12 @@ def _default_milestone(deal: Deal) -> tuple[str, str]:
     """
     if deal.kind == DealKind.USE_FIRST:
         if deal.trial_months:
-            return (_("Fee after the %(n)d-month free trial") % {"n": deal.trial_months},
-                    MilestoneCondition.ON_RECORDAL)
-        return _("Fee after the free trial"), MilestoneCondition.ON_RECORDAL
+            return in_languages("milestone.after_months", languages, n=deal.trial_months), \
+                MilestoneCondition.ON_RECORDAL
+        return in_languages("milestone.after_trial", languages), MilestoneCondition.ON_RECORDAL
     if deal.kind == DealKind.LICENCE:
-        return _("Licence fee"), MilestoneCondition.ON_RECORDAL
-    return _("Full price"), MilestoneCondition.ON_RECORDAL
+        return in_languages("milestone.licence_fee", languages), MilestoneCondition.ON_RECORDAL
+    return in_languages("milestone.full_price", languages), MilestoneCondition.ON_RECORDAL
 
 
 # --- Creating a deal ----------------------------------------------------------------------------
@@ -236,8 +243,7 @@ def deal_create_from_offer(*, offer: Offer, actor: User) -> Deal:
             for m in offered
         )
     elif deal.price_amount > 0:
-        with translation.override(languages[0]):  # the title is data: in the contract's language
-            title, condition = _default_milestone(deal)
+        title, condition = _default_milestone(deal, languages)
         DealMilestone.objects.create(deal=deal, position=1, title=title, amount=deal.price_amount,
                                      condition=condition)
     _event(deal, Kind.CREATED, actor=actor, to_status=deal.status,

@@ -44,6 +44,8 @@ def test_chinese_contract_of_a_transfer(owner: Member, buyer: Member) -> None:
     assert "1,234,567.89 CNY" in text
     asset = deal.assets.get()
     assert asset.identifier in text and asset.title in text
+    assert "全部价款" in text  # the one milestone's title, in the contract's language
+    assert deal.milestones.get().title == "全部价款"
     assert "备案登记经平台核验后放款" in text
     assert "2.00%" in text
     assert f"IPX-{deal.created_at:%Y}-{deal.pk:06d}" in text
@@ -67,6 +69,12 @@ def test_bilingual_contract_when_the_languages_differ(owner: Member, buyer: Memb
                  "90,000.00 HKD", "Signing fee", "雙方簽署後放款", "once both parties have signed"):
         assert term in text, term
     assert owner.organisation.name in text and buyer.organisation.name in text
+
+
+def test_default_milestone_title_in_both_languages(owner: Member, buyer: Member) -> None:
+    prefer(buyer, "zh-hans")
+    deal = make_deal(owner, buyer, kind="use_first", trial_months=3, price_amount=Decimal("9000.00"))
+    assert deal.milestones.get().title == "3个月免费试用期满后的使用费 / Fee after the 3-month free trial"
 
 
 def test_intended_agreement_says_so(owner: Member, buyer: Member) -> None:
