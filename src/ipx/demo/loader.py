@@ -15,6 +15,8 @@ from tqdm import tqdm
 
 from ipx.accounts.models import Organisation, User
 from ipx.catalog.models import Asset
+from ipx.deals.models import Commitment, Deal, Thread
+from ipx.demo.deals import create_deals
 from ipx.demo.listings import SEED, create_listings, plan_listings
 from ipx.demo.organisations import (
     ORGANISATIONS,
@@ -84,6 +86,7 @@ def _load(records: list[PatentRecord], progress: bool) -> list[Skipped]:
     plans = plan_listings(created, rng)
     with _bar(len(plans), "listings", progress) as bar:
         skipped += create_listings(plans, admins, operator, rng, bar.update)
+    create_deals(organisations, admins, operator)
     return skipped
 
 
@@ -144,4 +147,7 @@ def demo_counts() -> dict[str, int]:
         "listings published": listings.filter(status=Listing.Status.PUBLISHED).count(),
         "listings awaiting review": listings.filter(status=Listing.Status.SUBMITTED).count(),
         "listings in draft": listings.filter(status=Listing.Status.DRAFT).count(),
+        "negotiations": Thread.objects.count(),
+        "deals concluded": Deal.objects.filter(commitment=Commitment.CONCLUDED).count(),
+        "deals intended": Deal.objects.filter(commitment=Commitment.INTENDED).count(),
     }

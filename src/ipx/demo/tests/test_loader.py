@@ -21,8 +21,10 @@ from ipx.accounts.regions import RegionKind
 from ipx.catalog import identifiers
 from ipx.catalog.models import Asset, Copyright, GIProduct, Patent, Trademark
 from ipx.catalog.reference import check_ipc_code
+from ipx.deals.models import Deal, Offer
 from ipx.demo.loader import demo_counts, load_demo
 from ipx.demo.people import DEMO_PASSWORD, ROLE_LOGINS
+from ipx.ledger.selectors import available_balance, ledger_check
 from ipx.listings.models import Listing, ListingEvent, OfferKind
 from ipx.search.backends import get_backend
 from ipx.search.query import SearchQuery
@@ -41,9 +43,12 @@ FULL_COUNTS = {
     "trademarks": 4,
     "copyrights": 4,
     "GI products": 5,
-    "listings published": 2600,
+    "listings published": 2599,  # and one sold in the demo's completed deal
     "listings awaiting review": 10,
     "listings in draft": 6,
+    "negotiations": 4,
+    "deals concluded": 2,
+    "deals intended": 1,
 }
 
 
@@ -107,10 +112,11 @@ def assert_people() -> None:
         assert not users[f"{role}@ipx.example"].is_staff
     owner_org = users["owner@ipx.example"].memberships.get().organisation
     assert users["member@ipx.example"].memberships.get().organisation == owner_org
-    assert owner_org.assets.filter(ip_type=Asset.Type.PATENT).count() == 165
-    assert set(owner_org.listings.values_list("status", flat=True)) == {"draft", "submitted", "published"}
+    # The owner sold one of its 165 patents to the buyer in the demo's completed deal.
+    assert owner_org.assets.filter(ip_type=Asset.Type.PATENT).count() == 164
+    assert set(owner_org.listings.values_list("status", flat=True)) == {"draft", "submitted", "published", "sold"}
     buyer_org = users["buyer@ipx.example"].memberships.get().organisation
-    assert not buyer_org.assets.exists()
+    assert buyer_org.assets.count() == 1
     # Every organisation has an administrator who can log in.
     admins = Membership.objects.filter(role=Membership.Role.ADMIN)
     assert admins.values("organisation").distinct().count() == Organisation.objects.count()
@@ -126,9 +132,29 @@ def assert_listings() -> None:
     assert sizes[1] > 2000 and max(sizes) == 5
     assert published.filter(price_amount__lte=Decimal(0)).count() == 0
     # Every published listing went draft → submitted → published, with the events to show.
-    assert ListingEvent.objects.filter(to_status="published").count() == published.count()
+    sold = Listing.objects.filter(status=Listing.Status.SOLD).count()
+    assert ListingEvent.objects.filter(to_status="published").count() == published.count() + sold
     patents_on_offer = Patent.objects.filter(asset__listings__status=Listing.Status.PUBLISHED).count()
     assert patents_on_offer > 3000
+
+
+def assert_deals() -> None:
+    assert sorted(Deal.objects.values_list("status", flat=True)) == ["completed", "signed", "signed"]
+    completed = Deal.objects.get(status=Deal.Status.COMPLETED)
+    assert completed.commitment == "concluded" and completed.kind == "transfer"
+    assert completed.listing.status == Listing.Status.SOLD
+    assert all(asset.holder_id == completed.buyer_id for asset in completed.assets.all())
+    # Both milestones went to the seller, less the platform fee; nothing stays in escrow.
+    fee = completed.price_amount * completed.fee_percent / 100
+    assert available_balance(completed.seller_id, "CNY") == completed.price_amount - fee
+    intended = Deal.objects.get(commitment="intended")
+    assert intended.status == Deal.Status.SIGNED and intended.signatures.count() == 2
+    funded = Deal.objects.exclude(pk__in=[completed.pk, intended.pk]).get()
+    assert funded.kind == "licence" and funded.milestones.get().status == "funded"
+    assert available_balance(completed.buyer_id, "CNY") == (
+        Decimal("3000000.00") - completed.price_amount - funded.price_amount)
+    assert ledger_check().ok
+    assert Offer.objects.filter(status=Offer.Status.OPEN).count() == 1
 
 
 def test_the_full_demo_loads_once_and_is_searchable() -> None:
@@ -146,6 +172,7 @@ def test_the_full_demo_loads_once_and_is_searchable() -> None:
     assert_identifiers_valid()
     assert_people()
     assert_listings()
+    assert_deals()
 
     # Nothing is left to run after commit (no per-listing re-index, no mail, no task) ...
     assert transaction.get_connection().run_on_commit == []
@@ -185,7 +212,7 @@ def test_a_sample_load_is_the_same_every_time() -> None:
     assert prints[0] == prints[1]
     # All 10 CNIPA records, 27 of the 667 full texts and 98 of the 2,435 title rows.
     assert counts[0] == counts[1] == FULL_COUNTS | {
-        "patents": 10 + 27 + 98, "listings published": 128, "listings awaiting review": 10,
+        "patents": 10 + 27 + 98, "listings published": 127, "listings awaiting review": 10,
         "listings in draft": 6,
     }
 
