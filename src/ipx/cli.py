@@ -2,7 +2,8 @@
 
     ipx migrate            ipx demo              ipx import patents FILE --org ID
     ipx serve [--dev]      ipx reindex           ipx worker [--burst]
-    ipx expire-listings    ipx <any Django management command>
+    ipx expire-listings    ipx expire-offers    ipx ledger-check
+    ipx <any Django management command>
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ ALIASES = {
     "import": "import_assets",
     "expire-listings": "expire_listings",
     "demo": "demo_data",
+    "ledger-check": "ledger_check",
+    "expire-offers": "expire_offers",
 }
 
 

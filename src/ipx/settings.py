@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "ipx.listings",
     "ipx.search",
     "ipx.deals",
+    "ipx.matching",
     "ipx.web",
     "ipx.api",
     "ipx.demo",

@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("deals/", include("ipx.deals.contracts.urls")),
     path("ledger/", include("ipx.ledger.urls")),
     path("notifications/", include("ipx.notifications.urls")),
+    path("demands/", include("ipx.matching.urls")),
     path("", include("ipx.web.urls")),
 ]
 

@@ -27,6 +27,7 @@ ROUTERS = [
     ("", "ipx.ledger.api.router"),
     ("", "ipx.deals.negotiation.api.router"),
     ("", "ipx.deals.contracts.api.router"),
+    ("", "ipx.matching.api.router"),
 ]
 
 for prefix, dotted in ROUTERS:
