@@ -1,0 +1,40 @@
+"""Text → the two lexical features the engine scores.
+
+* words: the tokens of ``ipx.search.normalise.index_tokens`` (the same as search:
+  Traditional → Simplified, jieba search mode, stemmed English, stop words dropped);
+* grams: overlapping character bigrams of every Chinese run (a one-character run is kept
+  as it is). A new compound the segmenter does not know (石墨烯气凝胶 cut wrongly or
+  not at all) still shares its bigrams with the documents that contain it.
+
+Documents and queries go through the same analysis, so both sides always meet.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ipx.search.normalise import CHINESE_STOPWORDS, index_tokens, simplify
+
+_CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
+
+
+def word_tokens(text: str) -> list[str]:
+    return index_tokens(text)
+
+
+def gram_tokens(text: str) -> list[str]:
+    """Character bigrams of the Chinese runs (Simplified), repeats kept."""
+    if not text:
+        return []
+    out: list[str] = []
+    for run in _CJK_RUN_RE.findall(simplify(text)):
+        if len(run) == 1:
+            if run not in CHINESE_STOPWORDS:
+                out.append(run)
+            continue
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def analyse(text: str) -> tuple[list[str], list[str]]:
+    return word_tokens(text), gram_tokens(text)

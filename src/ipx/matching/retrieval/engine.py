@@ -1,0 +1,264 @@
+"""The hybrid engine: one object that ranks a fixed set of documents for a query text.
+
+    engine = HybridEngine.build(documents, embedder=get_embedder(), cache=default_cache())
+    matches = engine.search("锂电池 隔膜 涂层", k=10)                      # text only
+    matches = engine.search(text, k=10, facts=demand_facts, explain=True)  # + structured stage
+
+Stages (each measured alone and together by ``ipx eval retrieval``):
+1. lexical — BM25F over words and character bigrams (``lexical``), exact;
+2. dense — cosine of multilingual-e5-small vectors (``embedding``, ``vectors``), exact;
+3. fusion — the two scores of every candidate in the pool (each ranker's top ``depth``)
+   normalised and combined (``fusion``: convex by default, RRF as an option);
+4. structured (optional, the app only) — ``signals`` blended into the fused score.
+
+The engine is immutable: build a new one when the documents change (lexical indexing
+costs about 1 ms per patent; vectors come from the cache, so only new texts are
+embedded). Documents are addressed by their ``id`` strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from ipx.matching.retrieval import fusion
+from ipx.matching.retrieval.documents import Document, passage_text
+from ipx.matching.retrieval.embedding import Embedder, VectorCache, Vectors, embed_cached
+from ipx.matching.retrieval.lexical import BM25Params, LexicalIndex, QueryTerms
+from ipx.matching.retrieval.signals import MATCHED_TERMS, SEMANTIC, Facts, Reason, SignalWeights, structured_score
+from ipx.matching.retrieval.vectors import VectorIndex, top_k
+
+Method = Literal["lexical", "dense", "hybrid"]
+METHODS: tuple[Method, ...] = ("lexical", "dense", "hybrid")
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Every global parameter of the ranking (none is set per query or per document)."""
+
+    bm25: BM25Params = field(default_factory=BM25Params)
+    fusion: Literal["convex", "rrf"] = "convex"
+    # Convex combination: weights of the normalised lexical and dense scores.
+    lexical_weight: float = 0.5
+    dense_weight: float = 0.5
+    # Candidate pool: the union of each ranker's top `depth`.
+    depth: int = 100
+    rrf_k: float = 60.0
+    signals: SignalWeights = field(default_factory=SignalWeights)
+
+
+@dataclass(frozen=True)
+class Match:
+    """One ranked document. ``score`` is the final score (comparable within one query);
+    ``lexical`` is the raw BM25F score, ``dense`` the cosine (None when not computed);
+    ``reasons`` (with ``explain=True``) say why, as codes and values."""
+
+    doc_id: str
+    score: float
+    lexical: float | None = None
+    dense: float | None = None
+    structured: float | None = None
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def matched_terms(self) -> list[str]:
+        for reason in self.reasons:
+            if reason.code == MATCHED_TERMS:
+                return list(reason.values["terms"])
+        return []
+
+
+class EngineError(ValueError):
+    """A search the engine cannot run (e.g. dense ranking without vectors)."""
+
+
+class HybridEngine:
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        lexical: LexicalIndex,
+        vectors: VectorIndex | None,
+        embedder: Embedder | None,
+        config: EngineConfig,
+        facts: Mapping[str, Facts] | None = None,
+    ) -> None:
+        self.documents = list(documents)
+        self.ids = [doc.id for doc in self.documents]
+        self.position = {doc_id: i for i, doc_id in enumerate(self.ids)}
+        self.lexical = lexical
+        self.vectors = vectors
+        self.embedder = embedder
+        self.config = config
+        self.facts = dict(facts or {})
+
+    @classmethod
+    def build(
+        cls,
+        documents: Sequence[Document],
+        *,
+        embedder: Embedder | None = None,
+        cache: VectorCache | None = None,
+        vectors: Vectors | None = None,
+        config: EngineConfig | None = None,
+        facts: Mapping[str, Facts] | None = None,
+        progress: Callable[[str, int], None] | None = None,
+    ) -> HybridEngine:
+        """Indexes ``documents``. With an ``embedder`` (or precomputed ``vectors``, one row
+        per document) the dense stage is available; without, only ``lexical``.
+        ``progress(stage, done)`` reports "lexical" and "dense" progress."""
+        config = config or EngineConfig()
+        if len({doc.id for doc in documents}) != len(documents):
+            raise EngineError("document ids must be unique")
+        lexical = LexicalIndex.build(
+            documents, config.bm25, progress=(lambda done: progress("lexical", done)) if progress else None
+        )
+        index: VectorIndex | None = None
+        if vectors is not None:
+            if vectors.shape[0] != len(documents):
+                raise EngineError(f"{vectors.shape[0]} vectors for {len(documents)} documents")
+            index = VectorIndex(vectors)
+        elif embedder is not None:
+            matrix = embed_cached(
+                embedder,
+                [passage_text(doc) for doc in documents],
+                kind="passage",
+                cache=cache,
+                progress=(lambda done: progress("dense", done)) if progress else None,
+            )
+            index = VectorIndex(matrix)
+        return cls(documents, lexical, index, embedder, config, facts)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def embed_query(self, text: str) -> Vectors:
+        if self.embedder is None:
+            raise EngineError("this engine has no embedding model: dense ranking is unavailable")
+        return self.embedder.embed_queries([text])[0]
+
+    def search(
+        self,
+        text: str,
+        k: int = 10,
+        *,
+        method: Method = "hybrid",
+        query_vector: Vectors | None = None,
+        facts: Facts | None = None,
+        only: Collection[str] | None = None,
+        exclude: Collection[str] = (),
+        explain: bool = False,
+        today: date | None = None,
+    ) -> list[Match]:
+        """The top ``k`` documents for ``text``.
+
+        method: "lexical", "dense" or "hybrid" ("hybrid" falls back to "lexical" when the
+        engine has no vectors). query_vector: the query's embedding when already known
+        (e.g. stored with a demand), else it is computed here. facts: the query's
+        structured facts; with them, the structured stage re-ranks the fused pool using
+        the candidates' facts given at build time. only / exclude: document ids to keep
+        or drop. explain: fill ``Match.reasons`` (matched terms, similarity, signals).
+        """
+        if method not in METHODS:
+            raise EngineError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+        if method == "dense" and self.vectors is None:
+            raise EngineError("this engine has no vectors: dense ranking is unavailable")
+        if k <= 0 or not self.ids:
+            return []
+        use_dense = method != "lexical" and self.vectors is not None
+        use_lexical = method != "dense"
+        mask = self._mask(only, exclude)
+        terms = QueryTerms.of(text)
+        lexical = self.lexical.scores(terms) if use_lexical else None
+        dense: npt.NDArray[np.float32] | None = None
+        if use_dense:
+            assert self.vectors is not None
+            vector = query_vector if query_vector is not None else self.embed_query(text)
+            dense = self.vectors.scores(vector)
+        pool, fused = self._fuse(lexical, dense, mask, k)
+        structured: list[tuple[float | None, list[Reason]]] = []
+        if facts is not None and self.facts:
+            structured = [
+                structured_score(facts, self.facts.get(self.ids[i], Facts()), self.config.signals, today) for i in pool
+            ]
+            blend = self.config.signals.blend
+            text_part = fusion.theoretical_minmax(fused, 0.0) if len(fused) else fused
+            fused = np.asarray(
+                [
+                    (1 - blend) * text + (blend * value if value is not None else 0.0)
+                    for text, (value, _) in zip(text_part, structured, strict=True)
+                ]
+            )
+        order = np.lexsort((pool, -fused))[:k]
+        matches: list[Match] = []
+        for position in order:
+            i = int(pool[position])
+            reasons: list[Reason] = []
+            if explain:
+                reasons = self._text_reasons(terms, i, dense)
+                if structured:
+                    reasons += structured[position][1]
+            matches.append(
+                Match(
+                    doc_id=self.ids[i],
+                    score=float(fused[position]),
+                    lexical=float(lexical[i]) if lexical is not None else None,
+                    dense=float(dense[i]) if dense is not None else None,
+                    structured=structured[position][0] if structured else None,
+                    reasons=tuple(reasons),
+                )
+            )
+        return matches
+
+    def _mask(self, only: Collection[str] | None, exclude: Collection[str]) -> npt.NDArray[np.bool_] | None:
+        if only is None and not exclude:
+            return None
+        mask = np.ones(len(self.ids), dtype=bool)
+        if only is not None:
+            mask[:] = False
+            mask[[self.position[d] for d in only if d in self.position]] = True
+        for doc_id in exclude:
+            if doc_id in self.position:
+                mask[self.position[doc_id]] = False
+        return mask
+
+    def _fuse(
+        self,
+        lexical: npt.NDArray[np.float64] | None,
+        dense: npt.NDArray[np.float32] | None,
+        mask: npt.NDArray[np.bool_] | None,
+        k: int,
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+        """The candidate pool and its fused scores (unsorted)."""
+        config = self.config
+        rankers = [s for s in (lexical, dense) if s is not None]
+        if mask is not None:
+            rankers = [np.where(mask, s, -np.inf) for s in rankers]
+        depth = max(k, config.depth) if len(rankers) > 1 else k
+        pool = np.unique(np.concatenate([top_k(s, depth) for s in rankers]))
+        if mask is not None:
+            pool = pool[mask[pool]]
+        if lexical is not None and len(rankers) == 1:
+            # Lexical alone: documents sharing no term are no match at all.
+            pool = pool[rankers[0][pool] > 0]
+        if len(rankers) == 1:
+            return pool, np.asarray(rankers[0][pool], dtype=np.float64)
+        weights = (config.lexical_weight, config.dense_weight)
+        if config.fusion == "rrf":
+            return pool, fusion.rrf(rankers, pool, weights, config.rrf_k)
+        return pool, fusion.convex(rankers, pool, weights, floors=(0.0, None))
+
+    def _text_reasons(
+        self, terms: QueryTerms, i: int, dense: npt.NDArray[np.float32] | None
+    ) -> list[Reason]:
+        reasons: list[Reason] = []
+        matched = self.lexical.matched_terms(terms, i)
+        if matched:
+            reasons.append(Reason(MATCHED_TERMS, {"terms": matched}))
+        if dense is not None:
+            reasons.append(Reason(SEMANTIC, {"similarity": round(float(dense[i]), 3)}))
+        return reasons

@@ -1,0 +1,200 @@
+"""BM25F in memory: exact scores over term-major postings (numpy), two feature channels.
+
+Each channel (words, character bigrams; see ``analysis``) keeps one posting list per
+term with a precomputed weight per document,
+
+    w(t, d) = idf(t) · tf'(t, d) · (k1 + 1) / (tf'(t, d) + k1)
+    tf'(t, d) = Σ_field  weight_field · tf_field(t, d) / (1 − b + b · len_field(d) / avglen_field)
+
+(BM25F: fields are normalised by their own length, then weighted and saturated once), so
+a query costs one pass over the postings of its own terms: no candidate pruning, the
+top k is exact. The final lexical score is ``words + gram_weight · grams``.
+
+Why not the search app's tantivy index: matching needs BM25F over several fields plus a
+second channel, over any corpus in memory (the evaluation must not touch the live
+index); measured, this is fast enough (see bench/matching_bench.py).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from ipx.matching.retrieval.analysis import gram_tokens, word_tokens
+from ipx.matching.retrieval.documents import FIELDS, Document
+
+Scores = npt.NDArray[np.float32]
+Tokenizer = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True)
+class BM25Params:
+    """The few global parameters of the lexical stage (the usual BM25 defaults)."""
+
+    k1: float = 1.2
+    b: float = 0.75
+    field_weights: dict[str, float] = field(default_factory=lambda: {"title": 2.0, "abstract": 1.0, "claims": 1.0})
+    gram_weight: float = 0.5
+
+
+class Channel:
+    """Term-major postings of one feature over a fixed set of documents."""
+
+    def __init__(self, vocab: dict[str, int], indptr: np.ndarray, docs: np.ndarray, weights: np.ndarray, n_docs: int):
+        self.vocab = vocab
+        self.indptr = indptr
+        self.docs = docs
+        self.weights = weights
+        self.n_docs = n_docs
+
+    @classmethod
+    def build(
+        cls,
+        per_field: Mapping[str, Sequence[list[str]]],
+        n_docs: int,
+        params: BM25Params,
+    ) -> Channel:
+        vocab: dict[str, int] = {}
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        vals: list[np.ndarray] = []
+        for name, token_lists in per_field.items():
+            weight = params.field_weights.get(name, 1.0)
+            lengths = np.fromiter((len(tokens) for tokens in token_lists), dtype=np.float64, count=n_docs)
+            present = lengths > 0
+            if weight <= 0 or not present.any():
+                continue
+            average = float(lengths[present].mean())
+            norm = 1 - params.b + params.b * lengths / average
+            doc_ids: list[int] = []
+            term_ids: list[int] = []
+            counts: list[int] = []
+            for doc, tokens in enumerate(token_lists):
+                for term, count in Counter(tokens).items():
+                    term_id = vocab.setdefault(term, len(vocab))
+                    doc_ids.append(doc)
+                    term_ids.append(term_id)
+                    counts.append(count)
+            doc_array = np.asarray(doc_ids, dtype=np.int32)
+            rows.append(doc_array)
+            cols.append(np.asarray(term_ids, dtype=np.int32))
+            vals.append(weight * np.asarray(counts, dtype=np.float64) / norm[doc_array])
+        if not rows:
+            empty = np.zeros(0, dtype=np.int32)
+            return cls(vocab, np.zeros(len(vocab) + 1, dtype=np.int64), empty, empty.astype(np.float32), n_docs)
+        # Term-major (CSC): summing duplicates adds a term's weighted frequencies across fields.
+        matrix = sparse.csc_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_docs, len(vocab))
+        )
+        matrix.sum_duplicates()
+        matrix.sort_indices()
+        df = np.diff(matrix.indptr).astype(np.float64)
+        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
+        tf = matrix.data
+        saturated = tf * (params.k1 + 1) / (tf + params.k1)
+        term_of_entry = np.repeat(np.arange(len(vocab)), np.diff(matrix.indptr))
+        weights = (saturated * idf[term_of_entry]).astype(np.float32)
+        return cls(vocab, matrix.indptr.astype(np.int64), matrix.indices.astype(np.int32), weights, n_docs)
+
+    def score(self, terms: Iterable[str], out: npt.NDArray[np.float64], scale: float = 1.0) -> None:
+        """Adds ``scale`` × the BM25 score of the (distinct) query terms to ``out``."""
+        docs: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        for term in set(terms):
+            term_id = self.vocab.get(term)
+            if term_id is None:
+                continue
+            start, end = self.indptr[term_id], self.indptr[term_id + 1]
+            docs.append(self.docs[start:end])
+            weights.append(self.weights[start:end])
+        if docs:
+            out += scale * np.bincount(np.concatenate(docs), np.concatenate(weights), minlength=self.n_docs)
+
+    def contains(self, term: str, doc: int) -> bool:
+        term_id = self.vocab.get(term)
+        if term_id is None:
+            return False
+        postings = self.docs[self.indptr[term_id] : self.indptr[term_id + 1]]
+        position = int(np.searchsorted(postings, doc))
+        return position < len(postings) and int(postings[position]) == doc
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.indptr.nbytes + self.docs.nbytes + self.weights.nbytes)
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    words: list[str]
+    grams: list[str]
+
+    @classmethod
+    def of(cls, text: str) -> QueryTerms:
+        return cls(word_tokens(text), gram_tokens(text))
+
+
+class LexicalIndex:
+    """BM25F over words and character bigrams of title / abstract / claims."""
+
+    def __init__(self, words: Channel, grams: Channel, params: BM25Params, n_docs: int) -> None:
+        self.words = words
+        self.grams = grams
+        self.params = params
+        self.n_docs = n_docs
+
+    @classmethod
+    def build(
+        cls,
+        documents: Sequence[Document],
+        params: BM25Params | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> LexicalIndex:
+        params = params or BM25Params()
+        words: dict[str, list[list[str]]] = {name: [] for name in FIELDS}
+        grams: dict[str, list[list[str]]] = {name: [] for name in FIELDS}
+        for done, doc in enumerate(documents, 1):
+            for name in FIELDS:
+                text = doc.field(name)
+                words[name].append(word_tokens(text))
+                grams[name].append(gram_tokens(text))
+            if progress and (done % 1000 == 0 or done == len(documents)):
+                progress(done)
+        return cls.from_tokens(words, grams, len(documents), params)
+
+    @classmethod
+    def from_tokens(
+        cls,
+        words: Mapping[str, Sequence[list[str]]],
+        grams: Mapping[str, Sequence[list[str]]],
+        n_docs: int,
+        params: BM25Params | None = None,
+    ) -> LexicalIndex:
+        """Builds from analysed fields (the benchmark recombines real token lists)."""
+        params = params or BM25Params()
+        return cls(Channel.build(words, n_docs, params), Channel.build(grams, n_docs, params), params, n_docs)
+
+    def scores(self, query: QueryTerms | str) -> npt.NDArray[np.float64]:
+        """The BM25F score of every document (0 where nothing matches)."""
+        terms = QueryTerms.of(query) if isinstance(query, str) else query
+        out = np.zeros(self.n_docs, dtype=np.float64)
+        self.words.score(terms.words, out)
+        if self.params.gram_weight:
+            self.grams.score(terms.grams, out, self.params.gram_weight)
+        return out
+
+    def matched_terms(self, query: QueryTerms, doc: int) -> list[str]:
+        """Query words found in the document, then bigrams of words the segmenter did not
+        split the same way (so a highlight still marks them)."""
+        found = [w for w in dict.fromkeys(query.words) if self.words.contains(w, doc)]
+        covered = "".join(found)
+        found += [g for g in dict.fromkeys(query.grams) if g not in covered and self.grams.contains(g, doc)]
+        return found
+
+    @property
+    def nbytes(self) -> int:
+        return self.words.nbytes + self.grams.nbytes
