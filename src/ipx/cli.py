@@ -3,6 +3,7 @@
     ipx migrate            ipx demo              ipx import patents FILE --org ID
     ipx serve [--dev]      ipx reindex           ipx worker [--burst]
     ipx expire-listings    ipx expire-offers    ipx ledger-check
+    ipx expire-demands
     ipx <any Django management command>
 """
 
@@ -18,6 +19,7 @@ ALIASES = {
     "demo": "demo_data",
     "ledger-check": "ledger_check",
     "expire-offers": "expire_offers",
+    "expire-demands": "expire_demands",
 }
 
 

@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ledger/", include("ipx.ledger.urls")),
     path("notifications/", include("ipx.notifications.urls")),
     path("demands/", include("ipx.matching.urls")),
+    path("saved-searches/", include("ipx.matching.saved_searches.urls")),
     path("", include("ipx.web.urls")),
 ]
 

@@ -1,0 +1,1 @@
+"""Technology demands: what enterprises need, moderated and shown on the demand board."""

@@ -1,0 +1,215 @@
+"""Technology demands in the API: the board, drafts, moderation and closing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from ipx.accounts.models import User
+from ipx.api.auth import optional_auth, user_auth
+from ipx.api.schemas import ERRORS, Id, Page
+from ipx.core.errors import NotAuthenticated, PermissionDenied, ValidationFailed
+from ipx.core.pagination import PageRequest
+from ipx.matching.demands import selectors, services
+from ipx.matching.models import Demand
+
+router = Router()
+
+
+class DemandFields(Schema):
+    title: str | None = None
+    description: str | None = None
+    ipc_codes: list[str] | None = Field(None, max_length=100, description="IPC codes, e.g. H01M or G06F16/33")
+    budget_min_amount: Decimal | None = None
+    budget_max_amount: Decimal | None = None
+    budget_currency: str | None = Field(None, description="Needed with any budget amount, e.g. CNY")
+    region_kind: str | None = Field(None, description="any, mainland, hk, mo, tw or overseas")
+    province: str | None = Field(None, description="GB/T 2260 code of a mainland province, e.g. 44")
+    country: str | None = Field(None, description="ISO 3166 code of an overseas country, e.g. DE")
+    deadline: date | None = None
+    visibility: str | None = Field(None, description="public, or anonymous (the organisation is not shown)")
+
+
+class DemandIn(DemandFields):
+    organisation_id: Id
+    title: str
+    description: str
+    deadline: date
+
+
+class DemandOut(Schema):
+    id: int
+    status: str
+    title: str
+    description: str
+    language: str
+    ipc_codes: list[str]
+    budget_min_amount: Decimal | None
+    budget_max_amount: Decimal | None
+    budget_currency: str
+    region_kind: str
+    province: str
+    country: str
+    region: str = Field(description="CN-44, CN, HK, MO, TW, a country code, or empty for any region")
+    deadline: date
+    visibility: str
+    organisation_id: int | None = Field(description="null when the demand is anonymous to the reader")
+    organisation_name: str | None
+    review_note: str = Field(description="the operator's note; only for the poster's members and operators")
+    close_note: str
+    solved: bool
+    submitted_at: datetime | None
+    published_at: datetime | None
+    closed_at: datetime | None
+
+
+class NoteIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=2000)
+
+
+class CloseIn(Schema):
+    note: str = Field("", max_length=2000)
+    solved: bool = Field(False, description="the need was met (e.g. a solution was found)")
+
+
+class BoardParams(Schema):
+    q: str = Field("", max_length=200, description="Words in the title or description (简体, 繁體 or English)")
+    ipc_section: str = Field("", max_length=1)
+    region: str = Field("", max_length=10, description="any, CN, CN-44, HK, MO, TW or a country code")
+    currency: str = Field("", max_length=3, description="Budget currency")
+    page: int = Field(1, ge=1, le=10_000)
+    size: int = Field(20, ge=1, le=100)
+
+
+def _user(request: HttpRequest) -> User:
+    if not request.user.is_authenticated:
+        raise NotAuthenticated(_("Log in or send an API token."))
+    return request.user
+
+
+def demand_out(demand: Demand, user: User, organisation_ids: set[int]) -> dict[str, Any]:
+    shown = selectors.shows_organisation(user, demand, organisation_ids)
+    insider = user.is_authenticated and (user.is_operator or demand.organisation_id in organisation_ids)
+    return {
+        "id": demand.pk, "status": demand.status, "title": demand.title, "description": demand.description,
+        "language": demand.language, "ipc_codes": demand.ipc_codes,
+        "budget_min_amount": demand.budget_min_amount, "budget_max_amount": demand.budget_max_amount,
+        "budget_currency": demand.budget_currency, "region_kind": demand.region_kind,
+        "province": demand.province, "country": demand.country, "region": demand.region_code,
+        "deadline": demand.deadline, "visibility": demand.visibility,
+        "organisation_id": demand.organisation_id if shown else None,
+        "organisation_name": demand.organisation.name if shown else None,
+        "review_note": demand.review_note if insider else "",
+        "close_note": demand.close_note, "solved": demand.solved,
+        "submitted_at": demand.submitted_at if insider else None,
+        "published_at": demand.published_at, "closed_at": demand.closed_at,
+    }
+
+
+def _read(request: HttpRequest, demand_id: int) -> dict[str, Any]:
+    user: User = request.user  # type: ignore[assignment]
+    demand = selectors.demand_visible(user, demand_id)
+    return demand_out(demand, user, selectors.member_organisation_ids(user))
+
+
+def _page(request: HttpRequest, demands: Any, page: object, size: object) -> dict[str, Any]:
+    user: User = request.user  # type: ignore[assignment]
+    request_page = PageRequest.parse(page, size)
+    ids = selectors.member_organisation_ids(user)
+    items = [demand_out(d, user, ids) for d in demands[request_page.offset:request_page.offset + request_page.size]]
+    return {"items": items, "count": demands.count(), "page": request_page.page, "size": request_page.size}
+
+
+@router.get("/demands", response={200: Page[DemandOut], **ERRORS}, auth=optional_auth,
+            summary="The demand board: published demands, newest first")
+def demand_board(request: HttpRequest, params: Query[BoardParams]) -> dict[str, Any]:
+    filters = selectors.parse_board_filters(params.dict())
+    return _page(request, selectors.published_demands(filters), params.page, params.size)
+
+
+@router.get("/demands/mine", response={200: Page[DemandOut], **ERRORS}, auth=user_auth,
+            summary="Demands of my organisations (every status)")
+def my_demands(request: HttpRequest, organisation_id: Id | None = None, status: str = "", page: int = 1,
+               size: int = 20) -> dict[str, Any]:
+    user = _user(request)
+    if status and status not in Demand.Status.values:
+        raise ValidationFailed.for_field("status", _("Unknown status."))
+    organisation_ids = selectors.member_organisation_ids(user)
+    if organisation_id is not None:
+        if organisation_id not in organisation_ids:
+            raise PermissionDenied(_("You are not a member of this organisation."))
+        organisation_ids = {organisation_id}
+    return _page(request, selectors.demands_of_organisations(organisation_ids, status=status or None), page, size)
+
+
+@router.get("/demands/review-queue", response={200: Page[DemandOut], **ERRORS}, auth=user_auth,
+            summary="Demands awaiting review (operators)")
+def review_queue(request: HttpRequest, page: int = 1, size: int = 20) -> dict[str, Any]:
+    if not _user(request).is_operator:
+        raise PermissionDenied(_("Only operators moderate demands."))
+    return _page(request, selectors.demands_awaiting_review(), page, size)
+
+
+@router.get("/demands/{demand_id}", response={200: DemandOut, **ERRORS}, auth=optional_auth, summary="A demand")
+def demand_detail(request: HttpRequest, demand_id: Id) -> dict[str, Any]:
+    return _read(request, demand_id)
+
+
+@router.post("/demands", response={201: DemandOut, **ERRORS}, auth=user_auth,
+             summary="Create a draft demand for one of my organisations")
+def create_demand(request: HttpRequest, payload: DemandIn) -> Status[Any]:
+    data = payload.dict(exclude_unset=True, exclude={"organisation_id"})
+    demand = services.demand_create(organisation_id=payload.organisation_id, actor=_user(request), data=data)
+    return Status(201, _read(request, demand.pk))
+
+
+@router.patch("/demands/{demand_id}", response={200: DemandOut, **ERRORS}, auth=user_auth,
+              summary="Edit a draft or a published demand (it stays published)")
+def update_demand(request: HttpRequest, demand_id: Id, payload: DemandFields) -> dict[str, Any]:
+    services.demand_update(demand_id=demand_id, actor=_user(request), data=payload.dict(exclude_unset=True))
+    return _read(request, demand_id)
+
+
+@router.post("/demands/{demand_id}/submit", response={200: DemandOut, **ERRORS}, auth=user_auth,
+             summary="Submit a draft for the operator's review")
+def submit_demand(request: HttpRequest, demand_id: Id) -> dict[str, Any]:
+    services.demand_submit(demand_id=demand_id, actor=_user(request))
+    return _read(request, demand_id)
+
+
+@router.post("/demands/{demand_id}/recall", response={200: DemandOut, **ERRORS}, auth=user_auth,
+             summary="Take a demand awaiting review back to draft")
+def recall_demand(request: HttpRequest, demand_id: Id) -> dict[str, Any]:
+    services.demand_recall(demand_id=demand_id, actor=_user(request))
+    return _read(request, demand_id)
+
+
+@router.post("/demands/{demand_id}/approve", response={200: DemandOut, **ERRORS}, auth=user_auth,
+             summary="Publish a demand after review (operators)")
+def approve_demand(request: HttpRequest, demand_id: Id, payload: NoteIn) -> dict[str, Any]:
+    services.demand_approve(demand_id=demand_id, operator=_user(request), note=payload.note)
+    return _read(request, demand_id)
+
+
+@router.post("/demands/{demand_id}/reject", response={200: DemandOut, **ERRORS}, auth=user_auth,
+             summary="Send a demand back to the poster with a note (operators)")
+def reject_demand(request: HttpRequest, demand_id: Id, payload: ReasonIn) -> dict[str, Any]:
+    services.demand_reject(demand_id=demand_id, operator=_user(request), reason=payload.reason)
+    return _read(request, demand_id)
+
+
+@router.post("/demands/{demand_id}/close", response={200: DemandOut, **ERRORS}, auth=user_auth,
+             summary="Close a demand (the poster), e.g. because a solution was found")
+def close_demand(request: HttpRequest, demand_id: Id, payload: CloseIn) -> dict[str, Any]:
+    services.demand_close(demand_id=demand_id, actor=_user(request), note=payload.note, solved=payload.solved)
+    return _read(request, demand_id)

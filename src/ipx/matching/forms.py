@@ -1,0 +1,69 @@
+"""Forms that collect input for the demand and saved-search services (which do the checking)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ipx.accounts.forms import ServiceForm
+from ipx.accounts.regions import Province, country_choices
+from ipx.core.money import Currency
+from ipx.matching.demands.services import MAX_DESCRIPTION, MAX_TITLE
+from ipx.matching.models import REGION_CHOICES, Demand
+
+
+class DemandForm(ServiceForm):
+    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE,
+                            help_text=_("What you need, in one line, e.g. “A lithium-battery separator that stays "
+                                        "stable above 180 °C”."))
+    # No max_length here: the service says how long the text is and how long it may be.
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}),
+                                  help_text=_("What the technology must achieve, where it will be used, the "
+                                              "constraints. 20 to 20,000 characters, in Chinese or English."))
+    ipc_codes = forms.CharField(label=_("IPC classes (optional)"), required=False, max_length=400,
+                                help_text=_("Separated by commas, e.g. H01M, H01M50/40. They help matching."))
+    budget_min_amount = forms.CharField(label=_("Budget from"), required=False, max_length=30)
+    budget_max_amount = forms.CharField(label=_("Budget up to"), required=False, max_length=30)
+    budget_currency = forms.ChoiceField(label=_("Budget currency"), required=False,
+                                        choices=[("", _("No budget given")), *Currency.choices])
+    region_kind = forms.ChoiceField(label=_("Solutions from"), choices=REGION_CHOICES)
+    province = forms.ChoiceField(label=_("Province (mainland)"), required=False,
+                                 choices=[("", _("Anywhere on the mainland")), *Province.choices])
+    country = forms.ChoiceField(label=_("Country (overseas)"), required=False)
+    deadline = forms.CharField(label=_("Deadline"), max_length=20, widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text=_("After today and at most two years ahead; the demand expires after it."))
+    visibility = forms.ChoiceField(label=_("Visibility"), choices=Demand.Visibility.choices,
+                                   widget=forms.RadioSelect, initial=Demand.Visibility.PUBLIC)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["description"].widget.attrs["maxlength"] = str(MAX_DESCRIPTION)
+        self.fields["country"].choices = [("", "—"), *country_choices()]  # type: ignore[attr-defined]
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in self.fields}
+
+    @staticmethod
+    def initial_for(demand: Demand) -> dict[str, Any]:
+        return {
+            "title": demand.title, "description": demand.description, "ipc_codes": ", ".join(demand.ipc_codes),
+            "budget_min_amount": demand.budget_min_amount or "", "budget_max_amount": demand.budget_max_amount or "",
+            "budget_currency": demand.budget_currency, "region_kind": demand.region_kind,
+            "province": demand.province, "country": demand.country, "deadline": demand.deadline.isoformat(),
+            "visibility": demand.visibility,
+        }
+
+
+class CloseForm(ServiceForm):
+    solved = forms.BooleanField(label=_("We found a solution"), required=False)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Shown on the demand's page, e.g. how the need was met."))
+
+
+class SavedSearchForm(ServiceForm):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    query = forms.CharField(widget=forms.HiddenInput, max_length=4000)
+    alerts = forms.BooleanField(label=_("Tell me about new listings that match"), required=False, initial=True)

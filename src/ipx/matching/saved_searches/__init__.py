@@ -1,0 +1,1 @@
+"""Saved listing searches and their alerts on new listings."""

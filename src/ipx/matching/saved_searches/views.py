@@ -1,0 +1,78 @@
+"""Saved-search pages: save from the search page, list mine, switch alerts, delete."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ipx.accounts.models import User
+from ipx.core.errors import ApplicationError
+from ipx.core.htmx import is_htmx_fragment
+from ipx.matching.forms import SavedSearchForm
+from ipx.matching.saved_searches import selectors, services
+
+
+@login_required
+@require_GET
+def saved_list(request: HttpRequest) -> HttpResponse:
+    searches = selectors.saved_searches_of(request.user)  # type: ignore[arg-type]
+    return render(request, "matching/saved_searches/list.html", {
+        "rows": [(saved, selectors.describe(saved)) for saved in searches],
+    })
+
+
+@login_required
+@require_POST
+def create(request: HttpRequest) -> HttpResponse:
+    """The search page's "Save this search" form; HTMX gets the form back (saved, or with errors)."""
+    form = SavedSearchForm(request.POST)
+    saved = None
+    if form.is_valid():
+        try:
+            saved = services.saved_search_create(user=request.user, name=form.cleaned_data["name"],  # type: ignore[arg-type]
+                                                 query=form.cleaned_data["query"], alerts=form.cleaned_data["alerts"])
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+    status = 201 if saved else 400
+    if is_htmx_fragment(request):
+        return render(request, "matching/saved_searches/_save_form.html",
+                      {"form": form, "saved": saved, "query": request.POST.get("query", "")}, status=status)
+    if saved is None:
+        for message in [*form.non_field_errors(), *(e for f in form for e in f.errors)]:
+            messages.error(request, message)
+        return redirect(f"{reverse('search:listings')}?{request.POST.get('query', '')}")
+    messages.success(request, _("Search saved as “%(name)s”.") % {"name": saved.name})
+    return redirect("saved_searches:list")
+
+
+def _row_or_list(request: HttpRequest, saved_search_id: int) -> HttpResponse:
+    if is_htmx_fragment(request):
+        saved = selectors.saved_search_of(request.user, saved_search_id)  # type: ignore[arg-type]
+        return render(request, "matching/saved_searches/_row.html",
+                      {"saved": saved, "parts": selectors.describe(saved)})
+    return redirect("saved_searches:list")
+
+
+@login_required
+@require_POST
+def alerts(request: HttpRequest, saved_search_id: int) -> HttpResponse:
+    """Switch alerts on (``alerts=on``) or off."""
+    user: User = request.user  # type: ignore[assignment]
+    services.saved_search_update(saved_search_id=saved_search_id, user=user,
+                                 alerts=request.POST.get("alerts") in ("on", "true", "1"))
+    return _row_or_list(request, saved_search_id)
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, saved_search_id: int) -> HttpResponse:
+    services.saved_search_delete(saved_search_id=saved_search_id, user=request.user)  # type: ignore[arg-type]
+    if is_htmx_fragment(request):
+        return HttpResponse("")
+    messages.success(request, _("Saved search deleted."))
+    return redirect("saved_searches:list")
