@@ -29,7 +29,7 @@ ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (row locks between connections)"),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 CNY = "CNY"

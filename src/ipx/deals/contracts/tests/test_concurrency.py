@@ -29,7 +29,7 @@ THREADS = 50
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_concurrent_releases_pay_once(owner: Member, buyer: Member, operator: User) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (SQLite serialises every writer anyway)")
