@@ -16,7 +16,16 @@ from ipx.accounts.models import Organisation, User
 from ipx.core.errors import ApplicationError, Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ipx.matching.demands import services
 from ipx.matching.models import Demand, DemandEvent
-from ipx.matching.tests.demand_helpers import DESCRIPTION, TITLE, demand_data, draft, in_days, published, snapshot, submitted
+from ipx.matching.tests.demand_helpers import (
+    DESCRIPTION,
+    TITLE,
+    demand_data,
+    draft,
+    in_days,
+    published,
+    snapshot,
+    submitted,
+)
 from ipx.notifications.models import Notification
 from ipx.testing.fixtures import Member
 
@@ -54,7 +63,8 @@ def test_a_draft_keeps_every_field(owner: Member) -> None:
 
 @pytest.mark.parametrize(("changes", "language"), [
     ({}, "zh-hans"),
-    ({"title": "尋找高安全性鋰電池隔膜技術", "description": "我們需要一種在攝氏180度以上仍保持穩定的鋰電池隔膜，用於電動汽車。"}, "zh-hant"),
+    ({"title": "尋找高安全性鋰電池隔膜技術",
+      "description": "我們需要一種在攝氏180度以上仍保持穩定的鋰電池隔膜，用於電動汽車。"}, "zh-hant"),
     ({"title": "Lithium battery separator wanted",
       "description": "We need a separator that stays stable above 180 °C for electric vehicle packs."}, "en"),
     ({"title": "Separator for 锂电池 packs",
@@ -107,12 +117,12 @@ BAD_INPUT = [
     ("empty description", {"description": ""}, "description"),
     ("short description", {"description": "需要隔膜"}, "description"),
     ("huge description", {"description": "电池隔膜" * 5001}, "description"),
-    ("Cyrillic text", {"title": "Ищем сепаратор", "description": "Нужен сепаратор для литиевых батарей электромобилей."},
-     "description"),
-    ("Arabic text", {"title": "نبحث عن فاصل", "description": "نحتاج إلى فاصل لبطاريات الليثيوم في السيارات الكهربائية."},
-     "description"),
-    ("Japanese text", {"title": "セパレーターを探しています", "description": "リチウムイオン電池のセパレーター技術を探しています。"},
-     "description"),
+    ("Cyrillic text", {"title": "Ищем сепаратор",
+                       "description": "Нужен сепаратор для литиевых батарей электромобилей."}, "description"),
+    ("Arabic text", {"title": "نبحث عن فاصل",
+                     "description": "نحتاج إلى فاصل لبطاريات الليثيوم في السيارات الكهربائية."}, "description"),
+    ("Japanese text", {"title": "セパレーターを探しています",
+                       "description": "リチウムイオン電池のセパレーター技術を探しています。"}, "description"),
     ("no words", {"title": "12345", "description": "1234567890 1234567890 1234567890"}, "description"),
     ("NUL in text", {"description": DESCRIPTION + "\x00"}, "description"),
     ("unknown region", {"region_kind": "moon"}, "region_kind"),
@@ -289,7 +299,8 @@ def test_a_published_demand_stays_published_when_edited(owner: Member, operator:
     events.clear()
 
     services.demand_update(demand_id=demand.pk, actor=owner.user,
-                           data={"title": "寻找耐高温锂电池隔膜", "visibility": "anonymous", "deadline": demand.deadline})
+                           data={"title": "寻找耐高温锂电池隔膜", "visibility": "anonymous",
+                                 "deadline": demand.deadline})
 
     demand.refresh_from_db()
     assert (demand.status, demand.title, demand.visibility) == ("published", "寻找耐高温锂电池隔膜", "anonymous")
