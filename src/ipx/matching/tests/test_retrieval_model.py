@@ -1,0 +1,45 @@
+"""The real embedding model on a handful of texts (a few seconds on 2 cores)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ipx.matching.retrieval import checks
+from ipx.matching.retrieval.documents import Document
+from ipx.matching.retrieval.embedding import get_embedder
+from ipx.matching.retrieval.engine import HybridEngine
+
+DOCS = [
+    Document(
+        id="battery", title="一种锂离子电池隔膜",
+        abstract="聚乙烯隔膜表面涂覆氧化铝陶瓷涂层，提高电池的耐热性和安全性。",
+    ),
+    Document(id="pump", title="一种离心水泵", abstract="水泵叶轮采用不锈钢，降低运行噪声。"),
+    Document(id="seed", title="一种水稻育种方法", abstract="通过杂交选育抗病高产水稻品种。"),
+]
+
+
+@pytest.fixture(scope="module")
+def engine() -> HybridEngine:
+    return HybridEngine.build(DOCS, embedder=get_embedder())
+
+
+def test_model_loads_and_passes_the_start_up_check() -> None:
+    assert checks.check_embedding_model() == []
+    model = get_embedder()
+    vectors = model.embed_passages(["锂电池", ""])
+    assert vectors.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+
+
+def test_dense_ranking_finds_a_paraphrase_without_shared_words(engine: HybridEngine) -> None:
+    matches = engine.search("提高储能电芯的热稳定性", 3, method="dense")
+    assert matches[0].doc_id == "battery"
+
+
+def test_traditional_and_english_queries_find_the_same_document(engine: HybridEngine) -> None:
+    simplified = engine.search("锂电池隔膜 陶瓷涂层", 1)[0]
+    traditional = engine.search("鋰電池隔膜 陶瓷塗層", 1)[0]
+    english = engine.search("ceramic coated separator for lithium batteries", 1, method="dense")[0]
+    assert simplified.doc_id == traditional.doc_id == english.doc_id == "battery"
