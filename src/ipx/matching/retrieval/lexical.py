@@ -17,7 +17,6 @@ index); measured, this is fast enough (see bench/matching_bench.py).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -60,34 +59,37 @@ class Channel:
         params: BM25Params,
     ) -> Channel:
         vocab: dict[str, int] = {}
+        ids = {name: [encode(tokens, vocab) for tokens in lists] for name, lists in per_field.items()}
+        return cls.from_ids(ids, vocab, n_docs, params)
+
+    @classmethod
+    def from_ids(
+        cls,
+        per_field: Mapping[str, Sequence[npt.NDArray[np.int32]]],
+        vocab: dict[str, int],
+        n_docs: int,
+        params: BM25Params,
+    ) -> Channel:
+        """Builds from token ids (``encode``): one array per document and field, repeats kept."""
         rows: list[np.ndarray] = []
         cols: list[np.ndarray] = []
         vals: list[np.ndarray] = []
-        for name, token_lists in per_field.items():
+        for name, arrays in per_field.items():
             weight = params.field_weights.get(name, 1.0)
-            lengths = np.fromiter((len(tokens) for tokens in token_lists), dtype=np.float64, count=n_docs)
+            lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=n_docs)
             present = lengths > 0
             if weight <= 0 or not present.any():
                 continue
             average = float(lengths[present].mean())
-            norm = 1 - params.b + params.b * lengths / average
-            doc_ids: list[int] = []
-            term_ids: list[int] = []
-            counts: list[int] = []
-            for doc, tokens in enumerate(token_lists):
-                for term, count in Counter(tokens).items():
-                    term_id = vocab.setdefault(term, len(vocab))
-                    doc_ids.append(doc)
-                    term_ids.append(term_id)
-                    counts.append(count)
-            doc_array = np.asarray(doc_ids, dtype=np.int32)
+            scale = (weight / (1 - params.b + params.b * lengths / average)).astype(np.float32)
+            doc_array = np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
             rows.append(doc_array)
-            cols.append(np.asarray(term_ids, dtype=np.int32))
-            vals.append(weight * np.asarray(counts, dtype=np.float64) / norm[doc_array])
+            cols.append(np.concatenate(arrays).astype(np.int32, copy=False))
+            vals.append(scale[doc_array])
         if not rows:
             empty = np.zeros(0, dtype=np.int32)
             return cls(vocab, np.zeros(len(vocab) + 1, dtype=np.int64), empty, empty.astype(np.float32), n_docs)
-        # Term-major (CSC): summing duplicates adds a term's weighted frequencies across fields.
+        # Term-major (CSC): summing duplicates adds up each occurrence's weight, across fields too.
         matrix = sparse.csc_matrix(
             (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_docs, len(vocab))
         )
@@ -95,7 +97,7 @@ class Channel:
         matrix.sort_indices()
         df = np.diff(matrix.indptr).astype(np.float64)
         idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
-        tf = matrix.data
+        tf = matrix.data.astype(np.float64)
         saturated = tf * (params.k1 + 1) / (tf + params.k1)
         term_of_entry = np.repeat(np.arange(len(vocab)), np.diff(matrix.indptr))
         weights = (saturated * idf[term_of_entry]).astype(np.float32)
@@ -126,6 +128,11 @@ class Channel:
     @property
     def nbytes(self) -> int:
         return int(self.indptr.nbytes + self.docs.nbytes + self.weights.nbytes)
+
+
+def encode(tokens: Sequence[str], vocab: dict[str, int]) -> npt.NDArray[np.int32]:
+    """Token ids, adding new tokens to ``vocab``."""
+    return np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int32, count=len(tokens))
 
 
 @dataclass(frozen=True)
