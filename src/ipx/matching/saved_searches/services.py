@@ -117,8 +117,7 @@ def saved_search_create(*, user: User, name: str, query: str | Mapping[str, obje
     User.objects.select_for_update().filter(pk=user.pk).first()
     existing = SavedSearch.objects.filter(user=user, query_string=canonical).first()
     if existing is not None:
-        raise Conflict(_("You saved this search already, as “%(name)s”.") % {"name": existing.name},
-                       fields={"query": _("Already saved.")})
+        raise Conflict(_("You saved this search already, as “%(name)s”.") % {"name": existing.name})
     if SavedSearch.objects.filter(user=user).count() >= MAX_SAVED_SEARCHES:
         raise Conflict(_("You can keep at most %(n)d saved searches; delete one first.") % {"n": MAX_SAVED_SEARCHES})
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -45,7 +45,8 @@ def create(request: HttpRequest) -> HttpResponse:
     if saved is None:
         for message in [*form.non_field_errors(), *(e for f in form for e in f.errors)]:
             messages.error(request, message)
-        return redirect(f"{reverse('search:listings')}?{request.POST.get('query', '')}")
+        # Back to the search as it was; re-encoded so nothing but parameters reaches the URL.
+        return redirect(f"{reverse('search:listings')}?{QueryDict(request.POST.get('query', '')).urlencode()}")
     messages.success(request, _("Search saved as “%(name)s”.") % {"name": saved.name})
     return redirect("saved_searches:list")
 
