@@ -12,6 +12,9 @@ Documents and queries go through the same analysis, so both sides always meet.
 from __future__ import annotations
 
 import re
+import threading
+
+import opencc
 
 from ipx.search.normalise import CHINESE_STOPWORDS, index_tokens, simplify
 
@@ -38,3 +41,16 @@ def gram_tokens(text: str) -> list[str]:
 
 def analyse(text: str) -> tuple[list[str], list[str]]:
     return word_tokens(text), gram_tokens(text)
+
+
+_local = threading.local()
+
+
+def dense_text(text: str) -> str:
+    """What the embedding model reads: the text in Simplified script (case and punctuation
+    kept, which the model understands). The model knows Traditional too, but meeting the
+    documents in one script makes a Traditional query score exactly like a Simplified one."""
+    converter = getattr(_local, "opencc", None)
+    if converter is None:
+        converter = _local.opencc = opencc.OpenCC("t2s")
+    return str(converter.convert(text))

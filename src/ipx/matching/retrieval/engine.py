@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ipx.matching.retrieval import fusion
+from ipx.matching.retrieval.analysis import dense_text
 from ipx.matching.retrieval.documents import Document, passage_text
 from ipx.matching.retrieval.embedding import Embedder, VectorCache, Vectors, embed_cached
 from ipx.matching.retrieval.lexical import BM25Params, LexicalIndex, QueryTerms
@@ -125,7 +126,7 @@ class HybridEngine:
         elif embedder is not None:
             matrix = embed_cached(
                 embedder,
-                [passage_text(doc) for doc in documents],
+                [dense_text(passage_text(doc)) for doc in documents],
                 kind="passage",
                 cache=cache,
                 progress=(lambda done: progress("dense", done)) if progress else None,
@@ -137,9 +138,13 @@ class HybridEngine:
         return len(self.ids)
 
     def embed_query(self, text: str) -> Vectors:
+        """The query's vector (callers may store it, e.g. with a demand, and pass it back)."""
+        return self.embed_queries([text])[0]
+
+    def embed_queries(self, texts: Sequence[str], cache: VectorCache | None = None) -> Vectors:
         if self.embedder is None:
             raise EngineError("this engine has no embedding model: dense ranking is unavailable")
-        return self.embedder.embed_queries([text])[0]
+        return embed_cached(self.embedder, [dense_text(t) for t in texts], kind="query", cache=cache)
 
     def search(
         self,

@@ -14,7 +14,7 @@ from typing import Any
 
 import opencc
 
-from ipx.matching.retrieval.embedding import Embedder, VectorCache, embed_cached
+from ipx.matching.retrieval.embedding import Embedder, VectorCache
 from ipx.matching.retrieval.engine import EngineConfig, HybridEngine, Method
 from ipx.matching.retrieval.evalset import EvalSet
 from ipx.matching.retrieval.metrics import evaluate_run, percentile
@@ -72,7 +72,7 @@ def evaluate(
     query_ids = list(evalset.queries)
     vectors = None
     if cache_queries and method != "lexical" and embedder is not None:
-        vectors = embed_cached(embedder, [evalset.queries[q] for q in query_ids], kind="query", cache=cache)
+        vectors = engine.embed_queries([evalset.queries[q] for q in query_ids], cache=cache)
     run: dict[str, list[str]] = {}
     latencies: list[float] = []
     for n, query_id in enumerate(query_ids):

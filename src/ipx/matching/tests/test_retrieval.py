@@ -322,3 +322,10 @@ def test_vector_cache_round_trip(tmp_path) -> None:
     assert np.array_equal(again, first[::-1])
     assert cache.get_many(model.name, "query", [embedding.text_key("水泵")]) == {}
     cache.close()
+
+
+def test_traditional_query_scores_exactly_like_simplified_in_hybrid() -> None:
+    engine = HybridEngine.build(DOCS, embedder=BigramEmbedder())
+    simplified = engine.search("锂电池隔膜涂层", 3)
+    traditional = engine.search("鋰電池隔膜塗層", 3)
+    assert [(m.doc_id, m.score) for m in traditional] == [(m.doc_id, m.score) for m in simplified]
