@@ -43,7 +43,7 @@ from ipx.matching.retrieval.embedding import E5Embedder, VectorCache, embed_cach
 from ipx.matching.retrieval.engine import EngineConfig, HybridEngine
 from ipx.matching.retrieval.lexical import BM25Params, Channel, LexicalIndex, encode
 from ipx.matching.retrieval.metrics import percentile
-from ipx.matching.retrieval.vectors import VectorIndex
+from ipx.matching.retrieval.vectors import make_vector_index
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -190,7 +190,7 @@ def main() -> None:
         b = nprng.integers(0, len(real), stop - start)
         block = real[a] + real[b]
         vectors[start:stop] = block / np.linalg.norm(block, axis=1, keepdims=True)
-    index = VectorIndex(vectors)
+    index = make_vector_index(vectors)
     line("vector_build_s", time.perf_counter() - started)
     line("vector_index_mb", index.nbytes / 2**20)
     rss, peak = rss_mb()

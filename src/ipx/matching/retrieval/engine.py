@@ -6,7 +6,8 @@
 
 Stages (each measured alone and together by ``ipx eval retrieval``):
 1. lexical — BM25F over words and character bigrams (``lexical``), exact;
-2. dense — cosine of multilingual-e5-small vectors (``embedding``, ``vectors``), exact;
+2. dense — cosine of multilingual-e5-small vectors (``embedding``, ``vectors``): exact,
+   or (over 200k documents) candidates from an IVF index, scored exactly;
 3. fusion — the two scores of every candidate in the pool (each ranker's top ``depth``)
    normalised and combined (``fusion``: convex by default, RRF as an option);
 4. structured (optional, the app only) — ``signals`` blended into the fused score.
@@ -32,7 +33,7 @@ from ipx.matching.retrieval.documents import Document, passage_text
 from ipx.matching.retrieval.embedding import Embedder, VectorCache, Vectors, embed_cached
 from ipx.matching.retrieval.lexical import BM25Params, LexicalIndex, QueryTerms
 from ipx.matching.retrieval.signals import MATCHED_TERMS, SEMANTIC, Facts, Reason, SignalWeights, structured_score
-from ipx.matching.retrieval.vectors import VectorIndex, top_k
+from ipx.matching.retrieval.vectors import VectorIndex, make_vector_index, top_k
 
 Method = Literal["lexical", "dense", "hybrid"]
 METHODS: tuple[Method, ...] = ("lexical", "dense", "hybrid")
@@ -122,7 +123,7 @@ class HybridEngine:
         if vectors is not None:
             if vectors.shape[0] != len(documents):
                 raise EngineError(f"{vectors.shape[0]} vectors for {len(documents)} documents")
-            index = VectorIndex(vectors)
+            index = make_vector_index(vectors)
         elif embedder is not None:
             matrix = embed_cached(
                 embedder,
@@ -131,7 +132,7 @@ class HybridEngine:
                 cache=cache,
                 progress=(lambda done: progress("dense", done)) if progress else None,
             )
-            index = VectorIndex(matrix)
+            index = make_vector_index(matrix)
         return cls(documents, lexical, index, embedder, config, facts)
 
     def __len__(self) -> int:
@@ -178,25 +179,24 @@ class HybridEngine:
         use_lexical = method != "dense"
         mask = self._mask(only, exclude)
         terms = QueryTerms.of(text)
-        lexical = self.lexical.scores(terms) if use_lexical else None
-        dense: npt.NDArray[np.float32] | None = None
+        vector: Vectors | None = None
         if use_dense:
-            assert self.vectors is not None
             vector = query_vector if query_vector is not None else self.embed_query(text)
-            dense = self.vectors.scores(vector)
-        pool, fused = self._fuse(lexical, dense, mask, k)
+        pool, lexical, dense = self._candidates(terms if use_lexical else None, vector, mask, k)
+        fused = self._fuse(lexical, dense)
         structured: list[tuple[float | None, list[Reason]]] = []
         if facts is not None and self.facts:
             structured = [
                 structured_score(facts, self.facts.get(self.ids[i], Facts()), self.config.signals, today) for i in pool
             ]
             blend = self.config.signals.blend
-            text_part = fusion.theoretical_minmax(fused, 0.0) if len(fused) else fused
+            text_part = fusion.theoretical_minmax(fused, 0.0)
             fused = np.asarray(
                 [
                     (1 - blend) * text + (blend * value if value is not None else 0.0)
                     for text, (value, _) in zip(text_part, structured, strict=True)
-                ]
+                ],
+                dtype=np.float64,
             )
         order = np.lexsort((pool, -fused))[:k]
         matches: list[Match] = []
@@ -204,15 +204,15 @@ class HybridEngine:
             i = int(pool[position])
             reasons: list[Reason] = []
             if explain:
-                reasons = self._text_reasons(terms, i, dense)
+                reasons = self._text_reasons(terms, i, float(dense[position]) if dense is not None else None)
                 if structured:
                     reasons += structured[position][1]
             matches.append(
                 Match(
                     doc_id=self.ids[i],
                     score=float(fused[position]),
-                    lexical=float(lexical[i]) if lexical is not None else None,
-                    dense=float(dense[i]) if dense is not None else None,
+                    lexical=float(lexical[position]) if lexical is not None else None,
+                    dense=float(dense[position]) if dense is not None else None,
                     structured=structured[position][0] if structured else None,
                     reasons=tuple(reasons),
                 )
@@ -231,39 +231,53 @@ class HybridEngine:
                 mask[self.position[doc_id]] = False
         return mask
 
-    def _fuse(
+    def _candidates(
         self,
-        lexical: npt.NDArray[np.float64] | None,
-        dense: npt.NDArray[np.float32] | None,
+        terms: QueryTerms | None,
+        vector: Vectors | None,
         mask: npt.NDArray[np.bool_] | None,
         k: int,
-    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
-        """The candidate pool and its fused scores (unsorted)."""
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64] | None, npt.NDArray[np.float32] | None]:
+        """The candidate pool (ascending document order) and each ranker's exact score there."""
+        depth = max(k, self.config.depth) if terms is not None and vector is not None else k
+        found: list[npt.NDArray[np.intp]] = []
+        lexical_all: npt.NDArray[np.float64] | None = None
+        if terms is not None:
+            lexical_all = self.lexical.scores(terms)
+            if mask is not None:
+                lexical_all = np.where(mask, lexical_all, 0.0)
+            best = top_k(lexical_all, depth)
+            # Documents sharing no term are no lexical candidates at all.
+            found.append(best[lexical_all[best] > 0])
+        if vector is not None:
+            assert self.vectors is not None
+            found.append(self.vectors.search(vector, depth, mask))
+        pool = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.intp)
+        lexical = lexical_all[pool] if lexical_all is not None else None
+        dense = self.vectors.score(vector, pool) if vector is not None and self.vectors is not None else None
+        return pool, lexical, dense
+
+    def _fuse(
+        self, lexical: npt.NDArray[np.float64] | None, dense: npt.NDArray[np.float32] | None
+    ) -> npt.NDArray[np.float64]:
+        """Fused scores of the pool (one ranker alone: its own score)."""
+        if dense is None:
+            return np.asarray(lexical, dtype=np.float64)
+        if lexical is None:
+            return np.asarray(dense, dtype=np.float64)
         config = self.config
-        rankers = [s for s in (lexical, dense) if s is not None]
-        if mask is not None:
-            rankers = [np.where(mask, s, -np.inf) for s in rankers]
-        depth = max(k, config.depth) if len(rankers) > 1 else k
-        pool = np.unique(np.concatenate([top_k(s, depth) for s in rankers]))
-        if mask is not None:
-            pool = pool[mask[pool]]
-        if lexical is not None and len(rankers) == 1:
-            # Lexical alone: documents sharing no term are no match at all.
-            pool = pool[rankers[0][pool] > 0]
-        if len(rankers) == 1:
-            return pool, np.asarray(rankers[0][pool], dtype=np.float64)
         weights = (config.lexical_weight, config.dense_weight)
         if config.fusion == "rrf":
-            return pool, fusion.rrf(rankers, pool, weights, config.rrf_k)
-        return pool, fusion.convex(rankers, pool, weights, floors=(0.0, None))
+            return fusion.rrf([lexical, dense], weights, config.rrf_k)
+        # BM25 has a true zero (no shared term); cosines of e5 sit in a narrow band, so
+        # the dense scores are spread over the pool (min → 0, max → 1).
+        return fusion.convex([lexical, dense], weights, floors=(0.0, None))
 
-    def _text_reasons(
-        self, terms: QueryTerms, i: int, dense: npt.NDArray[np.float32] | None
-    ) -> list[Reason]:
+    def _text_reasons(self, terms: QueryTerms, i: int, dense: float | None) -> list[Reason]:
         reasons: list[Reason] = []
         matched = self.lexical.matched_terms(terms, i)
         if matched:
             reasons.append(Reason(MATCHED_TERMS, {"terms": matched}))
         if dense is not None:
-            reasons.append(Reason(SEMANTIC, {"similarity": round(float(dense[i]), 3)}))
+            reasons.append(Reason(SEMANTIC, {"similarity": round(dense, 3)}))
         return reasons

@@ -1,7 +1,8 @@
 """Combining rankers: reciprocal-rank fusion and a normalised convex combination.
 
 Both work on a candidate pool (the union of each ranker's top ``depth``), with every
-ranker's score known for every candidate (exact rankers give a score to every document).
+ranker's exact score known for every candidate: arguments are per-pool score arrays, the
+pool in ascending document order (ties go to the lower document index).
 
 * ``rrf``: Σ_r weight_r / (k + rank_r(d)) (Cormack et al. 2009; k = 60). Uses ranks only.
 * ``convex``: Σ_r weight_r · norm_r(score_r(d)), where norm maps the ranker's theoretical
@@ -21,21 +22,19 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.floating]
 
 
-def rank_positions(scores: FloatArray, pool: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
-    """1-based rank of every pool member by ``scores`` among the pool (ties: by index)."""
-    order = np.lexsort((pool, -scores[pool]))
-    ranks = np.empty(len(pool), dtype=np.float64)
-    ranks[order] = np.arange(1, len(pool) + 1)
+def rank_positions(scores: FloatArray) -> npt.NDArray[np.float64]:
+    """1-based rank of every pool member by its score (ties: earlier member first)."""
+    order = np.lexsort((np.arange(len(scores)), -np.asarray(scores)))
+    ranks = np.empty(len(scores), dtype=np.float64)
+    ranks[order] = np.arange(1, len(scores) + 1)
     return ranks
 
 
-def rrf(
-    score_lists: Sequence[FloatArray], pool: npt.NDArray[np.intp], weights: Sequence[float], k: float = 60.0
-) -> npt.NDArray[np.float64]:
-    fused = np.zeros(len(pool), dtype=np.float64)
+def rrf(score_lists: Sequence[FloatArray], weights: Sequence[float], k: float = 60.0) -> npt.NDArray[np.float64]:
+    fused = np.zeros(len(score_lists[0]), dtype=np.float64)
     for scores, weight in zip(score_lists, weights, strict=True):
         if weight:
-            fused += weight / (k + rank_positions(scores, pool))
+            fused += weight / (k + rank_positions(scores))
     return fused
 
 
@@ -54,13 +53,10 @@ def theoretical_minmax(values: FloatArray, floor: float | None = 0.0) -> npt.NDA
 
 
 def convex(
-    score_lists: Sequence[FloatArray],
-    pool: npt.NDArray[np.intp],
-    weights: Sequence[float],
-    floors: Sequence[float | None],
+    score_lists: Sequence[FloatArray], weights: Sequence[float], floors: Sequence[float | None]
 ) -> npt.NDArray[np.float64]:
-    fused = np.zeros(len(pool), dtype=np.float64)
+    fused = np.zeros(len(score_lists[0]), dtype=np.float64)
     for scores, weight, floor in zip(score_lists, weights, floors, strict=True):
         if weight:
-            fused += weight * theoretical_minmax(np.asarray(scores)[pool], floor)
+            fused += weight * theoretical_minmax(scores, floor)
     return fused

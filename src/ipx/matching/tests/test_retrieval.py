@@ -215,7 +215,7 @@ def test_rrf_sums_reciprocal_ranks() -> None:
     pool = np.array([0, 1, 2])
     a = np.array([3.0, 2.0, 1.0])
     b = np.array([0.1, 0.3, 0.2])
-    fused = rrf([a, b], pool, (1.0, 1.0), k=60)
+    fused = rrf([a[pool], b[pool]], (1.0, 1.0), k=60)
     assert fused == pytest.approx([1 / 61 + 1 / 63, 1 / 62 + 1 / 61, 1 / 63 + 1 / 62])
 
 
