@@ -1,0 +1,63 @@
+"""The matching engine: ranks documents (patents, listings, demands) for a query text.
+
+Interface for the rest of IPX (everything else in this package is internal)::
+
+    from ipx.matching.retrieval import (
+        Document, Facts, HybridEngine, EngineConfig, Match, Reason, get_embedder, default_cache,
+    )
+
+    docs = [Document(id="listing:12", title=..., abstract=..., claims=...), ...]
+    facts = {"listing:12": Facts(ipc=("H01M 10/052",), region="CN-44", legal_status="in_force",
+                                 expires_on=date(2038, 5, 1), price=Decimal("300000"), currency="CNY")}
+    engine = HybridEngine.build(docs, embedder=get_embedder(), cache=default_cache(), facts=facts)
+
+    vector = engine.embed_query(demand_text)        # store it with the demand if you like
+    matches = engine.search(demand_text, k=10, query_vector=vector,
+                            facts=Facts(ipc=(...), region="CN-44", budget_max=Decimal("500000"), currency="CNY"),
+                            exclude={"listing:7"}, explain=True)
+    for m in matches:
+        m.doc_id, m.score, m.matched_terms  # terms: Simplified tokens for ipx.search.highlight.highlight()
+        m.reasons                           # Reason(code, values, weight); codes in signals.py
+
+* Both directions use the same class: build one engine over listings (demand → listings)
+  and one over demands (listing → demands; a demand is ``Document(id, title, abstract=description)``).
+* An engine is immutable and cheap to rebuild (lexical ~1 ms per document; vectors come
+  from the cache, so only new or changed texts are embedded, ~0.25 s each on 2 cores).
+* ``get_embedder()`` raises :class:`ModelUnavailable`; call ``checks.ensure_embedding_model()``
+  at start-up (and register ``checks.check_embedding_model`` as a Django system check) so a
+  missing model stops the server before any request.
+* Reasons are codes plus values (never sentences): pages translate them in any language.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ipx.matching.retrieval.documents import Document
+from ipx.matching.retrieval.embedding import E5Embedder, ModelUnavailable, VectorCache, get_embedder
+from ipx.matching.retrieval.engine import EngineConfig, EngineError, HybridEngine, Match
+from ipx.matching.retrieval.signals import Facts, Reason, SignalWeights
+
+
+def default_cache() -> VectorCache:
+    """The embedding cache under the project's var/ directory."""
+    from django.conf import settings
+
+    return VectorCache(Path(settings.VAR_DIR) / "embeddings" / "vectors.sqlite3")
+
+
+__all__ = [
+    "Document",
+    "E5Embedder",
+    "EngineConfig",
+    "EngineError",
+    "Facts",
+    "HybridEngine",
+    "Match",
+    "ModelUnavailable",
+    "Reason",
+    "SignalWeights",
+    "VectorCache",
+    "default_cache",
+    "get_embedder",
+]

@@ -329,3 +329,23 @@ def test_traditional_query_scores_exactly_like_simplified_in_hybrid() -> None:
     simplified = engine.search("锂电池隔膜涂层", 3)
     traditional = engine.search("鋰電池隔膜塗層", 3)
     assert [(m.doc_id, m.score) for m in traditional] == [(m.doc_id, m.score) for m in simplified]
+
+
+def test_ivf_index_finds_near_duplicates_and_scores_exactly() -> None:
+    from ipx.matching.retrieval.vectors import ExactIndex, IVFIndex, make_vector_index
+
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((3000, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ivf = IVFIndex(vectors, nlist=20, nprobe=20)  # every cell probed: exact
+    exact = ExactIndex(vectors)
+    query = vectors[42] + 0.01
+    assert list(ivf.search(query, 5)) == list(exact.search(query, 5))
+    assert ivf.search(query, 1)[0] == 42
+    rows = np.array([1, 42])
+    assert np.allclose(ivf.score(query, rows), exact.scores(query)[rows])
+    mask = np.ones(3000, dtype=bool)
+    mask[42] = False
+    assert 42 not in ivf.search(query, 5, mask)
+    assert isinstance(make_vector_index(vectors, ann_threshold=1000), IVFIndex)
+    assert type(make_vector_index(vectors)) is ExactIndex
