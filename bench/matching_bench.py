@@ -198,6 +198,15 @@ def main() -> None:
     line("rss_peak_mb", peak)
     line("rss_index_mb", rss - base_rss)
 
+    if hasattr(index, "nlist"):
+        # How much of the exact dense top 100 the IVF candidates keep.
+        overlap = []
+        for vector in demand_vectors[:50]:
+            exact = set(np.argpartition(-(vectors @ vector), 99)[:100].tolist())
+            overlap.append(len(exact & set(index.search(vector, 100).tolist())) / 100)
+        line("ivf_nlist", int(index.nlist))
+        line("ivf_recall_at_100", statistics.fmean(overlap))
+
     documents = [Document(str(i)) for i in range(n)]
     engine = HybridEngine(documents, lexical, index, None, EngineConfig())
 

@@ -24,6 +24,19 @@ class Document:
         return not (self.title.strip() or self.abstract.strip() or self.claims.strip())
 
 
+def passages(doc: Document) -> list[str]:
+    """Every text the dense model embeds for a document: the main passage, then the start
+    of the claims when the main passage did not already use them. A document's dense score
+    is its best passage's (MaxP, Dai & Callan 2019): claim 1 names the features a searcher
+    asks for, which the abstract often leaves out."""
+    main = passage_text(doc)
+    texts = [main]
+    claims = doc.claims.strip()
+    if claims and (doc.abstract.strip() or not main):
+        texts.append(claims)
+    return texts
+
+
 def passage_text(doc: Document) -> str:
     """The text the dense model sees: the title and the abstract (the claims when there is
     no abstract). The model reads only the start (see ``embedding.PASSAGE_CHARS``), which

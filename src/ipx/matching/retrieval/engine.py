@@ -29,11 +29,11 @@ import numpy.typing as npt
 
 from ipx.matching.retrieval import fusion
 from ipx.matching.retrieval.analysis import dense_text
-from ipx.matching.retrieval.documents import Document, passage_text
+from ipx.matching.retrieval.documents import Document, passages
 from ipx.matching.retrieval.embedding import Embedder, VectorCache, Vectors, embed_cached
 from ipx.matching.retrieval.lexical import BM25Params, LexicalIndex, QueryTerms
 from ipx.matching.retrieval.signals import MATCHED_TERMS, SEMANTIC, Facts, Reason, SignalWeights, structured_score
-from ipx.matching.retrieval.vectors import VectorIndex, make_vector_index, top_k
+from ipx.matching.retrieval.vectors import PassageIndex, make_passage_index, top_k
 
 Method = Literal["lexical", "dense", "hybrid"]
 METHODS: tuple[Method, ...] = ("lexical", "dense", "hybrid")
@@ -84,7 +84,7 @@ class HybridEngine:
         self,
         documents: Sequence[Document],
         lexical: LexicalIndex,
-        vectors: VectorIndex | None,
+        vectors: PassageIndex | None,
         embedder: Embedder | None,
         config: EngineConfig,
         facts: Mapping[str, Facts] | None = None,
@@ -106,12 +106,14 @@ class HybridEngine:
         embedder: Embedder | None = None,
         cache: VectorCache | None = None,
         vectors: Vectors | None = None,
+        passage_docs: npt.NDArray[np.intp] | None = None,
         config: EngineConfig | None = None,
         facts: Mapping[str, Facts] | None = None,
         progress: Callable[[str, int], None] | None = None,
     ) -> HybridEngine:
-        """Indexes ``documents``. With an ``embedder`` (or precomputed ``vectors``, one row
-        per document) the dense stage is available; without, only ``lexical``.
+        """Indexes ``documents``. With an ``embedder`` (or precomputed ``vectors``: one row
+        per document, optionally followed by extra passage rows whose document indices are
+        ``passage_docs``) the dense stage is available; without, only ``lexical``.
         ``progress(stage, done)`` reports "lexical" and "dense" progress."""
         config = config or EngineConfig()
         if len({doc.id for doc in documents}) != len(documents):
@@ -119,20 +121,25 @@ class HybridEngine:
         lexical = LexicalIndex.build(
             documents, config.bm25, progress=(lambda done: progress("lexical", done)) if progress else None
         )
-        index: VectorIndex | None = None
+        index: PassageIndex | None = None
         if vectors is not None:
-            if vectors.shape[0] != len(documents):
-                raise EngineError(f"{vectors.shape[0]} vectors for {len(documents)} documents")
-            index = make_vector_index(vectors)
+            extra = 0 if passage_docs is None else len(passage_docs)
+            if vectors.shape[0] != len(documents) + extra:
+                raise EngineError(f"{vectors.shape[0]} vectors for {len(documents)} documents and {extra} passages")
+            index = make_passage_index(vectors, len(documents), passage_docs)
         elif embedder is not None:
+            # Main passages first (row i = document i), then the extra ones.
+            texts = [passages(doc) for doc in documents]
+            extra_docs = np.asarray([i for i, t in enumerate(texts) for _ in t[1:]], dtype=np.intp)
+            flat = [t[0] for t in texts] + [extra for t in texts for extra in t[1:]]
             matrix = embed_cached(
                 embedder,
-                [dense_text(passage_text(doc)) for doc in documents],
+                [dense_text(text) for text in flat],
                 kind="passage",
                 cache=cache,
                 progress=(lambda done: progress("dense", done)) if progress else None,
             )
-            index = make_vector_index(matrix)
+            index = make_passage_index(matrix, len(documents), extra_docs)
         return cls(documents, lexical, index, embedder, config, facts)
 
     def __len__(self) -> int:

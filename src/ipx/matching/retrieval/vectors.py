@@ -122,3 +122,68 @@ def make_vector_index(vectors: Vectors, *, ann_threshold: int = ANN_THRESHOLD) -
     if len(vectors) > ann_threshold:
         return IVFIndex(vectors)
     return ExactIndex(vectors)
+
+
+class PassageIndex:
+    """Documents with one or more passage vectors; a document scores its best passage.
+
+    Rows 0..n-1 are the documents' main passages; further rows belong to ``extra_docs``.
+    """
+
+    def __init__(self, rows: ExactIndex, n_docs: int, extra_docs: npt.NDArray[np.intp]) -> None:
+        if len(rows) != n_docs + len(extra_docs):
+            raise ValueError(f"{len(rows)} passage vectors for {n_docs} documents and {len(extra_docs)} extra passages")
+        self.rows = rows
+        self.n_docs = n_docs
+        self.row_doc = np.concatenate([np.arange(n_docs, dtype=np.intp), np.asarray(extra_docs, dtype=np.intp)])
+        order = np.argsort(self.row_doc[n_docs:], kind="stable")
+        self._extra_sorted_docs = self.row_doc[n_docs:][order]
+        self._extra_sorted_rows = (order + n_docs).astype(np.intp)
+
+    def __len__(self) -> int:
+        return self.n_docs
+
+    @property
+    def vectors(self) -> Vectors:
+        return self.rows.vectors
+
+    def _row_mask(self, mask: npt.NDArray[np.bool_] | None) -> npt.NDArray[np.bool_] | None:
+        return None if mask is None else mask[self.row_doc]
+
+    def search(self, query: Vectors, k: int, mask: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.intp]:
+        """The k documents with the best passages, best first."""
+        if type(self.rows) is ExactIndex:
+            scores = self.rows.scores(query)
+            best = scores[: self.n_docs].copy()
+            np.maximum.at(best, self.row_doc[self.n_docs :], scores[self.n_docs :])
+            if mask is not None:
+                best = np.where(mask, best, -np.inf).astype(np.float32)
+                k = min(k, int(mask.sum()))
+            return top_k(best, k)
+        extra = len(self.row_doc) - self.n_docs
+        rows = self.rows.search(query, k + min(extra, k), self._row_mask(mask))
+        docs = self.row_doc[rows]
+        _, first = np.unique(docs, return_index=True)
+        return docs[np.sort(first)][:k]
+
+    def score(self, query: Vectors, docs: npt.NDArray[np.intp]) -> npt.NDArray[np.float32]:
+        """Each document's best passage cosine."""
+        best = self.rows.score(query, docs)
+        if len(self._extra_sorted_docs):
+            low = np.searchsorted(self._extra_sorted_docs, docs, side="left")
+            high = np.searchsorted(self._extra_sorted_docs, docs, side="right")
+            for position in np.flatnonzero(high > low):
+                rows = self._extra_sorted_rows[low[position] : high[position]]
+                best[position] = max(float(best[position]), float(self.rows.score(query, rows).max()))
+        return best
+
+    @property
+    def nbytes(self) -> int:
+        return self.rows.nbytes + int(self.row_doc.nbytes) * 2
+
+
+def make_passage_index(
+    vectors: Vectors, n_docs: int, extra_docs: npt.NDArray[np.intp] | None = None, *, ann_threshold: int = ANN_THRESHOLD
+) -> PassageIndex:
+    extra = np.zeros(0, dtype=np.intp) if extra_docs is None else extra_docs
+    return PassageIndex(make_vector_index(vectors, ann_threshold=ann_threshold), n_docs, extra)

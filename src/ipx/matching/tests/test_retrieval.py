@@ -349,3 +349,38 @@ def test_ivf_index_finds_near_duplicates_and_scores_exactly() -> None:
     assert 42 not in ivf.search(query, 5, mask)
     assert isinstance(make_vector_index(vectors, ann_threshold=1000), IVFIndex)
     assert type(make_vector_index(vectors)) is ExactIndex
+
+
+def test_a_document_scores_its_best_passage_claims_included() -> None:
+    from ipx.matching.retrieval.documents import passages
+
+    docs = [
+        Document(id="a", title="一种装置", abstract="结构简单。", claims="1.一种装置，其特征在于采用碳化硅晶片散热。"),
+        Document(id="b", title="一种装置", abstract="成本低。"),
+    ]
+    assert passages(docs[0]) == ["一种装置。结构简单。", "1.一种装置，其特征在于采用碳化硅晶片散热。"]
+    assert passages(docs[1]) == ["一种装置。成本低。"]
+    engine = HybridEngine.build(docs, embedder=BigramEmbedder())
+    assert engine.vectors is not None and engine.vectors.vectors.shape == (3, 64)
+    top = engine.search("碳化硅晶片散热", 1, method="dense")[0]
+    assert top.doc_id == "a"
+    claims_vector = BigramEmbedder().embed_passages([passages(docs[0])[1]])[0]
+    query_vector = BigramEmbedder().embed_queries(["碳化硅晶片散热"])[0]
+    assert top.dense == pytest.approx(float(claims_vector @ query_vector), abs=1e-6)
+
+
+def test_passage_index_search_and_score_agree_with_ivf_rows() -> None:
+    from ipx.matching.retrieval.vectors import make_passage_index
+
+    rng = np.random.default_rng(5)
+    vectors = rng.standard_normal((1200, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    extra_docs = np.arange(200, dtype=np.intp)  # rows 1000.. are second passages of docs 0..199
+    exact = make_passage_index(vectors, 1000, extra_docs)
+    ivf = make_passage_index(vectors, 1000, extra_docs, ann_threshold=100)
+    query = vectors[1005]  # the second passage of document 5
+    assert exact.search(query, 1)[0] == 5
+    assert ivf.search(query, 1)[0] == 5
+    docs = np.array([5, 300])
+    assert np.allclose(ivf.score(query, docs), exact.score(query, docs))
+    assert exact.score(query, docs)[0] == pytest.approx(1.0, abs=1e-5)
