@@ -43,7 +43,7 @@ from ipx.matching.retrieval.embedding import E5Embedder, VectorCache, embed_cach
 from ipx.matching.retrieval.engine import EngineConfig, HybridEngine
 from ipx.matching.retrieval.lexical import BM25Params, Channel, LexicalIndex, encode
 from ipx.matching.retrieval.metrics import percentile
-from ipx.matching.retrieval.vectors import make_vector_index
+from ipx.matching.retrieval.vectors import make_passage_index
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -190,7 +190,7 @@ def main() -> None:
         b = nprng.integers(0, len(real), stop - start)
         block = real[a] + real[b]
         vectors[start:stop] = block / np.linalg.norm(block, axis=1, keepdims=True)
-    index = make_vector_index(vectors)
+    index = make_passage_index(vectors, n)
     line("vector_build_s", time.perf_counter() - started)
     line("vector_index_mb", index.nbytes / 2**20)
     rss, peak = rss_mb()
@@ -198,13 +198,13 @@ def main() -> None:
     line("rss_peak_mb", peak)
     line("rss_index_mb", rss - base_rss)
 
-    if hasattr(index, "nlist"):
+    if hasattr(index.rows, "nlist"):
         # How much of the exact dense top 100 the IVF candidates keep.
         overlap = []
         for vector in demand_vectors[:50]:
             exact = set(np.argpartition(-(vectors @ vector), 99)[:100].tolist())
             overlap.append(len(exact & set(index.search(vector, 100).tolist())) / 100)
-        line("ivf_nlist", int(index.nlist))
+        line("ivf_nlist", int(index.rows.nlist))
         line("ivf_recall_at_100", statistics.fmean(overlap))
 
     documents = [Document(str(i)) for i in range(n)]

@@ -5,11 +5,12 @@ ranker's exact score known for every candidate: arguments are per-pool score arr
 pool in ascending document order (ties go to the lower document index).
 
 * ``rrf``: Σ_r weight_r / (k + rank_r(d)) (Cormack et al. 2009; k = 60). Uses ranks only.
-* ``convex``: Σ_r weight_r · norm_r(score_r(d)), where norm maps the ranker's theoretical
-  minimum (0 for BM25 and for a cosine floor of 0) to 0 and the best score of the query to
-  1 ("TM2C2", Bruch et al. 2023, *An Analysis of Fusion Functions for Hybrid Retrieval*,
-  which found it more accurate and more stable than RRF). Keeping the floor fixed instead
-  of taking the pool's minimum keeps a query's weak lexical evidence weak.
+* ``convex``: Σ_r weight_r · norm_r(score_r(d)), where norm maps a floor to 0 and the
+  query's best score to 1 (Bruch et al. 2023, *An Analysis of Fusion Functions for Hybrid
+  Retrieval*, found this convex combination more accurate and more stable than RRF). BM25
+  has a true floor, 0 (no shared term), so a query's weak lexical evidence stays weak;
+  e5's cosines sit in a narrow band (about 0.7–0.9) with no usable theoretical floor, so
+  its floor is the pool's lowest score (plain min-max).
 """
 
 from __future__ import annotations
