@@ -1,7 +1,8 @@
 """The contract as a PDF (WeasyPrint), in the parties' language or in two.
 
 The contract's fixed wording is kept here in each of the three languages rather than in the
-gettext catalogs: it is the text the parties sign (its SHA-256 is recorded with every
+gettext catalogs (the Traditional wording in the Hong Kong forms the zh-Hant interface uses:
+版權, 帳戶, 分成): it is the text the parties sign (its SHA-256 is recorded with every
 signature), so it must read the same whatever catalog a server happens to run, and a
 Chinese contract must be Chinese even where a translation is missing. The web pages and
 notifications about a deal use gettext as usual.
@@ -97,7 +98,7 @@ TEXT: dict[str, dict[str, str]] = {
     "asset.title": {"zh-hans": "名称", "zh-hant": "名稱", "en": "Title"},
     "type.patent": {"zh-hans": "专利", "zh-hant": "專利", "en": "Patent"},
     "type.trademark": {"zh-hans": "商标", "zh-hant": "商標", "en": "Trademark"},
-    "type.copyright": {"zh-hans": "著作权", "zh-hant": "著作權", "en": "Copyright"},
+    "type.copyright": {"zh-hans": "著作权", "zh-hant": "版權", "en": "Copyright"},
     "type.gi": {"zh-hans": "地理标志产品", "zh-hant": "地理標誌產品", "en": "Geographical-indication product"},
     "type.data": {"zh-hans": "数据知识产权", "zh-hant": "數據知識產權", "en": "Data IP"},
     "section.terms": {"zh-hans": "三、交易条款", "zh-hant": "三、交易條款", "en": "3. Terms"},
@@ -106,14 +107,14 @@ TEXT: dict[str, dict[str, str]] = {
     "kind.licence": {"zh-hans": "许可", "zh-hant": "許可", "en": "Licence"},
     "kind.use_first": {"zh-hans": "先用后付", "zh-hant": "先用後付", "en": "Use first, pay later"},
     "price": {"zh-hans": "价款", "zh-hant": "價款", "en": "Price"},
-    "currency": {"zh-hans": "币种", "zh-hant": "幣種", "en": "Currency"},
+    "currency": {"zh-hans": "币种", "zh-hant": "貨幣", "en": "Currency"},
     "payment": {"zh-hans": "支付方式", "zh-hant": "支付方式", "en": "Payment"},
     "payment.lump_sum": {"zh-hans": "一次性支付", "zh-hant": "一次性支付", "en": "Lump sum"},
-    "payment.royalty": {"zh-hans": "提成支付", "zh-hant": "提成支付", "en": "Running royalty"},
+    "payment.royalty": {"zh-hans": "提成支付", "zh-hant": "分成支付", "en": "Running royalty"},
     "payment.milestones": {"zh-hans": "分期支付", "zh-hant": "分期支付", "en": "Milestones"},
-    "royalty": {"zh-hans": "提成比例", "zh-hant": "提成比例", "en": "Running royalty"},
+    "royalty": {"zh-hans": "提成比例", "zh-hant": "分成比例", "en": "Running royalty"},
     "exclusivity": {"zh-hans": "许可类型", "zh-hant": "許可類型", "en": "Licence exclusivity"},
-    "exclusivity.exclusive": {"zh-hans": "独占许可", "zh-hant": "獨占許可", "en": "Exclusive"},
+    "exclusivity.exclusive": {"zh-hans": "独占许可", "zh-hant": "獨佔許可", "en": "Exclusive"},
     "exclusivity.sole": {"zh-hans": "排他许可", "zh-hant": "排他許可", "en": "Sole"},
     "exclusivity.non_exclusive": {"zh-hans": "普通许可", "zh-hant": "普通許可", "en": "Non-exclusive"},
     "territory": {"zh-hans": "许可地域范围", "zh-hant": "許可地域範圍", "en": "Territory"},
@@ -126,7 +127,7 @@ TEXT: dict[str, dict[str, str]] = {
                         "en": "4. Payment and escrow"},
     "escrow": {"zh-hans": "买方将各期款项支付至交易平台的资金监管账户；款项在下列放款条件成就后支付给卖方。"
                           "合同解除的，监管中尚未放款的款项全额退还买方。",
-               "zh-hant": "買方將各期款項支付至交易平台的資金監管賬戶；款項在下列放款條件成就後支付給賣方。"
+               "zh-hant": "買方將各期款項支付至交易平台的資金監管帳戶；款項在下列放款條件成就後支付給賣方。"
                           "合同解除的，監管中尚未放款的款項全額退還買方。",
                "en": "The buyer pays each milestone into escrow held by the exchange; it is paid to the seller "
                      "once its release condition below is met. If the contract is cancelled, whatever is still "

@@ -9,7 +9,13 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from ipx.deals.contracts.pdf import contract_languages, decode_languages, encode_languages, normalise_language
+from ipx.deals.contracts.pdf import (
+    TEXT,
+    contract_languages,
+    decode_languages,
+    encode_languages,
+    normalise_language,
+)
 from ipx.deals.contracts.tests.helpers import make_deal
 from ipx.deals.models import Deal
 from ipx.testing.fixtures import Member
@@ -66,8 +72,11 @@ def test_bilingual_contract_when_the_languages_differ(owner: Member, buyer: Memb
                     "3. Terms"):
         assert heading in text
     for term in ("排他許可", "Sole", "Hong Kong", "24個月", "24 months", "4.25%", "100,000.00 HKD", "10,000.00 HKD",
-                 "90,000.00 HKD", "Signing fee", "雙方簽署後放款", "once both parties have signed"):
+                 "90,000.00 HKD", "Signing fee", "雙方簽署後放款", "once both parties have signed", "分成比例",
+                 "資金監管帳戶"):
         assert term in text, term
+    for mainland in ("提成", "賬戶"):  # the Hong Kong forms of the zh-Hant interface, not these
+        assert mainland not in text, mainland
     assert owner.organisation.name in text and buyer.organisation.name in text
 
 
@@ -93,3 +102,10 @@ def test_language_codes() -> None:
         stored = encode_languages(languages)
         assert len(stored) <= 10  # Deal.contract_language
         assert decode_languages(stored) == languages
+
+
+def test_traditional_wording_uses_the_interfaces_hong_kong_forms() -> None:
+    traditional = " ".join(wording["zh-hant"] for wording in TEXT.values())
+    pairs = (("著作權", "版權"), ("賬戶", "帳戶"), ("提成", "分成"), ("獨占", "獨佔"), ("幣種", "貨幣"))
+    for mainland, hong_kong in pairs:
+        assert mainland not in traditional and hong_kong in traditional, (mainland, hong_kong)
