@@ -14,6 +14,7 @@ from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from ipx.ledger.descriptions import describe
 from ipx.ledger.models import IdempotencyRecord, LedgerAccount, LedgerTransaction, Payout, Posting
 
 
@@ -62,12 +63,16 @@ class LedgerAccountAdmin(ReadOnlyAdmin):
 
 @admin.register(LedgerTransaction)
 class LedgerTransactionAdmin(ReadOnlyAdmin):
-    list_display = ("id", "kind", "reference", "provider_reference", "memo", "actor", "created_at")
+    list_display = ("id", "kind", "reference", "provider_reference", "description", "actor", "created_at")
     list_filter = ("kind",)
     search_fields = ("reference", "provider_reference", "memo")
     list_select_related = ("actor",)
     date_hierarchy = "created_at"
     inlines = [PostingInline]
+
+    @admin.display(description=_("memo"))
+    def description(self, obj: LedgerTransaction) -> str:
+        return describe(obj.kind, obj.reference, obj.memo)
 
 
 @admin.register(Payout)

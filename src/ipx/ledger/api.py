@@ -49,8 +49,9 @@ class StatementLineOut(Schema):
     transaction_id: int
     created_at: datetime
     kind: str = Field(description="deposit, payout, escrow_hold, escrow_release, escrow_refund or fee.")
-    memo: str
-    reference: str = Field(description="What the money moved for, e.g. deal:12.")
+    description: str = Field(description="What the transaction was for, in the request's language.")
+    memo: str = Field(description="Text stored with the transaction (e.g. the masked bank account of a payout).")
+    reference: str = Field(description="What the money moved for, e.g. deal:12:m1.")
     provider_reference: str
     account_kind: str = Field(description="available or escrow.")
     account_reference: str

@@ -24,6 +24,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ipx.core.errors import Conflict, ValidationFailed
 from ipx.ledger.models import IdempotencyRecord
@@ -40,11 +41,16 @@ def _key(request: HttpRequest) -> str:
     key = request.headers.get(HEADER, "").strip()
     if not key:
         raise ValidationFailed.for_field(
-            HEADER, _("Send an Idempotency-Key header (any unique text up to %(n)d characters) with every "
-                      "request that moves money, and the same key when you retry it.") % {"n": MAX_KEY_LENGTH})
+            HEADER, ngettext("Send an Idempotency-Key header (any unique text up to %(n)d character) with every "
+                             "request that moves money, and the same key when you retry it.",
+                             "Send an Idempotency-Key header (any unique text up to %(n)d characters) with every "
+                             "request that moves money, and the same key when you retry it.", MAX_KEY_LENGTH)
+            % {"n": MAX_KEY_LENGTH})
     if len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise ValidationFailed.for_field(
-            HEADER, _("An Idempotency-Key is printable text of at most %(n)d characters.") % {"n": MAX_KEY_LENGTH})
+            HEADER, ngettext("An Idempotency-Key is printable text of at most %(n)d character.",
+                             "An Idempotency-Key is printable text of at most %(n)d characters.", MAX_KEY_LENGTH)
+            % {"n": MAX_KEY_LENGTH})
     return key
 
 

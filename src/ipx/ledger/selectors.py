@@ -16,11 +16,13 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation
 from ipx.core.errors import NotFound, ValidationFailed
 from ipx.core.money import check_currency
+from ipx.ledger.descriptions import describe
 from ipx.ledger.models import LedgerAccount, LedgerTransaction, Posting
 
 Kind = LedgerAccount.Kind
@@ -85,6 +87,9 @@ class StatementLine:
     created_at: datetime
     kind: str
     kind_label: str
+    # What the transaction was for, in the language active when the line was made (from its
+    # kind and reference, else its stored memo); ``memo`` is the stored text itself.
+    description: str
     memo: str
     reference: str
     provider_reference: str
@@ -158,7 +163,8 @@ class Statement:
             provider_reference = entry.payout.provider_reference
         return StatementLine(
             posting_id=posting.pk, transaction_id=entry.pk, created_at=entry.created_at, kind=entry.kind,
-            kind_label=str(entry.get_kind_display()), memo=entry.memo, reference=entry.reference,
+            kind_label=str(entry.get_kind_display()),
+            description=describe(entry.kind, entry.reference, entry.memo), memo=entry.memo, reference=entry.reference,
             provider_reference=provider_reference, account_kind=account.kind,
             account_label=str(account.get_kind_display()), account_reference=account.reference,
             currency=posting.currency, amount=_q(posting.amount),
@@ -234,7 +240,9 @@ def ledger_check() -> LedgerCheck:
     short = (LedgerTransaction.objects.annotate(n=Count("postings")).filter(n__lt=2).order_by("pk")
              .values_list("pk", "n"))
     for pk, n in short[:MAX_PROBLEMS_LISTED]:
-        problems.append(_("Transaction #%(id)s has %(n)d posting(s); it needs at least two.") % {"id": pk, "n": n})
+        problems.append(ngettext("Transaction #%(id)s has %(n)d posting; it needs at least two.",
+                                 "Transaction #%(id)s has %(n)d postings; it needs at least two.", n)
+                        % {"id": pk, "n": n})
     mismatched = (Posting.objects.filter(~Q(currency=F("account__currency"))).order_by("pk")
                   .values_list("pk", "currency", "account__currency"))
     for pk, currency, account_currency in mismatched[:MAX_PROBLEMS_LISTED]:

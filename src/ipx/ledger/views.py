@@ -189,7 +189,7 @@ def _csv_lines(statement: selectors.Statement) -> Iterator[str]:
         for line in lines:
             yield writer.writerow([
                 timezone.localtime(line.created_at).strftime("%Y-%m-%d %H:%M:%S"), line.transaction_id,
-                line.kind_label, _text_cell(line.memo), _text_cell(line.reference),
+                line.kind_label, _text_cell(line.description), _text_cell(line.reference),
                 _text_cell(line.provider_reference), line.account_label, _text_cell(line.account_reference),
                 line.currency, _amount_cell(line.amount, line.currency), _amount_cell(line.balance, line.currency),
             ])

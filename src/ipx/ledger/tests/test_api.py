@@ -79,6 +79,8 @@ def test_statement_lines_with_running_balances(buyer: Member, owner: Member, out
     line = page["items"][0]
     assert (line["transaction_id"], line["provider_reference"][:6], line["currency"]) == (first.pk, "SIM-D-", "CNY")
     assert page["items"][1]["memo"] == "Deal #7, milestone 1"
+    # No deal milestone reference ("deal:7:m1") to describe it from: the stored memo is the description.
+    assert page["items"][1]["description"] == "Deal #7, milestone 1"
     assert page["items"][1]["transaction_id"] == hold.pk
     # Pages carry the balances of the lines before them.
     status, second = call(buyer.client, "get", f"{path}?size=2&page=2")

@@ -6,8 +6,9 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ipx.accounts.models import Membership, Organisation
 from ipx.core.money import Money
@@ -191,6 +192,33 @@ def test_statement_csv_is_exact(buyer: Member, owner: Member) -> None:
     assert filtered["Content-Disposition"] == (
         f'attachment; filename="statement-{buyer.organisation.pk}-2025-01-01-HKD.csv"')
     assert b"".join(filtered.streaming_content).decode("utf-8-sig").count("\r\n") == 1  # type: ignore[attr-defined]
+
+
+def test_deal_escrow_lines_are_described_in_the_readers_language(buyer: Member, owner: Member) -> None:
+    """Deal escrow transactions store no words; page and CSV describe them from kind and reference."""
+    services.deposit_create(organisation_id=buyer.organisation.pk, actor=buyer.user, amount="1000", currency="CNY")
+    with translation.override("en"):
+        hold = services.escrow_hold(payer=buyer.organisation, money=Money(Decimal("300"), "CNY"),
+                                    reference="deal:12:m1")
+        services.escrow_release(payer=buyer.organisation, payee=owner.organisation,
+                                money=Money(Decimal("300"), "CNY"), fee=Decimal("6"), reference="deal:12:m1")
+    assert hold.memo == ""
+
+    client = buyer.client
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    html = client.get(page_of(buyer)).content.decode()
+    csv_text = b"".join(client.get(page_of(buyer) + "statement.csv").streaming_content  # type: ignore[attr-defined]
+                        ).decode("utf-8-sig")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hant"
+    traditional = client.get(page_of(buyer)).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(page_of(buyer)).content.decode()
+
+    assert "<td>交易 #12，付款节点 1 存入资金监管</td>" in html and "<td>交易 #12，付款节点 1 放款</td>" in html
+    assert csv_text.startswith("日期,流水号,类型,摘要,")
+    assert ",存入资金监管,交易 #12，付款节点 1 存入资金监管,deal:12:m1," in csv_text
+    assert "<td>交易 #12，付款節點 1 存入資金監管</td>" in traditional
+    assert "<td>Deal #12, milestone 1 funded</td>" in english and "<td>Deal #12, milestone 1 released</td>" in english
 
 
 def test_csv_amounts_have_the_currency_decimals(buyer: Member) -> None:

@@ -337,7 +337,7 @@ def test_ledger_check_finds_broken_rows(buyer: Member) -> None:
     key = f"org:{buyer.organisation.pk}:available:CNY"
     assert report.problems == [
         f"Transaction #{entry.pk} does not sum to zero in CNY: -150.00.",
-        f"Transaction #{entry.pk} has 1 posting(s); it needs at least two.",
+        f"Transaction #{entry.pk} has 1 posting; it needs at least two.",
         f"Member account {key} is negative: -50.00.",
         f"Member account {key} went negative (-50.00) after posting #{entry.postings.get().pk}.",
     ]
