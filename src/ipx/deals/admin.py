@@ -9,11 +9,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from ipx.core.admin_actions import run_for_each
 from ipx.deals.models import Attachment, Message, NdaAcceptance, Offer, OfferEvent, OfferMilestone, Thread, ThreadAgent
 from ipx.deals.negotiation import services as negotiation
+from ipx.deals.timeline import deal_event_text, offer_event_text
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -102,8 +103,12 @@ class OfferMilestoneInline(ReadOnlyInline):
 
 class OfferEventInline(ReadOnlyInline):
     model = OfferEvent
-    fields = ("from_status", "to_status", "actor", "note", "created_at")
+    fields = ("from_status", "to_status", "actor", "description", "note", "created_at")
     readonly_fields = fields
+
+    @admin.display(description=pgettext_lazy("history entry", "description"))
+    def description(self, obj: OfferEvent) -> str:
+        return offer_event_text(obj)
 
 
 @admin.register(Offer)
@@ -166,8 +171,12 @@ class DealSignatureInline(ReadOnlyInline):
 
 class DealEventInline(ReadOnlyInline):
     model = DealEvent
-    fields = ("created_at", "kind", "from_status", "to_status", "actor", "note")
+    fields = ("created_at", "kind", "from_status", "to_status", "actor", "description", "note")
     readonly_fields = fields
+
+    @admin.display(description=pgettext_lazy("history entry", "description"))
+    def description(self, obj: DealEvent) -> str:
+        return deal_event_text(obj)
 
 
 @admin.register(Deal)

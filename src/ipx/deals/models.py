@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ipx.accounts.models import Organisation, User
 from ipx.catalog.models import Asset
@@ -178,18 +179,20 @@ class Terms(models.Model):
 
 class Offer(Terms):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        REJECTED = "rejected", _("Rejected")
-        COUNTERED = "countered", _("Countered")
-        ACCEPTED = "accepted", _("Accepted")
-        EXPIRED = "expired", _("Expired")
+        # Contexts: these words mean other things elsewhere (a withdrawn listing, a rejected
+        # registration), and translations differ by sense.
+        OPEN = "open", pgettext_lazy("offer status", "Open")
+        WITHDRAWN = "withdrawn", pgettext_lazy("offer status", "Withdrawn")
+        REJECTED = "rejected", pgettext_lazy("offer status", "Rejected")
+        COUNTERED = "countered", pgettext_lazy("offer status", "Countered")
+        ACCEPTED = "accepted", pgettext_lazy("offer status", "Accepted")
+        EXPIRED = "expired", pgettext_lazy("offer status", "Expired")
 
     thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="offers")
     from_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                                          verbose_name=_("from"))
+                                          verbose_name=pgettext_lazy("offer party", "from"))
     to_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                                        verbose_name=_("to"))
+                                        verbose_name=pgettext_lazy("offer party", "to"))
     counter_to = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="countered_by", verbose_name=_("counter to"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -216,7 +219,7 @@ class OfferMilestone(models.Model):
     position = models.PositiveSmallIntegerField()
     title = models.CharField(_("milestone"), max_length=200)
     amount = models.DecimalField(_("amount"), **AMOUNT_FIELD_OPTIONS)
-    condition = models.CharField(_("released"), max_length=12, choices=MilestoneCondition.choices)
+    condition = models.CharField(_("released when"), max_length=12, choices=MilestoneCondition.choices)
 
     class Meta:
         ordering = ["position"]
@@ -231,7 +234,11 @@ class OfferEvent(models.Model):
     from_status = models.CharField(max_length=10, choices=Offer.Status.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=Offer.Status.choices)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # What a person wrote (a reason); what the system records goes in ``params`` and is put
+    # into words when shown, in the reader's language (see ``ipx.deals.timeline``). Rows from
+    # before ``params`` keep their text in ``note``.
     note = models.TextField(blank=True)
+    params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -243,11 +250,11 @@ class OfferEvent(models.Model):
 
 class Deal(Terms):
     class Status(models.TextChoices):
-        AWAITING_SIGNATURES = "awaiting_signatures", _("Awaiting signatures")
-        SIGNED = "signed", _("Signed")
-        RECORDAL_SUBMITTED = "recordal_submitted", _("Recordal submitted")
-        COMPLETED = "completed", _("Completed")
-        CANCELLED = "cancelled", _("Cancelled")
+        AWAITING_SIGNATURES = "awaiting_signatures", pgettext_lazy("deal status", "Awaiting signatures")
+        SIGNED = "signed", pgettext_lazy("deal status", "Signed")
+        RECORDAL_SUBMITTED = "recordal_submitted", pgettext_lazy("deal status", "Recordal submitted")
+        COMPLETED = "completed", pgettext_lazy("deal status", "Completed")
+        CANCELLED = "cancelled", pgettext_lazy("deal status", "Cancelled")
 
     offer = models.OneToOneField(Offer, on_delete=models.PROTECT, related_name="deal")
     thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="deals")
@@ -310,7 +317,7 @@ class DealMilestone(models.Model):
     position = models.PositiveSmallIntegerField()
     title = models.CharField(_("milestone"), max_length=200)
     amount = models.DecimalField(_("amount"), **AMOUNT_FIELD_OPTIONS)
-    condition = models.CharField(_("released"), max_length=12, choices=MilestoneCondition.choices)
+    condition = models.CharField(_("released when"), max_length=12, choices=MilestoneCondition.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     # Partial releases: what has gone to the seller (before the fee) and back to the buyer so far.
     released_amount = models.DecimalField(_("released"), default=0, **AMOUNT_FIELD_OPTIONS)
@@ -355,7 +362,12 @@ class DealEvent(models.Model):
     from_status = models.CharField(max_length=20, choices=Deal.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Deal.Status.choices, blank=True)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # What a person wrote (a reason, an operator's note); what the system records (amounts,
+    # milestone, offer, signer) goes in ``params`` and is put into words when shown, in the
+    # reader's language (see ``ipx.deals.timeline``). Rows from before ``params`` keep their
+    # text in ``note``.
     note = models.TextField(blank=True)
+    params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

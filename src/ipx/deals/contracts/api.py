@@ -21,6 +21,7 @@ from ipx.deals.access import require_operator
 from ipx.deals.contracts import selectors, services
 from ipx.deals.contracts.pdf import deal_number
 from ipx.deals.models import Commitment, Deal
+from ipx.deals.timeline import deal_event_text
 from ipx.ledger.idempotency import HEADER, MAX_KEY_LENGTH, idempotent
 
 router = Router(tags=["deals"])
@@ -76,7 +77,11 @@ class EventOut(Schema):
     from_status: str
     to_status: str
     actor_name: str
-    note: str
+    description: str = Field(description="What the exchange recorded (amounts, milestone, signer), in the "
+                                         "request's language; empty when nothing.")
+    note: str = Field(description="What a person wrote (a reason, the operator's note); on events recorded "
+                                  "before `description` existed, the exchange's own text.")
+    params: dict[str, Any] = Field(description="The data `description` is made from; depends on `kind`.")
     created_at: datetime
 
 
@@ -151,7 +156,8 @@ def deal_out(deal: Deal) -> DealOut:
                                  user_name=s.user.full_name, contract_sha256=s.contract_sha256,
                                  signed_at=s.signed_at) for s in deal.signatures.all()],
         events=[EventOut(id=e.pk, kind=e.kind, from_status=e.from_status, to_status=e.to_status,
-                         actor_name=e.actor.full_name if e.actor is not None else "", note=e.note,
+                         actor_name=e.actor.full_name if e.actor is not None else "",
+                         description=deal_event_text(e), note=e.note, params=e.params or {},
                          created_at=e.created_at) for e in deal.events.all()],
     )
 

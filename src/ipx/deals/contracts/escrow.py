@@ -5,10 +5,14 @@ helpers compute fees and held amounts and post the ledger transactions. Every am
 through ``ipx.ledger.services``, whose own checks (no member account below zero, balanced
 postings) are the second line of defence: even if two requests got past the services'
 checks, the escrow account cannot pay out the same money twice.
+
+The ledger stores no words for these transactions: its statement describes them from their
+kind and reference ("deal:12:m1") in the reader's language, with ``describe`` below.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -57,8 +61,7 @@ def hold(deal: Deal, milestone: DealMilestone, *, actor: User) -> LedgerTransact
     """The buyer's available money goes into the milestone's escrow (InsufficientFunds if short)."""
     return ledger.escrow_hold(
         payer=deal.buyer, money=Money(milestone.amount, deal.currency), reference=milestone.ledger_reference,
-        actor=actor, memo=_("Deal #%(deal)d, milestone %(position)d: %(title)s")
-        % {"deal": deal.pk, "position": milestone.position, "title": milestone.title},
+        actor=actor,
     )
 
 
@@ -69,7 +72,6 @@ def release(deal: Deal, milestone: DealMilestone, amount: Decimal, *, actor: Use
     entry = ledger.escrow_release(
         payer=deal.buyer, payee=deal.seller, money=Money(amount, deal.currency), fee=fee,
         reference=milestone.ledger_reference, actor=actor,
-        memo=_("Deal #%(deal)d, milestone %(position)d released") % {"deal": deal.pk, "position": milestone.position},
     )
     return entry, fee
 
@@ -78,5 +80,23 @@ def refund(deal: Deal, milestone: DealMilestone, amount: Decimal, *, actor: User
     """Return ``amount`` held for the milestone to the buyer's available balance."""
     return ledger.escrow_refund(
         payer=deal.buyer, money=Money(amount, deal.currency), reference=milestone.ledger_reference, actor=actor,
-        memo=_("Deal #%(deal)d, milestone %(position)d refunded") % {"deal": deal.pk, "position": milestone.position},
     )
+
+
+# DealMilestone.ledger_reference: "deal:<deal id>:m<position>".
+_MILESTONE_REFERENCE = re.compile(r"deal:(\d+):m(\d+)")
+
+
+def describe(kind: str, reference: str) -> str | None:
+    """A statement line's words for a deal's escrow transaction, in the active language."""
+    match = _MILESTONE_REFERENCE.fullmatch(reference)
+    if match is None:
+        return None
+    values = {"deal": int(match[1]), "position": int(match[2])}
+    if kind == LedgerTransaction.Kind.ESCROW_HOLD:
+        return _("Deal #%(deal)d, milestone %(position)d funded") % values
+    if kind == LedgerTransaction.Kind.ESCROW_RELEASE:
+        return _("Deal #%(deal)d, milestone %(position)d released") % values
+    if kind == LedgerTransaction.Kind.ESCROW_REFUND:
+        return _("Deal #%(deal)d, milestone %(position)d refunded") % values
+    return None

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -54,6 +55,7 @@ from ipx.deals.models import (
     Offer,
     Terms,
 )
+from ipx.deals.timeline import Kind, moment_param, money_params
 from ipx.listings.models import Exclusivity, Listing
 from ipx.listings.services import listing_mark_sold, listing_release_reservation, listing_reserve
 from ipx.notifications.services import notify
@@ -79,32 +81,18 @@ RECORDAL_NUMBER = re.compile(r"[0-9A-Za-z.\-]{6,40}")
 MAX_NOTE = 2000
 
 
-class Kind:
-    """DealEvent.kind values."""
-
-    CREATED = "created"
-    SIGNED = "signed"
-    FULLY_SIGNED = "fully_signed"
-    CONCLUDED = "concluded"
-    FUNDED = "funded"
-    RELEASED = "released"
-    REFUNDED = "refunded"
-    RECORDAL_SUBMITTED = "recordal_submitted"
-    RECORDAL_APPROVED = "recordal_approved"
-    RECORDAL_RETURNED = "recordal_returned"
-    CANCELLED = "cancelled"
-
-
 # --- Helpers ----------------------------------------------------------------------------------
 
 def _event(deal: Deal, kind: str, *, actor: User | None, from_status: str = "", to_status: str = "",
-           note: str = "") -> DealEvent:
+           note: str = "", params: dict[str, Any] | None = None) -> DealEvent:
+    """``note`` is only what a person typed; what the system records goes in ``params``, put
+    into words in each reader's language when shown (``ipx.deals.timeline``)."""
     return DealEvent.objects.create(deal=deal, kind=kind, from_status=from_status, to_status=to_status,
-                                    actor=actor, note=note)
+                                    actor=actor, note=note, params=params or {})
 
 
 def _transition(deal: Deal, to_status: str, *, kind: str, actor: User | None, note: str = "",
-                fields: tuple[str, ...] = ()) -> Deal:
+                params: dict[str, Any] | None = None, fields: tuple[str, ...] = ()) -> Deal:
     """Move the locked deal to ``to_status`` if the map allows it, with its event row."""
     if to_status not in TRANSITIONS[deal.status]:
         raise InvalidTransition(_("A deal that is %(from)s cannot become %(to)s.")
@@ -112,7 +100,7 @@ def _transition(deal: Deal, to_status: str, *, kind: str, actor: User | None, no
     previous = deal.status
     deal.status = to_status
     deal.save(update_fields=["status", *fields])
-    _event(deal, kind, actor=actor, from_status=previous, to_status=to_status, note=note)
+    _event(deal, kind, actor=actor, from_status=previous, to_status=to_status, note=note, params=params)
     return deal
 
 
@@ -246,12 +234,10 @@ def deal_create_from_offer(*, offer: Offer, actor: User) -> Deal:
         title, condition = _default_milestone(deal, languages)
         DealMilestone.objects.create(deal=deal, position=1, title=title, amount=deal.price_amount,
                                      condition=condition)
-    _event(deal, Kind.CREATED, actor=actor, to_status=deal.status,
-           note=_("From offer #%(offer)d") % {"offer": offer.pk})
+    _event(deal, Kind.CREATED, actor=actor, to_status=deal.status, params={"offer": offer.pk})
     _store_contract(deal)
     if _reserves_listing(deal):
-        listing_reserve(listing_id=deal.listing_id, actor=actor,
-                        note=_("Deal %(number)s") % {"number": deal_number(deal)})
+        listing_reserve(listing_id=deal.listing_id, actor=actor, note=deal_number(deal))
     number = deal_number(deal)
     _notify(deal, "deal.created",
             lambda: _("Deal %(number)s agreed") % {"number": number},
@@ -279,8 +265,8 @@ def deal_sign(*, deal_id: int, actor: User, ip_address: str | None = None, user_
     DealSignature.objects.create(deal=deal, organisation=organisation, user=actor,
                                  contract_sha256=deal.contract_sha256, ip_address=_client_ip(ip_address),
                                  user_agent=(user_agent or "")[:300])
-    _event(deal, Kind.SIGNED, actor=actor, note=_("%(name)s signed (contract SHA-256 %(hash)s)")
-           % {"name": organisation.name, "hash": deal.contract_sha256})
+    _event(deal, Kind.SIGNED, actor=actor,
+           params={"organisation": organisation.name, "sha256": deal.contract_sha256})
     number, name = deal_number(deal), organisation.name
     signed = set(deal.signatures.values_list("organisation_id", flat=True))
     if {deal.buyer_id, deal.seller_id} <= signed:
@@ -312,22 +298,20 @@ def deal_conclude(*, deal_id: int, actor: User) -> Deal:
         raise InvalidTransition(_("A deal that is %(status)s cannot be concluded.")
                                 % {"status": deal.get_status_display()})
     # The signatures were for the intended agreement's text; the events keep them on record.
-    previous = [f"{s.organisation.name} ({s.user.email}, {s.signed_at:%Y-%m-%d %H:%M}, {s.contract_sha256})"
+    previous = [{"organisation": s.organisation.name, "email": s.user.email, "signed_at": moment_param(s.signed_at),
+                 "sha256": s.contract_sha256}
                 for s in deal.signatures.select_related("organisation", "user").order_by("pk")]
     deal.signatures.all().delete()
     deal.commitment = Commitment.CONCLUDED
     deal.save(update_fields=["commitment"])
-    note = _("Intended agreement concluded as a contract.")
-    if previous:
-        note += " " + _("Earlier signatures: %(list)s") % {"list": "; ".join(previous)}
+    params: dict[str, Any] = {"earlier": previous} if previous else {}
     if deal.status == S.SIGNED:
-        _transition(deal, S.AWAITING_SIGNATURES, kind=Kind.CONCLUDED, actor=actor, note=note)
+        _transition(deal, S.AWAITING_SIGNATURES, kind=Kind.CONCLUDED, actor=actor, params=params)
     else:
-        _event(deal, Kind.CONCLUDED, actor=actor, from_status=deal.status, to_status=deal.status, note=note)
+        _event(deal, Kind.CONCLUDED, actor=actor, from_status=deal.status, to_status=deal.status, params=params)
     _store_contract(deal)
     if _reserves_listing(deal):
-        listing_reserve(listing_id=deal.listing_id, actor=actor,
-                        note=_("Deal %(number)s") % {"number": deal_number(deal)})
+        listing_reserve(listing_id=deal.listing_id, actor=actor, note=deal_number(deal))
     number = deal_number(deal)
     _notify(deal, "deal.concluded",
             lambda: _("Deal %(number)s becomes a contract") % {"number": number},
@@ -358,8 +342,7 @@ def milestone_fund(*, deal_id: int, position: int, actor: User) -> DealMilestone
     milestone.status = DealMilestone.Status.FUNDED
     milestone.save(update_fields=["status"])
     amount = Money(milestone.amount, deal.currency)
-    _event(deal, Kind.FUNDED, actor=actor, note=_("Milestone %(position)d: %(amount)s held in escrow")
-           % {"position": milestone.position, "amount": amount})
+    _event(deal, Kind.FUNDED, actor=actor, params={"position": milestone.position, **money_params(amount)})
     number, position_ = deal_number(deal), milestone.position
     _notify(deal, "deal.funded",
             lambda: _("Deal %(number)s: milestone %(position)d funded") % {"number": number, "position": position_},
@@ -385,12 +368,11 @@ def _release(deal: Deal, milestone: DealMilestone, amount: Decimal, *, actor: Us
     if milestone.released_amount + milestone.refunded_amount >= milestone.amount:
         milestone.status = DealMilestone.Status.RELEASED
     milestone.save(update_fields=["released_amount", "status"])
-    values = {"position": milestone.position, "amount": Money(amount, deal.currency),
-              "fee": Money(fee, deal.currency)}
-    note = (_("Milestone %(position)d: %(amount)s released automatically on the checked recordal "
-              "(platform fee %(fee)s)") if automatic else
-            _("Milestone %(position)d: %(amount)s released (platform fee %(fee)s)")) % values
-    _event(deal, Kind.RELEASED, actor=actor, note=note)
+    released, fee_money = Money(amount, deal.currency), Money(fee, deal.currency)
+    values = {"position": milestone.position, "amount": released, "fee": fee_money}
+    _event(deal, Kind.RELEASED, actor=actor,
+           params={"position": milestone.position, **money_params(released), **money_params(fee_money, "fee"),
+                   "automatic": automatic})
     number = deal_number(deal)
     _notify(deal, "deal.released",
             lambda: _("Deal %(number)s: money released") % {"number": number},
@@ -458,13 +440,11 @@ def deal_cancel(*, deal_id: int, actor: User, reason: str) -> Deal:
         milestone.save(update_fields=["refunded_amount", "status"])
         money = Money(held, deal.currency)
         refunded.append(money)
-        _event(deal, Kind.REFUNDED, actor=actor, note=_("Milestone %(position)d: %(amount)s returned to the buyer")
-               % {"position": milestone.position, "amount": money})
+        _event(deal, Kind.REFUNDED, actor=actor, params={"position": milestone.position, **money_params(money)})
     deal.cancel_reason = reason
     _transition(deal, S.CANCELLED, kind=Kind.CANCELLED, actor=actor, note=reason, fields=("cancel_reason",))
     if _reserves_listing(deal):
-        listing_release_reservation(listing_id=deal.listing_id, actor=actor,
-                                    note=_("Deal %(number)s cancelled") % {"number": deal_number(deal)})
+        listing_release_reservation(listing_id=deal.listing_id, actor=actor, note=deal_number(deal))
     number = deal_number(deal)
     _notify(deal, "deal.cancelled",
             lambda: _("Deal %(number)s cancelled") % {"number": number},
@@ -506,8 +486,8 @@ def deal_submit_recordal(*, deal_id: int, actor: User, recordal_number: str) -> 
                                 % {"status": deal.get_status_display()})
     deal.recordal_number = number_text
     deal.recordal_submitted_at = timezone.now()
-    _transition(deal, S.RECORDAL_SUBMITTED, kind=Kind.RECORDAL_SUBMITTED, actor=actor, note=number_text,
-                fields=("recordal_number", "recordal_submitted_at"))
+    _transition(deal, S.RECORDAL_SUBMITTED, kind=Kind.RECORDAL_SUBMITTED, actor=actor,
+                params={"recordal_number": number_text}, fields=("recordal_number", "recordal_submitted_at"))
     number = deal_number(deal)
     _notify(deal, "deal.recordal_submitted",
             lambda: _("Deal %(number)s: recordal submitted") % {"number": number},
@@ -526,8 +506,7 @@ def _complete(deal: Deal, operator: User) -> None:
                                      recordal_number=deal.recordal_number)
         listing_status = Listing.objects.filter(pk=deal.listing_id).values_list("status", flat=True).first()
         if listing_status in (Listing.Status.PUBLISHED, Listing.Status.RESERVED):
-            listing_mark_sold(listing_id=deal.listing_id, actor=operator,
-                              note=_("Deal %(number)s completed") % {"number": deal_number(deal)})
+            listing_mark_sold(listing_id=deal.listing_id, actor=operator, note=deal_number(deal))
         return
     starts = timezone.localdate()
     ends = _add_months(starts, deal.licence_term_months) if deal.licence_term_months else None

@@ -25,6 +25,7 @@ from ipx.deals.access import access_deal
 from ipx.deals.contracts import selectors, services
 from ipx.deals.contracts.pdf import deal_number
 from ipx.deals.models import Commitment, Deal
+from ipx.deals.timeline import deal_event_text, lines
 from ipx.ledger.idempotency import FORM_FIELD, idempotent_form, new_form_key
 
 
@@ -71,7 +72,8 @@ def _context(request: HttpRequest, deal_id: int, *, error: ApplicationError | No
         "parties": [(deal.seller, _("Seller"), signed.get(deal.seller_id)),
                     (deal.buyer, _("Buyer"), signed.get(deal.buyer_id))],
         "assets": [link.asset for link in deal.asset_links.all()],
-        "events": [(event, selectors.EVENT_LABELS.get(event.kind, event.kind)) for event in deal.events.all()],
+        "events": [(event, selectors.EVENT_LABELS.get(event.kind, event.kind),
+                    lines(deal_event_text(event), event.note)) for event in deal.events.all()],
         "error": error,
         "notice": notice,
         "values": values or {},

@@ -26,6 +26,7 @@ from ipx.deals.contracts.tests.helpers import (
     snapshot,
 )
 from ipx.deals.models import Deal, DealEvent, DealMilestone, DealSignature, Offer
+from ipx.deals.timeline import deal_event_text
 from ipx.ledger.services import InsufficientFunds
 from ipx.listings.models import Listing
 from ipx.notifications.models import Notification
@@ -231,7 +232,11 @@ def test_intended_agreement_concluded_both_sign_again(owner: Member, buyer: Memb
     assert DealSignature.objects.filter(deal=deal).count() == 0
     concluded = DealEvent.objects.get(deal=deal, kind="concluded")
     assert (concluded.from_status, concluded.to_status) == ("signed", "awaiting_signatures")
-    assert old_hash in concluded.note  # the earlier signatures stay on record
+    # The earlier signatures stay on record, as data: no words stored in anyone's language.
+    assert [(row["organisation"], row["sha256"]) for row in concluded.params["earlier"]] == [
+        (owner.organisation.name, old_hash), (buyer.organisation.name, old_hash)]
+    assert concluded.note == ""
+    assert old_hash in deal_event_text(concluded)
     assert listing_status(deal) == "reserved"
     with pytest.raises(Conflict, match="already a concluded contract"):
         services.deal_conclude(deal_id=deal.pk, actor=buyer.user)

@@ -1,0 +1,147 @@
+"""The words of offer and deal histories, in the reader's language.
+
+Events store what the system did as data (``params``: a milestone's position and amount, the
+offer a deal came from, who signed which contract) and only what a person typed as ``note``
+(a reason, an operator's note). The sentences are made here when a page, a CSV line or an
+API answer is produced, so a Chinese reader sees Chinese even when an English user acted.
+
+Rows written before ``params`` existed have none: their text, stored in the actor's
+language, is still in ``note`` and is shown as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from ipx.core.money import Money
+from ipx.deals.models import DealEvent, OfferEvent
+
+
+class Kind:
+    """DealEvent.kind values."""
+
+    CREATED = "created"
+    SIGNED = "signed"
+    FULLY_SIGNED = "fully_signed"
+    CONCLUDED = "concluded"
+    FUNDED = "funded"
+    RELEASED = "released"
+    REFUNDED = "refunded"
+    RECORDAL_SUBMITTED = "recordal_submitted"
+    RECORDAL_APPROVED = "recordal_approved"
+    RECORDAL_RETURNED = "recordal_returned"
+    CANCELLED = "cancelled"
+
+
+# OfferEvent.params["cause"] when the system, not a party, changed the offer.
+CAUSE_THREAD_CLOSED = "thread_closed"
+CAUSE_EXPIRED = "expired"
+
+
+# --- What the services store -------------------------------------------------------------------
+
+def money_params(money: Money, name: str = "amount") -> dict[str, str]:
+    """An amount as JSON keeps it exactly: a string, with its currency once."""
+    return {name: str(money.amount), "currency": money.currency}
+
+
+def moment_param(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+# --- Reading them back --------------------------------------------------------------------------
+
+def _money(params: Mapping[str, Any], name: str = "amount") -> str:
+    try:
+        return str(Money(Decimal(str(params[name])), str(params["currency"])))
+    except (KeyError, InvalidOperation):
+        return str(params.get(name, ""))
+
+
+def _moment(value: object) -> str:
+    moment = parse_datetime(str(value or ""))
+    if moment is None:
+        return str(value or "")
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return str(formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT"))
+
+
+def _signatures(rows: object) -> str:
+    """Earlier signatures as a list: who, with which e-mail, when, the contract's hash."""
+    if not isinstance(rows, list):
+        return ""
+    parts = []
+    for row in rows:
+        if not isinstance(row, Mapping):
+            continue
+        moment = parse_datetime(str(row.get("signed_at", "")))
+        when = f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment and timezone.is_aware(moment) else ""
+        details = ", ".join(str(v) for v in (row.get("email", ""), when, row.get("sha256", "")) if v)
+        parts.append(f"{row.get('organisation', '')} ({details})")
+    return "; ".join(parts)
+
+
+def _number(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
+def _deal_text(kind: str, params: Mapping[str, Any]) -> str:
+    if kind == Kind.CREATED and "offer" in params:
+        return _("From offer #%(offer)d") % {"offer": _number(params["offer"])}
+    if kind == Kind.SIGNED and "organisation" in params:
+        return _("%(name)s signed (contract SHA-256 %(hash)s)") % {"name": params["organisation"],
+                                                                   "hash": params.get("sha256", "")}
+    if kind == Kind.CONCLUDED:
+        earlier = _signatures(params.get("earlier"))
+        return _("Earlier signatures: %(list)s") % {"list": earlier} if earlier else ""
+    if kind == Kind.RECORDAL_SUBMITTED and "recordal_number" in params:
+        return _("Recordal number: %(recordal)s") % {"recordal": params["recordal_number"]}
+    if "position" not in params:
+        return ""
+    position = _number(params["position"])
+    if kind == Kind.FUNDED:
+        return _("Milestone %(position)d: %(amount)s held in escrow") % {
+            "position": position, "amount": _money(params)}
+    if kind == Kind.RELEASED:
+        values = {"position": position, "amount": _money(params), "fee": _money(params, "fee")}
+        if params.get("automatic"):
+            return _("Milestone %(position)d: %(amount)s released automatically on the checked recordal "
+                     "(platform fee %(fee)s)") % values
+        return _("Milestone %(position)d: %(amount)s released (platform fee %(fee)s)") % values
+    if kind == Kind.REFUNDED:
+        return _("Milestone %(position)d: %(amount)s returned to the buyer") % {
+            "position": position, "amount": _money(params)}
+    return ""
+
+
+def deal_event_text(event: DealEvent) -> str:
+    """What the system recorded with the event, in the active language ("" when nothing)."""
+    params = event.params if isinstance(event.params, Mapping) else {}
+    return _deal_text(event.kind, params) if params else ""
+
+
+def offer_event_text(event: OfferEvent) -> str:
+    """What the system recorded with an offer's change, in the active language ("" when nothing)."""
+    params = event.params if isinstance(event.params, Mapping) else {}
+    cause = params.get("cause")
+    if cause == CAUSE_THREAD_CLOSED:
+        return _("The negotiation was closed.")
+    if cause == CAUSE_EXPIRED:
+        return _("Open until %(when)s.") % {"when": _moment(params.get("open_until"))}
+    return ""
+
+
+def lines(system_text: str, note: str) -> list[str]:
+    """The system's words and the person's note, each once, in that order (old rows: the note)."""
+    return [text for text in (system_text, note) if text]
