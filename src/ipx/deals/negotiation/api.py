@@ -23,6 +23,7 @@ from ipx.core.pagination import PageRequest
 from ipx.deals.models import Attachment, Deal, Message, NdaAcceptance, Offer, Thread, ThreadAgent
 from ipx.deals.negotiation import selectors, services
 from ipx.deals.negotiation.downloads import file_response
+from ipx.deals.timeline import offer_event_text
 from ipx.listings import documents
 from ipx.listings.models import ListingDocument
 
@@ -183,12 +184,19 @@ class OfferEventOut(Schema):
     from_status: str
     to_status: str
     actor_name: str
-    note: str
+    description: str = Field(description="What the exchange recorded (the negotiation closed, the offer "
+                                         "expired), in the request's language; empty when nothing.")
+    note: str = Field(description="The reason a person gave; on events recorded before `description` existed, "
+                                  "the exchange's own text.")
     created_at: datetime
 
     @staticmethod
     def resolve_actor_name(obj: Any) -> str:
         return obj.actor.full_name if obj.actor else ""
+
+    @staticmethod
+    def resolve_description(obj: Any) -> str:
+        return offer_event_text(obj)
 
 
 class OfferOut(Schema):

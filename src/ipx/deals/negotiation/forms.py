@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ipx.accounts.forms import ServiceForm
 from ipx.core.errors import ApplicationError
@@ -42,8 +43,10 @@ class MessageForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["files"].help_text = _("Up to %(n)d PDF or picture files, %(size)s each.") % {
-            "n": max_files(), "size": size_label(max_bytes())}
+        count = max_files()
+        self.fields["files"].help_text = ngettext("Up to %(n)d PDF or picture file, %(size)s.",
+                                                  "Up to %(n)d PDF or picture files, %(size)s each.", count) % {
+            "n": count, "size": size_label(max_bytes())}
 
 
 class InquiryForm(ServiceForm):
@@ -96,7 +99,7 @@ class OfferForm(ServiceForm):
                                                                required=False, max_length=200)
             self.fields[_ROW % (n, "amount")] = forms.CharField(label=_("Amount"), required=False, max_length=30)
             self.fields[_ROW % (n, "condition")] = forms.ChoiceField(
-                label=_("Released"), required=False, choices=[("", "—"), *MilestoneCondition.choices])
+                label=_("Released when"), required=False, choices=[("", "—"), *MilestoneCondition.choices])
 
     @classmethod
     def initial_for(cls, *, currency: str, offer: Offer | None = None) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from ipx.accounts.selectors import memberships_of
 from ipx.core.errors import NotAuthenticated, NotFound, PermissionDenied
 from ipx.deals.access import Role, access_thread, visible_threads
 from ipx.deals.models import Attachment, Message, NdaAcceptance, Offer, Thread, ThreadAgent
+from ipx.deals.timeline import lines, offer_event_text
 from ipx.listings.documents import documents_of
 from ipx.listings.models import Listing, ListingDocument
 from ipx.listings.selectors import listing_visible
@@ -57,7 +58,8 @@ def messages_of(thread: Thread) -> QuerySet[Message]:
 def offers_of(thread: Thread, *, now: datetime | None = None) -> list[Offer]:
     """Every offer of a thread, oldest first, with milestones and events. ``is_live`` says
     whether it can still be answered: open and not past its time (the periodic run may not
-    have marked it expired yet)."""
+    have marked it expired yet); ``history`` pairs each event with its words in the active
+    language."""
     now = now or timezone.now()
     offers = list(Offer.objects.filter(thread=thread)
                   .select_related("from_organisation", "to_organisation", "created_by")
@@ -65,6 +67,8 @@ def offers_of(thread: Thread, *, now: datetime | None = None) -> list[Offer]:
                   .order_by("pk"))
     for offer in offers:
         offer.is_live = offer.status == Offer.Status.OPEN and offer.expires_at > now  # type: ignore[attr-defined]
+        offer.history = [(event, lines(offer_event_text(event), event.note))  # type: ignore[attr-defined]
+                         for event in offer.events.all()]
     return offers
 
 

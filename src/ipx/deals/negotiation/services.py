@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation
@@ -43,6 +44,7 @@ from ipx.deals.models import (
     ThreadAgent,
 )
 from ipx.deals.negotiation.terms import OfferTerms, clean_offer_terms
+from ipx.deals.timeline import CAUSE_EXPIRED, CAUSE_THREAD_CLOSED, moment_param
 from ipx.listings.models import Listing
 from ipx.listings.selectors import listing_visible
 from ipx.notifications.services import notify
@@ -203,7 +205,8 @@ def message_post(*, thread_id: int, actor: User, body: str, files: Sequence[IO[b
         thread, sides, verb="message.posted", actor=actor,
         title=lambda: _("New message about “%(title)s”") % {"title": subject},
         body=lambda: (_("%(writer)s wrote: %(text)s") % {"writer": writer, "text": text[:500]}
-                      if text else _("%(writer)s sent %(n)d file(s).") % {"writer": writer, "n": count}),
+                      if text else ngettext("%(writer)s sent %(n)d file.", "%(writer)s sent %(n)d files.", count)
+                      % {"writer": writer, "n": count}),
     )
     return message
 
@@ -269,7 +272,7 @@ def thread_close(*, thread_id: int, actor: User, reason: str = "") -> Thread:
         raise InvalidTransition(_("This negotiation is already closed."))
     note = _clean_reason(reason)
     for offer in Offer.objects.select_for_update().filter(thread=thread, status=S.OPEN).order_by("pk"):
-        _transition(offer, S.WITHDRAWN, actor=actor, note=_("The negotiation was closed."))
+        _transition(offer, S.WITHDRAWN, actor=actor, params={"cause": CAUSE_THREAD_CLOSED})
     thread.status = Thread.Status.CLOSED
     thread.last_activity_at = timezone.now()
     thread.save(update_fields=["status", "last_activity_at"])
@@ -324,34 +327,65 @@ def nda_accept(*, listing_id: int, actor: User, organisation_id: int, ip_address
 
 # --- Offers --------------------------------------------------------------------------------
 
-def _record(offer: Offer, *, from_status: str, actor: User | None, note: str = "") -> None:
-    OfferEvent.objects.create(offer=offer, from_status=from_status, to_status=offer.status, actor=actor, note=note)
+def _record(offer: Offer, *, from_status: str, actor: User | None, note: str = "",
+            params: dict[str, Any] | None = None) -> None:
+    """``note`` is only what a person typed; what the system records goes in ``params``, put
+    into words in each reader's language when shown (``ipx.deals.timeline``)."""
+    OfferEvent.objects.create(offer=offer, from_status=from_status, to_status=offer.status, actor=actor, note=note,
+                              params=params or {})
 
 
 def _when(moment: datetime) -> str:
     return str(formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT"))
 
 
-def _check_transition(offer: Offer, to_status: str, *, doing: str) -> None:
+def _closed_sentence(offer: Offer) -> str:
+    """Why the offer cannot change any more: one whole sentence per status."""
+    if offer.status == S.EXPIRED:
+        return _("This offer expired on %(when)s.") % {"when": _when(offer.expires_at)}
+    sentences: dict[str, str] = {
+        S.WITHDRAWN: _("This offer was withdrawn."),
+        S.REJECTED: _("This offer was rejected."),
+        S.COUNTERED: _("This offer was answered with a counter-offer."),
+        S.ACCEPTED: _("This offer was accepted."),
+    }
+    return sentences[offer.status]
+
+
+def _refused_sentence(to_status: str) -> str:
+    """What can no longer be done: one whole sentence per action."""
+    sentences: dict[str, str] = {
+        S.WITHDRAWN: _("It can no longer be withdrawn."),
+        S.REJECTED: _("It can no longer be rejected."),
+        S.COUNTERED: _("It can no longer be countered."),
+        S.ACCEPTED: _("It can no longer be accepted."),
+    }
+    return sentences[to_status]
+
+
+def _check_transition(offer: Offer, to_status: str) -> None:
     if to_status in TRANSITIONS[offer.status]:
         return
+    # Two whole sentences, joined as each language joins sentences (Chinese: no space).
+    message = pgettext("two sentences", "%(first)s %(second)s") % {
+        "first": _closed_sentence(offer), "second": _refused_sentence(to_status)}
     if offer.status == S.EXPIRED:
-        raise Conflict(_("This offer expired on %(when)s; it can no longer be %(doing)s.")
-                       % {"when": _when(offer.expires_at), "doing": doing}, code="offer_expired")
-    raise InvalidTransition(_("This offer is %(status)s; it can no longer be %(doing)s.")
-                            % {"status": offer.get_status_display().lower(), "doing": doing})
+        raise Conflict(message, code="offer_expired")
+    raise InvalidTransition(message)
 
 
-def _transition(offer: Offer, to_status: str, *, actor: User | None, note: str = "") -> Offer:
+def _transition(offer: Offer, to_status: str, *, actor: User | None, note: str = "",
+                params: dict[str, Any] | None = None) -> Offer:
     previous = offer.status
     offer.status = to_status
     offer.save(update_fields=["status"])
-    _record(offer, from_status=previous, actor=actor, note=note)
+    _record(offer, from_status=previous, actor=actor, note=note, params=params)
     return offer
 
 
 def _expire(offer: Offer) -> None:
-    _transition(offer, S.EXPIRED, actor=None, note=_("Open until %(when)s.") % {"when": _when(offer.expires_at)})
+    _transition(offer, S.EXPIRED, actor=None,
+                params={"cause": CAUSE_EXPIRED, "open_until": moment_param(offer.expires_at)})
     thread = offer.thread
     subject = thread.subject
     _notify_sides(thread, [side_of(thread, offer.from_organisation_id)], verb="offer.expired", actor=None,
@@ -461,7 +495,7 @@ def _offer_counter(*, offer_id: int, actor: User, terms: dict[str, Any]) -> Offe
     if role.side != side:
         raise PermissionDenied(_("Only the %(side)s, to whom this offer was made, or its agent may counter it.")
                                % {"side": side_label(side)})
-    _check_transition(offer, S.COUNTERED, doing=_("countered"))
+    _check_transition(offer, S.COUNTERED)
     _require_open_thread(thread)
     _require_published(thread.listing)
     # The new terms are checked before the old offer changes, so a refusal leaves both as they were.
@@ -487,7 +521,7 @@ def _offer_withdraw(*, offer_id: int, actor: User, reason: str) -> Offer:
     side = side_of(thread, offer.from_organisation_id)
     if role.side != side:
         raise PermissionDenied(_("Only the side that made an offer may withdraw it."))
-    _check_transition(offer, S.WITHDRAWN, doing=_("withdrawn"))
+    _check_transition(offer, S.WITHDRAWN)
     note = _clean_reason(reason)
     _transition(offer, S.WITHDRAWN, actor=actor, note=note)
     _touch(thread)
@@ -511,7 +545,7 @@ def _offer_reject(*, offer_id: int, actor: User, reason: str) -> Offer:
     if role.side != side:
         raise PermissionDenied(_("Only the %(side)s, to whom this offer was made, or its agent may reject it.")
                                % {"side": side_label(side)})
-    _check_transition(offer, S.REJECTED, doing=_("rejected"))
+    _check_transition(offer, S.REJECTED)
     note = _clean_reason(reason)
     _transition(offer, S.REJECTED, actor=actor, note=note)
     _touch(thread)
@@ -540,7 +574,7 @@ def _offer_accept(*, offer_id: int, actor: User) -> Deal:
                                    % {"party": offer.to_organisation.name})
         raise PermissionDenied(_("Only a member of %(party)s, to whom this offer was made, may accept it.")
                                % {"party": offer.to_organisation.name})
-    _check_transition(offer, S.ACCEPTED, doing=_("accepted"))
+    _check_transition(offer, S.ACCEPTED)
     _require_open_thread(thread)
     _require_published(thread.listing)
     _transition(offer, S.ACCEPTED, actor=actor)

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ipx.core.errors import ValidationFailed
 from ipx.core.money import check_currency, parse_amount
@@ -57,7 +58,9 @@ def _months(value: object, *, field: str, errors: FieldErrors, high: int, label:
         errors.add(field, _("%(field)s must be a whole number of months.") % {"field": label})
         return None
     if not 1 <= number <= high:
-        errors.add(field, _("%(field)s must be between 1 and %(high)d months.") % {"field": label, "high": high})
+        errors.add(field, ngettext("%(field)s must be between 1 and %(high)d month.",
+                                   "%(field)s must be between 1 and %(high)d months.", high)
+                   % {"field": label, "high": high})
         return None
     return number
 
@@ -94,10 +97,13 @@ def _royalty(value: object, *, errors: FieldErrors) -> Decimal | None:
 def _milestones(value: object, currency: str, price: Decimal | None, *, errors: FieldErrors) -> list[MilestoneTerms]:
     field = "milestones"
     if not isinstance(value, list | tuple) or not value:
-        errors.add(field, _("Give between 1 and %(n)d payment milestones.") % {"n": MAX_MILESTONES})
+        errors.add(field, ngettext("Give between 1 and %(n)d payment milestone.",
+                                   "Give between 1 and %(n)d payment milestones.", MAX_MILESTONES)
+                   % {"n": MAX_MILESTONES})
         return []
     if len(value) > MAX_MILESTONES:
-        errors.add(field, _("At most %(n)d payment milestones.") % {"n": MAX_MILESTONES})
+        errors.add(field, ngettext("At most %(n)d payment milestone.", "At most %(n)d payment milestones.",
+                                   MAX_MILESTONES) % {"n": MAX_MILESTONES})
         return []
     result: list[MilestoneTerms] = []
     for index, row in enumerate(value, start=1):
@@ -150,7 +156,9 @@ def clean_expiry(value: object, *, now: datetime | None = None, errors: FieldErr
         errors.add(field, _("The offer must stay open until a moment in the future."))
         return None
     if moment > now + timedelta(days=MAX_EXPIRY_DAYS):
-        errors.add(field, _("An offer can stay open for at most %(n)d days.") % {"n": MAX_EXPIRY_DAYS})
+        errors.add(field, ngettext("An offer can stay open for at most %(n)d day.",
+                                   "An offer can stay open for at most %(n)d days.", MAX_EXPIRY_DAYS)
+                   % {"n": MAX_EXPIRY_DAYS})
         return None
     return moment
 

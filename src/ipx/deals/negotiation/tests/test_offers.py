@@ -310,9 +310,12 @@ def test_nothing_follows_a_final_status(thread: Thread, buyer: Member, owner: Me
     else:
         services.offer_counter(offer_id=offer.pk, actor=owner.user, terms=terms())
     before = state()
+    closed = {"withdraw": "This offer was withdrawn.", "reject": "This offer was rejected.",
+              "counter": "This offer was answered with a counter-offer."}[finish]
 
-    with pytest.raises(InvalidTransition, match="can no longer be accepted"):
+    with pytest.raises(InvalidTransition) as refused:
         services.offer_accept(offer_id=offer.pk, actor=owner.user)
+    assert refused.value.message == f"{closed} It can no longer be accepted."
     with pytest.raises(InvalidTransition, match="can no longer be rejected"):
         services.offer_reject(offer_id=offer.pk, actor=owner.user)
     with pytest.raises(InvalidTransition, match="can no longer be withdrawn"):
@@ -380,7 +383,7 @@ def test_an_expired_offer_cannot_be_accepted_and_is_marked(thread: Thread, buyer
     assert refused.value.status == 409
     assert refused.value.code == "offer_expired"
     assert "This offer expired on" in refused.value.message
-    assert refused.value.message.endswith("it can no longer be accepted.")
+    assert refused.value.message.endswith(". It can no longer be accepted.")
     offer.refresh_from_db()
     assert offer.status == "expired"
     assert Deal.objects.count() == 0
@@ -403,7 +406,7 @@ def test_any_action_on_a_lapsed_offer_marks_it_expired_first(thread: Thread, buy
         "accept": lambda: services.offer_accept(offer_id=offer.pk, actor=actor),
     }[action]
 
-    with pytest.raises(Conflict, match=f"it can no longer be {doing}"):
+    with pytest.raises(Conflict, match=f"^This offer expired on .*\\. It can no longer be {doing}\\.$"):
         run()
 
     assert state()["offers"] == [(offer.pk, "expired", None)]

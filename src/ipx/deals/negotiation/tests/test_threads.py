@@ -16,6 +16,7 @@ from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDen
 from ipx.deals.models import Attachment, Message, Offer, OfferEvent, Thread, ThreadAgent
 from ipx.deals.negotiation import services
 from ipx.deals.negotiation.tests.conftest import pdf_bytes, png_bytes, published_listing, terms, upload
+from ipx.deals.timeline import offer_event_text
 from ipx.listings.models import Listing
 from ipx.notifications.models import Notification
 from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory, listing_with_patent
@@ -254,8 +255,9 @@ def test_closing_withdraws_the_open_offer(thread: Thread, buyer: Member, owner: 
     thread.refresh_from_db()
     offer.refresh_from_db()
     assert (thread.status, offer.status) == ("closed", "withdrawn")
-    assert list(offer.events.values_list("from_status", "to_status", "actor", "note")) == [
-        ("", "open", buyer.user.pk, ""), ("open", "withdrawn", owner.user.pk, "The negotiation was closed.")]
+    assert list(offer.events.values_list("from_status", "to_status", "actor", "note", "params")) == [
+        ("", "open", buyer.user.pk, "", {}), ("open", "withdrawn", owner.user.pk, "", {"cause": "thread_closed"})]
+    assert offer_event_text(offer.events.last()) == "The negotiation was closed."  # type: ignore[arg-type]
     assert notified("thread.closed") == ["buyer@example.com"]
 
 
