@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ipx.accounts.models import Organisation
 from ipx.catalog import terms
@@ -152,7 +153,7 @@ class AssetLicence(models.Model):
     exclusivity = models.CharField(_("exclusivity"), max_length=14)
     territory = models.CharField(_("territory"), max_length=200, blank=True)
     field_of_use = models.CharField(_("field of use"), max_length=200, blank=True)
-    starts_on = models.DateField(_("from"))
+    starts_on = models.DateField(pgettext_lazy("licence start date", "from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
     recordal_number = models.CharField(_("recordal number"), max_length=40, blank=True)
     # What created it, e.g. "deal:12"; a reference, so the catalog need not know deals.
