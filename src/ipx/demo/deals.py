@@ -72,7 +72,7 @@ def create_deals(organisations: dict[str, Organisation], admins: dict[str, User]
     buyer_org, owner_org, university_org = (organisations[key] for key in ("buyer", "owner", "university"))
     buyer, owner, university, agent = (admins[key] for key in ("buyer", "owner", "university", "agent"))
     deposit_record(organisation=buyer_org, money=Money(Decimal("3000000.00"), "CNY"),
-                   provider_reference="DEMO-DEPOSIT-0001", actor=buyer, memo="Demo deposit")
+                   provider_reference="DEMO-DEPOSIT-0001", actor=buyer)
 
     transfers = _listings(owner_org, OfferKind.TRANSFER)
     licences = _listings(university_org, OfferKind.LICENCE)
