@@ -43,3 +43,28 @@ def test_traditional_and_english_queries_find_the_same_document(engine: HybridEn
     traditional = engine.search("鋰電池隔膜 陶瓷塗層", 1)[0]
     english = engine.search("ceramic coated separator for lithium batteries", 1, method="dense")[0]
     assert simplified.doc_id == traditional.doc_id == english.doc_id == "battery"
+
+
+def test_eval_command_hybrid_with_an_embedding_cache(tmp_path) -> None:
+    import sqlite3
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from ipx.matching.tests.test_retrieval_command import write_set
+
+    paths = write_set(tmp_path)
+    cache = tmp_path / "cache.sqlite3"
+    outputs = []
+    for _ in range(2):
+        out = StringIO()
+        call_command(
+            "eval", "retrieval", "--corpus", str(paths["corpus"]), "--queries", str(paths["queries"]),
+            "--qrels", str(paths["qrels"]), "--method", "hybrid", "--cache", str(cache), "--cache-queries",
+            stdout=out, stderr=StringIO(),
+        )
+        outputs.append(dict(line.split(" ") for line in out.getvalue().splitlines()))
+    assert outputs[0]["Recall@10"] == outputs[1]["Recall@10"] == "1.0000"
+    with sqlite3.connect(cache) as db:
+        kinds = dict(db.execute("SELECT kind, count(*) FROM vectors GROUP BY kind").fetchall())
+    assert kinds == {"passage": 4, "query": 4}
