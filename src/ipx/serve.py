@@ -4,10 +4,50 @@ Django's development server with ``--dev``."""
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
+from multiprocessing.connection import Connection
 
 from django.core.management import call_command
+
+MODEL_CHECK_SECONDS = 120
+
+
+def _report_model_problem(conn: Connection) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from ipx.matching.retrieval.checks import ensure_embedding_model
+
+    try:
+        ensure_embedding_model()
+    except ImproperlyConfigured as exc:
+        conn.send(str(exc))
+    else:
+        conn.send("")
+    conn.close()
+
+
+def check_embedding_model_before_forking() -> None:
+    """Stop with a clear message when the matching engine's embedding model is missing or
+    broken, before any request. The model is loaded in a child process: its OpenMP runtime
+    does not survive ``fork``, and gunicorn forks its workers from this process, so had
+    this process run the model, every worker would hang at its first embedding."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_report_model_problem, args=(sender,), daemon=True)
+    child.start()
+    sender.close()
+    if receiver.poll(MODEL_CHECK_SECONDS):
+        try:
+            problem = receiver.recv()
+        except EOFError:  # the child died without a word (e.g. the engine crashed)
+            problem = "the embedding model crashed while loading; reinstall the project's dependencies"
+    else:
+        problem = f"the embedding model did not load within {MODEL_CHECK_SECONDS} s"
+    child.join(5)
+    if problem:
+        raise SystemExit(f"ipx serve: {problem}")
 
 
 def serve(argv: list[str]) -> None:
@@ -21,6 +61,7 @@ def serve(argv: list[str]) -> None:
     import django
 
     django.setup()
+    check_embedding_model_before_forking()
     if options.dev:
         call_command("runserver", options.bind)
         return

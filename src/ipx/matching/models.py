@@ -171,3 +171,80 @@ class SavedSearchAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.saved_search_id} → {self.listing_id}"
+
+
+class MatchingVersion(models.Model):
+    """A counter per engine ("listings", "demands"), raised after every change of what that
+    engine indexes. Each process keeps its engines with the counter they were built at and
+    rebuilds one when its counter moved, so every process follows without talking to the
+    others. ``token`` is new for every row created: an engine built for another database
+    (a restored one, or another test's) is never taken for this one's at the same count."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    version = models.BigIntegerField(default=0)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("matching index version")
+        verbose_name_plural = _("matching index versions")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
+
+
+class DemandMatch(models.Model):
+    """A listing that may solve a published demand: the kept result of the matching engine.
+
+    A row is in the demand's current list while ``rank`` is set (1 = best). A pair that
+    falls out of the list keeps its row with ``rank`` empty, so that a pair is notified at
+    most once however often it leaves and comes back; rows go when the demand closes."""
+
+    class Method(models.TextChoices):
+        HYBRID = "hybrid", _("words, meaning and facts")
+        LEXICAL = "lexical", _("words and facts")
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="matches")
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    score = models.FloatField(_("score"))
+    lexical_score = models.FloatField(_("word score (BM25F)"), null=True, blank=True)
+    dense_score = models.FloatField(_("meaning score (cosine)"), null=True, blank=True)
+    structured_score = models.FloatField(_("facts score"), null=True, blank=True)
+    method = models.CharField(_("method"), max_length=8, choices=Method.choices)
+    # Matched terms, shared IPC codes and reason codes with their values (never sentences:
+    # pages say them in the reader's language).
+    explanation = models.JSONField(_("explanation"), default=dict)
+    first_matched_at = models.DateTimeField(_("first matched"))
+    computed_at = models.DateTimeField(_("computed"))
+    notified = models.BooleanField(_("both sides notified"), default=False)
+    notified_at = models.DateTimeField(_("notified"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["demand_id", "rank"]
+        verbose_name = _("demand match")
+        verbose_name_plural = _("demand matches")
+        constraints = [models.UniqueConstraint(fields=["demand", "listing"], name="demand_match_unique")]
+        indexes = [
+            models.Index(fields=["demand", "rank"], name="demand_match_rank"),
+            models.Index(fields=["listing", "rank"], name="demand_match_listing"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.demand_id} ↔ {self.listing_id} (#{self.rank or '-'})"
+
+
+class DemandMatchRun(models.Model):
+    """The last ranking of a demand's listings: when, how, and how many were kept (also when
+    none was, which no DemandMatch row could say)."""
+
+    demand = models.OneToOneField(Demand, on_delete=models.CASCADE, primary_key=True, related_name="match_run")
+    method = models.CharField(_("method"), max_length=8, choices=DemandMatch.Method.choices)
+    kept = models.PositiveSmallIntegerField(_("listings kept"), default=0)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("demand matching run")
+        verbose_name_plural = _("demand matching runs")
+
+    def __str__(self) -> str:
+        return f"{self.demand_id}: {self.kept} ({self.method})"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ipx.matching.demands import views
+from ipx.matching.matches import views as match_views
 
 app_name = "matching"
 
@@ -11,5 +12,9 @@ urlpatterns = [
     path("<int:demand_id>/", views.detail, name="detail"),
     path("<int:demand_id>/edit/", views.edit, name="edit"),
     path("<int:demand_id>/close/", views.close, name="close"),
+    # Before the workflow actions below, whose <slug:name> would take "matches" too.
+    path("<int:demand_id>/matches/", match_views.demand_matches, name="demand_matches"),
+    path("<int:demand_id>/matches/refresh/", match_views.refresh, name="matches_refresh"),
+    path("for-listing/<int:listing_id>/", match_views.listing_matches, name="listing_matches"),
     path("<int:demand_id>/<slug:name>/", views.action, name="action"),
 ]

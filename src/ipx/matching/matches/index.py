@@ -1,0 +1,302 @@
+"""The engines a process keeps: one over published listings, one over published demands.
+
+Each is built lazily and kept with the version counter (``MatchingVersion``) it was built
+at; background handlers raise the counter after every change, so the next use in any
+process rebuilds. Building is cheap (the lexical index is about 1 ms per document) because
+vectors are read from the on-disk cache: a build never embeds. Vectors are computed by
+background tasks — one document when it is published or changed (``embed_documents``),
+or everything missing at once (``embed_catalogue``, e.g. after the demo load, which skips
+events). An engine built while some vectors are missing ranks by words and facts only
+(``Catalogue.dense`` is False) until the missing ones are there.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from django.db.models import F
+
+from ipx.listings.selectors import listings_for_index
+from ipx.matching.demands.selectors import published_demands
+from ipx.matching.matches.documents import (
+    DEMAND,
+    LISTING,
+    demand_document,
+    demand_facts,
+    doc_id,
+    listing_document,
+    listing_facts,
+)
+from ipx.matching.models import MatchingVersion
+from ipx.matching.retrieval import (
+    Document,
+    Facts,
+    HybridEngine,
+    ModelUnavailable,
+    VectorCache,
+    default_cache,
+    get_embedder,
+)
+
+logger = logging.getLogger(__name__)
+
+LISTINGS = "listings"
+DEMANDS = "demands"
+EMBED_CHUNK = 64
+
+Vectors = np.ndarray
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors: ...
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def current_embedder() -> Embedder | None:
+    """The embedding model, or None when it cannot be loaded (the start-up check stops the
+    server in that case; here matching then ranks by words and facts)."""
+    try:
+        return get_embedder()
+    except ModelUnavailable as exc:
+        logger.warning("matching without the embedding model: %s", exc)
+        return None
+
+
+def cache_path() -> Path:
+    cache = default_cache()
+    try:
+        return cache.path
+    finally:
+        cache.close()
+
+
+# --- Version counters -------------------------------------------------------------------------
+
+def _row(name: str) -> MatchingVersion:
+    row, _created = MatchingVersion.objects.get_or_create(pk=name, defaults={"token": uuid.uuid4().hex})
+    return row
+
+
+def raise_version(name: str) -> None:
+    """Something the engine ``name`` indexes changed (called after the change committed)."""
+    if not MatchingVersion.objects.filter(pk=name).update(version=F("version") + 1):
+        _row(name)
+        MatchingVersion.objects.filter(pk=name).update(version=F("version") + 1)
+
+
+def current_version(name: str) -> tuple[str, int]:
+    row = _row(name)
+    return row.token, row.version
+
+
+# --- Building without embedding ---------------------------------------------------------------
+
+class _CachedVectorsOnly:
+    """Stands in for the model while an engine is built: passages come from the cache, and
+    a passage the cache lacks is counted (its zero row is never used: such an engine ranks
+    by words only). Queries — one text at a time — go to the real model."""
+
+    def __init__(self, model: Embedder) -> None:
+        self.model = model
+        self.name = model.name
+        self.dim = model.dim
+        self.missing = 0
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        self.missing += len(texts)
+        return np.zeros((len(texts), self.dim), dtype=np.float32)
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        return self.model.embed_queries(texts)
+
+
+class _ReadOnlyCache(VectorCache):
+    """The vector cache without writes, so that the stand-in's zero rows are never kept."""
+
+    def put_many(self, model: str, kind: str, items: Sequence[tuple[bytes, Vectors]]) -> None:
+        return None
+
+
+def build_engine(documents: Sequence[Document], facts: dict[str, Facts]) -> tuple[HybridEngine, bool]:
+    """An engine over ``documents`` with the vectors the cache holds; True when all were there."""
+    model = current_embedder()
+    if model is None:
+        return HybridEngine.build(documents, facts=facts), False
+    if not documents:
+        return HybridEngine.build(documents, facts=facts), True  # nothing is missing
+    stand_in = _CachedVectorsOnly(model)
+    cache = _ReadOnlyCache(cache_path())
+    try:
+        engine = HybridEngine.build(documents, embedder=stand_in, cache=cache, facts=facts)
+    finally:
+        cache.close()
+    if stand_in.missing:
+        logger.info("matching engine over %d documents: %d passages not embedded yet; ranking by words and facts",
+                    len(documents), stand_in.missing)
+    return engine, stand_in.missing == 0
+
+
+def embed_documents(documents: Sequence[Document], progress: Callable[[int], None] | None = None) -> bool:
+    """Compute and cache the vectors of ``documents`` that the cache lacks (background work:
+    about 0.2 s per passage on 2 cores). False when the model is unavailable."""
+    model = current_embedder()
+    if model is None:
+        return False
+    done = 0
+    for start in range(0, len(documents), EMBED_CHUNK):
+        chunk = documents[start:start + EMBED_CHUNK]
+        cache = default_cache()
+        try:
+            # Building an engine embeds exactly the passages a full build would look up.
+            HybridEngine.build(chunk, embedder=model, cache=cache)
+        finally:
+            cache.close()
+        done += len(chunk)
+        if progress:
+            progress(done)
+    return True
+
+
+def query_vector(engine: HybridEngine, text: str) -> Vectors:
+    """The query's vector, from the cache or computed once (one text) and cached."""
+    cache = default_cache()
+    try:
+        return engine.embed_queries([text], cache=cache)[0]
+    finally:
+        cache.close()
+
+
+# --- The kept engines -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Catalogue:
+    """An engine with what matching needs beside it."""
+
+    key: tuple[str, int]
+    engine: HybridEngine
+    dense: bool  # every vector was cached: rank by words, meaning and facts
+    owners: dict[str, int] = field(default_factory=dict)  # document id → organisation id
+
+    @property
+    def method(self) -> str:
+        return "hybrid" if self.dense else "lexical"
+
+    def ids_of(self, organisation_id: int) -> set[str]:
+        return {doc for doc, owner in self.owners.items() if owner == organisation_id}
+
+    def __len__(self) -> int:
+        return len(self.engine)
+
+
+Loaded = tuple[list[Document], dict[str, Facts], dict[str, int]]
+
+
+def load_listings(ids: Iterable[int] | None = None) -> Loaded:
+    documents: list[Document] = []
+    facts: dict[str, Facts] = {}
+    owners: dict[str, int] = {}
+    for listing in listings_for_index(ids):
+        document = listing_document(listing)
+        documents.append(document)
+        facts[document.id] = listing_facts(listing)
+        owners[document.id] = listing.organisation_id
+    return documents, facts, owners
+
+
+def load_demands(ids: Iterable[int] | None = None) -> Loaded:
+    demands = published_demands().order_by("pk")
+    if ids is not None:
+        demands = demands.filter(pk__in=list(ids))
+    documents: list[Document] = []
+    facts: dict[str, Facts] = {}
+    owners: dict[str, int] = {}
+    for demand in demands:
+        document = demand_document(demand)
+        documents.append(document)
+        facts[document.id] = demand_facts(demand)
+        owners[document.id] = demand.organisation_id
+    return documents, facts, owners
+
+
+_LOADERS: dict[str, Callable[[], Loaded]] = {LISTINGS: load_listings, DEMANDS: load_demands}
+_locks = {name: threading.Lock() for name in _LOADERS}
+_kept: dict[str, Catalogue] = {}
+
+
+def catalogue(name: str) -> Catalogue:
+    """The engine ``name`` ("listings" or "demands") as of its current version."""
+    key = current_version(name)
+    with _locks[name]:
+        kept = _kept.get(name)
+        if kept is not None and kept.key == key:
+            return kept
+        documents, facts, owners = _LOADERS[name]()
+        engine, dense = build_engine(documents, facts)
+        kept = Catalogue(key=key, engine=engine, dense=dense, owners=owners)
+        _kept[name] = kept
+        return kept
+
+
+def listing_catalogue() -> Catalogue:
+    return catalogue(LISTINGS)
+
+
+def demand_catalogue() -> Catalogue:
+    return catalogue(DEMANDS)
+
+
+def forget() -> None:
+    """Drop the kept engines (tests; the version counters make this unnecessary otherwise)."""
+    _kept.clear()
+
+
+def missing_passages(name: str) -> int:
+    """How many passages of the engine ``name`` have no cached vector (0 when the model is unavailable)."""
+    model = current_embedder()
+    if model is None:
+        return 0
+    documents, facts, _owners = _LOADERS[name]()
+    stand_in = _CachedVectorsOnly(model)
+    cache = _ReadOnlyCache(cache_path())
+    try:
+        HybridEngine.build(documents, embedder=stand_in, cache=cache, facts=facts)
+    finally:
+        cache.close()
+    return stand_in.missing
+
+
+def document_ids(kind: str, pks: Iterable[int]) -> set[str]:
+    return {doc_id(kind, pk) for pk in pks}
+
+
+__all__ = [
+    "DEMAND",
+    "DEMANDS",
+    "LISTING",
+    "LISTINGS",
+    "Catalogue",
+    "build_engine",
+    "catalogue",
+    "current_embedder",
+    "current_version",
+    "demand_catalogue",
+    "embed_documents",
+    "forget",
+    "listing_catalogue",
+    "load_demands",
+    "load_listings",
+    "missing_passages",
+    "query_vector",
+    "raise_version",
+]

@@ -1,0 +1,323 @@
+"""Keeping matches: a published demand's best listings, in both directions, notified once.
+
+* ``matches_recompute(demand_id=)`` ranks the published listings for one demand (its own
+  organisation's left out) and keeps the top ``TOP_N`` above the thresholds below as
+  ``DemandMatch`` rows; pairs that fall out keep their row without a rank (so nobody is
+  told twice). A demand no longer published loses its rows.
+* ``matches_follow_listing(listing_id=)`` — after a listing changed: the listing is scored
+  against every published demand with the engine over demands (the listing's title and
+  abstracts as the query); each demand it may fit, and each that listed it before, is
+  recomputed. The kept score is therefore always the demand's own ranking score, and a
+  demand's list is always its true top ``TOP_N``.
+* A pair that enters a demand's list for the first time notifies both sides once: the
+  demand's organisation (one notification per run, naming the listing or how many) and
+  each seller (its listing matches a demand; an anonymous demand's poster is not named).
+
+Ranking needs the engines (``index``); building one may take seconds, so it happens
+before the short transaction that writes the rows, never inside it.
+
+Thresholds, chosen from the score distributions of the demo demands over the demo
+catalogue (2,599 listings; see BENCHMARKS.md "Matching thresholds"): a listing is kept when
+its final score is at least ``MIN_SCORE`` (the score is relative to the demand's best
+candidate, which scores about 0.7 + 0.3 × its facts) and it shares meaningful text with
+the demand — matched words with a BM25F score of at least ``MIN_LEXICAL``, or (with
+vectors) a cosine of at least ``MIN_COSINE``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ipx.listings.models import Listing
+from ipx.matching.matches import index
+from ipx.matching.matches.documents import (
+    LISTING,
+    demand_facts,
+    demand_text,
+    listing_facts,
+    listing_query_text,
+    pk_of,
+)
+from ipx.matching.matches.explain import Reader, reason_sentences
+from ipx.matching.models import Demand, DemandMatch, DemandMatchRun
+from ipx.matching.retrieval import Match
+from ipx.matching.retrieval.signals import IPC_SHARED
+from ipx.notifications.services import notify
+
+logger = logging.getLogger(__name__)
+
+TOP_N = 20
+MIN_SCORE = 0.45
+MIN_LEXICAL = 8.0
+MIN_COSINE = 0.82
+# Demands scored for one listing before each is recomputed in full.
+REVERSE_CANDIDATES = 50
+MAX_TERMS = 40
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One listing for one demand, as the engine ranked it."""
+
+    listing_id: int
+    score: float
+    lexical: float | None
+    dense: float | None
+    structured: float | None
+    explanation: dict[str, Any]
+
+
+@dataclass
+class Outcome:
+    demand_id: int
+    method: str = ""
+    kept: int = 0
+    new: list[int] = field(default_factory=list)  # listings that entered the list for the first time
+    dropped: int = 0
+    removed: int = 0
+
+
+def explanation_of(match: Match) -> dict[str, Any]:
+    """What the engine said about a match, as plain JSON: matched terms, shared IPC codes
+    (the deepest shared level) and every reason's code, values and weight."""
+    ipc: list[str] = []
+    level = ""
+    for reason in match.reasons:
+        if reason.code == IPC_SHARED:
+            ipc = list(reason.values.get("codes", []))
+            level = str(reason.values.get("level", ""))
+    return {
+        "terms": match.matched_terms[:MAX_TERMS],
+        "ipc": ipc,
+        "ipc_level": level,
+        "reasons": [{"code": r.code, "values": dict(r.values), "weight": r.weight} for r in match.reasons],
+    }
+
+
+def relevant(match: Match) -> bool:
+    """Whether a ranked candidate is worth keeping (see the module's note on thresholds)."""
+    if match.score < MIN_SCORE:
+        return False
+    words = bool(match.matched_terms) and (match.lexical or 0.0) >= MIN_LEXICAL
+    meaning = match.dense is not None and match.dense >= MIN_COSINE
+    return words or meaning
+
+
+def rank_listings(demand: Demand, catalogue: index.Catalogue, *, k: int = TOP_N) -> list[Ranked]:
+    """The demand's best published listings (its organisation's left out), best first."""
+    if not len(catalogue):
+        return []
+    text = demand_text(demand)
+    vector = index.query_vector(catalogue.engine, text) if catalogue.dense else None
+    found = catalogue.engine.search(
+        text, k=k, method="hybrid" if catalogue.dense else "lexical", query_vector=vector,
+        facts=demand_facts(demand), exclude=catalogue.ids_of(demand.organisation_id), explain=True,
+    )
+    return [
+        Ranked(listing_id=pk_of(m.doc_id), score=round(m.score, 6), lexical=m.lexical, dense=m.dense,
+               structured=m.structured, explanation=explanation_of(m))
+        for m in found if relevant(m)
+    ]
+
+
+def candidate_demands(listing: Listing, catalogue: index.Catalogue) -> set[int]:
+    """Published demands the listing may fit (the seller's own left out): the engine over
+    demands, queried with the listing's title and abstracts and its facts."""
+    if not len(catalogue):
+        return set()
+    text = listing_query_text(listing)
+    vector = index.query_vector(catalogue.engine, text) if catalogue.dense else None
+    found = catalogue.engine.search(
+        text, k=REVERSE_CANDIDATES, method="hybrid" if catalogue.dense else "lexical", query_vector=vector,
+        facts=listing_facts(listing), exclude=catalogue.ids_of(listing.organisation_id),
+    )
+    return {pk_of(m.doc_id) for m in found
+            if (m.lexical or 0.0) > 0 or (m.dense is not None and m.dense >= MIN_COSINE)}
+
+
+# --- Writing the rows ----------------------------------------------------------------------------
+
+@transaction.atomic
+def matches_clear(*, demand_id: int) -> Outcome:
+    """A demand that left the published state (closed, expired) loses its matches."""
+    removed = DemandMatch.objects.filter(demand_id=demand_id).delete()[0]
+    DemandMatchRun.objects.filter(demand_id=demand_id).delete()
+    return Outcome(demand_id=demand_id, removed=removed)
+
+
+@transaction.atomic
+def _keep(*, demand_id: int, ranked: list[Ranked], method: str, notify_new: bool) -> Outcome:
+    demand = Demand.objects.select_for_update().select_related("organisation").filter(pk=demand_id).first()
+    if demand is None or demand.status != Demand.Status.PUBLISHED:
+        return matches_clear(demand_id=demand_id)
+    now = timezone.now()
+    # The engine may lag a change by a moment: keep only listings still on offer.
+    live = set(Listing.objects.filter(pk__in=[r.listing_id for r in ranked], status=Listing.Status.PUBLISHED)
+               .exclude(organisation_id=demand.organisation_id).values_list("pk", flat=True))
+    ranked = [r for r in ranked if r.listing_id in live][:TOP_N]
+    existing = {row.listing_id: row for row in
+                DemandMatch.objects.select_for_update().filter(demand_id=demand_id).order_by("pk")}
+    outcome = Outcome(demand_id=demand_id, method=method, kept=len(ranked))
+    fresh: list[DemandMatch] = []
+    for rank, item in enumerate(ranked, start=1):
+        row = existing.pop(item.listing_id, None)
+        if row is None:
+            row = DemandMatch(demand=demand, listing_id=item.listing_id, first_matched_at=now)
+        row.rank = rank
+        row.score = item.score
+        row.lexical_score = item.lexical
+        row.dense_score = item.dense
+        row.structured_score = item.structured
+        row.method = method
+        row.explanation = item.explanation
+        row.computed_at = now
+        row.save()
+        if not row.notified:
+            fresh.append(row)
+    for row in existing.values():
+        if row.rank is not None:
+            row.rank = None
+            row.computed_at = now
+            row.save(update_fields=["rank", "computed_at"])
+            outcome.dropped += 1
+    outcome.new = [row.listing_id for row in fresh]
+    DemandMatchRun.objects.update_or_create(demand=demand, defaults={
+        "method": method, "kept": len(ranked), "computed_at": now})
+    if notify_new and fresh:
+        _notify(demand, fresh)
+        DemandMatch.objects.filter(pk__in=[row.pk for row in fresh]).update(notified=True, notified_at=now)
+    return outcome
+
+
+def matches_recompute(*, demand_id: int, notify_new: bool = True) -> Outcome:
+    """Rank the listings for one demand again and keep its top ``TOP_N`` (see the module)."""
+    demand = Demand.objects.select_related("organisation").filter(pk=demand_id).first()
+    if demand is None or demand.status != Demand.Status.PUBLISHED:
+        return matches_clear(demand_id=demand_id)
+    catalogue = index.listing_catalogue()
+    ranked = rank_listings(demand, catalogue)
+    return _keep(demand_id=demand_id, ranked=ranked, method=catalogue.method, notify_new=notify_new)
+
+
+def matches_follow_listing(*, listing_id: int) -> list[Outcome]:
+    """After a listing changed (published, edited, withdrawn, sold): recompute every demand
+    it may fit now and every demand that listed it before."""
+    from ipx.listings.selectors import listings_for_index
+
+    listing = next(iter(listings_for_index([listing_id])), None)
+    affected = set(DemandMatch.objects.filter(listing_id=listing_id, rank__isnull=False)
+                   .values_list("demand_id", flat=True))
+    if listing is not None:
+        affected |= candidate_demands(listing, index.demand_catalogue())
+    return [matches_recompute(demand_id=demand_id) for demand_id in sorted(affected)]
+
+
+def matches_recompute_many(demand_ids: Iterable[int], *, notify_new: bool = True) -> list[Outcome]:
+    return [matches_recompute(demand_id=demand_id, notify_new=notify_new) for demand_id in demand_ids]
+
+
+# --- Notifications --------------------------------------------------------------------------------
+
+def _poster(demand: Demand) -> str:
+    if demand.is_anonymous:
+        return _("An organisation that chose not to be named")
+    return demand.organisation.name
+
+
+def _why(row: DemandMatch, reader: Reader) -> str:
+    sentences = [item.sentence for item in reason_sentences(row.explanation, reader=reader, limit=4)]
+    return _("Why: %(reasons)s.") % {"reasons": "; ".join(sentences)} if sentences else ""
+
+
+def _notify(demand: Demand, rows: list[DemandMatch]) -> None:
+    """Tell the demand's organisation (once for this run) and each seller about new matches."""
+    listings = {listing.pk: listing for listing in
+                Listing.objects.filter(pk__in=[row.listing_id for row in rows]).select_related("organisation")}
+    rows = [row for row in rows if row.listing_id in listings]
+    if not rows:
+        return
+    demand_url = reverse("matching:detail", args=[demand.pk])
+    first = rows[0]
+    if len(rows) == 1:
+        listing = listings[first.listing_id]
+        notify(
+            verb="demand.match",
+            title=lambda: _("A listing may solve your demand “%(demand)s”") % {"demand": demand.title},
+            body=lambda: "\n".join(part for part in (
+                _("“%(listing)s” from %(seller)s.") % {"listing": listing.title, "seller": listing.organisation.name},
+                _why(first, "demand")) if part),
+            url=reverse("listings:detail", args=[listing.pk]),
+            organisations=[demand.organisation],
+        )
+    else:
+        titles = [f"· {listings[row.listing_id].title}" for row in rows[:10]]
+        notify(
+            verb="demand.match",
+            title=lambda: ngettext("%(n)d listing may solve your demand “%(demand)s”",
+                                   "%(n)d listings may solve your demand “%(demand)s”", len(rows))
+            % {"n": len(rows), "demand": demand.title},
+            body=lambda: "\n".join([_("See why each one fits on the demand's page."), *titles]),
+            url=f"{demand_url}#demand-matches",
+            organisations=[demand.organisation],
+        )
+    by_seller: dict[int, list[DemandMatch]] = defaultdict(list)
+    for row in rows:
+        by_seller[listings[row.listing_id].organisation_id].append(row)
+    for seller_rows in by_seller.values():
+        seller = listings[seller_rows[0].listing_id].organisation
+        _notify_seller(demand, seller_rows, [listings[row.listing_id] for row in seller_rows], seller, demand_url)
+
+
+def _notify_seller(demand: Demand, rows: list[DemandMatch], listings: list[Listing], seller: Any,
+                   demand_url: str) -> None:
+    if len(rows) == 1:
+        listing, row = listings[0], rows[0]
+        notify(
+            verb="listing.match",
+            title=lambda: _("Your listing matches a demand: “%(demand)s”") % {"demand": demand.title},
+            body=lambda: "\n".join(part for part in (
+                _("%(poster)s is looking for “%(demand)s”; your listing “%(listing)s” may solve it.")
+                % {"poster": _poster(demand), "demand": demand.title, "listing": listing.title},
+                _why(row, "seller")) if part),
+            url=demand_url,
+            organisations=[seller],
+        )
+        return
+    titles = [f"· {listing.title}" for listing in listings[:10]]
+    notify(
+        verb="listing.match",
+        title=lambda: ngettext("%(n)d of your listings matches a demand: “%(demand)s”",
+                               "%(n)d of your listings match a demand: “%(demand)s”", len(rows))
+        % {"n": len(rows), "demand": demand.title},
+        body=lambda: "\n".join([_("%(poster)s is looking for “%(demand)s”.")
+                                % {"poster": _poster(demand), "demand": demand.title}, *titles]),
+        url=demand_url,
+        organisations=[seller],
+    )
+
+
+__all__ = [
+    "LISTING",
+    "MIN_COSINE",
+    "MIN_LEXICAL",
+    "MIN_SCORE",
+    "TOP_N",
+    "Outcome",
+    "Ranked",
+    "candidate_demands",
+    "matches_clear",
+    "matches_follow_listing",
+    "matches_recompute",
+    "matches_recompute_many",
+    "rank_listings",
+]
