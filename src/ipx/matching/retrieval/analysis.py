@@ -2,9 +2,11 @@
 
 * words: the tokens of ``ipx.search.normalise.index_tokens`` (the same as search:
   Traditional → Simplified, jieba search mode, stemmed English, stop words dropped);
-* grams: overlapping character bigrams of every Chinese run (a one-character run is kept
-  as it is). A new compound the segmenter does not know (石墨烯气凝胶 cut wrongly or
-  not at all) still shares its bigrams with the documents that contain it.
+* grams: the characters and overlapping character bigrams of every Chinese run — the
+  classic robust indexing of Chinese text (unigrams + bigrams). A new compound the
+  segmenter does not know (硅氧 inside 预锂化硅氧负极, cut as 化硅/氧) still shares its
+  bigrams with the documents that contain it, and a one-character query word (滤, 锰)
+  still meets the longer words it appears in (过滤, 锰钢).
 
 Documents and queries go through the same analysis, so both sides always meet.
 """
@@ -26,15 +28,13 @@ def word_tokens(text: str) -> list[str]:
 
 
 def gram_tokens(text: str) -> list[str]:
-    """Character bigrams of the Chinese runs (Simplified), repeats kept."""
+    """Characters and overlapping character bigrams of the Chinese runs (Simplified),
+    repeats kept; one-character function words (的, 和, ...) are left out."""
     if not text:
         return []
     out: list[str] = []
     for run in _CJK_RUN_RE.findall(simplify(text)):
-        if len(run) == 1:
-            if run not in CHINESE_STOPWORDS:
-                out.append(run)
-            continue
+        out.extend(ch for ch in run if ch not in CHINESE_STOPWORDS)
         out.extend(run[i : i + 2] for i in range(len(run) - 1))
     return out
 

@@ -38,7 +38,8 @@ class BM25Params:
     k1: float = 1.2
     b: float = 0.75
     field_weights: dict[str, float] = field(default_factory=lambda: {"title": 2.0, "abstract": 1.0, "claims": 1.0})
-    gram_weight: float = 0.5
+    # The character channel counts as much as the word channel.
+    gram_weight: float = 1.0
 
 
 class Channel:
@@ -195,11 +196,12 @@ class LexicalIndex:
         return out
 
     def matched_terms(self, query: QueryTerms, doc: int) -> list[str]:
-        """Query words found in the document, then bigrams of words the segmenter did not
-        split the same way (so a highlight still marks them)."""
+        """Query words found in the document, then the character bigrams and characters
+        not inside one of those (words the segmenter cut differently), for highlighting."""
         found = [w for w in dict.fromkeys(query.words) if self.words.contains(w, doc)]
-        covered = "".join(found)
-        found += [g for g in dict.fromkeys(query.grams) if g not in covered and self.grams.contains(g, doc)]
+        for gram in sorted(dict.fromkeys(query.grams), key=len, reverse=True):
+            if not any(gram in term for term in found) and self.grams.contains(gram, doc):
+                found.append(gram)
         return found
 
     @property
