@@ -21,14 +21,13 @@ from django.conf import LazySettings
 from ipx.accounts.models import User
 from ipx.listings import services as listing_services
 from ipx.listings.models import Listing, ListingAsset
-from ipx.matching.matches import index, services
+from ipx.matching.matches import index
 from ipx.matching.tests.demand_helpers import in_days
 from ipx.search.normalise import simplify
 from ipx.testing.factories import ListingFactory, PatentFactory
 from ipx.testing.fixtures import Member
 from ipx.testing.shared_data import SHARED_DATA
 
-HASH_MIN_COSINE = 0.33
 CORPUS = SHARED_DATA / "patents-zh-kppatent" / "corpus.jsonl"
 
 
@@ -63,14 +62,10 @@ class HashEmbedder:
 
 @pytest.fixture
 def embedder(settings: LazySettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HashEmbedder]:
-    """Matching with the stand-in model and a vector cache of this test's own. The meaning
-    floor is the model's: the stand-in's cosines sit lower than e5's (on the texts below,
-    0.36–0.45 for the air-conditioning patents against the air-conditioning demand, 0.17–0.31
-    for the others)."""
+    """Matching with the stand-in model and a vector cache of this test's own."""
     settings.VAR_DIR = tmp_path
     model = HashEmbedder()
     monkeypatch.setattr(index, "current_embedder", lambda: model)
-    monkeypatch.setattr(services, "MIN_COSINE", HASH_MIN_COSINE)
     index.forget()
     yield model
     index.forget()
