@@ -33,7 +33,7 @@ from ipx.matching.retrieval.documents import Document, passages
 from ipx.matching.retrieval.embedding import Embedder, VectorCache, Vectors, embed_cached
 from ipx.matching.retrieval.lexical import BM25Params, LexicalIndex, QueryTerms
 from ipx.matching.retrieval.signals import MATCHED_TERMS, SEMANTIC, Facts, Reason, SignalWeights, structured_score
-from ipx.matching.retrieval.vectors import PassageIndex, make_passage_index, top_k
+from ipx.matching.retrieval.vectors import PassageIndex, make_passage_index
 
 Method = Literal["lexical", "dense", "hybrid"]
 METHODS: tuple[Method, ...] = ("lexical", "dense", "hybrid")
@@ -248,19 +248,15 @@ class HybridEngine:
         """The candidate pool (ascending document order) and each ranker's exact score there."""
         depth = max(k, self.config.depth) if terms is not None and vector is not None else k
         found: list[npt.NDArray[np.intp]] = []
-        lexical_all: npt.NDArray[np.float64] | None = None
         if terms is not None:
-            lexical_all = self.lexical.scores(terms)
-            if mask is not None:
-                lexical_all = np.where(mask, lexical_all, 0.0)
-            best = top_k(lexical_all, depth)
-            # Documents sharing no term are no lexical candidates at all.
-            found.append(best[lexical_all[best] > 0])
+            # Only documents sharing a term are lexical candidates.
+            best, _ = self.lexical.top(terms, depth, mask)
+            found.append(best)
         if vector is not None:
             assert self.vectors is not None
             found.append(self.vectors.search(vector, depth, mask))
         pool = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.intp)
-        lexical = lexical_all[pool] if lexical_all is not None else None
+        lexical = self.lexical.score_docs(terms, pool) if terms is not None else None
         dense = self.vectors.score(vector, pool) if vector is not None and self.vectors is not None else None
         return pool, lexical, dense
 

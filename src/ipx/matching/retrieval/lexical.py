@@ -26,6 +26,7 @@ from scipy import sparse
 
 from ipx.matching.retrieval.analysis import gram_tokens, word_tokens
 from ipx.matching.retrieval.documents import FIELDS, Document
+from ipx.matching.retrieval.vectors import top_k
 
 Scores = npt.NDArray[np.float32]
 Tokenizer = Callable[[str], list[str]]
@@ -51,6 +52,24 @@ class Channel:
         self.docs = docs
         self.weights = weights
         self.n_docs = n_docs
+        # Each term's highest weight: the most it can add to any document (for pruning).
+        self.max_weight = np.zeros(len(indptr) - 1, dtype=np.float32)
+        nonempty = np.flatnonzero(np.diff(indptr) > 0)
+        if len(nonempty):
+            self.max_weight[nonempty] = np.maximum.reduceat(weights, indptr[nonempty])
+
+    def postings(self, terms: Iterable[str], scale: float) -> list[Postings]:
+        """The postings of the (distinct) query terms known to this channel."""
+        out: list[Postings] = []
+        for term in dict.fromkeys(terms):
+            term_id = self.vocab.get(term)
+            if term_id is None:
+                continue
+            start, end = int(self.indptr[term_id]), int(self.indptr[term_id + 1])
+            if end > start:
+                bound = scale * float(self.max_weight[term_id])
+                out.append(Postings(self.docs[start:end], self.weights[start:end], scale, bound))
+        return out
 
     @classmethod
     def build(
@@ -104,20 +123,6 @@ class Channel:
         weights = (saturated * idf[term_of_entry]).astype(np.float32)
         return cls(vocab, matrix.indptr.astype(np.int64), matrix.indices.astype(np.int32), weights, n_docs)
 
-    def score(self, terms: Iterable[str], out: npt.NDArray[np.float64], scale: float = 1.0) -> None:
-        """Adds ``scale`` × the BM25 score of the (distinct) query terms to ``out``."""
-        docs: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
-        for term in set(terms):
-            term_id = self.vocab.get(term)
-            if term_id is None:
-                continue
-            start, end = self.indptr[term_id], self.indptr[term_id + 1]
-            docs.append(self.docs[start:end])
-            weights.append(self.weights[start:end])
-        if docs:
-            out += scale * np.bincount(np.concatenate(docs), np.concatenate(weights), minlength=self.n_docs)
-
     def contains(self, term: str, doc: int) -> bool:
         term_id = self.vocab.get(term)
         if term_id is None:
@@ -129,6 +134,40 @@ class Channel:
     @property
     def nbytes(self) -> int:
         return int(self.indptr.nbytes + self.docs.nbytes + self.weights.nbytes)
+
+
+@dataclass(frozen=True)
+class Postings:
+    """One query term's posting list (documents ascending) and its bound."""
+
+    docs: npt.NDArray[np.int32]
+    weights: npt.NDArray[np.float32]
+    scale: float
+    bound: float  # the most this term can add to one document's score
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def lookup(self, docs: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+        """This term's contribution to each of ``docs`` (0 where absent)."""
+        position = np.searchsorted(self.docs, docs)
+        position[position == len(self.docs)] = 0
+        hit = self.docs[position] == docs
+        return np.where(hit, self.weights[position].astype(np.float64) * self.scale, 0.0)
+
+
+def _accumulate(terms: Sequence[Postings], n_docs: int) -> npt.NDArray[np.float64]:
+    if not terms:
+        return np.zeros(n_docs, dtype=np.float64)
+    docs = np.concatenate([t.docs for t in terms])
+    weights = np.concatenate([t.weights * np.float32(t.scale) if t.scale != 1 else t.weights for t in terms])
+    return np.bincount(docs, weights, minlength=n_docs).astype(np.float64, copy=False)
+
+
+# Below this many postings a query is scored in one pass; above it, pruned (exactly).
+FULL_PASS_POSTINGS = 400_000
+# Budget of lookups (candidates × skipped terms) the pruned pass may spend.
+LOOKUP_BUDGET = 2_000_000
 
 
 def encode(tokens: Sequence[str], vocab: dict[str, int]) -> npt.NDArray[np.int32]:
@@ -186,14 +225,75 @@ class LexicalIndex:
         params = params or BM25Params()
         return cls(Channel.build(words, n_docs, params), Channel.build(grams, n_docs, params), params, n_docs)
 
+    def query_postings(self, query: QueryTerms | str) -> list[Postings]:
+        terms = QueryTerms.of(query) if isinstance(query, str) else query
+        postings = self.words.postings(terms.words, 1.0)
+        if self.params.gram_weight:
+            postings += self.grams.postings(terms.grams, self.params.gram_weight)
+        return postings
+
     def scores(self, query: QueryTerms | str) -> npt.NDArray[np.float64]:
         """The BM25F score of every document (0 where nothing matches)."""
-        terms = QueryTerms.of(query) if isinstance(query, str) else query
-        out = np.zeros(self.n_docs, dtype=np.float64)
-        self.words.score(terms.words, out)
-        if self.params.gram_weight:
-            self.grams.score(terms.grams, out, self.params.gram_weight)
+        return _accumulate(self.query_postings(query), self.n_docs)
+
+    def score_docs(
+        self, query: QueryTerms | str | list[Postings], docs: npt.NDArray[np.intp]
+    ) -> npt.NDArray[np.float64]:
+        """The exact score of a few documents."""
+        postings = query if isinstance(query, list) else self.query_postings(query)
+        out = np.zeros(len(docs), dtype=np.float64)
+        for term in postings:
+            out += term.lookup(docs)
         return out
+
+    def top(
+        self, query: QueryTerms | str, k: int, mask: npt.NDArray[np.bool_] | None = None
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+        """The k best documents with a score > 0 (best first) and their exact scores.
+
+        Short queries are scored in one pass. Long ones (a demand's paragraph meets common
+        characters in most documents) skip the terms with the lowest bounds, MaxScore-style
+        (Turtle & Flood 1995): with θ the k-th best score from the other terms, a document
+        can reach the top k only if its partial score plus the skipped terms' bounds reaches
+        θ; only those candidates get the skipped terms' exact contributions. Exact."""
+        postings = self.query_postings(query)
+        k = min(k, self.n_docs)
+        if sum(len(t) for t in postings) <= FULL_PASS_POSTINGS or k <= 0:
+            return self._top_of(_accumulate(postings, self.n_docs), k, mask)
+        # Terms with the highest bounds are scored in full; the rest are candidates to skip.
+        ordered = sorted(postings, key=lambda t: t.bound, reverse=True)
+        scored = [t for t in ordered if len(t) <= self.n_docs // 50] or ordered[:1]
+        skipped = [t for t in ordered if all(t is not s for s in scored)]
+        partial = _accumulate(scored, self.n_docs)
+        if mask is not None:
+            partial = np.where(mask, partial, 0.0)
+        while True:
+            theta = float(partial[np.argpartition(-partial, k - 1)[k - 1]]) if k < self.n_docs else 0.0
+            slack = sum(t.bound for t in skipped)
+            if theta > 0 and slack < theta:
+                candidates = np.flatnonzero(partial + slack >= theta)
+                if len(candidates) * len(skipped) <= LOOKUP_BUDGET:
+                    break
+            if not skipped:
+                candidates = np.flatnonzero(partial > 0)
+                break
+            # Score the skipped term with the highest bound in full too.
+            term = skipped.pop(0)
+            addition = _accumulate([term], self.n_docs)
+            partial += np.where(mask, addition, 0.0) if mask is not None else addition
+        final = partial[candidates] + self.score_docs(skipped, candidates)
+        best = top_k(final, k)
+        best = best[final[best] > 0]
+        return candidates[best].astype(np.intp), final[best]
+
+    def _top_of(
+        self, scores: npt.NDArray[np.float64], k: int, mask: npt.NDArray[np.bool_] | None
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        best = top_k(scores, k)
+        best = best[scores[best] > 0]
+        return best, scores[best]
 
     def matched_terms(self, query: QueryTerms, doc: int) -> list[str]:
         """Query words found in the document, then the character bigrams and characters

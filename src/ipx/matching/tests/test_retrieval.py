@@ -392,3 +392,32 @@ def test_passage_index_search_and_score_agree_with_ivf_rows() -> None:
     docs = np.array([5, 300])
     assert np.allclose(ivf.score(query, docs), exact.score(query, docs))
     assert exact.score(query, docs)[0] == pytest.approx(1.0, abs=1e-5)
+
+
+@pytest.mark.parametrize("k", [1, 10, 100])
+def test_pruned_lexical_top_k_equals_the_full_pass(monkeypatch: pytest.MonkeyPatch, k: int) -> None:
+    from ipx.matching.retrieval import lexical
+
+    # Zipf-distributed characters: a few in most documents, many rare, like real text.
+    rng = np.random.default_rng(11)
+    alphabet = [chr(0x4E00 + i) for i in range(400)]
+    weights = 1 / np.arange(1, 401)
+    weights /= weights.sum()
+    docs = [
+        Document(id=str(i), title="".join(rng.choice(alphabet, 8, p=weights)),
+                 abstract="".join(rng.choice(alphabet, 60, p=weights)))
+        for i in range(3000)
+    ]
+    index = LexicalIndex.build(docs)
+    monkeypatch.setattr(lexical, "FULL_PASS_POSTINGS", 0)
+    mask = np.ones(3000, dtype=bool)
+    mask[::3] = False
+    for seed in range(12):
+        query = "".join(np.random.default_rng(seed).choice(alphabet, 40, p=weights))
+        full = index.scores(query)
+        for m in (None, mask):
+            masked = full if m is None else np.where(m, full, 0.0)
+            expected = [i for i in np.lexsort((np.arange(3000), -masked))[:k] if masked[i] > 0]
+            found, scores = index.top(query, k, m)
+            assert list(found) == expected
+            assert scores == pytest.approx(masked[expected])
