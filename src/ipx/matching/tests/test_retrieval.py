@@ -394,30 +394,13 @@ def test_passage_index_search_and_score_agree_with_ivf_rows() -> None:
     assert exact.score(query, docs)[0] == pytest.approx(1.0, abs=1e-5)
 
 
-@pytest.mark.parametrize("k", [1, 10, 100])
-def test_pruned_lexical_top_k_equals_the_full_pass(monkeypatch: pytest.MonkeyPatch, k: int) -> None:
-    from ipx.matching.retrieval import lexical
-
-    # Zipf-distributed characters: a few in most documents, many rare, like real text.
-    rng = np.random.default_rng(11)
-    alphabet = [chr(0x4E00 + i) for i in range(400)]
-    weights = 1 / np.arange(1, 401)
-    weights /= weights.sum()
-    docs = [
-        Document(id=str(i), title="".join(rng.choice(alphabet, 8, p=weights)),
-                 abstract="".join(rng.choice(alphabet, 60, p=weights)))
-        for i in range(3000)
-    ]
-    index = LexicalIndex.build(docs)
-    monkeypatch.setattr(lexical, "FULL_PASS_POSTINGS", 0)
-    mask = np.ones(3000, dtype=bool)
-    mask[::3] = False
-    for seed in range(12):
-        query = "".join(np.random.default_rng(seed).choice(alphabet, 40, p=weights))
-        full = index.scores(query)
-        for m in (None, mask):
-            masked = full if m is None else np.where(m, full, 0.0)
-            expected = [i for i in np.lexsort((np.arange(3000), -masked))[:k] if masked[i] > 0]
-            found, scores = index.top(query, k, m)
-            assert list(found) == expected
-            assert scores == pytest.approx(masked[expected])
+def test_long_queries_are_scored_with_their_most_weighty_terms() -> None:
+    index = LexicalIndex.build(DOCS, BM25Params(max_query_terms=2))
+    postings = index.query_postings("锂电池 隔膜 方法 一种")
+    assert len(postings) == 2
+    everything = LexicalIndex.build(DOCS, BM25Params(max_query_terms=0)).query_postings("锂电池 隔膜 方法 一种")
+    assert len(everything) > 2
+    assert [p.bound for p in postings] == sorted((p.bound for p in everything), reverse=True)[:2]
+    found, scores = index.top("锂电池 隔膜 方法 一种", 5)
+    assert DOCS[int(found[0])].id == "sep"
+    assert scores[0] == pytest.approx(index.score_docs("锂电池 隔膜 方法 一种", found[:1])[0])
