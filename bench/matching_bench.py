@@ -41,7 +41,7 @@ from ipx.matching.retrieval.analysis import gram_tokens, word_tokens
 from ipx.matching.retrieval.documents import Document, passage_text
 from ipx.matching.retrieval.embedding import E5Embedder, VectorCache, embed_cached
 from ipx.matching.retrieval.engine import EngineConfig, HybridEngine
-from ipx.matching.retrieval.lexical import BM25Params, Channel, LexicalIndex, encode
+from ipx.matching.retrieval.lexical import BM25Params, Channel, LexicalIndex, TermCounts, count_terms, encode
 from ipx.matching.retrieval.metrics import percentile
 from ipx.matching.retrieval.vectors import make_passage_index
 
@@ -136,21 +136,21 @@ def main() -> None:
     words_vocab: dict[str, int] = {}
     grams_vocab: dict[str, int] = {}
 
-    def ids(texts: list[str]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def ids(texts: list[str]) -> tuple[list[TermCounts], list[TermCounts]]:
         return (
-            [encode(word_tokens(t), words_vocab) for t in texts],
-            [encode(gram_tokens(t), grams_vocab) for t in texts],
+            [count_terms(encode(word_tokens(t), words_vocab)) for t in texts],
+            [count_terms(encode(gram_tokens(t), grams_vocab)) for t in texts],
         )
 
     title_ids, abstract_ids, claim_ids = ids(titles), ids(abstracts), ids(claims)
     n = options.size
     pick_title = [rng.randrange(len(titles)) for _ in range(n)]
     pick_abstract = [rng.randrange(len(abstracts)) for _ in range(n)]
-    empty = np.zeros(0, dtype=np.int32)
+    empty: TermCounts = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64))
     pick_claims = [rng.randrange(len(claims)) if rng.random() < 0.18 else -1 for _ in range(n)]
     base_rss, _ = rss_mb()
 
-    def field(source: tuple[list[np.ndarray], list[np.ndarray]], picks: list[int], channel: int) -> list[np.ndarray]:
+    def field(source: tuple[list[TermCounts], list[TermCounts]], picks: list[int], channel: int) -> list[TermCounts]:
         return [source[channel][p] if p >= 0 else empty for p in picks]
 
     params = BM25Params()

@@ -87,43 +87,53 @@ class Channel:
     @classmethod
     def from_ids(
         cls,
-        per_field: Mapping[str, Sequence[npt.NDArray[np.int32]]],
+        per_field: Mapping[str, Sequence[npt.NDArray[np.int32] | TermCounts]],
         vocab: dict[str, int],
         n_docs: int,
         params: BM25Params,
     ) -> Channel:
-        """Builds from token ids (``encode``): one array per document and field, repeats kept."""
+        """Builds from token ids (``encode``): per field, one entry per document, either the
+        ids with repeats or (distinct ids, counts) from ``count_terms``."""
         rows: list[np.ndarray] = []
         cols: list[np.ndarray] = []
         vals: list[np.ndarray] = []
-        for name, arrays in per_field.items():
+        for name, entries in per_field.items():
             weight = params.field_weights.get(name, 1.0)
-            lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=n_docs)
+            counted = [entry if isinstance(entry, tuple) else count_terms(entry) for entry in entries]
+            lengths = np.fromiter((int(c.sum()) for _, c in counted), dtype=np.int64, count=n_docs)
             present = lengths > 0
             if weight <= 0 or not present.any():
                 continue
             average = float(lengths[present].mean())
             scale = (weight / (1 - params.b + params.b * lengths / average)).astype(np.float32)
-            doc_array = np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
+            distinct = np.fromiter((len(ids) for ids, _ in counted), dtype=np.int64, count=n_docs)
+            doc_array = np.repeat(np.arange(n_docs, dtype=np.int32), distinct)
+            cols.append(np.concatenate([ids for ids, _ in counted]).astype(np.int32, copy=False))
+            field_tf = np.concatenate([c for _, c in counted]).astype(np.float32)
+            field_tf *= scale[doc_array]
             rows.append(doc_array)
-            cols.append(np.concatenate(arrays).astype(np.int32, copy=False))
-            vals.append(scale[doc_array])
+            vals.append(field_tf)
+            del counted
         if not rows:
             empty = np.zeros(0, dtype=np.int32)
             return cls(vocab, np.zeros(len(vocab) + 1, dtype=np.int64), empty, empty.astype(np.float32), n_docs)
-        # Term-major (CSC): summing duplicates adds up each occurrence's weight, across fields too.
-        matrix = sparse.csc_matrix(
-            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_docs, len(vocab))
-        )
+        # Term-major (CSC): summing duplicates adds up a term's weighted counts across fields.
+        data, row, col = np.concatenate(vals), np.concatenate(rows), np.concatenate(cols)
+        del vals, rows, cols
+        matrix = sparse.csc_matrix((data, (row, col)), shape=(n_docs, len(vocab)))
+        del data, row, col
         matrix.sum_duplicates()
         matrix.sort_indices()
-        df = np.diff(matrix.indptr).astype(np.float64)
-        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
-        tf = matrix.data.astype(np.float64)
-        saturated = tf * (params.k1 + 1) / (tf + params.k1)
-        term_of_entry = np.repeat(np.arange(len(vocab)), np.diff(matrix.indptr))
-        weights = (saturated * idf[term_of_entry]).astype(np.float32)
-        return cls(vocab, matrix.indptr.astype(np.int64), matrix.indices.astype(np.int32), weights, n_docs)
+        # Weights in float32 and in place: at a million documents these arrays are GBs.
+        df = np.diff(matrix.indptr)
+        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+        weights = np.asarray(matrix.data, dtype=np.float32)
+        denominator = weights + np.float32(params.k1)
+        weights *= np.float32(params.k1 + 1)
+        weights /= denominator
+        del denominator
+        weights *= np.repeat(idf, df)
+        return cls(vocab, matrix.indptr.astype(np.int64), matrix.indices.astype(np.int32, copy=False), weights, n_docs)
 
     def contains(self, term: str, doc: int) -> bool:
         term_id = self.vocab.get(term)
@@ -136,6 +146,15 @@ class Channel:
     @property
     def nbytes(self) -> int:
         return int(self.indptr.nbytes + self.docs.nbytes + self.weights.nbytes)
+
+
+TermCounts = tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]
+
+
+def count_terms(ids: npt.NDArray[np.int32]) -> TermCounts:
+    """Distinct token ids of one field and how often each occurs."""
+    distinct, counts = np.unique(ids, return_counts=True)
+    return distinct.astype(np.int32, copy=False), counts
 
 
 @dataclass(frozen=True)
