@@ -17,6 +17,7 @@ from ipx.accounts.models import Organisation, User
 from ipx.catalog.models import Asset
 from ipx.deals.models import Commitment, Deal, Thread
 from ipx.demo.deals import create_deals
+from ipx.demo.demands import compute_demo_matches, create_demands
 from ipx.demo.listings import SEED, create_listings, plan_listings
 from ipx.demo.organisations import (
     ORGANISATIONS,
@@ -30,6 +31,7 @@ from ipx.demo.people import OPERATOR, add_members, register_admins, register_ope
 from ipx.demo.results import Created, Skipped
 from ipx.demo.sources import PatentRecord, read_usccs
 from ipx.listings.models import Listing
+from ipx.matching.models import Demand
 from ipx.search.backends import get_backend
 from ipx.search.services import rebuild_index
 
@@ -87,6 +89,8 @@ def _load(records: list[PatentRecord], progress: bool) -> list[Skipped]:
     with _bar(len(plans), "listings", progress) as bar:
         skipped += create_listings(plans, admins, operator, rng, bar.update)
     create_deals(organisations, admins, operator)
+    # Demands last, so that their matches are ranked over every listing.
+    compute_demo_matches(create_demands(organisations, admins, operator))
     return skipped
 
 
@@ -150,4 +154,5 @@ def demo_counts() -> dict[str, int]:
         "negotiations": Thread.objects.count(),
         "deals concluded": Deal.objects.filter(commitment=Commitment.CONCLUDED).count(),
         "deals intended": Deal.objects.filter(commitment=Commitment.INTENDED).count(),
+        "technology demands": Demand.objects.filter(status=Demand.Status.PUBLISHED).count(),
     }

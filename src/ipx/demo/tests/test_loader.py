@@ -13,7 +13,7 @@ from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from stdnum.cn import uscc
 
 from ipx.accounts.models import Membership, Organisation, User
@@ -26,6 +26,7 @@ from ipx.demo.loader import demo_counts, load_demo
 from ipx.demo.people import DEMO_PASSWORD, ROLE_LOGINS
 from ipx.ledger.selectors import available_balance, ledger_check
 from ipx.listings.models import Listing, ListingEvent, OfferKind
+from ipx.matching.models import Demand, DemandMatch, DemandMatchRun
 from ipx.search.backends import get_backend
 from ipx.search.query import SearchQuery
 from ipx.search.selectors import search_listings
@@ -49,6 +50,7 @@ FULL_COUNTS = {
     "negotiations": 4,
     "deals concluded": 2,
     "deals intended": 1,
+    "technology demands": 10,
 }
 
 
@@ -157,6 +159,19 @@ def assert_deals() -> None:
     assert Offer.objects.filter(status=Offer.Status.OPEN).count() == 1
 
 
+def assert_demands() -> None:
+    demands = Demand.objects.filter(status=Demand.Status.PUBLISHED)
+    assert sorted(demands.values_list("language", flat=True)) == ["en"] + ["zh-hans"] * 8 + ["zh-hant"]
+    assert demands.filter(visibility=Demand.Visibility.ANONYMOUS, organisation__name__contains="美居").count() == 1
+    # Each was ranked at the end of the load (by words and facts unless the catalogue's
+    # vectors were cached already), its own organisation's listings left out.
+    assert DemandMatchRun.objects.count() == 10
+    assert not DemandMatch.objects.filter(listing__organisation=F("demand__organisation")).exists()
+    aircon = demands.get(title="寻求空调器智能控制与节能运行技术")
+    top = DemandMatch.objects.filter(demand=aircon, rank__lte=5).values_list("listing__title", flat=True)
+    assert sum("空调" in title for title in top) >= 2
+
+
 def test_the_full_demo_loads_once_and_is_searchable() -> None:
     result = load_demo()
 
@@ -173,6 +188,7 @@ def test_the_full_demo_loads_once_and_is_searchable() -> None:
     assert_people()
     assert_listings()
     assert_deals()
+    assert_demands()
 
     # Nothing is left to run after commit (no per-listing re-index, no mail, no task) ...
     assert transaction.get_connection().run_on_commit == []

@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ipx.listings.models import Listing
+from ipx.listings.selectors import listings_for_index
 from ipx.matching.matches import index
 from ipx.matching.matches.documents import (
     LISTING,
@@ -229,8 +230,6 @@ def matches_recompute(*, demand_id: int, notify_new: bool = True) -> Outcome:
 def matches_follow_listing(*, listing_id: int) -> list[Outcome]:
     """After a listing changed (published, edited, withdrawn, sold): recompute every demand
     it may fit now and every demand that listed it before."""
-    from ipx.listings.selectors import listings_for_index
-
     listing = next(iter(listings_for_index([listing_id])), None)
     affected = set(DemandMatch.objects.filter(listing_id=listing_id, rank__isnull=False)
                    .values_list("demand_id", flat=True))

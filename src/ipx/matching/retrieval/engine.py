@@ -206,12 +206,16 @@ class HybridEngine:
                 dtype=np.float64,
             )
         order = np.lexsort((pool, -fused))[:k]
+        matched = self.lexical.matched_terms_many(terms, pool[order]) if explain else []
         matches: list[Match] = []
-        for position in order:
+        for rank, position in enumerate(order):
             i = int(pool[position])
             reasons: list[Reason] = []
             if explain:
-                reasons = self._text_reasons(terms, i, float(dense[position]) if dense is not None else None)
+                if matched[rank]:
+                    reasons.append(Reason(MATCHED_TERMS, {"terms": matched[rank]}))
+                if dense is not None:
+                    reasons.append(Reason(SEMANTIC, {"similarity": round(float(dense[position]), 3)}))
                 if structured:
                     reasons += structured[position][1]
             matches.append(
@@ -275,12 +279,3 @@ class HybridEngine:
         # BM25 has a true zero (no shared term); cosines of e5 sit in a narrow band, so
         # the dense scores are spread over the pool (min → 0, max → 1).
         return fusion.convex([lexical, dense], weights, floors=(0.0, None))
-
-    def _text_reasons(self, terms: QueryTerms, i: int, dense: float | None) -> list[Reason]:
-        reasons: list[Reason] = []
-        matched = self.lexical.matched_terms(terms, i)
-        if matched:
-            reasons.append(Reason(MATCHED_TERMS, {"terms": matched}))
-        if dense is not None:
-            reasons.append(Reason(SEMANTIC, {"similarity": round(dense, 3)}))
-        return reasons

@@ -135,13 +135,16 @@ class Channel:
         weights *= np.repeat(idf, df)
         return cls(vocab, matrix.indptr.astype(np.int64), matrix.indices.astype(np.int32, copy=False), weights, n_docs)
 
-    def contains(self, term: str, doc: int) -> bool:
+    def contains_many(self, term: str, docs: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+        """Whether each of ``docs`` contains ``term``."""
         term_id = self.vocab.get(term)
         if term_id is None:
-            return False
+            return np.zeros(len(docs), dtype=bool)
         postings = self.docs[self.indptr[term_id] : self.indptr[term_id + 1]]
-        position = int(np.searchsorted(postings, doc))
-        return position < len(postings) and int(postings[position]) == doc
+        if not len(postings):
+            return np.zeros(len(docs), dtype=bool)
+        position = np.minimum(np.searchsorted(postings, docs), len(postings) - 1)
+        return np.asarray(postings[position] == docs)
 
     @property
     def nbytes(self) -> int:
@@ -286,13 +289,23 @@ class LexicalIndex:
         return best, scores[best]
 
     def matched_terms(self, query: QueryTerms, doc: int) -> list[str]:
-        """Query words found in the document, then the character bigrams and characters
-        not inside one of those (words the segmenter cut differently), for highlighting."""
-        found = [w for w in dict.fromkeys(query.words) if self.words.contains(w, doc)]
-        for gram in sorted(dict.fromkeys(query.grams), key=len, reverse=True):
-            if not any(gram in term for term in found) and self.grams.contains(gram, doc):
-                found.append(gram)
-        return found
+        return self.matched_terms_many(query, np.asarray([doc], dtype=np.intp))[0]
+
+    def matched_terms_many(self, query: QueryTerms, docs: npt.NDArray[np.intp]) -> list[list[str]]:
+        """For each document: the query words found in it, then the character bigrams and
+        characters not inside one of those (words the segmenter cut differently), for
+        highlighting. One posting lookup per term for all the documents."""
+        words = {w: self.words.contains_many(w, docs) for w in dict.fromkeys(query.words)}
+        longest_first = sorted(dict.fromkeys(query.grams), key=len, reverse=True)
+        grams = {g: self.grams.contains_many(g, docs) for g in longest_first}
+        out: list[list[str]] = []
+        for n in range(len(docs)):
+            found = [w for w, hits in words.items() if hits[n]]
+            for gram, hits in grams.items():
+                if hits[n] and not any(gram in term for term in found):
+                    found.append(gram)
+            out.append(found)
+        return out
 
     @property
     def nbytes(self) -> int:

@@ -30,7 +30,8 @@ def own_cache(settings: LazySettings, tmp_path: Path) -> None:
 def test_demands_in_english_and_traditional_find_their_field_by_meaning(
         own_cache: None, buyer: Member, owner: Member, operator: User, on_commit: Callable[..., Any]) -> None:
     with on_commit():
-        listings = {doc: offer(owner, operator, doc, ipc) for doc, ipc in (AIRCON | BATTERY | CONCRETE | SEWAGE).items()}
+        listings = {doc: offer(owner, operator, doc, ipc)
+                    for doc, ipc in (AIRCON | BATTERY | CONCRETE | SEWAGE).items()}
     with on_commit():
         english = published(buyer, operator, title="Air conditioner control that learns user habits",
                             description="We make room air conditioners and want a control method that adapts the "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -18,6 +19,13 @@ from tqdm import tqdm
 from ipx.matching.demands.selectors import published_demand_ids
 from ipx.matching.matches import index
 from ipx.matching.matches.services import matches_recompute
+
+
+def _advance(bar: tqdm[Any]) -> Callable[[int], None]:
+    def advance(done: int) -> None:
+        bar.update(done - bar.n)
+
+    return advance
 
 
 class Command(BaseCommand):
@@ -36,7 +44,7 @@ class Command(BaseCommand):
                 documents, _facts, _owners = load()
                 with tqdm(total=len(documents), desc=f"embedding {name}", unit="", file=sys.stderr,
                           disable=not show, leave=False) as bar:
-                    index.embed_documents(documents, lambda done, bar=bar: bar.update(done - bar.n))
+                    index.embed_documents(documents, _advance(bar))
         index.raise_version(index.LISTINGS)
         index.raise_version(index.DEMANDS)
         outcomes = [matches_recompute(demand_id=demand_id, notify_new=not options["quiet_notifications"])
