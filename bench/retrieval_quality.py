@@ -6,7 +6,9 @@ Runs ``ipx eval retrieval``'s evaluation for each set and each configuration: le
 ablations (words only, bigrams only, no claims), dense alone, hybrid with convex or RRF
 fusion, and optionally the kppatent queries in Traditional Chinese. Vectors come from the
 embedding cache under var/ (the first run embeds the corpora: ~15 min for kppatent).
-Prints one ``set config MRR@10 Recall@10 Recall@100 nDCG@10 P@10 p50 p95`` row per run.
+Query vectors come from the cache too, so the latency columns exclude query embedding
+(``ipx eval retrieval`` without --cache-queries measures it). Prints one
+``set config MRR@10 Recall@10 Recall@100 nDCG@10 P@10 p50 p95`` row per run.
 csl and titles-ipc are made by bench/retrieval_sets.py (run it first).
 """
 
@@ -43,6 +45,7 @@ CONFIGS: list[tuple[str, Method, EngineConfig]] = [
         "lexical-no-claims", "lexical",
         replace(DEFAULT, bm25=BM25Params(field_weights={"title": 2.0, "abstract": 1.0, "claims": 0.0})),
     ),
+    ("lexical-all-query-terms", "lexical", replace(DEFAULT, bm25=BM25Params(max_query_terms=0))),
     ("dense", "dense", DEFAULT),
     ("hybrid-convex", "hybrid", DEFAULT),
     ("hybrid-rrf", "hybrid", replace(DEFAULT, fusion="rrf")),
@@ -69,7 +72,7 @@ def main() -> None:
             for name, method, config in CONFIGS:
                 if name not in options.configs:
                     continue
-                result = evaluate(data, method=method, embedder=model, cache=cache, config=config)
+                result = evaluate(data, method=method, embedder=model, cache=cache, config=config, cache_queries=True)
                 m = result.metrics
                 print(
                     f"{set_name}{suffix} {name} {m['MRR@10']:.4f} {m['Recall@10']:.4f} {m['Recall@100']:.4f} "
