@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
+import rjieba
 from babel.numbers import format_currency
 from django.utils import formats
 from django.utils.translation import get_language
@@ -39,6 +40,7 @@ from ipx.matching.retrieval.signals import (
     SAME_REGION,
     SEMANTIC,
 )
+from ipx.search.normalise import CHINESE_STOPWORDS
 
 Reader = Literal["demand", "seller"]
 TEXT_CODES = (MATCHED_TERMS, SEMANTIC)
@@ -46,6 +48,10 @@ TEXT_CODES = (MATCHED_TERMS, SEMANTIC)
 ORDER = (IPC_SHARED, IPC_DIFFERENT, IN_FORCE, PENDING, NOT_IN_FORCE, PRICE_WITHIN_BUDGET, PRICE_BELOW_BUDGET,
          PRICE_ABOVE_BUDGET, PRICE_NEGOTIABLE, SAME_REGION, SAME_COUNTRY, OTHER_REGION, SEMANTIC, MATCHED_TERMS)
 MAX_TERMS_SAID = 8
+# Single characters that join words in Chinese: a bigram holding one ("的智", "可转") was cut
+# across two words and says nothing about the match, and a term of one character matches
+# nearly everything; neither is shown or highlighted.
+_JOINING = frozenset("的了和与及或在是其该等并对于以为由中上可能将被从把也而使所之各每此个")
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,26 @@ class Explained:
     code: str
     values: dict[str, Any]
     sentence: str
+
+
+def _is_word(term: str) -> bool:
+    """Whether the segmenter's dictionary has ``term`` (空调 yes; 行模, cut from 运行模式, no)."""
+    return bool(rjieba.has_word(term))
+
+
+def display_terms(terms: Iterable[str], limit: int | None = None) -> list[str]:
+    """The matched terms worth showing: no stop words, single characters or cross-word
+    bigrams (the engine also matches character bigrams, which find unknown compounds but
+    read as nonsense on their own)."""
+    shown: list[str] = []
+    for term in terms:
+        if len(term) < 2 or term in CHINESE_STOPWORDS:
+            continue
+        if len(term) == 2 and not term.isascii() and (term[0] in _JOINING or term[1] in _JOINING
+                                                       or not _is_word(term)):
+            continue
+        shown.append(term)
+    return shown[:limit] if limit is not None else shown
 
 
 def _locale() -> str:
@@ -132,7 +158,7 @@ def sentence(code: str, values: dict[str, Any], reader: Reader) -> str:
     """One reason as a sentence in the active language ("" for an unknown code)."""
     mine = reader == "demand"
     if code == MATCHED_TERMS:
-        terms = list(values.get("terms", []))[:MAX_TERMS_SAID]
+        terms = display_terms(values.get("terms", []), MAX_TERMS_SAID)
         return _("Shared terms: %(terms)s") % {"terms": "、".join(terms) if _locale() != "en" else ", ".join(terms)}
     if code == SEMANTIC:
         return _("Close in meaning (similarity %(value)s)") % {"value": f"{float(values.get('similarity', 0)):.2f}"}

@@ -24,7 +24,7 @@ from ipx.matching.demands.selectors import (
     member_organisation_ids,
     shows_organisation,
 )
-from ipx.matching.matches.explain import Explained, Reader, ipc_entries, reason_sentences
+from ipx.matching.matches.explain import Explained, Reader, display_terms, ipc_entries, reason_sentences
 from ipx.matching.models import Demand, DemandMatch
 from ipx.search.highlight import highlight, snippet
 
@@ -78,7 +78,7 @@ def _listing_text(listing: Listing) -> str:
 
 
 def _view(row: DemandMatch, *, title: str, body: str, reader: Reader, shows_organisation: bool = True) -> MatchView:
-    terms = list(row.explanation.get("terms", []))
+    terms = display_terms(row.explanation.get("terms", []))
     return MatchView(
         row=row, title_html=highlight(title, terms), snippet_html=snippet(body, terms), terms=terms,
         ipc=ipc_entries(row.explanation.get("ipc", [])),

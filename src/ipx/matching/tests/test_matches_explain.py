@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from ipx.matching.matches.explain import reason_sentences, sentence
+from ipx.matching.matches.explain import display_terms, reason_sentences, sentence
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +91,11 @@ def test_other_regions_budgets_and_currencies() -> None:
         assert sentence("application_pending", {}, "demand") == "Patent application still pending"
         assert sentence("ipc_different", {}, "demand") == "No IPC class in common"
         assert sentence("unknown_code", {}, "demand") == ""
+
+
+def test_only_terms_that_read_as_words_are_shown_and_highlighted() -> None:
+    # Single characters, stop words and bigrams cut across two words ("行模" from 运行模式)
+    # are matched by the engine but mean nothing to a reader.
+    terms = ["空调", "一", "的智", "行模", "一体机", "所述", "battery", "石墨烯", "可转"]
+    assert display_terms(terms) == ["空调", "一体机", "battery", "石墨烯"]
+    assert display_terms(terms, 2) == ["空调", "一体机"]
