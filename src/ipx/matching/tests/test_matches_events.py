@@ -5,10 +5,13 @@ and both sides are told about a new match once — an anonymous poster stays unn
 from __future__ import annotations
 
 from collections.abc import Callable
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
 
 from ipx import events
 from ipx.accounts.models import User
@@ -180,3 +183,37 @@ def test_a_sellers_new_region_is_followed(buyer: Member, owner: Member, operator
     # An organisation without listings on offer queues nothing.
     handlers.on_organisation_changed(organisation_id=buyer.organisation.pk)
     assert Task.objects.filter(name="ipx.matching.matches.handlers.rerank_organisation").count() == 1
+
+
+def test_matches_ranked_before_the_vectors_existed_are_upgraded_in_the_background(
+        buyer: Member, owner: Member, operator: User, on_commit: Callable[..., Any]) -> None:
+    # As after the demo load: no event ran, so nothing was embedded.
+    listings = [offer(owner, operator, doc, ipc) for doc, ipc in (AIRCON | CONCRETE).items()]
+    demand = published(buyer, operator, **AIRCON_DEMAND)
+    assert matches_recompute(demand_id=demand.pk, notify_new=False).method == "lexical"
+
+    with on_commit():
+        page = buyer.client.get(reverse("matching:demand_matches", args=[demand.pk]), HTTP_HX_REQUEST="true")
+
+    assert 'id="matches-words-only"' in page.content.decode()
+    assert Task.objects.get(name="ipx.matching.matches.handlers.matches_catch_up").status == "done"
+    assert DemandMatchRun.objects.get(demand=demand).method == "hybrid"
+    rows = DemandMatch.objects.filter(demand=demand, rank__isnull=False)
+    assert {row.method for row in rows} == {"hybrid"}
+    assert set(current(demand)[:3]) == {listing.pk for listing in listings[:3]}
+    # The pairs first ranked quietly are told now, once.
+    assert len(notes(buyer, "demand.match")) == 1
+    again = buyer.client.get(reverse("matching:demand_matches", args=[demand.pk]), HTTP_HX_REQUEST="true")
+    assert 'id="matches-words-only"' not in again.content.decode()
+
+
+def test_the_rematch_command_embeds_and_ranks_every_demand(buyer: Member, owner: Member, operator: User) -> None:
+    [offer(owner, operator, doc, ipc) for doc, ipc in AIRCON.items()]
+    demand = published(buyer, operator, **AIRCON_DEMAND)
+    out = StringIO()
+
+    call_command("rematch", "--quiet-notifications", verbosity=0, stdout=out)
+
+    kept = DemandMatch.objects.filter(demand=demand, rank__isnull=False).count()
+    assert out.getvalue().strip() == f"ranked 1 demand(s): {kept} match(es) kept, {kept} new; 1 by hybrid"
+    assert kept >= 3 and notes(buyer, "demand.match") == []
