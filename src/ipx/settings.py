@@ -209,6 +209,9 @@ IPX_PLATFORM_FEE_PERCENT = Decimal(os.environ.get("IPX_PLATFORM_FEE_PERCENT", "2
 # Who moves the real money for deposits and payouts: a dotted path to a class with the
 # methods of ipx.ledger.providers.PaymentProvider. The simulated one moves none.
 IPX_PAYMENT_PROVIDER = os.environ.get("IPX_PAYMENT_PROVIDER", "ipx.ledger.providers.SimulatedProvider")
+# Matching ranks by meaning (the embedding model) as well as by words and facts; off only
+# where the model's cost is not wanted (the test suite, apart from the model's own tests).
+IPX_MATCHING_DENSE = True
 # Files attached to negotiation messages and listing documents (PDF and images only).
 IPX_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 IPX_ATTACHMENT_MAX_FILES = 5

@@ -30,6 +30,10 @@ def _isolated_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.IPX_SEARCH_INDEX_DIR = tmp_path / "search"
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test's own var/ (the matching engine's vector cache lives there); matching ranks by
+    # words and facts unless a test asks for the embedding model (it costs ~0.25 s a text).
+    settings.VAR_DIR = tmp_path / "var"
+    settings.IPX_MATCHING_DENSE = False
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     reset_backends()

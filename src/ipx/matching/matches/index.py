@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+from django.conf import settings
 from django.db.models import F
 
 from ipx.listings.selectors import listings_for_index
@@ -65,7 +66,10 @@ class Embedder(Protocol):
 
 def current_embedder() -> Embedder | None:
     """The embedding model, or None when it cannot be loaded (the start-up check stops the
-    server in that case; here matching then ranks by words and facts)."""
+    server in that case; here matching then ranks by words and facts) or is switched off
+    (``IPX_MATCHING_DENSE = False``: the test suite, except the tests of the model itself)."""
+    if not settings.IPX_MATCHING_DENSE:
+        return None
     try:
         return get_embedder()
     except ModelUnavailable as exc:

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def own_cache(settings: LazySettings, tmp_path: Path) -> None:
     settings.VAR_DIR = tmp_path
+    settings.IPX_MATCHING_DENSE = True
     index.forget()
 
 
