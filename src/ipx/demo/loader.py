@@ -94,6 +94,16 @@ def _load(records: list[PatentRecord], progress: bool) -> list[Skipped]:
     return skipped
 
 
+def _refresh_planner_statistics() -> None:
+    """PostgreSQL plans queries from table statistics that autovacuum gathers only later; right
+    after thousands of rows arrive in one transaction its estimates are of empty tables and
+    joins can take minutes. ANALYZE (allowed inside a transaction) counts the new rows now."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def _rebuild_index(progress: bool) -> int:
     total = Listing.objects.filter(status=Listing.Status.PUBLISHED).count()
     with _bar(total, f"search index ({get_backend().name})", progress) as bar:
@@ -119,6 +129,7 @@ def load_demo(*, sample: int = 1, progress: bool = False) -> LoadResult:
             return LoadResult(loaded=False)
         with _without_after_commit_work():
             skipped = _load(records, progress)
+        _refresh_planner_statistics()
     indexed = _rebuild_index(progress)
     seconds = time.perf_counter() - started
     return LoadResult(loaded=True, skipped=skipped, indexed=indexed, seconds=seconds)
