@@ -37,8 +37,10 @@ class MembershipInline(admin.TabularInline):
 
 class OrganisationEventInline(admin.TabularInline):
     model = OrganisationEvent
+    fk_name = "organisation"
     extra = 0
-    readonly_fields = ("kind", "from_status", "to_status", "actor", "reason", "created_at")
+    fields = ("verb", "from_status", "to_status", "actor", "note", "created_at")
+    readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:

@@ -12,9 +12,9 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from ipx.accounts import selectors, services
+from ipx.accounts.api_auth import user_auth
 from ipx.accounts.models import Membership, Organisation, User
-from ipx.api.auth import user_auth
-from ipx.api.schemas import ERRORS, Id, Page
+from ipx.core.api.schemas import ERRORS, Id, Page
 from ipx.core.errors import NotAuthenticated, PermissionDenied
 from ipx.core.pagination import PageRequest
 

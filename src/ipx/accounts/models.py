@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ipx.accounts.regions import Province, RegionKind, region_code, region_label
+from ipx.core.workflow import StatusEvent
 
 
 class UserManager(BaseUserManager["User"]):
@@ -109,7 +110,7 @@ class Organisation(models.Model):
         return region_code(self.region_kind, self.province, self.country)
 
 
-class OrganisationEvent(models.Model):
+class OrganisationEvent(StatusEvent):
     """Every change of an organisation's verification status, with who did it and why."""
 
     class Kind(models.TextChoices):
@@ -119,20 +120,14 @@ class OrganisationEvent(models.Model):
         RESUBMITTED = "resubmitted", _("Resubmitted for verification")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
-    from_status = models.CharField(_("from"), max_length=10, blank=True)
-    to_status = models.CharField(_("to"), max_length=10)
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
-    reason = models.TextField(_("reason"), blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         ordering = ["id"]
         verbose_name = _("organisation event")
         verbose_name_plural = _("organisation events")
 
     def __str__(self) -> str:
-        return f"{self.organisation_id}: {self.kind}"
+        return f"{self.organisation_id}: {self.verb}"
 
 
 class Membership(models.Model):

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from django.utils.module_loading import import_string
 from ninja import NinjaAPI
 
+from ipx.accounts.api import router as accounts
 from ipx.api import errors
+from ipx.catalog.api import router as catalog
+from ipx.catalog.importing.api import router as imports
+from ipx.deals.contracts.api import router as deals
+from ipx.deals.negotiation.api import router as negotiation
+from ipx.ledger.api import router as ledger
+from ipx.listings.api import router as listings
+from ipx.matching.api import router as matching
+from ipx.notifications.api import router as notifications
+from ipx.search.api import router as search
 
 api = NinjaAPI(
     title="IPX API",
@@ -16,19 +25,5 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-# (prefix, router) pairs; each app's api.py defines ``router``.
-ROUTERS = [
-    ("", "ipx.accounts.api.router"),
-    ("", "ipx.catalog.api.router"),
-    ("", "ipx.catalog.importing.api.router"),
-    ("", "ipx.listings.api.router"),
-    ("", "ipx.search.api.router"),
-    ("", "ipx.notifications.api.router"),
-    ("", "ipx.ledger.api.router"),
-    ("", "ipx.deals.negotiation.api.router"),
-    ("", "ipx.deals.contracts.api.router"),
-    ("", "ipx.matching.api.router"),
-]
-
-for prefix, dotted in ROUTERS:
-    api.add_router(prefix, import_string(dotted))
+for router in (accounts, catalog, imports, listings, search, notifications, ledger, negotiation, deals, matching):
+    api.add_router("", router)

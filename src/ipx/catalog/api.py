@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from ipx.accounts.api_auth import optional_auth, user_auth
 from ipx.accounts.selectors import access_organisation
-from ipx.api.auth import optional_auth, user_auth
-from ipx.api.schemas import ERRORS, Id, Page
 from ipx.catalog import reference, selectors, services
 from ipx.catalog.models import Asset, IpcCode, NiceClass
+from ipx.core.api.schemas import ERRORS, Id, Page
 from ipx.core.errors import NotAuthenticated, ValidationFailed
 from ipx.core.pagination import PageRequest
 

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from ipx.accounts.models import Organisation
 from ipx.catalog import terms
+from ipx.core.workflow import StatusEvent
 
 
 class IpcCode(models.Model):
@@ -370,3 +371,15 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 0
         return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+class ImportJobEvent(StatusEvent):
+    """A job queued, started (again after a crash), finished or failed."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(StatusEvent.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.job_id}: {self.verb}"

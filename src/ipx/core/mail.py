@@ -22,15 +22,16 @@ class Recipient(Protocol):
 def mail_on_commit(
     recipients: Iterable[Recipient], subject: Callable[[], str], body: Callable[[], str]
 ) -> None:
-    """``subject`` and ``body`` are called under each recipient's language."""
-    messages = []
-    for recipient in recipients:
-        with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-            messages.append((recipient.email, subject(), body()))
+    """``subject`` and ``body`` are called after commit, under each recipient's language, so
+    nothing is translated while the caller's rows are locked."""
+    addressed = [(recipient.email, recipient.preferred_language or settings.LANGUAGE_CODE)
+                 for recipient in recipients]
 
     def send() -> None:
-        for email, text_subject, text_body in messages:
+        for email, language in addressed:
             try:
+                with translation.override(language):
+                    text_subject, text_body = subject(), body()
                 send_mail(text_subject, text_body, settings.DEFAULT_FROM_EMAIL, [email])
             except Exception:
                 logger.exception("could not send mail to %s", email)

@@ -171,7 +171,7 @@ class DealSignatureInline(ReadOnlyInline):
 
 class DealEventInline(ReadOnlyInline):
     model = DealEvent
-    fields = ("created_at", "kind", "from_status", "to_status", "actor", "description", "note")
+    fields = ("created_at", "verb", "from_status", "to_status", "actor", "description", "note")
     readonly_fields = fields
 
     @admin.display(description=pgettext_lazy("history entry", "description"))

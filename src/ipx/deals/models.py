@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from ipx.accounts.models import Organisation, User
 from ipx.catalog.models import Asset
 from ipx.core.money import AMOUNT_FIELD_OPTIONS, Currency, Money
+from ipx.core.workflow import StatusEvent
 from ipx.listings.models import Exclusivity, Listing
 
 
@@ -46,6 +47,18 @@ class Thread(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class ThreadEvent(StatusEvent):
+    """A thread opened or closed, by whom."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(StatusEvent.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.thread_id}: {self.verb}"
 
 
 class ThreadAgent(models.Model):
@@ -229,20 +242,14 @@ class OfferMilestone(models.Model):
         return self.title
 
 
-class OfferEvent(models.Model):
+class OfferEvent(StatusEvent):
+    # What a person wrote (a reason) is in ``note``; what the system records goes in
+    # ``params`` and is put into words when shown, in the reader's language (see
+    # ``ipx.deals.timeline``). Rows from before ``params`` keep their text in ``note``.
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=10, choices=Offer.Status.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=Offer.Status.choices)
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    # What a person wrote (a reason); what the system records goes in ``params`` and is put
-    # into words when shown, in the reader's language (see ``ipx.deals.timeline``). Rows from
-    # before ``params`` keep their text in ``note``.
-    note = models.TextField(blank=True)
-    params = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["id"]
+    class Meta(StatusEvent.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.offer_id}: {self.from_status or '—'} → {self.to_status}"
@@ -354,24 +361,19 @@ class DealSignature(models.Model):
         return f"{self.deal_id}/{self.organisation_id}"
 
 
-class DealEvent(models.Model):
-    """Every step of a deal: status changes, signatures, funding, releases, refunds."""
+class DealEvent(StatusEvent):
+    """Every step of a deal: status changes, signatures, funding, releases, refunds.
+
+    What a person wrote (a reason, an operator's note) is in ``note``; what the system records
+    (amounts, milestone, offer, signer) goes in ``params`` and is put into words when shown, in
+    the reader's language (see ``ipx.deals.timeline``). Rows from before ``params`` keep their
+    text in ``note``.
+    """
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("what"), max_length=30)
-    from_status = models.CharField(max_length=20, choices=Deal.Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Deal.Status.choices, blank=True)
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    # What a person wrote (a reason, an operator's note); what the system records (amounts,
-    # milestone, offer, signer) goes in ``params`` and is put into words when shown, in the
-    # reader's language (see ``ipx.deals.timeline``). Rows from before ``params`` keep their
-    # text in ``note``.
-    note = models.TextField(blank=True)
-    params = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["id"]
+    class Meta(StatusEvent.Meta):
+        pass
 
     def __str__(self) -> str:
-        return f"{self.deal_id}: {self.kind}"
+        return f"{self.deal_id}: {self.verb}"

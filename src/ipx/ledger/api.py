@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import HeaderEx, P, Router, Schema, Status
 from pydantic import Field
 
-from ipx.api.auth import user_auth
-from ipx.api.schemas import ERRORS, Id, Page
+from ipx.accounts.api_auth import user_auth
+from ipx.core.api.schemas import ERRORS, Id, Page
 from ipx.core.errors import NotAuthenticated, PermissionDenied
 from ipx.core.pagination import PageRequest
 from ipx.ledger import selectors, services

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from ipx.accounts.api_auth import optional_auth, user_auth
 from ipx.accounts.selectors import is_member
-from ipx.api.auth import optional_auth, user_auth
-from ipx.api.schemas import ERRORS, Id, Page
+from ipx.core.api.schemas import ERRORS, Id, Page
 from ipx.core.errors import NotAuthenticated, PermissionDenied, ValidationFailed
 from ipx.core.pagination import PageRequest
 from ipx.listings import selectors, services

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ipx.accounts.models import Organisation, User
 from ipx.catalog.models import Asset
 from ipx.core.money import AMOUNT_FIELD_OPTIONS, Currency, Money
+from ipx.core.workflow import StatusEvent
 
 
 class OfferKind(models.TextChoices):
@@ -133,17 +134,12 @@ class ListingAsset(models.Model):
         return f"{self.listing_id} ∋ {self.asset_id}"
 
 
-class ListingEvent(models.Model):
+class ListingEvent(StatusEvent):
     """Every status change (and edit of a published listing), who made it and why."""
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(_("from"), max_length=10, choices=Listing.Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=10, choices=Listing.Status.choices)
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         ordering = ["id"]
         verbose_name = _("listing event")
         verbose_name_plural = _("listing events")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.regions import Province, RegionKind, region_code, region_label
 from ipx.core.money import AMOUNT_FIELD_OPTIONS, Currency, Money
+from ipx.core.workflow import StatusEvent
 from ipx.listings.models import Listing
 
 ANY_REGION = "any"
@@ -112,17 +113,12 @@ class Demand(models.Model):
         return region_label(self.region_kind, self.province, "", self.country)
 
 
-class DemandEvent(models.Model):
+class DemandEvent(StatusEvent):
     """Every status change (and edit of a published demand), who made it and why."""
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(_("from"), max_length=10, choices=Demand.Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=10, choices=Demand.Status.choices)
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         ordering = ["id"]
         verbose_name = _("demand event")
         verbose_name_plural = _("demand events")

@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from ipx.api.auth import user_auth
-from ipx.api.schemas import ERRORS, Id, Page
+from ipx.accounts.api_auth import user_auth
+from ipx.core.api.schemas import ERRORS, Id, Page
 from ipx.core.pagination import PageRequest
 from ipx.notifications import selectors, services
 

@@ -7,7 +7,7 @@ from ipx.notifications.models import Notification
 
 
 def notifications_for(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
-    rows = Notification.objects.filter(user=user)
+    rows = Notification.objects.filter(user=user).select_related("user")
     return rows.filter(read_at__isnull=True) if unread_only else rows
 
 

@@ -1,19 +1,23 @@
 """Tell people what happened: an in-app notification per member, and the same by e-mail.
 
-Callers pass the title and body as callables so each recipient reads them in their own
-language; mail goes out only after the surrounding transaction commits.
+Callers pass a verb and params; the words come from the verb's ``Wording`` (each app's
+``notices.py``) when the notification is read or its mail is written after commit, in each
+recipient's language. Nothing is translated inside the caller's (often locked) transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 
 from ipx.accounts.models import Organisation, User
 from ipx.core.mail import mail_on_commit
+from ipx.core.notices import render
 from ipx.notifications.models import Notification
 
 
@@ -21,9 +25,14 @@ def _recipients(organisations: Iterable[Organisation], users: Iterable[User],
                 exclude: User | None) -> list[tuple[User, Organisation | None]]:
     seen: set[int] = set()
     result: list[tuple[User, Organisation | None]] = []
-    for organisation in organisations:
-        members = User.objects.filter(memberships__organisation=organisation, is_active=True).order_by("pk")
-        for user in members:
+    named = list(organisations)
+    # One query for the members of every organisation, taken in the order the caller named them.
+    members: dict[int, list[User]] = {organisation.pk: [] for organisation in named}
+    for user in (User.objects.filter(memberships__organisation__in=list(members), is_active=True)
+                 .annotate(member_of=F("memberships__organisation")).order_by("pk")):
+        members[user.member_of].append(user)
+    for organisation in named:
+        for user in members[organisation.pk]:
             if user.pk not in seen:
                 seen.add(user.pk)
                 result.append((user, organisation))
@@ -35,20 +44,42 @@ def _recipients(organisations: Iterable[Organisation], users: Iterable[User],
 
 
 @transaction.atomic
-def notify(*, verb: str, title: Callable[[], str], body: Callable[[], str], url: str = "",
+def notify(*, verb: str, params: Mapping[str, Any] | None = None, url: str = "",
            organisations: Iterable[Organisation] = (), users: Iterable[User] = (),
-           exclude: User | None = None) -> list[Notification]:
+           exclude: User | None = None, title: Callable[[], str] | None = None,
+           body: Callable[[], str] | None = None) -> list[Notification]:
     """Notify every active member of ``organisations`` and each of ``users`` (once each),
-    except ``exclude`` (usually whoever caused it)."""
+    except ``exclude`` (usually whoever caused it). ``verb`` must have a registered wording."""
+    if title is not None and body is not None:
+        return _notify_written(verb=verb, title=title, body=body, url=url,
+                               recipients=_recipients(organisations, users, exclude))
+    stored = dict(params or {})
+    render(verb, stored)  # a missing wording or param fails here, in the caller's tests, not in a mail
     recipients = _recipients(organisations, users, exclude)
+    rows = [Notification(user=user, organisation=organisation, verb=verb, params=stored, url=url)
+            for user, organisation in recipients]
+    Notification.objects.bulk_create(rows)
+    site = settings.IPX_SITE_URL.rstrip("/")
+
+    def body() -> str:
+        text = render(verb, stored)[1]
+        return f"{text}\n\n{site}{url}" if url else text
+
+    mail_on_commit([user for user, _org in recipients], lambda: render(verb, stored)[0], body)
+    return rows
+
+
+def _notify_written(*, verb: str, title: Callable[[], str], body: Callable[[], str], url: str,
+                    recipients: list[tuple[User, Organisation | None]]) -> list[Notification]:
+    # TRANSITIONAL: callers not yet moved to verb + params; removed once none is left.
     rows = []
     for user, organisation in recipients:
         with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            rows.append(Notification(user=user, organisation=organisation, verb=verb, title=title()[:200],
-                                     body=body(), url=url))
+            rows.append(Notification(user=user, organisation=organisation, verb=verb, stored_title=title()[:200],
+                                     stored_body=body(), url=url))
     Notification.objects.bulk_create(rows)
     site = settings.IPX_SITE_URL.rstrip("/")
-    mail_on_commit([user for user, _ in recipients], title,
+    mail_on_commit([user for user, _org in recipients], title,
                    lambda: f"{body()}\n\n{site}{url}" if url else body())
     return rows
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from ipx.api.schemas import ERRORS
+from ipx.core.api.schemas import ERRORS
 from ipx.listings.api import ListingSummaryOut
 from ipx.search.selectors import parse_search, search_listings
 

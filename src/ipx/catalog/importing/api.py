@@ -9,10 +9,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
-from ipx.api.auth import user_auth
-from ipx.api.schemas import ERRORS, ErrorOut, Id
+from ipx.accounts.api_auth import user_auth
 from ipx.catalog.importing import selectors, services
 from ipx.catalog.models import ImportJob
+from ipx.core.api.schemas import ERRORS, ErrorOut, Id
 from ipx.core.errors import NotAuthenticated
 
 router = Router(tags=["imports"])

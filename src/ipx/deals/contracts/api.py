@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from ninja import Body, HeaderEx, P, Router, Schema, Status
 from pydantic import Field
 
+from ipx.accounts.api_auth import user_auth
 from ipx.accounts.models import Organisation
-from ipx.api.auth import user_auth
-from ipx.api.schemas import ERRORS, Id, Page
+from ipx.core.api.schemas import ERRORS, Id, Page
 from ipx.core.errors import NotAuthenticated, NotFound, ValidationFailed
 from ipx.core.pagination import PageRequest
 from ipx.deals.access import require_operator

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from ipx.api.auth import user_auth
-from ipx.api.schemas import ERRORS, Id, Page
+from ipx.accounts.api_auth import user_auth
+from ipx.core.api.schemas import ERRORS, Id, Page
 from ipx.core.errors import NotAuthenticated, NotFound, ValidationFailed
 from ipx.core.pagination import PageRequest
 from ipx.deals.models import Attachment, Deal, Message, NdaAcceptance, Offer, Thread, ThreadAgent

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from ipx.accounts.api_auth import optional_auth, user_auth
 from ipx.accounts.models import User
-from ipx.api.auth import optional_auth, user_auth
-from ipx.api.schemas import ERRORS, Id, Page
+from ipx.core.api.schemas import ERRORS, Id, Page
 from ipx.core.errors import NotAuthenticated, PermissionDenied, ValidationFailed
 from ipx.core.pagination import PageRequest
 from ipx.matching.demands import selectors, services

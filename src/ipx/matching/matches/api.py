@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from ipx.accounts.api_auth import user_auth
 from ipx.accounts.models import User
-from ipx.api.auth import user_auth
-from ipx.api.schemas import ERRORS, Id
+from ipx.core.api.schemas import ERRORS, Id
 from ipx.core.errors import NotAuthenticated, PermissionDenied
 from ipx.matching.demands.selectors import is_poster
 from ipx.matching.matches import selectors

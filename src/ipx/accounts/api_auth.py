@@ -1,14 +1,45 @@
 """API authentication: a bearer token (``Authorization: Bearer ipx_…``) or the session
-cookie of a signed-in page user (with the CSRF check for writes)."""
+cookie of a signed-in page user (with the CSRF check for writes), and the signed-in user of
+a request as the ``User`` it is.
+
+It lives in accounts, the lowest domain app, so that every app's api.py can import it
+downwards; the /api/v1 router (``ipx.api``) only mounts the apps' routers.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
 
+from ipx.accounts.models import User
 from ipx.accounts.selectors import user_for_api_key
+from ipx.core.errors import NotAuthenticated, PermissionDenied
+
+
+class AuthenticatedRequest(HttpRequest):
+    """A request whose user has signed in (pages behind ``login_required``, API endpoints
+    behind ``user_auth``): annotate views with it instead of ignoring the type of ``user``."""
+
+    user: User
+
+
+def api_user(request: HttpRequest) -> User:
+    """The signed-in user of a request, or 401 with the one error shape."""
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+        raise NotAuthenticated(_("Log in or send an API token."))
+    return user
+
+
+def api_operator(request: HttpRequest) -> User:
+    """The signed-in operator of a request, or 401 / 403."""
+    user = api_user(request)
+    if not user.is_operator:
+        raise PermissionDenied(_("Only operators may do this."))
+    return user
 
 
 class TokenAuth(HttpBearer):

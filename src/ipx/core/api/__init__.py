@@ -1,0 +1,1 @@
+"""API building blocks every app's api.py uses: error shapes, ids, pages."""
