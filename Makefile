@@ -44,6 +44,7 @@ system-test-deps:
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/ipx makemigrations --check --dry-run
 	$(BIN)/python scripts/check_messages.py
 
