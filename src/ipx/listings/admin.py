@@ -9,9 +9,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.core.admin_actions import action_with_reason, run_for_each
 from ipx.listings import services
 from ipx.listings.models import Listing, ListingAsset, ListingEvent
+from ipx.listings.notices import describe
 
 
 class ListingAssetInline(admin.TabularInline):
@@ -27,11 +29,18 @@ class ListingAssetInline(admin.TabularInline):
 class ListingEventInline(admin.TabularInline):
     model = ListingEvent
     extra = 0
-    readonly_fields = ("from_status", "to_status", "actor", "note", "created_at")
+    fields = readonly_fields = ("created_at", "verb", "from_status", "to_status", "actor", "what_happened")
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ListingEvent]:
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=gettext_lazy("note"))
+    def what_happened(self, obj: ListingEvent) -> str:
+        return describe(obj)
 
 
 @admin.register(Listing)
@@ -48,25 +57,25 @@ class ListingAdmin(admin.ModelAdmin):
     actions = ["approve", "send_back", "withdraw"]
 
     @admin.action(description=gettext_lazy("Approve and publish"))
-    def approve(self, request: HttpRequest, queryset: QuerySet[Listing]) -> None:
+    def approve(self, request: AuthenticatedRequest, queryset: QuerySet[Listing]) -> None:
         run_for_each(self, request, queryset,
-                     lambda obj: services.listing_approve(listing_id=obj.pk, operator=request.user),  # type: ignore[arg-type]
+                     lambda obj: services.listing_approve(listing_id=obj.pk, operator=request.user),
                      lambda n: ngettext("%(n)d listing published.", "%(n)d listings published.", n) % {"n": n})
 
     @admin.action(description=gettext_lazy("Send back to the seller…"))
-    def send_back(self, request: HttpRequest, queryset: QuerySet[Listing]) -> TemplateResponse | None:
+    def send_back(self, request: AuthenticatedRequest, queryset: QuerySet[Listing]) -> TemplateResponse | None:
         return action_with_reason(
             self, request, queryset, title=_("Send listings back to the seller"),
-            service=lambda obj, reason: services.listing_reject(listing_id=obj.pk, operator=request.user,  # type: ignore[arg-type]
+            service=lambda obj, reason: services.listing_reject(listing_id=obj.pk, operator=request.user,
                                                                 reason=reason),
             done_message=lambda n: ngettext("%(n)d listing sent back.", "%(n)d listings sent back.", n) % {"n": n},
         )
 
     @admin.action(description=gettext_lazy("Withdraw from the market…"))
-    def withdraw(self, request: HttpRequest, queryset: QuerySet[Listing]) -> TemplateResponse | None:
+    def withdraw(self, request: AuthenticatedRequest, queryset: QuerySet[Listing]) -> TemplateResponse | None:
         return action_with_reason(
             self, request, queryset, title=_("Withdraw listings"),
-            service=lambda obj, reason: services.listing_withdraw(listing_id=obj.pk, actor=request.user,  # type: ignore[arg-type]
+            service=lambda obj, reason: services.listing_withdraw(listing_id=obj.pk, actor=request.user,
                                                                   reason=reason),
             done_message=lambda n: ngettext("%(n)d listing withdrawn.", "%(n)d listings withdrawn.", n) % {"n": n},
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -11,17 +12,29 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from ipx.accounts.api_auth import optional_auth, user_auth
+from ipx.accounts.api_auth import api_user, optional_auth, user_auth
 from ipx.accounts.selectors import is_member
-from ipx.core.api.schemas import ERRORS, Id, Page
-from ipx.core.errors import NotAuthenticated, PermissionDenied, ValidationFailed
-from ipx.core.pagination import PageRequest
+from ipx.core.api.schemas import ERRORS, Id, Page, page_of
+from ipx.core.errors import PermissionDenied, ValidationFailed
 from ipx.listings import selectors, services
-from ipx.listings.models import Listing
+from ipx.listings.models import Listing, ListingEvent
+from ipx.listings.notices import describe
+from ipx.listings.workflow import LISTING
 
 router = Router(tags=["listings"])
 
 Amount = Field(None, ge=0, le=Decimal("1e13"))
+ALLOWED_ACTIONS = Field(
+    description="What the requesting user may do now, from the listing's workflow: edit, delete, submit, "
+                "recall, approve, reject, withdraw, reopen (each a POST to /listings/{id}/<action>; edit is "
+                "PATCH and delete DELETE /listings/{id})",
+)
+
+
+def allowed_actions(listing: Listing, context: Mapping[str, Any] | None) -> list[str]:
+    """The workflow actions the user of the request being answered may take on ``listing``."""
+    request = (context or {}).get("request")
+    return LISTING.allowed_actions(listing, getattr(request, "user", None))
 
 
 class ListingFields(Schema):
@@ -74,6 +87,7 @@ class ListingSummaryOut(Schema):
     currency: str
     status: str
     published_at: datetime | None
+    allowed_actions: list[str] = ALLOWED_ACTIONS
 
     @staticmethod
     def resolve_organisation_name(obj: Listing) -> str:
@@ -86,6 +100,10 @@ class ListingSummaryOut(Schema):
     @staticmethod
     def resolve_ip_types(obj: Listing) -> list[str]:
         return list(dict.fromkeys(link.asset.ip_type for link in obj.asset_links.all()))
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Listing, context: Mapping[str, Any] | None) -> list[str]:
+        return allowed_actions(obj, context)
 
 
 class ListingOut(Schema):
@@ -114,6 +132,7 @@ class ListingOut(Schema):
     requires_nda: bool
     nda_text: str
     assets: list[ListingAssetOut]
+    allowed_actions: list[str] = ALLOWED_ACTIONS
 
     @staticmethod
     def resolve_organisation_name(obj: Listing) -> str:
@@ -127,6 +146,10 @@ class ListingOut(Schema):
     def resolve_assets(obj: Listing) -> list[Any]:
         return [link.asset for link in obj.asset_links.all()]
 
+    @staticmethod
+    def resolve_allowed_actions(obj: Listing, context: Mapping[str, Any] | None) -> list[str]:
+        return allowed_actions(obj, context)
+
 
 class ReasonIn(Schema):
     reason: str = Field("", max_length=2000)
@@ -136,32 +159,45 @@ class NoteIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-def _user(request: HttpRequest) -> Any:
-    if not request.user.is_authenticated:
-        raise NotAuthenticated(_("Log in or send an API token."))
-    return request.user
+class ListingEventOut(Schema):
+    """One step of a listing's history, put into words in the reader's language."""
+
+    id: int
+    verb: str = Field(description="the step: create, edit, submit, recall, approve, reject, withdraw, reopen, "
+                                  "expire, reserve, release, sell (empty on rows older than verbs)")
+    from_status: str
+    to_status: str
+    actor_name: str | None
+    text: str = Field(description="what happened, with the note a person wrote")
+    params: dict[str, Any]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_actor_name(obj: ListingEvent) -> str | None:
+        return obj.actor.full_name if obj.actor else None
+
+    @staticmethod
+    def resolve_text(obj: ListingEvent) -> str:
+        return describe(obj)
 
 
 def _read(request: HttpRequest, listing_id: int) -> Listing:
-    return selectors.listing_visible(request.user, listing_id)  # type: ignore[arg-type]
+    return selectors.listing_visible(request.user, listing_id)
 
 
 @router.post("/listings", response={201: ListingOut, **ERRORS}, auth=user_auth, summary="Create a draft listing")
 def create_listing(request: HttpRequest, payload: ListingIn) -> Status[Any]:
     data = payload.dict(exclude_unset=True, exclude={"organisation_id"})
-    listing = services.listing_create(organisation_id=payload.organisation_id, actor=_user(request), data=data)
+    listing = services.listing_create(organisation_id=payload.organisation_id, actor=api_user(request), data=data)
     return Status(201, _read(request, listing.pk))
 
 
 @router.get("/listings/review-queue", response={200: Page[ListingOut], **ERRORS}, auth=user_auth,
             summary="Listings awaiting review (operators)")
 def review_queue(request: HttpRequest, page: int = 1, size: int = 20) -> dict[str, Any]:
-    if not _user(request).is_operator:
+    if not api_user(request).is_operator:
         raise PermissionDenied(_("Only operators review listings."))
-    queue = selectors.listings_awaiting_review()
-    request_page = PageRequest.parse(page, size)
-    items = list(queue[request_page.offset:request_page.offset + request_page.size])
-    return {"items": items, "count": queue.count(), "page": request_page.page, "size": request_page.size}
+    return page_of(selectors.listings_awaiting_review(), page, size)
 
 
 @router.get("/listings/{listing_id}", response={200: ListingOut, **ERRORS}, auth=optional_auth,
@@ -170,52 +206,69 @@ def listing_detail(request: HttpRequest, listing_id: Id) -> Listing:
     return _read(request, listing_id)
 
 
+@router.get("/listings/{listing_id}/history", response={200: Page[ListingEventOut], **ERRORS}, auth=user_auth,
+            summary="A listing's history, newest first (the seller's members and operators)")
+def listing_history(request: HttpRequest, listing_id: Id, page: int = 1, size: int = 20) -> dict[str, Any]:
+    user = api_user(request)
+    listing = selectors.listing_visible(user, listing_id)
+    if not selectors.sees_history(user, listing):
+        raise PermissionDenied(_("Only members of the seller and operators see a listing's history."))
+    return page_of(selectors.listing_events(listing), page, size)
+
+
 @router.patch("/listings/{listing_id}", response={200: ListingOut, **ERRORS}, auth=user_auth,
               summary="Edit a draft or a published listing")
 def listing_update(request: HttpRequest, listing_id: Id, payload: ListingFields) -> Listing:
-    services.listing_update(listing_id=listing_id, actor=_user(request), data=payload.dict(exclude_unset=True))
+    services.listing_update(listing_id=listing_id, actor=api_user(request), data=payload.dict(exclude_unset=True))
     return _read(request, listing_id)
 
 
 @router.delete("/listings/{listing_id}", response={204: None, **ERRORS}, auth=user_auth,
                summary="Delete a draft that was never published")
 def listing_delete(request: HttpRequest, listing_id: Id) -> Status[Any]:
-    services.listing_delete(listing_id=listing_id, actor=_user(request))
+    services.listing_delete(listing_id=listing_id, actor=api_user(request))
     return Status(204, None)
 
 
 @router.post("/listings/{listing_id}/submit", response={200: ListingOut, **ERRORS}, auth=user_auth,
              summary="Submit a draft for the operator's review")
 def listing_submit(request: HttpRequest, listing_id: Id) -> Listing:
-    services.listing_submit(listing_id=listing_id, actor=_user(request))
+    services.listing_submit(listing_id=listing_id, actor=api_user(request))
+    return _read(request, listing_id)
+
+
+@router.post("/listings/{listing_id}/recall", response={200: ListingOut, **ERRORS}, auth=user_auth,
+             summary="Take a listing out of review, back to draft")
+def listing_recall(request: HttpRequest, listing_id: Id, payload: ReasonIn) -> Listing:
+    services.listing_recall(listing_id=listing_id, actor=api_user(request), reason=payload.reason)
     return _read(request, listing_id)
 
 
 @router.post("/listings/{listing_id}/withdraw", response={200: ListingOut, **ERRORS}, auth=user_auth,
              summary="Take a listing off the market (or out of review)")
 def listing_withdraw(request: HttpRequest, listing_id: Id, payload: ReasonIn) -> Listing:
-    services.listing_withdraw(listing_id=listing_id, actor=_user(request), reason=payload.reason)
+    services.listing_withdraw(listing_id=listing_id, actor=api_user(request), reason=payload.reason)
     return _read(request, listing_id)
 
 
 @router.post("/listings/{listing_id}/reopen", response={200: ListingOut, **ERRORS}, auth=user_auth,
              summary="Bring a withdrawn or expired listing back to draft")
 def listing_reopen(request: HttpRequest, listing_id: Id) -> Listing:
-    services.listing_reopen(listing_id=listing_id, actor=_user(request))
+    services.listing_reopen(listing_id=listing_id, actor=api_user(request))
     return _read(request, listing_id)
 
 
 @router.post("/listings/{listing_id}/approve", response={200: ListingOut, **ERRORS}, auth=user_auth,
              summary="Publish a listing after review (operators)")
 def listing_approve(request: HttpRequest, listing_id: Id, payload: NoteIn) -> Listing:
-    services.listing_approve(listing_id=listing_id, operator=_user(request), note=payload.note)
+    services.listing_approve(listing_id=listing_id, operator=api_user(request), note=payload.note)
     return _read(request, listing_id)
 
 
 @router.post("/listings/{listing_id}/reject", response={200: ListingOut, **ERRORS}, auth=user_auth,
              summary="Send a listing back to the seller with a note (operators)")
 def listing_reject(request: HttpRequest, listing_id: Id, payload: ReasonIn) -> Listing:
-    services.listing_reject(listing_id=listing_id, operator=_user(request), reason=payload.reason)
+    services.listing_reject(listing_id=listing_id, operator=api_user(request), reason=payload.reason)
     return _read(request, listing_id)
 
 
@@ -232,6 +285,4 @@ def organisation_listings(request: HttpRequest, organisation_id: Id, status: str
         raise PermissionDenied(_("Only members see an organisation's unpublished listings."))
     else:
         listings = selectors.published_listings_of(organisation_id)
-    request_page = PageRequest.parse(page, size)
-    items = list(listings[request_page.offset:request_page.offset + request_page.size])
-    return {"items": items, "count": listings.count(), "page": request_page.page, "size": request_page.size}
+    return page_of(listings, page, size)

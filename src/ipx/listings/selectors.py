@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
@@ -11,7 +12,7 @@ from ipx.accounts.models import User
 from ipx.accounts.selectors import is_member
 from ipx.catalog.models import Asset
 from ipx.core.errors import NotFound
-from ipx.listings.models import PUBLIC_STATUSES, Listing, ListingAsset
+from ipx.listings.models import PUBLIC_STATUSES, Listing, ListingAsset, ListingEvent
 
 _ASSET_RELATIONS = ("asset", "asset__patent", "asset__trademark", "asset__copyright", "asset__gi_product")
 
@@ -23,7 +24,7 @@ def _with_assets(listings: QuerySet[Listing], *, with_claims: bool = True) -> Qu
     return listings.select_related("organisation").prefetch_related(Prefetch("asset_links", queryset=links))
 
 
-def listing_visible(user: User, listing_id: int) -> Listing:
+def listing_visible(user: User | AnonymousUser, listing_id: int) -> Listing:
     """A listing anyone may see once public; drafts only for the seller's members and operators."""
     listing = _with_assets(Listing.objects.filter(pk=listing_id)).first()
     if listing is None:
@@ -35,8 +36,19 @@ def listing_visible(user: User, listing_id: int) -> Listing:
     raise NotFound(_("No such listing."))
 
 
-def can_edit(user: User, listing: Listing) -> bool:
+def can_edit(user: User | AnonymousUser, listing: Listing) -> bool:
+    """Whether ``user`` is one of the seller's members (they manage its documents; which
+    workflow steps they may take now comes from ``LISTING.allowed_actions``)."""
     return user.is_authenticated and is_member(user, listing.organisation_id)
+
+
+def sees_history(user: User | AnonymousUser, listing: Listing) -> bool:
+    return user.is_authenticated and (user.is_operator or is_member(user, listing.organisation_id))
+
+
+def listing_events(listing: Listing) -> QuerySet[ListingEvent]:
+    """A listing's history, newest first."""
+    return ListingEvent.objects.filter(listing=listing).select_related("actor").order_by("-id")
 
 
 def listings_by_ids(ids: Iterable[int], *, public_only: bool = True, with_claims: bool = True) -> dict[int, Listing]:

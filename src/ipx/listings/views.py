@@ -1,34 +1,53 @@
+"""The listing pages: a listing with the workflow buttons its reader may use, the form to
+write or edit one, and the seller's documents."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.current import current_membership
 from ipx.catalog.selectors import assets_of_organisation
 from ipx.core.errors import ApplicationError, NotFound, PermissionDenied
 from ipx.listings import documents as document_services
-from ipx.listings import selectors, services
+from ipx.listings import notices, selectors, services
+from ipx.listings.cleaning import FIELDS
 from ipx.listings.forms import DocumentForm, ListingForm
 from ipx.listings.models import Listing
+from ipx.listings.workflow import LISTING
 
 
 @require_GET
 def detail(request: HttpRequest, listing_id: int) -> HttpResponse:
-    listing = selectors.listing_visible(request.user, listing_id)  # type: ignore[arg-type]
-    can_edit = selectors.can_edit(request.user, listing)  # type: ignore[arg-type]
-    sees_history = can_edit or getattr(request.user, "is_operator", False)
+    user = request.user
+    listing = selectors.listing_visible(user, listing_id)
+    # The buttons are exactly the actions the services would accept from this user now.
+    allowed = LISTING.allowed_actions(listing, user)
+    can_edit = selectors.can_edit(user, listing)
+    held_back = None
+    if can_edit and listing.status == Listing.Status.DRAFT and "submit" not in allowed:
+        # Tell the seller why their draft cannot be submitted yet (no asset, an asset on offer
+        # elsewhere, the organisation not verified).
+        refusal = LISTING.refusal(listing, "submit", user)
+        held_back = refusal.message if refusal else None
+    events = selectors.listing_events(listing)[:20] if selectors.sees_history(user, listing) else []
     return render(request, "listings/detail.html", {
         "listing": listing,
         "assets": [link.asset for link in listing.asset_links.all()],
         "can_edit": can_edit,
-        "events": listing.events.select_related("actor").order_by("-id")[:20] if sees_history else [],
+        "allowed": allowed,
+        "held_back": held_back,
+        "history": notices.history(events),
     })
 
 
@@ -44,7 +63,7 @@ def _form_page(request: HttpRequest, form: ListingForm, listing: Listing | None)
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: AuthenticatedRequest) -> HttpResponse:
     current, _memberships = current_membership(request)
     if current is None:
         return redirect("web:my_organisation")
@@ -54,7 +73,7 @@ def new(request: HttpRequest) -> HttpResponse:
     form = ListingForm(request.POST or None, initial=initial, asset_choices=_asset_choices(current.organisation_id))
     if request.method == "POST" and form.is_valid():
         try:
-            listing = services.listing_create(organisation_id=current.organisation_id, actor=request.user,  # type: ignore[arg-type]
+            listing = services.listing_create(organisation_id=current.organisation_id, actor=request.user,
                                               data=form.service_data())
         except ApplicationError as exc:
             form.add_service_error(exc)
@@ -66,17 +85,17 @@ def new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, listing_id: int) -> HttpResponse:
-    listing = selectors.listing_visible(request.user, listing_id)  # type: ignore[arg-type]
-    if not selectors.can_edit(request.user, listing):  # type: ignore[arg-type]
+def edit(request: AuthenticatedRequest, listing_id: int) -> HttpResponse:
+    listing = selectors.listing_visible(request.user, listing_id)
+    if not selectors.can_edit(request.user, listing):
         raise PermissionDenied(_("Only members of the seller may edit this listing."))
-    initial = {name: getattr(listing, name) for name in services.FIELDS}
+    initial = {name: getattr(listing, name) for name in FIELDS}
     initial["asset_ids"] = [str(link.asset_id) for link in listing.asset_links.all()]
     initial = {k: ("" if v is None else v) for k, v in initial.items()}
     form = ListingForm(request.POST or None, initial=initial, asset_choices=_asset_choices(listing.organisation_id))
     if request.method == "POST" and form.is_valid():
         try:
-            services.listing_update(listing_id=listing.pk, actor=request.user, data=form.service_data())  # type: ignore[arg-type]
+            services.listing_update(listing_id=listing.pk, actor=request.user, data=form.service_data())
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
@@ -85,23 +104,35 @@ def edit(request: HttpRequest, listing_id: int) -> HttpResponse:
     return _form_page(request, form, listing)
 
 
+def _reason(request: AuthenticatedRequest) -> str:
+    return request.POST.get("reason", "")
+
+
 # Each workflow button posts here; the service decides whether the step is allowed.
-_ACTIONS = {
+_ACTIONS: dict[str, tuple[Callable[[AuthenticatedRequest, int], object], Promise]] = {
     "submit": (lambda request, pk: services.listing_submit(listing_id=pk, actor=request.user),
                gettext_lazy("Submitted for review.")),
+    "recall": (lambda request, pk: services.listing_recall(listing_id=pk, actor=request.user, reason=_reason(request)),
+               gettext_lazy("Back to draft; edit it and submit again.")),
     "withdraw": (lambda request, pk: services.listing_withdraw(listing_id=pk, actor=request.user,
-                                                               reason=request.POST.get("reason", "")),
+                                                               reason=_reason(request)),
                  gettext_lazy("Withdrawn.")),
     "reopen": (lambda request, pk: services.listing_reopen(listing_id=pk, actor=request.user),
                gettext_lazy("Back to draft; edit it and submit again.")),
     "delete": (lambda request, pk: services.listing_delete(listing_id=pk, actor=request.user),
                gettext_lazy("Deleted.")),
+    "approve": (lambda request, pk: services.listing_approve(listing_id=pk, operator=request.user,
+                                                             note=request.POST.get("note", "")),
+                gettext_lazy("Published.")),
+    "reject": (lambda request, pk: services.listing_reject(listing_id=pk, operator=request.user,
+                                                           reason=_reason(request)),
+               gettext_lazy("Sent back to the seller.")),
 }
 
 
 @login_required
 @require_POST
-def action(request: HttpRequest, listing_id: int, name: str) -> HttpResponse:
+def action(request: AuthenticatedRequest, listing_id: int, name: str) -> HttpResponse:
     if name not in _ACTIONS:
         raise PermissionDenied(_("Unknown action."))
     run, done = _ACTIONS[name]
@@ -110,7 +141,7 @@ def action(request: HttpRequest, listing_id: int, name: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, done)
+        messages.success(request, str(done))
         if name == "delete":
             return redirect("web:my_organisation")
     return redirect("listings:detail", listing_id)
@@ -118,15 +149,15 @@ def action(request: HttpRequest, listing_id: int, name: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def documents(request: HttpRequest, listing_id: int) -> HttpResponse:
+def documents(request: AuthenticatedRequest, listing_id: int) -> HttpResponse:
     """The seller's members add and remove the listing's detailed documents."""
-    listing = selectors.listing_visible(request.user, listing_id)  # type: ignore[arg-type]
-    if not selectors.can_edit(request.user, listing):  # type: ignore[arg-type]
+    listing = selectors.listing_visible(request.user, listing_id)
+    if not selectors.can_edit(request.user, listing):
         raise PermissionDenied(_("Only members of the seller manage this listing's documents."))
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            document_services.listing_document_add(listing_id=listing.pk, actor=request.user,  # type: ignore[arg-type]
+            document_services.listing_document_add(listing_id=listing.pk, actor=request.user,
                                                    title=form.cleaned_data["title"], file=form.cleaned_data["file"])
         except ApplicationError as exc:
             form.add_service_error(exc)
@@ -135,17 +166,18 @@ def documents(request: HttpRequest, listing_id: int) -> HttpResponse:
             return redirect("listings:documents", listing.pk)
     return render(request, "listings/documents.html", {
         "listing": listing, "form": form, "documents": document_services.documents_of(listing),
+        "allowed": LISTING.allowed_actions(listing, request.user),
     }, status=400 if form.errors else 200)
 
 
 @login_required
 @require_POST
-def document_delete(request: HttpRequest, listing_id: int, document_id: int) -> HttpResponse:
-    listing = selectors.listing_visible(request.user, listing_id)  # type: ignore[arg-type]
+def document_delete(request: AuthenticatedRequest, listing_id: int, document_id: int) -> HttpResponse:
+    listing = selectors.listing_visible(request.user, listing_id)
     if not document_services.documents_of(listing).filter(pk=document_id).exists():
         raise NotFound(_("No such document."))
     try:
-        document_services.listing_document_delete(document_id=document_id, actor=request.user)  # type: ignore[arg-type]
+        document_services.listing_document_delete(document_id=document_id, actor=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

@@ -12,6 +12,7 @@ from ipx.accounts.models import Organisation, User
 from ipx.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ipx.listings import services
 from ipx.listings.models import Listing, ListingEvent
+from ipx.listings.notices import describe
 from ipx.testing.factories import PatentFactory, listing_with_patent
 from ipx.testing.fixtures import Member
 
@@ -151,7 +152,10 @@ def test_published_listings_can_be_edited_and_say_so(owner: Member, operator: Us
     listing.refresh_from_db()
     assert (listing.price_type, listing.price_amount, listing.title) == ("fixed", Decimal("990000.00"),
                                                                         "锂电池隔膜技术许可")
-    assert ListingEvent.objects.filter(listing=listing).last().note == "edited"  # type: ignore[union-attr]
+    edit = ListingEvent.objects.filter(listing=listing).last()
+    assert edit is not None
+    assert describe(edit) == "edited"
+    assert (edit.verb, edit.note, edit.params) == ("edit", "", {"fields": ["price_type", "price_amount"]})
 
 
 def test_expiry(owner: Member, operator: User) -> None:

@@ -1,0 +1,63 @@
+"""The words of a listing's history, made when it is read, in the reader's language.
+
+Event rows store the step's verb, what the system recorded (params) and what a person typed
+(note: a review note, a reason). Rows written before verbs existed have an empty verb and
+keep the text that was stored with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from ipx.listings.models import Listing, ListingEvent
+
+Params = Mapping[str, Any]
+
+
+def _deal(params: Params) -> str:
+    # A deal reserved, released or sold the listing; its number says which deal.
+    return str(params.get("deal", ""))
+
+
+_SENTENCES: dict[str, Callable[[Params], str]] = {
+    "edit": lambda params: _("edited"),
+    "expire": lambda params: _("The offer period ended."),
+    "reserve": _deal,
+    "release": _deal,
+    "sell": _deal,
+}
+
+
+def describe(event: ListingEvent) -> str:
+    """What happened at this step, in the active language, with the note a person wrote."""
+    if not event.verb:
+        return event.note
+    sentence = _SENTENCES.get(event.verb)
+    said = sentence(event.params or {}) if sentence else ""
+    return " — ".join(part for part in (said, event.note) if part)
+
+
+def status_label(value: str) -> str:
+    return str(Listing.Status(value).label) if value in Listing.Status.values else value
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One line of a listing's history as pages show it."""
+
+    when: datetime
+    from_label: str
+    to_label: str
+    actor: str
+    text: str
+
+
+def history(events: Iterable[ListingEvent]) -> list[HistoryEntry]:
+    return [HistoryEntry(when=event.created_at, from_label=status_label(event.from_status),
+                         to_label=status_label(event.to_status), actor=str(event.actor or ""),
+                         text=describe(event)) for event in events]

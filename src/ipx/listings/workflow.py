@@ -1,0 +1,163 @@
+"""A listing's life on the workflow kernel.
+
+draft → submitted → published (operator review) → withdrawn / expired; a rejected review
+sends the listing back to draft with the operator's note, and a seller may recall it from
+review. Deals reserve a published listing, release it again or mark it sold; the clock
+expires it. Withdrawn and expired listings reopen as drafts.
+
+The API's ``allowed_actions`` and the buttons of the listing page come from this table, and
+the services in ``ipx.listings.services`` refuse exactly what it refuses.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ipx.accounts.models import User
+from ipx.accounts.selectors import is_member
+from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ipx.core.workflow import Action, Attempt, Refusal, Workflow
+from ipx.events import publish
+from ipx.listings.models import PUBLIC_STATUSES, Listing, ListingAsset, ListingEvent
+
+S = Listing.Status
+# Statuses in which an asset counts as on offer; an asset is in one such listing at a time.
+ACTIVE_STATUSES = (S.SUBMITTED, S.PUBLISHED, S.RESERVED)
+
+
+# --- Guards -----------------------------------------------------------------------------------
+
+def _is_operator(attempt: Attempt) -> bool:
+    return bool(getattr(attempt.actor, "is_operator", False))
+
+
+def sellers_members(attempt: Attempt) -> Refusal | None:
+    listing: Listing = attempt.subject
+    if attempt.remember("member", lambda: is_member(attempt.actor, listing.organisation_id)):
+        return None
+    return Refusal(_("You are not a member of this organisation."), error=PermissionDenied)
+
+
+def sellers_members_or_operators(attempt: Attempt) -> Refusal | None:
+    return None if _is_operator(attempt) else sellers_members(attempt)
+
+
+def operators_only(attempt: Attempt) -> Refusal | None:
+    if _is_operator(attempt):
+        return None
+    return Refusal(_("Only operators may review listings."), error=PermissionDenied)
+
+
+def seller_may_submit(attempt: Attempt) -> Refusal | None:
+    organisation = attempt.subject.organisation
+    if organisation.is_verified:
+        return None
+    return Refusal(_("%(name)s is not verified yet; listings can be submitted once the operator has verified it.")
+                   % {"name": organisation.name}, error=PermissionDenied)
+
+
+def assets_on_offer_here_only(listing: Listing, asset_ids: list[int]) -> Refusal | None:
+    """A refusal when one of ``asset_ids`` is on offer in another active listing."""
+    busy = (
+        ListingAsset.objects.filter(asset_id__in=asset_ids, listing__status__in=ACTIVE_STATUSES)
+        .exclude(listing_id=listing.pk)
+        .select_related("asset")
+        .first()
+    )
+    if busy is None:
+        return None
+    return Refusal(_("“%(asset)s” is already offered in listing #%(listing)d.")
+                   % {"asset": busy.asset.title, "listing": busy.listing_id}, error=Conflict,
+                   fields={"asset_ids": _("An asset is already on offer elsewhere.")})
+
+
+def assets_ready(attempt: Attempt) -> Refusal | None:
+    listing: Listing = attempt.subject
+    # .all() reads the prefetched links of a listing read for a page or the API.
+    asset_ids = [link.asset_id for link in listing.asset_links.all()]
+    if not asset_ids:
+        message = _("Add at least one asset before submitting.")
+        return Refusal(message, error=ValidationFailed, fields={"asset_ids": message})
+    return assets_on_offer_here_only(listing, asset_ids)
+
+
+def seller_verified(attempt: Attempt) -> Refusal | None:
+    if attempt.subject.organisation.is_verified:
+        return None
+    return Refusal(_("The seller is not verified; verify the organisation first."), error=Conflict)
+
+
+def _only_drafts_never_published() -> Refusal:
+    return Refusal(_("Only drafts that were never published can be deleted; withdraw it instead."), error=Conflict)
+
+
+def never_published(attempt: Attempt) -> Refusal | None:
+    return None if attempt.subject.published_at is None else _only_drafts_never_published()
+
+
+def not_by_hand(attempt: Attempt) -> Refusal | None:
+    """Steps that follow from a deal or from the calendar; their services take them without
+    asking the table's guards, and nobody is offered them as an action."""
+    return Refusal(_("This step follows from a deal or the calendar; nobody takes it by hand."),
+                   error=PermissionDenied)
+
+
+# --- The table --------------------------------------------------------------------------------
+
+def _cannot(listing: Listing, name: str, action: Action) -> Refusal:
+    status = listing.get_status_display()
+    if name == "edit":
+        return Refusal(_("A listing that is %(status)s cannot be edited.") % {"status": status}, error=Conflict)
+    if name == "delete":
+        return _only_drafts_never_published()
+    if name == "reject":
+        return Refusal(_("Only listings awaiting review can be sent back."))
+    return Refusal(_("A listing that is %(from)s cannot become %(to)s.")
+                   % {"from": status, "to": S(str(action.target)).label})
+
+
+def _announce(listing: Listing, previous: str, target: str) -> None:
+    # What the public sees changed: the search index and the matches follow.
+    if previous in PUBLIC_STATUSES or target in PUBLIC_STATUSES:
+        publish("listing.changed", listing_id=listing.pk)
+
+
+# The first guard of each action says who may take it at all; services ask it before
+# anything else (see ``admit``).
+LISTING: Workflow[Listing] = Workflow(
+    name="listing",
+    model=Listing,
+    event_model=ListingEvent,
+    actions={
+        # Edits of a draft are not recorded; those of a published listing are, and announced.
+        "edit": Action(sources=(S.DRAFT, S.PUBLISHED), guards=(sellers_members,), publishes=("listing.changed",)),
+        "delete": Action(sources=(S.DRAFT,), guards=(sellers_members, never_published)),
+        "submit": Action(sources=(S.DRAFT,), target=S.SUBMITTED,
+                         guards=(sellers_members, seller_may_submit, assets_ready)),
+        "recall": Action(sources=(S.SUBMITTED,), target=S.DRAFT, guards=(sellers_members_or_operators,)),
+        "approve": Action(sources=(S.SUBMITTED,), target=S.PUBLISHED, guards=(operators_only, seller_verified),
+                          publishes=("listing.published",)),
+        "reject": Action(sources=(S.SUBMITTED,), target=S.DRAFT, guards=(operators_only,)),
+        "withdraw": Action(sources=(S.PUBLISHED, S.RESERVED), target=S.WITHDRAWN,
+                           guards=(sellers_members_or_operators,)),
+        "reopen": Action(sources=(S.WITHDRAWN, S.EXPIRED), target=S.DRAFT, guards=(sellers_members,)),
+        "expire": Action(sources=(S.PUBLISHED,), target=S.EXPIRED, guards=(not_by_hand,)),
+        "reserve": Action(sources=(S.PUBLISHED,), target=S.RESERVED, guards=(not_by_hand,)),
+        "release": Action(sources=(S.RESERVED,), target=S.PUBLISHED, guards=(not_by_hand,)),
+        "sell": Action(sources=(S.PUBLISHED, S.RESERVED), target=S.SOLD, guards=(not_by_hand,)),
+    },
+    refuse_status=_cannot,
+    not_found=gettext_lazy("No such listing."),
+    on_change=_announce,
+)
+
+
+def admit(name: str, listing: Listing | None, actor: User) -> None:
+    """Refuse whoever may not take action ``name`` at all, before the listing's status or
+    anything else is looked at: an outsider hears that they are no member, a member that only
+    operators review, never what state someone else's listing is in. ``listing`` may be None
+    for a guard that looks at the actor only (operators are checked before the row is read)."""
+    refusal = LISTING.action(name).guards[0](Attempt(subject=listing, actor=actor))
+    if refusal is not None:
+        raise refusal.exception()
