@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -135,7 +136,8 @@ class Workflow(Generic[Subject]):
         # Where the event rows go when the subject has no event table of its own (a deal's
         # milestones are recorded in the deal's history).
         self._record_on = record_on
-        statuses = {value for value, _label in model._meta.get_field(status_field).choices or ()}
+        status = model._meta.get_field(status_field)
+        statuses = {value for value, _label in getattr(status, "choices", None) or ()}
         for action_name, action in self.actions.items():
             unknown = {*action.sources, *([action.target] if action.target else [])} - statuses
             if unknown:
@@ -187,7 +189,7 @@ class Workflow(Generic[Subject]):
             query = query.select_related(*related)
         try:
             return query.get(pk=pk)
-        except (self.model.DoesNotExist, ValueError, TypeError):
+        except (ObjectDoesNotExist, ValueError, TypeError):
             raise NotFound(self._not_found or _("Not found.")) from None
 
     def _relock_status(self, subject: Subject) -> None:

@@ -28,9 +28,9 @@ def _recipients(organisations: Iterable[Organisation], users: Iterable[User],
     named = list(organisations)
     # One query for the members of every organisation, taken in the order the caller named them.
     members: dict[int, list[User]] = {organisation.pk: [] for organisation in named}
-    for user in (User.objects.filter(memberships__organisation__in=list(members), is_active=True)
-                 .annotate(member_of=F("memberships__organisation")).order_by("pk")):
-        members[user.member_of].append(user)
+    for member in (User.objects.filter(memberships__organisation__in=list(members), is_active=True)
+                   .annotate(member_of=F("memberships__organisation")).order_by("pk")):
+        members[member.member_of].append(member)
     for organisation in named:
         for user in members[organisation.pk]:
             if user.pk not in seen:
