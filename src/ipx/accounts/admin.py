@@ -7,11 +7,14 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from ipx.accounts import services
+from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.models import ApiToken, Invitation, Membership, Organisation, OrganisationEvent, User
+from ipx.accounts.notices import describe
 from ipx.core.admin_actions import action_with_reason, run_for_each
 
 
@@ -39,9 +42,13 @@ class OrganisationEventInline(admin.TabularInline):
     model = OrganisationEvent
     fk_name = "organisation"
     extra = 0
-    fields = ("verb", "from_status", "to_status", "actor", "note", "created_at")
+    fields = ("what", "from_status", "to_status", "actor", "note", "created_at")
     readonly_fields = fields
     can_delete = False
+
+    @admin.display(description=gettext_lazy("what"))
+    def what(self, obj: OrganisationEvent) -> str:
+        return describe(obj)
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -57,18 +64,22 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = [MembershipInline, OrganisationEventInline]
     actions = ["verify", "reject"]
 
+    def view_on_site(self, obj: Organisation) -> str:
+        # The verification page, with the steps the operator may take on this one.
+        return reverse("accounts:organisation", args=[obj.pk])
+
     @admin.action(description=gettext_lazy("Verify"))
-    def verify(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+    def verify(self, request: AuthenticatedRequest, queryset: QuerySet[Organisation]) -> None:
         run_for_each(self, request, queryset,
-                     lambda obj: services.organisation_verify(organisation_id=obj.pk, operator=request.user),  # type: ignore[arg-type]
+                     lambda obj: services.organisation_verify(organisation_id=obj.pk, operator=request.user),
                      lambda n: ngettext("%(n)d organisation verified.", "%(n)d organisations verified.", n) % {"n": n})
 
     @admin.action(description=gettext_lazy("Reject…"))
-    def reject(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> TemplateResponse | None:
+    def reject(self, request: AuthenticatedRequest, queryset: QuerySet[Organisation]) -> TemplateResponse | None:
         return action_with_reason(
             self, request, queryset, title=_("Reject organisations"),
             service=lambda obj, reason: services.organisation_reject(organisation_id=obj.pk,
-                                                                     operator=request.user, reason=reason),  # type: ignore[arg-type]
+                                                                     operator=request.user, reason=reason),
             done_message=lambda n: ngettext("%(n)d organisation rejected.", "%(n)d organisations rejected.",
                                             n) % {"n": n},
         )

@@ -12,11 +12,11 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from ipx.accounts import selectors, services
-from ipx.accounts.api_auth import user_auth
+from ipx.accounts.api_auth import api_user, optional_auth, user_auth
 from ipx.accounts.models import Membership, Organisation, User
-from ipx.core.api.schemas import ERRORS, Id, Page
+from ipx.accounts.workflow import ORGANISATION
+from ipx.core.api.schemas import ERRORS, Id, Page, page_of
 from ipx.core.errors import NotAuthenticated, PermissionDenied
-from ipx.core.pagination import PageRequest
 
 router = Router(tags=["members"])
 
@@ -105,10 +105,18 @@ class OrganisationOut(Schema):
     status: str
     rejection_reason: str
     verified_at: datetime | None
+    # What the requesting user may do with it now (verify, reject, resubmit): the same
+    # table the services follow.
+    allowed_actions: list[str]
 
     @staticmethod
     def resolve_region(obj: Organisation) -> str:
         return obj.region_code
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Organisation, context: dict[str, Any]) -> list[str]:
+        request = context.get("request") if context else None
+        return ORGANISATION.allowed_actions(obj, getattr(request, "user", None))
 
 
 class ReasonIn(Schema):
@@ -128,13 +136,6 @@ class InvitationOut(Schema):
     expires_at: datetime
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not user.is_authenticated:
-        raise NotAuthenticated(_("Log in or send an API token."))
-    return user
-
-
 @router.post("/users", response={201: UserOut, **ERRORS}, summary="Create an account")
 def create_user(request: HttpRequest, payload: UserIn) -> Status[Any]:
     return Status(201, services.user_register(**payload.dict()))
@@ -151,66 +152,63 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[Any]:
 
 @router.get("/me", response={200: UserOut, **ERRORS}, auth=user_auth, summary="Who am I")
 def me(request: HttpRequest) -> User:
-    return _user(request)
+    return api_user(request)
 
 
 @router.post("/organisations", response={201: OrganisationOut, **ERRORS}, auth=user_auth,
              summary="Register an organisation (pending verification)")
 def register_organisation(request: HttpRequest, payload: OrganisationIn) -> Status[Any]:
-    return Status(201, services.organisation_register(user=_user(request), **payload.dict()))
+    return Status(201, services.organisation_register(user=api_user(request), **payload.dict()))
 
 
 @router.get("/organisations", response={200: Page[OrganisationOut], **ERRORS}, auth=user_auth,
             summary="Organisations awaiting verification (operators)")
-def verification_queue(request: HttpRequest, page: int = 1, size: int = 20) -> dict[str, object]:
-    if not _user(request).is_operator:
+def verification_queue(request: HttpRequest, page: int = 1, size: int = 20) -> dict[str, Any]:
+    if not api_user(request).is_operator:
         raise PermissionDenied(_("Only operators may see the verification queue."))
-    request_page = PageRequest.parse(page, size)
-    queue = selectors.organisations_awaiting_verification()
-    items = list(queue[request_page.offset:request_page.offset + request_page.size])
-    return {"items": items, "count": queue.count(), "page": request_page.page, "size": request_page.size}
+    return page_of(selectors.organisations_awaiting_verification(), page, size)
 
 
-@router.get("/organisations/{organisation_id}", response={200: OrganisationOut, **ERRORS},
-            summary="An organisation's public profile")
+@router.get("/organisations/{organisation_id}", response={200: OrganisationOut, **ERRORS}, auth=optional_auth,
+            summary="An organisation's profile (a rejected one only to its members and the operators)")
 def organisation_detail(request: HttpRequest, organisation_id: Id) -> Organisation:
-    return selectors.organisation_public(organisation_id)
+    return selectors.organisation_visible(request.user, organisation_id)
 
 
 @router.patch("/organisations/{organisation_id}", response={200: OrganisationOut, **ERRORS}, auth=user_auth,
               summary="Edit an organisation (its administrators)")
 def organisation_update(request: HttpRequest, organisation_id: Id, payload: OrganisationPatch) -> Organisation:
-    return services.organisation_update(organisation_id=organisation_id, actor=_user(request),
+    return services.organisation_update(organisation_id=organisation_id, actor=api_user(request),
                                         **payload.dict(exclude_unset=True))
 
 
 @router.post("/organisations/{organisation_id}/resubmit", response={200: OrganisationOut, **ERRORS},
              auth=user_auth, summary="Ask for verification again after a rejection")
 def organisation_resubmit(request: HttpRequest, organisation_id: Id) -> Organisation:
-    return services.organisation_resubmit(organisation_id=organisation_id, actor=_user(request))
+    return services.organisation_resubmit(organisation_id=organisation_id, actor=api_user(request))
 
 
 @router.post("/organisations/{organisation_id}/verify", response={200: OrganisationOut, **ERRORS},
              auth=user_auth, summary="Verify an organisation (operators)")
 def organisation_verify(request: HttpRequest, organisation_id: Id) -> Organisation:
-    return services.organisation_verify(organisation_id=organisation_id, operator=_user(request))
+    return services.organisation_verify(organisation_id=organisation_id, operator=api_user(request))
 
 
 @router.post("/organisations/{organisation_id}/reject", response={200: OrganisationOut, **ERRORS},
              auth=user_auth, summary="Reject an organisation with a reason (operators)")
 def organisation_reject(request: HttpRequest, organisation_id: Id, payload: ReasonIn) -> Organisation:
-    return services.organisation_reject(organisation_id=organisation_id, operator=_user(request),
+    return services.organisation_reject(organisation_id=organisation_id, operator=api_user(request),
                                         reason=payload.reason)
 
 
 @router.post("/organisations/{organisation_id}/invitations", response={201: InvitationOut, **ERRORS},
              auth=user_auth, summary="Invite a person to the organisation (its administrators)")
 def invite(request: HttpRequest, organisation_id: Id, payload: InvitationIn) -> Status[Any]:
-    return Status(201, services.invitation_create(organisation_id=organisation_id, inviter=_user(request),
+    return Status(201, services.invitation_create(organisation_id=organisation_id, inviter=api_user(request),
                                            email=payload.email, role=payload.role))
 
 
 @router.post("/invitations/{token}/accept", response={200: MembershipOut, **ERRORS}, auth=user_auth,
              summary="Accept an invitation")
 def accept_invitation(request: HttpRequest, token: str) -> Membership:
-    return services.invitation_accept(token=token[:64], user=_user(request))
+    return services.invitation_accept(token=token[:64], user=api_user(request))

@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "ipx.accounts"
     label = "accounts"
     verbose_name = _("Members")
+
+    def ready(self) -> None:
+        # Registers the wording of the verification and invitation mails.
+        from ipx.accounts import notices  # noqa: F401

@@ -3,6 +3,8 @@ refusal comes back onto the form as field errors."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -42,9 +44,10 @@ class OrganisationFields(ServiceForm):
     description = forms.CharField(label=_("About the organisation"), widget=forms.Textarea(attrs={"rows": 4}),
                                   required=False, max_length=5000)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["country"].choices = [("", "—"), *country_choices()]  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The country list is built when asked, in the reader's language.
+        cast(forms.ChoiceField, self.fields["country"]).choices = [("", "—"), *country_choices()]
 
     def organisation_data(self) -> dict[str, str]:
         return {name: self.cleaned_data.get(name) or "" for name in OrganisationFields.base_fields}
@@ -71,3 +74,9 @@ class InvitationForm(ServiceForm):
 
 class TokenForm(ServiceForm):
     name = forms.CharField(label=_("Token name"), max_length=100, initial="api")
+
+
+class RejectionForm(ServiceForm):
+    # The service checks the reason (given, not too long); the form only carries it back.
+    reason = forms.CharField(label=_("Reason (the member sees it)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}))

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ipx.accounts.models import ApiToken, Membership, Organisation, User
+from ipx.accounts.models import ApiToken, Membership, Organisation, OrganisationEvent, User
 from ipx.core.errors import NotFound, PermissionDenied
 
 
-def memberships_of(user: User) -> QuerySet[Membership]:
+def memberships_of(user: User | AnonymousUser) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
@@ -38,6 +39,32 @@ def organisation_public(organisation_id: int) -> Organisation:
         return Organisation.objects.exclude(status=Organisation.Status.REJECTED).get(pk=organisation_id)
     except Organisation.DoesNotExist:
         raise NotFound(_("No such organisation.")) from None
+
+
+def organisation_visible(user: User | AnonymousUser, organisation_id: int) -> Organisation:
+    """The public profile, or any status for the organisation's members and the operators
+    (a rejected organisation is hidden from everyone else)."""
+    if isinstance(user, User) and (user.is_operator or is_member(user, organisation_id)):
+        try:
+            return Organisation.objects.get(pk=organisation_id)
+        except Organisation.DoesNotExist:
+            raise NotFound(_("No such organisation.")) from None
+    return organisation_public(organisation_id)
+
+
+def organisation_for_review(user: User, organisation_id: int) -> Organisation:
+    """An organisation's verification page: its members and the operators; for anyone else
+    it does not exist."""
+    if user.is_operator or is_member(user, organisation_id):
+        found = Organisation.objects.filter(pk=organisation_id).first()
+        if found is not None:
+            return found
+    raise NotFound(_("No such organisation."))
+
+
+def organisation_events(organisation: Organisation) -> QuerySet[OrganisationEvent]:
+    """Its history, newest first."""
+    return organisation.events.select_related("actor").order_by("-id")
 
 
 def organisations_awaiting_verification() -> QuerySet[Organisation]:

@@ -1,4 +1,7 @@
-"""Writes for members: registration, verification, memberships, invitations, API tokens."""
+"""Writes for members: registration, verification, memberships, invitations, API tokens.
+
+Verification moves on the workflow table in ``accounts.workflow``; its mails are worded in
+``accounts.notices`` after commit, in each recipient's language."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from stdnum.cn import uscc as uscc_number
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 
+from ipx.accounts import notices
 from ipx.accounts.models import (
     ApiToken,
     Invitation,
@@ -24,20 +28,13 @@ from ipx.accounts.models import (
     User,
 )
 from ipx.accounts.regions import Province, RegionKind, is_country_code
-from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from ipx.core.mail import mail_on_commit
+from ipx.accounts.workflow import ORGANISATION, administrators_only, require
+from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ipx.core.validation import FieldErrors, clean_choice, clean_email, clean_text, clean_url
 from ipx.events import publish
 
 LANGUAGES = {"en", "zh-hans", "zh-hant"}
 INVITATION_DAYS = 14
-
-# Which verification statuses may follow which; anything else is refused.
-ORGANISATION_TRANSITIONS: dict[str, set[str]] = {
-    Organisation.Status.PENDING: {Organisation.Status.VERIFIED, Organisation.Status.REJECTED},
-    Organisation.Status.REJECTED: {Organisation.Status.PENDING},
-    Organisation.Status.VERIFIED: set(),
-}
 
 # Fields that identify the legal body; once verified, only the operator changes them.
 IDENTITY_FIELDS = ("name", "kind", "region_kind", "province", "country", "uscc")
@@ -141,14 +138,6 @@ def _clean_organisation(data: dict[str, object], errors: FieldErrors,
     return cleaned
 
 
-def _record(organisation: Organisation, kind: str, *, from_status: str, actor: User | None,
-            reason: str = "") -> None:
-    OrganisationEvent.objects.create(
-        organisation=organisation, kind=kind, from_status=from_status,
-        to_status=organisation.status, actor=actor, reason=reason,
-    )
-
-
 @transaction.atomic
 def organisation_register(*, user: User, name: str, kind: str, region_kind: str, province: str = "",
                           city: str = "", country: str = "", uscc: str = "", name_en: str = "",
@@ -163,7 +152,7 @@ def organisation_register(*, user: User, name: str, kind: str, region_kind: str,
     errors.raise_if_any()
     organisation = Organisation.objects.create(**cleaned)
     Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.ADMIN)
-    _record(organisation, OrganisationEvent.Kind.REGISTERED, from_status="", actor=user)
+    ORGANISATION.record(organisation, OrganisationEvent.Kind.REGISTERED, actor=user, from_status="")
     return organisation
 
 
@@ -182,27 +171,6 @@ def registration_submit(*, email: str, password: str, full_name: str, preferred_
     return user, organisation_register(user=user, **organisation)
 
 
-def _locked_organisation(organisation_id: int) -> Organisation:
-    try:
-        return Organisation.objects.select_for_update().get(pk=organisation_id)
-    except Organisation.DoesNotExist:
-        raise NotFound(_("No such organisation.")) from None
-
-
-def _check_transition(organisation: Organisation, to_status: str) -> None:
-    if to_status not in ORGANISATION_TRANSITIONS[organisation.status]:
-        raise InvalidTransition(
-            _("An organisation that is %(from)s cannot become %(to)s.")
-            % {"from": organisation.get_status_display(),
-               "to": Organisation.Status(to_status).label}
-        )
-
-
-def _require_operator(user: User) -> None:
-    if not user.is_operator:
-        raise PermissionDenied(_("Only operators may do this."))
-
-
 def _admins(organisation: Organisation) -> list[User]:
     return [m.user for m in organisation.memberships.select_related("user")
             .filter(role=Membership.Role.ADMIN, user__is_active=True)]
@@ -210,64 +178,35 @@ def _admins(organisation: Organisation) -> list[User]:
 
 @transaction.atomic
 def organisation_verify(*, organisation_id: int, operator: User) -> Organisation:
-    _require_operator(operator)
-    organisation = _locked_organisation(organisation_id)
-    _check_transition(organisation, Organisation.Status.VERIFIED)
-    previous = organisation.status
-    organisation.status = Organisation.Status.VERIFIED
+    organisation = ORGANISATION.lock(organisation_id)
     organisation.verified_at = timezone.now()
     organisation.rejection_reason = ""
-    organisation.save(update_fields=["status", "verified_at", "rejection_reason"])
-    _record(organisation, OrganisationEvent.Kind.VERIFIED, from_status=previous, actor=operator)
-    publish("organisation.changed", organisation_id=organisation.pk)
-    name = organisation.name
-    mail_on_commit(
-        _admins(organisation),
-        lambda: _("%(name)s is verified on IPX") % {"name": name},
-        lambda: _("Your organisation %(name)s has been verified. You can now publish listings.")
-        % {"name": name},
-    )
+    ORGANISATION.transition(organisation, "verify", actor=operator, fields=["verified_at", "rejection_reason"])
+    notices.mail(_admins(organisation), notices.VERIFIED, {"name": organisation.name})
     return organisation
 
 
 @transaction.atomic
 def organisation_reject(*, organisation_id: int, operator: User, reason: str) -> Organisation:
-    _require_operator(operator)
+    organisation = ORGANISATION.lock(organisation_id)
+    # Who may reject is answered before what they typed is looked at.
+    ORGANISATION.check(organisation, "reject", operator)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed.for_field("reason", _("Give the reason for the rejection; the applicant sees it."))
     if len(reason) > 2000:
         raise ValidationFailed.for_field("reason", _("The reason is too long: at most 2000 characters."))
-    organisation = _locked_organisation(organisation_id)
-    _check_transition(organisation, Organisation.Status.REJECTED)
-    previous = organisation.status
-    organisation.status = Organisation.Status.REJECTED
     organisation.rejection_reason = reason
-    organisation.save(update_fields=["status", "rejection_reason"])
-    _record(organisation, OrganisationEvent.Kind.REJECTED, from_status=previous, actor=operator,
-            reason=reason)
-    publish("organisation.changed", organisation_id=organisation.pk)
-    name = organisation.name
-    mail_on_commit(
-        _admins(organisation),
-        lambda: _("%(name)s was not verified on IPX") % {"name": name},
-        lambda: _("The operator could not verify %(name)s: %(reason)s\nCorrect the details and resubmit.")
-        % {"name": name, "reason": reason},
-    )
+    ORGANISATION.transition(organisation, "reject", actor=operator, note=reason, fields=["rejection_reason"])
+    notices.mail(_admins(organisation), notices.REJECTED, {"name": organisation.name, "reason": reason})
     return organisation
-
-
-def _require_admin(user: User, organisation: Organisation) -> None:
-    if not Membership.objects.filter(user=user, organisation=organisation,
-                                     role=Membership.Role.ADMIN).exists():
-        raise PermissionDenied(_("Only an administrator of %(name)s may do this.") % {"name": organisation.name})
 
 
 @transaction.atomic
 def organisation_update(*, organisation_id: int, actor: User, **fields: object) -> Organisation:
     """Edit an organisation's details. Identity fields of a verified body stay as verified."""
-    organisation = _locked_organisation(organisation_id)
-    _require_admin(actor, organisation)
+    organisation = ORGANISATION.lock(organisation_id)
+    require(administrators_only, organisation, actor)
     unknown = set(fields) - {f.name for f in Organisation._meta.get_fields()}
     if unknown:
         raise ValidationFailed(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -291,13 +230,8 @@ def organisation_update(*, organisation_id: int, actor: User, **fields: object) 
 
 @transaction.atomic
 def organisation_resubmit(*, organisation_id: int, actor: User) -> Organisation:
-    organisation = _locked_organisation(organisation_id)
-    _require_admin(actor, organisation)
-    _check_transition(organisation, Organisation.Status.PENDING)
-    previous = organisation.status
-    organisation.status = Organisation.Status.PENDING
-    organisation.save(update_fields=["status"])
-    _record(organisation, OrganisationEvent.Kind.RESUBMITTED, from_status=previous, actor=actor)
+    organisation = ORGANISATION.lock(organisation_id)
+    ORGANISATION.transition(organisation, "resubmit", actor=actor)
     return organisation
 
 
@@ -305,8 +239,8 @@ def organisation_resubmit(*, organisation_id: int, actor: User) -> Organisation:
 
 @transaction.atomic
 def invitation_create(*, organisation_id: int, inviter: User, email: str, role: str) -> Invitation:
-    organisation = _locked_organisation(organisation_id)
-    _require_admin(inviter, organisation)
+    organisation = ORGANISATION.lock(organisation_id)
+    require(administrators_only, organisation, inviter)
     errors = FieldErrors()
     clean_mail = clean_email(email, field="email", errors=errors)
     clean_role = clean_choice(role, Membership.Role, field="role", errors=errors)
@@ -320,14 +254,8 @@ def invitation_create(*, organisation_id: int, inviter: User, email: str, role: 
     )
     existing = User.objects.filter(email__iexact=clean_mail).first()
     recipient = existing or User(email=clean_mail, preferred_language=inviter.preferred_language)
-    token, org_name = invitation.token, organisation.name
-    mail_on_commit(
-        [recipient],
-        lambda: _("You are invited to join %(name)s on IPX") % {"name": org_name},
-        lambda: _("To accept, open %(link)s (valid for %(days)d days).")
-        % {"link": f"{settings.IPX_SITE_URL}{reverse('accounts:accept_invitation', args=[token])}",
-           "days": INVITATION_DAYS},
-    )
+    link = f"{settings.IPX_SITE_URL}{reverse('accounts:accept_invitation', args=[invitation.token])}"
+    notices.mail([recipient], notices.INVITED, {"name": organisation.name, "link": link, "days": INVITATION_DAYS})
     return invitation
 
 

@@ -9,9 +9,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from ipx.accounts.api_auth import user_auth
-from ipx.core.api.schemas import ERRORS, Id, Page
-from ipx.core.pagination import PageRequest
+from ipx.accounts.api_auth import api_user, user_auth
+from ipx.core.api.schemas import ERRORS, Id, Page, page_of
 from ipx.notifications import selectors, services
 
 router = Router(tags=["notifications"])
@@ -41,15 +40,12 @@ class MarkReadOut(Schema):
 @router.get("/notifications", response={200: Page[NotificationOut], **ERRORS}, auth=user_auth,
             summary="My notifications, newest first")
 def notification_list(request: HttpRequest, unread: bool = False, page: int = 1, size: int = 20) -> dict[str, Any]:
-    rows = selectors.notifications_for(request.user, unread_only=unread)  # type: ignore[arg-type]
-    request_page = PageRequest.parse(page, size)
-    items = list(rows[request_page.offset:request_page.offset + request_page.size])
-    return {"items": items, "count": rows.count(), "page": request_page.page, "size": request_page.size}
+    return page_of(selectors.notifications_for(api_user(request), unread_only=unread), page, size)
 
 
 @router.post("/notifications/read", response={200: MarkReadOut, **ERRORS}, auth=user_auth,
              summary="Mark notifications read (all of them when no ids are given)")
 def notification_mark_read(request: HttpRequest, payload: MarkReadIn) -> dict[str, int]:
-    user: Any = request.user
+    user = api_user(request)
     marked = services.notification_mark_read(user=user, notification_ids=payload.ids)
     return {"marked": marked, "unread": selectors.unread_count(user)}

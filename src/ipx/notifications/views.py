@@ -1,20 +1,19 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.notifications import selectors, services
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
     unread_only = request.GET.get("unread") == "1"
     page = Paginator(selectors.notifications_for(user, unread_only=unread_only), 30).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page": page, "unread_only": unread_only})
@@ -22,9 +21,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_read(request: HttpRequest) -> HttpResponse:
+def mark_read(request: AuthenticatedRequest) -> HttpResponse:
     """Mark all read, or one (``id``) and follow its link."""
-    user: Any = request.user
+    user = request.user
     raw_id = request.POST.get("id", "")
     if raw_id.isdigit():
         notification = selectors.notifications_for(user).filter(pk=int(raw_id)).first()

@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
-from ipx.accounts import services
+from ipx.accounts import notices, services
 from ipx.accounts.models import ApiToken, Invitation, Membership, Organisation, OrganisationEvent, User
-from ipx.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ipx.testing.factories import OrganisationFactory, UserFactory, valid_uscc
 from ipx.testing.fixtures import Member
 
@@ -37,7 +38,7 @@ def test_registration_creates_user_organisation_admin_and_event() -> None:
     assert organisation.region_code == "CN-44"
     assert Membership.objects.get(user=user).role == Membership.Role.ADMIN
     event = OrganisationEvent.objects.get(organisation=organisation)
-    assert (event.kind, event.from_status, event.to_status, event.actor) == ("registered", "", "pending", user)
+    assert (event.verb, event.from_status, event.to_status, event.actor) == ("registered", "", "pending", user)
 
 
 def test_production_hashes_passwords_with_argon2(settings: object) -> None:
@@ -114,7 +115,7 @@ def test_verify_and_reject_workflow(operator: User) -> None:
     organisation.refresh_from_db()
     assert organisation.status == "verified"
     assert organisation.verified_at is not None
-    kinds = list(organisation.events.values_list("kind", "from_status", "to_status"))
+    kinds = list(organisation.events.values_list("verb", "from_status", "to_status"))
     assert kinds == [("registered", "", "pending"), ("rejected", "pending", "rejected"),
                      ("resubmitted", "rejected", "pending"), ("verified", "pending", "verified")]
 
@@ -183,3 +184,46 @@ def test_api_tokens_store_only_a_hash(owner: Member) -> None:
     assert key not in token.key_hash
     services.api_token_revoke(user=owner.user, token_id=token.pk)
     assert ApiToken.objects.count() == 0
+
+
+def test_verification_mails_are_worded_after_commit_in_each_admins_language(operator: User, on_commit: Any) -> None:
+    admin = UserFactory.create(email="admin@uni.example", preferred_language="en")
+    colleague = UserFactory.create(email="colleague@uni.example", preferred_language="zh-hans")
+    organisation = services.organisation_register(user=admin, **ORG)
+    Membership.objects.create(user=colleague, organisation=organisation, role=Membership.Role.ADMIN)
+    # The operator works in Traditional Chinese; that is not the language of the mails.
+    with on_commit(), translation.override("zh-hant"):
+        services.organisation_reject(organisation_id=organisation.pk, operator=operator, reason="营业执照不清晰")
+    sent = {m.to[0]: m for m in mail.outbox}
+    assert sent["admin@uni.example"].subject == "珠海海洋装备研究院 was not verified on IPX"
+    assert sent["admin@uni.example"].body == (
+        "The operator could not verify 珠海海洋装备研究院: 营业执照不清晰\nCorrect the details and resubmit.")
+    with translation.override("zh-hans"):
+        expected = translation.gettext("%(name)s was not verified on IPX") % {"name": "珠海海洋装备研究院"}
+    assert sent["colleague@uni.example"].subject == expected != sent["admin@uni.example"].subject
+
+
+def test_refused_verification_mails_nobody(operator: User, on_commit: Any) -> None:
+    organisation = services.organisation_register(user=UserFactory.create(), **ORG)
+    services.organisation_verify(organisation_id=organisation.pk, operator=operator)
+    with on_commit(), pytest.raises(InvalidTransition, match="cannot become Verified"):
+        services.organisation_verify(organisation_id=organisation.pk, operator=operator)
+    assert mail.outbox == []
+
+
+def test_history_words_each_event_when_read(operator: User) -> None:
+    admin = UserFactory.create()
+    organisation = services.organisation_register(user=admin, **ORG)
+    services.organisation_reject(organisation_id=organisation.pk, operator=operator, reason="营业执照不清晰")
+    OrganisationEvent.objects.create(organisation=organisation, verb="", note="Checked by phone", actor=operator)
+    events = list(organisation.events.order_by("id"))
+    assert [(line.what, line.note) for line in notices.history(events)] == [
+        ("Registered", ""), ("Rejected", "营业执照不清晰"), ("Checked by phone", "")]
+    with translation.override("zh-hans"):
+        assert [line.what for line in notices.history(events)] == ["注册", "未通过认证", "Checked by phone"]
+    assert [notices.describe(event) for event in events] == ["Registered", "Rejected", "Checked by phone"]
+
+
+def test_missing_organisation_is_not_found(operator: User) -> None:
+    with pytest.raises(NotFound, match="No such organisation"):
+        services.organisation_verify(organisation_id=999999, operator=operator)

@@ -8,13 +8,18 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Membership
+from ipx.core.notices import wording
 from ipx.notifications.models import Notification
 from ipx.notifications.services import notify
 from ipx.testing.factories import MembershipFactory, UserFactory
 
+# A wording of this module's own: a title with a known translation, a body from the params.
+VERB = "notifications.test"
+wording(VERB, title=lambda params: _("Log in"), body=lambda params: str(params["text"]))
+
 
 def _notify_buyer(buyer: Any, **kwargs: Any) -> list[Notification]:
-    return notify(verb="offer.received", title=lambda: _("Log in"), body=lambda: "新报价 CNY 500,000.00",
+    return notify(verb=VERB, params={"text": "新报价 CNY 500,000.00"},
                   url="/negotiations/1/", organisations=[buyer.organisation], **kwargs)
 
 
