@@ -10,13 +10,12 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from ipx.accounts.api_auth import optional_auth, user_auth
+from ipx.accounts.api_auth import api_user, optional_auth, user_auth
 from ipx.accounts.selectors import access_organisation
 from ipx.catalog import reference, selectors, services
 from ipx.catalog.models import Asset, IpcCode, NiceClass
-from ipx.core.api.schemas import ERRORS, Id, Page
-from ipx.core.errors import NotAuthenticated, ValidationFailed
-from ipx.core.pagination import PageRequest
+from ipx.core.api.schemas import ERRORS, Id, Page, page_of
+from ipx.core.errors import ValidationFailed
 
 router = Router(tags=["catalog"])
 
@@ -175,40 +174,36 @@ class NiceOut(Schema):
     note_en: str
 
 
-def _user(request: HttpRequest) -> Any:
-    if not request.user.is_authenticated:
-        raise NotAuthenticated(_("Log in or send an API token."))
-    return request.user
-
-
 def _data(payload: Schema) -> dict[str, Any]:
     return payload.dict(exclude_unset=True, exclude={"organisation_id", "ip_type"})
 
 
 @router.post("/assets", response={201: AssetOut, **ERRORS}, auth=user_auth, summary="Register an IP asset")
 def register_asset(request: HttpRequest, payload: AssetIn) -> Status[Any]:
-    asset = services.asset_register(organisation_id=payload.organisation_id, actor=_user(request),
+    user = api_user(request)
+    asset = services.asset_register(organisation_id=payload.organisation_id, actor=user,
                                     ip_type=payload.ip_type, data=_data(payload))
-    return Status(201, selectors.asset_visible(_user(request), asset.pk))
+    return Status(201, selectors.asset_visible(user, asset.pk))
 
 
 @router.get("/assets/{asset_id}", response={200: AssetOut, **ERRORS}, auth=optional_auth,
             summary="An IP asset")
 def asset_detail(request: HttpRequest, asset_id: Id) -> Asset:
-    return selectors.asset_visible(request.user, asset_id)  # type: ignore[arg-type]
+    return selectors.asset_visible(request.user, asset_id)
 
 
 @router.patch("/assets/{asset_id}", response={200: AssetOut, **ERRORS}, auth=user_auth,
               summary="Change an asset's details")
 def asset_update(request: HttpRequest, asset_id: Id, payload: AssetFields) -> Asset:
-    services.asset_update(asset_id=asset_id, actor=_user(request), data=_data(payload))
-    return selectors.asset_visible(_user(request), asset_id)
+    user = api_user(request)
+    services.asset_update(asset_id=asset_id, actor=user, data=_data(payload))
+    return selectors.asset_visible(user, asset_id)
 
 
 @router.delete("/assets/{asset_id}", response={204: None, **ERRORS}, auth=user_auth,
                summary="Delete an asset that is in no listing")
 def asset_delete(request: HttpRequest, asset_id: Id) -> Status[Any]:
-    services.asset_delete(asset_id=asset_id, actor=_user(request))
+    services.asset_delete(asset_id=asset_id, actor=api_user(request))
     return Status(204, None)
 
 
@@ -216,13 +211,11 @@ def asset_delete(request: HttpRequest, asset_id: Id) -> Status[Any]:
             auth=user_auth, summary="An organisation's assets (its members)")
 def organisation_assets(request: HttpRequest, organisation_id: Id, ip_type: str = "", q: str = "",
                         page: int = 1, size: int = 20) -> dict[str, Any]:
-    access_organisation(_user(request), organisation_id)
+    access_organisation(api_user(request), organisation_id)
     if ip_type and ip_type not in Asset.Type.values:
         raise ValidationFailed.for_field("ip_type", _("Unknown IP type."))
     assets = selectors.assets_of_organisation(organisation_id, ip_type=ip_type or None, text=q[:100])
-    request_page = PageRequest.parse(page, size)
-    items = list(assets.prefetch_related("owners")[request_page.offset:request_page.offset + request_page.size])
-    return {"items": items, "count": assets.count(), "page": request_page.page, "size": request_page.size}
+    return page_of(assets.prefetch_related("owners"), page, size)
 
 
 @router.get("/ipc", response={200: list[IpcOut], **ERRORS}, summary="Find IPC entries by code or title")

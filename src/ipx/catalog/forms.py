@@ -10,8 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ipx.accounts.forms import ServiceForm
+from ipx.catalog.cleaning import split_list
 from ipx.catalog.models import Asset, Copyright, Patent
-from ipx.catalog.services import split_list
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

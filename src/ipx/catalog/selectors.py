@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ def _public_assets() -> Q:
     return Q(holder__status=Organisation.Status.VERIFIED) & ~unpublished_application
 
 
-def asset_visible(user: User, asset_id: int) -> Asset:
+def asset_visible(user: User | AnonymousUser, asset_id: int) -> Asset:
     asset = (
         Asset.objects.select_related("holder", *DETAIL_RELATIONS)
         .prefetch_related("owners")
@@ -34,7 +35,7 @@ def asset_visible(user: User, asset_id: int) -> Asset:
     )
     if asset is None:
         raise NotFound(_("No such asset."))
-    if user.is_authenticated and (user.is_operator or is_member(user, asset.holder_id)):
+    if isinstance(user, User) and user.is_authenticated and (user.is_operator or is_member(user, asset.holder_id)):
         return asset
     if not Asset.objects.filter(_public_assets(), pk=asset_id).exists():
         raise NotFound(_("No such asset."))
@@ -56,9 +57,3 @@ def assets_of_organisation(organisation_id: int, *, ip_type: str | None = None,
         )
     return assets.order_by("-id")
 
-
-def count_assets_by_type() -> dict[str, int]:
-    from django.db.models import Count
-
-    rows = Asset.objects.filter(_public_assets()).values("ip_type").annotate(n=Count("id"))
-    return {row["ip_type"]: row["n"] for row in rows}

@@ -7,11 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.current import current_membership
+from ipx.accounts.models import User
 from ipx.accounts.selectors import is_member
 from ipx.catalog import reference, selectors, services
 from ipx.catalog.forms import AssetForm, form_class
-from ipx.catalog.models import Asset, Copyright, IpcCode
+from ipx.catalog.models import Asset, Copyright, IpcCode, Patent
 from ipx.core.errors import ApplicationError, Conflict, PermissionDenied
 from ipx.core.htmx import is_htmx_fragment
 from ipx.core.pagination import PageRequest, page_count
@@ -21,17 +23,17 @@ ASSETS_PER_PAGE = 20
 
 @require_GET
 def asset(request: HttpRequest, asset_id: int) -> HttpResponse:
-    item = selectors.asset_visible(request.user, asset_id)  # type: ignore[arg-type]
+    item = selectors.asset_visible(request.user, asset_id)
     detail = item.detail
     ipc_entries = []
-    if detail is not None and getattr(detail, "ipc_codes", None):
-        known = {e.code: e for e in IpcCode.objects.filter(code__in=detail.ipc_codes)}  # type: ignore[union-attr]
+    if isinstance(detail, Patent) and detail.ipc_codes:
+        known = {e.code: e for e in IpcCode.objects.filter(code__in=detail.ipc_codes)}
         ipc_entries = [(code, reference.ipc_title(known[code]) if code in known else "")
-                       for code in detail.ipc_codes]  # type: ignore[union-attr]
+                       for code in detail.ipc_codes]
     return render(request, "catalog/asset.html", {
         "asset": item, "detail": detail, "ipc_entries": ipc_entries,
         "owners": list(item.owners.all()),
-        "can_edit": request.user.is_authenticated and is_member(request.user, item.holder_id),
+        "can_edit": isinstance(request.user, User) and is_member(request.user, item.holder_id),
     })
 
 
@@ -94,7 +96,7 @@ def _form_page(request: HttpRequest, form: AssetForm, asset: Asset | None) -> Ht
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def asset_new(request: HttpRequest) -> HttpResponse:
+def asset_new(request: AuthenticatedRequest) -> HttpResponse:
     """Choose the IP type, then fill in the form for it."""
     current, _memberships = current_membership(request)
     if current is None:
@@ -110,7 +112,7 @@ def asset_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             asset = services.asset_register(
-                organisation_id=current.organisation_id, actor=request.user,  # type: ignore[arg-type]
+                organisation_id=current.organisation_id, actor=request.user,
                 ip_type=ip_type, data=form.service_data())
         except ApplicationError as exc:
             form.add_service_error(exc)
@@ -122,9 +124,9 @@ def asset_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def asset_edit(request: HttpRequest, asset_id: int) -> HttpResponse:
-    item = selectors.asset_visible(request.user, asset_id)  # type: ignore[arg-type]
-    if not is_member(request.user, item.holder_id):  # type: ignore[arg-type]
+def asset_edit(request: AuthenticatedRequest, asset_id: int) -> HttpResponse:
+    item = selectors.asset_visible(request.user, asset_id)
+    if not is_member(request.user, item.holder_id):
         raise PermissionDenied(
             _("Only members of the organisation that holds this asset may edit it."))
     form_type = form_class(item.ip_type)
@@ -133,7 +135,7 @@ def asset_edit(request: HttpRequest, asset_id: int) -> HttpResponse:
     form = form_type(request.POST or None, initial=form_type.initial_from(item))
     if request.method == "POST" and form.is_valid():
         try:
-            services.asset_update(asset_id=item.pk, actor=request.user, data=form.service_data())  # type: ignore[arg-type]
+            services.asset_update(asset_id=item.pk, actor=request.user, data=form.service_data())
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
@@ -144,9 +146,9 @@ def asset_edit(request: HttpRequest, asset_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def asset_delete(request: HttpRequest, asset_id: int) -> HttpResponse:
+def asset_delete(request: AuthenticatedRequest, asset_id: int) -> HttpResponse:
     try:
-        services.asset_delete(asset_id=asset_id, actor=request.user)  # type: ignore[arg-type]
+        services.asset_delete(asset_id=asset_id, actor=request.user)
     except Conflict as exc:
         # Still there and still the member's: back to it, with the reason.
         messages.error(request, exc.message)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.db.models import Choices
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -71,14 +72,15 @@ def clean_url(value: object, *, field: str, errors: FieldErrors) -> str:
     return url
 
 
-def clean_choice(value: object, choices: type, *, field: str, errors: FieldErrors,
+def clean_choice(value: object, choices: type[Choices], *, field: str, errors: FieldErrors,
                  required: bool = True) -> str:
     text = "" if value is None else str(value).strip()
     if not text and not required:
         return ""
-    if text not in choices.values:  # type: ignore[attr-defined]
+    allowed = [str(choice) for choice in choices.values]
+    if text not in allowed:
         errors.add(field, _("“%(value)s” is not one of the allowed values: %(allowed)s.")
-                   % {"value": text, "allowed": ", ".join(choices.values)})  # type: ignore[attr-defined]
+                   % {"value": text, "allowed": ", ".join(allowed)})
     return text
 
 

@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from ninja import HeaderEx, P, Router, Schema, Status
 from pydantic import Field
 
-from ipx.accounts.api_auth import user_auth
-from ipx.core.api.schemas import ERRORS, Id, Page
-from ipx.core.errors import NotAuthenticated, PermissionDenied
-from ipx.core.pagination import PageRequest
+from ipx.accounts.api_auth import api_user, user_auth
+from ipx.core.api.schemas import ERRORS, Id, Page, page_of
+from ipx.core.errors import PermissionDenied
 from ipx.ledger import selectors, services
 from ipx.ledger.idempotency import HEADER, MAX_KEY_LENGTH, idempotent, provider_reference_for
 from ipx.ledger.models import LedgerAccount, LedgerTransaction, Payout
@@ -108,12 +107,6 @@ class LedgerHealthOut(Schema):
     totals: list[PlatformTotalOut]
 
 
-def _user(request: HttpRequest) -> Any:
-    if not request.user.is_authenticated:
-        raise NotAuthenticated(_("Log in or send an API token."))
-    return request.user
-
-
 def _deposit_out(entry: LedgerTransaction, organisation_id: int) -> DepositOut:
     credit = next(p for p in entry.postings.select_related("account") if p.account.kind == LedgerAccount.Kind.AVAILABLE)
     return DepositOut(transaction_id=entry.pk, organisation_id=organisation_id, amount=credit.amount,
@@ -131,7 +124,7 @@ def _payout_out(payout: Payout) -> PayoutOut:
 @router.get("/organisations/{organisation_id}/balances", response={200: BalancesOut, **ERRORS}, auth=user_auth,
             summary="An organisation's balances per currency (members and operators)")
 def balances(request: HttpRequest, organisation_id: Id) -> dict[str, Any]:
-    organisation = selectors.access_ledger(_user(request), organisation_id)
+    organisation = selectors.access_ledger(api_user(request), organisation_id)
     return {"organisation_id": organisation.pk, "balances": [
         {"currency": b.currency, "available": b.available, "escrow": b.escrow, "total": b.total}
         for b in selectors.balances_of(organisation.pk)]}
@@ -143,11 +136,9 @@ def balances(request: HttpRequest, organisation_id: Id) -> dict[str, Any]:
                         "balance. `date_from` and `date_to` (inclusive, exchange time) and `currency` narrow it.")
 def statement(request: HttpRequest, organisation_id: Id, date_from: date | None = None, date_to: date | None = None,
               currency: str = "", page: int = 1, size: int = 20) -> dict[str, Any]:
-    organisation = selectors.access_ledger(_user(request), organisation_id)
+    organisation = selectors.access_ledger(api_user(request), organisation_id)
     lines = selectors.Statement(organisation.pk, date_from=date_from, date_to=date_to, currency=currency[:10])
-    request_page = PageRequest.parse(page, size)
-    return {"items": lines.lines(offset=request_page.offset, limit=request_page.size), "count": lines.count(),
-            "page": request_page.page, "size": request_page.size}
+    return page_of(lines, page, size)
 
 
 @router.post("/organisations/{organisation_id}/deposits", response={201: DepositOut, **ERRORS}, auth=user_auth,
@@ -156,7 +147,7 @@ def statement(request: HttpRequest, organisation_id: Id, date_from: date | None 
                          "balance rises by it. " + IDEMPOTENCY)
 def deposit(request: HttpRequest, organisation_id: Id, payload: DepositIn,
             idempotency_key: IdempotencyKey) -> Status[Any]:
-    user = _user(request)
+    user = api_user(request)
 
     def run() -> tuple[int, DepositOut]:
         entry = services.deposit_create(organisation_id=organisation_id, actor=user, amount=payload.amount,
@@ -174,7 +165,7 @@ def deposit(request: HttpRequest, organisation_id: Id, payload: DepositIn,
                          "administrators of the organisation may. " + IDEMPOTENCY)
 def payout(request: HttpRequest, organisation_id: Id, payload: PayoutIn,
            idempotency_key: IdempotencyKey) -> Status[Any]:
-    user = _user(request)
+    user = api_user(request)
 
     def run() -> tuple[int, PayoutOut]:
         sent = services.payout_create(organisation_id=organisation_id, actor=user, amount=payload.amount,
@@ -188,7 +179,7 @@ def payout(request: HttpRequest, organisation_id: Id, payload: PayoutIn,
 @router.get("/ledger/health", response={200: LedgerHealthOut, **ERRORS}, auth=user_auth,
             summary="The platform's totals per currency and the ledger's consistency check (operators)")
 def health(request: HttpRequest) -> dict[str, Any]:
-    if not _user(request).is_operator:
+    if not api_user(request).is_operator:
         raise PermissionDenied(_("Only operators see the platform's totals."))
     report = selectors.ledger_check()
     return {"transactions": report.transactions, "postings": report.postings, "ok": report.ok,

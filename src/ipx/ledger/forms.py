@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -20,10 +22,10 @@ class MoneyForm(ServiceForm):
     # Made when the form is rendered; a second submission of the same form moves no money.
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Both forms are on one page and post to their own addresses: same field names, other ids.
         kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial[FORM_FIELD] = new_form_key()
 

@@ -134,6 +134,13 @@ class Statement:
     def count(self) -> int:
         return self.postings().count()
 
+    def __getitem__(self, window: slice) -> list[StatementLine]:
+        """``statement[a:b]``: lines a to b, oldest first (how the API pages them)."""
+        if window.step not in (None, 1) or (window.start or 0) < 0 or (window.stop or 0) < 0:
+            raise ValueError("a statement is read forwards, from a non-negative line")
+        start = window.start or 0
+        return self.lines(offset=start, limit=None if window.stop is None else max(0, window.stop - start))
+
     def opening_balances(self) -> dict[int, Decimal]:
         """Each account's balance before the statement's first day."""
         if not self.date_from:
@@ -203,10 +210,6 @@ def platform_totals() -> list[PlatformTotal]:
                       fee_income=_q(kinds[Kind.FEE_INCOME]))
         for currency, kinds in sorted(sums.items())
     ]
-
-
-def transaction_count() -> int:
-    return LedgerTransaction.objects.count()
 
 
 # --- Consistency -------------------------------------------------------------------------------

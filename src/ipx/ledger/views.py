@@ -4,7 +4,7 @@ CSV export, and the platform's totals for operators."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.current import current_membership
 from ipx.accounts.models import Membership, Organisation, User
 from ipx.accounts.selectors import memberships_of
@@ -58,10 +59,9 @@ def _statement_context(request: HttpRequest, organisation: Organisation) -> dict
     }
 
 
-def _page(request: HttpRequest, organisation: Organisation, *, deposit_form: DepositForm | None = None,
+def _page(request: AuthenticatedRequest, organisation: Organisation, *, deposit_form: DepositForm | None = None,
           payout_form: PayoutForm | None = None, status: int | None = None) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    membership = _membership(user, organisation.pk)
+    membership = _membership(request.user, organisation.pk)
     context = _statement_context(request, organisation)
     status = status or (400 if context["filter_form"].errors else 200)
     if is_htmx_fragment(request):
@@ -81,10 +81,9 @@ def _page(request: HttpRequest, organisation: Organisation, *, deposit_form: Dep
 
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     """Operators see the platform; members go to their current organisation's statement."""
-    user: User = request.user  # type: ignore[assignment]
-    if user.is_operator:
+    if request.user.is_operator:
         report = selectors.ledger_check()
         return render(request, "ledger/platform.html", {
             "totals": selectors.platform_totals(), "report": report})
@@ -96,15 +95,15 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def statement(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    organisation = selectors.access_ledger(request.user, organisation_id)  # type: ignore[arg-type]
+def statement(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
+    organisation = selectors.access_ledger(request.user, organisation_id)
     return _page(request, organisation)
 
 
-def _money_action(request: HttpRequest, organisation_id: int, form: MoneyForm, *, run: Any, done: str,
-                  again: str) -> HttpResponse:
+def _money_action(request: AuthenticatedRequest, organisation_id: int, form: MoneyForm, *,
+                  run: Callable[[dict[str, Any]], dict[str, Any]], done: str, again: str) -> HttpResponse:
     """Run a money form's service once per rendered form; refusals come back onto the form."""
-    organisation = selectors.access_ledger(request.user, organisation_id)  # type: ignore[arg-type]
+    organisation = selectors.access_ledger(request.user, organisation_id)
     if form.is_valid():
         try:
             replayed, _body = idempotent_form(request, lambda: run(form.cleaned_data))
@@ -122,8 +121,8 @@ def _money_action(request: HttpRequest, organisation_id: int, form: MoneyForm, *
 
 @login_required
 @require_POST
-def deposit(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def deposit(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
+    user = request.user
 
     def run(data: dict[str, Any]) -> dict[str, Any]:
         entry = services.deposit_create(organisation_id=organisation_id, actor=user, amount=data["amount"],
@@ -138,8 +137,8 @@ def deposit(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def payout(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def payout(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
+    user = request.user
 
     def run(data: dict[str, Any]) -> dict[str, Any]:
         sent = services.payout_create(organisation_id=organisation_id, actor=user, amount=data["amount"],
@@ -211,8 +210,8 @@ def _filename(organisation_id: int, filters: dict[str, Any]) -> str:
 
 @login_required
 @require_GET
-def statement_csv(request: HttpRequest, organisation_id: int) -> HttpResponse | StreamingHttpResponse:
-    organisation = selectors.access_ledger(request.user, organisation_id)  # type: ignore[arg-type]
+def statement_csv(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse | StreamingHttpResponse:
+    organisation = selectors.access_ledger(request.user, organisation_id)
     form, filters = _filters(request)
     if form.errors:
         raise ValidationFailed(_("Correct the statement's dates first."),

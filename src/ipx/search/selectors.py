@@ -106,8 +106,9 @@ def parse_search(params: Mapping[str, object], getlist: object = None) -> tuple[
         if bad:
             raise ValidationFailed.for_field(facet, _("“%(value)s” is not a value of this filter.") % {"value": bad[0]})
         filters[facet] = tuple(values)
-    sort = str(params.get("sort") or "relevance")
-    if sort not in SORTS:
+    requested = str(params.get("sort") or "relevance")
+    sort = next((known for known in SORTS if known == requested), None)
+    if sort is None:
         raise ValidationFailed.for_field("sort", _("Sort by one of: %(sorts)s.") % {"sorts": ", ".join(SORTS)})
     price_min, price_max = _number(params, "price_min"), _number(params, "price_max")
     if price_min is not None and price_max is not None and price_min > price_max:
@@ -118,7 +119,7 @@ def parse_search(params: Mapping[str, object], getlist: object = None) -> tuple[
         raise ValidationFailed.for_field("page", _("Only the first %(n)d results can be paged through; refine "
                                                    "the search.") % {"n": MAX_RESULTS_WINDOW})
     query = SearchQuery(text=text, filters=filters, price_min=price_min, price_max=price_max,
-                        sort=sort, offset=(page - 1) * size, limit=size)  # type: ignore[arg-type]
+                        sort=sort, offset=(page - 1) * size, limit=size)
     return query, page, size
 
 

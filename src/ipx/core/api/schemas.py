@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Annotated, Any, Generic, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import Annotated, Any, Generic, Protocol, TypeVar
 
-from django.db.models import QuerySet
 from ninja import Schema
 from pydantic import Field
 
 from ipx.core.pagination import PageRequest
 
 T = TypeVar("T")
+Row = TypeVar("Row", covariant=True)
+
+
+class Countable(Protocol[Row]):
+    """Rows read a window at a time and counted by the database (a QuerySet, or e.g. a ledger
+    statement whose lines carry running balances)."""
+
+    def __getitem__(self, window: slice, /) -> Iterable[Row]: ...
+
+    def count(self) -> int: ...
 
 
 class ErrorDetail(Schema):
@@ -39,12 +48,13 @@ ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 
 Id = Annotated[int, Field(ge=1, le=2**53)]
 
 
-def page_of(rows: Sequence[Any] | QuerySet[Any], page: object, size: object,
+def page_of(rows: Sequence[Any] | Countable[Any], page: object, size: object,
             item: Callable[[Any], Any] | None = None) -> dict[str, Any]:
     """One page of ``rows`` in the ``Page`` shape (bad page numbers show page 1, sizes are
     bounded), each row passed through ``item`` when given."""
     request_page = PageRequest.parse(page, size)
     chosen = list(rows[request_page.offset:request_page.offset + request_page.size])
-    count = rows.count() if isinstance(rows, QuerySet) else len(rows)
+    # A list's count() counts one value; everything else counts its rows.
+    count = len(rows) if isinstance(rows, Sequence) else rows.count()
     return {"items": [item(row) for row in chosen] if item else chosen, "count": count,
             "page": request_page.page, "size": request_page.size}

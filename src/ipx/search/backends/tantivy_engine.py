@@ -73,8 +73,14 @@ class TantivyBackend(SearchBackend):
                     path.unlink()
             version.write_text(SCHEMA_VERSION)
         self.schema = _schema()
-        self.index = tantivy.Index(self.schema, path=str(self.directory), reuse=True)
+        self._index: tantivy.Index | None = tantivy.Index(self.schema, path=str(self.directory), reuse=True)
         self._write_lock = threading.Lock()
+
+    @property
+    def index(self) -> tantivy.Index:
+        if self._index is None:
+            raise RuntimeError("this search engine was closed")
+        return self._index
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -231,4 +237,4 @@ class TantivyBackend(SearchBackend):
         return facets
 
     def close(self) -> None:
-        self.index = None  # type: ignore[assignment]
+        self._index = None  # releases the index's files
