@@ -45,7 +45,9 @@ class ListingForm(ServiceForm):
 
     def __init__(self, *args: Any, asset_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["asset_ids"].choices = asset_choices  # type: ignore[attr-defined]
+        assets = self.fields["asset_ids"]
+        assert isinstance(assets, forms.MultipleChoiceField)
+        assets.choices = asset_choices
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in self.fields}
