@@ -6,6 +6,7 @@ exists. Both the negotiation and the deal modules ask here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import memberships_of
-from ipx.core.errors import NotFound, PermissionDenied
+from ipx.core.errors import NotFound
 from ipx.deals.models import Deal, Thread, ThreadAgent
 
 
@@ -36,20 +37,32 @@ def _member_org_ids(user: User) -> set[int]:
     return set(memberships_of(user).values_list("organisation_id", flat=True))
 
 
-def role_in_thread(user: User, thread: Thread) -> Role | None:
-    if not user.is_authenticated:
-        return None
-    org_ids = _member_org_ids(user)
-    if thread.buyer_id in org_ids:
-        return Role("buyer", thread.buyer, is_agent=False, is_operator=user.is_operator)
-    if thread.seller_id in org_ids:
-        return Role("seller", thread.seller, is_agent=False, is_operator=user.is_operator)
-    agent = thread.agents.filter(organisation_id__in=org_ids).select_related("organisation").first()
+def _role(user: User, org_ids: set[int], buyer: Organisation, seller: Organisation,
+          agent: ThreadAgent | None) -> Role | None:
+    if buyer.pk in org_ids:
+        return Role("buyer", buyer, is_agent=False, is_operator=user.is_operator)
+    if seller.pk in org_ids:
+        return Role("seller", seller, is_agent=False, is_operator=user.is_operator)
     if agent is not None:
         return Role(agent.side, agent.organisation, is_agent=True, is_operator=user.is_operator)
     if user.is_operator:
         return Role("", None, is_agent=False, is_operator=True)
     return None
+
+
+def _role_in(user: User, thread_id: int, buyer: Organisation, seller: Organisation) -> Role | None:
+    if not user.is_authenticated:
+        return None
+    org_ids = _member_org_ids(user)
+    agent = None
+    if not org_ids & {buyer.pk, seller.pk}:
+        agent = (ThreadAgent.objects.filter(thread_id=thread_id, organisation_id__in=org_ids)
+                 .select_related("organisation").order_by("pk").first())
+    return _role(user, org_ids, buyer, seller, agent)
+
+
+def role_in_thread(user: User, thread: Thread) -> Role | None:
+    return _role_in(user, thread.pk, thread.buyer, thread.seller)
 
 
 def access_thread(user: User, thread_id: int, *, for_update: bool = False) -> tuple[Thread, Role]:
@@ -68,24 +81,43 @@ def access_deal(user: User, deal_id: int, *, for_update: bool = False) -> tuple[
     if for_update:
         rows = rows.select_for_update(of=("self",))
     deal = rows.filter(pk=deal_id).first()
-    role = role_in_thread(user, deal.thread) if deal is not None else None
+    role = role_in_deal(user, deal) if deal is not None else None
     if deal is None or role is None:
         raise NotFound(_("No such deal."))
     return deal, role
 
 
-def require_party(role: Role, *, side: str | None = None) -> Organisation:
-    """The organisation a party member acts for; agents and operators are refused."""
-    if not role.is_party or role.organisation is None:
-        raise PermissionDenied(_("Only the buyer or the seller may do this."))
-    if side is not None and role.side != side:
-        raise PermissionDenied(_("Only the %(side)s may do this.") % {"side": side_label(side)})
-    return role.organisation
+# How each user stands in a deal, kept on the deal object for as long as it lives (one
+# request): the deal's workflow asks for every action and every milestone on a page.
+_ROLES = "_ipx_roles"
 
 
-def require_operator(user: User) -> None:
-    if not user.is_operator:
-        raise PermissionDenied(_("Only an operator may do this."))
+def remember_role(deal: Deal, user: User, role: Role | None) -> None:
+    deal.__dict__.setdefault(_ROLES, {})[user.pk] = role
+
+
+def role_in_deal(user: User, deal: Deal) -> Role | None:
+    """How ``user`` stands in ``deal`` (None: no part in it), looked up once per deal object."""
+    roles: dict[int, Role | None] = deal.__dict__.setdefault(_ROLES, {})
+    if user.pk not in roles:
+        roles[user.pk] = _role_in(user, deal.thread_id, deal.buyer, deal.seller)
+    return roles[user.pk]
+
+
+def remember_roles(user: User, deals: Iterable[Deal]) -> None:
+    """The user's role in each of ``deals`` (with their buyer and seller loaded), in two
+    queries for a whole list."""
+    deals = [deal for deal in deals if user.pk not in deal.__dict__.get(_ROLES, {})]
+    if not deals or not user.is_authenticated:
+        return
+    org_ids = _member_org_ids(user)
+    agents: dict[int, ThreadAgent] = {}
+    for agent in (ThreadAgent.objects.filter(thread_id__in={deal.thread_id for deal in deals},
+                                             organisation_id__in=org_ids)
+                  .select_related("organisation").order_by("pk")):
+        agents.setdefault(agent.thread_id, agent)
+    for deal in deals:
+        remember_role(deal, user, _role(user, org_ids, deal.buyer, deal.seller, agents.get(deal.thread_id)))
 
 
 def side_label(side: str) -> str:

@@ -9,11 +9,30 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
-from ipx.core.admin_actions import run_for_each
-from ipx.deals.models import Attachment, Message, NdaAcceptance, Offer, OfferEvent, OfferMilestone, Thread, ThreadAgent
-from ipx.deals.negotiation import services as negotiation
+from ipx.accounts.api_auth import api_user
+from ipx.core.admin_actions import action_with_reason, run_for_each
+from ipx.deals.contracts import services as contracts
+from ipx.deals.models import (
+    Attachment,
+    Deal,
+    DealAsset,
+    DealEvent,
+    DealMilestone,
+    DealSignature,
+    Message,
+    NdaAcceptance,
+    Offer,
+    OfferEvent,
+    OfferMilestone,
+    Thread,
+    ThreadAgent,
+)
+from ipx.deals.negotiation.offers import offers_expire_due
+from ipx.deals.negotiation.threads import thread_close
 from ipx.deals.timeline import deal_event_text, offer_event_text
 
 
@@ -76,7 +95,7 @@ class ThreadAdmin(ReadOnlyAdmin):
     @admin.action(description=gettext_lazy("Close the negotiation"))
     def close(self, request: HttpRequest, queryset: QuerySet[Thread]) -> None:
         run_for_each(self, request, queryset,
-                     lambda obj: negotiation.thread_close(thread_id=obj.pk, actor=request.user),  # type: ignore[arg-type]
+                     lambda obj: thread_close(thread_id=obj.pk, actor=api_user(request)),
                      lambda n: ngettext("%(n)d negotiation closed.", "%(n)d negotiations closed.", n) % {"n": n})
 
 
@@ -127,7 +146,7 @@ class OfferAdmin(ReadOnlyAdmin):
 
     @admin.action(description=gettext_lazy("Mark offers past their time as expired"))
     def expire_due(self, request: HttpRequest, queryset: QuerySet[Offer]) -> None:
-        count = negotiation.offers_expire_due()
+        count = offers_expire_due()
         self.message_user(request, ngettext("%(n)d offer expired.", "%(n)d offers expired.", count) % {"n": count})
 
 
@@ -142,14 +161,6 @@ class NdaAcceptanceAdmin(ReadOnlyAdmin):
 # --- Deals ----------------------------------------------------------------------------------
 # Deal rows change only through ipx.deals.contracts.services (locked transitions, event rows,
 # ledger postings); the back-office shows them and runs the operator's recordal check.
-
-from django.template.response import TemplateResponse  # noqa: E402 - the deals block keeps its own imports
-from django.utils.translation import gettext as _  # noqa: E402
-
-from ipx.core.admin_actions import action_with_reason  # noqa: E402
-from ipx.deals.contracts import services as contracts  # noqa: E402
-from ipx.deals.models import Deal, DealAsset, DealEvent, DealMilestone, DealSignature  # noqa: E402
-
 
 class DealAssetInline(ReadOnlyInline):
     model = DealAsset
@@ -199,7 +210,7 @@ class DealAdmin(ReadOnlyAdmin):
     @admin.action(description=gettext_lazy("Approve recordal"))
     def approve_recordal(self, request: HttpRequest, queryset: QuerySet[Deal]) -> None:
         run_for_each(self, request, queryset,
-                     lambda obj: contracts.deal_check_recordal(deal_id=obj.pk, operator=request.user,  # type: ignore[arg-type]
+                     lambda obj: contracts.deal_check_recordal(deal_id=obj.pk, operator=api_user(request),
                                                                approve=True),
                      lambda n: ngettext("%(n)d recordal approved; deal completed.",
                                         "%(n)d recordals approved; deals completed.", n) % {"n": n})
@@ -208,7 +219,7 @@ class DealAdmin(ReadOnlyAdmin):
     def return_recordal(self, request: HttpRequest, queryset: QuerySet[Deal]) -> TemplateResponse | None:
         return action_with_reason(
             self, request, queryset, title=_("Return recordals to the seller"),
-            service=lambda obj, reason: contracts.deal_check_recordal(deal_id=obj.pk, operator=request.user,  # type: ignore[arg-type]
+            service=lambda obj, reason: contracts.deal_check_recordal(deal_id=obj.pk, operator=api_user(request),
                                                                       approve=False, note=reason),
             done_message=lambda n: ngettext("%(n)d recordal returned.", "%(n)d recordals returned.", n) % {"n": n},
         )

@@ -24,8 +24,8 @@ from ipx.core.money import Money
 from ipx.deals.models import DealEvent, OfferEvent
 
 
-class Kind:
-    """DealEvent.kind values."""
+class Verb:
+    """DealEvent.verb values (the deal's and its milestones' workflow steps)."""
 
     CREATED = "created"
     SIGNED = "signed"
@@ -58,11 +58,19 @@ def moment_param(moment: datetime) -> str:
 
 # --- Reading them back --------------------------------------------------------------------------
 
-def _money(params: Mapping[str, Any], name: str = "amount") -> str:
+def amount_text(amount: object, currency: object) -> str:
+    """An amount stored by ``money_params`` as the reader sees it ("100,000.00 CNY")."""
     try:
-        return str(Money(Decimal(str(params[name])), str(params["currency"])))
-    except (KeyError, InvalidOperation):
+        return str(Money(Decimal(str(amount)), str(currency)))
+    except InvalidOperation:
+        return str(amount)
+
+
+def money_text(params: Mapping[str, Any], name: str = "amount") -> str:
+    """``params[name]`` in ``params["currency"]``, as the reader sees it."""
+    if name not in params or "currency" not in params:
         return str(params.get(name, ""))
+    return amount_text(params[name], params["currency"])
 
 
 def _moment(value: object) -> str:
@@ -96,39 +104,57 @@ def _number(value: object) -> int:
         return 0
 
 
-def _deal_text(kind: str, params: Mapping[str, Any]) -> str:
-    if kind == Kind.CREATED and "offer" in params:
+def _deal_text(verb: str, params: Mapping[str, Any]) -> str:
+    if verb == Verb.CREATED and "offer" in params:
         return _("From offer #%(offer)d") % {"offer": _number(params["offer"])}
-    if kind == Kind.SIGNED and "organisation" in params:
+    if verb == Verb.SIGNED and "organisation" in params:
         return _("%(name)s signed (contract SHA-256 %(hash)s)") % {"name": params["organisation"],
                                                                    "hash": params.get("sha256", "")}
-    if kind == Kind.CONCLUDED:
+    if verb == Verb.CONCLUDED:
         earlier = _signatures(params.get("earlier"))
         return _("Earlier signatures: %(list)s") % {"list": earlier} if earlier else ""
-    if kind == Kind.RECORDAL_SUBMITTED and "recordal_number" in params:
+    if verb == Verb.RECORDAL_SUBMITTED and "recordal_number" in params:
         return _("Recordal number: %(recordal)s") % {"recordal": params["recordal_number"]}
     if "position" not in params:
         return ""
     position = _number(params["position"])
-    if kind == Kind.FUNDED:
+    if verb == Verb.FUNDED:
         return _("Milestone %(position)d: %(amount)s held in escrow") % {
-            "position": position, "amount": _money(params)}
-    if kind == Kind.RELEASED:
-        values = {"position": position, "amount": _money(params), "fee": _money(params, "fee")}
+            "position": position, "amount": money_text(params)}
+    if verb == Verb.RELEASED:
+        values = {"position": position, "amount": money_text(params), "fee": money_text(params, "fee")}
         if params.get("automatic"):
             return _("Milestone %(position)d: %(amount)s released automatically on the checked recordal "
                      "(platform fee %(fee)s)") % values
         return _("Milestone %(position)d: %(amount)s released (platform fee %(fee)s)") % values
-    if kind == Kind.REFUNDED:
+    if verb == Verb.REFUNDED:
         return _("Milestone %(position)d: %(amount)s returned to the buyer") % {
-            "position": position, "amount": _money(params)}
+            "position": position, "amount": money_text(params)}
     return ""
 
 
 def deal_event_text(event: DealEvent) -> str:
     """What the system recorded with the event, in the active language ("" when nothing)."""
     params = event.params if isinstance(event.params, Mapping) else {}
-    return _deal_text(event.kind, params) if params else ""
+    return _deal_text(event.verb, params) if params else ""
+
+
+def deal_event_label(event: DealEvent) -> str:
+    """The step's name on the deal's timeline, in the active language."""
+    labels = {
+        Verb.CREATED: _("Deal made from the accepted offer"),
+        Verb.SIGNED: _("Signed"),
+        Verb.FULLY_SIGNED: _("Signed by both sides"),
+        Verb.CONCLUDED: _("Intended agreement concluded as a contract"),
+        Verb.FUNDED: _("Milestone funded"),
+        Verb.RELEASED: _("Money released"),
+        Verb.REFUNDED: _("Money returned to the buyer"),
+        Verb.RECORDAL_SUBMITTED: _("Recordal submitted"),
+        Verb.RECORDAL_APPROVED: _("Recordal checked; deal completed"),
+        Verb.RECORDAL_RETURNED: _("Recordal returned to the seller"),
+        Verb.CANCELLED: _("Cancelled"),
+    }
+    return labels.get(event.verb, event.verb)
 
 
 def offer_event_text(event: OfferEvent) -> str:

@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from ninja import Body, HeaderEx, P, Router, Schema, Status
 from pydantic import Field
 
-from ipx.accounts.api_auth import user_auth
-from ipx.accounts.models import Organisation
-from ipx.core.api.schemas import ERRORS, Id, Page
-from ipx.core.errors import NotAuthenticated, NotFound, ValidationFailed
-from ipx.core.pagination import PageRequest
-from ipx.deals.access import require_operator
-from ipx.deals.contracts import selectors, services
+from ipx.accounts.api_auth import api_operator, api_user, user_auth
+from ipx.accounts.models import Organisation, User
+from ipx.core.api.schemas import ERRORS, Id, Page, page_of
+from ipx.core.errors import NotFound, ValidationFailed
+from ipx.deals.access import remember_roles
+from ipx.deals.contracts import escrow, selectors, services
 from ipx.deals.contracts.pdf import deal_number
+from ipx.deals.contracts.workflow import DEAL, MILESTONE
 from ipx.deals.models import Commitment, Deal
 from ipx.deals.timeline import deal_event_text
 from ipx.ledger.idempotency import HEADER, MAX_KEY_LENGTH, idempotent
@@ -61,6 +61,8 @@ class MilestoneOut(Schema):
     released_amount: Decimal = Field(description="Paid to the seller so far, before the platform fee.")
     refunded_amount: Decimal
     held_amount: Decimal = Field(description="Held in escrow now.")
+    allowed_actions: list[str] = Field(description="What the requesting user may do with the milestone now: "
+                                                   "fund, release.")
 
 
 class SignatureOut(Schema):
@@ -73,7 +75,8 @@ class SignatureOut(Schema):
 
 class EventOut(Schema):
     id: int
-    kind: str
+    kind: str = Field(description="The step: created, signed, fully_signed, concluded, funded, released, refunded, "
+                                  "recordal_submitted, recordal_approved, recordal_returned, cancelled.")
     from_status: str
     to_status: str
     actor_name: str
@@ -98,6 +101,9 @@ class DealSummaryOut(Schema):
     currency: str
     status: str
     created_at: datetime
+    allowed_actions: list[str] = Field(description="What the requesting user may do with the deal now: sign, "
+                                                   "conclude, submit_recordal, approve_recordal, return_recordal, "
+                                                   "cancel.")
 
 
 class DealOut(DealSummaryOut):
@@ -128,34 +134,37 @@ def _party(organisation: Organisation) -> PartyOut:
                     region=organisation.region_code)
 
 
-def _summary_fields(deal: Deal) -> dict[str, Any]:
+def _summary_fields(deal: Deal, user: User) -> dict[str, Any]:
     return {"id": deal.pk, "number": deal_number(deal), "listing_id": deal.listing_id,
             "listing_title": deal.listing.title, "buyer": _party(deal.buyer), "seller": _party(deal.seller),
             "kind": deal.kind, "commitment": deal.commitment, "price_amount": deal.price_amount,
-            "currency": deal.currency, "status": deal.status, "created_at": deal.created_at}
+            "currency": deal.currency, "status": deal.status, "created_at": deal.created_at,
+            "allowed_actions": DEAL.allowed_actions(deal, user)}
 
 
-def summary_out(deal: Deal) -> DealSummaryOut:
-    return DealSummaryOut(**_summary_fields(deal))
+def summary_out(deal: Deal, user: User) -> DealSummaryOut:
+    return DealSummaryOut(**_summary_fields(deal, user))
 
 
-def deal_out(deal: Deal) -> DealOut:
-    """The whole deal; ``deal`` comes from ``selectors.deal_detail`` (related rows prefetched)."""
+def deal_out(deal: Deal, user: User) -> DealOut:
+    """The whole deal as ``user`` sees it; ``deal`` comes from ``selectors.deal_detail``
+    (related rows prefetched, the user's role in it remembered)."""
     plain = ("payment_structure", "royalty_percent", "licence_exclusivity", "licence_territory", "licence_field",
              "licence_term_months", "trial_months", "notes", "fee_percent", "contract_language", "contract_sha256",
              "recordal_number", "recordal_submitted_at", "recordal_checked_at", "completed_at", "cancel_reason")
     return DealOut(
-        **_summary_fields(deal), **{name: getattr(deal, name) for name in plain},
+        **_summary_fields(deal, user), **{name: getattr(deal, name) for name in plain},
         assets=[DealAssetOut(id=link.asset.pk, ip_type=link.asset.ip_type, identifier=link.asset.identifier,
                              title=link.asset.title) for link in deal.asset_links.all()],
         milestones=[MilestoneOut(position=m.position, title=m.title, amount=m.amount, condition=m.condition,
                                  status=m.status, released_amount=m.released_amount,
-                                 refunded_amount=m.refunded_amount, held_amount=selectors.milestone_held(m))
+                                 refunded_amount=m.refunded_amount, held_amount=escrow.held_amount(m),
+                                 allowed_actions=MILESTONE.allowed_actions(m, user))
                     for m in deal.milestones.all()],
         signatures=[SignatureOut(organisation_id=s.organisation_id, organisation_name=s.organisation.name,
                                  user_name=s.user.full_name, contract_sha256=s.contract_sha256,
                                  signed_at=s.signed_at) for s in deal.signatures.all()],
-        events=[EventOut(id=e.pk, kind=e.kind, from_status=e.from_status, to_status=e.to_status,
+        events=[EventOut(id=e.pk, kind=e.verb, from_status=e.from_status, to_status=e.to_status,
                          actor_name=e.actor.full_name if e.actor is not None else "",
                          description=deal_event_text(e), note=e.note, params=e.params or {},
                          created_at=e.created_at) for e in deal.events.all()],
@@ -199,15 +208,10 @@ class StatisticsOut(Schema):
     until: date | None
 
 
-def _user(request: HttpRequest) -> Any:
-    if not request.user.is_authenticated:
-        raise NotAuthenticated(_("Log in or send an API token."))
-    return request.user
-
-
 def _read(request: HttpRequest, deal_id: int) -> DealOut:
-    deal, _role = selectors.deal_detail(_user(request), deal_id)
-    return deal_out(deal)
+    user = api_user(request)
+    deal, _role = selectors.deal_detail(user, deal_id)
+    return deal_out(deal, user)
 
 
 def _figures(figures: selectors.CommitmentFigures) -> dict[str, Any]:
@@ -224,16 +228,17 @@ def deal_list(request: HttpRequest, status: str = "", commitment: str = "", page
                                          % {"values": ", ".join(Deal.Status.values)})
     if commitment and commitment not in Commitment.values:
         raise ValidationFailed.for_field("commitment", _("Use intended or concluded."))
-    rows = selectors.deals_for(_user(request), status=status, commitment=commitment)
-    request_page = PageRequest.parse(page, size)
-    items = [summary_out(deal) for deal in rows[request_page.offset:request_page.offset + request_page.size]]
-    return {"items": items, "count": rows.count(), "page": request_page.page, "size": request_page.size}
+    user = api_user(request)
+    answer = page_of(selectors.deals_for(user, status=status, commitment=commitment), page, size)
+    remember_roles(user, answer["items"])
+    answer["items"] = [summary_out(deal, user) for deal in answer["items"]]
+    return answer
 
 
 @router.get("/deals/statistics", response={200: StatisticsOut, **ERRORS}, auth=user_auth,
             summary="Intended agreements and concluded deals: counts and totals per currency (operators)")
 def deal_statistics(request: HttpRequest, since: date | None = None, until: date | None = None) -> dict[str, Any]:
-    require_operator(_user(request))
+    api_operator(request)
     figures = selectors.deal_statistics(since=since, until=until)
     return {"intended": _figures(figures.intended), "concluded": _figures(figures.concluded),
             "completed": _figures(figures.completed), "awaiting_signatures": _figures(figures.awaiting_signatures),
@@ -250,7 +255,7 @@ def deal_detail(request: HttpRequest, deal_id: Id) -> DealOut:
             openapi_extra={"responses": {200: {"description": "The contract as PDF.", "content": {
                 "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}})
 def deal_contract(request: HttpRequest, deal_id: Id) -> FileResponse:
-    deal = selectors.contract_of(_user(request), deal_id)
+    deal = selectors.contract_of(api_user(request), deal_id)
     try:
         handle = deal.contract_pdf.open("rb")
     except FileNotFoundError:
@@ -263,7 +268,7 @@ def deal_contract(request: HttpRequest, deal_id: Id) -> FileResponse:
 @router.post("/deals/{deal_id}/sign", response={200: DealOut, **ERRORS}, auth=user_auth,
              summary="Sign the contract for my organisation (buyer or seller, once)")
 def deal_sign(request: HttpRequest, deal_id: Id) -> DealOut:
-    services.deal_sign(deal_id=deal_id, actor=_user(request), ip_address=request.META.get("REMOTE_ADDR"),
+    services.deal_sign(deal_id=deal_id, actor=api_user(request), ip_address=request.META.get("REMOTE_ADDR"),
                        user_agent=request.headers.get("User-Agent", ""))
     return _read(request, deal_id)
 
@@ -271,7 +276,7 @@ def deal_sign(request: HttpRequest, deal_id: Id) -> DealOut:
 @router.post("/deals/{deal_id}/conclude", response={200: DealOut, **ERRORS}, auth=user_auth,
              summary="Turn an intended agreement into a concluded contract (both sides sign again)")
 def deal_conclude(request: HttpRequest, deal_id: Id) -> DealOut:
-    services.deal_conclude(deal_id=deal_id, actor=_user(request))
+    services.deal_conclude(deal_id=deal_id, actor=api_user(request))
     return _read(request, deal_id)
 
 
@@ -281,7 +286,7 @@ def deal_conclude(request: HttpRequest, deal_id: Id) -> DealOut:
                          "`insufficient_funds` when short)." + IDEMPOTENCY)
 def milestone_fund(request: HttpRequest, deal_id: Id, position: Position,
                    idempotency_key: IdempotencyKey) -> Status[Any]:
-    user = _user(request)
+    user = api_user(request)
 
     def run() -> tuple[int, DealOut]:
         services.milestone_fund(deal_id=deal_id, position=position, actor=user)
@@ -296,7 +301,7 @@ def milestone_fund(request: HttpRequest, deal_id: Id, position: Position,
                          "platform fee, once the milestone's condition holds." + IDEMPOTENCY)
 def milestone_release(request: HttpRequest, deal_id: Id, position: Position, idempotency_key: IdempotencyKey,
                       payload: ReleaseIn = Body(None)) -> Status[Any]:  # noqa: B008 - ninja's optional body
-    user = _user(request)
+    user = api_user(request)
     amount = payload.amount if payload is not None else None
 
     def run() -> tuple[int, DealOut]:
@@ -309,14 +314,14 @@ def milestone_release(request: HttpRequest, deal_id: Id, position: Position, ide
 @router.post("/deals/{deal_id}/recordal", response={200: DealOut, **ERRORS}, auth=user_auth,
              summary="Enter the recordal number from the register (the seller)")
 def deal_submit_recordal(request: HttpRequest, deal_id: Id, payload: RecordalIn) -> DealOut:
-    services.deal_submit_recordal(deal_id=deal_id, actor=_user(request), recordal_number=payload.recordal_number)
+    services.deal_submit_recordal(deal_id=deal_id, actor=api_user(request), recordal_number=payload.recordal_number)
     return _read(request, deal_id)
 
 
 @router.post("/deals/{deal_id}/recordal/check", response={200: DealOut, **ERRORS}, auth=user_auth,
              summary="Approve or return the recordal (operators)")
 def deal_check_recordal(request: HttpRequest, deal_id: Id, payload: RecordalCheckIn) -> DealOut:
-    services.deal_check_recordal(deal_id=deal_id, operator=_user(request), approve=payload.approve,
+    services.deal_check_recordal(deal_id=deal_id, operator=api_user(request), approve=payload.approve,
                                  note=payload.note)
     return _read(request, deal_id)
 
@@ -326,7 +331,7 @@ def deal_check_recordal(request: HttpRequest, deal_id: Id, payload: RecordalChec
              description="Either party before completion, or an operator." + IDEMPOTENCY)
 def deal_cancel(request: HttpRequest, deal_id: Id, payload: CancelIn,
                 idempotency_key: IdempotencyKey) -> Status[Any]:
-    user = _user(request)
+    user = api_user(request)
 
     def run() -> tuple[int, DealOut]:
         services.deal_cancel(deal_id=deal_id, actor=user, reason=payload.reason)

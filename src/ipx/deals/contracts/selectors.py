@@ -12,25 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ipx.accounts.models import User
 from ipx.core.errors import NotFound
-from ipx.deals.access import Role, access_deal, visible_deals
-from ipx.deals.models import Commitment, Deal, DealEvent, DealMilestone, DealSignature, MilestoneCondition
+from ipx.deals.access import Role, access_deal, remember_role, visible_deals
+from ipx.deals.contracts.workflow import SIGNED_STATUSES
+from ipx.deals.models import Commitment, Deal, DealEvent, DealMilestone, DealSignature
 
 S = Deal.Status
-SIGNED_STATUSES = (S.SIGNED, S.RECORDAL_SUBMITTED, S.COMPLETED)
-
-EVENT_LABELS = {
-    "created": _("Deal made from the accepted offer"),
-    "signed": _("Signed"),
-    "fully_signed": _("Signed by both sides"),
-    "concluded": _("Intended agreement concluded as a contract"),
-    "funded": _("Milestone funded"),
-    "released": _("Money released"),
-    "refunded": _("Money returned to the buyer"),
-    "recordal_submitted": _("Recordal submitted"),
-    "recordal_approved": _("Recordal checked; deal completed"),
-    "recordal_returned": _("Recordal returned to the seller"),
-    "cancelled": _("Cancelled"),
-}
 
 
 def _with_details(rows: QuerySet[Deal]) -> QuerySet[Deal]:
@@ -43,8 +29,9 @@ def _with_details(rows: QuerySet[Deal]) -> QuerySet[Deal]:
 
 
 def deals_for(user: User, *, status: str = "", commitment: str = "") -> QuerySet[Deal]:
-    """Deals the user may see, newest first."""
-    rows = visible_deals(user).select_related("buyer", "seller", "listing")
+    """Deals the user may see, newest first (with what their allowed actions are read from)."""
+    rows = visible_deals(user).select_related("buyer", "seller", "listing").prefetch_related(
+        Prefetch("signatures", queryset=DealSignature.objects.order_by("pk")))
     if status:
         rows = rows.filter(status=status)
     if commitment:
@@ -55,7 +42,9 @@ def deals_for(user: User, *, status: str = "", commitment: str = "") -> QuerySet
 def deal_detail(user: User, deal_id: int) -> tuple[Deal, Role]:
     """The deal with its milestones, signatures, events and assets; 404 for anyone not involved."""
     _deal, role = access_deal(user, deal_id)
-    return _with_details(Deal.objects.filter(pk=deal_id)).get(), role
+    deal = _with_details(Deal.objects.filter(pk=deal_id)).get()
+    remember_role(deal, user, role)
+    return deal, role
 
 
 def contract_of(user: User, deal_id: int) -> Deal:
@@ -63,52 +52,6 @@ def contract_of(user: User, deal_id: int) -> Deal:
     if not deal.contract_pdf:
         raise NotFound(_("The contract of this deal is not ready yet."))
     return deal
-
-
-@dataclass(frozen=True)
-class Permissions:
-    """What the user may do on the deal page (the services decide again on every request)."""
-
-    sign: bool = False
-    conclude: bool = False
-    fund: bool = False
-    release: bool = False
-    submit_recordal: bool = False
-    check_recordal: bool = False
-    cancel: bool = False
-    signed_by_mine: bool = False
-
-
-def permissions(user: User, deal: Deal, role: Role) -> Permissions:
-    signed = {s.organisation_id for s in deal.signatures.all()}
-    mine = role.organisation.pk if role.is_party and role.organisation is not None else None
-    open_deal = deal.status not in (S.COMPLETED, S.CANCELLED)
-    concluded = deal.commitment == Commitment.CONCLUDED
-    return Permissions(
-        sign=mine is not None and mine not in signed and deal.status == S.AWAITING_SIGNATURES,
-        conclude=role.is_party and not concluded and deal.status in (S.AWAITING_SIGNATURES, S.SIGNED),
-        fund=role.is_party and role.side == "buyer" and concluded and deal.status in SIGNED_STATUSES,
-        release=((role.is_party and role.side == "buyer") or user.is_operator) and concluded
-        and deal.status in SIGNED_STATUSES,
-        submit_recordal=role.is_party and role.side == "seller" and concluded and deal.status == S.SIGNED,
-        check_recordal=user.is_operator and deal.status == S.RECORDAL_SUBMITTED,
-        cancel=(role.is_party or user.is_operator) and open_deal,
-        signed_by_mine=mine is not None and mine in signed,
-    )
-
-
-def milestone_releasable(deal: Deal, milestone: DealMilestone) -> bool:
-    if milestone.status != DealMilestone.Status.FUNDED or deal.status == S.CANCELLED:
-        return False
-    if milestone.condition == MilestoneCondition.ON_SIGNING:
-        return deal.status in SIGNED_STATUSES
-    return deal.status == S.COMPLETED
-
-
-def milestone_held(milestone: DealMilestone) -> Decimal:
-    if milestone.status != DealMilestone.Status.FUNDED:
-        return Decimal("0.00")
-    return milestone.amount - milestone.released_amount - milestone.refunded_amount
 
 
 # --- Statistics ---------------------------------------------------------------------------------

@@ -13,67 +13,64 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ipx.accounts.api_auth import AuthenticatedRequest
+from ipx.core.api.schemas import page_of
 from ipx.core.errors import ApplicationError, NotFound
 from ipx.core.htmx import is_htmx_fragment
-from ipx.core.pagination import PageRequest, page_count
+from ipx.core.pagination import DEFAULT_PAGE_SIZE, page_count
 from ipx.deals.access import access_deal
-from ipx.deals.contracts import selectors, services
+from ipx.deals.contracts import escrow, selectors, services
 from ipx.deals.contracts.pdf import deal_number
-from ipx.deals.models import Commitment, Deal
-from ipx.deals.timeline import deal_event_text, lines
+from ipx.deals.contracts.workflow import DEAL, MILESTONE, release_condition
+from ipx.deals.models import Commitment, Deal, DealMilestone
+from ipx.deals.timeline import deal_event_label, deal_event_text, lines
 from ipx.ledger.idempotency import FORM_FIELD, idempotent_form, new_form_key
-
-
-def _user(request: HttpRequest) -> Any:
-    return request.user
 
 
 @login_required
 @require_GET
-def deal_list(request: HttpRequest) -> HttpResponse:
+def deal_list(request: AuthenticatedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     commitment = request.GET.get("commitment", "")
     if status not in Deal.Status.values:
         status = ""
     if commitment not in Commitment.values:
         commitment = ""
-    rows = selectors.deals_for(_user(request), status=status, commitment=commitment)
-    page = PageRequest.parse(request.GET.get("page", 1))
-    total = rows.count()
-    deals = list(rows[page.offset:page.offset + page.size])
+    found = page_of(selectors.deals_for(request.user, status=status, commitment=commitment),
+                    request.GET.get("page", 1), DEFAULT_PAGE_SIZE, item=lambda deal: (deal, deal_number(deal)))
     return render(request, "deals/contracts/list.html", {
-        "deals": [(deal, deal_number(deal)) for deal in deals], "total": total, "page": page.page,
-        "pages": page_count(total, page.size), "status": status, "commitment": commitment,
+        "deals": found["items"], "total": found["count"], "page": found["page"],
+        "pages": page_count(found["count"], found["size"]), "status": status, "commitment": commitment,
         "statuses": Deal.Status.choices, "commitments": Commitment.choices,
     })
 
 
-def _context(request: HttpRequest, deal_id: int, *, error: ApplicationError | None = None,
+def _context(request: AuthenticatedRequest, deal_id: int, *, error: ApplicationError | None = None,
              notice: str = "", values: dict[str, str] | None = None) -> dict[str, Any]:
-    user = _user(request)
+    user = request.user
     deal, role = selectors.deal_detail(user, deal_id)
-    milestones = [{"milestone": m, "held": selectors.milestone_held(m),
-                   "releasable": selectors.milestone_releasable(deal, m)} for m in deal.milestones.all()]
     signed = {s.organisation_id: s for s in deal.signatures.all()}
-    for row in milestones:
-        # Each money form gets its own key: a second submission of the same form moves nothing.
-        row["fund_key"], row["release_key"] = new_form_key(), new_form_key()
+    # Each button shows exactly when the workflow lists its action (the services ask the
+    # same table), and each money form gets its own key: a second submission moves nothing.
+    milestones = [{"milestone": m, "held": escrow.held_amount(m), "actions": MILESTONE.allowed_actions(m, user),
+                   "waits": m.status == DealMilestone.Status.FUNDED and release_condition(m) is not None,
+                   "fund_key": new_form_key(), "release_key": new_form_key()} for m in deal.milestones.all()]
     return {
         "deal": deal,
         "number": deal_number(deal),
-        "role": role,
-        "perms": selectors.permissions(user, deal, role),
+        "actions": DEAL.allowed_actions(deal, user),
+        "signed_by_mine": role.is_party and role.organisation is not None and role.organisation.pk in signed,
         "milestones": milestones,
         "parties": [(deal.seller, _("Seller"), signed.get(deal.seller_id)),
                     (deal.buyer, _("Buyer"), signed.get(deal.buyer_id))],
         "assets": [link.asset for link in deal.asset_links.all()],
-        "events": [(event, selectors.EVENT_LABELS.get(event.kind, event.kind),
-                    lines(deal_event_text(event), event.note)) for event in deal.events.all()],
+        "events": [(event, deal_event_label(event), lines(deal_event_text(event), event.note))
+                   for event in deal.events.all()],
         "error": error,
         "notice": notice,
         "values": values or {},
@@ -84,16 +81,16 @@ def _context(request: HttpRequest, deal_id: int, *, error: ApplicationError | No
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, deal_id: int) -> HttpResponse:
+def detail(request: AuthenticatedRequest, deal_id: int) -> HttpResponse:
     template = "deals/contracts/_deal.html" if is_htmx_fragment(request) else "deals/contracts/detail.html"
     return render(request, template, _context(request, deal_id))
 
 
 @login_required
 @require_GET
-def contract(request: HttpRequest, deal_id: int) -> FileResponse:
+def contract(request: AuthenticatedRequest, deal_id: int) -> FileResponse:
     """The contract PDF, only to those who may see the deal (never a public media URL)."""
-    deal = selectors.contract_of(_user(request), deal_id)
+    deal = selectors.contract_of(request.user, deal_id)
     try:
         handle = deal.contract_pdf.open("rb")
     except FileNotFoundError:
@@ -105,7 +102,7 @@ def contract(request: HttpRequest, deal_id: int) -> FileResponse:
     return response
 
 
-def _act(request: HttpRequest, deal_id: int, run: Callable[[], object], done: str) -> HttpResponse:
+def _act(request: AuthenticatedRequest, deal_id: int, run: Callable[[], object], done: str) -> HttpResponse:
     values = {key: request.POST.get(key, "") for key in ("amount", "recordal_number", "reason", "note")}
     try:
         run()
@@ -124,10 +121,10 @@ def _act(request: HttpRequest, deal_id: int, run: Callable[[], object], done: st
     return redirect("deals:detail", deal_id)
 
 
-def _money_act(request: HttpRequest, deal_id: int, run: Callable[[], object], done: str) -> HttpResponse:
+def _money_act(request: AuthenticatedRequest, deal_id: int, run: Callable[[], object], done: str) -> HttpResponse:
     """An action that moves money: run once per rendered form (a double click or a re-post of
     the same form finds the first one's record and moves nothing again)."""
-    access_deal(_user(request), deal_id)  # outsiders get 404 before anything about the form
+    access_deal(request.user, deal_id)  # outsiders get 404 before anything about the form
 
     def once() -> None:
         def action() -> dict[str, bool]:
@@ -141,56 +138,56 @@ def _money_act(request: HttpRequest, deal_id: int, run: Callable[[], object], do
 
 @login_required
 @require_POST
-def sign(request: HttpRequest, deal_id: int) -> HttpResponse:
+def sign(request: AuthenticatedRequest, deal_id: int) -> HttpResponse:
     return _act(request, deal_id, lambda: services.deal_sign(
-        deal_id=deal_id, actor=_user(request), ip_address=request.META.get("REMOTE_ADDR"),
+        deal_id=deal_id, actor=request.user, ip_address=request.META.get("REMOTE_ADDR"),
         user_agent=request.headers.get("User-Agent", "")), _("Signed."))
 
 
 @login_required
 @require_POST
-def conclude(request: HttpRequest, deal_id: int) -> HttpResponse:
-    return _act(request, deal_id, lambda: services.deal_conclude(deal_id=deal_id, actor=_user(request)),
+def conclude(request: AuthenticatedRequest, deal_id: int) -> HttpResponse:
+    return _act(request, deal_id, lambda: services.deal_conclude(deal_id=deal_id, actor=request.user),
                 _("The intended agreement is now a contract; both sides sign it again."))
 
 
 @login_required
 @require_POST
-def fund(request: HttpRequest, deal_id: int, position: int) -> HttpResponse:
+def fund(request: AuthenticatedRequest, deal_id: int, position: int) -> HttpResponse:
     return _money_act(request, deal_id, lambda: services.milestone_fund(deal_id=deal_id, position=position,
-                                                                  actor=_user(request)),
+                                                                  actor=request.user),
                 _("The milestone is funded; the money is held in escrow."))
 
 
 @login_required
 @require_POST
-def release(request: HttpRequest, deal_id: int, position: int) -> HttpResponse:
+def release(request: AuthenticatedRequest, deal_id: int, position: int) -> HttpResponse:
     amount = request.POST.get("amount", "").strip() or None
     return _money_act(request, deal_id, lambda: services.milestone_release(deal_id=deal_id, position=position,
-                                                                     actor=_user(request), amount=amount),
+                                                                     actor=request.user, amount=amount),
                 _("Released to the seller."))
 
 
 @login_required
 @require_POST
-def recordal(request: HttpRequest, deal_id: int) -> HttpResponse:
+def recordal(request: AuthenticatedRequest, deal_id: int) -> HttpResponse:
     return _act(request, deal_id, lambda: services.deal_submit_recordal(
-        deal_id=deal_id, actor=_user(request), recordal_number=request.POST.get("recordal_number", "")),
+        deal_id=deal_id, actor=request.user, recordal_number=request.POST.get("recordal_number", "")),
         _("Recordal number submitted; an operator will check it."))
 
 
 @login_required
 @require_POST
-def check_recordal(request: HttpRequest, deal_id: int) -> HttpResponse:
+def check_recordal(request: AuthenticatedRequest, deal_id: int) -> HttpResponse:
     approve = request.POST.get("decision") == "approve"
     return _act(request, deal_id, lambda: services.deal_check_recordal(
-        deal_id=deal_id, operator=_user(request), approve=approve, note=request.POST.get("note", "")),
+        deal_id=deal_id, operator=request.user, approve=approve, note=request.POST.get("note", "")),
         _("Recordal approved; the deal is complete.") if approve else _("Recordal returned to the seller."))
 
 
 @login_required
 @require_POST
-def cancel(request: HttpRequest, deal_id: int) -> HttpResponse:
-    return _money_act(request, deal_id, lambda: services.deal_cancel(deal_id=deal_id, actor=_user(request),
+def cancel(request: AuthenticatedRequest, deal_id: int) -> HttpResponse:
+    return _money_act(request, deal_id, lambda: services.deal_cancel(deal_id=deal_id, actor=request.user,
                                                                reason=request.POST.get("reason", "")),
                 _("The deal is cancelled; any money held was returned to the buyer."))

@@ -137,7 +137,8 @@ def test_deal_detail_shape(owner: Member, buyer: Member) -> None:
     assert body["number"] == f"IPX-{deal.created_at:%Y}-{deal.pk:06d}"
     assert body["milestones"] == [{"position": 1, "title": "Full price", "amount": "500000.00",
                                    "condition": "on_recordal", "status": "pending", "released_amount": "0.00",
-                                   "refunded_amount": "0.00", "held_amount": "0.00"}]
+                                   "refunded_amount": "0.00", "held_amount": "0.00", "allowed_actions": ["fund"]}]
+    assert body["allowed_actions"] == ["cancel"]
     assert [s["organisation_id"] for s in body["signatures"]] == [owner.organisation.pk, buyer.organisation.pk]
     assert {s["contract_sha256"] for s in body["signatures"]} == {deal.contract_sha256}
     assert [e["kind"] for e in body["events"]] == ["created", "signed", "signed", "fully_signed"]

@@ -75,4 +75,4 @@ def test_fifty_concurrent_releases_pay_once(owner: Member, buyer: Member, operat
         Decimal("0.00"), Decimal("98000.00"), Decimal("2000.00"))
     milestone = DealMilestone.objects.get(deal=deal, position=1)
     assert (milestone.status, milestone.released_amount) == ("released", Decimal("100000.00"))
-    assert DealEvent.objects.filter(deal=deal, kind="released").count() == 1
+    assert DealEvent.objects.filter(deal=deal, verb="released").count() == 1

@@ -104,7 +104,7 @@ def test_a_typed_note_is_shown_as_typed(owner: Member, buyer: Member, operator: 
 
 def test_events_from_before_params_show_their_stored_text(owner: Member, buyer: Member, operator: User) -> None:
     deal = funded(owner, buyer, operator)
-    DealEvent.objects.create(deal=deal, kind="funded", actor=buyer.user,
+    DealEvent.objects.create(deal=deal, verb="funded", actor=buyer.user,
                              note="Milestone 1: 100,000.00 CNY held in escrow (written before)")
 
     html = page(in_language(buyer.client, "zh-hans"), deal)

@@ -13,6 +13,7 @@ from ipx.accounts.models import User
 from ipx.catalog.models import Asset, AssetLicence, AssetOwner
 from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ipx.deals.contracts import escrow, selectors, services
+from ipx.deals.contracts.services.recordal import add_months
 from ipx.deals.contracts.tests.helpers import (
     accepted_offer,
     add_agent,
@@ -43,7 +44,7 @@ def listing_status(deal: Deal) -> str:
 
 
 def events(deal: Deal) -> list[tuple[str, str, str]]:
-    return list(DealEvent.objects.filter(deal=deal).values_list("kind", "from_status", "to_status"))
+    return list(DealEvent.objects.filter(deal=deal).values_list("verb", "from_status", "to_status"))
 
 
 def verbs(user: User) -> list[str]:
@@ -180,7 +181,10 @@ def test_both_sides_sign_once_each(owner: Member, buyer: Member) -> None:
     deal.refresh_from_db()
     assert deal.status == "signed"
     assert DealSignature.objects.get(deal=deal, organisation=owner.organisation).ip_address is None
-    assert events(deal) == [("created", "", "awaiting_signatures"), ("signed", "", ""), ("signed", "", ""),
+    # A signature that does not complete the set is recorded in the status it leaves as it was.
+    assert events(deal) == [("created", "", "awaiting_signatures"),
+                            ("signed", "awaiting_signatures", "awaiting_signatures"),
+                            ("signed", "awaiting_signatures", "awaiting_signatures"),
                             ("fully_signed", "awaiting_signatures", "signed")]
     assert verbs(owner.user) == ["deal.signed_by_one"]
     assert verbs(buyer.user) == ["deal.created", "deal.signed"]
@@ -230,7 +234,7 @@ def test_intended_agreement_concluded_both_sign_again(owner: Member, buyer: Memb
     assert (deal.commitment, deal.status) == ("concluded", "awaiting_signatures")
     assert deal.contract_sha256 != old_hash
     assert DealSignature.objects.filter(deal=deal).count() == 0
-    concluded = DealEvent.objects.get(deal=deal, kind="concluded")
+    concluded = DealEvent.objects.get(deal=deal, verb="concluded")
     assert (concluded.from_status, concluded.to_status) == ("signed", "awaiting_signatures")
     # The earlier signatures stay on record, as data: no words stored in anyone's language.
     assert [(row["organisation"], row["sha256"]) for row in concluded.params["earlier"]] == [
@@ -275,7 +279,7 @@ def test_buyer_funds_a_milestone_into_escrow(owner: Member, buyer: Member) -> No
     assert milestone.status == "funded"
     assert available(buyer.organisation) == Decimal("50000.00")
     assert escrow.escrow_balance(deal, milestone) == Decimal("100000.00")
-    assert DealEvent.objects.filter(deal=deal, kind="funded").count() == 1
+    assert DealEvent.objects.filter(deal=deal, verb="funded").count() == 1
     assert verbs(owner.user)[-1] == "deal.funded"
 
     before = snapshot(deal)
@@ -448,7 +452,7 @@ def test_recordal_by_the_seller_after_signing(owner: Member, buyer: Member, outs
     assert (deal.status, deal.recordal_checked_at) == ("signed", None)
     returned = DealEvent.objects.filter(deal=deal).last()
     assert returned is not None
-    assert (returned.kind, returned.from_status, returned.to_status, returned.note) == (
+    assert (returned.verb, returned.from_status, returned.to_status, returned.note) == (
         "recordal_returned", "recordal_submitted", "signed", "登记号与专利号不符")
     assert verbs(owner.user)[-1] == "deal.recordal_returned"
     services.deal_submit_recordal(deal_id=deal.pk, actor=owner.user, recordal_number="2023990000123")
@@ -481,7 +485,7 @@ def test_transfer_from_offer_to_completion(owner: Member, buyer: Member, operato
     assert escrow_total() == Decimal("0.00")
     assert available(buyer.organisation) == Decimal("100000.00")
     assert list(deal.milestones.values_list("status", "released_amount")) == [("released", Decimal("500000.00"))]
-    assert [kind for kind, _from, _to in events(deal)] == [
+    assert [verb for verb, _from, _to in events(deal)] == [
         "created", "signed", "signed", "fully_signed", "funded", "recordal_submitted", "recordal_approved",
         "released"]
     # Each side hears of what the other (or the operator) did.
@@ -511,7 +515,7 @@ def test_licence_completion_records_the_licence(owner: Member, buyer: Member, op
     asset = deal.assets.get()
     licence = AssetLicence.objects.get(asset=asset)
     today = timezone.localdate()
-    expected_end = services._add_months(today, 14)
+    expected_end = add_months(today, 14)
     assert (licence.licensor, licence.licensee, licence.exclusivity, licence.territory, licence.field_of_use) == (
         owner.organisation, buyer.organisation, "exclusive", "广东省", "储能")
     assert (licence.starts_on, licence.ends_on, licence.recordal_number, licence.source) == (
@@ -575,7 +579,7 @@ def test_cancel_refunds_everything_held_and_frees_the_listing(owner: Member, buy
     assert available(owner.organisation) == Decimal("39200.00")
     assert escrow_total() == Decimal("0.00")
     assert listing_status(deal) == "published"
-    assert [kind for kind, _f, _t in events(deal)][-3:] == ["refunded", "refunded", "cancelled"]
+    assert [verb for verb, _f, _t in events(deal)][-3:] == ["refunded", "refunded", "cancelled"]
     assert verbs(buyer.user)[-1] == "deal.cancelled"
 
     before = snapshot(deal)

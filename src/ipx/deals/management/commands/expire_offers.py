@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from ipx.deals.negotiation.services import offers_expire_due
+from ipx.deals.negotiation.offers import offers_expire_due
 
 
 class Command(BaseCommand):
