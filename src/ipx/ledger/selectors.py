@@ -158,10 +158,10 @@ class Statement:
         )
         window = postings[offset:offset + limit] if limit is not None else postings[offset:]
         opening = self.opening_balances()
-        return [self._line(posting, opening.get(posting.account_id, ZERO)) for posting in window]
+        return [self._line(posting, opening.get(posting.account_id, ZERO) + posting.running) for posting in window]
 
     @staticmethod
-    def _line(posting: Posting, opening: Decimal) -> StatementLine:
+    def _line(posting: Posting, balance: Decimal) -> StatementLine:
         entry = posting.transaction
         account = posting.account
         provider_reference = entry.provider_reference
@@ -175,7 +175,7 @@ class Statement:
             provider_reference=provider_reference, account_kind=account.kind,
             account_label=str(account.get_kind_display()), account_reference=account.reference,
             currency=posting.currency, amount=_q(posting.amount),
-            balance=_q(opening + posting.running),  # type: ignore[attr-defined]
+            balance=_q(balance),
         )
 
 

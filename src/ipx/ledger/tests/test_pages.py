@@ -175,7 +175,7 @@ def test_statement_csv_is_exact(buyer: Member, owner: Member) -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="statement-{buyer.organisation.pk}.csv"'
-    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    body = response.getvalue()
     assert body.startswith(b"\xef\xbb\xbf")
     entries = LedgerTransaction.objects.order_by("pk")
     when = [timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S") for e in entries]
@@ -191,7 +191,7 @@ def test_statement_csv_is_exact(buyer: Member, owner: Member) -> None:
     filtered = buyer.client.get(page_of(buyer) + "statement.csv?currency=HKD&date_from=2025-01-01")
     assert filtered["Content-Disposition"] == (
         f'attachment; filename="statement-{buyer.organisation.pk}-2025-01-01-HKD.csv"')
-    assert b"".join(filtered.streaming_content).decode("utf-8-sig").count("\r\n") == 1  # type: ignore[attr-defined]
+    assert filtered.getvalue().decode("utf-8-sig").count("\r\n") == 1
 
 
 def test_deal_escrow_lines_are_described_in_the_readers_language(buyer: Member, owner: Member) -> None:
@@ -207,8 +207,7 @@ def test_deal_escrow_lines_are_described_in_the_readers_language(buyer: Member, 
     client = buyer.client
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     html = client.get(page_of(buyer)).content.decode()
-    csv_text = b"".join(client.get(page_of(buyer) + "statement.csv").streaming_content  # type: ignore[attr-defined]
-                        ).decode("utf-8-sig")
+    csv_text = client.get(page_of(buyer) + "statement.csv").getvalue().decode("utf-8-sig")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hant"
     traditional = client.get(page_of(buyer)).content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -224,7 +223,7 @@ def test_deal_escrow_lines_are_described_in_the_readers_language(buyer: Member, 
 def test_csv_amounts_have_the_currency_decimals(buyer: Member) -> None:
     services.deposit_create(organisation_id=buyer.organisation.pk, actor=buyer.user, amount="1", currency="JPY")
     response = buyer.client.get(page_of(buyer) + "statement.csv")
-    text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    text = response.getvalue().decode("utf-8-sig")
     assert ",JPY,1,1\r\n" in text  # yen have no decimals
 
 

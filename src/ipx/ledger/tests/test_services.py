@@ -4,6 +4,7 @@ nothing; the database itself refuses to rewrite postings."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import DatabaseError, transaction
@@ -108,10 +109,10 @@ class DecliningProvider:
         return Receipt(provider_reference="X-2", status=ReceiptStatus.FAILED, message="Account closed.")
 
 
-def test_a_declining_provider_changes_nothing(buyer: Member, settings: object) -> None:
+def test_a_declining_provider_changes_nothing(buyer: Member, settings: Any) -> None:
     deposit(buyer, "100")
     before = snapshot()
-    settings.IPX_PAYMENT_PROVIDER = f"{__name__}.DecliningProvider"  # type: ignore[attr-defined]
+    settings.IPX_PAYMENT_PROVIDER = f"{__name__}.DecliningProvider"
     try:
         with pytest.raises(PaymentRefused, match="Card declined"):
             deposit(buyer, "10")

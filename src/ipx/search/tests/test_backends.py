@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -19,15 +20,15 @@ ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 ENGINES = ["tantivy", "sqlite-fts", *(["postgres"] if ON_POSTGRES else [])]
 
 
-def doc(listing_id: int, title: str, body: str = "", **fields: object) -> SearchDocument:
-    values: dict[str, object] = {
+def doc(listing_id: int, title: str, body: str = "", **fields: Any) -> SearchDocument:
+    values: dict[str, Any] = {
         "ip_types": ["patent"], "offer_kinds": ["transfer"], "ipc_sections": ["H"], "ipc_classes": ["H01"],
         "region": "CN-44", "currency": "CNY", "price_cny": 100_000.0, "published_at": 1_700_000_000 + listing_id,
     }
     values.update(fields)
     return SearchDocument(listing_id=listing_id, title_terms=" ".join(index_tokens(title)),
                           body_terms=" ".join(index_tokens(body)),
-                          **values)  # type: ignore[arg-type]
+                          **values)
 
 
 DOCS = [
@@ -49,8 +50,8 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path, db: None) -> Iterato
     engine.close()
 
 
-def ids(engine: SearchBackend, **query: object) -> list[int]:
-    return engine.search(SearchQuery(**query)).listing_ids  # type: ignore[arg-type]
+def ids(engine: SearchBackend, **query: Any) -> list[int]:
+    return engine.search(SearchQuery(**query)).listing_ids
 
 
 def test_relevance_ranks_title_matches_first(backend: SearchBackend) -> None:
