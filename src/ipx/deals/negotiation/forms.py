@@ -60,7 +60,9 @@ class AgentForm(ServiceForm):
 
     def __init__(self, *args: Any, agencies: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation_id"].choices = [("", "—"), *agencies]  # type: ignore[attr-defined]
+        field = self.fields["organisation_id"]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", "—"), *agencies]
 
 
 class ReasonForm(ServiceForm):

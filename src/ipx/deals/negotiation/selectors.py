@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,8 @@ from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import memberships_of
 from ipx.core.errors import NotAuthenticated, NotFound, PermissionDenied
 from ipx.deals.access import Role, access_thread, visible_threads
-from ipx.deals.models import Attachment, Message, NdaAcceptance, Offer, Thread, ThreadAgent
+from ipx.deals.models import Attachment, Message, NdaAcceptance, Offer, OfferEvent, Thread, ThreadAgent
+from ipx.deals.negotiation.workflow import OFFER
 from ipx.deals.timeline import lines, offer_event_text
 from ipx.listings.documents import documents_of
 from ipx.listings.models import Listing, ListingDocument
@@ -55,21 +57,58 @@ def messages_of(thread: Thread) -> QuerySet[Message]:
             .order_by("pk"))
 
 
-def offers_of(thread: Thread, *, now: datetime | None = None) -> list[Offer]:
-    """Every offer of a thread, oldest first, with milestones and events. ``is_live`` says
-    whether it can still be answered: open and not past its time (the periodic run may not
-    have marked it expired yet); ``history`` pairs each event with its words in the active
-    language."""
-    now = now or timezone.now()
+def offers_of(thread: Thread) -> list[Offer]:
+    """Every offer of a thread, oldest first, with milestones and events."""
     offers = list(Offer.objects.filter(thread=thread)
                   .select_related("from_organisation", "to_organisation", "created_by")
                   .prefetch_related("milestones", "events", "events__actor")
                   .order_by("pk"))
     for offer in offers:
-        offer.is_live = offer.status == Offer.Status.OPEN and offer.expires_at > now  # type: ignore[attr-defined]
-        offer.history = [(event, lines(offer_event_text(event), event.note))  # type: ignore[attr-defined]
-                         for event in offer.events.all()]
+        offer.thread = thread  # the offer's workflow asks about the thread of each one
     return offers
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """One step of an offer's history in the active language: the statuses it went from and
+    to, and the words of what the exchange recorded and of the reason a person gave."""
+
+    event: OfferEvent
+    from_status: str
+    to_status: str
+    texts: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class OfferCard:
+    """An offer as a page shows it to one user."""
+
+    offer: Offer
+    is_live: bool  # open and within its time (the periodic run may not have marked it expired yet)
+    history: list[HistoryRow]
+    allowed_actions: list[str]
+    deal_id: int | None
+
+
+def _offer_status(value: str) -> str:
+    return str(Offer.Status(value).label) if value in Offer.Status.values else value
+
+
+def offer_cards(user: User, thread: Thread, *, now: datetime | None = None) -> list[OfferCard]:
+    """The thread's offers, oldest first, with what ``user`` may do with each."""
+    now = now or timezone.now()
+    deal_ids = dict(thread.deals.values_list("offer_id", "pk"))
+    return [
+        OfferCard(
+            offer=offer,
+            is_live=offer.status == Offer.Status.OPEN and offer.expires_at > now,
+            history=[HistoryRow(event, _offer_status(event.from_status), _offer_status(event.to_status),
+                                lines(offer_event_text(event), event.note)) for event in offer.events.all()],
+            allowed_actions=OFFER.allowed_actions(offer, user),
+            deal_id=deal_ids.get(offer.pk),
+        )
+        for offer in offers_of(thread)
+    ]
 
 
 def offer_for(user: User, offer_id: int) -> Offer:
@@ -80,7 +119,8 @@ def offer_for(user: User, offer_id: int) -> Offer:
         access_thread(user, thread_id)
     except NotFound:
         raise NotFound(_("No such offer.")) from None
-    return (Offer.objects.select_related("from_organisation", "to_organisation")
+    return (Offer.objects.select_related("from_organisation", "to_organisation", "thread", "thread__listing",
+                                         "thread__buyer", "thread__seller")
             .prefetch_related("milestones").get(pk=offer_id))
 
 
@@ -126,8 +166,8 @@ class DocumentAccess:
                  "documents.")
 
 
-def document_access(user: User, listing: Listing) -> DocumentAccess:
-    if not user.is_authenticated:
+def document_access(user: User | AnonymousUser, listing: Listing) -> DocumentAccess:
+    if not isinstance(user, User) or not user.is_authenticated:
         return DocumentAccess(listing=listing)
     memberships = list(memberships_of(user))
     own = [m.organisation for m in memberships if m.organisation_id != listing.organisation_id]
@@ -137,7 +177,7 @@ def document_access(user: User, listing: Listing) -> DocumentAccess:
                           organisations=own, accepted=accepted)
 
 
-def listing_documents(user: User, listing_id: int) -> tuple[DocumentAccess, list[ListingDocument]]:
+def listing_documents(user: User | AnonymousUser, listing_id: int) -> tuple[DocumentAccess, list[ListingDocument]]:
     """The listing's documents as the user may see them: none while they are hidden."""
     listing = listing_visible(user, listing_id)
     access = document_access(user, listing)

@@ -16,7 +16,7 @@ from pypdf import PdfWriter
 
 from ipx.accounts.models import Membership, Organisation
 from ipx.deals.models import Thread, ThreadAgent
-from ipx.deals.negotiation import services
+from ipx.deals.negotiation import threads
 from ipx.listings.models import Listing
 from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory, listing_with_patent
 from ipx.testing.fixtures import Member
@@ -59,7 +59,7 @@ def listing(owner: Member) -> Listing:
 
 @pytest.fixture
 def thread(listing: Listing, buyer: Member) -> Thread:
-    return services.thread_open(listing_id=listing.pk, actor=buyer.user, organisation_id=buyer.organisation.pk,
+    return threads.thread_open(listing_id=listing.pk, actor=buyer.user, organisation_id=buyer.organisation.pk,
                                 message="请问这项专利可以独占许可吗？")
 
 
@@ -75,6 +75,6 @@ def agency(db: None) -> Member:
 @pytest.fixture
 def buyer_agent(thread: Thread, buyer: Member, agency: Member) -> Member:
     """The agency, acting for the buyer in ``thread``."""
-    services.thread_agent_add(thread_id=thread.pk, actor=buyer.user, organisation_id=agency.organisation.pk)
+    threads.thread_agent_add(thread_id=thread.pk, actor=buyer.user, organisation_id=agency.organisation.pk)
     assert ThreadAgent.objects.filter(thread=thread, organisation=agency.organisation, side="buyer").exists()
     return agency

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from ipx.accounts.models import Organisation, User
 from ipx.deals.models import Offer, Thread
-from ipx.deals.negotiation import services
+from ipx.deals.negotiation import messages, offers, threads
 from ipx.deals.negotiation.tests.conftest import pdf_bytes, png_bytes, published_listing, terms, upload
 from ipx.listings import documents
 from ipx.testing.factories import OrganisationFactory
@@ -57,12 +57,12 @@ def world(owner: Member, buyer: Member, outsider: Member, agency: Member, operat
     listing = published_listing(owner, requires_nda=True, nda_text="保密")
     document = documents.listing_document_add(listing_id=listing.pk, actor=owner.user, title="报告",
                                               file=upload("report.pdf", pdf_bytes()))
-    thread = services.thread_open(listing_id=listing.pk, actor=buyer.user, organisation_id=buyer.organisation.pk,
+    thread = threads.thread_open(listing_id=listing.pk, actor=buyer.user, organisation_id=buyer.organisation.pk,
                                   message="询价")
-    services.thread_agent_add(thread_id=thread.pk, actor=buyer.user, organisation_id=agency.organisation.pk)
-    message = services.message_post(thread_id=thread.pk, actor=owner.user, body="见附件",
+    threads.thread_agent_add(thread_id=thread.pk, actor=buyer.user, organisation_id=agency.organisation.pk)
+    message = messages.message_post(thread_id=thread.pk, actor=owner.user, body="见附件",
                                     files=[upload("fig.png", png_bytes())])
-    offer = services.offer_make(thread_id=thread.pk, actor=owner.user, terms=terms())
+    offer = offers.offer_make(thread_id=thread.pk, actor=owner.user, terms=terms())
     attachment = message.attachments.get()
     members = {"outsider": outsider, "buyer": buyer, "seller": owner, "agent": agency}
     clients = {role: member.client for role, member in members.items()} | {"operator": operator_client}
@@ -87,7 +87,7 @@ class Case:
 
 
 def _withdraw_the_offer(world: World) -> None:
-    services.offer_withdraw(offer_id=world.offer.pk, actor=world.members["seller"].user)
+    offers.offer_withdraw(offer_id=world.offer.pk, actor=world.members["seller"].user)
 
 
 API = [

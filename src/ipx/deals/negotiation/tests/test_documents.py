@@ -14,7 +14,7 @@ from django.urls import reverse
 from ipx.accounts.models import User
 from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ipx.deals.models import NdaAcceptance
-from ipx.deals.negotiation import selectors, services
+from ipx.deals.negotiation import ndas, selectors
 from ipx.deals.negotiation.tests.conftest import pdf_bytes, png_bytes, published_listing, upload
 from ipx.listings import documents
 from ipx.listings import services as listing_services
@@ -119,7 +119,7 @@ def test_behind_an_nda_the_documents_are_hidden_until_accepted(secret: Listing, 
     assert selectors.listing_documents(owner.user, secret.pk)[1] == [document]
     assert selectors.listing_documents(operator, secret.pk)[1] == [document]
 
-    acceptance = services.nda_accept(listing_id=secret.pk, actor=buyer.user, organisation_id=buyer.organisation.pk,
+    acceptance = ndas.nda_accept(listing_id=secret.pk, actor=buyer.user, organisation_id=buyer.organisation.pk,
                                      ip_address="203.0.113.9")
 
     assert (acceptance.listing, acceptance.organisation, acceptance.user, acceptance.nda_text,
@@ -132,11 +132,11 @@ def test_behind_an_nda_the_documents_are_hidden_until_accepted(secret: Listing, 
 
 
 def test_the_accepted_text_is_kept_when_the_terms_change(secret: Listing, buyer: Member, owner: Member) -> None:
-    services.nda_accept(listing_id=secret.pk, actor=buyer.user, organisation_id=buyer.organisation.pk,
+    ndas.nda_accept(listing_id=secret.pk, actor=buyer.user, organisation_id=buyer.organisation.pk,
                         ip_address="not an address")
     listing_services.listing_update(listing_id=secret.pk, actor=owner.user, data={"nda_text": "新的保密条款"})
 
-    again = services.nda_accept(listing_id=secret.pk, actor=buyer.user, organisation_id=buyer.organisation.pk)
+    again = ndas.nda_accept(listing_id=secret.pk, actor=buyer.user, organisation_id=buyer.organisation.pk)
 
     assert NdaAcceptance.objects.count() == 1
     assert (again.nda_text, again.ip_address) == (NDA, None)
@@ -147,13 +147,13 @@ def test_refused_acceptances(secret: Listing, owner: Member, buyer: Member, outs
     draft = listing_with_patent(owner.organisation, owner.user, requires_nda=True, nda_text=NDA)
 
     with pytest.raises(Conflict, match="need no non-disclosure agreement"):
-        services.nda_accept(listing_id=plain.pk, actor=buyer.user, organisation_id=buyer.organisation.pk)
+        ndas.nda_accept(listing_id=plain.pk, actor=buyer.user, organisation_id=buyer.organisation.pk)
     with pytest.raises(Conflict, match="does not accept its own"):
-        services.nda_accept(listing_id=secret.pk, actor=owner.user, organisation_id=owner.organisation.pk)
+        ndas.nda_accept(listing_id=secret.pk, actor=owner.user, organisation_id=owner.organisation.pk)
     with pytest.raises(PermissionDenied, match="not a member"):
-        services.nda_accept(listing_id=secret.pk, actor=outsider.user, organisation_id=buyer.organisation.pk)
+        ndas.nda_accept(listing_id=secret.pk, actor=outsider.user, organisation_id=buyer.organisation.pk)
     with pytest.raises(NotFound):
-        services.nda_accept(listing_id=draft.pk, actor=buyer.user, organisation_id=buyer.organisation.pk)
+        ndas.nda_accept(listing_id=draft.pk, actor=buyer.user, organisation_id=buyer.organisation.pk)
 
     assert NdaAcceptance.objects.count() == 0
 

@@ -15,7 +15,7 @@ from django.utils import formats, timezone, translation
 
 from ipx.core.errors import Conflict, InvalidTransition
 from ipx.deals.models import Offer, OfferEvent, Thread
-from ipx.deals.negotiation import services
+from ipx.deals.negotiation import messages, offers, threads
 from ipx.deals.negotiation.tests.conftest import pdf_bytes, terms, upload
 from ipx.notifications.models import Notification
 from ipx.testing.fixtures import Member
@@ -39,11 +39,11 @@ def status_tags(html: str, offer: Offer) -> list[str]:
 def test_a_chinese_reader_sees_offer_actions_and_statuses_in_chinese(thread: Thread, buyer: Member,
                                                                      owner: Member) -> None:
     with translation.override("en"):  # English-speaking parties act
-        withdrawn = services.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
-        services.offer_withdraw(offer_id=withdrawn.pk, actor=buyer.user)
-        rejected = services.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
-        services.offer_reject(offer_id=rejected.pk, actor=owner.user, reason="Too low")
-        open_offer = services.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms(
+        withdrawn = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+        offers.offer_withdraw(offer_id=withdrawn.pk, actor=buyer.user)
+        rejected = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+        offers.offer_reject(offer_id=rejected.pk, actor=owner.user, reason="Too low")
+        open_offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms(
             payment_structure="milestones",
             milestones=[{"title": "签约款", "amount": "100000.00", "condition": "on_signing"}]))
 
@@ -65,11 +65,11 @@ def test_a_chinese_reader_sees_offer_actions_and_statuses_in_chinese(thread: Thr
 
 def test_closing_and_expiry_read_in_the_readers_language(thread: Thread, buyer: Member, owner: Member) -> None:
     with translation.override("en"):
-        expired = services.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+        expired = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
         Offer.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-        assert services.offers_expire_due() == 1
-        closed = services.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
-        services.thread_close(thread_id=thread.pk, actor=owner.user)
+        assert offers.offers_expire_due() == 1
+        closed = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+        threads.thread_close(thread_id=thread.pk, actor=owner.user)
     expired.refresh_from_db()
     assert [e.note for e in OfferEvent.objects.filter(offer__in=[expired, closed])] == ["", "", "", ""]
 
@@ -85,7 +85,7 @@ def test_closing_and_expiry_read_in_the_readers_language(thread: Thread, buyer: 
 
 
 def test_old_history_rows_keep_their_stored_text(thread: Thread, buyer: Member) -> None:
-    offer = services.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+    offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
     OfferEvent.objects.create(offer=offer, from_status="open", to_status="withdrawn",
                               note="The negotiation was closed.")
 
@@ -99,29 +99,42 @@ def test_old_history_rows_keep_their_stored_text(thread: Thread, buyer: Member) 
 ])
 def test_refusals_are_whole_sentences_in_each_language(thread: Thread, buyer: Member, owner: Member,
                                                        language: str, message: str) -> None:
-    offer = services.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
-    services.offer_withdraw(offer_id=offer.pk, actor=buyer.user)
+    offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+    offers.offer_withdraw(offer_id=offer.pk, actor=buyer.user)
 
     with translation.override(language), pytest.raises(InvalidTransition) as refused:
-        services.offer_accept(offer_id=offer.pk, actor=owner.user)
+        offers.offer_accept(offer_id=offer.pk, actor=owner.user)
 
     assert refused.value.message == message
 
 
 def test_an_expired_offer_refusal_in_chinese(thread: Thread, buyer: Member, owner: Member) -> None:
-    offer = services.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+    offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
     Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
 
     with translation.override("zh-hans"), pytest.raises(Conflict) as refused:
-        services.offer_counter(offer_id=offer.pk, actor=owner.user, terms=terms())
+        offers.offer_counter(offer_id=offer.pk, actor=owner.user, terms=terms())
 
     assert re.fullmatch(r"该报价已于 .+ 到期。无法再对该报价还价。", refused.value.message), refused.value.message
 
 
 @pytest.mark.parametrize(("count", "english"), [(1, "sent 1 file."), (2, "sent 2 files.")])
 def test_file_counts_agree_in_number(thread: Thread, buyer: Member, count: int, english: str) -> None:
-    services.message_post(thread_id=thread.pk, actor=buyer.user, body="",
+    messages.message_post(thread_id=thread.pk, actor=buyer.user, body="",
                           files=[upload(f"f{n}.pdf", pdf_bytes()) for n in range(count)])
 
-    bodies = list(Notification.objects.filter(verb="message.posted").values_list("body", flat=True))
+    bodies = [n.body for n in Notification.objects.filter(verb="message.posted")]
     assert bodies and all(body.endswith(english) for body in bodies)
+
+
+def test_notices_read_in_each_readers_language(thread: Thread, buyer: Member, owner: Member) -> None:
+    type(owner.user).objects.filter(pk=owner.user.pk).update(preferred_language="zh-hans")
+    with translation.override("en"):  # the buyer acts in English
+        offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+        threads.thread_close(thread_id=thread.pk, actor=buyer.user)
+
+    received = Notification.objects.get(verb="offer.received")
+    assert (received.title, received.body) == (f"关于“{thread.subject}”的新报价",
+                                               f"{buyer.organisation.name} 报价 100,000.00 CNY。")
+    closed = Notification.objects.get(verb="thread.closed")
+    assert closed.body == f"{buyer.organisation.name} 关闭了洽谈。"

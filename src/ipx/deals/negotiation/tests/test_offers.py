@@ -13,7 +13,7 @@ from django.utils import timezone
 from ipx.accounts.models import User
 from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ipx.deals.models import Deal, Offer, OfferEvent, OfferMilestone, Thread
-from ipx.deals.negotiation import services
+from ipx.deals.negotiation import offers, threads
 from ipx.deals.negotiation.tests.conftest import published_listing, terms
 from ipx.listings.models import Listing
 from ipx.notifications.models import Notification
@@ -41,7 +41,7 @@ def notified(verb: str) -> list[str]:
 
 
 def make(thread: Thread, member: Member, **changes: Any) -> Offer:
-    return services.offer_make(thread_id=thread.pk, actor=member.user, terms=terms(**changes))
+    return offers.offer_make(thread_id=thread.pk, actor=member.user, terms=terms(**changes))
 
 
 def lapse(offer: Offer) -> None:
@@ -175,7 +175,7 @@ def test_all_bad_fields_are_named_at_once(thread: Thread, buyer: Member) -> None
 
 def test_other_currencies_follow_the_listing(owner: Member, buyer: Member) -> None:
     listing = published_listing(owner, currency="JPY")
-    thread = services.thread_open(listing_id=listing.pk, actor=buyer.user, organisation_id=buyer.organisation.pk,
+    thread = threads.thread_open(listing_id=listing.pk, actor=buyer.user, organisation_id=buyer.organisation.pk,
                                   message="価格は？")
 
     with pytest.raises(ValidationFailed, match="JPY amounts have at most 0 decimal places"):
@@ -214,7 +214,7 @@ def test_who_may_make_offers(thread: Thread, outsider: Member, operator: User) -
     with pytest.raises(NotFound):
         make(thread, outsider)
     with pytest.raises(PermissionDenied, match="Only the buyer, the seller or their agents"):
-        services.offer_make(thread_id=thread.pk, actor=operator, terms=terms())
+        offers.offer_make(thread_id=thread.pk, actor=operator, terms=terms())
     assert state() == before
 
 
@@ -230,12 +230,52 @@ def test_an_expired_open_offer_is_marked_before_a_new_one_is_made(thread: Thread
     assert [(f, t, a) for f, t, a, _note in history(old)] == [("", "open", buyer.user.pk), ("open", "expired", None)]
 
 
+def test_the_offer_is_told_with_what_the_sentence_needs(thread: Thread, buyer: Member, owner: Member) -> None:
+    make(thread, buyer)
+
+    notice = Notification.objects.get(verb="offer.received")
+    # Stored as data, put into words when read: no text of the moment it was sent.
+    assert (notice.params, notice.stored_title, notice.stored_body) == (
+        {"title": thread.subject, "maker": buyer.organisation.name, "amount": "100000.00", "currency": "CNY"},
+        "", "")
+    assert (notice.title, notice.body) == (f"New offer on “{thread.subject}”",
+                                           f"{buyer.organisation.name} offers 100,000.00 CNY.")
+
+
+def test_each_step_is_recorded_by_its_verb_and_for_whom(thread: Thread, buyer: Member, owner: Member,
+                                                        buyer_agent: Member) -> None:
+    first = make(thread, buyer)
+    counter = offers.offer_counter(offer_id=first.pk, actor=owner.user, terms=terms(price_amount="150000"))
+    offers.offer_reject(offer_id=counter.pk, actor=buyer_agent.user, reason="太贵")
+    again = make(thread, owner)
+    offers.offer_withdraw(offer_id=again.pk, actor=owner.user)
+    last = make(thread, buyer)
+    lapse(last)
+    offers.offers_expire_due()
+
+    rows = OfferEvent.objects.order_by("pk").values_list("offer", "verb", "from_status", "to_status", "actor",
+                                                          "acting_for", "note")
+    assert list(rows) == [
+        (first.pk, "make", "", "open", buyer.user.pk, buyer.organisation.pk, ""),
+        (first.pk, "counter", "open", "countered", owner.user.pk, owner.organisation.pk, ""),
+        (counter.pk, "make", "", "open", owner.user.pk, owner.organisation.pk, ""),
+        (counter.pk, "reject", "open", "rejected", buyer_agent.user.pk, buyer_agent.organisation.pk, "太贵"),
+        (again.pk, "make", "", "open", owner.user.pk, owner.organisation.pk, ""),
+        (again.pk, "withdraw", "open", "withdrawn", owner.user.pk, owner.organisation.pk, ""),
+        (last.pk, "make", "", "open", buyer.user.pk, buyer.organisation.pk, ""),
+        (last.pk, "expire", "open", "expired", None, None, ""),
+    ]
+    last.refresh_from_db()
+    assert OfferEvent.objects.get(offer=last, verb="expire").params == {
+        "cause": "expired", "open_until": last.expires_at.isoformat()}
+
+
 # --- Countering, withdrawing, rejecting -----------------------------------------------------------
 
 def test_the_seller_counters(thread: Thread, buyer: Member, owner: Member, agency: Member) -> None:
     offer = make(thread, buyer)
 
-    counter = services.offer_counter(offer_id=offer.pk, actor=owner.user, terms=terms(price_amount="150000"))
+    counter = offers.offer_counter(offer_id=offer.pk, actor=owner.user, terms=terms(price_amount="150000"))
 
     offer.refresh_from_db()
     assert offer.status == "countered"
@@ -246,8 +286,8 @@ def test_the_seller_counters(thread: Thread, buyer: Member, owner: Member, agenc
     assert notified("offer.countered") == ["buyer@example.com"]
 
     # And the buyer's agent counters back.
-    services.thread_agent_add(thread_id=thread.pk, actor=buyer.user, organisation_id=agency.organisation.pk)
-    again = services.offer_counter(offer_id=counter.pk, actor=agency.user, terms=terms(price_amount="120000"))
+    threads.thread_agent_add(thread_id=thread.pk, actor=buyer.user, organisation_id=agency.organisation.pk)
+    again = offers.offer_counter(offer_id=counter.pk, actor=agency.user, terms=terms(price_amount="120000"))
     assert (again.from_organisation, again.to_organisation, again.counter_to, again.created_by) == (
         buyer.organisation, owner.organisation, counter, agency.user)
 
@@ -258,13 +298,13 @@ def test_refused_counters_change_nothing(thread: Thread, buyer: Member, owner: M
     before = state()
 
     with pytest.raises(PermissionDenied, match="Only the seller, to whom this offer was made"):
-        services.offer_counter(offer_id=offer.pk, actor=buyer.user, terms=terms())
+        offers.offer_counter(offer_id=offer.pk, actor=buyer.user, terms=terms())
     with pytest.raises(PermissionDenied):
-        services.offer_counter(offer_id=offer.pk, actor=operator, terms=terms())
+        offers.offer_counter(offer_id=offer.pk, actor=operator, terms=terms())
     with pytest.raises(NotFound, match="No such offer"):
-        services.offer_counter(offer_id=offer.pk, actor=outsider.user, terms=terms())
+        offers.offer_counter(offer_id=offer.pk, actor=outsider.user, terms=terms())
     with pytest.raises(ValidationFailed):
-        services.offer_counter(offer_id=offer.pk, actor=owner.user, terms=terms(currency="HKD"))
+        offers.offer_counter(offer_id=offer.pk, actor=owner.user, terms=terms(currency="HKD"))
 
     assert state() == before
 
@@ -272,9 +312,9 @@ def test_refused_counters_change_nothing(thread: Thread, buyer: Member, owner: M
 def test_withdraw_by_the_maker_only(thread: Thread, buyer: Member, owner: Member) -> None:
     offer = make(thread, buyer)
     with pytest.raises(PermissionDenied, match="Only the side that made"):
-        services.offer_withdraw(offer_id=offer.pk, actor=owner.user)
+        offers.offer_withdraw(offer_id=offer.pk, actor=owner.user)
 
-    services.offer_withdraw(offer_id=offer.pk, actor=buyer.user, reason="预算调整")
+    offers.offer_withdraw(offer_id=offer.pk, actor=buyer.user, reason="预算调整")
 
     offer.refresh_from_db()
     assert offer.status == "withdrawn"
@@ -285,12 +325,12 @@ def test_withdraw_by_the_maker_only(thread: Thread, buyer: Member, owner: Member
 def test_reject_by_the_receiver_with_a_reason(thread: Thread, buyer: Member, owner: Member) -> None:
     offer = make(thread, buyer)
     with pytest.raises(PermissionDenied, match="Only the seller"):
-        services.offer_reject(offer_id=offer.pk, actor=buyer.user)
+        offers.offer_reject(offer_id=offer.pk, actor=buyer.user)
     with pytest.raises(ValidationFailed, match="Too long"):
-        services.offer_reject(offer_id=offer.pk, actor=owner.user, reason="太" * 2001)
+        offers.offer_reject(offer_id=offer.pk, actor=owner.user, reason="太" * 2001)
     assert Offer.objects.get().status == "open"
 
-    services.offer_reject(offer_id=offer.pk, actor=owner.user, reason="价格过低")
+    offers.offer_reject(offer_id=offer.pk, actor=owner.user, reason="价格过低")
 
     offer.refresh_from_db()
     assert offer.status == "rejected"
@@ -304,24 +344,24 @@ def test_reject_by_the_receiver_with_a_reason(thread: Thread, buyer: Member, own
 def test_nothing_follows_a_final_status(thread: Thread, buyer: Member, owner: Member, finish: str) -> None:
     offer = make(thread, buyer)
     if finish == "withdraw":
-        services.offer_withdraw(offer_id=offer.pk, actor=buyer.user)
+        offers.offer_withdraw(offer_id=offer.pk, actor=buyer.user)
     elif finish == "reject":
-        services.offer_reject(offer_id=offer.pk, actor=owner.user)
+        offers.offer_reject(offer_id=offer.pk, actor=owner.user)
     else:
-        services.offer_counter(offer_id=offer.pk, actor=owner.user, terms=terms())
+        offers.offer_counter(offer_id=offer.pk, actor=owner.user, terms=terms())
     before = state()
     closed = {"withdraw": "This offer was withdrawn.", "reject": "This offer was rejected.",
               "counter": "This offer was answered with a counter-offer."}[finish]
 
     with pytest.raises(InvalidTransition) as refused:
-        services.offer_accept(offer_id=offer.pk, actor=owner.user)
+        offers.offer_accept(offer_id=offer.pk, actor=owner.user)
     assert refused.value.message == f"{closed} It can no longer be accepted."
     with pytest.raises(InvalidTransition, match="can no longer be rejected"):
-        services.offer_reject(offer_id=offer.pk, actor=owner.user)
+        offers.offer_reject(offer_id=offer.pk, actor=owner.user)
     with pytest.raises(InvalidTransition, match="can no longer be withdrawn"):
-        services.offer_withdraw(offer_id=offer.pk, actor=buyer.user)
+        offers.offer_withdraw(offer_id=offer.pk, actor=buyer.user)
     with pytest.raises(InvalidTransition, match="can no longer be countered"):
-        services.offer_counter(offer_id=offer.pk, actor=owner.user, terms=terms())
+        offers.offer_counter(offer_id=offer.pk, actor=owner.user, terms=terms())
 
     assert state() == before
 
@@ -333,7 +373,7 @@ def test_the_receiver_accepts_and_a_deal_is_made(thread: Thread, buyer: Member, 
         {"title": "签约", "amount": "40000", "condition": "on_signing"},
         {"title": "登记", "amount": "60000", "condition": "on_recordal"}])
 
-    deal = services.offer_accept(offer_id=offer.pk, actor=owner.user)
+    deal = offers.offer_accept(offer_id=offer.pk, actor=owner.user)
 
     offer.refresh_from_db()
     assert offer.status == "accepted"
@@ -350,10 +390,10 @@ def test_an_agent_cannot_accept(thread: Thread, owner: Member, buyer: Member, bu
     before = state()
 
     with pytest.raises(PermissionDenied, match="An agent cannot accept an offer"):
-        services.offer_accept(offer_id=offer.pk, actor=buyer_agent.user)
+        offers.offer_accept(offer_id=offer.pk, actor=buyer_agent.user)
 
     assert state() == before
-    services.offer_accept(offer_id=offer.pk, actor=buyer.user)
+    offers.offer_accept(offer_id=offer.pk, actor=buyer.user)
     assert Offer.objects.get().status == "accepted"
 
 
@@ -362,13 +402,13 @@ def test_others_cannot_accept(thread: Thread, buyer: Member, outsider: Member, o
     before = state()
 
     with pytest.raises(PermissionDenied, match="Only a member of"):
-        services.offer_accept(offer_id=offer.pk, actor=buyer.user)
+        offers.offer_accept(offer_id=offer.pk, actor=buyer.user)
     with pytest.raises(PermissionDenied, match="Only a member of"):
-        services.offer_accept(offer_id=offer.pk, actor=operator)
+        offers.offer_accept(offer_id=offer.pk, actor=operator)
     with pytest.raises(NotFound, match="No such offer"):
-        services.offer_accept(offer_id=offer.pk, actor=outsider.user)
+        offers.offer_accept(offer_id=offer.pk, actor=outsider.user)
     with pytest.raises(NotFound, match="No such offer"):
-        services.offer_accept(offer_id=offer.pk + 100, actor=buyer.user)
+        offers.offer_accept(offer_id=offer.pk + 100, actor=buyer.user)
 
     assert state() == before
 
@@ -378,7 +418,7 @@ def test_an_expired_offer_cannot_be_accepted_and_is_marked(thread: Thread, buyer
     lapse(offer)
 
     with pytest.raises(Conflict) as refused:
-        services.offer_accept(offer_id=offer.pk, actor=owner.user)
+        offers.offer_accept(offer_id=offer.pk, actor=owner.user)
 
     assert refused.value.status == 409
     assert refused.value.code == "offer_expired"
@@ -400,10 +440,10 @@ def test_any_action_on_a_lapsed_offer_marks_it_expired_first(thread: Thread, buy
     lapse(offer)
     actor = (buyer if by == "buyer" else owner).user
     run = {
-        "withdraw": lambda: services.offer_withdraw(offer_id=offer.pk, actor=actor),
-        "reject": lambda: services.offer_reject(offer_id=offer.pk, actor=actor),
-        "counter": lambda: services.offer_counter(offer_id=offer.pk, actor=actor, terms=terms()),
-        "accept": lambda: services.offer_accept(offer_id=offer.pk, actor=actor),
+        "withdraw": lambda: offers.offer_withdraw(offer_id=offer.pk, actor=actor),
+        "reject": lambda: offers.offer_reject(offer_id=offer.pk, actor=actor),
+        "counter": lambda: offers.offer_counter(offer_id=offer.pk, actor=actor, terms=terms()),
+        "accept": lambda: offers.offer_accept(offer_id=offer.pk, actor=actor),
     }[action]
 
     with pytest.raises(Conflict, match=f"^This offer expired on .*\\. It can no longer be {doing}\\.$"):
@@ -419,7 +459,7 @@ def test_no_acceptance_once_the_listing_is_off_the_market(thread: Thread, buyer:
     before = state()
 
     with pytest.raises(Conflict, match="no longer on offer"):
-        services.offer_accept(offer_id=offer.pk, actor=owner.user)
+        offers.offer_accept(offer_id=offer.pk, actor=owner.user)
 
     assert state() == before
 
@@ -430,12 +470,12 @@ def test_offers_expire_due(thread: Thread, owner: Member, buyer: Member) -> None
     due = make(thread, buyer)
     lapse(due)
     other_listing = published_listing(owner)
-    other_thread = services.thread_open(listing_id=other_listing.pk, actor=buyer.user,
+    other_thread = threads.thread_open(listing_id=other_listing.pk, actor=buyer.user,
                                         organisation_id=buyer.organisation.pk, message="另一项")
     fresh = make(other_thread, buyer)
 
-    assert services.offers_expire_due() == 1
-    assert services.offers_expire_due() == 0
+    assert offers.offers_expire_due() == 1
+    assert offers.offers_expire_due() == 0
 
     due.refresh_from_db()
     fresh.refresh_from_db()
@@ -443,4 +483,4 @@ def test_offers_expire_due(thread: Thread, owner: Member, buyer: Member) -> None
     assert [(f, t, a) for f, t, a, _note in history(due)] == [("", "open", buyer.user.pk), ("open", "expired", None)]
     assert notified("offer.expired") == ["buyer@example.com"]
     # Running later expires the other one too.
-    assert services.offers_expire_due(now=timezone.now() + timedelta(days=15)) == 1
+    assert offers.offers_expire_due(now=timezone.now() + timedelta(days=15)) == 1

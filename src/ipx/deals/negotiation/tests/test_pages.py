@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ipx.accounts.models import Organisation, User
 from ipx.deals.models import Attachment, Deal, Message, Offer, Thread
-from ipx.deals.negotiation import services
+from ipx.deals.negotiation import offers
 from ipx.deals.negotiation.tests.conftest import pdf_bytes, png_bytes, published_listing, terms, upload
 from ipx.listings import documents
 from ipx.listings.models import Listing
@@ -41,7 +41,7 @@ def offer_form(**changes: str) -> dict[str, str]:
 
 def test_each_side_sees_the_actions_it_may_take(thread: Thread, owner: Member, buyer: Member,
                                                 buyer_agent: Member, operator_client: Client) -> None:
-    offer = services.offer_make(thread_id=thread.pk, actor=owner.user, terms=terms())
+    offer = offers.offer_make(thread_id=thread.pk, actor=owner.user, terms=terms())
     OrganisationFactory.create(kind=Organisation.Kind.AGENCY, name="另一家代理所")  # one left to add
     accept = reverse("negotiation:offer_action", args=[offer.pk, "accept"])
     withdraw = reverse("negotiation:offer_action", args=[offer.pk, "withdraw"])
@@ -144,7 +144,7 @@ def test_bad_offer_terms_are_shown_on_the_form(thread: Thread, buyer: Member) ->
 
 
 def test_an_expired_offer_cannot_be_accepted_on_the_page(thread: Thread, buyer: Member, owner: Member) -> None:
-    offer = services.offer_make(thread_id=thread.pk, actor=owner.user, terms=terms())
+    offer = offers.offer_make(thread_id=thread.pk, actor=owner.user, terms=terms())
     Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(hours=1))
     page = buyer.client.get(reverse("negotiation:thread", args=[thread.pk])).content.decode()
     assert reverse("negotiation:offer_action", args=[offer.pk, "accept"]) not in page
@@ -160,7 +160,7 @@ def test_an_expired_offer_cannot_be_accepted_on_the_page(thread: Thread, buyer: 
 
 def test_refusals_on_buttons_become_messages(thread: Thread, buyer: Member, buyer_agent: Member,
                                              owner: Member) -> None:
-    offer = services.offer_make(thread_id=thread.pk, actor=owner.user, terms=terms())
+    offer = offers.offer_make(thread_id=thread.pk, actor=owner.user, terms=terms())
 
     response = buyer_agent.client.post(reverse("negotiation:offer_action", args=[offer.pk, "accept"]))
 

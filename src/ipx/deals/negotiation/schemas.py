@@ -1,0 +1,297 @@
+"""What the negotiation API reads and answers: threads, messages, offers, listing documents.
+
+Threads and offers carry ``allowed_actions``: what the asking user may do with them now, from
+the same tables (``workflow``) the services follow.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import Field
+
+from ipx.core.api.schemas import Id
+from ipx.deals.access import Role
+from ipx.deals.models import Attachment, Deal, Message, Offer, OfferEvent, Thread, ThreadAgent
+from ipx.deals.negotiation.workflow import OFFER, THREAD
+from ipx.deals.timeline import offer_event_text
+from ipx.listings.models import ListingDocument
+
+
+def _user(context: dict[str, Any] | None) -> Any:
+    request: HttpRequest | None = context.get("request") if context else None
+    return getattr(request, "user", None)
+
+
+class ThreadView:
+    """A thread as the asking user stands in it (for ``ThreadDetailOut``); every other field
+    is the thread's own."""
+
+    def __init__(self, thread: Thread, role: Role, agents: list[ThreadAgent]) -> None:
+        self.thread = thread
+        self.my_side = role.side
+        self.acting_for_id = role.organisation.pk if role.organisation else None
+        self.is_agent = role.is_agent
+        self.agents = agents
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.thread, name)
+
+
+# --- Threads and messages -----------------------------------------------------------------------
+
+class ThreadOut(Schema):
+    id: int
+    listing_id: int
+    listing_title: str
+    buyer_id: int
+    buyer_name: str
+    seller_id: int
+    seller_name: str
+    subject: str
+    status: str
+    created_at: datetime
+    last_activity_at: datetime
+    allowed_actions: list[str] = Field(description="What you may do here now: post, offer, add_agent, "
+                                                   "remove_agent, close")
+
+    @staticmethod
+    def resolve_listing_title(obj: Thread) -> str:
+        return obj.listing.title
+
+    @staticmethod
+    def resolve_buyer_name(obj: Thread) -> str:
+        return obj.buyer.name
+
+    @staticmethod
+    def resolve_seller_name(obj: Thread) -> str:
+        return obj.seller.name
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Thread | ThreadView, context: dict[str, Any]) -> list[str]:
+        thread = obj.thread if isinstance(obj, ThreadView) else obj
+        return THREAD.allowed_actions(thread, _user(context))
+
+
+class AgentOut(Schema):
+    organisation_id: int
+    organisation_name: str
+    side: str
+    added_at: datetime
+
+    @staticmethod
+    def resolve_organisation_name(obj: ThreadAgent) -> str:
+        return obj.organisation.name
+
+
+class ThreadDetailOut(ThreadOut):
+    my_side: str = Field(description="buyer, seller, or empty for an operator")
+    acting_for_id: int | None = Field(description="the organisation you act for here")
+    is_agent: bool
+    agents: list[AgentOut]
+
+
+class ThreadOpenIn(Schema):
+    listing_id: Id
+    organisation_id: Id = Field(description="your organisation, the buyer")
+    message: str = Field(max_length=10_000)
+
+
+class AgentIn(Schema):
+    organisation_id: Id = Field(description="an IP service agency")
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=2000)
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+    @staticmethod
+    def resolve_name(obj: Attachment) -> str:
+        return obj.original_name
+
+
+class MessageOut(Schema):
+    id: int
+    thread_id: int
+    author_name: str
+    organisation_id: int | None
+    organisation_name: str
+    body: str
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_author_name(obj: Message) -> str:
+        return obj.author.full_name
+
+    @staticmethod
+    def resolve_organisation_name(obj: Message) -> str:
+        return obj.organisation.name if obj.organisation else _("The exchange operator")
+
+    @staticmethod
+    def resolve_attachments(obj: Message) -> list[Attachment]:
+        return list(obj.attachments.all())
+
+
+# --- Offers --------------------------------------------------------------------------------------
+
+class MilestoneIn(Schema):
+    title: str = Field(max_length=200)
+    amount: Decimal = Field(ge=0, le=Decimal("1e13"))
+    condition: str = Field(description="on_signing or on_recordal", max_length=20)
+
+
+class OfferIn(Schema):
+    kind: str = Field(description="transfer, licence or use_first", max_length=20)
+    commitment: str = Field("concluded", description="intended or concluded", max_length=20)
+    price_amount: Decimal = Field(ge=0, le=Decimal("1e13"))
+    currency: str | None = Field(None, description="must be the listing's currency", max_length=3)
+    payment_structure: str = Field("lump_sum", description="lump_sum, royalty or milestones", max_length=20)
+    royalty_percent: Decimal | None = Field(None, ge=0, le=100)
+    milestones: list[MilestoneIn] | None = Field(None, max_length=20)
+    licence_exclusivity: str | None = Field(None, max_length=20)
+    licence_territory: str | None = Field(None, max_length=200)
+    licence_field: str | None = Field(None, max_length=200)
+    licence_term_months: int | None = Field(None, ge=0, le=10_000)
+    trial_months: int | None = Field(None, ge=0, le=10_000)
+    notes: str | None = Field(None, max_length=5000)
+    expires_at: datetime | None = Field(None, description="at most 90 days ahead; 14 days when left out")
+
+    def terms(self) -> dict[str, Any]:
+        data = self.dict(exclude_none=True)
+        if self.milestones is not None:
+            data["milestones"] = [m.dict() for m in self.milestones]
+        return data
+
+
+class MilestoneOut(Schema):
+    position: int
+    title: str
+    amount: Decimal
+    condition: str
+
+
+class OfferEventOut(Schema):
+    verb: str = Field(description="The step: make, withdraw, reject, counter, accept or expire; empty on "
+                                  "events recorded before steps were named.")
+    from_status: str
+    to_status: str
+    actor_name: str
+    description: str = Field(description="What the exchange recorded (the negotiation closed, the offer "
+                                         "expired), in the request's language; empty when nothing.")
+    note: str = Field(description="The reason a person gave; on events recorded before `description` existed, "
+                                  "the exchange's own text.")
+    created_at: datetime
+
+    @staticmethod
+    def resolve_actor_name(obj: OfferEvent) -> str:
+        return obj.actor.full_name if obj.actor else ""
+
+    @staticmethod
+    def resolve_description(obj: OfferEvent) -> str:
+        return offer_event_text(obj)
+
+
+class OfferOut(Schema):
+    id: int
+    thread_id: int
+    from_organisation_id: int
+    from_organisation_name: str
+    to_organisation_id: int
+    to_organisation_name: str
+    counter_to_id: int | None
+    status: str
+    kind: str
+    commitment: str
+    price_amount: Decimal
+    currency: str
+    payment_structure: str
+    royalty_percent: Decimal | None
+    milestones: list[MilestoneOut]
+    licence_exclusivity: str
+    licence_territory: str
+    licence_field: str
+    licence_term_months: int | None
+    trial_months: int | None
+    notes: str
+    expires_at: datetime
+    created_at: datetime
+    deal_id: int | None
+    events: list[OfferEventOut]
+    allowed_actions: list[str] = Field(description="What you may do with the offer now: withdraw, reject, "
+                                                   "counter, accept")
+
+    @staticmethod
+    def resolve_from_organisation_name(obj: Offer) -> str:
+        return obj.from_organisation.name
+
+    @staticmethod
+    def resolve_to_organisation_name(obj: Offer) -> str:
+        return obj.to_organisation.name
+
+    @staticmethod
+    def resolve_milestones(obj: Offer) -> list[Any]:
+        return list(obj.milestones.all())
+
+    @staticmethod
+    def resolve_events(obj: Offer) -> list[Any]:
+        return list(obj.events.all())
+
+    @staticmethod
+    def resolve_deal_id(obj: Offer) -> int | None:
+        return Deal.objects.filter(offer_id=obj.pk).values_list("pk", flat=True).first()
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Offer, context: dict[str, Any]) -> list[str]:
+        return OFFER.allowed_actions(obj, _user(context))
+
+
+# --- Listing documents and NDAs ------------------------------------------------------------------
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+    @staticmethod
+    def resolve_name(obj: ListingDocument) -> str:
+        return obj.original_name
+
+
+class DocumentsOut(Schema):
+    listing_id: int
+    requires_nda: bool
+    nda_text: str
+    nda_accepted: bool = Field(description="an organisation of yours accepted the terms")
+    can_see: bool = Field(description="documents are listed and can be downloaded")
+    count: int
+    documents: list[DocumentOut] = Field(description="empty while the documents are hidden")
+
+
+class NdaIn(Schema):
+    organisation_id: Id = Field(description="the organisation you accept the terms for")
+
+
+class NdaOut(Schema):
+    listing_id: int
+    organisation_id: int
+    user_id: int
+    nda_text: str
+    ip_address: str | None
+    accepted_at: datetime
