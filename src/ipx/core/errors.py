@@ -62,8 +62,3 @@ class Conflict(ApplicationError):
 
 class InvalidTransition(Conflict):
     code = "invalid_transition"
-
-
-def merge_field_errors(errors: dict[str, str], message: str | Promise) -> ValidationFailed:
-    """One error naming every bad field, so a form shows all of them at once."""
-    return ValidationFailed(message, fields=errors)
