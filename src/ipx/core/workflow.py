@@ -3,7 +3,8 @@
 Each workflow (a listing's review, an offer, a deal, ...) declares a table of named actions:
 the statuses an action starts from, the status it leads to (or none, for a step that is
 recorded without changing the status, like one party's signature) and its guards. A guard
-looks at the subject and the person acting and returns a ``Refusal`` or nothing.
+looks at the subject and the person acting and returns a ``Refusal`` or nothing. An action's
+``who`` guards (who may take it at all) are asked before its status, its other guards after.
 
 Services call ``Workflow.transition``: it locks the row, runs the table and the guards,
 raises the first refusal as the usual ``ApplicationError``, sets the new status, writes the
@@ -94,7 +95,10 @@ class Action:
 
     sources: tuple[str, ...]
     target: str | None = None  # None: the step is recorded, the status stays
-    guards: tuple[Guard, ...] = ()
+    # Who may take the action at all, asked before the status so that someone who may not
+    # act learns nothing of the subject's state (403 rather than "it is rejected").
+    who: tuple[Guard, ...] = ()
+    guards: tuple[Guard, ...] = ()  # asked once the status allows the action
     publishes: tuple[str, ...] = ()  # domain events sent after commit, with ``<subject>_id``
     verb: str = ""  # the event row's verb, when it is not the action's name
 
@@ -158,9 +162,13 @@ class Workflow(Generic[Subject]):
     def refusal(self, subject: Subject, name: str, actor: Any, *, attempt: Attempt | None = None) -> Refusal | None:
         """Why ``actor`` may not take action ``name`` on ``subject`` now, or None if they may."""
         action = self.action(name)
+        attempt = attempt or Attempt(subject=subject, actor=actor)
+        for guard in action.who:
+            refusal = guard(attempt)
+            if refusal is not None:
+                return refusal
         if getattr(subject, self.status_field) not in action.sources:
             return self._refuse_status(subject, name, action)
-        attempt = attempt or Attempt(subject=subject, actor=actor)
         for guard in action.guards:
             refusal = guard(attempt)
             if refusal is not None:
@@ -173,6 +181,15 @@ class Workflow(Generic[Subject]):
             return []
         attempt = Attempt(subject=subject, actor=actor)
         return [name for name in self.actions if self.refusal(subject, name, actor, attempt=attempt) is None]
+
+    def admit(self, name: str, subject: Subject | None, actor: Any) -> None:
+        """Refuse at once whoever the action's ``who`` guards refuse, before the subject is
+        locked or its input read. ``subject`` may be None for guards that look at the actor only."""
+        attempt = Attempt(subject=subject, actor=actor)
+        for guard in self.action(name).who:
+            refusal = guard(attempt)
+            if refusal is not None:
+                raise refusal.exception()
 
     def check(self, subject: Subject, name: str, actor: Any) -> None:
         refusal = self.refusal(subject, name, actor)
