@@ -9,19 +9,25 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from ipx.accounts.api_auth import api_user
 from ipx.core.admin_actions import action_with_reason, run_for_each
 from ipx.matching.demands import services
 from ipx.matching.models import Demand, DemandEvent, SavedSearch, SavedSearchAlert
+from ipx.matching.notices import describe
 
 
 class DemandEventInline(admin.TabularInline):
     model = DemandEvent
     extra = 0
-    readonly_fields = ("from_status", "to_status", "actor", "note", "created_at")
+    fields = readonly_fields = ("verb", "from_status", "to_status", "actor", "what", "created_at")
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    @admin.display(description=gettext_lazy("note"))
+    def what(self, event: DemandEvent) -> str:
+        return describe(event)
 
 
 @admin.register(Demand)
@@ -50,16 +56,17 @@ class DemandAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Approve and publish"))
     def approve(self, request: HttpRequest, queryset: QuerySet[Demand]) -> None:
+        operator = api_user(request)
         run_for_each(self, request, queryset,
-                     lambda obj: services.demand_approve(demand_id=obj.pk, operator=request.user),  # type: ignore[arg-type]
+                     lambda obj: services.demand_approve(demand_id=obj.pk, operator=operator),
                      lambda n: ngettext("%(n)d demand published.", "%(n)d demands published.", n) % {"n": n})
 
     @admin.action(description=gettext_lazy("Send back to the poster…"))
     def send_back(self, request: HttpRequest, queryset: QuerySet[Demand]) -> TemplateResponse | None:
+        operator = api_user(request)
         return action_with_reason(
             self, request, queryset, title=_("Send demands back to the poster"),
-            service=lambda obj, reason: services.demand_reject(demand_id=obj.pk, operator=request.user,  # type: ignore[arg-type]
-                                                               reason=reason),
+            service=lambda obj, reason: services.demand_reject(demand_id=obj.pk, operator=operator, reason=reason),
             done_message=lambda n: ngettext("%(n)d demand sent back.", "%(n)d demands sent back.", n) % {"n": n},
         )
 

@@ -11,6 +11,7 @@ class MatchingConfig(AppConfig):
         from django.core import checks
 
         from ipx.events import subscribe
+        from ipx.matching import notices  # noqa: F401  (registers the wording of the app's notices)
         from ipx.matching.matches import handlers as match_handlers
         from ipx.matching.retrieval.checks import check_embedding_model
         from ipx.matching.saved_searches import handlers

@@ -40,7 +40,9 @@ class DemandForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["description"].widget.attrs["maxlength"] = str(MAX_DESCRIPTION)
-        self.fields["country"].choices = [("", "—"), *country_choices()]  # type: ignore[attr-defined]
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)
+        country.choices = [("", "—"), *country_choices()]
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in self.fields}

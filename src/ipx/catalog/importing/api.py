@@ -6,14 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
+from pydantic import Field
 
-from ipx.accounts.api_auth import user_auth
+from ipx.accounts.api_auth import api_user, user_auth
 from ipx.catalog.importing import selectors, services
+from ipx.catalog.importing.workflow import IMPORT_JOB
 from ipx.catalog.models import ImportJob
 from ipx.core.api.schemas import ERRORS, ErrorOut, Id
-from ipx.core.errors import NotAuthenticated
 
 router = Router(tags=["imports"])
 
@@ -42,12 +42,12 @@ class ImportJobOut(Schema):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    allowed_actions: list[str] = Field(description="what the reader may do with the job now: nothing, the "
+                                                   "exchange runs imports by itself")
 
-
-def _user(request: HttpRequest) -> Any:
-    if not request.user.is_authenticated:
-        raise NotAuthenticated(_("Log in or send an API token."))
-    return request.user
+    @staticmethod
+    def resolve_allowed_actions(job: ImportJob, context: dict[str, Any]) -> list[str]:
+        return IMPORT_JOB.allowed_actions(job, context["request"].user)
 
 
 @router.post(
@@ -59,10 +59,9 @@ def _user(request: HttpRequest) -> Any:
 def import_create(
     request: HttpRequest, organisation_id: Form[Id], file: File[UploadedFile]
 ) -> Status[ImportJob]:
-    job = services.import_job_create(
-        organisation_id=organisation_id, actor=_user(request), uploaded_file=file
-    )
-    return Status(202, selectors.import_job_visible(_user(request), job.pk))
+    user = api_user(request)
+    job = services.import_job_create(organisation_id=organisation_id, actor=user, uploaded_file=file)
+    return Status(202, selectors.import_job_visible(user, job.pk))
 
 
 @router.get(
@@ -72,4 +71,4 @@ def import_create(
     summary="An import's status, progress and row report (members of its organisation)",
 )
 def import_detail(request: HttpRequest, job_id: Id) -> ImportJob:
-    return selectors.import_job_visible(_user(request), job_id)
+    return selectors.import_job_visible(api_user(request), job_id)

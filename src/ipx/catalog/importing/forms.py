@@ -25,6 +25,8 @@ class ImportForm(ServiceForm):
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation_id"].choices = organisations  # type: ignore[attr-defined]
+        field = self.fields["organisation_id"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = organisations
         if len(organisations) == 1:
-            self.fields["organisation_id"].widget = forms.HiddenInput()
+            field.widget = forms.HiddenInput()

@@ -1,5 +1,10 @@
 """Imports as background jobs: an upload is checked and stored at once, the task runner
-processes its rows, and the job row shows the progress and, at the end, the row report."""
+processes its rows, and the job row shows the progress and, at the end, the row report.
+
+The job's steps (queued → running → done / failed, and running again after a crash) are
+the table in ``workflow.py``; each is taken on the locked row and written as an
+ImportJobEvent (verb + params: the run, the counters, the failure's code).
+"""
 
 from __future__ import annotations
 
@@ -17,23 +22,14 @@ from ipx.accounts.models import User
 from ipx.accounts.selectors import access_organisation
 from ipx.catalog.importing.reading import SpreadsheetRefused, open_sheet
 from ipx.catalog.importing.running import Progress, check_patent_file, import_patents
+from ipx.catalog.importing.workflow import IMPORT_JOB
 from ipx.catalog.models import ImportJob
-from ipx.core.errors import ApplicationError
+from ipx.core.errors import ApplicationError, NotFound
 from ipx.tasks.runner import enqueue
 
 logger = logging.getLogger(__name__)
 
 Status = ImportJob.Status
-
-# A job the runner starts again after a crash is still "running"; importing is idempotent
-# (rows update what an earlier pass created), so it may simply start over.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Status.QUEUED: (Status.RUNNING,),
-    Status.RUNNING: (Status.RUNNING, Status.DONE, Status.FAILED),
-    Status.DONE: (),
-    Status.FAILED: (),
-}
-
 
 def _display_name(name: str | None) -> str:
     base = os.path.basename((name or "").replace("\\", "/")).strip()
@@ -60,22 +56,14 @@ def import_job_create(
     job.file.save(f"{uuid4().hex}.{fmt}", uploaded_file, save=False)
     try:
         job.save()
-        enqueue(import_job_run, job_id=job.pk)
+        IMPORT_JOB.record(job, "queue", actor=actor, from_status="")
+        # The task's own name for its run of the job: the same task, put back in the queue
+        # after a crash, may start the job again; no other runner may while it runs.
+        enqueue(import_job_run, job_id=job.pk, run=uuid4().hex)
     except Exception:
         job.file.delete(save=False)
         raise
     return job
-
-
-def _move(job_id: int, to_status: str, **fields: Any) -> bool:
-    """Change a job's status if the transition is allowed from where it is now."""
-    allowed_from = [status for status, targets in TRANSITIONS.items() if to_status in targets]
-    return (
-        ImportJob.objects.filter(pk=job_id, status__in=allowed_from).update(
-            status=to_status, **fields
-        )
-        == 1
-    )
 
 
 def _counters(progress: Progress) -> dict[str, int]:
@@ -99,25 +87,59 @@ def _report(progress: Progress) -> dict[str, Any]:
     }
 
 
-def import_job_run(*, job_id: int) -> None:
-    """Process a queued import (run by the task runner)."""
-    if not _move(
-        job_id,
-        Status.RUNNING,
-        started_at=timezone.now(),
-        finished_at=None,
-        message="",
-        **_counters(Progress()),
-        errors=[],
-        errors_omitted=0,
-    ):
-        return  # gone, or already finished
-    job = ImportJob.objects.select_related("organisation", "created_by").get(pk=job_id)
+def _current_run(job: ImportJob) -> str:
+    started = (job.events.filter(verb__in=("start", "restart")).order_by("-id")
+               .values_list("params", flat=True).first())
+    return str((started or {}).get("run", ""))
+
+
+@transaction.atomic
+def _start(job_id: int, run: str) -> ImportJob | None:
+    """Lock the job and start it: a queued one by any runner (the first to lock it), a
+    running one only by the run that started it, after a crash. None: not to be run here."""
+    try:
+        job = IMPORT_JOB.lock(job_id, related=("organisation", "created_by"))
+    except NotFound:
+        return None  # deleted while it waited
+    if job.status == Status.QUEUED:
+        action = "start"
+    elif job.status == Status.RUNNING and run and run == _current_run(job):
+        action = "restart"
+    else:
+        return None  # finished, or another runner has it
+    fields: dict[str, Any] = {"started_at": timezone.now(), "finished_at": None, "message": "",
+                              **_counters(Progress()), "errors": [], "errors_omitted": 0}
+    for name, value in fields.items():
+        setattr(job, name, value)
+    IMPORT_JOB.transition(job, action, actor=None, params={"run": run}, fields=fields, check=False)
+    return job
+
+
+@transaction.atomic
+def _end(job_id: int, run: str, action: str, *, params: dict[str, Any], **fields: Any) -> None:
+    """Finish or fail the job, unless another run has taken it over since (its end counts)."""
+    try:
+        job = IMPORT_JOB.lock(job_id)
+    except NotFound:
+        return
+    if job.status != Status.RUNNING or _current_run(job) != run:
+        return
+    for name, value in fields.items():
+        setattr(job, name, value)
+    IMPORT_JOB.transition(job, action, actor=None, params=params, fields=fields, check=False)
+
+
+def import_job_run(*, job_id: int, run: str = "") -> None:
+    """Process a queued import (run by the task runner, ``run`` being the task's name for
+    this run of it; see ``import_job_create``)."""
+    job = _start(job_id, run)
+    if job is None:
+        return
     with translation.override(job.language or None):
-        _run(job)
+        _run(job, run)
 
 
-def _run(job: ImportJob) -> None:
+def _run(job: ImportJob, run: str) -> None:
     latest = Progress()
 
     def on_progress(progress: Progress) -> None:
@@ -143,29 +165,15 @@ def _run(job: ImportJob) -> None:
                 on_progress=on_progress,
             )
     except ApplicationError as exc:
-        _move(
-            job.pk,
-            Status.FAILED,
-            message=exc.message,
-            finished_at=timezone.now(),
-            **_counters(latest),
-            **_report(latest),
-        )
+        _end(job.pk, run, "fail", params={**_counters(latest), "code": exc.code}, message=exc.message,
+             finished_at=timezone.now(), **_counters(latest), **_report(latest))
         return
     except Exception:
         logger.exception("import job %s failed", job.pk)
-        _move(
-            job.pk,
-            Status.FAILED,
-            finished_at=timezone.now(),
-            **_counters(latest),
-            **_report(latest),
-            message=_(
-                "The import stopped because of a problem on our side. The rows counted above were "
-                "imported; upload the file again to finish it."
-            ),
-        )
+        _end(job.pk, run, "fail", params={**_counters(latest), "code": "internal"},
+             finished_at=timezone.now(), **_counters(latest), **_report(latest),
+             message=_("The import stopped because of a problem on our side. The rows counted above were "
+                       "imported; upload the file again to finish it."))
         raise
-    _move(
-        job.pk, Status.DONE, finished_at=timezone.now(), **_counters(progress), **_report(progress)
-    )
+    _end(job.pk, run, "finish", params=_counters(progress), finished_at=timezone.now(), **_counters(progress),
+         **_report(progress))

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.current import current_membership
 from ipx.catalog.importing import selectors, template
 from ipx.catalog.importing.forms import ImportForm
@@ -19,7 +20,7 @@ RECENT_JOBS = 10
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_new(request: HttpRequest) -> HttpResponse:
+def import_new(request: AuthenticatedRequest) -> HttpResponse:
     current, memberships = current_membership(request)
     if current is None:
         return redirect("web:my_organisation")
@@ -33,7 +34,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
         try:
             job = import_job_create(
                 organisation_id=form.cleaned_data["organisation_id"],
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 uploaded_file=form.cleaned_data["file"],
             )
         except ApplicationError as exc:
@@ -67,9 +68,9 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_job(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
     """The job's page; while it runs, HTMX asks for the progress part every second."""
-    job = selectors.import_job_visible(request.user, job_id)  # type: ignore[arg-type]
+    job = selectors.import_job_visible(request.user, job_id)
     template_name = (
         "catalog/_import_progress.html" if is_htmx_fragment(request) else "catalog/import_job.html"
     )

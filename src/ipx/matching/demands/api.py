@@ -6,17 +6,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from ipx.accounts.api_auth import optional_auth, user_auth
+from ipx.accounts.api_auth import api_user, optional_auth, user_auth
 from ipx.accounts.models import User
-from ipx.core.api.schemas import ERRORS, Id, Page
-from ipx.core.errors import NotAuthenticated, PermissionDenied, ValidationFailed
-from ipx.core.pagination import PageRequest
+from ipx.core.api.schemas import ERRORS, Id, Page, page_of
+from ipx.core.errors import PermissionDenied, ValidationFailed
 from ipx.matching.demands import selectors, services
+from ipx.matching.demands.workflow import DEMAND, operators_only, refuse_unless
 from ipx.matching.models import Demand
 
 router = Router()
@@ -67,6 +68,8 @@ class DemandOut(Schema):
     submitted_at: datetime | None
     published_at: datetime | None
     closed_at: datetime | None
+    allowed_actions: list[str] = Field(description="what the reader may do with the demand now: submit, recall, "
+                                                   "approve, reject, edit, close")
 
 
 class NoteIn(Schema):
@@ -91,15 +94,9 @@ class BoardParams(Schema):
     size: int = Field(20, ge=1, le=100)
 
 
-def _user(request: HttpRequest) -> User:
-    if not request.user.is_authenticated:
-        raise NotAuthenticated(_("Log in or send an API token."))
-    return request.user
-
-
-def demand_out(demand: Demand, user: User, organisation_ids: set[int]) -> dict[str, Any]:
+def demand_out(demand: Demand, user: selectors.Reader, organisation_ids: set[int]) -> dict[str, Any]:
     shown = selectors.shows_organisation(user, demand, organisation_ids)
-    insider = user.is_authenticated and (user.is_operator or demand.organisation_id in organisation_ids)
+    insider = isinstance(user, User) and (user.is_operator or demand.organisation_id in organisation_ids)
     return {
         "id": demand.pk, "status": demand.status, "title": demand.title, "description": demand.description,
         "language": demand.language, "ipc_codes": demand.ipc_codes,
@@ -113,21 +110,20 @@ def demand_out(demand: Demand, user: User, organisation_ids: set[int]) -> dict[s
         "close_note": demand.close_note, "solved": demand.solved,
         "submitted_at": demand.submitted_at if insider else None,
         "published_at": demand.published_at, "closed_at": demand.closed_at,
+        "allowed_actions": DEMAND.allowed_actions(demand, user),
     }
 
 
 def _read(request: HttpRequest, demand_id: int) -> dict[str, Any]:
-    user: User = request.user  # type: ignore[assignment]
+    user = selectors.reader_of(request)
     demand = selectors.demand_visible(user, demand_id)
     return demand_out(demand, user, selectors.member_organisation_ids(user))
 
 
-def _page(request: HttpRequest, demands: Any, page: object, size: object) -> dict[str, Any]:
-    user: User = request.user  # type: ignore[assignment]
-    request_page = PageRequest.parse(page, size)
+def _page(request: HttpRequest, demands: QuerySet[Demand], page: object, size: object) -> dict[str, Any]:
+    user = selectors.reader_of(request)
     ids = selectors.member_organisation_ids(user)
-    items = [demand_out(d, user, ids) for d in demands[request_page.offset:request_page.offset + request_page.size]]
-    return {"items": items, "count": demands.count(), "page": request_page.page, "size": request_page.size}
+    return page_of(demands, page, size, item=lambda demand: demand_out(demand, user, ids))
 
 
 @router.get("/demands", response={200: Page[DemandOut], **ERRORS}, auth=optional_auth,
@@ -141,7 +137,7 @@ def demand_board(request: HttpRequest, params: Query[BoardParams]) -> dict[str, 
             summary="Demands of my organisations (every status)")
 def my_demands(request: HttpRequest, organisation_id: Id | None = None, status: str = "", page: int = 1,
                size: int = 20) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     if status and status not in Demand.Status.values:
         raise ValidationFailed.for_field("status", _("Unknown status."))
     organisation_ids = selectors.member_organisation_ids(user)
@@ -155,8 +151,8 @@ def my_demands(request: HttpRequest, organisation_id: Id | None = None, status: 
 @router.get("/demands/review-queue", response={200: Page[DemandOut], **ERRORS}, auth=user_auth,
             summary="Demands awaiting review (operators)")
 def review_queue(request: HttpRequest, page: int = 1, size: int = 20) -> dict[str, Any]:
-    if not _user(request).is_operator:
-        raise PermissionDenied(_("Only operators moderate demands."))
+    # The guard of moderation, with its own words for whoever else asks.
+    refuse_unless(operators_only, None, api_user(request))
     return _page(request, selectors.demands_awaiting_review(), page, size)
 
 
@@ -169,47 +165,47 @@ def demand_detail(request: HttpRequest, demand_id: Id) -> dict[str, Any]:
              summary="Create a draft demand for one of my organisations")
 def create_demand(request: HttpRequest, payload: DemandIn) -> Status[Any]:
     data = payload.dict(exclude_unset=True, exclude={"organisation_id"})
-    demand = services.demand_create(organisation_id=payload.organisation_id, actor=_user(request), data=data)
+    demand = services.demand_create(organisation_id=payload.organisation_id, actor=api_user(request), data=data)
     return Status(201, _read(request, demand.pk))
 
 
 @router.patch("/demands/{demand_id}", response={200: DemandOut, **ERRORS}, auth=user_auth,
               summary="Edit a draft or a published demand (it stays published)")
 def update_demand(request: HttpRequest, demand_id: Id, payload: DemandFields) -> dict[str, Any]:
-    services.demand_update(demand_id=demand_id, actor=_user(request), data=payload.dict(exclude_unset=True))
+    services.demand_update(demand_id=demand_id, actor=api_user(request), data=payload.dict(exclude_unset=True))
     return _read(request, demand_id)
 
 
 @router.post("/demands/{demand_id}/submit", response={200: DemandOut, **ERRORS}, auth=user_auth,
              summary="Submit a draft for the operator's review")
 def submit_demand(request: HttpRequest, demand_id: Id) -> dict[str, Any]:
-    services.demand_submit(demand_id=demand_id, actor=_user(request))
+    services.demand_submit(demand_id=demand_id, actor=api_user(request))
     return _read(request, demand_id)
 
 
 @router.post("/demands/{demand_id}/recall", response={200: DemandOut, **ERRORS}, auth=user_auth,
              summary="Take a demand awaiting review back to draft")
 def recall_demand(request: HttpRequest, demand_id: Id) -> dict[str, Any]:
-    services.demand_recall(demand_id=demand_id, actor=_user(request))
+    services.demand_recall(demand_id=demand_id, actor=api_user(request))
     return _read(request, demand_id)
 
 
 @router.post("/demands/{demand_id}/approve", response={200: DemandOut, **ERRORS}, auth=user_auth,
              summary="Publish a demand after review (operators)")
 def approve_demand(request: HttpRequest, demand_id: Id, payload: NoteIn) -> dict[str, Any]:
-    services.demand_approve(demand_id=demand_id, operator=_user(request), note=payload.note)
+    services.demand_approve(demand_id=demand_id, operator=api_user(request), note=payload.note)
     return _read(request, demand_id)
 
 
 @router.post("/demands/{demand_id}/reject", response={200: DemandOut, **ERRORS}, auth=user_auth,
              summary="Send a demand back to the poster with a note (operators)")
 def reject_demand(request: HttpRequest, demand_id: Id, payload: ReasonIn) -> dict[str, Any]:
-    services.demand_reject(demand_id=demand_id, operator=_user(request), reason=payload.reason)
+    services.demand_reject(demand_id=demand_id, operator=api_user(request), reason=payload.reason)
     return _read(request, demand_id)
 
 
 @router.post("/demands/{demand_id}/close", response={200: DemandOut, **ERRORS}, auth=user_auth,
              summary="Close a demand (the poster), e.g. because a solution was found")
 def close_demand(request: HttpRequest, demand_id: Id, payload: CloseIn) -> dict[str, Any]:
-    services.demand_close(demand_id=demand_id, actor=_user(request), note=payload.note, solved=payload.solved)
+    services.demand_close(demand_id=demand_id, actor=api_user(request), note=payload.note, solved=payload.solved)
     return _read(request, demand_id)

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import User
@@ -30,29 +32,35 @@ IPC_SECTIONS = tuple("ABCDEFGH")
 MAX_QUERY_CHARS = 200
 
 
-def member_organisation_ids(user: User) -> set[int]:
+# Whoever reads a page or a public endpoint: signed in or not.
+Reader = User | AnonymousUser
+
+
+def reader_of(request: HttpRequest) -> Reader:
+    """The user a request reads as: signed in, or anonymous."""
+    user = getattr(request, "user", None)
+    return user if isinstance(user, User) and user.is_authenticated else AnonymousUser()
+
+
+def member_organisation_ids(user: Reader) -> set[int]:
     return set(memberships_of(user).values_list("organisation_id", flat=True))
 
 
-def is_poster(user: User, demand: Demand, organisation_ids: set[int] | None = None) -> bool:
+def is_poster(user: Reader, demand: Demand, organisation_ids: set[int] | None = None) -> bool:
     """Whether ``user`` is a member of the organisation that posted the demand."""
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         return False
     ids = member_organisation_ids(user) if organisation_ids is None else organisation_ids
     return demand.organisation_id in ids
 
 
-def shows_organisation(user: User, demand: Demand, organisation_ids: set[int] | None = None) -> bool:
+def shows_organisation(user: Reader, demand: Demand, organisation_ids: set[int] | None = None) -> bool:
     if demand.visibility == Demand.Visibility.PUBLIC:
         return True
-    return user.is_authenticated and (user.is_operator or is_poster(user, demand, organisation_ids))
+    return isinstance(user, User) and (user.is_operator or is_poster(user, demand, organisation_ids))
 
 
-def can_edit(user: User, demand: Demand) -> bool:
-    return demand.status in (S.DRAFT, S.PUBLISHED) and is_poster(user, demand)
-
-
-def demand_visible(user: User, demand_id: int) -> Demand:
+def demand_visible(user: Reader, demand_id: int) -> Demand:
     """A demand anyone may read once published; before that only its organisation's members
     and operators."""
     demand = Demand.objects.select_related("organisation").filter(pk=demand_id).first()
@@ -60,7 +68,7 @@ def demand_visible(user: User, demand_id: int) -> Demand:
         raise NotFound(_("No such demand."))
     if demand.status in PUBLIC_STATUSES and demand.published_at is not None:
         return demand
-    if user.is_authenticated and (user.is_operator or is_poster(user, demand)):
+    if isinstance(user, User) and (user.is_operator or is_poster(user, demand)):
         return demand
     raise NotFound(_("No such demand."))
 

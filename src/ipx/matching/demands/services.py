@@ -1,13 +1,9 @@
 """Writes for technology demands: drafts, edits and the moderation workflow.
 
-draft → submitted → published (operator review) → closed (by the poster) / expired (the
-deadline passed); a rejected review sends the demand back to draft with the operator's
-note, and the poster may recall a submitted demand to draft. Each transition locks the row,
-checks the map below and writes a DemandEvent.
-
-Domain events: ``demand.changed`` whenever a demand enters, changes while in, or leaves the
-published state (publish, edit, close, expire) — matching recomputes from it;
-``demand.published`` once more when the operator publishes one.
+The workflow itself (who may move a demand from where to where, and the domain events it
+sends) is the table in ``ipx.matching.demands.workflow``; these services check the input,
+set the fields each step changes and call the kernel, which locks the row, runs the guards
+and writes the DemandEvent (verb + params; ``notices.describe`` puts it into words).
 """
 
 from __future__ import annotations
@@ -23,26 +19,19 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import User
 from ipx.accounts.regions import Province, RegionKind, is_country_code
-from ipx.accounts.selectors import access_organisation, is_member
+from ipx.accounts.selectors import access_organisation
 from ipx.catalog.reference import check_ipc_code
-from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from ipx.core.errors import ValidationFailed
 from ipx.core.money import check_currency, parse_amount
 from ipx.core.validation import FieldErrors, clean_choice, clean_date, clean_text
 from ipx.events import publish
 from ipx.matching.demands.language import detect_language
-from ipx.matching.models import ANY_REGION, Demand, DemandEvent
+from ipx.matching.demands.workflow import DEMAND, operators_only, posters_only, refuse_unless
+from ipx.matching.models import ANY_REGION, Demand
 from ipx.notifications.services import notify
 from ipx.search.normalise import index_tokens
 
 S = Demand.Status
-TRANSITIONS: dict[str, set[str]] = {
-    S.DRAFT: {S.SUBMITTED, S.CLOSED},
-    S.SUBMITTED: {S.PUBLISHED, S.DRAFT, S.CLOSED, S.EXPIRED},
-    S.PUBLISHED: {S.CLOSED, S.EXPIRED},
-    S.CLOSED: set(),
-    S.EXPIRED: set(),
-}
-EDITABLE_STATUSES = (S.DRAFT, S.PUBLISHED)
 
 FIELDS = (
     "title", "description", "ipc_codes", "budget_min_amount", "budget_max_amount", "budget_currency",
@@ -190,41 +179,16 @@ def _search_terms(title: str, description: str) -> str:
     return f" {' '.join(tokens)} " if tokens else ""
 
 
-# --- Rows, locks and checks ---------------------------------------------------------------
-
-def _record(demand: Demand, *, from_status: str, actor: User | None, note: str = "") -> None:
-    DemandEvent.objects.create(demand=demand, from_status=from_status, to_status=demand.status,
-                               actor=actor, note=note)
-
+# --- Locks and checks ---------------------------------------------------------------------
 
 def _locked(demand_id: int) -> Demand:
-    try:
-        return Demand.objects.select_for_update().select_related("organisation").get(pk=demand_id)
-    except Demand.DoesNotExist:
-        raise NotFound(_("No such demand.")) from None
+    return DEMAND.lock(demand_id, related=("organisation",))
 
 
 def _locked_for_member(actor: User, demand_id: int) -> Demand:
     demand = _locked(demand_id)
-    if not is_member(actor, demand.organisation_id):
-        if demand.published_at is None and not actor.is_operator:
-            # A demand never published does not exist for outsiders.
-            raise NotFound(_("No such demand."))
-        raise PermissionDenied(_("Only members of the posting organisation may change this demand."))
+    refuse_unless(posters_only, demand, actor)
     return demand
-
-
-def _require_operator(user: User) -> None:
-    if not user.is_operator:
-        raise PermissionDenied(_("Only operators moderate demands."))
-
-
-def _check_transition(demand: Demand, to_status: str) -> None:
-    if to_status not in TRANSITIONS[demand.status]:
-        raise InvalidTransition(
-            _("A demand that is %(from)s cannot become %(to)s.")
-            % {"from": demand.get_status_display(), "to": S(to_status).label}
-        )
 
 
 def _clean_note(value: str, *, field: str) -> str:
@@ -234,17 +198,6 @@ def _clean_note(value: str, *, field: str) -> str:
     if len(note) > MAX_NOTE:
         raise ValidationFailed.for_field(field, _("The note is too long: at most %(n)d characters.") % {"n": MAX_NOTE})
     return note
-
-
-def _transition(demand: Demand, to_status: str, *, actor: User | None, note: str = "") -> Demand:
-    _check_transition(demand, to_status)
-    previous = demand.status
-    demand.status = to_status
-    demand.save()
-    _record(demand, from_status=previous, actor=actor, note=note)
-    if S.PUBLISHED in (previous, to_status):
-        publish("demand.changed", demand_id=demand.pk)
-    return demand
 
 
 def demand_url(demand: Demand) -> str:
@@ -259,7 +212,7 @@ def demand_create(*, organisation_id: int, actor: User, data: dict[str, Any]) ->
     organisation = access_organisation(actor, organisation_id)
     cleaned = clean_demand_data(data)
     demand = Demand.objects.create(organisation=organisation, created_by=actor, **cleaned)
-    _record(demand, from_status="", actor=actor)
+    DEMAND.record(demand, "create", actor=actor, from_status="")
     return demand
 
 
@@ -268,8 +221,7 @@ def demand_update(*, demand_id: int, actor: User, data: dict[str, Any]) -> Deman
     """Edit a draft, or a published demand (it stays published; matching follows). Fields
     left out keep their values."""
     demand = _locked_for_member(actor, demand_id)
-    if demand.status not in EDITABLE_STATUSES:
-        raise Conflict(_("A demand that is %(status)s cannot be edited.") % {"status": demand.get_status_display()})
+    DEMAND.check(demand, "edit", actor)
     current: dict[str, Any] = {name: getattr(demand, name) for name in FIELDS}
     merged = current | {name: value for name, value in data.items() if name in FIELDS}
     keep = demand.deadline if demand.status == S.PUBLISHED else None
@@ -278,7 +230,9 @@ def demand_update(*, demand_id: int, actor: User, data: dict[str, Any]) -> Deman
         setattr(demand, name, value)
     demand.save()
     if demand.status == S.PUBLISHED:
-        _record(demand, from_status=demand.status, actor=actor, note=_("edited"))
+        # Drafts change without history rows; a published demand's edits are on record.
+        changed = [name for name in FIELDS if getattr(demand, name) != current[name]]
+        DEMAND.record(demand, "edit", actor=actor, params={"fields": changed})
         publish("demand.changed", demand_id=demand.pk)
     return demand
 
@@ -286,60 +240,43 @@ def demand_update(*, demand_id: int, actor: User, data: dict[str, Any]) -> Deman
 @transaction.atomic
 def demand_submit(*, demand_id: int, actor: User) -> Demand:
     demand = _locked_for_member(actor, demand_id)
-    if not demand.organisation.is_verified:
-        raise PermissionDenied(_("%(name)s is not verified yet; demands can be submitted once the operator has "
-                                 "verified it.") % {"name": demand.organisation.name})
-    _check_transition(demand, S.SUBMITTED)
-    if demand.deadline <= date.today():
-        raise ValidationFailed.for_field("deadline", _("The deadline has passed; set a later one first."))
     demand.submitted_at = timezone.now()
     demand.review_note = ""
-    return _transition(demand, S.SUBMITTED, actor=actor)
+    DEMAND.transition(demand, "submit", actor=actor, fields=("submitted_at", "review_note", "updated_at"))
+    return demand
 
 
 @transaction.atomic
 def demand_recall(*, demand_id: int, actor: User) -> Demand:
     """The poster takes a submitted demand back to draft, to change it before review."""
     demand = _locked_for_member(actor, demand_id)
-    if demand.status != S.SUBMITTED:
-        raise InvalidTransition(_("Only demands awaiting review can be recalled."))
-    return _transition(demand, S.DRAFT, actor=actor)
+    DEMAND.transition(demand, "recall", actor=actor, fields=("updated_at",))
+    return demand
 
 
 @transaction.atomic
 def demand_approve(*, demand_id: int, operator: User, note: str = "") -> Demand:
-    _require_operator(operator)
+    refuse_unless(operators_only, None, operator)
     note = _clean_note(note, field="note")
     demand = _locked(demand_id)
-    _check_transition(demand, S.PUBLISHED)
-    if not demand.organisation.is_verified:
-        raise Conflict(_("The organisation is not verified; verify it first."))
-    if demand.deadline <= date.today():
-        raise Conflict(_("The demand's deadline has passed; send it back so the poster can set a new one."))
     demand.published_at = timezone.now()
     demand.review_note = note
-    _transition(demand, S.PUBLISHED, actor=operator, note=note)
-    publish("demand.published", demand_id=demand.pk)
-    _notify_poster(demand, verb="demand.approved", actor=operator,
-                   title=lambda: _("Your demand “%(title)s” is published") % {"title": demand.title},
-                   body=lambda: _("Members can now see it on the demand board.") + (f"\n\n{note}" if note else ""))
+    DEMAND.transition(demand, "approve", actor=operator, note=note,
+                      fields=("published_at", "review_note", "updated_at"))
+    _notify_poster(demand, verb="demand.approved", actor=operator, params={"title": demand.title, "note": note})
     return demand
 
 
 @transaction.atomic
 def demand_reject(*, demand_id: int, operator: User, reason: str) -> Demand:
-    _require_operator(operator)
+    refuse_unless(operators_only, None, operator)
     reason = _clean_note(reason, field="reason")
     if not reason:
         raise ValidationFailed.for_field("reason", _("Say what the poster must change; they see this note."))
     demand = _locked(demand_id)
-    if demand.status != S.SUBMITTED:
-        raise InvalidTransition(_("Only demands awaiting review can be sent back."))
     demand.review_note = reason
-    _transition(demand, S.DRAFT, actor=operator, note=reason)
-    _notify_poster(demand, verb="demand.rejected", actor=operator,
-                   title=lambda: _("Your demand “%(title)s” needs changes") % {"title": demand.title},
-                   body=lambda: reason)
+    DEMAND.transition(demand, "reject", actor=operator, note=reason, fields=("review_note", "updated_at"))
+    _notify_poster(demand, verb="demand.rejected", actor=operator, params={"title": demand.title, "reason": reason})
     return demand
 
 
@@ -348,11 +285,12 @@ def demand_close(*, demand_id: int, actor: User, note: str = "", solved: bool = 
     """The poster closes a demand: the need is met (``solved``) or gone."""
     note = _clean_note(note, field="note")
     demand = _locked_for_member(actor, demand_id)
-    _check_transition(demand, S.CLOSED)
     demand.close_note = note
     demand.solved = bool(solved)
     demand.closed_at = timezone.now()
-    return _transition(demand, S.CLOSED, actor=actor, note=note)
+    DEMAND.transition(demand, "close", actor=actor, note=note, params={"solved": demand.solved},
+                      fields=("close_note", "solved", "closed_at", "updated_at"))
+    return demand
 
 
 def demands_expire_due(*, today: date | None = None) -> int:
@@ -365,11 +303,12 @@ def demands_expire_due(*, today: date | None = None) -> int:
         with transaction.atomic():
             demand = _locked(demand_id)
             if demand.status in (S.PUBLISHED, S.SUBMITTED) and demand.deadline < today:
-                _transition(demand, S.EXPIRED, actor=None, note=_("The deadline passed."))
+                # The clock's step: nobody acts, the rule (deadline passed) is checked here.
+                DEMAND.transition(demand, "expire", actor=None, params={"deadline": demand.deadline.isoformat()},
+                                  fields=("updated_at",), check=False)
                 expired += 1
     return expired
 
 
-def _notify_poster(demand: Demand, *, verb: str, actor: User, title: Any, body: Any) -> None:
-    notify(verb=verb, title=title, body=body, url=demand_url(demand), organisations=[demand.organisation],
-           exclude=actor)
+def _notify_poster(demand: Demand, *, verb: str, actor: User, params: dict[str, Any]) -> None:
+    notify(verb=verb, params=params, url=demand_url(demand), organisations=[demand.organisation], exclude=actor)

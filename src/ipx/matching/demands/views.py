@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.current import current_membership
-from ipx.accounts.models import User
 from ipx.catalog.reference import ipc_top_titles
 from ipx.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from ipx.core.htmx import is_htmx_fragment
 from ipx.core.pagination import PageRequest, page_count
 from ipx.matching.demands import selectors, services
-from ipx.matching.demands.selectors import IPC_SECTIONS
+from ipx.matching.demands.selectors import IPC_SECTIONS, Reader
+from ipx.matching.demands.workflow import DEMAND, posters_only, refuse_unless
 from ipx.matching.forms import CloseForm, DemandForm
 from ipx.matching.models import Demand
+from ipx.matching.notices import history
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class DemandRow:
     shows_organisation: bool
 
 
-def _rows(user: User, demands: list[Demand]) -> list[DemandRow]:
+def _rows(user: Reader, demands: list[Demand]) -> list[DemandRow]:
     ids = selectors.member_organisation_ids(user)
     return [DemandRow(d, selectors.shows_organisation(user, d, ids)) for d in demands]
 
@@ -57,7 +61,7 @@ def board(request: HttpRequest) -> HttpResponse:
         request_page = PageRequest.parse(request.GET.get("page", 1))
         total = demands.count()
         page_demands = list(demands[request_page.offset:request_page.offset + request_page.size])
-        context.update(filters=filters, rows=_rows(request.user, page_demands), total=total,  # type: ignore[arg-type]
+        context.update(filters=filters, rows=_rows(selectors.reader_of(request), page_demands), total=total,
                        page=request_page.page, pages=page_count(total, request_page.size))
     template = "matching/_board_results.html" if is_htmx_fragment(request) else "matching/board.html"
     return render(request, template, context, status=status)
@@ -65,19 +69,20 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def detail(request: HttpRequest, demand_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = selectors.reader_of(request)
     demand = selectors.demand_visible(user, demand_id)
     ids = selectors.member_organisation_ids(user)
     is_poster = selectors.is_poster(user, demand, ids)
     insider = is_poster or getattr(user, "is_operator", False)
+    events = list(demand.events.select_related("actor").order_by("-id")[:20]) if insider else []
     return render(request, "matching/detail.html", {
         "demand": demand,
         "shows_organisation": selectors.shows_organisation(user, demand, ids),
-        "is_poster": is_poster,
         "insider": insider,
-        "can_edit": is_poster and demand.status in services.EDITABLE_STATUSES,
+        # Every button of the page is one of these: the services accept exactly them.
+        "allowed": DEMAND.allowed_actions(demand, user),
         "ipc": selectors.ipc_labels(demand.ipc_codes, getattr(request, "LANGUAGE_CODE", "en")),
-        "events": demand.events.select_related("actor").order_by("-id")[:20] if insider else [],
+        "history": history(events),
     })
 
 
@@ -88,14 +93,14 @@ def _form_page(request: HttpRequest, form: DemandForm, demand: Demand | None) ->
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: AuthenticatedRequest) -> HttpResponse:
     current, _memberships = current_membership(request)
     if current is None:
         return redirect("web:my_organisation")
     form = DemandForm(request.POST or None, initial={"region_kind": "any", "visibility": "public"})
     if request.method == "POST" and form.is_valid():
         try:
-            demand = services.demand_create(organisation_id=current.organisation_id, actor=request.user,  # type: ignore[arg-type]
+            demand = services.demand_create(organisation_id=current.organisation_id, actor=request.user,
                                             data=form.service_data())
         except ApplicationError as exc:
             form.add_service_error(exc)
@@ -105,22 +110,20 @@ def new(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, None)
 
 
-def _posters_demand(request: HttpRequest, demand_id: int) -> Demand:
-    user: User = request.user  # type: ignore[assignment]
-    demand = selectors.demand_visible(user, demand_id)
-    if not selectors.is_poster(user, demand):
-        raise PermissionDenied(_("Only members of the posting organisation may change this demand."))
+def _posters_demand(request: AuthenticatedRequest, demand_id: int) -> Demand:
+    demand = selectors.demand_visible(request.user, demand_id)
+    refuse_unless(posters_only, demand, request.user)
     return demand
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, demand_id: int) -> HttpResponse:
+def edit(request: AuthenticatedRequest, demand_id: int) -> HttpResponse:
     demand = _posters_demand(request, demand_id)
     form = DemandForm(request.POST or None, initial=DemandForm.initial_for(demand))
     if request.method == "POST" and form.is_valid():
         try:
-            services.demand_update(demand_id=demand.pk, actor=request.user, data=form.service_data())  # type: ignore[arg-type]
+            services.demand_update(demand_id=demand.pk, actor=request.user, data=form.service_data())
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
@@ -131,12 +134,12 @@ def edit(request: HttpRequest, demand_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def close(request: HttpRequest, demand_id: int) -> HttpResponse:
+def close(request: AuthenticatedRequest, demand_id: int) -> HttpResponse:
     demand = _posters_demand(request, demand_id)
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.demand_close(demand_id=demand.pk, actor=request.user,  # type: ignore[arg-type]
+            services.demand_close(demand_id=demand.pk, actor=request.user,
                                   note=form.cleaned_data["note"], solved=form.cleaned_data["solved"])
         except ApplicationError as exc:
             form.add_service_error(exc)
@@ -147,33 +150,45 @@ def close(request: HttpRequest, demand_id: int) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-# Each workflow button posts here; the service decides whether the step is allowed.
-_ACTIONS = {
-    "submit": (services.demand_submit, gettext_lazy("Submitted for review.")),
-    "recall": (services.demand_recall, gettext_lazy("Back to draft; edit it and submit again.")),
+def _approve(request: AuthenticatedRequest, demand_id: int) -> object:
+    return services.demand_approve(demand_id=demand_id, operator=request.user, note=request.POST.get("note", ""))
+
+
+def _reject(request: AuthenticatedRequest, demand_id: int) -> object:
+    return services.demand_reject(demand_id=demand_id, operator=request.user, reason=request.POST.get("reason", ""))
+
+
+# Each workflow button of the demand page posts here; the service decides whether the step
+# is allowed (the page shows only the buttons DEMAND.allowed_actions lists).
+_ACTIONS: dict[str, tuple[Callable[[AuthenticatedRequest, int], object], Promise]] = {
+    "submit": (lambda request, pk: services.demand_submit(demand_id=pk, actor=request.user),
+               gettext_lazy("Submitted for review.")),
+    "recall": (lambda request, pk: services.demand_recall(demand_id=pk, actor=request.user),
+               gettext_lazy("Back to draft; edit it and submit again.")),
+    "approve": (_approve, gettext_lazy("The demand is published.")),
+    "reject": (_reject, gettext_lazy("The demand is back with the poster.")),
 }
 
 
 @login_required
 @require_POST
-def action(request: HttpRequest, demand_id: int, name: str) -> HttpResponse:
+def action(request: AuthenticatedRequest, demand_id: int, name: str) -> HttpResponse:
     if name not in _ACTIONS:
         raise PermissionDenied(_("Unknown action."))
     run, done = _ACTIONS[name]
-    user: User = request.user  # type: ignore[assignment]
-    selectors.demand_visible(user, demand_id)
+    selectors.demand_visible(request.user, demand_id)
     try:
-        run(demand_id=demand_id, actor=user)
+        run(request, demand_id)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, done)
+        messages.success(request, str(done))
     return redirect("matching:detail", demand_id)
 
 
 @login_required
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     """The demands of the organisation the member acts for."""
     current, _memberships = current_membership(request)
     if current is None:

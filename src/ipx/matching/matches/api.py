@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from ipx.accounts.api_auth import user_auth
-from ipx.accounts.models import User
+from ipx.accounts.api_auth import api_user, user_auth
 from ipx.core.api.schemas import ERRORS, Id
-from ipx.core.errors import NotAuthenticated, PermissionDenied
+from ipx.core.errors import PermissionDenied
 from ipx.matching.demands.selectors import is_poster
 from ipx.matching.matches import selectors
 from ipx.matching.matches.buyers import likely_buyers
@@ -115,12 +114,6 @@ class RefreshOut(Schema):
     queued: bool
 
 
-def _user(request: HttpRequest) -> User:
-    if not request.user.is_authenticated:
-        raise NotAuthenticated(_("Log in or send an API token."))
-    return request.user
-
-
 def _reasons(items: list[Explained]) -> list[dict[str, Any]]:
     return [{"code": item.code, "values": item.values, "sentence": item.sentence} for item in items]
 
@@ -139,7 +132,7 @@ def _match_fields(row: DemandMatch, view: selectors.MatchView, reader: Reader) -
 @router.get("/demands/{demand_id}/matches", response={200: DemandMatchesOut, **ERRORS}, auth=user_auth,
             summary="Listings that may solve a demand, ranked and explained (the poster's members, operators)")
 def demand_matches(request: HttpRequest, demand_id: Id) -> dict[str, Any]:
-    demand = selectors.demand_for_matches(_user(request), demand_id)
+    demand = selectors.demand_for_matches(api_user(request), demand_id)
     items = []
     for view in selectors.demand_match_views(demand):
         listing = view.row.listing
@@ -155,7 +148,7 @@ def demand_matches(request: HttpRequest, demand_id: Id) -> dict[str, Any]:
 @router.post("/demands/{demand_id}/matches/refresh", response={202: RefreshOut, **ERRORS}, auth=user_auth,
              summary="Rank the listings for a demand again now, in the background (the poster's members)")
 def refresh_demand_matches(request: HttpRequest, demand_id: Id) -> Status[Any]:
-    user = _user(request)
+    user = api_user(request)
     demand = selectors.demand_for_matches(user, demand_id)
     if not is_poster(user, demand):
         raise PermissionDenied(_("Only members of the posting organisation may refresh its matches."))
@@ -167,7 +160,7 @@ def refresh_demand_matches(request: HttpRequest, demand_id: Id) -> Status[Any]:
             auth=user_auth,
             summary="Published demands a listing may solve, explained (the seller's members, operators)")
 def listing_matching_demands(request: HttpRequest, listing_id: Id) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     listing = selectors.listing_for_seller(user, listing_id)
     items = []
     for view in selectors.listing_match_views(user, listing):
@@ -187,7 +180,7 @@ def listing_matching_demands(request: HttpRequest, listing_id: Id) -> dict[str, 
             summary="Organisations likely to want a listing, from their demands and past interest (the seller's "
                     "members, operators)")
 def listing_likely_buyers(request: HttpRequest, listing_id: Id) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     listing = selectors.listing_for_seller(user, listing_id)
     items = [{"organisation_id": entry.organisation.pk if entry.organisation is not None else None,
               "name": entry.name, "score": entry.score, "reasons": _reasons(entry.reasons)}

@@ -43,8 +43,6 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ipx.listings.models import Listing
 from ipx.listings.selectors import listings_for_index
@@ -57,7 +55,6 @@ from ipx.matching.matches.documents import (
     listing_query_text,
     pk_of,
 )
-from ipx.matching.matches.explain import Reader, reason_sentences
 from ipx.matching.models import Demand, DemandMatch, DemandMatchRun
 from ipx.matching.retrieval import HybridEngine, Match
 from ipx.matching.retrieval.signals import IPC_SHARED
@@ -244,15 +241,9 @@ def matches_recompute_many(demand_ids: Iterable[int], *, notify_new: bool = True
 
 # --- Notifications --------------------------------------------------------------------------------
 
-def _poster(demand: Demand) -> str:
-    if demand.is_anonymous:
-        return _("An organisation that chose not to be named")
-    return demand.organisation.name
-
-
-def _why(row: DemandMatch, reader: Reader) -> str:
-    sentences = [item.sentence for item in reason_sentences(row.explanation, reader=reader, limit=4)]
-    return _("Why: %(reasons)s.") % {"reasons": "; ".join(sentences)} if sentences else ""
+def _reasons(row: DemandMatch) -> list[Any]:
+    # Codes and values only: the notice says them in its reader's language (notices.py).
+    return [reason for reason in row.explanation.get("reasons", []) if isinstance(reason, dict)]
 
 
 def _notify(demand: Demand, rows: list[DemandMatch]) -> None:
@@ -268,21 +259,16 @@ def _notify(demand: Demand, rows: list[DemandMatch]) -> None:
         listing = listings[first.listing_id]
         notify(
             verb="demand.match",
-            title=lambda: _("A listing may solve your demand “%(demand)s”") % {"demand": demand.title},
-            body=lambda: "\n".join(part for part in (
-                _("“%(listing)s” from %(seller)s.") % {"listing": listing.title, "seller": listing.organisation.name},
-                _why(first, "demand")) if part),
+            params={"n": 1, "demand": demand.title, "listing": listing.title, "seller": listing.organisation.name,
+                    "reasons": _reasons(first)},
             url=reverse("listings:detail", args=[listing.pk]),
             organisations=[demand.organisation],
         )
     else:
-        titles = [f"· {listings[row.listing_id].title}" for row in rows[:10]]
         notify(
             verb="demand.match",
-            title=lambda: ngettext("%(n)d listing may solve your demand “%(demand)s”",
-                                   "%(n)d listings may solve your demand “%(demand)s”", len(rows))
-            % {"n": len(rows), "demand": demand.title},
-            body=lambda: "\n".join([_("See why each one fits on the demand's page."), *titles]),
+            params={"n": len(rows), "demand": demand.title,
+                    "listings": [listings[row.listing_id].title for row in rows[:10]]},
             url=f"{demand_url}#demand-matches",
             organisations=[demand.organisation],
         )
@@ -296,30 +282,14 @@ def _notify(demand: Demand, rows: list[DemandMatch]) -> None:
 
 def _notify_seller(demand: Demand, rows: list[DemandMatch], listings: list[Listing], seller: Any,
                    demand_url: str) -> None:
+    # An anonymous demand's poster is not named to sellers, not even in the stored params.
+    params: dict[str, Any] = {"n": len(rows), "demand": demand.title,
+                              "poster": None if demand.is_anonymous else demand.organisation.name}
     if len(rows) == 1:
-        listing, row = listings[0], rows[0]
-        notify(
-            verb="listing.match",
-            title=lambda: _("Your listing matches a demand: “%(demand)s”") % {"demand": demand.title},
-            body=lambda: "\n".join(part for part in (
-                _("%(poster)s is looking for “%(demand)s”; your listing “%(listing)s” may solve it.")
-                % {"poster": _poster(demand), "demand": demand.title, "listing": listing.title},
-                _why(row, "seller")) if part),
-            url=demand_url,
-            organisations=[seller],
-        )
-        return
-    titles = [f"· {listing.title}" for listing in listings[:10]]
-    notify(
-        verb="listing.match",
-        title=lambda: ngettext("%(n)d of your listings matches a demand: “%(demand)s”",
-                               "%(n)d of your listings match a demand: “%(demand)s”", len(rows))
-        % {"n": len(rows), "demand": demand.title},
-        body=lambda: "\n".join([_("%(poster)s is looking for “%(demand)s”.")
-                                % {"poster": _poster(demand), "demand": demand.title}, *titles]),
-        url=demand_url,
-        organisations=[seller],
-    )
+        params |= {"listing": listings[0].title, "reasons": _reasons(rows[0])}
+    else:
+        params["listings"] = [listing.title for listing in listings[:10]]
+    notify(verb="listing.match", params=params, url=demand_url, organisations=[seller])
 
 
 __all__ = [

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ipx.accounts.models import User
+from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.core.errors import PermissionDenied
 from ipx.core.htmx import is_htmx_fragment
 from ipx.matching.demands.selectors import is_poster
@@ -25,8 +25,8 @@ from ipx.tasks.runner import enqueue
 
 @login_required
 @require_GET
-def demand_matches(request: HttpRequest, demand_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def demand_matches(request: AuthenticatedRequest, demand_id: int) -> HttpResponse:
+    user = request.user
     demand = selectors.demand_for_matches(user, demand_id)
     run = DemandMatchRun.objects.filter(demand=demand).first()
     context = {
@@ -44,8 +44,8 @@ def demand_matches(request: HttpRequest, demand_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def refresh(request: HttpRequest, demand_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def refresh(request: AuthenticatedRequest, demand_id: int) -> HttpResponse:
+    user = request.user
     demand = selectors.demand_for_matches(user, demand_id)
     if not is_poster(user, demand):
         raise PermissionDenied(_("Only members of the posting organisation may refresh its matches."))
@@ -56,8 +56,8 @@ def refresh(request: HttpRequest, demand_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def listing_matches(request: HttpRequest, listing_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def listing_matches(request: AuthenticatedRequest, listing_id: int) -> HttpResponse:
+    user = request.user
     listing = selectors.listing_for_seller(user, listing_id)
     context = {
         "listing": listing,

@@ -14,7 +14,6 @@ import logging
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Membership
 from ipx.core.errors import ValidationFailed
@@ -55,9 +54,7 @@ def _notify_owner(saved: SavedSearch, listing: Listing) -> bool:
             return False
         notify(
             verb="saved_search.match",
-            title=lambda: _("New listing for your saved search “%(name)s”") % {"name": saved.name},
-            body=lambda: _("“%(title)s” from %(seller)s matches your saved search “%(name)s”.")
-            % {"title": listing.title, "seller": listing.organisation.name, "name": saved.name},
+            params={"name": saved.name, "title": listing.title, "seller": listing.organisation.name},
             url=reverse("listings:detail", args=[listing.pk]),
             users=[saved.user],
         )

@@ -7,15 +7,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from ipx.accounts.api_auth import user_auth
+from ipx.accounts.api_auth import api_user, user_auth
 from ipx.accounts.models import User
-from ipx.core.api.schemas import ERRORS, Id, Page
-from ipx.core.errors import NotAuthenticated
-from ipx.core.pagination import PageRequest
+from ipx.core.api.schemas import ERRORS, Id, Page, page_of
 from ipx.matching.models import SavedSearch
 from ipx.matching.saved_searches import selectors, services
 
@@ -44,12 +41,6 @@ class SavedSearchOut(Schema):
     created_at: datetime
 
 
-def _user(request: HttpRequest) -> User:
-    if not request.user.is_authenticated:
-        raise NotAuthenticated(_("Log in or send an API token."))
-    return request.user
-
-
 def saved_search_out(saved: SavedSearch) -> dict[str, Any]:
     return {"id": saved.pk, "name": saved.name, "query": saved.query_string, "alerts": saved.alerts,
             "alert_count": getattr(saved, "alert_count", 0),
@@ -63,16 +54,13 @@ def _read(user: User, saved_search_id: int) -> dict[str, Any]:
 @router.get("/saved-searches", response={200: Page[SavedSearchOut], **ERRORS}, auth=user_auth,
             summary="My saved listing searches")
 def list_saved_searches(request: HttpRequest, page: int = 1, size: int = 20) -> dict[str, Any]:
-    searches = selectors.saved_searches_of(_user(request))
-    request_page = PageRequest.parse(page, size)
-    items = [saved_search_out(s) for s in searches[request_page.offset:request_page.offset + request_page.size]]
-    return {"items": items, "count": searches.count(), "page": request_page.page, "size": request_page.size}
+    return page_of(selectors.saved_searches_of(api_user(request)), page, size, item=saved_search_out)
 
 
 @router.post("/saved-searches", response={201: SavedSearchOut, **ERRORS}, auth=user_auth,
              summary="Save a listing search, with alerts on new matching listings")
 def create_saved_search(request: HttpRequest, payload: SavedSearchIn) -> Status[Any]:
-    user = _user(request)
+    user = api_user(request)
     saved = services.saved_search_create(user=user, name=payload.name, query=payload.query, alerts=payload.alerts)
     return Status(201, _read(user, saved.pk))
 
@@ -80,13 +68,13 @@ def create_saved_search(request: HttpRequest, payload: SavedSearchIn) -> Status[
 @router.get("/saved-searches/{saved_search_id}", response={200: SavedSearchOut, **ERRORS}, auth=user_auth,
             summary="One of my saved searches")
 def saved_search_detail(request: HttpRequest, saved_search_id: Id) -> dict[str, Any]:
-    return _read(_user(request), saved_search_id)
+    return _read(api_user(request), saved_search_id)
 
 
 @router.patch("/saved-searches/{saved_search_id}", response={200: SavedSearchOut, **ERRORS}, auth=user_auth,
               summary="Rename a saved search or switch its alerts on or off")
 def update_saved_search(request: HttpRequest, saved_search_id: Id, payload: SavedSearchPatch) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     services.saved_search_update(saved_search_id=saved_search_id, user=user, name=payload.name,
                                  alerts=payload.alerts)
     return _read(user, saved_search_id)
@@ -95,5 +83,5 @@ def update_saved_search(request: HttpRequest, saved_search_id: Id, payload: Save
 @router.delete("/saved-searches/{saved_search_id}", response={204: None, **ERRORS}, auth=user_auth,
                summary="Delete a saved search")
 def delete_saved_search(request: HttpRequest, saved_search_id: Id) -> Status[Any]:
-    services.saved_search_delete(saved_search_id=saved_search_id, user=_user(request))
+    services.saved_search_delete(saved_search_id=saved_search_id, user=api_user(request))
     return Status(204, None)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ipx.accounts.models import User
+from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.core.errors import ApplicationError
 from ipx.core.htmx import is_htmx_fragment
 from ipx.matching.forms import SavedSearchForm
@@ -19,8 +19,8 @@ from ipx.matching.saved_searches import selectors, services
 
 @login_required
 @require_GET
-def saved_list(request: HttpRequest) -> HttpResponse:
-    searches = selectors.saved_searches_of(request.user)  # type: ignore[arg-type]
+def saved_list(request: AuthenticatedRequest) -> HttpResponse:
+    searches = selectors.saved_searches_of(request.user)
     return render(request, "matching/saved_searches/list.html", {
         "rows": [(saved, selectors.describe(saved)) for saved in searches],
     })
@@ -28,13 +28,13 @@ def saved_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthenticatedRequest) -> HttpResponse:
     """The search page's "Save this search" form; HTMX gets the form back (saved, or with errors)."""
     form = SavedSearchForm(request.POST)
     saved = None
     if form.is_valid():
         try:
-            saved = services.saved_search_create(user=request.user, name=form.cleaned_data["name"],  # type: ignore[arg-type]
+            saved = services.saved_search_create(user=request.user, name=form.cleaned_data["name"],
                                                  query=form.cleaned_data["query"], alerts=form.cleaned_data["alerts"])
         except ApplicationError as exc:
             form.add_service_error(exc)
@@ -51,9 +51,9 @@ def create(request: HttpRequest) -> HttpResponse:
     return redirect("saved_searches:list")
 
 
-def _row_or_list(request: HttpRequest, saved_search_id: int) -> HttpResponse:
+def _row_or_list(request: AuthenticatedRequest, saved_search_id: int) -> HttpResponse:
     if is_htmx_fragment(request):
-        saved = selectors.saved_search_of(request.user, saved_search_id)  # type: ignore[arg-type]
+        saved = selectors.saved_search_of(request.user, saved_search_id)
         return render(request, "matching/saved_searches/_row.html",
                       {"saved": saved, "parts": selectors.describe(saved)})
     return redirect("saved_searches:list")
@@ -61,9 +61,9 @@ def _row_or_list(request: HttpRequest, saved_search_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def alerts(request: HttpRequest, saved_search_id: int) -> HttpResponse:
+def alerts(request: AuthenticatedRequest, saved_search_id: int) -> HttpResponse:
     """Switch alerts on (``alerts=on``) or off."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     services.saved_search_update(saved_search_id=saved_search_id, user=user,
                                  alerts=request.POST.get("alerts") in ("on", "true", "1"))
     return _row_or_list(request, saved_search_id)
@@ -71,8 +71,8 @@ def alerts(request: HttpRequest, saved_search_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete(request: HttpRequest, saved_search_id: int) -> HttpResponse:
-    services.saved_search_delete(saved_search_id=saved_search_id, user=request.user)  # type: ignore[arg-type]
+def delete(request: AuthenticatedRequest, saved_search_id: int) -> HttpResponse:
+    services.saved_search_delete(saved_search_id=saved_search_id, user=request.user)
     if is_htmx_fragment(request):
         return HttpResponse("")
     messages.success(request, _("Saved search deleted."))

@@ -14,8 +14,9 @@ from django.core.management import call_command
 from ipx import cli
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import ApplicationError, Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from ipx.matching.demands import services
+from ipx.matching.demands import services, workflow
 from ipx.matching.models import Demand, DemandEvent
+from ipx.matching.notices import describe
 from ipx.matching.tests.demand_helpers import (
     DESCRIPTION,
     TITLE,
@@ -36,7 +37,13 @@ pytestmark = pytest.mark.django_db
 def events(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
     """The domain events the demand services publish."""
     published_events: list[tuple[str, dict[str, Any]]] = []
-    monkeypatch.setattr(services, "publish", lambda event, **payload: published_events.append((event, payload)))
+
+    def record(event: str, **payload: Any) -> None:
+        published_events.append((event, payload))
+
+    # Transitions publish from the workflow's table, edits from the service.
+    monkeypatch.setattr(workflow, "publish", record)
+    monkeypatch.setattr(services, "publish", record)
     return published_events
 
 
@@ -304,7 +311,7 @@ def test_a_published_demand_stays_published_when_edited(owner: Member, operator:
 
     demand.refresh_from_db()
     assert (demand.status, demand.title, demand.visibility) == ("published", "寻找耐高温锂电池隔膜", "anonymous")
-    assert demand.events.last().note == "edited"  # type: ignore[union-attr]
+    assert describe(demand.events.latest("id")) == "edited"
     assert (demand.events.last().from_status, demand.events.last().to_status) == ("published", "published")  # type: ignore[union-attr]
     assert events == [("demand.changed", {"demand_id": demand.pk})]
 
@@ -367,7 +374,7 @@ def test_demands_expire_after_their_deadline(owner: Member, operator: User, even
     statuses = dict(Demand.objects.values_list("pk", "status"))
     assert statuses == {live.pk: "published", due.pk: "expired", waiting.pk: "expired", still_draft.pk: "draft"}
     assert due.events.last().actor is None  # type: ignore[union-attr]
-    assert due.events.last().note == "The deadline passed."  # type: ignore[union-attr]
+    assert describe(due.events.latest("id")) == "The deadline passed."
     assert events == [("demand.changed", {"demand_id": due.pk})]  # the unreviewed one was never on the board
     assert services.demands_expire_due(today=in_days(6)) == 0
 

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ipx.accounts.models import User
-from ipx.deals.negotiation.services import thread_open
+from ipx.deals.negotiation.threads import thread_open
 from ipx.listings.models import Listing
 from ipx.matching.models import Demand, DemandMatch
 from ipx.matching.saved_searches.alerts import saved_search_alerts_send

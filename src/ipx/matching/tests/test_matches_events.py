@@ -4,6 +4,7 @@ and both sides are told about a new match once — an anonymous poster stays unn
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from io import StringIO
 from typing import Any
@@ -19,6 +20,7 @@ from ipx.listings import services as listing_services
 from ipx.listings.models import Listing
 from ipx.matching.demands import services as demand_services
 from ipx.matching.matches import handlers, index
+from ipx.matching.matches.explain import ORDER
 from ipx.matching.matches.services import matches_recompute
 from ipx.matching.models import Demand, DemandMatch, DemandMatchRun
 from ipx.matching.tests.demand_helpers import published
@@ -115,6 +117,11 @@ def test_one_new_listing_is_named_to_both_sides(buyer: Member, owner: Member, ou
     assert to_buyer.title == f"A listing may solve your demand “{demand.title}”"
     assert to_buyer.body.startswith(f"“{new.title}” from {outsider.organisation.name}.")
     assert "Why: " in to_buyer.body and to_buyer.url == f"/listings/{new.pk}/"
+    # Stored as what happened, put into words when read: the reasons as codes and values.
+    assert to_buyer.params is not None and (to_buyer.stored_title, to_buyer.stored_body) == ("", "")
+    assert (to_buyer.params["n"], to_buyer.params["listing"], to_buyer.params["seller"]) == (
+        1, new.title, outsider.organisation.name)
+    assert {reason["code"] for reason in to_buyer.params["reasons"]} <= set(ORDER)
     [to_seller] = notes(outsider, "listing.match")
     assert to_seller.title == f"Your listing matches a demand: “{demand.title}”"
     assert to_seller.body.startswith(
@@ -129,6 +136,9 @@ def test_an_anonymous_demands_poster_is_not_named_to_sellers(
 
     [to_seller] = notes(owner, "listing.match")
     assert buyer.organisation.name not in to_seller.title + to_seller.body
+    # Not even in what is stored for the seller to read later.
+    assert to_seller.params is not None and to_seller.params["poster"] is None
+    assert buyer.organisation.name not in json.dumps(to_seller.params, ensure_ascii=False)
     assert to_seller.body.startswith(f"An organisation that chose not to be named is looking for “{demand.title}”.")
     [to_buyer] = notes(buyer, "demand.match")
     assert demand.title in to_buyer.title
