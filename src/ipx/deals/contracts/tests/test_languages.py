@@ -17,6 +17,7 @@ from ipx.deals.contracts.tests.helpers import funded, submitted
 from ipx.deals.models import Deal, DealEvent
 from ipx.deals.timeline import deal_event_text
 from ipx.ledger.models import LedgerTransaction
+from ipx.notifications.models import Notification
 from ipx.testing.fixtures import Member
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +124,24 @@ def test_the_api_describes_events_in_the_request_language(owner: Member, buyer: 
     assert events["funded"]["description"] == "付款节点 1：100,000.00 CNY 已存入资金监管账户"
     assert events["funded"]["params"] == {"position": 1, "amount": "100000.00", "currency": "CNY"}
     assert events["funded"]["note"] == ""
+
+
+def test_notices_are_worded_in_each_recipients_language(owner: Member, buyer: Member, operator: User) -> None:
+    User.objects.filter(pk=owner.user.pk).update(preferred_language="zh-hans")
+    User.objects.filter(pk=buyer.user.pk).update(preferred_language="en")
+    deal = funded(owner, buyer, operator)
+    number = f"IPX-{deal.created_at:%Y}-{deal.pk:06d}"
+    services.deal_cancel(deal_id=deal.pk, actor=buyer.user, reason="Price disagreement")
+
+    # Stored as a verb and data only: nothing in anyone's language.
+    funded_notice = Notification.objects.get(user=owner.user, verb="deal.funded")
+    assert (funded_notice.params, funded_notice.stored_title, funded_notice.stored_body) == (
+        {"number": number, "position": 1, "amount": "100000.00", "currency": "CNY"}, "", "")
+    assert funded_notice.title == f"交易 {number}：付款节点 1 已付款"
+    assert funded_notice.body == f"交易 {number} 付款节点 1 的 100,000.00 CNY 已存入资金监管账户。"
+    cancelled = Notification.objects.get(user=owner.user, verb="deal.cancelled")
+    assert cancelled.params == {"number": number, "reason": "Price disagreement", "currency": "CNY",
+                                "refunded": ["100000.00"]}
+    assert cancelled.body == f"交易 {number} 已取消：Price disagreement\n已退还买方：100,000.00 CNY"
+    signed = Notification.objects.get(user=buyer.user, verb="deal.signed_by_one")
+    assert signed.title == f"{owner.organisation.name} signed deal {number}"
