@@ -65,10 +65,6 @@ class AgentForm(ServiceForm):
             field.choices = [("", "—"), *agencies]
 
 
-class ReasonForm(ServiceForm):
-    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=2000)
-
-
 _ROW = "milestone_%d_%s"
 
 

@@ -27,7 +27,7 @@ from ipx.deals.access import Role
 from ipx.deals.models import Offer, Thread
 from ipx.deals.negotiation import ndas, offers, selectors, threads
 from ipx.deals.negotiation.downloads import file_response
-from ipx.deals.negotiation.forms import AgentForm, InquiryForm, MessageForm, OfferForm, ReasonForm
+from ipx.deals.negotiation.forms import AgentForm, InquiryForm, MessageForm, OfferForm
 from ipx.deals.negotiation.messages import message_post
 from ipx.deals.negotiation.workflow import THREAD
 from ipx.listings.selectors import listing_visible
@@ -72,7 +72,6 @@ def _thread_context(request: AuthenticatedRequest, thread: Thread, role: Role, *
         "message_form": message_form or MessageForm(),
         "agents": selectors.agents_of(thread),
         "agent_form": AgentForm(agencies=agencies) if agencies else None,
-        "reason_form": ReasonForm(),
     }
 
 

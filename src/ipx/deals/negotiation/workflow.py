@@ -151,15 +151,17 @@ THREAD: Workflow[Thread] = Workflow(
     model=Thread,
     event_model=ThreadEvent,
     actions={
-        "post": Action(sources=(T.OPEN,), guards=(_in_thread,)),
-        "offer": Action(sources=(T.OPEN,), guards=(_party_or_agent, _listing_on_offer, _no_live_offer)),
-        "add_agent": Action(sources=(T.OPEN,), guards=(
+        # ``who``: asked before the status, as the services always did (an agent trying to
+        # close a closed thread hears that it may not close threads).
+        "post": Action(sources=(T.OPEN,), who=(_in_thread,)),
+        "offer": Action(sources=(T.OPEN,), who=(_party_or_agent,), guards=(_listing_on_offer, _no_live_offer)),
+        "add_agent": Action(sources=(T.OPEN,), who=(
             _party_admin(lambda: _("Only an administrator of the buyer or the seller may add an agent.")),)),
         # An agent may be sent away after the end too: it no longer sees the thread.
-        "remove_agent": Action(sources=(T.OPEN, T.CLOSED), guards=(
+        "remove_agent": Action(sources=(T.OPEN, T.CLOSED), who=(
             _party_admin(lambda: _("Only an administrator of the buyer or the seller may remove an agent.")),)),
-        "close": Action(sources=(T.OPEN,), target=T.CLOSED, guards=(_party_or_operator,)),
-        "reopen": Action(sources=(T.CLOSED,), target=T.OPEN, guards=(_by_an_inquiry,)),
+        "close": Action(sources=(T.OPEN,), target=T.CLOSED, who=(_party_or_operator,)),
+        "reopen": Action(sources=(T.CLOSED,), target=T.OPEN, who=(_by_an_inquiry,)),
     },
     refuse_status=_refuse_thread,
     not_found=gettext_lazy("No such negotiation."),
@@ -285,15 +287,16 @@ OFFER: Workflow[Offer] = Workflow(
     model=Offer,
     event_model=OfferEvent,
     actions={
-        "withdraw": Action(sources=(S.OPEN,), target=S.WITHDRAWN,
-                           guards=(_before_expiry("withdraw"), _maker, _thread_open)),
-        "reject": Action(sources=(S.OPEN,), target=S.REJECTED,
-                         guards=(_before_expiry("reject"), _receiver_rejects, _thread_open)),
-        "counter": Action(sources=(S.OPEN,), target=S.COUNTERED,
-                          guards=(_before_expiry("counter"), _receiver_counters, _thread_open, _listing_on_offer)),
-        "accept": Action(sources=(S.OPEN,), target=S.ACCEPTED,
-                         guards=(_before_expiry("accept"), _receiver_accepts, _thread_open, _listing_on_offer)),
-        "expire": Action(sources=(S.OPEN,), target=S.EXPIRED, guards=(_by_the_clock,)),
+        # ``who``: the side that may take the step, asked before the offer's status.
+        "withdraw": Action(sources=(S.OPEN,), target=S.WITHDRAWN, who=(_maker,),
+                           guards=(_before_expiry("withdraw"), _thread_open)),
+        "reject": Action(sources=(S.OPEN,), target=S.REJECTED, who=(_receiver_rejects,),
+                         guards=(_before_expiry("reject"), _thread_open)),
+        "counter": Action(sources=(S.OPEN,), target=S.COUNTERED, who=(_receiver_counters,),
+                          guards=(_before_expiry("counter"), _thread_open, _listing_on_offer)),
+        "accept": Action(sources=(S.OPEN,), target=S.ACCEPTED, who=(_receiver_accepts,),
+                         guards=(_before_expiry("accept"), _thread_open, _listing_on_offer)),
+        "expire": Action(sources=(S.OPEN,), target=S.EXPIRED, who=(_by_the_clock,)),
     },
     refuse_status=_refuse_offer,
     not_found=gettext_lazy("No such offer."),

@@ -366,6 +366,19 @@ def test_nothing_follows_a_final_status(thread: Thread, buyer: Member, owner: Me
     assert state() == before
 
 
+def test_who_may_act_is_told_before_the_offers_status(thread: Thread, buyer: Member, owner: Member) -> None:
+    offer = make(thread, buyer)
+    offers.offer_withdraw(offer_id=offer.pk, actor=buyer.user)
+    before = state()
+
+    with pytest.raises(PermissionDenied, match="Only the side that made an offer may withdraw it"):
+        offers.offer_withdraw(offer_id=offer.pk, actor=owner.user)
+    with pytest.raises(PermissionDenied, match="Only a member of"):
+        offers.offer_accept(offer_id=offer.pk, actor=buyer.user)
+
+    assert state() == before
+
+
 # --- Accepting -------------------------------------------------------------------------------
 
 def test_the_receiver_accepts_and_a_deal_is_made(thread: Thread, buyer: Member, owner: Member) -> None:
