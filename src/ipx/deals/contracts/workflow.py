@@ -49,6 +49,8 @@ class DealAction(Action):
 
 
 class DealWorkflow(Workflow[Subject]):
+    """The kernel's workflow, asking a ``DealAction``'s ``who`` guards before its status."""
+
     def refusal(self, subject: Subject, name: str, actor: Any, *, attempt: Attempt | None = None) -> Refusal | None:
         action = self.action(name)
         attempt = attempt or Attempt(subject=subject, actor=actor)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
@@ -57,13 +56,6 @@ def clean_note(value: object, *, field: str, required: bool, message: str = "") 
         errors.add(field, message or _("This is required."))
     errors.raise_if_any()
     return note
-
-
-def client_ip(value: str | None) -> str | None:
-    try:
-        return str(ipaddress.ip_address((value or "").strip()))
-    except ValueError:
-        return None
 
 
 def store_contract(deal: Deal) -> None:

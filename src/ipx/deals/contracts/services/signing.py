@@ -8,15 +8,10 @@ from typing import Any
 from django.db import transaction
 
 from ipx.accounts.models import User
+from ipx.core.network import client_ip
 from ipx.deals.contracts import notices
 from ipx.deals.contracts.pdf import deal_number
-from ipx.deals.contracts.services.common import (
-    client_ip,
-    locked_deal,
-    notify_parties,
-    reserves_listing,
-    store_contract,
-)
+from ipx.deals.contracts.services.common import locked_deal, notify_parties, reserves_listing, store_contract
 from ipx.deals.contracts.workflow import DEAL, acting_for
 from ipx.deals.models import Commitment, Deal, DealSignature
 from ipx.deals.timeline import moment_param

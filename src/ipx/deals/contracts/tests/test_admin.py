@@ -60,4 +60,5 @@ def test_return_recordal_action_asks_for_a_reason(owner: Member, buyer: Member, 
     superuser_client.post("/admin/deals/deal/", {**data, "confirm": "1", "reason": "登记号有误"})
     deal.refresh_from_db()
     assert deal.status == "signed"
-    assert deal.events.last().note == "登记号有误"  # type: ignore[union-attr]
+    returned = deal.events.last()
+    assert returned is not None and returned.note == "登记号有误"

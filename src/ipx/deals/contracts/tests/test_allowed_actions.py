@@ -186,7 +186,8 @@ def service_actions(user: User, deal: Deal) -> tuple[list[str], dict[int, list[s
     }
     positions = list(deal.milestones.order_by("position").values_list("position", flat=True))
     deal_actions = [name for name in DEAL_ACTIONS if _accepts(tries[name])]
-    money = {"fund": services.milestone_fund, "release": services.milestone_release}
+    money: dict[str, Callable[..., object]] = {"fund": services.milestone_fund,
+                                               "release": services.milestone_release}
     milestones = {position: [name for name in MILESTONE_ACTIONS
                              if _accepts(partial(money[name], deal_id=deal.pk, position=position, actor=user))]
                   for position in positions}

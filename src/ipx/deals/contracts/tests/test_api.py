@@ -10,10 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from ipx.accounts.models import User
 from ipx.deals.contracts.tests.helpers import (
+    add_agent,
     available,
     deposit,
     fresh,
@@ -230,3 +233,26 @@ def test_bad_input_is_a_clear_400(owner: Member, buyer: Member, operator: User) 
     assert call(buyer.client, "post", f"/deals/{deal.pk}/milestones/9/fund", key="k3")[0] == 404
     assert call(buyer.client, "get", "/deals/0")[0] == 400
     assert snapshot(deal) == before
+
+
+def test_deal_list_reads_allowed_actions_in_a_fixed_number_of_queries(owner: Member, buyer: Member,
+                                                                      agency: Member, operator: User) -> None:
+    first = make_deal(owner, buyer)
+    add_agent(first, agency)
+
+    def listed() -> tuple[int, list[list[str]]]:
+        client = Client()
+        client.force_login(agency.user)
+        with CaptureQueriesContext(connection) as queries:
+            status, body = call(client, "get", "/deals")
+        assert status == 200
+        return len(queries), [item["allowed_actions"] for item in body["items"]]
+
+    one = listed()
+    for _n in range(3):
+        add_agent(sign_both(make_deal(owner, buyer), owner, buyer), agency)
+    more = listed()
+    assert (one[1], more[1]) == ([[]], [[], [], [], []])
+    assert more[0] == one[0]
+    _status, body = call(buyer.client, "get", "/deals")
+    assert [item["allowed_actions"] for item in body["items"]] == [["cancel"]] * 3 + [["sign", "cancel"]]

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from pytest_django.fixtures import SettingsWrapper
 
 from ipx.accounts.models import User
 from ipx.catalog.models import Asset, AssetLicence, AssetOwner
@@ -93,10 +94,10 @@ def test_one_milestone_of_the_full_price_when_the_offer_named_none(owner: Member
 
 
 def test_fee_percent_comes_from_the_setting_and_stays_with_the_deal(owner: Member, buyer: Member,
-                                                                    settings: object) -> None:
-    settings.IPX_PLATFORM_FEE_PERCENT = Decimal("1.5")  # type: ignore[attr-defined]
+                                                                    settings: SettingsWrapper) -> None:
+    settings.IPX_PLATFORM_FEE_PERCENT = Decimal("1.5")
     deal = make_deal(owner, buyer)
-    settings.IPX_PLATFORM_FEE_PERCENT = Decimal("3")  # type: ignore[attr-defined]
+    settings.IPX_PLATFORM_FEE_PERCENT = Decimal("3")
     deal.refresh_from_db()
     assert deal.fee_percent == Decimal("1.50")
 

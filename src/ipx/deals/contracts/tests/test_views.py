@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -18,7 +19,7 @@ from ipx.testing.fixtures import Member
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def key(data: dict[str, str] | None = None) -> dict[str, str]:
@@ -116,7 +117,7 @@ def test_deal_page_shows_terms_parties_actions_and_timeline(owner: Member, buyer
 
 def test_htmx_actions_return_the_deal_fragment(owner: Member, buyer: Member, operator: User) -> None:
     deal = fresh(owner, buyer, operator)
-    response = buyer.client.post(f"/deals/{deal.pk}/sign/", **HTMX)  # type: ignore[arg-type]
+    response = buyer.client.post(f"/deals/{deal.pk}/sign/", **HTMX)
     assert response.status_code == 200
     assert response.templates[0].name == "deals/contracts/_deal.html"
     body = response.content.decode()
@@ -125,7 +126,7 @@ def test_htmx_actions_return_the_deal_fragment(owner: Member, buyer: Member, ope
 
     # A refusal is shown inside the fragment (HTMX swaps only 2xx answers) and changes nothing.
     before = snapshot(deal)
-    response = buyer.client.post(f"/deals/{deal.pk}/sign/", **HTMX)  # type: ignore[arg-type]
+    response = buyer.client.post(f"/deals/{deal.pk}/sign/", **HTMX)
     assert response.status_code == 200
     assert 'id="deal-error"' in response.content.decode() and "already signed" in response.content.decode()
     assert snapshot(deal) == before
@@ -147,7 +148,7 @@ def test_form_errors_are_shown_never_500(path: str, data: dict[str, str], field_
     response = client.post(path.format(id=deal.pk), data=data)
     assert response.status_code == 400
     assert field_message in response.content.decode()
-    fragment = client.post(path.format(id=deal.pk), data=data, **HTMX)  # type: ignore[arg-type]
+    fragment = client.post(path.format(id=deal.pk), data=data, **HTMX)
     assert fragment.status_code == 200 and field_message in fragment.content.decode()
     assert snapshot(deal) == before
 
