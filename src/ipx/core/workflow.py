@@ -106,11 +106,6 @@ class Action:
 Subject = TypeVar("Subject", bound=models.Model)
 
 
-def _default_refusal(subject: models.Model, name: str, action: Action) -> Refusal:
-    status = getattr(subject, "get_status_display", lambda: getattr(subject, "status", ""))()
-    return Refusal(_("This cannot be done while it is %(status)s.") % {"status": status})
-
-
 class Workflow(Generic[Subject]):
     """A named table of actions over ``model``'s ``status`` with events in ``event_model``."""
 
@@ -134,7 +129,7 @@ class Workflow(Generic[Subject]):
         self.actions: dict[str, Action] = dict(actions)
         self.subject_field = subject_field or name
         self.status_field = status_field
-        self._refuse_status = refuse_status or _default_refusal
+        self._refuse_status = refuse_status or self._default_refusal
         self._not_found = not_found
         self._on_change = on_change
         # Where the event rows go when the subject has no event table of its own (a deal's
@@ -146,6 +141,10 @@ class Workflow(Generic[Subject]):
             unknown = {*action.sources, *([action.target] if action.target else [])} - statuses
             if unknown:
                 raise ValueError(f"{name}.{action_name}: unknown statuses {sorted(unknown)}")
+
+    def _default_refusal(self, subject: Subject, name: str, action: Action) -> Refusal:
+        status = getattr(subject, f"get_{self.status_field}_display")()
+        return Refusal(_("This cannot be done while it is %(status)s.") % {"status": status})
 
     # --- Reading the table -------------------------------------------------------------------
 

@@ -24,7 +24,6 @@ from ipx.accounts.selectors import access_organisation
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ipx.core.money import MINOR_UNITS, Money, check_currency, parse_amount
 from ipx.core.validation import FieldErrors, clean_text
-from ipx.events import publish
 from ipx.ledger.models import LedgerAccount, LedgerTransaction, Payout, Posting
 from ipx.ledger.providers import PaymentRefused, ReceiptStatus, normalise_bank_account, payment_provider
 
@@ -267,7 +266,6 @@ def deposit_create(*, organisation_id: int, actor: User, amount: object, currenc
         raise PaymentRefused(receipt.message or _("The payment provider did not confirm the deposit."))
     entry = deposit_record(organisation=organisation, money=money, provider_reference=receipt.provider_reference,
                            actor=actor)
-    publish("ledger.deposit_recorded", organisation_id=organisation.pk, transaction_id=entry.pk)
     return entry
 
 
@@ -301,5 +299,4 @@ def payout_create(*, organisation_id: int, actor: User, amount: object, currency
     payout = Payout.objects.create(organisation=organisation, amount=money.amount, currency=money.currency,
                                    bank_account=account_number, transaction=entry,
                                    provider_reference=receipt.provider_reference, requested_by=actor)
-    publish("ledger.payout_sent", organisation_id=organisation.pk, payout_id=payout.pk, transaction_id=entry.pk)
     return payout

@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ipx.accounts.models import Organisation, User
-from ipx.core.notices import render
+from ipx.core.notices import render, words_for
 
 
 class Notification(models.Model):
@@ -39,8 +39,9 @@ class Notification(models.Model):
         return f"{self.user_id}: {self.verb}"
 
     def _words(self) -> tuple[str, str]:
-        if self.params is None:
-            return self.stored_title, self.stored_body
+        if self.params is None or words_for(self.verb) is None:
+            # Rows from before params, or of a verb no longer worded: what was stored.
+            return self.stored_title or self.verb, self.stored_body
         cached: tuple[str, str] | None = getattr(self, "_rendered", None)
         if cached is None:
             with translation.override(self.user.preferred_language or settings.LANGUAGE_CODE):

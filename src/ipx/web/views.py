@@ -9,7 +9,9 @@ from django.views.decorators.http import require_GET
 
 from ipx.accounts.current import current_membership
 from ipx.accounts.models import Membership
+from ipx.accounts.notices import history
 from ipx.accounts.selectors import organisation_public
+from ipx.accounts.workflow import ORGANISATION
 from ipx.listings.selectors import listings_of_organisation, published_listings_of
 from ipx.web.selectors import exchange_counts
 
@@ -54,7 +56,8 @@ def my_organisation(request: HttpRequest) -> HttpResponse:
         "listings": listings_of_organisation(organisation.pk, status=status)[:50],
         "status_filter": status,
         "members": organisation.memberships.select_related("user").order_by("user__email"),
-        "events": organisation.events.select_related("actor").order_by("-id")[:10],
+        "history": history(organisation.events.select_related("actor").order_by("-id")[:10]),
+        "may_resubmit": "resubmit" in ORGANISATION.allowed_actions(organisation, request.user),
     }
     return render(request, "web/my_organisation.html", context)
 

@@ -6,8 +6,7 @@ the poster may recall it to draft. Drafts and published demands may be edited ("
 the status). Pages and the API show a button exactly when ``DEMAND.allowed_actions`` lists it.
 
 Domain events: ``demand.changed`` whenever a demand enters or leaves the published state
-(matching recomputes from it; edits of a published demand send it too, from the service),
-then ``demand.published`` once more when the operator publishes one.
+(matching recomputes from it; edits of a published demand send it too, from the service).
 """
 
 from __future__ import annotations
@@ -103,8 +102,6 @@ def _refuse_status(demand: Demand, name: str, action: Action) -> Refusal:
 def _on_change(demand: Demand, previous: str, target: str) -> None:
     if S.PUBLISHED in (previous, target):
         publish("demand.changed", demand_id=demand.pk)
-    if target == S.PUBLISHED:
-        publish("demand.published", demand_id=demand.pk)
 
 
 DEMAND: Workflow[Demand] = Workflow(

@@ -31,7 +31,6 @@ from ipx.matching.matches.documents import (
     LISTING,
     demand_document,
     demand_facts,
-    doc_id,
     listing_document,
     listing_facts,
 )
@@ -278,10 +277,6 @@ def missing_passages(name: str) -> int:
     finally:
         cache.close()
     return stand_in.missing
-
-
-def document_ids(kind: str, pks: Iterable[int]) -> set[str]:
-    return {doc_id(kind, pk) for pk in pks}
 
 
 __all__ = [

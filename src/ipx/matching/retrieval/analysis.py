@@ -39,10 +39,6 @@ def gram_tokens(text: str) -> list[str]:
     return out
 
 
-def analyse(text: str) -> tuple[list[str], list[str]]:
-    return word_tokens(text), gram_tokens(text)
-
-
 _local = threading.local()
 
 

@@ -191,7 +191,7 @@ def test_review_workflow(owner: Member, operator: User, events: list[Any]) -> No
     assert demand.review_note == "清楚"
     assert list(demand.events.values_list("from_status", "to_status", "note")) == [
         ("", "draft", ""), ("draft", "submitted", ""), ("submitted", "published", "清楚")]
-    assert events == [("demand.changed", {"demand_id": demand.pk}), ("demand.published", {"demand_id": demand.pk})]
+    assert events == [("demand.changed", {"demand_id": demand.pk})]
     approved = Notification.objects.get(verb="demand.approved")
     assert approved.user == owner.user
     assert approved.url == f"/demands/{demand.pk}/"
