@@ -19,14 +19,12 @@ take the same table, so a button and its service never disagree. In particular
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
 
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import Conflict, PermissionDenied
-from ipx.core.workflow import Action, Attempt, Guard, Refusal, Subject, Workflow
+from ipx.core.workflow import Action, Attempt, Guard, Refusal, Workflow
 from ipx.deals.access import Role, role_in_deal, side_label
 from ipx.deals.models import Commitment, Deal, DealEvent, DealMilestone, MilestoneCondition
 from ipx.deals.timeline import Verb
@@ -37,28 +35,6 @@ M = DealMilestone.Status
 # Statuses in which both parties have signed (money may be held, milestones funded).
 SIGNED_STATUSES = (S.SIGNED, S.RECORDAL_SUBMITTED, S.COMPLETED)
 OPEN_STATUSES = (S.AWAITING_SIGNATURES, S.SIGNED, S.RECORDAL_SUBMITTED)
-
-
-@dataclass(frozen=True, slots=True)
-class DealAction(Action):
-    """An action whose ``who`` guards (the actor's side, whether their organisation has
-    signed) are told before the status: a member who may never take the step hears that,
-    not that the deal is in the wrong state — as the deal's services always answered."""
-
-    who: tuple[Guard, ...] = ()
-
-
-class DealWorkflow(Workflow[Subject]):
-    """The kernel's workflow, asking a ``DealAction``'s ``who`` guards before its status."""
-
-    def refusal(self, subject: Subject, name: str, actor: Any, *, attempt: Attempt | None = None) -> Refusal | None:
-        action = self.action(name)
-        attempt = attempt or Attempt(subject=subject, actor=actor)
-        for guard in getattr(action, "who", ()):
-            refusal = guard(attempt)
-            if refusal is not None:
-                return refusal
-        return super().refusal(subject, name, actor, attempt=attempt)
 
 
 # --- Who is acting ------------------------------------------------------------------------------
@@ -214,46 +190,46 @@ def _milestone_status_refusal(milestone: DealMilestone, name: str, action: Actio
 
 # --- The tables -----------------------------------------------------------------------------------
 
-DEAL: DealWorkflow[Deal] = DealWorkflow(
+DEAL: Workflow[Deal] = Workflow(
     name="deal",
     model=Deal,
     event_model=DealEvent,
     actions={
         # A party that has signed hears so whatever the status; signing changes no status
         # until the second signature (``fully_signed``).
-        "sign": DealAction(sources=(S.AWAITING_SIGNATURES,), verb=Verb.SIGNED, who=(_party(), _not_signed_yet),
+        "sign": Action(sources=(S.AWAITING_SIGNATURES,), verb=Verb.SIGNED, who=(_party(), _not_signed_yet),
                            guards=(_contract_ready,)),
-        "fully_signed": DealAction(sources=(S.AWAITING_SIGNATURES,), target=S.SIGNED, verb=Verb.FULLY_SIGNED,
+        "fully_signed": Action(sources=(S.AWAITING_SIGNATURES,), target=S.SIGNED, verb=Verb.FULLY_SIGNED,
                                    guards=(_system,)),
-        "conclude": DealAction(sources=(S.AWAITING_SIGNATURES, S.SIGNED), target=S.AWAITING_SIGNATURES,
+        "conclude": Action(sources=(S.AWAITING_SIGNATURES, S.SIGNED), target=S.AWAITING_SIGNATURES,
                                verb=Verb.CONCLUDED, who=(_party(),), guards=(_intended,)),
-        "submit_recordal": DealAction(
+        "submit_recordal": Action(
             sources=(S.SIGNED,), target=S.RECORDAL_SUBMITTED, verb=Verb.RECORDAL_SUBMITTED, who=(_party("seller"),),
             guards=(_concluded(lambda: _("An intended agreement is not recorded; conclude it as a contract first.")),)),
-        "approve_recordal": DealAction(sources=(S.RECORDAL_SUBMITTED,), target=S.COMPLETED, verb=Verb.RECORDAL_APPROVED,
+        "approve_recordal": Action(sources=(S.RECORDAL_SUBMITTED,), target=S.COMPLETED, verb=Verb.RECORDAL_APPROVED,
                                        who=(_operator,)),
-        "return_recordal": DealAction(sources=(S.RECORDAL_SUBMITTED,), target=S.SIGNED, verb=Verb.RECORDAL_RETURNED,
+        "return_recordal": Action(sources=(S.RECORDAL_SUBMITTED,), target=S.SIGNED, verb=Verb.RECORDAL_RETURNED,
                                       who=(_operator,)),
-        "cancel": DealAction(sources=OPEN_STATUSES, target=S.CANCELLED, verb=Verb.CANCELLED, who=(_party_or_operator,)),
+        "cancel": Action(sources=OPEN_STATUSES, target=S.CANCELLED, verb=Verb.CANCELLED, who=(_party_or_operator,)),
     },
     refuse_status=_deal_status_refusal,
 )
 
-MILESTONE: DealWorkflow[DealMilestone] = DealWorkflow(
+MILESTONE: Workflow[DealMilestone] = Workflow(
     name="milestone",
     model=DealMilestone,
     event_model=DealEvent,
     subject_field="deal",
     record_on=lambda milestone: milestone.deal,
     actions={
-        "fund": DealAction(sources=(M.PENDING,), target=M.FUNDED, verb=Verb.FUNDED, who=(_party("buyer"),),
+        "fund": Action(sources=(M.PENDING,), target=M.FUNDED, verb=Verb.FUNDED, who=(_party("buyer"),),
                            guards=(_concluded(lambda: _("An intended agreement cannot be funded; conclude it as a "
                                                         "contract first.")), _deal_signed)),
         # To ``released`` once all is paid out; a part paid out is recorded as ``released``
         # without a change of status.
-        "release": DealAction(sources=(M.FUNDED,), target=M.RELEASED, verb=Verb.RELEASED, who=(_buyer_or_operator,),
+        "release": Action(sources=(M.FUNDED,), target=M.RELEASED, verb=Verb.RELEASED, who=(_buyer_or_operator,),
                               guards=(_releasable,)),
-        "refund": DealAction(sources=(M.FUNDED,), target=M.REFUNDED, verb=Verb.REFUNDED, guards=(_system,)),
+        "refund": Action(sources=(M.FUNDED,), target=M.REFUNDED, verb=Verb.REFUNDED, guards=(_system,)),
     },
     refuse_status=_milestone_status_refusal,
 )
