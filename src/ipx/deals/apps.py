@@ -10,10 +10,8 @@ class DealsConfig(AppConfig):
     def ready(self) -> None:
         from ipx.deals.contracts import escrow
         from ipx.deals.contracts import notices as contract_notices  # noqa: F401 - registers the deals' wording
+        from ipx.deals.negotiation import notices as negotiation_notices  # noqa: F401 - and negotiation's
         from ipx.ledger import descriptions
-
-        # The wording of negotiation's notices is registered here too, once
-        # ipx.deals.negotiation.notices exists.
 
         # Statements describe escrow transactions of deals in the reader's language.
         descriptions.register("deal:", escrow.describe)

@@ -27,14 +27,9 @@ from ipx.deals.contracts.services import (
     milestone_release,
 )
 from ipx.deals.models import Deal
-from ipx.deals.negotiation.services import (
-    message_post,
-    offer_accept,
-    offer_counter,
-    offer_make,
-    thread_agent_add,
-    thread_open,
-)
+from ipx.deals.negotiation.messages import message_post
+from ipx.deals.negotiation.offers import offer_accept, offer_counter, offer_make
+from ipx.deals.negotiation.threads import thread_agent_add, thread_open
 from ipx.ledger.services import deposit_record
 from ipx.listings.models import Listing, OfferKind
 

@@ -7,13 +7,13 @@ recipient's language. Nothing is translated inside the caller's (often locked) t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from ipx.accounts.models import Organisation, User
 from ipx.core.mail import mail_on_commit
@@ -46,13 +46,9 @@ def _recipients(organisations: Iterable[Organisation], users: Iterable[User],
 @transaction.atomic
 def notify(*, verb: str, params: Mapping[str, Any] | None = None, url: str = "",
            organisations: Iterable[Organisation] = (), users: Iterable[User] = (),
-           exclude: User | None = None, title: Callable[[], str] | None = None,
-           body: Callable[[], str] | None = None) -> list[Notification]:
+           exclude: User | None = None) -> list[Notification]:
     """Notify every active member of ``organisations`` and each of ``users`` (once each),
     except ``exclude`` (usually whoever caused it). ``verb`` must have a registered wording."""
-    if title is not None and body is not None:
-        return _notify_written(verb=verb, title=title, body=body, url=url,
-                               recipients=_recipients(organisations, users, exclude))
     stored = dict(params or {})
     render(verb, stored)  # a missing wording or param fails here, in the caller's tests, not in a mail
     recipients = _recipients(organisations, users, exclude)
@@ -66,21 +62,6 @@ def notify(*, verb: str, params: Mapping[str, Any] | None = None, url: str = "",
         return f"{text}\n\n{site}{url}" if url else text
 
     mail_on_commit([user for user, _org in recipients], lambda: render(verb, stored)[0], body)
-    return rows
-
-
-def _notify_written(*, verb: str, title: Callable[[], str], body: Callable[[], str], url: str,
-                    recipients: list[tuple[User, Organisation | None]]) -> list[Notification]:
-    # TRANSITIONAL: callers not yet moved to verb + params; removed once none is left.
-    rows = []
-    for user, organisation in recipients:
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            rows.append(Notification(user=user, organisation=organisation, verb=verb, stored_title=title()[:200],
-                                     stored_body=body(), url=url))
-    Notification.objects.bulk_create(rows)
-    site = settings.IPX_SITE_URL.rstrip("/")
-    mail_on_commit([user for user, _org in recipients], title,
-                   lambda: f"{body()}\n\n{site}{url}" if url else body())
     return rows
 
 
