@@ -13,6 +13,8 @@ from pydantic import Field
 from ipx.accounts.api_auth import api_user, optional_auth, user_auth
 from ipx.accounts.selectors import access_organisation
 from ipx.catalog import reference, selectors, services
+from ipx.catalog.cleaning import parse_asset
+from ipx.catalog.inputs import AssetValues
 from ipx.catalog.models import Asset, IpcCode, NiceClass
 from ipx.core.api.schemas import ERRORS, Id, Page, page_of
 from ipx.core.errors import ValidationFailed
@@ -174,15 +176,16 @@ class NiceOut(Schema):
     note_en: str
 
 
-def _data(payload: Schema) -> dict[str, Any]:
-    return payload.dict(exclude_unset=True, exclude={"organisation_id", "ip_type"})
+def _values(payload: AssetFields) -> AssetValues:
+    """The fields the body gives (a PATCH leaves the others as they are)."""
+    return AssetValues.read(payload.dict(exclude_unset=True, exclude={"organisation_id", "ip_type"}))
 
 
 @router.post("/assets", response={201: AssetOut, **ERRORS}, auth=user_auth, summary="Register an IP asset")
 def register_asset(request: HttpRequest, payload: AssetIn) -> Status[Any]:
     user = api_user(request)
     asset = services.asset_register(organisation_id=payload.organisation_id, actor=user,
-                                    ip_type=payload.ip_type, data=_data(payload))
+                                    asset=parse_asset(payload.ip_type, _values(payload)))
     return Status(201, selectors.asset_visible(user, asset.pk))
 
 
@@ -196,7 +199,7 @@ def asset_detail(request: HttpRequest, asset_id: Id) -> Asset:
               summary="Change an asset's details")
 def asset_update(request: HttpRequest, asset_id: Id, payload: AssetFields) -> Asset:
     user = api_user(request)
-    services.asset_update(asset_id=asset_id, actor=user, data=_data(payload))
+    services.asset_update(asset_id=asset_id, actor=user, changes=_values(payload))
     return selectors.asset_visible(user, asset_id)
 
 

@@ -1,21 +1,34 @@
-"""The checks an asset's fields pass before it is written, one set per IP type.
+"""The one parser of assets: the checks an asset's fields pass before it is written, one set
+per IP type, turning ``AssetValues`` into a typed ``AssetInput``.
 
-Every problem is collected (``FieldErrors``) so a form or an import row shows all of them at
-once; the first message per field is the one shown. Registration, editing, the spreadsheet
-import and the demo data all clean through ``clean_asset_data``.
+Every problem is collected (``FieldErrors``) so a form, an API call or an import row shows
+all of them at once; the first message per field is the one shown. A number registered on
+IPX already is one of those problems, named with the rest. Registration and editing (pages,
+API), the spreadsheet import and the demo data all parse here; registry numbers themselves
+are read by ``identifiers``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from ipx.catalog import identifiers
-from ipx.catalog.models import Asset, Copyright, GIProduct, Patent, Trademark
+from ipx.catalog.inputs import (
+    AssetInput,
+    AssetValues,
+    CopyrightInput,
+    DetailInput,
+    GIProductInput,
+    PatentInput,
+    TrademarkInput,
+    split_list,
+)
+from ipx.catalog.models import Asset, Copyright, Patent, Trademark
 from ipx.catalog.reference import check_ipc_code
 from ipx.core.errors import ValidationFailed
 from ipx.core.validation import FieldErrors, clean_choice, clean_date, clean_text
@@ -42,8 +55,53 @@ CNIPA_PATENT_KINDS = {
     "外观设计": Patent.Kind.DESIGN,
     "外观": Patent.Kind.DESIGN,
 }
+_ASSET_FIELDS = ("title", "title_en", "abstract", "legal_status")
 
-Cleaned = dict[str, Any]
+# The values being checked, by field name: what was given over what the asset holds now.
+Data = Mapping[str, object]
+
+
+def parse_asset(ip_type: str, values: AssetValues) -> AssetInput:
+    """A new asset of ``ip_type``; raises one ValidationFailed naming every bad field."""
+    return _parse(ip_type, values.given(), current=None)
+
+
+def parse_asset_change(asset: Asset, changes: AssetValues) -> AssetInput:
+    """``asset`` as it would be after ``changes``, checked as a whole by the same rules as a
+    new one; fields the changes leave out keep their values."""
+    given = changes.given()
+    if "ipc_codes" in given and "ipc_main" not in given:
+        given["ipc_main"] = ""  # new codes without a main one: the first becomes main
+    return _parse(asset.ip_type, current_values(asset) | given, current=asset.detail)
+
+
+def current_values(asset: Asset) -> dict[str, object]:
+    """What the asset holds now, by field name."""
+    values: dict[str, object] = {name: getattr(asset, name) for name in _ASSET_FIELDS}
+    values["owners"] = [owner.name for owner in asset.owners.all()]
+    detail = asset.detail
+    if detail is not None:
+        for field in detail._meta.concrete_fields:
+            if field.name != "asset":
+                values[field.name] = getattr(detail, field.name)
+    return values
+
+
+def _parse(ip_type: str, data: Data, *, current: Model | None) -> AssetInput:
+    cleaner = _CLEANERS.get(ip_type)
+    if cleaner is None:
+        raise ValidationFailed.for_field("ip_type", _("Assets of this type cannot be registered here."))
+    errors = FieldErrors()
+    title = clean_text(data.get("title"), field="title", errors=errors, max_length=300, label=_("Title"))
+    title_en = clean_text(data.get("title_en"), field="title_en", errors=errors, required=False, max_length=300)
+    abstract = clean_text(data.get("abstract"), field="abstract", errors=errors, required=False,
+                          max_length=MAX_TEXT)
+    legal_status = _legal_status(data.get("legal_status"), errors)
+    owners = _owners(data.get("owners"), errors)
+    detail = cleaner(data, errors, current)
+    errors.raise_if_any()
+    return AssetInput(title=title, title_en=title_en, abstract=abstract, legal_status=legal_status,
+                      owners=owners, detail=detail)
 
 
 def parse_legal_status(value: object) -> str | None:
@@ -77,19 +135,6 @@ def parse_patent_kind(value: object) -> str | None:
     return ""
 
 
-def split_list(value: object, *, commas: bool = True) -> list[str]:
-    """Items of a list given as a list or as text separated by ; (and , unless ``commas`` is
-    False: names such as "Acme Co., Ltd." contain commas)."""
-    if value is None:
-        return []
-    if isinstance(value, list | tuple):
-        return [str(v).strip() for v in value if str(v).strip()]
-    text = str(value).replace("；", ";").replace("|", ";").replace("\n", ";")
-    if commas:
-        text = text.replace("，", ";").replace(",", ";")
-    return [part.strip() for part in text.split(";") if part.strip()]
-
-
 def _not_registered_twice(errors: FieldErrors, field: str, number: str | None, rows: QuerySet[Any],
                           current: Model | None, message: str) -> None:
     """The same right must not be registered twice; say which number is taken."""
@@ -103,33 +148,34 @@ def _not_registered_twice(errors: FieldErrors, field: str, number: str | None, r
 
 # --- Common asset fields ---------------------------------------------------------------------
 
-def _clean_common(data: Cleaned, errors: FieldErrors) -> Cleaned:
-    cleaned: Cleaned = {
-        "title": clean_text(data.get("title"), field="title", errors=errors, max_length=300,
-                            label=_("Title")),
-        "title_en": clean_text(data.get("title_en"), field="title_en", errors=errors, required=False,
-                               max_length=300),
-        "abstract": clean_text(data.get("abstract"), field="abstract", errors=errors, required=False,
-                               max_length=MAX_TEXT),
-    }
-    status = parse_legal_status(data.get("legal_status"))
+def _legal_status(value: object, errors: FieldErrors) -> str:
+    status = parse_legal_status(value)
     if status == "":
         errors.add("legal_status", _("“%(value)s” is not a legal status; use one of %(allowed)s.")
-                   % {"value": data.get("legal_status"), "allowed": ", ".join(Asset.LegalStatus.values)})
-    cleaned["legal_status"] = status or Asset.LegalStatus.IN_FORCE
-    owners = split_list(data.get("owners"), commas=False)
+                   % {"value": value, "allowed": ", ".join(Asset.LegalStatus.values)})
+    return status or Asset.LegalStatus.IN_FORCE
+
+
+def _owners(value: object, errors: FieldErrors) -> tuple[str, ...]:
+    owners = tuple(split_list(value, commas=False))
     if len(owners) > MAX_OWNERS:
         errors.add("owners", _("At most %(n)d owners.") % {"n": MAX_OWNERS})
     if any(len(name) > 200 for name in owners):
         errors.add("owners", _("An owner's name has at most 200 characters."))
-    cleaned["owners"] = owners
-    return cleaned
+    return owners
 
 
 # --- Patents ---------------------------------------------------------------------------------
 
-def _patent_numbers(data: Cleaned, office: str,
-                    errors: FieldErrors) -> tuple[Cleaned, identifiers.ApplicationNumber | None]:
+class _Numbers(NamedTuple):
+    kind: str
+    application_number: str | None
+    publication_number: str | None
+    grant_number: str | None
+    application: identifiers.ApplicationNumber | None  # parsed, for the filing year
+
+
+def _patent_numbers(data: Data, office: str, errors: FieldErrors) -> _Numbers:
     """The application, publication and grant numbers and the kind, which CN numbers imply."""
     kind_given = parse_patent_kind(data.get("kind"))
     if kind_given == "":
@@ -177,11 +223,12 @@ def _patent_numbers(data: Cleaned, office: str,
                        % {"implied": Patent.Kind(implied).label, "kind": Patent.Kind(kind).label})
     if not kind:
         errors.add("kind", _("Give the kind: invention, utility model or design."))
-    return {"application_number": application_number, "kind": kind or "", **numbers}, parsed_application
+    return _Numbers(kind or "", application_number, numbers["publication_number"], numbers["grant_number"],
+                    parsed_application)
 
 
-def _patent_dates(data: Cleaned, errors: FieldErrors,
-                  application: identifiers.ApplicationNumber | None) -> dict[str, date | None]:
+def _patent_dates(data: Data, errors: FieldErrors,
+                  application: identifiers.ApplicationNumber | None) -> tuple[date | None, date | None, date | None]:
     filing = clean_date(data.get("filing_date"), field="filing_date", errors=errors, label=_("Filing date"))
     publication = clean_date(data.get("publication_date"), field="publication_date", errors=errors,
                              label=_("Publication date"))
@@ -194,11 +241,12 @@ def _patent_dates(data: Cleaned, errors: FieldErrors,
     if filing and application and application.kind_digit in "123" and filing.year != application.year:
         errors.add("filing_date", _("The application number was filed in %(year)d, not %(given)d.")
                    % {"year": application.year, "given": filing.year})
-    return {"filing_date": filing, "publication_date": publication, "grant_date": grant}
+    return filing, publication, grant
 
 
-def _ipc_codes(data: Cleaned, errors: FieldErrors) -> Cleaned:
-    """Known IPC codes without repeats, the main one first (the first code when none is named)."""
+def _ipc_codes(data: Data, errors: FieldErrors) -> tuple[tuple[str, ...], str]:
+    """Known IPC codes without repeats, the main one first (the first code when none is named),
+    and the main one."""
     codes: list[str] = []
     for raw_code in split_list(data.get("ipc_codes")):
         try:
@@ -219,112 +267,102 @@ def _ipc_codes(data: Cleaned, errors: FieldErrors) -> Cleaned:
             codes = [ipc_main, *[c for c in codes if c != ipc_main]]
     if len(codes) > MAX_IPC_CODES:
         errors.add("ipc_codes", _("At most %(n)d IPC codes.") % {"n": MAX_IPC_CODES})
-    return {"ipc_codes": codes, "ipc_main": ipc_main or (codes[0] if codes else "")}
+    return tuple(codes), ipc_main or (codes[0] if codes else "")
 
 
-def _clean_patent(data: Cleaned, errors: FieldErrors, *, current: Patent | None) -> Cleaned:
+def _clean_patent(data: Data, errors: FieldErrors, current: Model | None) -> PatentInput:
     office = str(data.get("office") or "CN").strip().upper()
     if len(office) != 2 or not office.isalpha():
         errors.add("office", _("Give the patent office as a two-letter code, e.g. CN, US, EP."))
-    numbers, application = _patent_numbers(data, office, errors)
-    cleaned: Cleaned = {"office": office, **numbers, **_patent_dates(data, errors, application),
-                        **_ipc_codes(data, errors)}
-    cleaned["inventors"] = clean_text(data.get("inventors"), field="inventors", errors=errors,
-                                      required=False, max_length=2000)
-    cleaned["claims"] = clean_text(data.get("claims"), field="claims", errors=errors, required=False,
-                                   max_length=MAX_TEXT)
-    for field in ("application_number", "publication_number"):
-        _not_registered_twice(errors, field, cleaned[field], Patent.objects.filter(office=office,
-                                                                                   **{field: cleaned[field]}),
+    numbers = _patent_numbers(data, office, errors)
+    filing, publication, grant = _patent_dates(data, errors, numbers.application)
+    codes, main = _ipc_codes(data, errors)
+    patent = PatentInput(
+        office=office, kind=numbers.kind, application_number=numbers.application_number,
+        publication_number=numbers.publication_number, grant_number=numbers.grant_number,
+        filing_date=filing, publication_date=publication, grant_date=grant, ipc_main=main, ipc_codes=codes,
+        inventors=clean_text(data.get("inventors"), field="inventors", errors=errors, required=False,
+                             max_length=2000),
+        claims=clean_text(data.get("claims"), field="claims", errors=errors, required=False, max_length=MAX_TEXT),
+    )
+    for field, number in (("application_number", patent.application_number),
+                          ("publication_number", patent.publication_number)):
+        _not_registered_twice(errors, field, number, Patent.objects.filter(office=office, **{field: number}),
                               current, _("Patent %(number)s is already registered on IPX."))
-    return cleaned
+    return patent
 
 
 # --- Trademarks, copyrights, GI products -----------------------------------------------------
 
-def _clean_trademark(data: Cleaned, errors: FieldErrors, *, current: Trademark | None) -> Cleaned:
-    cleaned: Cleaned = {"office": "CN"}
+def _clean_trademark(data: Data, errors: FieldErrors, current: Model | None) -> TrademarkInput:
+    number = ""
     try:
-        cleaned["registration_number"] = identifiers.parse_trademark_number(str(data.get("registration_number") or ""))
+        number = identifiers.parse_trademark_number(str(data.get("registration_number") or ""))
     except ValidationFailed as exc:
         errors.collect(exc)
-        cleaned["registration_number"] = ""
+    classes: list[int] = []
     try:
-        cleaned["nice_classes"] = identifiers.parse_nice_classes(data.get("nice_classes"))
+        classes = identifiers.parse_nice_classes(data.get("nice_classes"))
     except ValidationFailed as exc:
         errors.collect(exc)
-        cleaned["nice_classes"] = []
-    cleaned["goods_services"] = clean_text(data.get("goods_services"), field="goods_services", errors=errors,
-                                           required=False, max_length=10_000)
-    cleaned["registration_date"] = clean_date(data.get("registration_date"), field="registration_date",
-                                              errors=errors, label=_("Registration date"))
-    cleaned["renewed_until"] = clean_date(data.get("renewed_until"), field="renewed_until", errors=errors,
-                                          not_future=False)
-    number = cleaned["registration_number"]
+    trademark = TrademarkInput(
+        office="CN", registration_number=number, nice_classes=tuple(classes),
+        goods_services=clean_text(data.get("goods_services"), field="goods_services", errors=errors,
+                                  required=False, max_length=10_000),
+        registration_date=clean_date(data.get("registration_date"), field="registration_date", errors=errors,
+                                     label=_("Registration date")),
+        renewed_until=clean_date(data.get("renewed_until"), field="renewed_until", errors=errors,
+                                 not_future=False),
+    )
     _not_registered_twice(errors, "registration_number", number,
                           Trademark.objects.filter(office="CN", registration_number=number), current,
                           _("Trademark %(number)s is already registered on IPX."))
-    return cleaned
+    return trademark
 
 
-def _clean_copyright(data: Cleaned, errors: FieldErrors, *, current: Copyright | None) -> Cleaned:
-    cleaned: Cleaned = {}
+def _clean_copyright(data: Data, errors: FieldErrors, current: Model | None) -> CopyrightInput:
     kind = clean_choice(data.get("kind"), Copyright.Kind, field="kind", errors=errors)
-    cleaned["kind"] = kind
     raw = str(data.get("registration_number") or "")
-    cleaned["registration_number"] = ""
+    number = ""
     try:
         if kind == Copyright.Kind.SOFTWARE:
-            cleaned["registration_number"] = identifiers.parse_software_copyright_number(raw)
+            number = identifiers.parse_software_copyright_number(raw)
         elif kind == Copyright.Kind.WORK:
-            cleaned["registration_number"] = identifiers.parse_work_copyright_number(raw)
+            number = identifiers.parse_work_copyright_number(raw)
     except ValidationFailed as exc:
         errors.collect(exc)
-    cleaned["work_category"] = clean_text(data.get("work_category"), field="work_category", errors=errors,
-                                          required=False, max_length=60)
-    cleaned["version"] = clean_text(data.get("version"), field="version", errors=errors, required=False,
-                                    max_length=30)
-    cleaned["completion_date"] = clean_date(data.get("completion_date"), field="completion_date", errors=errors)
-    cleaned["registration_date"] = clean_date(data.get("registration_date"), field="registration_date",
-                                              errors=errors)
-    number = cleaned["registration_number"]
+    copyright_input = CopyrightInput(
+        kind=kind, registration_number=number,
+        work_category=clean_text(data.get("work_category"), field="work_category", errors=errors,
+                                 required=False, max_length=60),
+        version=clean_text(data.get("version"), field="version", errors=errors, required=False, max_length=30),
+        completion_date=clean_date(data.get("completion_date"), field="completion_date", errors=errors),
+        registration_date=clean_date(data.get("registration_date"), field="registration_date", errors=errors),
+    )
     _not_registered_twice(errors, "registration_number", number,
                           Copyright.objects.filter(registration_number=number), current,
                           _("Copyright %(number)s is already registered on IPX."))
-    return cleaned
+    return copyright_input
 
 
-def _clean_gi(data: Cleaned, errors: FieldErrors, *, current: GIProduct | None) -> Cleaned:
-    return {
-        "protected_region": clean_text(data.get("protected_region"), field="protected_region", errors=errors,
-                                       max_length=200, label=_("Protected region")),
-        "producer": clean_text(data.get("producer"), field="producer", errors=errors, max_length=200,
-                               label=_("Producer")),
-        "category": clean_text(data.get("category"), field="category", errors=errors, required=False,
-                               max_length=100),
-        "approval_number": clean_text(data.get("approval_number"), field="approval_number", errors=errors,
-                                      required=False, max_length=60),
-        "approval_date": clean_date(data.get("approval_date"), field="approval_date", errors=errors),
-    }
+def _clean_gi(data: Data, errors: FieldErrors, current: Model | None) -> GIProductInput:
+    return GIProductInput(
+        protected_region=clean_text(data.get("protected_region"), field="protected_region", errors=errors,
+                                    max_length=200, label=_("Protected region")),
+        producer=clean_text(data.get("producer"), field="producer", errors=errors, max_length=200,
+                            label=_("Producer")),
+        category=clean_text(data.get("category"), field="category", errors=errors, required=False,
+                            max_length=100),
+        approval_number=clean_text(data.get("approval_number"), field="approval_number", errors=errors,
+                                   required=False, max_length=60),
+        approval_date=clean_date(data.get("approval_date"), field="approval_date", errors=errors),
+    )
 
 
-# Each type's detail model and the checks of its fields.
-DETAIL_MODELS: dict[str, tuple[type[Model], Callable[..., Cleaned]]] = {
-    Asset.Type.PATENT: (Patent, _clean_patent),
-    Asset.Type.TRADEMARK: (Trademark, _clean_trademark),
-    Asset.Type.COPYRIGHT: (Copyright, _clean_copyright),
-    Asset.Type.GI: (GIProduct, _clean_gi),
+# The checks of each type's own fields; ``current`` is the detail row being edited, if any.
+_CLEANERS: dict[str, Callable[[Data, FieldErrors, Model | None], DetailInput]] = {
+    Asset.Type.PATENT: _clean_patent,
+    Asset.Type.TRADEMARK: _clean_trademark,
+    Asset.Type.COPYRIGHT: _clean_copyright,
+    Asset.Type.GI: _clean_gi,
 }
-
-
-def clean_asset_data(ip_type: str, data: Cleaned, *, current_detail: Any = None) -> tuple[Cleaned, Cleaned]:
-    """Checks every field of an asset of ``ip_type``; raises one ValidationFailed naming all
-    bad fields, or returns the cleaned common and type-specific values."""
-    if ip_type not in DETAIL_MODELS:
-        raise ValidationFailed.for_field("ip_type", _("Assets of this type cannot be registered here."))
-    _model, cleaner = DETAIL_MODELS[ip_type]
-    errors = FieldErrors()
-    common = _clean_common(data, errors)
-    detail = cleaner(data, errors, current=current_detail)
-    errors.raise_if_any()
-    return common, detail

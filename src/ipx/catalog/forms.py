@@ -1,5 +1,6 @@
-"""Asset forms: one per IP type. They only collect text; ``clean_asset_data`` checks it and
-its refusals come back onto these fields (the field names are the service's)."""
+"""Asset forms: one per IP type. Typed fields (days, choices, lists) become the
+``AssetValues`` the API and the import also give; ``cleaning`` checks them and its refusals
+come back onto these fields (the field names are the parser's)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ipx.accounts.forms import ServiceForm
-from ipx.catalog.cleaning import split_list
+from ipx.accounts.forms import DayField, ServiceForm
+from ipx.catalog.inputs import AssetValues, split_list
 from ipx.catalog.models import Asset, Copyright, Patent
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 # Nothing is required here: the service says what is missing, in the same words as the API.
@@ -29,10 +28,28 @@ def _text(label: Any, *, max_length: int, help_text: Any = "", rows: int = 0) ->
     )
 
 
-def _date(label: Any, help_text: Any = "") -> forms.CharField:
-    return forms.CharField(
-        label=label, required=False, max_length=10, widget=DATE_INPUT, help_text=help_text
-    )
+def _date(label: Any, help_text: Any = "") -> DayField:
+    return DayField(label=label, required=False, help_text=help_text)
+
+
+class ListField(forms.CharField):
+    """Items typed into one box, separated by “;” (and “,” unless ``commas`` is False)."""
+
+    def __init__(self, *, commas: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.commas = commas
+
+    def clean(self, value: Any) -> tuple[str, ...]:
+        # The text's length is checked as typed, then it is split.
+        return tuple(split_list(super().clean(value), commas=self.commas))
+
+    def prepare_value(self, value: Any) -> Any:
+        return "; ".join(value) if isinstance(value, list | tuple) else value
+
+
+def _list(label: Any, *, max_length: int, help_text: Any = "", commas: bool = True) -> ListField:
+    return ListField(label=label, max_length=max_length, required=False, help_text=help_text, strip=True,
+                     commas=commas)
 
 
 class AssetForm(ServiceForm):
@@ -45,19 +62,21 @@ class AssetForm(ServiceForm):
         choices=Asset.LegalStatus.choices,
         initial=Asset.LegalStatus.IN_FORCE,
     )
-    owners = _text(
+    owners = _list(
         _("Owners of record"),
         max_length=6000,
         help_text=_(
             "Separate names with “;”. Leave empty when your organisation is the only owner."
         ),
+        commas=False,
     )
     abstract = _text(_("Abstract or description"), max_length=100_000, rows=5)
 
     ip_type: str = ""
 
-    def service_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data.get(name) or "" for name in self.fields}
+    def values(self) -> AssetValues:
+        """Every field of the form, for a new asset or as an edit that sets them all."""
+        return AssetValues.read(self.cleaned_data)
 
     @classmethod
     def initial_from(cls, asset: Asset) -> dict[str, Any]:
@@ -105,7 +124,7 @@ class PatentForm(AssetForm):
     filing_date = _date(_("Filing date"))
     publication_date = _date(_("Publication date"))
     grant_date = _date(_("Grant date"))
-    ipc_codes = _text(
+    ipc_codes = _list(
         _("IPC codes"),
         max_length=2000,
         help_text=_(
@@ -138,13 +157,6 @@ class PatentForm(AssetForm):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("office", "CN")
         super().__init__(*args, **kwargs)
-
-    def service_data(self) -> dict[str, Any]:
-        data = super().service_data()
-        # The first code listed is the main one (as in the IPC column of a CNIPA record).
-        codes = split_list(data.get("ipc_codes"))
-        data["ipc_main"] = codes[0] if codes else ""
-        return data
 
 
 class TrademarkForm(AssetForm):

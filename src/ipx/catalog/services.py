@@ -1,11 +1,10 @@
-"""Writes for the catalog: register and edit IP assets (their fields are checked in
+"""Writes for the catalog: register and edit IP assets (``AssetInput``s checked by
 ``cleaning``), and the changes deals bring to them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -13,14 +12,15 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation
-from ipx.catalog.cleaning import DETAIL_MODELS, clean_asset_data
+from ipx.catalog.cleaning import parse_asset_change
+from ipx.catalog.inputs import AssetInput, AssetValues
 from ipx.catalog.models import Asset, AssetLicence, AssetOwner
 from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ipx.events import publish
 
 
-def _set_owners(asset: Asset, names: list[str], holder: Organisation) -> None:
-    names = names or [holder.name]
+def _set_owners(asset: Asset, names: tuple[str, ...], holder: Organisation) -> None:
+    names = names or (holder.name,)
     asset.owners.all().delete()
     AssetOwner.objects.bulk_create([
         AssetOwner(asset=asset, name=name, position=index,
@@ -29,37 +29,31 @@ def _set_owners(asset: Asset, names: list[str], holder: Organisation) -> None:
     ])
 
 
-def _asset_fields(cleaned: dict[str, Any]) -> dict[str, Any]:
-    return {name: cleaned[name] for name in ("title", "title_en", "abstract", "legal_status")}
-
-
-def create_asset(holder: Organisation, ip_type: str, common: dict[str, Any], detail: dict[str, Any]) -> Asset:
-    """Write a cleaned asset; callers have checked access and cleaned the data."""
-    model, _cleaner = DETAIL_MODELS[ip_type]
-    asset = Asset.objects.create(ip_type=ip_type, holder=holder, **_asset_fields(common))
-    model._default_manager.create(asset=asset, **detail)
-    _set_owners(asset, common["owners"], holder)
+def create_asset(holder: Organisation, new: AssetInput) -> Asset:
+    """Write a checked asset; callers have checked access."""
+    asset = Asset.objects.create(ip_type=new.ip_type, holder=holder, **new.asset_columns())
+    new.detail.model._default_manager.create(asset=asset, **new.detail_columns())
+    _set_owners(asset, new.owners, holder)
     publish("asset.changed", asset_id=asset.pk)
     return asset
 
 
-def update_asset(asset: Asset, common: dict[str, Any], detail: dict[str, Any]) -> Asset:
-    for name, value in _asset_fields(common).items():
+def update_asset(asset: Asset, new: AssetInput) -> Asset:
+    """Write the checked new state of ``asset`` (of the same IP type)."""
+    for name, value in new.asset_columns().items():
         setattr(asset, name, value)
     asset.save()
-    model, _cleaner = DETAIL_MODELS[asset.ip_type]
-    model._default_manager.filter(pk=asset.pk).update(**detail)
-    _set_owners(asset, common["owners"], asset.holder)
+    new.detail.model._default_manager.filter(pk=asset.pk).update(**new.detail_columns())
+    _set_owners(asset, new.owners, asset.holder)
     publish("asset.changed", asset_id=asset.pk)
     return asset
 
 
 @transaction.atomic
-def asset_register(*, organisation_id: int, actor: User, ip_type: str, data: dict[str, Any]) -> Asset:
+def asset_register(*, organisation_id: int, actor: User, asset: AssetInput) -> Asset:
     """Register an IP asset of any type for an organisation the actor belongs to."""
     holder = access_organisation(actor, organisation_id)
-    common, detail = clean_asset_data(ip_type, data)
-    return create_asset(holder, ip_type, common, detail)
+    return create_asset(holder, asset)
 
 
 def _locked_asset_for_editor(actor: User, asset_id: int) -> Asset:
@@ -72,26 +66,11 @@ def _locked_asset_for_editor(actor: User, asset_id: int) -> Asset:
 
 
 @transaction.atomic
-def asset_update(*, asset_id: int, actor: User, data: dict[str, Any]) -> Asset:
-    """Change an asset's details; fields left out keep their values."""
+def asset_update(*, asset_id: int, actor: User, changes: AssetValues) -> Asset:
+    """Change an asset's details; fields the changes leave out keep their values. The asset
+    as it would be is checked as a whole (``parse_asset_change``), under the row's lock."""
     asset = _locked_asset_for_editor(actor, asset_id)
-    detail = asset.detail
-    current = _current_values(asset, detail)
-    merged = current | {k: v for k, v in data.items() if k in current}
-    if "ipc_codes" in data and "ipc_main" not in data:
-        merged["ipc_main"] = ""  # new codes without a main one: the first becomes main
-    common, cleaned_detail = clean_asset_data(asset.ip_type, merged, current_detail=detail)
-    return update_asset(asset, common, cleaned_detail)
-
-
-def _current_values(asset: Asset, detail: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {name: getattr(asset, name) for name in ("title", "title_en", "abstract", "legal_status")}
-    values["owners"] = [owner.name for owner in asset.owners.all()]
-    if detail is not None:
-        for field in detail._meta.concrete_fields:
-            if field.name != "asset":
-                values[field.name] = getattr(detail, field.name)
-    return values
+    return update_asset(asset, parse_asset_change(asset, changes))
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from ipx.accounts.current import current_membership
 from ipx.accounts.models import User
 from ipx.accounts.selectors import is_member
 from ipx.catalog import reference, selectors, services
+from ipx.catalog.cleaning import parse_asset
 from ipx.catalog.forms import AssetForm, form_class
 from ipx.catalog.models import Asset, Copyright, IpcCode, Patent
 from ipx.core.errors import ApplicationError, Conflict, PermissionDenied
@@ -113,7 +114,7 @@ def asset_new(request: AuthenticatedRequest) -> HttpResponse:
         try:
             asset = services.asset_register(
                 organisation_id=current.organisation_id, actor=request.user,
-                ip_type=ip_type, data=form.service_data())
+                asset=parse_asset(ip_type, form.values()))
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
@@ -135,7 +136,7 @@ def asset_edit(request: AuthenticatedRequest, asset_id: int) -> HttpResponse:
     form = form_type(request.POST or None, initial=form_type.initial_from(item))
     if request.method == "POST" and form.is_valid():
         try:
-            services.asset_update(asset_id=item.pk, actor=request.user, data=form.service_data())
+            services.asset_update(asset_id=item.pk, actor=request.user, changes=form.values())
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:

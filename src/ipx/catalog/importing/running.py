@@ -1,8 +1,9 @@
 """Check and write the rows of a patent inventory.
 
-Each row is checked by the same ``clean_asset_data`` as a form, then written in its own
-savepoint, so a bad row is reported and never undoes the others. Rows are committed in
-chunks of ``CHUNK_ROWS``; after each chunk the caller hears the progress.
+Each row is read into ``AssetValues`` and checked by the same parser as a form
+(``parse_asset``, or ``parse_asset_change`` for a patent registered already), then written
+in its own savepoint, so a bad row is reported and never undoes the others. Rows are
+committed in chunks of ``CHUNK_ROWS``; after each chunk the caller hears the progress.
 
 A row updates the organisation's patent with the same application number (or, without one,
 publication number) in the same office, so importing a file again updates instead of
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation
 from ipx.catalog import identifiers
+from ipx.catalog.cleaning import parse_asset, parse_asset_change
 from ipx.catalog.importing.columns import NUMBER_FIELDS, ColumnMap, locate_header
 from ipx.catalog.importing.reading import (
     Format,
@@ -30,15 +32,15 @@ from ipx.catalog.importing.reading import (
     check_size,
     open_sheet,
 )
+from ipx.catalog.inputs import AssetValues
 from ipx.catalog.models import Asset, Patent
-from ipx.catalog.services import clean_asset_data, create_asset, update_asset
+from ipx.catalog.services import create_asset, update_asset
 from ipx.core.errors import ApplicationError, ValidationFailed
 
 CHUNK_ROWS = 100
 # The report keeps this many entries; the rest are counted, so a file of garbage cannot
 # make a job row of many megabytes.
 MAX_REPORTED = 5_000
-_ASSET_FIELDS = ("title", "title_en", "abstract", "legal_status")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,13 +149,13 @@ class PatentImport:
         """Writes one row; True when it created a patent, False when it updated one."""
         self._check_not_seen(row)
         existing = self._existing(row, known)
-        data = row.data if existing is None else _current_values(existing) | row.data
+        values = AssetValues.read(row.data)
         try:
-            common, detail = clean_asset_data(Asset.Type.PATENT, data, current_detail=existing)
             if existing is None:
-                create_asset(self.organisation, Asset.Type.PATENT, common, detail)
+                create_asset(self.organisation, parse_asset(Asset.Type.PATENT, values))
             else:
-                update_asset(existing.asset, common, detail)
+                # Columns the file lacks keep their values.
+                update_asset(existing.asset, parse_asset_change(existing.asset, values))
         except ApplicationError as exc:
             raise _RowRefused(
                 [
@@ -292,17 +294,6 @@ def _number_keys(office: str, data: dict[str, object]) -> dict[str, str]:
 
 def _first_number_field(keys: dict[str, str]) -> str:
     return "application_number" if "application_number" in keys else "publication_number"
-
-
-def _current_values(patent: Patent) -> dict[str, Any]:
-    """What the asset holds now, so columns the file lacks keep their values."""
-    asset = patent.asset
-    values: dict[str, Any] = {name: getattr(asset, name) for name in _ASSET_FIELDS}
-    values["owners"] = [owner.name for owner in asset.owners.all()]
-    for model_field in Patent._meta.concrete_fields:
-        if model_field.name != "asset":
-            values[model_field.name] = getattr(patent, model_field.name)
-    return values
 
 
 def import_patents(

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from ipx.catalog import services
+from ipx.catalog.cleaning import parse_asset
 from ipx.catalog.identifiers import patent_check_character
+from ipx.catalog.inputs import AssetValues
 from ipx.catalog.models import Asset, AssetOwner, Patent
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ipx.testing.factories import listing_with_patent
@@ -31,8 +33,8 @@ PATENT = {
 
 
 def register(member: Member, ip_type: str = "patent", **data: Any) -> Asset:
-    return services.asset_register(organisation_id=member.organisation.pk, actor=member.user, ip_type=ip_type,
-                                   data=data)
+    return services.asset_register(organisation_id=member.organisation.pk, actor=member.user,
+                                   asset=parse_asset(ip_type, AssetValues.read(data)))
 
 
 def test_register_a_patent_with_everything_derived(owner: Member) -> None:
@@ -113,23 +115,25 @@ def test_trademark_copyright_and_gi(owner: Member) -> None:
 
 def test_only_members_register_and_edit(owner: Member, outsider: Member) -> None:
     with pytest.raises(PermissionDenied):
-        services.asset_register(organisation_id=owner.organisation.pk, actor=outsider.user, ip_type="patent",
-                                data=PATENT)
+        services.asset_register(organisation_id=owner.organisation.pk, actor=outsider.user,
+                                asset=parse_asset("patent", AssetValues.read(PATENT)))
     asset = register(owner, **PATENT)
     with pytest.raises(PermissionDenied):
-        services.asset_update(asset_id=asset.pk, actor=outsider.user, data={"title": "stolen"})
+        services.asset_update(asset_id=asset.pk, actor=outsider.user, changes=AssetValues(title="stolen"))
     asset.refresh_from_db()
     assert asset.title == PATENT["title"]
 
 
 def test_update_keeps_fields_left_out(owner: Member) -> None:
     asset = register(owner, **PATENT)
-    services.asset_update(asset_id=asset.pk, actor=owner.user, data={"title": "新标题", "ipc_codes": ["G06F"]})
+    services.asset_update(asset_id=asset.pk, actor=owner.user,
+                          changes=AssetValues(title="新标题", ipc_codes=("G06F",)))
     patent = Patent.objects.get(pk=asset.pk)
     asset.refresh_from_db()
     assert (asset.title, patent.application_number, patent.ipc_codes) == ("新标题", "202223220665.2", ["G06F"])
     with pytest.raises(ValidationFailed):
-        services.asset_update(asset_id=asset.pk, actor=owner.user, data={"application_number": "202223220665.9"})
+        services.asset_update(asset_id=asset.pk, actor=owner.user,
+                              changes=AssetValues(application_number="202223220665.9"))
     assert Patent.objects.get(pk=asset.pk).application_number == "202223220665.2"
 
 
