@@ -17,13 +17,13 @@ from ipx.accounts.selectors import is_member
 from ipx.core.api.schemas import ERRORS, Id, Page, page_of
 from ipx.core.errors import PermissionDenied, ValidationFailed
 from ipx.listings import selectors, services
+from ipx.listings.inputs import ListingChanges, ListingInput
 from ipx.listings.models import Listing, ListingEvent
 from ipx.listings.notices import describe
 from ipx.listings.workflow import LISTING
 
 router = Router(tags=["listings"])
 
-Amount = Field(None, ge=0, le=Decimal("1e13"))
 ALLOWED_ACTIONS = Field(
     description="What the requesting user may do now, from the listing's workflow: edit, delete, submit, "
                 "recall, approve, reject, withdraw, reopen (each a POST to /listings/{id}/<action>; edit is "
@@ -38,19 +38,24 @@ def allowed_actions(listing: Listing, context: Mapping[str, Any] | None) -> list
 
 
 class ListingFields(Schema):
+    """A listing's terms. The limits of amounts, months and percentages are the listing's
+    terms (``ipx.listings.terms``), checked with the same words the pages use."""
+
     title: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=20_000)
-    offer_kinds: list[str] | None = Field(None, max_length=5)
-    licence_exclusivity: str | None = None
+    offer_kinds: list[str] | None = Field(None, max_length=5, description="transfer, licence, use_first, pledge, "
+                                                                          "auction")
+    licence_exclusivity: str | None = Field(None, description="exclusive, sole or non_exclusive (licences)")
     licence_territory: str | None = Field(None, max_length=200)
     licence_field: str | None = Field(None, max_length=200)
-    licence_term_months: int | None = Field(None, ge=0, le=10_000)
-    trial_months: int | None = Field(None, ge=0, le=10_000)
-    after_trial_fee_amount: Decimal | None = Amount
-    after_trial_royalty_percent: Decimal | None = Field(None, ge=0, le=100)
-    price_type: str | None = None
-    price_amount: Decimal | None = Amount
-    price_max_amount: Decimal | None = Amount
+    licence_term_months: int | None = Field(None, description="1 to 600; empty leaves it to negotiation")
+    trial_months: int | None = Field(None, description="1 to 36 (use first, pay later)")
+    after_trial_fee_amount: Decimal | None = Field(None, description="in the listing's currency")
+    after_trial_royalty_percent: Decimal | None = Field(None, description="above 0, at most 50, 2 decimals")
+    price_type: str | None = Field(None, description="fixed, range or negotiable")
+    price_amount: Decimal | None = Field(None, description="the price, or the lowest of a range; above 0, at "
+                                                           "most 10^12, with the currency's decimals")
+    price_max_amount: Decimal | None = Field(None, description="the highest price of a range")
     currency: str | None = Field(None, max_length=3)
     expires_on: date | None = None
     asset_ids: list[Id] | None = Field(None, max_length=50)
@@ -187,7 +192,7 @@ def _read(request: HttpRequest, listing_id: int) -> Listing:
 
 @router.post("/listings", response={201: ListingOut, **ERRORS}, auth=user_auth, summary="Create a draft listing")
 def create_listing(request: HttpRequest, payload: ListingIn) -> Status[Any]:
-    data = payload.dict(exclude_unset=True, exclude={"organisation_id"})
+    data = ListingInput.parse(payload.dict(exclude_unset=True, exclude={"organisation_id"}))
     listing = services.listing_create(organisation_id=payload.organisation_id, actor=api_user(request), data=data)
     return Status(201, _read(request, listing.pk))
 
@@ -219,7 +224,8 @@ def listing_history(request: HttpRequest, listing_id: Id, page: int = 1, size: i
 @router.patch("/listings/{listing_id}", response={200: ListingOut, **ERRORS}, auth=user_auth,
               summary="Edit a draft or a published listing")
 def listing_update(request: HttpRequest, listing_id: Id, payload: ListingFields) -> Listing:
-    services.listing_update(listing_id=listing_id, actor=api_user(request), data=payload.dict(exclude_unset=True))
+    changes = ListingChanges.parse(payload.dict(exclude_unset=True))
+    services.listing_update(listing_id=listing_id, actor=api_user(request), changes=changes)
     return _read(request, listing_id)
 
 

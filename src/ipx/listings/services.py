@@ -9,8 +9,8 @@ not what state another seller's listing is in.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,8 +20,7 @@ from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation
 from ipx.catalog.services import assets_of
 from ipx.core.errors import ValidationFailed
-from ipx.core.validation import FieldErrors
-from ipx.listings.cleaning import FIELDS, clean_asset_ids, clean_listing_data
+from ipx.listings.inputs import UNSET, ListingChanges, ListingInput
 from ipx.listings.models import Listing, ListingAsset
 from ipx.listings.workflow import LISTING, S, admit, assets_on_offer_here_only
 
@@ -29,8 +28,8 @@ DEFAULT_OFFER_DAYS = 365
 MAX_NOTE_LENGTH = 2000
 
 
-def _set_assets(listing: Listing, organisation: Organisation, asset_ids: list[int]) -> None:
-    assets = assets_of(organisation, asset_ids)
+def _set_assets(listing: Listing, organisation: Organisation, asset_ids: tuple[int, ...]) -> None:
+    assets = assets_of(organisation, list(asset_ids))
     by_id = {asset.pk: asset for asset in assets}
     listing.asset_links.all().delete()
     ListingAsset.objects.bulk_create([
@@ -44,48 +43,45 @@ def _locked(listing_id: int) -> Listing:
 
 
 @transaction.atomic
-def listing_create(*, organisation_id: int, actor: User, data: dict[str, Any]) -> Listing:
-    """A draft listing of assets held by the organisation."""
+def listing_create(*, organisation_id: int, actor: User, data: ListingInput | Mapping[str, object]) -> Listing:
+    """A draft listing of assets held by the organisation.
+
+    ``data`` is a ``ListingInput`` (``ListingInput.parse`` reads a form's or the API's values).
+    TRANSITIONAL: a plain mapping is still read here for callers not yet passing the typed
+    input (the demo data); it goes once they do."""
     organisation = access_organisation(actor, organisation_id)
-    errors = FieldErrors()
-    cleaned: dict[str, Any] = {}
-    asset_ids: list[int] = []
-    try:
-        cleaned = clean_listing_data(data)
-    except ValidationFailed as exc:
-        errors.collect(exc)
-    try:
-        asset_ids = clean_asset_ids(data.get("asset_ids"))
-    except ValidationFailed as exc:
-        errors.collect(exc)
-    errors.raise_if_any()
-    listing = Listing.objects.create(organisation=organisation, created_by=actor, **cleaned)
-    _set_assets(listing, organisation, asset_ids)
+    if not isinstance(data, ListingInput):
+        data = ListingInput.parse(data)
+    listing = Listing.objects.create(organisation=organisation, created_by=actor, **data.terms.columns())
+    _set_assets(listing, organisation, data.asset_ids)
     LISTING.record(listing, "create", actor=actor, from_status="")
     return listing
 
 
 @transaction.atomic
-def listing_update(*, listing_id: int, actor: User, data: dict[str, Any]) -> Listing:
-    """Edit a draft, or a published listing (the search index follows). Fields left out
-    keep their values."""
+def listing_update(*, listing_id: int, actor: User, changes: ListingChanges | None = None,
+                   data: Mapping[str, object] | None = None) -> Listing:
+    """Edit a draft, or a published listing (the search index follows). Fields the changes
+    leave UNSET keep their values; the listing as it would be is checked as a whole.
+
+    TRANSITIONAL: ``data`` (a plain mapping, read by ``ListingChanges.parse``) is accepted
+    for callers not yet passing ``changes``; it goes once they do."""
+    if changes is None:
+        changes = ListingChanges.parse(data or {})
     listing = _locked(listing_id)
     admit("edit", listing, actor)
     LISTING.check(listing, "edit", actor)
-    current = {name: getattr(listing, name) for name in FIELDS}
-    cleaned = clean_listing_data(current | {k: v for k, v in data.items() if k in FIELDS})
-    if "expires_on" not in data and listing.status == S.PUBLISHED:
-        cleaned["expires_on"] = listing.expires_on  # may be today or past only via expiry itself
-    changed = [name for name, value in cleaned.items() if value != current[name]]
-    for name, value in cleaned.items():
+    columns = changes.applied_to(listing).columns()
+    changed = [name for name, value in columns.items() if value != getattr(listing, name)]
+    for name, value in columns.items():
         setattr(listing, name, value)
-    if "asset_ids" in data:
-        asset_ids = clean_asset_ids(data["asset_ids"])
+    if changes.asset_ids is not UNSET:
+        asset_ids = changes.asset_ids
         if listing.status == S.PUBLISHED:
-            busy = assets_on_offer_here_only(listing, asset_ids)
+            busy = assets_on_offer_here_only(listing, list(asset_ids))
             if busy is not None:
                 raise busy.exception()
-        if asset_ids != [link.asset_id for link in listing.asset_links.all()]:
+        if list(asset_ids) != [link.asset_id for link in listing.asset_links.all()]:
             changed.append("asset_ids")
         _set_assets(listing, listing.organisation, asset_ids)
     listing.save()

@@ -21,8 +21,8 @@ from ipx.catalog.selectors import assets_of_organisation
 from ipx.core.errors import ApplicationError, NotFound, PermissionDenied
 from ipx.listings import documents as document_services
 from ipx.listings import notices, selectors, services
-from ipx.listings.cleaning import FIELDS
 from ipx.listings.forms import DocumentForm, ListingForm
+from ipx.listings.inputs import FIELDS
 from ipx.listings.models import Listing
 from ipx.listings.workflow import LISTING
 
@@ -74,7 +74,7 @@ def new(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             listing = services.listing_create(organisation_id=current.organisation_id, actor=request.user,
-                                              data=form.service_data())
+                                              data=form.listing_input())
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
@@ -95,7 +95,7 @@ def edit(request: AuthenticatedRequest, listing_id: int) -> HttpResponse:
     form = ListingForm(request.POST or None, initial=initial, asset_choices=_asset_choices(listing.organisation_id))
     if request.method == "POST" and form.is_valid():
         try:
-            services.listing_update(listing_id=listing.pk, actor=request.user, data=form.service_data())
+            services.listing_update(listing_id=listing.pk, actor=request.user, changes=form.listing_changes())
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:

@@ -14,6 +14,7 @@ from django.test import Client
 from ipx.accounts.models import User
 from ipx.core.errors import ApplicationError
 from ipx.listings import services
+from ipx.listings.inputs import ListingChanges
 from ipx.listings.models import Listing, ListingAsset, ListingEvent
 from ipx.testing.factories import listing_with_patent
 from ipx.testing.fixtures import Member
@@ -95,7 +96,7 @@ class _Undo(Exception):
 
 # Each hand action as its service is called, with acceptable input.
 SERVICE_CALLS: dict[str, Callable[[int, User], object]] = {
-    "edit": lambda pk, user: services.listing_update(listing_id=pk, actor=user, data={}),
+    "edit": lambda pk, user: services.listing_update(listing_id=pk, actor=user, changes=ListingChanges()),
     "delete": lambda pk, user: services.listing_delete(listing_id=pk, actor=user),
     "submit": lambda pk, user: services.listing_submit(listing_id=pk, actor=user),
     "recall": lambda pk, user: services.listing_recall(listing_id=pk, actor=user),

@@ -13,6 +13,7 @@ from django.test import Client
 
 from ipx.accounts.models import Organisation, User
 from ipx.listings import services
+from ipx.listings.inputs import ListingChanges
 from ipx.listings.models import Listing, ListingEvent
 from ipx.listings.tests.helpers import (
     DEAL_NUMBER,
@@ -271,7 +272,7 @@ def test_submitting_needs_a_verified_seller_and_free_assets(owner: Member) -> No
     first = submitted(owner, owner.user)
     second = draft(owner, owner.user)
     services.listing_update(listing_id=second.pk, actor=owner.user,
-                            data={"asset_ids": [first.asset_links.get().asset_id]})
+                            changes=ListingChanges(asset_ids=(first.asset_links.get().asset_id,)))
     before = snapshot(second.pk)
     detail = api(owner.client, "get", f"/listings/{second.pk}")[1]
     status, body = api(owner.client, "post", f"/listings/{second.pk}/submit")

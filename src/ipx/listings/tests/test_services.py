@@ -11,6 +11,7 @@ import pytest
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ipx.listings import services
+from ipx.listings.inputs import ListingChanges, ListingInput
 from ipx.listings.models import Listing, ListingEvent
 from ipx.listings.notices import describe
 from ipx.testing.factories import PatentFactory, listing_with_patent
@@ -23,7 +24,7 @@ def create(member: Member, **data: Any) -> Listing:
     asset_ids = data.pop("asset_ids", None) or [PatentFactory.create(asset__holder=member.organisation).pk]
     base = {"title": "锂电池隔膜技术许可", "offer_kinds": ["transfer"], "price_type": "negotiable"}
     return services.listing_create(organisation_id=member.organisation.pk, actor=member.user,
-                                   data={**base, **data, "asset_ids": asset_ids})
+                                   data=ListingInput.parse({**base, **data, "asset_ids": asset_ids}))
 
 
 def history(listing: Listing) -> list[tuple[str, str]]:
@@ -148,7 +149,7 @@ def test_published_listings_can_be_edited_and_say_so(owner: Member, operator: Us
     services.listing_submit(listing_id=listing.pk, actor=owner.user)
     services.listing_approve(listing_id=listing.pk, operator=operator)
     services.listing_update(listing_id=listing.pk, actor=owner.user,
-                            data={"price_type": "fixed", "price_amount": "990000"})
+                            changes=ListingChanges.parse({"price_type": "fixed", "price_amount": "990000"}))
     listing.refresh_from_db()
     assert (listing.price_type, listing.price_amount, listing.title) == ("fixed", Decimal("990000.00"),
                                                                         "锂电池隔膜技术许可")
