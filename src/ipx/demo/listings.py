@@ -23,6 +23,7 @@ from ipx.core.errors import ApplicationError
 from ipx.core.money import INDICATIVE_CNY_RATES
 from ipx.demo.organisations import ORGANISATIONS, OrgSpec
 from ipx.demo.results import Created, Skipped, describe
+from ipx.listings.inputs import ListingInput
 from ipx.listings.models import Exclusivity, Listing, OfferKind, PriceType
 from ipx.listings.services import listing_approve, listing_create, listing_submit
 
@@ -255,7 +256,7 @@ def create_listings(plans: list[ListingPlan], admins: dict[str, User], operator:
             # All steps or none: a listing refused on submission must not stay as a draft.
             with transaction.atomic():
                 listing = listing_create(organisation_id=plan.assets[0].asset.holder_id,
-                                         actor=admin, data=data)
+                                         actor=admin, data=ListingInput.parse(data))
                 if plan.status in (S.SUBMITTED, S.PUBLISHED):
                     listing_submit(listing_id=listing.pk, actor=admin)
                 if plan.status == S.PUBLISHED:

@@ -10,6 +10,7 @@ from django.test import Client
 from ipx.accounts.models import User
 from ipx.catalog.services import asset_update
 from ipx.listings import services
+from ipx.listings.inputs import ListingChanges
 from ipx.listings.models import Listing
 from ipx.search.query import SearchQuery
 from ipx.search.selectors import search_listings
@@ -54,7 +55,7 @@ def test_withdrawal_edit_and_asset_change_follow_into_the_index(
         owner: Member, operator: User, on_commit: Any) -> None:
     listing = publish(owner, operator, on_commit, title="氢燃料电池双极板")
     with on_commit():
-        services.listing_update(listing_id=listing.pk, actor=owner.user, data={"title": "固态电池电解质"})
+        services.listing_update(listing_id=listing.pk, actor=owner.user, changes=ListingChanges(title="固态电池电解质"))
     assert found("双极板") == []
     assert found("固態電池") == [listing.pk]
     asset = listing.assets.get()

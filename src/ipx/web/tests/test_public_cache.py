@@ -10,6 +10,7 @@ from django.test import Client
 from ipx.accounts.models import User
 from ipx.accounts.services import organisation_update
 from ipx.listings import services
+from ipx.listings.inputs import ListingChanges
 from ipx.testing.factories import listing_with_patent
 from ipx.testing.fixtures import Member
 
@@ -39,7 +40,7 @@ def test_a_change_is_seen_by_the_next_read(published: int, owner: Member, on_com
     assert client.get("/api/v1/search/listings", {"q": "钠离子"}).json()["total"] == 0
     assert client.get(f"/api/v1/listings/{published}").json()["title"] == "锂电池隔膜"
     with on_commit():
-        services.listing_update(listing_id=published, actor=owner.user, data={"title": "钠离子电池"})
+        services.listing_update(listing_id=published, actor=owner.user, changes=ListingChanges(title="钠离子电池"))
     assert client.get(f"/api/v1/listings/{published}").json()["title"] == "钠离子电池"
     assert client.get("/api/v1/search/listings", {"q": "钠离子"}).json()["total"] == 1
     with on_commit():
