@@ -1,39 +1,98 @@
-"""Forms that collect input for the demand and saved-search services (which do the checking)."""
+"""Forms for demands and saved searches: typed fields whose values become the value objects
+the services take (``DemandInput``, ``DemandChanges``, ``SavedSearchInput``), read and checked
+by the same code as the API's."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ipx.accounts.forms import ServiceForm
 from ipx.accounts.regions import Province, country_choices
 from ipx.core.money import Currency
-from ipx.matching.demands.services import MAX_DESCRIPTION, MAX_TITLE
+from ipx.core.validation import FieldErrors
+from ipx.matching.demands.inputs import (
+    MAX_DESCRIPTION,
+    MAX_TITLE,
+    DemandChanges,
+    DemandInput,
+    read_amount,
+    read_codes,
+    read_deadline,
+)
 from ipx.matching.models import REGION_CHOICES, Demand
+
+T = TypeVar("T")
+
+
+def _read(reader: Callable[..., T], value: object) -> T:
+    """``value`` read by one of the inputs' readers; its refusal becomes the field's error."""
+    errors = FieldErrors()
+    typed = reader(value, field="value", errors=errors)
+    if errors:
+        raise ValidationError(errors.errors["value"], code="invalid")
+    return typed
+
+
+class AmountField(forms.DecimalField):
+    """An amount as people write one (thousands separated by commas), in a text box: a number
+    box would refuse the commas. Whether it suits the currency is the budget's rule."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value: Any) -> Any:
+        # A Decimal or None (the type stubs give DecimalField the int of IntegerField).
+        amount: Decimal | None = _read(read_amount, value)
+        return amount
+
+
+class DeadlineField(forms.DateField):
+    """A day in the forms the API takes too (2026-06-01, 2026/06/01, 20260601, 2026年6月1日)."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def to_python(self, value: Any) -> date | None:
+        return _read(read_deadline, value)
+
+
+class CodesField(forms.Field):
+    """IPC codes separated by commas, read into a tuple (each code is checked by the demand's rules)."""
+
+    widget = forms.TextInput(attrs={"maxlength": "400"})
+
+    def to_python(self, value: Any) -> tuple[str, ...]:
+        return _read(read_codes, value)
+
+    def prepare_value(self, value: Any) -> Any:
+        return ", ".join(value) if isinstance(value, list | tuple) else value
 
 
 class DemandForm(ServiceForm):
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE,
                             help_text=_("What you need, in one line, e.g. “A lithium-battery separator that stays "
                                         "stable above 180 °C”."))
-    # No max_length here: the service says how long the text is and how long it may be.
+    # No max_length here: the demand's rules say how long the text is and how long it may be.
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}),
                                   help_text=_("What the technology must achieve, where it will be used, the "
                                               "constraints. 20 to 20,000 characters, in Chinese or English."))
-    ipc_codes = forms.CharField(label=_("IPC classes (optional)"), required=False, max_length=400,
-                                help_text=_("Separated by commas, e.g. H01M, H01M50/40. They help matching."))
-    budget_min_amount = forms.CharField(label=_("Budget from"), required=False, max_length=30)
-    budget_max_amount = forms.CharField(label=_("Budget up to"), required=False, max_length=30)
+    ipc_codes = CodesField(label=_("IPC classes (optional)"), required=False,
+                           help_text=_("Separated by commas, e.g. H01M, H01M50/40. They help matching."))
+    budget_min_amount = AmountField(label=_("Budget from"), required=False)
+    budget_max_amount = AmountField(label=_("Budget up to"), required=False)
     budget_currency = forms.ChoiceField(label=_("Budget currency"), required=False,
                                         choices=[("", _("No budget given")), *Currency.choices])
     region_kind = forms.ChoiceField(label=_("Solutions from"), choices=REGION_CHOICES)
     province = forms.ChoiceField(label=_("Province (mainland)"), required=False,
                                  choices=[("", _("Anywhere on the mainland")), *Province.choices])
     country = forms.ChoiceField(label=_("Country (overseas)"), required=False)
-    deadline = forms.CharField(label=_("Deadline"), max_length=20, widget=forms.DateInput(attrs={"type": "date"}),
-                               help_text=_("After today and at most two years ahead; the demand expires after it."))
+    deadline = DeadlineField(label=_("Deadline"),
+                             help_text=_("After today and at most two years ahead; the demand expires after it."))
     visibility = forms.ChoiceField(label=_("Visibility"), choices=Demand.Visibility.choices,
                                    widget=forms.RadioSelect, initial=Demand.Visibility.PUBLIC)
 
@@ -44,16 +103,21 @@ class DemandForm(ServiceForm):
         assert isinstance(country, forms.ChoiceField)
         country.choices = [("", "—"), *country_choices()]
 
-    def service_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data.get(name) for name in self.fields}
+    def demand_input(self) -> DemandInput:
+        """A new demand from the form's values; raises ValidationFailed naming each bad field."""
+        return DemandInput.parse(self.cleaned_data)
+
+    def demand_changes(self) -> DemandChanges:
+        """Every field of the form, as an edit of the demand."""
+        return DemandChanges.parse(self.cleaned_data)
 
     @staticmethod
     def initial_for(demand: Demand) -> dict[str, Any]:
         return {
-            "title": demand.title, "description": demand.description, "ipc_codes": ", ".join(demand.ipc_codes),
-            "budget_min_amount": demand.budget_min_amount or "", "budget_max_amount": demand.budget_max_amount or "",
+            "title": demand.title, "description": demand.description, "ipc_codes": demand.ipc_codes,
+            "budget_min_amount": demand.budget_min_amount, "budget_max_amount": demand.budget_max_amount,
             "budget_currency": demand.budget_currency, "region_kind": demand.region_kind,
-            "province": demand.province, "country": demand.country, "deadline": demand.deadline.isoformat(),
+            "province": demand.province, "country": demand.country, "deadline": demand.deadline,
             "visibility": demand.visibility,
         }
 

@@ -17,6 +17,7 @@ from ipx.accounts.models import User
 from ipx.core.api.schemas import ERRORS, Id, Page, page_of
 from ipx.core.errors import PermissionDenied, ValidationFailed
 from ipx.matching.demands import selectors, services
+from ipx.matching.demands.inputs import DemandChanges, DemandInput
 from ipx.matching.demands.workflow import DEMAND, operators_only, refuse_unless
 from ipx.matching.models import Demand
 
@@ -164,15 +165,17 @@ def demand_detail(request: HttpRequest, demand_id: Id) -> dict[str, Any]:
 @router.post("/demands", response={201: DemandOut, **ERRORS}, auth=user_auth,
              summary="Create a draft demand for one of my organisations")
 def create_demand(request: HttpRequest, payload: DemandIn) -> Status[Any]:
-    data = payload.dict(exclude_unset=True, exclude={"organisation_id"})
-    demand = services.demand_create(organisation_id=payload.organisation_id, actor=api_user(request), data=data)
-    return Status(201, _read(request, demand.pk))
+    demand = DemandInput.parse(payload.dict(exclude_unset=True, exclude={"organisation_id"}))
+    created = services.demand_create(organisation_id=payload.organisation_id, actor=api_user(request), demand=demand)
+    return Status(201, _read(request, created.pk))
 
 
 @router.patch("/demands/{demand_id}", response={200: DemandOut, **ERRORS}, auth=user_auth,
               summary="Edit a draft or a published demand (it stays published)")
 def update_demand(request: HttpRequest, demand_id: Id, payload: DemandFields) -> dict[str, Any]:
-    services.demand_update(demand_id=demand_id, actor=api_user(request), data=payload.dict(exclude_unset=True))
+    # Only the fields the body gives change; null clears an optional one.
+    changes = DemandChanges.parse(payload.dict(exclude_unset=True))
+    services.demand_update(demand_id=demand_id, actor=api_user(request), changes=changes)
     return _read(request, demand_id)
 
 

@@ -101,7 +101,7 @@ def new(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             demand = services.demand_create(organisation_id=current.organisation_id, actor=request.user,
-                                            data=form.service_data())
+                                            demand=form.demand_input())
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
@@ -123,7 +123,7 @@ def edit(request: AuthenticatedRequest, demand_id: int) -> HttpResponse:
     form = DemandForm(request.POST or None, initial=DemandForm.initial_for(demand))
     if request.method == "POST" and form.is_valid():
         try:
-            services.demand_update(demand_id=demand.pk, actor=request.user, data=form.service_data())
+            services.demand_update(demand_id=demand.pk, actor=request.user, changes=form.demand_changes())
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:

@@ -175,7 +175,8 @@ def query_vector(engine: HybridEngine, text: str) -> Vectors:
     """The query's vector, from the cache or computed once (one text) and cached."""
     cache = default_cache()
     try:
-        return engine.embed_queries([text], cache=cache)[0]
+        vector: Vectors = engine.embed_queries([text], cache=cache)[0]
+        return vector
     finally:
         cache.close()
 

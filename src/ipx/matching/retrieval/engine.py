@@ -147,7 +147,8 @@ class HybridEngine:
 
     def embed_query(self, text: str) -> Vectors:
         """The query's vector (callers may store it, e.g. with a demand, and pass it back)."""
-        return self.embed_queries([text])[0]
+        vector: Vectors = self.embed_queries([text])[0]
+        return vector
 
     def embed_queries(self, texts: Sequence[str], cache: VectorCache | None = None) -> Vectors:
         if self.embedder is None:

@@ -108,7 +108,8 @@ class IVFIndex(ExactIndex):
         # With a large allowed set, over-fetch and drop the excluded rows.
         fetch = k if mask is None else min(len(self), k * 4)
         _, rows = self._index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), fetch)
-        found = rows[0][rows[0] >= 0].astype(np.intp)
+        # The index is untyped; its ids are read as a typed array here.
+        found: npt.NDArray[np.intp] = np.asarray(rows[0][rows[0] >= 0], dtype=np.intp)
         if mask is not None:
             found = found[mask[found]]
         return found[:k]

@@ -9,6 +9,7 @@ from ipx.accounts.models import User
 from ipx.listings import services as listing_services
 from ipx.listings.models import Listing
 from ipx.matching.demands import services
+from ipx.matching.demands.inputs import DemandInput
 from ipx.matching.models import Demand
 from ipx.testing.factories import listing_with_patent
 from ipx.testing.fixtures import Member
@@ -32,7 +33,7 @@ def demand_data(**changes: Any) -> dict[str, Any]:
 
 def draft(member: Member, **changes: Any) -> Demand:
     return services.demand_create(organisation_id=member.organisation.pk, actor=member.user,
-                                  data=demand_data(**changes))
+                                  demand=DemandInput.parse(demand_data(**changes)))
 
 
 def submitted(member: Member, **changes: Any) -> Demand:

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from ipx.accounts.models import User
 from ipx.matching.demands import services
+from ipx.matching.demands.inputs import DemandChanges
 from ipx.matching.models import Demand
 from ipx.matching.tests.demand_helpers import demand_data, draft, in_days, published
 from ipx.testing.factories import UserFactory
@@ -175,7 +176,8 @@ def test_closing_from_the_form(owner: Member, operator: User, client: Client) ->
 def test_the_demand_page_shows_history_and_notes_only_to_insiders(owner: Member, outsider: Member, operator: User,
                                                                    operator_client: Client) -> None:
     demand = published(owner, operator)
-    services.demand_update(demand_id=demand.pk, actor=owner.user, data={"title": "寻找耐高温锂电池隔膜"})
+    services.demand_update(demand_id=demand.pk, actor=owner.user,
+                           changes=DemandChanges.parse({"title": "寻找耐高温锂电池隔膜"}))
     Demand.objects.filter(pk=demand.pk).update(review_note="内部备注")
     readers = {"member": owner.client, "operator": operator_client, "outsider": outsider.client, "visitor": Client()}
     for role, client in readers.items():

@@ -15,6 +15,7 @@ from ipx import cli
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import ApplicationError, Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ipx.matching.demands import services, workflow
+from ipx.matching.demands.inputs import DemandChanges, DemandInput
 from ipx.matching.models import Demand, DemandEvent
 from ipx.matching.notices import describe
 from ipx.matching.tests.demand_helpers import (
@@ -82,9 +83,9 @@ def test_the_language_is_detected(owner: Member, changes: dict[str, str], langua
 
 
 def test_optional_fields_may_be_left_out(owner: Member) -> None:
-    demand = services.demand_create(organisation_id=owner.organisation.pk, actor=owner.user, data={
+    demand = services.demand_create(organisation_id=owner.organisation.pk, actor=owner.user, demand=DemandInput.parse({
         "title": "Wanted: cold-chain sensors", "description": "Low-power temperature loggers for cold-chain trucks.",
-        "deadline": in_days(30).isoformat()})
+        "deadline": in_days(30).isoformat()}))
 
     assert demand.ipc_codes == [] and demand.ipc_sections == ""
     assert (demand.budget_min_amount, demand.budget_max_amount, demand.budget_currency) == (None, None, "")
@@ -172,7 +173,8 @@ def test_refused_messages_say_what_is_wrong(owner: Member) -> None:
 
 def test_only_members_create_demands_for_an_organisation(owner: Member, outsider: Member) -> None:
     with pytest.raises(PermissionDenied):
-        services.demand_create(organisation_id=owner.organisation.pk, actor=outsider.user, data=demand_data())
+        services.demand_create(organisation_id=owner.organisation.pk, actor=outsider.user,
+                               demand=DemandInput.parse(demand_data()))
     assert Demand.objects.count() == 0
 
 
@@ -211,7 +213,7 @@ def test_the_operator_sends_a_demand_back_with_a_reason(owner: Member, operator:
 
     demand.refresh_from_db()
     assert (demand.status, demand.review_note) == ("draft", "请写明预算用途")
-    assert demand.events.last().note == "请写明预算用途"  # type: ignore[union-attr]
+    assert demand.events.latest("id").note == "请写明预算用途"
     assert events == []  # never published: nothing for matching
     notice = Notification.objects.get(verb="demand.rejected")
     assert (notice.user, notice.body) == (owner.user, "请写明预算用途")
@@ -223,7 +225,7 @@ def test_the_poster_recalls_a_demand_from_review(owner: Member) -> None:
     services.demand_recall(demand_id=demand.pk, actor=owner.user)
     demand.refresh_from_db()
     assert demand.status == "draft"
-    assert demand.events.last().from_status == "submitted"  # type: ignore[union-attr]
+    assert demand.events.latest("id").from_status == "submitted"
 
 
 def _refusals(owner: Member, outsider: Member, operator: User) -> list[tuple[str, Any, type[ApplicationError]]]:
@@ -243,20 +245,21 @@ def _refusals(owner: Member, outsider: Member, operator: User) -> list[tuple[str
         ("reject a published one", lambda: services.demand_reject(demand_id=p.pk, operator=operator, reason="x"),
          InvalidTransition),
         ("recall a draft", lambda: services.demand_recall(demand_id=d.pk, actor=owner.user), InvalidTransition),
-        ("edit while in review", lambda: services.demand_update(demand_id=s.pk, actor=owner.user,
-                                                                data={"title": "新标题需要更长一点"}), Conflict),
+        ("edit while in review", lambda: services.demand_update(
+            demand_id=s.pk, actor=owner.user, changes=DemandChanges.parse({"title": "新标题需要更长一点"})), Conflict),
         ("an outsider edits a published one", lambda: services.demand_update(
-            demand_id=p.pk, actor=outsider.user, data={"title": "我的"}), PermissionDenied),
+            demand_id=p.pk, actor=outsider.user, changes=DemandChanges.parse({"title": "我的"})), PermissionDenied),
         ("an outsider edits a draft", lambda: services.demand_update(
-            demand_id=d.pk, actor=outsider.user, data={"title": "我的"}), NotFound),
+            demand_id=d.pk, actor=outsider.user, changes=DemandChanges.parse({"title": "我的"})), NotFound),
         ("the operator edits", lambda: services.demand_update(
-            demand_id=p.pk, actor=operator, data={"title": "改"}), PermissionDenied),
+            demand_id=p.pk, actor=operator, changes=DemandChanges.parse({"title": "改"})), PermissionDenied),
         ("an outsider submits", lambda: services.demand_submit(demand_id=d.pk, actor=outsider.user), NotFound),
         ("an outsider recalls", lambda: services.demand_recall(demand_id=s.pk, actor=outsider.user), NotFound),
         ("an outsider closes", lambda: services.demand_close(demand_id=p.pk, actor=outsider.user), PermissionDenied),
         ("the operator closes", lambda: services.demand_close(demand_id=p.pk, actor=operator), PermissionDenied),
-        ("a bad edit", lambda: services.demand_update(demand_id=p.pk, actor=owner.user,
-                                                      data={"budget_currency": "XYZ"}), ValidationFailed),
+        ("a bad edit", lambda: services.demand_update(
+            demand_id=p.pk, actor=owner.user, changes=DemandChanges.parse({"budget_currency": "XYZ"})),
+         ValidationFailed),
         ("a huge closing note", lambda: services.demand_close(demand_id=p.pk, actor=owner.user, note="x" * 2001),
          ValidationFailed),
         ("no such demand", lambda: services.demand_submit(demand_id=999_999, actor=owner.user), NotFound),
@@ -306,29 +309,31 @@ def test_a_published_demand_stays_published_when_edited(owner: Member, operator:
     events.clear()
 
     services.demand_update(demand_id=demand.pk, actor=owner.user,
-                           data={"title": "寻找耐高温锂电池隔膜", "visibility": "anonymous",
-                                 "deadline": demand.deadline})
+                           changes=DemandChanges.parse({"title": "寻找耐高温锂电池隔膜", "visibility": "anonymous",
+                                                        "deadline": demand.deadline}))
 
     demand.refresh_from_db()
     assert (demand.status, demand.title, demand.visibility) == ("published", "寻找耐高温锂电池隔膜", "anonymous")
     assert describe(demand.events.latest("id")) == "edited"
-    assert (demand.events.last().from_status, demand.events.last().to_status) == ("published", "published")  # type: ignore[union-attr]
+    latest = demand.events.latest("id")
+    assert (latest.from_status, latest.to_status) == ("published", "published")
     assert events == [("demand.changed", {"demand_id": demand.pk})]
 
 
 def test_a_published_demand_keeps_its_deadline_on_its_last_day(owner: Member, operator: User) -> None:
     demand = published(owner, operator)
     Demand.objects.filter(pk=demand.pk).update(deadline=in_days(0))
-    services.demand_update(demand_id=demand.pk, actor=owner.user, data={"title": "寻找锂电池隔膜方案"})
+    services.demand_update(demand_id=demand.pk, actor=owner.user,
+                           changes=DemandChanges.parse({"title": "寻找锂电池隔膜方案"}))
     demand.refresh_from_db()
     assert (demand.title, demand.deadline) == ("寻找锂电池隔膜方案", in_days(0))
 
 
 def test_editing_a_draft_changes_the_language_and_terms(owner: Member, events: list[Any]) -> None:
     demand = draft(owner)
-    services.demand_update(demand_id=demand.pk, actor=owner.user, data={
+    services.demand_update(demand_id=demand.pk, actor=owner.user, changes=DemandChanges.parse({
         "title": "Separator wanted", "description": "A separator that stays stable above 180 °C in EV packs.",
-        "ipc_codes": []})
+        "ipc_codes": []}))
     demand.refresh_from_db()
     assert (demand.language, demand.ipc_codes, demand.ipc_sections) == ("en", [], "")
     assert " separ " in demand.search_terms
@@ -345,12 +350,13 @@ def test_the_poster_closes_a_demand(owner: Member, operator: User, events: list[
     demand.refresh_from_db()
     assert (demand.status, demand.close_note, demand.solved) == ("closed", "已找到解决方案", True)
     assert demand.closed_at is not None
-    assert demand.events.last().note == "已找到解决方案"  # type: ignore[union-attr]
+    assert demand.events.latest("id").note == "已找到解决方案"
     assert events == [("demand.changed", {"demand_id": demand.pk})]
     with pytest.raises(InvalidTransition):
         services.demand_close(demand_id=demand.pk, actor=owner.user)
     with pytest.raises(Conflict):
-        services.demand_update(demand_id=demand.pk, actor=owner.user, data={"title": "再次需要隔膜"})
+        services.demand_update(demand_id=demand.pk, actor=owner.user,
+                               changes=DemandChanges.parse({"title": "再次需要隔膜"}))
 
 
 def test_a_draft_can_be_closed_without_telling_matching(owner: Member, events: list[Any]) -> None:
@@ -373,7 +379,7 @@ def test_demands_expire_after_their_deadline(owner: Member, operator: User, even
 
     statuses = dict(Demand.objects.values_list("pk", "status"))
     assert statuses == {live.pk: "published", due.pk: "expired", waiting.pk: "expired", still_draft.pk: "draft"}
-    assert due.events.last().actor is None  # type: ignore[union-attr]
+    assert due.events.latest("id").actor is None
     assert describe(due.events.latest("id")) == "The deadline passed."
     assert events == [("demand.changed", {"demand_id": due.pk})]  # the unreviewed one was never on the board
     assert services.demands_expire_due(today=in_days(6)) == 0

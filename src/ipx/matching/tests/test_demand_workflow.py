@@ -18,6 +18,7 @@ from django.utils import translation
 from ipx.accounts.models import Membership, Organisation, User
 from ipx.core.errors import ApplicationError
 from ipx.matching.demands import services
+from ipx.matching.demands.inputs import DemandChanges
 from ipx.matching.demands.workflow import DEMAND
 from ipx.matching.models import Demand, DemandEvent
 from ipx.matching.notices import describe, history
@@ -43,8 +44,9 @@ def _attempts(demand_id: int, user: User) -> dict[str, Callable[[], Any]]:
         "approve": lambda: services.demand_approve(demand_id=demand_id, operator=user, note="可以"),
         "reject": lambda: services.demand_reject(demand_id=demand_id, operator=user, reason="请补充预算"),
         # Valid input (a lapsed draft needs a new deadline): the table decides, not the data.
-        "edit": lambda: services.demand_update(demand_id=demand_id, actor=user,
-                                               data={"title": "寻找耐高温隔膜技术", "deadline": in_days(30)}),
+        "edit": lambda: services.demand_update(
+            demand_id=demand_id, actor=user,
+            changes=DemandChanges.parse({"title": "寻找耐高温隔膜技术", "deadline": in_days(30)})),
         "close": lambda: services.demand_close(demand_id=demand_id, actor=user, note="不再需要"),
     }
 
@@ -177,8 +179,8 @@ def test_events_are_stored_as_verb_and_params(owner: Member, operator: User) -> 
     services.demand_recall(demand_id=demand.pk, actor=owner.user)
     services.demand_submit(demand_id=demand.pk, actor=owner.user)
     services.demand_approve(demand_id=demand.pk, operator=operator)
-    services.demand_update(demand_id=demand.pk, actor=owner.user, data={"title": "寻找耐高温锂电池隔膜",
-                                                                       "visibility": "anonymous"})
+    services.demand_update(demand_id=demand.pk, actor=owner.user,
+                           changes=DemandChanges.parse({"title": "寻找耐高温锂电池隔膜", "visibility": "anonymous"}))
     deadline = Demand.objects.get(pk=demand.pk).deadline
     services.demands_expire_due(today=deadline + timedelta(days=1))
 
@@ -199,7 +201,8 @@ def test_events_are_stored_as_verb_and_params(owner: Member, operator: User) -> 
 
 def test_history_is_said_in_the_readers_language(owner: Member, operator: User) -> None:
     demand = published(owner, operator, deadline=in_days(3))
-    services.demand_update(demand_id=demand.pk, actor=owner.user, data={"title": "寻找耐高温锂电池隔膜"})
+    services.demand_update(demand_id=demand.pk, actor=owner.user,
+                           changes=DemandChanges.parse({"title": "寻找耐高温锂电池隔膜"}))
     services.demands_expire_due(today=in_days(4))
     # A row from before verbs were stored keeps the words it was written with.
     old = DemandEvent.objects.create(demand=demand, from_status="published", to_status="published",

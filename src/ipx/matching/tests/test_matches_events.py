@@ -19,6 +19,7 @@ from ipx.accounts.models import User
 from ipx.listings import services as listing_services
 from ipx.listings.models import Listing
 from ipx.matching.demands import services as demand_services
+from ipx.matching.demands.inputs import DemandChanges
 from ipx.matching.matches import handlers, index
 from ipx.matching.matches.explain import ORDER
 from ipx.matching.matches.services import matches_recompute
@@ -152,9 +153,9 @@ def test_editing_a_demand_ranks_again_and_closing_it_removes_its_matches(
     assert set(current(demand)[:3]) == {listing.pk for listing in aircon}
 
     with on_commit():
-        demand_services.demand_update(demand_id=demand.pk, actor=buyer.user, data={
+        demand_services.demand_update(demand_id=demand.pk, actor=buyer.user, changes=DemandChanges.parse({
             "title": "高容量锂电池正极材料", "ipc_codes": ["H01M"],
-            "description": "寻求富锂锰基或高镍正极活性材料及其制备方法，提高锂离子电池的容量和循环寿命。"})
+            "description": "寻求富锂锰基或高镍正极活性材料及其制备方法，提高锂离子电池的容量和循环寿命。"}))
     assert set(current(demand)[:2]) == {listing.pk for listing in battery}
 
     with on_commit():

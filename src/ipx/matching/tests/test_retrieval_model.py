@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -45,7 +47,7 @@ def test_traditional_and_english_queries_find_the_same_document(engine: HybridEn
     assert simplified.doc_id == traditional.doc_id == english.doc_id == "battery"
 
 
-def test_eval_command_hybrid_with_an_embedding_cache(tmp_path) -> None:
+def test_eval_command_hybrid_with_an_embedding_cache(tmp_path: Path) -> None:
     import sqlite3
     from io import StringIO
 
