@@ -13,6 +13,7 @@ from pydantic import Field
 
 from ipx.accounts import selectors, services
 from ipx.accounts.api_auth import api_user, optional_auth, user_auth
+from ipx.accounts.inputs import InvitationInput, OrganisationInput, OrganisationValues, TokenInput, UserInput
 from ipx.accounts.models import Membership, Organisation, User
 from ipx.accounts.workflow import ORGANISATION
 from ipx.core.api.schemas import ERRORS, Id, Page, page_of
@@ -138,7 +139,7 @@ class InvitationOut(Schema):
 
 @router.post("/users", response={201: UserOut, **ERRORS}, summary="Create an account")
 def create_user(request: HttpRequest, payload: UserIn) -> Status[Any]:
-    return Status(201, services.user_register(**payload.dict()))
+    return Status(201, services.user_register(account=UserInput.parse(**payload.dict())))
 
 
 @router.post("/auth/token", response={201: TokenOut, **ERRORS}, summary="Get an API token with e-mail and password")
@@ -146,7 +147,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[Any]:
     user = authenticate(request, username=payload.email.strip().lower(), password=payload.password)
     if user is None:
         raise NotAuthenticated(_("The e-mail address or password is wrong."))
-    token, key = services.api_token_create(user=user, name=payload.name)
+    token, key = services.api_token_create(user=user, token=TokenInput.parse(name=payload.name))
     return Status(201, {"id": token.pk, "name": token.name, "key": key})
 
 
@@ -158,7 +159,8 @@ def me(request: HttpRequest) -> User:
 @router.post("/organisations", response={201: OrganisationOut, **ERRORS}, auth=user_auth,
              summary="Register an organisation (pending verification)")
 def register_organisation(request: HttpRequest, payload: OrganisationIn) -> Status[Any]:
-    return Status(201, services.organisation_register(user=api_user(request), **payload.dict()))
+    organisation = OrganisationInput.parse(OrganisationValues.read(payload.dict()))
+    return Status(201, services.organisation_register(user=api_user(request), organisation=organisation))
 
 
 @router.get("/organisations", response={200: Page[OrganisationOut], **ERRORS}, auth=user_auth,
@@ -179,7 +181,7 @@ def organisation_detail(request: HttpRequest, organisation_id: Id) -> Organisati
               summary="Edit an organisation (its administrators)")
 def organisation_update(request: HttpRequest, organisation_id: Id, payload: OrganisationPatch) -> Organisation:
     return services.organisation_update(organisation_id=organisation_id, actor=api_user(request),
-                                        **payload.dict(exclude_unset=True))
+                                        changes=OrganisationValues.read(payload.dict(exclude_unset=True)))
 
 
 @router.post("/organisations/{organisation_id}/resubmit", response={200: OrganisationOut, **ERRORS},
@@ -204,8 +206,9 @@ def organisation_reject(request: HttpRequest, organisation_id: Id, payload: Reas
 @router.post("/organisations/{organisation_id}/invitations", response={201: InvitationOut, **ERRORS},
              auth=user_auth, summary="Invite a person to the organisation (its administrators)")
 def invite(request: HttpRequest, organisation_id: Id, payload: InvitationIn) -> Status[Any]:
+    invitation = InvitationInput.parse(email=payload.email, role=payload.role)
     return Status(201, services.invitation_create(organisation_id=organisation_id, inviter=api_user(request),
-                                           email=payload.email, role=payload.role))
+                                                  invitation=invitation))
 
 
 @router.post("/invitations/{token}/accept", response={200: MembershipOut, **ERRORS}, auth=user_auth,

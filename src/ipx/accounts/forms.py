@@ -1,14 +1,17 @@
-"""Page forms for members. They only collect input; the services check and write it, and a
-refusal comes back onto the form as field errors."""
+"""Page forms for members. Their typed fields become the values of ``accounts.inputs``, which
+the API builds too; a refusal of the checks or of a service comes back onto the form as field
+errors."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ipx.accounts.inputs import InvitationInput, OrganisationValues, RegistrationInput, TokenInput
 from ipx.accounts.models import Membership, Organisation
 from ipx.accounts.regions import Province, RegionKind, country_choices
 from ipx.core.errors import ApplicationError
@@ -67,8 +70,12 @@ class OrganisationFields(ServiceForm):
         # The country list is built when asked, in the reader's language.
         cast(forms.ChoiceField, self.fields["country"]).choices = [("", "—"), *country_choices()]
 
-    def organisation_data(self) -> dict[str, str]:
-        return {name: self.cleaned_data.get(name) or "" for name in OrganisationFields.base_fields}
+    def organisation_values(self, *, changed_from: Mapping[str, object] | None = None) -> OrganisationValues:
+        """The organisation's fields; for an edit, only those that differ from ``changed_from``."""
+        typed = {name: self.cleaned_data.get(name) or "" for name in OrganisationFields.base_fields}
+        if changed_from is not None:
+            typed = {name: value for name, value in typed.items() if value != changed_from[name]}
+        return OrganisationValues.read(typed)
 
 
 class RegistrationForm(OrganisationFields):
@@ -78,6 +85,14 @@ class RegistrationForm(OrganisationFields):
                                help_text=_("At least 10 characters, not only digits."))
 
     field_order = ["full_name", "email", "password"]
+
+    def registration(self, *, preferred_language: str) -> RegistrationInput:
+        """The person and the organisation, checked together; raises ValidationFailed."""
+        return RegistrationInput.parse(
+            email=self.cleaned_data["email"], password=self.cleaned_data["password"],
+            full_name=self.cleaned_data["full_name"], preferred_language=preferred_language,
+            organisation=self.organisation_values(),
+        )
 
 
 class LoginForm(ServiceForm):
@@ -89,9 +104,15 @@ class InvitationForm(ServiceForm):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
+    def invitation(self) -> InvitationInput:
+        return InvitationInput.parse(email=self.cleaned_data["email"], role=self.cleaned_data["role"])
+
 
 class TokenForm(ServiceForm):
     name = forms.CharField(label=_("Token name"), max_length=100, initial="api")
+
+    def token(self) -> TokenInput:
+        return TokenInput.parse(name=self.cleaned_data["name"])
 
 
 class RejectionForm(ServiceForm):

@@ -28,6 +28,7 @@ from ipx.accounts.forms import (
     RejectionForm,
     TokenForm,
 )
+from ipx.accounts.inputs import LANGUAGES
 from ipx.accounts.models import Organisation
 from ipx.accounts.workflow import ORGANISATION
 from ipx.core.errors import ApplicationError, NotFound, PermissionDenied
@@ -39,12 +40,9 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in LANGUAGES else "en"
             user, organisation = services.registration_submit(
-                email=form.cleaned_data["email"], password=form.cleaned_data["password"],
-                full_name=form.cleaned_data["full_name"],
-                preferred_language=request.LANGUAGE_CODE if request.LANGUAGE_CODE in services.LANGUAGES else "en",
-                organisation=form.organisation_data(),
-            )
+                registration=form.registration(preferred_language=language))
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
@@ -103,9 +101,9 @@ def organisation_edit(request: AuthenticatedRequest) -> HttpResponse:
     initial = {name: getattr(organisation, name) or "" for name in OrganisationFields.base_fields}
     form = OrganisationFields(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changed = {name: value for name, value in form.organisation_data().items() if value != initial[name]}
         try:
-            services.organisation_update(organisation_id=organisation.pk, actor=request.user, **changed)
+            services.organisation_update(organisation_id=organisation.pk, actor=request.user,
+                                         changes=form.organisation_values(changed_from=initial))
             # The button is shown only when resubmitting is allowed; a stale one is ignored.
             if request.POST.get("resubmit") and "resubmit" in allowed:
                 services.organisation_resubmit(organisation_id=organisation.pk, actor=request.user)
@@ -203,7 +201,7 @@ def invite(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.invitation_create(organisation_id=current.organisation_id, inviter=request.user,
-                                       email=form.cleaned_data["email"], role=form.cleaned_data["role"])
+                                       invitation=form.invitation())
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
@@ -242,7 +240,7 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("accounts:tokens")
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            _token, new_key = services.api_token_create(user=request.user, token=form.token())
         except ApplicationError as exc:
             form.add_service_error(exc)
     return render(request, "accounts/tokens.html", {

@@ -10,8 +10,15 @@ from typing import Any
 from django.test import Client
 
 from ipx.accounts import services
+from ipx.accounts.inputs import OrganisationInput, OrganisationValues
 from ipx.accounts.models import ApiToken, Invitation, Membership, Organisation, User
 from ipx.testing.fixtures import Member
+
+
+def register_organisation(user: User, **fields: str) -> Organisation:
+    """An organisation registered by ``user`` from raw fields, as a form or the API gives them."""
+    organisation = OrganisationInput.parse(OrganisationValues.read(fields))
+    return services.organisation_register(user=user, organisation=organisation)
 
 
 def pending(member: Member) -> Organisation:

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from ipx.accounts import services
+from ipx.accounts.inputs import InvitationInput, TokenInput
 from ipx.accounts.models import ApiToken, Invitation, Organisation, User
 from ipx.accounts.tests.helpers import call, pending, rejected, snapshot, verified
 from ipx.core.errors import NotFound
@@ -25,7 +26,7 @@ MACAU = {"name": "澳门创新科技", "kind": "enterprise", "region_kind": "mo"
 
 def _invitation_for_outsider(owner: Member, operator: User, outsider: Member) -> dict[str, Any]:
     invitation = services.invitation_create(organisation_id=owner.organisation.pk, inviter=owner.user,
-                                            email=outsider.user.email, role="member")
+                                            invitation=InvitationInput.parse(email=outsider.user.email, role="member"))
     return {"id": owner.organisation.pk, "token": invitation.token}
 
 
@@ -197,14 +198,14 @@ def test_token_creation_and_revocation(owner: Member) -> None:
 
 
 def test_nobody_revokes_another_users_token(owner: Member, outsider: Member) -> None:
-    token, key = services.api_token_create(user=owner.user, name="erp")
+    token, key = services.api_token_create(user=owner.user, token=TokenInput.parse(name="erp"))
     with pytest.raises(NotFound, match="No such token"):
         services.api_token_revoke(user=outsider.user, token_id=token.pk)
     assert call(Client(), "get", "/me", token=key)[0] == 200
 
 
 def test_a_token_of_a_deactivated_user_is_refused(owner: Member) -> None:
-    _token, key = services.api_token_create(user=owner.user, name="erp")
+    _token, key = services.api_token_create(user=owner.user, token=TokenInput.parse(name="erp"))
     User.objects.filter(pk=owner.user.pk).update(is_active=False)
     assert call(Client(), "get", "/me", token=key)[0] == 401
 

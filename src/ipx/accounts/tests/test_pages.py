@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from ipx.accounts import services
+from ipx.accounts.inputs import InvitationInput, TokenInput
 from ipx.accounts.models import ApiToken, Invitation, Membership, Organisation, OrganisationEvent, User
 from ipx.accounts.tests.helpers import call, pending, rejected, snapshot, verified
 from ipx.accounts.workflow import ORGANISATION
@@ -115,7 +116,7 @@ def test_invitation_mail_is_in_the_invitees_language(owner: Member, on_commit: C
     UserFactory.create(email="colleague@example.com", preferred_language="zh-hant")
     with on_commit(), translation.override("zh-hans"):
         services.invitation_create(organisation_id=owner.organisation.pk, inviter=owner.user,
-                                   email="colleague@example.com", role="member")
+                                   invitation=InvitationInput.parse(email="colleague@example.com", role="member"))
     with translation.override("zh-hant"):
         expected = translation.gettext("You are invited to join %(name)s on IPX") % {"name": owner.organisation.name}
     assert expected != f"You are invited to join {owner.organisation.name} on IPX"
@@ -124,8 +125,9 @@ def test_invitation_mail_is_in_the_invitees_language(owner: Member, on_commit: C
 
 @pytest.mark.parametrize("case", ["wrong person", "expired", "used", "unknown"])
 def test_a_refused_invitation_changes_nothing(case: str, owner: Member, outsider: Member) -> None:
-    invitation = services.invitation_create(organisation_id=owner.organisation.pk, inviter=owner.user,
-                                            email="colleague@example.com", role="admin")
+    invitation = services.invitation_create(
+        organisation_id=owner.organisation.pk, inviter=owner.user,
+        invitation=InvitationInput.parse(email="colleague@example.com", role="admin"))
     colleague = UserFactory.create(email="colleague@example.com")
     token = invitation.token
     user = colleague
@@ -185,7 +187,7 @@ def test_token_page_creates_shows_once_and_revokes(owner: Member) -> None:
 
 @pytest.mark.parametrize("revoke", ["someone else's", "not a number"])
 def test_token_page_refuses_to_revoke_what_is_not_yours(revoke: str, owner: Member, outsider: Member) -> None:
-    token, key = services.api_token_create(user=owner.user, name="erp")
+    token, key = services.api_token_create(user=owner.user, token=TokenInput.parse(name="erp"))
     value = str(token.pk) if revoke == "someone else's" else "abc"
     response = outsider.client.post(reverse("accounts:tokens"), {"revoke": value}, follow=True)
     assert "No such token." in response.content.decode()

@@ -9,7 +9,9 @@ from django.core import mail
 from django.utils import translation
 
 from ipx.accounts import notices, services
+from ipx.accounts.inputs import InvitationInput, OrganisationValues, RegistrationInput, TokenInput
 from ipx.accounts.models import ApiToken, Invitation, Membership, Organisation, OrganisationEvent, User
+from ipx.accounts.tests.helpers import register_organisation
 from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ipx.testing.factories import OrganisationFactory, UserFactory, valid_uscc
 from ipx.testing.fixtures import Member
@@ -27,10 +29,10 @@ ORG = {
 
 
 def test_registration_creates_user_organisation_admin_and_event() -> None:
-    user, organisation = services.registration_submit(
+    user, organisation = services.registration_submit(registration=RegistrationInput.parse(
         email="New.Person@Example.com", password="a long secret 123", full_name="New Person",
-        preferred_language="zh-hant", organisation=ORG,
-    )
+        preferred_language="zh-hant", organisation=OrganisationValues.read(ORG),
+    ))
     assert user.email == "new.person@example.com"
     assert user.check_password("a long secret 123")
     assert user.password.startswith("md5$")  # the test settings' fast hasher; production uses argon2
@@ -54,10 +56,10 @@ def test_production_hashes_passwords_with_argon2(settings: object) -> None:
 
 def test_registration_reports_every_bad_field_and_saves_nothing() -> None:
     with pytest.raises(ValidationFailed) as refused:
-        services.registration_submit(
+        services.registration_submit(registration=RegistrationInput.parse(
             email="not-an-email", password="123", full_name="", preferred_language="fr",
-            organisation={**ORG, "uscc": "91110000600037341N", "province": "99"},
-        )
+            organisation=OrganisationValues.read({**ORG, "uscc": "91110000600037341N", "province": "99"}),
+        ))
     assert set(refused.value.fields) == {"email", "password", "full_name", "preferred_language", "uscc", "province"}
     assert "check character" in refused.value.fields["uscc"]
     assert User.objects.count() == 0
@@ -79,30 +81,29 @@ def test_registration_reports_every_bad_field_and_saves_nothing() -> None:
 def test_organisation_field_errors(changes: dict[str, str], field: str, message_part: str) -> None:
     user = UserFactory.create()
     with pytest.raises(ValidationFailed) as refused:
-        services.organisation_register(user=user, **{**ORG, **changes})
+        register_organisation(user, **{**ORG, **changes})
     assert message_part in refused.value.fields[field]
     assert Organisation.objects.count() == 0
 
 
 def test_overseas_and_individual_need_no_uscc() -> None:
     user = UserFactory.create()
-    overseas = services.organisation_register(user=user, name="Fraunhofer Demo", kind="university",
-                                              region_kind="overseas", country="de")
+    overseas = register_organisation(user, name="Fraunhofer Demo", kind="university", region_kind="overseas",
+                                     country="de")
     assert (overseas.country, overseas.uscc, overseas.region_code) == ("DE", None, "DE")
-    person = services.organisation_register(user=user, name="张三", kind="individual", region_kind="mainland",
-                                            province="44")
+    person = register_organisation(user, name="张三", kind="individual", region_kind="mainland", province="44")
     assert person.uscc is None
 
 
 def test_duplicate_uscc_is_refused() -> None:
     OrganisationFactory.create(uscc="91310112087994932F")
     with pytest.raises(ValidationFailed, match="already registered"):
-        services.organisation_register(user=UserFactory.create(), **ORG)
+        register_organisation(UserFactory.create(), **ORG)
 
 
 def test_verify_and_reject_workflow(operator: User) -> None:
     admin = UserFactory.create()
-    organisation = services.organisation_register(user=admin, **ORG)
+    organisation = register_organisation(admin, **ORG)
     with pytest.raises(ValidationFailed, match="reason"):
         services.organisation_reject(organisation_id=organisation.pk, operator=operator, reason="  ")
     services.organisation_reject(organisation_id=organisation.pk, operator=operator, reason="营业执照不清晰")
@@ -122,7 +123,7 @@ def test_verify_and_reject_workflow(operator: User) -> None:
 
 def test_verification_mails_the_admins_after_commit(operator: User, on_commit: Any) -> None:
     admin = UserFactory.create(email="admin@uni.example", preferred_language="zh-hans")
-    organisation = services.organisation_register(user=admin, **ORG)
+    organisation = register_organisation(admin, **ORG)
     with on_commit():
         services.organisation_verify(organisation_id=organisation.pk, operator=operator)
     assert [m.to for m in mail.outbox] == [["admin@uni.example"]]
@@ -131,7 +132,7 @@ def test_verification_mails_the_admins_after_commit(operator: User, on_commit: A
 
 def test_only_operators_verify() -> None:
     admin = UserFactory.create()
-    organisation = services.organisation_register(user=admin, **ORG)
+    organisation = register_organisation(admin, **ORG)
     with pytest.raises(PermissionDenied):
         services.organisation_verify(organisation_id=organisation.pk, operator=admin)
     organisation.refresh_from_db()
@@ -143,10 +144,10 @@ def test_verified_identity_cannot_be_changed_by_members(owner: Member) -> None:
     organisation = owner.organisation
     with pytest.raises(ValidationFailed) as refused:
         services.organisation_update(organisation_id=organisation.pk, actor=owner.user,
-                                     name="Another Name", uscc=valid_uscc(99999))
+                                     changes=OrganisationValues(name="Another Name", uscc=valid_uscc(99999)))
     assert set(refused.value.fields) == {"name", "uscc"}
     updated = services.organisation_update(organisation_id=organisation.pk, actor=owner.user,
-                                           description="我们做电池。", city="广州")
+                                           changes=OrganisationValues(description="我们做电池。", city="广州"))
     assert (updated.description, updated.city, updated.name) == ("我们做电池。", "广州", organisation.name)
 
 
@@ -154,13 +155,15 @@ def test_only_admins_update(owner: Member) -> None:
     member = UserFactory.create()
     Membership.objects.create(user=member, organisation=owner.organisation, role="member")
     with pytest.raises(PermissionDenied):
-        services.organisation_update(organisation_id=owner.organisation.pk, actor=member, description="x")
+        services.organisation_update(organisation_id=owner.organisation.pk, actor=member,
+                                     changes=OrganisationValues(description="x"))
 
 
 def test_invitation_flow(owner: Member, on_commit: Any) -> None:
     with on_commit():
-        invitation = services.invitation_create(organisation_id=owner.organisation.pk, inviter=owner.user,
-                                                email="Colleague@Example.com", role="member")
+        invitation = services.invitation_create(
+            organisation_id=owner.organisation.pk, inviter=owner.user,
+            invitation=InvitationInput.parse(email="Colleague@Example.com", role="member"))
     assert mail.outbox[0].to == ["colleague@example.com"]
     assert invitation.token in mail.outbox[0].body
     stranger = UserFactory.create(email="stranger@example.com")
@@ -173,12 +176,12 @@ def test_invitation_flow(owner: Member, on_commit: Any) -> None:
         services.invitation_accept(token=invitation.token, user=colleague)
     with pytest.raises(ValidationFailed, match="already a member"):
         services.invitation_create(organisation_id=owner.organisation.pk, inviter=owner.user,
-                                   email="colleague@example.com", role="member")
+                                   invitation=InvitationInput.parse(email="colleague@example.com", role="member"))
     assert Invitation.objects.count() == 1
 
 
 def test_api_tokens_store_only_a_hash(owner: Member) -> None:
-    token, key = services.api_token_create(user=owner.user, name="erp")
+    token, key = services.api_token_create(user=owner.user, token=TokenInput.parse(name="erp"))
     assert key.startswith("ipx_")
     assert token.key_hash == ApiToken.hash_key(key)
     assert key not in token.key_hash
@@ -189,7 +192,7 @@ def test_api_tokens_store_only_a_hash(owner: Member) -> None:
 def test_verification_mails_are_worded_after_commit_in_each_admins_language(operator: User, on_commit: Any) -> None:
     admin = UserFactory.create(email="admin@uni.example", preferred_language="en")
     colleague = UserFactory.create(email="colleague@uni.example", preferred_language="zh-hans")
-    organisation = services.organisation_register(user=admin, **ORG)
+    organisation = register_organisation(admin, **ORG)
     Membership.objects.create(user=colleague, organisation=organisation, role=Membership.Role.ADMIN)
     # The operator works in Traditional Chinese; that is not the language of the mails.
     with on_commit(), translation.override("zh-hant"):
@@ -204,7 +207,7 @@ def test_verification_mails_are_worded_after_commit_in_each_admins_language(oper
 
 
 def test_refused_verification_mails_nobody(operator: User, on_commit: Any) -> None:
-    organisation = services.organisation_register(user=UserFactory.create(), **ORG)
+    organisation = register_organisation(UserFactory.create(), **ORG)
     services.organisation_verify(organisation_id=organisation.pk, operator=operator)
     with on_commit(), pytest.raises(InvalidTransition, match="cannot become Verified"):
         services.organisation_verify(organisation_id=organisation.pk, operator=operator)
@@ -213,7 +216,7 @@ def test_refused_verification_mails_nobody(operator: User, on_commit: Any) -> No
 
 def test_history_words_each_event_when_read(operator: User) -> None:
     admin = UserFactory.create()
-    organisation = services.organisation_register(user=admin, **ORG)
+    organisation = register_organisation(admin, **ORG)
     services.organisation_reject(organisation_id=organisation.pk, operator=operator, reason="营业执照不清晰")
     OrganisationEvent.objects.create(organisation=organisation, verb="", note="Checked by phone", actor=operator)
     events = list(organisation.events.order_by("id"))

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from ipx.accounts.services import check_uscc
+from ipx.accounts.inputs import check_uscc
 from ipx.catalog import identifiers
 from ipx.core.errors import ValidationFailed
 from ipx.testing.shared_data import SHARED_DATA

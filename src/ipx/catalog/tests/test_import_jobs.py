@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from ipx.accounts.inputs import TokenInput
 from ipx.accounts.models import User
 from ipx.accounts.services import api_token_create
 from ipx.catalog.importing import services
@@ -217,7 +218,7 @@ def test_others_cannot_see_a_job(owner: Member, outsider: Member) -> None:
 # --- API --------------------------------------------------------------------------------------
 
 def bearer(member: Member) -> dict[str, str]:
-    _token, key = api_token_create(user=member.user, name="import")
+    _token, key = api_token_create(user=member.user, token=TokenInput.parse(name="import"))
     return {"Authorization": f"Bearer {key}"}
 
 
