@@ -27,6 +27,7 @@ from ipx.matching.demands.inputs import (
     read_deadline,
 )
 from ipx.matching.models import REGION_CHOICES, Demand
+from ipx.matching.saved_searches.inputs import SavedSearchInput
 
 T = TypeVar("T")
 
@@ -133,3 +134,8 @@ class SavedSearchForm(ServiceForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     query = forms.CharField(widget=forms.HiddenInput, max_length=4000)
     alerts = forms.BooleanField(label=_("Tell me about new listings that match"), required=False, initial=True)
+
+    def search_input(self) -> SavedSearchInput:
+        """The search to keep; raises ValidationFailed naming each bad field."""
+        data = self.cleaned_data
+        return SavedSearchInput.parse(name=data["name"], query=data["query"], alerts=data["alerts"])

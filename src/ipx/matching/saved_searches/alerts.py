@@ -20,7 +20,7 @@ from ipx.core.errors import ValidationFailed
 from ipx.listings.models import Listing
 from ipx.listings.selectors import listings_for_index
 from ipx.matching.models import SavedSearch, SavedSearchAlert
-from ipx.matching.saved_searches.services import canonical_query
+from ipx.matching.saved_searches.inputs import canonical_query
 from ipx.notifications.services import notify
 from ipx.search.documents import SearchDocument, document_for
 from ipx.search.query import SearchQuery

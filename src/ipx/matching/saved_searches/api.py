@@ -15,6 +15,7 @@ from ipx.accounts.models import User
 from ipx.core.api.schemas import ERRORS, Id, Page, page_of
 from ipx.matching.models import SavedSearch
 from ipx.matching.saved_searches import selectors, services
+from ipx.matching.saved_searches.inputs import SavedSearchChanges, SavedSearchInput
 
 router = Router()
 
@@ -61,7 +62,8 @@ def list_saved_searches(request: HttpRequest, page: int = 1, size: int = 20) -> 
              summary="Save a listing search, with alerts on new matching listings")
 def create_saved_search(request: HttpRequest, payload: SavedSearchIn) -> Status[Any]:
     user = api_user(request)
-    saved = services.saved_search_create(user=user, name=payload.name, query=payload.query, alerts=payload.alerts)
+    search = SavedSearchInput.parse(name=payload.name, query=payload.query, alerts=payload.alerts)
+    saved = services.saved_search_create(user=user, search=search)
     return Status(201, _read(user, saved.pk))
 
 
@@ -75,8 +77,8 @@ def saved_search_detail(request: HttpRequest, saved_search_id: Id) -> dict[str, 
               summary="Rename a saved search or switch its alerts on or off")
 def update_saved_search(request: HttpRequest, saved_search_id: Id, payload: SavedSearchPatch) -> dict[str, Any]:
     user = api_user(request)
-    services.saved_search_update(saved_search_id=saved_search_id, user=user, name=payload.name,
-                                 alerts=payload.alerts)
+    changes = SavedSearchChanges.parse(name=payload.name, alerts=payload.alerts)
+    services.saved_search_update(saved_search_id=saved_search_id, user=user, changes=changes)
     return _read(user, saved_search_id)
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import User
 from ipx.core.errors import ApplicationError, NotFound
 from ipx.matching.models import SavedSearch
-from ipx.matching.saved_searches.services import canonical_query
+from ipx.matching.saved_searches.inputs import canonical_query
 from ipx.search.labels import facet_labels, facet_titles
 
 

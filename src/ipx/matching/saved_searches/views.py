@@ -15,6 +15,7 @@ from ipx.core.errors import ApplicationError
 from ipx.core.htmx import is_htmx_fragment
 from ipx.matching.forms import SavedSearchForm
 from ipx.matching.saved_searches import selectors, services
+from ipx.matching.saved_searches.inputs import SavedSearchChanges
 
 
 @login_required
@@ -34,8 +35,7 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
     saved = None
     if form.is_valid():
         try:
-            saved = services.saved_search_create(user=request.user, name=form.cleaned_data["name"],
-                                                 query=form.cleaned_data["query"], alerts=form.cleaned_data["alerts"])
+            saved = services.saved_search_create(user=request.user, search=form.search_input())
         except ApplicationError as exc:
             form.add_service_error(exc)
     status = 201 if saved else 400
@@ -63,9 +63,8 @@ def _row_or_list(request: AuthenticatedRequest, saved_search_id: int) -> HttpRes
 @require_POST
 def alerts(request: AuthenticatedRequest, saved_search_id: int) -> HttpResponse:
     """Switch alerts on (``alerts=on``) or off."""
-    user = request.user
-    services.saved_search_update(saved_search_id=saved_search_id, user=user,
-                                 alerts=request.POST.get("alerts") in ("on", "true", "1"))
+    changes = SavedSearchChanges.parse(alerts=request.POST.get("alerts") in ("on", "true", "1"))
+    services.saved_search_update(saved_search_id=saved_search_id, user=request.user, changes=changes)
     return _row_or_list(request, saved_search_id)
 
 

@@ -19,6 +19,7 @@ from ipx.deals.negotiation.threads import thread_open
 from ipx.listings.models import Listing
 from ipx.matching.models import Demand, DemandMatch
 from ipx.matching.saved_searches.alerts import saved_search_alerts_send
+from ipx.matching.saved_searches.inputs import SavedSearchInput
 from ipx.matching.saved_searches.services import saved_search_create
 from ipx.matching.tests.demand_helpers import draft, published
 from ipx.matching.tests.match_helpers import AIRCON, AIRCON_DEMAND, embedder, offer  # noqa: F401 - fixture
@@ -182,7 +183,7 @@ def test_the_seller_sees_demands_and_buyers_but_never_an_anonymous_poster(
     assert other is not None
     thread_open(listing_id=other.pk, actor=interested.user, organisation_id=interested.organisation.pk,
                 message="请问是否可以独占许可？")
-    saved_search_create(user=outsider.user, name="空调", query="q=空调", alerts=True)
+    saved_search_create(user=outsider.user, search=SavedSearchInput.parse(name="空调", query="q=空调", alerts=True))
     assert saved_search_alerts_send(listing_id=world.listing.pk) == 1
 
     seller = world.clients["seller"]

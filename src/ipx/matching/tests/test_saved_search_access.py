@@ -14,6 +14,7 @@ from django.urls import reverse
 from ipx.accounts.models import User
 from ipx.matching.models import SavedSearch
 from ipx.matching.saved_searches import services
+from ipx.matching.saved_searches.inputs import SavedSearchInput
 from ipx.testing.fixtures import Member
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,8 @@ ROLES = ("anonymous", "outsider", "member", "operator")
 
 @pytest.fixture
 def saved(buyer: Member) -> SavedSearch:
-    return services.saved_search_create(user=buyer.user, name="隔膜", query="q=锂电池隔膜&region=CN-44")
+    search = SavedSearchInput.parse(name="隔膜", query="q=锂电池隔膜&region=CN-44")
+    return services.saved_search_create(user=buyer.user, search=search)
 
 
 @pytest.fixture

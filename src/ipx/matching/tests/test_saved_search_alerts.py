@@ -16,7 +16,7 @@ from ipx.listings.models import Listing, ListingAsset
 from ipx.matching.models import SavedSearch, SavedSearchAlert
 from ipx.matching.saved_searches import handlers, services
 from ipx.matching.saved_searches.alerts import listing_matches, saved_search_alerts_send
-from ipx.matching.saved_searches.services import canonical_query
+from ipx.matching.saved_searches.inputs import SavedSearchInput, canonical_query
 from ipx.matching.tests.demand_helpers import in_days, publish_listing
 from ipx.notifications.models import Notification
 from ipx.search.backends import get_backend
@@ -29,7 +29,8 @@ pytestmark = pytest.mark.django_db
 
 
 def save(member: Member, query: str, *, name: str = "隔膜", alerts: bool = True) -> SavedSearch:
-    return services.saved_search_create(user=member.user, name=name, query=query, alerts=alerts)
+    search = SavedSearchInput.parse(name=name, query=query, alerts=alerts)
+    return services.saved_search_create(user=member.user, search=search)
 
 
 def alerts_for(member: Member) -> list[Notification]:

@@ -8,16 +8,27 @@ import pytest
 from ipx.core.errors import Conflict, NotFound, ValidationFailed
 from ipx.matching.models import SavedSearch
 from ipx.matching.saved_searches import selectors, services
+from ipx.matching.saved_searches.inputs import SavedSearchChanges, SavedSearchInput
 from ipx.matching.saved_searches.services import MAX_SAVED_SEARCHES
 from ipx.testing.fixtures import Member
 
 pytestmark = pytest.mark.django_db
 
 
+def keep(member: Member, name: str, query: str | dict[str, object], *, alerts: bool = True) -> SavedSearch:
+    """The member saves a search, its input read as the page and the API read theirs."""
+    return services.saved_search_create(user=member.user,
+                                        search=SavedSearchInput.parse(name=name, query=query, alerts=alerts))
+
+
+def change(member: Member, saved: SavedSearch, *, name: str | None = None, alerts: bool | None = None) -> SavedSearch:
+    return services.saved_search_update(saved_search_id=saved.pk, user=member.user,
+                                        changes=SavedSearchChanges.parse(name=name, alerts=alerts))
+
+
 def test_a_search_is_kept_in_a_fixed_order_without_sort_or_page(buyer: Member) -> None:
-    saved = services.saved_search_create(
-        user=buyer.user, name="  隔膜  ",
-        query="?sort=newest&page=3&region=CN-44&ip_type=trademark,patent&q=+锂电池隔膜+&price_max=500000&size=50")
+    saved = keep(buyer, "  隔膜  ",
+                 "?sort=newest&page=3&region=CN-44&ip_type=trademark,patent&q=+锂电池隔膜+&price_max=500000&size=50")
 
     saved.refresh_from_db()
     assert (saved.user, saved.name, saved.alerts) == (buyer.user, "隔膜", True)
@@ -26,8 +37,7 @@ def test_a_search_is_kept_in_a_fixed_order_without_sort_or_page(buyer: Member) -
 
 
 def test_a_search_may_be_given_as_parameters(buyer: Member) -> None:
-    saved = services.saved_search_create(user=buyer.user, name="Patents", query={"ip_type": ["patent"], "q": ""},
-                                         alerts=False)
+    saved = keep(buyer, "Patents", {"ip_type": ["patent"], "q": ""}, alerts=False)
     assert (saved.query_string, saved.alerts) == ("ip_type=patent", False)
 
 
@@ -44,19 +54,19 @@ def test_a_search_may_be_given_as_parameters(buyer: Member) -> None:
 ])
 def test_bad_searches_are_refused_and_nothing_saved(buyer: Member, name: str, query: str, field: str) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        services.saved_search_create(user=buyer.user, name=name, query=query)
+        keep(buyer, name, query)
     assert field in refused.value.fields
     assert SavedSearch.objects.count() == 0
 
 
 def test_the_same_search_is_saved_once(buyer: Member, outsider: Member) -> None:
-    first = services.saved_search_create(user=buyer.user, name="隔膜", query="q=锂电池隔膜&region=CN-44")
+    first = keep(buyer, "隔膜", "q=锂电池隔膜&region=CN-44")
     with pytest.raises(Conflict) as twice:
-        services.saved_search_create(user=buyer.user, name="again", query="region=CN-44&q=锂电池隔膜&sort=newest")
+        keep(buyer, "again", "region=CN-44&q=锂电池隔膜&sort=newest")
     assert twice.value.message == "You saved this search already, as “隔膜”."
     assert list(SavedSearch.objects.values_list("pk", flat=True)) == [first.pk]
     # Someone else may save the same search.
-    services.saved_search_create(user=outsider.user, name="隔膜", query="q=锂电池隔膜&region=CN-44")
+    keep(outsider, "隔膜", "q=锂电池隔膜&region=CN-44")
     assert SavedSearch.objects.count() == 2
 
 
@@ -64,18 +74,18 @@ def test_a_member_keeps_at_most_fifty(buyer: Member) -> None:
     SavedSearch.objects.bulk_create([SavedSearch(user=buyer.user, name=f"s{n}", query_string=f"q=w{n}")
                                      for n in range(MAX_SAVED_SEARCHES)])
     with pytest.raises(Conflict):
-        services.saved_search_create(user=buyer.user, name="one more", query="q=电池")
+        keep(buyer, "one more", "q=电池")
     assert SavedSearch.objects.count() == MAX_SAVED_SEARCHES
 
 
 def test_rename_switch_alerts_and_delete(buyer: Member) -> None:
-    saved = services.saved_search_create(user=buyer.user, name="隔膜", query="q=隔膜")
-    services.saved_search_update(saved_search_id=saved.pk, user=buyer.user, alerts=False)
-    services.saved_search_update(saved_search_id=saved.pk, user=buyer.user, name="隔膜专利")
+    saved = keep(buyer, "隔膜", "q=隔膜")
+    change(buyer, saved, alerts=False)
+    change(buyer, saved, name="隔膜专利")
     saved.refresh_from_db()
     assert (saved.name, saved.alerts, saved.query_string) == ("隔膜专利", False, "q=%E9%9A%94%E8%86%9C")
     with pytest.raises(ValidationFailed):
-        services.saved_search_update(saved_search_id=saved.pk, user=buyer.user, name=" ", alerts=True)
+        change(buyer, saved, name=" ", alerts=True)
     saved.refresh_from_db()
     assert (saved.name, saved.alerts) == ("隔膜专利", False)
 
@@ -84,10 +94,10 @@ def test_rename_switch_alerts_and_delete(buyer: Member) -> None:
 
 
 def test_others_cannot_see_or_change_a_saved_search(buyer: Member, outsider: Member) -> None:
-    saved = services.saved_search_create(user=buyer.user, name="隔膜", query="q=隔膜")
+    saved = keep(buyer, "隔膜", "q=隔膜")
     for attempt in (
-        lambda: services.saved_search_update(saved_search_id=saved.pk, user=outsider.user, alerts=False),
-        lambda: services.saved_search_update(saved_search_id=saved.pk, user=outsider.user, name="mine"),
+        lambda: change(outsider, saved, alerts=False),
+        lambda: change(outsider, saved, name="mine"),
         lambda: services.saved_search_delete(saved_search_id=saved.pk, user=outsider.user),
         lambda: selectors.saved_search_of(outsider.user, saved.pk),
     ):
@@ -98,7 +108,6 @@ def test_others_cannot_see_or_change_a_saved_search(buyer: Member, outsider: Mem
 
 
 def test_a_saved_search_is_described_in_words(buyer: Member) -> None:
-    saved = services.saved_search_create(user=buyer.user, name="隔膜",
-                                         query="q=隔膜&ip_type=patent&region=CN-44&price_min=1000&price_max=500000")
+    saved = keep(buyer, "隔膜", "q=隔膜&ip_type=patent&region=CN-44&price_min=1000&price_max=500000")
     assert selectors.describe(saved) == [("Keywords", "隔膜"), ("IP type", "Patent"), ("Region", "Guangdong"),
                                          ("Price (CNY)", "1,000 – 500,000")]
