@@ -111,3 +111,16 @@ def test_a_saved_search_is_described_in_words(buyer: Member) -> None:
     saved = keep(buyer, "隔膜", "q=隔膜&ip_type=patent&region=CN-44&price_min=1000&price_max=500000")
     assert selectors.describe(saved) == [("Keywords", "隔膜"), ("IP type", "Patent"), ("Region", "Guangdong"),
                                          ("Price (CNY)", "1,000 – 500,000")]
+
+
+def test_a_saved_search_is_read_once_naming_every_bad_field() -> None:
+    assert SavedSearchInput.parse(name=" 隔膜 ", query="sort=newest&q=隔膜", alerts=False) == SavedSearchInput(
+        "隔膜", "q=%E9%9A%94%E8%86%9C", False)
+    with pytest.raises(ValidationFailed) as refused:
+        SavedSearchInput.parse(name="", query="sort=newest")
+    assert refused.value.fields == {
+        "name": "Name is required.",
+        "query": "Nothing to save: search for some words or choose a filter first.",
+    }
+    assert SavedSearchChanges.parse(alerts=False) == SavedSearchChanges(name=None, alerts=False)
+    assert SavedSearchChanges.parse(name=" 新名字 ") == SavedSearchChanges(name="新名字", alerts=None)
