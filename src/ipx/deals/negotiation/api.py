@@ -36,6 +36,7 @@ from ipx.deals.negotiation.schemas import (
     ThreadOut,
     ThreadView,
 )
+from ipx.deals.negotiation.workflow import OFFER, THREAD
 from ipx.listings import documents
 from ipx.listings.models import ListingDocument
 
@@ -125,7 +126,12 @@ def offer_list(request: HttpRequest, thread_id: Id) -> list[Offer]:
 @router.post("/threads/{thread_id}/offers", response={201: OfferOut, **ERRORS}, auth=user_auth,
              summary="Make an offer to the other side (parties and their agents)")
 def offer_make(request: HttpRequest, thread_id: Id, payload: OfferIn) -> Status[Offer]:
-    offer = offers.offer_make(thread_id=thread_id, actor=api_user(request), terms=payload.terms())
+    user = api_user(request)
+    thread, _role = selectors.thread_for(user, thread_id)
+    # Who may offer is told before what is wrong with the terms, as the service tells it.
+    THREAD.admit("offer", thread, user)
+    terms = payload.offer_terms(listing_currency=thread.listing.currency)
+    offer = offers.offer_make(thread_id=thread_id, actor=user, terms=terms)
     return Status(201, _offer(request, offer.pk))
 
 
@@ -137,7 +143,11 @@ def offer_detail(request: HttpRequest, offer_id: Id) -> Offer:
 @router.post("/offers/{offer_id}/counter", response={201: OfferOut, **ERRORS}, auth=user_auth,
              summary="Answer an open offer with new terms (the side it was made to)")
 def offer_counter(request: HttpRequest, offer_id: Id, payload: OfferIn) -> Status[Offer]:
-    offer = offers.offer_counter(offer_id=offer_id, actor=api_user(request), terms=payload.terms())
+    user = api_user(request)
+    answered = _offer(request, offer_id)
+    OFFER.admit("counter", answered, user)
+    terms = payload.offer_terms(listing_currency=answered.thread.listing.currency)
+    offer = offers.offer_counter(offer_id=offer_id, actor=user, terms=terms)
     return Status(201, _offer(request, offer.pk))
 
 

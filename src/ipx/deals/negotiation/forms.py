@@ -1,22 +1,24 @@
-"""Page forms for negotiation. They only collect input; the services check it, and a refusal
-comes back onto the form as field errors."""
+"""Page forms for negotiation. They collect typed input; the terms and the services check
+it, and a refusal comes back onto the form as field errors."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from ipx.accounts.forms import ServiceForm
 from ipx.core.errors import ApplicationError
 from ipx.core.money import Currency
 from ipx.core.uploads import ACCEPT, max_bytes, max_files, size_label
 from ipx.deals.models import Commitment, DealKind, MilestoneCondition, Offer, PaymentStructure
-from ipx.deals.negotiation.terms import DEFAULT_EXPIRY_DAYS, MAX_MILESTONES
+from ipx.deals.negotiation.terms import DEFAULT_EXPIRY_DAYS, MAX_MILESTONES, OfferTerms, not_a_moment, read_moment
+from ipx.listings.forms import DecimalInput
 from ipx.listings.models import Exclusivity
 
 
@@ -68,36 +70,64 @@ class AgentForm(ServiceForm):
 _ROW = "milestone_%d_%s"
 
 
+class MomentField(forms.Field):
+    """Until when an offer is open: a moment (the browser sends YYYY-MM-DDTHH:MM) or a day
+    (its end), read as the offer's terms read it; whether it lies ahead is theirs to say."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value: Any) -> date | datetime | None:
+        if value in self.empty_values or not str(value).strip():
+            return None
+        moment = read_moment(value)
+        if moment is None:
+            raise ValidationError(not_a_moment(str(value).strip()), code="invalid")
+        return moment
+
+
 class OfferForm(ServiceForm):
+    """Typed fields whose values become the ``OfferTerms`` the services take, read by the
+    same code as the API's."""
+
     kind = forms.ChoiceField(label=_("Kind of deal"), choices=DealKind.choices)
     commitment = forms.ChoiceField(label=_("Commitment"), choices=Commitment.choices, initial=Commitment.CONCLUDED)
-    price_amount = forms.CharField(label=_("Price"), max_length=30)
+    price_amount = forms.DecimalField(label=_("Price"), widget=DecimalInput())
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices,
                                  help_text=_("Offers are in the listing's currency."))
     payment_structure = forms.ChoiceField(label=_("Payment"), choices=PaymentStructure.choices,
                                           initial=PaymentStructure.LUMP_SUM)
-    royalty_percent = forms.CharField(label=_("Running royalty (%)"), required=False, max_length=10,
-                                      help_text=_("For a running royalty: above 0, at most 50."))
+    royalty_percent = forms.DecimalField(label=_("Running royalty (%)"), required=False,
+                                         widget=DecimalInput(percent=True),
+                                         help_text=_("For a running royalty: above 0, at most 50."))
     licence_exclusivity = forms.ChoiceField(label=_("Licence exclusivity"), required=False,
                                             choices=[("", "—"), *Exclusivity.choices])
     licence_territory = forms.CharField(label=_("Licence territory"), required=False, max_length=200)
     licence_field = forms.CharField(label=_("Field of use"), required=False, max_length=200)
-    licence_term_months = forms.CharField(label=_("Licence term (months)"), required=False, max_length=10)
-    trial_months = forms.CharField(label=_("Free trial (months)"), required=False, max_length=10)
+    licence_term_months = forms.IntegerField(label=_("Licence term (months)"), required=False)
+    trial_months = forms.IntegerField(label=_("Free trial (months)"), required=False)
     notes = forms.CharField(label=_("Other terms"), required=False, max_length=5000,
                             widget=forms.Textarea(attrs={"rows": 3}))
-    expires_at = forms.CharField(label=_("Open until"), required=False, max_length=30,
-                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                                 help_text=_("At most 90 days from now."))
+    expires_at = MomentField(label=_("Open until"), required=False, help_text=_("At most 90 days from now."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for n in range(1, MAX_MILESTONES + 1):
             self.fields[_ROW % (n, "title")] = forms.CharField(label=_("Milestone %(n)d") % {"n": n},
                                                                required=False, max_length=200)
-            self.fields[_ROW % (n, "amount")] = forms.CharField(label=_("Amount"), required=False, max_length=30)
+            self.fields[_ROW % (n, "amount")] = forms.DecimalField(label=_("Amount"), required=False,
+                                                                   widget=DecimalInput())
             self.fields[_ROW % (n, "condition")] = forms.ChoiceField(
                 label=_("Released when"), required=False, choices=[("", "—"), *MilestoneCondition.choices])
+        # The words the API uses for the same mistakes, in the reader's language.
+        not_months = gettext("%(field)s must be a whole number of months.")
+        self.fields["licence_term_months"].error_messages["invalid"] = not_months % {
+            "field": gettext("The licence term")}
+        self.fields["trial_months"].error_messages["invalid"] = not_months % {"field": gettext("The free trial")}
+        for name, field in self.fields.items():
+            if name == "price_amount" or name.endswith("_amount"):
+                field.error_messages["invalid"] = gettext("Enter an amount as a number, e.g. 250000.00.")
+        self.fields["royalty_percent"].error_messages["invalid"] = gettext(
+            "The royalty is a percentage above 0 and at most 50.")
 
     @classmethod
     def initial_for(cls, *, currency: str, offer: Offer | None = None) -> dict[str, Any]:
@@ -107,14 +137,12 @@ class OfferForm(ServiceForm):
         if offer is None:
             return initial
         for name in ("kind", "commitment", "payment_structure", "licence_exclusivity", "licence_territory",
-                     "licence_field", "notes"):
+                     "licence_field", "notes", "price_amount", "royalty_percent", "licence_term_months",
+                     "trial_months"):
             initial[name] = getattr(offer, name)
-        for name in ("price_amount", "royalty_percent", "licence_term_months", "trial_months"):
-            value = getattr(offer, name)
-            initial[name] = "" if value is None else str(value)
         for milestone in offer.milestones.all():
             n = milestone.position
-            initial.update({_ROW % (n, "title"): milestone.title, _ROW % (n, "amount"): str(milestone.amount),
+            initial.update({_ROW % (n, "title"): milestone.title, _ROW % (n, "amount"): milestone.amount,
                             _ROW % (n, "condition"): milestone.condition})
         return initial
 
@@ -125,17 +153,20 @@ class OfferForm(ServiceForm):
     def main_fields(self) -> list[Any]:
         return [self[name] for name in self.fields if not name.startswith("milestone_")]
 
-    def service_data(self) -> dict[str, Any]:
-        data = {name: self.cleaned_data.get(name) for name in self.fields if not name.startswith("milestone_")}
+    def offer_terms(self, *, listing_currency: str) -> OfferTerms:
+        """The form's terms for an offer on a listing in ``listing_currency``; raises
+        ValidationFailed naming each bad field (``add_service_error`` puts them on the form)."""
+        values: dict[str, object] = {name: self.cleaned_data.get(name) for name in self.fields
+                                     if not name.startswith("milestone_")}
         rows = []
-        self._row_numbers: dict[int, int] = {}  # position in the service's list → row on the form
+        self._row_numbers: dict[int, int] = {}  # position in the terms' list → row on the form
         for n in range(1, MAX_MILESTONES + 1):
-            row = {key: self.cleaned_data.get(_ROW % (n, key)) or "" for key in ("title", "amount", "condition")}
-            if any(row.values()):
+            row = {key: self.cleaned_data.get(_ROW % (n, key)) for key in ("title", "amount", "condition")}
+            if any(value not in (None, "") for value in row.values()):
                 rows.append(row)
                 self._row_numbers[len(rows)] = n
-        data["milestones"] = rows
-        return data
+        values["milestones"] = rows
+        return OfferTerms.parse(values, listing_currency=listing_currency)
 
     def add_service_error(self, error: ApplicationError) -> None:
         # The service names milestone fields "milestones.2.amount"; the form, "milestone_2_amount".

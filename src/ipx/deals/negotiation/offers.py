@@ -10,9 +10,8 @@ the mark.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,7 +23,7 @@ from ipx.deals.access import Role, access_thread
 from ipx.deals.contracts.services import deal_create_from_offer
 from ipx.deals.models import Deal, Offer, OfferMilestone, Thread
 from ipx.deals.negotiation.services import clean_reason, notify_sides, other_side, party, touch
-from ipx.deals.negotiation.terms import OfferTerms, clean_offer_terms
+from ipx.deals.negotiation.terms import OfferTerms
 from ipx.deals.negotiation.workflow import OFFER, THREAD, side_of
 from ipx.deals.timeline import CAUSE_EXPIRED, moment_param, money_params
 
@@ -86,14 +85,24 @@ def _offer_in_thread(actor: User, offer_id: int) -> tuple[Offer, Thread, Role]:
     return offer, thread, role
 
 
+def _terms_for(thread: Thread, terms: OfferTerms | Mapping[str, object]) -> OfferTerms:
+    """The terms, read for the thread's listing. TRANSITIONAL: a plain mapping is still read
+    here for callers not yet passing ``OfferTerms`` (the demo data); it goes once they do."""
+    currency = thread.listing.currency
+    if not isinstance(terms, OfferTerms):
+        return OfferTerms.parse(terms, listing_currency=currency)
+    terms.check_currency(currency)
+    return terms
+
+
 def _create_offer(thread: Thread, *, side: str, actor: User, acting_for: Organisation | None,
-                  cleaned: OfferTerms, counter_to: Offer | None = None) -> Offer:
+                  terms: OfferTerms, counter_to: Offer | None = None) -> Offer:
     offer = Offer.objects.create(thread=thread, from_organisation=party(thread, side),
                                  to_organisation=party(thread, other_side(side)), counter_to=counter_to,
-                                 created_by=actor, **cleaned.fields)
+                                 created_by=actor, **terms.columns())
     OfferMilestone.objects.bulk_create([
         OfferMilestone(offer=offer, position=m.position, title=m.title, amount=m.amount, condition=m.condition)
-        for m in cleaned.milestones
+        for m in terms.milestones
     ])
     OFFER.record(offer, "make", actor=actor, acting_for=acting_for, from_status="")
     touch(thread)
@@ -108,37 +117,38 @@ def _tell(thread: Thread, offer: Offer, *, verb: str, to_side: str, actor: User,
 
 # --- Steps -----------------------------------------------------------------------------------
 
-def offer_make(*, thread_id: int, actor: User, terms: dict[str, Any]) -> Offer:
+def offer_make(*, thread_id: int, actor: User, terms: OfferTerms | Mapping[str, object]) -> Offer:
     """A party or its agent offers terms to the other side of an open thread about a
-    published listing; one open offer per thread at a time."""
+    published listing; one open offer per thread at a time. ``terms`` are read by
+    ``OfferTerms.parse`` for the listing's currency (a form's or the API's values)."""
     _expire_if_due(_due_in_thread(thread_id))
     return _offer_make(thread_id=thread_id, actor=actor, terms=terms)
 
 
 @transaction.atomic
-def _offer_make(*, thread_id: int, actor: User, terms: dict[str, Any]) -> Offer:
+def _offer_make(*, thread_id: int, actor: User, terms: OfferTerms | Mapping[str, object]) -> Offer:
     thread, role = access_thread(actor, thread_id, for_update=True)
     THREAD.check(thread, "offer", actor)
-    cleaned = clean_offer_terms(terms, thread.listing)
-    offer = _create_offer(thread, side=role.side, actor=actor, acting_for=role.organisation, cleaned=cleaned)
+    checked = _terms_for(thread, terms)
+    offer = _create_offer(thread, side=role.side, actor=actor, acting_for=role.organisation, terms=checked)
     _tell(thread, offer, verb="offer.received", to_side=other_side(role.side), actor=actor)
     return offer
 
 
-def offer_counter(*, offer_id: int, actor: User, terms: dict[str, Any]) -> Offer:
+def offer_counter(*, offer_id: int, actor: User, terms: OfferTerms | Mapping[str, object]) -> Offer:
     """The side an open offer was made to answers with new terms; returns the new offer."""
     _expire_if_due([offer_id])
     return _offer_counter(offer_id=offer_id, actor=actor, terms=terms)
 
 
 @transaction.atomic
-def _offer_counter(*, offer_id: int, actor: User, terms: dict[str, Any]) -> Offer:
+def _offer_counter(*, offer_id: int, actor: User, terms: OfferTerms | Mapping[str, object]) -> Offer:
     offer, thread, role = _offer_in_thread(actor, offer_id)
     OFFER.check(offer, "counter", actor)
     # The new terms are checked before the old offer changes, so a refusal leaves both as they were.
-    cleaned = clean_offer_terms(terms, thread.listing)
+    checked = _terms_for(thread, terms)
     OFFER.transition(offer, "counter", actor=actor, acting_for=role.organisation)
-    counter = _create_offer(thread, side=role.side, actor=actor, acting_for=role.organisation, cleaned=cleaned,
+    counter = _create_offer(thread, side=role.side, actor=actor, acting_for=role.organisation, terms=checked,
                             counter_to=offer)
     _tell(thread, counter, verb="offer.countered", to_side=other_side(role.side), actor=actor)
     return counter

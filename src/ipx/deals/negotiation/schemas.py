@@ -18,6 +18,7 @@ from pydantic import Field
 from ipx.core.api.schemas import Id
 from ipx.deals.access import Role
 from ipx.deals.models import Attachment, Deal, Message, Offer, OfferEvent, Thread, ThreadAgent
+from ipx.deals.negotiation.terms import OfferTerms
 from ipx.deals.negotiation.workflow import OFFER, THREAD
 from ipx.deals.timeline import offer_event_text
 from ipx.listings.models import ListingDocument
@@ -169,11 +170,9 @@ class OfferIn(Schema):
     notes: str | None = Field(None, max_length=5000)
     expires_at: datetime | None = Field(None, description="at most 90 days ahead; 14 days when left out")
 
-    def terms(self) -> dict[str, Any]:
-        data = self.dict(exclude_none=True)
-        if self.milestones is not None:
-            data["milestones"] = [m.dict() for m in self.milestones]
-        return data
+    def offer_terms(self, *, listing_currency: str) -> OfferTerms:
+        """The terms, checked for an offer on a listing in ``listing_currency``."""
+        return OfferTerms.parse(self.dict(exclude_none=True), listing_currency=listing_currency)
 
 
 class MilestoneOut(Schema):

@@ -1,16 +1,21 @@
-"""Checking the terms of an offer: what is proposed, for how much, paid how, open until when.
+"""The terms of an offer, typed and checked once before a service stores them: what is
+proposed, for how much, paid how, open until when.
 
-``clean_offer_terms`` reports every bad field at once (a ValidationFailed with ``fields``)
-and returns the values for an ``Offer`` plus its milestones. Money is in the listing's
-currency, with no more decimals than that currency has.
+``OfferTerms.parse`` is the one place that turns what the API's schema or the page's typed
+form received into an offer's terms; it reports every bad field at once (one
+``ValidationFailed`` with ``fields``). What offers share with listings (the way of offering,
+the licence, the free trial, a royalty, money in a currency) is read by
+``ipx.listings.terms`` with the same limits and words; what only offers have (lump sum,
+royalty or milestones, commitment, expiry) is read here. Money is in the listing's currency,
+with no more decimals than that currency has.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -18,17 +23,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ipx.core.errors import ValidationFailed
-from ipx.core.money import check_currency, parse_amount
 from ipx.core.validation import FieldErrors, clean_choice, clean_text
 from ipx.deals.models import Commitment, DealKind, MilestoneCondition, PaymentStructure
-from ipx.listings.models import Exclusivity, Listing
+from ipx.listings.terms import (
+    NO_LICENCE,
+    LicenceTerms,
+    is_blank,
+    parse_currency,
+    parse_licence,
+    parse_money,
+    parse_offer_kind,
+    parse_royalty_percent,
+    parse_trial_months,
+)
 
 MAX_EXPIRY_DAYS = 90
 DEFAULT_EXPIRY_DAYS = 14
 MAX_MILESTONES = 10
-MAX_ROYALTY_PERCENT = Decimal("50")
-MAX_TERM_MONTHS = 600
-MAX_TRIAL_MONTHS = 36
 MAX_NOTES = 5000
 
 
@@ -40,79 +51,31 @@ class MilestoneTerms:
     condition: str
 
 
-@dataclass(frozen=True, slots=True)
-class OfferTerms:
-    fields: dict[str, Any]  # Offer fields (kind, price_amount, ..., expires_at)
-    milestones: list[MilestoneTerms]
+def _currency_refused(currency: str, given: str) -> str:
+    return _("Offers on this listing are in %(currency)s, the listing's currency; %(given)s is not accepted.") % {
+        "currency": currency, "given": given}
 
 
-def _months(value: object, *, field: str, errors: FieldErrors, high: int, label: str,
-            required: bool) -> int | None:
-    if value is None or value == "":
-        if required:
-            errors.add(field, _("%(field)s is required.") % {"field": label})
-        return None
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        errors.add(field, _("%(field)s must be a whole number of months.") % {"field": label})
-        return None
-    if not 1 <= number <= high:
-        errors.add(field, ngettext("%(field)s must be between 1 and %(high)d month.",
-                                   "%(field)s must be between 1 and %(high)d months.", high)
-                   % {"field": label, "high": high})
-        return None
-    return number
-
-
-def _amount(value: object, currency: str, *, field: str, errors: FieldErrors, label: str) -> Decimal | None:
-    if value is None or value == "":
-        errors.add(field, _("%(field)s is required.") % {"field": label})
-        return None
-    try:
-        return parse_amount(value, currency, field=field)
-    except ValidationFailed as exc:
-        errors.collect(exc)
-        return None
-
-
-def _royalty(value: object, *, errors: FieldErrors) -> Decimal | None:
-    field = "royalty_percent"
-    if value is None or value == "":
-        errors.add(field, _("Give the running royalty in percent (above 0, at most 50)."))
-        return None
-    try:
-        rate = Decimal(str(value).strip().rstrip("%").strip())
-    except (InvalidOperation, ValueError):
-        rate = Decimal("NaN")
-    if not rate.is_finite() or not Decimal("0") < rate <= MAX_ROYALTY_PERCENT:
-        errors.add(field, _("The royalty is a percentage above 0 and at most 50."))
-        return None
-    if rate != rate.quantize(Decimal("0.01")):
-        errors.add(field, _("The royalty has at most 2 decimal places."))
-        return None
-    return rate.quantize(Decimal("0.01"))
-
-
-def _milestones(value: object, currency: str, price: Decimal | None, *, errors: FieldErrors) -> list[MilestoneTerms]:
+def _milestones(value: object, currency: str, price: Decimal | None, *,
+                errors: FieldErrors) -> tuple[MilestoneTerms, ...]:
     field = "milestones"
     if not isinstance(value, list | tuple) or not value:
         errors.add(field, ngettext("Give between 1 and %(n)d payment milestone.",
                                    "Give between 1 and %(n)d payment milestones.", MAX_MILESTONES)
                    % {"n": MAX_MILESTONES})
-        return []
+        return ()
     if len(value) > MAX_MILESTONES:
         errors.add(field, ngettext("At most %(n)d payment milestone.", "At most %(n)d payment milestones.",
                                    MAX_MILESTONES) % {"n": MAX_MILESTONES})
-        return []
+        return ()
     result: list[MilestoneTerms] = []
     for index, row in enumerate(value, start=1):
         prefix = f"milestones.{index}"
-        row = row if isinstance(row, dict) else {}
+        row = row if isinstance(row, Mapping) else {}
         title = clean_text(row.get("title"), field=f"{prefix}.title", errors=errors, max_length=200,
                            label=_("Milestone %(n)d") % {"n": index})
-        amount = _amount(row.get("amount"), currency, field=f"{prefix}.amount", errors=errors,
-                         label=_("The amount of milestone %(n)d") % {"n": index})
+        amount = parse_money(row.get("amount"), currency, field=f"{prefix}.amount", errors=errors,
+                             label=_("The amount of milestone %(n)d") % {"n": index})
         condition = clean_choice(row.get("condition"), MilestoneCondition, field=f"{prefix}.condition",
                                  errors=errors)
         if amount is not None and title and condition in MilestoneCondition.values:
@@ -123,7 +86,24 @@ def _milestones(value: object, currency: str, price: Decimal | None, *, errors: 
             errors.add(field, _("The milestones add up to %(total)s %(currency)s; they must add up to the price, "
                                 "%(price)s %(currency)s.") % {"total": f"{total:,}", "price": f"{price:,}",
                                                                "currency": currency})
-    return result
+    return tuple(result)
+
+
+def read_moment(value: object) -> date | datetime | None:
+    """A day or a moment from text (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][±HH:MM]) or as given;
+    None when it is neither. A bare day is kept a day: it means the end of that day."""
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        # A bare date first: parse_datetime would read it as that day's midnight.
+        return parse_date(text) or parse_datetime(text)
+    except ValueError:
+        return None
+
+
+def not_a_moment(value: object) -> str:
+    return _("“%(value)s” is not a date and time; write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM.") % {"value": value}
 
 
 def clean_expiry(value: object, *, now: datetime | None = None, errors: FieldErrors) -> datetime | None:
@@ -131,25 +111,14 @@ def clean_expiry(value: object, *, now: datetime | None = None, errors: FieldErr
     of that day in the exchange's time zone; empty means DEFAULT_EXPIRY_DAYS from now."""
     field = "expires_at"
     now = now or timezone.now()
-    if value is None or value == "":
+    if is_blank(value):
         return now + timedelta(days=DEFAULT_EXPIRY_DAYS)
-    moment: datetime | None
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime.combine(value, time(23, 59, 59))
-    else:
-        text = str(value).strip()
-        try:
-            # A bare date first: parse_datetime would read it as that day's midnight.
-            day = parse_date(text)
-            moment = datetime.combine(day, time(23, 59, 59)) if day else parse_datetime(text)
-        except ValueError:
-            moment = None
+    moment = read_moment(value)
     if moment is None:
-        errors.add(field, _("“%(value)s” is not a date and time; write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM.")
-                   % {"value": value})
+        errors.add(field, not_a_moment(value))
         return None
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time(23, 59, 59))
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     if moment <= now:
@@ -163,60 +132,70 @@ def clean_expiry(value: object, *, now: datetime | None = None, errors: FieldErr
     return moment
 
 
-def clean_offer_terms(data: dict[str, Any], listing: Listing) -> OfferTerms:
-    """Every term of an offer on ``listing``; raises one ValidationFailed naming each bad field."""
-    errors = FieldErrors()
-    fields: dict[str, Any] = {}
-    kind = clean_choice(data.get("kind"), DealKind, field="kind", errors=errors)
-    fields["kind"] = kind
-    fields["commitment"] = clean_choice(data.get("commitment") or Commitment.CONCLUDED, Commitment,
-                                        field="commitment", errors=errors)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OfferTerms:
+    """Every term of one offer, checked. Licence terms only for a licence, the free trial
+    only for “use first, pay later”, the royalty only when paid as one, milestones only when
+    paid in milestones; other kinds and structures have none. Made by ``parse``."""
 
-    currency = listing.currency
-    given = data.get("currency")
-    if given not in (None, ""):
-        try:
-            code = check_currency(given)
-        except ValidationFailed as exc:
-            errors.collect(exc)
-        else:
-            if code != listing.currency:
-                errors.add("currency", _("Offers on this listing are in %(currency)s, the listing's currency; "
-                                         "%(given)s is not accepted.") % {"currency": listing.currency,
-                                                                         "given": code})
-    fields["currency"] = currency
-    price = _amount(data.get("price_amount"), currency, field="price_amount", errors=errors, label=_("The price"))
-    fields["price_amount"] = price
+    kind: str
+    commitment: str
+    currency: str  # the listing's, at the time the terms were read
+    price_amount: Decimal
+    payment_structure: str
+    licence: LicenceTerms | None = None
+    trial_months: int | None = None
+    royalty_percent: Decimal | None = None
+    milestones: tuple[MilestoneTerms, ...] = ()
+    notes: str = ""
+    expires_at: datetime
 
-    # Licence and trial terms belong to their kind only; other kinds drop them.
-    fields.update(licence_exclusivity="", licence_territory="", licence_field="", licence_term_months=None,
-                  trial_months=None)
-    if kind == DealKind.LICENCE:
-        fields["licence_exclusivity"] = clean_choice(data.get("licence_exclusivity"), Exclusivity,
-                                                     field="licence_exclusivity", errors=errors)
-        fields["licence_territory"] = clean_text(data.get("licence_territory"), field="licence_territory",
-                                                 errors=errors, required=False, max_length=200)
-        fields["licence_field"] = clean_text(data.get("licence_field"), field="licence_field", errors=errors,
-                                             required=False, max_length=200)
-        fields["licence_term_months"] = _months(data.get("licence_term_months"), field="licence_term_months",
-                                                errors=errors, high=MAX_TERM_MONTHS, label=_("The licence term"),
-                                                required=True)
-    elif kind == DealKind.USE_FIRST:
-        fields["trial_months"] = _months(data.get("trial_months"), field="trial_months", errors=errors,
-                                         high=MAX_TRIAL_MONTHS, label=_("The free trial"), required=True)
+    @classmethod
+    def parse(cls, values: Mapping[str, object], *, listing_currency: str,
+              now: datetime | None = None) -> OfferTerms:
+        """The terms in ``values`` (raw or typed, by the offer's column names, plus
+        ``milestones``: rows of title, amount and condition) for an offer on a listing in
+        ``listing_currency``; raises one ValidationFailed naming each bad field."""
+        errors = FieldErrors()
+        kind = parse_offer_kind(values.get("kind"), allowed=DealKind.values, errors=errors)
+        commitment = clean_choice(values.get("commitment") or Commitment.CONCLUDED, Commitment,
+                                  field="commitment", errors=errors)
+        # Offers are in the listing's currency; naming another is refused.
+        given = parse_currency(values.get("currency"), default=listing_currency, errors=errors)
+        if given != listing_currency:
+            errors.add("currency", _currency_refused(listing_currency, given))
+        price = parse_money(values.get("price_amount"), listing_currency, field="price_amount", errors=errors,
+                            label=_("The price"))
+        # Licence and trial terms belong to their kind only; other kinds drop them.
+        # An offer becomes a contract: a licence names its term.
+        licence = parse_licence(values, errors=errors, term_required=True) if kind == DealKind.LICENCE else None
+        trial = parse_trial_months(values.get("trial_months"), errors=errors) if kind == DealKind.USE_FIRST else None
+        structure = clean_choice(values.get("payment_structure") or PaymentStructure.LUMP_SUM, PaymentStructure,
+                                 field="payment_structure", errors=errors)
+        royalty = (parse_royalty_percent(values.get("royalty_percent"), field="royalty_percent", errors=errors,
+                                         required=True) if structure == PaymentStructure.ROYALTY else None)
+        milestones = (_milestones(values.get("milestones"), listing_currency, price, errors=errors)
+                      if structure == PaymentStructure.MILESTONES else ())
+        notes = clean_text(values.get("notes"), field="notes", errors=errors, required=False, max_length=MAX_NOTES)
+        expires_at = clean_expiry(values.get("expires_at"), now=now, errors=errors)
+        errors.raise_if_any()
+        assert price is not None and expires_at is not None  # else errors were raised above
+        return cls(kind=kind, commitment=commitment, currency=listing_currency, price_amount=price,
+                   payment_structure=structure, licence=licence, trial_months=trial, royalty_percent=royalty,
+                   milestones=milestones, notes=notes, expires_at=expires_at)
 
-    structure = clean_choice(data.get("payment_structure") or PaymentStructure.LUMP_SUM, PaymentStructure,
-                             field="payment_structure", errors=errors)
-    fields["payment_structure"] = structure
-    fields["royalty_percent"] = None
-    milestones: list[MilestoneTerms] = []
-    if structure == PaymentStructure.ROYALTY:
-        fields["royalty_percent"] = _royalty(data.get("royalty_percent"), errors=errors)
-    elif structure == PaymentStructure.MILESTONES:
-        milestones = _milestones(data.get("milestones"), currency, price, errors=errors)
+    def check_currency(self, listing_currency: str) -> None:
+        """Refuse terms read for a listing in another currency (its currency changed since)."""
+        if self.currency != listing_currency:
+            raise ValidationFailed.for_field("currency", _currency_refused(listing_currency, self.currency))
 
-    fields["notes"] = clean_text(data.get("notes"), field="notes", errors=errors, required=False,
-                                 max_length=MAX_NOTES)
-    fields["expires_at"] = clean_expiry(data.get("expires_at"), errors=errors)
-    errors.raise_if_any()
-    return OfferTerms(fields=fields, milestones=milestones)
+    def columns(self) -> dict[str, object]:
+        """The values of the offer's columns (its milestones are rows of their own)."""
+        return {
+            "kind": self.kind, "commitment": self.commitment, "currency": self.currency,
+            "price_amount": self.price_amount, "payment_structure": self.payment_structure,
+            **(self.licence.columns() if self.licence else NO_LICENCE),
+            "trial_months": self.trial_months, "royalty_percent": self.royalty_percent,
+            "notes": self.notes, "expires_at": self.expires_at,
+        }
+

@@ -182,7 +182,8 @@ def offer_new(request: AuthenticatedRequest, thread_id: int) -> HttpResponse:
     form = OfferForm(request.POST or None, initial=OfferForm.initial_for(currency=thread.listing.currency))
     if request.method == "POST" and form.is_valid():
         try:
-            offers.offer_make(thread_id=thread.pk, actor=request.user, terms=form.service_data())
+            terms = form.offer_terms(listing_currency=thread.listing.currency)
+            offers.offer_make(thread_id=thread.pk, actor=request.user, terms=terms)
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
@@ -200,7 +201,8 @@ def offer_counter(request: AuthenticatedRequest, offer_id: int) -> HttpResponse:
                                                                         offer=offer))
     if request.method == "POST" and form.is_valid():
         try:
-            offers.offer_counter(offer_id=offer.pk, actor=request.user, terms=form.service_data())
+            terms = form.offer_terms(listing_currency=thread.listing.currency)
+            offers.offer_counter(offer_id=offer.pk, actor=request.user, terms=terms)
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:

@@ -15,8 +15,9 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from ipx.accounts.models import Membership, Organisation
-from ipx.deals.models import Thread, ThreadAgent
-from ipx.deals.negotiation import threads
+from ipx.deals.models import Deal, Offer, OfferEvent, OfferMilestone, Thread, ThreadAgent
+from ipx.deals.negotiation import offers, threads
+from ipx.deals.negotiation.terms import OfferTerms
 from ipx.listings.models import Listing
 from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory, listing_with_patent
 from ipx.testing.fixtures import Member
@@ -42,9 +43,32 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 
 
 def terms(**changes: Any) -> dict[str, Any]:
-    """A transfer for 100,000.00 CNY paid at once, a concluded contract, open for the default time."""
+    """A transfer for 100,000.00 CNY paid at once, a concluded contract, open for the default
+    time: as the API receives it."""
     return {"kind": "transfer", "commitment": "concluded", "price_amount": "100000.00", "currency": "CNY",
             "payment_structure": "lump_sum", **changes}
+
+
+def offer_terms(*, listing_currency: str = "CNY", **changes: Any) -> OfferTerms:
+    """``terms`` read for an offer on a listing in ``listing_currency``, as the services take them."""
+    return OfferTerms.parse(terms(**changes), listing_currency=listing_currency)
+
+
+def offer_state() -> dict[str, Any]:
+    """What an offer's step may change: offers, milestones, events, deals, listings."""
+    return {
+        "offers": list(Offer.objects.order_by("pk").values_list("pk", "status", "counter_to")),
+        "milestones": OfferMilestone.objects.count(),
+        "events": list(OfferEvent.objects.order_by("pk").values_list("offer", "from_status", "to_status")),
+        "deals": Deal.objects.count(),
+        "listings": list(Listing.objects.order_by("pk").values_list("pk", "status")),
+    }
+
+
+def make_offer(thread: Thread, member: Member, **changes: Any) -> Offer:
+    """``member`` offers ``terms(**changes)``, read for the thread's listing."""
+    return offers.offer_make(thread_id=thread.pk, actor=member.user,
+                             terms=offer_terms(listing_currency=thread.listing.currency, **changes))
 
 
 def published_listing(member: Member, **fields: Any) -> Listing:

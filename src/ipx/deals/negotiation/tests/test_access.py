@@ -20,7 +20,7 @@ from django.urls import reverse
 from ipx.accounts.models import Organisation, User
 from ipx.deals.models import Offer, Thread
 from ipx.deals.negotiation import messages, offers, threads
-from ipx.deals.negotiation.tests.conftest import pdf_bytes, png_bytes, published_listing, terms, upload
+from ipx.deals.negotiation.tests.conftest import offer_terms, pdf_bytes, png_bytes, published_listing, terms, upload
 from ipx.listings import documents
 from ipx.testing.factories import OrganisationFactory
 from ipx.testing.fixtures import Member
@@ -62,7 +62,7 @@ def world(owner: Member, buyer: Member, outsider: Member, agency: Member, operat
     threads.thread_agent_add(thread_id=thread.pk, actor=buyer.user, organisation_id=agency.organisation.pk)
     message = messages.message_post(thread_id=thread.pk, actor=owner.user, body="见附件",
                                     files=[upload("fig.png", png_bytes())])
-    offer = offers.offer_make(thread_id=thread.pk, actor=owner.user, terms=terms())
+    offer = offers.offer_make(thread_id=thread.pk, actor=owner.user, terms=offer_terms())
     attachment = message.attachments.get()
     members = {"outsider": outsider, "buyer": buyer, "seller": owner, "agent": agency}
     clients = {role: member.client for role, member in members.items()} | {"operator": operator_client}

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ipx.deals.models import Message, NdaAcceptance, Offer, Thread
 from ipx.deals.negotiation import ndas, offers
-from ipx.deals.negotiation.tests.conftest import published_listing, terms
+from ipx.deals.negotiation.tests.conftest import offer_terms, published_listing
 from ipx.testing.factories import UserFactory
 from ipx.testing.fixtures import Member
 
@@ -24,7 +24,7 @@ def admin_client() -> Client:
 
 def test_every_negotiation_page_of_the_back_office_renders(admin_client: Client, thread: Thread, owner: Member,
                                                            buyer: Member) -> None:
-    offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+    offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=offer_terms())
     secret = published_listing(owner, requires_nda=True, nda_text="保密")
     acceptance = ndas.nda_accept(listing_id=secret.pk, actor=buyer.user, organisation_id=buyer.organisation.pk)
     rows = [(Thread, thread.pk), (Offer, offer.pk), (Message, Message.objects.first().pk),  # type: ignore[union-attr]

@@ -24,7 +24,7 @@ from ipx.accounts.models import Organisation, User
 from ipx.core.errors import ApplicationError
 from ipx.deals.models import Offer, Thread
 from ipx.deals.negotiation import messages, offers, threads
-from ipx.deals.negotiation.tests.conftest import terms
+from ipx.deals.negotiation.tests.conftest import offer_terms
 from ipx.deals.negotiation.workflow import OFFER, THREAD
 from ipx.testing.factories import OrganisationFactory
 from ipx.testing.fixtures import Member
@@ -51,7 +51,7 @@ def world(thread: Thread, owner: Member, buyer: Member, buyer_agent: Member, out
           operator_client: Client) -> World:
     seller_agency = OrganisationFactory.create(kind=Organisation.Kind.AGENCY, name="卖方代理所")
     threads.thread_agent_add(thread_id=thread.pk, actor=owner.user, organisation_id=seller_agency.pk)
-    offer = offers.offer_make(thread_id=thread.pk, actor=owner.user, terms=terms())
+    offer = offers.offer_make(thread_id=thread.pk, actor=owner.user, terms=offer_terms())
     members = {"seller": owner, "buyer": buyer, "agent": buyer_agent, "outsider": outsider}
     return World(
         thread=thread, offer=offer,
@@ -149,7 +149,7 @@ def service_steps(world: World, role: str) -> tuple[set[str], set[str]]:
     agent = world.own_agents.get(role, world.own_agents["buyer"])
     thread_steps: dict[str, Callable[[], object]] = {
         "post": lambda: messages.message_post(thread_id=thread_id, actor=user, body="你好"),
-        "offer": lambda: offers.offer_make(thread_id=thread_id, actor=user, terms=terms()),
+        "offer": lambda: offers.offer_make(thread_id=thread_id, actor=user, terms=offer_terms()),
         "add_agent": lambda: threads.thread_agent_add(thread_id=thread_id, actor=user,
                                                       organisation_id=world.spare_agency.pk),
         "remove_agent": lambda: threads.thread_agent_remove(thread_id=thread_id, actor=user, organisation_id=agent),
@@ -158,7 +158,7 @@ def service_steps(world: World, role: str) -> tuple[set[str], set[str]]:
     offer_steps: dict[str, Callable[[], object]] = {
         "withdraw": lambda: offers.offer_withdraw(offer_id=offer_id, actor=user),
         "reject": lambda: offers.offer_reject(offer_id=offer_id, actor=user),
-        "counter": lambda: offers.offer_counter(offer_id=offer_id, actor=user, terms=terms(price_amount="90000")),
+        "counter": lambda: offers.offer_counter(offer_id=offer_id, actor=user, terms=offer_terms(price_amount="90000")),
         "accept": lambda: offers.offer_accept(offer_id=offer_id, actor=user),
     }
     return ({name for name, step in thread_steps.items() if accepts(step)},

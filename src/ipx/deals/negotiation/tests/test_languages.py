@@ -16,7 +16,7 @@ from django.utils import formats, timezone, translation
 from ipx.core.errors import Conflict, InvalidTransition
 from ipx.deals.models import Offer, OfferEvent, Thread
 from ipx.deals.negotiation import messages, offers, threads
-from ipx.deals.negotiation.tests.conftest import pdf_bytes, terms, upload
+from ipx.deals.negotiation.tests.conftest import offer_terms, pdf_bytes, upload
 from ipx.notifications.models import Notification
 from ipx.testing.fixtures import Member
 
@@ -39,11 +39,11 @@ def status_tags(html: str, offer: Offer) -> list[str]:
 def test_a_chinese_reader_sees_offer_actions_and_statuses_in_chinese(thread: Thread, buyer: Member,
                                                                      owner: Member) -> None:
     with translation.override("en"):  # English-speaking parties act
-        withdrawn = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+        withdrawn = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=offer_terms())
         offers.offer_withdraw(offer_id=withdrawn.pk, actor=buyer.user)
-        rejected = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+        rejected = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=offer_terms())
         offers.offer_reject(offer_id=rejected.pk, actor=owner.user, reason="Too low")
-        open_offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms(
+        open_offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=offer_terms(
             payment_structure="milestones",
             milestones=[{"title": "签约款", "amount": "100000.00", "condition": "on_signing"}]))
 
@@ -65,10 +65,10 @@ def test_a_chinese_reader_sees_offer_actions_and_statuses_in_chinese(thread: Thr
 
 def test_closing_and_expiry_read_in_the_readers_language(thread: Thread, buyer: Member, owner: Member) -> None:
     with translation.override("en"):
-        expired = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+        expired = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=offer_terms())
         Offer.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
         assert offers.offers_expire_due() == 1
-        closed = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+        closed = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=offer_terms())
         threads.thread_close(thread_id=thread.pk, actor=owner.user)
     expired.refresh_from_db()
     assert [e.note for e in OfferEvent.objects.filter(offer__in=[expired, closed])] == ["", "", "", ""]
@@ -85,7 +85,7 @@ def test_closing_and_expiry_read_in_the_readers_language(thread: Thread, buyer: 
 
 
 def test_old_history_rows_keep_their_stored_text(thread: Thread, buyer: Member) -> None:
-    offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+    offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=offer_terms())
     OfferEvent.objects.create(offer=offer, from_status="open", to_status="withdrawn",
                               note="The negotiation was closed.")
 
@@ -99,7 +99,7 @@ def test_old_history_rows_keep_their_stored_text(thread: Thread, buyer: Member) 
 ])
 def test_refusals_are_whole_sentences_in_each_language(thread: Thread, buyer: Member, owner: Member,
                                                        language: str, message: str) -> None:
-    offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+    offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=offer_terms())
     offers.offer_withdraw(offer_id=offer.pk, actor=buyer.user)
 
     with translation.override(language), pytest.raises(InvalidTransition) as refused:
@@ -109,11 +109,11 @@ def test_refusals_are_whole_sentences_in_each_language(thread: Thread, buyer: Me
 
 
 def test_an_expired_offer_refusal_in_chinese(thread: Thread, buyer: Member, owner: Member) -> None:
-    offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+    offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=offer_terms())
     Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
 
     with translation.override("zh-hans"), pytest.raises(Conflict) as refused:
-        offers.offer_counter(offer_id=offer.pk, actor=owner.user, terms=terms())
+        offers.offer_counter(offer_id=offer.pk, actor=owner.user, terms=offer_terms())
 
     assert re.fullmatch(r"该报价已于 .+ 到期。无法再对该报价还价。", refused.value.message), refused.value.message
 
@@ -130,7 +130,7 @@ def test_file_counts_agree_in_number(thread: Thread, buyer: Member, count: int, 
 def test_notices_read_in_each_readers_language(thread: Thread, buyer: Member, owner: Member) -> None:
     type(owner.user).objects.filter(pk=owner.user.pk).update(preferred_language="zh-hans")
     with translation.override("en"):  # the buyer acts in English
-        offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+        offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=offer_terms())
         threads.thread_close(thread_id=thread.pk, actor=buyer.user)
 
     received = Notification.objects.get(verb="offer.received")

@@ -3,7 +3,7 @@ form errors (never a server error)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,7 +15,7 @@ from django.utils import timezone
 from ipx.accounts.models import Organisation, User
 from ipx.deals.models import Attachment, Deal, Message, Offer, Thread
 from ipx.deals.negotiation import offers
-from ipx.deals.negotiation.tests.conftest import pdf_bytes, png_bytes, published_listing, terms, upload
+from ipx.deals.negotiation.tests.conftest import offer_terms, pdf_bytes, png_bytes, published_listing, upload
 from ipx.listings import documents
 from ipx.listings.models import Listing
 from ipx.testing.factories import OrganisationFactory
@@ -41,7 +41,7 @@ def offer_form(**changes: str) -> dict[str, str]:
 
 def test_each_side_sees_the_actions_it_may_take(thread: Thread, owner: Member, buyer: Member,
                                                 buyer_agent: Member, operator_client: Client) -> None:
-    offer = offers.offer_make(thread_id=thread.pk, actor=owner.user, terms=terms())
+    offer = offers.offer_make(thread_id=thread.pk, actor=owner.user, terms=offer_terms())
     OrganisationFactory.create(kind=Organisation.Kind.AGENCY, name="另一家代理所")  # one left to add
     accept = reverse("negotiation:offer_action", args=[offer.pk, "accept"])
     withdraw = reverse("negotiation:offer_action", args=[offer.pk, "withdraw"])
@@ -143,8 +143,32 @@ def test_bad_offer_terms_are_shown_on_the_form(thread: Thread, buyer: Member) ->
     assert Offer.objects.count() == 0
 
 
+def test_the_offer_form_reads_typed_fields(thread: Thread, buyer: Member) -> None:
+    url = reverse("negotiation:offer_new", args=[thread.pk])
+
+    refused = buyer.client.post(url, offer_form(kind="use_first", price_amount="十万", trial_months="six",
+                                                expires_at="next week"))
+
+    assert refused.status_code == 400
+    errors = refused.context["form"].errors
+    assert (errors["price_amount"], errors["trial_months"], errors["expires_at"]) == (
+        ["Enter an amount as a number, e.g. 250000.00."], ["The free trial must be a whole number of months."],
+        ["“next week” is not a date and time; write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM."])
+    assert Offer.objects.count() == 0
+
+    # Thousands separated by commas, a royalty with its sign, a day meaning its end: as the API reads them.
+    day = timezone.localdate() + timedelta(days=30)
+    response = buyer.client.post(url, offer_form(price_amount="100,000.00", payment_structure="royalty",
+                                                 royalty_percent="3.5 %", expires_at=day.isoformat()))
+
+    assert response.status_code == 302
+    offer = Offer.objects.get()
+    assert (offer.price_amount, offer.royalty_percent) == (Decimal("100000.00"), Decimal("3.50"))
+    assert timezone.localtime(offer.expires_at).replace(tzinfo=None) == datetime.combine(day, time(23, 59, 59))
+
+
 def test_an_expired_offer_cannot_be_accepted_on_the_page(thread: Thread, buyer: Member, owner: Member) -> None:
-    offer = offers.offer_make(thread_id=thread.pk, actor=owner.user, terms=terms())
+    offer = offers.offer_make(thread_id=thread.pk, actor=owner.user, terms=offer_terms())
     Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(hours=1))
     page = buyer.client.get(reverse("negotiation:thread", args=[thread.pk])).content.decode()
     assert reverse("negotiation:offer_action", args=[offer.pk, "accept"]) not in page
@@ -160,7 +184,7 @@ def test_an_expired_offer_cannot_be_accepted_on_the_page(thread: Thread, buyer: 
 
 def test_refusals_on_buttons_become_messages(thread: Thread, buyer: Member, buyer_agent: Member,
                                              owner: Member) -> None:
-    offer = offers.offer_make(thread_id=thread.pk, actor=owner.user, terms=terms())
+    offer = offers.offer_make(thread_id=thread.pk, actor=owner.user, terms=offer_terms())
 
     response = buyer_agent.client.post(reverse("negotiation:offer_action", args=[offer.pk, "accept"]))
 

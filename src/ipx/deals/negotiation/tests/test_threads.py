@@ -15,7 +15,7 @@ from ipx.accounts.models import Membership, Organisation, User
 from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ipx.deals.models import Attachment, Message, Offer, OfferEvent, Thread, ThreadAgent, ThreadEvent
 from ipx.deals.negotiation import messages, offers, threads
-from ipx.deals.negotiation.tests.conftest import pdf_bytes, png_bytes, published_listing, terms, upload
+from ipx.deals.negotiation.tests.conftest import offer_terms, pdf_bytes, png_bytes, published_listing, upload
 from ipx.deals.timeline import offer_event_text
 from ipx.listings.models import Listing
 from ipx.notifications.models import Notification
@@ -274,7 +274,7 @@ def test_an_agent_cannot_add_agents_and_a_party_admin_removes_its_own(thread: Th
 # --- Closing ---------------------------------------------------------------------------------
 
 def test_closing_withdraws_the_open_offer(thread: Thread, buyer: Member, owner: Member) -> None:
-    offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms())
+    offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=offer_terms())
 
     threads.thread_close(thread_id=thread.pk, actor=owner.user, reason="已与他方成交")
 
