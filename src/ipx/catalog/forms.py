@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ipx.accounts.forms import DayField, ServiceForm
+from ipx.catalog.cleaning import current_values
 from ipx.catalog.inputs import AssetValues, split_list
 from ipx.catalog.models import Asset, Copyright, Patent
 
@@ -81,16 +82,7 @@ class AssetForm(ServiceForm):
     @classmethod
     def initial_from(cls, asset: Asset) -> dict[str, Any]:
         """The asset's values as the form shows them."""
-        values: dict[str, Any] = {
-            name: getattr(asset, name) for name in ("title", "title_en", "legal_status", "abstract")
-        }
-        values["owners"] = "; ".join(owner.name for owner in asset.owners.all())
-        detail = asset.detail
-        if detail is not None:
-            for name in cls.base_fields:
-                if hasattr(detail, name) and name not in values:
-                    values[name] = _shown(getattr(detail, name))
-        return values
+        return {name: _shown(value) for name, value in current_values(asset).items() if name in cls.base_fields}
 
 
 def _shown(value: object) -> object:
