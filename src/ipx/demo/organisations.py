@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ipx.accounts.inputs import OrganisationInput, OrganisationValues
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.regions import RegionKind
 from ipx.accounts.services import organisation_register, organisation_reject, organisation_verify
@@ -241,11 +242,12 @@ def register_organisations(admins: dict[str, User],
     """Every organisation, registered by its administrator (still pending verification)."""
     registered: dict[str, Organisation] = {}
     for org in ORGANISATIONS:
-        registered[org.key] = organisation_register(
-            user=admins[org.key], name=org.name, kind=org.kind, region_kind=org.region_kind,
-            province=org.province, city=org.city, country=org.country, uscc=usccs.get(org.key, ""),
-            name_en=org.name_en, description=org.description(fictional=org.key != CNIPA_HOLDER_KEY),
-        )
+        details = OrganisationInput.parse(OrganisationValues(
+            name=org.name, kind=org.kind, region_kind=org.region_kind, province=org.province, city=org.city,
+            country=org.country, uscc=usccs.get(org.key, ""), name_en=org.name_en,
+            description=org.description(fictional=org.key != CNIPA_HOLDER_KEY),
+        ))
+        registered[org.key] = organisation_register(user=admins[org.key], organisation=details)
     return registered
 
 

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ipx.accounts.models import Organisation
+from ipx.catalog.cleaning import parse_asset
+from ipx.catalog.inputs import AssetValues
 from ipx.catalog.models import Asset, Copyright
-from ipx.catalog.services import clean_asset_data, create_asset
+from ipx.catalog.services import create_asset
 from ipx.core.errors import ApplicationError
 from ipx.demo.results import Created, Skipped, describe
 
@@ -94,10 +96,10 @@ def create_other_ip(organisations: dict[str, Organisation], step: Callable[[], o
     for number, item in enumerate(OTHER_IP, start=1):
         step()
         try:
-            common, detail = clean_asset_data(item.ip_type, item.data)
+            parsed = parse_asset(item.ip_type, AssetValues.read(item.data))
         except ApplicationError as error:
             skipped.append(Skipped(f"demo {item.ip_type}", f"#{number}", describe(error)))
             continue
-        asset = create_asset(organisations[item.holder_key], item.ip_type, common, detail)
-        created[item.holder_key].append(Created(asset, detail))
+        asset = create_asset(organisations[item.holder_key], parsed)
+        created[item.holder_key].append(Created(asset, parsed.detail_columns()))
     return dict(created), skipped

@@ -7,8 +7,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from ipx.accounts.models import Organisation
+from ipx.catalog.cleaning import parse_asset
+from ipx.catalog.inputs import AssetValues
 from ipx.catalog.models import Asset
-from ipx.catalog.services import clean_asset_data, create_asset
+from ipx.catalog.services import create_asset
 from ipx.core.errors import ApplicationError
 from ipx.demo.organisations import CNIPA_HOLDER_KEY, ORGANISATIONS, OrgSpec
 from ipx.demo.results import Created, Skipped, describe
@@ -65,10 +67,10 @@ def create_patents(
     for record, key in zip(records, assign_holders(records), strict=True):
         step()
         try:
-            common, detail = clean_asset_data(Asset.Type.PATENT, record.data)
+            parsed = parse_asset(Asset.Type.PATENT, AssetValues.read(record.data))
         except ApplicationError as error:
             skipped.append(Skipped(record.source, record.ref, describe(error)))
             continue
-        asset = create_asset(organisations[key], Asset.Type.PATENT, common, detail)
-        created[key].append(Created(asset, detail))
+        asset = create_asset(organisations[key], parsed)
+        created[key].append(Created(asset, parsed.detail_columns()))
     return dict(created), skipped

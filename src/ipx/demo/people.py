@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ipx.accounts.inputs import InvitationInput, UserInput
 from ipx.accounts.models import Membership, Organisation, User
 from ipx.accounts.services import invitation_accept, invitation_create, user_register
 from ipx.demo.organisations import ORGANISATIONS, OrgSpec
@@ -73,8 +74,8 @@ def demo_emails() -> list[str]:
 
 
 def register_operator() -> User:
-    operator = user_register(email=OPERATOR.email, password=DEMO_PASSWORD,
-                             full_name=OPERATOR.full_name)
+    operator = user_register(account=UserInput.parse(email=OPERATOR.email, password=DEMO_PASSWORD,
+                                                     full_name=OPERATOR.full_name))
     # Operators are made by the exchange, not by sign-up; the back-office needs both flags.
     operator.is_staff = True
     operator.is_superuser = True
@@ -85,8 +86,9 @@ def register_operator() -> User:
 def register_admins() -> dict[str, User]:
     """An administrator for each organisation, keyed like the organisations."""
     return {
-        org.key: user_register(email=admin_email(org), password=DEMO_PASSWORD,
-                               full_name=_admin_name(org), preferred_language=org.language)
+        org.key: user_register(account=UserInput.parse(email=admin_email(org), password=DEMO_PASSWORD,
+                                                       full_name=_admin_name(org),
+                                                       preferred_language=org.language))
         for org in ORGANISATIONS
     }
 
@@ -97,10 +99,12 @@ def add_members(admins: dict[str, User], organisations: dict[str, Organisation])
     for login in ROLE_LOGINS:
         if login.org_key is None or login.membership_role != Membership.Role.MEMBER:
             continue
-        user = user_register(email=login.email, password=DEMO_PASSWORD, full_name=login.full_name)
+        user = user_register(account=UserInput.parse(email=login.email, password=DEMO_PASSWORD,
+                                                     full_name=login.full_name))
         invitation = invitation_create(organisation_id=organisations[login.org_key].pk,
-                                       inviter=admins[login.org_key], email=login.email,
-                                       role=login.membership_role)
+                                       inviter=admins[login.org_key],
+                                       invitation=InvitationInput.parse(email=login.email,
+                                                                        role=login.membership_role))
         invitation_accept(token=invitation.token, user=user)
         members.append(user)
     return members

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connections
 from django.test import Client
 
+from ipx.accounts.inputs import TokenInput
 from ipx.accounts.services import api_token_create
 from ipx.core.money import Money
 from ipx.ledger import selectors, services
@@ -100,7 +101,7 @@ def test_fifty_spends_of_one_balance_spend_once(buyer: Member) -> None:
 
 
 def test_twenty_replays_of_one_deposit_move_money_once(buyer: Member) -> None:
-    _token, key = api_token_create(user=buyer.user, name="retries")
+    _token, key = api_token_create(user=buyer.user, token=TokenInput.parse(name="retries"))
     path = f"/api/v1/organisations/{buyer.organisation.pk}/deposits"
     body = json.dumps({"amount": "88.80", "currency": CNY})
 

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from ipx.accounts.models import User
+from ipx.catalog.inputs import AssetValues
 from ipx.catalog.services import asset_update
 from ipx.listings import services
 from ipx.listings.inputs import ListingChanges
@@ -60,7 +61,7 @@ def test_withdrawal_edit_and_asset_change_follow_into_the_index(
     assert found("固態電池") == [listing.pk]
     asset = listing.assets.get()
     with on_commit():
-        asset_update(asset_id=asset.pk, actor=owner.user, data={"abstract": "采用硫化物电解质的全固态电池"})
+        asset_update(asset_id=asset.pk, actor=owner.user, changes=AssetValues(abstract="采用硫化物电解质的全固态电池"))
     assert found("硫化物") == [listing.pk]
     with on_commit():
         services.listing_withdraw(listing_id=listing.pk, actor=owner.user)

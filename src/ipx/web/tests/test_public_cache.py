@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from ipx.accounts.inputs import OrganisationValues
 from ipx.accounts.models import User
 from ipx.accounts.services import organisation_update
 from ipx.listings import services
@@ -44,7 +45,8 @@ def test_a_change_is_seen_by_the_next_read(published: int, owner: Member, on_com
     assert client.get(f"/api/v1/listings/{published}").json()["title"] == "钠离子电池"
     assert client.get("/api/v1/search/listings", {"q": "钠离子"}).json()["total"] == 1
     with on_commit():
-        organisation_update(organisation_id=owner.organisation.pk, actor=owner.user, name_en="Bay Battery Ltd")
+        organisation_update(organisation_id=owner.organisation.pk, actor=owner.user,
+                            changes=OrganisationValues(name_en="Bay Battery Ltd"))
     assert client.get(f"/api/v1/listings/{published}").status_code == 200
     with on_commit():
         services.listing_withdraw(listing_id=published, actor=owner.user)
