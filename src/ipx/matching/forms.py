@@ -4,10 +4,9 @@ by the same code as the API's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,10 +28,14 @@ from ipx.matching.demands.inputs import (
 from ipx.matching.models import REGION_CHOICES, Demand
 from ipx.matching.saved_searches.inputs import SavedSearchInput
 
-T = TypeVar("T")
+T = TypeVar("T", covariant=True)
 
 
-def _read(reader: Callable[..., T], value: object) -> T:
+class Reader(Protocol[T]):
+    def __call__(self, value: object, *, field: str, errors: FieldErrors) -> T: ...
+
+
+def _read(reader: Reader[T], value: object) -> T:
     """``value`` read by one of the inputs' readers; its refusal becomes the field's error."""
     errors = FieldErrors()
     typed = reader(value, field="value", errors=errors)
@@ -54,7 +57,7 @@ class AmountField(forms.DecimalField):
 
 
 class DeadlineField(forms.DateField):
-    """A day in the forms the API takes too (2026-06-01, 2026/06/01, 20260601, 2026年6月1日)."""
+    """A day as the demand's reader takes one (2026-06-01, 2026/06/01, 20260601, 2026年6月1日)."""
 
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
