@@ -18,6 +18,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("catalog/", include("ipx.catalog.urls")),
     path("listings/", include("ipx.listings.urls")),
     path("search/", include("ipx.search.urls")),
+    # A listing's documents and its NDA keep the addresses they had under negotiation.
+    path("negotiations/", include("ipx.listings.document_urls")),
     path("negotiations/", include("ipx.deals.negotiation.urls")),
     path("deals/", include("ipx.deals.contracts.urls")),
     path("ledger/", include("ipx.ledger.urls")),

@@ -1,4 +1,4 @@
-"""The back-office for negotiation (threads, messages, offers, NDA acceptances) and deals.
+"""The back-office for negotiation (threads, messages, offers) and deals.
 
 Rows are read-only here: every change goes through a service, which checks the rules and
 writes the event rows.
@@ -24,7 +24,6 @@ from ipx.deals.models import (
     DealMilestone,
     DealSignature,
     Message,
-    NdaAcceptance,
     Offer,
     OfferEvent,
     OfferMilestone,
@@ -148,14 +147,6 @@ class OfferAdmin(ReadOnlyAdmin):
     def expire_due(self, request: HttpRequest, queryset: QuerySet[Offer]) -> None:
         count = offers_expire_due()
         self.message_user(request, ngettext("%(n)d offer expired.", "%(n)d offers expired.", count) % {"n": count})
-
-
-@admin.register(NdaAcceptance)
-class NdaAcceptanceAdmin(ReadOnlyAdmin):
-    list_display = ("id", "listing", "organisation", "user", "ip_address", "accepted_at")
-    search_fields = ("listing__title", "organisation__name", "user__email")
-    list_select_related = ("listing", "organisation", "user")
-    readonly_fields = ("listing", "organisation", "user", "nda_text", "ip_address", "accepted_at")
 
 
 # --- Deals ----------------------------------------------------------------------------------

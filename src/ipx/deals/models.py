@@ -1,4 +1,4 @@
-"""Negotiation (threads, messages, NDAs, offers) and the deals that accepted offers become.
+"""Negotiation (threads, messages, offers) and the deals that accepted offers become.
 
 Inquiry → private thread between the buyer's and the seller's organisation (their agents
 and the operator may join) → offers and counter-offers with expiry → an accepted offer
@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from ipx.accounts.models import Organisation, User
 from ipx.catalog.models import Asset
+from ipx.core.files import StoredFile, stored_file_path
 from ipx.core.money import AMOUNT_FIELD_OPTIONS, Currency, Money
 from ipx.core.workflow import StatusEvent
 from ipx.listings.models import Exclusivity, Listing
@@ -103,45 +104,20 @@ class Message(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    # Stored under a random name: the original name is kept in a field, never trusted as a path.
-    return f"negotiation/{instance.message.thread_id}/{instance.sha256}{instance.extension}"
+    # Named by migration 0001; files are placed by ``StoredFile``'s ``stored_file_path`` now.
+    return stored_file_path(instance, filename)
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=60)
-    extension = models.CharField(max_length=8)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
 
-    def __str__(self) -> str:
-        return self.original_name
-
-
-class NdaAcceptance(models.Model):
-    """A member organisation accepted a listing's non-disclosure terms (who, when, from where)."""
-
-    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="nda_acceptances")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    nda_text = models.TextField(_("terms accepted"))
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    accepted_at = models.DateTimeField(_("accepted"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("NDA acceptance")
-        verbose_name_plural = _("NDA acceptances")
-        constraints = [models.UniqueConstraint(fields=["listing", "organisation"], name="nda_listing_org")]
-
-    def __str__(self) -> str:
-        return f"{self.listing_id}/{self.organisation_id}"
+    def storage_folder(self) -> str:
+        return f"negotiation/{self.message.thread_id}"
 
 
 class DealKind(models.TextChoices):

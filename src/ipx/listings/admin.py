@@ -1,4 +1,5 @@
-"""The operator's listing-review queue in the back-office."""
+"""The operator's listing-review queue in the back-office, and the NDA acceptances kept as
+evidence."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.core.admin_actions import action_with_reason, run_for_each
 from ipx.listings import services
-from ipx.listings.models import Listing, ListingAsset, ListingEvent
+from ipx.listings.models import Listing, ListingAsset, ListingEvent, NdaAcceptance
 from ipx.listings.notices import describe
 
 
@@ -79,3 +80,22 @@ class ListingAdmin(admin.ModelAdmin):
                                                                   reason=reason),
             done_message=lambda n: ngettext("%(n)d listing withdrawn.", "%(n)d listings withdrawn.", n) % {"n": n},
         )
+
+
+@admin.register(NdaAcceptance)
+class NdaAcceptanceAdmin(admin.ModelAdmin):
+    """Acceptances are evidence: shown, never added, changed or removed here."""
+
+    list_display = ("id", "listing", "organisation", "user", "ip_address", "accepted_at")
+    search_fields = ("listing__title", "organisation__name", "user__email")
+    list_select_related = ("listing", "organisation", "user")
+    readonly_fields = ("listing", "organisation", "user", "nda_text", "ip_address", "accepted_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

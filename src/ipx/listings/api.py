@@ -1,4 +1,5 @@
-"""Listings in the API: drafts, the review workflow, and reading what is on the market."""
+"""Listings in the API: drafts, the review workflow, and reading what is on the market; the
+listing's documents and non-disclosure agreement are in ``documents_api``."""
 
 from __future__ import annotations
 
@@ -17,12 +18,15 @@ from ipx.accounts.selectors import is_member
 from ipx.core.api.schemas import ERRORS, Id, Page, page_of
 from ipx.core.errors import PermissionDenied, ValidationFailed
 from ipx.listings import selectors, services
+from ipx.listings.documents_api import router as documents_router
 from ipx.listings.inputs import ListingChanges, ListingInput
 from ipx.listings.models import Listing, ListingEvent
 from ipx.listings.notices import describe
 from ipx.listings.workflow import LISTING
 
 router = Router(tags=["listings"])
+# A listing's documents and its non-disclosure agreement, under the same /listings/{id} paths.
+router.add_router("", documents_router)
 
 ALLOWED_ACTIONS = Field(
     description="What the requesting user may do now, from the listing's workflow: edit, delete, submit, "

@@ -1,9 +1,10 @@
-"""Detailed documents of a listing (claims, test reports, drawings), added by the seller.
+"""Detailed documents of a listing (claims, test reports, drawings), added and removed by
+the seller's members.
 
-Files are checked by content (``ipx.core.uploads``) and stored under a generated name; they
-are served only through views that check who asks, never from a public media address.
-Who may read them once a listing asks for a non-disclosure agreement is decided where the
-acceptances are kept (the negotiation module); here only the seller's side is handled.
+Files are checked by content (``ipx.core.uploads``) and stored under a generated name
+(``ipx.core.files``); they are served only through views that check who asks, never from a
+public media address. Who may read them, and the non-disclosure agreements that open them,
+are in ``selectors`` and ``ndas``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import User
@@ -20,15 +20,12 @@ from ipx.core.errors import Conflict, NotFound, ValidationFailed
 from ipx.core.uploads import check_upload
 from ipx.core.validation import FieldErrors, clean_text
 from ipx.listings.models import Listing, ListingDocument
+from ipx.listings.selectors import documents_of
 
 MAX_DOCUMENTS = 30
 # Documents can be added while the listing is prepared or on the market, not once it is over.
 OPEN_STATUSES = (Listing.Status.DRAFT, Listing.Status.SUBMITTED, Listing.Status.PUBLISHED,
                  Listing.Status.RESERVED)
-
-
-def documents_of(listing: Listing) -> QuerySet[ListingDocument]:
-    return ListingDocument.objects.filter(listing=listing).order_by("id")
 
 
 def _locked_listing_for_seller(actor: User, listing_id: int) -> Listing:
@@ -60,13 +57,10 @@ def listing_document_add(*, listing_id: int, actor: User, title: str, file: IO[b
             errors.collect(exc)
     errors.raise_if_any()
     assert checked is not None
-    document = ListingDocument(
-        listing=listing, title=clean_title or checked.name.rpartition(".")[0] or checked.name,
-        original_name=checked.name, content_type=checked.content_type, extension=checked.extension,
-        size=checked.size, sha256=checked.sha256, uploaded_by=actor,
-    )
-    # Saved last, so a refusal above leaves no file behind.
-    document.file.save(checked.name, checked.as_django_file(), save=False)
+    document = ListingDocument(listing=listing, title=clean_title or checked.name.rpartition(".")[0] or checked.name,
+                               uploaded_by=actor)
+    # Stored last, so a refusal above leaves no file behind.
+    document.store(checked)
     document.save()
     return document
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ipx.accounts.models import Organisation, User
 from ipx.catalog.models import Asset
+from ipx.core.files import StoredFile, stored_file_path
 from ipx.core.money import AMOUNT_FIELD_OPTIONS, Currency, Money
 from ipx.core.workflow import StatusEvent
 
@@ -149,20 +150,15 @@ class ListingEvent(StatusEvent):
 
 
 def listing_document_path(instance: ListingDocument, filename: str) -> str:
-    return f"listings/{instance.listing_id}/{instance.sha256}{instance.extension}"
+    # Named by migration 0003; files are placed by ``StoredFile``'s ``stored_file_path`` now.
+    return stored_file_path(instance, filename)
 
 
-class ListingDocument(models.Model):
+class ListingDocument(StoredFile):
     """A detailed document (claims, test reports, drawings); behind the NDA when the listing has one."""
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(upload_to=listing_document_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=60)
-    extension = models.CharField(max_length=8)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
@@ -173,3 +169,28 @@ class ListingDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def storage_folder(self) -> str:
+        return f"listings/{self.listing_id}"
+
+
+class NdaAcceptance(models.Model):
+    """A member organisation accepted a listing's non-disclosure terms (who, when, from where)."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="nda_acceptances")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    nda_text = models.TextField(_("terms accepted"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), auto_now_add=True)
+
+    class Meta:
+        # The table kept its name when the model moved here from deals: the acceptances are
+        # evidence, and a move of code is no reason to touch the rows that prove them.
+        db_table = "deals_ndaacceptance"
+        verbose_name = _("NDA acceptance")
+        verbose_name_plural = _("NDA acceptances")
+        constraints = [models.UniqueConstraint(fields=["listing", "organisation"], name="nda_listing_org")]
+
+    def __str__(self) -> str:
+        return f"{self.listing_id}/{self.organisation_id}"

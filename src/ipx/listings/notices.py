@@ -1,22 +1,22 @@
-"""The words of a listing's history, made when it is read, in the reader's language.
+"""The words of a listing's history and of the notices listings send, made when they are
+read, in the reader's language.
 
 Event rows store the step's verb, what the system recorded (params) and what a person typed
 (note: a review note, a reason). Rows written before verbs existed have an empty verb and
-keep the text that was stored with them.
+keep the text that was stored with them. Notices are stored as a verb and params; their
+wording is registered here (imported by ``ListingsConfig.ready``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ipx.core.notices import Params, wording
 from ipx.listings.models import Listing, ListingEvent
-
-Params = Mapping[str, Any]
 
 
 def _deal(params: Params) -> str:
@@ -61,3 +61,13 @@ def history(events: Iterable[ListingEvent]) -> list[HistoryEntry]:
     return [HistoryEntry(when=event.created_at, from_label=status_label(event.from_status),
                          to_label=status_label(event.to_status), actor=str(event.actor or ""),
                          text=describe(event)) for event in events]
+
+
+# --- Notices -------------------------------------------------------------------------------------
+
+wording(
+    "nda.accepted",
+    title=lambda p: _("%(name)s accepted the NDA of “%(title)s”") % {"name": p["name"], "title": p["title"]},
+    body=lambda p: _("%(name)s accepted the non-disclosure terms of your listing “%(title)s” and can now see "
+                     "its documents.") % {"name": p["name"], "title": p["title"]},
+)

@@ -1,5 +1,6 @@
 """The listing pages: a listing with the workflow buttons its reader may use, the form to
-write or edit one, and the seller's documents."""
+write or edit one, the seller's documents, and reading them once the listing's
+non-disclosure terms are accepted."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,8 +21,10 @@ from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.current import current_membership
 from ipx.catalog.selectors import assets_of_organisation
 from ipx.core.errors import ApplicationError, NotFound, PermissionDenied
+from ipx.core.files import file_response
+from ipx.core.htmx import is_htmx_fragment
 from ipx.listings import documents as document_services
-from ipx.listings import notices, selectors, services
+from ipx.listings import ndas, notices, selectors, services
 from ipx.listings.forms import DocumentForm, ListingForm
 from ipx.listings.inputs import FIELDS
 from ipx.listings.models import Listing
@@ -165,7 +169,7 @@ def documents(request: AuthenticatedRequest, listing_id: int) -> HttpResponse:
             messages.success(request, _("Document added."))
             return redirect("listings:documents", listing.pk)
     return render(request, "listings/documents.html", {
-        "listing": listing, "form": form, "documents": document_services.documents_of(listing),
+        "listing": listing, "form": form, "documents": selectors.documents_of(listing),
         "allowed": LISTING.allowed_actions(listing, request.user),
     }, status=400 if form.errors else 200)
 
@@ -174,7 +178,7 @@ def documents(request: AuthenticatedRequest, listing_id: int) -> HttpResponse:
 @require_POST
 def document_delete(request: AuthenticatedRequest, listing_id: int, document_id: int) -> HttpResponse:
     listing = selectors.listing_visible(request.user, listing_id)
-    if not document_services.documents_of(listing).filter(pk=document_id).exists():
+    if not selectors.documents_of(listing).filter(pk=document_id).exists():
         raise NotFound(_("No such document."))
     try:
         document_services.listing_document_delete(document_id=document_id, actor=request.user)
@@ -183,3 +187,51 @@ def document_delete(request: AuthenticatedRequest, listing_id: int, document_id:
     else:
         messages.success(request, _("Document removed."))
     return redirect("listings:documents", listing.pk)
+
+
+# --- Reading the documents, and the non-disclosure agreement that opens them --------------------
+
+def documents_panel(request: HttpRequest, listing_id: int) -> dict[str, Any]:
+    """What the documents part of the listing page's panel shows this reader (the template
+    ``listings/_documents_panel.html``): the documents or why they are hidden, and for whom
+    the reader may accept the listing's non-disclosure terms."""
+    access, shown = selectors.listing_documents(request.user, listing_id)
+    listing = access.listing
+    current = current_membership(request)[0] if request.user.is_authenticated else None
+    acting = current.organisation if current is not None else None
+    return {"listing": listing, "access": access, "documents": shown,
+            "document_count": selectors.document_count(listing), "acting": acting,
+            "is_seller_side": acting is not None and acting.pk == listing.organisation_id}
+
+
+@login_required
+@require_POST
+def nda_accept(request: AuthenticatedRequest, listing_id: int) -> HttpResponse:
+    """Accept the listing's non-disclosure terms for the organisation the member acts for.
+    HTMX gets the documents part again; a plain form post goes back to ``next``."""
+    current, _memberships = current_membership(request)
+    if current is None:
+        messages.error(request, _("Register your organisation with the exchange to see documents."))
+    else:
+        try:
+            ndas.nda_accept(listing_id=listing_id, actor=request.user, organisation_id=current.organisation_id,
+                            ip_address=request.META.get("REMOTE_ADDR"))
+        except ApplicationError as exc:
+            if isinstance(exc, NotFound):
+                raise
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("You accepted the non-disclosure terms for %(name)s; the documents are "
+                                        "open to you.") % {"name": current.organisation.name})
+    if is_htmx_fragment(request):
+        return render(request, "listings/_documents_panel.html", documents_panel(request, listing_id))
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("listings:detail", listing_id)
+
+
+@login_required
+@require_GET
+def document_download(request: AuthenticatedRequest, document_id: int) -> FileResponse:
+    return file_response(selectors.document_for_download(request.user, document_id))

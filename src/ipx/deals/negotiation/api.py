@@ -1,5 +1,5 @@
-"""Negotiation in the API: threads, messages with attachments, agents, offers; and the
-detailed documents of listings with their non-disclosure agreements.
+"""Negotiation in the API: threads, messages with attachments, agents, offers. (A listing's
+documents and non-disclosure agreement are the listings API's.)
 
 Threads and offers are visible to the parties, their agents and operators; everyone else
 gets 404, as if they did not exist. Each endpoint reads its input schema, calls one
@@ -16,18 +16,14 @@ from ninja import File, Form, Router, Status, UploadedFile
 
 from ipx.accounts.api_auth import api_user, user_auth
 from ipx.core.api.schemas import ERRORS, Id, Page, page_of
-from ipx.core.errors import NotFound, ValidationFailed
-from ipx.deals.models import Message, NdaAcceptance, Offer, Thread, ThreadAgent
-from ipx.deals.negotiation import messages, ndas, offers, selectors, threads
-from ipx.deals.negotiation.downloads import file_response
+from ipx.core.errors import ValidationFailed
+from ipx.core.files import file_response
+from ipx.deals.models import Message, Offer, Thread, ThreadAgent
+from ipx.deals.negotiation import messages, offers, selectors, threads
 from ipx.deals.negotiation.schemas import (
     AgentIn,
     AgentOut,
-    DocumentOut,
-    DocumentsOut,
     MessageOut,
-    NdaIn,
-    NdaOut,
     OfferIn,
     OfferOut,
     ReasonIn,
@@ -37,11 +33,8 @@ from ipx.deals.negotiation.schemas import (
     ThreadView,
 )
 from ipx.deals.negotiation.workflow import OFFER, THREAD
-from ipx.listings import documents
-from ipx.listings.models import ListingDocument
 
 router = Router(tags=["negotiation"])
-DOCUMENTS = ["listings"]
 
 
 # --- Threads and messages -------------------------------------------------------------------
@@ -107,7 +100,7 @@ def message_post(request: HttpRequest, thread_id: Id, body: Form[str] = "",
             summary="Download a message's attachment")
 def attachment_download(request: HttpRequest, attachment_id: Id) -> FileResponse:
     attachment = selectors.attachment_for(api_user(request), attachment_id)
-    return file_response(attachment.file, name=attachment.original_name, content_type=attachment.content_type)
+    return file_response(attachment)
 
 
 # --- Offers --------------------------------------------------------------------------------
@@ -170,48 +163,3 @@ def offer_reject(request: HttpRequest, offer_id: Id, payload: ReasonIn) -> Offer
 def offer_accept(request: HttpRequest, offer_id: Id) -> Offer:
     offers.offer_accept(offer_id=offer_id, actor=api_user(request))
     return _offer(request, offer_id)
-
-
-# --- Listing documents and NDAs -------------------------------------------------------------
-
-@router.get("/listings/{listing_id}/documents", response={200: DocumentsOut, **ERRORS}, auth=user_auth,
-            tags=DOCUMENTS, summary="A listing's detailed documents (hidden until its NDA is accepted)")
-def document_list(request: HttpRequest, listing_id: Id) -> dict[str, Any]:
-    access, shown = selectors.listing_documents(api_user(request), listing_id)
-    return {"listing_id": listing_id, "requires_nda": access.listing.requires_nda,
-            "nda_text": access.listing.nda_text,
-            "nda_accepted": bool(access.accepted), "can_see": access.can_see,
-            "count": selectors.document_count(access.listing), "documents": shown}
-
-
-@router.post("/listings/{listing_id}/documents", response={201: DocumentOut, **ERRORS}, auth=user_auth,
-             tags=DOCUMENTS, summary="Add a PDF or picture to your organisation's listing (multipart)")
-def document_upload(request: HttpRequest, listing_id: Id, file: File[UploadedFile],
-                    title: Form[str] = "") -> Status[ListingDocument]:
-    document = documents.listing_document_add(listing_id=listing_id, actor=api_user(request), title=title, file=file)
-    return Status(201, document)
-
-
-@router.get("/listings/{listing_id}/documents/{document_id}", response={200: None, **ERRORS}, auth=user_auth,
-            tags=DOCUMENTS, summary="Download a listing document (403 until the NDA is accepted)")
-def document_download(request: HttpRequest, listing_id: Id, document_id: Id) -> FileResponse:
-    document = selectors.document_for_download(api_user(request), document_id)
-    if document.listing_id != listing_id:
-        raise NotFound(_("No such document."))
-    return file_response(document.file, name=document.original_name, content_type=document.content_type)
-
-
-@router.delete("/listings/{listing_id}/documents/{document_id}", response={204: None, **ERRORS},
-               auth=user_auth, tags=DOCUMENTS, summary="Remove a document from your organisation's listing")
-def document_delete(request: HttpRequest, listing_id: Id, document_id: Id) -> Status[None]:
-    if not ListingDocument.objects.filter(pk=document_id, listing_id=listing_id).exists():
-        raise NotFound(_("No such document."))
-    documents.listing_document_delete(document_id=document_id, actor=api_user(request))
-    return Status(204, None)
-
-
-@router.post("/listings/{listing_id}/nda", response={200: NdaOut, **ERRORS}, auth=user_auth, tags=DOCUMENTS,
-             summary="Accept a listing's non-disclosure terms for your organisation")
-def nda_accept(request: HttpRequest, listing_id: Id, payload: NdaIn) -> NdaAcceptance:
-    return ndas.nda_accept(listing_id=listing_id, actor=api_user(request), organisation_id=payload.organisation_id,
-                           ip_address=request.META.get("REMOTE_ADDR"))

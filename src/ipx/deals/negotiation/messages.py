@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import ValidationFailed
-from ipx.core.uploads import check_uploads
+from ipx.core.uploads import CheckedFile, check_uploads
 from ipx.core.validation import FieldErrors, clean_text
 from ipx.deals.access import access_thread
 from ipx.deals.models import Attachment, Message, Thread
@@ -29,12 +29,11 @@ def clean_message(body: object, *, has_files: bool, errors: FieldErrors) -> str:
 
 
 def store_message(thread: Thread, *, author: User, organisation: Organisation | None, body: str,
-                  files: Sequence[Any]) -> Message:
+                  files: Sequence[CheckedFile]) -> Message:
     message = Message.objects.create(thread=thread, author=author, organisation=organisation, body=body)
     for checked in files:
-        attachment = Attachment(message=message, original_name=checked.name, content_type=checked.content_type,
-                                extension=checked.extension, size=checked.size, sha256=checked.sha256)
-        attachment.file.save(checked.name, checked.as_django_file(), save=False)
+        attachment = Attachment(message=message)
+        attachment.store(checked)
         attachment.save()
     touch(thread)
     return message

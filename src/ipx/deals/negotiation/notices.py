@@ -77,16 +77,6 @@ wording(
 )
 
 
-# --- Non-disclosure agreements -------------------------------------------------------------------
-
-wording(
-    "nda.accepted",
-    title=lambda p: _("%(name)s accepted the NDA of “%(title)s”") % {"name": p["name"], "title": p["title"]},
-    body=lambda p: _("%(name)s accepted the non-disclosure terms of your listing “%(title)s” and can now see "
-                     "its documents.") % {"name": p["name"], "title": p["title"]},
-)
-
-
 # --- Offers --------------------------------------------------------------------------------------
 
 wording(

@@ -1,4 +1,4 @@
-"""What the negotiation API reads and answers: threads, messages, offers, listing documents.
+"""What the negotiation API reads and answers: threads, messages, offers.
 
 Threads and offers carry ``allowed_actions``: what the asking user may do with them now, from
 the same tables (``workflow``) the services follow.
@@ -21,7 +21,6 @@ from ipx.deals.models import Attachment, Deal, Message, Offer, OfferEvent, Threa
 from ipx.deals.negotiation.terms import OfferTerms
 from ipx.deals.negotiation.workflow import OFFER, THREAD
 from ipx.deals.timeline import offer_event_text
-from ipx.listings.models import ListingDocument
 
 
 def _user(context: dict[str, Any] | None) -> Any:
@@ -255,42 +254,3 @@ class OfferOut(Schema):
     @staticmethod
     def resolve_allowed_actions(obj: Offer, context: dict[str, Any]) -> list[str]:
         return OFFER.allowed_actions(obj, _user(context))
-
-
-# --- Listing documents and NDAs ------------------------------------------------------------------
-
-class DocumentOut(Schema):
-    id: int
-    title: str
-    name: str
-    content_type: str
-    size: int
-    sha256: str
-    uploaded_at: datetime
-
-    @staticmethod
-    def resolve_name(obj: ListingDocument) -> str:
-        return obj.original_name
-
-
-class DocumentsOut(Schema):
-    listing_id: int
-    requires_nda: bool
-    nda_text: str
-    nda_accepted: bool = Field(description="an organisation of yours accepted the terms")
-    can_see: bool = Field(description="documents are listed and can be downloaded")
-    count: int
-    documents: list[DocumentOut] = Field(description="empty while the documents are hidden")
-
-
-class NdaIn(Schema):
-    organisation_id: Id = Field(description="the organisation you accept the terms for")
-
-
-class NdaOut(Schema):
-    listing_id: int
-    organisation_id: int
-    user_id: int
-    nda_text: str
-    ip_address: str | None
-    accepted_at: datetime

@@ -1,31 +1,26 @@
 """Reads for negotiation, scoped to what the asking user may see.
 
 Threads, their messages and offers: the parties, their agents and operators (everyone else
-gets "not found", see ``ipx.deals.access``). Listing documents: the seller's members and
-operators always; other members once their organisation accepted the listing's
-non-disclosure terms (when it has any).
+gets "not found", see ``ipx.deals.access``). Who sees a listing's documents is read by
+``ipx.listings.selectors``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ipx.accounts.models import Organisation, User
+from ipx.accounts.models import User
 from ipx.accounts.selectors import memberships_of
-from ipx.core.errors import NotAuthenticated, NotFound, PermissionDenied
+from ipx.core.errors import NotFound
 from ipx.deals.access import Role, access_thread, visible_threads
-from ipx.deals.models import Attachment, Message, NdaAcceptance, Offer, OfferEvent, Thread, ThreadAgent
+from ipx.deals.models import Attachment, Message, Offer, OfferEvent, Thread, ThreadAgent
 from ipx.deals.negotiation.workflow import OFFER
 from ipx.deals.timeline import lines, offer_event_text
-from ipx.listings.documents import documents_of
-from ipx.listings.models import Listing, ListingDocument
-from ipx.listings.selectors import listing_visible
 
 # --- Threads -------------------------------------------------------------------------------
 
@@ -133,74 +128,3 @@ def attachment_for(user: User, attachment_id: int) -> Attachment:
     except NotFound:
         raise NotFound(_("No such file.")) from None
     return attachment
-
-
-# --- Listing documents and NDAs -------------------------------------------------------------
-
-@dataclass
-class DocumentAccess:
-    """What a user may see of a listing's documents, and why not."""
-
-    listing: Listing
-    is_seller: bool = False
-    is_operator: bool = False
-    organisations: list[Organisation] = field(default_factory=list)  # the user's, not the seller
-    accepted: dict[int, NdaAcceptance] = field(default_factory=dict)  # organisation id → acceptance
-
-    @property
-    def is_member(self) -> bool:
-        return bool(self.organisations) or self.is_seller
-
-    @property
-    def needs_nda(self) -> bool:
-        return self.listing.requires_nda and not (self.is_seller or self.is_operator or self.accepted)
-
-    @property
-    def can_see(self) -> bool:
-        return self.is_seller or self.is_operator or (self.is_member and not self.needs_nda)
-
-    def refusal(self) -> str:
-        if not self.is_member:
-            return _("Documents are shown to members of organisations registered with the exchange.")
-        return _("Accept this listing's non-disclosure agreement for your organisation before opening its "
-                 "documents.")
-
-
-def document_access(user: User | AnonymousUser, listing: Listing) -> DocumentAccess:
-    if not isinstance(user, User) or not user.is_authenticated:
-        return DocumentAccess(listing=listing)
-    memberships = list(memberships_of(user))
-    own = [m.organisation for m in memberships if m.organisation_id != listing.organisation_id]
-    accepted = {row.organisation_id: row for row in NdaAcceptance.objects.filter(
-        listing=listing, organisation_id__in=[o.pk for o in own])} if listing.requires_nda else {}
-    return DocumentAccess(listing=listing, is_seller=len(own) < len(memberships), is_operator=user.is_operator,
-                          organisations=own, accepted=accepted)
-
-
-def listing_documents(user: User | AnonymousUser, listing_id: int) -> tuple[DocumentAccess, list[ListingDocument]]:
-    """The listing's documents as the user may see them: none while they are hidden."""
-    listing = listing_visible(user, listing_id)
-    access = document_access(user, listing)
-    return access, list(documents_of(listing)) if access.can_see else []
-
-
-def document_count(listing: Listing) -> int:
-    return documents_of(listing).count()
-
-
-def document_for_download(user: User, document_id: int) -> ListingDocument:
-    """The document if the user may open it: 404 when its listing is not visible to them,
-    403 with the reason while the documents are hidden."""
-    if not user.is_authenticated:
-        raise NotAuthenticated(_("Log in to open documents."))
-    document = ListingDocument.objects.filter(pk=document_id).first()
-    if document is None:
-        raise NotFound(_("No such document."))
-    try:
-        listing = listing_visible(user, document.listing_id)
-    except NotFound:
-        raise NotFound(_("No such document.")) from None
-    access = document_access(user, listing)
-    if not access.can_see:
-        raise PermissionDenied(access.refusal())
-    return document

@@ -17,6 +17,4 @@ urlpatterns = [
     path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("listings/<int:listing_id>/", views.listing_panel, name="listing_panel"),
     path("listings/<int:listing_id>/inquire/", views.inquire, name="inquire"),
-    path("listings/<int:listing_id>/nda/", views.nda_accept, name="nda_accept"),
-    path("documents/<int:document_id>/", views.document_download, name="document"),
 ]

@@ -1,5 +1,6 @@
 """Negotiation pages: my negotiations, a thread with its messages and offers, the offer
-forms, and the listing page's panel (documents, NDA, inquiry).
+forms, and the listing page's panel (the listing's documents and NDA, from the listings
+module, and the inquiry).
 
 Views are thin: a form collects input, one service acts, a refusal comes back as form
 errors (or a message on the page it returns to), never as a server error. HTMX requests get
@@ -22,15 +23,16 @@ from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.current import current_membership
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import ApplicationError, NotFound
+from ipx.core.files import file_response
 from ipx.core.htmx import is_htmx_fragment
 from ipx.deals.access import Role
 from ipx.deals.models import Offer, Thread
-from ipx.deals.negotiation import ndas, offers, selectors, threads
-from ipx.deals.negotiation.downloads import file_response
+from ipx.deals.negotiation import offers, selectors, threads
 from ipx.deals.negotiation.forms import AgentForm, InquiryForm, MessageForm, OfferForm
 from ipx.deals.negotiation.messages import message_post
 from ipx.deals.negotiation.workflow import THREAD
 from ipx.listings.selectors import listing_visible
+from ipx.listings.views import documents_panel
 
 # --- My negotiations ------------------------------------------------------------------------
 
@@ -163,7 +165,7 @@ def thread_close(request: AuthenticatedRequest, thread_id: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: AuthenticatedRequest, attachment_id: int) -> FileResponse:
     attachment = selectors.attachment_for(request.user, attachment_id)
-    return file_response(attachment.file, name=attachment.original_name, content_type=attachment.content_type)
+    return file_response(attachment)
 
 
 # --- Offers ---------------------------------------------------------------------------------
@@ -237,23 +239,18 @@ def offer_action(request: AuthenticatedRequest, offer_id: int, action: str) -> H
     return redirect(target)
 
 
-# --- The listing page's panel: documents, NDA, inquiry ---------------------------------------
+# --- The listing page's panel: documents (the listings module's), inquiry --------------------
 
 def _panel(request: HttpRequest, listing_id: int, *, inquiry_form: InquiryForm | None = None,
            status: int = 200) -> HttpResponse:
-    access, shown = selectors.listing_documents(request.user, listing_id)
-    listing = access.listing
+    context = documents_panel(request, listing_id)
+    listing, acting, is_seller_side = context["listing"], context["acting"], context["is_seller_side"]
     user = request.user if isinstance(request.user, User) and request.user.is_authenticated else None
-    current, _memberships = current_membership(request) if user is not None else (None, [])
-    acting = current.organisation if current is not None else None
-    is_seller_side = acting is not None and acting.pk == listing.organisation_id
     thread = None
     if user is not None and acting is not None and not is_seller_side:
         thread = selectors.thread_for_listing(user, listing.pk, acting.pk)
-    context = {
-        "listing": listing, "access": access, "documents": shown,
-        "document_count": selectors.document_count(listing),
-        "acting": acting, "is_seller_side": is_seller_side, "thread": thread,
+    context |= {
+        "thread": thread,
         "can_inquire": (acting is not None and not is_seller_side and acting.is_verified
                         and listing.status == listing.Status.PUBLISHED),
         "inquiry_form": inquiry_form or InquiryForm(),
@@ -294,32 +291,3 @@ def inquire(request: AuthenticatedRequest, listing_id: int) -> HttpResponse:
                 return response
             return redirect(url)
     return _panel(request, listing_id, inquiry_form=form, status=400)
-
-
-@login_required
-@require_POST
-def nda_accept(request: AuthenticatedRequest, listing_id: int) -> HttpResponse:
-    current, _memberships = current_membership(request)
-    if current is None:
-        messages.error(request, _("Register your organisation with the exchange to see documents."))
-    else:
-        try:
-            ndas.nda_accept(listing_id=listing_id, actor=request.user, organisation_id=current.organisation_id,
-                            ip_address=request.META.get("REMOTE_ADDR"))
-        except ApplicationError as exc:
-            if isinstance(exc, NotFound):
-                raise
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("You accepted the non-disclosure terms for %(name)s; the documents are "
-                                        "open to you.") % {"name": current.organisation.name})
-    if is_htmx_fragment(request):
-        return _panel(request, listing_id)
-    return redirect("negotiation:listing_panel", listing_id)
-
-
-@login_required
-@require_GET
-def document_download(request: AuthenticatedRequest, document_id: int) -> FileResponse:
-    document = selectors.document_for_download(request.user, document_id)
-    return file_response(document.file, name=document.original_name, content_type=document.content_type)

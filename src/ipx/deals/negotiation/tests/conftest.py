@@ -1,45 +1,24 @@
 """Fixtures for negotiation tests: a published listing of the owner's, the buyer's thread
-about it, an agency acting for the buyer, and small real files (a PDF made with pypdf, a PNG
-made with Pillow)."""
+about it, an agency acting for the buyer, offer terms, and small real files (from the
+listings tests)."""
 
 from __future__ import annotations
 
-import io
-from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
-from PIL import Image
-from pypdf import PdfWriter
 
 from ipx.accounts.models import Membership, Organisation
 from ipx.deals.models import Deal, Offer, OfferEvent, OfferMilestone, Thread, ThreadAgent
 from ipx.deals.negotiation import offers, threads
 from ipx.deals.negotiation.terms import OfferTerms
 from ipx.listings.models import Listing
-from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory, listing_with_patent
+from ipx.listings.tests.files import pdf_bytes as pdf_bytes
+from ipx.listings.tests.files import png_bytes as png_bytes
+from ipx.listings.tests.files import published_listing as published_listing
+from ipx.listings.tests.files import upload as upload
+from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
 from ipx.testing.fixtures import Member
-
-
-def pdf_bytes(pages: int = 1) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(out, format="PNG")
-    return out.getvalue()
-
-
-def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type=content_type)
 
 
 def terms(**changes: Any) -> dict[str, Any]:
@@ -69,11 +48,6 @@ def make_offer(thread: Thread, member: Member, **changes: Any) -> Offer:
     """``member`` offers ``terms(**changes)``, read for the thread's listing."""
     return offers.offer_make(thread_id=thread.pk, actor=member.user,
                              terms=offer_terms(listing_currency=thread.listing.currency, **changes))
-
-
-def published_listing(member: Member, **fields: Any) -> Listing:
-    return listing_with_patent(member.organisation, member.user, status=Listing.Status.PUBLISHED,
-                               published_at=timezone.now(), price_amount=Decimal("120000.00"), **fields)
 
 
 @pytest.fixture

@@ -6,9 +6,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from ipx.deals.models import Message, NdaAcceptance, Offer, Thread
-from ipx.deals.negotiation import ndas, offers
+from ipx.deals.models import Message, Offer, Thread
+from ipx.deals.negotiation import offers
 from ipx.deals.negotiation.tests.conftest import offer_terms, published_listing
+from ipx.listings import ndas
+from ipx.listings.models import NdaAcceptance
 from ipx.testing.factories import UserFactory
 from ipx.testing.fixtures import Member
 
@@ -30,7 +32,7 @@ def test_every_negotiation_page_of_the_back_office_renders(admin_client: Client,
     rows = [(Thread, thread.pk), (Offer, offer.pk), (Message, Message.objects.first().pk),  # type: ignore[union-attr]
             (NdaAcceptance, acceptance.pk)]
     for model, pk in rows:
-        name = f"admin:deals_{model._meta.model_name}"
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         assert admin_client.get(reverse(f"{name}_changelist")).status_code == 200, model
         assert admin_client.get(reverse(f"{name}_change", args=[pk])).status_code == 200, model
         assert admin_client.get(reverse(f"{name}_add")).status_code == 403, model

@@ -227,14 +227,15 @@ def test_the_nda_on_the_listing_panel(owner: Member, buyer: Member, operator: Us
     document = documents.listing_document_add(listing_id=listing.pk, actor=owner.user, title="检测报告",
                                               file=upload("r.pdf", pdf_bytes()))
     panel = reverse("negotiation:listing_panel", args=[listing.pk])
-    download = reverse("negotiation:document", args=[document.pk])
+    download = reverse("listing_documents:download", args=[document.pk])
 
     before = buyer.client.get(panel, headers=HTMX).content.decode()
     assert "不得披露" in before and "检测报告" not in before and download not in before
     assert "1 document is shown once your organisation accepts" in before
+    assert f'name="next" value="{panel}"' in before  # a plain form post comes back to the panel
     assert download in owner.client.get(panel, headers=HTMX).content.decode()
 
-    after = buyer.client.post(reverse("negotiation:nda_accept", args=[listing.pk]), headers=HTMX).content.decode()
+    after = buyer.client.post(reverse("listing_documents:nda_accept", args=[listing.pk]), headers=HTMX).content.decode()
 
     assert "检测报告" in after and download in after
 

@@ -66,9 +66,9 @@ def test_use_first_pay_later_with_milestones(thread: Thread, buyer: Member) -> N
     expires = timezone.now() + timedelta(days=90) - timedelta(minutes=1)
 
     offer = make_offer(thread, buyer, kind="use_first", trial_months=6, payment_structure="milestones",
-                 expires_at=expires.isoformat(), milestones=[
-                     {"title": "签约后", "amount": "30000", "condition": "on_signing"},
-                     {"title": "登记后", "amount": "70000.00", "condition": "on_recordal"}])
+                       expires_at=expires.isoformat(), milestones=[
+                           {"title": "签约后", "amount": "30000", "condition": "on_signing"},
+                           {"title": "登记后", "amount": "70000.00", "condition": "on_recordal"}])
 
     assert (offer.kind, offer.trial_months, offer.expires_at) == ("use_first", 6, expires)
     assert list(offer.milestones.values_list("position", "title", "amount", "condition")) == [

@@ -13,12 +13,11 @@ from django.urls import reverse
 
 from ipx.accounts.models import User
 from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from ipx.deals.models import NdaAcceptance
-from ipx.deals.negotiation import ndas, selectors
-from ipx.deals.negotiation.tests.conftest import pdf_bytes, png_bytes, published_listing, upload
-from ipx.listings import documents
+from ipx.listings import documents, ndas, selectors
 from ipx.listings import services as listing_services
-from ipx.listings.models import Listing, ListingDocument
+from ipx.listings.inputs import ListingChanges
+from ipx.listings.models import Listing, ListingDocument, NdaAcceptance
+from ipx.listings.tests.files import pdf_bytes, png_bytes, published_listing, upload
 from ipx.notifications.models import Notification
 from ipx.testing.factories import UserFactory, listing_with_patent
 from ipx.testing.fixtures import Member
@@ -84,11 +83,12 @@ def test_refused_documents_leave_nothing(owner: Member, buyer: Member) -> None:
 def test_the_nda_needs_its_terms(owner: Member) -> None:
     listing = listing_with_patent(owner.organisation, owner.user)
     with pytest.raises(ValidationFailed) as refused:
-        listing_services.listing_update(listing_id=listing.pk, actor=owner.user, data={"requires_nda": True})
+        listing_services.listing_update(listing_id=listing.pk, actor=owner.user,
+                                        changes=ListingChanges(requires_nda=True))
     assert "non-disclosure terms" in refused.value.fields["nda_text"]
 
     listing_services.listing_update(listing_id=listing.pk, actor=owner.user,
-                                    data={"requires_nda": True, "nda_text": NDA})
+                                    changes=ListingChanges(requires_nda=True, nda_text=NDA))
     listing.refresh_from_db()
     assert (listing.requires_nda, listing.nda_text) == (True, NDA)
 
@@ -120,7 +120,7 @@ def test_behind_an_nda_the_documents_are_hidden_until_accepted(secret: Listing, 
     assert selectors.listing_documents(operator, secret.pk)[1] == [document]
 
     acceptance = ndas.nda_accept(listing_id=secret.pk, actor=buyer.user, organisation_id=buyer.organisation.pk,
-                                     ip_address="203.0.113.9")
+                                 ip_address="203.0.113.9")
 
     assert (acceptance.listing, acceptance.organisation, acceptance.user, acceptance.nda_text,
             acceptance.ip_address) == (secret, buyer.organisation, buyer.user, NDA, "203.0.113.9")
@@ -129,12 +129,16 @@ def test_behind_an_nda_the_documents_are_hidden_until_accepted(secret: Listing, 
     assert selectors.document_for_download(buyer.user, document.pk) == document
     assert list(Notification.objects.filter(verb="nda.accepted").values_list("user__email", flat=True)) == [
         "owner@example.com"]
+    notice = Notification.objects.get(verb="nda.accepted")
+    assert (notice.params, notice.title) == ({"name": buyer.organisation.name, "title": secret.title},
+                                             f"{buyer.organisation.name} accepted the NDA of “{secret.title}”")
 
 
 def test_the_accepted_text_is_kept_when_the_terms_change(secret: Listing, buyer: Member, owner: Member) -> None:
     ndas.nda_accept(listing_id=secret.pk, actor=buyer.user, organisation_id=buyer.organisation.pk,
-                        ip_address="not an address")
-    listing_services.listing_update(listing_id=secret.pk, actor=owner.user, data={"nda_text": "新的保密条款"})
+                    ip_address="not an address")
+    listing_services.listing_update(listing_id=secret.pk, actor=owner.user,
+                                    changes=ListingChanges(nda_text="新的保密条款"))
 
     again = ndas.nda_accept(listing_id=secret.pk, actor=buyer.user, organisation_id=buyer.organisation.pk)
 
@@ -163,7 +167,7 @@ def test_refused_acceptances(secret: Listing, owner: Member, buyer: Member, outs
 def test_the_download_view_checks_access(secret: Listing, buyer: Member, owner: Member,
                                         operator_client: Client) -> None:
     document = ListingDocument.objects.get()
-    url = reverse("negotiation:document", args=[document.pk])
+    url = reverse("listing_documents:download", args=[document.pk])
 
     refused = buyer.client.get(url)
     assert refused.status_code == 403
@@ -177,9 +181,29 @@ def test_the_download_view_checks_access(secret: Listing, buyer: Member, owner: 
         assert response["Content-Type"] == "application/pdf"
         assert b"".join(response.streaming_content) == pdf_bytes()  # type: ignore[attr-defined]
 
-    buyer.client.post(reverse("negotiation:nda_accept", args=[secret.pk]), REMOTE_ADDR="198.51.100.4")
+    buyer.client.post(reverse("listing_documents:nda_accept", args=[secret.pk]), REMOTE_ADDR="198.51.100.4")
     assert NdaAcceptance.objects.get().ip_address == "198.51.100.4"
     assert buyer.client.get(url).status_code == 200
+
+
+def test_the_pages_keep_their_addresses_and_go_back_where_they_were_asked(secret: Listing, buyer: Member,
+                                                                          outsider: Member) -> None:
+    document = ListingDocument.objects.get()
+    assert (reverse("listing_documents:download", args=[document.pk]),
+            reverse("listing_documents:nda_accept", args=[secret.pk])) == (
+        f"/negotiations/documents/{document.pk}/", f"/negotiations/listings/{secret.pk}/nda/")
+    url = reverse("listing_documents:nda_accept", args=[secret.pk])
+    detail = reverse("listings:detail", args=[secret.pk])
+
+    # Somewhere else than this site is not followed.
+    elsewhere = outsider.client.post(url, {"next": "https://elsewhere.example/"})
+    back = buyer.client.post(url, {"next": f"/negotiations/listings/{secret.pk}/"})
+
+    assert (elsewhere.status_code, elsewhere["Location"]) == (302, detail)
+    assert (back.status_code, back["Location"]) == (302, f"/negotiations/listings/{secret.pk}/")
+    # Both accepted (any verified member organisation may): the address only says where to go next.
+    assert sorted(NdaAcceptance.objects.values_list("organisation", flat=True)) == sorted(
+        [outsider.organisation.pk, buyer.organisation.pk])
 
 
 def test_the_api_hides_names_until_the_nda_is_accepted(secret: Listing, buyer: Member) -> None:

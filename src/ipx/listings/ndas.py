@@ -1,5 +1,6 @@
 """Non-disclosure agreements: a member accepts a listing's terms for their organisation; the
-text accepted, who, when and from which address are kept as evidence."""
+text accepted, who, when and from which address are kept as evidence. Once accepted, the
+listing's documents open to the organisation's members (``selectors.document_access``)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from ipx.accounts.models import User
 from ipx.accounts.selectors import access_organisation
 from ipx.core.errors import Conflict, PermissionDenied
 from ipx.core.network import client_ip
-from ipx.deals.models import NdaAcceptance
-from ipx.deals.negotiation import notices  # noqa: F401  (registers the wording of what is sent here)
+from ipx.listings.models import NdaAcceptance
 from ipx.listings.selectors import listing_visible
 from ipx.notifications.services import notify
 
