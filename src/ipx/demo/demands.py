@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from ipx.accounts.models import Organisation, User
 from ipx.demo.organisations import GD
+from ipx.matching.demands.inputs import DemandInput
 from ipx.matching.demands.services import demand_approve, demand_create, demand_submit
 from ipx.matching.matches.services import Outcome, matches_recompute
 from ipx.matching.models import Demand
@@ -117,7 +118,8 @@ def create_demands(organisations: dict[str, Organisation], admins: dict[str, Use
     demands: list[Demand] = []
     for spec in DEMANDS:
         admin = admins[spec.org_key]
-        demand = demand_create(organisation_id=organisations[spec.org_key].pk, actor=admin, data=_data(spec, today))
+        demand = demand_create(organisation_id=organisations[spec.org_key].pk, actor=admin,
+                               demand=DemandInput.parse(_data(spec, today)))
         demand_submit(demand_id=demand.pk, actor=admin)
         demands.append(demand_approve(demand_id=demand.pk, operator=operator))
     return demands
