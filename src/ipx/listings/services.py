@@ -43,15 +43,10 @@ def _locked(listing_id: int) -> Listing:
 
 
 @transaction.atomic
-def listing_create(*, organisation_id: int, actor: User, data: ListingInput | Mapping[str, object]) -> Listing:
-    """A draft listing of assets held by the organisation.
-
-    ``data`` is a ``ListingInput`` (``ListingInput.parse`` reads a form's or the API's values).
-    TRANSITIONAL: a plain mapping is still read here for callers not yet passing the typed
-    input (the demo data); it goes once they do."""
+def listing_create(*, organisation_id: int, actor: User, data: ListingInput) -> Listing:
+    """A draft listing of assets held by the organisation. ``ListingInput.parse`` reads a
+    form's or the API's values into ``data``."""
     organisation = access_organisation(actor, organisation_id)
-    if not isinstance(data, ListingInput):
-        data = ListingInput.parse(data)
     listing = Listing.objects.create(organisation=organisation, created_by=actor, **data.terms.columns())
     _set_assets(listing, organisation, data.asset_ids)
     LISTING.record(listing, "create", actor=actor, from_status="")
