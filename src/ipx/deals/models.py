@@ -103,9 +103,8 @@ class Message(models.Model):
         return f"{self.thread_id}#{self.pk}"
 
 
-def attachment_path(instance: Attachment, filename: str) -> str:
-    # Named by migration 0001; files are placed by ``StoredFile``'s ``stored_file_path`` now.
-    return stored_file_path(instance, filename)
+# The name migration 0001 gives the function that places these files.
+attachment_path = stored_file_path
 
 
 class Attachment(StoredFile):

@@ -149,9 +149,8 @@ class ListingEvent(StatusEvent):
         return f"{self.listing_id}: {self.from_status or '—'} → {self.to_status}"
 
 
-def listing_document_path(instance: ListingDocument, filename: str) -> str:
-    # Named by migration 0003; files are placed by ``StoredFile``'s ``stored_file_path`` now.
-    return stored_file_path(instance, filename)
+# The name migration 0003 gives the function that places these files.
+listing_document_path = stored_file_path
 
 
 class ListingDocument(StoredFile):

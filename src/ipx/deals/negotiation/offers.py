@@ -157,34 +157,27 @@ def _offer_counter(*, offer_id: int, actor: User, terms: OfferTerms | Mapping[st
 def offer_withdraw(*, offer_id: int, actor: User, reason: str = "") -> Offer:
     """The side that made an open offer (a party or its agent) takes it back."""
     _expire_if_due([offer_id])
-    return _offer_withdraw(offer_id=offer_id, actor=actor, reason=reason)
-
-
-@transaction.atomic
-def _offer_withdraw(*, offer_id: int, actor: User, reason: str) -> Offer:
-    offer, thread, role = _offer_in_thread(actor, offer_id)
-    OFFER.check(offer, "withdraw", actor)
-    note = clean_reason(reason)
-    OFFER.transition(offer, "withdraw", actor=actor, note=note, acting_for=role.organisation)
-    touch(thread)
-    _tell(thread, offer, verb="offer.withdrawn", to_side=other_side(role.side), actor=actor)
-    return offer
+    return _offer_end(offer_id=offer_id, actor=actor, reason=reason, step="withdraw", verb="offer.withdrawn")
 
 
 def offer_reject(*, offer_id: int, actor: User, reason: str = "") -> Offer:
-    """The side an open offer was made to (a party or its agent) turns it down."""
+    """The side an open offer was made to (a party or its agent) turns it down; the reason,
+    if any, is told to the side that made it."""
     _expire_if_due([offer_id])
-    return _offer_reject(offer_id=offer_id, actor=actor, reason=reason)
+    return _offer_end(offer_id=offer_id, actor=actor, reason=reason, step="reject", verb="offer.rejected",
+                      tell_reason=True)
 
 
 @transaction.atomic
-def _offer_reject(*, offer_id: int, actor: User, reason: str) -> Offer:
+def _offer_end(*, offer_id: int, actor: User, reason: str, step: str, verb: str, tell_reason: bool = False) -> Offer:
+    """Withdraw or reject: the offer ends with the reason a person gave, the other side hears."""
     offer, thread, role = _offer_in_thread(actor, offer_id)
-    OFFER.check(offer, "reject", actor)
+    OFFER.check(offer, step, actor)
     note = clean_reason(reason)
-    OFFER.transition(offer, "reject", actor=actor, note=note, acting_for=role.organisation)
+    OFFER.transition(offer, step, actor=actor, note=note, acting_for=role.organisation)
     touch(thread)
-    _tell(thread, offer, verb="offer.rejected", to_side=other_side(role.side), actor=actor, reason=note)
+    _tell(thread, offer, verb=verb, to_side=other_side(role.side), actor=actor,
+          **({"reason": note} if tell_reason else {}))
     return offer
 
 
