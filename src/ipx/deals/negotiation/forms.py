@@ -39,9 +39,10 @@ class MultipleFileField(forms.FileField):
 class MessageForm(ServiceForm):
     body = forms.CharField(label=_("Message"), required=False, max_length=10_000,
                            widget=forms.Textarea(attrs={"rows": 4}))
-    # Named as the API's field; a declared field does not replace Form.files at run time.
-    files = MultipleFileField(label=_("Attach files"), required=False,  # type: ignore[assignment]
-                              widget=MultipleFileInput(attrs={"accept": ACCEPT}))
+    # Named as the API's field; a declared field does not replace Form.files at run time, only
+    # the type checker sees it shadow Form.files.
+    files = MultipleFileField(  # type: ignore[assignment]  # see above: Form.files stays the uploads
+        label=_("Attach files"), required=False, widget=MultipleFileInput(attrs={"accept": ACCEPT}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -29,7 +29,7 @@ def test_every_negotiation_page_of_the_back_office_renders(admin_client: Client,
     offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=offer_terms())
     secret = published_listing(owner, requires_nda=True, nda_text="保密")
     acceptance = ndas.nda_accept(listing_id=secret.pk, actor=buyer.user, organisation_id=buyer.organisation.pk)
-    rows = [(Thread, thread.pk), (Offer, offer.pk), (Message, Message.objects.first().pk),  # type: ignore[union-attr]
+    rows = [(Thread, thread.pk), (Offer, offer.pk), (Message, Message.objects.earliest("pk").pk),
             (NdaAcceptance, acceptance.pk)]
     for model, pk in rows:
         name = f"admin:{model._meta.app_label}_{model._meta.model_name}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
 from django.contrib.messages import get_messages
@@ -21,13 +22,16 @@ from ipx.listings.models import Listing
 from ipx.testing.factories import OrganisationFactory
 from ipx.testing.fixtures import Member
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse  # the test client's responses, as typed
+
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
 
 
-def messages_of(response: object) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
+def messages_of(response: _MonkeyPatchedWSGIResponse) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def offer_form(**changes: str) -> dict[str, str]:

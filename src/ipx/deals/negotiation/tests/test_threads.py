@@ -283,7 +283,7 @@ def test_closing_withdraws_the_open_offer(thread: Thread, buyer: Member, owner: 
     assert (thread.status, offer.status) == ("closed", "withdrawn")
     assert list(offer.events.values_list("from_status", "to_status", "actor", "note", "params")) == [
         ("", "open", buyer.user.pk, "", {}), ("open", "withdrawn", owner.user.pk, "", {"cause": "thread_closed"})]
-    assert offer_event_text(offer.events.last()) == "The negotiation was closed."  # type: ignore[arg-type]
+    assert offer_event_text(offer.events.latest("pk")) == "The negotiation was closed."
     assert notified("thread.closed") == ["buyer@example.com"]
 
 

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from PIL import Image
+from pytest_django.fixtures import SettingsWrapper
 
 from ipx.core.errors import ValidationFailed
 from ipx.core.uploads import check_upload, check_uploads, sanitise_name
@@ -66,8 +67,8 @@ def test_wrong_or_broken_content_is_refused(name: str, content: bytes, message: 
     assert refused.value.fields == {"file": message}
 
 
-def test_an_oversized_file_is_refused(settings: object) -> None:
-    settings.IPX_ATTACHMENT_MAX_BYTES = 1024 * 1024  # type: ignore[attr-defined]
+def test_an_oversized_file_is_refused(settings: SettingsWrapper) -> None:
+    settings.IPX_ATTACHMENT_MAX_BYTES = 1024 * 1024
     big = pdf_bytes() + b"\n" * (1024 * 1024)
 
     with pytest.raises(ValidationFailed) as refused:
