@@ -20,7 +20,7 @@ from ipx.core.files import file_response
 from ipx.listings import documents, ndas, selectors
 from ipx.listings.models import ListingDocument, NdaAcceptance
 
-router = Router(tags=["listings"])
+router = Router()  # its tags are the listings router's, which mounts it
 
 
 class DocumentOut(Schema):
