@@ -30,7 +30,7 @@ from ipx.deals.models import Offer, Thread
 from ipx.deals.negotiation import offers, selectors, threads
 from ipx.deals.negotiation.forms import AgentForm, InquiryForm, MessageForm, OfferForm
 from ipx.deals.negotiation.messages import message_post
-from ipx.deals.negotiation.workflow import THREAD
+from ipx.deals.negotiation.workflow import OFFER, THREAD
 from ipx.listings.selectors import listing_visible
 from ipx.listings.views import documents_panel
 
@@ -184,6 +184,8 @@ def offer_new(request: AuthenticatedRequest, thread_id: int) -> HttpResponse:
     form = OfferForm(request.POST or None, initial=OfferForm.initial_for(currency=thread.listing.currency))
     if request.method == "POST" and form.is_valid():
         try:
+            # Who may offer is told before what is wrong with the terms, as the service tells it.
+            THREAD.admit("offer", thread, request.user)
             terms = form.offer_terms(listing_currency=thread.listing.currency)
             offers.offer_make(thread_id=thread.pk, actor=request.user, terms=terms)
         except ApplicationError as exc:
@@ -203,6 +205,7 @@ def offer_counter(request: AuthenticatedRequest, offer_id: int) -> HttpResponse:
                                                                         offer=offer))
     if request.method == "POST" and form.is_valid():
         try:
+            OFFER.admit("counter", offer, request.user)
             terms = form.offer_terms(listing_currency=thread.listing.currency)
             offers.offer_counter(offer_id=offer.pk, actor=request.user, terms=terms)
         except ApplicationError as exc:

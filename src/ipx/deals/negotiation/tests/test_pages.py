@@ -171,6 +171,16 @@ def test_the_offer_form_reads_typed_fields(thread: Thread, buyer: Member) -> Non
     assert timezone.localtime(offer.expires_at).replace(tzinfo=None) == datetime.combine(day, time(23, 59, 59))
 
 
+def test_who_may_offer_is_told_before_what_is_wrong_with_the_terms(thread: Thread, operator_client: Client) -> None:
+    response = operator_client.post(reverse("negotiation:offer_new", args=[thread.pk]),
+                                    offer_form(price_amount="1.234"))
+
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == ["Only the buyer, the seller or their agents may do this."]
+    assert response.context["form"].errors.keys() == {"__all__"}
+    assert Offer.objects.count() == 0
+
+
 def test_an_expired_offer_cannot_be_accepted_on_the_page(thread: Thread, buyer: Member, owner: Member) -> None:
     offer = offers.offer_make(thread_id=thread.pk, actor=owner.user, terms=offer_terms())
     Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(hours=1))
