@@ -29,6 +29,7 @@ from ipx.deals.contracts.services import (
 from ipx.deals.models import Deal
 from ipx.deals.negotiation.messages import message_post
 from ipx.deals.negotiation.offers import offer_accept, offer_counter, offer_make
+from ipx.deals.negotiation.terms import OfferTerms
 from ipx.deals.negotiation.threads import thread_agent_add, thread_open
 from ipx.ledger.services import deposit_record
 from ipx.listings.models import Listing, OfferKind
@@ -82,19 +83,19 @@ def create_deals(organisations: dict[str, Organisation], admins: dict[str, User]
     thread_agent_add(thread_id=thread.pk, actor=buyer, organisation_id=organisations["agent"].pk)
     message_post(thread_id=thread.pk, actor=owner, body="可以转让。专利维持有效，年费已缴至明年，欢迎出价。")
     message_post(thread_id=thread.pk, actor=agent, body="我们代表买方，建议首付款在签约后支付，余款在转让登记后支付。")
-    first = offer_make(thread_id=thread.pk, actor=buyer, terms={
+    first = offer_make(thread_id=thread.pk, actor=buyer, terms=_terms(listing, {
         "kind": "transfer", "commitment": "concluded", "price_amount": _round(price * Decimal("0.8")),
-        "currency": "CNY", "payment_structure": "lump_sum", "expires_at": _expiry(14)})
+        "currency": "CNY", "payment_structure": "lump_sum", "expires_at": _expiry(14)}))
     agreed = _round(price * Decimal("0.9"))
     on_signing = _round(agreed * Decimal("0.3"))
-    counter = offer_counter(offer_id=first.pk, actor=owner, terms={
+    counter = offer_counter(offer_id=first.pk, actor=owner, terms=_terms(listing, {
         "kind": "transfer", "commitment": "concluded", "price_amount": agreed, "currency": "CNY",
         "payment_structure": "milestones", "expires_at": _expiry(14),
         "milestones": [
             {"title": "签约首付款 / Payment on signing", "amount": on_signing, "condition": "on_signing"},
             {"title": "登记后尾款 / Balance after recordal", "amount": agreed - on_signing,
              "condition": "on_recordal"},
-        ]})
+        ]}))
     completed = offer_accept(offer_id=counter.pk, actor=buyer)
     _sign_both(completed, buyer, owner)
     for position in (1, 2):
@@ -125,15 +126,19 @@ def create_deals(organisations: dict[str, Organisation], admins: dict[str, User]
     listing = transfers[1]
     thread = thread_open(listing_id=listing.pk, actor=buyer, organisation_id=buyer_org.pk,
                          message="请问该专利是否已有许可在先？我们考虑整体受让。")
-    offer_make(thread_id=thread.pk, actor=buyer, terms={
+    offer_make(thread_id=thread.pk, actor=buyer, terms=_terms(listing, {
         "kind": "transfer", "commitment": "concluded", "price_amount": _round(_price(listing) * Decimal("0.85")),
-        "currency": "CNY", "payment_structure": "lump_sum", "expires_at": _expiry(10)})
+        "currency": "CNY", "payment_structure": "lump_sum", "expires_at": _expiry(10)}))
     return {"deals completed": 1, "deals intended": 1, "deals awaiting recordal": 1, "open offers": 1}
 
 
-def _licence_terms(listing: Listing, commitment: str) -> dict[str, Any]:
-    return {"kind": "licence", "commitment": commitment,
+def _terms(listing: Listing, values: dict[str, Any]) -> OfferTerms:
+    return OfferTerms.parse(values, listing_currency=listing.currency)
+
+
+def _licence_terms(listing: Listing, commitment: str) -> OfferTerms:
+    return _terms(listing, {"kind": "licence", "commitment": commitment,
             "price_amount": _round(_price(listing) * Decimal("0.5")),
             "currency": "CNY", "payment_structure": "lump_sum", "licence_exclusivity": "non_exclusive",
             "licence_territory": "广东省", "licence_field": "家用电器", "licence_term_months": 36,
-            "expires_at": _expiry(14)}
+            "expires_at": _expiry(14)})

@@ -9,7 +9,6 @@ not what state another seller's listing is in.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -54,15 +53,9 @@ def listing_create(*, organisation_id: int, actor: User, data: ListingInput) -> 
 
 
 @transaction.atomic
-def listing_update(*, listing_id: int, actor: User, changes: ListingChanges | None = None,
-                   data: Mapping[str, object] | None = None) -> Listing:
+def listing_update(*, listing_id: int, actor: User, changes: ListingChanges) -> Listing:
     """Edit a draft, or a published listing (the search index follows). Fields the changes
-    leave UNSET keep their values; the listing as it would be is checked as a whole.
-
-    TRANSITIONAL: ``data`` (a plain mapping, read by ``ListingChanges.parse``) is accepted
-    for callers not yet passing ``changes``; it goes once they do."""
-    if changes is None:
-        changes = ListingChanges.parse(data or {})
+    leave UNSET keep their values; the listing as it would be is checked as a whole."""
     listing = _locked(listing_id)
     admit("edit", listing, actor)
     LISTING.check(listing, "edit", actor)

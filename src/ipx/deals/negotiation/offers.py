@@ -10,7 +10,7 @@ the mark.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
@@ -85,13 +85,9 @@ def _offer_in_thread(actor: User, offer_id: int) -> tuple[Offer, Thread, Role]:
     return offer, thread, role
 
 
-def _terms_for(thread: Thread, terms: OfferTerms | Mapping[str, object]) -> OfferTerms:
-    """The terms, read for the thread's listing. TRANSITIONAL: a plain mapping is still read
-    here for callers not yet passing ``OfferTerms`` (the demo data); it goes once they do."""
-    currency = thread.listing.currency
-    if not isinstance(terms, OfferTerms):
-        return OfferTerms.parse(terms, listing_currency=currency)
-    terms.check_currency(currency)
+def _terms_for(thread: Thread, terms: OfferTerms) -> OfferTerms:
+    """The terms, still in the currency of the thread's listing (read under the lock)."""
+    terms.check_currency(thread.listing.currency)
     return terms
 
 
@@ -117,7 +113,7 @@ def _tell(thread: Thread, offer: Offer, *, verb: str, to_side: str, actor: User,
 
 # --- Steps -----------------------------------------------------------------------------------
 
-def offer_make(*, thread_id: int, actor: User, terms: OfferTerms | Mapping[str, object]) -> Offer:
+def offer_make(*, thread_id: int, actor: User, terms: OfferTerms) -> Offer:
     """A party or its agent offers terms to the other side of an open thread about a
     published listing; one open offer per thread at a time. ``terms`` are read by
     ``OfferTerms.parse`` for the listing's currency (a form's or the API's values)."""
@@ -126,7 +122,7 @@ def offer_make(*, thread_id: int, actor: User, terms: OfferTerms | Mapping[str, 
 
 
 @transaction.atomic
-def _offer_make(*, thread_id: int, actor: User, terms: OfferTerms | Mapping[str, object]) -> Offer:
+def _offer_make(*, thread_id: int, actor: User, terms: OfferTerms) -> Offer:
     thread, role = access_thread(actor, thread_id, for_update=True)
     THREAD.check(thread, "offer", actor)
     checked = _terms_for(thread, terms)
@@ -135,14 +131,14 @@ def _offer_make(*, thread_id: int, actor: User, terms: OfferTerms | Mapping[str,
     return offer
 
 
-def offer_counter(*, offer_id: int, actor: User, terms: OfferTerms | Mapping[str, object]) -> Offer:
+def offer_counter(*, offer_id: int, actor: User, terms: OfferTerms) -> Offer:
     """The side an open offer was made to answers with new terms; returns the new offer."""
     _expire_if_due([offer_id])
     return _offer_counter(offer_id=offer_id, actor=actor, terms=terms)
 
 
 @transaction.atomic
-def _offer_counter(*, offer_id: int, actor: User, terms: OfferTerms | Mapping[str, object]) -> Offer:
+def _offer_counter(*, offer_id: int, actor: User, terms: OfferTerms) -> Offer:
     offer, thread, role = _offer_in_thread(actor, offer_id)
     OFFER.check(offer, "counter", actor)
     # The new terms are checked before the old offer changes, so a refusal leaves both as they were.

@@ -17,6 +17,7 @@ from django.urls import reverse
 from ipx import events
 from ipx.accounts.models import User
 from ipx.listings import services as listing_services
+from ipx.listings.inputs import ListingChanges
 from ipx.listings.models import Listing
 from ipx.matching.demands import services as demand_services
 from ipx.matching.demands.inputs import DemandChanges
@@ -172,9 +173,9 @@ def test_an_edited_listing_is_ranked_on_its_new_text(
     assert battery.pk not in current(demand)[:3]
 
     with on_commit():
-        listing_services.listing_update(listing_id=battery.pk, actor=owner.user, data={
-            "title": "空调器智能控制方法：根据用户使用习惯自动调节运行模式，变频节能",
-            "description": "空调器、新风空调一体机的智能控制与节能运行技术。"})
+        listing_services.listing_update(listing_id=battery.pk, actor=owner.user, changes=ListingChanges(
+            title="空调器智能控制方法：根据用户使用习惯自动调节运行模式，变频节能",
+            description="空调器、新风空调一体机的智能控制与节能运行技术。"))
 
     assert battery.pk in current(demand)[:4]
 

@@ -172,12 +172,6 @@ def test_terms_read_for_another_currency_are_refused(thread: Thread, buyer: Memb
     assert offer_state() == before
 
 
-def test_plain_values_are_still_read_for_the_listing(thread: Thread, buyer: Member) -> None:
-    # TRANSITIONAL: callers not yet passing OfferTerms (the demo data) pass the values.
-    offer = offers.offer_make(thread_id=thread.pk, actor=buyer.user, terms=terms(price_amount="1,000"))
-    assert (offer.price_amount, offer.currency, offer.kind) == (Decimal("1000.00"), "CNY", "transfer")
-
-
 # --- The API reads its body into the terms once, after asking who may act ---------------------------
 
 def post(client: Client, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
