@@ -54,9 +54,21 @@ def _key(request: HttpRequest) -> str:
     return key
 
 
+def _canonical_body(body: bytes) -> bytes:
+    """The same JSON document whatever its key order and spacing: a client that rebuilds its
+    request on retry must not be told it sent another one. Numbers keep their text (1.0 and
+    1.00 are different requests, as a careful client would expect). Bodies that are not JSON
+    count as they are."""
+    try:
+        document = json.loads(body, parse_float=str, parse_int=str, parse_constant=str)
+    except (ValueError, UnicodeDecodeError):
+        return body
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def _fingerprint(request: HttpRequest) -> str:
     digest = hashlib.sha256()
-    for part in (request.method or "", request.path, request.body):
+    for part in (request.method or "", request.path, _canonical_body(request.body)):
         digest.update(part if isinstance(part, bytes) else part.encode())
         digest.update(b"\0")
     return digest.hexdigest()

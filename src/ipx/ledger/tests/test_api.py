@@ -146,6 +146,24 @@ def test_deposit_with_an_idempotency_key(buyer: Member) -> None:
     assert available(buyer.organisation) == Decimal("2500.60")
 
 
+def test_the_same_json_in_another_key_order_or_spacing_is_the_same_request(buyer: Member) -> None:
+    path = f"/api/v1/organisations/{buyer.organisation.pk}/deposits"
+
+    def post(raw: str) -> tuple[int, Any]:
+        response = buyer.client.post(path, data=raw, content_type="application/json",
+                                     HTTP_IDEMPOTENCY_KEY="dep-order")
+        return response.status_code, response.json()
+
+    first = post('{"amount": "75.00", "currency": "CNY"}')
+    assert first[0] == 201
+    assert post('{ "currency":"CNY",\n  "amount":"75.00" }') == first
+    assert LedgerTransaction.objects.count() == 1
+    # Another amount written another way is another request.
+    status, refused = post('{"currency": "CNY", "amount": "75.01"}')
+    assert (status, refused["error"]["code"]) == (409, "idempotency_key_reused")
+    assert available(buyer.organisation) == Decimal("75.00")
+
+
 def test_deposit_refusals_change_nothing(buyer: Member, outsider: Member, operator_client: Client) -> None:
     path = f"/organisations/{buyer.organisation.pk}/deposits"
     good = {"amount": "10", "currency": "CNY"}
