@@ -117,7 +117,7 @@ def _deposit_out(entry: LedgerTransaction, organisation_id: int) -> DepositOut:
 def _payout_out(payout: Payout) -> PayoutOut:
     return PayoutOut(id=payout.pk, transaction_id=payout.transaction_id, organisation_id=payout.organisation_id,
                      amount=payout.amount, currency=payout.currency,
-                     bank_account=services.masked_bank_account(payout.bank_account),
+                     bank_account=payout.bank_account,
                      provider_reference=payout.provider_reference, created_at=payout.created_at)
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from ipx.accounts.forms import ServiceForm
+from ipx.core.forms import ServiceForm
 from ipx.core.money import Currency
 from ipx.ledger.idempotency import FORM_FIELD, new_form_key
 

@@ -246,6 +246,7 @@ def _reference(kind: str, reference: str) -> str:
 
 
 def masked_bank_account(bank_account: str) -> str:
+    """What the exchange keeps and shows of an account paid to: its last four characters."""
     return f"****{bank_account[-4:]}"
 
 
@@ -297,6 +298,6 @@ def payout_create(*, organisation_id: int, actor: User, amount: object, currency
     if receipt.status == ReceiptStatus.FAILED:
         raise PaymentRefused(receipt.message or _("The payment provider refused the payout."))
     payout = Payout.objects.create(organisation=organisation, amount=money.amount, currency=money.currency,
-                                   bank_account=account_number, transaction=entry,
+                                   bank_account=masked_bank_account(account_number), transaction=entry,
                                    provider_reference=receipt.provider_reference, requested_by=actor)
     return payout
