@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from ipx.accounts import services
 from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.models import ApiToken, Invitation, Membership, Organisation, OrganisationEvent, User
 from ipx.accounts.notices import describe
+from ipx.core.admin import ReadOnlyInline
 from ipx.core.admin_actions import action_with_reason, run_for_each
 
 
@@ -38,20 +38,15 @@ class MembershipInline(admin.TabularInline):
     raw_id_fields = ("user",)
 
 
-class OrganisationEventInline(admin.TabularInline):
+class OrganisationEventInline(ReadOnlyInline):
     model = OrganisationEvent
     fk_name = "organisation"
-    extra = 0
     fields = ("what", "from_status", "to_status", "actor", "note", "created_at")
     readonly_fields = fields
-    can_delete = False
 
     @admin.display(description=gettext_lazy("what"))
     def what(self, obj: OrganisationEvent) -> str:
         return describe(obj)
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Organisation)

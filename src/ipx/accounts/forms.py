@@ -8,46 +8,12 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ipx.accounts.inputs import InvitationInput, OrganisationValues, RegistrationInput, TokenInput
 from ipx.accounts.models import Membership, Organisation
 from ipx.accounts.regions import Province, RegionKind, country_choices
-from ipx.core.errors import ApplicationError
-
-
-class ServiceForm(forms.Form):
-    # Labels stand above their fields; a trailing colon adds nothing in any language.
-    label_suffix = ""
-
-    def add_service_error(self, error: ApplicationError) -> None:
-        """Show a service's refusal: on the fields it names, else above the form."""
-        placed = False
-        for field, message in error.fields.items():
-            if field in self.fields:
-                self.add_error(field, message)
-                placed = True
-        if not placed or error.fields.keys() - self.fields.keys():
-            self.add_error(None, error.message if not error.fields else
-                           "; ".join(m for f, m in error.fields.items() if f not in self.fields) or error.message)
-
-
-class DayField(forms.DateField):
-    """A day in the forms the services read (2026-06-01, 2026/06/01, 20260601, 2026年6月1日),
-    refused in the services' words. Whether the day may lie ahead is theirs to say."""
-
-    input_formats = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"]
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    default_error_messages = {"invalid": _("“%(value)s” is not a date; write it as YYYY-MM-DD.")}
-
-    def to_python(self, value: Any) -> Any:
-        try:
-            return super().to_python(value)
-        except ValidationError:
-            # Name what was typed, as the API does.
-            raise ValidationError(self.error_messages["invalid"], code="invalid",
-                                  params={"value": str(value).strip()}) from None
+from ipx.core.forms import ServiceForm
 
 
 class OrganisationFields(ServiceForm):

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from enum import Enum
-from typing import Final
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -26,20 +24,12 @@ from stdnum.exceptions import ValidationError as StdnumError
 from ipx.accounts.models import Membership, Organisation, User
 from ipx.accounts.regions import Province, RegionKind, is_country_code
 from ipx.core.errors import ValidationFailed
+from ipx.core.inputs import UNSET, Unset, as_text, given_fields
 from ipx.core.validation import FieldErrors, clean_choice, clean_email, clean_text, clean_url
 
 LANGUAGES = ("en", "zh-hans", "zh-hant")
 # Fields that identify the legal body; once verified, only the operator changes them.
 IDENTITY_FIELDS = ("name", "kind", "region_kind", "province", "country", "uscc")
-
-
-class Unset(Enum):
-    """A field an edit leaves as it is."""
-
-    UNSET = "unset"
-
-
-UNSET: Final = Unset.UNSET
 
 
 # --- People ----------------------------------------------------------------------------------
@@ -98,10 +88,6 @@ def check_uscc(value: str, *, field: str = "uscc") -> str:
     raise ValidationFailed.for_field(field, message)
 
 
-def _text(value: object) -> str:
-    return "" if value is None else str(value)
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OrganisationValues:
     """An organisation's fields as given, not yet checked; UNSET for those not given."""
@@ -123,7 +109,7 @@ class OrganisationValues:
         other names are ignored."""
 
         def given(name: str) -> str | Unset:
-            return _text(values[name]) if name in values else UNSET
+            return as_text(values[name]) if name in values else UNSET
 
         return cls(name=given("name"), name_en=given("name_en"), kind=given("kind"),
                    region_kind=given("region_kind"), province=given("province"), city=given("city"),
@@ -131,7 +117,7 @@ class OrganisationValues:
                    description=given("description"))
 
     def given(self) -> dict[str, object]:
-        return {f.name: value for f in fields(self) if (value := getattr(self, f.name)) is not UNSET}
+        return given_fields(self)
 
 
 def _region(values: Mapping[str, object], region_kind: str, errors: FieldErrors) -> tuple[str, str]:

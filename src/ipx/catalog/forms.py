@@ -10,10 +10,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ipx.accounts.forms import DayField, ServiceForm
 from ipx.catalog.cleaning import current_values
 from ipx.catalog.inputs import AssetValues, split_list
 from ipx.catalog.models import Asset, Copyright, Patent
+from ipx.core.forms import DayField, ServiceForm
 
 
 # Nothing is required here: the service says what is missing, in the same words as the API.
@@ -29,8 +29,9 @@ def _text(label: Any, *, max_length: int, help_text: Any = "", rows: int = 0) ->
     )
 
 
-def _date(label: Any, help_text: Any = "") -> DayField:
-    return DayField(label=label, required=False, help_text=help_text)
+def _date(label: Any, help_text: Any = "", *, named: bool = False) -> DayField:
+    """``named``: the asset's parser names this day in its messages by the same label."""
+    return DayField(label=label, required=False, help_text=help_text, named=label if named else "")
 
 
 class ListField(forms.CharField):
@@ -113,9 +114,9 @@ class PatentForm(AssetForm):
         _("Publication number"), max_length=40, help_text=_("e.g. CN114081026A.")
     )
     grant_number = _text(_("Grant number"), max_length=40)
-    filing_date = _date(_("Filing date"))
-    publication_date = _date(_("Publication date"))
-    grant_date = _date(_("Grant date"))
+    filing_date = _date(_("Filing date"), named=True)
+    publication_date = _date(_("Publication date"), named=True)
+    grant_date = _date(_("Grant date"), named=True)
     ipc_codes = _list(
         _("IPC codes"),
         max_length=2000,
@@ -163,7 +164,7 @@ class TrademarkForm(AssetForm):
         help_text=_("Numbers 1 to 45, separated by commas, e.g. 9, 35."),
     )
     goods_services = _text(_("Goods and services"), max_length=10_000, rows=3)
-    registration_date = _date(_("Registration date"))
+    registration_date = _date(_("Registration date"), named=True)
     renewed_until = _date(
         _("Renewed until"), help_text=_("Only when the registration was renewed.")
     )

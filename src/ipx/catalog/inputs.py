@@ -13,21 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
-from enum import Enum
-from typing import ClassVar, Final, TypeVar
+from typing import ClassVar, TypeVar
 
 from django.db.models import Model
 
 from ipx.catalog.models import Asset, Copyright, GIProduct, Patent, Trademark
+from ipx.core.inputs import UNSET, Unset, as_text, given_fields
 
-
-class Unset(Enum):
-    """A field the values leave out (an edit keeps it as it is)."""
-
-    UNSET = "unset"
-
-
-UNSET: Final = Unset.UNSET
 T = TypeVar("T")
 
 # A date, or text for the parser to read as one (2021-06-01, 20210601, 2021年6月1日, ...).
@@ -136,10 +128,6 @@ class AssetInput:
 
 # --- As given: what the parser reads ---------------------------------------------------------
 
-def _text(value: object) -> str:
-    return "" if value is None else str(value)
-
-
 def _day(value: object) -> DateGiven:
     return value if value is None or isinstance(value, date) else str(value)
 
@@ -158,7 +146,7 @@ def _classes(value: object) -> tuple[int, ...] | str:
         if all(isinstance(item, int) and not isinstance(item, bool) for item in value):
             return tuple(value)
         return "; ".join(str(item) for item in value)
-    return _text(value)
+    return as_text(value)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -210,23 +198,23 @@ class AssetValues:
             return read(values[name]) if name in values else UNSET
 
         return cls(
-            title=given("title", _text), title_en=given("title_en", _text), abstract=given("abstract", _text),
-            legal_status=given("legal_status", _text), owners=given("owners", _owners),
-            office=given("office", _text), kind=given("kind", _text),
-            application_number=given("application_number", _text),
-            publication_number=given("publication_number", _text), grant_number=given("grant_number", _text),
+            title=given("title", as_text), title_en=given("title_en", as_text), abstract=given("abstract", as_text),
+            legal_status=given("legal_status", as_text), owners=given("owners", _owners),
+            office=given("office", as_text), kind=given("kind", as_text),
+            application_number=given("application_number", as_text),
+            publication_number=given("publication_number", as_text), grant_number=given("grant_number", as_text),
             filing_date=given("filing_date", _day), publication_date=given("publication_date", _day),
-            grant_date=given("grant_date", _day), ipc_main=given("ipc_main", _text),
-            ipc_codes=given("ipc_codes", _codes), inventors=given("inventors", _text),
-            claims=given("claims", _text), registration_number=given("registration_number", _text),
-            nice_classes=given("nice_classes", _classes), goods_services=given("goods_services", _text),
+            grant_date=given("grant_date", _day), ipc_main=given("ipc_main", as_text),
+            ipc_codes=given("ipc_codes", _codes), inventors=given("inventors", as_text),
+            claims=given("claims", as_text), registration_number=given("registration_number", as_text),
+            nice_classes=given("nice_classes", _classes), goods_services=given("goods_services", as_text),
             registration_date=given("registration_date", _day), renewed_until=given("renewed_until", _day),
-            work_category=given("work_category", _text), version=given("version", _text),
-            completion_date=given("completion_date", _day), protected_region=given("protected_region", _text),
-            producer=given("producer", _text), category=given("category", _text),
-            approval_number=given("approval_number", _text), approval_date=given("approval_date", _day),
+            work_category=given("work_category", as_text), version=given("version", as_text),
+            completion_date=given("completion_date", _day), protected_region=given("protected_region", as_text),
+            producer=given("producer", as_text), category=given("category", as_text),
+            approval_number=given("approval_number", as_text), approval_date=given("approval_date", _day),
         )
 
     def given(self) -> dict[str, object]:
         """The fields given, by name."""
-        return {f.name: value for f in fields(self) if (value := getattr(self, f.name)) is not UNSET}
+        return given_fields(self)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ipx.core.errors import ValidationFailed
+from ipx.core.inputs import is_blank
+from ipx.core.validation import FieldErrors
 
 
 class Currency(models.TextChoices):
@@ -67,15 +69,32 @@ def check_currency(currency: object, *, field: str = "currency") -> str:
     return code
 
 
+def _number(value: object) -> Decimal:
+    """A number as people write one, thousands perhaps separated by commas; NaN when it is none."""
+    # Floats cannot hold most decimal amounts exactly; their shortest text form can.
+    text = repr(value) if isinstance(value, float) else str(value).strip().replace(",", "")
+    try:
+        return Decimal(text)
+    except (InvalidOperation, ValueError):
+        return Decimal("NaN")
+
+
+def read_amount(value: object, *, field: str, errors: FieldErrors) -> Decimal | None:
+    """An amount read into a number, None when blank. Whether it suits its currency (above
+    zero, below MAX_AMOUNT, the currency's decimals) is ``parse_amount``'s to say once the
+    currency is known."""
+    if is_blank(value):
+        return None
+    amount = _number(value)
+    if not amount.is_finite():
+        errors.add(field, _("Enter an amount as a number, e.g. 250000.00."))
+        return None
+    return amount
+
+
 def parse_amount(value: object, currency: str, *, field: str, allow_zero: bool = False) -> Decimal:
     """A positive amount with no more decimals than the currency has, below MAX_AMOUNT."""
-    if isinstance(value, float):
-        # Floats cannot hold most decimal amounts exactly; take their shortest text form.
-        value = repr(value)
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationFailed.for_field(field, _("Enter an amount as a number, e.g. 250000.00.")) from None
+    amount = _number(value)
     if not amount.is_finite():
         raise ValidationFailed.for_field(field, _("Enter an amount as a number, e.g. 250000.00."))
     if amount < 0 or (amount == 0 and not allow_zero):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from ipx.accounts.api_auth import api_user
+from ipx.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from ipx.core.admin_actions import action_with_reason, run_for_each
 from ipx.deals.contracts import services as contracts
 from ipx.deals.models import (
@@ -33,29 +34,6 @@ from ipx.deals.models import (
 from ipx.deals.negotiation.offers import offers_expire_due
 from ipx.deals.negotiation.threads import thread_close
 from ipx.deals.timeline import deal_event_text, offer_event_text
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
 
 # --- Negotiation ----------------------------------------------------------------------------
 

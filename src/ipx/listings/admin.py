@@ -11,30 +11,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from ipx.accounts.api_auth import AuthenticatedRequest
+from ipx.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from ipx.core.admin_actions import action_with_reason, run_for_each
 from ipx.listings import services
 from ipx.listings.models import Listing, ListingAsset, ListingEvent, NdaAcceptance
 from ipx.listings.notices import describe
 
 
-class ListingAssetInline(admin.TabularInline):
+class ListingAssetInline(ReadOnlyInline):
     model = ListingAsset
-    extra = 0
-    readonly_fields = ("asset", "position")
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+    fields = readonly_fields = ("asset", "position")
 
 
-class ListingEventInline(admin.TabularInline):
+class ListingEventInline(ReadOnlyInline):
     model = ListingEvent
-    extra = 0
     fields = readonly_fields = ("created_at", "verb", "from_status", "to_status", "actor", "what_happened")
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ListingEvent]:
         return super().get_queryset(request).select_related("actor")
@@ -83,19 +74,10 @@ class ListingAdmin(admin.ModelAdmin):
 
 
 @admin.register(NdaAcceptance)
-class NdaAcceptanceAdmin(admin.ModelAdmin):
+class NdaAcceptanceAdmin(ReadOnlyAdmin):
     """Acceptances are evidence: shown, never added, changed or removed here."""
 
     list_display = ("id", "listing", "organisation", "user", "ip_address", "accepted_at")
     search_fields = ("listing__title", "organisation__name", "user__email")
     list_select_related = ("listing", "organisation", "user")
     readonly_fields = ("listing", "organisation", "user", "nda_text", "ip_address", "accepted_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -14,7 +14,7 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from ipx.accounts.api_auth import api_user, user_auth
-from ipx.core.api.schemas import ERRORS, Id
+from ipx.core.api.schemas import ERRORS, Id, StoredFileOut
 from ipx.core.errors import NotFound
 from ipx.core.files import file_response
 from ipx.listings import documents, ndas, selectors
@@ -23,18 +23,9 @@ from ipx.listings.models import ListingDocument, NdaAcceptance
 router = Router()  # its tags are the listings router's, which mounts it
 
 
-class DocumentOut(Schema):
-    id: int
+class DocumentOut(StoredFileOut):
     title: str
-    name: str
-    content_type: str
-    size: int
-    sha256: str
     uploaded_at: datetime
-
-    @staticmethod
-    def resolve_name(obj: ListingDocument) -> str:
-        return obj.original_name
 
 
 class DocumentsOut(Schema):

@@ -3,52 +3,47 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ipx.accounts.forms import ServiceForm
+from ipx.core.forms import AmountField, DayField, ServiceForm, read_with
 from ipx.core.money import Currency
 from ipx.core.uploads import ACCEPT, max_bytes, size_label
+from ipx.core.validation import FieldErrors
 from ipx.listings.inputs import ListingChanges, ListingInput
 from ipx.listings.models import Exclusivity, OfferKind, PriceType
+from ipx.listings.terms import to_months, to_percent
 
 
-class DecimalInput(forms.TextInput):
-    """A decimal as people write one — thousands separated by commas, a percentage with its
-    sign — in a text box (a number box would refuse the commas). Its limits and decimals are
-    checked by the listing's terms, which know the currency."""
+class MonthsField(forms.IntegerField):
+    """A whole number of months (a licence's term, a free trial), read as the terms read it;
+    ``named`` is what the terms call it when they refuse it. The limits are the terms' rule."""
 
-    def __init__(self, *, percent: bool = False) -> None:
-        super().__init__(attrs={"inputmode": "decimal"})
-        self.percent = percent
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        value = super().value_from_datadict(data, files, name)
-        if isinstance(value, str):
-            value = value.replace(",", "").strip()
-            if self.percent:
-                value = value.removesuffix("%").strip()
-        return value
-
-
-class DayField(forms.DateField):
-    """A day in the forms the services read (2026-06-01, 2026/06/01, 20260601, 2026年6月1日)."""
-
-    input_formats = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"]
-    widget = forms.DateInput(format="%Y-%m-%d")
-    default_error_messages = {"invalid": _("“%(value)s” is not a date; write it as YYYY-MM-DD.")}
+    def __init__(self, *, named: str | Promise, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.named = named
 
     def to_python(self, value: Any) -> Any:
-        try:
-            return super().to_python(value)
-        except ValidationError:
-            # Name what was typed, as the API does.
-            raise ValidationError(self.error_messages["invalid"], code="invalid",
-                                  params={"value": str(value).strip()}) from None
+        return read_with(self._read, value)
+
+    def _read(self, value: object, *, field: str, errors: FieldErrors) -> int | None:
+        return to_months(value, field=field, errors=errors, label=self.named)
+
+
+class PercentField(forms.DecimalField):
+    """A rate in percent, its sign perhaps typed too (“3.5 %”), read as the terms read it;
+    whether it lies within the limits is the terms' rule."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value: Any) -> Any:
+        # A Decimal or None (the type stubs give DecimalField the int of IntegerField).
+        rate: Decimal | None = read_with(to_percent, value)
+        return rate
 
 
 class ListingForm(ServiceForm):
@@ -64,19 +59,19 @@ class ListingForm(ServiceForm):
                                             choices=[("", "—"), *Exclusivity.choices])
     licence_territory = forms.CharField(label=_("Licence territory"), required=False, max_length=200)
     licence_field = forms.CharField(label=_("Field of use"), required=False, max_length=200)
-    licence_term_months = forms.IntegerField(label=_("Licence term (months)"), required=False)
-    trial_months = forms.IntegerField(label=_("Free trial (months)"), required=False)
-    after_trial_fee_amount = forms.DecimalField(label=_("Fee after the trial"), required=False,
-                                                widget=DecimalInput())
-    after_trial_royalty_percent = forms.DecimalField(label=_("Royalty after the trial (%)"), required=False,
-                                                     widget=DecimalInput(percent=True))
+    licence_term_months = MonthsField(label=_("Licence term (months)"), required=False,
+                                      named=_("The licence term"))
+    trial_months = MonthsField(label=_("Free trial (months)"), required=False, named=_("The free trial"))
+    after_trial_fee_amount = AmountField(label=_("Fee after the trial"), required=False)
+    after_trial_royalty_percent = PercentField(label=_("Royalty after the trial (%)"), required=False)
     price_type = forms.ChoiceField(label=_("Price"), choices=PriceType.choices)
-    price_amount = forms.DecimalField(label=_("Price (or lowest price)"), required=False,
-                                      widget=DecimalInput())
-    price_max_amount = forms.DecimalField(label=_("Highest price"), required=False, widget=DecimalInput())
+    price_amount = AmountField(label=_("Price (or lowest price)"), required=False)
+    price_max_amount = AmountField(label=_("Highest price"), required=False)
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices, initial=Currency.CNY)
+    # A text box, as the label says: the day is typed in any of the forms the services read.
     expires_on = DayField(label=_("Offer ends (YYYY-MM-DD)"), required=False,
-                          help_text=_("Leave empty for one year from publication."))
+                          help_text=_("Leave empty for one year from publication."),
+                          widget=forms.DateInput(format="%Y-%m-%d"))
     requires_nda = forms.BooleanField(label=_("Detailed documents need a non-disclosure agreement"),
                                       required=False)
     nda_text = forms.CharField(label=_("Non-disclosure terms"), required=False, max_length=20_000,
@@ -89,15 +84,6 @@ class ListingForm(ServiceForm):
         assets = self.fields["asset_ids"]
         assert isinstance(assets, forms.MultipleChoiceField)
         assets.choices = asset_choices
-        # The words the API uses for the same mistakes, in the reader's language.
-        not_months = gettext("%(field)s must be a whole number of months.")
-        self.fields["licence_term_months"].error_messages["invalid"] = not_months % {
-            "field": gettext("The licence term")}
-        self.fields["trial_months"].error_messages["invalid"] = not_months % {"field": gettext("The free trial")}
-        for name in ("after_trial_fee_amount", "price_amount", "price_max_amount"):
-            self.fields[name].error_messages["invalid"] = gettext("Enter an amount as a number, e.g. 250000.00.")
-        self.fields["after_trial_royalty_percent"].error_messages["invalid"] = gettext(
-            "The royalty is a percentage above 0 and at most 50.")
 
     def listing_input(self) -> ListingInput:
         """A new listing from the form's values; raises ValidationFailed naming each bad field."""

@@ -11,14 +11,15 @@ shows all of them at once. The terms listings share with offers are read by
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from enum import Enum
-from typing import Final, TypeVar
+from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
+from ipx.core.inputs import UNSET, Unset, as_text, given_fields, is_blank
+from ipx.core.money import read_amount
 from ipx.core.validation import FieldErrors, clean_date, clean_text
 from ipx.listings.models import Listing, OfferKind
 from ipx.listings.terms import (
@@ -27,13 +28,11 @@ from ipx.listings.terms import (
     LicenceTerms,
     Price,
     UseFirstTerms,
-    is_blank,
     parse_currency,
     parse_licence,
     parse_offer_kinds,
     parse_price,
     parse_use_first,
-    to_amount,
     to_months,
     to_percent,
 )
@@ -162,18 +161,11 @@ class ListingInput:
         return cls(terms=terms, asset_ids=asset_ids)
 
 
-class Unset(Enum):
-    """A field an edit leaves as it is."""
-
-    UNSET = "unset"
-
-
-UNSET: Final = Unset.UNSET
 T = TypeVar("T")
 
 
 def _text(value: object, field: str, errors: FieldErrors) -> str:
-    return "" if value is None else str(value)
+    return as_text(value)
 
 
 def _kinds(value: object, field: str, errors: FieldErrors) -> tuple[str, ...]:
@@ -193,7 +185,7 @@ def _trial(value: object, field: str, errors: FieldErrors) -> int | None:
 
 
 def _amount(value: object, field: str, errors: FieldErrors) -> Decimal | None:
-    return to_amount(value, field=field, errors=errors)
+    return read_amount(value, field=field, errors=errors)
 
 
 def _percent(value: object, field: str, errors: FieldErrors) -> Decimal | None:
@@ -262,8 +254,7 @@ class ListingChanges:
 
     def terms_given(self) -> dict[str, object]:
         """The listing columns this edit sets."""
-        return {f.name: value for f in fields(self)
-                if f.name != "asset_ids" and (value := getattr(self, f.name)) is not UNSET}
+        return {name: value for name, value in given_fields(self).items() if name != "asset_ids"}
 
     def applied_to(self, listing: Listing) -> ListingTerms:
         """The terms ``listing`` would have after this edit, checked by the rules of a new

@@ -19,7 +19,8 @@ from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation
 from ipx.catalog.services import assets_of
 from ipx.core.errors import ValidationFailed
-from ipx.listings.inputs import UNSET, ListingChanges, ListingInput
+from ipx.core.inputs import UNSET
+from ipx.listings.inputs import ListingChanges, ListingInput
 from ipx.listings.models import Listing, ListingAsset
 from ipx.listings.workflow import LISTING, S, admit, assets_on_offer_here_only
 

@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ipx.core.errors import ValidationFailed
+from ipx.core.inputs import is_blank
 from ipx.core.money import Currency, check_currency, parse_amount
 from ipx.core.validation import FieldErrors, clean_choice, clean_text
 from ipx.listings.models import Exclusivity, OfferKind, PriceType
@@ -56,10 +57,6 @@ MAX_ROYALTY_PERCENT = Decimal("50")
 MAX_LICENCE_TEXT = 200
 DEFAULT_CURRENCY: str = Currency.CNY.value
 CENT = Decimal("0.01")
-
-
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 # --- Values read into their type (the rules follow in the parse functions) ---------------------
@@ -74,22 +71,6 @@ def to_months(value: object, *, field: str, errors: FieldErrors, label: str | Pr
     except ValueError:
         errors.add(field, _("%(field)s must be a whole number of months.") % {"field": label})
         return None
-
-
-def to_amount(value: object, *, field: str, errors: FieldErrors) -> Decimal | None:
-    """A number; that it is positive, small enough and has the currency's decimals is
-    checked by ``parse_money`` once the currency is known."""
-    if is_blank(value):
-        return None
-    try:
-        # Floats cannot hold most decimal amounts exactly; their shortest text form can.
-        amount = Decimal(repr(value) if isinstance(value, float) else str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        amount = Decimal("NaN")
-    if not amount.is_finite():
-        errors.add(field, _("Enter an amount as a number, e.g. 250000.00."))
-        return None
-    return amount
 
 
 def to_percent(value: object, *, field: str, errors: FieldErrors) -> Decimal | None:

@@ -10,20 +10,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from ipx.accounts.api_auth import api_user
+from ipx.core.admin import ReadOnlyInline
 from ipx.core.admin_actions import action_with_reason, run_for_each
 from ipx.matching.demands import services
 from ipx.matching.models import Demand, DemandEvent, SavedSearch, SavedSearchAlert
 from ipx.matching.notices import describe
 
 
-class DemandEventInline(admin.TabularInline):
+class DemandEventInline(ReadOnlyInline):
     model = DemandEvent
-    extra = 0
     fields = readonly_fields = ("verb", "from_status", "to_status", "actor", "what", "created_at")
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     @admin.display(description=gettext_lazy("note"))
     def what(self, event: DemandEvent) -> str:
@@ -71,14 +67,9 @@ class DemandAdmin(admin.ModelAdmin):
         )
 
 
-class SavedSearchAlertInline(admin.TabularInline):
+class SavedSearchAlertInline(ReadOnlyInline):
     model = SavedSearchAlert
-    extra = 0
-    readonly_fields = ("listing", "created_at")
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+    fields = readonly_fields = ("listing", "created_at")
 
 
 @admin.register(SavedSearch)

@@ -4,65 +4,17 @@ by the same code as the API's."""
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ipx.accounts.forms import ServiceForm
 from ipx.accounts.regions import Province, country_choices
+from ipx.core.forms import AmountField, DayField, ServiceForm, read_with
 from ipx.core.money import Currency
-from ipx.core.validation import FieldErrors
-from ipx.matching.demands.inputs import (
-    MAX_DESCRIPTION,
-    MAX_TITLE,
-    DemandChanges,
-    DemandInput,
-    read_amount,
-    read_codes,
-    read_deadline,
-)
+from ipx.matching.demands.inputs import MAX_DESCRIPTION, MAX_TITLE, DemandChanges, DemandInput, read_codes
 from ipx.matching.models import REGION_CHOICES, Demand
 from ipx.matching.saved_searches.inputs import SavedSearchInput
-
-T = TypeVar("T", covariant=True)
-
-
-class Reader(Protocol[T]):
-    def __call__(self, value: object, *, field: str, errors: FieldErrors) -> T: ...
-
-
-def _read(reader: Reader[T], value: object) -> T:
-    """``value`` read by one of the inputs' readers; its refusal becomes the field's error."""
-    errors = FieldErrors()
-    typed = reader(value, field="value", errors=errors)
-    if errors:
-        raise ValidationError(errors.errors["value"], code="invalid")
-    return typed
-
-
-class AmountField(forms.DecimalField):
-    """An amount as people write one (thousands separated by commas), in a text box: a number
-    box would refuse the commas. Whether it suits the currency is the budget's rule."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal"})
-
-    def to_python(self, value: Any) -> Any:
-        # A Decimal or None (the type stubs give DecimalField the int of IntegerField).
-        amount: Decimal | None = _read(read_amount, value)
-        return amount
-
-
-class DeadlineField(forms.DateField):
-    """A day as the demand's reader takes one (2026-06-01, 2026/06/01, 20260601, 2026年6月1日)."""
-
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-    def to_python(self, value: Any) -> date | None:
-        return _read(read_deadline, value)
 
 
 class CodesField(forms.Field):
@@ -71,7 +23,7 @@ class CodesField(forms.Field):
     widget = forms.TextInput(attrs={"maxlength": "400"})
 
     def to_python(self, value: Any) -> tuple[str, ...]:
-        return _read(read_codes, value)
+        return read_with(read_codes, value)
 
     def prepare_value(self, value: Any) -> Any:
         return ", ".join(value) if isinstance(value, list | tuple) else value
@@ -95,7 +47,7 @@ class DemandForm(ServiceForm):
     province = forms.ChoiceField(label=_("Province (mainland)"), required=False,
                                  choices=[("", _("Anywhere on the mainland")), *Province.choices])
     country = forms.ChoiceField(label=_("Country (overseas)"), required=False)
-    deadline = DeadlineField(label=_("Deadline"),
+    deadline = DayField(label=_("Deadline"), named=_("Deadline"),
                              help_text=_("After today and at most two years ahead; the demand expires after it."))
     visibility = forms.ChoiceField(label=_("Visibility"), choices=Demand.Visibility.choices,
                                    widget=forms.RadioSelect, initial=Demand.Visibility.PUBLIC)

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ipx.accounts.forms import ServiceForm
+from ipx.core.forms import ServiceForm
 
 
 class ImportForm(ServiceForm):

@@ -18,7 +18,6 @@ from ipx.catalog.cleaning import current_values, parse_asset, parse_asset_change
 from ipx.catalog.importing.reading import open_sheet
 from ipx.catalog.importing.running import import_patents
 from ipx.catalog.inputs import (
-    UNSET,
     AssetInput,
     AssetValues,
     CopyrightInput,
@@ -29,6 +28,7 @@ from ipx.catalog.inputs import (
 from ipx.catalog.models import Asset, AssetOwner, Patent
 from ipx.catalog.tests.import_files import HEADERS, application_number, csv_bytes, make_trademark, patent_row
 from ipx.core.errors import ValidationFailed
+from ipx.core.inputs import UNSET
 from ipx.testing.fixtures import Member
 
 PATENT: dict[str, object] = {

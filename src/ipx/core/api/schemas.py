@@ -8,6 +8,7 @@ from typing import Annotated, Any, Generic, Protocol, TypeVar
 from ninja import Schema
 from pydantic import Field
 
+from ipx.core.files import StoredFile
 from ipx.core.pagination import PageRequest
 
 T = TypeVar("T")
@@ -31,6 +32,21 @@ class ErrorDetail(Schema):
 
 class ErrorOut(Schema):
     error: ErrorDetail
+
+
+class StoredFileOut(Schema):
+    """A kept file (a message's attachment, a listing's document) as the API shows it: under
+    the name it was uploaded with, never its path."""
+
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+    @staticmethod
+    def resolve_name(obj: StoredFile) -> str:
+        return obj.original_name
 
 
 class Page(Schema, Generic[T]):

@@ -9,16 +9,16 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from ipx.accounts.forms import ServiceForm
 from ipx.core.errors import ApplicationError
+from ipx.core.forms import AmountField, ServiceForm
 from ipx.core.money import Currency
 from ipx.core.uploads import ACCEPT, max_bytes, max_files, size_label
 from ipx.deals.models import Commitment, DealKind, MilestoneCondition, Offer, PaymentStructure
 from ipx.deals.negotiation.terms import DEFAULT_EXPIRY_DAYS, MAX_MILESTONES, OfferTerms, not_a_moment, read_moment
-from ipx.listings.forms import DecimalInput
+from ipx.listings.forms import MonthsField, PercentField
 from ipx.listings.models import Exclusivity
 
 
@@ -92,20 +92,20 @@ class OfferForm(ServiceForm):
 
     kind = forms.ChoiceField(label=_("Kind of deal"), choices=DealKind.choices)
     commitment = forms.ChoiceField(label=_("Commitment"), choices=Commitment.choices, initial=Commitment.CONCLUDED)
-    price_amount = forms.DecimalField(label=_("Price"), widget=DecimalInput())
+    price_amount = AmountField(label=_("Price"))
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices,
                                  help_text=_("Offers are in the listing's currency."))
     payment_structure = forms.ChoiceField(label=_("Payment"), choices=PaymentStructure.choices,
                                           initial=PaymentStructure.LUMP_SUM)
-    royalty_percent = forms.DecimalField(label=_("Running royalty (%)"), required=False,
-                                         widget=DecimalInput(percent=True),
-                                         help_text=_("For a running royalty: above 0, at most 50."))
+    royalty_percent = PercentField(label=_("Running royalty (%)"), required=False,
+                                   help_text=_("For a running royalty: above 0, at most 50."))
     licence_exclusivity = forms.ChoiceField(label=_("Licence exclusivity"), required=False,
                                             choices=[("", "—"), *Exclusivity.choices])
     licence_territory = forms.CharField(label=_("Licence territory"), required=False, max_length=200)
     licence_field = forms.CharField(label=_("Field of use"), required=False, max_length=200)
-    licence_term_months = forms.IntegerField(label=_("Licence term (months)"), required=False)
-    trial_months = forms.IntegerField(label=_("Free trial (months)"), required=False)
+    licence_term_months = MonthsField(label=_("Licence term (months)"), required=False,
+                                      named=_("The licence term"))
+    trial_months = MonthsField(label=_("Free trial (months)"), required=False, named=_("The free trial"))
     notes = forms.CharField(label=_("Other terms"), required=False, max_length=5000,
                             widget=forms.Textarea(attrs={"rows": 3}))
     expires_at = MomentField(label=_("Open until"), required=False, help_text=_("At most 90 days from now."))
@@ -115,20 +115,9 @@ class OfferForm(ServiceForm):
         for n in range(1, MAX_MILESTONES + 1):
             self.fields[_ROW % (n, "title")] = forms.CharField(label=_("Milestone %(n)d") % {"n": n},
                                                                required=False, max_length=200)
-            self.fields[_ROW % (n, "amount")] = forms.DecimalField(label=_("Amount"), required=False,
-                                                                   widget=DecimalInput())
+            self.fields[_ROW % (n, "amount")] = AmountField(label=_("Amount"), required=False)
             self.fields[_ROW % (n, "condition")] = forms.ChoiceField(
                 label=_("Released when"), required=False, choices=[("", "—"), *MilestoneCondition.choices])
-        # The words the API uses for the same mistakes, in the reader's language.
-        not_months = gettext("%(field)s must be a whole number of months.")
-        self.fields["licence_term_months"].error_messages["invalid"] = not_months % {
-            "field": gettext("The licence term")}
-        self.fields["trial_months"].error_messages["invalid"] = not_months % {"field": gettext("The free trial")}
-        for name, field in self.fields.items():
-            if name == "price_amount" or name.endswith("_amount"):
-                field.error_messages["invalid"] = gettext("Enter an amount as a number, e.g. 250000.00.")
-        self.fields["royalty_percent"].error_messages["invalid"] = gettext(
-            "The royalty is a percentage above 0 and at most 50.")
 
     @classmethod
     def initial_for(cls, *, currency: str, offer: Offer | None = None) -> dict[str, Any]:

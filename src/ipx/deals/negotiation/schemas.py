@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field
 
-from ipx.core.api.schemas import Id
+from ipx.core.api.schemas import Id, StoredFileOut
 from ipx.deals.access import Role
 from ipx.deals.models import Attachment, Deal, Message, Offer, OfferEvent, Thread, ThreadAgent
 from ipx.deals.negotiation.terms import OfferTerms
@@ -110,18 +110,6 @@ class ReasonIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
-class AttachmentOut(Schema):
-    id: int
-    name: str
-    content_type: str
-    size: int
-    sha256: str
-
-    @staticmethod
-    def resolve_name(obj: Attachment) -> str:
-        return obj.original_name
-
-
 class MessageOut(Schema):
     id: int
     thread_id: int
@@ -130,7 +118,7 @@ class MessageOut(Schema):
     organisation_name: str
     body: str
     created_at: datetime
-    attachments: list[AttachmentOut]
+    attachments: list[StoredFileOut]
 
     @staticmethod
     def resolve_author_name(obj: Message) -> str:

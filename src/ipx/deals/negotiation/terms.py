@@ -23,12 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ipx.core.errors import ValidationFailed
+from ipx.core.inputs import is_blank
 from ipx.core.validation import FieldErrors, clean_choice, clean_text
 from ipx.deals.models import Commitment, DealKind, MilestoneCondition, PaymentStructure
 from ipx.listings.terms import (
     NO_LICENCE,
     LicenceTerms,
-    is_blank,
     parse_currency,
     parse_licence,
     parse_money,

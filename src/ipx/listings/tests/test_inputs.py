@@ -13,8 +13,9 @@ from django.urls import reverse
 
 from ipx.accounts.models import User
 from ipx.core.errors import ValidationFailed
+from ipx.core.inputs import UNSET
 from ipx.listings import services
-from ipx.listings.inputs import UNSET, ListingChanges, ListingInput, ListingTerms
+from ipx.listings.inputs import ListingChanges, ListingInput, ListingTerms
 from ipx.listings.models import Listing, ListingEvent
 from ipx.listings.terms import LicenceTerms, Price, UseFirstTerms
 from ipx.listings.tests.helpers import api, draft, history, published, snapshot

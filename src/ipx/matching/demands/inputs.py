@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from ipx.accounts.regions import Province, RegionKind, is_country_code
 from ipx.catalog.reference import check_ipc_code
 from ipx.core.errors import ValidationFailed
-from ipx.core.money import Money, check_currency, parse_amount
+from ipx.core.inputs import is_blank
+from ipx.core.money import Money, check_currency, parse_amount, read_amount
 from ipx.core.validation import FieldErrors, clean_choice, clean_date, clean_text
 from ipx.matching.demands.language import detect_language
 from ipx.matching.models import ANY_REGION, Demand
@@ -41,17 +42,13 @@ MAX_DEADLINE_DAYS = 2 * 365 + 1  # two years, whichever of them is a leap year
 
 # --- Reading raw values into their types ---------------------------------------------------
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _word(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
 def read_codes(value: object, *, errors: FieldErrors, field: str = "ipc_codes") -> tuple[str, ...]:
     """IPC codes as given: a list, or text separated by commas (also "，" and ";")."""
-    if _blank(value):
+    if is_blank(value):
         return ()
     if isinstance(value, str):
         value = [part for part in value.replace(";", ",").replace("，", ",").split(",") if part.strip()]
@@ -59,23 +56,6 @@ def read_codes(value: object, *, errors: FieldErrors, field: str = "ipc_codes") 
         errors.add(field, _("Give IPC codes as a list, e.g. H01M, G06F16/33."))
         return ()
     return tuple(str(code) for code in value)
-
-
-def read_amount(value: object, *, field: str, errors: FieldErrors) -> Decimal | None:
-    """A number, thousands possibly separated by commas; whether it suits its currency is a
-    rule of the budget, checked once the currency is known."""
-    if _blank(value):
-        return None
-    # Floats cannot hold most decimal amounts exactly; their shortest text form can.
-    text = repr(value) if isinstance(value, float) else str(value).strip().replace(",", "")
-    try:
-        amount = Decimal(text)
-    except (InvalidOperation, ValueError):
-        amount = Decimal("NaN")
-    if not amount.is_finite():
-        errors.add(field, _("Enter an amount as a number, e.g. 250000.00."))
-        return None
-    return amount
 
 
 def read_deadline(value: object, *, errors: FieldErrors, field: str = "deadline") -> date | None:
