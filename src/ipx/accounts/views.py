@@ -11,8 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,6 +32,7 @@ from ipx.accounts.inputs import LANGUAGES
 from ipx.accounts.models import Organisation
 from ipx.accounts.workflow import ORGANISATION
 from ipx.core.errors import ApplicationError, NotFound, PermissionDenied
+from ipx.core.redirects import local_url
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,10 +65,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("The e-mail address or password is wrong."))
         else:
             login(request, user)
-            if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()},
-                                                            require_https=request.is_secure()):
-                return redirect(next_url)
-            return redirect("web:my_organisation")
+            return redirect(local_url(request, next_url, reverse("web:my_organisation")))
     return render(request, "accounts/login.html", {"form": form, "next": next_url},
                   status=400 if form.errors else 200)
 
@@ -87,7 +85,7 @@ def choose(request: AuthenticatedRequest) -> HttpResponse:
         organisation_id = 0
     if not choose_organisation(request, organisation_id):
         messages.error(request, _("You are not a member of that organisation."))
-    return redirect(request.POST.get("next") or "web:my_organisation")
+    return redirect(local_url(request, request.POST.get("next"), reverse("web:my_organisation")))
 
 
 @login_required

@@ -11,8 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,6 +23,7 @@ from ipx.catalog.selectors import assets_of_organisation
 from ipx.core.errors import ApplicationError, NotFound, PermissionDenied
 from ipx.core.files import file_response
 from ipx.core.htmx import is_htmx_fragment
+from ipx.core.redirects import local_url
 from ipx.listings import documents as document_services
 from ipx.listings import ndas, notices, selectors, services
 from ipx.listings.forms import DocumentForm, ListingForm
@@ -225,10 +226,7 @@ def nda_accept(request: AuthenticatedRequest, listing_id: int) -> HttpResponse:
                                         "open to you.") % {"name": current.organisation.name})
     if is_htmx_fragment(request):
         return render(request, "listings/_documents_panel.html", documents_panel(request, listing_id))
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
-        return redirect(back)
-    return redirect("listings:detail", listing_id)
+    return redirect(local_url(request, request.POST.get("next"), reverse("listings:detail", args=[listing_id])))
 
 
 @login_required

@@ -4,10 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ipx.accounts.api_auth import AuthenticatedRequest
+from ipx.core.redirects import local_url
 from ipx.notifications import selectors, services
 
 
@@ -28,8 +28,8 @@ def mark_read(request: AuthenticatedRequest) -> HttpResponse:
     if raw_id.isdigit():
         notification = selectors.notifications_for(user).filter(pk=int(raw_id)).first()
         services.notification_mark_read(user=user, notification_ids=[int(raw_id)])
-        target = notification.url if notification is not None else ""
-        if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = local_url(request, notification.url if notification is not None else "", "")
+        if target:
             return redirect(target)
     else:
         services.notification_mark_read(user=user)

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from ipx.accounts.current import current_membership
@@ -12,6 +11,7 @@ from ipx.accounts.models import Membership
 from ipx.accounts.notices import history
 from ipx.accounts.selectors import organisation_public
 from ipx.accounts.workflow import ORGANISATION
+from ipx.core.redirects import local_url
 from ipx.listings.selectors import listings_of_organisation, published_listings_of
 from ipx.web.selectors import exchange_counts
 
@@ -31,10 +31,7 @@ def live_counts(request: HttpRequest) -> HttpResponse:
 def language(request: HttpRequest, code: str) -> HttpResponse:
     """Switch the page language. A GET link, so that public pages carry no form and can be
     cached; choosing a language changes nothing but the reader's own cookie."""
-    target = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = "/"
-    response = redirect(target)
+    response = redirect(local_url(request, request.GET.get("next"), "/"))
     if code in dict(settings.LANGUAGES):
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax",
                             secure=settings.SESSION_COOKIE_SECURE)

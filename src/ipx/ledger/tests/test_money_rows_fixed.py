@@ -16,7 +16,7 @@ from ipx.testing.fixtures import Member
 BANK = "6222021234567890128"
 
 
-def refused(sql: str, *params: object) -> None:
+def refused(sql: str, *params: int) -> None:
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
 
