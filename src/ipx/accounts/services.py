@@ -33,8 +33,9 @@ from ipx.accounts.models import (
     OrganisationEvent,
     User,
 )
-from ipx.accounts.workflow import ORGANISATION, administrators_only, require
+from ipx.accounts.workflow import ORGANISATION, administrators_only
 from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ipx.core.workflow import enforce
 from ipx.events import publish
 
 INVITATION_DAYS = 14
@@ -101,7 +102,7 @@ def organisation_reject(*, organisation_id: int, operator: User, reason: str) ->
 def organisation_update(*, organisation_id: int, actor: User, changes: OrganisationValues) -> Organisation:
     """Edit an organisation's details. Identity fields of a verified body stay as verified."""
     organisation = ORGANISATION.lock(organisation_id)
-    require(administrators_only, organisation, actor)
+    enforce((administrators_only,), organisation, actor)
     for name, value in OrganisationInput.parse_change(organisation, changes).columns().items():
         setattr(organisation, name, value)
     organisation.save()
@@ -121,7 +122,7 @@ def organisation_resubmit(*, organisation_id: int, actor: User) -> Organisation:
 @transaction.atomic
 def invitation_create(*, organisation_id: int, inviter: User, invitation: InvitationInput) -> Invitation:
     organisation = ORGANISATION.lock(organisation_id)
-    require(administrators_only, organisation, inviter)
+    enforce((administrators_only,), organisation, inviter)
     if Membership.objects.filter(organisation=organisation, user__email__iexact=invitation.email).exists():
         raise ValidationFailed.for_field("email", _("This person is already a member."))
     created = Invitation.objects.create(

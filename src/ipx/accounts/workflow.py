@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from ipx.accounts.models import Membership, Organisation, OrganisationEvent, User
 from ipx.core.errors import PermissionDenied
-from ipx.core.workflow import Action, Attempt, Guard, Refusal, Workflow
+from ipx.core.workflow import Action, Attempt, Refusal, Workflow
 
 Status = Organisation.Status
 Kind = OrganisationEvent.Kind
@@ -38,14 +38,6 @@ def administrators_only(attempt: Attempt) -> Refusal | None:
                    error=PermissionDenied)
 
 
-def require(guard: Guard, organisation: Organisation, actor: User) -> None:
-    """Apply one of the table's guards to a step outside the table (editing, inviting), so
-    the rule is written once."""
-    refusal = guard(Attempt(subject=organisation, actor=actor))
-    if refusal is not None:
-        raise refusal.exception()
-
-
 def _cannot_become(organisation: Organisation, name: str, action: Action) -> Refusal:
     return Refusal(
         _("An organisation that is %(from)s cannot become %(to)s.")
@@ -59,12 +51,12 @@ ORGANISATION: Workflow[Organisation] = Workflow(
     event_model=OrganisationEvent,
     actions={
         # Verbs keep the names the history has always used (old rows read the same).
-        "verify": Action(sources=(Status.PENDING,), target=Status.VERIFIED, guards=(operators_only,),
+        "verify": Action(sources=(Status.PENDING,), target=Status.VERIFIED, who=(operators_only,),
                          publishes=("organisation.changed",), verb=Kind.VERIFIED),
-        "reject": Action(sources=(Status.PENDING,), target=Status.REJECTED, guards=(operators_only,),
+        "reject": Action(sources=(Status.PENDING,), target=Status.REJECTED, who=(operators_only,),
                          publishes=("organisation.changed",), verb=Kind.REJECTED),
         # A rejected organisation is hidden from the public; back to pending, it shows again.
-        "resubmit": Action(sources=(Status.REJECTED,), target=Status.PENDING, guards=(administrators_only,),
+        "resubmit": Action(sources=(Status.REJECTED,), target=Status.PENDING, who=(administrators_only,),
                            publishes=("organisation.changed",), verb=Kind.RESUBMITTED),
     },
     refuse_status=_cannot_become,

@@ -103,6 +103,17 @@ class Action:
     verb: str = ""  # the event row's verb, when it is not the action's name
 
 
+def enforce(guards: Iterable[Guard], subject: Any, actor: Any) -> None:
+    """Raise the first refusal of ``guards``. For a table's ``who`` (``Workflow.admit``), and for
+    a step outside any table that follows the same rule (editing an organisation follows who
+    may resubmit it), so the rule is written once."""
+    attempt = Attempt(subject=subject, actor=actor)
+    for guard in guards:
+        refusal = guard(attempt)
+        if refusal is not None:
+            raise refusal.exception()
+
+
 Subject = TypeVar("Subject", bound=models.Model)
 
 
@@ -184,11 +195,7 @@ class Workflow(Generic[Subject]):
     def admit(self, name: str, subject: Subject | None, actor: Any) -> None:
         """Refuse at once whoever the action's ``who`` guards refuse, before the subject is
         locked or its input read. ``subject`` may be None for guards that look at the actor only."""
-        attempt = Attempt(subject=subject, actor=actor)
-        for guard in self.action(name).who:
-            refusal = guard(attempt)
-            if refusal is not None:
-                raise refusal.exception()
+        enforce(self.action(name).who, subject, actor)
 
     def check(self, subject: Subject, name: str, actor: Any) -> None:
         refusal = self.refusal(subject, name, actor)

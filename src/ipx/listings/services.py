@@ -2,9 +2,9 @@
 
 Each step goes through the table in ``ipx.listings.workflow``: the kernel locks the row,
 checks the table and its guards, saves the new status, writes the event row (verb + params,
-put into words when read) and announces the change after commit. Who may act at all is
-answered first (``admit``), as it always was: an outsider hears that they are no member,
-not what state another seller's listing is in.
+put into words when read) and announces the change after commit. Who may act at all (the
+actions' ``who``) is answered first, as it always was: an outsider hears that they are no
+member, not what state another seller's listing is in.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from ipx.core.errors import ValidationFailed
 from ipx.core.inputs import UNSET
 from ipx.listings.inputs import ListingChanges, ListingInput
 from ipx.listings.models import Listing, ListingAsset
-from ipx.listings.workflow import LISTING, S, admit, assets_on_offer_here_only
+from ipx.listings.workflow import LISTING, S, assets_on_offer_here_only
 
 DEFAULT_OFFER_DAYS = 365
 MAX_NOTE_LENGTH = 2000
@@ -58,7 +58,6 @@ def listing_update(*, listing_id: int, actor: User, changes: ListingChanges) -> 
     """Edit a draft, or a published listing (the search index follows). Fields the changes
     leave UNSET keep their values; the listing as it would be is checked as a whole."""
     listing = _locked(listing_id)
-    admit("edit", listing, actor)
     LISTING.check(listing, "edit", actor)
     columns = changes.applied_to(listing).columns()
     changed = [name for name, value in columns.items() if value != getattr(listing, name)]
@@ -83,7 +82,6 @@ def listing_update(*, listing_id: int, actor: User, changes: ListingChanges) -> 
 @transaction.atomic
 def listing_submit(*, listing_id: int, actor: User) -> Listing:
     listing = _locked(listing_id)
-    admit("submit", listing, actor)
     listing.submitted_at = timezone.now()
     LISTING.transition(listing, "submit", actor=actor, fields=("submitted_at", "updated_at"))
     return listing
@@ -91,7 +89,7 @@ def listing_submit(*, listing_id: int, actor: User) -> Listing:
 
 @transaction.atomic
 def listing_approve(*, listing_id: int, operator: User, note: str = "") -> Listing:
-    admit("approve", None, operator)
+    LISTING.admit("approve", None, operator)
     listing = _locked(listing_id)
     note = note.strip()
     listing.published_at = timezone.now()
@@ -105,7 +103,7 @@ def listing_approve(*, listing_id: int, operator: User, note: str = "") -> Listi
 
 @transaction.atomic
 def listing_reject(*, listing_id: int, operator: User, reason: str) -> Listing:
-    admit("reject", None, operator)
+    LISTING.admit("reject", None, operator)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed.for_field("reason", _("Say what the seller must change; they see this note."))
@@ -121,7 +119,6 @@ def listing_reject(*, listing_id: int, operator: User, reason: str) -> Listing:
 def listing_recall(*, listing_id: int, actor: User, reason: str = "") -> Listing:
     """The seller (or an operator) takes a listing out of review, back to draft."""
     listing = _locked(listing_id)
-    admit("recall", listing, actor)
     LISTING.transition(listing, "recall", actor=actor, note=reason.strip()[:MAX_NOTE_LENGTH], fields=("updated_at",))
     return listing
 
@@ -132,7 +129,6 @@ def listing_withdraw(*, listing_id: int, actor: User, reason: str = "") -> Listi
     recalled to draft."""
     listing = _locked(listing_id)
     name = "recall" if listing.status == S.SUBMITTED else "withdraw"
-    admit(name, listing, actor)
     LISTING.transition(listing, name, actor=actor, note=reason.strip()[:MAX_NOTE_LENGTH], fields=("updated_at",))
     return listing
 
@@ -141,7 +137,6 @@ def listing_withdraw(*, listing_id: int, actor: User, reason: str = "") -> Listi
 def listing_reopen(*, listing_id: int, actor: User) -> Listing:
     """A withdrawn or expired listing goes back to draft, to be edited and submitted again."""
     listing = _locked(listing_id)
-    admit("reopen", listing, actor)
     LISTING.transition(listing, "reopen", actor=actor, fields=("updated_at",))
     return listing
 
@@ -149,7 +144,6 @@ def listing_reopen(*, listing_id: int, actor: User) -> Listing:
 @transaction.atomic
 def listing_delete(*, listing_id: int, actor: User) -> None:
     listing = _locked(listing_id)
-    admit("delete", listing, actor)
     LISTING.check(listing, "delete", actor)
     listing.delete()
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ipx.accounts.models import User
 from ipx.accounts.selectors import is_member
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ipx.core.workflow import Action, Attempt, Refusal, Workflow
@@ -123,25 +122,26 @@ def _announce(listing: Listing, previous: str, target: str) -> None:
         publish("listing.changed", listing_id=listing.pk)
 
 
-# The first guard of each action says who may take it at all; services ask it before
-# anything else (see ``admit``).
+# ``who``: who may take the action at all, asked before anything else — an outsider hears
+# that they are no member, a member that only operators review, never what state someone
+# else's listing is in. The review's operators are asked before the row is read
+# (``LISTING.admit("approve", None, operator)``).
 LISTING: Workflow[Listing] = Workflow(
     name="listing",
     model=Listing,
     event_model=ListingEvent,
     actions={
         # Edits of a draft are not recorded; those of a published listing are, and announced.
-        "edit": Action(sources=(S.DRAFT, S.PUBLISHED), guards=(sellers_members,), publishes=("listing.changed",)),
-        "delete": Action(sources=(S.DRAFT,), guards=(sellers_members, never_published)),
-        "submit": Action(sources=(S.DRAFT,), target=S.SUBMITTED,
-                         guards=(sellers_members, seller_may_submit, assets_ready)),
-        "recall": Action(sources=(S.SUBMITTED,), target=S.DRAFT, guards=(sellers_members_or_operators,)),
-        "approve": Action(sources=(S.SUBMITTED,), target=S.PUBLISHED, guards=(operators_only, seller_verified),
+        "edit": Action(sources=(S.DRAFT, S.PUBLISHED), who=(sellers_members,), publishes=("listing.changed",)),
+        "delete": Action(sources=(S.DRAFT,), who=(sellers_members,), guards=(never_published,)),
+        "submit": Action(sources=(S.DRAFT,), target=S.SUBMITTED, who=(sellers_members,),
+                         guards=(seller_may_submit, assets_ready)),
+        "recall": Action(sources=(S.SUBMITTED,), target=S.DRAFT, who=(sellers_members_or_operators,)),
+        "approve": Action(sources=(S.SUBMITTED,), target=S.PUBLISHED, who=(operators_only,), guards=(seller_verified,),
                           publishes=("listing.published",)),
-        "reject": Action(sources=(S.SUBMITTED,), target=S.DRAFT, guards=(operators_only,)),
-        "withdraw": Action(sources=(S.PUBLISHED, S.RESERVED), target=S.WITHDRAWN,
-                           guards=(sellers_members_or_operators,)),
-        "reopen": Action(sources=(S.WITHDRAWN, S.EXPIRED), target=S.DRAFT, guards=(sellers_members,)),
+        "reject": Action(sources=(S.SUBMITTED,), target=S.DRAFT, who=(operators_only,)),
+        "withdraw": Action(sources=(S.PUBLISHED, S.RESERVED), target=S.WITHDRAWN, who=(sellers_members_or_operators,)),
+        "reopen": Action(sources=(S.WITHDRAWN, S.EXPIRED), target=S.DRAFT, who=(sellers_members,)),
         "expire": Action(sources=(S.PUBLISHED,), target=S.EXPIRED, guards=(not_by_hand,)),
         "reserve": Action(sources=(S.PUBLISHED,), target=S.RESERVED, guards=(not_by_hand,)),
         "release": Action(sources=(S.RESERVED,), target=S.PUBLISHED, guards=(not_by_hand,)),
@@ -151,13 +151,3 @@ LISTING: Workflow[Listing] = Workflow(
     not_found=gettext_lazy("No such listing."),
     on_change=_announce,
 )
-
-
-def admit(name: str, listing: Listing | None, actor: User) -> None:
-    """Refuse whoever may not take action ``name`` at all, before the listing's status or
-    anything else is looked at: an outsider hears that they are no member, a member that only
-    operators review, never what state someone else's listing is in. ``listing`` may be None
-    for a guard that looks at the actor only (operators are checked before the row is read)."""
-    refusal = LISTING.action(name).guards[0](Attempt(subject=listing, actor=actor))
-    if refusal is not None:
-        raise refusal.exception()

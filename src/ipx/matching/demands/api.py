@@ -18,7 +18,7 @@ from ipx.core.api.schemas import ERRORS, Id, Page, page_of
 from ipx.core.errors import PermissionDenied, ValidationFailed
 from ipx.matching.demands import selectors, services
 from ipx.matching.demands.inputs import DemandChanges, DemandInput
-from ipx.matching.demands.workflow import DEMAND, operators_only, refuse_unless
+from ipx.matching.demands.workflow import DEMAND
 from ipx.matching.models import Demand
 
 router = Router()
@@ -152,8 +152,8 @@ def my_demands(request: HttpRequest, organisation_id: Id | None = None, status: 
 @router.get("/demands/review-queue", response={200: Page[DemandOut], **ERRORS}, auth=user_auth,
             summary="Demands awaiting review (operators)")
 def review_queue(request: HttpRequest, page: int = 1, size: int = 20) -> dict[str, Any]:
-    # The guard of moderation, with its own words for whoever else asks.
-    refuse_unless(operators_only, None, api_user(request))
+    # Who may review, with the moderation's own words for whoever else asks.
+    DEMAND.admit("approve", None, api_user(request))
     return _page(request, selectors.demands_awaiting_review(), page, size)
 
 

@@ -23,7 +23,7 @@ from ipx.accounts.selectors import access_organisation
 from ipx.core.errors import ValidationFailed
 from ipx.events import publish
 from ipx.matching.demands.inputs import FIELDS, DemandChanges, DemandInput
-from ipx.matching.demands.workflow import DEMAND, operators_only, posters_only, refuse_unless
+from ipx.matching.demands.workflow import DEMAND
 from ipx.matching.models import Demand
 from ipx.notifications.services import notify
 
@@ -36,12 +36,6 @@ MAX_NOTE = 2000
 
 def _locked(demand_id: int) -> Demand:
     return DEMAND.lock(demand_id, related=("organisation",))
-
-
-def _locked_for_member(actor: User, demand_id: int) -> Demand:
-    demand = _locked(demand_id)
-    refuse_unless(posters_only, demand, actor)
-    return demand
 
 
 def _clean_note(value: str, *, field: str) -> str:
@@ -72,7 +66,7 @@ def demand_create(*, organisation_id: int, actor: User, demand: DemandInput) -> 
 def demand_update(*, demand_id: int, actor: User, changes: DemandChanges) -> Demand:
     """Edit a draft, or a published demand (it stays published; matching follows). Fields
     the changes leave out keep their values."""
-    demand = _locked_for_member(actor, demand_id)
+    demand = _locked(demand_id)
     DEMAND.check(demand, "edit", actor)
     before: dict[str, Any] = {name: getattr(demand, name) for name in FIELDS}
     # A published demand keeps its deadline valid unchanged, even on its last day.
@@ -90,7 +84,7 @@ def demand_update(*, demand_id: int, actor: User, changes: DemandChanges) -> Dem
 
 @transaction.atomic
 def demand_submit(*, demand_id: int, actor: User) -> Demand:
-    demand = _locked_for_member(actor, demand_id)
+    demand = _locked(demand_id)
     demand.submitted_at = timezone.now()
     demand.review_note = ""
     DEMAND.transition(demand, "submit", actor=actor, fields=("submitted_at", "review_note", "updated_at"))
@@ -100,14 +94,14 @@ def demand_submit(*, demand_id: int, actor: User) -> Demand:
 @transaction.atomic
 def demand_recall(*, demand_id: int, actor: User) -> Demand:
     """The poster takes a submitted demand back to draft, to change it before review."""
-    demand = _locked_for_member(actor, demand_id)
+    demand = _locked(demand_id)
     DEMAND.transition(demand, "recall", actor=actor, fields=("updated_at",))
     return demand
 
 
 @transaction.atomic
 def demand_approve(*, demand_id: int, operator: User, note: str = "") -> Demand:
-    refuse_unless(operators_only, None, operator)
+    DEMAND.admit("approve", None, operator)
     note = _clean_note(note, field="note")
     demand = _locked(demand_id)
     demand.published_at = timezone.now()
@@ -120,7 +114,7 @@ def demand_approve(*, demand_id: int, operator: User, note: str = "") -> Demand:
 
 @transaction.atomic
 def demand_reject(*, demand_id: int, operator: User, reason: str) -> Demand:
-    refuse_unless(operators_only, None, operator)
+    DEMAND.admit("reject", None, operator)
     reason = _clean_note(reason, field="reason")
     if not reason:
         raise ValidationFailed.for_field("reason", _("Say what the poster must change; they see this note."))
@@ -135,7 +129,7 @@ def demand_reject(*, demand_id: int, operator: User, reason: str) -> Demand:
 def demand_close(*, demand_id: int, actor: User, note: str = "", solved: bool = False) -> Demand:
     """The poster closes a demand: the need is met (``solved``) or gone."""
     note = _clean_note(note, field="note")
-    demand = _locked_for_member(actor, demand_id)
+    demand = _locked(demand_id)
     demand.close_note = note
     demand.solved = solved
     demand.closed_at = timezone.now()

@@ -22,7 +22,7 @@ from ipx.core.htmx import is_htmx_fragment
 from ipx.core.pagination import PageRequest, page_count
 from ipx.matching.demands import selectors, services
 from ipx.matching.demands.selectors import IPC_SECTIONS, Reader
-from ipx.matching.demands.workflow import DEMAND, posters_only, refuse_unless
+from ipx.matching.demands.workflow import DEMAND
 from ipx.matching.forms import CloseForm, DemandForm
 from ipx.matching.models import Demand
 from ipx.matching.notices import history
@@ -110,16 +110,16 @@ def new(request: AuthenticatedRequest) -> HttpResponse:
     return _form_page(request, form, None)
 
 
-def _posters_demand(request: AuthenticatedRequest, demand_id: int) -> Demand:
+def _posters_demand(request: AuthenticatedRequest, demand_id: int, action: str) -> Demand:
     demand = selectors.demand_visible(request.user, demand_id)
-    refuse_unless(posters_only, demand, request.user)
+    DEMAND.admit(action, demand, request.user)
     return demand
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: AuthenticatedRequest, demand_id: int) -> HttpResponse:
-    demand = _posters_demand(request, demand_id)
+    demand = _posters_demand(request, demand_id, "edit")
     form = DemandForm(request.POST or None, initial=DemandForm.initial_for(demand))
     if request.method == "POST" and form.is_valid():
         try:
@@ -135,7 +135,7 @@ def edit(request: AuthenticatedRequest, demand_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def close(request: AuthenticatedRequest, demand_id: int) -> HttpResponse:
-    demand = _posters_demand(request, demand_id)
+    demand = _posters_demand(request, demand_id, "close")
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

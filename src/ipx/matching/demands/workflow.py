@@ -16,10 +16,9 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ipx.accounts.models import User
 from ipx.accounts.selectors import is_member
 from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from ipx.core.workflow import Action, Attempt, Guard, Refusal, Workflow
+from ipx.core.workflow import Action, Attempt, Refusal, Workflow
 from ipx.events import publish
 from ipx.matching.models import Demand, DemandEvent
 
@@ -104,30 +103,24 @@ def _on_change(demand: Demand, previous: str, target: str) -> None:
         publish("demand.changed", demand_id=demand.pk)
 
 
+# ``who``: who may take the action at all, asked before its status — who may ask comes before
+# what they asked for, and a demand someone may not see is not found before its status is told.
 DEMAND: Workflow[Demand] = Workflow(
     name="demand",
     model=Demand,
     event_model=DemandEvent,
     actions={
-        "submit": Action(sources=(S.DRAFT,), target=S.SUBMITTED,
-                         guards=(posters_only, _verified_to_submit, _deadline_ahead_to_submit)),
-        "recall": Action(sources=(S.SUBMITTED,), target=S.DRAFT, guards=(posters_only,)),
-        "approve": Action(sources=(S.SUBMITTED,), target=S.PUBLISHED,
-                          guards=(operators_only, _verified_to_publish, _deadline_ahead_to_publish)),
-        "reject": Action(sources=(S.SUBMITTED,), target=S.DRAFT, guards=(operators_only,)),
-        "edit": Action(sources=(S.DRAFT, S.PUBLISHED), guards=(posters_only,)),
-        "close": Action(sources=(S.DRAFT, S.SUBMITTED, S.PUBLISHED), target=S.CLOSED, guards=(posters_only,)),
+        "submit": Action(sources=(S.DRAFT,), target=S.SUBMITTED, who=(posters_only,),
+                         guards=(_verified_to_submit, _deadline_ahead_to_submit)),
+        "recall": Action(sources=(S.SUBMITTED,), target=S.DRAFT, who=(posters_only,)),
+        "approve": Action(sources=(S.SUBMITTED,), target=S.PUBLISHED, who=(operators_only,),
+                          guards=(_verified_to_publish, _deadline_ahead_to_publish)),
+        "reject": Action(sources=(S.SUBMITTED,), target=S.DRAFT, who=(operators_only,)),
+        "edit": Action(sources=(S.DRAFT, S.PUBLISHED), who=(posters_only,)),
+        "close": Action(sources=(S.DRAFT, S.SUBMITTED, S.PUBLISHED), target=S.CLOSED, who=(posters_only,)),
         "expire": Action(sources=(S.SUBMITTED, S.PUBLISHED), target=S.EXPIRED, guards=(_by_the_clock,)),
     },
     refuse_status=_refuse_status,
     not_found=gettext_lazy("No such demand."),
     on_change=_on_change,
 )
-
-
-def refuse_unless(guard: Guard, demand: Demand | None, actor: User) -> None:
-    """Run one guard before anything else is looked at (who may ask comes before what they
-    asked for, and a demand someone may not see is not found before its status is told)."""
-    refusal = guard(Attempt(subject=demand, actor=actor))
-    if refusal is not None:
-        raise refusal.exception()
