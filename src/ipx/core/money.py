@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -69,10 +70,23 @@ def check_currency(currency: object, *, field: str = "currency") -> str:
     return code
 
 
+# ASCII decimals only (an exponent is kept: 1e13 is read, and refused as too large): Decimal()
+# would also read "1_000" or "٣" (Arabic-Indic three), which other readers of the same text
+# (a database, a spreadsheet, a bank) read otherwise or not at all.
+PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+
+
 def _number(value: object) -> Decimal:
     """A number as people write one, thousands perhaps separated by commas; NaN when it is none."""
-    # Floats cannot hold most decimal amounts exactly; their shortest text form can.
-    text = repr(value) if isinstance(value, float) else str(value).strip().replace(",", "")
+    if isinstance(value, bool):
+        return Decimal("NaN")
+    if isinstance(value, float):
+        # Floats cannot hold most decimal amounts exactly; their shortest text form can.
+        text = repr(value)
+    else:
+        text = str(value).strip().replace(",", "")
+        if not PLAIN_DECIMAL.fullmatch(text):
+            return Decimal("NaN")
     try:
         return Decimal(text)
     except (InvalidOperation, ValueError):
