@@ -11,11 +11,17 @@ notice reads the same years later, whatever happened to the rows it speaks of.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
+
+from django.db.models import Choices
+
+from ipx.core.workflow import StatusEvent
 
 Params = Mapping[str, Any]
+Event = TypeVar("Event", bound=StatusEvent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +48,38 @@ def render(verb: str, params: Params) -> tuple[str, str]:
     if found is None:
         raise LookupError(f"no wording registered for notices of {verb!r}")
     return found.title(params), found.body(params)
+
+
+def with_reason(params: Params, given: str, missing: str, **values: object) -> str:
+    """``given`` when a person wrote a reason (``params["reason"]``, put in as ``%(reason)s``),
+    else ``missing``; both take ``values``."""
+    if params.get("reason"):
+        return given % {**values, "reason": params["reason"]}
+    return missing % values
+
+
+# --- Histories ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One line of a workflow's history as pages show it."""
+
+    when: datetime
+    from_label: str
+    to_label: str
+    actor: str
+    text: str
+
+
+def status_label(value: str, statuses: type[Choices]) -> str:
+    """A stored status in the reader's language; one no longer in ``statuses`` as stored."""
+    return str(statuses(value).label) if value in statuses.values else value
+
+
+def history(events: Iterable[Event], *, statuses: type[Choices],
+            describe: Callable[[Event], str]) -> list[HistoryEntry]:
+    """History lines in the reader's language (call under their language): from → to in the
+    words of ``statuses``, who acted, and what ``describe`` says of the step."""
+    return [HistoryEntry(when=event.created_at, from_label=status_label(event.from_status, statuses),
+                         to_label=status_label(event.to_status, statuses), actor=str(event.actor or ""),
+                         text=describe(event)) for event in events]

@@ -6,8 +6,9 @@ exists. Both the negotiation and the deal modules ask here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -16,6 +17,8 @@ from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import memberships_of
 from ipx.core.errors import NotFound
 from ipx.deals.models import Deal, Thread, ThreadAgent
+
+Row = TypeVar("Row", Thread, Deal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,26 +68,27 @@ def role_in_thread(user: User, thread: Thread) -> Role | None:
     return _role_in(user, thread.pk, thread.buyer, thread.seller)
 
 
-def access_thread(user: User, thread_id: int, *, for_update: bool = False) -> tuple[Thread, Role]:
-    rows = Thread.objects.select_related("listing", "buyer", "seller")
+def _access(rows: QuerySet[Row], pk: int, role_of: Callable[[Row], Role | None], *, for_update: bool,
+            not_found: str) -> tuple[Row, Role]:
+    """The row and the user's role in it; not found alike when there is none or no role."""
     if for_update:
         rows = rows.select_for_update(of=("self",))
-    thread = rows.filter(pk=thread_id).first()
-    role = role_in_thread(user, thread) if thread is not None else None
-    if thread is None or role is None:
-        raise NotFound(_("No such negotiation."))
-    return thread, role
+    row = rows.filter(pk=pk).first()
+    role = role_of(row) if row is not None else None
+    if row is None or role is None:
+        raise NotFound(not_found)
+    return row, role
+
+
+def access_thread(user: User, thread_id: int, *, for_update: bool = False) -> tuple[Thread, Role]:
+    return _access(Thread.objects.select_related("listing", "buyer", "seller"), thread_id,
+                   lambda thread: role_in_thread(user, thread), for_update=for_update,
+                   not_found=_("No such negotiation."))
 
 
 def access_deal(user: User, deal_id: int, *, for_update: bool = False) -> tuple[Deal, Role]:
-    rows = Deal.objects.select_related("thread", "listing", "buyer", "seller")
-    if for_update:
-        rows = rows.select_for_update(of=("self",))
-    deal = rows.filter(pk=deal_id).first()
-    role = role_in_deal(user, deal) if deal is not None else None
-    if deal is None or role is None:
-        raise NotFound(_("No such deal."))
-    return deal, role
+    return _access(Deal.objects.select_related("thread", "listing", "buyer", "seller"), deal_id,
+                   lambda deal: role_in_deal(user, deal), for_update=for_update, not_found=_("No such deal."))
 
 
 # How each user stands in a deal, kept on the deal object for as long as it lives (one

@@ -10,12 +10,11 @@ wording is registered here (imported by ``ListingsConfig.ready``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from ipx.core.notices import Params, wording
+from ipx.core.notices import HistoryEntry, Params, wording
+from ipx.core.notices import history as notice_history
 from ipx.listings.models import Listing, ListingEvent
 
 
@@ -42,25 +41,8 @@ def describe(event: ListingEvent) -> str:
     return " — ".join(part for part in (said, event.note) if part)
 
 
-def status_label(value: str) -> str:
-    return str(Listing.Status(value).label) if value in Listing.Status.values else value
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    """One line of a listing's history as pages show it."""
-
-    when: datetime
-    from_label: str
-    to_label: str
-    actor: str
-    text: str
-
-
 def history(events: Iterable[ListingEvent]) -> list[HistoryEntry]:
-    return [HistoryEntry(when=event.created_at, from_label=status_label(event.from_status),
-                         to_label=status_label(event.to_status), actor=str(event.actor or ""),
-                         text=describe(event)) for event in events]
+    return notice_history(events, statuses=Listing.Status, describe=describe)
 
 
 # --- Notices -------------------------------------------------------------------------------------

@@ -10,37 +10,21 @@ organisation chose not to be named.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ipx.core.notices import Params, wording
+from ipx.core.notices import HistoryEntry, Params, wording
+from ipx.core.notices import history as notice_history
 from ipx.matching.matches.explain import Reader, reason_sentences
 from ipx.matching.models import Demand, DemandEvent
 
 # --- A demand's history ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: datetime
-    from_label: str
-    to_label: str
-    actor: str
-    text: str
-
-
-def _status_label(value: str) -> str:
-    return str(Demand.Status(value).label) if value in Demand.Status.values else value
-
-
 def history(events: Iterable[DemandEvent]) -> list[HistoryEntry]:
     """History rows in the reader's language."""
-    return [HistoryEntry(when=event.created_at, from_label=_status_label(event.from_status),
-                         to_label=_status_label(event.to_status), actor=str(event.actor or ""), text=describe(event))
-            for event in events]
+    return notice_history(events, statuses=Demand.Status, describe=describe)
 
 
 def describe(event: DemandEvent) -> str:

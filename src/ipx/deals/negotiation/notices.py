@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ipx.core.notices import Params, wording
+from ipx.core.notices import Params, with_reason, wording
 from ipx.deals.timeline import money_text
 
 
@@ -65,9 +65,8 @@ wording(
 
 
 def _closed_body(params: Params) -> str:
-    if params.get("reason"):
-        return _("%(who)s closed the negotiation: %(reason)s") % {"who": _writer(params), "reason": params["reason"]}
-    return _("%(who)s closed the negotiation.") % {"who": _writer(params)}
+    return with_reason(params, _("%(who)s closed the negotiation: %(reason)s"),
+                       _("%(who)s closed the negotiation."), who=_writer(params))
 
 
 wording(
@@ -97,10 +96,8 @@ wording(
 
 
 def _rejected_body(params: Params) -> str:
-    if params.get("reason"):
-        return _("Your offer of %(price)s was rejected: %(reason)s") % {"price": _price(params),
-                                                                        "reason": params["reason"]}
-    return _("Your offer of %(price)s was rejected.") % {"price": _price(params)}
+    return with_reason(params, _("Your offer of %(price)s was rejected: %(reason)s"),
+                       _("Your offer of %(price)s was rejected."), price=_price(params))
 
 
 wording(

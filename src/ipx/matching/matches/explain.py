@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.regions import region_code_label
 from ipx.catalog.models import Asset
+from ipx.core.notices import status_label
 from ipx.matching.demands.selectors import ipc_labels
 from ipx.matching.retrieval.signals import (
     IN_FORCE,
@@ -148,12 +149,6 @@ def _converted(sentence: str, values: dict[str, Any]) -> str:
     return sentence
 
 
-def _status_label(status: str) -> str:
-    if status in Asset.LegalStatus.values:
-        return str(Asset.LegalStatus(status).label)
-    return status
-
-
 def sentence(code: str, values: dict[str, Any], reader: Reader) -> str:
     """One reason as a sentence in the active language ("" for an unknown code)."""
     mine = reader == "demand"
@@ -177,7 +172,8 @@ def sentence(code: str, values: dict[str, Any], reader: Reader) -> str:
     if code == PENDING:
         return _("Patent application still pending")
     if code == NOT_IN_FORCE:
-        return _("Not in force: %(status)s") % {"status": _status_label(str(values.get("status", "")))}
+        status = status_label(str(values.get("status", "")), Asset.LegalStatus)
+        return _("Not in force: %(status)s") % {"status": status}
     if code == SAME_REGION:
         return _("Same region: %(region)s") % {"region": region_code_label(str(values.get("region", "")))}
     if code in (SAME_COUNTRY, OTHER_REGION):
