@@ -32,7 +32,8 @@ class LedgerAccountAdmin(ReadOnlyAdmin):
     list_select_related = ("organisation",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LedgerAccount]:
-        return super().get_queryset(request).annotate(balance_total=Sum("postings__amount"))
+        accounts: QuerySet[LedgerAccount] = super().get_queryset(request)
+        return accounts.annotate(balance_total=Sum("postings__amount"))
 
     @admin.display(description=_("balance"), ordering="balance_total")
     def balance(self, obj: LedgerAccount) -> Decimal:

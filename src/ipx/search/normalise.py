@@ -68,7 +68,8 @@ def _nfkc(match: re.Match[str]) -> str:
 
 def simplify(text: str) -> str:
     """Compatibility forms folded, Traditional → Simplified, lower case."""
-    return _converter().convert(_COMPATIBILITY_RE.sub(_nfkc, text)).lower()
+    converted: str = _converter().convert(_COMPATIBILITY_RE.sub(_nfkc, text))
+    return converted.lower()
 
 
 def _latin(word: str) -> str | None:

@@ -36,7 +36,7 @@ def task_name(func: Callable[..., Any] | str) -> str:
 
 def resolve(name: str) -> Callable[..., Any]:
     module_name, _, attribute = name.rpartition(".")
-    func = getattr(importlib.import_module(module_name), attribute)
+    func: object = getattr(importlib.import_module(module_name), attribute)
     if not callable(func):
         raise TypeError(f"{name} is not callable")
     return func

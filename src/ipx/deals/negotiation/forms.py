@@ -39,13 +39,13 @@ class MultipleFileField(forms.FileField):
 class MessageForm(ServiceForm):
     body = forms.CharField(label=_("Message"), required=False, max_length=10_000,
                            widget=forms.Textarea(attrs={"rows": 4}))
-    # Named as the API's field; a declared field does not replace Form.files at run time, only
-    # the type checker sees it shadow Form.files.
-    files = MultipleFileField(  # type: ignore[assignment]  # see above: Form.files stays the uploads
-        label=_("Attach files"), required=False, widget=MultipleFileInput(attrs={"accept": ACCEPT}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Named as the API's field, and added here: a class attribute ``files`` would read as
+        # shadowing Form.files (the uploads), though the form's metaclass takes it away.
+        self.fields["files"] = MultipleFileField(label=_("Attach files"), required=False,
+                                                 widget=MultipleFileInput(attrs={"accept": ACCEPT}))
         count = max_files()
         self.fields["files"].help_text = ngettext("Up to %(n)d PDF or picture file, %(size)s.",
                                                   "Up to %(n)d PDF or picture files, %(size)s each.", count) % {
