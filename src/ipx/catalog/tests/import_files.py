@@ -93,3 +93,7 @@ def damaged_sheet(good_rows: int) -> Sheet:
         raise RowUnreadable(f"Row {good_rows + 2} of the workbook cannot be read: the file is damaged.")
 
     return Sheet(format="xlsx", rows=rows(), count_rows=lambda: good_rows + 10)
+
+
+# Two good patents around one without a title.
+GOOD_AND_BAD = csv_bytes([HEADERS, patent_row(1), patent_row(2, Title=""), patent_row(3)])

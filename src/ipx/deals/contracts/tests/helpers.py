@@ -13,10 +13,11 @@ from django.utils import timezone
 from ipx.accounts.models import Organisation, User
 from ipx.core.money import Money
 from ipx.deals.contracts import services
-from ipx.deals.models import Deal, Offer, OfferMilestone, Thread, ThreadAgent
+from ipx.deals.models import Deal, DealEvent, Offer, OfferMilestone, Thread, ThreadAgent
 from ipx.ledger import services as ledger
 from ipx.ledger.models import LedgerAccount, LedgerTransaction, Posting
 from ipx.listings.models import Listing
+from ipx.notifications.models import Notification
 from ipx.testing.factories import listing_with_patent
 from ipx.testing.fixtures import Member
 
@@ -131,3 +132,17 @@ def submitted(owner: Member, buyer: Member, operator: User) -> Deal:
     deal = funded(owner, buyer, operator)
     services.deal_submit_recordal(deal_id=deal.pk, actor=owner.user, recordal_number="2023990000123")
     return deal
+
+
+# --- What a deal's steps left behind ------------------------------------------------------------
+
+def listing_status(deal: Deal) -> str:
+    return Listing.objects.get(pk=deal.listing_id).status
+
+
+def events(deal: Deal) -> list[tuple[str, str, str]]:
+    return list(DealEvent.objects.filter(deal=deal).values_list("verb", "from_status", "to_status"))
+
+
+def verbs(user: User) -> list[str]:
+    return list(Notification.objects.filter(user=user).order_by("pk").values_list("verb", flat=True))
