@@ -22,6 +22,16 @@ from ipx.testing.fixtures import Member
 DEAL_NUMBER = "IPX-2026-000042"
 
 
+ROLES = ("anonymous", "owner", "buyer", "outsider", "operator")
+
+
+def clients(owner: Member, buyer: Member, outsider: Member, operator: User) -> dict[str, Client]:
+    operator_client = Client()
+    operator_client.force_login(operator)
+    return {"anonymous": Client(), "owner": owner.client, "buyer": buyer.client, "outsider": outsider.client,
+            "operator": operator_client}
+
+
 def draft(owner: Member, operator: User) -> Listing:
     return listing_with_patent(owner.organisation, owner.user, title="锂电池隔膜技术转让")
 

@@ -17,7 +17,9 @@ from ipx.listings.inputs import ListingChanges
 from ipx.listings.models import Listing, ListingEvent
 from ipx.listings.tests.helpers import (
     DEAL_NUMBER,
+    ROLES,
     api,
+    clients,
     draft,
     history,
     published,
@@ -29,16 +31,6 @@ from ipx.testing.factories import PatentFactory
 from ipx.testing.fixtures import Member
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ("anonymous", "owner", "buyer", "outsider", "operator")
-
-
-def clients(owner: Member, buyer: Member, outsider: Member, operator: User) -> dict[str, Client]:
-    operator_client = Client()
-    operator_client.force_login(operator)
-    return {"anonymous": Client(), "owner": owner.client, "buyer": buyer.client, "outsider": outsider.client,
-            "operator": operator_client}
-
 
 def create_body(owner: Member) -> dict[str, Any]:
     patent = PatentFactory.create(asset__holder=owner.organisation)

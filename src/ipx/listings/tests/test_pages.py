@@ -18,9 +18,11 @@ from django.urls import reverse
 from ipx.accounts.models import User
 from ipx.listings.models import Listing, ListingEvent
 from ipx.listings.tests.helpers import (
+    ROLES,
     STATES,
     accepted_by_services,
     api,
+    clients,
     draft,
     history,
     published,
@@ -31,16 +33,6 @@ from ipx.testing.factories import PatentFactory
 from ipx.testing.fixtures import Member
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ("anonymous", "owner", "buyer", "outsider", "operator")
-
-
-def clients(owner: Member, buyer: Member, outsider: Member, operator: User) -> dict[str, Client]:
-    operator_client = Client()
-    operator_client.force_login(operator)
-    return {"anonymous": Client(), "owner": owner.client, "buyer": buyer.client, "outsider": outsider.client,
-            "operator": operator_client}
-
 
 def messages_of(response: Any) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
