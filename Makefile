@@ -48,8 +48,10 @@ lint: $(STAMP_TEST)
 	$(BIN)/ipx makemigrations --check --dry-run
 	$(BIN)/python scripts/check_messages.py
 
+# Two workers on SQLite (each its own database); PostgreSQL runs in one process, so its
+# 50-thread concurrency tests have the server to themselves.
 test-sqlite: $(STAMP_TEST)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 test-postgres: $(STAMP_TEST)
 	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
