@@ -138,6 +138,9 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    # Named by an administrator: may bind the organisation (accept offers, sign, cancel,
+    # fund and release escrow). Administrators always may; other members only negotiate.
+    is_signatory = models.BooleanField(_("signatory"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -149,6 +152,11 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation} ({self.role})"
+
+    @property
+    def binds(self) -> bool:
+        """May this member commit the organisation (accept, sign, cancel, move money)?"""
+        return self.role == self.Role.ADMIN or self.is_signatory
 
 
 def _invitation_token() -> str:

@@ -33,6 +33,17 @@ def is_member(user: User, organisation_id: int) -> bool:
     return memberships_of(user).filter(organisation_id=organisation_id).exists()
 
 
+def binds(user: User, organisation_id: int) -> bool:
+    """Whether ``user`` may commit the organisation: an administrator or a named signatory."""
+    membership = memberships_of(user).filter(organisation_id=organisation_id).first()
+    return membership is not None and membership.binds
+
+
+def signatory_ids(user: User) -> set[int]:
+    """The organisations ``user`` may commit."""
+    return {m.organisation_id for m in memberships_of(user) if m.binds}
+
+
 def organisation_public(organisation_id: int) -> Organisation:
     """An organisation's public profile (its booth); rejected ones are not shown."""
     try:

@@ -29,6 +29,9 @@ class Role:
     organisation: Organisation | None  # the organisation the user acts for
     is_agent: bool
     is_operator: bool
+    # A party's administrator or named signatory: may commit it (accept, sign, cancel,
+    # fund, release); other members negotiate only.
+    binds: bool = False
 
     @property
     def is_party(self) -> bool:
@@ -36,16 +39,17 @@ class Role:
         return bool(self.side) and not self.is_agent
 
 
-def _member_org_ids(user: User) -> set[int]:
-    return set(memberships_of(user).values_list("organisation_id", flat=True))
+def _member_org_ids(user: User) -> dict[int, bool]:
+    """The user's organisations, each with whether the user may commit it."""
+    return {m.organisation_id: m.binds for m in memberships_of(user)}
 
 
-def _role(user: User, org_ids: set[int], buyer: Organisation, seller: Organisation,
+def _role(user: User, org_ids: dict[int, bool], buyer: Organisation, seller: Organisation,
           agent: ThreadAgent | None) -> Role | None:
     if buyer.pk in org_ids:
-        return Role("buyer", buyer, is_agent=False, is_operator=user.is_operator)
+        return Role("buyer", buyer, is_agent=False, is_operator=user.is_operator, binds=org_ids[buyer.pk])
     if seller.pk in org_ids:
-        return Role("seller", seller, is_agent=False, is_operator=user.is_operator)
+        return Role("seller", seller, is_agent=False, is_operator=user.is_operator, binds=org_ids[seller.pk])
     if agent is not None:
         return Role(agent.side, agent.organisation, is_agent=True, is_operator=user.is_operator)
     if user.is_operator:
@@ -58,7 +62,7 @@ def _role_in(user: User, thread_id: int, buyer: Organisation, seller: Organisati
         return None
     org_ids = _member_org_ids(user)
     agent = None
-    if not org_ids & {buyer.pk, seller.pk}:
+    if not org_ids.keys() & {buyer.pk, seller.pk}:
         agent = (ThreadAgent.objects.filter(thread_id=thread_id, organisation_id__in=org_ids)
                  .select_related("organisation").order_by("pk").first())
     return _role(user, org_ids, buyer, seller, agent)
