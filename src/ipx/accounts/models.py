@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -184,15 +185,41 @@ class Invitation(models.Model):
         return f"{self.email} → {self.organisation}"
 
 
+# How long an API token lives unless its maker chooses otherwise, and at most.
+API_TOKEN_DEFAULT_DAYS = 90
+API_TOKEN_MAX_DAYS = 365
+
+
+def default_token_expiry() -> datetime:
+    return timezone.now() + timedelta(days=API_TOKEN_DEFAULT_DAYS)
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API. Only a hash is stored; the key is shown once."""
+    """A bearer token for the API, good for its scopes until it expires or is revoked.
+
+    Only a SHA-256 hash of the key is stored; the key is shown once. A plain hash suffices
+    because the key is 256 random bits: nobody who reads this table can find a key from its
+    hash by guessing. A password hash would cost a slow hashing on every API request for no
+    gain, and an HMAC keyed with SECRET_KEY would add nothing against guessing while every
+    token would die with a rotated SECRET_KEY.
+    """
+
+    class Scope(models.TextChoices):
+        # read: GET, HEAD, OPTIONS; write: the other methods; money: the endpoints that move
+        # money or commit the organisation (ipx.accounts.api_scopes.MONEY_OPERATIONS).
+        READ = "read", _("read")
+        WRITE = "write", _("write")
+        MONEY = "money", _("move money and bind the organisation")
 
     PREFIX = "ipx_"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
+    # The scopes it holds, in Scope order, e.g. ["read", "write"].
+    scopes = models.JSONField(_("scopes"), default=list)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), default=default_token_expiry)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -209,3 +236,10 @@ class ApiToken(models.Model):
     @classmethod
     def new_key(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
