@@ -39,6 +39,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("operator"), default=False, help_text=_("Operators verify members and review listings.")
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # When the person showed they read mail at ``email`` (followed the link sent at sign-up,
+    # or accepted an invitation sent there). Only self sign-up starts without it; accounts the
+    # exchange makes (operators, the back-office, the demo) are confirmed when made. Until
+    # confirmed, a person may sign in but not bind an organisation or have one verified.
+    email_confirmed_at = models.DateTimeField(_("e-mail address confirmed"), null=True, blank=True,
+                                              default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -56,6 +62,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_operator(self) -> bool:
         return self.is_active and self.is_staff
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
 
 class Organisation(models.Model):
@@ -119,6 +129,9 @@ class OrganisationEvent(StatusEvent):
         VERIFIED = "verified", _("Verified")
         REJECTED = "rejected", _("Rejected")
         RESUBMITTED = "resubmitted", _("Resubmitted for verification")
+        # Steps without a status change; params name the member ("user", "name").
+        SIGNATORY_NAMED = "signatory_named", _("Member named a signatory")
+        SIGNATORY_UNNAMED = "signatory_unnamed", _("Member no longer a signatory")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="events")
 
@@ -155,9 +168,15 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organisation} ({self.role})"
 
     @property
-    def binds(self) -> bool:
-        """May this member commit the organisation (accept, sign, cancel, move money)?"""
+    def may_sign(self) -> bool:
+        """Named to commit the organisation: an administrator, or a member named a signatory."""
         return self.role == self.Role.ADMIN or self.is_signatory
+
+    @property
+    def binds(self) -> bool:
+        """May this member commit the organisation (accept, sign, cancel, move money)? Only
+        once their e-mail address is confirmed: a binding step must reach a real person."""
+        return self.may_sign and self.user.email_confirmed
 
 
 def _invitation_token() -> str:
@@ -209,7 +228,7 @@ class ApiToken(models.Model):
         # money or commit the organisation (ipx.accounts.api_scopes.MONEY_OPERATIONS).
         READ = "read", _("read")
         WRITE = "write", _("write")
-        MONEY = "money", _("move money and bind the organisation")
+        MONEY = "money", _("money")
 
     PREFIX = "ipx_"
 
@@ -239,6 +258,10 @@ class ApiToken(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+    @property
+    def scope_labels(self) -> list[str]:
+        return [str(self.Scope(scope).label) for scope in self.scopes if scope in self.Scope.values]
 
     @property
     def is_expired(self) -> bool:

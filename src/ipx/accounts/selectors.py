@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ipx.accounts.models import ApiToken, Membership, Organisation, OrganisationEvent, User
+from ipx.accounts.models import Membership, Organisation, OrganisationEvent, User
 from ipx.core.errors import NotFound, PermissionDenied
 
 
 def memberships_of(user: User | AnonymousUser) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
-    return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+    # The user comes along: whether a membership binds asks if their address is confirmed.
+    return (Membership.objects.filter(user=user).select_related("organisation", "user")
+            .order_by("organisation__name"))
 
 
 def access_organisation(user: User, organisation_id: int, *, admin: bool = False) -> Organisation:
@@ -84,14 +85,3 @@ def organisations_awaiting_verification() -> QuerySet[Organisation]:
 
 def organisations_verified() -> QuerySet[Organisation]:
     return Organisation.objects.filter(status=Organisation.Status.VERIFIED)
-
-
-def user_for_api_key(key: str) -> User | None:
-    token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
-    if token is None or not token.user.is_active:
-        return None
-    # Write the last-use time at most once a minute: this runs on every API request.
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
