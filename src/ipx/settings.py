@@ -160,10 +160,20 @@ USE_TZ = True
 # --- Static and uploaded files --------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Public media: trademark images only, served under /media/ by Django when DEBUG, by the
+# web server in production.
 MEDIA_URL = "/media/"
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Everything else people upload (contracts, attachments, listing documents, import files):
+# outside every served path, reached only through access-checked views (ipx.core.storage).
+IPX_PRIVATE_ROOT = Path(os.environ.get("IPX_PRIVATE_ROOT", VAR_DIR / "private"))
+# Behind nginx: the prefix of its `internal` location over IPX_PRIVATE_ROOT (e.g.
+# "/_private"); access-checked views then answer X-Accel-Redirect and nginx sends the file.
+# Empty: the application streams the file itself.
+IPX_FILES_ACCEL_PREFIX = os.environ.get("IPX_FILES_ACCEL_PREFIX", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "ipx.core.storage.PrivateFileStorage"},
+    "public": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -8,6 +8,8 @@ from django.utils.translation import pgettext_lazy
 
 from ipx.accounts.models import Organisation
 from ipx.catalog import terms
+from ipx.core.files import RandomPrivateName
+from ipx.core.storage import public_media_storage
 from ipx.core.workflow import StatusEvent
 
 
@@ -224,7 +226,8 @@ class Trademark(models.Model):
     registration_date = models.DateField(_("registration date"), null=True, blank=True)
     renewed_until = models.DateField(_("renewed until"), null=True, blank=True,
                                      help_text=_("Set when the registration was renewed."))
-    image = models.ImageField(_("image"), upload_to="trademarks/", blank=True)
+    # The only uploads anyone may see: kept in the public media storage, not the private one.
+    image = models.ImageField(_("image"), upload_to="trademarks/", storage=public_media_storage, blank=True)
 
     class Meta:
         verbose_name = _("trademark")
@@ -332,7 +335,7 @@ class ImportJob(models.Model):
                                    blank=True, related_name="+", verbose_name=_("uploaded by"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PATENTS)
     file_name = models.CharField(_("file name"), max_length=255)
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=255)
+    file = models.FileField(_("file"), upload_to=RandomPrivateName("imports"), max_length=255)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.QUEUED)
     message = models.TextField(_("message"), blank=True,

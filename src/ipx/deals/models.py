@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from ipx.accounts.models import Organisation, User
 from ipx.catalog.models import Asset
-from ipx.core.files import StoredFile, stored_file_path
+from ipx.core.files import RandomPrivateName, StoredFile, stored_file_path
 from ipx.core.money import AMOUNT_FIELD_OPTIONS, Currency, Money
 from ipx.core.workflow import StatusEvent
 from ipx.listings.models import Exclusivity, Listing
@@ -115,8 +115,7 @@ class Attachment(StoredFile):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
 
-    def storage_folder(self) -> str:
-        return f"negotiation/{self.message.thread_id}"
+    storage_kind = "attachments"
 
 
 class DealKind(models.TextChoices):
@@ -252,7 +251,8 @@ class Deal(Terms):
     # Platform fee on each release, in percent of the amount released; fixed when the deal is made.
     fee_percent = models.DecimalField(_("platform fee (%)"), max_digits=5, decimal_places=2)
     contract_language = models.CharField(_("contract language"), max_length=10)
-    contract_pdf = models.FileField(_("contract"), upload_to="contracts/", max_length=200, blank=True)
+    contract_pdf = models.FileField(_("contract"), upload_to=RandomPrivateName("contracts"), max_length=200,
+                                    blank=True)
     contract_sha256 = models.CharField(max_length=64, blank=True)
     recordal_number = models.CharField(_("recordal number"), max_length=40, blank=True)
     recordal_submitted_at = models.DateTimeField(null=True, blank=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
@@ -16,7 +17,7 @@ from pydantic import Field
 from ipx.accounts.api_auth import api_user, user_auth
 from ipx.core.api.schemas import ERRORS, Id, StoredFileOut
 from ipx.core.errors import NotFound
-from ipx.core.files import file_response
+from ipx.core.files import private_file_response
 from ipx.listings import documents, ndas, selectors
 from ipx.listings.models import ListingDocument, NdaAcceptance
 
@@ -77,8 +78,9 @@ def document_upload(request: HttpRequest, listing_id: Id, file: File[UploadedFil
 
 @router.get("/listings/{listing_id}/documents/{document_id}", response={200: None, **ERRORS}, auth=user_auth,
             summary="Download a listing document (403 until the NDA is accepted)")
-def document_download(request: HttpRequest, listing_id: Id, document_id: Id) -> FileResponse:
-    return file_response(_document_of(listing_id, selectors.document_for_download(api_user(request), document_id)))
+def document_download(request: HttpRequest, listing_id: Id, document_id: Id) -> HttpResponseBase:
+    document = _document_of(listing_id, selectors.document_for_download(api_user(request), document_id))
+    return private_file_response(document.file, filename=document.original_name, content_type=document.content_type)
 
 
 @router.delete("/listings/{listing_id}/documents/{document_id}", response={204: None, **ERRORS},

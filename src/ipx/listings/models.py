@@ -169,8 +169,7 @@ class ListingDocument(StoredFile):
     def __str__(self) -> str:
         return self.title
 
-    def storage_folder(self) -> str:
-        return f"listings/{self.listing_id}"
+    storage_kind = "listing-documents"
 
 
 class NdaAcceptance(models.Model):

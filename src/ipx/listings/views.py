@@ -9,7 +9,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -21,7 +22,7 @@ from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.current import current_membership
 from ipx.catalog.selectors import assets_of_organisation
 from ipx.core.errors import ApplicationError, NotFound, PermissionDenied
-from ipx.core.files import file_response
+from ipx.core.files import private_file_response
 from ipx.core.htmx import is_htmx_fragment
 from ipx.core.redirects import local_url
 from ipx.listings import documents as document_services
@@ -231,5 +232,6 @@ def nda_accept(request: AuthenticatedRequest, listing_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def document_download(request: AuthenticatedRequest, document_id: int) -> FileResponse:
-    return file_response(selectors.document_for_download(request.user, document_id))
+def document_download(request: AuthenticatedRequest, document_id: int) -> HttpResponseBase:
+    document = selectors.document_for_download(request.user, document_id)
+    return private_file_response(document.file, filename=document.original_name, content_type=document.content_type)

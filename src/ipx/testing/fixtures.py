@@ -30,6 +30,7 @@ def _isolated_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.IPX_SEARCH_INDEX_DIR = tmp_path / "search"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.IPX_PRIVATE_ROOT = tmp_path / "private"
     # Each test's own var/ (the matching engine's vector cache lives there); matching ranks by
     # words and facts unless a test asks for the embedding model (it costs ~0.25 s a text).
     settings.VAR_DIR = tmp_path / "var"

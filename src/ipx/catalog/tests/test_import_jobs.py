@@ -37,7 +37,7 @@ NOT_A_SPREADSHEET = "This is not a spreadsheet. Upload an Excel workbook (.xlsx)
 
 
 def stored_files() -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
+    root = Path(settings.IPX_PRIVATE_ROOT)
     return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
 
 

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Body, HeaderEx, P, Router, Schema, Status
 from pydantic import Field
@@ -15,7 +16,8 @@ from pydantic import Field
 from ipx.accounts.api_auth import api_operator, api_user, user_auth
 from ipx.accounts.models import Organisation, User
 from ipx.core.api.schemas import ERRORS, Id, Page, page_of
-from ipx.core.errors import NotFound, ValidationFailed
+from ipx.core.errors import ValidationFailed
+from ipx.core.files import private_file_response
 from ipx.deals.access import remember_roles
 from ipx.deals.contracts import escrow, selectors, services
 from ipx.deals.contracts.pdf import deal_number
@@ -254,15 +256,11 @@ def deal_detail(request: HttpRequest, deal_id: Id) -> DealOut:
 @router.get("/deals/{deal_id}/contract", response=ERRORS, auth=user_auth, summary="The contract (PDF)",
             openapi_extra={"responses": {200: {"description": "The contract as PDF.", "content": {
                 "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}})
-def deal_contract(request: HttpRequest, deal_id: Id) -> FileResponse:
+def deal_contract(request: HttpRequest, deal_id: Id) -> HttpResponseBase:
     deal = selectors.contract_of(api_user(request), deal_id)
-    try:
-        handle = deal.contract_pdf.open("rb")
-    except FileNotFoundError:
-        raise NotFound(_("The contract file is missing.")) from None
-    response = FileResponse(handle, content_type="application/pdf", filename=f"{deal_number(deal)}.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(deal.contract_pdf, filename=f"{deal_number(deal)}.pdf",
+                                 content_type="application/pdf", as_attachment=False,
+                                 missing=_("The contract file is missing."))
 
 
 @router.post("/deals/{deal_id}/sign", response={200: DealOut, **ERRORS}, auth=user_auth,

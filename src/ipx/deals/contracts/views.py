@@ -13,7 +13,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.core.api.schemas import page_of
 from ipx.core.errors import ApplicationError, NotFound
+from ipx.core.files import private_file_response
 from ipx.core.htmx import is_htmx_fragment
 from ipx.core.pagination import DEFAULT_PAGE_SIZE, page_count
 from ipx.deals.access import access_deal
@@ -88,18 +90,12 @@ def detail(request: AuthenticatedRequest, deal_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def contract(request: AuthenticatedRequest, deal_id: int) -> FileResponse:
+def contract(request: AuthenticatedRequest, deal_id: int) -> HttpResponseBase:
     """The contract PDF, only to those who may see the deal (never a public media URL)."""
     deal = selectors.contract_of(request.user, deal_id)
-    try:
-        handle = deal.contract_pdf.open("rb")
-    except FileNotFoundError:
-        raise NotFound(_("The contract file is missing; ask the operator to regenerate it.")) from None
-    response = FileResponse(handle, content_type="application/pdf", as_attachment=False,
-                            filename=f"{deal_number(deal)}.pdf")
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(deal.contract_pdf, filename=f"{deal_number(deal)}.pdf",
+                                 content_type="application/pdf", as_attachment=False,
+                                 missing=_("The contract file is missing; ask the operator to regenerate it."))
 
 
 def _act(request: AuthenticatedRequest, deal_id: int, run: Callable[[], object], done: str) -> HttpResponse:

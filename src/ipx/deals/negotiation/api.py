@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status, UploadedFile
 
 from ipx.accounts.api_auth import api_user, user_auth
 from ipx.core.api.schemas import ERRORS, Id, Page, page_of
 from ipx.core.errors import ValidationFailed
-from ipx.core.files import file_response
+from ipx.core.files import private_file_response
 from ipx.deals.models import Message, Offer, Thread, ThreadAgent
 from ipx.deals.negotiation import messages, offers, selectors, threads
 from ipx.deals.negotiation.schemas import (
@@ -98,9 +99,10 @@ def message_post(request: HttpRequest, thread_id: Id, body: Form[str] = "",
 
 @router.get("/attachments/{attachment_id}", response={200: None, **ERRORS}, auth=user_auth,
             summary="Download a message's attachment")
-def attachment_download(request: HttpRequest, attachment_id: Id) -> FileResponse:
+def attachment_download(request: HttpRequest, attachment_id: Id) -> HttpResponseBase:
     attachment = selectors.attachment_for(api_user(request), attachment_id)
-    return file_response(attachment)
+    return private_file_response(attachment.file, filename=attachment.original_name,
+                                 content_type=attachment.content_type)
 
 
 # --- Offers --------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.current import current_membership
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import ApplicationError, NotFound
-from ipx.core.files import file_response
+from ipx.core.files import private_file_response
 from ipx.core.htmx import is_htmx_fragment
 from ipx.deals.access import Role
 from ipx.deals.models import Offer, Thread
@@ -163,9 +164,10 @@ def thread_close(request: AuthenticatedRequest, thread_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment_download(request: AuthenticatedRequest, attachment_id: int) -> FileResponse:
+def attachment_download(request: AuthenticatedRequest, attachment_id: int) -> HttpResponseBase:
     attachment = selectors.attachment_for(request.user, attachment_id)
-    return file_response(attachment)
+    return private_file_response(attachment.file, filename=attachment.original_name,
+                                 content_type=attachment.content_type)
 
 
 # --- Offers ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ see them."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from ipx.accounts.models import User
 from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -55,8 +57,8 @@ def test_the_seller_adds_and_removes_documents(owner: Member) -> None:
 
     assert (document.title, document.original_name, document.content_type, document.size) == (
         "附图 1", "附图 1.png", "image/png", len(png))
-    assert document.file.name == f"listings/{listing.pk}/{document.sha256}.png"
-    stored = Path(settings.MEDIA_ROOT) / document.file.name
+    assert re.fullmatch(rf"listing-documents/{timezone.now():%Y/%m}/[0-9a-f]{{32}}\.png", document.file.name)
+    stored = Path(settings.IPX_PRIVATE_ROOT) / document.file.name
     assert stored.read_bytes() == png
 
     documents.listing_document_delete(document_id=document.pk, actor=owner.user)
@@ -78,8 +80,8 @@ def test_refused_documents_leave_nothing(owner: Member, buyer: Member) -> None:
         documents.listing_document_add(listing_id=listing.pk, actor=owner.user, title="报告",
                                        file=upload("report.pdf", pdf_bytes()))
     assert ListingDocument.objects.count() == 0
-    media = Path(settings.MEDIA_ROOT)
-    assert not media.exists() or not [p for p in media.rglob("*") if p.is_file()]
+    private = Path(settings.IPX_PRIVATE_ROOT)
+    assert not private.exists() or not [p for p in private.rglob("*") if p.is_file()]
 
 
 def test_the_nda_needs_its_terms(owner: Member) -> None:

@@ -3,6 +3,7 @@ changes nothing."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ def notified(verb: str) -> list[str]:
 
 
 def stored_files() -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
+    root = Path(settings.IPX_PRIVATE_ROOT)
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
@@ -157,7 +158,7 @@ def test_a_message_with_attachments_notifies_the_other_side(thread: Thread, owne
                     ("fig 1.png", "image/png", ".png", len(png_bytes()))]
     first = message.attachments.first()
     assert first is not None
-    assert first.file.name == f"negotiation/{thread.pk}/{first.sha256}.pdf"
+    assert re.fullmatch(rf"attachments/{timezone.now():%Y/%m}/[0-9a-f]{{32}}\.pdf", first.file.name)
     with first.file.open("rb") as handle:
         assert handle.read() == pdf
     assert Thread.objects.get().last_activity_at > before
