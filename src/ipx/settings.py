@@ -7,6 +7,7 @@ anything else is development. DATABASE_URL picks the database (SQLite under var/
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Second factors: authenticator apps (TOTP) and one-time recovery codes (ipx.accounts.mfa).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ipx.tasks",
     "ipx.accounts",
     "ipx.ledger",
@@ -66,6 +71,8 @@ INSTALLED_APPS = [
     "ipx.web",
     "ipx.api",
     "ipx.demo",
+    # Failed sign-ins and lockouts (ipx.accounts.security.lockout).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -79,8 +86,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: a session ended for idleness or revoked says so; then who passed the
+    # second factor, and the refusal of everything else to whom has not (yet).
+    "django_otp.middleware.OTPMiddleware",
+    "ipx.accounts.sessions.middleware.SessionActivityMiddleware",
+    "ipx.accounts.mfa.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ipx.core.middleware.ApplicationErrorMiddleware",
+    # Last: a sign-in refused by the lockout (also the back-office's) answers 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ipx.urls"
@@ -140,10 +154,57 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # A larger list of common and breached passwords, shipped with IPX (no network needed).
+    {"NAME": "ipx.accounts.passwords.validators.BreachedPasswordValidator"},
 ]
+# The lockout backend first: it refuses a locked-out client before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "ipx.accounts.security.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Password reset links work once, for an hour; e-mail confirmation links for a week.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+IPX_EMAIL_CONFIRMATION_DAYS = 7
+# Lockout after failed sign-ins (django-axes, on the login page, the back-office and
+# POST /api/v1/auth/token). Five failures on one account from one address within the cool-off
+# lock that pair out: the sixth attempt answers 429, even with the right password. An account
+# from any addresses, and an address across accounts, lock at IPX_LOGIN_WIDE_FAILURE_LIMIT, so
+# one address cannot lock other people out and many addresses cannot keep guessing one
+# account. The attempts are kept in the database, shared by every process and server.
+AXES_HANDLER = "ipx.accounts.security.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("IPX_LOGIN_FAILURE_LIMIT", "5"))
+IPX_LOGIN_WIDE_FAILURE_LIMIT = int(os.environ.get("IPX_LOGIN_WIDE_FAILURE_LIMIT", "20"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("IPX_LOGIN_COOLOFF_MINUTES", "15")))
+# Attempts refused while locked out are not counted: one address could otherwise push an
+# account past the wide limit on its own.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "ipx.accounts.security.lockout.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "ipx.accounts.security.client.request_ip"
+AXES_LOCKOUT_CALLABLE = "ipx.accounts.security.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Reverse proxies in front of IPX (addresses or networks): only their X-Forwarded-For is
+# believed when the client's address is needed (lockouts, the security log).
+IPX_TRUSTED_PROXIES = env_list("IPX_TRUSTED_PROXIES", [])
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:my_organisation"
 LOGOUT_REDIRECT_URL = "web:home"
+
+# Second factor (ipx.accounts.mfa): required of staff, operators and members of financial
+# institutions, optional for everyone else; payouts and signing a contract need one verified
+# within IPX_STEP_UP_MINUTES (the API: a current code in the X-IPX-OTP header).
+OTP_TOTP_ISSUER = "IPX"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+IPX_STEP_UP_MINUTES = int(os.environ.get("IPX_STEP_UP_MINUTES", "10"))
+# Sessions (ipx.accounts.sessions): signed out after this long without a request; the
+# privileged (those a second factor is required of) sooner.
+IPX_SESSION_IDLE_MINUTES_PRIVILEGED = int(os.environ.get("IPX_SESSION_IDLE_MINUTES_PRIVILEGED", "30"))
+IPX_SESSION_IDLE_MINUTES = int(os.environ.get("IPX_SESSION_IDLE_MINUTES", str(12 * 60)))
+# Sensitive changes (turning off the second factor, new recovery codes, ending sessions) ask
+# for the password or a code again when the last one is older than this.
+IPX_REAUTH_MINUTES = int(os.environ.get("IPX_REAUTH_MINUTES", "5"))
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"

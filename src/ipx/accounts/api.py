@@ -11,15 +11,19 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from ipx.accounts import selectors, services
+from ipx.accounts import selectors, services, tokens
 from ipx.accounts.api_auth import api_user, optional_auth, user_auth
-from ipx.accounts.inputs import InvitationInput, OrganisationInput, OrganisationValues, TokenInput, UserInput
+from ipx.accounts.inputs import InvitationInput, OrganisationInput, OrganisationValues, UserInput
 from ipx.accounts.models import Membership, Organisation, User
+from ipx.accounts.passwords.api import router as passwords_router
+from ipx.accounts.security import lockout
 from ipx.accounts.workflow import ORGANISATION
-from ipx.core.api.schemas import ERRORS, Id, Page, page_of
+from ipx.core.api.schemas import ERRORS, ErrorOut, Id, Page, page_of
 from ipx.core.errors import NotAuthenticated, PermissionDenied
 
 router = Router(tags=["members"])
+# Passwords and e-mail confirmation: /auth/password-reset, /auth/email-confirmation, /me/…
+router.add_router("", passwords_router)
 
 
 class UserIn(Schema):
@@ -45,11 +49,23 @@ class UserOut(Schema):
     full_name: str
     preferred_language: str
     is_operator: bool
+    email_confirmed: bool
     memberships: list[MembershipOut]
 
     @staticmethod
     def resolve_memberships(obj: User) -> list[Membership]:
         return list(selectors.memberships_of(obj))
+
+
+class SignUpOut(Schema):
+    """What was asked for; an account's id is not shown, as it would tell a new address from
+    one that has an account already."""
+
+    email: str
+    full_name: str
+    preferred_language: str
+    is_operator: bool = False
+    memberships: list[MembershipOut] = []
 
 
 class TokenIn(Schema):
@@ -137,17 +153,28 @@ class InvitationOut(Schema):
     expires_at: datetime
 
 
-@router.post("/users", response={201: UserOut, **ERRORS}, summary="Create an account")
+@router.post("/users", response={201: SignUpOut, **ERRORS}, summary="Create an account",
+             description="The answer is the same whether the address is new (the account is made and a link to "
+                         "confirm the address is mailed) or has an account already (its owner is told by mail), "
+                         "so that it does not tell who has an account.")
 def create_user(request: HttpRequest, payload: UserIn) -> Status[Any]:
-    return Status(201, services.user_register(account=UserInput.parse(**payload.dict())))
+    account = UserInput.parse(**payload.dict())
+    services.user_sign_up(account=account)
+    return Status(201, account)
 
 
-@router.post("/auth/token", response={201: TokenOut, **ERRORS}, summary="Get an API token with e-mail and password")
+@router.post("/auth/token", response={201: TokenOut, 429: ErrorOut, **ERRORS},
+             summary="Get an API token with e-mail and password",
+             description="After 5 failed attempts for an account from one address within 15 minutes, the next "
+                         "answers 429 (too_many_attempts) until that time has passed.")
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[Any]:
     user = authenticate(request, username=payload.email.strip().lower(), password=payload.password)
+    if user is None and lockout.refused(request):
+        raise lockout.TooManyAttempts(lockout.lockout_message())
     if user is None:
+        # One message for an unknown address and a wrong password.
         raise NotAuthenticated(_("The e-mail address or password is wrong."))
-    token, key = services.api_token_create(user=user, token=TokenInput.parse(name=payload.name))
+    token, key = tokens.api_token_create(user=user, token=tokens.TokenInput.parse(name=payload.name))
     return Status(201, {"id": token.pk, "name": token.name, "key": key})
 
 
@@ -215,3 +242,46 @@ def invite(request: HttpRequest, organisation_id: Id, payload: InvitationIn) -> 
              summary="Accept an invitation")
 def accept_invitation(request: HttpRequest, token: str) -> Membership:
     return services.invitation_accept(token=token[:64], user=api_user(request))
+
+
+# --- Members and signatories -----------------------------------------------------------------
+
+class MemberOut(Schema):
+    user_id: int
+    full_name: str
+    email: str
+    role: str
+    is_signatory: bool = Field(description="Named a signatory by an administrator.")
+    email_confirmed: bool
+    binds: bool = Field(description="May bind the organisation now (accept, sign, cancel, move money): an "
+                                    "administrator or a named signatory whose e-mail address is confirmed.")
+
+    @staticmethod
+    def resolve_full_name(obj: Membership) -> str:
+        return obj.user.full_name
+
+    @staticmethod
+    def resolve_email(obj: Membership) -> str:
+        return obj.user.email
+
+    @staticmethod
+    def resolve_email_confirmed(obj: Membership) -> bool:
+        return obj.user.email_confirmed
+
+
+class SignatoryIn(Schema):
+    is_signatory: bool
+
+
+@router.get("/organisations/{organisation_id}/members", response={200: list[MemberOut], **ERRORS},
+            auth=user_auth, summary="An organisation's members and who may sign for it (its members, operators)")
+def organisation_members(request: HttpRequest, organisation_id: Id) -> list[Membership]:
+    return list(selectors.organisation_members(api_user(request), organisation_id))
+
+
+@router.patch("/organisations/{organisation_id}/members/{user_id}", response={200: MemberOut, **ERRORS},
+              auth=user_auth, summary="Name a member a signatory, or withdraw it (its administrators)")
+def organisation_member_update(request: HttpRequest, organisation_id: Id, user_id: Id,
+                               payload: SignatoryIn) -> Membership:
+    return services.membership_signatory(organisation_id=organisation_id, user_id=user_id,
+                                         actor=api_user(request), signatory=payload.is_signatory)

@@ -1,5 +1,5 @@
-"""What people give to join IPX, register or edit an organisation, invite a colleague or name
-an API token: typed, frozen values, checked once.
+"""What people give to join IPX, register or edit an organisation or invite a colleague (an API
+token's: ``accounts.tokens``): typed, frozen values, checked once.
 
 Each ``parse`` is the one place that turns what a page form or the API received into the
 value a service takes, and raises one ``ValidationFailed`` naming every bad field, so a form
@@ -52,8 +52,8 @@ class UserInput:
         language = str(preferred_language or "en")
         if language not in LANGUAGES:
             errors.add("preferred_language", _("Choose English, Simplified or Traditional Chinese."))
-        if "email" not in errors.errors and User.objects.filter(email__iexact=clean_mail).exists():
-            errors.add("email", _("An account with this e-mail address already exists; log in instead."))
+        # Whether the address has an account is not a field error: sign-up answers the same
+        # either way (``services.user_sign_up``), so that it does not tell who is a member.
         secret = "" if password is None else str(password)
         try:
             validate_password(secret, User(email=clean_mail, full_name=name))
@@ -238,7 +238,7 @@ class RegistrationInput:
         return cls(user=person, organisation=body)
 
 
-# --- Invitations and tokens ------------------------------------------------------------------
+# --- Invitations ------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class InvitationInput:
@@ -252,17 +252,3 @@ class InvitationInput:
                          role=clean_choice(role, Membership.Role, field="role", errors=errors))
         errors.raise_if_any()
         return invitation
-
-
-@dataclass(frozen=True, slots=True)
-class TokenInput:
-    """An API token's name, which tells its owner's tokens apart."""
-
-    name: str
-
-    @classmethod
-    def parse(cls, *, name: object) -> TokenInput:
-        errors = FieldErrors()
-        token = cls(name=clean_text(name, field="name", errors=errors, max_length=100, label=_("Name")))
-        errors.raise_if_any()
-        return token

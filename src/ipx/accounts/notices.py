@@ -25,6 +25,11 @@ def describe(event: OrganisationEvent) -> str:
     """What happened, in the active language. Rows without a verb show their stored note."""
     if not event.verb:
         return event.note
+    name = (event.params or {}).get("name")
+    if event.verb == OrganisationEvent.Kind.SIGNATORY_NAMED and name:
+        return _("%(name)s named a signatory") % {"name": name}
+    if event.verb == OrganisationEvent.Kind.SIGNATORY_UNNAMED and name:
+        return _("%(name)s no longer a signatory") % {"name": name}
     try:
         return str(OrganisationEvent.Kind(event.verb).label)
     except ValueError:

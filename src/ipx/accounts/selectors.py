@@ -45,6 +45,16 @@ def signatory_ids(user: User) -> set[int]:
     return {m.organisation_id for m in memberships_of(user) if m.binds}
 
 
+def organisation_members(user: User, organisation_id: int) -> QuerySet[Membership]:
+    """Who belongs to an organisation and who of them may sign: for its members and operators."""
+    if not user.is_operator:
+        access_organisation(user, organisation_id)
+    elif not Organisation.objects.filter(pk=organisation_id).exists():
+        raise NotFound(_("No such organisation."))
+    return (Membership.objects.filter(organisation_id=organisation_id).select_related("user")
+            .order_by("-role", "user__full_name", "user__email"))
+
+
 def organisation_public(organisation_id: int) -> Organisation:
     """An organisation's public profile (its booth); rejected ones are not shown."""
     try:

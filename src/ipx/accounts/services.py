@@ -1,4 +1,5 @@
-"""Writes for members: registration, verification, memberships, invitations, API tokens.
+"""Writes for members: registration, verification, memberships, invitations (API tokens:
+``accounts.tokens``).
 
 They take the typed values of ``accounts.inputs``, checked there once (an edit is checked
 there against the organisation as it is, under the row's lock).
@@ -11,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,17 +24,17 @@ from ipx.accounts.inputs import (
     OrganisationInput,
     OrganisationValues,
     RegistrationInput,
-    TokenInput,
     UserInput,
 )
 from ipx.accounts.models import (
-    ApiToken,
     Invitation,
     Membership,
     Organisation,
     OrganisationEvent,
     User,
 )
+from ipx.accounts.passwords import notices as password_words
+from ipx.accounts.passwords.services import email_confirmation_send, mark_email_confirmed
 from ipx.accounts.workflow import ORGANISATION, administrators_only
 from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ipx.core.workflow import enforce
@@ -45,15 +47,43 @@ INVITATION_DAYS = 14
 
 @transaction.atomic
 def user_register(*, account: UserInput) -> User:
+    """An account the exchange makes (operators, the demo): its address counts as confirmed.
+    People who sign up themselves go through ``user_sign_up``."""
     return User.objects.create_user(account.email, account.password, full_name=account.full_name,
                                     preferred_language=account.preferred_language)
+
+
+@transaction.atomic
+def user_sign_up(*, account: UserInput) -> User | None:
+    """A person signing up: a new account with its address still to confirm (a link is mailed),
+    or, when the address has an account already, nothing but a mail to its owner. The caller
+    answers both alike, so sign-up does not tell who has an account (None: nothing made)."""
+    existing = User.objects.filter(email__iexact=account.email).first()
+    if existing is not None:
+        make_password(account.password)  # the time a new account's hashing takes, spent alike
+        notices.mail([existing], password_words.SIGN_UP_AGAIN, {
+            "login": f"{settings.IPX_SITE_URL}{reverse('accounts:login')}",
+            "reset": f"{settings.IPX_SITE_URL}{reverse('accounts:password_reset')}"})
+        return None
+    user = User.objects.create_user(account.email, account.password, full_name=account.full_name,
+                                    preferred_language=account.preferred_language, email_confirmed_at=None)
+    email_confirmation_send(user=user)
+    return user
 
 
 # --- Organisations ---------------------------------------------------------------------------
 
 @transaction.atomic
 def organisation_register(*, user: User, organisation: OrganisationInput) -> Organisation:
-    """A new organisation, pending verification, with ``user`` as its administrator."""
+    """A new organisation, pending verification, with ``user`` as its administrator, who must
+    have confirmed their e-mail address."""
+    if not user.email_confirmed:
+        raise PermissionDenied(_("Confirm your e-mail address first: follow the link we sent you, or ask for "
+                                 "a new one."), code="email_unconfirmed")
+    return _organisation_create(user=user, organisation=organisation)
+
+
+def _organisation_create(*, user: User, organisation: OrganisationInput) -> Organisation:
     created = Organisation.objects.create(**organisation.columns())
     Membership.objects.create(user=user, organisation=created, role=Membership.Role.ADMIN)
     ORGANISATION.record(created, OrganisationEvent.Kind.REGISTERED, actor=user, from_status="")
@@ -61,10 +91,14 @@ def organisation_register(*, user: User, organisation: OrganisationInput) -> Org
 
 
 @transaction.atomic
-def registration_submit(*, registration: RegistrationInput) -> tuple[User, Organisation]:
-    """Sign-up of a new person together with their organisation, all or nothing."""
-    user = user_register(account=registration.user)
-    return user, organisation_register(user=user, organisation=registration.organisation)
+def registration_submit(*, registration: RegistrationInput) -> tuple[User, Organisation] | None:
+    """Sign-up of a new person together with their organisation, all or nothing. The
+    organisation waits for the operator, who verifies it once its administrator's address is
+    confirmed. None when the address has an account already (see ``user_sign_up``)."""
+    user = user_sign_up(account=registration.user)
+    if user is None:
+        return None
+    return user, _organisation_create(user=user, organisation=registration.organisation)
 
 
 def _admins(organisation: Organisation) -> list[User]:
@@ -154,20 +188,32 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    # The invitation's link was mailed to this address, which the user signs in with.
+    mark_email_confirmed(user)
     return membership
 
 
-# --- API tokens ------------------------------------------------------------------------------
+# --- Signatories -----------------------------------------------------------------------------
 
 @transaction.atomic
-def api_token_create(*, user: User, token: TokenInput) -> tuple[ApiToken, str]:
-    """Returns the token and its key; the key is not stored and cannot be shown again."""
-    key = ApiToken.new_key()
-    return ApiToken.objects.create(user=user, name=token.name, key_hash=ApiToken.hash_key(key)), key
-
-
-@transaction.atomic
-def api_token_revoke(*, user: User, token_id: int) -> None:
-    deleted, _rows = ApiToken.objects.filter(pk=token_id, user=user).delete()
-    if not deleted:
-        raise NotFound(_("No such token."))
+def membership_signatory(*, organisation_id: int, user_id: int, actor: User, signatory: bool) -> Membership:
+    """Name a member a signatory of the organisation (who may then accept, sign, cancel and
+    move money for it), or withdraw that. Only its administrators may; the organisation's
+    history records who named or unnamed whom. Asking for what is already so changes nothing."""
+    organisation = ORGANISATION.lock(organisation_id)
+    enforce((administrators_only,), organisation, actor)
+    membership = (Membership.objects.select_for_update(of=("self",)).select_related("user", "organisation")
+                  .filter(organisation=organisation, user_id=user_id).first())
+    if membership is None:
+        raise NotFound(_("This person is not a member of %(name)s.") % {"name": organisation.name})
+    if membership.role == Membership.Role.ADMIN:
+        raise ValidationFailed.for_field("is_signatory", _("An administrator always signs for the organisation."))
+    if membership.is_signatory == signatory:
+        return membership
+    membership.is_signatory = signatory
+    membership.save(update_fields=["is_signatory"])
+    verb = OrganisationEvent.Kind.SIGNATORY_NAMED if signatory else OrganisationEvent.Kind.SIGNATORY_UNNAMED
+    member = membership.user
+    ORGANISATION.record(organisation, verb, actor=actor,
+                        params={"user": member.pk, "name": member.full_name or member.email})
+    return membership

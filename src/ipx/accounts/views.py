@@ -1,5 +1,5 @@
-"""Member pages: sign-up, log-in, the organisation's details, its verification, invitations
-and API tokens. Thin: a form, one service, a redirect."""
+"""Member pages: sign-up, log-in, the organisation's details, its verification and
+invitations (API tokens: ``accounts.token_pages``). Thin: a form, one service, a redirect."""
 
 from __future__ import annotations
 
@@ -26,10 +26,11 @@ from ipx.accounts.forms import (
     OrganisationFields,
     RegistrationForm,
     RejectionForm,
-    TokenForm,
 )
 from ipx.accounts.inputs import LANGUAGES
 from ipx.accounts.models import Organisation
+from ipx.accounts.passwords.views import SIGNED_UP_EMAIL
+from ipx.accounts.security import lockout
 from ipx.accounts.workflow import ORGANISATION
 from ipx.core.errors import ApplicationError, NotFound, PermissionDenied
 from ipx.core.redirects import local_url
@@ -42,15 +43,15 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in LANGUAGES else "en"
-            user, organisation = services.registration_submit(
-                registration=form.registration(preferred_language=language))
+            registration = form.registration(preferred_language=language)
+            services.registration_submit(registration=registration)
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! %(name)s is registered and awaits verification by the operator.")
-                             % {"name": organisation.name})
-            return redirect("web:my_organisation")
+            # The same answer whether the address was new (an account and a confirmation link)
+            # or had an account already (a mail to its owner): nobody is signed in by it.
+            request.session[SIGNED_UP_EMAIL] = registration.user.email
+            return redirect("accounts:registered")
     return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -61,7 +62,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = authenticate(request, username=form.cleaned_data["email"].lower(),
                             password=form.cleaned_data["password"])
+        if user is None and lockout.refused(request):
+            return lockout.refusal_response(request)
         if user is None:
+            # One message for an unknown address and a wrong password.
             form.add_error(None, _("The e-mail address or password is wrong."))
         else:
             login(request, user)
@@ -222,25 +226,3 @@ def accept_invitation(request: AuthenticatedRequest, token: str) -> HttpResponse
             messages.success(request, _("You joined %(name)s.") % {"name": membership.organisation.name})
             return redirect("web:my_organisation")
     return render(request, "accounts/accept_invitation.html", {"token": token})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def tokens(request: AuthenticatedRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
-    new_key = None
-    if request.method == "POST" and request.POST.get("revoke"):
-        try:
-            services.api_token_revoke(user=request.user, token_id=int(request.POST["revoke"]))
-            messages.success(request, _("Token revoked."))
-        except (ApplicationError, ValueError):
-            messages.error(request, _("No such token."))
-        return redirect("accounts:tokens")
-    if request.method == "POST" and form.is_valid():
-        try:
-            _token, new_key = services.api_token_create(user=request.user, token=form.token())
-        except ApplicationError as exc:
-            form.add_service_error(exc)
-    return render(request, "accounts/tokens.html", {
-        "form": form, "new_key": new_key, "tokens": request.user.api_tokens.order_by("-created_at"),
-    })

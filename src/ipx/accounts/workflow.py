@@ -38,6 +38,24 @@ def administrators_only(attempt: Attempt) -> Refusal | None:
                    error=PermissionDenied)
 
 
+def administrator_confirmed(attempt: Attempt) -> Refusal | None:
+    """An organisation is verified only once an administrator has shown they read mail at
+    their address (sign-up sends the link): the operator's decision must reach a person."""
+    organisation: Organisation = attempt.subject
+    if Membership.objects.filter(organisation_id=organisation.pk, role=Membership.Role.ADMIN,
+                                 user__is_active=True, user__email_confirmed_at__isnull=False).exists():
+        return None
+    return Refusal(_("No administrator of %(name)s has confirmed their e-mail address yet.")
+                   % {"name": organisation.name}, code="email_unconfirmed")
+
+
+def actor_confirmed(attempt: Attempt) -> Refusal | None:
+    if getattr(attempt.actor, "email_confirmed", False):
+        return None
+    return Refusal(_("Confirm your e-mail address first: follow the link we sent you, or ask for a new one."),
+                   code="email_unconfirmed", error=PermissionDenied)
+
+
 def _cannot_become(organisation: Organisation, name: str, action: Action) -> Refusal:
     return Refusal(
         _("An organisation that is %(from)s cannot become %(to)s.")
@@ -52,12 +70,12 @@ ORGANISATION: Workflow[Organisation] = Workflow(
     actions={
         # Verbs keep the names the history has always used (old rows read the same).
         "verify": Action(sources=(Status.PENDING,), target=Status.VERIFIED, who=(operators_only,),
-                         publishes=("organisation.changed",), verb=Kind.VERIFIED),
+                         guards=(administrator_confirmed,), publishes=("organisation.changed",), verb=Kind.VERIFIED),
         "reject": Action(sources=(Status.PENDING,), target=Status.REJECTED, who=(operators_only,),
                          publishes=("organisation.changed",), verb=Kind.REJECTED),
         # A rejected organisation is hidden from the public; back to pending, it shows again.
         "resubmit": Action(sources=(Status.REJECTED,), target=Status.PENDING, who=(administrators_only,),
-                           publishes=("organisation.changed",), verb=Kind.RESUBMITTED),
+                           guards=(actor_confirmed,), publishes=("organisation.changed",), verb=Kind.RESUBMITTED),
     },
     refuse_status=_cannot_become,
     not_found=gettext_lazy("No such organisation."),

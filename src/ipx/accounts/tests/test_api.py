@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.test import Client
 
-from ipx.accounts import services
-from ipx.accounts.inputs import InvitationInput, TokenInput
+from ipx.accounts import services, tokens
+from ipx.accounts.inputs import InvitationInput
 from ipx.accounts.models import ApiToken, Invitation, Organisation, User
 from ipx.accounts.tests.helpers import call, pending, rejected, snapshot, verified
 from ipx.core.errors import NotFound
@@ -161,12 +162,27 @@ def test_sign_up(db: None) -> None:
     assert user.check_password("long enough 123")
 
 
-def test_sign_up_refuses_a_taken_address_and_bad_fields(owner: Member) -> None:
+def test_sign_up_with_a_taken_address_answers_as_for_a_new_one_and_changes_nothing(
+        owner: Member, on_commit: Callable[..., Any]) -> None:
+    """No account enumeration: the answer is that of a new address; the owner is told by mail."""
     before = snapshot(owner.organisation)
-    status, body = call(Client(), "post", "/users", {"email": "OWNER@example.com", "password": "long enough 123",
-                                                     "full_name": "Someone"})
-    assert (status, body["error"]["fields"]["email"]) == (
-        400, "An account with this e-mail address already exists; log in instead.")
+    password_before = User.objects.get(pk=owner.user.pk).password
+    with on_commit():
+        taken = call(Client(), "post", "/users", {"email": "OWNER@example.com", "password": "long enough 123",
+                                                  "full_name": "Someone"})
+    assert snapshot(owner.organisation) == before
+    assert User.objects.get(pk=owner.user.pk).password == password_before
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["owner@example.com"], "Someone tried to sign up on IPX with your address")]
+    with on_commit():
+        new = call(Client(), "post", "/users", {"email": "new.person@example.com", "password": "long enough 123",
+                                                "full_name": "Someone"})
+    assert taken == (201, {**new[1], "email": "owner@example.com"})
+    assert [m.to for m in mail.outbox][1:] == [["new.person@example.com"]]
+
+
+def test_sign_up_refuses_bad_fields(owner: Member) -> None:
+    before = snapshot(owner.organisation)
     status, body = call(Client(), "post", "/users", {"email": "not-an-address", "password": "123", "full_name": "",
                                                      "preferred_language": "fr"})
     assert status == 400
@@ -188,7 +204,7 @@ def test_token_creation_and_revocation(owner: Member) -> None:
     status, me = call(Client(), "get", "/me", token=key)
     assert (status, me["email"]) == (200, owner.user.email)
 
-    services.api_token_revoke(user=owner.user, token_id=token.pk)
+    tokens.api_token_revoke(user=owner.user, token_id=token.pk)
     before = snapshot(owner.organisation)
     status, body = call(Client(), "get", "/me", token=key)
     assert (status, body["error"]["code"]) == (401, "not_authenticated")
@@ -198,14 +214,14 @@ def test_token_creation_and_revocation(owner: Member) -> None:
 
 
 def test_nobody_revokes_another_users_token(owner: Member, outsider: Member) -> None:
-    token, key = services.api_token_create(user=owner.user, token=TokenInput.parse(name="erp"))
+    token, key = tokens.api_token_create(user=owner.user, token=tokens.TokenInput.parse(name="erp"))
     with pytest.raises(NotFound, match="No such token"):
-        services.api_token_revoke(user=outsider.user, token_id=token.pk)
+        tokens.api_token_revoke(user=outsider.user, token_id=token.pk)
     assert call(Client(), "get", "/me", token=key)[0] == 200
 
 
 def test_a_token_of_a_deactivated_user_is_refused(owner: Member) -> None:
-    _token, key = services.api_token_create(user=owner.user, token=TokenInput.parse(name="erp"))
+    _token, key = tokens.api_token_create(user=owner.user, token=tokens.TokenInput.parse(name="erp"))
     User.objects.filter(pk=owner.user.pk).update(is_active=False)
     assert call(Client(), "get", "/me", token=key)[0] == 401
 

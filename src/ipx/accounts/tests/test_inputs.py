@@ -14,10 +14,10 @@ from ipx.accounts.inputs import (
     OrganisationInput,
     OrganisationValues,
     RegistrationInput,
-    TokenInput,
     UserInput,
 )
 from ipx.accounts.tests.helpers import call, pending, snapshot
+from ipx.accounts.tokens import TokenInput
 from ipx.core.errors import ValidationFailed
 from ipx.testing.factories import valid_uscc
 from ipx.testing.fixtures import Member
@@ -57,13 +57,22 @@ def test_an_organisation_is_parsed_into_what_its_row_stores() -> None:
 
 def test_sign_up_names_every_bad_field_of_person_and_organisation_at_once(owner: Member) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        RegistrationInput.parse(email=owner.user.email.upper(), password="123", full_name="",
+        RegistrationInput.parse(email="owner-at-example.com", password="123", full_name="",
                                 preferred_language="en",
                                 organisation=OrganisationValues.read(MAINLAND | {"uscc": "", "website": "ftp://x"}))
 
     assert set(refused.value.fields) == {"email", "password", "full_name", "uscc", "website"}
-    assert refused.value.fields["email"] == "An account with this e-mail address already exists; log in instead."
+    assert refused.value.fields["email"] == "Enter a valid e-mail address."
     assert refused.value.fields["uscc"] == "Mainland organisations must give their Unified Social Credit Code."
+
+
+def test_sign_up_does_not_tell_that_an_address_has_an_account(owner: Member) -> None:
+    """No account enumeration: a taken address is no field error (the service tells its owner)."""
+    with pytest.raises(ValidationFailed) as refused:
+        RegistrationInput.parse(email=owner.user.email.upper(), password="123", full_name="Someone",
+                                preferred_language="en", organisation=OrganisationValues.read(MAINLAND))
+
+    assert set(refused.value.fields) == {"password"}
 
 
 def test_an_edit_keeps_what_it_leaves_out_and_its_own_code_is_no_clash(owner: Member) -> None:

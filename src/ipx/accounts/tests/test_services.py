@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from ipx.accounts import notices, services
-from ipx.accounts.inputs import InvitationInput, OrganisationValues, RegistrationInput, TokenInput
+from ipx.accounts import notices, services, tokens
+from ipx.accounts.inputs import InvitationInput, OrganisationValues, RegistrationInput
 from ipx.accounts.models import ApiToken, Invitation, Membership, Organisation, OrganisationEvent, User
 from ipx.accounts.tests.helpers import register_organisation
 from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -29,10 +29,12 @@ ORG = {
 
 
 def test_registration_creates_user_organisation_admin_and_event() -> None:
-    user, organisation = services.registration_submit(registration=RegistrationInput.parse(
+    registered = services.registration_submit(registration=RegistrationInput.parse(
         email="New.Person@Example.com", password="a long secret 123", full_name="New Person",
         preferred_language="zh-hant", organisation=OrganisationValues.read(ORG),
     ))
+    assert registered is not None
+    user, organisation = registered
     assert user.email == "new.person@example.com"
     assert user.check_password("a long secret 123")
     assert user.password.startswith("md5$")  # the test settings' fast hasher; production uses argon2
@@ -181,11 +183,11 @@ def test_invitation_flow(owner: Member, on_commit: Any) -> None:
 
 
 def test_api_tokens_store_only_a_hash(owner: Member) -> None:
-    token, key = services.api_token_create(user=owner.user, token=TokenInput.parse(name="erp"))
+    token, key = tokens.api_token_create(user=owner.user, token=tokens.TokenInput.parse(name="erp"))
     assert key.startswith("ipx_")
     assert token.key_hash == ApiToken.hash_key(key)
     assert key not in token.key_hash
-    services.api_token_revoke(user=owner.user, token_id=token.pk)
+    tokens.api_token_revoke(user=owner.user, token_id=token.pk)
     assert ApiToken.objects.count() == 0
 
 
