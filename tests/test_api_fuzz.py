@@ -15,8 +15,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.transport.requests import multipart_serializer
 from schemathesis.transport.wsgi import WSGI_TRANSPORT
 
-from ipx.accounts.inputs import TokenInput
-from ipx.accounts.services import api_token_create
+from ipx.accounts.tokens import TokenInput, api_token_create
 from ipx.testing.factories import listing_with_patent
 from ipx.testing.fixtures import Member
 from ipx.wsgi import application
@@ -46,7 +45,9 @@ def _keep_the_test_connection() -> Iterator[None]:
 def member_headers(owner: Member) -> dict[str, str]:
     # Something to find, read and change, so that generated ids sometimes hit real rows.
     listing_with_patent(owner.organisation, owner.user)
-    _token, key = api_token_create(user=owner.user, token=TokenInput.parse(name="fuzz"))
+    # Every scope, so that the money endpoints are reached too.
+    _token, key = api_token_create(user=owner.user, token=TokenInput.parse(name="fuzz",
+                                                                           scopes=["read", "write", "money"]))
     return {"Authorization": f"Bearer {key}"}
 
 

@@ -2,6 +2,10 @@
 cookie of a signed-in page user (with the CSRF check for writes), and the signed-in user of
 a request as the ``User`` it is.
 
+A token is refused with 401 ``token_expired`` once it has expired, and with 403
+``scope_required`` when it lacks the scope the request needs (``ipx.accounts.api_scopes``).
+A page session is not limited by scopes: its writes carry the CSRF token of a page.
+
 It lives in accounts, the lowest domain app, so that every app's api.py can import it
 downwards; the /api/v1 router (``ipx.api``) only mounts the apps' routers.
 """
@@ -14,8 +18,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
 
-from ipx.accounts.models import User
-from ipx.accounts.selectors import user_for_api_key
+from ipx.accounts.api_scopes import scope_needed
+from ipx.accounts.models import ApiToken, User
+from ipx.accounts.tokens import api_token_for_key
 from ipx.core.errors import NotAuthenticated, PermissionDenied
 
 
@@ -42,13 +47,26 @@ def api_operator(request: HttpRequest) -> User:
     return user
 
 
+def api_token_of(request: HttpRequest) -> ApiToken | None:
+    """The token a request was signed with; None for a page session."""
+    token = getattr(request, "api_token", None)
+    return token if isinstance(token, ApiToken) else None
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_api_key(token)
-        if user is None:
+        found = api_token_for_key(token)
+        if found is None:
             return None
-        request.user = user
-        return user
+        if found.is_expired:
+            raise NotAuthenticated(_("This API token has expired."), code="token_expired")
+        needed = scope_needed(request)
+        if not found.has_scope(needed):
+            raise PermissionDenied(_("This API token lacks the “%(scope)s” scope that this request needs.")
+                                   % {"scope": needed}, code="scope_required")
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
+        return found.user
 
 
 class SessionAuth(APIKeyCookie):

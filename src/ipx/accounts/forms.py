@@ -10,7 +10,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ipx.accounts.inputs import InvitationInput, OrganisationValues, RegistrationInput, TokenInput
+from ipx.accounts.inputs import InvitationInput, OrganisationValues, RegistrationInput
 from ipx.accounts.models import Membership, Organisation
 from ipx.accounts.regions import Province, RegionKind, country_choices
 from ipx.core.forms import ServiceForm
@@ -72,13 +72,6 @@ class InvitationForm(ServiceForm):
 
     def invitation(self) -> InvitationInput:
         return InvitationInput.parse(email=self.cleaned_data["email"], role=self.cleaned_data["role"])
-
-
-class TokenForm(ServiceForm):
-    name = forms.CharField(label=_("Token name"), max_length=100, initial="api")
-
-    def token(self) -> TokenInput:
-        return TokenInput.parse(name=self.cleaned_data["name"])
 
 
 class RejectionForm(ServiceForm):

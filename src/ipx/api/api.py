@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from ipx.accounts.api import router as accounts
+from ipx.accounts.token_api import router as api_tokens
 from ipx.api import errors
 from ipx.catalog.api import router as catalog
 from ipx.catalog.importing.api import router as imports
@@ -25,5 +26,6 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-for router in (accounts, catalog, imports, listings, search, notifications, ledger, negotiation, deals, matching):
+for router in (accounts, api_tokens, catalog, imports, listings, search, notifications, ledger, negotiation, deals,
+               matching):
     api.add_router("", router)

@@ -12,8 +12,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from ipx.accounts.inputs import TokenInput
-from ipx.accounts.services import api_token_create
+from ipx.accounts.tokens import TokenInput, api_token_create
 from ipx.catalog.importing.services import import_job_create, import_job_run
 from ipx.catalog.models import Asset, ImportJob, Patent
 from ipx.catalog.tests.import_files import (

@@ -16,8 +16,7 @@ from django.conf import settings
 from django.db import connections
 from django.test import Client
 
-from ipx.accounts.inputs import TokenInput
-from ipx.accounts.services import api_token_create
+from ipx.accounts.tokens import TokenInput, api_token_create
 from ipx.core.money import Money
 from ipx.ledger import selectors, services
 from ipx.ledger.models import IdempotencyRecord, LedgerTransaction, Payout
@@ -101,7 +100,8 @@ def test_fifty_spends_of_one_balance_spend_once(buyer: Member) -> None:
 
 
 def test_twenty_replays_of_one_deposit_move_money_once(buyer: Member) -> None:
-    _token, key = api_token_create(user=buyer.user, token=TokenInput.parse(name="retries"))
+    money = TokenInput.parse(name="retries", scopes=["read", "write", "money"])  # deposits need the money scope
+    _token, key = api_token_create(user=buyer.user, token=money)
     path = f"/api/v1/organisations/{buyer.organisation.pk}/deposits"
     body = json.dumps({"amount": "88.80", "currency": CNY})
 

@@ -95,7 +95,7 @@ def test_organisation_edit_and_invite(owner: Member) -> None:
 
 
 def test_tokens_page_shows_a_new_key_once(owner: Member) -> None:
-    response = owner.client.post("/accounts/tokens/", {"name": "erp"})
+    response = owner.client.post("/accounts/tokens/", {"name": "erp", "scopes": ["read", "write"]})
     key = ApiToken.objects.get()
     html = response.content.decode()
     assert 'id="new-token"' in html

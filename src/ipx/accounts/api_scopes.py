@@ -1,0 +1,63 @@
+"""Which scope of an API token each request needs.
+
+Reading (GET, HEAD, OPTIONS) needs ``read``; any other method ``write``; and the operations
+named in ``MONEY_OPERATIONS`` — those that move money or commit an organisation — need
+``money`` instead. This set is the one place they are declared: an endpoint that moves money
+or binds must be added here, and ``accounts/tests/test_api_scopes.py`` fails on a write
+operation of the API that is neither here nor in its list of plain writes.
+
+Operations are named by method and path as the OpenAPI document shows them, relative to the
+API's mount (``/api/v1``), so the set reads like the documentation and needs no import of the
+apps above accounts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.http import HttpRequest
+
+from ipx.accounts.models import ApiToken
+
+Scope = ApiToken.Scope
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+API_MOUNT = "api/v1"
+
+MONEY_OPERATIONS: frozenset[tuple[str, str]] = frozenset({
+    # The ledger: money in and out of an organisation's account.
+    ("POST", "/organisations/{organisation_id}/deposits"),
+    ("POST", "/organisations/{organisation_id}/payouts"),
+    # Escrow: into it, and out of it to the seller.
+    ("POST", "/deals/{deal_id}/milestones/{position}/fund"),
+    ("POST", "/deals/{deal_id}/milestones/{position}/release"),
+    # Approving a recordal completes the deal and releases what escrow holds for it.
+    ("POST", "/deals/{deal_id}/recordal/check"),
+    # Commitments: accepting an offer makes a deal; signing and concluding bind the party.
+    ("POST", "/offers/{offer_id}/accept"),
+    ("POST", "/deals/{deal_id}/sign"),
+    ("POST", "/deals/{deal_id}/conclude"),
+    # Cancelling ends a binding deal and returns escrowed money.
+    ("POST", "/deals/{deal_id}/cancel"),
+})
+
+_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def operation_of(request: HttpRequest) -> tuple[str, str] | None:
+    """The (method, path template) of an API request, e.g. ("POST", "/deals/{deal_id}/sign"),
+    from the route it was resolved by; None outside the API."""
+    match = request.resolver_match
+    if match is None or not match.route.startswith(API_MOUNT):
+        return None
+    path = _PARAMETER.sub(r"{\1}", match.route.removeprefix(API_MOUNT))
+    return (request.method or "GET").upper(), path if path.startswith("/") else "/" + path
+
+
+def scope_needed(request: HttpRequest) -> str:
+    method = (request.method or "GET").upper()
+    if method in SAFE_METHODS:
+        return Scope.READ.value
+    if operation_of(request) in MONEY_OPERATIONS:
+        return Scope.MONEY.value
+    return Scope.WRITE.value

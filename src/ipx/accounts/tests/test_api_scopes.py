@@ -1,0 +1,104 @@
+"""Every write operation of the API is declared: as one that moves money or binds (in
+``ipx.accounts.api_scopes.MONEY_OPERATIONS``, where a token needs the money scope) or as a
+plain write (below, where write suffices). A new endpoint fails here until someone decides
+which it is; a request is matched to its operation by the name the documentation gives it."""
+
+from __future__ import annotations
+
+import re
+
+from django.test import RequestFactory
+from django.urls import resolve
+
+from ipx.accounts.api_scopes import MONEY_OPERATIONS, SAFE_METHODS, operation_of, scope_needed
+from ipx.api.api import api
+
+# Writes that neither move money nor commit an organisation: the write scope suffices.
+PLAIN_WRITES = frozenset({
+    ("POST", "/users"),
+    ("POST", "/auth/token"),
+    ("POST", "/auth/tokens"),
+    ("DELETE", "/auth/tokens/{token_id}"),
+    ("POST", "/organisations"),
+    ("PATCH", "/organisations/{organisation_id}"),
+    ("POST", "/organisations/{organisation_id}/resubmit"),
+    ("POST", "/organisations/{organisation_id}/verify"),
+    ("POST", "/organisations/{organisation_id}/reject"),
+    ("POST", "/organisations/{organisation_id}/invitations"),
+    ("POST", "/invitations/{token}/accept"),
+    ("POST", "/assets"),
+    ("PATCH", "/assets/{asset_id}"),
+    ("DELETE", "/assets/{asset_id}"),
+    ("POST", "/imports"),
+    ("POST", "/listings"),
+    ("PATCH", "/listings/{listing_id}"),
+    ("DELETE", "/listings/{listing_id}"),
+    ("POST", "/listings/{listing_id}/submit"),
+    ("POST", "/listings/{listing_id}/recall"),
+    ("POST", "/listings/{listing_id}/withdraw"),
+    ("POST", "/listings/{listing_id}/reopen"),
+    ("POST", "/listings/{listing_id}/approve"),
+    ("POST", "/listings/{listing_id}/reject"),
+    ("POST", "/listings/{listing_id}/documents"),
+    ("DELETE", "/listings/{listing_id}/documents/{document_id}"),
+    # Accepting an NDA opens documents to read; it commits to no deal and moves no money.
+    ("POST", "/listings/{listing_id}/nda"),
+    ("POST", "/notifications/read"),
+    # Negotiating: offers and counters bind nobody until the other side accepts.
+    ("POST", "/threads"),
+    ("POST", "/threads/{thread_id}/close"),
+    ("POST", "/threads/{thread_id}/agents"),
+    ("POST", "/threads/{thread_id}/messages"),
+    ("POST", "/threads/{thread_id}/offers"),
+    ("POST", "/offers/{offer_id}/counter"),
+    ("POST", "/offers/{offer_id}/withdraw"),
+    ("POST", "/offers/{offer_id}/reject"),
+    # The seller's recordal number is checked by an operator before any money moves.
+    ("POST", "/deals/{deal_id}/recordal"),
+    ("POST", "/demands"),
+    ("PATCH", "/demands/{demand_id}"),
+    ("POST", "/demands/{demand_id}/submit"),
+    ("POST", "/demands/{demand_id}/recall"),
+    ("POST", "/demands/{demand_id}/approve"),
+    ("POST", "/demands/{demand_id}/reject"),
+    ("POST", "/demands/{demand_id}/close"),
+    ("POST", "/demands/{demand_id}/matches/refresh"),
+    ("POST", "/saved-searches"),
+    ("PATCH", "/saved-searches/{saved_search_id}"),
+    ("DELETE", "/saved-searches/{saved_search_id}"),
+})
+
+
+def documented_operations() -> set[tuple[str, str]]:
+    paths = api.get_openapi_schema()["paths"]
+    return {(method.upper(), path.removeprefix("/api/v1")) for path, operations in paths.items()
+            for method in operations}
+
+
+def test_every_write_operation_is_declared_as_moving_money_or_plain() -> None:
+    writes = {operation for operation in documented_operations() if operation[0] not in SAFE_METHODS}
+    undeclared = writes - MONEY_OPERATIONS - PLAIN_WRITES
+    assert undeclared == set(), (
+        "Add each to ipx.accounts.api_scopes.MONEY_OPERATIONS if it moves money or binds an organisation, "
+        "else to PLAIN_WRITES in this test")
+    assert MONEY_OPERATIONS - writes == set(), "a declared money operation is no longer in the API"
+    assert PLAIN_WRITES - writes == set(), "a declared plain write is no longer in the API"
+    assert not MONEY_OPERATIONS & PLAIN_WRITES
+
+
+def test_a_request_is_matched_to_the_operation_the_documentation_names() -> None:
+    factory = RequestFactory()
+    for method, path in sorted(documented_operations()):
+        url = "/api/v1" + re.sub(r"\{\w+\}", "1", path)
+        request = factory.generic(method, url)
+        request.resolver_match = resolve(url)
+        assert operation_of(request) == (method, path)
+        expected = "read" if method in SAFE_METHODS else "money" if (method, path) in MONEY_OPERATIONS else "write"
+        assert scope_needed(request) == expected
+
+
+def test_a_request_outside_the_api_is_no_operation() -> None:
+    request = RequestFactory().post("/accounts/tokens/")
+    request.resolver_match = resolve("/accounts/tokens/")
+    assert operation_of(request) is None
+    assert scope_needed(request) == "write"
