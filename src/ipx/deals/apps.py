@@ -10,6 +10,7 @@ class DealsConfig(AppConfig):
     def ready(self) -> None:
         from ipx.deals.contracts import escrow
         from ipx.deals.contracts import notices as contract_notices  # noqa: F401 - registers the deals' wording
+        from ipx.deals.negotiation import listing_hooks  # noqa: F401 - open offers hold a listing's assets
         from ipx.deals.negotiation import notices as negotiation_notices  # noqa: F401 - and negotiation's
         from ipx.ledger import descriptions
 

@@ -226,7 +226,11 @@ def listing_history(request: HttpRequest, listing_id: Id, page: int = 1, size: i
 
 
 @router.patch("/listings/{listing_id}", response={200: ListingOut, **ERRORS}, auth=user_auth,
-              summary="Edit a draft or a published listing")
+              summary="Edit a draft or a published listing",
+              description="A change of a published listing's assets, offer kinds, price or terms sends it back "
+                          "to review (status submitted); its title, description, end and non-disclosure terms "
+                          "change without a review. The assets cannot change (409) while an offer on the "
+                          "listing is open.")
 def listing_update(request: HttpRequest, listing_id: Id, payload: ListingFields) -> Listing:
     changes = ListingChanges.parse(payload.dict(exclude_unset=True))
     services.listing_update(listing_id=listing_id, actor=api_user(request), changes=changes)

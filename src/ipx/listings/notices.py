@@ -25,6 +25,7 @@ def _deal(params: Params) -> str:
 
 _SENTENCES: dict[str, Callable[[Params], str]] = {
     "edit": lambda params: _("edited"),
+    "edit_material": lambda params: _("edited its assets, price or terms; back to review"),
     "expire": lambda params: _("The offer period ended."),
     "reserve": _deal,
     "release": _deal,

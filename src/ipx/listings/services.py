@@ -20,12 +20,30 @@ from ipx.accounts.selectors import access_organisation
 from ipx.catalog.services import assets_of
 from ipx.core.errors import ValidationFailed
 from ipx.core.inputs import UNSET
+from ipx.listings.guards import asset_change_refusal
 from ipx.listings.inputs import ListingChanges, ListingInput
 from ipx.listings.models import Listing, ListingAsset
 from ipx.listings.workflow import LISTING, S, assets_on_offer_here_only
 
 DEFAULT_OFFER_DAYS = 365
 MAX_NOTE_LENGTH = 2000
+
+# What an edit of a published listing may change without a new review, and what sends it
+# back. Material: what is sold (the assets), how (the offer kinds) and on which terms (the
+# price and its currency, the licence's terms, the trial and what is paid after it): a buyer
+# relies on them, offers and deals are made on them, and the operator approved them. An edit
+# that changes one of them takes the listing off the market until the operator approves it
+# again. Cosmetic: the words about the offer (title, description), when the offer ends, and
+# the non-disclosure terms that guard the seller's documents (an organisation that accepted
+# earlier terms keeps the text it accepted); documents themselves are added and removed by
+# their own services. Every field an edit can set is in exactly one of the two.
+MATERIAL_FIELDS = frozenset({
+    "asset_ids", "offer_kinds",
+    "price_type", "price_amount", "price_max_amount", "currency",
+    "licence_exclusivity", "licence_territory", "licence_field", "licence_term_months",
+    "trial_months", "after_trial_fee_amount", "after_trial_royalty_percent",
+})
+COSMETIC_FIELDS = frozenset({"title", "description", "expires_on", "requires_nda", "nda_text"})
 
 
 def _set_assets(listing: Listing, organisation: Organisation, asset_ids: tuple[int, ...]) -> None:
@@ -56,7 +74,9 @@ def listing_create(*, organisation_id: int, actor: User, data: ListingInput) -> 
 @transaction.atomic
 def listing_update(*, listing_id: int, actor: User, changes: ListingChanges) -> Listing:
     """Edit a draft, or a published listing (the search index follows). Fields the changes
-    leave UNSET keep their values; the listing as it would be is checked as a whole."""
+    leave UNSET keep their values; the listing as it would be is checked as a whole. A
+    published listing whose ``MATERIAL_FIELDS`` change goes back to review; its assets do not
+    change while a registered guard (open offers) holds them."""
     listing = _locked(listing_id)
     LISTING.check(listing, "edit", actor)
     columns = changes.applied_to(listing).columns()
@@ -65,15 +85,26 @@ def listing_update(*, listing_id: int, actor: User, changes: ListingChanges) -> 
         setattr(listing, name, value)
     if changes.asset_ids is not UNSET:
         asset_ids = changes.asset_ids
+        if list(asset_ids) != [link.asset_id for link in listing.asset_links.all()]:
+            # Offers were made on these assets; apps above (deals) say whether any still is open.
+            held = asset_change_refusal(listing)
+            if held is not None:
+                raise held.exception()
+            changed.append("asset_ids")
         if listing.status == S.PUBLISHED:
             busy = assets_on_offer_here_only(listing, list(asset_ids))
             if busy is not None:
                 raise busy.exception()
-        if list(asset_ids) != [link.asset_id for link in listing.asset_links.all()]:
-            changed.append("asset_ids")
         _set_assets(listing, listing.organisation, asset_ids)
+    material = listing.status == S.PUBLISHED and any(name in MATERIAL_FIELDS for name in changed)
+    if material:
+        listing.submitted_at = timezone.now()
     listing.save()
-    if listing.status == S.PUBLISHED:
+    if material:
+        # What was approved changed: off the market and into the review queue until the
+        # operator approves it again (the search index and matches follow the status).
+        LISTING.transition(listing, "edit_material", actor=actor, params={"fields": changed}, check=False)
+    elif listing.status == S.PUBLISHED:
         # What the public sees changed: recorded (with the names of the fields) and announced.
         LISTING.transition(listing, "edit", actor=actor, params={"fields": changed}, check=False)
     return listing

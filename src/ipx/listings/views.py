@@ -101,11 +101,16 @@ def edit(request: AuthenticatedRequest, listing_id: int) -> HttpResponse:
     form = ListingForm(request.POST or None, initial=initial, asset_choices=_asset_choices(listing.organisation_id))
     if request.method == "POST" and form.is_valid():
         try:
-            services.listing_update(listing_id=listing.pk, actor=request.user, changes=form.listing_changes())
+            edited = services.listing_update(listing_id=listing.pk, actor=request.user,
+                                             changes=form.listing_changes())
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
-            messages.success(request, _("Saved."))
+            if listing.status == Listing.Status.PUBLISHED and edited.status == Listing.Status.SUBMITTED:
+                messages.success(request, _("Saved. Its assets, price or terms changed, so the listing is back in "
+                                            "review and off the market until the operator approves it again."))
+            else:
+                messages.success(request, _("Saved."))
             return redirect("listings:detail", listing.pk)
     return _form_page(request, form, listing)
 

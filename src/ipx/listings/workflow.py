@@ -2,8 +2,9 @@
 
 draft → submitted → published (operator review) → withdrawn / expired; a rejected review
 sends the listing back to draft with the operator's note, and a seller may recall it from
-review. Deals reserve a published listing, release it again or mark it sold; the clock
-expires it. Withdrawn and expired listings reopen as drafts.
+review. An edit of a published listing's assets, price or terms sends it back to review.
+Deals reserve a published listing, release it again or mark it sold; the clock expires it.
+Withdrawn and expired listings reopen as drafts.
 
 The API's ``allowed_actions`` and the buttons of the listing page come from this table, and
 the services in ``ipx.listings.services`` refuse exactly what it refuses.
@@ -102,6 +103,13 @@ def not_by_hand(attempt: Attempt) -> Refusal | None:
                    error=PermissionDenied)
 
 
+def through_an_edit(attempt: Attempt) -> Refusal | None:
+    """A published listing goes back to review when an edit changes what it offers or its
+    terms; ``listing_update`` takes that step, and nobody is offered it as an action."""
+    return Refusal(_("A published listing goes back to review when its assets, price or terms are edited; nobody "
+                     "takes this step by hand."), error=PermissionDenied)
+
+
 # --- The table --------------------------------------------------------------------------------
 
 def _cannot(listing: Listing, name: str, action: Action) -> Refusal:
@@ -133,6 +141,10 @@ LISTING: Workflow[Listing] = Workflow(
     actions={
         # Edits of a draft are not recorded; those of a published listing are, and announced.
         "edit": Action(sources=(S.DRAFT, S.PUBLISHED), who=(sellers_members,), publishes=("listing.changed",)),
+        # An edit of a published listing's assets, price or terms (``services.MATERIAL_FIELDS``):
+        # back to the review queue, off the market until approved again.
+        "edit_material": Action(sources=(S.PUBLISHED,), target=S.SUBMITTED, who=(sellers_members,),
+                                guards=(through_an_edit,)),
         "delete": Action(sources=(S.DRAFT,), who=(sellers_members,), guards=(never_published,)),
         "submit": Action(sources=(S.DRAFT,), target=S.SUBMITTED, who=(sellers_members,),
                          guards=(seller_may_submit, assets_ready)),

@@ -148,15 +148,18 @@ def test_published_listings_can_be_edited_and_say_so(owner: Member, operator: Us
     listing = create(owner)
     services.listing_submit(listing_id=listing.pk, actor=owner.user)
     services.listing_approve(listing_id=listing.pk, operator=operator)
-    services.listing_update(listing_id=listing.pk, actor=owner.user,
-                            changes=ListingChanges.parse({"price_type": "fixed", "price_amount": "990000"}))
+    # Words and the end of the offer (a change of price or terms goes back to review:
+    # test_edit_rules).
+    ends = date.today() + timedelta(days=90)
+    words = {"description": "适用于储能电站。", "expires_on": ends.isoformat()}
+    services.listing_update(listing_id=listing.pk, actor=owner.user, changes=ListingChanges.parse(words))
     listing.refresh_from_db()
-    assert (listing.price_type, listing.price_amount, listing.title) == ("fixed", Decimal("990000.00"),
-                                                                        "锂电池隔膜技术许可")
+    assert (listing.description, listing.expires_on, listing.title, listing.status) == (
+        "适用于储能电站。", ends, "锂电池隔膜技术许可", "published")
     edit = ListingEvent.objects.filter(listing=listing).last()
     assert edit is not None
     assert describe(edit) == "edited"
-    assert (edit.verb, edit.note, edit.params) == ("edit", "", {"fields": ["price_type", "price_amount"]})
+    assert (edit.verb, edit.note, edit.params) == ("edit", "", {"fields": ["description", "expires_on"]})
 
 
 def test_expiry(owner: Member, operator: User) -> None:
