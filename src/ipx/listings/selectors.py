@@ -1,8 +1,9 @@
 """Reads for listings, scoped to what the asking user may see.
 
 A listing's detailed documents: the seller's members and operators always see them; other
-members once their organisation accepted the listing's non-disclosure terms (when it has
-any); people without an organisation never.
+members through a verified organisation, once it accepted the listing's non-disclosure
+terms (when it has any); members of unverified organisations and people without an
+organisation never.
 """
 
 from __future__ import annotations
@@ -129,7 +130,9 @@ def documents_of(listing: Listing) -> QuerySet[ListingDocument]:
 
 @dataclass
 class DocumentAccess:
-    """What a user may see of a listing's documents, and why not."""
+    """What a user may see of a listing's documents, and why not. Another organisation's
+    members see them through a verified organisation only, as only a verified organisation
+    may make inquiries or accept non-disclosure terms."""
 
     listing: Listing
     is_seller: bool = False
@@ -142,16 +145,30 @@ class DocumentAccess:
         return bool(self.organisations) or self.is_seller
 
     @property
+    def verified(self) -> list[Organisation]:
+        """The user's organisations (not the seller) that are verified."""
+        return [organisation for organisation in self.organisations if organisation.is_verified]
+
+    @property
+    def is_verified_member(self) -> bool:
+        return self.is_seller or self.is_operator or bool(self.verified)
+
+    @property
     def needs_nda(self) -> bool:
-        return self.listing.requires_nda and not (self.is_seller or self.is_operator or self.accepted)
+        # An acceptance counts while the organisation that made it is verified.
+        accepted = any(organisation.pk in self.accepted for organisation in self.verified)
+        return self.listing.requires_nda and not (self.is_seller or self.is_operator or accepted)
 
     @property
     def can_see(self) -> bool:
-        return self.is_seller or self.is_operator or (self.is_member and not self.needs_nda)
+        return self.is_seller or self.is_operator or (bool(self.verified) and not self.needs_nda)
 
     def refusal(self) -> str:
         if not self.is_member:
             return _("Documents are shown to members of organisations registered with the exchange.")
+        if not self.is_verified_member:
+            return _("%(name)s is not verified yet; it can open listing documents once the operator has verified "
+                     "it.") % {"name": self.organisations[0].name}
         return _("Accept this listing's non-disclosure agreement for your organisation before opening its "
                  "documents.")
 
