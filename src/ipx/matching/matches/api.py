@@ -17,7 +17,7 @@ from ipx.core.api.schemas import ERRORS, Id
 from ipx.core.errors import PermissionDenied
 from ipx.matching.demands.selectors import is_poster
 from ipx.matching.matches import selectors
-from ipx.matching.matches.buyers import likely_buyers
+from ipx.matching.matches.buyers import likely_buyers, market_interest
 from ipx.matching.matches.explain import Explained, Reader, reason_sentences
 from ipx.matching.matches.services import matches_recompute
 from ipx.matching.models import DemandMatch
@@ -107,6 +107,9 @@ class BuyerOut(Schema):
 class LikelyBuyersOut(Schema):
     listing_id: int
     items: list[BuyerOut]
+    market_interest: list[ReasonOut] = Field(
+        description="interest that names nobody: counts of at least three organisations (negotiations in the "
+                    "listing's IPC subclasses with other sellers, saved searches that found it)")
 
 
 class RefreshOut(Schema):
@@ -177,12 +180,12 @@ def listing_matching_demands(request: HttpRequest, listing_id: Id) -> dict[str, 
 
 
 @router.get("/listings/{listing_id}/likely-buyers", response={200: LikelyBuyersOut, **ERRORS}, auth=user_auth,
-            summary="Organisations likely to want a listing, from their demands and past interest (the seller's "
-                    "members, operators)")
+            summary="Organisations likely to want a listing, from their public demands and negotiations with "
+                    "the seller, and anonymous counts of wider interest (the seller's members, operators)")
 def listing_likely_buyers(request: HttpRequest, listing_id: Id) -> dict[str, Any]:
     user = api_user(request)
     listing = selectors.listing_for_seller(user, listing_id)
     items = [{"organisation_id": entry.organisation.pk if entry.organisation is not None else None,
               "name": entry.name, "score": entry.score, "reasons": _reasons(entry.reasons)}
              for entry in likely_buyers(user, listing)]
-    return {"listing_id": listing.pk, "items": items}
+    return {"listing_id": listing.pk, "items": items, "market_interest": _reasons(market_interest(listing))}

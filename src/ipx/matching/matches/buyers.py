@@ -1,11 +1,18 @@
-"""Likely buyers of a listing: organisations ranked by what they asked for and did.
+"""Likely buyers of a listing: organisations ranked by what they asked for and did, told to
+the seller from what the seller may know — never from another organisation's private
+business.
 
-Evidence, each with a reason the seller reads:
+Evidence about a named organisation, each with a reason the seller reads:
 
-* a published demand that lists this listing (weight: the match's score, 0–1);
-* past interest: negotiations the organisation opened on other listings that share an
-  IPC subclass with this one (0.3 each, at most three counted);
-* saved searches of its members that alerted them to this listing (0.5 each, at most two).
+* a published demand that lists this listing (public; weight: the match's score, 0–1);
+* past interest: negotiations the organisation opened with this seller about its other
+  listings that share an IPC subclass with this one (0.3 each, at most three counted).
+
+Negotiations between other organisations and saved searches are private: they never name
+anyone. They are shown only as anonymous counts (``market_interest``), and only once at
+least ``MIN_CROWD`` organisations make them up, so that no single buyer can be picked out:
+how many organisations negotiated listings of the same IPC subclass with other sellers in
+the last ``CROWD_DAYS`` days, and how many organisations' saved searches found this listing.
 
 The weights are set by judgement, not fitted: a demand that names the need counts most.
 An anonymous demand counts as its own entry, "an organisation that chose not to be
@@ -16,8 +23,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -32,15 +41,17 @@ from ipx.matching.models import SavedSearchAlert
 
 THREAD_WEIGHT = 0.3
 MAX_THREADS_COUNTED = 3
-ALERT_WEIGHT = 0.5
-MAX_ALERTS_COUNTED = 2
+# Anonymous counts are shown from this many organisations on: fewer could single one out.
+MIN_CROWD = 3
+CROWD_DAYS = 30
 # Negotiations looked at for past interest: the most recent ones.
 MAX_THREADS_READ = 5000
 MAX_BUYERS = 20
 
 DEMAND_MATCH = "demand_match"
 PAST_NEGOTIATIONS = "past_negotiations"
-SAVED_SEARCH = "saved_search_alert"
+CROWD_NEGOTIATIONS = "subclass_negotiations"
+CROWD_SEARCHES = "saved_searches"
 
 
 @dataclass
@@ -75,6 +86,8 @@ def _demand_reason(values: dict[str, Any]) -> Explained:
 
 
 def likely_buyers(user: User, listing: Listing) -> list[Buyer]:
+    """Named organisations (and anonymous demands' posters) likely to want ``listing``, best
+    first, from public demands and the seller's own negotiations only."""
     seller = listing.organisation_id
     organisation_ids = member_organisation_ids(user)
     buyers: dict[int, Buyer] = {}
@@ -94,9 +107,10 @@ def likely_buyers(user: User, listing: Listing) -> list[Buyer]:
         entry.score += row.score
         entry.reasons.append(_demand_reason(values))
 
+    # Past interest: only the seller's own negotiations (its threads about its other listings).
     mine = listing_subclasses([listing.pk]).get(listing.pk, set())
     if mine:
-        threads = list(Thread.objects.exclude(buyer_id=seller).exclude(listing_id=listing.pk)
+        threads = list(Thread.objects.filter(seller_id=seller).exclude(buyer_id=seller).exclude(listing_id=listing.pk)
                        .select_related("buyer").order_by("-created_at", "-pk")[:MAX_THREADS_READ])
         classes = listing_subclasses(sorted({thread.listing_id for thread in threads}))
         interest: dict[int, tuple[Organisation, set[int], set[str]]] = {}
@@ -115,26 +129,57 @@ def likely_buyers(user: User, listing: Listing) -> list[Buyer]:
                 "Negotiated %(n)d listings in the same IPC subclass: %(classes)s", len(listings))
                 % {"n": len(listings), "classes": ipc_text(sorted(codes))}))
 
-    alerts: dict[int, set[int]] = defaultdict(set)
-    alerted = SavedSearchAlert.objects.filter(listing=listing).values_list("saved_search_id", "saved_search__user_id")
-    users: dict[int, set[int]] = defaultdict(set)
-    for saved_search_id, user_id in alerted:
-        users[user_id].add(saved_search_id)
-    memberships = Membership.objects.filter(user_id__in=list(users)).exclude(organisation_id=seller)
-    organisations = {}
-    for membership in memberships.select_related("organisation"):
-        alerts[membership.organisation_id] |= users[membership.user_id]
-        organisations[membership.organisation_id] = membership.organisation
-    for organisation_id, searches in alerts.items():
-        entry = buyer(organisations[organisation_id])
-        entry.score += ALERT_WEIGHT * min(len(searches), MAX_ALERTS_COUNTED)
-        entry.reasons.append(Explained(SAVED_SEARCH, {"count": len(searches)}, ngettext(
-            "A saved search of its members found this listing",
-            "%(n)d saved searches of its members found this listing", len(searches)) % {"n": len(searches)}))
-
     ranked = [entry for entry in [*buyers.values(), *anonymous] if entry.organisation is None
               or entry.organisation.pk != seller]
     ranked.sort(key=lambda entry: (-entry.score, entry.name))
     for entry in ranked:
         entry.score = round(entry.score, 4)
     return ranked[:MAX_BUYERS]
+
+
+# --- Anonymous counts ------------------------------------------------------------------------------
+
+def _negotiations_elsewhere(listing: Listing, mine: set[str]) -> list[Explained]:
+    """Per IPC subclass of the listing: how many organisations opened negotiations with other
+    sellers about listings of that subclass lately, when at least ``MIN_CROWD`` did."""
+    seller = listing.organisation_id
+    since = timezone.now() - timedelta(days=CROWD_DAYS)
+    rows = list(Thread.objects.filter(created_at__gte=since).exclude(seller_id=seller).exclude(buyer_id=seller)
+                .order_by("-created_at", "-pk").values_list("listing_id", "buyer_id")[:MAX_THREADS_READ])
+    classes = listing_subclasses(sorted({listing_id for listing_id, _buyer in rows}))
+    buyers: dict[str, set[int]] = defaultdict(set)
+    for listing_id, buyer_id in rows:
+        for code in classes.get(listing_id, set()) & mine:
+            buyers[code].add(buyer_id)
+    found = []
+    for code in sorted(buyers):
+        count = len(buyers[code])
+        if count >= MIN_CROWD:
+            values = {"count": count, "subclass": code, "days": CROWD_DAYS}
+            # Always three or more organisations: one form of the sentence serves.
+            found.append(Explained(CROWD_NEGOTIATIONS, values, _(
+                "%(n)d organisations negotiated listings in IPC subclass %(class)s with other sellers in the last "
+                "%(days)d days") % {"n": count, "class": ipc_text([code]), "days": CROWD_DAYS}))
+    return found
+
+
+def _searches_that_found(listing: Listing) -> list[Explained]:
+    """How many organisations' members have saved searches that found this listing, when at
+    least ``MIN_CROWD`` organisations and as many people make up the count."""
+    seller = listing.organisation_id
+    sellers_people = Membership.objects.filter(organisation_id=seller).values_list("user_id", flat=True)
+    searchers = set(SavedSearchAlert.objects.filter(listing=listing).exclude(saved_search__user_id__in=sellers_people)
+                    .values_list("saved_search__user_id", flat=True))
+    organisations = set(Membership.objects.filter(user_id__in=searchers).exclude(organisation_id=seller)
+                        .values_list("organisation_id", flat=True))
+    count = len(organisations)
+    if min(count, len(searchers)) < MIN_CROWD:
+        return []
+    return [Explained(CROWD_SEARCHES, {"count": count}, _(
+        "Saved searches of members of %(n)d organisations found this listing") % {"n": count})]
+
+
+def market_interest(listing: Listing) -> list[Explained]:
+    """Interest in the listing that names nobody: counts of at least ``MIN_CROWD`` organisations."""
+    mine = listing_subclasses([listing.pk]).get(listing.pk, set())
+    return [*(_negotiations_elsewhere(listing, mine) if mine else []), *_searches_that_found(listing)]

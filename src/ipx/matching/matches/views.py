@@ -16,7 +16,7 @@ from ipx.core.errors import PermissionDenied
 from ipx.core.htmx import is_htmx_fragment
 from ipx.matching.demands.selectors import is_poster
 from ipx.matching.matches import index, selectors
-from ipx.matching.matches.buyers import likely_buyers
+from ipx.matching.matches.buyers import likely_buyers, market_interest
 from ipx.matching.matches.handlers import catch_up_pending, matches_catch_up
 from ipx.matching.matches.services import matches_recompute
 from ipx.matching.models import DemandMatch, DemandMatchRun
@@ -63,6 +63,7 @@ def listing_matches(request: AuthenticatedRequest, listing_id: int) -> HttpRespo
         "listing": listing,
         "matches": selectors.listing_match_views(user, listing),
         "buyers": likely_buyers(user, listing),
+        "market_interest": market_interest(listing),
     }
     template = ("matching/matches/_listing_matches.html" if is_htmx_fragment(request)
                 else "matching/matches/listing_matches.html")

@@ -174,8 +174,9 @@ def test_the_poster_reads_ranked_explained_matches(world: World) -> None:
 
 def test_the_seller_sees_demands_and_buyers_but_never_an_anonymous_poster(
         world: World, outsider: Member, operator: User, on_commit: Callable[..., Any]) -> None:
-    # Past interest: a member of another organisation negotiated a listing of the same
-    # subclass, and a saved search of a third found this one.
+    # Past interest: a member of another organisation negotiated another listing of this
+    # seller's in the same subclass, and a saved search of a third found this one (private:
+    # it names nobody, and one organisation is too few for an anonymous count).
     interested = Member(UserFactory.create(email="lin@example.com"),
                         OrganisationFactory.create(name="深圳冷暖设备有限公司"))
     MembershipFactory.create(user=interested.user, organisation=interested.organisation)
@@ -208,15 +209,17 @@ def test_the_seller_sees_demands_and_buyers_but_never_an_anonymous_poster(
     assert negotiator["reasons"][0]["code"] == "past_negotiations"
     assert negotiator["reasons"][0]["values"] == {"count": 1, "subclasses": ["F24F"]}
     assert negotiator["score"] == 0.3
-    searcher = entries[(outsider.organisation.pk, outsider.organisation.name)]
-    assert (searcher["reasons"][0]["code"], searcher["score"]) == ("saved_search_alert", 0.5)
+    assert outsider.organisation.pk not in {organisation_id for organisation_id, _name in entries}
+    assert buyers["market_interest"] == []
     assert [item["score"] for item in buyers["items"]] == sorted((i["score"] for i in buyers["items"]), reverse=True)
     text = json.dumps(demands, ensure_ascii=False) + json.dumps(buyers, ensure_ascii=False)
     assert text.count(world.buyer.organisation.name) == 2  # the public demand and its poster's entry
+    assert outsider.organisation.name not in text and "saved_search" not in text
 
     page = seller.get(reverse("matching:listing_matches", args=[world.listing.pk])).content.decode()
     assert "Demands this may solve" in page and "Likely buyers" in page
     assert page.count(world.buyer.organisation.name) == 2
+    assert outsider.organisation.name not in page
     assert "An organisation that chose not to be named" in page
 
     as_operator = world.clients["operator"].get(f"/api/v1/listings/{world.listing.pk}/likely-buyers").json()
