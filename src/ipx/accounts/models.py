@@ -266,3 +266,7 @@ class ApiToken(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+# Rows kept by sub-packages of accounts, in this app's tables and migrations.
+from ipx.accounts.sessions.models import UserSession  # noqa: E402, F401

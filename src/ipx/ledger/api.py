@@ -12,6 +12,7 @@ from ninja import HeaderEx, P, Router, Schema, Status
 from pydantic import Field
 
 from ipx.accounts.api_auth import api_user, user_auth
+from ipx.accounts.mfa.stepup import StepUpCode, may_commit, step_up_api
 from ipx.core.api.schemas import ERRORS, Id, Page, page_of
 from ipx.core.errors import PermissionDenied
 from ipx.ledger import selectors, services
@@ -164,8 +165,9 @@ def deposit(request: HttpRequest, organisation_id: Id, payload: DepositIn,
                          "when it is short) and has the payment provider send it to the bank account. Only "
                          "administrators of the organisation may. " + IDEMPOTENCY)
 def payout(request: HttpRequest, organisation_id: Id, payload: PayoutIn,
-           idempotency_key: IdempotencyKey) -> Status[Any]:
+           idempotency_key: IdempotencyKey, otp: StepUpCode = None) -> Status[Any]:
     user = api_user(request)
+    step_up_api(user, otp, applies=may_commit(user, organisation_id))
 
     def run() -> tuple[int, PayoutOut]:
         sent = services.payout_create(organisation_id=organisation_id, actor=user, amount=payload.amount,

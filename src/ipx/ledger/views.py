@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.current import current_membership
+from ipx.accounts.mfa.stepup import may_commit, step_up_page
 from ipx.accounts.models import Membership, Organisation, User
 from ipx.accounts.selectors import memberships_of
 from ipx.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
@@ -139,6 +141,11 @@ def deposit(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse
 @require_POST
 def payout(request: AuthenticatedRequest, organisation_id: int) -> HttpResponse:
     user = request.user
+    # Money leaving the exchange: a second factor passed minutes ago (then back to the form).
+    asked = step_up_page(request, back=reverse("ledger:statement", args=[organisation_id]),
+                         applies=may_commit(user, organisation_id))
+    if asked is not None:
+        return asked
 
     def run(data: dict[str, Any]) -> dict[str, Any]:
         sent = services.payout_create(organisation_id=organisation_id, actor=user, amount=data["amount"],

@@ -22,6 +22,7 @@ from ipx.accounts.models import Membership, Organisation, User
 from ipx.catalog.reference import clear_caches
 from ipx.search.backends import reset_backends
 from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
+from ipx.testing.second_factor import signed_in
 
 
 @pytest.fixture(autouse=True)
@@ -67,9 +68,7 @@ class Member:
 
     @property
     def client(self) -> Client:
-        client = Client()
-        client.force_login(self.user)
-        return client
+        return signed_in(self.user)
 
 
 def _member(email: str, person: str, kind: str = Organisation.Kind.ENTERPRISE, **org: Any) -> Member:
@@ -107,6 +106,4 @@ def operator(db: None) -> User:
 
 @pytest.fixture
 def operator_client(operator: User) -> Client:
-    client = Client()
-    client.force_login(operator)
-    return client
+    return signed_in(operator)

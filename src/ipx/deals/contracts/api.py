@@ -14,11 +14,12 @@ from ninja import Body, HeaderEx, P, Router, Schema, Status
 from pydantic import Field
 
 from ipx.accounts.api_auth import api_operator, api_user, user_auth
+from ipx.accounts.mfa.stepup import StepUpCode, step_up_api
 from ipx.accounts.models import Organisation, User
 from ipx.core.api.schemas import ERRORS, Id, Page, page_of
 from ipx.core.errors import ValidationFailed
 from ipx.core.files import private_file_response
-from ipx.deals.access import remember_roles
+from ipx.deals.access import access_deal, remember_roles
 from ipx.deals.contracts import escrow, selectors, services
 from ipx.deals.contracts.pdf import deal_number
 from ipx.deals.contracts.workflow import DEAL, MILESTONE
@@ -265,8 +266,11 @@ def deal_contract(request: HttpRequest, deal_id: Id) -> HttpResponseBase:
 
 @router.post("/deals/{deal_id}/sign", response={200: DealOut, **ERRORS}, auth=user_auth,
              summary="Sign the contract for my organisation (buyer or seller, once)")
-def deal_sign(request: HttpRequest, deal_id: Id) -> DealOut:
-    services.deal_sign(deal_id=deal_id, actor=api_user(request), ip_address=request.META.get("REMOTE_ADDR"),
+def deal_sign(request: HttpRequest, deal_id: Id, otp: StepUpCode = None) -> DealOut:
+    user = api_user(request)
+    deal, _role = access_deal(user, deal_id)
+    step_up_api(user, otp, applies=DEAL.refusal(deal, "sign", user) is None)
+    services.deal_sign(deal_id=deal_id, actor=user, ip_address=request.META.get("REMOTE_ADDR"),
                        user_agent=request.headers.get("User-Agent", ""))
     return _read(request, deal_id)
 

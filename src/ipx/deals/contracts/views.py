@@ -16,10 +16,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ipx.accounts.api_auth import AuthenticatedRequest
+from ipx.accounts.mfa.stepup import step_up_page
 from ipx.core.api.schemas import page_of
 from ipx.core.errors import ApplicationError, NotFound
 from ipx.core.files import private_file_response
@@ -135,6 +137,12 @@ def _money_act(request: AuthenticatedRequest, deal_id: int, run: Callable[[], ob
 @login_required
 @require_POST
 def sign(request: AuthenticatedRequest, deal_id: int) -> HttpResponse:
+    # Binding the organisation: a second factor passed minutes ago (then back to the deal).
+    deal, _role = access_deal(request.user, deal_id)
+    asked = step_up_page(request, back=reverse("deals:detail", args=[deal_id]),
+                         applies=DEAL.refusal(deal, "sign", request.user) is None)
+    if asked is not None:
+        return asked
     return _act(request, deal_id, lambda: services.deal_sign(
         deal_id=deal_id, actor=request.user, ip_address=request.META.get("REMOTE_ADDR"),
         user_agent=request.headers.get("User-Agent", "")), _("Signed."))

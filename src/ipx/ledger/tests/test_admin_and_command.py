@@ -15,6 +15,7 @@ from ipx.ledger.models import IdempotencyRecord, LedgerAccount, LedgerTransactio
 from ipx.ledger.tests.helpers import snapshot
 from ipx.testing.factories import UserFactory
 from ipx.testing.fixtures import Member
+from ipx.testing.second_factor import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def superuser_client() -> Client:
     client = Client()
-    client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
+    sign_in(client, UserFactory.create(is_staff=True, is_superuser=True))
     return client
 
 

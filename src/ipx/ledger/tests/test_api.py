@@ -19,14 +19,16 @@ from ipx.ledger.models import IdempotencyRecord, LedgerTransaction, Payout
 from ipx.ledger.tests.helpers import available, snapshot
 from ipx.testing.factories import MembershipFactory, UserFactory
 from ipx.testing.fixtures import Member
+from ipx.testing.second_factor import enrol, otp_header
 
 pytestmark = pytest.mark.django_db
 
 BANK = "6222021234567890128"
 
 
-def call(client: Client, method: str, path: str, body: Any = None, key: str | None = None) -> tuple[int, Any]:
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
+def call(client: Client, method: str, path: str, body: Any = None, key: str | None = None,
+         headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    headers = {**({"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}), **(headers or {})}
     response = getattr(client, method)(f"/api/v1{path}", data=json.dumps(body) if body is not None else None,
                                        content_type="application/json", **headers)
     return response.status_code, (response.json() if response.content else None)
@@ -208,17 +210,18 @@ def test_session_writes_need_the_csrf_token(buyer: Member) -> None:
 # --- Payouts ------------------------------------------------------------------------------------
 
 def test_payout_by_an_administrator(buyer: Member) -> None:
+    enrol(buyer.user)  # payouts need an authenticator app
     fund(buyer, "1000")
     path = f"/organisations/{buyer.organisation.pk}/payouts"
     request = {"amount": "999.99", "currency": "CNY", "bank_account": "6222 0212 3456 7890 128"}
-    status, body = call(buyer.client, "post", path, request, key="p-1")
+    status, body = call(buyer.client, "post", path, request, key="p-1", headers=otp_header(buyer.user))
     assert status == 201
     payout = Payout.objects.get()
     assert body == {"id": payout.pk, "transaction_id": payout.transaction_id,
                     "organisation_id": buyer.organisation.pk, "amount": "999.99", "currency": "CNY",
                     "bank_account": "****0128", "provider_reference": payout.provider_reference,
                     "created_at": body["created_at"]}
-    assert call(buyer.client, "post", path, request, key="p-1") == (201, body)
+    assert call(buyer.client, "post", path, request, key="p-1", headers=otp_header(buyer.user)) == (201, body)
     assert Payout.objects.count() == 1
     assert available(buyer.organisation) == Decimal("0.01")
     # The statement shows the provider's reference for the payout.
@@ -228,6 +231,7 @@ def test_payout_by_an_administrator(buyer: Member) -> None:
 
 
 def test_payout_refusals(buyer: Member, operator_client: Client) -> None:
+    enrol(buyer.user)  # payouts need an authenticator app
     fund(buyer, "100")
     colleague = MembershipFactory.create(organisation=buyer.organisation, user=UserFactory.create(),
                                          role=Membership.Role.MEMBER).user
@@ -236,9 +240,10 @@ def test_payout_refusals(buyer: Member, operator_client: Client) -> None:
     path = f"/organisations/{buyer.organisation.pk}/payouts"
     request = {"amount": "100.01", "currency": "CNY", "bank_account": BANK}
     before = snapshot()
-    status, body = call(buyer.client, "post", path, request, key="short")
+    status, body = call(buyer.client, "post", path, request, key="short", headers=otp_header(buyer.user))
     assert (status, body["error"]["code"]) == (409, "insufficient_funds")
-    status, body = call(buyer.client, "post", path, {**request, "amount": "1", "bank_account": "12"}, key="bank")
+    status, body = call(buyer.client, "post", path, {**request, "amount": "1", "bank_account": "12"}, key="bank",
+                        headers=otp_header(buyer.user))
     assert (status, list(body["error"]["fields"])) == (400, ["bank_account"])
     status, body = call(member_client, "post", path, {**request, "amount": "1"}, key="member")
     assert (status, body["error"]["code"]) == (403, "forbidden")

@@ -17,6 +17,7 @@ from ipx.ledger.models import LedgerTransaction, Payout
 from ipx.ledger.tests.helpers import available, snapshot
 from ipx.testing.factories import MembershipFactory, UserFactory
 from ipx.testing.fixtures import Member
+from ipx.testing.second_factor import fresh_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -108,19 +109,20 @@ def test_deposit_form_errors_are_shown_and_nothing_changes(buyer: Member) -> Non
 
 def test_payout_form(buyer: Member) -> None:
     services.deposit_create(organisation_id=buyer.organisation.pk, actor=buyer.user, amount="100", currency="CNY")
-    key = form_key(buyer.client.get(page_of(buyer)).content.decode(), "payout-form")
+    client = fresh_second_factor(buyer.client, buyer.user)  # payouts need a second factor passed just now
+    key = form_key(client.get(page_of(buyer)).content.decode(), "payout-form")
     before = snapshot()
-    short = buyer.client.post(page_of(buyer) + "payout/", {"amount": "100.01", "currency": "CNY",
-                                                           "bank_account": BANK, "idempotency_key": key})
+    short = client.post(page_of(buyer) + "payout/", {"amount": "100.01", "currency": "CNY",
+                                                     "bank_account": BANK, "idempotency_key": key})
     assert short.status_code == 400
     assert "Not enough money." in short.content.decode()
-    bad = buyer.client.post(page_of(buyer) + "payout/", {"amount": "10", "currency": "CNY", "bank_account": "abc",
-                                                         "idempotency_key": key})
+    bad = client.post(page_of(buyer) + "payout/", {"amount": "10", "currency": "CNY", "bank_account": "abc",
+                                                   "idempotency_key": key})
     assert bad.status_code == 400
     assert snapshot() == before
     form = {"amount": "100", "currency": "CNY", "bank_account": BANK, "idempotency_key": key}
-    assert buyer.client.post(page_of(buyer) + "payout/", form).status_code == 302
-    assert buyer.client.post(page_of(buyer) + "payout/", form).status_code == 302
+    assert client.post(page_of(buyer) + "payout/", form).status_code == 302
+    assert client.post(page_of(buyer) + "payout/", form).status_code == 302
     assert Payout.objects.count() == 1
     assert available(buyer.organisation) == Decimal("0.00")
 

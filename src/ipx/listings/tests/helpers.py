@@ -18,6 +18,7 @@ from ipx.listings.inputs import ListingChanges
 from ipx.listings.models import Listing, ListingAsset, ListingEvent
 from ipx.testing.factories import listing_with_patent
 from ipx.testing.fixtures import Member
+from ipx.testing.second_factor import sign_in
 
 DEAL_NUMBER = "IPX-2026-000042"
 
@@ -27,7 +28,7 @@ ROLES = ("anonymous", "owner", "buyer", "outsider", "operator")
 
 def clients(owner: Member, buyer: Member, outsider: Member, operator: User) -> dict[str, Client]:
     operator_client = Client()
-    operator_client.force_login(operator)
+    sign_in(operator_client, operator)
     return {"anonymous": Client(), "owner": owner.client, "buyer": buyer.client, "outsider": outsider.client,
             "operator": operator_client}
 

@@ -29,6 +29,7 @@ from ipx.listings.tests.helpers import (
 )
 from ipx.testing.factories import PatentFactory
 from ipx.testing.fixtures import Member
+from ipx.testing.second_factor import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +125,7 @@ def test_create_is_for_members_of_the_seller(owner: Member, buyer: Member, outsi
 
 def test_the_whole_review_through_the_api(owner: Member, operator: User) -> None:
     operator_client = Client()
-    operator_client.force_login(operator)
+    sign_in(operator_client, operator)
     status, listing = api(owner.client, "post", "/listings", create_body(owner))
     path = f"/listings/{listing['id']}"
 
@@ -282,7 +283,7 @@ def test_approve_refuses_an_unverified_seller(owner: Member, operator: User) -> 
     listing = submitted(owner, operator)
     Organisation.objects.filter(pk=owner.organisation.pk).update(status="pending")
     operator_client = Client()
-    operator_client.force_login(operator)
+    sign_in(operator_client, operator)
     before = snapshot(listing.pk)
     assert api(operator_client, "get", f"/listings/{listing.pk}")[1]["allowed_actions"] == ["recall", "reject"]
     status, body = api(operator_client, "post", f"/listings/{listing.pk}/approve", {"note": ""})

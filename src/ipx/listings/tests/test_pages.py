@@ -31,6 +31,7 @@ from ipx.listings.tests.helpers import (
 )
 from ipx.testing.factories import PatentFactory
 from ipx.testing.fixtures import Member
+from ipx.testing.second_factor import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +169,7 @@ def test_an_unknown_action_is_refused(owner: Member, operator: User) -> None:
 
 def test_the_whole_review_through_the_pages(owner: Member, operator: User) -> None:
     operator_client = Client()
-    operator_client.force_login(operator)
+    sign_in(operator_client, operator)
     patent = PatentFactory.create(asset__holder=owner.organisation)
     response = owner.client.post(reverse("listings:new"), listing_form(patent.pk))
     listing = Listing.objects.get()

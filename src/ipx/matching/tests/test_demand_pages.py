@@ -16,6 +16,7 @@ from ipx.matching.models import Demand
 from ipx.matching.tests.demand_helpers import demand_data, draft, in_days, published
 from ipx.testing.factories import UserFactory
 from ipx.testing.fixtures import Member
+from ipx.testing.second_factor import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -202,7 +203,7 @@ def test_our_demands_lists_every_status(owner: Member, operator: User) -> None:
 
 def test_the_back_office_moderates_demands(owner: Member) -> None:
     admin = Client()
-    admin.force_login(UserFactory.create(is_staff=True, is_superuser=True))
+    sign_in(admin, UserFactory.create(is_staff=True, is_superuser=True))
     first, second = draft(owner), draft(owner, title="第二个需求的标题")
     for demand in (first, second):
         services.demand_submit(demand_id=demand.pk, actor=owner.user)

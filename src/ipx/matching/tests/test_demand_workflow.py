@@ -26,6 +26,7 @@ from ipx.matching.tests.demand_helpers import draft, in_days, published, snapsho
 from ipx.notifications.models import Notification
 from ipx.testing.factories import MembershipFactory, UserFactory
 from ipx.testing.fixtures import Member
+from ipx.testing.second_factor import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +146,7 @@ def test_an_unverified_organisation_is_offered_no_submit(owner: Member, operator
     assert _api_actions(owner.client, demand.pk) == ["edit", "close"]
     assert _accepted(demand.pk, owner.user) == ["edit", "close"]
     operator_client = Client()
-    operator_client.force_login(operator)
+    sign_in(operator_client, operator)
     assert _api_actions(operator_client, waiting.pk) == ["reject"]
 
 

@@ -9,6 +9,7 @@ from ipx.accounts.models import User
 from ipx.deals.contracts.tests.helpers import available, fresh, snapshot, submitted
 from ipx.testing.factories import UserFactory
 from ipx.testing.fixtures import Member
+from ipx.testing.second_factor import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def superuser_client() -> Client:
     client = Client()
-    client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
+    sign_in(client, UserFactory.create(is_staff=True, is_superuser=True))
     return client
 
 

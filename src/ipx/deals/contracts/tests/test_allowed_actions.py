@@ -32,6 +32,7 @@ from ipx.deals.contracts.tests.helpers import (
 )
 from ipx.deals.models import Deal
 from ipx.testing.fixtures import Member
+from ipx.testing.second_factor import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ class Cast:
 
     def client(self, who: str) -> Client:
         client = Client()
-        client.force_login(self.user(who))
+        sign_in(client, self.user(who))
         return client
 
 
@@ -224,7 +225,7 @@ def test_release_is_never_offered_before_the_recordal_is_checked(state: State, o
     deal = state.prepare(owner, buyer, operator)
     before = snapshot(deal)
     for member_client, user in ((buyer.client, buyer.user), (Client(), operator)):
-        member_client.force_login(user)
+        sign_in(member_client, user)
         page = member_client.get(f"/deals/{deal.pk}/").content.decode()
         row = dict(_ROW.findall(page))["2"]
         assert 'data-action="release"' not in row

@@ -32,11 +32,13 @@ from ipx.deals.contracts.tests.helpers import (
 from ipx.deals.models import Deal
 from ipx.ledger.models import LedgerTransaction
 from ipx.testing.fixtures import Member
+from ipx.testing.second_factor import otp_header, sign_in
 
 pytestmark = pytest.mark.django_db
 
-def call(client: Client, method: str, path: str, body: Any = None, key: str | None = None) -> tuple[int, Any]:
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+def call(client: Client, method: str, path: str, body: Any = None, key: str | None = None,
+         headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    headers = {**({"HTTP_IDEMPOTENCY_KEY": key} if key else {}), **(headers or {})}
     response = getattr(client, method)(f"/api/v1{path}", data=json.dumps(body) if body is not None else None,
                                        content_type="application/json", **headers)
     if response["Content-Type"].startswith("application/json"):
@@ -78,12 +80,14 @@ def test_access_matrix(endpoint: Endpoint, who: str, owner: Member, buyer: Membe
                        operator: User) -> None:
     deal = endpoint.prepare(owner, buyer, operator)
     path = endpoint.path.format(id=deal.pk)
-    clients = {"outsider": outsider.client, "operator": Client(), "anonymous": Client(),
-               "party": (owner if endpoint.party == "seller" else buyer).client}
-    clients["operator"].force_login(operator)
+    party = owner if endpoint.party == "seller" else buyer
+    # A party's signature needs a current code of its authenticator app (step-up).
+    step_up = otp_header(party.user) if who == "party" else None
+    clients = {"outsider": outsider.client, "operator": Client(), "anonymous": Client(), "party": party.client}
+    sign_in(clients["operator"], operator)
     before = snapshot(deal)
     status, body = call(clients[who], endpoint.method, path, endpoint.body,
-                        key=f"{who}-1" if endpoint.moves_money else None)
+                        key=f"{who}-1" if endpoint.moves_money else None, headers=step_up)
     expected = {"outsider": 404, "anonymous": 401, "operator": endpoint.operator_status,
                 "party": 403 if endpoint.party == "buyer-refused" else 200}[who]
     assert status == expected, body
@@ -109,7 +113,7 @@ def test_deal_list_shows_only_my_deals(owner: Member, buyer: Member, outsider: M
         owner.organisation.name, buyer.organisation.uscc, "500000.00", "awaiting_signatures")
     assert [item["id"] for item in call(outsider.client, "get", "/deals")[1]["items"]] == [theirs.pk]
     operator_client = Client()
-    operator_client.force_login(operator)
+    sign_in(operator_client, operator)
     assert call(operator_client, "get", "/deals")[1]["count"] == 2
     assert call(buyer.client, "get", "/deals?status=signed")[1]["count"] == 0
     status, body = call(buyer.client, "get", "/deals?status=nonsense")
@@ -124,7 +128,7 @@ def test_statistics_for_operators_only(owner: Member, buyer: Member, operator: U
         status, body = call(member.client, "get", "/deals/statistics")
         assert (status, body["error"]["code"]) == (403, "forbidden")
     operator_client = Client()
-    operator_client.force_login(operator)
+    sign_in(operator_client, operator)
     status, body = call(operator_client, "get", "/deals/statistics")
     assert status == 200
     assert body["concluded"] == {"count": 1, "totals": [{"currency": "CNY", "amount": "500000.00"}]}
@@ -150,7 +154,8 @@ def test_deal_detail_shape(owner: Member, buyer: Member) -> None:
 
 def test_sign_twice_is_409(owner: Member, buyer: Member) -> None:
     deal = make_deal(owner, buyer)
-    assert call(buyer.client, "post", f"/deals/{deal.pk}/sign")[0] == 200
+    step_up = otp_header(buyer.user)
+    assert call(buyer.client, "post", f"/deals/{deal.pk}/sign", headers=step_up)[0] == 200
     before = snapshot(deal)
     status, body = call(buyer.client, "post", f"/deals/{deal.pk}/sign")
     assert (status, body["error"]["code"]) == (409, "already_signed")

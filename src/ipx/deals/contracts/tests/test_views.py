@@ -16,6 +16,7 @@ from ipx.deals.contracts.tests.helpers import fresh, funded, intended, signed, s
 from ipx.deals.models import Deal
 from ipx.ledger.models import LedgerTransaction
 from ipx.testing.fixtures import Member
+from ipx.testing.second_factor import fresh_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -55,13 +56,18 @@ PAGES = [
 ]
 
 
+def _past_step_up(member: Member) -> Client:
+    """A party's client that passed the second factor just now, as signing needs."""
+    return fresh_second_factor(member.client, member.user)
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 @pytest.mark.parametrize("who", ["outsider", "party", "operator"])
 def test_page_access_matrix(page: Page, who: str, owner: Member, buyer: Member, outsider: Member,
                             operator: User, operator_client: Client) -> None:
     deal = page.prepare(owner, buyer, operator)
     client = {"outsider": outsider.client, "operator": operator_client,
-              "party": (owner if page.party == "seller" else buyer).client}[who]
+              "party": _past_step_up(owner if page.party == "seller" else buyer)}[who]
     before = snapshot(deal)
     data = key(page.data) if page.moves_money else page.data or {}
     response = getattr(client, page.method)(page.path.format(id=deal.pk), data=data, follow=True)
@@ -117,7 +123,8 @@ def test_deal_page_shows_terms_parties_actions_and_timeline(owner: Member, buyer
 
 def test_htmx_actions_return_the_deal_fragment(owner: Member, buyer: Member, operator: User) -> None:
     deal = fresh(owner, buyer, operator)
-    response = buyer.client.post(f"/deals/{deal.pk}/sign/", **HTMX)
+    client = _past_step_up(buyer)
+    response = client.post(f"/deals/{deal.pk}/sign/", **HTMX)
     assert response.status_code == 200
     assert response.templates[0].name == "deals/contracts/_deal.html"
     body = response.content.decode()
@@ -126,7 +133,7 @@ def test_htmx_actions_return_the_deal_fragment(owner: Member, buyer: Member, ope
 
     # A refusal is shown inside the fragment (HTMX swaps only 2xx answers) and changes nothing.
     before = snapshot(deal)
-    response = buyer.client.post(f"/deals/{deal.pk}/sign/", **HTMX)
+    response = client.post(f"/deals/{deal.pk}/sign/", **HTMX)
     assert response.status_code == 200
     assert 'id="deal-error"' in response.content.decode() and "already signed" in response.content.decode()
     assert snapshot(deal) == before

@@ -13,6 +13,7 @@ from ipx.listings import ndas
 from ipx.listings.models import NdaAcceptance
 from ipx.testing.factories import UserFactory
 from ipx.testing.fixtures import Member
+from ipx.testing.second_factor import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client() -> Client:
     client = Client()
-    client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
+    sign_in(client, UserFactory.create(is_staff=True, is_superuser=True))
     return client
 
 
