@@ -1,5 +1,9 @@
-"""``ipx serve``: gunicorn in front of the WSGI app (static files through WhiteNoise), or
-Django's development server with ``--dev``."""
+"""``ipx serve``: gunicorn in front of the WSGI app (static files through WhiteNoise) with
+DEBUG off, or Django's development server with DEBUG on with ``--dev``.
+
+DEBUG is never inherited from the shell: a served site with DEBUG on shows tracebacks and
+settings to anyone who finds an error, and serves media from the application, so only the
+explicit ``--dev`` turns it on."""
 
 from __future__ import annotations
 
@@ -50,13 +54,25 @@ def check_embedding_model_before_forking() -> None:
         raise SystemExit(f"ipx serve: {problem}")
 
 
-def serve(argv: list[str]) -> None:
+def parse_options(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="ipx serve")
     parser.add_argument("--bind", default=os.environ.get("IPX_BIND", "127.0.0.1:8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("IPX_WORKERS", "2")))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("IPX_THREADS", "4")))
-    parser.add_argument("--dev", action="store_true", help="Django's auto-reloading development server")
-    options = parser.parse_args(argv)
+    parser.add_argument("--dev", action="store_true",
+                        help="DEBUG on, with Django's auto-reloading development server")
+    return parser.parse_args(argv)
+
+
+def debug_environment(*, dev: bool) -> dict[str, str]:
+    """What the settings read for DEBUG: on only with ``--dev``."""
+    return {"DEBUG": "1" if dev else "0"}
+
+
+def serve(argv: list[str]) -> None:
+    options = parse_options(argv)
+    # Before django.setup(): the settings read DEBUG from the environment once, on import.
+    os.environ.update(debug_environment(dev=options.dev))
 
     import django
 

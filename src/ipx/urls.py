@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
@@ -30,4 +32,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 
 if settings.DEBUG:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+    # Public media only (trademark images), and only in development: no address serves the
+    # private root (IPX_PRIVATE_ROOT). Only the trademark folder, so private files left in an
+    # old media directory from before the split are not served either.
+    urlpatterns.append(path("media/trademarks/<path:path>", serve,
+                            {"document_root": Path(settings.MEDIA_ROOT) / "trademarks"}))

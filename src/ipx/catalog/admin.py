@@ -72,7 +72,9 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind")
     search_fields = ("file_name", "organisation__name")
     list_select_related = ("organisation",)
-    readonly_fields = [field.name for field in ImportJob._meta.fields]
+    # The uploaded file is private: it has no address to link to (file_name names it).
+    exclude = ("file",)
+    readonly_fields = [field.name for field in ImportJob._meta.fields if field.name != "file"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
