@@ -196,8 +196,8 @@ def test_the_whole_review_through_the_pages(owner: Member, operator: User) -> No
     assert (listing.status, listing.review_note, listing.expires_on) == (
         "published", "资料齐全", date.today() + timedelta(days=365))
 
-    response = owner.client.post(reverse("listings:edit", args=[listing.pk]),
-                                 listing_form(patent.pk, title="钠离子电池正极材料专利", price_amount="240000"))
+    words = listing_form(patent.pk, title="钠离子电池正极材料专利", description="适用于储能电站。")
+    response = owner.client.post(reverse("listings:edit", args=[listing.pk]), words)
     assert response["Location"] == detail
     assert messages_of(act(owner.client, listing, "withdraw", reason="已签约")) == ["Withdrawn."]
     assert messages_of(act(owner.client, listing, "reopen")) == ["Back to draft; edit it and submit again."]
