@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Content-Security-Policy; its checks refuse settings of the 3.x style.
+    "csp",
     # Second factors: authenticator apps (TOTP) and one-time recovery codes (ipx.accounts.mfa).
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -77,6 +79,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The other security headers, before the public cache: a cached answer is replayed from
+    # inside it and gets them here like any other.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -91,7 +98,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "ipx.accounts.sessions.middleware.SessionActivityMiddleware",
     "ipx.accounts.mfa.middleware.SecondFactorMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ipx.core.middleware.ApplicationErrorMiddleware",
     # Last: a sign-in refused by the lockout (also the back-office's) answers 429.
     "axes.middleware.AxesMiddleware",
@@ -293,6 +299,32 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta t
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and requests from this site only;
+# no inline script or style (behaviour lives in static/ipx/ipx.js), no plugins, never framed.
+# Images may also be data: URIs (Swagger UI's icons, QR codes of second factors).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "upgrade-insecure-requests": PRODUCTION,
+    },
+}
+# Permissions-Policy (django-permissions-policy): no page of the exchange needs these.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: [] for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
+        "gyroscope", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+        "screen-wake-lock", "usb", "xr-spatial-tracking",
+    )
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

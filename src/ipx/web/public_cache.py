@@ -7,6 +7,11 @@ the events of every listing, asset or organisation change raise after commit. So
 never gets a stale answer, each process may keep its own copy (the default local-memory
 cache) or share one (Redis, when several servers run), and an anonymous reader costs one
 indexed read of the version instead of a search or a rendering.
+
+Security headers are not kept with the body: the middleware that sets them (X-Frame-Options,
+Content-Security-Policy, Permissions-Policy and the rest) comes before this one, so a replayed
+answer gets them on its way out like a fresh one, and a changed policy applies to kept answers
+at once. A system check refuses a MIDDLEWARE that puts one of them after the cache.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.checks import CheckMessage, Error, Tags, register
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
@@ -31,6 +37,13 @@ CACHEABLE = re.compile(
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
 TIMEOUT_SECONDS = 600
 VERSION_ROW = 1
+# Middleware whose headers every answer must carry, so they must wrap the cache.
+HEADER_MIDDLEWARE = (
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+)
 
 
 def content_version() -> int:
@@ -75,3 +88,16 @@ class PublicCacheMiddleware:
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
             cache.set(key, (headers, response.content), TIMEOUT_SECONDS)
         return response
+
+
+@register(Tags.security)
+def security_headers_wrap_the_cache(app_configs: Any = None, **_kwargs: Any) -> list[CheckMessage]:
+    """Each header middleware is in MIDDLEWARE before the public cache (see the module's doc)."""
+    middleware = list(settings.MIDDLEWARE)
+    cache = f"{__name__}.{PublicCacheMiddleware.__name__}"
+    if cache not in middleware:
+        return []
+    before = middleware[:middleware.index(cache)]
+    return [Error(f"{name} must come before {cache} in MIDDLEWARE, or answers replayed from the public "
+                  f"cache lack its headers.", id="ipx.E010")
+            for name in HEADER_MIDDLEWARE if name not in before]
