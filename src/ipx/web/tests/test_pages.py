@@ -22,10 +22,14 @@ REGISTRATION = {
 }
 
 
-def test_registration_page_creates_and_logs_in(client: Client) -> None:
+def test_registration_page_creates_and_the_person_logs_in(client: Client) -> None:
     response = client.post("/accounts/register/", REGISTRATION)
+    # Sign-up signs nobody in (an address with an account gets the same answer): the person
+    # is told to check their inbox, then logs in.
     assert response.status_code == 302
-    assert response["Location"] == "/my/"
+    assert response["Location"] == "/accounts/registered/"
+    login = client.post("/accounts/login/", {"email": REGISTRATION["email"], "password": REGISTRATION["password"]})
+    assert login["Location"] == "/my/"
     page = client.get("/my/")
     assert "深圳海岸新材料有限公司" in page.content.decode()
     assert 'id="organisation-status"' in page.content.decode()
