@@ -88,5 +88,5 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "created_at", "last_used_at")
+    list_display = ("name", "user", "scopes", "created_at", "expires_at", "last_used_at")
     readonly_fields = ("key_hash",)
