@@ -79,6 +79,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the others: an error page any of them (or the URL resolver) makes under /api/
+    # goes out in the API's JSON error shape.
+    "ipx.api.middleware.JsonErrorsMiddleware",
     # The other security headers, before the public cache: a cached answer is replayed from
     # inside it and gets them here like any other.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -136,7 +136,7 @@ class OrganisationOut(Schema):
         return ORGANISATION.allowed_actions(obj, getattr(request, "user", None))
 
 
-class ReasonIn(Schema):
+class RejectionIn(Schema):
     reason: str = Field(max_length=2000)
 
 
@@ -225,7 +225,7 @@ def organisation_verify(request: HttpRequest, organisation_id: Id) -> Organisati
 
 @router.post("/organisations/{organisation_id}/reject", response={200: OrganisationOut, **ERRORS},
              auth=user_auth, summary="Reject an organisation with a reason (operators)")
-def organisation_reject(request: HttpRequest, organisation_id: Id, payload: ReasonIn) -> Organisation:
+def organisation_reject(request: HttpRequest, organisation_id: Id, payload: RejectionIn) -> Organisation:
     return services.organisation_reject(organisation_id=organisation_id, operator=api_user(request),
                                         reason=payload.reason)
 

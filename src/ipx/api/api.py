@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from ipx.accounts.api import router as accounts
 from ipx.accounts.token_api import router as api_tokens
 from ipx.api import errors
+from ipx.api.docs import LocalSwagger
+from ipx.api.document import OpenApiDocument
 from ipx.catalog.api import router as catalog
 from ipx.catalog.importing.api import router as imports
 from ipx.deals.contracts.api import router as deals
@@ -17,12 +22,22 @@ from ipx.matching.api import router as matching
 from ipx.notifications.api import router as notifications
 from ipx.search.api import router as search
 
-api = NinjaAPI(
+
+class ExchangeAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return OpenApiDocument(self, path_prefix)
+
+
+api = ExchangeAPI(
     title="IPX API",
     version="1",
     description=("The IPX intellectual-property exchange: members, IP catalog, listings, search, negotiation, "
                  "deals and the ledger."),
     urls_namespace="api-1",
+    docs=LocalSwagger(),
 )
 errors.install(api)
 

@@ -221,19 +221,22 @@ def organisation_assets(request: HttpRequest, organisation_id: Id, ip_type: str 
     return page_of(assets.prefetch_related("owners"), page, size)
 
 
-@router.get("/ipc", response={200: list[IpcOut], **ERRORS}, summary="Find IPC entries by code or title")
+@router.get("/ipc", response={200: list[IpcOut], **ERRORS}, auth=optional_auth,
+            summary="Find IPC entries by code or title")
 def ipc_find(request: HttpRequest, q: str = Query("", max_length=100)) -> list[IpcCode]:
     if not q.strip() or "\x00" in q:
         raise ValidationFailed.for_field("q", _("Give a code (e.g. H04L) or words from a title."))
     return list(reference.ipc_search(q))
 
 
-@router.get("/ipc/{path:code}", response={200: IpcDetailOut, **ERRORS}, summary="An IPC entry and its children")
+@router.get("/ipc/{path:code}", response={200: IpcDetailOut, **ERRORS}, auth=optional_auth,
+            summary="An IPC entry and its children")
 def ipc_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     entry = reference.ipc_entry(code[:30].replace("\x00", ""))
     return {**IpcOut.from_orm(entry).dict(), "children": list(reference.ipc_children(entry.code))}
 
 
-@router.get("/nice-classes", response={200: list[NiceOut]}, summary="The 45 Nice classes")
+@router.get("/nice-classes", response={200: list[NiceOut], **ERRORS}, auth=optional_auth,
+            summary="The 45 Nice classes")
 def nice_list(request: HttpRequest) -> list[NiceClass]:
     return list(reference.nice_classes())

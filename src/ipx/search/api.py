@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from ipx.accounts.api_auth import optional_auth
 from ipx.core.api.schemas import ERRORS
 from ipx.listings.api import ListingSummaryOut
 from ipx.search.selectors import parse_search, search_listings
@@ -59,7 +60,8 @@ class SearchOut(Schema):
     facets: list[FacetOut]
 
 
-@router.get("/search/listings", response={200: SearchOut, **ERRORS}, summary="Search published listings")
+@router.get("/search/listings", response={200: SearchOut, **ERRORS}, auth=optional_auth,
+            summary="Search published listings")
 def search(request: HttpRequest, params: Query[SearchParams]) -> Any:
     values = params.dict()
     query, page, size = parse_search(values, lambda name: values.get(name) or [])

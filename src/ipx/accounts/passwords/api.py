@@ -16,7 +16,7 @@ from ipx.core.api.schemas import ERRORS
 router = Router(tags=["members"])
 
 
-class MessageOut(Schema):
+class InfoOut(Schema):
     message: str
 
 
@@ -33,7 +33,7 @@ class ConfirmationIn(Schema):
     token: str = Field(max_length=500)
 
 
-@router.post("/auth/password-reset", response={202: MessageOut, **ERRORS},
+@router.post("/auth/password-reset", response={202: InfoOut, **ERRORS},
              summary="Mail a link to choose a new password",
              description="The answer is the same whether an account has the address or not.")
 def password_reset(request: HttpRequest, payload: ResetIn) -> Status[Any]:
@@ -42,14 +42,14 @@ def password_reset(request: HttpRequest, payload: ResetIn) -> Status[Any]:
                                      "way.")})
 
 
-@router.post("/auth/email-confirmation", response={200: MessageOut, **ERRORS},
+@router.post("/auth/email-confirmation", response={200: InfoOut, **ERRORS},
              summary="Confirm an e-mail address with the token of the mailed link")
 def email_confirm(request: HttpRequest, payload: ConfirmationIn) -> dict[str, str]:
     services.email_confirm(token=payload.token, request=request)
     return {"message": _("Your e-mail address is confirmed.")}
 
 
-@router.post("/me/email-confirmation", response={202: MessageOut, **ERRORS}, auth=user_auth,
+@router.post("/me/email-confirmation", response={202: InfoOut, **ERRORS}, auth=user_auth,
              summary="Mail a new link to confirm the signed-in user's e-mail address")
 def email_confirmation_send(request: HttpRequest) -> Status[Any]:
     user = api_user(request)
@@ -59,7 +59,7 @@ def email_confirmation_send(request: HttpRequest) -> Status[Any]:
     return Status(202, {"message": _("We sent a new confirmation link to %(email)s.") % {"email": user.email}})
 
 
-@router.post("/me/password", response={200: MessageOut, **ERRORS}, auth=user_auth,
+@router.post("/me/password", response={200: InfoOut, **ERRORS}, auth=user_auth,
              summary="Change the signed-in user's password (the current one is needed)")
 def password_change(request: HttpRequest, payload: PasswordChangeIn) -> dict[str, str]:
     services.password_change(user=api_user(request), current=payload.current_password, new=payload.new_password,

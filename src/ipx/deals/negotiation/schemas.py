@@ -162,7 +162,7 @@ class OfferIn(Schema):
         return OfferTerms.parse(self.dict(exclude_none=True), listing_currency=listing_currency)
 
 
-class MilestoneOut(Schema):
+class OfferMilestoneOut(Schema):
     position: int
     title: str
     amount: Decimal
@@ -205,7 +205,7 @@ class OfferOut(Schema):
     currency: str
     payment_structure: str
     royalty_percent: Decimal | None
-    milestones: list[MilestoneOut]
+    milestones: list[OfferMilestoneOut]
     licence_exclusivity: str
     licence_territory: str
     licence_field: str

@@ -32,7 +32,9 @@ class ReasonOut(Schema):
     sentence: str = Field(description="the reason in the request's language")
 
 
-class IpcOut(Schema):
+class IpcTitleOut(Schema):
+    """An IPC code with its title in the reader's language (the catalog's IpcOut gives all three)."""
+
     code: str
     title: str
 
@@ -74,7 +76,7 @@ class MatchFields(Schema):
     method: str = Field(description="hybrid (words, meaning and facts) or lexical (words and facts)")
     computed_at: datetime
     matched_terms: list[str]
-    ipc_shared: list[IpcOut]
+    ipc_shared: list[IpcTitleOut]
     reasons: list[ReasonOut]
 
 
