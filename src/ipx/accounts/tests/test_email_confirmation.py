@@ -40,8 +40,8 @@ def _signed_up(on_commit: Callable[..., Any]) -> tuple[User, Organisation]:
     return registered
 
 
-def _link_in(body: str) -> str:
-    found = re.search(r"https?://\S+/email/confirm/\S+/", body)
+def _link_in(body: object) -> str:
+    found = re.search(r"https?://\S+/email/confirm/\S+/", str(body))
     assert found is not None
     return urlsplit(found.group(0)).path
 

@@ -103,7 +103,7 @@ def test_password_change_through_the_api(owner: Member) -> None:
 # --- Resetting ---------------------------------------------------------------------------------
 
 def _reset_link() -> str:
-    found = re.search(r"https?://[^\s]+/password/reset/[^\s]+/", mail.outbox[-1].body)
+    found = re.search(r"https?://[^\s]+/password/reset/[^\s]+/", str(mail.outbox[-1].body))
     assert found is not None
     return urlsplit(found.group(0)).path
 
