@@ -4,6 +4,7 @@ events, ledger, listing)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -58,7 +59,7 @@ def test_offer_terms_assets_and_milestones_are_copied(owner: Member, buyer: Memb
     assert deal.fee_percent == Decimal("2.00")
     assert deal.status == "awaiting_signatures"
     assert events(deal) == [("created", "", "awaiting_signatures")]
-    assert deal.contract_pdf.name.startswith(f"contracts/deal-{deal.pk}-")
+    assert re.fullmatch(rf"contracts/{timezone.now():%Y/%m}/[0-9a-f]{{32}}\.pdf", deal.contract_pdf.name)
     assert len(deal.contract_sha256) == 64
     # A licence does not take the listing off the market.
     assert listing_status(deal) == "published"
