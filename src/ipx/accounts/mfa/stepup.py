@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from ninja import HeaderEx, P
 
 from ipx.accounts.mfa.devices import has_second_factor, second_factor_verify
+from ipx.accounts.mfa.policy import second_factor_required
 from ipx.accounts.mfa.state import verified_within
 from ipx.accounts.models import Membership, User
 from ipx.core.errors import PermissionDenied, ValidationFailed
@@ -91,3 +92,14 @@ def may_commit(user: User, organisation_id: int) -> bool:
     than narrower than the services' own rule, so that no one they admit skips it."""
     return Membership.objects.filter(user=user, organisation_id=organisation_id).filter(
         Q(role=Membership.Role.ADMIN) | Q(is_signatory=True)).exists()
+
+
+def require_second_factor_with_password(user: User, code: str | None) -> None:
+    """For an endpoint that trades a password for a credential (``POST /auth/token``): whoever
+    has an authenticator app, or must have one, sends a current code with the password (in
+    ``X-IPX-OTP``), or a token would be a way around the second factor."""
+    if has_second_factor(user):
+        step_up_api(user, code)
+    elif second_factor_required(user):
+        raise StepUpRequired(_("Your account needs a second factor: set up an authenticator app before anything "
+                               "else."))

@@ -162,3 +162,20 @@ def test_whom_payouts_refuse_anyway_hear_that_refusal(buyer: Member, operator: U
     status, body = _payout_api(operator_client, buyer, "op")
     assert (status, body["error"]["code"]) == (403, "forbidden")
     assert Payout.objects.count() == 0
+
+
+# --- Trading a password for a token ----------------------------------------------------------
+
+def test_a_password_gets_no_token_around_the_second_factor(owner: Member, operator: User) -> None:
+    from ipx.accounts.mfa.stepup import StepUpFailed, StepUpRequired, require_second_factor_with_password
+
+    require_second_factor_with_password(owner.user, None)  # no app, none required: the password does
+    with pytest.raises(StepUpRequired) as required:
+        require_second_factor_with_password(operator, None)
+    assert required.value.message.startswith("Your account needs a second factor")
+    device = enrol(owner.user)
+    with pytest.raises(StepUpRequired):
+        require_second_factor_with_password(owner.user, None)
+    with pytest.raises(StepUpFailed):
+        require_second_factor_with_password(owner.user, code_of(device, steps_ahead=5))
+    require_second_factor_with_password(owner.user, otp_header(owner.user)["HTTP_X_IPX_OTP"])
