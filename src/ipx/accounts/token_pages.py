@@ -27,16 +27,17 @@ class TokenForm(ServiceForm):
         widget=forms.CheckboxSelectMultiple, required=False,
         help_text=gettext_lazy("Read: look things up. Write: change things. Money: deposits, payouts, escrow, "
                                "accepting offers, signing and cancelling deals."))
-    expires_in_days = forms.IntegerField(
+    # Text: the days are read by TokenInput (ASCII digits only, 1 to 365), as for the API.
+    expires_in_days = forms.CharField(
         label=gettext_lazy("Days until it expires"), initial=API_TOKEN_DEFAULT_DAYS, required=False,
         widget=forms.NumberInput(attrs={"min": 1, "max": API_TOKEN_MAX_DAYS}),
         help_text=gettext_lazy("At most a year (365 days)."))
 
     def token(self) -> tokens.TokenInput:
-        # Range and scopes are the input's to check, so the page words them as the API does.
-        days = self.cleaned_data.get("expires_in_days")
+        # Scopes and days are the input's to check, so the page words them as the API does.
+        days = self.cleaned_data.get("expires_in_days") or API_TOKEN_DEFAULT_DAYS
         return tokens.TokenInput.parse(name=self.cleaned_data["name"], scopes=self.cleaned_data["scopes"],
-                                       expires_in_days=API_TOKEN_DEFAULT_DAYS if days is None else days)
+                                       expires_in_days=days)
 
 
 @login_required

@@ -150,6 +150,8 @@ def test_the_tokens_page_makes_a_token_with_the_scopes_and_days_chosen(owner: Me
     ({"name": "erp", "scopes": ["read"], "expires_in_days": "400"}, "expires_in_days",
      "A token lives from 1 to 365 days."),
     ({"name": "erp", "expires_in_days": "30"}, "scopes", "Choose at least one scope."),
+    ({"name": "erp", "scopes": ["read"], "expires_in_days": "٣"}, "expires_in_days",
+     "A token lives from 1 to 365 days."),
 ])
 def test_the_tokens_page_refuses_what_the_api_refuses(form: dict[str, Any], field: str, message: str,
                                                       owner: Member) -> None:

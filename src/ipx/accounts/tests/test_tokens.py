@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ipx.accounts import tokens
 from ipx.accounts.api_scopes import MONEY_OPERATIONS
-from ipx.accounts.models import ApiToken
+from ipx.accounts.models import ApiToken, Membership
 from ipx.accounts.tests.helpers import call
 from ipx.accounts.tokens import TokenInput
 from ipx.core.errors import PermissionDenied, ValidationFailed
@@ -37,6 +37,10 @@ def token_of(member: Member, *, scopes: list[str] | None = None, days: int = 90)
 def tokens_table() -> list[tuple[Any, ...]]:
     # Not the last use: a refused request still used its key.
     return list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "name", "scopes", "expires_at"))
+
+
+def memberships() -> list[tuple[Any, ...]]:
+    return list(Membership.objects.order_by("pk").values_list("pk", "role", "is_signatory"))
 
 
 # --- What a token is given ---------------------------------------------------------------------
@@ -147,11 +151,12 @@ def test_moving_money_needs_the_money_scope(buyer: Member) -> None:
 @pytest.mark.parametrize(("method", "path"), sorted(MONEY_OPERATIONS))
 def test_every_money_operation_refuses_a_token_without_the_money_scope(method: str, path: str, owner: Member) -> None:
     _token, key = token_of(owner, scopes=["read", "write"])
-    url = path.format(organisation_id=owner.organisation.pk, deal_id=999_999, offer_id=999_999, position=1)
-    before = (LedgerTransaction.objects.count(), tokens_table())
+    url = path.format(organisation_id=owner.organisation.pk, deal_id=999_999, offer_id=999_999, position=1,
+                      user_id=owner.user.pk)
+    before = (LedgerTransaction.objects.count(), tokens_table(), memberships())
     # Refused for the scope before the object is looked for: 403, not 404.
-    assert call(Client(), method.lower(), url, {}, token=key) == (403, scope_refusal("money"))
-    assert (LedgerTransaction.objects.count(), tokens_table()) == before
+    assert call(Client(), method.lower(), url, {"is_signatory": False}, token=key) == (403, scope_refusal("money"))
+    assert (LedgerTransaction.objects.count(), tokens_table(), memberships()) == before
 
 
 def test_a_page_session_is_not_limited_by_scopes(buyer: Member) -> None:
