@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 from ipx.accounts import notices
 from ipx.accounts.models import User
 from ipx.accounts.passwords import notices as words
-from ipx.accounts.security import log
+from ipx.accounts.security import lockout, log
 from ipx.core.errors import ValidationFailed
 from ipx.core.validation import FieldErrors
 
@@ -121,18 +122,30 @@ def password_changed(*, user: User, request: HttpRequest | None, reset: bool) ->
         "email": user.email, "reset": _site(reverse("accounts:password_reset"))})
 
 
-@transaction.atomic
+def _is_current_password(user: User, current: str, request: HttpRequest | None) -> bool:
+    """Checked as a sign-in is (with the request): wrong guesses count towards the lockout, so
+    a borrowed session cannot try passwords without end. Locked out: TooManyAttempts."""
+    if request is None:
+        return user.check_password(current)
+    checked = authenticate(request, username=user.email, password=current)
+    if checked is None and lockout.refused(request):
+        raise lockout.TooManyAttempts(lockout.lockout_message())
+    return checked is not None and checked.pk == user.pk
+
+
 def password_change(*, user: User, current: str, new: str, request: HttpRequest | None = None) -> User:
-    """A new password for a signed-in person, who proves it is them with the current one."""
+    """A new password for a signed-in person, who proves it is them with the current one. The
+    check runs outside the write's transaction, so that a refused guess stays counted."""
     errors = FieldErrors()
-    if not user.check_password(current):
+    if not _is_current_password(user, current, request):
         errors.add("current_password", _("Your current password is not correct."))
     try:
         validate_password(new, user)
     except ValidationError as exc:
         errors.add("new_password", " ".join(exc.messages))
     errors.raise_if_any()
-    user.set_password(new)
-    user.save(update_fields=["password"])
-    password_changed(user=user, request=request, reset=False)
+    with transaction.atomic():
+        user.set_password(new)
+        user.save(update_fields=["password"])
+        password_changed(user=user, request=request, reset=False)
     return user

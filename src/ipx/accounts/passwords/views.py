@@ -20,6 +20,7 @@ from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.models import User
 from ipx.accounts.passwords import services
 from ipx.accounts.passwords.forms import PasswordChangeForm, ResetRequestForm
+from ipx.accounts.security import lockout
 from ipx.core.errors import ApplicationError
 
 SIGNED_UP_EMAIL = "ipx_signed_up_email"
@@ -39,6 +40,8 @@ def password_change(request: AuthenticatedRequest) -> HttpResponse:
         try:
             services.password_change(user=request.user, current=form.cleaned_data["current_password"],
                                      new=form.cleaned_data["new_password"], request=request)
+        except lockout.TooManyAttempts:
+            return lockout.refusal_response(request)
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:

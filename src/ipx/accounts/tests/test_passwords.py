@@ -163,3 +163,22 @@ def test_reset_is_not_mailed_to_an_inactive_account(on_commit: Callable[..., Any
         response = Client().post(reverse("accounts:password_reset"), {"email": "gone@example.com"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_wrong_current_passwords_count_towards_the_lockout(owner: Member) -> None:
+    """A borrowed session cannot try passwords without end through the change form."""
+    client = owner.client
+    before = _password_of(owner.user)
+    for _attempt in range(5):
+        response = client.post(reverse("accounts:password_change"), {
+            "current_password": "guess", "new_password": NEW, "new_password_again": NEW})
+        assert response.status_code == 400
+
+    response = client.post(reverse("accounts:password_change"), {
+        "current_password": PASSWORD, "new_password": NEW, "new_password_again": NEW})
+    api = client.post("/api/v1/me/password", data=json.dumps({"current_password": PASSWORD, "new_password": NEW}),
+                      content_type="application/json")
+
+    assert response.status_code == 429
+    assert (api.status_code, api.json()["error"]["code"]) == (429, "too_many_attempts")
+    assert _password_of(owner.user) == before
