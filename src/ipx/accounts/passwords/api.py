@@ -11,7 +11,7 @@ from pydantic import Field
 
 from ipx.accounts.api_auth import api_user, user_auth
 from ipx.accounts.passwords import services
-from ipx.core.api.schemas import ERRORS
+from ipx.core.api.schemas import ERRORS, ErrorOut
 
 router = Router(tags=["members"])
 
@@ -59,8 +59,10 @@ def email_confirmation_send(request: HttpRequest) -> Status[Any]:
     return Status(202, {"message": _("We sent a new confirmation link to %(email)s.") % {"email": user.email}})
 
 
-@router.post("/me/password", response={200: InfoOut, **ERRORS}, auth=user_auth,
-             summary="Change the signed-in user's password (the current one is needed)")
+@router.post("/me/password", response={200: InfoOut, 429: ErrorOut, **ERRORS}, auth=user_auth,
+             summary="Change the signed-in user's password (the current one is needed)",
+             description="Wrong current passwords count as failed sign-ins: after too many, 429 "
+                         "(too_many_attempts).")
 def password_change(request: HttpRequest, payload: PasswordChangeIn) -> dict[str, str]:
     services.password_change(user=api_user(request), current=payload.current_password, new=payload.new_password,
                              request=request)
