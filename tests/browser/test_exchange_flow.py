@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from ipx.accounts.models import User
 from ipx.listings.models import Listing
+from ipx.testing.second_factor import current_code, enrol
 from tests.browser.conftest import snap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -45,6 +46,9 @@ def operator_page(browser: Browser, base: str) -> Page:
     page.fill("#id_username", OPERATOR_EMAIL)
     page.fill("#id_password", OPERATOR_PASSWORD)
     page.click("input[type=submit]")
+    # Staff pass the second factor after the password: the code their app shows now.
+    page.fill("#id_code", current_code(User.objects.get(email=OPERATOR_EMAIL)))
+    page.click("form.stacked button[type=submit]")
     expect(page.locator("#site-name")).to_be_visible()
     return page
 
@@ -60,7 +64,7 @@ def run_admin_action(page: Page, changelist: str, row_text: str, action: str) ->
 
 def test_register_verify_import_publish_and_find(live_server: object, browser: Browser, tmp_path: Path) -> None:
     base = live_server.url  # type: ignore[attr-defined]
-    User.objects.create_superuser(OPERATOR_EMAIL, OPERATOR_PASSWORD, full_name="Operator")
+    enrol(User.objects.create_superuser(OPERATOR_EMAIL, OPERATOR_PASSWORD, full_name="Operator"))
     member = browser.new_page()
 
     # 1. Register, as a new user would.
