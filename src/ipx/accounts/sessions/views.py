@@ -4,6 +4,7 @@ am before a sensitive change."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,6 +22,7 @@ from ipx.accounts.mfa.devices import has_second_factor, second_factor_verify
 from ipx.accounts.mfa.state import mark_verified
 from ipx.accounts.sessions import services
 from ipx.accounts.sessions.forms import ConfirmForm
+from ipx.accounts.sessions.middleware import idle_minutes
 from ipx.accounts.sessions.models import UserSession
 from ipx.accounts.sessions.reauth import require_recent_authentication
 from ipx.accounts.sessions.recent import mark_authenticated
@@ -38,7 +41,10 @@ _FAILURES = "ipx_confirm_failures"
 @require_GET
 def session_list(request: AuthenticatedRequest) -> HttpResponse:
     current = request.session.get(services.RECORD)
-    sessions = UserSession.objects.filter(user=request.user, ended_at__isnull=True).order_by("-last_seen_at", "-pk")
+    # A session idle past its limit is over even if no request came to end its row.
+    alive_since = timezone.now() - timedelta(minutes=idle_minutes(request.user))
+    sessions = (UserSession.objects.filter(user=request.user, ended_at__isnull=True, last_seen_at__gte=alive_since)
+                .order_by("-last_seen_at", "-pk"))
     return render(request, "accounts/sessions/list.html", {"sessions": sessions, "current": current})
 
 

@@ -5,10 +5,12 @@ and 12 hours for everyone else; logging out ends the row."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from ipx.accounts.mfa.tests.helpers import age_session, logged_in
 from ipx.accounts.models import User
@@ -49,6 +51,8 @@ def test_the_list_shows_only_my_open_sessions_with_the_current_one_marked(owner:
     logged_in(buyer.user, Client(HTTP_USER_AGENT="Buyer's"))
     ended = logged_in(owner.user, Client(HTTP_USER_AGENT="Old"))
     ended.post("/accounts/logout/")
+    idle = logged_in(owner.user, Client(HTTP_USER_AGENT="Forgotten"))
+    UserSession.objects.filter(pk=idle.session[RECORD]).update(last_seen_at=timezone.now() - timedelta(hours=13))
     page = desk.get("/accounts/sessions/")
     rows = [(s.user_agent, s.pk == page.context["current"]) for s in page.context["sessions"]]
     assert sorted(rows) == [("Desk", True), ("Phone", False)]
