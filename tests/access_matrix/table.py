@@ -1,0 +1,29 @@
+"""The expectations table: every row of every area, in one list."""
+
+from __future__ import annotations
+
+from . import (
+    expect_api_catalog,
+    expect_api_deals,
+    expect_api_members,
+    expect_api_money,
+    expect_pages_catalog,
+    expect_pages_deals,
+    expect_pages_members,
+    expect_pages_money,
+)
+from .matrix import Entry
+
+API: list[Entry] = [
+    *expect_api_members.ENTRIES,
+    *expect_api_catalog.ENTRIES,
+    *expect_api_deals.ENTRIES,
+    *expect_api_money.ENTRIES,
+]
+PAGES: list[Entry] = [
+    *expect_pages_members.ENTRIES,
+    *expect_pages_catalog.ENTRIES,
+    *expect_pages_deals.ENTRIES,
+    *expect_pages_money.ENTRIES,
+]
+TABLE: list[Entry] = [*API, *PAGES]
