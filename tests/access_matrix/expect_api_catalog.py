@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ipx.testing.access_world import AccessWorld
+from ipx.testing.access_world import ROLES, AccessWorld
 from ipx.testing.factories import valid_application_number
 from ipx.testing.upload_files import patent_csv, pdf_upload
 
@@ -106,6 +106,15 @@ ENTRIES = [
         holes=LEAKS,
         body=const({"title": "锂电池隔膜专利转让（新）"}),
     ),
+    Entry(
+        "/api/v1/listings/{listing_id}",
+        "PATCH",
+        every(DENY, anonymous=LOGIN, member=CONFLICT, signatory=CONFLICT, admin=CONFLICT),
+        args=PUBLISHED,
+        variant="assets under an open offer",
+        body=lambda w, role: {"asset_ids": [w.free_asset.pk]},
+        note="rule 2: an open offer fixes the listing's assets",
+    ),
     Entry("/api/v1/listings/{listing_id}", "DELETE", HOME_HIDDEN, args=DRAFT, holes=LEAKS),
     Entry("/api/v1/listings/{listing_id}/history", "GET", HOME_OR_OPERATOR, args=PUBLISHED),
     Entry("/api/v1/listings/{listing_id}/submit", "POST", HOME_HIDDEN, args=DRAFT, holes=LEAKS),
@@ -136,6 +145,14 @@ ENTRIES = [
     ),
     Entry("/api/v1/organisations/{organisation_id}/listings", "GET", PUBLIC, args=ids(organisation_id="home")),
     Entry(
+        "/api/v1/organisations/{organisation_id}/listings",
+        "GET",
+        HOME_ONLY | {"anonymous": DENY},
+        args=ids(organisation_id="home"),
+        query="status=draft",
+        variant="drafts",
+    ),
+    Entry(
         "/api/v1/listings/{listing_id}/documents",
         "GET",
         SIGNED_IN,
@@ -157,6 +174,14 @@ ENTRIES = [
         args=DOCUMENT,
         note="behind the listing's NDA, which nobody outside home has accepted",
     ),
+    Entry(
+        "/api/v1/listings/{listing_id}/documents/{document_id}",
+        "GET",
+        every(OK, anonymous=LOGIN, unverified=DENY),
+        args=ids(listing_id=lambda w: w.open_document.listing_id, document_id="open_document"),
+        variant="without NDA",
+        note="members of verified organisations; an unverified one is refused as on the NDA and inquiry paths",
+    ),
     Entry("/api/v1/listings/{listing_id}/documents/{document_id}", "DELETE", HOME_ONLY, args=DOCUMENT),
     Entry(
         "/api/v1/listings/{listing_id}/nda",
@@ -169,4 +194,13 @@ ENTRIES = [
     Entry("/api/v1/search/listings", "GET", PUBLIC, query="q=锂电池"),
     Entry("/api/v1/notifications", "GET", SIGNED_IN),
     Entry("/api/v1/notifications/read", "POST", SIGNED_IN, body=const({})),
+    Entry(
+        "/api/v1/notifications/read",
+        "POST",
+        SIGNED_IN,
+        variant="the member's",
+        body=lambda w, role: {"ids": [w.notification.pk]},
+        untouched=frozenset(ROLES) - {"member"},
+        note="naming another person's notification marks nothing",
+    ),
 ]

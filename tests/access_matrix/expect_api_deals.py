@@ -170,6 +170,15 @@ ENTRIES = [
         note="once signed, a party's binders hear 409: ask an operator (cancellation-request)",
     ),
     Entry(
+        "/api/v1/deals/{deal_id}/cancel",
+        "POST",
+        inside(operator=OK, signatory=CONFLICT, admin=CONFLICT),
+        args=ids(deal_id="recorded"),
+        variant="recordal submitted",
+        body=const({"reason": "双方协商一致取消。"}),
+        note="rule 1: after the recordal is entered, a party cannot take the escrow back",
+    ),
+    Entry(
         "/api/v1/deals/{deal_id}/cancellation-request",
         "POST",
         BINDERS,

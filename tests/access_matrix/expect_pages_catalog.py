@@ -185,6 +185,14 @@ ENTRIES: list[Entry] = [
         args=ids(document_id="document"),
         note="behind the listing's NDA, which nobody outside home has accepted",
     ),
+    Entry(
+        "negotiations/documents/<int:document_id>/",
+        "GET",
+        every(OK, anonymous=LOGIN, unverified=DENY),
+        args=ids(document_id="open_document"),
+        variant="without NDA",
+        note="members of verified organisations; an unverified one is refused as on the NDA and inquiry paths",
+    ),
     *read_only("negotiations/listings/<int:listing_id>/", PUBLIC, login=False, args=PUBLISHED),
     *post_only(
         "negotiations/listings/<int:listing_id>/inquire/",

@@ -153,6 +153,14 @@ ENTRIES: list[Entry] = [
         variant="signed",
         body=once(reason="双方协商一致取消。"),
     ),
+    Entry(
+        "deals/<int:deal_id>/cancel/",
+        "POST",
+        inside(operator=OK, signatory=CONFLICT, admin=CONFLICT),
+        args=_deal("recorded"),
+        variant="recordal submitted",
+        body=once(reason="双方协商一致取消。"),
+    ),
     *post_only(
         "deals/<int:deal_id>/cancellation/request/", BINDERS, args=_deal("sold"), body=once(reason="对方迟迟未付款。")
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from ipx.testing.access_world import AccessWorld
+from ipx.testing.access_world import ROLES, AccessWorld
 
 from .expect_api_money import PAYOUT_HOLE
 from .expect_pages_deals import once
@@ -81,6 +81,15 @@ ENTRIES: list[Entry] = [
     Entry("notifications/", "GET", SIGNED_IN),
     Entry("notifications/", "POST", SIGNED_IN),
     *post_only("notifications/read/", SIGNED_IN, body=const({})),
+    Entry(
+        "notifications/read/",
+        "POST",
+        SIGNED_IN,
+        variant="the member's",
+        body=lambda w, role: {"id": str(w.notification.pk)},
+        untouched=frozenset(ROLES) - {"member"},
+        note="naming another person's notification marks nothing",
+    ),
     *read_only("demands/", PUBLIC, login=False),
     *form_page("demands/new/", OWN_ORGANISATION, OWN_ORGANISATION, body=_demand_form),
     *read_only("demands/mine/", OWN_ORGANISATION),

@@ -100,6 +100,8 @@ class Entry:
     variant: str = ""
     multipart: bool = False
     step_up: bool = False  # the API asks a current second-factor code with it (signing, payouts)
+    # Roles whose request is answered as allowed but must change nothing (it names others' rows).
+    untouched: frozenset[str] = frozenset()
     holes: Mapping[str, str] = field(default_factory=dict)
     note: str = ""
 

@@ -11,6 +11,7 @@ Left out, each for its reason:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping
 
@@ -33,6 +34,7 @@ BOOKKEEPING = frozenset(
 REFERENCE = frozenset({"catalog_ipccode", "catalog_niceclass", "auth_permission", "django_content_type"})
 
 
+@functools.cache
 def _tables() -> list[str]:
     names = {model._meta.db_table for model in apps.get_models(include_auto_created=True)}
     return sorted(names - BOOKKEEPING - REFERENCE)

@@ -79,6 +79,7 @@ class AccessWorld:
     submitted: Listing
     withdrawn: Listing
     document: ListingDocument
+    open_document: ListingDocument  # of another published listing of home's, without an NDA
     selling: Thread  # home sells ``published`` to the counterparty; the agency acts for home
     buying: Thread  # home buys from the counterparty, with home's own open offer
     quiet: Thread  # home buys, no offer yet: a new offer may be made
@@ -235,6 +236,10 @@ def build_access_world() -> AccessWorld:
     document = document_services.listing_document_add(
         listing_id=published.pk, actor=admin, title="技术交底书", file=pdf_upload()
     )
+    without_nda = _published(home, admin, operator)
+    open_document = document_services.listing_document_add(
+        listing_id=without_nda.pk, actor=admin, title="产品说明书", file=pdf_upload("brochure.pdf")
+    )
     draft = listing_with_patent(home, admin)
     submitted = listing_with_patent(home, admin)
     listing_services.listing_submit(listing_id=submitted.pk, actor=admin)
@@ -361,6 +366,7 @@ def build_access_world() -> AccessWorld:
         submitted=submitted,
         withdrawn=withdrawn,
         document=document,
+        open_document=open_document,
         selling=selling,
         buying=buying,
         quiet=quiet,
