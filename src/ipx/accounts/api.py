@@ -14,6 +14,7 @@ from pydantic import Field
 from ipx.accounts import selectors, services, tokens
 from ipx.accounts.api_auth import api_user, optional_auth, user_auth
 from ipx.accounts.inputs import InvitationInput, OrganisationInput, OrganisationValues, UserInput
+from ipx.accounts.mfa.stepup import StepUpCode, require_second_factor_with_password
 from ipx.accounts.models import Membership, Organisation, User
 from ipx.accounts.passwords.api import router as passwords_router
 from ipx.accounts.security import lockout
@@ -166,14 +167,18 @@ def create_user(request: HttpRequest, payload: UserIn) -> Status[Any]:
 @router.post("/auth/token", response={201: TokenOut, 429: ErrorOut, **ERRORS},
              summary="Get an API token with e-mail and password",
              description="After 5 failed attempts for an account from one address within 15 minutes, the next "
-                         "answers 429 (too_many_attempts) until that time has passed.")
-def create_token(request: HttpRequest, payload: TokenIn) -> Status[Any]:
+                         "answers 429 (too_many_attempts) until that time has passed. Whoever has an "
+                         "authenticator app (required of staff and financial institutions) sends a current "
+                         "code in X-IPX-OTP.")
+def create_token(request: HttpRequest, payload: TokenIn, otp: StepUpCode = None) -> Status[Any]:
     user = authenticate(request, username=payload.email.strip().lower(), password=payload.password)
     if user is None and lockout.refused(request):
         raise lockout.TooManyAttempts(lockout.lockout_message())
     if user is None:
         # One message for an unknown address and a wrong password.
         raise NotAuthenticated(_("The e-mail address or password is wrong."))
+    # A password alone must not be a way around the second factor.
+    require_second_factor_with_password(user, otp)
     token, key = tokens.api_token_create(user=user, token=tokens.TokenInput.parse(name=payload.name))
     return Status(201, {"id": token.pk, "name": token.name, "key": key})
 

@@ -179,3 +179,20 @@ def test_a_password_gets_no_token_around_the_second_factor(owner: Member, operat
     with pytest.raises(StepUpFailed):
         require_second_factor_with_password(owner.user, code_of(device, steps_ahead=5))
     require_second_factor_with_password(owner.user, otp_header(owner.user)["HTTP_X_IPX_OTP"])
+
+
+def test_the_token_endpoint_wants_the_code_of_whoever_has_an_app(owner: Member) -> None:
+    from ipx.accounts.models import ApiToken
+
+    owner.user.set_password("a long enough passphrase 42")
+    owner.user.save(update_fields=["password"])
+    enrol(owner.user)
+    body = json.dumps({"email": owner.user.email, "password": "a long enough passphrase 42", "name": "ci"})
+    before = ApiToken.objects.count()
+    refused = Client().post("/api/v1/auth/token", body, content_type="application/json")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "step_up_required"
+    assert ApiToken.objects.count() == before
+    granted = Client().post("/api/v1/auth/token", body, content_type="application/json", **otp_header(owner.user))
+    assert granted.status_code == 201
+    assert ApiToken.objects.count() == before + 1
