@@ -132,3 +132,16 @@ def test_listing_pages(owner: Member, outsider: Member, operator: User) -> None:
     assert "cannot be edited" in refused.content.decode()
     listing.refresh_from_db()
     assert (listing.title, listing.price_amount) == ("电池隔膜许可", 120000)
+
+
+def test_my_organisation_says_who_may_sign_and_links_to_the_members_page(owner: Member) -> None:
+    from ipx.accounts.models import Membership
+    from ipx.testing.factories import MembershipFactory, UserFactory
+
+    MembershipFactory.create(user=UserFactory.create(email="clerk@example.com"), organisation=owner.organisation,
+                             role=Membership.Role.MEMBER)
+    page = owner.client.get("/my/").content.decode()
+    rows = [row for row in page.split("<tr>") if "@example.com" in row]
+    assert len(rows) == 2
+    assert [("May sign" in row) for row in rows] == [("owner@" in row) for row in rows]
+    assert 'href="/accounts/organisation/members/"' in page
