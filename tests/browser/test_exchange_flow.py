@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core import mail
 from openpyxl import Workbook
 from playwright.sync_api import Browser, Page, expect
 
@@ -81,17 +83,27 @@ def test_register_verify_import_publish_and_find(live_server: object, browser: B
     member.fill("#id_uscc", "91310112087994932F")
     snap(member, "01-register")
     member.click("form.stacked button[type=submit]")
+    expect(member.locator("h1")).to_have_text("Check your inbox")
+
+    # 2. Confirm the address from the mailed link, then log in.
+    link = next(line for line in mail.outbox[-1].body.split() if "/accounts/email/confirm/" in line)
+    member.goto(link.replace(settings.IPX_SITE_URL, base))
+    member.click("main button[type=submit]")
+    member.goto(f"{base}/accounts/login/")
+    member.fill("input[name=email]", "chan@baytech.example")
+    member.fill("input[name=password]", "a long secret 2026")
+    member.click("main button[type=submit]")
     expect(member.locator("#organisation-status")).to_have_text("Pending verification")
     snap(member, "02-pending")
 
-    # 2. The operator verifies the organisation in the back-office.
+    # 3. The operator verifies the organisation in the back-office.
     operator = operator_page(browser, base)
     run_admin_action(operator, f"{base}/admin/accounts/organisation/?status__exact=pending", "灣區無人機科技有限公司",
                      "verify")
     member.reload()
     expect(member.locator("#organisation-status")).to_have_text("Verified")
 
-    # 3. Import a spreadsheet of patents; the bad row is reported, the good ones land.
+    # 4. Import a spreadsheet of patents; the bad row is reported, the good ones land.
     member.click("text=Import patents from a spreadsheet")
     member.set_input_files("input[type=file]", str(spreadsheet(tmp_path)))
     member.click("form.stacked button[type=submit]")
@@ -100,7 +112,7 @@ def test_register_verify_import_publish_and_find(live_server: object, browser: B
     expect(member.locator("#import-report")).to_contain_text("check character")
     snap(member, "03-import-done")
 
-    # 4. Offer the drone patent and submit it for review; the operator publishes it.
+    # 5. Offer the drone patent and submit it for review; the operator publishes it.
     member.goto(f"{base}/listings/new/")
     member.fill("#id_title", "無人機機載多功能盒專利轉讓")
     member.locator("label", has_text="一种无人机机载多功能盒").click()
@@ -115,7 +127,7 @@ def test_register_verify_import_publish_and_find(live_server: object, browser: B
                      "approve")
     assert Listing.objects.get().status == "published"
 
-    # 5. Anyone finds it with a Traditional-Chinese query and opens it.
+    # 6. Anyone finds it with a Traditional-Chinese query and opens it.
     visitor = browser.new_page()
     visitor.goto(f"{base}/")
     visitor.fill("input[name=q]", "無人機 多功能盒")
