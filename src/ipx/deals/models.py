@@ -18,6 +18,7 @@ from ipx.catalog.models import Asset
 from ipx.core.files import RandomPrivateName, StoredFile, stored_file_path
 from ipx.core.money import AMOUNT_FIELD_OPTIONS, Currency, Money
 from ipx.core.workflow import StatusEvent
+from ipx.deals.disputes import Dispute as Dispute  # its own module (a concept apart), one of the app's models
 from ipx.listings.models import Exclusivity, Listing
 
 
@@ -194,6 +195,22 @@ class Offer(Terms):
 
     def __str__(self) -> str:
         return f"{self.thread_id}/{self.pk} {self.price}"
+
+
+class OfferAsset(models.Model):
+    """The IP rights an offer was made on, as its listing held them then: the deal made from
+    the offer takes exactly these, and the offer cannot be accepted once the listing's differ."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="asset_links")
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="offer_links")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["offer", "asset"], name="offer_asset_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} ∋ {self.asset_id}"
 
 
 class MilestoneCondition(models.TextChoices):

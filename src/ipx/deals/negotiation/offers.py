@@ -1,6 +1,8 @@
 """Offers: a party or its agent offers terms to the other side; that side counters, rejects
-or (a member of the party itself) accepts, and the offer becomes a deal
+or (an administrator or signatory of the party itself) accepts, and the offer becomes a deal
 (``ipx.deals.contracts``) in the same transaction; the side that made it may withdraw it.
+An offer records the IP rights its listing held when it was made: the deal takes those, and
+the offer cannot be accepted once the listing's rights are no longer the same.
 
 Who may do what, and from which status, is the ``OFFER`` table (``workflow``). Each step
 locks the thread, then the offer. An offer whose time ran out is marked expired in a
@@ -21,7 +23,7 @@ from ipx.accounts.models import Organisation, User
 from ipx.core.errors import NotFound
 from ipx.deals.access import Role, access_thread
 from ipx.deals.contracts.services import deal_create_from_offer
-from ipx.deals.models import Deal, Offer, OfferMilestone, Thread
+from ipx.deals.models import Deal, Offer, OfferAsset, OfferMilestone, Thread
 from ipx.deals.negotiation.services import clean_reason, notify_sides, other_side, party, touch
 from ipx.deals.negotiation.terms import OfferTerms
 from ipx.deals.negotiation.workflow import OFFER, THREAD, side_of
@@ -99,6 +101,12 @@ def _create_offer(thread: Thread, *, side: str, actor: User, acting_for: Organis
     OfferMilestone.objects.bulk_create([
         OfferMilestone(offer=offer, position=m.position, title=m.title, amount=m.amount, condition=m.condition)
         for m in terms.milestones
+    ])
+    # What is on offer now is what the offer is about, whatever the listing becomes later.
+    OfferAsset.objects.bulk_create([
+        OfferAsset(offer=offer, asset_id=asset_id, position=position)
+        for asset_id, position in thread.listing.asset_links.order_by("position", "pk")
+        .values_list("asset_id", "position")
     ])
     OFFER.record(offer, "make", actor=actor, acting_for=acting_for, from_status="")
     touch(thread)
@@ -178,8 +186,9 @@ def _offer_end(*, offer_id: int, actor: User, reason: str, step: str, verb: str,
 
 
 def offer_accept(*, offer_id: int, actor: User) -> Deal:
-    """A member of the organisation an open offer was made to accepts it (agents cannot);
-    the offer becomes a deal on its terms. Returns the deal."""
+    """An administrator or signatory of the organisation an open offer was made to accepts it
+    (agents and other members cannot); the offer becomes a deal on its terms and IP rights,
+    unless the listing's rights changed since. Returns the deal."""
     _expire_if_due([offer_id])
     return _offer_accept(offer_id=offer_id, actor=actor)
 

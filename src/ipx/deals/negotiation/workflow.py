@@ -7,10 +7,12 @@ in the table too, without a target: the page's buttons and the API's ``allowed_a
 come from it, and the services check the same rows.
 
 OFFER: open → withdrawn (by the side that made it) / rejected, countered, accepted (by the
-side it was made to; only a member of that party accepts, agents do not) / expired (by the
-clock, never by a person). Offers are answered only while the thread is open, countered
-and accepted only while the listing is on offer, and nothing is done to an offer past its
-time: the services mark it expired first, in a transaction of its own.
+side it was made to; only an administrator or a signatory of that party accepts, since
+accepting commits it: other members and agents negotiate but do not accept) / expired (by
+the clock, never by a person). Offers are answered only while the thread is open, countered
+and accepted only while the listing is on offer, accepted only while the listing holds the
+IP rights the offer was made on, and nothing is done to an offer past its time: the
+services mark it expired first, in a transaction of its own.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDen
 from ipx.core.workflow import Action, Attempt, Guard, Refusal, Workflow
 from ipx.deals.access import Role, role_in_thread, side_label
 from ipx.deals.models import Offer, OfferEvent, Thread, ThreadEvent
-from ipx.listings.models import Listing
+from ipx.listings.models import Listing, ListingAsset
 
 T = Thread.Status
 S = Offer.Status
@@ -268,13 +270,31 @@ def _receiver_accepts(attempt: Attempt) -> Refusal | None:
     if found is None:
         return _unseen(attempt)
     side = _receiving(attempt)
-    if found.side == side and found.is_party:
+    if found.side == side and found.is_party and found.binds:
         return None
+    if found.side == side and found.is_party:
+        return Refusal(_("Only an administrator or a signatory of %(name)s may accept this offer.")
+                       % {"name": offer.to_organisation.name}, code="not_signatory", error=PermissionDenied)
     if found.side == side and found.is_agent:
         return Refusal(_("An agent cannot accept an offer; a member of %(party)s must accept it.")
                        % {"party": offer.to_organisation.name}, error=PermissionDenied)
     return Refusal(_("Only a member of %(party)s, to whom this offer was made, may accept it.")
                    % {"party": offer.to_organisation.name}, error=PermissionDenied)
+
+
+def offered_assets_changed(offer: Offer) -> bool:
+    """Whether the offer's listing no longer holds exactly the IP rights the offer was made on."""
+    offered = set(offer.asset_links.values_list("asset_id", flat=True))
+    listed = set(ListingAsset.objects.filter(listing_id=offer.thread.listing_id).values_list("asset_id", flat=True))
+    return offered != listed
+
+
+def _same_assets(attempt: Attempt) -> Refusal | None:
+    if offered_assets_changed(attempt.subject):
+        return Refusal(_("The listing's IP rights have changed since this offer was made, so it can no longer be "
+                         "accepted; make or ask for a new offer on the listing as it is now."),
+                       code="listing_changed", error=Conflict)
+    return None
 
 
 def _by_the_clock(attempt: Attempt) -> Refusal | None:
@@ -295,7 +315,7 @@ OFFER: Workflow[Offer] = Workflow(
         "counter": Action(sources=(S.OPEN,), target=S.COUNTERED, who=(_receiver_counters,),
                           guards=(_before_expiry("counter"), _thread_open, _listing_on_offer)),
         "accept": Action(sources=(S.OPEN,), target=S.ACCEPTED, who=(_receiver_accepts,),
-                         guards=(_before_expiry("accept"), _thread_open, _listing_on_offer)),
+                         guards=(_before_expiry("accept"), _thread_open, _listing_on_offer, _same_assets)),
         "expire": Action(sources=(S.OPEN,), target=S.EXPIRED, who=(_by_the_clock,)),
     },
     refuse_status=_refuse_offer,

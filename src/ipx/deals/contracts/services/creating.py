@@ -55,7 +55,7 @@ def _default_milestone(deal: Deal, languages: tuple[str, ...]) -> tuple[str, str
 
 @transaction.atomic
 def deal_create_from_offer(*, offer: Offer, actor: User) -> Deal:
-    """The accepted offer becomes a deal with a copy of its terms, assets and milestones.
+    """The accepted offer becomes a deal with a copy of its terms, IP rights and milestones.
 
     Called by ``offer_accept`` (which has checked that ``actor`` may accept) in the same
     transaction. Generates the contract PDF and, for a concluded transfer, reserves the listing.
@@ -67,6 +67,9 @@ def deal_create_from_offer(*, offer: Offer, actor: User) -> Deal:
         raise InvalidTransition(_("Only an accepted offer becomes a deal."))
     if Deal.objects.filter(offer=offer).exists():
         raise Conflict(_("This offer has already become a deal."))
+    offered_assets = list(offer.asset_links.order_by("position", "pk").values_list("asset_id", flat=True))
+    if not offered_assets:
+        raise Conflict(_("This offer names no IP rights, so it cannot become a deal."))
     thread = offer.thread
     offering, accepting = offer.created_by, actor
     buyer_people = [offering, accepting] if offer.from_organisation_id == thread.buyer_id else [accepting, offering]
@@ -77,10 +80,9 @@ def deal_create_from_offer(*, offer: Offer, actor: User) -> Deal:
         fee_percent=escrow.platform_fee_percent(), contract_language=encode_languages(languages),
         **{name: getattr(offer, name) for name in TERMS_FIELDS},
     )
-    DealAsset.objects.bulk_create(
-        DealAsset(deal=deal, asset_id=asset_id)
-        for asset_id in thread.listing.asset_links.order_by("position", "pk").values_list("asset_id", flat=True)
-    )
+    # The IP rights the offer was made on (``offer_accept`` has checked the listing still
+    # holds them), never whatever the listing holds by now.
+    DealAsset.objects.bulk_create(DealAsset(deal=deal, asset_id=asset_id) for asset_id in offered_assets)
     offered = list(offer.milestones.order_by("position"))
     if offered:
         DealMilestone.objects.bulk_create(

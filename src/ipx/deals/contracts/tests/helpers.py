@@ -13,7 +13,7 @@ from django.utils import timezone
 from ipx.accounts.models import Organisation, User
 from ipx.core.money import Money
 from ipx.deals.contracts import services
-from ipx.deals.models import Deal, DealEvent, Offer, OfferMilestone, Thread, ThreadAgent
+from ipx.deals.models import Deal, DealEvent, Offer, OfferAsset, OfferMilestone, Thread, ThreadAgent
 from ipx.ledger import services as ledger
 from ipx.ledger.models import LedgerAccount, LedgerTransaction, Posting
 from ipx.listings.models import Listing
@@ -41,6 +41,8 @@ def accepted_offer(seller: Member, buyer: Member, *, milestones: list[tuple[str,
     offer = Offer.objects.create(thread=thread, from_organisation=offerer.organisation,
                                  to_organisation=offeree.organisation, status=Offer.Status.ACCEPTED,
                                  expires_at=timezone.now() + timedelta(days=7), created_by=offerer.user, **values)
+    for link in listing.asset_links.order_by("position", "pk"):
+        OfferAsset.objects.create(offer=offer, asset_id=link.asset_id, position=link.position)
     for position, (title, amount, condition) in enumerate(milestones or [], start=1):
         OfferMilestone.objects.create(offer=offer, position=position, title=title, amount=Decimal(amount),
                                       condition=condition)
@@ -95,6 +97,7 @@ def snapshot(deal: Deal) -> tuple[Any, ...]:
         deal.status, deal.commitment, deal.contract_sha256, deal.recordal_number, deal.cancel_reason,
         list(deal.milestones.order_by("pk").values_list("status", "released_amount", "refunded_amount")),
         list(deal.signatures.order_by("pk").values_list("organisation_id", "user_id")),
+        list(deal.disputes.order_by("pk").values_list("status", "decision_note")),
         deal.events.count(), ledger_count(),
         Listing.objects.filter(pk=deal.listing_id).values_list("status", flat=True).get(),
     )
