@@ -24,6 +24,7 @@ from ipx.deals.models import (
     DealEvent,
     DealMilestone,
     DealSignature,
+    Dispute,
     Message,
     Offer,
     OfferEvent,
@@ -149,6 +150,13 @@ class DealSignatureInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class DisputeInline(ReadOnlyInline):
+    model = Dispute
+    fields = ("status", "requested_for", "requested_by", "requested_at", "reason", "decided_by", "decided_at",
+              "decision_note")
+    readonly_fields = fields
+
+
 class DealEventInline(ReadOnlyInline):
     model = DealEvent
     fields = ("created_at", "verb", "from_status", "to_status", "actor", "description", "note")
@@ -163,7 +171,7 @@ class DealEventInline(ReadOnlyInline):
 class DealAdmin(ReadOnlyAdmin):
     list_display = ("id", "listing", "seller", "buyer", "kind", "commitment", "price_amount", "currency", "status",
                     "recordal_number", "created_at")
-    list_filter = ("status", "commitment", "kind", "currency")
+    list_filter = ("status", "commitment", "kind", "currency", "disputes__status")
     search_fields = ("listing__title", "buyer__name", "seller__name", "recordal_number")
     list_select_related = ("listing", "buyer", "seller")
     readonly_fields = ("offer", "thread", "listing", "buyer", "seller", "status", "kind", "commitment", "price_amount",
@@ -173,7 +181,7 @@ class DealAdmin(ReadOnlyAdmin):
                        "recordal_submitted_at", "recordal_checked_by", "recordal_checked_at", "cancel_reason",
                        "created_at", "completed_at")
     exclude = ("contract_pdf",)  # downloaded from the deal page, which checks access
-    inlines = [DealAssetInline, DealMilestoneInline, DealSignatureInline, DealEventInline]
+    inlines = [DealAssetInline, DealMilestoneInline, DealSignatureInline, DisputeInline, DealEventInline]
     actions = ["approve_recordal", "return_recordal"]
 
     @admin.action(description=gettext_lazy("Approve recordal"))

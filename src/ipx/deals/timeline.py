@@ -38,6 +38,10 @@ class Verb:
     RECORDAL_APPROVED = "recordal_approved"
     RECORDAL_RETURNED = "recordal_returned"
     CANCELLED = "cancelled"
+    # A party's request to cancel a signed deal, and an operator's decision on it.
+    CANCELLATION_REQUESTED = "cancel_requested"
+    CANCELLATION_GRANTED = "cancel_granted"
+    CANCELLATION_REJECTED = "cancel_rejected"
 
 
 # OfferEvent.params["cause"] when the system, not a party, changed the offer.
@@ -113,6 +117,8 @@ def _deal_text(verb: str, params: Mapping[str, Any]) -> str:
     if verb == Verb.CONCLUDED:
         earlier = _signatures(params.get("earlier"))
         return _("Earlier signatures: %(list)s") % {"list": earlier} if earlier else ""
+    if verb == Verb.CANCELLATION_REQUESTED and "organisation" in params:
+        return _("Asked for by %(name)s; an operator decides.") % {"name": params["organisation"]}
     if verb == Verb.RECORDAL_SUBMITTED and "recordal_number" in params:
         return _("Recordal number: %(recordal)s") % {"recordal": params["recordal_number"]}
     if "position" not in params:
@@ -153,6 +159,9 @@ def deal_event_label(event: DealEvent) -> str:
         Verb.RECORDAL_APPROVED: _("Recordal checked; deal completed"),
         Verb.RECORDAL_RETURNED: _("Recordal returned to the seller"),
         Verb.CANCELLED: _("Cancelled"),
+        Verb.CANCELLATION_REQUESTED: _("Cancellation requested"),
+        Verb.CANCELLATION_GRANTED: _("Cancellation granted by the operator"),
+        Verb.CANCELLATION_REJECTED: _("Cancellation refused by the operator; the deal goes on"),
     }
     return labels.get(event.verb, event.verb)
 

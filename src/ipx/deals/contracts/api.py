@@ -1,11 +1,12 @@
 """Deals in the API: read my deals and their contracts, sign, fund and release escrow, record,
-cancel; operators check recordals and read the statistics."""
+cancel or (once signed) ask an operator to cancel; operators check recordals, decide
+cancellation requests and read the statistics."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -22,8 +23,8 @@ from ipx.core.files import private_file_response
 from ipx.deals.access import access_deal, remember_roles
 from ipx.deals.contracts import escrow, selectors, services
 from ipx.deals.contracts.pdf import deal_number
-from ipx.deals.contracts.workflow import DEAL, MILESTONE
-from ipx.deals.models import Commitment, Deal
+from ipx.deals.contracts.workflow import DEAL, MILESTONE, open_dispute
+from ipx.deals.models import Commitment, Deal, Dispute
 from ipx.deals.timeline import deal_event_text
 from ipx.ledger.idempotency import HEADER, MAX_KEY_LENGTH, idempotent
 
@@ -79,7 +80,8 @@ class SignatureOut(Schema):
 class EventOut(Schema):
     id: int
     kind: str = Field(description="The step: created, signed, fully_signed, concluded, funded, released, refunded, "
-                                  "recordal_submitted, recordal_approved, recordal_returned, cancelled.")
+                                  "recordal_submitted, recordal_approved, recordal_returned, cancelled, "
+                                  "cancel_requested, cancel_granted, cancel_rejected.")
     from_status: str
     to_status: str
     actor_name: str
@@ -104,9 +106,23 @@ class DealSummaryOut(Schema):
     currency: str
     status: str
     created_at: datetime
+    cancellation_requested: bool = Field(description="A party asked to cancel the deal and an operator has not "
+                                                     "decided yet; no money held is released meanwhile.")
     allowed_actions: list[str] = Field(description="What the requesting user may do with the deal now: sign, "
                                                    "conclude, submit_recordal, approve_recordal, return_recordal, "
-                                                   "cancel.")
+                                                   "cancel, request_cancellation, decide_cancellation.")
+
+
+class DisputeOut(Schema):
+    id: int
+    status: str = Field(description="open (waiting for an operator), cancelled (granted: the deal was cancelled) "
+                                    "or rejected (the deal goes on).")
+    reason: str
+    requested_for: PartyOut
+    requested_by_name: str
+    requested_at: datetime
+    decided_at: datetime | None
+    decision_note: str
 
 
 class DealOut(DealSummaryOut):
@@ -129,6 +145,7 @@ class DealOut(DealSummaryOut):
     assets: list[DealAssetOut]
     milestones: list[MilestoneOut]
     signatures: list[SignatureOut]
+    disputes: list[DisputeOut] = Field(description="Requests to cancel the deal once signed, oldest first.")
     events: list[EventOut]
 
 
@@ -142,6 +159,7 @@ def _summary_fields(deal: Deal, user: User) -> dict[str, Any]:
             "listing_title": deal.listing.title, "buyer": _party(deal.buyer), "seller": _party(deal.seller),
             "kind": deal.kind, "commitment": deal.commitment, "price_amount": deal.price_amount,
             "currency": deal.currency, "status": deal.status, "created_at": deal.created_at,
+            "cancellation_requested": open_dispute(deal) is not None,
             "allowed_actions": DEAL.allowed_actions(deal, user)}
 
 
@@ -167,11 +185,19 @@ def deal_out(deal: Deal, user: User) -> DealOut:
         signatures=[SignatureOut(organisation_id=s.organisation_id, organisation_name=s.organisation.name,
                                  user_name=s.user.full_name, contract_sha256=s.contract_sha256,
                                  signed_at=s.signed_at) for s in deal.signatures.all()],
+        disputes=[_dispute(dispute) for dispute in deal.disputes.all()],
         events=[EventOut(id=e.pk, kind=e.verb, from_status=e.from_status, to_status=e.to_status,
                          actor_name=e.actor.full_name if e.actor is not None else "",
                          description=deal_event_text(e), note=e.note, params=e.params or {},
                          created_at=e.created_at) for e in deal.events.all()],
     )
+
+
+def _dispute(dispute: Dispute) -> DisputeOut:
+    return DisputeOut(id=dispute.pk, status=dispute.status, reason=dispute.reason,
+                      requested_for=_party(dispute.requested_for), requested_by_name=dispute.requested_by.full_name,
+                      requested_at=dispute.requested_at, decided_at=dispute.decided_at,
+                      decision_note=dispute.decision_note)
 
 
 class ReleaseIn(Schema):
@@ -190,6 +216,12 @@ class RecordalCheckIn(Schema):
 
 class CancelIn(Schema):
     reason: str = Field(max_length=2000)
+
+
+class CancellationDecisionIn(Schema):
+    decision: Literal["cancel", "reject"] = Field(description="cancel: the deal is cancelled and held money goes "
+                                                              "back to the buyer; reject: the deal goes on.")
+    decision_note: str = Field(max_length=2000, description="Why; both parties see it.")
 
 
 class TotalOut(Schema):
@@ -224,15 +256,16 @@ def _figures(figures: selectors.CommitmentFigures) -> dict[str, Any]:
 
 @router.get("/deals", response={200: Page[DealSummaryOut], **ERRORS}, auth=user_auth,
             summary="My deals (all deals for operators), newest first")
-def deal_list(request: HttpRequest, status: str = "", commitment: str = "", page: int = 1,
-              size: int = 20) -> dict[str, Any]:
+def deal_list(request: HttpRequest, status: str = "", commitment: str = "", cancellation_requested: bool = False,
+              page: int = 1, size: int = 20) -> dict[str, Any]:
     if status and status not in Deal.Status.values:
         raise ValidationFailed.for_field("status", _("Unknown status; use one of %(values)s.")
                                          % {"values": ", ".join(Deal.Status.values)})
     if commitment and commitment not in Commitment.values:
         raise ValidationFailed.for_field("commitment", _("Use intended or concluded."))
     user = api_user(request)
-    answer = page_of(selectors.deals_for(user, status=status, commitment=commitment), page, size)
+    answer = page_of(selectors.deals_for(user, status=status, commitment=commitment,
+                                         disputed=cancellation_requested), page, size)
     remember_roles(user, answer["items"])
     answer["items"] = [summary_out(deal, user) for deal in answer["items"]]
     return answer
@@ -330,13 +363,40 @@ def deal_check_recordal(request: HttpRequest, deal_id: Id, payload: RecordalChec
 
 @router.post("/deals/{deal_id}/cancel", response={200: DealOut, **ERRORS}, auth=user_auth,
              summary="Cancel the deal; money held in escrow goes back to the buyer",
-             description="Either party before completion, or an operator." + IDEMPOTENCY)
+             description="Either party until both have signed (then it asks an operator: `cancellation-request`), "
+                         "or an operator before completion." + IDEMPOTENCY)
 def deal_cancel(request: HttpRequest, deal_id: Id, payload: CancelIn,
                 idempotency_key: IdempotencyKey) -> Status[Any]:
     user = api_user(request)
 
     def run() -> tuple[int, DealOut]:
         services.deal_cancel(deal_id=deal_id, actor=user, reason=payload.reason)
+        return 200, _read(request, deal_id)
+
+    return Status(*idempotent(request, run))
+
+
+@router.post("/deals/{deal_id}/cancellation-request", response={200: DealOut, **ERRORS}, auth=user_auth,
+             summary="Ask an operator to cancel a signed deal (an administrator or signatory of either party)",
+             description="Once both sides have signed, a party cannot cancel the deal itself. The request opens a "
+                         "dispute: the other party and the operators are told, and no money held in escrow is "
+                         "released until an operator decides it.")
+def deal_request_cancellation(request: HttpRequest, deal_id: Id, payload: CancelIn) -> DealOut:
+    services.deal_request_cancellation(deal_id=deal_id, actor=api_user(request), reason=payload.reason)
+    return _read(request, deal_id)
+
+
+@router.post("/deals/{deal_id}/cancellation-request/decision", response={200: DealOut, **ERRORS}, auth=user_auth,
+             summary="Decide a request to cancel the deal (operators)",
+             description="cancel: the deal is cancelled and money held goes back to the buyer; reject: the deal "
+                         "goes on." + IDEMPOTENCY)
+def deal_decide_cancellation(request: HttpRequest, deal_id: Id, payload: CancellationDecisionIn,
+                             idempotency_key: IdempotencyKey) -> Status[Any]:
+    user = api_user(request)
+
+    def run() -> tuple[int, DealOut]:
+        services.deal_decide_cancellation(deal_id=deal_id, operator=user, cancel=payload.decision == "cancel",
+                                          note=payload.decision_note)
         return 200, _read(request, deal_id)
 
     return Status(*idempotent(request, run))

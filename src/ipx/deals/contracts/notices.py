@@ -20,6 +20,8 @@ CANCELLED = "deal.cancelled"
 RECORDAL_SUBMITTED = "deal.recordal_submitted"
 RECORDAL_RETURNED = "deal.recordal_returned"
 COMPLETED = "deal.completed"
+CANCELLATION_REQUESTED = "deal.cancel_requested"
+CANCELLATION_REJECTED = "deal.cancel_rejected"
 
 
 def _number(params: Params) -> dict[str, object]:
@@ -81,3 +83,12 @@ wording(COMPLETED,
         title=lambda p: _("Deal %(number)s completed") % _number(p),
         body=lambda p: _("The operator checked the recordal of deal %(number)s; the deal is complete.")
         % _number(p))
+wording(CANCELLATION_REQUESTED,
+        title=lambda p: _("Deal %(number)s: cancellation requested") % _number(p),
+        body=lambda p: _("%(name)s asks to cancel deal %(number)s: %(reason)s\nAn operator decides; until then no "
+                         "money is released from escrow.")
+        % {"name": p["name"], "number": p["number"], "reason": p["reason"]})
+wording(CANCELLATION_REJECTED,
+        title=lambda p: _("Deal %(number)s goes on") % _number(p),
+        body=lambda p: _("The operator refused to cancel deal %(number)s: %(note)s")
+        % {"number": p["number"], "note": p["note"]})

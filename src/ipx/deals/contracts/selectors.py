@@ -14,7 +14,7 @@ from ipx.accounts.models import User
 from ipx.core.errors import NotFound
 from ipx.deals.access import Role, access_deal, remember_role, visible_deals
 from ipx.deals.contracts.workflow import SIGNED_STATUSES
-from ipx.deals.models import Commitment, Deal, DealEvent, DealMilestone, DealSignature
+from ipx.deals.models import Commitment, Deal, DealEvent, DealMilestone, DealSignature, Dispute
 
 S = Deal.Status
 
@@ -24,18 +24,24 @@ def _with_details(rows: QuerySet[Deal]) -> QuerySet[Deal]:
         Prefetch("milestones", queryset=DealMilestone.objects.order_by("position")),
         Prefetch("signatures", queryset=DealSignature.objects.select_related("organisation", "user").order_by("pk")),
         Prefetch("events", queryset=DealEvent.objects.select_related("actor").order_by("pk")),
+        Prefetch("disputes", queryset=Dispute.objects.select_related("requested_by", "requested_for", "decided_by")
+                 .order_by("pk")),
         "asset_links__asset",
     )
 
 
-def deals_for(user: User, *, status: str = "", commitment: str = "") -> QuerySet[Deal]:
-    """Deals the user may see, newest first (with what their allowed actions are read from)."""
+def deals_for(user: User, *, status: str = "", commitment: str = "", disputed: bool = False) -> QuerySet[Deal]:
+    """Deals the user may see, newest first (with what their allowed actions are read from);
+    ``disputed``: only those with a request to cancel waiting for an operator's decision."""
     rows = visible_deals(user).select_related("buyer", "seller", "listing").prefetch_related(
-        Prefetch("signatures", queryset=DealSignature.objects.order_by("pk")))
+        Prefetch("signatures", queryset=DealSignature.objects.order_by("pk")),
+        Prefetch("disputes", queryset=Dispute.objects.order_by("pk")))
     if status:
         rows = rows.filter(status=status)
     if commitment:
         rows = rows.filter(commitment=commitment)
+    if disputed:
+        rows = rows.filter(disputes__status=Dispute.Status.OPEN)
     return rows.order_by("-id")
 
 

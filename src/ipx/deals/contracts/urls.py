@@ -15,4 +15,6 @@ urlpatterns = [
     path("<int:deal_id>/recordal/", views.recordal, name="recordal"),
     path("<int:deal_id>/recordal/check/", views.check_recordal, name="check_recordal"),
     path("<int:deal_id>/cancel/", views.cancel, name="cancel"),
+    path("<int:deal_id>/cancellation/request/", views.request_cancellation, name="request_cancellation"),
+    path("<int:deal_id>/cancellation/decide/", views.decide_cancellation, name="decide_cancellation"),
 ]

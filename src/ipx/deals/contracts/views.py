@@ -1,4 +1,5 @@
-"""Deal pages: my deals, and one deal with its contract, signatures, escrow, recordal and history.
+"""Deal pages: my deals, and one deal with its contract, signatures, escrow, recordal, requests
+to cancel it and history.
 
 Each action posts to its own URL. An HTMX request gets the deal's part of the page back
 (with the refusal shown in it, if any); a plain form post is redirected back to the page,
@@ -23,14 +24,14 @@ from django.views.decorators.http import require_GET, require_POST
 from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.mfa.stepup import step_up_page
 from ipx.core.api.schemas import page_of
-from ipx.core.errors import ApplicationError, NotFound
+from ipx.core.errors import ApplicationError, NotFound, ValidationFailed
 from ipx.core.files import private_file_response
 from ipx.core.htmx import is_htmx_fragment
 from ipx.core.pagination import DEFAULT_PAGE_SIZE, page_count
 from ipx.deals.access import access_deal
 from ipx.deals.contracts import escrow, selectors, services
 from ipx.deals.contracts.pdf import deal_number
-from ipx.deals.contracts.workflow import DEAL, MILESTONE, release_condition
+from ipx.deals.contracts.workflow import DEAL, MILESTONE, open_dispute, release_condition
 from ipx.deals.models import Commitment, Deal, DealMilestone
 from ipx.deals.timeline import deal_event_label, deal_event_text, lines
 from ipx.ledger.idempotency import FORM_FIELD, idempotent_form, new_form_key
@@ -45,12 +46,15 @@ def deal_list(request: AuthenticatedRequest) -> HttpResponse:
         status = ""
     if commitment not in Commitment.values:
         commitment = ""
-    found = page_of(selectors.deals_for(request.user, status=status, commitment=commitment),
-                    request.GET.get("page", 1), DEFAULT_PAGE_SIZE, item=lambda deal: (deal, deal_number(deal)))
+    # Operators find the requests to cancel waiting for their decision here.
+    disputed = request.GET.get("cancellation") == "requested"
+    found = page_of(selectors.deals_for(request.user, status=status, commitment=commitment, disputed=disputed),
+                    request.GET.get("page", 1), DEFAULT_PAGE_SIZE,
+                    item=lambda deal: (deal, deal_number(deal), open_dispute(deal) is not None))
     return render(request, "deals/contracts/list.html", {
         "deals": found["items"], "total": found["count"], "page": found["page"],
         "pages": page_count(found["count"], found["size"]), "status": status, "commitment": commitment,
-        "statuses": Deal.Status.choices, "commitments": Commitment.choices,
+        "statuses": Deal.Status.choices, "commitments": Commitment.choices, "disputed": disputed,
     })
 
 
@@ -75,11 +79,13 @@ def _context(request: AuthenticatedRequest, deal_id: int, *, error: ApplicationE
         "assets": [link.asset for link in deal.asset_links.all()],
         "events": [(event, deal_event_label(event), lines(deal_event_text(event), event.note))
                    for event in deal.events.all()],
+        "dispute": open_dispute(deal),
         "error": error,
         "notice": notice,
         "values": values or {},
         "form_field": FORM_FIELD,
         "cancel_key": new_form_key(),
+        "decision_key": new_form_key(),
     }
 
 
@@ -101,7 +107,8 @@ def contract(request: AuthenticatedRequest, deal_id: int) -> HttpResponseBase:
 
 
 def _act(request: AuthenticatedRequest, deal_id: int, run: Callable[[], object], done: str) -> HttpResponse:
-    values = {key: request.POST.get(key, "") for key in ("amount", "recordal_number", "reason", "note")}
+    values = {key: request.POST.get(key, "")
+              for key in ("amount", "recordal_number", "reason", "note", "decision_note")}
     try:
         run()
     except NotFound:
@@ -195,3 +202,28 @@ def cancel(request: AuthenticatedRequest, deal_id: int) -> HttpResponse:
     return _money_act(request, deal_id, lambda: services.deal_cancel(deal_id=deal_id, actor=request.user,
                                                                reason=request.POST.get("reason", "")),
                 _("The deal is cancelled; any money held was returned to the buyer."))
+
+
+@login_required
+@require_POST
+def request_cancellation(request: AuthenticatedRequest, deal_id: int) -> HttpResponse:
+    return _act(request, deal_id, lambda: services.deal_request_cancellation(
+        deal_id=deal_id, actor=request.user, reason=request.POST.get("reason", "")),
+        _("Your request to cancel the deal is sent; an operator will decide it."))
+
+
+@login_required
+@require_POST
+def decide_cancellation(request: AuthenticatedRequest, deal_id: int) -> HttpResponse:
+    decision = request.POST.get("decision", "")
+
+    def decide() -> None:
+        DEAL.admit("decide_cancellation", None, request.user)  # who may decide hears so before what is wrong
+        if decision not in ("cancel", "reject"):
+            raise ValidationFailed.for_field("decision", _("Choose whether the deal is cancelled or goes on."))
+        services.deal_decide_cancellation(deal_id=deal_id, operator=request.user, cancel=decision == "cancel",
+                                          note=request.POST.get("decision_note", ""))
+
+    return _money_act(request, deal_id, decide,
+                      _("The deal is cancelled; any money held was returned to the buyer.") if decision == "cancel"
+                      else _("The request is rejected; the deal goes on."))

@@ -4,8 +4,19 @@ DEAL: awaiting_signatures → signed (both parties signed) → recordal_submitte
 entered the recordal number) → completed (an operator checked it); back from
 recordal_submitted to signed when the operator returns the number; a signed intended
 agreement goes back to awaiting_signatures when it is concluded as a contract (both sides
-sign the new text); cancelled from anywhere before completion. A signature that does not
-complete the set changes no status: it is recorded.
+sign the new text); cancelled before completion: by a party only until both have signed, by
+an operator at any time. A signature that does not complete the set changes no status: it
+is recorded.
+
+Once both sides have signed, a party asks for the cancellation instead (``request_cancellation``),
+which opens a dispute (DISPUTE: open → cancelled, with the deal cancelled and held money
+refunded, or → rejected, and the deal goes on) that an operator decides. While it is open no
+money is released, the recordal is not approved and the deal is neither concluded nor
+cancelled otherwise.
+
+Committing a party (accepting, signing, concluding, cancelling or asking to, funding,
+releasing) takes one of its administrators or named signatories (``Role.binds``); other
+members negotiate and read.
 
 MILESTONE: pending → funded (the buyer pays into escrow) → released (all of it paid to the
 seller; a part is recorded without a change) or refunded (the deal was cancelled). Its
@@ -26,7 +37,7 @@ from ipx.accounts.models import Organisation, User
 from ipx.core.errors import Conflict, PermissionDenied
 from ipx.core.workflow import Action, Attempt, Guard, Refusal, Workflow
 from ipx.deals.access import Role, role_in_deal, side_label
-from ipx.deals.models import Commitment, Deal, DealEvent, DealMilestone, MilestoneCondition
+from ipx.deals.models import Commitment, Deal, DealEvent, DealMilestone, Dispute, MilestoneCondition
 from ipx.deals.timeline import Verb
 
 S = Deal.Status
@@ -67,6 +78,20 @@ def _party(side: str | None = None) -> Guard:
         if side is not None and found.side != side:
             return Refusal(_("Only the %(side)s may do this.") % {"side": side_label(side)}, error=PermissionDenied)
         return None
+
+    return guard
+
+
+def _binding(message: Callable[[], str]) -> Guard:
+    """A party's step that commits it: only its administrators and named signatories take it.
+    ``message`` names the organisation (``%(name)s``); operators and agents are left to the
+    action's other guards."""
+    def guard(attempt: Attempt) -> Refusal | None:
+        found = role(attempt)
+        if found is None or not found.is_party or found.binds or attempt.actor.is_operator:
+            return None
+        name = found.organisation.name if found.organisation is not None else ""
+        return Refusal(message() % {"name": name}, code="not_signatory", error=PermissionDenied)
 
     return guard
 
@@ -113,6 +138,47 @@ def _contract_ready(attempt: Attempt) -> Refusal | None:
     if not _deal(attempt).contract_sha256:
         return Refusal(_("The contract is not ready yet."), error=Conflict)
     return None
+
+
+def open_dispute(deal: Deal) -> Dispute | None:
+    """The deal's open cancellation request, if any. ``all()``: pages prefetch the disputes;
+    services read them while they hold the deal's lock."""
+    return next((dispute for dispute in deal.disputes.all() if dispute.status == Dispute.Status.OPEN), None)
+
+
+def _open_dispute(attempt: Attempt) -> Dispute | None:
+    found: Dispute | None = attempt.remember("dispute", lambda: open_dispute(_deal(attempt)))
+    return found
+
+
+def _no_open_dispute(attempt: Attempt) -> Refusal | None:
+    if _open_dispute(attempt) is not None:
+        return Refusal(_("A request to cancel this deal is waiting for an operator's decision; nothing else "
+                         "changes until it is decided."), code="dispute_open", error=Conflict)
+    return None
+
+
+def _releases_held(attempt: Attempt) -> Refusal | None:
+    if _open_dispute(attempt) is not None:
+        return Refusal(_("A request to cancel this deal is waiting for an operator's decision; money held in "
+                         "escrow is not released until it is decided."), code="dispute_open", error=Conflict)
+    return None
+
+
+def _a_dispute_to_decide(attempt: Attempt) -> Refusal | None:
+    if _open_dispute(attempt) is None:
+        return Refusal(_("Nobody has asked to cancel this deal; there is nothing to decide."),
+                       code="no_open_dispute", error=Conflict)
+    return None
+
+
+def _party_cancels_before_signing(attempt: Attempt) -> Refusal | None:
+    # Once both have signed the seller may have recorded the transfer already: a party may no
+    # longer take the escrow back alone; an operator decides (``request_cancellation``).
+    if attempt.actor.is_operator or _deal(attempt).status == S.AWAITING_SIGNATURES:
+        return None
+    return Refusal(_("Both sides have signed this deal: a party can no longer cancel it, but may ask an operator "
+                     "to cancel it."), code="cancellation_needs_operator", error=Conflict)
 
 
 def _intended(attempt: Attempt) -> Refusal | None:
@@ -169,6 +235,9 @@ _DEAL_STATUS_REFUSALS: Mapping[str, Callable[[], str]] = {
     "approve_recordal": lambda: _("There is no recordal to check: this deal is %(status)s."),
     "return_recordal": lambda: _("There is no recordal to check: this deal is %(status)s."),
     "cancel": lambda: _("A deal that is %(status)s cannot be cancelled."),
+    "request_cancellation": lambda: _("A cancellation is asked for once both sides have signed and until the "
+                                      "deal is complete; this deal is %(status)s."),
+    "decide_cancellation": lambda: _("There is no request to cancel this deal to decide: it is %(status)s."),
 }
 
 
@@ -197,20 +266,37 @@ DEAL: Workflow[Deal] = Workflow(
     actions={
         # A party that has signed hears so whatever the status; signing changes no status
         # until the second signature (``fully_signed``).
-        "sign": Action(sources=(S.AWAITING_SIGNATURES,), verb=Verb.SIGNED, who=(_party(), _not_signed_yet),
-                           guards=(_contract_ready,)),
+        "sign": Action(sources=(S.AWAITING_SIGNATURES,), verb=Verb.SIGNED,
+                       who=(_party(), _binding(lambda: _("Only an administrator or a signatory of %(name)s may sign "
+                                                         "this contract.")), _not_signed_yet),
+                       guards=(_contract_ready,)),
         "fully_signed": Action(sources=(S.AWAITING_SIGNATURES,), target=S.SIGNED, verb=Verb.FULLY_SIGNED,
                                    guards=(_system,)),
         "conclude": Action(sources=(S.AWAITING_SIGNATURES, S.SIGNED), target=S.AWAITING_SIGNATURES,
-                               verb=Verb.CONCLUDED, who=(_party(),), guards=(_intended,)),
+                           verb=Verb.CONCLUDED,
+                           who=(_party(), _binding(lambda: _("Only an administrator or a signatory of %(name)s may "
+                                                             "conclude this agreement as a contract."))),
+                           guards=(_intended, _no_open_dispute)),
         "submit_recordal": Action(
             sources=(S.SIGNED,), target=S.RECORDAL_SUBMITTED, verb=Verb.RECORDAL_SUBMITTED, who=(_party("seller"),),
             guards=(_concluded(lambda: _("An intended agreement is not recorded; conclude it as a contract first.")),)),
+        # Approving releases the money held on the recordal: not while a cancellation waits.
         "approve_recordal": Action(sources=(S.RECORDAL_SUBMITTED,), target=S.COMPLETED, verb=Verb.RECORDAL_APPROVED,
-                                       who=(_operator,)),
+                                   who=(_operator,), guards=(_no_open_dispute,)),
         "return_recordal": Action(sources=(S.RECORDAL_SUBMITTED,), target=S.SIGNED, verb=Verb.RECORDAL_RETURNED,
                                       who=(_operator,)),
-        "cancel": Action(sources=OPEN_STATUSES, target=S.CANCELLED, verb=Verb.CANCELLED, who=(_party_or_operator,)),
+        "cancel": Action(sources=OPEN_STATUSES, target=S.CANCELLED, verb=Verb.CANCELLED,
+                         who=(_party_or_operator, _binding(lambda: _("Only an administrator or a signatory of "
+                                                                     "%(name)s may cancel this deal."))),
+                         guards=(_party_cancels_before_signing, _no_open_dispute)),
+        "request_cancellation": Action(
+            sources=(S.SIGNED, S.RECORDAL_SUBMITTED), verb=Verb.CANCELLATION_REQUESTED,
+            who=(_party(), _binding(lambda: _("Only an administrator or a signatory of %(name)s may ask to cancel "
+                                              "this deal."))),
+            guards=(_no_open_dispute,)),
+        # The decision itself is the DISPUTE table's; this row offers it on the deal.
+        "decide_cancellation": Action(sources=(S.SIGNED, S.RECORDAL_SUBMITTED), who=(_operator,),
+                                      guards=(_a_dispute_to_decide,)),
     },
     refuse_status=_deal_status_refusal,
 )
@@ -222,14 +308,40 @@ MILESTONE: Workflow[DealMilestone] = Workflow(
     subject_field="deal",
     record_on=lambda milestone: milestone.deal,
     actions={
-        "fund": Action(sources=(M.PENDING,), target=M.FUNDED, verb=Verb.FUNDED, who=(_party("buyer"),),
+        "fund": Action(sources=(M.PENDING,), target=M.FUNDED, verb=Verb.FUNDED,
+                       who=(_party("buyer"), _binding(lambda: _("Only an administrator or a signatory of %(name)s may "
+                                                                "pay into escrow."))),
                            guards=(_concluded(lambda: _("An intended agreement cannot be funded; conclude it as a "
                                                         "contract first.")), _deal_signed)),
         # To ``released`` once all is paid out; a part paid out is recorded as ``released``
         # without a change of status.
-        "release": Action(sources=(M.FUNDED,), target=M.RELEASED, verb=Verb.RELEASED, who=(_buyer_or_operator,),
-                              guards=(_releasable,)),
+        "release": Action(sources=(M.FUNDED,), target=M.RELEASED, verb=Verb.RELEASED,
+                          who=(_buyer_or_operator, _binding(lambda: _("Only an administrator or a signatory of "
+                                                                      "%(name)s may release money held in escrow."))),
+                          guards=(_releases_held, _releasable)),
         "refund": Action(sources=(M.FUNDED,), target=M.REFUNDED, verb=Verb.REFUNDED, guards=(_system,)),
     },
     refuse_status=_milestone_status_refusal,
+)
+
+
+def _dispute_decided(dispute: Dispute, name: str, action: Action) -> Refusal:
+    return Refusal(_("This request to cancel the deal has already been decided."), code="dispute_decided",
+                   error=Conflict)
+
+
+DISPUTE: Workflow[Dispute] = Workflow(
+    name="dispute",
+    model=Dispute,
+    event_model=DealEvent,
+    subject_field="deal",
+    record_on=lambda dispute: dispute.deal,
+    actions={
+        # Granted, the deal is cancelled through the cancelling path (held money refunded).
+        "grant": Action(sources=(Dispute.Status.OPEN,), target=Dispute.Status.CANCELLED,
+                        verb=Verb.CANCELLATION_GRANTED, who=(_operator,)),
+        "reject": Action(sources=(Dispute.Status.OPEN,), target=Dispute.Status.REJECTED,
+                         verb=Verb.CANCELLATION_REJECTED, who=(_operator,)),
+    },
+    refuse_status=_dispute_decided,
 )

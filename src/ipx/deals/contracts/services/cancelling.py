@@ -1,5 +1,6 @@
 """Cancelling a deal before completion: all money held goes back to the buyer, and a
-reserved listing is on offer again."""
+reserved listing is on offer again. Until both sides have signed either party may cancel;
+afterwards only an operator, directly or by granting a party's request (``disputes``)."""
 
 from __future__ import annotations
 
@@ -18,11 +19,19 @@ from ipx.listings.services import listing_release_reservation
 
 @transaction.atomic
 def deal_cancel(*, deal_id: int, actor: User, reason: str) -> Deal:
-    """Either party (before completion) or an operator cancels: all held money goes back to the buyer."""
+    """A party (before both have signed) or an operator (before completion) cancels: all held
+    money goes back to the buyer."""
     deal = locked_deal(actor, deal_id)
     DEAL.check(deal, "cancel", actor)
     reason = clean_note(reason, field="reason", required=True,
                         message=_("Say why the deal is cancelled; the other side sees it."))
+    cancel_locked(deal, actor=actor, reason=reason)
+    return deal
+
+
+def cancel_locked(deal: Deal, *, actor: User, reason: str) -> None:
+    """Cancel the locked ``deal`` whose cancelling the caller has checked: refund what is held,
+    record why, free a reserved listing and tell both parties."""
     refunded = refund_held(deal, actor=actor)
     deal.cancel_reason = reason
     DEAL.transition(deal, "cancel", actor=actor, acting_for=acting_for(deal, actor), note=reason, check=False,
@@ -31,4 +40,3 @@ def deal_cancel(*, deal_id: int, actor: User, reason: str) -> Deal:
         listing_release_reservation(listing_id=deal.listing_id, actor=actor, note=deal_number(deal))
     notify_parties(deal, notices.CANCELLED, actor=actor, params={
         "reason": reason, "currency": deal.currency, "refunded": [str(money.amount) for money in refunded]})
-    return deal

@@ -1,7 +1,8 @@
 """The deal page's buttons, the API's ``allowed_actions`` and the services agree, for the
-seller, the buyer, the buyer's agent, an outsider and an operator, in every state a deal and
-its milestones pass through. Each service is tried in a savepoint that is rolled back, so
-one deal serves every person and every action."""
+seller, the buyer, a member of the buyer who may not commit it, the buyer's agent, an
+outsider and an operator, in every state a deal and its milestones pass through (a request
+to cancel waiting for a decision among them). Each service is tried in a savepoint that is
+rolled back, so one deal serves every person and every action."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from ipx.accounts.models import User
+from ipx.accounts.models import Membership, User
 from ipx.core.errors import ApplicationError, Conflict, NotFound
 from ipx.deals.access import access_deal
 from ipx.deals.contracts import services
@@ -31,13 +32,15 @@ from ipx.deals.contracts.tests.helpers import (
     submitted,
 )
 from ipx.deals.models import Deal
+from ipx.testing.factories import MembershipFactory, UserFactory
 from ipx.testing.fixtures import Member
 from ipx.testing.second_factor import sign_in
 
 pytestmark = pytest.mark.django_db
 
-PEOPLE = ("seller", "buyer", "agent", "outsider", "operator")
-DEAL_ACTIONS = ("sign", "conclude", "submit_recordal", "approve_recordal", "return_recordal", "cancel")
+PEOPLE = ("seller", "buyer", "member", "agent", "outsider", "operator")
+DEAL_ACTIONS = ("sign", "conclude", "submit_recordal", "approve_recordal", "return_recordal", "cancel",
+                "request_cancellation", "decide_cancellation")
 MILESTONE_ACTIONS = ("fund", "release")
 
 
@@ -45,12 +48,13 @@ MILESTONE_ACTIONS = ("fund", "release")
 class Cast:
     owner: Member
     buyer: Member
+    member: User  # of the buyer, neither its administrator nor a signatory
     agency: Member
     outsider: Member
     operator: User
 
     def user(self, who: str) -> User:
-        return {"seller": self.owner.user, "buyer": self.buyer.user, "agent": self.agency.user,
+        return {"seller": self.owner.user, "buyer": self.buyer.user, "member": self.member, "agent": self.agency.user,
                 "outsider": self.outsider.user, "operator": self.operator}[who]
 
     def client(self, who: str) -> Client:
@@ -87,7 +91,31 @@ def _completed_unchecked(owner: Member, buyer: Member, operator: User) -> Deal:
 
 def _cancelled(owner: Member, buyer: Member, operator: User) -> Deal:
     deal = funded(owner, buyer, operator)
-    services.deal_cancel(deal_id=deal.pk, actor=owner.user, reason="双方协商解除")
+    services.deal_cancel(deal_id=deal.pk, actor=operator, reason="双方协商解除")
+    return deal
+
+
+def _cancellation_requested(owner: Member, buyer: Member, operator: User) -> Deal:
+    deal = funded(owner, buyer, operator)
+    services.deal_request_cancellation(deal_id=deal.pk, actor=buyer.user, reason="卖方未按约提供技术资料")
+    return deal
+
+
+def _cancellation_requested_after_recordal(owner: Member, buyer: Member, operator: User) -> Deal:
+    deal = submitted(owner, buyer, operator)
+    services.deal_request_cancellation(deal_id=deal.pk, actor=owner.user, reason="买方拒绝支付尾款")
+    return deal
+
+
+def _cancellation_refused(owner: Member, buyer: Member, operator: User) -> Deal:
+    deal = _cancellation_requested(owner, buyer, operator)
+    services.deal_decide_cancellation(deal_id=deal.pk, operator=operator, cancel=False, note="资料已提供，合同继续履行")
+    return deal
+
+
+def _cancellation_granted(owner: Member, buyer: Member, operator: User) -> Deal:
+    deal = _cancellation_requested(owner, buyer, operator)
+    services.deal_decide_cancellation(deal_id=deal.pk, operator=operator, cancel=True, note="卖方违约，解除合同")
     return deal
 
 
@@ -109,24 +137,43 @@ STATES = [
     State("intended, awaiting signatures", intended,
           {"seller": ["sign", "conclude", "cancel"], "buyer": ["sign", "conclude", "cancel"], "operator": ["cancel"]},
           {1: NOTHING}),
+    # Signed by both: a party no longer cancels, it asks an operator to.
     State("intended, signed", _signed_intended,
-          {"seller": ["conclude", "cancel"], "buyer": ["conclude", "cancel"], "operator": ["cancel"]}, {1: NOTHING}),
-    State("signed", signed, {"seller": ["submit_recordal", "cancel"], "buyer": ["cancel"], "operator": ["cancel"]},
+          {"seller": ["conclude", "request_cancellation"], "buyer": ["conclude", "request_cancellation"],
+           "operator": ["cancel"]}, {1: NOTHING}),
+    State("signed", signed, {"seller": ["submit_recordal", "request_cancellation"], "buyer": ["request_cancellation"],
+                             "operator": ["cancel"]},
           {1: {"buyer": ["fund"]}, 2: {"buyer": ["fund"]}}),
     State("signed, first milestone funded", funded,
-          {"seller": ["submit_recordal", "cancel"], "buyer": ["cancel"], "operator": ["cancel"]},
+          {"seller": ["submit_recordal", "request_cancellation"], "buyer": ["request_cancellation"],
+           "operator": ["cancel"]},
           {1: {"buyer": ["release"], "operator": ["release"]}, 2: {"buyer": ["fund"]}}),
     State("recordal submitted", submitted,
-          {"seller": ["cancel"], "buyer": ["cancel"], "operator": ["approve_recordal", "return_recordal", "cancel"]},
+          {"seller": ["request_cancellation"], "buyer": ["request_cancellation"],
+           "operator": ["approve_recordal", "return_recordal", "cancel"]},
           {1: {"buyer": ["release"], "operator": ["release"]}, 2: {"buyer": ["fund"]}}),
     State("recordal submitted, both funded", _submitted_and_funded,
-          {"seller": ["cancel"], "buyer": ["cancel"], "operator": ["approve_recordal", "return_recordal", "cancel"]},
+          {"seller": ["request_cancellation"], "buyer": ["request_cancellation"],
+           "operator": ["approve_recordal", "return_recordal", "cancel"]},
           {1: {"buyer": ["release"], "operator": ["release"]}, 2: NOTHING}),
+    # A request waits for the operator: nothing is released, the recordal is not approved and
+    # only the decision ends it.
+    State("cancellation requested", _cancellation_requested,
+          {"seller": ["submit_recordal"], "operator": ["decide_cancellation"]},
+          {1: NOTHING, 2: {"buyer": ["fund"]}}),
+    State("cancellation requested after the recordal", _cancellation_requested_after_recordal,
+          {"operator": ["return_recordal", "decide_cancellation"]},
+          {1: NOTHING, 2: {"buyer": ["fund"]}}),
+    State("cancellation refused", _cancellation_refused,
+          {"seller": ["submit_recordal", "request_cancellation"], "buyer": ["request_cancellation"],
+           "operator": ["cancel"]},
+          {1: {"buyer": ["release"], "operator": ["release"]}, 2: {"buyer": ["fund"]}}),
     State("completed", _completed, NOTHING,
           {1: {"buyer": ["release"], "operator": ["release"]}, 2: {"buyer": ["fund"]}}),
     State("completed without a checked recordal", _completed_unchecked, NOTHING,
           {1: {"buyer": ["release"], "operator": ["release"]}, 2: NOTHING}),
     State("cancelled", _cancelled, NOTHING, {1: NOTHING, 2: NOTHING}),
+    State("cancelled on a granted request", _cancellation_granted, NOTHING, {1: NOTHING, 2: NOTHING}),
 ]
 
 
@@ -184,6 +231,10 @@ def service_actions(user: User, deal: Deal) -> tuple[list[str], dict[int, list[s
         "return_recordal": lambda: services.deal_check_recordal(deal_id=deal.pk, operator=user, approve=False,
                                                                 note="号码有误"),
         "cancel": lambda: services.deal_cancel(deal_id=deal.pk, actor=user, reason="双方协商解除"),
+        "request_cancellation": lambda: services.deal_request_cancellation(deal_id=deal.pk, actor=user,
+                                                                           reason="对方违约"),
+        "decide_cancellation": lambda: services.deal_decide_cancellation(deal_id=deal.pk, operator=user, cancel=True,
+                                                                         note="解除"),
     }
     positions = list(deal.milestones.order_by("position").values_list("position", flat=True))
     deal_actions = [name for name in DEAL_ACTIONS if _accepts(tries[name])]
@@ -201,7 +252,9 @@ def test_page_buttons_api_and_services_agree(state: State, owner: Member, buyer:
     deal = state.prepare(owner, buyer, operator)
     add_agent(deal, agency)
     deposit(buyer, "400000")  # whatever is still pending can be paid
-    cast = Cast(owner, buyer, agency, outsider, operator)
+    member = MembershipFactory.create(user=UserFactory.create(), organisation=buyer.organisation,
+                                      role=Membership.Role.MEMBER).user
+    cast = Cast(owner, buyer, member, agency, outsider, operator)
     before = snapshot(deal)
 
     for who in PEOPLE:

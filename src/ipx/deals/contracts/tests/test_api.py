@@ -15,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from ipx.accounts.models import User
+from ipx.deals.contracts import services
 from ipx.deals.contracts.tests.helpers import (
     add_agent,
     available,
@@ -35,6 +36,12 @@ from ipx.testing.fixtures import Member
 from ipx.testing.second_factor import otp_header, sign_in
 
 pytestmark = pytest.mark.django_db
+
+def requested(owner: Member, buyer: Member, operator: User) -> Deal:
+    deal = funded(owner, buyer, operator)
+    services.deal_request_cancellation(deal_id=deal.pk, actor=buyer.user, reason="卖方未按约提供技术资料")
+    return deal
+
 
 def call(client: Client, method: str, path: str, body: Any = None, key: str | None = None,
          headers: dict[str, str] | None = None) -> tuple[int, Any]:
@@ -69,8 +76,13 @@ ENDPOINTS = [
              party="seller", operator_status=403),
     Endpoint("check recordal", submitted, "post", "/deals/{id}/recordal/check", {"approve": True, "note": ""},
              party="buyer-refused"),
-    Endpoint("cancel", funded, "post", "/deals/{id}/cancel", {"reason": "双方协商解除"}, moves_money=True,
+    # Before both have signed a party cancels; afterwards it asks, and an operator decides.
+    Endpoint("cancel", fresh, "post", "/deals/{id}/cancel", {"reason": "双方协商解除"}, moves_money=True,
              party="seller"),
+    Endpoint("request cancellation", funded, "post", "/deals/{id}/cancellation-request", {"reason": "卖方违约"},
+             operator_status=403),
+    Endpoint("decide cancellation", requested, "post", "/deals/{id}/cancellation-request/decision",
+             {"decision": "cancel", "decision_note": "卖方违约，解除合同"}, moves_money=True, party="buyer-refused"),
 ]
 
 
@@ -145,7 +157,7 @@ def test_deal_detail_shape(owner: Member, buyer: Member) -> None:
     assert body["milestones"] == [{"position": 1, "title": "Full price", "amount": "500000.00",
                                    "condition": "on_recordal", "status": "pending", "released_amount": "0.00",
                                    "refunded_amount": "0.00", "held_amount": "0.00", "allowed_actions": ["fund"]}]
-    assert body["allowed_actions"] == ["cancel"]
+    assert body["allowed_actions"] == ["request_cancellation"]  # signed: a party asks an operator to cancel
     assert [s["organisation_id"] for s in body["signatures"]] == [owner.organisation.pk, buyer.organisation.pk]
     assert {s["contract_sha256"] for s in body["signatures"]} == {deal.contract_sha256}
     assert [e["kind"] for e in body["events"]] == ["created", "signed", "signed", "fully_signed"]
@@ -218,8 +230,9 @@ def test_release_before_recordal_is_409(owner: Member, buyer: Member) -> None:
 
 def test_cancel_replayed_refunds_once(owner: Member, buyer: Member, operator: User) -> None:
     deal = funded(owner, buyer, operator)
-    first = call(owner.client, "post", f"/deals/{deal.pk}/cancel", {"reason": "解除"}, key="c")
-    second = call(owner.client, "post", f"/deals/{deal.pk}/cancel", {"reason": "解除"}, key="c")
+    operator_client = sign_in(Client(), operator)  # signed by both: only an operator cancels
+    first = call(operator_client, "post", f"/deals/{deal.pk}/cancel", {"reason": "解除"}, key="c")
+    second = call(operator_client, "post", f"/deals/{deal.pk}/cancel", {"reason": "解除"}, key="c")
     assert first == second and first[1]["status"] == "cancelled"
     assert LedgerTransaction.objects.filter(kind="escrow_refund").count() == 1
     assert available(buyer.organisation) == Decimal("500000.00")
@@ -232,7 +245,9 @@ def test_bad_input_is_a_clear_400(owner: Member, buyer: Member, operator: User) 
                         ({"recordal_number": "x" * 101}, "recordal_number")]:
         status, answer = call(owner.client, "post", f"/deals/{deal.pk}/recordal", body)
         assert (status, set(answer["error"]["fields"])) == (400, {field})
-    status, answer = call(owner.client, "post", f"/deals/{deal.pk}/cancel", {"reason": ""}, key="k")
+    status, answer = call(owner.client, "post", f"/deals/{deal.pk}/cancellation-request", {"reason": " "})
+    assert (status, set(answer["error"]["fields"])) == (400, {"reason"})
+    status, answer = call(sign_in(Client(), operator), "post", f"/deals/{deal.pk}/cancel", {"reason": ""}, key="k")
     assert (status, set(answer["error"]["fields"])) == (400, {"reason"})
     assert call(buyer.client, "post", f"/deals/{deal.pk}/milestones/99999/fund", key="k2")[0] == 400
     assert call(buyer.client, "post", f"/deals/{deal.pk}/milestones/9/fund", key="k3")[0] == 404
@@ -260,4 +275,4 @@ def test_deal_list_reads_allowed_actions_in_a_fixed_number_of_queries(owner: Mem
     assert (one[1], more[1]) == ([[]], [[], [], [], []])
     assert more[0] == one[0]
     _status, body = call(buyer.client, "get", "/deals")
-    assert [item["allowed_actions"] for item in body["items"]] == [["cancel"]] * 3 + [["sign", "cancel"]]
+    assert [item["allowed_actions"] for item in body["items"]] == [["request_cancellation"]] * 3 + [["sign", "cancel"]]

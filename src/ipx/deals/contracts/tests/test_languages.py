@@ -131,7 +131,7 @@ def test_notices_are_worded_in_each_recipients_language(owner: Member, buyer: Me
     User.objects.filter(pk=buyer.user.pk).update(preferred_language="en")
     deal = funded(owner, buyer, operator)
     number = f"IPX-{deal.created_at:%Y}-{deal.pk:06d}"
-    services.deal_cancel(deal_id=deal.pk, actor=buyer.user, reason="Price disagreement")
+    services.deal_cancel(deal_id=deal.pk, actor=operator, reason="Price disagreement")  # signed: operators cancel
 
     # Stored as a verb and data only: nothing in anyone's language.
     funded_notice = Notification.objects.get(user=owner.user, verb="deal.funded")

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from ipx.accounts.models import User
+from ipx.deals.contracts import services
 from ipx.deals.contracts.tests.helpers import fresh, funded, intended, signed, snapshot, submitted
 from ipx.deals.models import Deal
 from ipx.ledger.models import LedgerTransaction
@@ -21,6 +22,12 @@ from ipx.testing.second_factor import fresh_second_factor
 pytestmark = pytest.mark.django_db
 
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
+
+
+def requested(owner: Member, buyer: Member, operator: User) -> Deal:
+    deal = funded(owner, buyer, operator)
+    services.deal_request_cancellation(deal_id=deal.pk, actor=buyer.user, reason="卖方未按约提供技术资料")
+    return deal
 
 
 def key(data: dict[str, str] | None = None) -> dict[str, str]:
@@ -51,8 +58,13 @@ PAGES = [
          operator_status=403),
     Page("check recordal", submitted, "post", "/deals/{id}/recordal/check/", {"decision": "approve"},
          party="buyer-refused"),
-    Page("cancel", funded, "post", "/deals/{id}/cancel/", {"reason": "双方协商解除"}, party="seller",
+    # Before both have signed a party cancels; afterwards it asks, and an operator decides.
+    Page("cancel", fresh, "post", "/deals/{id}/cancel/", {"reason": "双方协商解除"}, party="seller",
          moves_money=True),
+    Page("request cancellation", funded, "post", "/deals/{id}/cancellation/request/", {"reason": "卖方违约"},
+         operator_status=403),
+    Page("decide cancellation", requested, "post", "/deals/{id}/cancellation/decide/",
+         {"decision": "cancel", "decision_note": "卖方违约，解除合同"}, party="buyer-refused", moves_money=True),
 ]
 
 
@@ -143,13 +155,16 @@ def test_htmx_actions_return_the_deal_fragment(owner: Member, buyer: Member, ope
     ("/deals/{id}/recordal/", {"recordal_number": "12"}, "6 to 40 characters"),
     ("/deals/{id}/recordal/", {}, "Enter the recordal number"),
     ("/deals/{id}/cancel/", {"reason": " "}, "Say why the deal is cancelled"),
+    ("/deals/{id}/cancellation/request/", {"reason": " "}, "Say why the deal should be cancelled"),
     ("/deals/{id}/milestones/1/release/", {"amount": "abc"}, "as a number"),
     ("/deals/{id}/milestones/1/release/", {"amount": "\u00a0-1e400"}, "greater than zero"),
 ])
 def test_form_errors_are_shown_never_500(path: str, data: dict[str, str], field_message: str, owner: Member,
-                                         buyer: Member, operator: User) -> None:
+                                         buyer: Member, operator: User, operator_client: Client) -> None:
     deal = funded(owner, buyer, operator)
-    client = owner.client if "recordal" in path or "cancel" in path else buyer.client
+    # Signed by both: the seller asks to cancel, an operator cancels.
+    client = {"recordal": owner.client, "cancel": operator_client, "cancellation": owner.client}.get(
+        path.split("/")[3], buyer.client)
     data = key(data)
     before = snapshot(deal)
     response = client.post(path.format(id=deal.pk), data=data)
@@ -193,7 +208,8 @@ def test_unknown_deal_and_wrong_method(buyer: Member) -> None:
 def test_a_money_form_submitted_twice_moves_money_once(owner: Member, buyer: Member, operator: User) -> None:
     deal = signed(owner, buyer, operator)
     page = buyer.client.get(f"/deals/{deal.pk}/").content.decode()
-    assert page.count('name="idempotency_key"') == 3  # fund 1, fund 2, cancel
+    # fund 1, fund 2 (signed: the buyer no longer cancels, it asks, which moves no money)
+    assert page.count('name="idempotency_key"') == 2
     form = key()
     first = buyer.client.post(f"/deals/{deal.pk}/milestones/1/fund/", form)
     second = buyer.client.post(f"/deals/{deal.pk}/milestones/1/fund/", form)  # a double click
