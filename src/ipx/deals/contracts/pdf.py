@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 
 from ipx.accounts.models import Organisation
 from ipx.core.money import Money
+from ipx.deals.contracts import resources
 from ipx.deals.models import Commitment, Deal, DealKind
 
 # Supported contract languages, in the order a bilingual contract shows them.
@@ -325,4 +326,6 @@ def contract_render(deal: Deal) -> bytes:
         "font_family": FONT_FAMILY,
         "lang": languages[0],
     })
-    return bytes(HTML(string=html).write_pdf())
+    # Nothing but the exchange's own static files is fetched (``resources``).
+    return bytes(HTML(string=html, base_url=resources.base_url(), url_fetcher=resources.static_files_only)
+                 .write_pdf())
