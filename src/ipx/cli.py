@@ -1,6 +1,7 @@
 """The ``ipx`` command: Django's management commands under one name, plus ``serve``.
 
     ipx migrate            ipx demo              ipx import patents FILE --org ID
+    ipx demo-code EMAIL
     ipx serve [--dev]      ipx reindex           ipx worker [--burst]
     ipx expire-listings    ipx expire-offers    ipx ledger-check
     ipx expire-demands
@@ -17,6 +18,7 @@ ALIASES = {
     "import": "import_assets",
     "expire-listings": "expire_listings",
     "demo": "demo_data",
+    "demo-code": "demo_code",
     "ledger-check": "ledger_check",
     "expire-offers": "expire_offers",
     "expire-demands": "expire_demands",

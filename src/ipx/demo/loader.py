@@ -16,6 +16,7 @@ from tqdm import tqdm
 from ipx.accounts.models import Organisation, User
 from ipx.catalog.models import Asset
 from ipx.deals.models import Commitment, Deal, Thread
+from ipx.demo.authenticators import give_authenticators
 from ipx.demo.deals import create_deals
 from ipx.demo.demands import compute_demo_matches, create_demands
 from ipx.demo.listings import SEED, create_listings, plan_listings
@@ -89,6 +90,7 @@ def _load(records: list[PatentRecord], progress: bool) -> list[Skipped]:
     with _bar(len(plans), "listings", progress) as bar:
         skipped += create_listings(plans, admins, operator, rng, bar.update)
     create_deals(organisations, admins, operator)
+    give_authenticators()
     # Demands last, so that their matches are ranked over every listing.
     compute_demo_matches(create_demands(organisations, admins, operator))
     return skipped

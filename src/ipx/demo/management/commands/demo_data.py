@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from ipx.core.errors import ApplicationError
+from ipx.demo.authenticators import demo_key_base32
 from ipx.demo.loader import LoadResult, demo_counts, load_demo
 from ipx.demo.organisations import spec
 from ipx.demo.people import DEMO_PASSWORD, DOMAIN, ROLE_LOGINS
@@ -61,3 +62,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {'':<26}organisation: {spec(login.org_key).name}")
         self.stdout.write(f"  Every other demo organisation has an administrator <key>@{DOMAIN} "
                           f"(e.g. gz-materials@{DOMAIN}) with the same password.")
+        self.stdout.write(f"  Second factor (operator, banker): authenticator key {demo_key_base32()}, "
+                          "or `ipx demo-code EMAIL` prints the current code.")
