@@ -191,7 +191,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "ipx.accounts.security.lockout.attempted_email"
-AXES_CLIENT_IP_CALLABLE = "ipx.accounts.security.client.request_ip"
+AXES_CLIENT_IP_CALLABLE = "ipx.core.network.request_ip"
 AXES_LOCKOUT_CALLABLE = "ipx.accounts.security.lockout.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # Reverse proxies in front of IPX (addresses or networks): only their X-Forwarded-For is

@@ -18,6 +18,7 @@ from ipx.accounts.api_auth import api_user, user_auth
 from ipx.core.api.schemas import ERRORS, Id, StoredFileOut
 from ipx.core.errors import NotFound
 from ipx.core.files import private_file_response
+from ipx.core.network import request_ip
 from ipx.listings import documents, ndas, selectors
 from ipx.listings.models import ListingDocument, NdaAcceptance
 
@@ -96,4 +97,4 @@ def document_delete(request: HttpRequest, listing_id: Id, document_id: Id) -> St
              summary="Accept a listing's non-disclosure terms for your organisation")
 def nda_accept(request: HttpRequest, listing_id: Id, payload: NdaIn) -> NdaAcceptance:
     return ndas.nda_accept(listing_id=listing_id, actor=api_user(request), organisation_id=payload.organisation_id,
-                           ip_address=request.META.get("REMOTE_ADDR"))
+                           ip_address=request_ip(request))

@@ -24,6 +24,7 @@ from ipx.catalog.selectors import assets_of_organisation
 from ipx.core.errors import ApplicationError, NotFound, PermissionDenied
 from ipx.core.files import private_file_response
 from ipx.core.htmx import is_htmx_fragment
+from ipx.core.network import request_ip
 from ipx.core.redirects import local_url
 from ipx.listings import documents as document_services
 from ipx.listings import ndas, notices, selectors, services
@@ -222,7 +223,7 @@ def nda_accept(request: AuthenticatedRequest, listing_id: int) -> HttpResponse:
     else:
         try:
             ndas.nda_accept(listing_id=listing_id, actor=request.user, organisation_id=current.organisation_id,
-                            ip_address=request.META.get("REMOTE_ADDR"))
+                            ip_address=request_ip(request))
         except ApplicationError as exc:
             if isinstance(exc, NotFound):
                 raise

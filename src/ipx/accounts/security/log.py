@@ -16,7 +16,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from ipx.accounts.security.client import request_ip
+from ipx.core.network import request_ip
 
 logger = logging.getLogger("ipx.security")
 

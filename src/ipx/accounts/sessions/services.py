@@ -14,7 +14,7 @@ from ipx.accounts.models import User
 from ipx.accounts.sessions.models import UserSession
 from ipx.accounts.sessions.recent import mark_authenticated
 from ipx.core.errors import Conflict, NotFound
-from ipx.core.network import client_ip
+from ipx.core.network import request_ip
 
 # In the session: the row's id and when the session was last used (Unix time).
 RECORD = "ipx_session_id"
@@ -29,7 +29,7 @@ def session_start(request: HttpRequest, user: User, *, authenticated: bool = Tru
     """A row for the session ``request`` has just signed ``user`` in with (or, when
     ``authenticated`` is false, one found signed in without a row, from before rows existed)."""
     record = UserSession.objects.create(user=user, user_agent=_user_agent(request),
-                                        ip_address=client_ip(request.META.get("REMOTE_ADDR")))
+                                        ip_address=request_ip(request))
     request.session[RECORD] = record.pk
     request.session[SEEN_AT] = time.time()
     if authenticated:
@@ -46,7 +46,7 @@ def session_start_again(request: HttpRequest) -> None:
 def session_touch(request: HttpRequest, record_id: int, *, now: float) -> None:
     request.session[SEEN_AT] = now
     UserSession.objects.filter(pk=record_id).update(
-        last_seen_at=datetime.fromtimestamp(now, tz=UTC), ip_address=client_ip(request.META.get("REMOTE_ADDR")))
+        last_seen_at=datetime.fromtimestamp(now, tz=UTC), ip_address=request_ip(request))
 
 
 def session_end(record_id: object, *, reason: str) -> None:

@@ -15,7 +15,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from ipx.accounts.models import ApiToken
-from ipx.accounts.security.client import request_ip
+from ipx.core.network import request_ip
 from ipx.testing.factories import PASSWORD, UserFactory
 from ipx.testing.fixtures import Member
 

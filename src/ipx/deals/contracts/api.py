@@ -20,6 +20,7 @@ from ipx.accounts.models import Organisation, User
 from ipx.core.api.schemas import ERRORS, Id, Page, page_of
 from ipx.core.errors import ValidationFailed
 from ipx.core.files import private_file_response
+from ipx.core.network import request_ip
 from ipx.deals.access import access_deal, remember_roles
 from ipx.deals.contracts import escrow, selectors, services
 from ipx.deals.contracts.pdf import deal_number
@@ -303,7 +304,7 @@ def deal_sign(request: HttpRequest, deal_id: Id, otp: StepUpCode = None) -> Deal
     user = api_user(request)
     deal, _role = access_deal(user, deal_id)
     step_up_api(user, otp, applies=DEAL.refusal(deal, "sign", user) is None)
-    services.deal_sign(deal_id=deal_id, actor=user, ip_address=request.META.get("REMOTE_ADDR"),
+    services.deal_sign(deal_id=deal_id, actor=user, ip_address=request_ip(request),
                        user_agent=request.headers.get("User-Agent", ""))
     return _read(request, deal_id)
 

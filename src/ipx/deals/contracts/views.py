@@ -27,6 +27,7 @@ from ipx.core.api.schemas import page_of
 from ipx.core.errors import ApplicationError, NotFound, ValidationFailed
 from ipx.core.files import private_file_response
 from ipx.core.htmx import is_htmx_fragment
+from ipx.core.network import request_ip
 from ipx.core.pagination import DEFAULT_PAGE_SIZE, page_count
 from ipx.deals.access import access_deal
 from ipx.deals.contracts import escrow, selectors, services
@@ -151,7 +152,7 @@ def sign(request: AuthenticatedRequest, deal_id: int) -> HttpResponse:
     if asked is not None:
         return asked
     return _act(request, deal_id, lambda: services.deal_sign(
-        deal_id=deal_id, actor=request.user, ip_address=request.META.get("REMOTE_ADDR"),
+        deal_id=deal_id, actor=request.user, ip_address=request_ip(request),
         user_agent=request.headers.get("User-Agent", "")), _("Signed."))
 
 
