@@ -21,6 +21,7 @@ from .matrix import (
     OK,
     OPERATORS,
     PARTIES,
+    PARTY_ROLES,
     SIGNED_IN,
     Entry,
     Outcome,
@@ -57,7 +58,7 @@ def offer_terms(world: AccessWorld, role: str) -> dict[str, object]:
 SELLING = ids(thread_id="selling")
 
 ENTRIES = [
-    Entry("/api/v1/threads", "GET", SIGNED_IN),
+    Entry("/api/v1/threads", "GET", SIGNED_IN, secret="selling", sees=PARTY_ROLES),
     Entry(
         "/api/v1/threads",
         "POST",
@@ -117,7 +118,7 @@ ENTRIES = [
         body=const({"reason": "价格过低。"}),
     ),
     Entry("/api/v1/offers/{offer_id}/accept", "POST", BINDERS, args=ids(offer_id="offer_to_home")),
-    Entry("/api/v1/deals", "GET", SIGNED_IN),
+    Entry("/api/v1/deals", "GET", SIGNED_IN, secret="sold", sees=PARTY_ROLES),
     Entry("/api/v1/deals/statistics", "GET", OPERATORS),
     Entry("/api/v1/deals/{deal_id}", "GET", PARTIES, args=ids(deal_id="sold")),
     Entry("/api/v1/deals/{deal_id}/contract", "GET", PARTIES, args=ids(deal_id="sold")),

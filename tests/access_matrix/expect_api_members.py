@@ -18,6 +18,7 @@ from .matrix import (
     const,
     every,
     ids,
+    roles,
 )
 
 ADMIN_ONLY = every(DENY, anonymous=LOGIN, admin=OK)
@@ -58,7 +59,8 @@ ENTRIES = [
         "POST",
         every(OK, anonymous=LOGIN),
         body=_own_credentials,
-        note="anonymous sends a member's address with a wrong password",
+        step_up=True,
+        note="each its own password and second-factor code; anonymous a member's address with a wrong password",
     ),
     Entry("/api/v1/me", "GET", SIGNED_IN),
     Entry("/api/v1/organisations", "GET", OPERATORS),
@@ -132,7 +134,7 @@ ENTRIES = [
         SIGNED_IN,
         body=const({"current_password": PASSWORD, "new_password": NEW_PASSWORD}),
     ),
-    Entry("/api/v1/auth/tokens", "GET", SIGNED_IN),
+    Entry("/api/v1/auth/tokens", "GET", SIGNED_IN, secret="token", sees=roles("member")),
     Entry("/api/v1/auth/tokens", "POST", SIGNED_IN, body=const({"name": "matrix-new"})),
     Entry(
         "/api/v1/auth/tokens/{token_id}",

@@ -13,6 +13,7 @@ from .matrix import (
     HOME,
     HOME_ONLY,
     HOME_OR_OPERATOR,
+    HOME_ROLES,
     LOGIN,
     OK,
     OPERATORS,
@@ -22,6 +23,7 @@ from .matrix import (
     const,
     every,
     ids,
+    roles,
 )
 
 # Home's drafts: hidden from all but home and operators, who may read but not change them.
@@ -72,9 +74,9 @@ ENTRIES = [
         body=const({"amount": "1000.00", "currency": "CNY", "bank_account": "6222020200001234567"}),
     ),
     Entry("/api/v1/ledger/health", "GET", OPERATORS),
-    Entry("/api/v1/demands", "GET", PUBLIC),
+    Entry("/api/v1/demands", "GET", PUBLIC, secret="draft demand"),
     Entry("/api/v1/demands", "POST", HOME_ONLY, body=demand),
-    Entry("/api/v1/demands/mine", "GET", SIGNED_IN),
+    Entry("/api/v1/demands/mine", "GET", SIGNED_IN, secret="draft demand", sees=HOME_ROLES),
     Entry("/api/v1/demands/review-queue", "GET", OPERATORS),
     Entry("/api/v1/demands/{demand_id}", "GET", PUBLIC, args=ids(demand_id="demand")),
     Entry(
@@ -118,7 +120,7 @@ ENTRIES = [
     Entry("/api/v1/demands/{demand_id}/matches/refresh", "POST", HOME_ONLY, args=ids(demand_id="demand")),
     Entry("/api/v1/listings/{listing_id}/matching-demands", "GET", HOME_OR_OPERATOR, args=ids(listing_id="published")),
     Entry("/api/v1/listings/{listing_id}/likely-buyers", "GET", HOME_OR_OPERATOR, args=ids(listing_id="published")),
-    Entry("/api/v1/saved-searches", "GET", SIGNED_IN),
+    Entry("/api/v1/saved-searches", "GET", SIGNED_IN, secret="saved search", sees=roles("member")),
     Entry(
         "/api/v1/saved-searches",
         "POST",

@@ -18,6 +18,7 @@ from .matrix import (
     LOGIN,
     OK,
     PARTIES,
+    PARTY_ROLES,
     SIGNED_IN,
     Args,
     Body,
@@ -58,7 +59,7 @@ def _deal(name: str, **more: Any) -> Args:
 
 
 ENTRIES: list[Entry] = [
-    *read_only("negotiations/", SIGNED_IN),
+    *read_only("negotiations/", SIGNED_IN, secret="selling", sees=PARTY_ROLES),
     *read_only("negotiations/<int:thread_id>/", PARTIES, args=SELLING),
     *form_page(
         "negotiations/<int:thread_id>/messages/",
@@ -114,7 +115,7 @@ ENTRIES: list[Entry] = [
         **_offer_action("accept", "offer_to_home"),
     ),
     *read_only("negotiations/attachments/<int:attachment_id>/", PARTIES, args=ids(attachment_id="attachment")),
-    *read_only("deals/", SIGNED_IN),
+    *read_only("deals/", SIGNED_IN, secret="sold", sees=PARTY_ROLES),
     *read_only("deals/<int:deal_id>/", PARTIES, args=_deal("sold")),
     *read_only("deals/<int:deal_id>/contract.pdf", PARTIES, args=_deal("sold")),
     *post_only("deals/<int:deal_id>/sign/", BINDERS, args=_deal("to_sign")),

@@ -30,6 +30,7 @@ from .matrix import (
     ids,
     post_only,
     read_only,
+    roles,
 )
 
 # Pages of "my organisation": the person's current one; an operator has none and is sent to
@@ -183,7 +184,7 @@ ENTRIES: list[Entry] = [
         every(FLASH, anonymous=LOGIN, outsider=OK),
         args=ids(token=lambda w: w.invitation.token),
     ),
-    Entry("accounts/tokens/", "GET", SIGNED_IN),
+    Entry("accounts/tokens/", "GET", SIGNED_IN, secret="token", sees=roles("member")),
     Entry(
         "accounts/tokens/",
         "POST",

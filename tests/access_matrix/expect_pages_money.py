@@ -17,6 +17,7 @@ from .matrix import (
     HOME,
     HOME_ONLY,
     HOME_OR_OPERATOR,
+    HOME_ROLES,
     LOGIN,
     MOVED,
     NOPE,
@@ -30,6 +31,7 @@ from .matrix import (
     ids,
     post_only,
     read_only,
+    roles,
 )
 
 OWN_ORGANISATION = every(OK, anonymous=LOGIN, operator=MOVED)
@@ -90,9 +92,9 @@ ENTRIES: list[Entry] = [
         untouched=frozenset(ROLES) - {"member"},
         note="naming another person's notification marks nothing",
     ),
-    *read_only("demands/", PUBLIC, login=False),
+    *read_only("demands/", PUBLIC, login=False, secret="draft demand"),
     *form_page("demands/new/", OWN_ORGANISATION, OWN_ORGANISATION, body=_demand_form),
-    *read_only("demands/mine/", OWN_ORGANISATION),
+    *read_only("demands/mine/", OWN_ORGANISATION, secret="draft demand", sees=HOME_ROLES),
     *read_only("demands/<int:demand_id>/", PUBLIC, login=False, args=ids(demand_id="demand")),
     *read_only(
         "demands/<int:demand_id>/",
@@ -136,7 +138,7 @@ ENTRIES: list[Entry] = [
         body=const({"reason": "请补充技术指标。"}),
         **_demand_action("reject", "submitted_demand"),
     ),
-    *read_only("saved-searches/", SIGNED_IN),
+    *read_only("saved-searches/", SIGNED_IN, secret="saved search", sees=roles("member")),
     *post_only(
         "saved-searches/new/", SIGNED_IN, body=const({"name": "固态电池", "query": "q=固态电池", "alerts": "on"})
     ),
@@ -151,9 +153,9 @@ ENTRIES: list[Entry] = [
     *read_only("stats/", PUBLIC, login=False),
     *read_only("language/<str:code>/", every(MOVED), login=False, args=ids(code=lambda w: "zh-hans")),
     # "My organisation" answers any method alike (it only reads); an operator has none.
-    Entry("my/", "GET", SIGNED_IN),
+    Entry("my/", "GET", SIGNED_IN, secret="draft", sees=HOME_ROLES),
     Entry("my/", "POST", SIGNED_IN),
-    *read_only("booths/<int:organisation_id>/", PUBLIC, login=False, args=ids(organisation_id="home")),
+    *read_only("booths/<int:organisation_id>/", PUBLIC, login=False, args=ids(organisation_id="home"), secret="draft"),
     *read_only(
         "booths/<int:organisation_id>/",
         every(HIDE),

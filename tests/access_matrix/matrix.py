@@ -57,6 +57,13 @@ def every(default: Outcome, **roles: Outcome) -> dict[str, Outcome]:
     return {role: roles.get(role, default) for role in ROLES}
 
 
+def roles(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+PARTY_ROLES = roles("member", "signatory", "admin", "agent", "operator")
+HOME_ROLES = roles("member", "signatory", "admin")
+
 # The shapes most rows take.
 PUBLIC = every(OK)
 SIGNED_IN = every(OK, anonymous=LOGIN)
@@ -102,6 +109,9 @@ class Entry:
     step_up: bool = False  # the API asks a current second-factor code with it (signing, payouts)
     # Roles whose request is answered as allowed but must change nothing (it names others' rows).
     untouched: frozenset[str] = frozenset()
+    # A list: the name of a row (``access_world.SECRETS``) that only ``sees`` may find in it.
+    secret: str = ""
+    sees: frozenset[str] = frozenset()
     holes: Mapping[str, str] = field(default_factory=dict)
     note: str = ""
 

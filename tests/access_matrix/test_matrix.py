@@ -45,7 +45,7 @@ from typing import Any
 import pytest
 
 from ipx.accounts.mfa.stepup import HEADER as STEP_UP_HEADER
-from ipx.testing.access_world import ROLES
+from ipx.testing.access_world import ROLES, SECRETS
 from ipx.testing.second_factor import current_code
 
 from . import snapshot
@@ -87,6 +87,9 @@ def test_cell(cell: Stage, entry: Entry, role: str) -> None:
     assert got == expected, f"{entry.name} as {role}: expected {expected}, got {got} ({excerpt(response)})"
     if not write and expected == Outcome.OK:
         assert response.status_code == 200, f"{entry.name} as {role}: a read answers 200"
+        if entry.secret:
+            shown = SECRETS[entry.secret] in response.content.decode()
+            assert shown == (role in entry.sees), f"{entry.name} as {role}: {entry.secret!r} shown: {shown}"
     if before is not None:
         changed = snapshot.changes(before, snapshot.take())
         assert not changed, f"{entry.name} as {role} ({got}) must change nothing but changed {changed}"

@@ -58,6 +58,16 @@ from ipx.testing.upload_files import patent_csv, pdf_upload, png_upload
 # The nine ways of standing before an object, in the matrix's column order.
 ROLES = ("anonymous", "unverified", "outsider", "member", "signatory", "admin", "agent", "operator", "bank")
 
+# Names that appear nowhere else, so that a list shows or hides its row for certain.
+SECRETS = {
+    "selling": "MX selling listing",  # also its thread's subject
+    "draft": "MX draft listing",
+    "sold": "MX sold listing",  # also its deal's and thread's
+    "draft demand": "MX draft demand",
+    "saved search": "MX saved search",
+    "token": "MX member token",
+}
+
 TWO_MILESTONES = [("签约款", "100000.00", "on_signing"), ("备案后尾款", "400000.00", "on_recordal")]
 
 
@@ -165,10 +175,11 @@ def _deal(
     home_admin: User,
     agent_side: str,
     commitment: str = "concluded",
+    title: str = "",
 ) -> Deal:
     """A deal in two milestones on a new listing of ``seller``: the buyer inquires and offers,
     the seller's administrator accepts; the agency acts for home's side of the thread."""
-    listing = _published(seller, seller_user, operator)
+    listing = _published(seller, seller_user, operator, **({"title": title} if title else {}))
     thread = thread_services.thread_open(
         listing_id=listing.pk, actor=buyer_user, organisation_id=buyer.pk, message="我们有意购买。"
     )
@@ -232,7 +243,9 @@ def build_access_world() -> AccessWorld:
     counterparty_admin = _person("seller@matrix.example", "Carl Counterparty", counterparty)
 
     free_asset = PatentFactory.create(asset__holder=home).asset
-    published = _published(home, admin, operator, requires_nda=True, nda_text="双方对技术资料保密五年。")
+    published = _published(
+        home, admin, operator, title=SECRETS["selling"], requires_nda=True, nda_text="双方对技术资料保密五年。"
+    )
     document = document_services.listing_document_add(
         listing_id=published.pk, actor=admin, title="技术交底书", file=pdf_upload()
     )
@@ -240,7 +253,7 @@ def build_access_world() -> AccessWorld:
     open_document = document_services.listing_document_add(
         listing_id=without_nda.pk, actor=admin, title="产品说明书", file=pdf_upload("brochure.pdf")
     )
-    draft = listing_with_patent(home, admin)
+    draft = listing_with_patent(home, admin, title=SECRETS["draft"])
     submitted = listing_with_patent(home, admin)
     listing_services.listing_submit(listing_id=submitted.pk, actor=admin)
     withdrawn = _published(home, admin, operator)
@@ -289,7 +302,7 @@ def build_access_world() -> AccessWorld:
     to_sign = home_sells()
     intended = home_sells(commitment="intended")
     _deposit(counterparty, "1000000")
-    sold = _signed(home_sells(), admin, counterparty_admin)
+    sold = _signed(home_sells(title=SECRETS["sold"]), admin, counterparty_admin)
     deal_services.milestone_fund(deal_id=sold.pk, position=1, actor=counterparty_admin)
     recorded = _signed(home_sells(), admin, counterparty_admin)
     deal_services.milestone_fund(deal_id=recorded.pk, position=1, actor=counterparty_admin)
@@ -320,22 +333,22 @@ def build_access_world() -> AccessWorld:
         "visibility": "public",
     }
 
-    def new_demand() -> Demand:
+    def new_demand(**changes: str) -> Demand:
         return demand_services.demand_create(
-            organisation_id=home.pk, actor=admin, demand=DemandInput.parse(dict(demand_values))
+            organisation_id=home.pk, actor=admin, demand=DemandInput.parse({**demand_values, **changes})
         )
 
     demand = new_demand()
     demand_services.demand_submit(demand_id=demand.pk, actor=admin)
     demand = demand_services.demand_approve(demand_id=demand.pk, operator=operator)
-    draft_demand = new_demand()
+    draft_demand = new_demand(title=SECRETS["draft demand"])
     submitted_demand = demand_services.demand_submit(demand_id=new_demand().pk, actor=admin)
 
     member = people["member"]
     outsider_user = people["outsider"]
     assert member is not None and outsider_user is not None
     saved_search = saved_search_services.saved_search_create(
-        user=member, search=SavedSearchInput.parse(name="锂电池", query={"q": "锂电池"})
+        user=member, search=SavedSearchInput.parse(name=SECRETS["saved search"], query={"q": "锂电池"})
     )
     import_job = import_services.import_job_create(organisation_id=home.pk, actor=admin, uploaded_file=patent_csv())
     # The counterparty's message told every member of home.
@@ -347,7 +360,7 @@ def build_access_world() -> AccessWorld:
         invitation=InvitationInput.parse(email=outsider_user.email, role=Membership.Role.MEMBER),
     )
 
-    member_token, _key = api_token_create(user=member, token=TokenInput.parse(name="matrix"))
+    member_token, _key = api_token_create(user=member, token=TokenInput.parse(name=SECRETS["token"]))
 
     world = AccessWorld(
         people=people,
