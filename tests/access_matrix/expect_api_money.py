@@ -65,6 +65,15 @@ ENTRIES = [
         note="paying in commits nobody",
     ),
     Entry(
+        "/api/v1/organisations/{organisation_id}/deposits",
+        "POST",
+        every(DENY, anonymous=LOGIN),
+        args=ids(organisation_id="unverified"),
+        variant="unverified organisation",
+        body=const({"amount": "5000.00", "currency": "CNY"}),
+        note="money moves only for verified organisations, not even the unverified one's own administrator's",
+    ),
+    Entry(
         "/api/v1/organisations/{organisation_id}/payouts",
         "POST",
         every(DENY, anonymous=LOGIN, **BINDING),

@@ -72,6 +72,15 @@ ENTRIES: list[Entry] = [
         args=HOME_LEDGER,
         body=once(amount="5000.00", currency="CNY"),
     ),
+    Entry(
+        "ledger/<int:organisation_id>/deposit/",
+        "POST",
+        every(DENY, anonymous=LOGIN),
+        args=ids(organisation_id="unverified"),
+        variant="unverified organisation",
+        body=once(amount="5000.00", currency="CNY"),
+        note="money moves only for verified organisations",
+    ),
     *post_only(
         "ledger/<int:organisation_id>/payout/",
         every(DENY, anonymous=LOGIN, **BINDING),
