@@ -18,9 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
-
-from django.utils import timezone
 
 from ipx.accounts import services as account_services
 from ipx.accounts.inputs import InvitationInput
@@ -29,14 +26,11 @@ from ipx.accounts.passwords.services import confirmation_token
 from ipx.accounts.tokens import TokenInput, api_token_create
 from ipx.catalog.importing import services as import_services
 from ipx.catalog.models import Asset, ImportJob
-from ipx.core.money import Money
 from ipx.deals.contracts import services as deal_services
 from ipx.deals.models import Attachment, Deal, Offer, Thread
 from ipx.deals.negotiation import messages as message_services
 from ipx.deals.negotiation import offers as offer_services
 from ipx.deals.negotiation import threads as thread_services
-from ipx.deals.negotiation.terms import OfferTerms
-from ipx.ledger import services as ledger_services
 from ipx.listings import documents as document_services
 from ipx.listings import services as listing_services
 from ipx.listings.models import Listing, ListingDocument
@@ -46,12 +40,14 @@ from ipx.matching.models import Demand, SavedSearch
 from ipx.matching.saved_searches import services as saved_search_services
 from ipx.matching.saved_searches.inputs import SavedSearchInput
 from ipx.notifications.models import Notification
-from ipx.testing.factories import (
-    MembershipFactory,
-    OrganisationFactory,
-    PatentFactory,
-    UserFactory,
-    listing_with_patent,
+from ipx.testing.factories import OrganisationFactory, PatentFactory, listing_with_patent
+from ipx.testing.scenes import (
+    deal_in_two_milestones,
+    deposit,
+    offer_terms,
+    person,
+    published_listing,
+    signed_by_both,
 )
 from ipx.testing.upload_files import patent_csv, pdf_upload, png_upload
 
@@ -67,8 +63,6 @@ SECRETS = {
     "saved search": "MX saved search",
     "token": "MX member token",
 }
-
-TWO_MILESTONES = [("签约款", "100000.00", "on_signing"), ("备案后尾款", "400000.00", "on_recordal")]
 
 
 @dataclass
@@ -130,91 +124,9 @@ class AccessWorld:
         }.get(role)
 
 
-def _person(
-    email: str,
-    name: str,
-    organisation: Organisation | None,
-    *,
-    role: str = Membership.Role.ADMIN,
-    signatory: bool = False,
-    **user_fields: object,
-) -> User:
-    # Confirmed addresses: a person binds an organisation only once theirs is.
-    user = UserFactory.create(email=email, full_name=name, email_confirmed_at=timezone.now(), **user_fields)
-    if organisation is not None:
-        MembershipFactory.create(user=user, organisation=organisation, role=role, is_signatory=signatory)
-    return user
-
-
-def offer_terms(**changes: object) -> OfferTerms:
-    values: dict[str, object] = {
-        "kind": "transfer",
-        "commitment": "concluded",
-        "price_amount": "100000.00",
-        "currency": "CNY",
-        "payment_structure": "lump_sum",
-        **changes,
-    }
-    return OfferTerms.parse(values, listing_currency="CNY")
-
-
-def _published(organisation: Organisation, user: User, operator: User, **fields: object) -> Listing:
-    listing = listing_with_patent(organisation, user, expires_on=date.today() + timedelta(days=300), **fields)
-    listing_services.listing_submit(listing_id=listing.pk, actor=user)
-    return listing_services.listing_approve(listing_id=listing.pk, operator=operator)
-
-
-def _deal(
-    seller: Organisation,
-    seller_user: User,
-    buyer: Organisation,
-    buyer_user: User,
-    operator: User,
-    agency: Organisation,
-    *,
-    home_admin: User,
-    agent_side: str,
-    commitment: str = "concluded",
-    title: str = "",
-) -> Deal:
-    """A deal in two milestones on a new listing of ``seller``: the buyer inquires and offers,
-    the seller's administrator accepts; the agency acts for home's side of the thread."""
-    listing = _published(seller, seller_user, operator, **({"title": title} if title else {}))
-    thread = thread_services.thread_open(
-        listing_id=listing.pk, actor=buyer_user, organisation_id=buyer.pk, message="我们有意购买。"
-    )
-    thread_services.thread_agent_add(thread_id=thread.pk, actor=home_admin, organisation_id=agency.pk)
-    milestones = [
-        {"title": title, "amount": amount, "condition": condition} for title, amount, condition in TWO_MILESTONES
-    ]
-    offer = offer_services.offer_make(
-        thread_id=thread.pk,
-        actor=buyer_user,
-        terms=offer_terms(
-            commitment=commitment, price_amount="500000.00", payment_structure="milestones", milestones=milestones
-        ),
-    )
-    return offer_services.offer_accept(offer_id=offer.pk, actor=seller_user)
-
-
-def _signed(deal: Deal, seller_user: User, buyer_user: User) -> Deal:
-    deal_services.deal_sign(deal_id=deal.pk, actor=seller_user, ip_address="203.0.113.7", user_agent="matrix")
-    deal_services.deal_sign(deal_id=deal.pk, actor=buyer_user, ip_address="198.51.100.2", user_agent="matrix")
-    deal.refresh_from_db()
-    return deal
-
-
-def _deposit(organisation: Organisation, amount: str) -> None:
-    ledger_services.deposit_record(
-        organisation=organisation,
-        money=Money(Decimal(amount), "CNY"),
-        provider_reference=f"matrix-{organisation.pk}-{amount}",
-    )
-
-
 def build_access_world() -> AccessWorld:
     """Every row of the world; call inside a transaction the caller rolls back."""
-    operator = _person("operator@matrix.example", "Ophelia Operator", None, is_staff=True)
+    operator = person("operator@matrix.example", "Ophelia Operator", None, is_staff=True)
     home = OrganisationFactory.create(name="广州湾区电池科技有限公司")
     counterparty = OrganisationFactory.create(name="佛山新能源汽车有限公司")
     agency = OrganisationFactory.create(name="湾区知识产权代理事务所", kind=Organisation.Kind.AGENCY)
@@ -225,38 +137,38 @@ def build_access_world() -> AccessWorld:
     rejected = OrganisationFactory.create(
         name="被驳回科技有限公司", status=Organisation.Status.REJECTED, rejection_reason="营业执照不清晰"
     )
-    admin = _person("admin@matrix.example", "Ada Admin", home)
+    admin = person("admin@matrix.example", "Ada Admin", home)
     people: dict[str, User | None] = {
         "anonymous": None,
-        "unverified": _person("unverified@matrix.example", "Uma Unverified", unverified),
-        "outsider": _person("outsider@matrix.example", "Otto Outsider", outsider),
-        "member": _person("member@matrix.example", "Mia Member", home, role=Membership.Role.MEMBER),
-        "signatory": _person(
+        "unverified": person("unverified@matrix.example", "Uma Unverified", unverified),
+        "outsider": person("outsider@matrix.example", "Otto Outsider", outsider),
+        "member": person("member@matrix.example", "Mia Member", home, role=Membership.Role.MEMBER),
+        "signatory": person(
             "signatory@matrix.example", "Sid Signatory", home, role=Membership.Role.MEMBER, signatory=True
         ),
         "admin": admin,
-        "agent": _person("agent@matrix.example", "Alan Agent", agency),
+        "agent": person("agent@matrix.example", "Alan Agent", agency),
         "operator": operator,
-        "bank": _person("banker@matrix.example", "Bai Banker", bank),
+        "bank": person("banker@matrix.example", "Bai Banker", bank),
     }
-    _person("rejected@matrix.example", "Rex Rejected", rejected)
-    counterparty_admin = _person("seller@matrix.example", "Carl Counterparty", counterparty)
+    person("rejected@matrix.example", "Rex Rejected", rejected)
+    counterparty_admin = person("seller@matrix.example", "Carl Counterparty", counterparty)
 
     free_asset = PatentFactory.create(asset__holder=home).asset
-    published = _published(
+    published = published_listing(
         home, admin, operator, title=SECRETS["selling"], requires_nda=True, nda_text="双方对技术资料保密五年。"
     )
     document = document_services.listing_document_add(
         listing_id=published.pk, actor=admin, title="技术交底书", file=pdf_upload()
     )
-    without_nda = _published(home, admin, operator)
+    without_nda = published_listing(home, admin, operator)
     open_document = document_services.listing_document_add(
         listing_id=without_nda.pk, actor=admin, title="产品说明书", file=pdf_upload("brochure.pdf")
     )
     draft = listing_with_patent(home, admin, title=SECRETS["draft"])
     submitted = listing_with_patent(home, admin)
     listing_services.listing_submit(listing_id=submitted.pk, actor=admin)
-    withdrawn = _published(home, admin, operator)
+    withdrawn = published_listing(home, admin, operator)
     listing_services.listing_withdraw(listing_id=withdrawn.pk, actor=admin, reason="暂停出售")
 
     # Home sells ``published``: the counterparty inquired and offers; the agency acts for home.
@@ -274,20 +186,20 @@ def build_access_world() -> AccessWorld:
     offer_to_home = offer_services.offer_make(thread_id=selling.pk, actor=counterparty_admin, terms=offer_terms())
 
     # Home buys from the counterparty: one thread with home's open offer, one without offers.
-    counterparty_listing = _published(counterparty, counterparty_admin, operator)
+    counterparty_listing = published_listing(counterparty, counterparty_admin, operator)
     buying = thread_services.thread_open(
         listing_id=counterparty_listing.pk, actor=admin, organisation_id=home.pk, message="我们有意购买。"
     )
     thread_services.thread_agent_add(thread_id=buying.pk, actor=admin, organisation_id=agency.pk)
     offer_from_home = offer_services.offer_make(thread_id=buying.pk, actor=admin, terms=offer_terms())
-    quiet_listing = _published(counterparty, counterparty_admin, operator)
+    quiet_listing = published_listing(counterparty, counterparty_admin, operator)
     quiet = thread_services.thread_open(
         listing_id=quiet_listing.pk, actor=admin, organisation_id=home.pk, message="请发送技术资料。"
     )
     thread_services.thread_agent_add(thread_id=quiet.pk, actor=admin, organisation_id=agency.pk)
 
     def home_sells(**options: str) -> Deal:
-        return _deal(
+        return deal_in_two_milestones(
             home,
             admin,
             counterparty,
@@ -301,22 +213,24 @@ def build_access_world() -> AccessWorld:
 
     to_sign = home_sells()
     intended = home_sells(commitment="intended")
-    _deposit(counterparty, "1000000")
-    sold = _signed(home_sells(title=SECRETS["sold"]), admin, counterparty_admin)
+    deposit(counterparty, "1000000")
+    sold = signed_by_both(home_sells(title=SECRETS["sold"]), admin, counterparty_admin)
     deal_services.milestone_fund(deal_id=sold.pk, position=1, actor=counterparty_admin)
-    recorded = _signed(home_sells(), admin, counterparty_admin)
+    recorded = signed_by_both(home_sells(), admin, counterparty_admin)
     deal_services.milestone_fund(deal_id=recorded.pk, position=1, actor=counterparty_admin)
     deal_services.deal_submit_recordal(deal_id=recorded.pk, actor=admin, recordal_number="2023990000123")
-    disputed = _signed(home_sells(), admin, counterparty_admin)
+    disputed = signed_by_both(home_sells(), admin, counterparty_admin)
     deal_services.deal_request_cancellation(
         deal_id=disputed.pk, actor=counterparty_admin, reason="对方未按期提供技术资料。"
     )
-    bought = _signed(
-        _deal(counterparty, counterparty_admin, home, admin, operator, agency, home_admin=admin, agent_side="buyer"),
+    bought = signed_by_both(
+        deal_in_two_milestones(
+            counterparty, counterparty_admin, home, admin, operator, agency, home_admin=admin, agent_side="buyer"
+        ),
         counterparty_admin,
         admin,
     )
-    _deposit(home, "1000000")
+    deposit(home, "1000000")
     deal_services.milestone_fund(deal_id=bought.pk, position=1, actor=admin)
 
     demand_values = {
