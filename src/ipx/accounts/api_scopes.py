@@ -37,8 +37,13 @@ MONEY_OPERATIONS: frozenset[tuple[str, str]] = frozenset({
     ("POST", "/offers/{offer_id}/accept"),
     ("POST", "/deals/{deal_id}/sign"),
     ("POST", "/deals/{deal_id}/conclude"),
-    # Cancelling ends a binding deal and returns escrowed money.
+    # Cancelling ends a binding deal and returns escrowed money; after signing a party asks for
+    # it (a signatory's step that holds the escrow) and an operator decides.
     ("POST", "/deals/{deal_id}/cancel"),
+    ("POST", "/deals/{deal_id}/cancellation-request"),
+    ("POST", "/deals/{deal_id}/cancellation-request/decision"),
+    # Naming or unnaming a signatory decides who may do all of the above.
+    ("PATCH", "/organisations/{organisation_id}/members/{user_id}"),
 })
 
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")

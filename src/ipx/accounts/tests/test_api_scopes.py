@@ -17,6 +17,11 @@ from ipx.api.api import api
 PLAIN_WRITES = frozenset({
     ("POST", "/users"),
     ("POST", "/auth/token"),
+    ("POST", "/auth/password-reset"),
+    ("POST", "/auth/email-confirmation"),
+    ("POST", "/me/email-confirmation"),
+    # Needs the current password as well.
+    ("POST", "/me/password"),
     ("POST", "/auth/tokens"),
     ("DELETE", "/auth/tokens/{token_id}"),
     ("POST", "/organisations"),
