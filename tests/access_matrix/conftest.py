@@ -16,7 +16,9 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import translation
 
+from ipx.accounts.models import ApiToken
 from ipx.accounts.sessions.models import UserSession
+from ipx.accounts.tokens import TokenInput, api_token_create
 from ipx.catalog.reference import clear_caches
 from ipx.search.backends import reset_backends
 from ipx.testing.access_world import ROLES, AccessWorld, build_access_world
@@ -27,6 +29,7 @@ from ipx.testing.second_factor import fresh_second_factor, signed_in
 class Stage:
     world: AccessWorld
     sessions: dict[str, str]  # role → session key (none for anonymous)
+    tokens: dict[str, str]  # role → an API token with every scope (none for anonymous)
 
     def client(self, role: str) -> Client:
         client = Client()
@@ -83,7 +86,7 @@ def stage(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytes
             outer.__enter__()
             try:
                 world = build_access_world()
-                sessions = {}
+                sessions, tokens = {}, {}
                 for role in ROLES:
                     user = world.user(role)
                     if user is not None:
@@ -93,12 +96,15 @@ def stage(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytes
                         # The first request settles the session's own rows, once.
                         client.get("/notifications/")
                         sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+                        _token, tokens[role] = api_token_create(
+                            user=user, token=TokenInput.parse(name="matrix", scopes=list(ApiToken.Scope.values))
+                        )
                 # A second session of the member's, for the page that ends one's other sessions.
                 member = world.people["member"]
                 assert member is not None
                 signed_in(member)
                 world.extras["member_other_session"] = UserSession.objects.filter(user=member).latest("pk").pk
-                yield Stage(world, sessions)
+                yield Stage(world, sessions, tokens)
             finally:
                 transaction.set_rollback(True)
                 outer.__exit__(None, None, None)

@@ -135,7 +135,7 @@ ENTRIES = [
         body=const({"current_password": PASSWORD, "new_password": NEW_PASSWORD}),
     ),
     Entry("/api/v1/auth/tokens", "GET", SIGNED_IN, secret="token", sees=roles("member")),
-    Entry("/api/v1/auth/tokens", "POST", SIGNED_IN, body=const({"name": "matrix-new"})),
+    Entry("/api/v1/auth/tokens", "POST", SIGNED_IN, body=const({"name": "matrix-new", "expires_in_days": 30})),
     Entry(
         "/api/v1/auth/tokens/{token_id}",
         "DELETE",

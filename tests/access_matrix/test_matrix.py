@@ -8,7 +8,8 @@ objects (a plain member negotiates, a named signatory and an administrator bind 
 of a verified financial institution). One world holds an object for every address, each in
 the state its steps start from.
 
-Each cell sends one request as one role and checks the outcome the expectations table names
+Each cell sends one request as one role (the API's rows twice: with the session and with an
+API token holding every scope) and checks the outcome the expectations table names
 (``matrix.Outcome``): allowed (a read answers 200), or refused the way it must be (401 or the
 log-in page, 403, 404 where the role must not learn the object exists, 405, a page's error
 message or form error). A write that is refused must leave every table of the exchange, the
@@ -43,6 +44,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from ipx.accounts.mfa.stepup import HEADER as STEP_UP_HEADER
 from ipx.testing.access_world import ROLES, SECRETS
@@ -55,20 +57,26 @@ from .table import TABLE
 
 
 def _cells() -> list[Any]:
+    """Each row for each role; the API's rows once signed in with the session and once with
+    an API token holding every scope (the token skips the session's own checks, so both
+    ways must answer alike)."""
     cells = []
     for entry in TABLE:
         for role in ROLES:
             marks = []
             if role in entry.holes:
                 marks.append(pytest.mark.xfail(strict=True, reason=entry.holes[role]))
-            cells.append(pytest.param(entry, role, id=f"{entry.name}-{role}", marks=marks))
+            cells.append(pytest.param(entry, role, "session", id=f"{entry.name}-{role}", marks=marks))
+            if entry.is_api and role != "anonymous":
+                cells.append(pytest.param(entry, role, "token", id=f"{entry.name}-{role}-token", marks=marks))
     return cells
 
 
-@pytest.mark.parametrize(("entry", "role"), _cells())
-def test_cell(cell: Stage, entry: Entry, role: str) -> None:
+@pytest.mark.parametrize(("entry", "role", "via"), _cells())
+def test_cell(cell: Stage, entry: Entry, role: str, via: str) -> None:
     world = cell.world
     expected = entry.expect[role]
+    who = f"{entry.name} as {role}" + (" (API token)" if via == "token" else "")
     url = fill(entry.route, entry.args(world))
     body = entry.body(world, role) if entry.body is not None else None
     user = world.user(role)
@@ -79,17 +87,22 @@ def test_cell(cell: Stage, entry: Entry, role: str) -> None:
     unchanged = expected in REFUSALS or expected == Outcome.MOVED or role in entry.untouched
     before = snapshot.take() if write and unchanged else None
 
-    response = send(cell.client(role), entry, url, body, headers)
+    if via == "token":
+        client = Client()
+        headers["Authorization"] = f"Bearer {cell.tokens[role]}"
+    else:
+        client = cell.client(role)
+    response = send(client, entry, url, body, headers)
 
     got = classify(response, api=entry.is_api, write=write)
     if write and expected == Outcome.MOVED and got == Outcome.OK:
         got = Outcome.MOVED  # told apart from a step taken by the snapshot below
-    assert got == expected, f"{entry.name} as {role}: expected {expected}, got {got} ({excerpt(response)})"
+    assert got == expected, f"{who}: expected {expected}, got {got} ({excerpt(response)})"
     if not write and expected == Outcome.OK:
-        assert response.status_code == 200, f"{entry.name} as {role}: a read answers 200"
+        assert response.status_code == 200, f"{who}: a read answers 200"
         if entry.secret:
             shown = SECRETS[entry.secret] in response.content.decode()
-            assert shown == (role in entry.sees), f"{entry.name} as {role}: {entry.secret!r} shown: {shown}"
+            assert shown == (role in entry.sees), f"{who}: {entry.secret!r} shown: {shown}"
     if before is not None:
         changed = snapshot.changes(before, snapshot.take())
-        assert not changed, f"{entry.name} as {role} ({got}) must change nothing but changed {changed}"
+        assert not changed, f"{who} ({got}) must change nothing but changed {changed}"
