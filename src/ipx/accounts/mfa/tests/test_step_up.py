@@ -193,6 +193,7 @@ def test_the_token_endpoint_wants_the_code_of_whoever_has_an_app(owner: Member) 
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "step_up_required"
     assert ApiToken.objects.count() == before
-    granted = Client().post("/api/v1/auth/token", body, content_type="application/json", **otp_header(owner.user))
+    granted = Client().post("/api/v1/auth/token", body, content_type="application/json",
+                            headers={"X-IPX-OTP": otp_header(owner.user)["HTTP_X_IPX_OTP"]})
     assert granted.status_code == 201
     assert ApiToken.objects.count() == before + 1
