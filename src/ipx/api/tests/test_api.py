@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from ipx.accounts.mfa.policy import second_factor_required
 from ipx.accounts.models import Organisation, User
 from ipx.listings.models import Listing
 from ipx.testing.factories import PASSWORD, PatentFactory
 from ipx.testing.fixtures import Member
+from ipx.testing.second_factor import otp_header
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +26,12 @@ def call(client: Client, method: str, path: str, body: Any = None, token: str | 
 
 
 def token_for(member_user: User) -> str:
-    status, body = call(Client(), "post", "/auth/token", {"email": member_user.email, "password": PASSWORD})
-    assert status == 201
-    return str(body["key"])
+    # Whom the exchange requires a second factor of (the operator) sends a code with the password.
+    headers = otp_header(member_user) if second_factor_required(member_user) else {}
+    response = Client().post("/api/v1/auth/token", data=json.dumps({"email": member_user.email, "password": PASSWORD}),
+                             content_type="application/json", **headers)
+    assert response.status_code == 201
+    return str(response.json()["key"])
 
 
 def test_sign_up_and_token_login() -> None:
