@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipx.testing.access_world import AccessWorld
+from ipx.testing.access_world import ROLES, AccessWorld
 from ipx.testing.factories import valid_application_number
 from ipx.testing.upload_files import patent_csv, pdf_upload
 
@@ -16,6 +16,7 @@ from .matrix import (
     HOME,
     HOME_ONLY,
     HOME_OR_OPERATOR,
+    HOME_ROLES,
     LOGIN,
     MOVED,
     OK,
@@ -193,7 +194,24 @@ ENTRIES: list[Entry] = [
         variant="without NDA",
         note="members of verified organisations; an unverified one is refused as on the NDA and inquiry paths",
     ),
-    *read_only("negotiations/listings/<int:listing_id>/", PUBLIC, login=False, args=PUBLISHED),
+    *read_only(
+        "negotiations/listings/<int:listing_id>/",
+        PUBLIC,
+        login=False,
+        args=PUBLISHED,
+        secret="nda document",
+        sees=HOME_ROLES | {"operator"},
+        note="the listing's panel: its documents once the NDA is accepted",
+    ),
+    Entry(
+        "negotiations/listings/<int:listing_id>/",
+        "GET",
+        PUBLIC,
+        args=ids(listing_id=lambda w: w.open_document.listing_id),
+        variant="without NDA",
+        secret="open document",
+        sees=frozenset(ROLES) - {"anonymous", "unverified"},
+    ),
     *post_only(
         "negotiations/listings/<int:listing_id>/inquire/",
         every(OK, anonymous=LOGIN, unverified=FORM, operator=FORM),

@@ -62,6 +62,8 @@ SECRETS = {
     "draft demand": "MX draft demand",
     "saved search": "MX saved search",
     "token": "MX member token",
+    "nda document": "MX nda document",  # the title of the document behind the NDA
+    "open document": "MX open document",  # of the document of a listing without one
 }
 
 
@@ -159,11 +161,11 @@ def build_access_world() -> AccessWorld:
         home, admin, operator, title=SECRETS["selling"], requires_nda=True, nda_text="双方对技术资料保密五年。"
     )
     document = document_services.listing_document_add(
-        listing_id=published.pk, actor=admin, title="技术交底书", file=pdf_upload()
+        listing_id=published.pk, actor=admin, title=SECRETS["nda document"], file=pdf_upload()
     )
     without_nda = published_listing(home, admin, operator)
     open_document = document_services.listing_document_add(
-        listing_id=without_nda.pk, actor=admin, title="产品说明书", file=pdf_upload("brochure.pdf")
+        listing_id=without_nda.pk, actor=admin, title=SECRETS["open document"], file=pdf_upload("brochure.pdf")
     )
     draft = listing_with_patent(home, admin, title=SECRETS["draft"])
     submitted = listing_with_patent(home, admin)
