@@ -27,7 +27,7 @@ def call(client: Client, method: str, path: str, body: Any = None, token: str | 
 
 def token_for(member_user: User) -> str:
     # Whom the exchange requires a second factor of (the operator) sends a code with the password.
-    headers = otp_header(member_user) if second_factor_required(member_user) else {}
+    headers: dict[str, Any] = otp_header(member_user) if second_factor_required(member_user) else {}
     response = Client(**headers).post("/api/v1/auth/token", content_type="application/json",
                                       data=json.dumps({"email": member_user.email, "password": PASSWORD}))
     assert response.status_code == 201
