@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ipx.accounts.regions import Province, RegionKind, region_code, region_label
 from ipx.core.workflow import StatusEvent
@@ -226,9 +227,10 @@ class ApiToken(models.Model):
     class Scope(models.TextChoices):
         # read: GET, HEAD, OPTIONS; write: the other methods; money: the endpoints that move
         # money or commit the organisation (ipx.accounts.api_scopes.MONEY_OPERATIONS).
-        READ = "read", _("read")
-        WRITE = "write", _("write")
-        MONEY = "money", _("money")
+        # A context of their own: "read" is also a notification's "read" (time), translated apart.
+        READ = "read", pgettext_lazy("token scope", "read")
+        WRITE = "write", pgettext_lazy("token scope", "write")
+        MONEY = "money", pgettext_lazy("token scope", "money")
 
     PREFIX = "ipx_"
 
