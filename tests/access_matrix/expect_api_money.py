@@ -48,10 +48,6 @@ def demand(world: AccessWorld, role: str) -> dict[str, object]:
 
 
 HOME_LEDGER = ids(organisation_id="home")
-PAYOUT_HOLE = {
-    "signatory": "Rule 3: payouts are for administrators and named signatories; a signatory is refused "
-    "403 'Only an administrator of the organisation may do this.'"
-}
 
 ENTRIES = [
     Entry("/api/v1/organisations/{organisation_id}/balances", "GET", HOME_OR_OPERATOR, args=HOME_LEDGER),
@@ -79,7 +75,6 @@ ENTRIES = [
         every(DENY, anonymous=LOGIN, **BINDING),
         args=HOME_LEDGER,
         step_up=True,
-        holes=PAYOUT_HOLE,
         body=const({"amount": "1000.00", "currency": "CNY", "bank_account": "6222020200001234567"}),
     ),
     Entry("/api/v1/ledger/health", "GET", OPERATORS),

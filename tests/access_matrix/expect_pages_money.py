@@ -7,7 +7,6 @@ from typing import Any
 
 from ipx.testing.access_world import ROLES, AccessWorld
 
-from .expect_api_money import PAYOUT_HOLE
 from .expect_pages_deals import once
 from .matrix import (
     BINDING,
@@ -86,7 +85,6 @@ ENTRIES: list[Entry] = [
         every(DENY, anonymous=LOGIN, **BINDING),
         args=HOME_LEDGER,
         body=once(amount="1000.00", currency="CNY", bank_account="6222020200001234567"),
-        holes=PAYOUT_HOLE,
     ),
     # The inbox answers any method alike (it only reads).
     Entry("notifications/", "GET", SIGNED_IN),

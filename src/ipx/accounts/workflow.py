@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ipx.accounts.models import Membership, Organisation, OrganisationEvent, User
-from ipx.core.errors import PermissionDenied
+from ipx.core.errors import NotFound, PermissionDenied
 from ipx.core.workflow import Action, Attempt, Refusal, Workflow
 
 Status = Organisation.Status
@@ -34,6 +34,10 @@ def administrators_only(attempt: Attempt) -> Refusal | None:
     organisation: Organisation = attempt.subject
     if attempt.remember("admin", lambda: is_admin(attempt.actor, organisation)):
         return None
+    rejected = organisation.status == Organisation.Status.REJECTED and not getattr(attempt.actor, "is_operator", False)
+    if rejected and not Membership.objects.filter(user_id=attempt.actor.pk, organisation_id=organisation.pk).exists():
+        # A rejected organisation is hidden from everyone but its members and the operators.
+        return Refusal(_("No such organisation."), error=NotFound)
     return Refusal(_("Only an administrator of %(name)s may do this.") % {"name": organisation.name},
                    error=PermissionDenied)
 

@@ -20,7 +20,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
-from ipx.accounts.selectors import access_organisation
+from ipx.accounts.selectors import access_organisation, binds
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ipx.core.money import MINOR_UNITS, Money, check_currency, parse_amount
 from ipx.core.validation import FieldErrors, clean_text
@@ -273,14 +273,18 @@ def deposit_create(*, organisation_id: int, actor: User, amount: object, currenc
 @transaction.atomic
 def payout_create(*, organisation_id: int, actor: User, amount: object, currency: object, bank_account: object,
                   reference: str = "") -> Payout:
-    """An administrator sends money from the organisation's available balance to its bank.
+    """An administrator or a named signatory sends money from the organisation's available
+    balance to its bank.
 
     The ledger entry is posted first, so a short balance is refused before the provider is
     asked; the provider's refusal (e.g. an account it cannot pay to) rolls the entry back.
     The provider is asked inside the transaction: if our commit failed after it paid, its
     record under our reference is what reconciliation finds.
     """
-    organisation = access_organisation(actor, organisation_id, admin=True)
+    organisation = access_organisation(actor, organisation_id)
+    if not binds(actor, organisation_id):
+        raise PermissionDenied(_("Only an administrator or a signatory of %(name)s may pay money out.")
+                               % {"name": organisation.name})
     _require_verified(organisation)
     errors = FieldErrors()
     account_text = clean_text(bank_account, field="bank_account", errors=errors, max_length=64,

@@ -68,15 +68,14 @@ def _page(request: AuthenticatedRequest, organisation: Organisation, *, deposit_
     status = status or (400 if context["filter_form"].errors else 200)
     if is_htmx_fragment(request):
         return render(request, "ledger/_statement.html", context, status=status)
-    is_admin = membership is not None and membership.role == Membership.Role.ADMIN
+    may_pay_out = membership is not None and membership.binds
     # The forms are for members; money moves only for verified organisations (the services say so too).
     may_move = membership is not None and organisation.is_verified
     context.update({
         "balances": selectors.balances_of(organisation.pk),
         "is_member": membership is not None,
-        "is_admin": is_admin,
         "deposit_form": (deposit_form or DepositForm()) if may_move else None,
-        "payout_form": (payout_form or PayoutForm()) if may_move and is_admin else None,
+        "payout_form": (payout_form or PayoutForm()) if may_move and may_pay_out else None,
     })
     return render(request, "ledger/statement.html", context, status=status)
 
