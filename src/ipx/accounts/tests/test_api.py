@@ -63,8 +63,9 @@ ENDPOINTS = [
              {"anonymous": 404, "member": 200, "outsider": 404, "operator": 200}),
     Endpoint("edit", PENDING, "patch", "/organisations/{id}",
              {"anonymous": 401, "member": 200, "outsider": 403, "operator": 403}, body={"description": "我们做电池。"}),
+    # A rejected organisation is hidden from outsiders: refused as not found, as it is read.
     Endpoint("resubmit", REJECTED, "post", "/organisations/{id}/resubmit",
-             {"anonymous": 401, "member": 200, "outsider": 403, "operator": 403}),
+             {"anonymous": 401, "member": 200, "outsider": 404, "operator": 403}),
     Endpoint("verify", PENDING, "post", "/organisations/{id}/verify",
              {"anonymous": 401, "member": 403, "outsider": 403, "operator": 200}),
     Endpoint("reject", PENDING, "post", "/organisations/{id}/reject",

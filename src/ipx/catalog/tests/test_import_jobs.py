@@ -182,7 +182,7 @@ def test_the_job_page_polls_while_the_import_runs(owner: Member) -> None:
     assert fragment.status_code == 200
     assert html.lstrip().startswith('<section class="card" id="import-progress" hx-get="')
     assert 'hx-trigger="every 1s"' in html
-    assert 'aria-valuenow="25"' in html
+    assert 'max="100" value="25"' in html
     assert "100 of 400 rows processed" in html
     assert "<html" not in html
 
