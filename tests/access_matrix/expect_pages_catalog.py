@@ -135,12 +135,12 @@ ENTRIES: list[Entry] = [
     ),
     *post_only(
         "listings/<int:listing_id>/<slug:name>/",
-        every(FLASH, anonymous=LOGIN, **HOME),
+        every(HIDE, anonymous=LOGIN, operator=FLASH, **HOME),
         **_listing_action("submit", "draft"),
     ),
     *post_only(
         "listings/<int:listing_id>/<slug:name>/",
-        every(FLASH, anonymous=LOGIN, operator=OK, **HOME),
+        every(HIDE, anonymous=LOGIN, operator=OK, **HOME),
         body=const({"reason": "补充资料"}),
         **_listing_action("recall", "submitted"),
     ),
@@ -152,12 +152,12 @@ ENTRIES: list[Entry] = [
     ),
     *post_only(
         "listings/<int:listing_id>/<slug:name>/",
-        every(FLASH, anonymous=LOGIN, **HOME),
+        every(HIDE, anonymous=LOGIN, operator=FLASH, **HOME),
         **_listing_action("reopen", "withdrawn"),
     ),
     *post_only(
         "listings/<int:listing_id>/<slug:name>/",
-        every(FLASH, anonymous=LOGIN, **HOME),
+        every(HIDE, anonymous=LOGIN, operator=FLASH, **HOME),
         **_listing_action("delete", "draft"),
     ),
     *post_only(

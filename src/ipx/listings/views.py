@@ -151,6 +151,8 @@ def action(request: AuthenticatedRequest, listing_id: int, name: str) -> HttpRes
     try:
         run(request, listing_id)
     except ApplicationError as exc:
+        if isinstance(exc, NotFound):  # a listing this member may not see: as if there were none
+            raise
         messages.error(request, exc.message)
     else:
         messages.success(request, str(done))

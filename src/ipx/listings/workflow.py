@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ipx.accounts.selectors import is_member
-from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ipx.core.workflow import Action, Attempt, Refusal, Workflow
 from ipx.events import publish
 from ipx.listings.models import PUBLIC_STATUSES, Listing, ListingAsset, ListingEvent
@@ -36,6 +36,10 @@ def sellers_members(attempt: Attempt) -> Refusal | None:
     listing: Listing = attempt.subject
     if attempt.remember("member", lambda: is_member(attempt.actor, listing.organisation_id)):
         return None
+    if not listing.is_public and not _is_operator(attempt):
+        # Drafts, listings in review and withdrawn ones are not found by anyone else when read;
+        # a refused write must not tell them apart either.
+        return Refusal(_("No such listing."), error=NotFound)
     return Refusal(_("You are not a member of this organisation."), error=PermissionDenied)
 
 

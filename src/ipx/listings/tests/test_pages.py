@@ -149,6 +149,9 @@ def test_buttons_pressed_by_others_change_nothing(prepare: Any, name: str, form:
     response = act(clients(owner, buyer, outsider, operator)[who], listing, name, **form)
     if who == "anonymous":
         assert landed(response).startswith(reverse("accounts:login"))
+    elif not listing.is_public and name not in ("approve", "reject"):
+        # Others do not learn of a listing they may not see, by pressing its buttons either.
+        assert response.status_code == 404
     else:
         assert landed(response) == reverse("listings:detail", args=[listing.pk])
         assert messages_of(response) == ["You are not a member of this organisation."

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ipx.accounts.models import Organisation, User
-from ipx.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ipx.listings import services
 from ipx.listings.inputs import ListingChanges, ListingInput
 from ipx.listings.models import Listing, ListingEvent
@@ -113,9 +113,10 @@ def test_refused_transitions_change_nothing(owner: Member, outsider: Member, ope
         services.listing_approve(listing_id=listing.pk, operator=operator)
     with pytest.raises(PermissionDenied):
         services.listing_approve(listing_id=listing.pk, operator=owner.user)
-    with pytest.raises(PermissionDenied):
+    # A draft is not found by anyone outside its seller (nor are its steps).
+    with pytest.raises(NotFound):
         services.listing_submit(listing_id=listing.pk, actor=outsider.user)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         services.listing_withdraw(listing_id=listing.pk, actor=outsider.user)
     with pytest.raises(InvalidTransition):
         services.listing_reopen(listing_id=listing.pk, actor=owner.user)
