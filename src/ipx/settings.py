@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     # Second factors: authenticator apps (TOTP) and one-time recovery codes (ipx.accounts.mfa).
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "ipx.tasks",
     "ipx.accounts",
     "ipx.ledger",

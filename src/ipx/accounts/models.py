@@ -29,7 +29,9 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# Recovery codes' relation to the user comes from django-otp's Device, a base class without
+# types, so the type checker cannot find the reverse manager it adds here.
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A person; logs in by e-mail. Staff users are the exchange's operators."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
@@ -271,4 +273,5 @@ class ApiToken(models.Model):
 
 
 # Rows kept by sub-packages of accounts, in this app's tables and migrations.
+from ipx.accounts.mfa.recovery import RecoveryCode, RecoveryCodes  # noqa: E402, F401
 from ipx.accounts.sessions.models import UserSession  # noqa: E402, F401

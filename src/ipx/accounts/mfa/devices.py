@@ -1,5 +1,6 @@
 """A user's second factors: the authenticator app (one confirmed TOTP device) and the
-recovery codes (one static device of single-use codes). Writes are keyword-only services."""
+recovery codes (one device of single-use codes, kept as digests only). Writes are
+keyword-only services."""
 
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.models import Device
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from ipx.accounts.models import User
+from ipx.accounts.mfa.recovery import recovery_code_digest
+from ipx.accounts.models import RecoveryCode, RecoveryCodes, User
 from ipx.core.errors import Conflict, ValidationFailed
 
 logger = logging.getLogger("ipx.security")
@@ -27,7 +28,7 @@ logger = logging.getLogger("ipx.security")
 AUTHENTICATOR_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
 RECOVERY_CODE_COUNT = 10
-# 16 base32 characters (80 bits): the longest a django-otp static token holds.
+# 16 base32 characters (80 bits): too many to guess, few enough to type.
 _RECOVERY_BYTES = 10
 # What an authenticator app shows; anything else typed is read as a recovery code.
 _TOTP_DIGITS = 6
@@ -46,7 +47,7 @@ def has_second_factor(user: Any) -> bool:
 
 
 def recovery_codes_left(user: User) -> int:
-    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
+    return int(RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count())
 
 
 # --- Setting up --------------------------------------------------------------------------------
@@ -93,12 +94,14 @@ def authenticator_enrol(*, user: User, key: str, code: object) -> tuple[TOTPDevi
 
 @transaction.atomic
 def recovery_codes_replace(*, user: User) -> list[str]:
-    """Ten new single-use recovery codes; the old ones stop working."""
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    """Ten new single-use recovery codes, returned to be shown once; only their digests are
+    kept. The old ones stop working."""
+    RecoveryCodes.objects.filter(user=user).delete()
+    device = RecoveryCodes.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
     codes = [b32encode(secrets.token_bytes(_RECOVERY_BYTES)).decode().lower()
              for _n in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=token) for token in codes)
+    RecoveryCode.objects.bulk_create(RecoveryCode(device=device, digest=recovery_code_digest(token))
+                                     for token in codes)
     return ["-".join(token[i:i + 4] for i in range(0, len(token), 4)) for token in codes]
 
 
@@ -110,7 +113,7 @@ def second_factor_verify(*, user: User, code: object) -> Device:
     (django-otp's doubling delay), and an app code is accepted once only."""
     typed = _read_code(code)
     is_app_code = len(typed) == _TOTP_DIGITS and typed.isascii() and typed.isdigit()
-    model: type[Device] = TOTPDevice if is_app_code else StaticDevice
+    model: type[Device] = TOTPDevice if is_app_code else RecoveryCodes
     # The device row is locked so that two requests cannot both spend one code; the record of
     # a wrong code is committed with the block, before the refusal is raised.
     with transaction.atomic():
@@ -139,5 +142,5 @@ def second_factor_disable(*, user: User, code: object) -> None:
     second_factor_verify(user=user, code=code)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
+        RecoveryCodes.objects.filter(user=user).delete()
     logger.info("second factor disabled", extra={"user_id": user.pk})

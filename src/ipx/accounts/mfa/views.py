@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_otp.plugins.otp_static.models import StaticDevice
 
 from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.mfa import devices
 from ipx.accounts.mfa.forms import CodeForm
 from ipx.accounts.mfa.policy import second_factor_required
+from ipx.accounts.mfa.recovery import RecoveryCodes
 from ipx.accounts.mfa.state import forget, is_verified, mark_verified
 from ipx.accounts.sessions.reauth import require_recent_authentication
 from ipx.core.errors import ApplicationError, NotFound
@@ -116,7 +116,7 @@ def verify(request: AuthenticatedRequest) -> HttpResponse:
             form.add_service_error(exc)
         else:
             mark_verified(request, device)
-            if isinstance(device, StaticDevice):
+            if isinstance(device, RecoveryCodes):
                 _warn_codes_left(request, devices.recovery_codes_left(request.user))
             return redirect(_after(request, next_url))
     return render(request, "accounts/mfa/verify.html", {

@@ -9,12 +9,11 @@ from typing import Any
 
 from django.test import Client
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ipx.accounts.mfa.state import VERIFIED_AT
 from ipx.accounts.mfa.views import PENDING_KEY
-from ipx.accounts.models import User
+from ipx.accounts.models import RecoveryCode, User
 from ipx.accounts.sessions.recent import AUTHENTICATED_AT
 from ipx.testing.factories import PASSWORD
 
@@ -35,7 +34,7 @@ def pending_code(client: Client) -> str:
 def factors(user: User) -> tuple[Any, ...]:
     """Everything about ``user``'s second factors a refused step must leave alone."""
     return (list(TOTPDevice.objects.filter(user=user).values_list("pk", "confirmed", "key")),
-            sorted(StaticToken.objects.filter(device__user=user).values_list("token", flat=True)))
+            sorted(RecoveryCode.objects.filter(device__user=user).values_list("digest", flat=True)))
 
 
 def age_session(client: Client, *, minutes: float, keys: tuple[str, ...] = (AUTHENTICATED_AT, VERIFIED_AT)) -> None:

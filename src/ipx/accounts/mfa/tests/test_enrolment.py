@@ -7,12 +7,13 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ipx.accounts.mfa.devices import recovery_codes_replace
+from ipx.accounts.mfa.recovery import recovery_code_digest
 from ipx.accounts.mfa.tests.helpers import age_session, factors, logged_in, pending_code
 from ipx.accounts.mfa.views import PENDING_KEY
-from ipx.accounts.models import User
+from ipx.accounts.models import RecoveryCode, RecoveryCodes, User
 from ipx.testing.fixtures import Member
 from ipx.testing.second_factor import code_of, current_code, enrol, fresh_second_factor
 
@@ -42,10 +43,10 @@ def test_enrolment_keeps_the_app_only_after_a_correct_code_and_shows_ten_recover
     assert "no-store" in done["Cache-Control"]
     device = TOTPDevice.objects.get(user=owner.user)
     assert (device.confirmed, device.key, device.name) == (True, key, "Authenticator app")
-    tokens = sorted(StaticToken.objects.filter(device__user=owner.user).values_list("token", flat=True))
-    assert len(tokens) == 10 and all(len(token) == 16 for token in tokens)
-    shown = sorted(code.replace("-", "") for code in done.context["codes"])
-    assert shown == tokens
+    shown = [code.replace("-", "") for code in done.context["codes"]]
+    assert len(set(shown)) == 10 and all(len(code) == 16 for code in shown)
+    digests = sorted(RecoveryCode.objects.filter(device__user=owner.user).values_list("digest", flat=True))
+    assert digests == sorted(recovery_code_digest(code) for code in shown)
     assert 'href="/deals/"' in done.content.decode()
     # Enrolling passes the second factor for this session; the key is no longer pending.
     assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
@@ -53,7 +54,24 @@ def test_enrolment_keeps_the_app_only_after_a_correct_code_and_shows_ten_recover
     assert client.get("/accounts/mfa/enrol/qr.svg").status_code == 404
     # Shown once: the overview counts them and shows none.
     overview = client.get("/accounts/mfa/").content.decode()
-    assert "10 recovery codes left." in overview and tokens[0] not in overview
+    assert "10 recovery codes left." in overview and done.context["codes"][0] not in overview
+
+
+def test_recovery_codes_are_stored_only_as_digests(owner: Member) -> None:
+    """OWASP ASVS 2.6.2: recovery codes are kept under an approved one-way hash, SHA-256 of
+    the code as it is read (no hyphens, lower case); no code shown appears in the database."""
+    enrol(owner.user)
+    shown = recovery_codes_replace(user=owner.user)
+    stored = list(RecoveryCode.objects.filter(device__user=owner.user).values_list("digest", flat=True))
+    assert len(stored) == 10
+    assert all(len(digest) == 64 and set(digest) <= set("0123456789abcdef") for digest in stored)
+    assert sorted(stored) == sorted(recovery_code_digest(code.replace("-", "")) for code in shown)
+    rows = [str(value) for row in RecoveryCode.objects.filter(device__user=owner.user).values_list()
+            for value in row]
+    rows += [str(value) for row in RecoveryCodes.objects.filter(user=owner.user).values_list() for value in row]
+    for code in shown:
+        plain = code.replace("-", "")
+        assert not any(code in value or plain in value or plain.upper() in value for value in rows)
 
 
 def test_enrolment_is_refused_while_an_app_is_set_up(owner: Member) -> None:
@@ -81,7 +99,7 @@ def test_new_recovery_codes_replace_the_old_ones(owner: Member) -> None:
     assert response.status_code == 200
     new = factors(owner.user)[1]
     assert len(new) == 10 and not set(new) & set(old)
-    assert StaticDevice.objects.filter(user=owner.user).count() == 1
+    assert RecoveryCodes.objects.filter(user=owner.user).count() == 1
 
 
 def test_new_recovery_codes_need_a_recent_authentication(owner: Member) -> None:

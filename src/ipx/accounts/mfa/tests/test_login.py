@@ -7,12 +7,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ipx.accounts.mfa.devices import recovery_codes_replace
 from ipx.accounts.mfa.tests.helpers import logged_in
-from ipx.accounts.models import User
+from ipx.accounts.models import RecoveryCode, RecoveryCodes, User
 from ipx.testing.factories import UserFactory
 from ipx.testing.fixtures import Member
 from ipx.testing.second_factor import code_of, current_code, enrol
@@ -84,10 +83,37 @@ def test_a_recovery_code_logs_in_once(owner: Member) -> None:
     client = logged_in(owner.user)
     response = client.post("/accounts/mfa/verify/", {"code": codes[0].upper(), "next": "/deals/"})
     assert (response.status_code, response["Location"]) == (302, "/deals/")
-    assert StaticToken.objects.filter(device__user=owner.user).count() == 9
+    assert RecoveryCode.objects.filter(device__user=owner.user).count() == 9
     again = logged_in(owner.user)
     assert again.post("/accounts/mfa/verify/", {"code": codes[0]}).status_code == 400
-    assert StaticToken.objects.filter(device__user=owner.user).count() == 9
+    assert RecoveryCode.objects.filter(device__user=owner.user).count() == 9
+
+
+def test_a_wrong_recovery_code_slows_down_the_next_try(owner: Member) -> None:
+    enrol(owner.user)
+    codes = recovery_codes_replace(user=owner.user)
+    client = logged_in(owner.user)
+    wrong = client.post("/accounts/mfa/verify/", {"code": "aaaa-bbbb-cccc-dddd"})
+    assert wrong.status_code == 400
+    assert "The code is wrong or was already used." in wrong.content.decode()
+    # Even the right code waits out the delay after a wrong one, and stays unused.
+    slowed = client.post("/accounts/mfa/verify/", {"code": codes[0]})
+    assert slowed.status_code == 400
+    assert "Too many wrong codes: wait" in slowed.content.decode()
+    assert RecoveryCode.objects.filter(device__user=owner.user).count() == 10
+    assert RecoveryCodes.objects.get(user=owner.user).throttling_failure_count == 1
+
+
+def test_using_one_of_the_last_recovery_codes_says_how_many_are_left(owner: Member) -> None:
+    enrol(owner.user)
+    codes = recovery_codes_replace(user=owner.user)
+    for code in codes[:6]:
+        assert logged_in(owner.user).post("/accounts/mfa/verify/", {"code": code}).status_code == 302
+    client = logged_in(owner.user)
+    response = client.post("/accounts/mfa/verify/", {"code": f" {codes[6]} "}, follow=True)
+    assert [str(message) for message in response.context["messages"]] == [
+        "You used a recovery code; 3 are left. Make new ones on the security page."]
+    assert RecoveryCode.objects.filter(device__user=owner.user).count() == 3
 
 
 def test_the_steps_of_passing_the_second_factor_and_logging_out_stay_open(owner: Member) -> None:
