@@ -120,7 +120,8 @@ def test_listing_pages(owner: Member, outsider: Member, operator: User) -> None:
     listing = Listing.objects.get()
     assert response["Location"] == f"/listings/{listing.pk}/"
     assert outsider.client.get(f"/listings/{listing.pk}/").status_code == 404
-    assert outsider.client.post(f"/listings/{listing.pk}/submit/").status_code == 302
+    # Pressing a hidden listing's button does not show it exists either.
+    assert outsider.client.post(f"/listings/{listing.pk}/submit/").status_code == 404
     listing.refresh_from_db()
     assert listing.status == "draft"
     assert owner.client.post(f"/listings/{listing.pk}/submit/").status_code == 302
