@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Self
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ipx.accounts import selectors, services, tokens
 from ipx.accounts.api_auth import api_user, optional_auth, user_auth
@@ -17,21 +17,36 @@ from ipx.accounts.inputs import InvitationInput, OrganisationInput, Organisation
 from ipx.accounts.mfa.stepup import StepUpCode, require_second_factor_with_password
 from ipx.accounts.models import Membership, Organisation, User
 from ipx.accounts.passwords.api import router as passwords_router
+from ipx.accounts.regions import RegionKind
+from ipx.accounts.schemas import (
+    WEB_ADDRESS,
+    Email,
+    Language,
+    NewPassword,
+    OrganisationKind,
+    Region,
+    check_region_as_given,
+    country_code,
+    province_code,
+    uscc_code,
+)
 from ipx.accounts.security import lockout
 from ipx.accounts.workflow import ORGANISATION
 from ipx.core.api.schemas import ERRORS, ErrorOut, Id, Page, page_of
+from ipx.core.api.types import InputSchema, choice, rule, stated, text
 from ipx.core.errors import NotAuthenticated, PermissionDenied
+from ipx.core.validation import FieldErrors
 
 router = Router(tags=["members"])
 # Passwords and e-mail confirmation: /auth/password-reset, /auth/email-confirmation, /me/…
 router.add_router("", passwords_router)
 
 
-class UserIn(Schema):
-    email: str = Field(max_length=254)
-    password: str = Field(max_length=200)
-    full_name: str = Field(max_length=150)
-    preferred_language: str = "en"
+class UserIn(InputSchema):
+    email: Email
+    password: NewPassword
+    full_name: Annotated[str, Field(max_length=150), stated(text(150))]
+    preferred_language: Language = "en"
 
 
 class MembershipOut(Schema):
@@ -69,10 +84,10 @@ class SignUpOut(Schema):
     memberships: list[MembershipOut] = []
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     email: str = Field(max_length=254)
     password: str = Field(max_length=200)
-    name: str = Field("api", max_length=100)
+    name: Annotated[str, Field(max_length=100), stated(text(100))] = "api"
 
 
 class TokenOut(Schema):
@@ -81,30 +96,55 @@ class TokenOut(Schema):
     key: str
 
 
-class OrganisationIn(Schema):
-    name: str = Field(max_length=200)
-    kind: str
-    region_kind: str
-    province: str = ""
-    city: str = Field("", max_length=100)
-    country: str = ""
-    uscc: str = ""
-    name_en: str = Field("", max_length=200)
-    website: str = Field("", max_length=200)
-    description: str = Field("", max_length=5000)
+class OrganisationIn(InputSchema):
+    name: Annotated[str, Field(max_length=200), stated(text(200))]
+    kind: OrganisationKind
+    region_kind: Region
+    province: Annotated[str, stated(province_code())] = ""
+    city: Annotated[str, Field(max_length=100), stated(text(100, required=False))] = ""
+    country: Annotated[str, stated(country_code())] = ""
+    uscc: Annotated[str, stated(uscc_code())] = ""
+    name_en: Annotated[str, Field(max_length=200), stated(text(200, required=False))] = ""
+    website: Annotated[str, Field(max_length=200), stated(WEB_ADDRESS)] = ""
+    description: Annotated[str, Field(max_length=5000), stated(text(5000, required=False))] = ""
+
+    @model_validator(mode="after")
+    def _region_as_given(self) -> Self:
+        errors = FieldErrors()
+        check_region_as_given(
+            province=self.province, country=self.country, errors=errors,
+            province_message=_("Choose the province of a mainland organisation."),
+            country_message=_("Choose the country of an overseas organisation (ISO code such as DE)."))
+        errors.raise_if_any()
+        return self
 
 
-class OrganisationPatch(Schema):
-    name: str | None = Field(None, max_length=200)
-    kind: str | None = None
-    region_kind: str | None = None
-    province: str | None = None
-    city: str | None = Field(None, max_length=100)
-    country: str | None = None
-    uscc: str | None = None
-    name_en: str | None = Field(None, max_length=200)
-    website: str | None = Field(None, max_length=200)
-    description: str | None = Field(None, max_length=5000)
+VERIFIED = "Once the organisation is verified, only the operator changes it."
+
+
+class OrganisationPatch(InputSchema):
+    """The fields to change; a field left out keeps its value (null empties an optional one)."""
+
+    name: Annotated[str | None, Field(max_length=200), stated(text(200, rule=VERIFIED))] = None
+    kind: Annotated[str | None, stated(choice(Organisation.Kind, rule=VERIFIED))] = None
+    region_kind: Annotated[str | None, stated(choice(RegionKind, rule=VERIFIED))] = None
+    province: Annotated[str | None, stated(province_code(VERIFIED), null=True)] = None
+    city: Annotated[str | None, Field(max_length=100), stated(text(100, required=False), null=True)] = None
+    country: Annotated[str | None, stated(country_code(VERIFIED), null=True)] = None
+    uscc: Annotated[str | None, stated(uscc_code(VERIFIED), null=True)] = None
+    name_en: Annotated[str | None, Field(max_length=200), stated(text(200, required=False), null=True)] = None
+    website: Annotated[str | None, Field(max_length=200), stated(WEB_ADDRESS, null=True)] = None
+    description: Annotated[str | None, Field(max_length=5000), stated(text(5000, required=False), null=True)] = None
+
+    @model_validator(mode="after")
+    def _region_as_given(self) -> Self:
+        errors = FieldErrors()
+        check_region_as_given(
+            province=self.province, country=self.country, errors=errors,
+            province_message=_("Choose the province of a mainland organisation."),
+            country_message=_("Choose the country of an overseas organisation (ISO code such as DE)."))
+        errors.raise_if_any()
+        return self
 
 
 class OrganisationOut(Schema):
@@ -137,13 +177,13 @@ class OrganisationOut(Schema):
         return ORGANISATION.allowed_actions(obj, getattr(request, "user", None))
 
 
-class RejectionIn(Schema):
-    reason: str = Field(max_length=2000)
+class RejectionIn(InputSchema):
+    reason: Annotated[str, Field(max_length=2000), stated(text(2000))]
 
 
-class InvitationIn(Schema):
-    email: str = Field(max_length=254)
-    role: str = Membership.Role.MEMBER
+class InvitationIn(InputSchema):
+    email: Email
+    role: Annotated[str, stated(choice(Membership.Role))] = Membership.Role.MEMBER
 
 
 class InvitationOut(Schema):
@@ -274,8 +314,9 @@ class MemberOut(Schema):
         return obj.user.email_confirmed
 
 
-class SignatoryIn(Schema):
-    is_signatory: bool
+class SignatoryIn(InputSchema):
+    is_signatory: bool = Field(json_schema_extra=rule("An administrator always signs: it cannot be withdrawn "
+                                                      "from one."))
 
 
 @router.get("/organisations/{organisation_id}/members", response={200: list[MemberOut], **ERRORS},

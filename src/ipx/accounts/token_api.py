@@ -5,7 +5,7 @@ e-mail address and password) lives with the log-in in ``accounts.api``."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -15,6 +15,7 @@ from ipx.accounts import tokens
 from ipx.accounts.api_auth import api_token_of, api_user, user_auth
 from ipx.accounts.models import API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, ApiToken
 from ipx.core.api.schemas import ERRORS, Id, Page, page_of
+from ipx.core.api.types import InputSchema, rule, stated, text
 
 router = Router(tags=["members"])
 
@@ -25,12 +26,13 @@ def _default_scopes() -> list[ScopeName]:
     return ["read", "write"]  # tokens.DEFAULT_SCOPES, spelt as the schema's type
 
 
-class ApiTokenIn(Schema):
-    name: str = Field("api", min_length=1, max_length=100)
+class ApiTokenIn(InputSchema):
+    name: Annotated[str, Field(min_length=1, max_length=100), stated(text(100))] = "api"
     scopes: list[ScopeName] = Field(default_factory=_default_scopes, min_length=1, max_length=3,
                                     description="read: GET, HEAD, OPTIONS; write: other methods; money: the "
                                                 "endpoints that move money or bind the organisation.")
-    expires_in_days: int = Field(API_TOKEN_DEFAULT_DAYS, ge=1, le=API_TOKEN_MAX_DAYS)
+    expires_in_days: int = Field(API_TOKEN_DEFAULT_DAYS, ge=1, le=API_TOKEN_MAX_DAYS, json_schema_extra=rule(
+        "A token made with a token expires no later than that token, and has none of the scopes it lacks."))
 
 
 class ApiTokenOut(Schema):

@@ -9,7 +9,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from ipx.accounts.api import router as accounts
 from ipx.accounts.token_api import router as api_tokens
-from ipx.api import errors
+from ipx.api import errors, parameters
 from ipx.api.docs import LocalSwagger
 from ipx.api.document import OpenApiDocument
 from ipx.catalog.api import router as catalog
@@ -40,6 +40,7 @@ api = ExchangeAPI(
     docs=LocalSwagger(),
 )
 errors.install(api)
+parameters.install(api)
 
 for router in (accounts, api_tokens, catalog, imports, listings, search, notifications, ledger, negotiation, deals,
                matching):

@@ -30,6 +30,9 @@ def _field_name(location: list[Any] | tuple[Any, ...]) -> str:
         parts = parts[1:]
     if len(parts) > 1 and parts[0] in {"payload", "params"}:
         parts = parts[1:]
+    # An item of a list of values is the list's field, as the parsers name it (ipc_codes).
+    if len(parts) > 1 and parts[-1].isdigit():
+        parts = parts[:-1]
     return ".".join(parts) or "__all__"
 
 

@@ -3,67 +3,96 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Self
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from ninja import Router, Schema, Status
+from pydantic import Field, model_validator
 
 from ipx.accounts.api_auth import api_user, optional_auth, user_auth
 from ipx.accounts.selectors import access_organisation
 from ipx.catalog import reference, selectors, services
-from ipx.catalog.cleaning import parse_asset
+from ipx.catalog.cleaning import MAX_IPC_CODES, MAX_TEXT, parse_asset
 from ipx.catalog.inputs import AssetValues
 from ipx.catalog.models import Asset, IpcCode, NiceClass
-from ipx.core.api.schemas import ERRORS, Id, Page, page_of
+from ipx.catalog.schemas import (
+    ASSET_KIND,
+    PAST_DAY,
+    PATENT_NUMBER,
+    REGISTERED_TYPES,
+    REGISTRATION_NUMBER,
+    IpcSymbol,
+    check_details_as_given,
+)
+from ipx.core.api.schemas import ERRORS, Id, Page, PageNumber, PageSize, page_of
+from ipx.core.api.types import Day, InputSchema, array, choice, pattern, rule, stated, text, whole
 from ipx.core.errors import ValidationFailed
+from ipx.core.validation import FieldErrors
 
 router = Router(tags=["catalog"])
 
-Text = Field(None, max_length=100_000)
 
 
-class AssetFields(Schema):
-    title: str | None = Field(None, max_length=300)
-    title_en: str | None = Field(None, max_length=300)
-    abstract: str | None = Text
-    legal_status: str | None = None
-    owners: list[str] | None = Field(None, max_length=30)
+class AssetFields(InputSchema):
+    """An asset's details; a field left out keeps its value on a change. Which fields an IP type
+    needs is in each field's ``x-rule``."""
+
+    title: Annotated[str | None, Field(max_length=300), stated(text(300))] = None
+    title_en: Annotated[str | None, Field(max_length=300), stated(text(300, required=False), null=True)] = None
+    abstract: Annotated[str | None, Field(max_length=MAX_TEXT), stated(text(MAX_TEXT, required=False),
+                                                                       null=True)] = None
+    legal_status: Annotated[str | None, stated(choice(Asset.LegalStatus), null=True)] = None
+    owners: Annotated[list[str] | None, Field(max_length=30), stated(array(
+        text(200, required=False), max_items=30), null=True)] = None
     # patents
-    office: str | None = Field(None, max_length=2)
-    kind: str | None = None
-    application_number: str | None = Field(None, max_length=40)
-    publication_number: str | None = Field(None, max_length=40)
-    grant_number: str | None = Field(None, max_length=40)
-    filing_date: date | None = None
-    publication_date: date | None = None
-    grant_date: date | None = None
-    ipc_main: str | None = Field(None, max_length=20)
-    ipc_codes: list[str] | None = Field(None, max_length=50)
-    inventors: str | None = Field(None, max_length=2000)
-    claims: str | None = Text
+    office: Annotated[str | None, Field(max_length=2), stated(pattern(r"^[A-Za-z]{2}$"), null=True)] = Field(
+        None, description="the patent office, e.g. CN, US, EP; CN when left out")
+    kind: Annotated[str | None, stated(ASSET_KIND, null=True)] = None
+    application_number: Annotated[str | None, Field(max_length=40), stated(PATENT_NUMBER, null=True)] = None
+    publication_number: Annotated[str | None, Field(max_length=40), stated(PATENT_NUMBER, null=True)] = None
+    grant_number: Annotated[str | None, Field(max_length=40), stated(PATENT_NUMBER, null=True)] = None
+    filing_date: Day | None = Field(None, json_schema_extra=rule(PAST_DAY))
+    publication_date: Day | None = Field(None, json_schema_extra=rule(PAST_DAY))
+    grant_date: Day | None = Field(None, json_schema_extra=rule(PAST_DAY))
+    ipc_main: IpcSymbol | None = None
+    ipc_codes: list[IpcSymbol] | None = Field(None, max_length=MAX_IPC_CODES)
+    inventors: Annotated[str | None, Field(max_length=2000), stated(text(2000, required=False), null=True)] = None
+    claims: Annotated[str | None, Field(max_length=MAX_TEXT), stated(text(MAX_TEXT, required=False),
+                                                                     null=True)] = None
     # trademarks
-    registration_number: str | None = Field(None, max_length=40)
-    nice_classes: list[int] | None = Field(None, max_length=45)
-    goods_services: str | None = Field(None, max_length=10_000)
-    registration_date: date | None = None
-    renewed_until: date | None = None
+    registration_number: Annotated[str | None, Field(max_length=40), stated(REGISTRATION_NUMBER, null=True)] = None
+    nice_classes: Annotated[list[int] | None, Field(max_length=45), stated(array(
+        whole(1, 45), max_items=45, rule="At least one for a trademark."), null=True)] = None
+    goods_services: Annotated[str | None, Field(max_length=10_000), stated(text(10_000, required=False),
+                                                                          null=True)] = None
+    registration_date: Day | None = Field(None, json_schema_extra=rule(PAST_DAY))
+    renewed_until: Day | None = Field(None, json_schema_extra=rule("From 1900."))
     # copyrights
-    work_category: str | None = Field(None, max_length=60)
-    version: str | None = Field(None, max_length=30)
-    completion_date: date | None = None
+    work_category: Annotated[str | None, Field(max_length=60), stated(text(60, required=False), null=True)] = None
+    version: Annotated[str | None, Field(max_length=30), stated(text(30, required=False), null=True)] = None
+    completion_date: Day | None = Field(None, json_schema_extra=rule(PAST_DAY))
     # GI products
-    protected_region: str | None = Field(None, max_length=200)
-    producer: str | None = Field(None, max_length=200)
-    category: str | None = Field(None, max_length=100)
-    approval_number: str | None = Field(None, max_length=60)
-    approval_date: date | None = None
+    protected_region: Annotated[str | None, Field(max_length=200), stated(text(
+        200, required=False, rule="Required for a GI product."), null=True)] = None
+    producer: Annotated[str | None, Field(max_length=200), stated(text(
+        200, required=False, rule="Required for a GI product."), null=True)] = None
+    category: Annotated[str | None, Field(max_length=100), stated(text(100, required=False), null=True)] = None
+    approval_number: Annotated[str | None, Field(max_length=60), stated(text(60, required=False), null=True)] = None
+    approval_date: Day | None = Field(None, json_schema_extra=rule(PAST_DAY))
+
+    @model_validator(mode="after")
+    def _details_as_given(self) -> Self:
+        errors = FieldErrors()
+        check_details_as_given(self, getattr(self, "ip_type", None), errors)
+        errors.raise_if_any()
+        return self
 
 
 class AssetIn(AssetFields):
     organisation_id: Id
-    ip_type: str
+    ip_type: Annotated[str, stated(choice(REGISTERED_TYPES))]
+    title: Annotated[str | None, Field(max_length=300), stated(text(300))]
 
 
 class PatentOut(Schema):
@@ -212,8 +241,9 @@ def asset_delete(request: HttpRequest, asset_id: Id) -> Status[Any]:
 
 @router.get("/organisations/{organisation_id}/assets", response={200: Page[AssetOut], **ERRORS},
             auth=user_auth, summary="An organisation's assets (its members)")
-def organisation_assets(request: HttpRequest, organisation_id: Id, ip_type: str = "", q: str = "",
-                        page: int = 1, size: int = 20) -> dict[str, Any]:
+def organisation_assets(request: HttpRequest, organisation_id: Id,
+                        ip_type: Annotated[str, stated(choice(("", *Asset.Type.values)))] = "", q: str = "",
+                        page: PageNumber = 1, size: PageSize = 20) -> dict[str, Any]:
     access_organisation(api_user(request), organisation_id)
     if ip_type and ip_type not in Asset.Type.values:
         raise ValidationFailed.for_field("ip_type", _("Unknown IP type."))
@@ -223,7 +253,7 @@ def organisation_assets(request: HttpRequest, organisation_id: Id, ip_type: str 
 
 @router.get("/ipc", response={200: list[IpcOut], **ERRORS}, auth=optional_auth,
             summary="Find IPC entries by code or title")
-def ipc_find(request: HttpRequest, q: str = Query("", max_length=100)) -> list[IpcCode]:
+def ipc_find(request: HttpRequest, q: Annotated[str, Field(max_length=100), stated(text(100))]) -> list[IpcCode]:
     if not q.strip() or "\x00" in q:
         raise ValidationFailed.for_field("q", _("Give a code (e.g. H04L) or words from a title."))
     return list(reference.ipc_search(q))

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import HeaderEx, P, Router, Schema, Status
+from ninja import HeaderEx, P, Query, Router, Schema, Status
 from pydantic import Field
 
 from ipx.accounts.api_auth import api_user, user_auth
 from ipx.accounts.mfa.stepup import StepUpCode, may_commit, step_up_api
-from ipx.core.api.schemas import ERRORS, Id, Page, page_of
+from ipx.core.api.schemas import ERRORS, Id, Page, PageNumber, PageSize, page_of
+from ipx.core.api.types import IDEMPOTENCY_KEY, Amount, Day, InputSchema, choice, pattern, rule, stated
 from ipx.core.errors import PermissionDenied
+from ipx.core.money import Currency
 from ipx.ledger import selectors, services
-from ipx.ledger.idempotency import HEADER, MAX_KEY_LENGTH, idempotent, provider_reference_for
+from ipx.ledger.idempotency import HEADER, idempotent, provider_reference_for
 from ipx.ledger.models import LedgerAccount, LedgerTransaction, Payout
 
 router = Router(tags=["ledger"])
+# A day the statement may be bounded by; no bound when left out.
+ANY_DAY = Query(None)
+DayUntil = Annotated[Day, Field(json_schema_extra=rule("Not before date_from."))]
 
 IDEMPOTENCY = (
     "Moves money, so it needs an `Idempotency-Key` header: any text unique to this request, at "
@@ -28,7 +33,7 @@ IDEMPOTENCY = (
     "key with a different request is refused with 409 `idempotency_key_reused`; refusals (4xx) "
     "are not remembered, so a corrected request may reuse its key."
 )
-IdempotencyKey = HeaderEx[str, P(alias=HEADER, max_length=MAX_KEY_LENGTH, min_length=1,
+IdempotencyKey = HeaderEx[str, P(alias=HEADER, pattern=IDEMPOTENCY_KEY,
                                  description="A key unique to this request; the same key when retrying it.")]
 
 
@@ -60,10 +65,9 @@ class StatementLineOut(Schema):
     balance: Decimal = Field(description="The account's balance after this line.")
 
 
-class DepositIn(Schema):
-    amount: Decimal = Field(description="A positive amount, at most the currency's decimal places.",
-                            examples=["250000.00"])
-    currency: str = Field(max_length=10, examples=["CNY"])
+class DepositIn(InputSchema):
+    amount: Amount = Field(examples=["250000.00"])
+    currency: Annotated[str, Field(max_length=10), stated(choice(Currency))] = Field(examples=["CNY"])
 
 
 class DepositOut(Schema):
@@ -76,7 +80,10 @@ class DepositOut(Schema):
 
 
 class PayoutIn(DepositIn):
-    bank_account: str = Field(max_length=64, description="Account number (8 to 30 digits) or IBAN.")
+    bank_account: Annotated[str, Field(max_length=64), stated(pattern(
+        r"^[0-9A-Za-z][0-9A-Za-z \-]{6,62}[0-9A-Za-z]$", rule="8 to 30 digits (not one digit repeated), or an IBAN "
+        "with its check digits; spaces and hyphens between groups are ignored."))] = Field(
+        description="Account number (8 to 30 digits) or IBAN.")
 
 
 class PayoutOut(Schema):
@@ -135,8 +142,9 @@ def balances(request: HttpRequest, organisation_id: Id) -> dict[str, Any]:
             auth=user_auth, summary="An organisation's ledger statement (members and operators)",
             description="Every posting to the organisation's accounts, oldest first, with the account's running "
                         "balance. `date_from` and `date_to` (inclusive, exchange time) and `currency` narrow it.")
-def statement(request: HttpRequest, organisation_id: Id, date_from: date | None = None, date_to: date | None = None,
-              currency: str = "", page: int = 1, size: int = 20) -> dict[str, Any]:
+def statement(request: HttpRequest, organisation_id: Id, date_from: Day = ANY_DAY, date_to: DayUntil = ANY_DAY,
+              currency: str = Query("", description="a currency code, in any case"), page: PageNumber = 1,
+              size: PageSize = 20) -> dict[str, Any]:
     organisation = selectors.access_ledger(api_user(request), organisation_id)
     lines = selectors.Statement(organisation.pk, date_from=date_from, date_to=date_to, currency=currency[:10])
     return page_of(lines, page, size)

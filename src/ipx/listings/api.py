@@ -6,22 +6,34 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Self
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ipx.accounts.api_auth import api_user, optional_auth, user_auth
 from ipx.accounts.selectors import is_member
-from ipx.core.api.schemas import ERRORS, Id, Page, page_of
+from ipx.core.api.schemas import ERRORS, Id, Page, PageNumber, PageSize, page_of
+from ipx.core.api.types import Amount, Day, InputSchema, Percent, array, choice, rule, stated, text, whole
 from ipx.core.errors import PermissionDenied, ValidationFailed
+from ipx.core.money import Currency
+from ipx.core.validation import FieldErrors
 from ipx.listings import selectors, services
 from ipx.listings.documents_api import router as documents_router
-from ipx.listings.inputs import ListingChanges, ListingInput
-from ipx.listings.models import Listing, ListingEvent
+from ipx.listings.inputs import (
+    MAX_ASSETS,
+    MAX_DESCRIPTION_LENGTH,
+    MAX_NDA_LENGTH,
+    MAX_TITLE_LENGTH,
+    ListingChanges,
+    ListingInput,
+)
+from ipx.listings.models import Exclusivity, Listing, ListingEvent, OfferKind, PriceType
 from ipx.listings.notices import describe
+from ipx.listings.schemas import check_terms_as_given
+from ipx.listings.terms import MAX_LICENCE_TEXT, MAX_TERM_MONTHS, MAX_TRIAL_MONTHS
 from ipx.listings.workflow import LISTING
 
 router = Router(tags=["listings"])
@@ -41,36 +53,65 @@ def allowed_actions(listing: Listing, context: Mapping[str, Any] | None) -> list
     return LISTING.allowed_actions(listing, getattr(request, "user", None))
 
 
-class ListingFields(Schema):
-    """A listing's terms. The limits of amounts, months and percentages are the listing's
-    terms (``ipx.listings.terms``), checked with the same words the pages use."""
+LICENCE = "Required when offer_kinds include licence."
+USE_FIRST = "When offer_kinds include use_first: "
+ASSET_IDS = array({"type": "integer", "minimum": 1, "maximum": 2**53}, min_items=1, max_items=MAX_ASSETS,
+                  unique=True, rule="Assets of the listing's organisation; they cannot change while an offer on "
+                                    "the listing is open (409).")
 
-    title: str | None = Field(None, max_length=200)
-    description: str | None = Field(None, max_length=20_000)
-    offer_kinds: list[str] | None = Field(None, max_length=5, description="transfer, licence, use_first, pledge, "
-                                                                          "auction")
-    licence_exclusivity: str | None = Field(None, description="exclusive, sole or non_exclusive (licences)")
-    licence_territory: str | None = Field(None, max_length=200)
-    licence_field: str | None = Field(None, max_length=200)
-    licence_term_months: int | None = Field(None, description="1 to 600; empty leaves it to negotiation")
-    trial_months: int | None = Field(None, description="1 to 36 (use first, pay later)")
-    after_trial_fee_amount: Decimal | None = Field(None, description="in the listing's currency")
-    after_trial_royalty_percent: Decimal | None = Field(None, description="above 0, at most 50, 2 decimals")
-    price_type: str | None = Field(None, description="fixed, range or negotiable")
-    price_amount: Decimal | None = Field(None, description="the price, or the lowest of a range; above 0, at "
-                                                           "most 10^12, with the currency's decimals")
-    price_max_amount: Decimal | None = Field(None, description="the highest price of a range")
-    currency: str | None = Field(None, max_length=3)
-    expires_on: date | None = None
-    asset_ids: list[Id] | None = Field(None, max_length=50)
+
+class ListingFields(InputSchema):
+    """A listing's terms; on a change, a field left out keeps its value. The limits of amounts,
+    months and percentages are the listing's terms (``ipx.listings.terms``), checked with the
+    same words the pages use; what one field needs of another is in its ``x-rule``."""
+
+    title: Annotated[str | None, Field(max_length=MAX_TITLE_LENGTH), stated(text(MAX_TITLE_LENGTH))] = None
+    description: Annotated[str | None, Field(max_length=MAX_DESCRIPTION_LENGTH), stated(
+        text(MAX_DESCRIPTION_LENGTH, required=False), null=True)] = None
+    offer_kinds: Annotated[list[str] | None, Field(max_length=5), stated(array(
+        choice(OfferKind), min_items=1, max_items=5))] = None
+    licence_exclusivity: Annotated[str | None, stated(choice(("", *Exclusivity.values), rule=LICENCE),
+                                                      null=True)] = None
+    licence_territory: Annotated[str | None, Field(max_length=MAX_LICENCE_TEXT), stated(
+        text(MAX_LICENCE_TEXT, required=False), null=True)] = None
+    licence_field: Annotated[str | None, Field(max_length=MAX_LICENCE_TEXT), stated(
+        text(MAX_LICENCE_TEXT, required=False), null=True)] = None
+    licence_term_months: Annotated[int | None, stated(whole(1, MAX_TERM_MONTHS), null=True)] = Field(
+        None, description="empty leaves it to negotiation")
+    trial_months: Annotated[int | None, stated(whole(1, MAX_TRIAL_MONTHS, rule=USE_FIRST + "required."),
+                                               null=True)] = Field(None, description="use first, pay later")
+    after_trial_fee_amount: Amount | None = Field(None, description="in the listing's currency",
+                                                  json_schema_extra=rule(USE_FIRST + "a fee, a royalty or both."))
+    after_trial_royalty_percent: Percent | None = None
+    price_type: Annotated[str | None, stated(choice(PriceType), null=True)] = Field(
+        None, description="negotiable when none is given")
+    price_amount: Amount | None = Field(None, description="the price, or the lowest of a range",
+                                        json_schema_extra=rule("Required for a fixed price or a range."))
+    price_max_amount: Amount | None = Field(None, description="the highest price of a range",
+                                            json_schema_extra=rule("Required for a range, above price_amount."))
+    currency: Annotated[str | None, Field(max_length=3), stated(choice(Currency), null=True)] = Field(
+        None, description="CNY when none is given")
+    expires_on: Day | None = Field(None, json_schema_extra=rule("After today, at most five years ahead."))
+    asset_ids: Annotated[list[Id] | None, Field(max_length=MAX_ASSETS), stated(ASSET_IDS)] = None
     requires_nda: bool | None = Field(None, description="detailed documents are shown once members accept nda_text")
-    nda_text: str | None = Field(None, max_length=20_000)
+    nda_text: Annotated[str | None, Field(max_length=MAX_NDA_LENGTH), stated(text(
+        MAX_NDA_LENGTH, required=False, rule="Required when requires_nda is true."), null=True)] = None
+
+    @model_validator(mode="after")
+    def _terms_within_their_limits(self) -> Self:
+        errors = FieldErrors()
+        check_terms_as_given(exclusivity=self.licence_exclusivity, term_months=self.licence_term_months,
+                             trial_months=self.trial_months, errors=errors)
+        errors.raise_if_any()
+        return self
 
 
 class ListingIn(ListingFields):
     organisation_id: Id
-    title: str = Field(max_length=200)
-    asset_ids: list[Id] = Field(max_length=50)
+    offer_kinds: Annotated[list[str] | None, Field(max_length=5), stated(array(
+        choice(OfferKind), min_items=1, max_items=5))]
+    title: Annotated[str | None, Field(max_length=MAX_TITLE_LENGTH), stated(text(MAX_TITLE_LENGTH))]
+    asset_ids: Annotated[list[Id] | None, Field(max_length=MAX_ASSETS), stated(ASSET_IDS)]
 
 
 class ListingAssetOut(Schema):
@@ -160,11 +201,15 @@ class ListingOut(Schema):
         return allowed_actions(obj, context)
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str = Field("", max_length=2000)
 
 
-class NoteIn(Schema):
+class RejectionIn(InputSchema):
+    reason: Annotated[str, Field(max_length=2000), stated(text(2000))]
+
+
+class NoteIn(InputSchema):
     note: str = Field("", max_length=2000)
 
 
@@ -203,7 +248,7 @@ def create_listing(request: HttpRequest, payload: ListingIn) -> Status[Any]:
 
 @router.get("/listings/review-queue", response={200: Page[ListingOut], **ERRORS}, auth=user_auth,
             summary="Listings awaiting review (operators)")
-def review_queue(request: HttpRequest, page: int = 1, size: int = 20) -> dict[str, Any]:
+def review_queue(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20) -> dict[str, Any]:
     # Who may review, in the review's own words for whoever else asks.
     LISTING.admit("approve", None, api_user(request))
     return page_of(selectors.listings_awaiting_review(), page, size)
@@ -217,7 +262,8 @@ def listing_detail(request: HttpRequest, listing_id: Id) -> Listing:
 
 @router.get("/listings/{listing_id}/history", response={200: Page[ListingEventOut], **ERRORS}, auth=user_auth,
             summary="A listing's history, newest first (the seller's members and operators)")
-def listing_history(request: HttpRequest, listing_id: Id, page: int = 1, size: int = 20) -> dict[str, Any]:
+def listing_history(request: HttpRequest, listing_id: Id, page: PageNumber = 1, size: PageSize = 20
+                    ) -> dict[str, Any]:
     user = api_user(request)
     listing = selectors.listing_visible(user, listing_id)
     if not selectors.sees_history(user, listing):
@@ -281,15 +327,16 @@ def listing_approve(request: HttpRequest, listing_id: Id, payload: NoteIn) -> Li
 
 @router.post("/listings/{listing_id}/reject", response={200: ListingOut, **ERRORS}, auth=user_auth,
              summary="Send a listing back to the seller with a note (operators)")
-def listing_reject(request: HttpRequest, listing_id: Id, payload: ReasonIn) -> Listing:
+def listing_reject(request: HttpRequest, listing_id: Id, payload: RejectionIn) -> Listing:
     services.listing_reject(listing_id=listing_id, operator=api_user(request), reason=payload.reason)
     return _read(request, listing_id)
 
 
 @router.get("/organisations/{organisation_id}/listings", response={200: Page[ListingOut], **ERRORS},
             auth=optional_auth, summary="An organisation's listings (published ones; all for its members)")
-def organisation_listings(request: HttpRequest, organisation_id: Id, status: str = "", page: int = 1,
-                          size: int = 20) -> dict[str, Any]:
+def organisation_listings(request: HttpRequest, organisation_id: Id,
+                          status: Annotated[str, stated(choice(("", *Listing.Status.values)))] = "",
+                          page: PageNumber = 1, size: PageSize = 20) -> dict[str, Any]:
     if status and status not in Listing.Status.values:
         raise ValidationFailed.for_field("status", _("Unknown status."))
     user = request.user

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from ipx.accounts.api_auth import api_user, user_auth
 from ipx.core.api.schemas import ERRORS, Id, StoredFileOut
+from ipx.core.api.types import UPLOAD_RULE, InputSchema, form_rules
 from ipx.core.errors import NotFound
 from ipx.core.files import private_file_response
 from ipx.core.network import request_ip
@@ -40,7 +41,7 @@ class DocumentsOut(Schema):
     documents: list[DocumentOut] = Field(description="empty while the documents are hidden")
 
 
-class NdaIn(Schema):
+class NdaIn(InputSchema):
     organisation_id: Id = Field(description="the organisation you accept the terms for")
 
 
@@ -59,6 +60,9 @@ def _document_of(listing_id: int, document: ListingDocument) -> ListingDocument:
     return document
 
 
+DOCUMENT_TITLE = Form("", max_length=200, description="the file's name without its extension when left out")
+
+
 @router.get("/listings/{listing_id}/documents", response={200: DocumentsOut, **ERRORS}, auth=user_auth,
             summary="A listing's detailed documents (hidden until its NDA is accepted)")
 def document_list(request: HttpRequest, listing_id: Id) -> dict[str, Any]:
@@ -70,9 +74,10 @@ def document_list(request: HttpRequest, listing_id: Id) -> dict[str, Any]:
 
 
 @router.post("/listings/{listing_id}/documents", response={201: DocumentOut, **ERRORS}, auth=user_auth,
-             summary="Add a PDF or picture to your organisation's listing (multipart)")
+             summary="Add a PDF or picture to your organisation's listing (multipart)",
+             openapi_extra=form_rules(file=UPLOAD_RULE))
 def document_upload(request: HttpRequest, listing_id: Id, file: File[UploadedFile],
-                    title: Form[str] = "") -> Status[ListingDocument]:
+                    title: str = DOCUMENT_TITLE) -> Status[ListingDocument]:
     document = documents.listing_document_add(listing_id=listing_id, actor=api_user(request), title=title, file=file)
     return Status(201, document)
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
 from ipx.accounts.api_auth import api_user, user_auth
-from ipx.core.api.schemas import ERRORS, Id, Page, page_of
+from ipx.core.api.schemas import ERRORS, Id, Page, PageNumber, PageSize, page_of
+from ipx.core.api.types import InputSchema, QueryFlag
 from ipx.notifications import selectors, services
 
 router = Router(tags=["notifications"])
@@ -27,7 +28,7 @@ class NotificationOut(Schema):
     created_at: datetime
 
 
-class MarkReadIn(Schema):
+class MarkReadIn(InputSchema):
     # Leave out to mark every notification read.
     ids: list[Id] | None = Field(None, max_length=500)
 
@@ -39,7 +40,8 @@ class MarkReadOut(Schema):
 
 @router.get("/notifications", response={200: Page[NotificationOut], **ERRORS}, auth=user_auth,
             summary="My notifications, newest first")
-def notification_list(request: HttpRequest, unread: bool = False, page: int = 1, size: int = 20) -> dict[str, Any]:
+def notification_list(request: HttpRequest, unread: Annotated[bool, QueryFlag()] = False, page: PageNumber = 1,
+                      size: PageSize = 20) -> dict[str, Any]:
     return page_of(selectors.notifications_for(api_user(request), unread_only=unread), page, size)
 
 

@@ -2,35 +2,50 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from ipx.accounts.api_auth import optional_auth
+from ipx.accounts.schemas import RegionCode
+from ipx.catalog.models import Asset
 from ipx.core.api.schemas import ERRORS
+from ipx.core.api.types import OMITTED, CurrencyCode, OneOf, rule
+from ipx.core.pagination import MAX_PAGE_SIZE
 from ipx.listings.api import ListingSummaryOut
-from ipx.search.selectors import parse_search, search_listings
+from ipx.listings.models import OfferKind
+from ipx.search.query import PRICE_BUCKET_KEYS, SORTS
+from ipx.search.selectors import MAX_FILTER_VALUES, MAX_QUERY_CHARS, MAX_RESULTS_WINDOW, parse_search, search_listings
 
 router = Router(tags=["search"])
 
 
+Values: Any = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+
+
 class SearchParams(Schema):
-    q: str = Field("", max_length=200, description="Keywords in Simplified, Traditional Chinese or English")
-    ip_type: list[str] = Field(default_factory=list)
-    offer_kind: list[str] = Field(default_factory=list)
-    ipc_section: list[str] = Field(default_factory=list)
-    ipc_class: list[str] = Field(default_factory=list)
-    nice_class: list[str] = Field(default_factory=list)
-    region: list[str] = Field(default_factory=list)
-    currency: list[str] = Field(default_factory=list)
-    price: list[str] = Field(default_factory=list, description="Price buckets, or 'negotiable'")
-    price_min: float | None = Field(None, ge=0)
-    price_max: float | None = Field(None, ge=0)
-    sort: str = "relevance"
-    page: int = Field(1, ge=1, le=2000)
-    size: int = Field(20, ge=1, le=100)
+    """The search page's parameters; a filter's values may repeat the parameter."""
+
+    q: str = Field("", max_length=MAX_QUERY_CHARS, description="Keywords in Simplified, Traditional Chinese or "
+                                                                "English")
+    ip_type: list[Annotated[str, OneOf(Asset.Type)]] = Values
+    offer_kind: list[Annotated[str, OneOf(OfferKind)]] = Values
+    ipc_section: list[Annotated[str, OneOf(tuple("ABCDEFGH"))]] = Values
+    ipc_class: list[Annotated[str, Field(pattern=r"^[A-H][0-9]{2}$")]] = Values
+    nice_class: list[Annotated[int, Field(ge=1, le=45)]] = Values
+    region: list[RegionCode] = Field(default_factory=list, max_length=MAX_FILTER_VALUES,
+                                     description="CN-44 (a mainland province), CN, HK, MO, TW or a country")
+    currency: list[CurrencyCode] = Values
+    price: list[Annotated[str, OneOf((*PRICE_BUCKET_KEYS, "negotiable"))]] = Field(
+        default_factory=list, max_length=MAX_FILTER_VALUES, description="Price buckets, or 'negotiable'")
+    price_min: float = Field(OMITTED, ge=0, le=1e13)
+    price_max: float = Field(OMITTED, ge=0, le=1e13, json_schema_extra=rule("Not below price_min."))
+    sort: Annotated[str, OneOf(SORTS)] = "relevance"
+    page: int = Field(1, ge=1, le=MAX_RESULTS_WINDOW, json_schema_extra=rule(
+        "Only the first 2000 results can be paged through: page × size at most 2000."))
+    size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 
 
 class FacetOptionOut(Schema):

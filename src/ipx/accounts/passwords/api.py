@@ -11,7 +11,9 @@ from pydantic import Field
 
 from ipx.accounts.api_auth import api_user, user_auth
 from ipx.accounts.passwords import services
+from ipx.accounts.schemas import NewPassword
 from ipx.core.api.schemas import ERRORS, ErrorOut
+from ipx.core.api.types import InputSchema, rule
 
 router = Router(tags=["members"])
 
@@ -20,17 +22,18 @@ class InfoOut(Schema):
     message: str
 
 
-class ResetIn(Schema):
+class ResetIn(InputSchema):
     email: str = Field(max_length=254)
 
 
-class PasswordChangeIn(Schema):
-    current_password: str = Field(max_length=200)
-    new_password: str = Field(max_length=200)
+class PasswordChangeIn(InputSchema):
+    current_password: str = Field(max_length=200, json_schema_extra=rule("The signed-in user's password."))
+    new_password: NewPassword
 
 
-class ConfirmationIn(Schema):
-    token: str = Field(max_length=500)
+class ConfirmationIn(InputSchema):
+    token: str = Field(max_length=500, json_schema_extra=rule("The token of a confirmation link the exchange "
+                                                              "mailed, within a week."))
 
 
 @router.post("/auth/password-reset", response={202: InfoOut, **ERRORS},
@@ -43,7 +46,9 @@ def password_reset(request: HttpRequest, payload: ResetIn) -> Status[Any]:
 
 
 @router.post("/auth/email-confirmation", response={200: InfoOut, **ERRORS},
-             summary="Confirm an e-mail address with the token of the mailed link")
+             summary="Confirm an e-mail address with the token of the mailed link",
+             openapi_extra={"x-rules": {"invalid_link": "The token is not one the exchange mailed, or it has "
+                                                        "expired (a week)."}})
 def email_confirm(request: HttpRequest, payload: ConfirmationIn) -> dict[str, str]:
     services.email_confirm(token=payload.token, request=request)
     return {"message": _("Your e-mail address is confirmed.")}

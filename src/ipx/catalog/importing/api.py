@@ -14,6 +14,7 @@ from ipx.catalog.importing import selectors, services
 from ipx.catalog.importing.workflow import IMPORT_JOB
 from ipx.catalog.models import ImportJob
 from ipx.core.api.schemas import ERRORS, ErrorOut, Id
+from ipx.core.api.types import form_rules
 
 router = Router(tags=["imports"])
 
@@ -55,6 +56,8 @@ class ImportJobOut(Schema):
     response={202: ImportJobOut, 413: ErrorOut, **ERRORS},
     auth=user_auth,
     summary="Upload a patent inventory (XLSX or CSV) to import in the background",
+    openapi_extra=form_rules(file="A named XLSX or CSV file of the exchange's inventory columns, within the upload "
+                                  "size limit (413 beyond it)."),
 )
 def import_create(
     request: HttpRequest, organisation_id: Form[Id], file: File[UploadedFile]

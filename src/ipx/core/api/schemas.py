@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from ipx.core.files import StoredFile
-from ipx.core.pagination import PageRequest
+from ipx.core.pagination import MAX_PAGE_SIZE, PageRequest
 
 T = TypeVar("T")
 Row = TypeVar("Row", covariant=True)
@@ -62,6 +62,9 @@ ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 
 
 # Ids in paths and bodies: positive and within what every database's integer holds.
 Id = Annotated[int, Field(ge=1, le=2**53)]
+# A list's page and its size, as ``page_of`` serves them.
+PageNumber = Annotated[int, Field(ge=1, le=10_000, description="the page, from 1")]
+PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE, description="results on a page, at most 100")]
 
 
 def page_of(rows: Sequence[Any] | Countable[Any], page: object, size: object,

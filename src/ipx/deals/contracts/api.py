@@ -4,244 +4,51 @@ cancellation requests and read the statistics."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
-from ninja import Body, HeaderEx, P, Router, Schema, Status
+from ninja import Body, HeaderEx, P, Query, Router, Status
 from pydantic import Field
 
 from ipx.accounts.api_auth import api_operator, api_user, user_auth
 from ipx.accounts.mfa.stepup import StepUpCode, step_up_api
-from ipx.accounts.models import Organisation, User
-from ipx.core.api.schemas import ERRORS, Id, Page, page_of
+from ipx.core.api.schemas import ERRORS, Id, Page, PageNumber, PageSize, page_of
+from ipx.core.api.types import IDEMPOTENCY_KEY, Day, QueryFlag, choice, stated
 from ipx.core.errors import ValidationFailed
 from ipx.core.files import private_file_response
 from ipx.core.network import request_ip
 from ipx.deals.access import access_deal, remember_roles
-from ipx.deals.contracts import escrow, selectors, services
+from ipx.deals.contracts import selectors, services
 from ipx.deals.contracts.pdf import deal_number
-from ipx.deals.contracts.workflow import DEAL, MILESTONE, open_dispute
-from ipx.deals.models import Commitment, Deal, Dispute
-from ipx.deals.timeline import deal_event_text
-from ipx.ledger.idempotency import HEADER, MAX_KEY_LENGTH, idempotent
+from ipx.deals.contracts.schemas import (
+    CancelIn,
+    CancellationDecisionIn,
+    DealOut,
+    DealSummaryOut,
+    RecordalCheckIn,
+    RecordalIn,
+    ReleaseIn,
+    StatisticsOut,
+    deal_out,
+    summary_out,
+)
+from ipx.deals.contracts.workflow import DEAL
+from ipx.deals.models import Commitment, Deal
+from ipx.ledger.idempotency import HEADER, idempotent
 
 router = Router(tags=["deals"])
+# A day a list may be bounded by; no bound when left out.
+ANY_DAY = Query(None)
 
 IDEMPOTENCY = (
     " Moves money, so it needs an `Idempotency-Key` header: any text unique to this request, at most 100 "
     "characters. Retrying with the same key returns the first answer and moves no money twice."
 )
-IdempotencyKey = HeaderEx[str, P(alias=HEADER, max_length=MAX_KEY_LENGTH, min_length=1,
+IdempotencyKey = HeaderEx[str, P(alias=HEADER, pattern=IDEMPOTENCY_KEY,
                                  description="A key unique to this request; the same key when retrying it.")]
 Position = Annotated[int, Field(ge=0, le=32767)]
-
-
-# The shapes below have no resolvers: the builders after them fill them from the models, so
-# the same data validates whether it comes fresh or replayed from an idempotency record.
-
-class PartyOut(Schema):
-    id: int
-    name: str
-    uscc: str | None
-    region: str = Field(description="Region code: CN-44 for Guangdong, HK, MO, TW or a country code.")
-
-
-class DealAssetOut(Schema):
-    id: int
-    ip_type: str
-    identifier: str
-    title: str
-
-
-class MilestoneOut(Schema):
-    position: int
-    title: str
-    amount: Decimal
-    condition: str = Field(description="on_signing or on_recordal.")
-    status: str = Field(description="pending, funded, released or refunded.")
-    released_amount: Decimal = Field(description="Paid to the seller so far, before the platform fee.")
-    refunded_amount: Decimal
-    held_amount: Decimal = Field(description="Held in escrow now.")
-    allowed_actions: list[str] = Field(description="What the requesting user may do with the milestone now: "
-                                                   "fund, release.")
-
-
-class SignatureOut(Schema):
-    organisation_id: int
-    organisation_name: str
-    user_name: str
-    contract_sha256: str
-    signed_at: datetime
-
-
-class EventOut(Schema):
-    id: int
-    kind: str = Field(description="The step: created, signed, fully_signed, concluded, funded, released, refunded, "
-                                  "recordal_submitted, recordal_approved, recordal_returned, cancelled, "
-                                  "cancel_requested, cancel_granted, cancel_rejected.")
-    from_status: str
-    to_status: str
-    actor_name: str
-    description: str = Field(description="What the exchange recorded (amounts, milestone, signer), in the "
-                                         "request's language; empty when nothing.")
-    note: str = Field(description="What a person wrote (a reason, the operator's note); on events recorded "
-                                  "before `description` existed, the exchange's own text.")
-    params: dict[str, Any] = Field(description="The data `description` is made from; depends on `kind`.")
-    created_at: datetime
-
-
-class DealSummaryOut(Schema):
-    id: int
-    number: str
-    listing_id: int
-    listing_title: str
-    buyer: PartyOut
-    seller: PartyOut
-    kind: str
-    commitment: str = Field(description="intended (意向) or concluded (成交).")
-    price_amount: Decimal
-    currency: str
-    status: str
-    created_at: datetime
-    cancellation_requested: bool = Field(description="A party asked to cancel the deal and an operator has not "
-                                                     "decided yet; no money held is released meanwhile.")
-    allowed_actions: list[str] = Field(description="What the requesting user may do with the deal now: sign, "
-                                                   "conclude, submit_recordal, approve_recordal, return_recordal, "
-                                                   "cancel, request_cancellation, decide_cancellation.")
-
-
-class DisputeOut(Schema):
-    id: int
-    status: str = Field(description="open (waiting for an operator), cancelled (granted: the deal was cancelled) "
-                                    "or rejected (the deal goes on).")
-    reason: str
-    requested_for: PartyOut
-    requested_by_name: str
-    requested_at: datetime
-    decided_at: datetime | None
-    decision_note: str
-
-
-class DealOut(DealSummaryOut):
-    payment_structure: str
-    royalty_percent: Decimal | None
-    licence_exclusivity: str
-    licence_territory: str
-    licence_field: str
-    licence_term_months: int | None
-    trial_months: int | None
-    notes: str
-    fee_percent: Decimal
-    contract_language: str
-    contract_sha256: str
-    recordal_number: str
-    recordal_submitted_at: datetime | None
-    recordal_checked_at: datetime | None
-    completed_at: datetime | None
-    cancel_reason: str
-    assets: list[DealAssetOut]
-    milestones: list[MilestoneOut]
-    signatures: list[SignatureOut]
-    disputes: list[DisputeOut] = Field(description="Requests to cancel the deal once signed, oldest first.")
-    events: list[EventOut]
-
-
-def _party(organisation: Organisation) -> PartyOut:
-    return PartyOut(id=organisation.pk, name=organisation.name, uscc=organisation.uscc,
-                    region=organisation.region_code)
-
-
-def _summary_fields(deal: Deal, user: User) -> dict[str, Any]:
-    return {"id": deal.pk, "number": deal_number(deal), "listing_id": deal.listing_id,
-            "listing_title": deal.listing.title, "buyer": _party(deal.buyer), "seller": _party(deal.seller),
-            "kind": deal.kind, "commitment": deal.commitment, "price_amount": deal.price_amount,
-            "currency": deal.currency, "status": deal.status, "created_at": deal.created_at,
-            "cancellation_requested": open_dispute(deal) is not None,
-            "allowed_actions": DEAL.allowed_actions(deal, user)}
-
-
-def summary_out(deal: Deal, user: User) -> DealSummaryOut:
-    return DealSummaryOut(**_summary_fields(deal, user))
-
-
-def deal_out(deal: Deal, user: User) -> DealOut:
-    """The whole deal as ``user`` sees it; ``deal`` comes from ``selectors.deal_detail``
-    (related rows prefetched, the user's role in it remembered)."""
-    plain = ("payment_structure", "royalty_percent", "licence_exclusivity", "licence_territory", "licence_field",
-             "licence_term_months", "trial_months", "notes", "fee_percent", "contract_language", "contract_sha256",
-             "recordal_number", "recordal_submitted_at", "recordal_checked_at", "completed_at", "cancel_reason")
-    return DealOut(
-        **_summary_fields(deal, user), **{name: getattr(deal, name) for name in plain},
-        assets=[DealAssetOut(id=link.asset.pk, ip_type=link.asset.ip_type, identifier=link.asset.identifier,
-                             title=link.asset.title) for link in deal.asset_links.all()],
-        milestones=[MilestoneOut(position=m.position, title=m.title, amount=m.amount, condition=m.condition,
-                                 status=m.status, released_amount=m.released_amount,
-                                 refunded_amount=m.refunded_amount, held_amount=escrow.held_amount(m),
-                                 allowed_actions=MILESTONE.allowed_actions(m, user))
-                    for m in deal.milestones.all()],
-        signatures=[SignatureOut(organisation_id=s.organisation_id, organisation_name=s.organisation.name,
-                                 user_name=s.user.full_name, contract_sha256=s.contract_sha256,
-                                 signed_at=s.signed_at) for s in deal.signatures.all()],
-        disputes=[_dispute(dispute) for dispute in deal.disputes.all()],
-        events=[EventOut(id=e.pk, kind=e.verb, from_status=e.from_status, to_status=e.to_status,
-                         actor_name=e.actor.full_name if e.actor is not None else "",
-                         description=deal_event_text(e), note=e.note, params=e.params or {},
-                         created_at=e.created_at) for e in deal.events.all()],
-    )
-
-
-def _dispute(dispute: Dispute) -> DisputeOut:
-    return DisputeOut(id=dispute.pk, status=dispute.status, reason=dispute.reason,
-                      requested_for=_party(dispute.requested_for), requested_by_name=dispute.requested_by.full_name,
-                      requested_at=dispute.requested_at, decided_at=dispute.decided_at,
-                      decision_note=dispute.decision_note)
-
-
-class ReleaseIn(Schema):
-    amount: Decimal | None = Field(None, ge=0, le=Decimal("1e13"),
-                                   description="Leave out to release everything held for the milestone.")
-
-
-class RecordalIn(Schema):
-    recordal_number: str = Field(max_length=100)
-
-
-class RecordalCheckIn(Schema):
-    approve: bool
-    note: str = Field("", max_length=2000, description="Required when the recordal is returned.")
-
-
-class CancelIn(Schema):
-    reason: str = Field(max_length=2000)
-
-
-class CancellationDecisionIn(Schema):
-    decision: Literal["cancel", "reject"] = Field(description="cancel: the deal is cancelled and held money goes "
-                                                              "back to the buyer; reject: the deal goes on.")
-    decision_note: str = Field(max_length=2000, description="Why; both parties see it.")
-
-
-class TotalOut(Schema):
-    currency: str
-    amount: Decimal
-
-
-class FiguresOut(Schema):
-    count: int
-    totals: list[TotalOut]
-
-
-class StatisticsOut(Schema):
-    intended: FiguresOut = Field(description="Intended agreements (意向) signed by both sides.")
-    concluded: FiguresOut = Field(description="Concluded contracts (成交) signed by both sides, not cancelled.")
-    completed: FiguresOut = Field(description="Concluded contracts whose recordal was checked.")
-    awaiting_signatures: FiguresOut
-    since: date | None
-    until: date | None
 
 
 def _read(request: HttpRequest, deal_id: int) -> DealOut:
@@ -257,8 +64,10 @@ def _figures(figures: selectors.CommitmentFigures) -> dict[str, Any]:
 
 @router.get("/deals", response={200: Page[DealSummaryOut], **ERRORS}, auth=user_auth,
             summary="My deals (all deals for operators), newest first")
-def deal_list(request: HttpRequest, status: str = "", commitment: str = "", cancellation_requested: bool = False,
-              page: int = 1, size: int = 20) -> dict[str, Any]:
+def deal_list(request: HttpRequest, status: Annotated[str, stated(choice(("", *Deal.Status.values)))] = "",
+              commitment: Annotated[str, stated(choice(("", *Commitment.values)))] = "",
+              cancellation_requested: Annotated[bool, QueryFlag()] = False,
+              page: PageNumber = 1, size: PageSize = 20) -> dict[str, Any]:
     if status and status not in Deal.Status.values:
         raise ValidationFailed.for_field("status", _("Unknown status; use one of %(values)s.")
                                          % {"values": ", ".join(Deal.Status.values)})
@@ -274,7 +83,7 @@ def deal_list(request: HttpRequest, status: str = "", commitment: str = "", canc
 
 @router.get("/deals/statistics", response={200: StatisticsOut, **ERRORS}, auth=user_auth,
             summary="Intended agreements and concluded deals: counts and totals per currency (operators)")
-def deal_statistics(request: HttpRequest, since: date | None = None, until: date | None = None) -> dict[str, Any]:
+def deal_statistics(request: HttpRequest, since: Day = ANY_DAY, until: Day = ANY_DAY) -> dict[str, Any]:
     api_operator(request)
     figures = selectors.deal_statistics(since=since, until=until)
     return {"intended": _figures(figures.intended), "concluded": _figures(figures.concluded),

@@ -8,7 +8,7 @@ service and answers with an output schema (``schemas``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status, UploadedFile
 
 from ipx.accounts.api_auth import api_user, user_auth
-from ipx.core.api.schemas import ERRORS, Id, Page, page_of
+from ipx.core.api.schemas import ERRORS, Id, Page, PageNumber, PageSize, page_of
+from ipx.core.api.types import UPLOAD_RULE, choice, form_rules, stated
 from ipx.core.errors import ValidationFailed
 from ipx.core.files import private_file_response
 from ipx.deals.models import Message, Offer, Thread, ThreadAgent
 from ipx.deals.negotiation import messages, offers, selectors, threads
+from ipx.deals.negotiation.messages import MAX_MESSAGE_LENGTH
 from ipx.deals.negotiation.schemas import (
     AgentIn,
     AgentOut,
@@ -47,7 +49,8 @@ def _thread_detail(request: HttpRequest, thread_id: int) -> ThreadView:
 
 @router.get("/threads", response={200: Page[ThreadOut], **ERRORS}, auth=user_auth,
             summary="My negotiations (as buyer, seller or agent; all for operators)")
-def thread_list(request: HttpRequest, status: str = "", page: int = 1, size: int = 20) -> dict[str, Any]:
+def thread_list(request: HttpRequest, status: Annotated[str, stated(choice(("", *Thread.Status.values)))] = "",
+                page: PageNumber = 1, size: PageSize = 20) -> dict[str, Any]:
     if status and status not in Thread.Status.values:
         raise ValidationFailed.for_field("status", _("Unknown status; use open or closed."))
     return page_of(selectors.threads_of(api_user(request), status=status), page, size)
@@ -84,14 +87,19 @@ def thread_agent_add(request: HttpRequest, thread_id: Id, payload: AgentIn) -> S
 
 @router.get("/threads/{thread_id}/messages", response={200: Page[MessageOut], **ERRORS}, auth=user_auth,
             summary="Messages of a negotiation, oldest first")
-def message_list(request: HttpRequest, thread_id: Id, page: int = 1, size: int = 50) -> dict[str, Any]:
+def message_list(request: HttpRequest, thread_id: Id, page: PageNumber = 1, size: PageSize = 50) -> dict[str, Any]:
     thread, _role = selectors.thread_for(api_user(request), thread_id)
     return page_of(selectors.messages_of(thread), page, size)
 
 
+MESSAGE_BODY = Form("", max_length=MAX_MESSAGE_LENGTH)
+
+
 @router.post("/threads/{thread_id}/messages", response={201: MessageOut, **ERRORS}, auth=user_auth,
-             summary="Write a message, with up to 5 attached PDF or picture files (multipart)")
-def message_post(request: HttpRequest, thread_id: Id, body: Form[str] = "",
+             summary="Write a message, with up to 5 attached PDF or picture files (multipart)",
+             openapi_extra=form_rules(body="A message, or at least one file.", files=UPLOAD_RULE + " At most 5."))
+def message_post(request: HttpRequest, thread_id: Id,
+                 body: str = MESSAGE_BODY,
                  files: File[list[UploadedFile] | None] = None) -> Status[Message]:
     message = messages.message_post(thread_id=thread_id, actor=api_user(request), body=body, files=files or [])
     return Status(201, selectors.messages_of(message.thread).get(pk=message.pk))

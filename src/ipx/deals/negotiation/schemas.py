@@ -8,19 +8,37 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Self
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ipx.core.api.schemas import Id, StoredFileOut
+from ipx.core.api.types import Amount, InputSchema, Moment, Percent, choice, rule, stated, text, whole
+from ipx.core.money import Currency
+from ipx.core.validation import FieldErrors, clean_choice, clean_text
 from ipx.deals.access import Role
-from ipx.deals.models import Attachment, Deal, Message, Offer, OfferEvent, Thread, ThreadAgent
-from ipx.deals.negotiation.terms import OfferTerms
+from ipx.deals.models import (
+    Attachment,
+    Commitment,
+    Deal,
+    DealKind,
+    Message,
+    MilestoneCondition,
+    Offer,
+    OfferEvent,
+    PaymentStructure,
+    Thread,
+    ThreadAgent,
+)
+from ipx.deals.negotiation.terms import MAX_MILESTONES, MAX_NOTES, OfferTerms
 from ipx.deals.negotiation.workflow import OFFER, THREAD
 from ipx.deals.timeline import offer_event_text
+from ipx.listings.models import Exclusivity
+from ipx.listings.schemas import check_terms_as_given
+from ipx.listings.terms import MAX_LICENCE_TEXT, MAX_TERM_MONTHS, MAX_TRIAL_MONTHS
 
 
 def _user(context: dict[str, Any] | None) -> Any:
@@ -96,17 +114,18 @@ class ThreadDetailOut(ThreadOut):
     agents: list[AgentOut]
 
 
-class ThreadOpenIn(Schema):
+class ThreadOpenIn(InputSchema):
     listing_id: Id
     organisation_id: Id = Field(description="your organisation, the buyer")
-    message: str = Field(max_length=10_000)
+    message: Annotated[str, Field(max_length=10_000), stated(text(10_000))]
 
 
-class AgentIn(Schema):
-    organisation_id: Id = Field(description="an IP service agency")
+class AgentIn(InputSchema):
+    organisation_id: Id = Field(description="an IP service agency", json_schema_extra=rule(
+        "A verified IP service agency, not yet acting in the negotiation."))
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str = Field("", max_length=2000)
 
 
@@ -135,27 +154,56 @@ class MessageOut(Schema):
 
 # --- Offers --------------------------------------------------------------------------------------
 
-class MilestoneIn(Schema):
-    title: str = Field(max_length=200)
-    amount: Decimal = Field(ge=0, le=Decimal("1e13"))
-    condition: str = Field(description="on_signing or on_recordal", max_length=20)
+class MilestoneIn(InputSchema):
+    title: Annotated[str | None, Field(max_length=200), stated(text(200))]
+    amount: Amount
+    condition: Annotated[str | None, Field(max_length=20), stated(choice(MilestoneCondition))]
 
 
-class OfferIn(Schema):
-    kind: str = Field(description="transfer, licence or use_first", max_length=20)
-    commitment: str = Field("concluded", description="intended or concluded", max_length=20)
-    price_amount: Decimal = Field(ge=0, le=Decimal("1e13"))
-    currency: str | None = Field(None, description="must be the listing's currency", max_length=3)
-    payment_structure: str = Field("lump_sum", description="lump_sum, royalty or milestones", max_length=20)
-    royalty_percent: Decimal | None = Field(None, ge=0, le=100)
-    milestones: list[MilestoneIn] | None = Field(None, max_length=20)
-    licence_exclusivity: str | None = Field(None, max_length=20)
-    licence_territory: str | None = Field(None, max_length=200)
-    licence_field: str | None = Field(None, max_length=200)
-    licence_term_months: int | None = Field(None, ge=0, le=10_000)
-    trial_months: int | None = Field(None, ge=0, le=10_000)
-    notes: str | None = Field(None, max_length=5000)
-    expires_at: datetime | None = Field(None, description="at most 90 days ahead; 14 days when left out")
+class OfferIn(InputSchema):
+    """An offer's terms. Licence terms belong to a licence, the trial to use first pay later,
+    the royalty to a royalty and milestones to milestones; what one field needs of another is
+    in its ``x-rule``."""
+
+    kind: Annotated[str, Field(max_length=20), stated(choice(DealKind))]
+    commitment: Annotated[str, Field(max_length=20), stated(choice(Commitment))] = "concluded"
+    price_amount: Amount
+    currency: Annotated[str | None, Field(max_length=3), stated(choice(Currency, rule="The listing's currency."),
+                                                                null=True)] = Field(
+        None, description="the listing's currency when left out")
+    payment_structure: Annotated[str, Field(max_length=20), stated(choice(PaymentStructure))] = "lump_sum"
+    royalty_percent: Percent | None = Field(None, json_schema_extra=rule("Required for a royalty."))
+    milestones: Annotated[list[MilestoneIn] | None, Field(max_length=MAX_MILESTONES)] = Field(
+        None, json_schema_extra=rule("For milestones: 1 to 10, their amounts adding up to price_amount."))
+    licence_exclusivity: Annotated[str | None, Field(max_length=20), stated(
+        choice(("", *Exclusivity.values), rule="Required for a licence."), null=True)] = None
+    licence_territory: Annotated[str | None, Field(max_length=MAX_LICENCE_TEXT), stated(
+        text(MAX_LICENCE_TEXT, required=False), null=True)] = None
+    licence_field: Annotated[str | None, Field(max_length=MAX_LICENCE_TEXT), stated(
+        text(MAX_LICENCE_TEXT, required=False), null=True)] = None
+    licence_term_months: Annotated[int | None, stated(whole(1, MAX_TERM_MONTHS, rule="Required for a licence."),
+                                                      null=True)] = None
+    trial_months: Annotated[int | None, stated(whole(1, MAX_TRIAL_MONTHS, rule="Required for use first, pay later."),
+                                               null=True)] = None
+    notes: Annotated[str | None, Field(max_length=MAX_NOTES), stated(text(MAX_NOTES, required=False),
+                                                                     null=True)] = None
+    expires_at: Moment | None = Field(None, description="14 days ahead when left out", json_schema_extra=rule(
+        "In the future, at most 90 days ahead."))
+
+    @model_validator(mode="after")
+    def _terms_within_their_limits(self) -> Self:
+        # The terms' parser reads licence, trial and milestones only for their kind of offer;
+        # what the document states of them holds for every offer, in the parser's words.
+        errors = FieldErrors()
+        check_terms_as_given(exclusivity=self.licence_exclusivity, term_months=self.licence_term_months,
+                             trial_months=self.trial_months, errors=errors)
+        for index, milestone in enumerate(self.milestones or [], start=1):
+            clean_text(milestone.title, field=f"milestones.{index}.title", errors=errors, max_length=200,
+                       label=_("Milestone %(n)d") % {"n": index})
+            clean_choice(milestone.condition, MilestoneCondition, field=f"milestones.{index}.condition",
+                         errors=errors)
+        errors.raise_if_any()
+        return self
 
     def offer_terms(self, *, listing_currency: str) -> OfferTerms:
         """The terms, checked for an offer on a listing in ``listing_currency``."""

@@ -4,45 +4,76 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Self
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ipx.accounts.api_auth import api_user, optional_auth, user_auth
 from ipx.accounts.models import User
-from ipx.core.api.schemas import ERRORS, Id, Page, page_of
+from ipx.accounts.regions import Province, RegionKind
+from ipx.accounts.schemas import COUNTRY_RULE, check_region_as_given
+from ipx.catalog.schemas import IpcSymbol
+from ipx.core.api.schemas import ERRORS, Id, Page, PageNumber, PageSize, page_of
+from ipx.core.api.types import Amount, Day, InputSchema, any_case, choice, pattern, rule, stated, text
 from ipx.core.errors import PermissionDenied, ValidationFailed
+from ipx.core.money import Currency
+from ipx.core.validation import FieldErrors
 from ipx.matching.demands import selectors, services
-from ipx.matching.demands.inputs import DemandChanges, DemandInput
+from ipx.matching.demands.inputs import MAX_DESCRIPTION, MAX_IPC_CODES, MAX_TITLE, DemandChanges, DemandInput
 from ipx.matching.demands.workflow import DEMAND
-from ipx.matching.models import Demand
+from ipx.matching.models import ANY_REGION, Demand
 
 router = Router()
+DESCRIBED = "At least 20 characters besides white space, in words of Chinese or English."
 
 
-class DemandFields(Schema):
-    title: str | None = None
-    description: str | None = None
-    ipc_codes: list[str] | None = Field(None, max_length=100, description="IPC codes, e.g. H01M or G06F16/33")
-    budget_min_amount: Decimal | None = None
-    budget_max_amount: Decimal | None = None
-    budget_currency: str | None = Field(None, description="Needed with any budget amount, e.g. CNY")
-    region_kind: str | None = Field(None, description="any, mainland, hk, mo, tw or overseas")
-    province: str | None = Field(None, description="GB/T 2260 code of a mainland province, e.g. 44")
-    country: str | None = Field(None, description="ISO 3166 code of an overseas country, e.g. DE")
-    deadline: date | None = None
-    visibility: str | None = Field(None, description="public, or anonymous (the organisation is not shown)")
+class DemandFields(InputSchema):
+    """A demand's fields; on a change, a field left out keeps its value and null empties an
+    optional one. What one field needs of another is in its ``x-rule``."""
+
+    title: Annotated[str | None, stated(text(MAX_TITLE))] = None
+    description: Annotated[str | None, stated(text(MAX_DESCRIPTION, rule=DESCRIBED))] = None
+    ipc_codes: list[IpcSymbol] | None = Field(None, max_length=MAX_IPC_CODES,
+                                              description="IPC codes, e.g. H01M or G06F16/33")
+    budget_min_amount: Amount | None = Field(None, json_schema_extra=rule(
+        "With a budget_currency; not above budget_max_amount."))
+    budget_max_amount: Amount | None = Field(None, json_schema_extra=rule(
+        "With a budget_currency; not below budget_min_amount."))
+    budget_currency: Annotated[str | None, stated(any_case(Currency.values), null=True)] = Field(
+        None, description="Needed with any budget amount, e.g. CNY", json_schema_extra=rule(
+            "Needed with a budget amount, and an amount with it."))
+    region_kind: Annotated[str | None, stated(choice((ANY_REGION, *RegionKind.values)), null=True)] = Field(
+        None, description="any, mainland, hk, mo, tw or overseas")
+    province: Annotated[str | None, stated(choice(("", *Province.values), rule="For a mainland region only."),
+                                           null=True)] = Field(
+        None, description="GB/T 2260 code of a mainland province, e.g. 44")
+    country: Annotated[str | None, stated(pattern(r"^([A-Za-z]{2})?$", rule="Needed for an overseas region. "
+                                                  + COUNTRY_RULE), null=True)] = Field(
+        None, description="ISO 3166 code of an overseas country, e.g. DE")
+    deadline: Day | None = Field(None, json_schema_extra=rule("After today, at most two years ahead."))
+    visibility: Annotated[str | None, stated(choice(Demand.Visibility), null=True)] = Field(
+        None, description="public, or anonymous (the organisation is not shown)")
+
+    @model_validator(mode="after")
+    def _region_as_given(self) -> Self:
+        errors = FieldErrors()
+        check_region_as_given(
+            province=self.province, country=self.country, errors=errors,
+            province_message=_("Choose a mainland province, or none for the whole mainland."),
+            country_message=_("Choose the country (ISO code such as DE)."))
+        errors.raise_if_any()
+        return self
 
 
 class DemandIn(DemandFields):
     organisation_id: Id
-    title: str
-    description: str
-    deadline: date
+    title: Annotated[str | None, stated(text(MAX_TITLE))]
+    description: Annotated[str | None, stated(text(MAX_DESCRIPTION, rule=DESCRIBED))]
+    deadline: Day | None = Field(json_schema_extra=rule("After today, at most two years ahead."))
 
 
 class DemandOut(Schema):
@@ -73,26 +104,29 @@ class DemandOut(Schema):
                                                    "approve, reject, edit, close")
 
 
-class NoteIn(Schema):
+class NoteIn(InputSchema):
     note: str = Field("", max_length=2000)
 
 
-class ReasonIn(Schema):
-    reason: str = Field("", max_length=2000)
+class RejectionIn(InputSchema):
+    reason: Annotated[str, Field(max_length=2000), stated(text(2000))]
 
 
-class CloseIn(Schema):
+class CloseIn(InputSchema):
     note: str = Field("", max_length=2000)
     solved: bool = Field(False, description="the need was met (e.g. a solution was found)")
 
 
 class BoardParams(Schema):
     q: str = Field("", max_length=200, description="Words in the title or description (简体, 繁體 or English)")
-    ipc_section: str = Field("", max_length=1)
-    region: str = Field("", max_length=10, description="any, CN, CN-44, HK, MO, TW or a country code")
-    currency: str = Field("", max_length=3, description="Budget currency")
-    page: int = Field(1, ge=1, le=10_000)
-    size: int = Field(20, ge=1, le=100)
+    ipc_section: Annotated[str, Field(max_length=1), stated(any_case("ABCDEFGH"))] = ""
+    region: Annotated[str, Field(max_length=10), stated(pattern(
+        r"^(|any|CN(-[0-9]{2})?|[A-Z]{2})$", rule="CN-<code> names a mainland province; two letters are CN, HK, MO, "
+        "TW or a country. " + COUNTRY_RULE))] = Field("", description="any, CN, CN-44, HK, MO, TW or a country code")
+    currency: Annotated[str, Field(max_length=3), stated(any_case(Currency.values))] = Field(
+        "", description="Budget currency")
+    page: PageNumber = 1
+    size: PageSize = 20
 
 
 def demand_out(demand: Demand, user: selectors.Reader, organisation_ids: set[int]) -> dict[str, Any]:
@@ -134,10 +168,14 @@ def demand_board(request: HttpRequest, params: Query[BoardParams]) -> dict[str, 
     return _page(request, selectors.published_demands(filters), params.page, params.size)
 
 
+ALL_MY_ORGANISATIONS = Query(None, description="one of my organisations; all of them when left out")
+
+
 @router.get("/demands/mine", response={200: Page[DemandOut], **ERRORS}, auth=user_auth,
             summary="Demands of my organisations (every status)")
-def my_demands(request: HttpRequest, organisation_id: Id | None = None, status: str = "", page: int = 1,
-               size: int = 20) -> dict[str, Any]:
+def my_demands(request: HttpRequest, organisation_id: Id = ALL_MY_ORGANISATIONS,
+               status: Annotated[str, stated(choice(("", *Demand.Status.values)))] = "", page: PageNumber = 1,
+               size: PageSize = 20) -> dict[str, Any]:
     user = api_user(request)
     if status and status not in Demand.Status.values:
         raise ValidationFailed.for_field("status", _("Unknown status."))
@@ -151,7 +189,7 @@ def my_demands(request: HttpRequest, organisation_id: Id | None = None, status: 
 
 @router.get("/demands/review-queue", response={200: Page[DemandOut], **ERRORS}, auth=user_auth,
             summary="Demands awaiting review (operators)")
-def review_queue(request: HttpRequest, page: int = 1, size: int = 20) -> dict[str, Any]:
+def review_queue(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20) -> dict[str, Any]:
     # Who may review, with the moderation's own words for whoever else asks.
     DEMAND.admit("approve", None, api_user(request))
     return _page(request, selectors.demands_awaiting_review(), page, size)
@@ -202,7 +240,7 @@ def approve_demand(request: HttpRequest, demand_id: Id, payload: NoteIn) -> dict
 
 @router.post("/demands/{demand_id}/reject", response={200: DemandOut, **ERRORS}, auth=user_auth,
              summary="Send a demand back to the poster with a note (operators)")
-def reject_demand(request: HttpRequest, demand_id: Id, payload: ReasonIn) -> dict[str, Any]:
+def reject_demand(request: HttpRequest, demand_id: Id, payload: RejectionIn) -> dict[str, Any]:
     services.demand_reject(demand_id=demand_id, operator=api_user(request), reason=payload.reason)
     return _read(request, demand_id)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -12,23 +12,28 @@ from pydantic import Field
 
 from ipx.accounts.api_auth import api_user, user_auth
 from ipx.accounts.models import User
-from ipx.core.api.schemas import ERRORS, Id, Page, page_of
+from ipx.core.api.schemas import ERRORS, Id, Page, PageNumber, PageSize, page_of
+from ipx.core.api.types import InputSchema, stated, text
 from ipx.matching.models import SavedSearch
 from ipx.matching.saved_searches import selectors, services
-from ipx.matching.saved_searches.inputs import SavedSearchChanges, SavedSearchInput
+from ipx.matching.saved_searches.inputs import MAX_NAME, MAX_QUERY_STRING, SavedSearchChanges, SavedSearchInput
 
 router = Router()
 
 
-class SavedSearchIn(Schema):
-    name: str = Field(max_length=1000)
-    query: str = Field(max_length=4000, description="The search's query string as /api/v1/search/listings and the "
-                                                    "search page take it, e.g. q=锂电池&ip_type=patent&region=CN-44")
+class SavedSearchIn(InputSchema):
+    name: Annotated[str | None, Field(max_length=1000), stated(text(MAX_NAME))]
+    query: Annotated[str, Field(max_length=4000), stated(text(MAX_QUERY_STRING, rule=(
+        "Parameters the search takes with values it accepts, at least one word or filter; not saved already under "
+        "another name.")))] = Field(description="The search's query string as /api/v1/search/listings and the "
+                                                "search page take it, e.g. q=锂电池&ip_type=patent&region=CN-44")
     alerts: bool = Field(True, description="notify me of new listings that match")
 
 
-class SavedSearchPatch(Schema):
-    name: str | None = Field(None, max_length=1000)
+class SavedSearchPatch(InputSchema):
+    """What to change; a field left out or null stays as it is."""
+
+    name: Annotated[str | None, Field(max_length=1000), stated(text(MAX_NAME), null=True)] = None
     alerts: bool | None = None
 
 
@@ -54,7 +59,7 @@ def _read(user: User, saved_search_id: int) -> dict[str, Any]:
 
 @router.get("/saved-searches", response={200: Page[SavedSearchOut], **ERRORS}, auth=user_auth,
             summary="My saved listing searches")
-def list_saved_searches(request: HttpRequest, page: int = 1, size: int = 20) -> dict[str, Any]:
+def list_saved_searches(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20) -> dict[str, Any]:
     return page_of(selectors.saved_searches_of(api_user(request)), page, size, item=saved_search_out)
 
 

@@ -1,0 +1,109 @@
+"""Which refusals of a schema-valid request the contract admits.
+
+Schemathesis' ``positive_data_acceptance`` expects a request its schema allows to be accepted
+(2xx) or refused for who asks (401, 403) or what it names (404). A valid request may also meet
+the state of the exchange (409: an offer already accepted, a balance too short) or a limit of
+attempts (429): both are about the moment, not the request. And it may break a rule the schema
+cannot state — one field compared with another, a check digit, a row in the database: the
+document names such a rule on its field as ``x-rule`` (``ipx.core.api.types.rule``), or, for an
+error code that names no field, on the operation as ``x-rules``. A 400 naming only fields that
+carry an ``x-rule`` (or a code the operation lists) is such a refusal; any other 400 means the
+schema lets through what the server refuses, which is what the check is for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemathesis.checks import CheckContext
+from schemathesis.core.transport import Response
+from schemathesis.generation.case import Case
+from schemathesis.openapi.checks import RejectedPositiveData
+from schemathesis.specs.openapi.checks import is_unexpected_http_status_case
+
+ADMITTED = ("2xx", "401", "403", "404", "409", "429", "400 by a documented x-rule")
+COMBINATIONS = ("anyOf", "oneOf", "allOf")
+
+
+def _resolve(schema: Any, root: dict[str, Any]) -> Any:
+    while isinstance(schema, dict) and "$ref" in schema:
+        node: Any = root
+        for part in schema["$ref"].removeprefix("#/").split("/"):
+            node = node[part]
+        schema = node
+    return schema
+
+
+def _branches(schema: dict[str, Any], root: dict[str, Any]) -> list[Any]:
+    return [schema, *(_resolve(branch, root) for key in COMBINATIONS for branch in schema.get(key, []))]
+
+
+def _has_rule(schema: Any, root: dict[str, Any]) -> bool:
+    """Whether the field, or each item of a list field, carries an ``x-rule``."""
+    schema = _resolve(schema, root)
+    if not isinstance(schema, dict):
+        return False
+    branches = [branch for branch in _branches(schema, root) if isinstance(branch, dict)]
+    return any("x-rule" in branch or ("items" in branch and _has_rule(branch["items"], root))
+               for branch in branches)
+
+
+def _field(schema: Any, path: list[str], root: dict[str, Any]) -> Any:
+    """The schema of the field an error names (``milestones.1.amount``), or None."""
+    for part in path:
+        schema = _resolve(schema, root)
+        if not isinstance(schema, dict):
+            return None
+        found = None
+        for branch in _branches(schema, root):
+            if not isinstance(branch, dict):
+                continue
+            if part in branch.get("properties", {}):
+                found = branch["properties"][part]
+            elif part.isdigit() and "items" in branch:
+                found = branch["items"]
+            if found is not None:
+                break
+        if found is None:
+            return None
+        schema = found
+    return schema
+
+
+def documented_refusal(case: Case, response: Response) -> bool:
+    """Whether ``response`` refuses ``case`` (400) only for rules its document names."""
+    if response.status_code != 400:
+        return False
+    try:
+        error = response.json()["error"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    root = case.operation.schema.raw_schema  # type: ignore[attr-defined]
+    definition = case.operation.definition.raw
+    if error.get("code") in definition.get("x-rules", {}):
+        return True
+    fields = error.get("fields") or {}
+    if not fields:
+        return False
+    parameters = {parameter["name"]: parameter.get("schema", {}) for parameter in definition.get("parameters", [])}
+    content = _resolve(definition.get("requestBody", {}), root).get("content", {})
+    body = next((media.get("schema", {}) for media in content.values()), {})
+    for name in fields:
+        path = name.split(".")
+        target = parameters[name] if name in parameters else _field(body, path, root)
+        if target is None or not _has_rule(target, root):
+            return False
+    return True
+
+
+def positive_data_acceptance(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+    """Schemathesis' check of the same name, admitting what the module's docstring says."""
+    meta = case.meta
+    if meta is None or is_unexpected_http_status_case(case) or not meta.generation.mode.is_positive:
+        return None
+    status = response.status_code
+    if 200 <= status < 300 or status in (401, 403, 404, 409, 429) or documented_refusal(case, response):
+        return None
+    raise RejectedPositiveData(operation=case.operation.label,
+                               message=f"Valid data should have been accepted\nAdmitted: {', '.join(ADMITTED)}",
+                               status_code=status, allowed_statuses=list(ADMITTED))
