@@ -39,9 +39,7 @@ from schemathesis.transport.wsgi import WSGI_TRANSPORT
 
 from ipx.wsgi import application
 from tests.api_contract import checks
-from tests.api_contract.exchange import CAST, ON_POSTGRES, Exchange
-
-pytestmark = pytest.mark.skipif(ON_POSTGRES, reason="the contract runs once, in the SQLite pass")
+from tests.api_contract.exchange import CAST, Exchange
 
 load_all_checks()
 REFUSALS = [400, 401, 403, 404, 406, 422, 428]

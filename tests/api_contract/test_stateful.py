@@ -9,16 +9,13 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 from schemathesis.core.transport import Response
 from schemathesis.generation.case import Case
 
-from tests.api_contract.exchange import CAST, ON_POSTGRES, Exchange
+from tests.api_contract.exchange import CAST, Exchange
 from tests.api_contract.test_fuzz import ALL_CHECKS, schema
-
-pytestmark = pytest.mark.skipif(ON_POSTGRES, reason="the contract runs once, in the SQLite pass")
 
 
 def test_the_api_keeps_its_contract_along_its_links(exchange: Exchange) -> None:
