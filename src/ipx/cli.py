@@ -2,7 +2,7 @@
 
     ipx migrate            ipx demo              ipx import patents FILE --org ID
     ipx demo-code EMAIL
-    ipx serve [--dev]      ipx reindex           ipx worker [--burst]
+    ipx serve [--dev]      ipx cluster           ipx reindex           ipx worker [--burst]
     ipx expire-listings    ipx expire-offers    ipx ledger-check
     ipx expire-demands
     ipx <any Django management command>
@@ -32,6 +32,11 @@ def main(argv: list[str] | None = None) -> None:
         from ipx.serve import serve
 
         serve(args[2:])
+        return
+    if len(args) > 1 and args[1] == "cluster":
+        from ipx.cluster import main as cluster
+
+        cluster(args[2:])
         return
     if len(args) > 1:
         args[1] = ALIASES.get(args[1], args[1])

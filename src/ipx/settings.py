@@ -257,11 +257,28 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Caches, e-mail -------------------------------------------------------------------------
+# Redis, where several servers run (task queue, shared cache); unset on one machine.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def redis_cache(location: str, prefix: str) -> dict[str, object]:
+    """A cache on Redis that a lost Redis turns into misses (logged), never into failed
+    requests: every cached thing here can be computed again."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+    }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Public API answers (ipx.web.public_cache); keys carry a content version, so a copy per
-    # process is never stale. Several servers would point this at Redis instead.
-    "public": {
+    "default": redis_cache(REDIS_URL, "ipx") if REDIS_URL else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Public API answers (ipx.web.public_cache); keys carry a content version, so a copy is
+    # never stale: one per process on one machine, one for all servers on Redis.
+    "public": redis_cache(REDIS_URL, "ipx-public") if REDIS_URL else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "ipx-public",
         "OPTIONS": {"MAX_ENTRIES": 20_000},
