@@ -38,8 +38,11 @@ def _prepare_environment(workdir: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ["IPX_VAR_DIR"] = str(workdir)
     os.environ["IPX_SEARCH_INDEX_DIR"] = str(workdir / "search")
-    # The benchmark calls the job itself, so the queue must not run it as well.
-    os.environ["IPX_TASKS_MODE"] = "worker"
+    # The benchmark calls the job itself, so the queue must not run it as well: the task is
+    # handed to a queue store in the temporary directory that no worker reads.
+    os.environ["IPX_TASKS_STORE"] = str(workdir / "tasks.sqlite3")
+    os.environ.pop("REDIS_URL", None)
+    os.environ.pop("IPX_TASKS_IMMEDIATE", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipx.settings")
     sys.path.insert(0, str(ROOT / "src"))
 

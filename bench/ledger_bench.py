@@ -38,7 +38,7 @@ def _prepare_environment(workdir: Path | None) -> None:
     if workdir is not None:
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
         os.environ["IPX_VAR_DIR"] = str(workdir)
-    os.environ.setdefault("IPX_TASKS_MODE", "inline")
+    os.environ.setdefault("IPX_TASKS_IMMEDIATE", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipx.settings")
     sys.path.insert(0, str(ROOT / "src"))
 

@@ -290,9 +290,21 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "IPX <noreply@ipx.exam
 # --- IPX ------------------------------------------------------------------------------------
 # The public address, for links in e-mails.
 IPX_SITE_URL = os.environ.get("IPX_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# How background work runs: "inline" (right after commit, in the caller), "thread" (a small
-# pool inside this process) or "worker" (queued for `ipx worker` processes).
-IPX_TASKS_MODE = os.environ.get("IPX_TASKS_MODE", "thread")
+# Background work (ipx.tasks, on Huey): journal rows in the database, handed on commit to a
+# queue store: its own SQLite file in var/ on one machine, Redis when REDIS_URL is set (several
+# servers). `ipx worker` runs them, `ipx scheduler` (or `ipx worker --schedule`) the schedules.
+IPX_TASKS_REDIS_URL = os.environ.get("REDIS_URL", "")
+IPX_TASKS_STORE = Path(os.environ.get("IPX_TASKS_STORE", VAR_DIR / "tasks.sqlite3"))
+IPX_TASKS_QUEUE = os.environ.get("IPX_TASKS_QUEUE", "ipx")
+# Run each task in the caller right after commit (the test suite); never in production.
+IPX_TASKS_IMMEDIATE = os.environ.get("IPX_TASKS_IMMEDIATE", "") == "1"
+IPX_TASKS_WORKERS = int(os.environ.get("IPX_TASKS_WORKERS", "2"))
+IPX_TASKS_RETRIES = int(os.environ.get("IPX_TASKS_RETRIES", "3"))
+IPX_TASKS_RETRY_DELAY = float(os.environ.get("IPX_TASKS_RETRY_DELAY", "5"))  # seconds, doubled each retry
+IPX_TASKS_HEARTBEAT_SECONDS = float(os.environ.get("IPX_TASKS_HEARTBEAT_SECONDS", "5"))
+# A running task whose heartbeat is older than this was left by a dead worker: run it again.
+IPX_TASKS_STALE_SECONDS = float(os.environ.get("IPX_TASKS_STALE_SECONDS", "30"))
+IPX_TASKS_KEEP_DAYS = int(os.environ.get("IPX_TASKS_KEEP_DAYS", "14"))
 # Search engine: "tantivy" (embedded, default beside SQLite), "postgres", or "sqlite-fts".
 IPX_SEARCH_BACKEND = os.environ.get(
     "IPX_SEARCH_BACKEND",

@@ -40,7 +40,7 @@ class Stage:
 
 def _module_settings(root: Path) -> Any:
     return override_settings(
-        IPX_TASKS_MODE="inline",
+        IPX_TASKS_IMMEDIATE=True,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         IPX_SEARCH_INDEX_DIR=root / "search",
         MEDIA_ROOT=root / "media",

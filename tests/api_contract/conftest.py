@@ -31,7 +31,7 @@ from tests.api_contract.exchange import Exchange
 
 def _settings(root: Path) -> Any:
     return override_settings(
-        IPX_TASKS_MODE="inline",
+        IPX_TASKS_IMMEDIATE=True,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         IPX_SEARCH_INDEX_DIR=root / "search",
         MEDIA_ROOT=root / "media",

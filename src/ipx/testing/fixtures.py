@@ -27,7 +27,7 @@ from ipx.testing.second_factor import signed_in
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.IPX_TASKS_MODE = "inline"
+    settings.IPX_TASKS_IMMEDIATE = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.IPX_SEARCH_INDEX_DIR = tmp_path / "search"
     settings.MEDIA_ROOT = tmp_path / "media"

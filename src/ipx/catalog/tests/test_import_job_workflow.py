@@ -90,10 +90,7 @@ def test_a_job_left_running_by_a_crash_is_started_again(owner: Member, monkeypat
             run_task(task.pk)
     assert (ImportJob.objects.get(pk=job.pk).status, Task.objects.get().status) == ("running", "running")
 
-    # The worker, started again, puts the task back in the queue and runs it. (A worker closes
-    # stale database connections between tasks; here the one connection holds the test's
-    # transaction, which PostgreSQL would lose.)
-    monkeypatch.setattr("ipx.tasks.runner.close_old_connections", lambda: None)
+    # The worker, started again, puts the task back in the queue and runs it.
     call_command("worker", "--requeue-stale", "--burst", stdout=StringIO())
 
     job.refresh_from_db()
