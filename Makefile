@@ -57,7 +57,7 @@ test-sqlite: $(STAMP_TEST)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 test-postgres: $(STAMP_TEST)
-	scripts/with-postgres.sh $(BIN)/pytest $(ONCE) $(PYTEST_ARGS)
+	scripts/with-postgres.sh scripts/with-redis.sh $(BIN)/pytest $(ONCE) $(PYTEST_ARGS)
 
 ## messages: extract and compile the translations (en, zh-hans, zh-hant)
 messages: $(STAMP_TEST)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages IPX needs beyond Python: a Chinese font and Pango for contract PDFs
-# (always), PostgreSQL (a real server for the second test run) and Chromium (browser tests)
+# (always), PostgreSQL and Redis (real servers for the second test run) and Chromium (browser tests)
 # with "test". Installed only when missing.
 set -euo pipefail
 
@@ -9,6 +9,7 @@ fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-wqy-microhei)
 ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ "${1:-}" = "test" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0

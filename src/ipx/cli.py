@@ -2,9 +2,9 @@
 
     ipx migrate            ipx demo              ipx import patents FILE --org ID
     ipx demo-code EMAIL
-    ipx serve [--dev]      ipx cluster           ipx reindex           ipx worker [--burst]
-    ipx expire-listings    ipx expire-offers    ipx ledger-check
-    ipx expire-demands
+    ipx serve [--dev]      ipx cluster           ipx reindex           ipx ledger-check
+    ipx worker [--schedule] [--burst]            ipx scheduler
+    ipx expire-listings    ipx expire-offers     ipx expire-demands    (the scheduler runs these)
     ipx <any Django management command>
 """
 

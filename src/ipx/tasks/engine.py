@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+from django.db import close_old_connections, connections
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.api import TaskWrapper
 
@@ -64,6 +65,18 @@ def _register(huey: Huey) -> None:
                         retry_delay=task.retry_delay if task else 0)
 
     _run = run
+
+    # A worker thread lives for days: drop database connections the server closed or that
+    # outlived CONN_MAX_AGE before each task (never in immediate mode: the caller's
+    # connection may hold its transaction), and close them when the thread ends.
+    @huey.pre_execute(name="ipx.db")
+    def fresh_connections(task: Any) -> None:
+        if not huey.immediate:
+            close_old_connections()
+
+    @huey.on_shutdown(name="ipx.db")
+    def close_connections() -> None:
+        connections.close_all()
     schedules.register(huey)
 
 
