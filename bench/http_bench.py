@@ -1,4 +1,5 @@
-"""HTTP benchmark: the production server (gunicorn) under wrk, on loopback only.
+"""HTTP benchmark: the production server (gunicorn with uvicorn workers, ASGI) under wrk, on
+loopback only.
 
     .venv/bin/python bench/http_bench.py [--duration 20] [--connections 32] [--workers 2]
 
@@ -92,7 +93,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--server-threads", type=int, default=1, help="threads per gunicorn worker")
+    parser.add_argument("--server-threads", type=int, default=1, help="threads per server worker process")
+    parser.add_argument("--wsgi", action="store_true",
+                        help="gunicorn's threaded WSGI workers instead of `ipx serve` (ASGI), to compare")
+    parser.add_argument("--only", default="", help="comma-separated targets to run (default: all)")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of load before measuring")
     parser.add_argument("--uncached", action="store_true",
                         help="send an (unknown) bearer token, so that no answer comes from the public cache")
@@ -105,11 +109,18 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "IPX_ENV": "production", "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
-           "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false", "LOG_LEVEL": "ERROR",
-           "IPX_THREADS": str(options.server_threads)}
+           "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false", "LOG_LEVEL": "ERROR"}
+    command = [str(ROOT / ".venv" / "bin" / "ipx"), "serve", "--bind", f"127.0.0.1:{port}",
+               "--workers", str(options.workers), "--threads", str(options.server_threads)]
+    if options.wsgi:
+        # The server IPX used before ASGI, for a comparison on the same machine at the same time.
+        subprocess.run([str(ROOT / ".venv" / "bin" / "ipx"), "collectstatic", "--noinput", "-v", "0"], env=env,
+                       check=True)
+        command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "ipx.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                   "--workers", str(options.workers), "--worker-class", "gthread",
+                   "--threads", str(options.server_threads)]
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "ipx"), "serve", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(options.workers), "--threads", str(options.server_threads)],
+        command,
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     workdir = Path(tempfile.mkdtemp(prefix="ipx-http-bench-"))
@@ -125,7 +136,11 @@ def main() -> None:
                                   for t in SEARCH_TERMS],
         }
         print(f"server_workers {options.workers}")
+        print(f"server {'wsgi-gthread' if options.wsgi else 'asgi-uvicorn'}")
+        chosen = set(filter(None, options.only.split(",")))
         for name, paths in targets.items():
+            if chosen and name not in chosen:
+                continue
             path_file = workdir / f"{name}.txt"
             path_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
             script = workdir / f"{name}.lua"

@@ -24,6 +24,7 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
     monkeypatch.setattr(ipx.serve, "check_embedding_model_before_forking", lambda: None)
     monkeypatch.setattr(ipx.serve, "call_command", lambda *args, **kwargs: calls.append(("command", *args)))
     monkeypatch.setattr(gunicorn.app.wsgiapp, "run", lambda: calls.append(("gunicorn", sys.argv[1])))
+    monkeypatch.setattr(ipx.serve, "run_development_server", lambda bind: calls.append(("uvicorn --reload", bind)))
     monkeypatch.setattr(sys, "argv", list(sys.argv))
     return calls
 
@@ -31,7 +32,8 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
 def test_serve_defaults_to_debug_off(started: list[tuple[Any, ...]]) -> None:
     serve(["--bind", "127.0.0.1:8123"])
 
-    assert started == [("setup", "0"), ("command", "collectstatic"), ("gunicorn", "ipx.wsgi:application")]
+    assert started == [("setup", "0"), ("command", "collectstatic"), ("gunicorn", "ipx.asgi:application")]
+    assert sys.argv[sys.argv.index("--worker-class") + 1] == "uvicorn_worker.UvicornWorker"
 
 
 def test_serve_dev_turns_debug_on(started: list[tuple[Any, ...]]) -> None:
@@ -39,7 +41,7 @@ def test_serve_dev_turns_debug_on(started: list[tuple[Any, ...]]) -> None:
 
     serve(["--dev", "--bind", "127.0.0.1:8123"])
 
-    assert started == [("setup", "1"), ("command", "runserver", "127.0.0.1:8123")]
+    assert started == [("setup", "1"), ("uvicorn --reload", "127.0.0.1:8123")]
 
 
 @pytest.mark.parametrize(("dev", "shown"), [(False, "False"), (True, "True")])

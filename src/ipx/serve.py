@@ -1,5 +1,10 @@
-"""``ipx serve``: gunicorn in front of the WSGI app (static files through WhiteNoise) with
-DEBUG off, or Django's development server with DEBUG on with ``--dev``.
+"""``ipx serve``: gunicorn with uvicorn workers in front of the ASGI app (pages, API and live
+streams; static files through WhiteNoise) with DEBUG off, or uvicorn alone, reloading on code
+changes, with DEBUG on with ``--dev``.
+
+ASGI because live streams (``ipx.live``) stay open for as long as a page does: an event loop
+holds thousands of them, where a threaded WSGI server would hold a thread each. The ordinary
+views stay synchronous and run on a pool of threads per process (``ipx.asgi``).
 
 DEBUG is never inherited from the shell: a served site with DEBUG on shows tracebacks and
 settings to anyone who finds an error, and serves media from the application, so only the
@@ -16,6 +21,8 @@ from multiprocessing.connection import Connection
 from django.core.management import call_command
 
 MODEL_CHECK_SECONDS = 120
+# uvicorn's worker for gunicorn (uvloop and httptools when installed, as they are).
+WORKER_CLASS = "uvicorn_worker.UvicornWorker"
 
 
 def _report_model_problem(conn: Connection) -> None:
@@ -58,9 +65,10 @@ def parse_options(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="ipx serve")
     parser.add_argument("--bind", default=os.environ.get("IPX_BIND", "127.0.0.1:8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("IPX_WORKERS", "2")))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("IPX_THREADS", "4")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("IPX_THREADS", "4")),
+                        help="threads per worker process for pages and the API (live streams need none)")
     parser.add_argument("--dev", action="store_true",
-                        help="DEBUG on, with Django's auto-reloading development server")
+                        help="DEBUG on, one uvicorn process that reloads when the code changes")
     return parser.parse_args(argv)
 
 
@@ -69,28 +77,49 @@ def debug_environment(*, dev: bool) -> dict[str, str]:
     return {"DEBUG": "1" if dev else "0"}
 
 
+def gunicorn_arguments(options: argparse.Namespace) -> list[str]:
+    return [
+        "gunicorn", "ipx.asgi:application",
+        "--bind", options.bind,
+        "--workers", str(options.workers),
+        "--worker-class", WORKER_CLASS,
+        # Live streams are held open; gunicorn's timeout is the worker's heartbeat, not a
+        # request's, under uvicorn workers, so the default 30 s stays.
+        "--graceful-timeout", "10",
+        "--access-logfile", "-",
+    ]
+
+
 def serve(argv: list[str]) -> None:
     options = parse_options(argv)
     # Before django.setup(): the settings read DEBUG from the environment once, on import.
     os.environ.update(debug_environment(dev=options.dev))
+    # Read by ipx.asgi in each worker process (the pool for synchronous requests).
+    os.environ["IPX_THREADS"] = str(options.threads)
 
     import django
 
     django.setup()
     check_embedding_model_before_forking()
+    # Processes that run beside the app server on one machine (an embedded task worker) are
+    # started here, after the checks and before the server takes over this process.
     if options.dev:
-        call_command("runserver", options.bind)
+        run_development_server(options.bind)
         return
     call_command("collectstatic", interactive=False, verbosity=0)
 
     from gunicorn.app.wsgiapp import run
 
-    sys.argv = [
-        "gunicorn", "ipx.wsgi:application",
-        "--bind", options.bind,
-        "--workers", str(options.workers),
-        "--threads", str(options.threads),
-        "--worker-class", "gthread",
-        "--access-logfile", "-",
-    ]
+    sys.argv = gunicorn_arguments(options)
     run()
+
+
+def run_development_server(bind: str) -> None:
+    """uvicorn with reload: the same ASGI app (live streams included) as production."""
+    import uvicorn
+
+    from ipx.settings import PACKAGE_DIR
+
+    host, _, port = bind.rpartition(":")
+    uvicorn.run("ipx.asgi:application", host=host.strip("[]") or "127.0.0.1", port=int(port), reload=True,
+                reload_dirs=[str(PACKAGE_DIR)], lifespan="off")

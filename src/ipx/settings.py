@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "ipx.tasks",
+    "ipx.live",
     "ipx.accounts",
     "ipx.ledger",
     "ipx.notifications",
@@ -107,6 +108,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "ipx.urls"
 WSGI_APPLICATION = "ipx.wsgi.application"
+ASGI_APPLICATION = "ipx.asgi.application"
 
 TEMPLATES = [
     {
@@ -305,6 +307,16 @@ IPX_TASKS_HEARTBEAT_SECONDS = float(os.environ.get("IPX_TASKS_HEARTBEAT_SECONDS"
 # A running task whose heartbeat is older than this was left by a dead worker: run it again.
 IPX_TASKS_STALE_SECONDS = float(os.environ.get("IPX_TASKS_STALE_SECONDS", "30"))
 IPX_TASKS_KEEP_DAYS = int(os.environ.get("IPX_TASKS_KEEP_DAYS", "14"))
+# Live updates (ipx.live): each app server process reads new events from the database this
+# often (one query per process); streams send a comment this often so proxies keep them
+# open, and end after IPX_LIVE_MAX_STREAM_SECONDS (the browser reconnects where it was).
+IPX_LIVE_POLL_SECONDS = float(os.environ.get("IPX_LIVE_POLL_SECONDS", "0.25"))
+IPX_LIVE_HEARTBEAT_SECONDS = float(os.environ.get("IPX_LIVE_HEARTBEAT_SECONDS", "15"))
+IPX_LIVE_RETRY_MS = int(os.environ.get("IPX_LIVE_RETRY_MS", "3000"))
+IPX_LIVE_MAX_STREAM_SECONDS = float(os.environ.get("IPX_LIVE_MAX_STREAM_SECONDS", "3600"))
+# Pruning (ipx.live.services.prune) keeps a day of events, and each stream's last 100 at least.
+IPX_LIVE_RETENTION_HOURS = float(os.environ.get("IPX_LIVE_RETENTION_HOURS", "24"))
+IPX_LIVE_KEEP_LAST = int(os.environ.get("IPX_LIVE_KEEP_LAST", "100"))
 # Search engine: "tantivy" (embedded, default beside SQLite), "postgres", or "sqlite-fts".
 IPX_SEARCH_BACKEND = os.environ.get(
     "IPX_SEARCH_BACKEND",

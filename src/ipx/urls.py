@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("deals/", include("ipx.deals.contracts.urls")),
     path("ledger/", include("ipx.ledger.urls")),
     path("notifications/", include("ipx.notifications.urls")),
+    path("live/", include("ipx.live.urls")),
     path("demands/", include("ipx.matching.urls")),
     path("saved-searches/", include("ipx.matching.saved_searches.urls")),
     path("", include("ipx.web.urls")),

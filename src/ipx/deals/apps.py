@@ -8,7 +8,7 @@ class DealsConfig(AppConfig):
     verbose_name = _("Negotiation and deals")
 
     def ready(self) -> None:
-        from ipx.deals.contracts import escrow
+        from ipx.deals.contracts import escrow, live
         from ipx.deals.contracts import notices as contract_notices  # noqa: F401 - registers the deals' wording
         from ipx.deals.negotiation import listing_hooks  # noqa: F401 - open offers hold a listing's assets
         from ipx.deals.negotiation import notices as negotiation_notices  # noqa: F401 - and negotiation's
@@ -16,3 +16,4 @@ class DealsConfig(AppConfig):
 
         # Statements describe escrow transactions of deals in the reader's language.
         descriptions.register("deal:", escrow.describe)
+        live.register()  # a deal's timeline as a live stream, deal-<id>

@@ -6,3 +6,8 @@ class NotificationsConfig(AppConfig):
     name = "ipx.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from ipx.notifications import live
+
+        live.register()  # the unread badge's live stream, user-<id>

@@ -5,6 +5,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from ipx.accounts.models import User
+from ipx.live.selectors import stream_url
+from ipx.notifications.live import STREAM
 from ipx.notifications.selectors import unread_count
 
 
@@ -12,4 +14,6 @@ def unread_notifications(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not isinstance(user, User) or not user.is_authenticated:
         return {}
-    return {"unread_notifications": unread_count(user)}
+    # The stream's number first: a notification arriving in between is counted, not missed.
+    live_url = stream_url(STREAM, user.pk)
+    return {"unread_notifications": unread_count(user), "unread_live_url": live_url}

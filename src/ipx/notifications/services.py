@@ -18,6 +18,7 @@ from django.utils import timezone
 from ipx.accounts.models import Organisation, User
 from ipx.core.mail import mail_on_commit
 from ipx.core.notices import render
+from ipx.notifications.live import publish_unread
 from ipx.notifications.models import Notification
 
 
@@ -55,6 +56,7 @@ def notify(*, verb: str, params: Mapping[str, Any] | None = None, url: str = "",
     rows = [Notification(user=user, organisation=organisation, verb=verb, params=stored, url=url)
             for user, organisation in recipients]
     Notification.objects.bulk_create(rows)
+    publish_unread(user.pk for user, _org in recipients)
     site = settings.IPX_SITE_URL.rstrip("/")
 
     def body() -> str:
@@ -65,9 +67,13 @@ def notify(*, verb: str, params: Mapping[str, Any] | None = None, url: str = "",
     return rows
 
 
+@transaction.atomic
 def notification_mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications read (all when no ids are given); returns how many changed."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
-    return unread.update(read_at=timezone.now())
+    changed = unread.update(read_at=timezone.now())
+    if changed:
+        publish_unread([user.pk])
+    return changed

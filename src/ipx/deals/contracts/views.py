@@ -30,12 +30,13 @@ from ipx.core.htmx import is_htmx_fragment
 from ipx.core.network import request_ip
 from ipx.core.pagination import DEFAULT_PAGE_SIZE, page_count
 from ipx.deals.access import access_deal
-from ipx.deals.contracts import escrow, selectors, services
+from ipx.deals.contracts import escrow, live, selectors, services
 from ipx.deals.contracts.pdf import deal_number
 from ipx.deals.contracts.workflow import DEAL, MILESTONE, open_dispute, release_condition
 from ipx.deals.models import Commitment, Deal, DealMilestone
 from ipx.deals.timeline import deal_event_label, deal_event_text, lines
 from ipx.ledger.idempotency import FORM_FIELD, idempotent_form, new_form_key
+from ipx.live.selectors import stream_url
 
 
 @login_required
@@ -62,6 +63,8 @@ def deal_list(request: AuthenticatedRequest) -> HttpResponse:
 def _context(request: AuthenticatedRequest, deal_id: int, *, error: ApplicationError | None = None,
              notice: str = "", values: dict[str, str] | None = None) -> dict[str, Any]:
     user = request.user
+    # The stream's number before the deal is read: a step made in between is shown, not missed.
+    live_url = stream_url(live.STREAM, deal_id)
     deal, role = selectors.deal_detail(user, deal_id)
     signed = {s.organisation_id: s for s in deal.signatures.all()}
     # Each button shows exactly when the workflow lists its action (the services ask the
@@ -81,6 +84,7 @@ def _context(request: AuthenticatedRequest, deal_id: int, *, error: ApplicationE
         "events": [(event, deal_event_label(event), lines(deal_event_text(event), event.note))
                    for event in deal.events.all()],
         "dispute": open_dispute(deal),
+        "live_url": live_url,
         "error": error,
         "notice": notice,
         "values": values or {},

@@ -17,3 +17,17 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// Live streams (HTMX's SSE extension): keep the last event's number in the stream's address,
+// so a stream the extension opens anew (the server was away) resumes there, not where the
+// page was rendered. The browser's own reconnects send it as Last-Event-ID.
+document.addEventListener("htmx:sseMessage", (event) => {
+  const number = event.detail && event.detail.lastEventId;
+  const source = event.target instanceof Element ? event.target.closest("[sse-connect]") : null;
+  if (!number || !source) {
+    return;
+  }
+  const address = new URL(source.getAttribute("sse-connect"), window.location.href);
+  address.searchParams.set("after", number);
+  source.setAttribute("sse-connect", address.pathname + address.search);
+});
