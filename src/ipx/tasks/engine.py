@@ -7,6 +7,7 @@ name, its arguments and its state, so the store may be lost or replaced without 
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -21,6 +22,8 @@ _huey: Huey | None = None
 _run: TaskWrapper | None = None
 
 RUN_TASK = "ipx.tasks.run"
+CONNECTION_CHECK_SECONDS = 10.0
+_checked = threading.local()
 
 
 class StoreUnavailable(Exception):
@@ -71,7 +74,10 @@ def _register(huey: Huey) -> None:
     # connection may hold its transaction), and close them when the thread ends.
     @huey.pre_execute(name="ipx.db")
     def fresh_connections(task: Any) -> None:
-        if not huey.immediate:
+        # At most every few seconds per thread: each check costs a health-check query.
+        now = time.monotonic()
+        if not huey.immediate and now - getattr(_checked, "at", 0.0) > CONNECTION_CHECK_SECONDS:
+            _checked.at = now
             close_old_connections()
 
     @huey.on_shutdown(name="ipx.db")

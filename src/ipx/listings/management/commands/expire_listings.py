@@ -8,7 +8,8 @@ from ipx.listings.services import listings_expire_due
 
 
 class Command(BaseCommand):
-    help = "Expire published listings whose offer period has ended (run once a day)."
+    help = ("Expire published listings whose offer period has ended "
+            "(the scheduler does this every 10 minutes; for manual use).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"expired {listings_expire_due()} listing(s)")
