@@ -17,8 +17,10 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, ParamSpec, TypeVar
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -132,7 +134,16 @@ class Follower:
         return bool(await self.db(self.kind.may_follow)(self.viewer, self.key))
 
 
+def _close_request_connections() -> None:
+    for connection in connections.all(initialized_only=True):
+        connection.close()
+
+
 async def _events(follower: Follower) -> AsyncIterator[str]:
+    # The middleware (sessions, sign-in) read the database in this request's own thread, and
+    # its connection would stay open, idle, for as long as the stream: one per open page, more
+    # than PostgreSQL allows. The stream's reads use the hub's few shared threads instead.
+    await sync_to_async(_close_request_connections, thread_sensitive=True)()
     hub = current_hub()
     subscription = hub.subscribe(follower.stream)
     try:
