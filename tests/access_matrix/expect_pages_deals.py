@@ -117,6 +117,9 @@ ENTRIES: list[Entry] = [
     *read_only("negotiations/attachments/<int:attachment_id>/", PARTIES, args=ids(attachment_id="attachment")),
     *read_only("deals/", SIGNED_IN, secret="sold", sees=PARTY_ROLES),
     *read_only("deals/<int:deal_id>/", PARTIES, args=_deal("sold")),
+    # The deal's live timeline (server-sent events): whoever may open the deal.
+    *read_only("live/<str:name>/", PARTIES, args=ids(name=lambda w: f"deal-{w.sold.pk}"),
+               variant="a deal's timeline"),
     *read_only("deals/<int:deal_id>/contract.pdf", PARTIES, args=_deal("sold")),
     *post_only("deals/<int:deal_id>/sign/", BINDERS, args=_deal("to_sign")),
     *post_only("deals/<int:deal_id>/conclude/", BINDERS, args=_deal("intended")),

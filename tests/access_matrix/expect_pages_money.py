@@ -87,6 +87,9 @@ ENTRIES: list[Entry] = [
         body=once(amount="1000.00", currency="CNY", bank_account="6222020200001234567"),
     ),
     # The inbox answers any method alike (it only reads).
+    # The member's unread badge, live (server-sent events): only that member follows it.
+    *read_only("live/<str:name>/", every(HIDE, anonymous=LOGIN, member=OK),
+               args=ids(name=lambda w: f"user-{w.people['member'].pk}"), variant="a member's notifications"),
     Entry("notifications/", "GET", SIGNED_IN),
     Entry("notifications/", "POST", SIGNED_IN),
     *post_only("notifications/read/", SIGNED_IN, body=const({})),

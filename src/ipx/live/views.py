@@ -21,10 +21,16 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connections
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+    StreamingHttpResponse,
+)
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from ipx.live.hub import Subscription, current_hub, in_thread
 from ipx.live.selectors import BATCH, current_seq, events_after
@@ -173,11 +179,12 @@ async def _events(follower: Follower) -> AsyncIterator[str]:
         hub.unsubscribe(subscription)
 
 
-@require_GET
 async def stream(request: HttpRequest, name: str) -> HttpResponseBase:
     viewer = await request.auser()
     if not viewer.is_authenticated:
         return HttpResponse(_("Log in to follow live updates."), status=401, content_type="text/plain; charset=utf-8")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     parsed = parse(name)
     if parsed is None:
         raise Http404(_("No such live stream."))
