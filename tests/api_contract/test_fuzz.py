@@ -57,10 +57,11 @@ CONFIG = SchemathesisConfig.from_dict({
 })
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
 
-# Every check Schemathesis has, its positive-data check admitting what ``checks`` explains.
-ALL_CHECKS: list[CheckFunction] = [
-    check for check in CHECKS.get_all() if check is not openapi_checks.positive_data_acceptance
-] + [checks.positive_data_acceptance]
+# Every check Schemathesis has; its positive-data check admits what ``checks`` explains, and its
+# negative-data check says what a case it fails on made invalid.
+REPLACED = {openapi_checks.positive_data_acceptance: checks.positive_data_acceptance,
+            openapi_checks.negative_data_rejection: checks.negative_data_rejection}
+ALL_CHECKS: list[CheckFunction] = [REPLACED.get(check, check) for check in CHECKS.get_all()]
 
 
 @WSGI_TRANSPORT.serializer("multipart/form-data")
