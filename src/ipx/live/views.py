@@ -155,26 +155,35 @@ async def _events(follower: Follower) -> AsyncIterator[str]:
     try:
         # The retry hint goes first; it also sends the headers, so the client's "open" fires.
         yield f"retry: {int(settings.IPX_LIVE_RETRY_MS)}\n\n"
-        await hub.ready()
-        yield await follower.backlog(opening=True)
         heartbeat = float(settings.IPX_LIVE_HEARTBEAT_SECONDS)
+        while True:  # the hub's first read waits for the database; proxies keep waiting too
+            try:
+                await asyncio.wait_for(hub.ready(), heartbeat)
+                break
+            except TimeoutError:
+                yield ": keep-alive\n\n"
+        yield await follower.backlog(opening=True)
         ends = time.monotonic() + float(settings.IPX_LIVE_MAX_STREAM_SECONDS)
+        check_at = time.monotonic() + heartbeat
         while True:
             try:
-                first = await asyncio.wait_for(subscription.queue.get(), heartbeat)
+                first = await asyncio.wait_for(subscription.queue.get(), max(0.0, check_at - time.monotonic()))
             except TimeoutError:
-                # Heartbeat: access may have ended (left the organisation); and anything the
-                # hub missed (it cannot, short of a long outage) is fetched here at the latest.
+                first = None
+            if first is not None:
+                events = [first]
+                while not subscription.queue.empty():
+                    events.append(subscription.queue.get_nowait())
+                text = await follower.fill(events, subscription)
+                if text:
+                    yield text
+            if time.monotonic() >= check_at:
+                # Heartbeat, busy stream or not: access may have ended (removed from the
+                # organisation); anything the hub missed (only in a long outage) comes here.
                 if not await follower.still_allowed() or time.monotonic() > ends:
                     return
                 yield (await follower.backlog()) or ": keep-alive\n\n"
-                continue
-            events = [first]
-            while not subscription.queue.empty():
-                events.append(subscription.queue.get_nowait())
-            text = await follower.fill(events, subscription)
-            if text:
-                yield text
+                check_at = time.monotonic() + heartbeat
     finally:
         hub.unsubscribe(subscription)
 

@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.test import AsyncClient, Client
 
 from ipx.accounts.models import User
@@ -198,3 +199,28 @@ def test_a_notification_updates_the_badge_live(owner: Member) -> None:
     assert event.event == "unread"
     assert '<span class="badge" aria-label="unread">1</span>' in event.data
 
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_open_stream_ends_when_its_follower_loses_access(owner: Member, buyer: Member, settings: Any) -> None:
+    settings.IPX_LIVE_HEARTBEAT_SECONDS = 0.05
+    deal = make_deal(owner, buyer)
+
+    async def scenario() -> str:
+        client = await _signed_in(buyer.user)
+        response = await client.get(url(f"deal-{deal.pk}"))
+        chunks, text = await read_until_open(response)
+        while ": keep-alive" not in text:
+            text += (await asyncio.wait_for(anext(chunks), 30)).decode()
+        # The buyer's organisation loses its last member: the next heartbeat ends the stream.
+        await sync_to_async(lambda: buyer.user.memberships.all().delete())()
+        try:
+            while True:
+                text += (await asyncio.wait_for(anext(chunks), 30)).decode()
+        except StopAsyncIteration:
+            return text
+
+    text = asyncio.run(scenario())
+
+    assert text.startswith("retry: ")
+    assert ": keep-alive" in text
