@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from ipx.tasks import engine, runner
+from ipx.tasks import engine, runner, schedules
 from ipx.tasks.models import Task
 from ipx.tasks.runner import enqueue, run_at
 from ipx.tasks.tests import helpers
@@ -69,8 +69,8 @@ def status(task: Task) -> str:
 # tables the flush removes are given back.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("consumer", STORES, indirect=True)
-def test_the_real_engine_runs_tasks_retries_failures_and_delivers_run_at(consumer: None,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_real_engine_runs_tasks_retries_failures_run_at_and_each_periodic_slot_once(
+        consumer: None, monkeypatch: pytest.MonkeyPatch) -> None:
     delays: list[float] = []
     real_run_task = runner.run_task
 
@@ -85,6 +85,14 @@ def test_the_real_engine_runs_tasks_retries_failures_and_delivers_run_at(consume
     flaky = enqueue(helpers.fails_twice, name=name)
     gone = enqueue("ipx.tasks.tests.helpers.renamed_away")
     later = run_at(timezone.now() + timedelta(seconds=1.5), "ipx.tasks.tests.helpers.noop")
+    # Two schedulers (started by mistake) both fire every periodic task of the same minute.
+    while timezone.now().second >= 55:  # keep both firings in one slot
+        time.sleep(0.5)
+    huey = engine.get_huey()
+    at_the_hour = timezone.now().replace(minute=0, tzinfo=None)
+    for _scheduler in range(2):
+        for periodic in huey.read_periodic(at_the_hour):
+            huey.enqueue(periodic)
 
     wait_for(lambda: status(plain) == "done", what="a plain task")
     wait_for(lambda: status(gone) == "failed", what="a task whose function is gone")
@@ -98,6 +106,12 @@ def test_the_real_engine_runs_tasks_retries_failures_and_delivers_run_at(consume
     assert gone.attempts == 1 and "no longer exists" in gone.last_error
     later.refresh_from_db()
     assert later.started_at >= later.run_after  # type: ignore[operator]
+
+    periodic_names = {schedule.func for schedule in schedules.SCHEDULES}
+    wait_for(lambda: Task.objects.filter(name__in=periodic_names, status="done").count() == len(periodic_names),
+             what="the periodic tasks")
+    time.sleep(1)  # a second run of a slot would be queued by now
+    assert sorted(Task.objects.filter(key__isnull=False).values_list("name", flat=True)) == sorted(periodic_names)
 
 
 # --- ipx worker processes ---------------------------------------------------------------------
