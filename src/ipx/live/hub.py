@@ -146,7 +146,6 @@ class Hub:
         missing = list(self._missing)
         rows = await in_thread(_rows_since)(self._cursor, missing)
         now = time.monotonic()
-        full = False
         newer = 0
         for row in sorted(rows, key=lambda r: r.id):
             self._missing.pop(row.id, None)
@@ -160,7 +159,7 @@ class Hub:
                 subscription.offer(row)
         from ipx.live.selectors import BATCH
 
-        full = newer >= 2 * BATCH
+        full = newer >= 2 * BATCH  # a full page of rows: more may be waiting
         for skipped, since in list(self._missing.items()):
             if now - since > MISSING_SECONDS or len(self._missing) > MISSING_MAX:
                 del self._missing[skipped]
