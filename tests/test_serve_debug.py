@@ -1,8 +1,11 @@
-"""`ipx serve` runs with DEBUG off unless `--dev` asks for it, whatever the shell says."""
+"""`ipx serve` runs with DEBUG off unless `--dev` asks for it, whatever the shell says; on one
+machine it starts the task worker beside the server, where Redis is shared it checks Redis
+and leaves the workers to their own processes."""
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from typing import Any
@@ -13,13 +16,17 @@ import pytest
 
 import ipx.serve
 from ipx.serve import debug_environment, serve
+from ipx.tasks.engine import reset
 
 
 @pytest.fixture
-def started(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
-    """What serve() starts, instead of starting it; the shell asks for DEBUG on."""
+def started(monkeypatch: pytest.MonkeyPatch, settings: Any) -> list[tuple[Any, ...]]:
+    """What serve() starts, instead of starting it; the shell asks for DEBUG on; one machine."""
     monkeypatch.setenv("DEBUG", "1")
+    settings.REDIS_URL = ""
     calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(ipx.serve, "start_embedded_worker", lambda: calls.append(("task worker",)))
+    monkeypatch.setattr(ipx.serve, "check_redis", lambda: calls.append(("redis check",)))
     monkeypatch.setattr(django, "setup", lambda: calls.append(("setup", os.environ["DEBUG"])))
     monkeypatch.setattr(ipx.serve, "check_embedding_model_before_forking", lambda: None)
     monkeypatch.setattr(ipx.serve, "call_command", lambda *args, **kwargs: calls.append(("command", *args)))
@@ -32,7 +39,8 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
 def test_serve_defaults_to_debug_off(started: list[tuple[Any, ...]]) -> None:
     serve(["--bind", "127.0.0.1:8123"])
 
-    assert started == [("setup", "0"), ("command", "collectstatic"), ("gunicorn", "ipx.asgi:application")]
+    assert started == [("setup", "0"), ("task worker",), ("command", "collectstatic"),
+                       ("gunicorn", "ipx.asgi:application")]
     assert sys.argv[sys.argv.index("--worker-class") + 1] == "uvicorn_worker.UvicornWorker"
 
 
@@ -41,7 +49,37 @@ def test_serve_dev_turns_debug_on(started: list[tuple[Any, ...]]) -> None:
 
     serve(["--dev", "--bind", "127.0.0.1:8123"])
 
-    assert started == [("setup", "1"), ("uvicorn --reload", "127.0.0.1:8123")]
+    assert started == [("setup", "1"), ("task worker",), ("uvicorn --reload", "127.0.0.1:8123")]
+
+
+def test_serve_starts_no_task_worker_when_asked_not_to(started: list[tuple[Any, ...]]) -> None:
+    serve(["--no-worker"])
+
+    assert ("task worker",) not in started
+
+
+def test_servers_sharing_redis_check_it_and_leave_tasks_to_their_workers(started: list[tuple[Any, ...]],
+                                                                         settings: Any) -> None:
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+
+    serve([])
+
+    assert started[:2] == [("setup", "0"), ("redis check",)]
+    assert ("task worker",) not in started
+
+
+def test_an_unreachable_redis_stops_serve_naming_redis_url(settings: Any) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        nobody = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
+    settings.IPX_TASKS_REDIS_URL = settings.REDIS_URL = nobody
+    settings.IPX_TASKS_IMMEDIATE = False
+    reset()
+    try:
+        with pytest.raises(SystemExit, match=r"REDIS_URL=redis://127\.0\.0\.1"):
+            ipx.serve.check_redis()
+    finally:
+        reset()
 
 
 @pytest.mark.parametrize(("dev", "shown"), [(False, "False"), (True, "True")])

@@ -60,7 +60,8 @@ class Cluster:
     workers: int = 1
     demo: bool = False
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="ipx-cluster.")))
-    log: bool = True
+    # Settings every process of the layout gets besides its addresses (tests shorten timings).
+    extra_environment: dict[str, str] = field(default_factory=dict)
     postgres_port: int = field(default_factory=free_port)
     redis_port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
@@ -82,7 +83,7 @@ class Cluster:
         shared files (several machines would mount one file store)."""
         return {**os.environ, "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url,
                 "SECRET_KEY": self._secret, "IPX_VAR_DIR": str(self.root / "var"), "DEBUG": "0",
-                "PYTHONUNBUFFERED": "1"}
+                "PYTHONUNBUFFERED": "1", **self.extra_environment}
 
     def __post_init__(self) -> None:
         self._secret = secrets.token_urlsafe(48)

@@ -13,8 +13,11 @@ explicit ``--dev`` turns it on."""
 from __future__ import annotations
 
 import argparse
+import atexit
 import multiprocessing
 import os
+import signal
+import subprocess
 import sys
 from multiprocessing.connection import Connection
 
@@ -69,7 +72,47 @@ def parse_options(argv: list[str]) -> argparse.Namespace:
                         help="threads per worker process for pages and the API (live streams need none)")
     parser.add_argument("--dev", action="store_true",
                         help="DEBUG on, one uvicorn process that reloads when the code changes")
+    parser.add_argument("--no-worker", action="store_true",
+                        help="start no task worker beside the server (where `ipx worker` and `ipx scheduler` run)")
     return parser.parse_args(argv)
+
+
+def wants_embedded_worker(options: argparse.Namespace, redis_url: str) -> bool:
+    """One machine (no Redis) runs its task worker, schedules included, beside the app
+    server, started and stopped with it; several servers run workers and one scheduler of
+    their own (``ipx cluster``, the README)."""
+    return not options.no_worker and not redis_url
+
+
+def start_embedded_worker() -> subprocess.Popen[bytes]:
+    from ipx.tasks.processes import embedded_worker_argv
+
+    worker = subprocess.Popen(embedded_worker_argv())  # noqa: S603 (our own command line)
+    owner = os.getpid()
+
+    def stop() -> None:
+        # gunicorn forks its workers from this process: only the process that started the
+        # task worker stops it. SIGINT lets running tasks finish.
+        if os.getpid() != owner or worker.poll() is not None:
+            return
+        worker.send_signal(signal.SIGINT)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+    atexit.register(stop)
+    return worker
+
+
+def check_redis() -> None:
+    """Where several servers share Redis, refuse to start without it, naming REDIS_URL."""
+    from ipx.tasks.engine import StoreUnavailable, check_store
+
+    try:
+        check_store()
+    except StoreUnavailable as exc:
+        raise SystemExit(f"ipx serve: {exc}") from None
 
 
 def debug_environment(*, dev: bool) -> dict[str, str]:
@@ -101,8 +144,13 @@ def serve(argv: list[str]) -> None:
 
     django.setup()
     check_embedding_model_before_forking()
-    # Processes that run beside the app server on one machine (an embedded task worker) are
-    # started here, after the checks and before the server takes over this process.
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        check_redis()
+    # Started after the checks, before the server takes over this process.
+    if wants_embedded_worker(options, settings.REDIS_URL):
+        start_embedded_worker()
     if options.dev:
         run_development_server(options.bind)
         return

@@ -99,8 +99,8 @@ def matches_catch_up() -> int:
 
 def catch_up_pending() -> bool:
     recent = timezone.now() - CATCH_UP_STALE
-    return Task.objects.filter(name=task_name(matches_catch_up), status__in=[Task.Status.QUEUED, Task.Status.RUNNING],
-                               created_at__gte=recent).exists()
+    waiting = [Task.Status.QUEUED, Task.Status.RUNNING, Task.Status.RETRYING]
+    return Task.objects.filter(name=task_name(matches_catch_up), status__in=waiting, created_at__gte=recent).exists()
 
 
 def schedule_catch_up_if_needed() -> bool:

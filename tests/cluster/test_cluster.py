@@ -1,0 +1,132 @@
+"""The several-servers layout, driven as a whole (``ipx cluster``): PostgreSQL, Redis, two app
+servers, two workers and the scheduler, each its own process, sharing only the database and
+Redis. What one server changes reaches a live page open on the other; each periodic slot runs
+once, though two schedulers run; a worker killed mid-task leaves the task to the other.
+
+It starts real servers (about a minute), so it runs once, in the PostgreSQL pass of
+``make test``, which has the Debian packages it needs."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from ipx.cluster import Cluster, free_port
+from ipx.testing.factories import PASSWORD
+
+# A reclaimed task is one whose worker stopped beating for this long; short, to keep the test short.
+STALE_SECONDS = 4
+WAIT_SECONDS = 120
+
+SEED = """
+import json
+from ipx.accounts.models import Membership, Organisation
+from ipx.accounts.tokens import TokenInput, api_token_create
+from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
+member = UserFactory.create(email="member@cluster.example")
+organisation = OrganisationFactory.create(status=Organisation.Status.PENDING, name="集群测试科技有限公司")
+MembershipFactory.create(user=member, organisation=organisation, role=Membership.Role.ADMIN)
+operator = UserFactory.create(email="operator@cluster.example", is_staff=True)
+_token, key = api_token_create(user=operator, token=TokenInput.parse(name="cluster", scopes=["read", "write"]))
+print(json.dumps({"member_id": member.pk, "organisation_id": organisation.pk, "operator_token": key}))
+"""
+
+
+def shell(cluster: Cluster, code: str) -> Any:
+    """Run ``code`` in ``ipx shell`` against the layout's database; its printed JSON."""
+    done = subprocess.run([str(Path(sys.executable).with_name("ipx")), "shell", "-c", code],
+                          env=cluster.environment(), capture_output=True, text=True, check=True, timeout=120)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def eventually(what: str, check: Callable[[], Any]) -> Any:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.5)
+    raise AssertionError(f"not within {WAIT_SECONDS} s: {what}")
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    layout = Cluster(app_ports=[free_port(), free_port()], workers=2,
+                     extra_environment={"IPX_TASKS_STALE_SECONDS": str(STALE_SECONDS),
+                                        "IPX_TASKS_HEARTBEAT_SECONDS": "1"})
+    layout.start()
+    try:
+        yield layout
+    finally:
+        layout.stop()
+
+
+def signed_in(base_url: str, email: str) -> httpx.Client:
+    client = httpx.Client(base_url=base_url, timeout=30)
+    client.get("/accounts/login/")
+    answer = client.post("/accounts/login/", data={"email": email, "password": PASSWORD,
+                                                   "csrfmiddlewaretoken": client.cookies["csrftoken"]},
+                         headers={"Referer": f"{base_url}/accounts/login/"})
+    assert answer.status_code == 302, answer.text[:300]
+    return client
+
+
+def test_a_change_through_one_server_reaches_a_live_page_on_the_other(cluster: Cluster) -> None:
+    seeded = shell(cluster, SEED)
+    server_a, server_b = cluster.urls
+    member = signed_in(server_b, "member@cluster.example")
+    with member.stream("GET", f"/live/user-{seeded['member_id']}/", timeout=WAIT_SECONDS) as stream:
+        assert stream.status_code == 200
+        verified = httpx.post(f"{server_a}/api/v1/organisations/{seeded['organisation_id']}/verify",
+                              headers={"Authorization": f"Bearer {seeded['operator_token']}"}, json={}, timeout=30)
+        assert verified.status_code == 200, verified.text
+        frame: list[str] = []
+        for line in stream.iter_lines():
+            if line.startswith(("id:", "event:", "data:")):
+                frame.append(line)
+            if line.startswith("data:") and any(part.startswith("event: unread") for part in frame):
+                break
+    assert any(part.startswith("id:") for part in frame)
+    assert "1" in "".join(part for part in frame if part.startswith("data:"))
+
+
+def test_each_periodic_slot_runs_once_though_two_schedulers_run(cluster: Cluster) -> None:
+    cluster.spawn("scheduler-2", [str(Path(sys.executable).with_name("ipx")), "scheduler"])
+    query = """
+import json
+from ipx.tasks.models import Task
+rows = Task.objects.filter(name="ipx.deals.negotiation.offers.offers_expire_due").values("key", "status", "attempts")
+print(json.dumps([dict(row) for row in rows]))
+"""
+    # Offers are expired every minute: wait for two slots.
+    rows = eventually("two slots of the offer schedule ran",
+                      lambda: (found := shell(cluster, query)) and len({r["key"] for r in found if
+                                                                          r["status"] == "done"}) >= 2 and found)
+    slots = [row["key"] for row in rows]
+    assert len(slots) == len(set(slots))
+    assert all(row["attempts"] == 1 for row in rows if row["status"] == "done")
+
+
+def test_a_task_whose_worker_is_killed_is_finished_by_the_other(cluster: Cluster, tmp_path: Path) -> None:
+    tmp_path.chmod(0o777)
+    shell(cluster, f"""
+from ipx.tasks.runner import enqueue
+enqueue("ipx.tasks.tests.helpers.slow_the_first_time", path={str(tmp_path)!r})
+print("{{}}")
+""")
+    starts = tmp_path / "starts"
+    first = int(eventually("a worker started the task", lambda: starts.exists() and starts.read_text().split())[0])
+    os.kill(first, signal.SIGKILL)
+    eventually("another worker finished it", (tmp_path / "done").exists)
+    runners = [int(pid) for pid in starts.read_text().split()]
+    assert len(runners) == 2 and runners[1] != first
