@@ -51,10 +51,11 @@ lint: $(STAMP_TEST)
 # Two workers on SQLite (each its own database); PostgreSQL runs in one process, so its
 # 50-thread concurrency tests have the server to themselves. What judges requests and pages
 # rather than the database (the browser walk-throughs, the access matrix, the API contract)
-# runs once, in the SQLite pass.
+# runs once, in the SQLite pass; the several-servers layout (tests/cluster: its own PostgreSQL
+# and Redis) once, in the PostgreSQL pass, which has the packages and the cores to itself.
 ONCE := --ignore=tests/browser --ignore=tests/access_matrix --ignore=tests/api_contract
 test-sqlite: $(STAMP_TEST)
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --ignore=tests/cluster $(PYTEST_ARGS)
 
 test-postgres: $(STAMP_TEST)
 	scripts/with-postgres.sh scripts/with-redis.sh $(BIN)/pytest $(ONCE) $(PYTEST_ARGS)

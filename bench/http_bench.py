@@ -111,7 +111,7 @@ def main() -> None:
     env = {**os.environ, "IPX_ENV": "production", "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
            "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false", "LOG_LEVEL": "ERROR"}
     command = [str(ROOT / ".venv" / "bin" / "ipx"), "serve", "--bind", f"127.0.0.1:{port}",
-               "--workers", str(options.workers), "--threads", str(options.server_threads)]
+               "--workers", str(options.workers), "--threads", str(options.server_threads), "--no-worker"]
     if options.wsgi:
         # The server IPX used before ASGI, for a comparison on the same machine at the same time.
         subprocess.run([str(ROOT / ".venv" / "bin" / "ipx"), "collectstatic", "--noinput", "-v", "0"], env=env,
@@ -146,7 +146,7 @@ def main() -> None:
             script = workdir / f"{name}.lua"
             extra = ', ["Authorization"] = "Bearer not-a-token"' if options.uncached else ""
             script.write_text(LUA % {"paths": path_file, "extra": extra}, encoding="utf-8")
-            subprocess.run(["wrk", "-t", "1", "-c", "4", "-d", "3s", "-s", str(script), base],
+            subprocess.run(["wrk", "-t", "1", "-c", "4", "-d", f"{options.warmup}s", "-s", str(script), base],
                            check=True, capture_output=True)  # warm-up
             result = subprocess.run(
                 ["wrk", "-t", str(options.threads), "-c", str(options.connections), "-d", f"{options.duration}s",

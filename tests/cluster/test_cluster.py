@@ -30,17 +30,22 @@ WAIT_SECONDS = 120
 
 SEED = """
 import json
-from ipx.accounts.models import Membership, Organisation
+from ipx.accounts.models import Membership
 from ipx.accounts.tokens import TokenInput, api_token_create
 from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
-member = UserFactory.create(email="member@cluster.example")
-organisation = OrganisationFactory.create(status=Organisation.Status.PENDING, name="集群测试科技有限公司")
-MembershipFactory.create(user=member, organisation=organisation, role=Membership.Role.ADMIN)
+from ipx.testing.scenes import published_listing
 operator = UserFactory.create(email="operator@cluster.example", is_staff=True)
-_token, key = api_token_create(user=operator, token=TokenInput.parse(name="cluster", scopes=["read", "write"]))
-print(json.dumps({"member_id": member.pk, "organisation_id": organisation.pk, "operator_token": key}))
+seller = UserFactory.create(email="seller@cluster.example")
+seller_organisation = OrganisationFactory.create(name="集群卖方科技有限公司")
+MembershipFactory.create(user=seller, organisation=seller_organisation, role=Membership.Role.ADMIN)
+listing = published_listing(seller_organisation, seller, operator)
+buyer = UserFactory.create(email="buyer@cluster.example")
+buyer_organisation = OrganisationFactory.create(name="集群买方有限公司")
+MembershipFactory.create(user=buyer, organisation=buyer_organisation, role=Membership.Role.ADMIN)
+_token, key = api_token_create(user=buyer, token=TokenInput.parse(name="cluster", scopes=["read", "write"]))
+print(json.dumps({"seller_id": seller.pk, "listing_id": listing.pk, "buyer_organisation_id": buyer_organisation.pk,
+                  "buyer_token": key}))
 """
-
 
 def shell(cluster: Cluster, code: str) -> Any:
     """Run ``code`` in ``ipx shell`` against the layout's database; its printed JSON."""
@@ -84,17 +89,19 @@ def signed_in(base_url: str, email: str) -> httpx.Client:
 def test_a_change_through_one_server_reaches_a_live_page_on_the_other(cluster: Cluster) -> None:
     seeded = shell(cluster, SEED)
     server_a, server_b = cluster.urls
-    member = signed_in(server_b, "member@cluster.example")
-    with member.stream("GET", f"/live/user-{seeded['member_id']}/", timeout=WAIT_SECONDS) as stream:
+    seller = signed_in(server_b, "seller@cluster.example")
+    with seller.stream("GET", f"/live/user-{seeded['seller_id']}/", timeout=WAIT_SECONDS) as stream:
         assert stream.status_code == 200
-        verified = httpx.post(f"{server_a}/api/v1/organisations/{seeded['organisation_id']}/verify",
-                              headers={"Authorization": f"Bearer {seeded['operator_token']}"}, json={}, timeout=30)
-        assert verified.status_code == 200, verified.text
+        # The buyer's question, asked through the other server, is a new notification for the seller.
+        asked = httpx.post(f"{server_a}/api/v1/threads", timeout=30,
+                           headers={"Authorization": f"Bearer {seeded['buyer_token']}"},
+                           json={"listing_id": seeded["listing_id"], "organisation_id": seeded["buyer_organisation_id"],
+                                 "message": "请问是否可以独占许可？"})
+        assert asked.status_code == 201, asked.text
         frame: list[str] = []
         for line in stream.iter_lines():
-            if line.startswith(("id:", "event:", "data:")):
-                frame.append(line)
-            if line.startswith("data:") and any(part.startswith("event: unread") for part in frame):
+            frame = [] if not line else [*frame, line]
+            if line.startswith("data:") and "event: unread" in frame:
                 break
     assert any(part.startswith("id:") for part in frame)
     assert "1" in "".join(part for part in frame if part.startswith("data:"))
