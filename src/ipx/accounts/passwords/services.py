@@ -30,6 +30,7 @@ from ipx.accounts.passwords import notices as words
 from ipx.accounts.security import lockout, log
 from ipx.core.errors import ValidationFailed
 from ipx.core.validation import FieldErrors
+from ipx.tasks.runner import enqueue
 
 _CONFIRMATION_SALT = "ipx.accounts.confirm-email"
 
@@ -101,11 +102,18 @@ def reset_link(user: User) -> str:
 
 
 def password_reset_request(*, email: str, request: HttpRequest | None = None) -> None:
-    """Mail a reset link to the active accounts at ``email`` that have a password. Returns
-    nothing either way: the caller answers the same whether the address is known or not."""
+    """Have a reset link mailed to the active accounts at ``email`` that have a password.
+    Looking the address up and mailing happen in a background task, queued whatever the
+    address: the request does the same work, in the same time, for a known address and an
+    unknown one, so neither its answer nor its timing tells them apart."""
     address = email.strip().lower()
     log.record(log.RESET_REQUESTED, request=request, email=address)
-    for user in User.objects.filter(email__iexact=address, is_active=True):
+    enqueue(password_reset_mail, email=address)
+
+
+def password_reset_mail(*, email: str) -> None:
+    """The background half of ``password_reset_request`` (mails nobody for an unknown address)."""
+    for user in User.objects.filter(email__iexact=email, is_active=True):
         if user.has_usable_password():
             notices.mail([user], words.RESET_LINK, {
                 "link": reset_link(user), "minutes": settings.PASSWORD_RESET_TIMEOUT // 60})
