@@ -7,7 +7,7 @@ STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 PYTEST_ARGS ?=
 
-.PHONY: demo serve test test-sqlite test-postgres lint system-deps system-test-deps bench messages clean
+.PHONY: demo serve cluster test test-sqlite test-postgres lint system-deps system-test-deps bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "IPX needs Python 3.11"'
@@ -31,6 +31,11 @@ demo: $(STAMP_RUN) system-deps
 
 serve: $(STAMP_RUN)
 	$(BIN)/ipx serve --bind 127.0.0.1:8000
+
+## cluster: the several-servers layout on this machine (PostgreSQL, Redis, two app servers on
+## :8001 and :8002, a task worker, the scheduler, the demo data); Ctrl-C stops everything
+cluster: $(STAMP_RUN) system-test-deps
+	$(BIN)/ipx cluster --app-ports 8001,8002 --demo
 
 ## test: lint, type-check, migrations check, the suite on SQLite, then on PostgreSQL
 test: $(STAMP_TEST) system-test-deps lint test-sqlite test-postgres
