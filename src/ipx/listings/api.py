@@ -102,6 +102,13 @@ class ListingFields(InputSchema):
         errors = FieldErrors()
         check_terms_as_given(exclusivity=self.licence_exclusivity, term_months=self.licence_term_months,
                              trial_months=self.trial_months, errors=errors)
+        # A form's empty choice means the default (negotiable, CNY); the API takes the values
+        # its document lists, exactly, and null (or leaving the field out) for the default.
+        for name, choices in (("price_type", PriceType), ("currency", Currency)):
+            value = getattr(self, name)
+            if value is not None and value not in choices.values:
+                errors.add(name, _("“%(value)s” is not one of the allowed values: %(allowed)s.")
+                           % {"value": value, "allowed": ", ".join(choices.values)})
         errors.raise_if_any()
         return self
 

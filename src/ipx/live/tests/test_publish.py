@@ -26,7 +26,7 @@ EACH = 10
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_publishers_get_numbers_without_gaps() -> None:
     if connection.vendor != "postgresql":
         # The SQLite test database lives in shared memory, which refuses a second writer
