@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -46,7 +47,7 @@ def publish_each(streams: Iterable[str], kind: str, payload: Callable[[str], Map
     """One event on each stream, in name order: two transactions publishing to the same
     streams take their counters in the same order and cannot deadlock."""
     for stream in sorted(set(streams)):
-        publish_with(stream, kind, lambda stream=stream: payload(stream))  # type: ignore[misc]
+        publish_with(stream, kind, partial(payload, stream))
 
 
 def prune(*, older_than: timedelta | None = None, keep_last: int | None = None) -> int:

@@ -18,6 +18,7 @@ import socket
 import traceback
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -108,7 +109,7 @@ def rerun(task_ids: Iterable[int]) -> int:
         status=S.QUEUED, attempts=0, run_after=None, worker="", heartbeat_at=None,
         finished_at=None, pushed_at=timezone.now())
     for task_id in ids:
-        transaction.on_commit(lambda task_id=task_id: push(task_id))  # type: ignore[misc]
+        transaction.on_commit(partial(push, task_id))
     return count
 
 

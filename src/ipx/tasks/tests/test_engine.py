@@ -105,7 +105,8 @@ def test_the_real_engine_runs_tasks_retries_failures_run_at_and_each_periodic_sl
     gone.refresh_from_db()
     assert gone.attempts == 1 and "no longer exists" in gone.last_error
     later.refresh_from_db()
-    assert later.started_at >= later.run_after  # type: ignore[operator]
+    assert later.started_at is not None and later.run_after is not None
+    assert later.started_at >= later.run_after
 
     periodic_names = {schedule.func for schedule in schedules.SCHEDULES}
     wait_for(lambda: Task.objects.filter(name__in=periodic_names, status="done").count() == len(periodic_names),

@@ -72,7 +72,8 @@ def test_retries_back_off_and_the_last_failure_is_final() -> None:
         run_task(task.pk, retries_left=1, retry_delay=8)
     task.refresh_from_db()
     assert (task.status, task.attempts) == ("retrying", 1)
-    assert timedelta(seconds=7) < task.run_after - timezone.now() <= timedelta(seconds=8)  # type: ignore[operator]
+    assert task.run_after is not None
+    assert timedelta(seconds=7) < task.run_after - timezone.now() <= timedelta(seconds=8)
     assert run_task(task.pk, retries_left=0) is False  # no retry left: failed, not raised
     task.refresh_from_db()
     assert (task.status, task.attempts) == ("failed", 2)
