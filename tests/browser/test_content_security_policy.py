@@ -15,7 +15,7 @@ from ipx.catalog.models import Asset
 from ipx.testing.factories import PASSWORD, MembershipFactory, OrganisationFactory, PatentFactory
 from ipx.testing.fixtures import Member
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Collects what the page's policy refused, from before the page's own scripts run.
 RECORD_REFUSALS = """

@@ -17,7 +17,7 @@ from ipx.listings.models import Listing
 from ipx.testing.second_factor import current_code, enrol
 from tests.browser.conftest import snap
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OPERATOR_EMAIL, OPERATOR_PASSWORD = "operator@ipx.example", "operator password 2026"
 

@@ -16,7 +16,7 @@ from ipx.testing.fixtures import Member
 
 from .test_content_security_policy import log_in, page, refused  # noqa: F401 - the page fixture
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 VERB = "live.browser_test"
 wording(VERB, title=lambda params: "Something happened", body=lambda params: "")

@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connections
 from django.test import Client
 
@@ -22,15 +21,10 @@ from ipx.ledger import selectors, services
 from ipx.ledger.models import IdempotencyRecord, LedgerTransaction, Payout
 from ipx.ledger.services import InsufficientFunds
 from ipx.ledger.tests.helpers import available, fee_income
+from ipx.testing.databases import needs_postgres
 from ipx.testing.fixtures import Member
 
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (row locks between connections)"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [needs_postgres("row locks between connections"), pytest.mark.django_db(transaction=True)]
 
 CNY = "CNY"
 

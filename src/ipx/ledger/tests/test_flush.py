@@ -12,7 +12,7 @@ from ipx.ledger.models import LedgerTransaction, Posting
 from ipx.testing.fixtures import Member
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_rows_stay_append_only_and_the_test_database_is_still_emptied(buyer: Member) -> None:
     services.deposit_create(organisation_id=buyer.organisation.pk, actor=buyer.user, amount="1", currency="CNY")
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -22,6 +22,6 @@ def test_rows_stay_append_only_and_the_test_database_is_still_emptied(buyer: Mem
     assert Posting.objects.count() == 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_next_test_starts_empty() -> None:
     assert LedgerTransaction.objects.count() == Posting.objects.count() == 0

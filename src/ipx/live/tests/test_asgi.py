@@ -39,7 +39,7 @@ def call(path: str) -> tuple[int, dict[bytes, bytes], bytes]:
     return asyncio.run(scenario())
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_pages_and_api_go_to_the_thread_pool_and_live_streams_to_the_event_loop() -> None:
     status, _headers, body = call("/live/user-1/")
     assert (status, body) == (401, b"Log in to follow live updates.")

@@ -17,6 +17,7 @@ from ipx.live.services import prune
 from ipx.live.tests.streaming import parse
 from ipx.notifications.models import Notification
 from ipx.notifications.services import notification_mark_read, notify
+from ipx.testing.databases import needs_postgres
 from ipx.testing.fixtures import Member
 
 from .test_stream_view import VERB
@@ -25,14 +26,10 @@ THREADS = 8
 EACH = 10
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# bench/live_bench.py publishes from two processes into one SQLite file and checks the numbers there.
+@pytest.mark.django_db(transaction=True)
+@needs_postgres("concurrent writers")
 def test_concurrent_publishers_get_numbers_without_gaps() -> None:
-    if connection.vendor != "postgresql":
-        # The SQLite test database lives in shared memory, which refuses a second writer
-        # outright instead of queueing it; bench/live_bench.py publishes from two processes
-        # into one SQLite file and checks the numbers there.
-        pytest.skip("needs PostgreSQL for concurrent writers")
     start = threading.Barrier(THREADS)
     failures: list[str] = []
 

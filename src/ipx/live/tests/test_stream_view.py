@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.test import AsyncClient, Client
 
 from ipx.accounts.models import User
@@ -18,13 +17,10 @@ from ipx.live import publish
 from ipx.live.services import prune
 from ipx.live.tests.streaming import parse, read_events, read_until_open
 from ipx.notifications.services import notify
+from ipx.testing.databases import needs_postgres
 from ipx.testing.fixtures import Member
 
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-# A stream served in one thread while another publishes: SQLite's shared-memory test database
-# answers a reader that meets a writer with "table is locked" at once (no waiting), so these
-# run on PostgreSQL (the second pass of make test), as several servers would.
-THREADS_NEED_POSTGRES = "threads publishing beside an open stream need PostgreSQL's test database"
+threads_beside_a_stream = needs_postgres("threads publishing beside an open stream")
 
 VERB = "live.test"
 wording(VERB, title=lambda params: "Something happened", body=lambda params: "")
@@ -135,9 +131,8 @@ async def _signed_in(user: User) -> AsyncClient:
     return client
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(not ON_POSTGRES, reason=THREADS_NEED_POSTGRES)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@threads_beside_a_stream
+@pytest.mark.django_db(transaction=True)
 def test_an_open_stream_replays_from_last_event_id_then_follows(owner: Member) -> None:
     stream = f"user-{owner.user.pk}"
     publish(stream, "unread", unread=1)
@@ -159,9 +154,8 @@ def test_an_open_stream_replays_from_last_event_id_then_follows(owner: Member) -
     assert [(e.id, e.event) for e in events] == [("2", "unread"), ("3", "unread")]
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(not ON_POSTGRES, reason=THREADS_NEED_POSTGRES)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@threads_beside_a_stream
+@pytest.mark.django_db(transaction=True)
 def test_the_hub_delivers_what_another_thread_publishes(owner: Member) -> None:
     stream = f"user-{owner.user.pk}"
 
@@ -187,9 +181,8 @@ def test_the_hub_delivers_what_another_thread_publishes(owner: Member) -> None:
     assert [e.id for e in events] == ["1", "2"]
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(not ON_POSTGRES, reason=THREADS_NEED_POSTGRES)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@threads_beside_a_stream
+@pytest.mark.django_db(transaction=True)
 def test_a_notification_updates_the_badge_live(owner: Member) -> None:
     async def scenario() -> list[Any]:
         client = await _signed_in(owner.user)
@@ -214,9 +207,8 @@ def test_a_notification_updates_the_badge_live(owner: Member) -> None:
 
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(not ON_POSTGRES, reason=THREADS_NEED_POSTGRES)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@threads_beside_a_stream
+@pytest.mark.django_db(transaction=True)
 def test_an_open_stream_ends_when_its_follower_loses_access(owner: Member, buyer: Member, settings: Any) -> None:
     settings.IPX_LIVE_HEARTBEAT_SECONDS = 0.05
     deal = make_deal(owner, buyer)

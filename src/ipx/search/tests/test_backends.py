@@ -7,16 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from ipx.search.backends import make_backend
 from ipx.search.backends.base import SearchBackend
 from ipx.search.documents import SearchDocument
 from ipx.search.normalise import index_tokens
 from ipx.search.query import SearchQuery
+from ipx.testing.databases import ON_POSTGRES
 
 # The PostgreSQL engine is tested in the PostgreSQL pass of `make test`.
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 ENGINES = ["tantivy", "sqlite-fts", *(["postgres"] if ON_POSTGRES else [])]
 
 

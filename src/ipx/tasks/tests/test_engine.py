@@ -24,6 +24,7 @@ from ipx.tasks import engine, runner, schedules
 from ipx.tasks.models import Task
 from ipx.tasks.runner import enqueue, run_at
 from ipx.tasks.tests import helpers
+from ipx.testing.databases import needs_postgres
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 needs_redis = [pytest.mark.redis, pytest.mark.skipif(not REDIS_URL, reason="needs Redis (REDIS_URL)")]
@@ -65,9 +66,11 @@ def status(task: Task) -> str:
     return Task.objects.get(pk=task.pk).status
 
 
-# serialized_rollback: real commits (the worker threads read committed rows); the reference
-# tables the flush removes are given back.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# transaction=True: real commits (the worker threads read committed rows); worker threads
+# writing while this one reads need PostgreSQL's test database. ``ipx worker`` processes on an
+# SQLite file are tested below.
+@pytest.mark.django_db(transaction=True)
+@needs_postgres("worker threads writing beside the test's reads")
 @pytest.mark.parametrize("consumer", STORES, indirect=True)
 def test_the_real_engine_runs_tasks_retries_failures_run_at_and_each_periodic_slot_once(
         consumer: None, monkeypatch: pytest.MonkeyPatch) -> None:

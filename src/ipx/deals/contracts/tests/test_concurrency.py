@@ -23,16 +23,15 @@ from ipx.deals.contracts.tests.helpers import (
 )
 from ipx.deals.models import DealEvent, DealMilestone
 from ipx.ledger.models import LedgerTransaction
+from ipx.testing.databases import needs_postgres
 from ipx.testing.fixtures import Member
 
 THREADS = 50
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@needs_postgres("row locks between connections")
 def test_fifty_concurrent_releases_pay_once(owner: Member, buyer: Member, operator: User) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (SQLite serialises every writer anyway)")
     # Given a signed contract whose signing milestone is funded
     deal = sign_both(make_deal(owner, buyer, price_amount=Decimal("100000.00"), payment_structure="milestones",
                                milestones=[("签约款", "100000.00", "on_signing")]), owner, buyer)
