@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     # Second factors: authenticator apps (TOTP) and one-time recovery codes (ipx.accounts.mfa).
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "ipx.core",
     "ipx.tasks",
     "ipx.live",
     "ipx.accounts",

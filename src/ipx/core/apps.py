@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "ipx.core"
+    label = "core"
+    verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        from ipx.core.identity import ensure_identity
+
+        post_migrate.connect(ensure_identity, sender=self, dispatch_uid="ipx.core.identity")
