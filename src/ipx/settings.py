@@ -308,6 +308,10 @@ IPX_TASKS_HEARTBEAT_SECONDS = float(os.environ.get("IPX_TASKS_HEARTBEAT_SECONDS"
 # A running task whose heartbeat is older than this was left by a dead worker: run it again.
 IPX_TASKS_STALE_SECONDS = float(os.environ.get("IPX_TASKS_STALE_SECONDS", "30"))
 IPX_TASKS_KEEP_DAYS = int(os.environ.get("IPX_TASKS_KEEP_DAYS", "14"))
+# Health of the queue (ipx.tasks.health): the oldest due task waiting longer than this is
+# "degraded" (workers behind), longer than the second "failing" (no worker takes tasks).
+IPX_TASKS_LAG_DEGRADED_SECONDS = float(os.environ.get("IPX_TASKS_LAG_DEGRADED_SECONDS", "60"))
+IPX_TASKS_LAG_FAILING_SECONDS = float(os.environ.get("IPX_TASKS_LAG_FAILING_SECONDS", "600"))
 # Live updates (ipx.live): each app server process reads new events from the database this
 # often (one query per process); streams send a comment this often so proxies keep them
 # open, and end after IPX_LIVE_MAX_STREAM_SECONDS (the browser reconnects where it was).
