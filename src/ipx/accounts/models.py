@@ -102,6 +102,8 @@ class Organisation(models.Model):
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    # Listings' search documents hold the seller's name and region: the index follows this.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("organisation")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
@@ -211,3 +212,29 @@ def document_for_download(user: User | AnonymousUser, document_id: int) -> Listi
     if not access.can_see:
         raise PermissionDenied(access.refusal())
     return document
+
+
+# --- What the search index follows (its change feed) --------------------------------------------
+
+def published_listing_ids() -> set[int]:
+    return set(Listing.objects.filter(status=Listing.Status.PUBLISHED).values_list("pk", flat=True))
+
+
+def latest_listing_change() -> datetime | None:
+    """When a listing, an asset offered in one, or a seller last changed (what a listing's
+    search document is made of)."""
+    moments = [
+        Listing.objects.aggregate(at=Max("updated_at"))["at"],
+        Asset.objects.filter(listing_links__isnull=False).aggregate(at=Max("updated_at"))["at"],
+        Organisation.objects.filter(listings__isnull=False).aggregate(at=Max("updated_at"))["at"],
+    ]
+    known = [moment for moment in moments if moment is not None]
+    return max(known) if known else None
+
+
+def listing_ids_changed_since(since: datetime) -> set[int]:
+    """Listings (of any status) whose own row, an asset or the seller changed at or after ``since``."""
+    ids = set(Listing.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
+    ids |= set(ListingAsset.objects.filter(asset__updated_at__gte=since).values_list("listing_id", flat=True))
+    ids |= set(Listing.objects.filter(organisation__updated_at__gte=since).values_list("pk", flat=True))
+    return ids

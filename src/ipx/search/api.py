@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from ipx.accounts.api_auth import optional_auth
 from ipx.accounts.schemas import RegionCode
 from ipx.catalog.models import Asset
-from ipx.core.api.schemas import ERRORS
+from ipx.core.api.schemas import ERRORS, ErrorOut
 from ipx.core.api.types import OMITTED, CurrencyCode, OneOf, rule
 from ipx.core.pagination import MAX_PAGE_SIZE
 from ipx.listings.api import ListingSummaryOut
 from ipx.listings.models import OfferKind
 from ipx.search.query import PRICE_BUCKET_KEYS, SORTS
-from ipx.search.selectors import MAX_FILTER_VALUES, MAX_QUERY_CHARS, MAX_RESULTS_WINDOW, parse_search, search_listings
+from ipx.search.selectors import (
+    MAX_FILTER_VALUES,
+    MAX_QUERY_CHARS,
+    MAX_RESULTS_WINDOW,
+    SearchUnavailable,
+    parse_search,
+    search_listings,
+)
 
 router = Router(tags=["search"])
 
@@ -75,9 +82,16 @@ class SearchOut(Schema):
     facets: list[FacetOut]
 
 
-@router.get("/search/listings", response={200: SearchOut, **ERRORS}, auth=optional_auth,
-            summary="Search published listings")
+@router.get("/search/listings", response={200: SearchOut, **ERRORS, 503: ErrorOut}, auth=optional_auth,
+            summary="Search published listings",
+            description="503 with the code search_index_rebuilding and a Retry-After header while the index "
+                        "is being rebuilt: an empty answer then would read as \"nothing matches\".")
 def search(request: HttpRequest, params: Query[SearchParams]) -> Any:
     values = params.dict()
     query, page, size = parse_search(values, lambda name: values.get(name) or [])
-    return search_listings(query, page=page, size=size)
+    try:
+        return search_listings(query, page=page, size=size)
+    except SearchUnavailable as exc:
+        response = JsonResponse(exc.as_dict(), status=exc.status)
+        response["Retry-After"] = str(exc.retry_after)
+        return response

@@ -3,6 +3,7 @@ listings with highlighted snippets and labelled facets."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -11,16 +12,19 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.regions import Province, is_country_code
 from ipx.catalog.models import Asset
-from ipx.core.errors import ValidationFailed
+from ipx.core.errors import ApplicationError, ValidationFailed
 from ipx.core.money import Currency
 from ipx.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_count
 from ipx.listings.models import Listing, OfferKind
-from ipx.listings.selectors import listings_by_ids
+from ipx.listings.selectors import listings_by_ids, published_count
 from ipx.search.backends import get_backend
 from ipx.search.documents import listing_texts
 from ipx.search.highlight import highlight, snippet
 from ipx.search.labels import facet_labels, facet_titles
 from ipx.search.query import KEYWORD_FACETS, PRICE_BUCKET_KEYS, SORTS, SearchQuery
+from ipx.search.state import search_availability
+
+logger = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 200
 MAX_FILTER_VALUES = 20
@@ -159,8 +163,34 @@ class SearchPage:
         return min(page_count(self.total, self.size), MAX_RESULTS_WINDOW // self.size)
 
 
+class SearchUnavailable(ApplicationError):
+    """The index cannot answer (missing, from another database, damaged) and no other engine
+    holds the listings: saying so beats an empty page that reads as "nothing matches"."""
+
+    status = 503
+    code = "search_index_rebuilding"
+    retry_after = 30
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__(_("The search index is being rebuilt (%(done)d of %(total)d listings); results are "
+                           "incomplete — try again shortly.") % {"done": done, "total": total})
+        self.done, self.total = done, total
+
+
 def search_listings(query: SearchQuery, *, page: int = 1, size: int = DEFAULT_PAGE_SIZE) -> SearchPage:
-    results = get_backend().search(query)
+    """Raises SearchUnavailable when the index cannot answer truthfully.
+
+    No second engine answers meanwhile: on PostgreSQL the index is the database's own table
+    (kept current by the same handlers and rebuilt in one transaction, so it never goes
+    missing), and beside SQLite keeping a second index current would double every write."""
+    availability = search_availability()
+    if not availability.serving:
+        raise SearchUnavailable(availability.done, availability.total)
+    try:
+        results = get_backend().search(query)
+    except Exception as exc:  # damaged files surface here first; the periodic check repairs them
+        logger.exception("the search index failed to answer")
+        raise SearchUnavailable(0, availability.total or published_count()) from exc
     listings = listings_by_ids(results.listing_ids, with_claims=False)
     tokens = [t for group in query.groups for t in group]
     hits = []

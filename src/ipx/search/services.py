@@ -34,7 +34,8 @@ def index_listing(listing_id: int) -> None:
 
 
 def rebuild_index(progress: Progress | None = None) -> int:
-    """Empty the index and load every published listing again."""
-    backend = get_backend()
-    backend.clear()
-    return backend.bulk_load((document_for(listing) for listing in listings_for_index()), progress=progress)
+    """Load every published listing into a new index and switch to it (the old one serves
+    meanwhile; ``ipx.search.rebuild``)."""
+    from ipx.search.rebuild import rebuild_full
+
+    return rebuild_full(progress)

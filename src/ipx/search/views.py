@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from ipx.core.errors import ValidationFailed
 from ipx.core.htmx import is_htmx_fragment
 from ipx.search.query import SORTS
-from ipx.search.selectors import parse_search, search_listings
+from ipx.search.selectors import SearchUnavailable, parse_search, search_listings
 
 
 @require_GET
@@ -22,6 +22,15 @@ def listings(request: HttpRequest) -> HttpResponse:
         context["error"] = exc
         status = 400
     else:
-        context["result"] = search_listings(query, page=page, size=size)
+        try:
+            context["result"] = search_listings(query, page=page, size=size)
+        except SearchUnavailable as exc:
+            context["unavailable"] = exc
+            # A whole page says 503 (crawlers and monitors retry); an HTMX fragment stays 200,
+            # since HTMX does not swap error responses in and the notice would not show.
+            status = 200 if is_htmx_fragment(request) else exc.status
     template = "search/_results.html" if is_htmx_fragment(request) else "search/listings.html"
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    if "unavailable" in context:
+        response["Retry-After"] = str(SearchUnavailable.retry_after)
+    return response

@@ -39,6 +39,8 @@ SCHEDULES = (
     # Offers end at a time: each minute.
     Schedule("ipx.deals.negotiation.offers.offers_expire_due", 1),
     Schedule("ipx.tasks.runner.purge_finished", 60),
+    # The search index follows the database: catch up, or queue one rebuild when unusable.
+    Schedule("ipx.search.state.keep_current", 1),
     # Live events older than a day (the last ones of each stream stay, for pages reconnecting).
     Schedule("ipx.live.services.prune", 60),
 )

@@ -27,6 +27,10 @@ class SearchBackend(abc.ABC):
     @abc.abstractmethod
     def count(self) -> int: ...
 
+    @abc.abstractmethod
+    def listing_ids(self) -> set[int]:
+        """Every listing id in the index (to find what it lacks or holds too many of)."""
+
     def search(self, query: SearchQuery) -> SearchResults:
         if query.text and not query.groups:
             # Only function words or punctuation: nothing can match, and "everything" would mislead.

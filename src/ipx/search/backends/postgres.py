@@ -115,6 +115,14 @@ class PostgresBackend(SearchBackend):
             progress(done)
         return done
 
+    def replace_all(self, documents: Iterable[SearchDocument], progress: Progress | None = None) -> int:
+        """Empty and reload the table in one transaction: readers see the old rows until it
+        commits (DELETE, not TRUNCATE, whose exclusive lock would stall every search)."""
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {TABLE}")
+            return self.bulk_load(documents, progress=progress)
+
     @staticmethod
     def _copy(cursor: Any, rows: list[tuple[Any, ...]]) -> int:
         if rows:
@@ -127,6 +135,11 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {TABLE}")
             return int(cursor.fetchone()[0])
+
+    def listing_ids(self) -> set[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT listing_id FROM {TABLE}")
+            return {int(row[0]) for row in cursor.fetchall()}
 
     def _where(self, query: SearchQuery) -> tuple[list[str], list[Any]]:
         clauses: list[str] = []

@@ -133,6 +133,9 @@ class SqliteFtsBackend(SearchBackend):
     def count(self) -> int:
         return int(self._connect().execute("SELECT count(*) FROM docs").fetchone()[0])
 
+    def listing_ids(self) -> set[int]:
+        return {int(row[0]) for row in self._connect().execute("SELECT listing_id FROM docs")}
+
     # --- reading ------------------------------------------------------------------------------
 
     def _where(self, query: SearchQuery) -> tuple[list[str], list[Any]]:

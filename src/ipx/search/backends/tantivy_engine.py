@@ -159,6 +159,15 @@ class TantivyBackend(SearchBackend):
     def count(self) -> int:
         return int(self.index.searcher().num_docs)
 
+    def listing_ids(self) -> set[int]:
+        searcher = self.index.searcher()
+        total = int(searcher.num_docs)
+        if not total:
+            return set()
+        result = searcher.search(tantivy.Query.all_query(), limit=total)
+        addresses = [address for _score, address in result.hits]
+        return {int(v or 0) for v in searcher.fast_field_values("listing_id", addresses)}
+
     # --- reading ------------------------------------------------------------------------------
 
     def _text_query(self, groups: list[list[str]]) -> tantivy.Query:

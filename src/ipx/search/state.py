@@ -1,0 +1,264 @@
+"""Whether the search index agrees with the database, and keeping it so.
+
+``index_status()`` compares the index's stamp with the database: its identity (an index
+from another database is *foreign*), the stamp and the index files (absent: *missing*;
+unreadable: *corrupt*), the published listings against the documents and the latest change
+against the watermark (*stale* beyond ``IPX_SEARCH_STALE_SECONDS``), and the notes of a
+rebuild (*rebuilding*, or *failed* with its error). ``keep_current()`` runs every minute:
+it applies the change feed (``catch_up``) or queues one full rebuild across all servers.
+
+Searches consult ``search_availability()``, cheaper (the stamp and the identity): a missing,
+foreign or corrupt index answers "being rebuilt" rather than "nothing matches". An index
+without a stamp that holds exactly the published listings (a new site, filled by the
+handlers from an empty start) answers normally until its first rebuild stamps it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Literal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from ipx.core.health import Check, JSONScalar, Status
+from ipx.core.identity import database_identity
+from ipx.listings.selectors import (
+    latest_listing_change,
+    listing_ids_changed_since,
+    published_count,
+    published_listing_ids,
+)
+from ipx.search.backends import EMBEDDED, engine_location, get_backend
+from ipx.search.backends.base import Progress
+from ipx.search.query import SearchQuery
+from ipx.search.rebuild import RebuildRunning, exclusive, read_progress
+from ipx.search.services import index_listings
+from ipx.search.stamp import Stamp, StampUnreadable, index_dir, read_stamp, schema_version, write_stamp
+
+State = Literal["ready", "stale", "missing", "foreign", "corrupt", "rebuilding", "failed"]
+SERVING: tuple[State, ...] = ("ready", "stale")
+REBUILD_TASK = "ipx.search.rebuild.rebuild_task"
+CATCH_UP_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    state: State
+    engine: str
+    detail: str
+    remedy: str = ""
+    facts: dict[str, JSONScalar] = field(default_factory=dict)
+    # Whether searches may be answered from this index (a rebuild may run beside it).
+    serving: bool = False
+    done: int = 0
+    total: int = 0
+
+
+def _engine() -> str:
+    return str(settings.IPX_SEARCH_BACKEND)
+
+
+def _stale_seconds() -> float:
+    return float(getattr(settings, "IPX_SEARCH_STALE_SECONDS", 300))
+
+
+def _rebuild_note(engine: str) -> dict[str, object] | None:
+    """The rebuild's note while it is alive; a note not refreshed for long was left by a crash."""
+    note = read_progress(engine)
+    if not note:
+        return None
+    at = parse_datetime(str(note.get("at") or ""))
+    limit = float(getattr(settings, "IPX_SEARCH_REBUILD_SILENT_SECONDS", 600))
+    if note.get("state") == "rebuilding" and (at is None or (timezone.now() - at).total_seconds() > limit):
+        return None
+    return note
+
+
+def _valid_stamp(engine: str) -> tuple[Stamp | None, State | None, str]:
+    """The stamp when it matches this database and layout, else the state it puts the index in."""
+    try:
+        stamp = read_stamp(engine)
+    except StampUnreadable as exc:
+        return None, "corrupt", _("The search index's stamp cannot be read (%(error)s).") % {"error": exc}
+    if stamp is None:
+        return None, "missing", _("The search index has not been built here yet.")
+    if stamp.identity != database_identity():
+        return None, "foreign", _("The search index was built from another database.")
+    if stamp.schema != schema_version(engine):
+        return None, "missing", _("The search index has an older layout.")
+    if engine in EMBEDDED and not engine_location(engine, index_dir(), stamp.generation).exists():
+        return None, "missing", _("The search index's files are gone.")
+    return stamp, None, ""
+
+
+def _probe() -> tuple[int | None, str]:
+    """The index's document count after a trivial search, or None and the error."""
+    try:
+        backend = get_backend()
+        backend.search(SearchQuery(limit=1, with_facets=False))
+        return backend.count(), ""
+    except Exception as exc:  # any engine error here means the files cannot serve
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def index_status() -> IndexStatus:
+    engine = _engine()
+    published = published_count()
+    facts: dict[str, JSONScalar] = {"engine": engine, "published": published}
+    stamp, state, detail = _valid_stamp(engine)
+    indexed, error = _probe() if state != "foreign" else (None, "")
+    facts["indexed"] = indexed
+    if indexed is None and state is None:
+        state, detail = "corrupt", _("The search index cannot be read (%(error)s).") % {"error": error}
+    serving = state is None or (state == "missing" and stamp is None and indexed == published)
+    if stamp is not None:
+        latest = latest_listing_change()
+        lag = max(0.0, (latest - stamp.watermark).total_seconds()) if latest else 0.0
+        facts.update(watermark=stamp.watermark.isoformat(), built_at=stamp.built_at.isoformat(),
+                     lag_seconds=round(lag, 1))
+        if state is None:
+            if indexed != published:
+                state, detail = "stale", _("The search index holds %(indexed)d listings; %(published)d are "
+                                           "published.") % {"indexed": indexed or 0, "published": published}
+            elif lag > _stale_seconds():
+                state, detail = "stale", _("Listings changed %(seconds)d seconds after the search index last "
+                                           "caught up.") % {"seconds": int(lag)}
+            else:
+                state, detail = "ready", _("The search index holds every published listing.")
+    assert state is not None
+    note = _rebuild_note(engine)
+    done = total = 0
+    if note:
+        done, total = int(str(note.get("done") or 0)), int(str(note.get("total") or 0))
+        facts.update(rebuild_done=done, rebuild_total=total)
+        if note.get("state") == "rebuilding":
+            facts["serving_state"] = state
+            state = "rebuilding"
+            detail = _("The search index is being rebuilt (%(done)d of %(total)d listings).") % {
+                "done": done, "total": total}
+        elif note.get("state") == "failed":
+            facts["serving_state"], facts["error"] = state, str(note.get("error") or "")
+            state = "failed"
+            detail = _("The last rebuild of the search index failed: %(error)s") % {"error": facts["error"]}
+    return IndexStatus(state=state, engine=engine, detail=detail, remedy=_remedy(state), facts=facts,
+                       serving=serving, done=done, total=total or published)
+
+
+def _remedy(state: State) -> str:
+    texts = {
+        "stale": _("None needed: it catches up within a minute; or run “ipx reindex”."),
+        "rebuilding": _("None needed: wait for the rebuild to finish."),
+        "missing": _("Run “ipx reindex --full”, or wait: the periodic repair queues a rebuild."),
+        "foreign": _("Run “ipx reindex --full”: the index belongs to another database."),
+        "corrupt": _("Run “ipx reindex --full”: the index files are damaged."),
+        "failed": _("Free disk space or fix the error, then run “ipx reindex --full”; the periodic repair "
+                    "retries."),
+    }
+    return texts.get(state, "")
+
+
+def search_check() -> Check:
+    status = index_status()
+    level: Status
+    if status.state == "ready":
+        level = "ok"
+    elif status.state in ("stale", "rebuilding") or (status.state == "missing" and status.serving):
+        level = "degraded"
+    else:
+        level = "failing"
+    return Check(name="search_index", status=level, detail=status.detail, remedy=status.remedy, facts=status.facts)
+
+
+@dataclass(frozen=True)
+class Availability:
+    serving: bool
+    done: int = 0
+    total: int = 0
+
+
+def search_availability() -> Availability:
+    """Whether searches may be answered from the index: the cheap part of index_status."""
+    engine = _engine()
+    stamp, state, _detail = _valid_stamp(engine)
+    if state is None:
+        return Availability(serving=True)
+    if state == "missing" and stamp is None:
+        indexed, _error = _probe()
+        if indexed == published_count():
+            return Availability(serving=True)
+    note = _rebuild_note(engine) or {}
+    return Availability(serving=False, done=int(str(note.get("done") or 0)),
+                        total=int(str(note.get("total") or 0)) or published_count())
+
+
+# --- Repairs ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CatchUp:
+    reindexed: int
+    added: int
+    removed: int
+    watermark: datetime
+
+
+def catch_up(progress: Progress | None = None) -> CatchUp | None:
+    """Apply what changed since the watermark (less a margin for clocks and transactions still
+    open then; re-applying is harmless), add what the index lacks and drop what is no longer
+    published, then advance the watermark. None when there is no valid stamp to catch up
+    from (a full rebuild is needed) or a rebuild holds the index."""
+    engine = _engine()
+    try:
+        with exclusive(engine):
+            stamp, _state, _detail = _valid_stamp(engine)
+            if stamp is None:
+                return None
+            started = timezone.now()
+            margin = timedelta(seconds=float(getattr(settings, "IPX_SEARCH_CATCH_UP_MARGIN_SECONDS", 120)))
+            changed = sorted(listing_ids_changed_since(stamp.watermark - margin))
+            for start in range(0, len(changed), CATCH_UP_CHUNK):
+                index_listings(changed[start:start + CATCH_UP_CHUNK])
+                if progress:
+                    progress(min(start + CATCH_UP_CHUNK, len(changed)))
+            backend = get_backend()
+            added = removed = 0
+            if backend.count() != published_count():
+                # Rows deleted outright or changed without touching updated_at: compare the sets.
+                indexed, published = backend.listing_ids(), published_listing_ids()
+                gone, lacking = sorted(indexed - published), sorted(published - indexed)
+                if gone:
+                    backend.delete(gone)
+                for start in range(0, len(lacking), CATCH_UP_CHUNK):
+                    index_listings(lacking[start:start + CATCH_UP_CHUNK])
+                added, removed = len(lacking), len(gone)
+            write_stamp(replace(stamp, watermark=started, count=backend.count()))
+            return CatchUp(reindexed=len(changed), added=added, removed=removed, watermark=started)
+    except RebuildRunning:
+        return None
+
+
+def request_rebuild() -> bool:
+    """Queue one full rebuild unless one is queued or running on any server; True if queued."""
+    from ipx.tasks.models import Task
+    from ipx.tasks.runner import enqueue_once
+
+    S = Task.Status
+    if Task.objects.filter(name=REBUILD_TASK, status__in=(S.QUEUED, S.RUNNING, S.RETRYING)).exists():
+        return False
+    # The key makes two servers asking in the same minute queue one task between them.
+    key = f"search-rebuild:{_engine()}:{timezone.now():%Y-%m-%dT%H:%M}"
+    return enqueue_once(key, REBUILD_TASK) is not None
+
+
+def keep_current() -> str:
+    """The periodic repair (every minute): catch up a usable index, rebuild an unusable one.
+    Returns the state found."""
+    status = index_status()
+    if status.state in ("missing", "foreign", "corrupt", "failed"):
+        request_rebuild()
+    elif status.state in SERVING:
+        catch_up()
+    return status.state
