@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "ipx.deals",
     "ipx.matching",
     "ipx.web",
+    "ipx.health",
     "ipx.api",
     "ipx.demo",
     # Failed sign-ins and lockouts (ipx.accounts.security.lockout).
@@ -79,6 +80,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz and /readyz answer a load balancer's plain GET (no HTTPS redirect, any
+    # Host, no session), see ipx.health.middleware.
+    "ipx.health.middleware.HealthEndpointsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the others: an error page any of them (or the URL resolver) makes under /api/
     # goes out in the API's JSON error shape.
@@ -328,6 +332,10 @@ IPX_SEARCH_BACKEND = os.environ.get(
     "postgres" if DATABASES["default"]["ENGINE"].endswith("postgresql") else "tantivy",
 )
 IPX_SEARCH_INDEX_DIR = Path(os.environ.get("IPX_SEARCH_INDEX_DIR", VAR_DIR / "search"))
+# Health checks (/readyz, ipx doctor): each check's time limit (a slower one reports failing;
+# load balancers commonly wait 5 s), and the free space on var/'s disk below which it is degraded.
+IPX_HEALTH_CHECK_SECONDS = float(os.environ.get("IPX_HEALTH_CHECK_SECONDS", "3"))
+IPX_HEALTH_DISK_MIN_FREE_BYTES = int(os.environ.get("IPX_HEALTH_DISK_MIN_FREE_BYTES", str(1024**3)))
 # Platform fee on each escrow release, in percent of the amount released (fixed per deal
 # when it is made).
 IPX_PLATFORM_FEE_PERCENT = Decimal(os.environ.get("IPX_PLATFORM_FEE_PERCENT", "2.00"))

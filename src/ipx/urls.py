@@ -11,8 +11,12 @@ from ipx.api.api import api
 admin.site.site_header = _("IPX back-office")
 admin.site.site_title = _("IPX back-office")
 admin.site.index_title = _("Operations")
+# The back-office home links to the health panel (ipx.health).
+admin.site.index_template = "admin/health/index.html"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # /healthz, /readyz and /admin/health/ (before the back-office's catch-all).
+    path("", include("ipx.health.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -1,0 +1,137 @@
+"""What every app relies on: the database answers, its schema is the code's, Redis answers
+where it is configured, and var/ has room for the files derived from the database."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import redis
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from ipx.core.health import Check
+from ipx.health.secrets import address, redis_urls, scrub
+
+# Redis is asked once, briefly: a Redis that takes longer is failing for its callers too.
+REDIS_TIMEOUT_SECONDS = 1.0
+
+
+def database() -> Check:
+    started = time.perf_counter()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        return Check(
+            name="database", status="failing",
+            detail=_("The database does not answer: %(error)s") % {"error": scrub(str(exc))},
+            remedy=_("Start the database server or correct DATABASE_URL, then restart IPX."),
+            facts={"vendor": connection.vendor})
+    latency_ms = round((time.perf_counter() - started) * 1000, 1)
+    return Check(
+        name="database", status="ok",
+        detail=_("The database answers (%(vendor)s, %(latency).1f ms).") % {
+            "vendor": connection.vendor, "latency": latency_ms},
+        facts={"vendor": connection.vendor, "latency_ms": latency_ms})
+
+
+def migrations() -> Check:
+    """Loading the migration graph costs ~0.1 s the first time in a process (importing the
+    migration modules) and a few milliseconds after that, so it is done on every call rather
+    than remembered: a remembered answer would hide a rollback of the database."""
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not plan:
+        return _unknown_migrations(executor) or Check(
+            name="migrations", status="ok", detail=_("Every migration is applied."), facts={"unapplied": 0})
+    first, _backwards = plan[0]
+    first_name = f"{first.app_label}.{first.name}"
+    return Check(
+        name="migrations", status="failing",
+        detail=_("%(count)d migrations are not applied (the first: %(first)s); pages that read the new "
+                 "tables or columns fail until they are.") % {"count": len(plan), "first": first_name},
+        remedy=_("Run ipx migrate."),
+        facts={"unapplied": len(plan), "first_unapplied": first_name})
+
+
+def _unknown_migrations(executor: MigrationExecutor) -> Check | None:
+    """Migrations recorded in the database that this code does not have: a newer release
+    migrated this database, and this older code may not understand its tables."""
+    loader = executor.loader
+    replaced = {key for migration in loader.replacements.values() for key in migration.replaces}
+    applied = loader.applied_migrations or {}
+    unknown = sorted(key for key in applied if key not in loader.graph.nodes and key not in replaced)
+    if not unknown:
+        return None
+    app_label, name = unknown[0]
+    return Check(
+        name="migrations", status="degraded",
+        detail=_("The database has %(count)d migrations this release does not know (the first: %(first)s); "
+                 "a newer release has migrated it.") % {"count": len(unknown), "first": f"{app_label}.{name}"},
+        remedy=_("Run the release that migrated this database, or restore a backup made for this one."),
+        facts={"unapplied": 0, "unknown": len(unknown)})
+
+
+def redis_checks() -> list[Check]:
+    """Only where Redis is configured (several servers): there the task queue and the shared
+    caches live in it."""
+    return [_redis(name, url) for name, url in redis_urls().items()]
+
+
+def _redis(name: str, url: str) -> Check:
+    facts = {"address": address(url)}
+    client = redis.Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS,
+                                  socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
+    started = time.perf_counter()
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        return Check(
+            name=name, status="failing",
+            detail=_("Redis at %(address)s does not answer: %(error)s") % {
+                "address": facts["address"], "error": scrub(f"{type(exc).__name__}: {exc}")},
+            remedy=_("Start Redis or correct REDIS_URL; queued tasks and live updates wait until it answers."),
+            facts=facts)
+    finally:
+        client.close()
+    latency_ms = round((time.perf_counter() - started) * 1000, 1)
+    return Check(name=name, status="ok",
+                 detail=_("Redis at %(address)s answers (%(latency).1f ms).") % {
+                     "address": facts["address"], "latency": latency_ms},
+                 facts={**facts, "latency_ms": latency_ms})
+
+
+def _existing(path: Path) -> Path:
+    """The data directory, or the nearest folder above it: what is derived from the database
+    (search index, embedding cache) is made there when first needed, on that disk."""
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path
+
+
+def disk_space() -> Check:
+    try:
+        usage = shutil.disk_usage(_existing(Path(settings.VAR_DIR)))
+    except OSError as exc:
+        return Check(name="disk_space", status="failing",
+                     detail=_("The data directory cannot be read: %(error)s") % {"error": exc.strerror or exc},
+                     remedy=_("Create the data directory (IPX_VAR_DIR) and let IPX write to it."))
+    minimum = int(settings.IPX_HEALTH_DISK_MIN_FREE_BYTES)
+    facts = {"free_bytes": usage.free, "total_bytes": usage.total, "minimum_free_bytes": minimum}
+    if usage.free < minimum:
+        return Check(
+            name="disk_space", status="degraded",
+            detail=_("Only %(free)s free on the disk of the data directory (below %(minimum)s).") % {
+                "free": filesizeformat(usage.free), "minimum": filesizeformat(minimum)},
+            remedy=_("Free space on that disk: the search index and the embedding cache are rebuilt there, "
+                     "and a rebuild that runs out of space fails."),
+            facts=facts)
+    return Check(name="disk_space", status="ok",
+                 detail=_("%(free)s free on the disk of the data directory.") % {"free": filesizeformat(usage.free)},
+                 facts=facts)

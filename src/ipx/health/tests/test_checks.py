@@ -1,0 +1,254 @@
+"""The checks of the server's own footing (database, migrations, Redis, disk) and the runner
+that bounds every check in time."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import OperationalError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import translation
+from django.utils.translation import gettext
+
+from ipx.core.health import Check
+from ipx.health import infrastructure
+from ipx.health.checks import all_checks, overall_status, readiness_body
+from ipx.health.runner import Probe, run_probes
+from ipx.health.secrets import address, scrub
+from ipx.health.tests.helpers import fake_domain_checks, fixed, use_probes
+
+pytestmark = pytest.mark.django_db
+
+
+def test_database_answers_with_its_vendor_and_latency() -> None:
+    check = infrastructure.database()
+    assert (check.name, check.status, check.remedy) == ("database", "ok", "")
+    assert check.facts["vendor"] == connection.vendor
+    assert isinstance(check.facts["latency_ms"], float)
+
+
+def test_a_database_that_does_not_answer_fails_without_quoting_its_password(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(django_settings.DATABASES["default"], "PASSWORD", "db-pass-4711")
+
+    def refused() -> None:
+        raise OperationalError('connection to "db.internal" failed: password "db-pass-4711" refused')
+
+    monkeypatch.setattr(connection, "cursor", refused)
+    check = infrastructure.database()
+    assert check.status == "failing"
+    assert "db-pass-4711" not in check.detail
+    assert check.detail == 'The database does not answer: connection to "db.internal" failed: password "***" refused'
+    assert "DATABASE_URL" in check.remedy
+
+
+def test_every_migration_applied_is_ok() -> None:
+    check = infrastructure.migrations()
+    assert (check.status, check.facts) == ("ok", {"unapplied": 0})
+
+
+def test_unapplied_migrations_fail_and_say_to_migrate(monkeypatch: pytest.MonkeyPatch) -> None:
+    pending = [(SimpleNamespace(app_label="search", name="0003_new_table"), False),
+               (SimpleNamespace(app_label="tasks", name="0009_new_column"), False)]
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: pending)
+    check = infrastructure.migrations()
+    assert check.status == "failing"
+    assert check.remedy == "Run ipx migrate."
+    assert check.facts == {"unapplied": 2, "first_unapplied": "search.0003_new_table"}
+    assert "2 migrations are not applied (the first: search.0003_new_table)" in check.detail
+
+
+def test_migrations_of_a_newer_release_are_reported() -> None:
+    MigrationRecorder(connection).record_applied("search", "9999_from_a_newer_release")
+    check = infrastructure.migrations()
+    assert check.status == "degraded"
+    assert "search.9999_from_a_newer_release" in check.detail
+    assert check.facts == {"unapplied": 0, "unknown": 1}
+
+
+def test_disk_space_below_the_minimum_is_degraded(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
+    settings.IPX_HEALTH_DISK_MIN_FREE_BYTES = 1024**3
+    usage = SimpleNamespace(total=100 * 1024**3, used=0, free=300 * 1024**2)
+    monkeypatch.setattr(infrastructure.shutil, "disk_usage", lambda path: usage)
+    check = infrastructure.disk_space()
+    assert check.status == "degraded"
+    assert check.facts == {"free_bytes": 300 * 1024**2, "total_bytes": 100 * 1024**3, "minimum_free_bytes": 1024**3}
+    assert check.detail == "Only 300.0\xa0MB free on the disk of the data directory (below 1.0\xa0GB)."
+
+
+def test_disk_space_above_the_minimum_is_ok(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
+    settings.IPX_HEALTH_DISK_MIN_FREE_BYTES = 1024**3
+    usage = SimpleNamespace(total=100 * 1024**3, used=0, free=2 * 1024**3)
+    monkeypatch.setattr(infrastructure.shutil, "disk_usage", lambda path: usage)
+    assert infrastructure.disk_space().status == "ok"
+
+
+def test_a_data_directory_not_made_yet_is_measured_where_it_will_be(
+        monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path) -> None:
+    settings.VAR_DIR = tmp_path / "not" / "made" / "yet"
+    measured: list[Path] = []
+
+    def usage(path: Path) -> SimpleNamespace:
+        measured.append(path)
+        return SimpleNamespace(total=10 * 1024**3, used=0, free=5 * 1024**3)
+
+    monkeypatch.setattr(infrastructure.shutil, "disk_usage", usage)
+    assert infrastructure.disk_space().status == "ok"
+    assert measured == [tmp_path]
+
+
+def test_a_data_directory_that_cannot_be_read_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(path: Path) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(infrastructure.shutil, "disk_usage", refused)
+    check = infrastructure.disk_space()
+    assert (check.status, check.detail) == ("failing", "The data directory cannot be read: Permission denied")
+    assert "IPX_VAR_DIR" in check.remedy
+
+
+def test_redis_is_checked_only_where_configured(settings: Any) -> None:
+    settings.REDIS_URL = ""
+    settings.IPX_TASKS_REDIS_URL = ""
+    assert infrastructure.redis_checks() == []
+
+
+def test_a_redis_that_does_not_answer_fails_with_its_address_and_no_password(settings: Any) -> None:
+    # Port 1: nothing listens there, so the connection is refused at once.
+    settings.REDIS_URL = "redis://ipx:red-pass-0815@127.0.0.1:1/0"
+    settings.IPX_TASKS_REDIS_URL = settings.REDIS_URL
+    [check] = infrastructure.redis_checks()
+    assert (check.name, check.status) == ("redis", "failing")
+    assert check.facts == {"address": "127.0.0.1:1"}
+    assert "red-pass-0815" not in check.detail + check.remedy
+    assert check.detail.startswith("Redis at 127.0.0.1:1 does not answer: ConnectionError")
+
+
+def test_a_second_redis_for_tasks_gets_its_own_check(settings: Any) -> None:
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.IPX_TASKS_REDIS_URL = "redis://127.0.0.1:1/1"
+    assert [check.name for check in infrastructure.redis_checks()] == ["redis", "redis_tasks"]
+
+
+def test_credentials_are_taken_out_of_any_text(settings: Any) -> None:
+    settings.REDIS_URL = "rediss://:p%40ss-word@cache.internal:6380/0"
+    assert scrub("cannot reach rediss://:p%40ss-word@cache.internal:6380/0") == (
+        "cannot reach rediss://:***@cache.internal:6380/0")
+    assert scrub("AUTH p@ss-word refused") == "AUTH *** refused"
+    assert scrub("postgres://ipx:hunter22@db/ipx") == "postgres://ipx:***@db/ipx"
+    assert address(settings.REDIS_URL) == "cache.internal:6380"
+    assert address("redis://:secret@cache.internal") == "cache.internal:6379"
+
+
+@pytest.fixture
+def gate() -> Iterator[threading.Event]:
+    """Holds a probe until the test ends (and always lets it go, so no thread stays stuck)."""
+    event = threading.Event()
+    yield event
+    event.set()
+
+
+def test_a_hanging_check_is_reported_failing_within_the_limit(gate: threading.Event) -> None:
+    started: list[int] = []
+
+    def hangs() -> list[Check]:
+        started.append(1)
+        gate.wait()
+        return [Check("slow_one", "ok", "finally")]
+
+    probes = [Probe(("slow_one",), hangs), fixed("quick_one", "ok")]
+    first = run_probes(probes, limit=0.2)
+    assert [(check.name, check.status) for check in first] == [("slow_one", "failing"), ("quick_one", "ok")]
+    assert first[0].detail.startswith("No answer after ")
+    assert first[0].facts["limit_seconds"] == 0.2
+    # Asked again while it still hangs: reported at once, and no second thread is stuck on it.
+    second = run_probes(probes, limit=0.2)
+    assert second[0].status == "failing"
+    assert started == [1]
+
+
+def test_a_check_that_ends_after_hanging_is_run_afresh(gate: threading.Event) -> None:
+    calls: list[int] = []
+
+    def hangs_once() -> list[Check]:
+        calls.append(1)
+        if len(calls) == 1:
+            gate.wait()
+            return [Check("flaky_one", "ok", "late")]
+        return [Check("flaky_one", "ok", "answered")]
+
+    probe = Probe(("flaky_one",), hangs_once)
+    assert run_probes([probe], limit=0.2)[0].status == "failing"
+    gate.set()
+    # Once the first run has ended (a caller may still get its late answer), the next call
+    # starts a new one.
+    for _attempt in range(3):
+        result = run_probes([probe], limit=5)
+        if result[0].detail == "answered":
+            break
+    assert result == [Check("flaky_one", "ok", "answered")]
+    assert calls == [1, 1]
+
+
+def test_a_check_that_errs_is_failing_and_says_why() -> None:
+    def broken() -> list[Check]:
+        raise ValueError("unexpected state")
+
+    [check] = run_probes([Probe(("broken_one",), broken)], limit=5)
+    assert (check.name, check.status) == ("broken_one", "failing")
+    assert check.detail == "The check stopped with an error: ValueError: unexpected state"
+    assert check.facts == {"error": "ValueError"}
+
+
+def test_a_probe_answers_for_each_of_its_checks_when_it_errs() -> None:
+    def broken() -> list[Check]:
+        raise OperationalError("no such table: matching_matchingversion")
+
+    names = ("first_part", "second_part")
+    result = run_probes([Probe(names, broken)], limit=5)
+    assert [(check.name, check.status) for check in result] == [("first_part", "failing"),
+                                                                  ("second_part", "failing")]
+    assert "migrations" in result[0].remedy
+
+
+def test_a_missing_check_module_is_failing_not_available(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_domain_checks(monkeypatch)
+    monkeypatch.setitem(sys.modules, "ipx.search.state", None)  # import now fails
+    by_name = {check.name: check for check in all_checks()}
+    assert by_name["search_index"].status == "failing"
+    assert by_name["search_index"].detail.startswith("This check is not available: ")
+    assert by_name["tasks"].status == "ok"
+
+
+def test_checks_speak_the_callers_language() -> None:
+    probe = Probe(("worded",), lambda: [Check("worded", "ok", gettext("Home"))])
+    with translation.override("zh-hans"):
+        [check] = run_probes([probe], limit=5)
+    assert check.detail == "首页"
+
+
+def test_all_checks_gather_the_server_and_the_apps(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
+    settings.REDIS_URL = ""
+    settings.IPX_TASKS_REDIS_URL = ""
+    fake_domain_checks(monkeypatch)
+    result = all_checks()
+    assert [check.name for check in result] == ["database", "migrations", "disk_space", "search_index", "tasks",
+                                                "embedding_model", "matching_vectors"]
+    assert result[0].status == "ok" and result[1].status == "ok"
+
+
+def test_the_worst_status_is_the_servers(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_probes(monkeypatch, fixed("a", "ok"), fixed("b", "degraded"))
+    assert overall_status(all_checks()) == "degraded"
+    use_probes(monkeypatch, fixed("a", "failing"), fixed("b", "degraded"))
+    body = readiness_body(all_checks())
+    assert body["status"] == "failing"
+    assert overall_status([]) == "ok"
