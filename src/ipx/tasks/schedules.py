@@ -43,6 +43,8 @@ SCHEDULES = (
     Schedule("ipx.search.state.keep_current", 1),
     # Live events older than a day (the last ones of each stream stay, for pages reconnecting).
     Schedule("ipx.live.services.prune", 60),
+    # Matching's vectors live in var/ (a new server, an emptied cache): queue their catch-up.
+    Schedule("ipx.matching.matches.health.keep_vectors_current", 5),
 )
 
 

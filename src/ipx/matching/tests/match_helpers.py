@@ -66,6 +66,7 @@ def embedder(settings: LazySettings, tmp_path: Path, monkeypatch: pytest.MonkeyP
     settings.VAR_DIR = tmp_path
     model = HashEmbedder()
     monkeypatch.setattr(index, "current_embedder", lambda: model)
+    monkeypatch.setattr(index, "vector_model_name", lambda: model.name)
     index.forget()
     yield model
     index.forget()
