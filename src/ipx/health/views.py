@@ -4,6 +4,9 @@ panel. The JSON answers go out before sessions, locale and the other middleware
 
 from __future__ import annotations
 
+import logging
+import threading
+
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
@@ -11,7 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from ipx.core.health import Check
 from ipx.health.checks import STATUS_LABELS, all_checks, label, overall_status, readiness_body
+
+logger = logging.getLogger("ipx.health")
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -30,8 +36,33 @@ def liveness(request: HttpRequest) -> HttpResponse:
 @require_safe
 def readiness(request: HttpRequest) -> HttpResponse:
     """200 while no check is failing (degraded still serves correct answers), else 503."""
-    body = readiness_body(all_checks())
-    return _no_store(JsonResponse(body, status=503 if body["status"] == "failing" else 200))
+    checks = all_checks()
+    body = readiness_body(checks)
+    response = JsonResponse(body, status=503 if body["status"] == "failing" else 200)
+    _log_change(checks)
+    # A load balancer asks every few seconds: Django would log each 503 as an error; the
+    # change of state is logged once instead (above).
+    # Django's own marker (django.utils.log.log_response), which its type stubs do not declare.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return _no_store(response)
+
+
+_last_failing: set[str] = set()
+_last_failing_lock = threading.Lock()
+
+
+def _log_change(checks: list[Check]) -> None:
+    """Logs when checks start or stop failing in this process, not on every request."""
+    failing = {check.name for check in checks if check.status == "failing"}
+    with _last_failing_lock:
+        started, ended = failing - _last_failing, _last_failing - failing
+        _last_failing.clear()
+        _last_failing.update(failing)
+    for check in checks:
+        if check.name in started:
+            logger.error("readiness: %s is failing: %s", check.name, check.detail)
+    for name in sorted(ended):
+        logger.warning("readiness: %s is no longer failing", name)
 
 
 def panel(request: HttpRequest) -> HttpResponse:

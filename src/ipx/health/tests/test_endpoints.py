@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from django.test import Client
 
 from ipx.core.health import Check
+from ipx.health import views
 from ipx.health.runner import Probe
 from ipx.health.tests.helpers import fake_domain_checks, fixed, use_probes
 
@@ -131,3 +133,23 @@ def test_the_answer_is_json_a_monitor_can_read(client: Client, monkeypatch: pyte
     assert body == {"status": "degraded", "checks": [
         {"name": "disk_space", "status": "degraded", "detail": "Only 300 MB free", "remedy": "Free space",
          "facts": {"free_bytes": 300}}]}
+
+
+def test_failing_is_logged_when_it_starts_and_ends_not_on_every_request(
+        client: Client, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(views, "_last_failing", set())
+    failing = fixed("migrations", "failing", "2 migrations are not applied", "Run ipx migrate.")
+    use_probes(monkeypatch, fixed("database", "ok"), failing)
+    # The project's loggers do not propagate to the root, where caplog listens.
+    logger = logging.getLogger("ipx.health")
+    logger.addHandler(caplog.handler)
+    try:
+        assert [client.get("/readyz").status_code for _poll in range(3)] == [503, 503, 503]
+        use_probes(monkeypatch, fixed("database", "ok"), fixed("migrations", "ok"))
+        assert client.get("/readyz").status_code == 200
+    finally:
+        logger.removeHandler(caplog.handler)
+    assert [(record.name, record.levelname, record.getMessage()) for record in caplog.records] == [
+        ("ipx.health", "ERROR", "readiness: migrations is failing: 2 migrations are not applied"),
+        ("ipx.health", "WARNING", "readiness: migrations is no longer failing"),
+    ]
