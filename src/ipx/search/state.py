@@ -114,7 +114,9 @@ def index_status() -> IndexStatus:
     facts["indexed"] = indexed
     if indexed is None and state is None:
         state, detail = "corrupt", _("The search index cannot be read (%(error)s).") % {"error": error}
-    serving = state is None or (state == "missing" and stamp is None and indexed == published)
+    # An index holding nothing while listings are published would only answer "nothing matches".
+    serving = (state is None and not (indexed == 0 and published > 0)) or (
+        state == "missing" and stamp is None and indexed == published)
     if stamp is not None:
         latest = latest_listing_change()
         lag = max(0.0, (latest - stamp.watermark).total_seconds()) if latest else 0.0

@@ -66,7 +66,11 @@ class TantivyBackend(SearchBackend):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         version = self.directory / "ipx-schema-version"
-        if not version.exists() or version.read_text().strip() != SCHEMA_VERSION:
+        layout = version.read_text().strip() if version.exists() else None
+        if layout == "":
+            # Truncated: the other files may be too; refusing lets the state check see it.
+            raise ValueError(f"the search index in {self.directory} is damaged (empty schema version)")
+        if layout != SCHEMA_VERSION:
             # An index of an older layout (or none): start empty; `ipx reindex` fills it.
             for path in self.directory.iterdir():
                 if path.is_file():
