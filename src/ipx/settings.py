@@ -332,6 +332,13 @@ IPX_SEARCH_BACKEND = os.environ.get(
     "postgres" if DATABASES["default"]["ENGINE"].endswith("postgresql") else "tantivy",
 )
 IPX_SEARCH_INDEX_DIR = Path(os.environ.get("IPX_SEARCH_INDEX_DIR", VAR_DIR / "search"))
+# The index is "stale" (health: degraded) when listings changed this long after its last
+# catch-up (``ipx.search.state.keep_current``, every minute); the catch-up re-reads changes
+# from this far behind its watermark (clock skew, transactions still open then); a rebuild
+# whose progress note has not moved for this long is taken for crashed.
+IPX_SEARCH_STALE_SECONDS = float(os.environ.get("IPX_SEARCH_STALE_SECONDS", "300"))
+IPX_SEARCH_CATCH_UP_MARGIN_SECONDS = float(os.environ.get("IPX_SEARCH_CATCH_UP_MARGIN_SECONDS", "120"))
+IPX_SEARCH_REBUILD_SILENT_SECONDS = float(os.environ.get("IPX_SEARCH_REBUILD_SILENT_SECONDS", "600"))
 # Health checks (/readyz, ipx doctor): each check's time limit (a slower one reports failing;
 # load balancers commonly wait 5 s), and the free space on var/'s disk below which it is degraded.
 IPX_HEALTH_CHECK_SECONDS = float(os.environ.get("IPX_HEALTH_CHECK_SECONDS", "3"))

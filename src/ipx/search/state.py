@@ -63,7 +63,7 @@ def _engine() -> str:
 
 
 def _stale_seconds() -> float:
-    return float(getattr(settings, "IPX_SEARCH_STALE_SECONDS", 300))
+    return float(settings.IPX_SEARCH_STALE_SECONDS)
 
 
 def _rebuild_note(engine: str) -> dict[str, object] | None:
@@ -72,7 +72,7 @@ def _rebuild_note(engine: str) -> dict[str, object] | None:
     if not note:
         return None
     at = parse_datetime(str(note.get("at") or ""))
-    limit = float(getattr(settings, "IPX_SEARCH_REBUILD_SILENT_SECONDS", 600))
+    limit = float(settings.IPX_SEARCH_REBUILD_SILENT_SECONDS)
     if note.get("state") == "rebuilding" and (at is None or (timezone.now() - at).total_seconds() > limit):
         return None
     return note
@@ -219,7 +219,7 @@ def catch_up(progress: Progress | None = None) -> CatchUp | None:
             if stamp is None:
                 return None
             started = timezone.now()
-            margin = timedelta(seconds=float(getattr(settings, "IPX_SEARCH_CATCH_UP_MARGIN_SECONDS", 120)))
+            margin = timedelta(seconds=float(settings.IPX_SEARCH_CATCH_UP_MARGIN_SECONDS))
             changed = sorted(listing_ids_changed_since(stamp.watermark - margin))
             for start in range(0, len(changed), CATCH_UP_CHUNK):
                 index_listings(changed[start:start + CATCH_UP_CHUNK])
