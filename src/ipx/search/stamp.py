@@ -109,8 +109,29 @@ def read_stamp(engine: str) -> Stamp | None:
             return None
         return Stamp(identity=row.identity, engine=row.engine, schema=row.schema, watermark=row.watermark,
                      built_at=row.built_at, count=row.count, generation=row.generation)
-    data = read_json(stamp_path(engine, index_dir()))
-    return None if data is None else Stamp.from_json(data)
+    return _read_stamp_file(stamp_path(engine, index_dir()))
+
+
+_stamps: dict[Path, tuple[tuple[int, int, int], Stamp]] = {}
+
+
+def _read_stamp_file(path: Path) -> Stamp | None:
+    """Parsed once per version of the file: every search consults it."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    # Every write is a rename, so a new inode: a change within the clock's resolution shows.
+    version = (info.st_ino, info.st_mtime_ns, info.st_size)
+    cached = _stamps.get(path)
+    if cached and cached[0] == version:
+        return cached[1]
+    data = read_json(path)
+    if data is None:
+        return None
+    stamp = Stamp.from_json(data)
+    _stamps[path] = (version, stamp)
+    return stamp
 
 
 def write_stamp(stamp: Stamp) -> None:
@@ -124,26 +145,11 @@ def write_stamp(stamp: Stamp) -> None:
     write_json_atomically(stamp_path(stamp.engine, index_dir()), stamp.as_json())
 
 
-_generations: dict[Path, tuple[tuple[int, int], str]] = {}
-
-
 def current_generation(engine: str, base: Path) -> str:
     """The generation the stamp names (cached while the file is unchanged: every search asks).
     No stamp, or an unreadable one: the never-rebuilt layout."""
-    path = stamp_path(engine, base)
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        return ""
-    # Every write is a rename, so a new inode: a change within the clock's resolution shows.
-    version = (info.st_ino, info.st_mtime_ns)
-    cached = _generations.get(path)
-    if cached and cached[0] == version:
-        return cached[1]
-    try:
-        data = read_json(path)
-        generation = Stamp.from_json(data).generation if data is not None else ""
+        stamp = _read_stamp_file(stamp_path(engine, base))
     except StampUnreadable:
-        generation = ""
-    _generations[path] = (version, generation)
-    return generation
+        return ""
+    return stamp.generation if stamp else ""

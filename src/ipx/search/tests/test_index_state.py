@@ -22,7 +22,7 @@ from ipx.search.backends import engine_location, get_backend, reset_backends
 from ipx.search.query import SearchQuery
 from ipx.search.rebuild import progress_path, rebuild_full
 from ipx.search.selectors import SearchUnavailable, search_listings
-from ipx.search.stamp import read_stamp, stamp_path
+from ipx.search.stamp import read_stamp, stamp_path, write_json_atomically
 from ipx.search.state import index_status, keep_current, search_check
 from ipx.search.tests.test_indexing import publish
 from ipx.testing.fixtures import Member
@@ -117,7 +117,7 @@ def test_an_index_from_another_database_is_foreign(two: list[Listing], engine: s
                                                    on_commit: Any) -> None:
     path = stamp_path(engine, base())
     data = json.loads(path.read_text())
-    path.write_text(json.dumps({**data, "identity": "00000000-0000-0000-0000-000000000000"}))
+    write_json_atomically(path, {**data, "identity": "00000000-0000-0000-0000-000000000000"})
     assert index_status().state == "foreign"
     check = search_check()
     assert check.status == "failing" and "another database" in check.detail
@@ -198,8 +198,8 @@ def test_a_crash_mid_rebuild_leaves_an_orphan_the_next_rebuild_removes(two: list
     orphan.bulk_load([document_for(two[0])])
     orphan.close()
     _note(engine, state="rebuilding", done=1, total=2, started_at="2026-12-02T00:00:00+00:00")
-    progress_path(engine).write_text(json.dumps({**json.loads(progress_path(engine).read_text()),
-                                                 "at": "2026-12-02T00:00:00+00:00"}))
+    write_json_atomically(progress_path(engine), {**json.loads(progress_path(engine).read_text()),
+                                                  "at": "2026-12-02T00:00:00+00:00"})
     assert len(generations(engine)) == 2
     status = index_status()
     assert (status.state, status.serving) == ("ready", True)
