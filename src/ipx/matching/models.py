@@ -244,3 +244,22 @@ class DemandMatchRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.demand_id}: {self.kept} ({self.method})"
+
+
+class MatchingWatermark(models.Model):
+    """How far ``ipx rematch`` has followed the changes: every listing, asset, organisation
+    and demand changed before ``changes_until`` has been ranked again since. One row per
+    kind of run ("rematch"); it lives in the database beside what it describes, so a
+    restored copy carries the right one."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    changes_until = models.DateTimeField(_("changes applied up to"))
+    finished_at = models.DateTimeField(_("finished"))
+    full = models.BooleanField(_("full run"), default=False)
+
+    class Meta:
+        verbose_name = _("matching watermark")
+        verbose_name_plural = _("matching watermarks")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.changes_until:%Y-%m-%d %H:%M:%S}"

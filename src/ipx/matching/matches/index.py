@@ -298,6 +298,20 @@ def passage_counts(name: str) -> tuple[int, int]:
     return sum(1 for key in keys if key not in found), len(keys)
 
 
+def lacking_vectors(documents: Sequence[Document]) -> list[Document]:
+    """The documents with a passage the cache has no vector for (all of them when matching
+    ranks without meaning: nothing can be looked up)."""
+    model = vector_model_name()
+    if model is None or not cache_path().exists():
+        return list(documents)
+    cache = _ReadOnlyCache(cache_path())
+    try:
+        found = cache.get_many(model, "passage", passage_keys(documents))
+    finally:
+        cache.close()
+    return [document for document in documents if any(key not in found for key in passage_keys([document]))]
+
+
 def missing_passages(name: str) -> int:
     """How many passages of the engine ``name`` have no cached vector (0 when matching ranks without meaning)."""
     return passage_counts(name)[0]
@@ -316,6 +330,7 @@ __all__ = [
     "demand_catalogue",
     "embed_documents",
     "forget",
+    "lacking_vectors",
     "listing_catalogue",
     "load_demands",
     "load_listings",

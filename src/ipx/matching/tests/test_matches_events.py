@@ -227,5 +227,6 @@ def test_the_rematch_command_embeds_and_ranks_every_demand(buyer: Member, owner:
     call_command("rematch", "--quiet-notifications", verbosity=0, stdout=out)
 
     kept = DemandMatch.objects.filter(demand=demand, rank__isnull=False).count()
-    assert out.getvalue().strip() == f"ranked 1 demand(s): {kept} match(es) kept, {kept} new; 1 by hybrid"
+    assert out.getvalue().strip() == (f"full run; embedded 4 document(s); ranked 1 demand(s): {kept} match(es) kept, "
+                                      f"{kept} new; 1 by hybrid")
     assert kept >= 3 and notes(buyer, "demand.match") == []
