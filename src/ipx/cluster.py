@@ -227,7 +227,11 @@ def main(argv: list[str]) -> None:
     ports = [int(port) for port in options.app_ports.split(",")]
     cluster = Cluster(app_ports=ports, workers=options.workers, demo=options.demo)
     print(f"ipx cluster: starting in {cluster.root} ...", flush=True)
-    cluster.start()
+    try:
+        cluster.start()  # stops what it started on any interruption
+    except KeyboardInterrupt:
+        print("\nipx cluster: stopped while starting", flush=True)
+        return
     print(f"PostgreSQL  {cluster.database_url}\nRedis       {cluster.redis_url}", flush=True)
     for url in cluster.urls:
         print(f"app server  {url}", flush=True)
@@ -239,6 +243,10 @@ def main(argv: list[str]) -> None:
         stopped = [name for name, process in cluster.processes.items() if process.poll() is not None]
         print(f"ipx cluster: {', '.join(stopped)} stopped; stopping the rest", flush=True)
     except KeyboardInterrupt:
+        # Ctrl-C reaches every process of the terminal's group; a second one must not cut the
+        # clean-up short and leave servers behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("\nipx cluster: stopping", flush=True)
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         cluster.stop()
