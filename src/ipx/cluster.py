@@ -56,7 +56,7 @@ def _ipx() -> str:
 class Cluster:
     """The processes of one layout; ``start`` brings them up in order, ``stop`` takes them down."""
 
-    app_ports: Sequence[int]
+    app_ports: list[int]
     workers: int = 1
     demo: bool = False
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="ipx-cluster.")))
@@ -110,11 +110,11 @@ class Cluster:
             self.stop()
             raise
 
-    def spawn(self, name: str, command: list[str]) -> subprocess.Popen[bytes]:
+    def spawn(self, name: str, command: list[str], **environment: str) -> subprocess.Popen[bytes]:
         """Start one more process of the layout (tests add and kill workers with it)."""
         output = (self.root / "logs" / f"{name}.log").open("ab")
-        process = subprocess.Popen(command, env=self.environment(), stdout=output, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(command, env={**self.environment(), **environment}, stdout=output,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
         self.processes[name] = process
         return process
 
@@ -149,6 +149,15 @@ class Cluster:
         self.spawn("redis", [server, "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
                              "--appendonly", "yes", "--dir", str(self.root)])
         self._wait(partial(_answers_ping, self.redis_port), "Redis")
+
+    def add_app_server(self, port: int, **environment: str) -> str:
+        """One more app server (e.g. a new machine: its own empty ``IPX_VAR_DIR``); its address."""
+        self.app_ports.append(port)
+        self.spawn(f"app-{len(self.app_ports)}", [_ipx(), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+                   **environment)
+        url = self.urls[-1]
+        self._wait(partial(_answers_http, f"{url}/api/v1/openapi.json"), url)
+        return url
 
     def _wait_for_apps(self) -> None:
         for url in self.urls:
@@ -206,7 +215,7 @@ def _answers_http(url: str) -> bool:
 
 @contextmanager
 def running_cluster(app_ports: Sequence[int], *, workers: int = 1, demo: bool = False) -> Iterator[Cluster]:
-    cluster = Cluster(app_ports=app_ports, workers=workers, demo=demo)
+    cluster = Cluster(app_ports=list(app_ports), workers=workers, demo=demo)
     cluster.start()
     try:
         yield cluster
