@@ -161,6 +161,10 @@ ENTRIES: list[Entry] = [
     *post_only("saved-searches/<int:saved_search_id>/delete/", MEMBERS_OWN, args=ids(saved_search_id="saved_search")),
     *read_only("", PUBLIC, login=False),
     *read_only("stats/", PUBLIC, login=False),
+    # Health for load balancers and monitors (ipx.health): anyone, no login, only read.
+    *read_only("healthz", PUBLIC, login=False),
+    # The world has no search index built (no server would be ready): left out here.
+    *read_only("readyz", PUBLIC, login=False, query="exclude=search_index"),
     *read_only("language/<str:code>/", every(MOVED), login=False, args=ids(code=lambda w: "zh-hans")),
     # "My organisation" answers any method alike (it only reads); an operator has none.
     Entry("my/", "GET", SIGNED_IN, secret="draft", sees=HOME_ROLES),

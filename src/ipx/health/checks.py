@@ -62,8 +62,16 @@ STATUS_LABELS: dict[Status, Promise] = {"ok": _("OK"), "degraded": _("Degraded")
 SEVERITY: dict[Status, int] = {"ok": 0, "degraded": 1, "failing": 2}
 
 
-def all_checks() -> list[Check]:
-    return run_probes(PROBES)
+def check_names() -> frozenset[str]:
+    return frozenset(name for probe in PROBES for name in probe.names) | {"redis_tasks"}
+
+
+def all_checks(exclude: frozenset[str] = frozenset()) -> list[Check]:
+    """``exclude``: checks the caller does not count (``/readyz?exclude=search_index``), e.g. a
+    load balancer that keeps servers whose search answers from the database fallback while
+    their index is rebuilt: were it counted, a rebuild on every server at once (a restored
+    database) would take the whole site out of rotation."""
+    return [check for check in run_probes(PROBES) if check.name not in exclude]
 
 
 def overall_status(checks: Sequence[Check]) -> Status:

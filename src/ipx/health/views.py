@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from ipx.core.errors import ValidationFailed
 from ipx.core.health import Check
-from ipx.health.checks import STATUS_LABELS, all_checks, label, overall_status, readiness_body
+from ipx.health.checks import STATUS_LABELS, all_checks, check_names, label, overall_status, readiness_body
 
 logger = logging.getLogger("ipx.health")
 
@@ -36,7 +37,11 @@ def liveness(request: HttpRequest) -> HttpResponse:
 @require_safe
 def readiness(request: HttpRequest) -> HttpResponse:
     """200 while no check is failing (degraded still serves correct answers), else 503."""
-    checks = all_checks()
+    try:
+        exclude = _excluded(request)
+    except ValidationFailed as refusal:
+        return _no_store(JsonResponse(refusal.as_dict(), status=refusal.status))
+    checks = all_checks(exclude)
     body = readiness_body(checks)
     response = JsonResponse(body, status=503 if body["status"] == "failing" else 200)
     _log_change(checks)
@@ -45,6 +50,20 @@ def readiness(request: HttpRequest) -> HttpResponse:
     # Django's own marker (django.utils.log.log_response), which its type stubs do not declare.
     response._has_been_logged = True  # type: ignore[attr-defined]
     return _no_store(response)
+
+
+def _excluded(request: HttpRequest) -> frozenset[str]:
+    """``?exclude=a,b`` or ``?exclude=a&exclude=b``; a name that is no check is refused, so a
+    misspelt exclusion cannot pass unnoticed."""
+    names = frozenset(name.strip() for value in request.GET.getlist("exclude") for name in value.split(",")
+                      if name.strip())
+    unknown = sorted(names - check_names())
+    if unknown:
+        raise ValidationFailed(
+            _("No such check: %(unknown)s. The checks are: %(known)s.") % {
+                "unknown": ", ".join(unknown), "known": ", ".join(sorted(check_names()))},
+            fields={"exclude": ", ".join(unknown)})
+    return names
 
 
 _last_failing: set[str] = set()

@@ -4,8 +4,6 @@ that bounds every check in time."""
 from __future__ import annotations
 
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -15,13 +13,9 @@ from django.conf import settings as django_settings
 from django.db import OperationalError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
-from django.utils import translation
-from django.utils.translation import gettext
 
-from ipx.core.health import Check
 from ipx.health import infrastructure
 from ipx.health.checks import all_checks, overall_status, readiness_body
-from ipx.health.runner import Probe, run_probes
 from ipx.health.secrets import address, scrub
 from ipx.health.tests.helpers import fake_domain_checks, fixed, use_probes
 
@@ -148,77 +142,6 @@ def test_credentials_are_taken_out_of_any_text(settings: Any) -> None:
     assert address("redis://:secret@cache.internal") == "cache.internal:6379"
 
 
-@pytest.fixture
-def gate() -> Iterator[threading.Event]:
-    """Holds a probe until the test ends (and always lets it go, so no thread stays stuck)."""
-    event = threading.Event()
-    yield event
-    event.set()
-
-
-def test_a_hanging_check_is_reported_failing_within_the_limit(gate: threading.Event) -> None:
-    started: list[int] = []
-
-    def hangs() -> list[Check]:
-        started.append(1)
-        gate.wait()
-        return [Check("slow_one", "ok", "finally")]
-
-    probes = [Probe(("slow_one",), hangs), fixed("quick_one", "ok")]
-    first = run_probes(probes, limit=0.2)
-    assert [(check.name, check.status) for check in first] == [("slow_one", "failing"), ("quick_one", "ok")]
-    assert first[0].detail.startswith("No answer after ")
-    assert first[0].facts["limit_seconds"] == 0.2
-    # Asked again while it still hangs: reported at once, and no second thread is stuck on it.
-    second = run_probes(probes, limit=0.2)
-    assert second[0].status == "failing"
-    assert started == [1]
-
-
-def test_a_check_that_ends_after_hanging_is_run_afresh(gate: threading.Event) -> None:
-    calls: list[int] = []
-
-    def hangs_once() -> list[Check]:
-        calls.append(1)
-        if len(calls) == 1:
-            gate.wait()
-            return [Check("flaky_one", "ok", "late")]
-        return [Check("flaky_one", "ok", "answered")]
-
-    probe = Probe(("flaky_one",), hangs_once)
-    assert run_probes([probe], limit=0.2)[0].status == "failing"
-    gate.set()
-    # Once the first run has ended (a caller may still get its late answer), the next call
-    # starts a new one.
-    for _attempt in range(3):
-        result = run_probes([probe], limit=5)
-        if result[0].detail == "answered":
-            break
-    assert result == [Check("flaky_one", "ok", "answered")]
-    assert calls == [1, 1]
-
-
-def test_a_check_that_errs_is_failing_and_says_why() -> None:
-    def broken() -> list[Check]:
-        raise ValueError("unexpected state")
-
-    [check] = run_probes([Probe(("broken_one",), broken)], limit=5)
-    assert (check.name, check.status) == ("broken_one", "failing")
-    assert check.detail == "The check stopped with an error: ValueError: unexpected state"
-    assert check.facts == {"error": "ValueError"}
-
-
-def test_a_probe_answers_for_each_of_its_checks_when_it_errs() -> None:
-    def broken() -> list[Check]:
-        raise OperationalError("no such table: matching_matchingversion")
-
-    names = ("first_part", "second_part")
-    result = run_probes([Probe(names, broken)], limit=5)
-    assert [(check.name, check.status) for check in result] == [("first_part", "failing"),
-                                                                  ("second_part", "failing")]
-    assert "migrations" in result[0].remedy
-
-
 def test_a_missing_check_module_is_failing_not_available(monkeypatch: pytest.MonkeyPatch) -> None:
     fake_domain_checks(monkeypatch)
     monkeypatch.setitem(sys.modules, "ipx.search.state", None)  # import now fails
@@ -226,13 +149,6 @@ def test_a_missing_check_module_is_failing_not_available(monkeypatch: pytest.Mon
     assert by_name["search_index"].status == "failing"
     assert by_name["search_index"].detail.startswith("This check is not available: ")
     assert by_name["tasks"].status == "ok"
-
-
-def test_checks_speak_the_callers_language() -> None:
-    probe = Probe(("worded",), lambda: [Check("worded", "ok", gettext("Home"))])
-    with translation.override("zh-hans"):
-        [check] = run_probes([probe], limit=5)
-    assert check.detail == "首页"
 
 
 def test_all_checks_gather_the_server_and_the_apps(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:

@@ -153,3 +153,24 @@ def test_failing_is_logged_when_it_starts_and_ends_not_on_every_request(
         ("ipx.health", "ERROR", "readiness: migrations is failing: 2 migrations are not applied"),
         ("ipx.health", "WARNING", "readiness: migrations is no longer failing"),
     ]
+
+
+def test_a_check_can_be_left_out_of_readiness(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_probes(monkeypatch, fixed("database", "ok"), fixed("search_index", "failing"),
+               fixed("matching_vectors", "degraded"))
+    assert client.get("/readyz").status_code == 503
+    for query in ("exclude=search_index", "exclude=search_index,matching_vectors",
+                  "exclude=search_index&exclude=matching_vectors"):
+        response = client.get(f"/readyz?{query}")
+        assert response.status_code == 200, query
+        assert "search_index" not in {check["name"] for check in response.json()["checks"]}
+    assert client.get("/readyz?exclude=search_index,matching_vectors").json()["status"] == "ok"
+
+
+def test_a_misspelt_exclusion_is_refused(client: Client) -> None:
+    response = client.get("/readyz?exclude=search")
+    assert response.status_code == 400
+    assert response["Cache-Control"] == "no-store"
+    error = response.json()["error"]
+    assert (error["code"], error["fields"]) == ("invalid", {"exclude": "search"})
+    assert error["message"].startswith("No such check: search. The checks are: database, disk_space, ")
