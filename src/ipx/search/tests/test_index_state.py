@@ -274,3 +274,17 @@ def test_reindex_catches_up_by_default_and_rebuilds_with_full(two: list[Listing]
     assert "indexed 1 listings" in out.getvalue()
     second = read_stamp(engine)
     assert first is not None and second is not None and second.generation != first.generation
+
+
+def test_one_rebuild_is_queued_at_a_time(engine: str) -> None:
+    from ipx.search.state import REBUILD_TASK, request_rebuild
+    from ipx.tasks.models import Task
+    from ipx.tasks.runner import resolve
+    from ipx.tasks.schedules import SCHEDULES
+
+    # Outside on_commit the queued task is not handed over, as while a worker is busy.
+    assert request_rebuild() is True
+    assert request_rebuild() is False
+    assert Task.objects.filter(name=REBUILD_TASK, status=Task.Status.QUEUED).count() == 1
+    assert "ipx.search.state.keep_current" in {schedule.func for schedule in SCHEDULES}
+    assert resolve("ipx.search.state.keep_current") is keep_current
