@@ -288,3 +288,18 @@ def test_one_rebuild_is_queued_at_a_time(engine: str) -> None:
     assert Task.objects.filter(name=REBUILD_TASK, status=Task.Status.QUEUED).count() == 1
     assert "ipx.search.state.keep_current" in {schedule.func for schedule in SCHEDULES}
     assert resolve("ipx.search.state.keep_current") is keep_current
+
+
+def test_the_first_rebuild_on_an_empty_index_shows_its_progress(engine: str, owner: Member, operator: User,
+                                                                on_commit: Any, client: Client) -> None:
+    from ipx.search.rebuild import _note
+
+    publish(owner, operator, on_commit, title="石墨烯导热膜")
+    publish(owner, operator, on_commit, title="钠离子电池正极")
+    get_backend().clear()  # what a new server sees: listings in the database, none in its index
+    _note(engine, state="rebuilding", done=1, total=2, started_at=timezone.now().isoformat())
+    status = index_status()
+    assert (status.state, status.serving, status.facts["serving_state"]) == ("rebuilding", False, "missing")
+    page = client.get("/search/", {"q": "石墨烯"})
+    assert page.status_code == 503
+    assert "The search index is being rebuilt (1 of 2 listings)" in page.content.decode()
