@@ -40,7 +40,7 @@ def _prepare_environment(workdir: Path) -> None:
 
 def _wait_until(check: object, seconds: float) -> None:
     deadline = time.monotonic() + seconds
-    while not check():  # type: ignore[operator]
+    while not check():
         if time.monotonic() > deadline:
             raise SystemExit(f"gave up after {seconds}s")
         time.sleep(0.05)

@@ -96,7 +96,7 @@ def test_private_files_cannot_be_fetched_by_any_media_path_even_with_debug(
     anonymous = Client()
     # The route is live: public media (a trademark image) is served with DEBUG on.
     public = anonymous.get(f"/media/{mark.image.name}")
-    assert (public.status_code, b"".join(public.streaming_content)) == (200, png_bytes())  # type: ignore[attr-defined]
+    assert (public.status_code, b"".join(public.streaming_content)) == (200, png_bytes())
 
     for kind, name in private_files.stored_names().items():
         assert (Path(settings.IPX_PRIVATE_ROOT) / name).is_file(), kind
@@ -119,7 +119,7 @@ def test_trademark_images_are_kept_in_public_media(settings: Any) -> None:
     mark = TrademarkFactory.create()
     mark.image.save("mark.png", ContentFile(png_bytes()))
 
-    assert Trademark._meta.get_field("image")._storage_callable is public_media_storage  # type: ignore[attr-defined]
+    assert Trademark._meta.get_field("image")._storage_callable is public_media_storage
     assert (Path(settings.MEDIA_ROOT) / mark.image.name).read_bytes() == png_bytes()
     assert mark.image.url == f"/media/{mark.image.name}"
     assert not Path(settings.IPX_PRIVATE_ROOT).exists()
@@ -167,7 +167,7 @@ def test_the_access_checked_views_still_serve_private_files(private_files: Priva
         assert response.status_code == 200, url
         assert (response["Content-Type"], response["Content-Disposition"], response["Cache-Control"],
                 response["X-Content-Type-Options"]) == (content_type, disposition, "private, no-store", "nosniff")
-        body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        body = b"".join(response.streaming_content)
         assert body == (Path(settings.IPX_PRIVATE_ROOT) / name).read_bytes(), url
         assert "X-Accel-Redirect" not in response
 
@@ -198,7 +198,7 @@ def test_the_back_office_shows_an_import_job_without_linking_its_private_file(pr
     request.session = SessionStore()
 
     response = admin.site._registry[ImportJob].change_view(request, str(job.pk))
-    html = response.render().content.decode()  # type: ignore[attr-defined]
+    html = response.render().content.decode()
 
     assert response.status_code == 200
     assert "我的专利.csv" in html

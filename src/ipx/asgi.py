@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from a2wsgi import WSGIMiddleware
+from a2wsgi.wsgi_typing import WSGIApp
 from django.core.asgi import get_asgi_application
 from django.core.wsgi import get_wsgi_application
 
@@ -27,13 +28,15 @@ Send = Callable[[Any], Awaitable[None]]
 LIVE_PREFIX = "/live/"
 
 streams = get_asgi_application()
-pages = WSGIMiddleware(get_wsgi_application(),  # type: ignore[arg-type]
-                       workers=int(os.environ.get("IPX_THREADS", "4")))
+# Django types its WSGI handler with a plain dict environ, a2wsgi with a TypedDict of the same keys.
+pages = WSGIMiddleware(cast(WSGIApp, get_wsgi_application()), workers=int(os.environ.get("IPX_THREADS", "4")))
+# Its ASGI side takes TypedDict scopes and events; the server hands this module plain dicts.
+run_page = cast(Callable[[Scope, Receive, Send], Awaitable[None]], pages)
 
 
 async def application(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "http" and scope["path"].startswith(LIVE_PREFIX):
         await streams(scope, receive, send)
     elif scope["type"] == "http":
-        await pages(scope, receive, send)  # type: ignore[arg-type]
+        await run_page(scope, receive, send)
     # Django has no start-up or shut-down work for the ASGI "lifespan": nothing to answer.

@@ -111,7 +111,7 @@ ENTRIES = [
         "/api/v1/organisations/{organisation_id}/members/{user_id}",
         "PATCH",
         ADMIN_ONLY,
-        args=ids(organisation_id="home", user_id=lambda w: w.people["member"].pk),  # type: ignore[union-attr]
+        args=ids(organisation_id="home", user_id=lambda w: w.people["member"].pk),
         body=const({"is_signatory": True}),
     ),
     Entry("/api/v1/auth/password-reset", "POST", PUBLIC, body=const({"email": "member@matrix.example"})),

@@ -128,7 +128,7 @@ ENTRIES: list[Entry] = [
     *post_only(
         "accounts/organisation/members/<int:user_id>/signatory/",
         every(FLASH, anonymous=LOGIN, admin=OK, operator=MOVED),
-        args=ids(user_id=lambda w: w.people["member"].pk),  # type: ignore[union-attr]
+        args=ids(user_id=lambda w: w.people["member"].pk),
         body=const({"signatory": "1"}),
         note="each acts on their own organisation; only home's admin names",
     ),

@@ -27,7 +27,7 @@ def debug_urls() -> Iterator[None]:
     with override_settings(DEBUG=True):
         patterns = runpy.run_path(str(Path(ipx.urls.__file__)))["urlpatterns"]
     module = types.ModuleType(DEBUG_URLCONF)
-    module.urlpatterns = patterns  # type: ignore[attr-defined]
+    module.urlpatterns = patterns
     sys.modules[DEBUG_URLCONF] = module
     try:
         with override_settings(ROOT_URLCONF=DEBUG_URLCONF):

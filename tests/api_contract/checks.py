@@ -81,7 +81,7 @@ def documented_refusal(case: Case, response: Response) -> bool:
         error = response.json()["error"]
     except (ValueError, KeyError, TypeError):
         return False
-    root = case.operation.schema.raw_schema  # type: ignore[attr-defined]
+    root = case.operation.schema.raw_schema
     definition = case.operation.definition.raw
     if error.get("code") in definition.get("x-rules", {}):
         return True

@@ -21,7 +21,7 @@ from tests.api_contract.test_fuzz import ALL_CHECKS, schema
 def test_the_api_keeps_its_contract_along_its_links(exchange: Exchange) -> None:
     turns = itertools.cycle([exchange.headers(who) for who in CAST])
 
-    class SignedInByTurns(schema.as_state_machine()):  # type: ignore[misc]
+    class SignedInByTurns(schema.as_state_machine()):
         def get_call_kwargs(self, case: Case) -> dict[str, Any]:
             # The state machine makes up credentials of its own; the cast's real tokens replace them.
             if case.headers:

@@ -31,4 +31,4 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
 def snap(page: object, name: str) -> None:
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)

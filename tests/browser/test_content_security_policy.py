@@ -48,7 +48,7 @@ def log_in(page: Page, base: str, member: Member) -> None:
 
 def test_choosing_an_organisation_and_confirming_a_deletion_work_without_inline_script(
         live_server: object, page: Page, owner: Member) -> None:
-    base = live_server.url  # type: ignore[attr-defined]
+    base = live_server.url
     other = OrganisationFactory.create(name="第二家公司")
     MembershipFactory.create(user=owner.user, organisation=other, role=Membership.Role.ADMIN)
     patent = PatentFactory.create(asset__holder=owner.organisation)
@@ -73,7 +73,7 @@ def test_choosing_an_organisation_and_confirming_a_deletion_work_without_inline_
 
 
 def test_htmx_runs_and_the_api_documentation_draws_itself_under_the_policy(live_server: object, page: Page) -> None:
-    base = live_server.url  # type: ignore[attr-defined]
+    base = live_server.url
     page.goto(f"{base}/")
     assert page.evaluate("typeof window.htmx") == "object"
     assert page.evaluate("htmx.config.allowEval") is False

@@ -65,7 +65,7 @@ def run_admin_action(page: Page, changelist: str, row_text: str, action: str) ->
 
 
 def test_register_verify_import_publish_and_find(live_server: object, browser: Browser, tmp_path: Path) -> None:
-    base = live_server.url  # type: ignore[attr-defined]
+    base = live_server.url
     enrol(User.objects.create_superuser(OPERATOR_EMAIL, OPERATOR_PASSWORD, full_name="Operator"))
     member = browser.new_page()
 

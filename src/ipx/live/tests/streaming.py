@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,20 +36,20 @@ def parse(text: str) -> list[Event]:
 
 async def read_events(response: Any, count: int) -> list[Event]:
     """The first ``count`` events of a streaming answer; then the stream is closed."""
-    chunks: AsyncIterator[bytes] = aiter(response.streaming_content)
+    chunks: AsyncGenerator[bytes, None] = aiter(response.streaming_content)
     text = ""
     try:
         while len(parse(text)) < count:
             chunk = await asyncio.wait_for(anext(chunks), GUARD_SECONDS)
             text += chunk.decode() if isinstance(chunk, bytes) else str(chunk)
     finally:
-        await chunks.aclose()  # type: ignore[attr-defined]
+        await chunks.aclose()
     return parse(text)[:count]
 
 
-async def read_until_open(response: Any) -> tuple[AsyncIterator[bytes], str]:
+async def read_until_open(response: Any) -> tuple[AsyncGenerator[bytes, None], str]:
     """Read the opening (retry hint and position) and hand back the rest of the stream."""
-    chunks: AsyncIterator[bytes] = aiter(response.streaming_content)
+    chunks: AsyncGenerator[bytes, None] = aiter(response.streaming_content)
     text = ""
     while "id: " not in text:
         chunk = await asyncio.wait_for(anext(chunks), GUARD_SECONDS)

@@ -172,7 +172,7 @@ def test_the_hub_delivers_what_another_thread_publishes(owner: Member) -> None:
                 chunk = await asyncio.wait_for(anext(chunks), 30)
                 text += chunk.decode() if isinstance(chunk, bytes) else str(chunk)
         finally:
-            await chunks.aclose()  # type: ignore[attr-defined]
+            await chunks.aclose()
             publisher.join()
         return parse(text)
 
@@ -196,7 +196,7 @@ def test_a_notification_updates_the_badge_live(owner: Member) -> None:
                 chunk = await asyncio.wait_for(anext(chunks), 30)
                 text += chunk.decode() if isinstance(chunk, bytes) else str(chunk)
         finally:
-            await chunks.aclose()  # type: ignore[attr-defined]
+            await chunks.aclose()
             worker.join()
         return parse(text)
 
