@@ -13,6 +13,7 @@ from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ipx.core.health import Check
 from ipx.health.secrets import address, redis_urls, scrub
@@ -54,8 +55,11 @@ def migrations() -> Check:
     first_name = f"{first.app_label}.{first.name}"
     return Check(
         name="migrations", status="failing",
-        detail=_("%(count)d migrations are not applied (the first: %(first)s); pages that read the new "
-                 "tables or columns fail until they are.") % {"count": len(plan), "first": first_name},
+        detail=ngettext("%(count)d migration is not applied (%(first)s); pages that read its tables or "
+                        "columns fail until it is.",
+                        "%(count)d migrations are not applied (the first: %(first)s); pages that read their "
+                        "tables or columns fail until they are.", len(plan)) % {
+                            "count": len(plan), "first": first_name},
         remedy=_("Run ipx migrate."),
         facts={"unapplied": len(plan), "first_unapplied": first_name})
 
@@ -72,8 +76,11 @@ def _unknown_migrations(executor: MigrationExecutor) -> Check | None:
     app_label, name = unknown[0]
     return Check(
         name="migrations", status="degraded",
-        detail=_("The database has %(count)d migrations this release does not know (the first: %(first)s); "
-                 "a newer release has migrated it.") % {"count": len(unknown), "first": f"{app_label}.{name}"},
+        detail=ngettext("The database has %(count)d migration this release does not know (%(first)s); a newer "
+                        "release has migrated it.",
+                        "The database has %(count)d migrations this release does not know (the first: %(first)s); "
+                        "a newer release has migrated it.", len(unknown)) % {
+                            "count": len(unknown), "first": f"{app_label}.{name}"},
         remedy=_("Run the release that migrated this database, or restore a backup made for this one."),
         facts={"unapplied": 0, "unknown": len(unknown)})
 
