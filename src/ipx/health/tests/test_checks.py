@@ -3,6 +3,7 @@ that bounds every check in time."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -124,6 +125,17 @@ def test_a_redis_that_does_not_answer_fails_with_its_address_and_no_password(set
     assert check.facts == {"address": "127.0.0.1:1"}
     assert "red-pass-0815" not in check.detail + check.remedy
     assert check.detail.startswith("Redis at 127.0.0.1:1 does not answer: ConnectionError")
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL)")
+def test_a_redis_that_answers_is_ok(settings: Any) -> None:
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+    settings.IPX_TASKS_REDIS_URL = settings.REDIS_URL
+    [check] = infrastructure.redis_checks()
+    assert (check.name, check.status, check.remedy) == ("redis", "ok", "")
+    assert check.facts["address"] == address(settings.REDIS_URL)
+    assert isinstance(check.facts["latency_ms"], float)
 
 
 def test_a_second_redis_for_tasks_gets_its_own_check(settings: Any) -> None:
