@@ -2,7 +2,8 @@
 
     ipx migrate            ipx demo              ipx import patents FILE --org ID
     ipx demo-code EMAIL
-    ipx serve [--dev]      ipx cluster           ipx reindex           ipx ledger-check
+    ipx serve [--dev]      ipx cluster           ipx reindex [--full]  ipx rematch [--full]
+    ipx doctor             ipx ledger-check
     ipx worker [--schedule] [--burst]            ipx scheduler
     ipx expire-listings    ipx expire-offers     ipx expire-demands    (the scheduler runs these)
     ipx <any Django management command>
