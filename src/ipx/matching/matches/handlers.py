@@ -20,7 +20,7 @@ from ipx.matching.matches.documents import demand_document, listing_document
 from ipx.matching.matches.services import matches_follow_listing, matches_recompute
 from ipx.matching.models import DemandMatch
 from ipx.tasks.models import Task
-from ipx.tasks.runner import enqueue, task_name
+from ipx.tasks.runner import enqueue, enqueue_once, task_name
 
 logger = logging.getLogger(__name__)
 
@@ -97,10 +97,24 @@ def matches_catch_up() -> int:
     return len(demand_ids)
 
 
+WAITING = [Task.Status.QUEUED, Task.Status.RUNNING, Task.Status.RETRYING]
+# One catch-up at a time across servers: the key is held by the queued or running task.
+CATCH_UP_KEY = "matching-embed-catalogue"
+
+
 def catch_up_pending() -> bool:
     recent = timezone.now() - CATCH_UP_STALE
-    waiting = [Task.Status.QUEUED, Task.Status.RUNNING, Task.Status.RETRYING]
-    return Task.objects.filter(name=task_name(matches_catch_up), status__in=waiting, created_at__gte=recent).exists()
+    return Task.objects.filter(name=task_name(matches_catch_up), status__in=WAITING, created_at__gte=recent).exists()
+
+
+def queue_catch_up() -> bool:
+    """Queue the catch-up unless one is queued or running; True when queued. Two servers
+    asking at once queue one: the second's row would repeat the key."""
+    if catch_up_pending():
+        return False
+    # The key stays on finished rows; freeing it from them makes it mean "one queued or running".
+    Task.objects.filter(key=CATCH_UP_KEY).exclude(status__in=WAITING).update(key=None)
+    return enqueue_once(CATCH_UP_KEY, matches_catch_up) is not None
 
 
 def schedule_catch_up_if_needed() -> bool:
@@ -110,8 +124,7 @@ def schedule_catch_up_if_needed() -> bool:
         return False
     if index.listing_catalogue().dense and index.demand_catalogue().dense:
         return False
-    if catch_up_pending():
-        return False
-    logger.info("matching: vectors missing; catch-up queued")
-    enqueue(matches_catch_up)
-    return True
+    queued = queue_catch_up()
+    if queued:
+        logger.info("matching: vectors missing; catch-up queued")
+    return queued

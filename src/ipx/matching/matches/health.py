@@ -23,15 +23,11 @@ from django.utils.translation import gettext as _
 
 from ipx.core.health import Check
 from ipx.matching.matches import index
-from ipx.matching.matches.handlers import catch_up_pending, matches_catch_up
+from ipx.matching.matches.handlers import catch_up_pending, queue_catch_up
 from ipx.matching.retrieval import embedding
-from ipx.tasks.models import Task
-from ipx.tasks.runner import enqueue_once, task_name
 
 logger = logging.getLogger(__name__)
 
-# One catch-up at a time across servers: the key is held by the queued or running task.
-CATCH_UP_KEY = "matching-embed-catalogue"
 
 VectorCounts = dict[str, tuple[int, int]]  # engine name → (missing, all passages)
 _counted: dict[str, tuple[tuple[object, ...], VectorCounts]] = {}
@@ -166,12 +162,9 @@ def keep_vectors_current() -> bool:
         _set_aside_unreadable_cache()
         forget_counts()
         counts = vector_counts()
-    if not sum(missing for missing, _all in counts.values()) or catch_up_pending():
+    if not sum(missing for missing, _all in counts.values()):
         return False
-    # The key stays on finished rows; freeing it from them makes it mean "one queued or running".
-    waiting = [Task.Status.QUEUED, Task.Status.RUNNING, Task.Status.RETRYING]
-    Task.objects.filter(key=CATCH_UP_KEY).exclude(status__in=waiting).update(key=None)
-    queued = enqueue_once(CATCH_UP_KEY, task_name(matches_catch_up)) is not None
+    queued = queue_catch_up()
     if queued:
         logger.info("matching: vectors missing (%s); catch-up queued", counts)
     return queued

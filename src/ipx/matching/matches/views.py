@@ -17,7 +17,7 @@ from ipx.core.htmx import is_htmx_fragment
 from ipx.matching.demands.selectors import is_poster
 from ipx.matching.matches import index, selectors
 from ipx.matching.matches.buyers import likely_buyers, market_interest
-from ipx.matching.matches.handlers import catch_up_pending, matches_catch_up
+from ipx.matching.matches.handlers import queue_catch_up
 from ipx.matching.matches.services import matches_recompute
 from ipx.matching.models import DemandMatch, DemandMatchRun
 from ipx.tasks.runner import enqueue
@@ -33,10 +33,10 @@ def demand_matches(request: AuthenticatedRequest, demand_id: int) -> HttpRespons
         "demand": demand, "matches": selectors.demand_match_views(demand), "is_poster": is_poster(user, demand),
         "run": run, "by_words_only": run is not None and run.method == DemandMatch.Method.LEXICAL,
     }
-    if context["by_words_only"] and index.current_embedder() is not None and not catch_up_pending():
+    if context["by_words_only"] and index.current_embedder() is not None:
         # Ranked before the catalogue's vectors existed (e.g. the demo): compute them now,
         # in the background, and rank again.
-        enqueue(matches_catch_up)
+        queue_catch_up()
     template = ("matching/matches/_demand_matches.html" if is_htmx_fragment(request)
                 else "matching/matches/demand_matches.html")
     return render(request, template, context)
