@@ -6,23 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.cache import caches
-from django.db import transaction
-from django.test import Client, override_settings
-from django.utils import translation
+from django.test import Client
 
 from ipx.accounts.models import ApiToken
 from ipx.accounts.sessions.models import UserSession
 from ipx.accounts.tokens import TokenInput, api_token_create
-from ipx.catalog.reference import clear_caches
-from ipx.search.backends import reset_backends
 from ipx.testing.access_world import ROLES, AccessWorld, build_access_world
 from ipx.testing.second_factor import fresh_second_factor, signed_in
+from ipx.testing.world_stage import fresh_test_state, rolled_back_world
 
 
 @dataclass
@@ -38,79 +33,37 @@ class Stage:
         return client
 
 
-def _module_settings(root: Path) -> Any:
-    return override_settings(
-        IPX_TASKS_IMMEDIATE=True,
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        IPX_SEARCH_INDEX_DIR=root / "search",
-        MEDIA_ROOT=root / "media",
-        IPX_PRIVATE_ROOT=root / "private",
-        VAR_DIR=root / "var",
-        IPX_MATCHING_DENSE=False,
-        # Every session passed its second factor when the world was built; the module may
-        # run longer than the step-up window or the privileged idle limit.
-        IPX_STEP_UP_MINUTES=24 * 60,
-        IPX_SESSION_IDLE_MINUTES_PRIVILEGED=24 * 60,
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-    )
-
-
-def _fresh_caches() -> None:
-    for alias in settings.CACHES:
-        caches[alias].clear()
-
-
 @pytest.fixture(autouse=True)
-def _isolated_settings() -> Iterator[None]:
-    """Replaces the project's per-test settings (a directory per test would lose the
-    world's files): the module's settings hold, and only caches and the language reset."""
-    _fresh_caches()
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
+def _isolated_settings() -> None:
+    fresh_test_state()
 
 
 @pytest.fixture(scope="package")
 def stage(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stage]:
-    overrides = _module_settings(tmp_path_factory.mktemp("access-matrix"))
-    overrides.enable()
-    reset_backends()
-    clear_caches()
-    _fresh_caches()
-    translation.activate(settings.LANGUAGE_CODE)
-    try:
-        with django_db_blocker.unblock():
-            outer = transaction.atomic()
-            outer.__enter__()
-            try:
-                world = build_access_world()
-                sessions, tokens = {}, {}
-                for role in ROLES:
-                    user = world.user(role)
-                    if user is not None:
-                        # Everyone has an authenticator app and passed it, so that signing
-                        # and payouts (which need a fresh second factor) are about rights.
-                        client = fresh_second_factor(signed_in(user), user)
-                        # The first request settles the session's own rows, once.
-                        client.get("/notifications/")
-                        sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
-                        _token, tokens[role] = api_token_create(
-                            user=user, token=TokenInput.parse(name="matrix", scopes=list(ApiToken.Scope.values))
-                        )
-                # A second session of the member's, for the page that ends one's other sessions.
-                member = world.people["member"]
-                assert member is not None
-                signed_in(member)
-                world.extras["member_other_session"] = UserSession.objects.filter(user=member).latest("pk").pk
-                yield Stage(world, sessions, tokens)
-            finally:
-                transaction.set_rollback(True)
-                outer.__exit__(None, None, None)
-    finally:
-        reset_backends()
-        overrides.disable()
+    # Every session passed its second factor when the world was built; the package may run
+    # longer than the step-up window or the privileged idle limit.
+    with rolled_back_world(tmp_path_factory.mktemp("access-matrix"), django_db_blocker,
+                           IPX_STEP_UP_MINUTES=24 * 60, IPX_SESSION_IDLE_MINUTES_PRIVILEGED=24 * 60):
+        world = build_access_world()
+        sessions, tokens = {}, {}
+        for role in ROLES:
+            user = world.user(role)
+            if user is not None:
+                # Everyone has an authenticator app and passed it, so that signing
+                # and payouts (which need a fresh second factor) are about rights.
+                client = fresh_second_factor(signed_in(user), user)
+                # The first request settles the session's own rows, once.
+                client.get("/notifications/")
+                sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+                _token, tokens[role] = api_token_create(
+                    user=user, token=TokenInput.parse(name="matrix", scopes=list(ApiToken.Scope.values))
+                )
+        # A second session of the member's, for the page that ends one's other sessions.
+        member = world.people["member"]
+        assert member is not None
+        signed_in(member)
+        world.extras["member_other_session"] = UserSession.objects.filter(user=member).latest("pk").pk
+        yield Stage(world, sessions, tokens)
 
 
 @pytest.fixture
