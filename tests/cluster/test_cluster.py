@@ -32,7 +32,8 @@ SEED = """
 import json
 from ipx.accounts.models import Membership
 from ipx.accounts.tokens import TokenInput, api_token_create
-from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
+from ipx.listings import services as listing_services
+from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory, listing_with_patent
 from ipx.testing.scenes import published_listing
 operator = UserFactory.create(email="operator@cluster.example", is_staff=True)
 seller = UserFactory.create(email="seller@cluster.example")
@@ -43,14 +44,19 @@ buyer = UserFactory.create(email="buyer@cluster.example")
 buyer_organisation = OrganisationFactory.create(name="集群买方有限公司")
 MembershipFactory.create(user=buyer, organisation=buyer_organisation, role=Membership.Role.ADMIN)
 _token, key = api_token_create(user=buyer, token=TokenInput.parse(name="cluster", scopes=["read", "write"]))
+# A second listing, waiting for the operator's review (approved through one server by a test).
+pending = listing_with_patent(seller_organisation, seller, title="钙钛矿叠层光伏组件封装工艺")
+listing_services.listing_submit(listing_id=pending.pk, actor=seller)
+_token, operator_key = api_token_create(user=operator, token=TokenInput.parse(name="review", scopes=["read", "write"]))
 print(json.dumps({"seller_id": seller.pk, "listing_id": listing.pk, "buyer_organisation_id": buyer_organisation.pk,
-                  "buyer_token": key}))
+                  "buyer_token": key, "pending_listing_id": pending.pk, "operator_token": operator_key}))
 """
 
 def shell(cluster: Cluster, code: str) -> Any:
     """Run ``code`` in ``ipx shell`` against the layout's database; its printed JSON."""
     done = subprocess.run([str(Path(sys.executable).with_name("ipx")), "shell", "-c", code],
-                          env=cluster.environment(), capture_output=True, text=True, check=True, timeout=120)
+                          env=cluster.environment(), capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -86,8 +92,16 @@ def signed_in(base_url: str, email: str) -> httpx.Client:
     return client
 
 
-def test_a_change_through_one_server_reaches_a_live_page_on_the_other(cluster: Cluster) -> None:
-    seeded = shell(cluster, SEED)
+@pytest.fixture(scope="module")
+def people(cluster: Cluster) -> dict[str, Any]:
+    """A seller with a published listing, a buyer with an API key, an operator."""
+    seeded: dict[str, Any] = shell(cluster, SEED)
+    return seeded
+
+
+def test_a_change_through_one_server_reaches_a_live_page_on_the_other(cluster: Cluster,
+                                                                      people: dict[str, Any]) -> None:
+    seeded = people
     server_a, server_b = cluster.urls
     seller = signed_in(server_b, "seller@cluster.example")
     with seller.stream("GET", f"/live/user-{seeded['seller_id']}/", timeout=WAIT_SECONDS) as stream:
@@ -137,3 +151,40 @@ print("{{}}")
     eventually("another worker finished it", (tmp_path / "done").exists)
     runners = [int(pid) for pid in starts.read_text().split()]
     assert len(runners) == 2 and runners[1] != first
+
+
+# The several-servers layout keeps its search index in the shared database (the PostgreSQL
+# engine): what one server publishes, every other finds at once; a server with nothing under
+# var/ (a new machine) needs no index files of its own.
+FOUND_WITHIN_SECONDS = 5
+
+
+def found(base_url: str, words: str) -> list[int]:
+    answer = httpx.get(f"{base_url}/api/v1/search/listings", params={"q": words}, timeout=30)
+    assert answer.status_code == 200, answer.text[:300]
+    return [hit["listing"]["id"] for hit in answer.json()["hits"]]
+
+
+def test_a_listing_published_through_one_server_is_found_through_the_other_and_through_a_new_one(
+        cluster: Cluster, people: dict[str, Any], tmp_path: Path) -> None:
+    pending = people["pending_listing_id"]
+    server_a, server_b = cluster.urls[:2]
+    assert pending not in found(server_b, "钙钛矿 叠层")
+
+    approved = httpx.post(f"{server_a}/api/v1/listings/{pending}/approve", timeout=30,
+                          headers={"Authorization": f"Bearer {people['operator_token']}"}, json={})
+    assert approved.status_code == 200, approved.text
+    deadline = time.monotonic() + FOUND_WITHIN_SECONDS
+    while pending not in found(server_b, "钙钛矿 叠层"):
+        assert time.monotonic() < deadline, f"not found through the other server within {FOUND_WITHIN_SECONDS} s"
+        time.sleep(0.2)
+
+    empty_var = tmp_path / "var"
+    empty_var.mkdir()
+    empty_var.chmod(0o777)
+    server_c = cluster.add_app_server(free_port(), IPX_VAR_DIR=str(empty_var))
+    assert found(server_c, "钙钛矿 叠层") == found(server_a, "钙钛矿 叠层")
+    assert found(server_c, "电池") == found(server_a, "电池")
+    ready = httpx.get(f"{server_c}/readyz", timeout=30)
+    search = next(check for check in ready.json()["checks"] if check["name"] == "search_index")
+    assert search["status"] == "ok", search
