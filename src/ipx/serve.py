@@ -105,6 +105,22 @@ def start_embedded_worker() -> subprocess.Popen[bytes]:
     return worker
 
 
+def check_search_index() -> None:
+    """Compare the search index with the database before serving (the scheduler repeats it
+    every minute): one that is missing, from another database or damaged is rebuilt in the
+    background from now on, and search says so meanwhile."""
+    from django.db import DatabaseError
+
+    from ipx.search.state import rebuild_if_unusable
+
+    try:
+        status = rebuild_if_unusable()
+    except DatabaseError as exc:  # not migrated yet: pages will say so; nothing to compare
+        print(f"ipx serve: the search index was not checked ({exc})", flush=True)
+        return
+    print(f"ipx serve: search index {status.state} ({status.engine})", flush=True)
+
+
 def check_redis() -> None:
     """Where several servers share Redis, refuse to start without it, naming REDIS_URL."""
     from ipx.tasks.engine import StoreUnavailable, check_store
@@ -151,6 +167,7 @@ def serve(argv: list[str]) -> None:
     # Started after the checks, before the server takes over this process.
     if wants_embedded_worker(options, settings.REDIS_URL):
         start_embedded_worker()
+    check_search_index()
     if options.dev:
         run_development_server(options.bind)
         return

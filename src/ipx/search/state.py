@@ -41,6 +41,7 @@ from ipx.search.stamp import Stamp, StampUnreadable, index_dir, read_stamp, sche
 
 State = Literal["ready", "stale", "missing", "foreign", "corrupt", "rebuilding", "failed"]
 SERVING: tuple[State, ...] = ("ready", "stale")
+UNUSABLE: tuple[State, ...] = ("missing", "foreign", "corrupt", "failed")
 REBUILD_TASK = "ipx.search.rebuild.rebuild_task"
 CATCH_UP_CHUNK = 500
 
@@ -255,11 +256,20 @@ def request_rebuild() -> bool:
     return enqueue_once(key, REBUILD_TASK) is not None
 
 
+def rebuild_if_unusable() -> IndexStatus:
+    """At a server's start: an unusable index gets its rebuild queued at once, not at the next
+    minute's repair. Returns the state found."""
+    status = index_status()
+    if status.state in UNUSABLE:
+        request_rebuild()
+    return status
+
+
 def keep_current() -> str:
     """The periodic repair (every minute): catch up a usable index, rebuild an unusable one.
     Returns the state found."""
     status = index_status()
-    if status.state in ("missing", "foreign", "corrupt", "failed"):
+    if status.state in UNUSABLE:
         request_rebuild()
     elif status.state in SERVING:
         catch_up()

@@ -303,3 +303,15 @@ def test_the_first_rebuild_on_an_empty_index_shows_its_progress(engine: str, own
     page = client.get("/search/", {"q": "石墨烯"})
     assert page.status_code == 503
     assert "The search index is being rebuilt (1 of 2 listings)" in page.content.decode()
+
+
+def test_a_server_starting_queues_the_rebuild_of_an_unusable_index_only(two: list[Listing], engine: str) -> None:
+    from ipx.search.state import REBUILD_TASK, rebuild_if_unusable
+    from ipx.tasks.models import Task
+
+    assert rebuild_if_unusable().state == "ready"
+    assert not Task.objects.filter(name=REBUILD_TASK).exists()
+    reset_backends()
+    stamp_path(engine, base()).unlink()  # the index files without their stamp: unknown origin
+    assert rebuild_if_unusable().state == "missing"
+    assert Task.objects.filter(name=REBUILD_TASK).count() == 1
