@@ -31,3 +31,43 @@ document.addEventListener("htmx:sseMessage", (event) => {
   address.searchParams.set("after", number);
   source.setAttribute("sse-connect", address.pathname + address.search);
 });
+
+// The menu button of small screens (<header data-menu>): it shows and hides the menu it
+// controls and says which in aria-expanded. Only once this runs does the stylesheet fold the
+// menu away (.menu-ready), so that without script the menu is simply open.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const header of document.querySelectorAll("[data-menu]")) {
+    const button = header.querySelector("button[aria-controls]");
+    if (!button) {
+      continue;
+    }
+    button.addEventListener("click", () => {
+      button.setAttribute("aria-expanded", String(button.getAttribute("aria-expanded") !== "true"));
+    });
+    header.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        button.setAttribute("aria-expanded", "false");
+        button.focus();
+      }
+    });
+    header.classList.add("menu-ready");
+  }
+});
+
+// Search filters (<details data-fold-narrow open>) are open as the server sends them, which is
+// what a page without script shows; on a phone they fold away, results first, also after
+// HTMX has swapped in new results.
+const narrow = window.matchMedia("(max-width: 47.99em)");
+function foldOnNarrowScreens(root) {
+  if (narrow.matches) {
+    for (const panel of root.querySelectorAll("details[data-fold-narrow]")) {
+      panel.open = false;
+    }
+  }
+}
+document.addEventListener("DOMContentLoaded", () => foldOnNarrowScreens(document));
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (event.target instanceof Element) {
+    foldOnNarrowScreens(event.target);
+  }
+});

@@ -1,0 +1,74 @@
+"""The public pages the browser audits visit, as data, and the scene they are drawn from.
+
+The scene is the access-and-rights world (every page has a real object to show) plus rows of
+bad input: a title of 200 Chinese characters without a space, an organisation whose name is
+one long word, and a title in right-to-left script. Pages of later work join ``PUBLIC_PAGES``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ipx.listings.models import Listing, ListingAsset
+from ipx.search.rebuild import rebuild_full
+from ipx.testing.access_world import AccessWorld, build_access_world
+from ipx.testing.factories import OrganisationFactory
+from ipx.testing.scenes import person, published_listing
+
+LANGUAGES = ("zh-hans", "zh-hant", "en")
+
+LONG_CJK_TITLE = ("高安全性锂电池隔膜及其制备方法和应用" * 11)[:200]
+LONG_ORGANISATION = "广东粤港澳大湾区" + "Internationalintellectualpropertytechnologytransfercorporation" * 2
+RTL_TITLE = "براءة اختراع فاصل بطارية الليثيوم — פטנט מפריד סוללת ליתיום"
+
+
+@dataclass(frozen=True)
+class Scene:
+    world: AccessWorld
+    long_title: Listing  # 200 CJK characters, no space, offered by the long-named organisation
+    rtl_title: Listing
+
+    def asset_id(self, listing: Listing) -> int:
+        asset_id: int = ListingAsset.objects.filter(listing=listing).values_list("asset_id", flat=True)[0]
+        return asset_id
+
+
+def build_scene() -> Scene:
+    world = build_access_world()
+    long_named = OrganisationFactory.create(name=LONG_ORGANISATION)
+    seller = person("long@scene.example", "Lorenzo Longname", long_named)
+    long_title = published_listing(long_named, seller, world.operator, title=LONG_CJK_TITLE)
+    rtl_title = published_listing(long_named, seller, world.operator, title=RTL_TITLE)
+    rebuild_full()
+    return Scene(world, long_title, rtl_title)
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    name: str
+    path: Callable[[Scene], str]
+
+
+PUBLIC_PAGES = [
+    PublicPage("home", lambda s: "/"),
+    PublicPage("search", lambda s: "/search/?q=锂电池"),
+    PublicPage("listing", lambda s: f"/listings/{s.world.published.pk}/"),
+    PublicPage("asset", lambda s: f"/catalog/assets/{s.asset_id(s.world.published)}/"),
+    PublicPage("booth", lambda s: f"/booths/{s.world.home.pk}/"),
+    PublicPage("demand board", lambda s: "/demands/"),
+    PublicPage("demand", lambda s: f"/demands/{s.world.demand.pk}/"),
+    PublicPage("classifications", lambda s: "/catalog/ipc/"),
+    PublicPage("login", lambda s: "/accounts/login/"),
+    PublicPage("register", lambda s: "/accounts/register/"),
+    PublicPage("password reset", lambda s: "/accounts/password/reset/"),
+]
+
+# The bad input on the pages that show it: search results, the listing, the booth.
+BAD_INPUT_PAGES = [
+    PublicPage("search for the long title", lambda s: "/search/?q=高安全性锂电池隔膜"),
+    PublicPage("search for the right-to-left title", lambda s: "/search/?q=ליתיום"),
+    PublicPage("listing with the long title", lambda s: f"/listings/{s.long_title.pk}/"),
+    PublicPage("listing with the right-to-left title", lambda s: f"/listings/{s.rtl_title.pk}/"),
+    PublicPage("booth of the long-named organisation", lambda s: f"/booths/{s.long_title.organisation_id}/"),
+]
