@@ -27,6 +27,7 @@ def started(monkeypatch: pytest.MonkeyPatch, settings: Any) -> list[tuple[Any, .
     calls: list[tuple[Any, ...]] = []
     monkeypatch.setattr(ipx.serve, "start_embedded_worker", lambda: calls.append(("task worker",)))
     monkeypatch.setattr(ipx.serve, "check_redis", lambda: calls.append(("redis check",)))
+    monkeypatch.setattr(ipx.serve, "check_search_index", lambda: calls.append(("search index check",)))
     monkeypatch.setattr(django, "setup", lambda: calls.append(("setup", os.environ["DEBUG"])))
     monkeypatch.setattr(ipx.serve, "check_embedding_model_before_forking", lambda: None)
     monkeypatch.setattr(ipx.serve, "call_command", lambda *args, **kwargs: calls.append(("command", *args)))
@@ -39,7 +40,7 @@ def started(monkeypatch: pytest.MonkeyPatch, settings: Any) -> list[tuple[Any, .
 def test_serve_defaults_to_debug_off(started: list[tuple[Any, ...]]) -> None:
     serve(["--bind", "127.0.0.1:8123"])
 
-    assert started == [("setup", "0"), ("task worker",), ("command", "collectstatic"),
+    assert started == [("setup", "0"), ("task worker",), ("search index check",), ("command", "collectstatic"),
                        ("gunicorn", "ipx.asgi:application")]
     assert sys.argv[sys.argv.index("--worker-class") + 1] == "uvicorn_worker.UvicornWorker"
 
@@ -49,7 +50,8 @@ def test_serve_dev_turns_debug_on(started: list[tuple[Any, ...]]) -> None:
 
     serve(["--dev", "--bind", "127.0.0.1:8123"])
 
-    assert started == [("setup", "1"), ("task worker",), ("uvicorn --reload", "127.0.0.1:8123")]
+    assert started == [("setup", "1"), ("task worker",), ("search index check",),
+                       ("uvicorn --reload", "127.0.0.1:8123")]
 
 
 def test_serve_starts_no_task_worker_when_asked_not_to(started: list[tuple[Any, ...]]) -> None:
@@ -92,3 +94,19 @@ def test_the_settings_read_the_debug_serve_chooses(dev: bool, shown: str) -> Non
         env=environment, capture_output=True, text=True, check=True, timeout=120)
 
     assert printed.stdout.strip() == shown
+
+
+@pytest.mark.django_db
+def test_serve_queues_the_rebuild_of_an_unusable_search_index_and_says_so(
+        settings: Any, tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from ipx.search.backends import reset_backends
+    from ipx.search.state import REBUILD_TASK
+    from ipx.tasks.models import Task
+
+    settings.IPX_SEARCH_BACKEND = "tantivy"
+    settings.IPX_SEARCH_INDEX_DIR = tmp_path / "search"  # a new server: nothing under var/
+    reset_backends()
+    ipx.serve.check_search_index()
+
+    assert "search index missing (tantivy)" in capsys.readouterr().out
+    assert Task.objects.filter(name=REBUILD_TASK).count() == 1

@@ -34,6 +34,7 @@ def no_server(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     import gunicorn.app.wsgiapp
 
     monkeypatch.setattr(gunicorn.app.wsgiapp, "run", lambda: steps.append("gunicorn"))
+    monkeypatch.setattr(serve_module, "check_search_index", lambda: steps.append("search index check"))
     return steps
 
 
@@ -76,4 +77,4 @@ def test_serve_starts_when_the_model_loads(monkeypatch: pytest.MonkeyPatch, no_s
 
     serve_module.serve(["--bind", "127.0.0.1:8123"])
 
-    assert no_server == ["collectstatic", "gunicorn"]
+    assert no_server == ["search index check", "collectstatic", "gunicorn"]

@@ -37,3 +37,5 @@ def run_consumer(*, workers: int, periodic: bool) -> None:
         consumer.run()
     finally:
         maintenance.stop()
+        # A round under way finishes before the process (or a test) takes the database away.
+        maintenance.join(timeout=30)
