@@ -45,6 +45,13 @@ RUN_AXE = """async (tags) => {
   }));
 }"""
 WIDTHS = "[document.documentElement.scrollWidth, window.innerWidth]"
+# Links and controls a finger must hit that are shown and smaller than 44 × 44 CSS pixels.
+SMALL_TARGETS = """(selector) => [...document.querySelectorAll(selector)]
+  .filter((e) => e.getClientRects().length && getComputedStyle(e).visibility !== "hidden")
+  .map((e) => [e, e.getBoundingClientRect()])
+  .filter(([e, box]) => box.width < 44 || box.height < 44)
+  .map(([e, box]) => `${e.outerHTML.slice(0, 80)}: ${Math.round(box.width)} × ${Math.round(box.height)}`)"""
+TARGETS = "#site-menu a, #site-menu button, #site-menu select, main button, main .button, main select, .facets a"
 
 
 @dataclass(frozen=True)
@@ -130,8 +137,10 @@ def sideways(page: Page) -> str | None:
     return None if content <= viewport else f"{content} px wide in a {viewport} px window"
 
 
-def open_page(contexts: dict[str, BrowserContext], site: Site, language: str, name: str) -> Page:
+def open_page(contexts: dict[str, BrowserContext], site: Site, language: str, name: str,
+              viewport: ViewportSize = DESKTOP) -> Page:
     page = contexts[language].new_page()
+    page.set_viewport_size(viewport)
     response = page.goto(site.url + site.paths[name])
     assert response is not None and response.status == 200, f"{name}: {response and response.status}"
     assert page.evaluate("document.documentElement.lang") == language
@@ -181,8 +190,7 @@ def test_the_menu_button_opens_and_closes_the_navigation_on_a_phone(
         button.click()
         assert button.get_attribute("aria-expanded") == "true"
         assert menu.get_by_role("link", name="Search").is_visible()
-        box = button.bounding_box()
-        assert box is not None and box["width"] >= 44 and box["height"] >= 44
+        assert page.evaluate(SMALL_TARGETS, f"button[aria-controls=site-menu], {TARGETS}") == []
         button.click()
         assert not menu.is_visible()
         page.set_viewport_size(DESKTOP)
@@ -203,3 +211,50 @@ def test_the_skip_link_leads_to_the_main_content(contexts: dict[str, BrowserCont
     finally:
         page.close()
 
+
+
+def test_controls_on_a_phone_are_large_enough_for_a_finger(contexts: dict[str, BrowserContext], site: Site) -> None:
+    page = open_page(contexts, site, "en", "search", PHONE)
+    try:
+        page.click("button[aria-controls=site-menu]")
+        page.click(".filters > summary")
+        assert page.locator(".facets li a").first.is_visible()
+        assert page.evaluate(SMALL_TARGETS, TARGETS) == []
+    finally:
+        page.close()
+
+
+def test_without_script_the_menu_and_the_filters_are_open_on_a_phone(browser: Browser, site: Site) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site.url + site.paths["search"])
+        assert page.locator("button[aria-controls=site-menu]").is_hidden()
+        assert page.locator("#site-menu").get_by_role("link", name="Search").is_visible()
+        assert page.locator(".facets li a").first.is_visible()
+        assert sideways(page) is None
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_filters_fold_away_behind_their_summary(contexts: dict[str, BrowserContext], site: Site) -> None:
+    page = open_page(contexts, site, "en", "search", PHONE)
+    try:
+        assert page.locator(".filters > summary").is_visible()
+        assert page.locator(".facets li a").first.is_hidden()
+    finally:
+        page.close()
+
+
+def test_a_listing_prints_its_content_without_the_site_around_it(
+        contexts: dict[str, BrowserContext], site: Site) -> None:
+    page = open_page(contexts, site, "en", "listing")
+    try:
+        page.emulate_media(media="print")
+        assert page.locator("#listing-title").is_visible()
+        assert page.locator("table.data").is_visible()
+        for chrome in (".topbar", ".skip", ".footer"):
+            assert page.locator(chrome).is_hidden(), chrome
+        assert page.evaluate("getComputedStyle(document.querySelector('#listing-title')).color") == "rgb(0, 0, 0)"
+    finally:
+        page.close()
