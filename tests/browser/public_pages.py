@@ -26,6 +26,7 @@ RTL_TITLE = "براءة اختراع فاصل بطارية الليثيوم — 
 @dataclass(frozen=True)
 class Scene:
     world: AccessWorld
+    seller: str  # the e-mail of home's administrator, who signs in to print
     long_title: Listing  # 200 CJK characters, no space, offered by the long-named organisation
     rtl_title: Listing
 
@@ -41,34 +42,42 @@ def build_scene() -> Scene:
     long_title = published_listing(long_named, seller, world.operator, title=LONG_CJK_TITLE)
     rtl_title = published_listing(long_named, seller, world.operator, title=RTL_TITLE)
     rebuild_full()
-    return Scene(world, long_title, rtl_title)
+    admin = world.user("admin")
+    assert admin is not None
+    return Scene(world, admin.email, long_title, rtl_title)
 
 
 @dataclass(frozen=True)
-class PublicPage:
+class ScenePage:
     name: str
     path: Callable[[Scene], str]
 
 
 PUBLIC_PAGES = [
-    PublicPage("home", lambda s: "/"),
-    PublicPage("search", lambda s: "/search/?q=锂电池"),
-    PublicPage("listing", lambda s: f"/listings/{s.world.published.pk}/"),
-    PublicPage("asset", lambda s: f"/catalog/assets/{s.asset_id(s.world.published)}/"),
-    PublicPage("booth", lambda s: f"/booths/{s.world.home.pk}/"),
-    PublicPage("demand board", lambda s: "/demands/"),
-    PublicPage("demand", lambda s: f"/demands/{s.world.demand.pk}/"),
-    PublicPage("classifications", lambda s: "/catalog/ipc/"),
-    PublicPage("login", lambda s: "/accounts/login/"),
-    PublicPage("register", lambda s: "/accounts/register/"),
-    PublicPage("password reset", lambda s: "/accounts/password/reset/"),
+    ScenePage("home", lambda s: "/"),
+    ScenePage("search", lambda s: "/search/?q=锂电池"),
+    ScenePage("listing", lambda s: f"/listings/{s.world.published.pk}/"),
+    ScenePage("asset", lambda s: f"/catalog/assets/{s.asset_id(s.world.published)}/"),
+    ScenePage("booth", lambda s: f"/booths/{s.world.home.pk}/"),
+    ScenePage("demand board", lambda s: "/demands/"),
+    ScenePage("demand", lambda s: f"/demands/{s.world.demand.pk}/"),
+    ScenePage("classifications", lambda s: "/catalog/ipc/"),
+    ScenePage("login", lambda s: "/accounts/login/"),
+    ScenePage("register", lambda s: "/accounts/register/"),
+    ScenePage("password reset", lambda s: "/accounts/password/reset/"),
 ]
 
 # The bad input on the pages that show it: search results, the listing, the booth.
 BAD_INPUT_PAGES = [
-    PublicPage("search for the long title", lambda s: "/search/?q=高安全性锂电池隔膜"),
-    PublicPage("search for the right-to-left title", lambda s: "/search/?q=ליתיום"),
-    PublicPage("listing with the long title", lambda s: f"/listings/{s.long_title.pk}/"),
-    PublicPage("listing with the right-to-left title", lambda s: f"/listings/{s.rtl_title.pk}/"),
-    PublicPage("booth of the long-named organisation", lambda s: f"/booths/{s.long_title.organisation_id}/"),
+    ScenePage("search for the long title", lambda s: "/search/?q=高安全性锂电池隔膜"),
+    ScenePage("search for the right-to-left title", lambda s: "/search/?q=ליתיום"),
+    ScenePage("listing with the long title", lambda s: f"/listings/{s.long_title.pk}/"),
+    ScenePage("listing with the right-to-left title", lambda s: f"/listings/{s.rtl_title.pk}/"),
+    ScenePage("booth of the long-named organisation", lambda s: f"/booths/{s.long_title.organisation_id}/"),
+]
+
+# Pages parties print for their files, seen by home's administrator (the seller of the deal).
+PRINTED_PAGES = [
+    ScenePage("deal", lambda s: f"/deals/{s.world.sold.pk}/"),
+    ScenePage("statement", lambda s: f"/ledger/{s.world.home.pk}/"),
 ]

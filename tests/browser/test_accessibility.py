@@ -23,14 +23,22 @@ from pytest_django.live_server_helper import LiveServer
 
 from ipx.catalog.reference import clear_caches
 from ipx.search.backends import reset_backends
+from ipx.testing.factories import PASSWORD
 from ipx.testing.world_stage import fresh_test_state
 
 from .conftest import ARGS, CHROMIUM, snap
-from .public_pages import BAD_INPUT_PAGES, LANGUAGES, LONG_CJK_TITLE, PUBLIC_PAGES, RTL_TITLE, PublicPage, build_scene
+from .public_pages import (
+    BAD_INPUT_PAGES,
+    LANGUAGES,
+    LONG_CJK_TITLE,
+    PRINTED_PAGES,
+    PUBLIC_PAGES,
+    RTL_TITLE,
+    ScenePage,
+    build_scene,
+)
 
-# The database mark has the test database made (the scene is written to it) and runs each
-# test in a transaction of its own, rolled back after it; the pages only read.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser]
 
 AXE = Path(__file__).parent / "assets" / "axe-core-4.14.1.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -51,6 +59,8 @@ SMALL_TARGETS = """(selector) => [...document.querySelectorAll(selector)]
   .map((e) => [e, e.getBoundingClientRect()])
   .filter(([e, box]) => box.width < 44 || box.height < 44)
   .map(([e, box]) => `${e.outerHTML.slice(0, 80)}: ${Math.round(box.width)} × ${Math.round(box.height)}`)"""
+SHOWN = """(selector) => [...document.querySelectorAll(selector)]
+  .filter((e) => e.getClientRects().length).map((e) => e.outerHTML.slice(0, 80))"""
 TARGETS = "#site-menu a, #site-menu button, #site-menu select, main button, main .button, main select, .facets a"
 
 
@@ -58,6 +68,17 @@ TARGETS = "#site-menu a, #site-menu button, #site-menu select, main button, main
 class Site:
     url: str
     paths: dict[str, str]  # page name → its address in the scene
+    seller: str  # who signs in to print a deal and a statement
+
+
+@pytest.fixture(autouse=True)
+def db(django_db_blocker: Any) -> Iterator[None]:
+    """In place of pytest-django's: by its name the test database is made, and the site may
+    use it during each test, outside any transaction of the test's. A test's transaction would
+    hold SQLite's write lock, and the site's own writes (a sign-in's session) would wait on it
+    in vain; what the site writes is emptied with the scene after the module."""
+    with django_db_blocker.unblock():
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -86,8 +107,8 @@ def site(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest
     try:
         with django_db_blocker.unblock():
             scene = build_scene()
-            pages = PUBLIC_PAGES + BAD_INPUT_PAGES
-            yield Site(server.url, {page.name: page.path(scene) for page in pages})
+            pages = PUBLIC_PAGES + BAD_INPUT_PAGES + PRINTED_PAGES
+            yield Site(server.url, {page.name: page.path(scene) for page in pages}, scene.seller)
             call_command("flush", interactive=False, verbosity=0)
     finally:
         server._live_server_modified_settings.disable()
@@ -150,7 +171,7 @@ def open_page(contexts: dict[str, BrowserContext], site: Site, language: str, na
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("public_page", PUBLIC_PAGES, ids=lambda p: p.name)
 def test_public_page_passes_the_audit_and_fits_a_phone(
-        contexts: dict[str, BrowserContext], site: Site, public_page: PublicPage, language: str) -> None:
+        contexts: dict[str, BrowserContext], site: Site, public_page: ScenePage, language: str) -> None:
     page = open_page(contexts, site, language, public_page.name)
     try:
         problems = [f"desktop: {violation}" for violation in audit(page)]
@@ -165,7 +186,7 @@ def test_public_page_passes_the_audit_and_fits_a_phone(
 
 @pytest.mark.parametrize("bad_page", BAD_INPUT_PAGES, ids=lambda p: p.name)
 def test_bad_input_does_not_widen_the_page_on_a_phone(
-        contexts: dict[str, BrowserContext], site: Site, bad_page: PublicPage) -> None:
+        contexts: dict[str, BrowserContext], site: Site, bad_page: ScenePage) -> None:
     page = open_page(contexts, site, "en", bad_page.name)
     try:
         page.set_viewport_size(PHONE)
@@ -258,3 +279,24 @@ def test_a_listing_prints_its_content_without_the_site_around_it(
         assert page.evaluate("getComputedStyle(document.querySelector('#listing-title')).color") == "rgb(0, 0, 0)"
     finally:
         page.close()
+
+
+def test_a_deal_and_a_statement_print_without_navigation_forms_or_buttons(browser: Browser, site: Site) -> None:
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto(f"{site.url}/accounts/login/")
+        page.fill("#id_email", site.seller)
+        page.fill("#id_password", PASSWORD)
+        page.click("form.stacked button[type=submit]")
+        page.wait_for_selector(".usernav .who")
+        page.emulate_media(media="print")
+        for printed in PRINTED_PAGES:
+            response = page.goto(site.url + site.paths[printed.name])
+            assert response is not None and response.status == 200
+            assert page.locator("main h1").first.is_visible(), printed.name
+            shown = page.evaluate(SHOWN, ".topbar, .footer, main form, main button, main .button")
+            assert shown == [], printed.name
+            assert page.locator("main table.data").first.is_visible(), printed.name
+    finally:
+        context.close()
