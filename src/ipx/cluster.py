@@ -156,19 +156,21 @@ class Cluster:
         self.spawn(f"app-{len(self.app_ports)}", [_ipx(), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
                    **environment)
         url = self.urls[-1]
-        self._wait(partial(_answers_http, f"{url}/api/v1/openapi.json"), url)
+        # Only the new server is watched: a test may have stopped others on purpose.
+        self._wait(partial(_answers_http, f"{url}/api/v1/openapi.json"), url, watch=[f"app-{len(self.app_ports)}"])
         return url
 
     def _wait_for_apps(self) -> None:
         for url in self.urls:
             self._wait(partial(_answers_http, f"{url}/api/v1/openapi.json"), url)
 
-    def _wait(self, ready: Callable[[], bool], what: str) -> None:
+    def _wait(self, ready: Callable[[], bool], what: str, *, watch: Sequence[str] | None = None) -> None:
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if ready():
                 return
-            dead = [name for name, process in self.processes.items() if process.poll() is not None]
+            dead = [name for name, process in self.processes.items()
+                    if (watch is None or name in watch) and process.poll() is not None]
             if dead:
                 raise SystemExit(f"ipx cluster: {', '.join(dead)} stopped; see {self.root}/logs/")
             time.sleep(0.2)

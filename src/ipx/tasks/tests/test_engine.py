@@ -115,7 +115,10 @@ def test_the_real_engine_runs_tasks_retries_failures_run_at_and_each_periodic_sl
     wait_for(lambda: Task.objects.filter(name__in=periodic_names, status="done").count() == len(periodic_names),
              what="the periodic tasks")
     time.sleep(1)  # a second run of a slot would be queued by now
-    assert sorted(Task.objects.filter(key__isnull=False).values_list("name", flat=True)) == sorted(periodic_names)
+    # Each periodic task ran once for the slot (what they queue in turn, e.g. a search index
+    # rebuild, has keys of its own and is not counted).
+    fired = Task.objects.filter(name__in=periodic_names, key__isnull=False).values_list("name", flat=True)
+    assert sorted(fired) == sorted(periodic_names)
 
 
 # --- ipx worker processes ---------------------------------------------------------------------
