@@ -19,6 +19,7 @@ from ipx.health import infrastructure
 from ipx.health.checks import all_checks, overall_status, readiness_body
 from ipx.health.secrets import address, scrub
 from ipx.health.tests.helpers import fake_domain_checks, fixed, use_probes
+from ipx.testing.databases import needs_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +129,7 @@ def test_a_redis_that_does_not_answer_fails_with_its_address_and_no_password(set
 
 
 @pytest.mark.redis
-@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL)")
+@needs_redis
 def test_a_redis_that_answers_is_ok(settings: Any) -> None:
     settings.REDIS_URL = os.environ["REDIS_URL"]
     settings.IPX_TASKS_REDIS_URL = settings.REDIS_URL

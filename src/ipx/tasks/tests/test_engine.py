@@ -24,11 +24,10 @@ from ipx.tasks import engine, runner, schedules
 from ipx.tasks.models import Task
 from ipx.tasks.runner import enqueue, run_at
 from ipx.tasks.tests import helpers
-from ipx.testing.databases import needs_postgres
+from ipx.testing.databases import REDIS_URL, needs_postgres, needs_redis
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
-needs_redis = [pytest.mark.redis, pytest.mark.skipif(not REDIS_URL, reason="needs Redis (REDIS_URL)")]
-STORES = [pytest.param("sqlite", id="sqlite"), pytest.param("redis", id="redis", marks=needs_redis)]
+STORES = [pytest.param("sqlite", id="sqlite"),
+          pytest.param("redis", id="redis", marks=[pytest.mark.redis, needs_redis])]
 IPX = str(Path(sys.executable).with_name("ipx"))
 
 

@@ -13,6 +13,7 @@ from django.core.cache import caches
 from django.test import Client, override_settings
 
 from ipx.settings import redis_cache
+from ipx.testing.databases import needs_redis
 from ipx.testing.factories import listing_with_patent
 from ipx.testing.fixtures import Member
 
@@ -53,7 +54,7 @@ def test_a_lost_redis_turns_the_public_cache_into_misses_not_errors(public_cache
 
 
 @pytest.mark.redis
-@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL)")
+@needs_redis
 def test_what_one_server_caches_another_reads(public_cache_at: Any) -> None:
     cache = public_cache_at(os.environ["REDIS_URL"])
     cache.set("answer", (("Content-Type", "application/json"),), 60)
