@@ -106,6 +106,12 @@ def _probe() -> tuple[int | None, str]:
         return None, f"{type(exc).__name__}: {exc}"
 
 
+def _complete_without_stamp(state: State | None, stamp: Stamp | None, indexed: int | None, published: int) -> bool:
+    """A new site's index filled by the handlers from empty, never stamped: it may answer while
+    it holds exactly the published listings (its rebuild is queued all the same)."""
+    return state == "missing" and stamp is None and indexed == published
+
+
 def index_status() -> IndexStatus:
     engine = _engine()
     published = published_count()
@@ -116,8 +122,8 @@ def index_status() -> IndexStatus:
     if indexed is None and state is None:
         state, detail = "corrupt", _("The search index cannot be read (%(error)s).") % {"error": error}
     # An index holding nothing while listings are published would only answer "nothing matches".
-    serving = (state is None and not (indexed == 0 and published > 0)) or (
-        state == "missing" and stamp is None and indexed == published)
+    serving = (state is None and not (indexed == 0 and published > 0)) or _complete_without_stamp(
+        state, stamp, indexed, published)
     if stamp is not None:
         latest = latest_listing_change()
         lag = max(0.0, (latest - stamp.watermark).total_seconds()) if latest else 0.0
@@ -189,10 +195,8 @@ def search_availability() -> Availability:
     stamp, state, _detail = _valid_stamp(engine)
     if state is None:
         return Availability(serving=True)
-    if state == "missing" and stamp is None:
-        indexed, _error = _probe()
-        if indexed == published_count():
-            return Availability(serving=True)
+    if state == "missing" and stamp is None and _complete_without_stamp(state, stamp, _probe()[0], published_count()):
+        return Availability(serving=True)
     note = _rebuild_note(engine) or {}
     return Availability(serving=False, done=int(str(note.get("done") or 0)),
                         total=int(str(note.get("total") or 0)) or published_count())
