@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/search_bench.py --sizes 100000 1000000 --engines tantivy sqlite-fts
     DATABASE_URL=postgres://… .venv/bin/python bench/search_bench.py --engines postgres
+    DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python bench/search_bench.py --engines sqlite-db
 
 Listings are real texts recombined (bench/corpus.py). Three query kinds, each a pool of
 different queries so caches do not flatter the figures:
@@ -122,7 +123,7 @@ def bench_engine(name: str, size: int, workers: int, per_kind: int) -> None:
         build = time.perf_counter() - started
         print(f"{name}.{size}.index_build_seconds {build:.1f}")
         print(f"{name}.{size}.index_rate_listings_per_s {loaded / build:.0f}")
-        if name != "postgres":
+        if name not in ("postgres", "sqlite-db"):
             disk = sum(f.stat().st_size for f in location.rglob("*") if f.is_file())
             print(f"{name}.{size}.index_mb {disk / 1e6:.0f}")
         rare, common = term_pools(engine, size)
@@ -155,10 +156,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--queries", type=int, default=200, help="queries per kind")
     options = parser.parse_args()
-    if "postgres" in options.engines:
+    if {"postgres", "sqlite-db"} & set(options.engines):
         from django.core.management import call_command
 
-        call_command("migrate", verbosity=0)  # the engine's table comes with the search app's migration
+        call_command("migrate", verbosity=0)  # the engines' tables come with the search app's migrations
     print(f"segmentation_mb_per_s {measure_segmentation():.1f}")
     started = time.perf_counter()
     count = sum(1 for _ in documents(20_000, options.workers))

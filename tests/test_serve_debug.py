@@ -109,4 +109,4 @@ def test_serve_queues_the_rebuild_of_an_unusable_search_index_and_says_so(
     ipx.serve.check_search_index()
 
     assert "search index missing (tantivy)" in capsys.readouterr().out
-    assert Task.objects.filter(name=REBUILD_TASK).count() == 1
+    assert Task.objects.filter(name=REBUILD_TASK, kwargs__engine="tantivy").count() == 1

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Never
+from typing import Any, Never
 
 from django.db import transaction
 from tqdm import tqdm
@@ -33,7 +33,7 @@ from ipx.demo.results import Created, Skipped
 from ipx.demo.sources import PatentRecord, read_usccs
 from ipx.listings.models import Listing
 from ipx.matching.models import Demand
-from ipx.search.backends import get_backend
+from ipx.search.backends import get_backend, kept_engines
 from ipx.search.services import rebuild_index
 
 
@@ -106,13 +106,17 @@ def _refresh_planner_statistics() -> None:
             cursor.execute("ANALYZE")
 
 
-def _rebuild_index(progress: bool) -> int:
+def _rebuild_index(progress: bool, engines: tuple[str, ...] = ()) -> int:
+    """Build the search indexes (each kept engine's by default); returns the count of the first."""
     total = Listing.objects.filter(status=Listing.Status.PUBLISHED).count()
-    with _bar(total, f"search index ({get_backend().name})", progress) as bar:
-        def advance(done: int) -> None:
-            bar.update(done - bar.n)
+    counts = []
+    for engine in engines or kept_engines():
+        with _bar(total, f"search index ({engine})", progress) as bar:
+            def advance(done: int, bar: Any = bar) -> None:
+                bar.update(done - bar.n)
 
-        return rebuild_index(advance)
+            counts.append(rebuild_index(advance, engine=engine))
+    return counts[0]
 
 
 def load_demo(*, sample: int = 1, progress: bool = False) -> LoadResult:
@@ -141,9 +145,10 @@ def ensure_index(progress: bool = False) -> int | None:
     """Rebuild the index if it is empty while listings are published (e.g. its files were
     removed after an earlier load); returns how many were indexed, or None if it was fine."""
     published = Listing.objects.filter(status=Listing.Status.PUBLISHED)
-    if get_backend().count() or not published.exists():
+    empty = tuple(engine for engine in kept_engines() if not get_backend(engine).count())
+    if not empty or not published.exists():
         return None
-    return _rebuild_index(progress)
+    return _rebuild_index(progress, empty)
 
 
 def demo_counts() -> dict[str, int]:

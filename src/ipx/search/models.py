@@ -1,6 +1,7 @@
-"""The stamp of the PostgreSQL engine's index: that index lives in the database, so its
-stamp does too (a copy of the database carries both). The embedded engines keep theirs in
-a file beside their index (``ipx.search.stamp``)."""
+"""The stamp of the index of an engine that keeps it in the database (PostgreSQL's table, or
+FTS5 inside the SQLite database): the stamp lives there too, so a copy of the database
+carries both. The embedded engines keep theirs in a file beside their index
+(``ipx.search.stamp``)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,9 @@ crash before the rename leaves the old index serving and an orphan generation th
 rebuild removes; an error (a full disk) removes the new generation at once and is recorded
 (state ``failed``) for ``index_status`` and the periodic repair. PostgreSQL: one transaction
 deletes and reloads the table (readers see the old rows until it commits; DELETE, not
-TRUNCATE, whose exclusive lock would stall every search meanwhile).
+TRUNCATE, whose exclusive lock would stall every search meanwhile). Inside SQLite (the
+fallback): the stamp is taken away, then the tables are refilled in short transactions —
+one long one would hold the database's only write lock — and stamped again.
 
 Progress (done/total) is written to a small file in the index directory as the load goes;
 with several servers on PostgreSQL it is seen on the server doing the rebuild.
@@ -28,7 +30,7 @@ from django.utils import timezone
 
 from ipx.core.identity import database_identity
 from ipx.listings.selectors import listings_for_index, published_count
-from ipx.search.backends import EMBEDDED, engine_location, make_backend
+from ipx.search.backends import EMBEDDED, configured_engine, engine_location, make_backend
 from ipx.search.backends.base import Progress
 from ipx.search.documents import document_for
 from ipx.search.stamp import (
@@ -37,6 +39,7 @@ from ipx.search.stamp import (
     index_dir,
     read_json,
     read_stamp,
+    remove_stamp,
     schema_version,
     write_json_atomically,
     write_stamp,
@@ -114,12 +117,11 @@ def _new_generation(now: datetime) -> str:
     return f"{now:%Y%m%d%H%M%S}-{secrets.token_hex(3)}"
 
 
-def rebuild_full(progress: Progress | None = None) -> int:
-    """Build the whole index anew from the published listings and switch to it; returns the
-    number of documents. Raises RebuildRunning when another rebuild holds the index."""
-    from django.conf import settings
-
-    engine = settings.IPX_SEARCH_BACKEND
+def rebuild_full(progress: Progress | None = None, *, engine: str = "") -> int:
+    """Build the whole index of ``engine`` (the configured one by default) anew from the
+    published listings and switch to it; returns the number of documents. Raises
+    RebuildRunning when another rebuild holds the index."""
+    engine = engine or configured_engine()
     with exclusive(engine):
         started = timezone.now()
         total = published_count()
@@ -169,19 +171,30 @@ def _rebuild_beside(engine: str, started: datetime, tick: Progress) -> int:
 
 def _rebuild_in_database(engine: str, started: datetime, tick: Progress) -> int:
     from ipx.search.backends.postgres import PostgresBackend
+    from ipx.search.backends.sqlite_database import SqliteDatabaseBackend
 
     backend = make_backend(engine)
-    assert isinstance(backend, PostgresBackend)
-    with transaction.atomic():
-        count = backend.replace_all((document_for(listing) for listing in listings_for_index()), progress=tick)
-        write_stamp(Stamp(identity=database_identity(), engine=engine, schema=schema_version(engine),
-                          watermark=started, built_at=timezone.now(), count=count))
+    assert isinstance(backend, PostgresBackend | SqliteDatabaseBackend)
+    documents = (document_for(listing) for listing in listings_for_index())
+    if isinstance(backend, PostgresBackend):
+        with transaction.atomic():
+            count = backend.replace_all(documents, progress=tick)
+            _stamp_now(engine, started, count)
+        return count
+    remove_stamp(engine)
+    count = backend.replace_all(documents, progress=tick)
+    _stamp_now(engine, started, count)
     return count
 
 
-def rebuild_task() -> int:
+def _stamp_now(engine: str, started: datetime, count: int) -> None:
+    write_stamp(Stamp(identity=database_identity(), engine=engine, schema=schema_version(engine),
+                      watermark=started, built_at=timezone.now(), count=count))
+
+
+def rebuild_task(engine: str = "") -> int:
     """The task the periodic repair queues; a rebuild already running is no failure."""
     try:
-        return rebuild_full()
+        return rebuild_full(engine=engine)
     except RebuildRunning:
         return 0

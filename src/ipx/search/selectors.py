@@ -21,8 +21,8 @@ from ipx.search.backends import get_backend
 from ipx.search.documents import listing_texts
 from ipx.search.highlight import highlight, snippet
 from ipx.search.labels import facet_labels, facet_titles
-from ipx.search.query import KEYWORD_FACETS, PRICE_BUCKET_KEYS, SORTS, SearchQuery
-from ipx.search.state import search_availability
+from ipx.search.query import KEYWORD_FACETS, PRICE_BUCKET_KEYS, SORTS, SearchQuery, SearchResults
+from ipx.search.state import fallback_engine, search_availability
 
 logger = logging.getLogger(__name__)
 
@@ -164,8 +164,8 @@ class SearchPage:
 
 
 class SearchUnavailable(ApplicationError):
-    """The index cannot answer (missing, from another database, damaged) and no other engine
-    holds the listings: saying so beats an empty page that reads as "nothing matches"."""
+    """No index can answer (missing, from another database, damaged, and the database's own
+    not filled yet): saying so beats an empty page that reads as "nothing matches"."""
 
     status = 503
     code = "search_index_rebuilding"
@@ -177,20 +177,24 @@ class SearchUnavailable(ApplicationError):
         self.done, self.total = done, total
 
 
-def search_listings(query: SearchQuery, *, page: int = 1, size: int = DEFAULT_PAGE_SIZE) -> SearchPage:
-    """Raises SearchUnavailable when the index cannot answer truthfully.
-
-    No second engine answers meanwhile: on PostgreSQL the index is the database's own table
-    (kept current by the same handlers and rebuilt in one transaction, so it never goes
-    missing), and beside SQLite keeping a second index current would double every write."""
+def _results(query: SearchQuery) -> SearchResults:
+    """The answer of the first engine that can give one truthfully (``search_availability``);
+    SearchUnavailable when none can."""
     availability = search_availability()
-    if not availability.serving:
-        raise SearchUnavailable(availability.done, availability.total)
-    try:
-        results = get_backend().search(query)
-    except Exception as exc:  # damaged files surface here first; the periodic check repairs them
-        logger.exception("the search index failed to answer")
-        raise SearchUnavailable(0, availability.total or published_count()) from exc
+    engine = availability.engine
+    while engine:
+        try:
+            return get_backend(engine).search(query)
+        except Exception:  # damaged files surface here first; the periodic check repairs them
+            logger.exception("the %s search index failed to answer", engine)
+            engine = fallback_engine(engine)
+    raise SearchUnavailable(availability.done, availability.total or published_count())
+
+
+def search_listings(query: SearchQuery, *, page: int = 1, size: int = DEFAULT_PAGE_SIZE) -> SearchPage:
+    """Raises SearchUnavailable when no index can answer truthfully (the configured engine's
+    cannot, and the database's own, its fallback, is not filled yet)."""
+    results = _results(query)
     listings = listings_by_ids(results.listing_ids, with_claims=False)
     tokens = [t for group in query.groups for t in group]
     hits = []

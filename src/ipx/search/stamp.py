@@ -18,6 +18,8 @@ from django.conf import settings
 
 # Bumped when a stamp's own fields change meaning.
 STAMP_FORMAT = 1
+# Engines whose index lives in the database: their stamp is a row beside it (``IndexStamp``).
+IN_DATABASE = ("postgres", "sqlite-db")
 
 
 class StampUnreadable(Exception):
@@ -101,7 +103,7 @@ def read_json(path: Path) -> object | None:
 
 def read_stamp(engine: str) -> Stamp | None:
     """The stamp of ``engine``'s index; None when there is none; StampUnreadable when broken."""
-    if engine == "postgres":
+    if engine in IN_DATABASE:
         from ipx.search.models import IndexStamp
 
         row = IndexStamp.objects.filter(engine=engine).first()
@@ -135,7 +137,7 @@ def _read_stamp_file(path: Path) -> Stamp | None:
 
 
 def write_stamp(stamp: Stamp) -> None:
-    if stamp.engine == "postgres":
+    if stamp.engine in IN_DATABASE:
         from ipx.search.models import IndexStamp
 
         IndexStamp.objects.update_or_create(engine=stamp.engine, defaults={
@@ -143,6 +145,16 @@ def write_stamp(stamp: Stamp) -> None:
             "built_at": stamp.built_at, "count": stamp.count, "generation": stamp.generation})
         return
     write_json_atomically(stamp_path(stamp.engine, index_dir()), stamp.as_json())
+
+
+def remove_stamp(engine: str) -> None:
+    """Stop trusting ``engine``'s index until a new stamp is written (a reload in place)."""
+    if engine in IN_DATABASE:
+        from ipx.search.models import IndexStamp
+
+        IndexStamp.objects.filter(engine=engine).delete()
+    else:
+        stamp_path(engine, index_dir()).unlink(missing_ok=True)
 
 
 def current_generation(engine: str, base: Path) -> str:

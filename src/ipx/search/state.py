@@ -5,12 +5,15 @@ from another database is *foreign*), the stamp and the index files (absent: *mis
 unreadable: *corrupt*), the published listings against the documents and the latest change
 against the watermark (*stale* beyond ``IPX_SEARCH_STALE_SECONDS``), and the notes of a
 rebuild (*rebuilding*, or *failed* with its error). ``keep_current()`` runs every minute:
-it applies the change feed (``catch_up``) or queues one full rebuild across all servers.
+for each kept engine it applies the change feed (``catch_up``) or queues one full rebuild
+across all servers.
 
-Searches consult ``search_availability()``, cheaper (the stamp and the identity): a missing,
-foreign or corrupt index answers "being rebuilt" rather than "nothing matches". An index
-without a stamp that holds exactly the published listings (a new site, filled by the
-handlers from an empty start) answers normally until its first rebuild stamps it.
+Searches consult ``search_availability()``, cheaper (the stamp and the identity): while the
+configured engine's index is missing, foreign or corrupt, the database's own index (kept
+beside an embedded engine, ``kept_engines``) answers; when neither can, search says "being
+rebuilt" rather than "nothing matches". An index without a stamp that holds exactly the
+published listings (a new site, filled by the handlers from an empty start) answers normally
+until its first rebuild stamps it.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from ipx.listings.selectors import (
     published_count,
     published_listing_ids,
 )
-from ipx.search.backends import EMBEDDED, engine_location, get_backend
+from ipx.search.backends import EMBEDDED, configured_engine, engine_location, get_backend, kept_engines
 from ipx.search.backends.base import Progress
 from ipx.search.query import SearchQuery
 from ipx.search.rebuild import RebuildRunning, exclusive, read_progress
@@ -57,10 +60,6 @@ class IndexStatus:
     serving: bool = False
     done: int = 0
     total: int = 0
-
-
-def _engine() -> str:
-    return str(settings.IPX_SEARCH_BACKEND)
 
 
 def _stale_seconds() -> float:
@@ -96,10 +95,10 @@ def _valid_stamp(engine: str) -> tuple[Stamp | None, State | None, str]:
     return stamp, None, ""
 
 
-def _probe() -> tuple[int | None, str]:
+def _probe(engine: str) -> tuple[int | None, str]:
     """The index's document count after a trivial search, or None and the error."""
     try:
-        backend = get_backend()
+        backend = get_backend(engine)
         backend.search(SearchQuery(limit=1, with_facets=False))
         return backend.count(), ""
     except Exception as exc:  # any engine error here means the files cannot serve
@@ -112,12 +111,13 @@ def _complete_without_stamp(state: State | None, stamp: Stamp | None, indexed: i
     return state == "missing" and stamp is None and indexed == published
 
 
-def index_status() -> IndexStatus:
-    engine = _engine()
+def index_status(engine: str = "") -> IndexStatus:
+    """The state of ``engine``'s index (the configured engine's by default)."""
+    engine = engine or configured_engine()
     published = published_count()
     facts: dict[str, JSONScalar] = {"engine": engine, "published": published}
     stamp, state, detail = _valid_stamp(engine)
-    indexed, error = _probe() if state != "foreign" else (None, "")
+    indexed, error = _probe(engine) if state != "foreign" else (None, "")
     facts["indexed"] = indexed
     if indexed is None and state is None:
         state, detail = "corrupt", _("The search index cannot be read (%(error)s).") % {"error": error}
@@ -170,54 +170,86 @@ def _remedy(state: State) -> str:
     return texts.get(state, "")
 
 
-def search_check() -> Check:
-    status = index_status()
-    level: Status
+def _level(status: IndexStatus) -> Status:
     if status.state == "ready":
-        level = "ok"
-    elif status.state in ("stale", "rebuilding") or (status.state == "missing" and status.serving):
-        level = "degraded"
-    else:
-        level = "failing"
-    return Check(name="search_index", status=level, detail=status.detail, remedy=status.remedy, facts=status.facts)
+        return "ok"
+    if status.state in ("stale", "rebuilding") or (status.state == "missing" and status.serving):
+        return "degraded"
+    return "failing"
+
+
+def search_check() -> Check:
+    """The configured engine's index, and the database's own beside it: while the first
+    cannot answer and the second can, searches are right (slower) — degraded, not failing."""
+    status = index_status()
+    level, detail, remedy = _level(status), status.detail, status.remedy
+    facts = dict(status.facts)
+    others = [index_status(engine) for engine in kept_engines()[1:]]
+    for other in others:
+        facts.update({"fallback_engine": other.engine, "fallback_state": other.state,
+                      "fallback_indexed": other.facts.get("indexed")})
+        if level == "failing" and not status.serving and other.serving:
+            level = "degraded"
+            detail = " ".join([detail, _("Searches are answered from the database's own index meanwhile.")])
+        elif _level(other) != "ok" and level == "ok":
+            level = "degraded"
+            detail = _("The database's own search index (the fallback): %(detail)s") % {"detail": other.detail}
+            remedy = other.remedy
+    return Check(name="search_index", status=level, detail=detail, remedy=remedy, facts=facts)
 
 
 @dataclass(frozen=True)
 class Availability:
     serving: bool
+    engine: str = ""
     done: int = 0
     total: int = 0
 
 
-def search_availability() -> Availability:
-    """Whether searches may be answered from the index: the cheap part of index_status."""
-    engine = _engine()
+def _answers(engine: str) -> bool:
     stamp, state, _detail = _valid_stamp(engine)
     if state is None:
-        return Availability(serving=True)
-    if state == "missing" and stamp is None and _complete_without_stamp(state, stamp, _probe()[0], published_count()):
-        return Availability(serving=True)
-    note = _rebuild_note(engine) or {}
+        return True
+    return _complete_without_stamp(state, stamp, _probe(engine)[0], published_count())
+
+
+def search_availability() -> Availability:
+    """Which engine may answer searches: the configured one when its index is usable, else the
+    database's own when that is; neither, with the rebuild's progress. The cheap part of
+    index_status: a stamp and the identity (a row count for an index not yet stamped)."""
+    for engine in kept_engines():
+        if _answers(engine):
+            return Availability(serving=True, engine=engine)
+    note = _rebuild_note(configured_engine()) or {}
     return Availability(serving=False, done=int(str(note.get("done") or 0)),
                         total=int(str(note.get("total") or 0)) or published_count())
+
+
+def fallback_engine(engine: str) -> str:
+    """The engine to ask when ``engine`` fails mid-search ("" when there is none)."""
+    later = kept_engines()
+    index = later.index(engine) if engine in later else len(later)
+    return next((other for other in later[index + 1:] if _answers(other)), "")
 
 
 # --- Repairs ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class CatchUp:
+    engine: str
     reindexed: int
     added: int
     removed: int
     watermark: datetime
 
 
-def catch_up(progress: Progress | None = None) -> CatchUp | None:
-    """Apply what changed since the watermark (less a margin for clocks and transactions still
-    open then; re-applying is harmless), add what the index lacks and drop what is no longer
-    published, then advance the watermark. None when there is no valid stamp to catch up
-    from (a full rebuild is needed) or a rebuild holds the index."""
-    engine = _engine()
+def catch_up(progress: Progress | None = None, *, engine: str = "") -> CatchUp | None:
+    """Apply to ``engine``'s index (the configured one by default) what changed since its
+    watermark (less a margin for clocks and transactions still open then; re-applying is
+    harmless), add what the index lacks and drop what is no longer published, then advance
+    the watermark. None when there is no valid stamp to catch up from (a full rebuild is
+    needed) or a rebuild holds the index."""
+    engine = engine or configured_engine()
     try:
         with exclusive(engine):
             stamp, _state, _detail = _valid_stamp(engine)
@@ -227,10 +259,10 @@ def catch_up(progress: Progress | None = None) -> CatchUp | None:
             margin = timedelta(seconds=float(settings.IPX_SEARCH_CATCH_UP_MARGIN_SECONDS))
             changed = sorted(listing_ids_changed_since(stamp.watermark - margin))
             for start in range(0, len(changed), CATCH_UP_CHUNK):
-                index_listings(changed[start:start + CATCH_UP_CHUNK])
+                index_listings(changed[start:start + CATCH_UP_CHUNK], engines=[engine])
                 if progress:
                     progress(min(start + CATCH_UP_CHUNK, len(changed)))
-            backend = get_backend()
+            backend = get_backend(engine)
             added = removed = 0
             if backend.count() != published_count():
                 # Rows deleted outright or changed without touching updated_at: compare the sets.
@@ -239,42 +271,50 @@ def catch_up(progress: Progress | None = None) -> CatchUp | None:
                 if gone:
                     backend.delete(gone)
                 for start in range(0, len(lacking), CATCH_UP_CHUNK):
-                    index_listings(lacking[start:start + CATCH_UP_CHUNK])
+                    index_listings(lacking[start:start + CATCH_UP_CHUNK], engines=[engine])
                 added, removed = len(lacking), len(gone)
             write_stamp(replace(stamp, watermark=started, count=backend.count()))
-            return CatchUp(reindexed=len(changed), added=added, removed=removed, watermark=started)
+            return CatchUp(engine=engine, reindexed=len(changed), added=added, removed=removed,
+                           watermark=started)
     except RebuildRunning:
         return None
 
 
-def request_rebuild() -> bool:
-    """Queue one full rebuild unless one is queued or running on any server; True if queued."""
+def request_rebuild(engine: str = "") -> bool:
+    """Queue one full rebuild of ``engine``'s index (the configured one by default) unless one
+    is queued or running on any server; True if queued."""
     from ipx.tasks.models import Task
     from ipx.tasks.runner import enqueue_once
 
+    engine = engine or configured_engine()
     S = Task.Status
-    if Task.objects.filter(name=REBUILD_TASK, status__in=(S.QUEUED, S.RUNNING, S.RETRYING)).exists():
+    if Task.objects.filter(name=REBUILD_TASK, kwargs__engine=engine,
+                           status__in=(S.QUEUED, S.RUNNING, S.RETRYING)).exists():
         return False
     # The key makes two servers asking in the same minute queue one task between them.
-    key = f"search-rebuild:{_engine()}:{timezone.now():%Y-%m-%dT%H:%M}"
-    return enqueue_once(key, REBUILD_TASK) is not None
+    key = f"search-rebuild:{engine}:{timezone.now():%Y-%m-%dT%H:%M}"
+    return enqueue_once(key, REBUILD_TASK, engine=engine) is not None
 
 
 def rebuild_if_unusable() -> IndexStatus:
     """At a server's start: an unusable index gets its rebuild queued at once, not at the next
-    minute's repair. Returns the state found."""
-    status = index_status()
-    if status.state in UNUSABLE:
-        request_rebuild()
-    return status
+    minute's repair. Returns the state found of the configured engine's."""
+    found = [index_status(engine) for engine in kept_engines()]
+    for status in found:
+        if status.state in UNUSABLE:
+            request_rebuild(status.engine)
+    return found[0]
 
 
 def keep_current() -> str:
-    """The periodic repair (every minute): catch up a usable index, rebuild an unusable one.
-    Returns the state found."""
-    status = index_status()
-    if status.state in UNUSABLE:
-        request_rebuild()
-    elif status.state in SERVING:
-        catch_up()
-    return status.state
+    """The periodic repair (every minute), for each kept engine: catch up a usable index,
+    rebuild an unusable one. Returns the state found of the configured engine's."""
+    states = []
+    for engine in kept_engines():
+        status = index_status(engine)
+        if status.state in UNUSABLE:
+            request_rebuild(engine)
+        elif status.state in SERVING:
+            catch_up(engine=engine)
+        states.append(status.state)
+    return states[0]

@@ -40,7 +40,7 @@ from ipx.matching.models import Demand, SavedSearch
 from ipx.matching.saved_searches import services as saved_search_services
 from ipx.matching.saved_searches.inputs import SavedSearchInput
 from ipx.notifications.models import Notification
-from ipx.search.rebuild import rebuild_full
+from ipx.search.services import rebuild_index
 from ipx.testing.factories import OrganisationFactory, PatentFactory, listing_with_patent
 from ipx.testing.scenes import (
     deal_in_two_milestones,
@@ -323,5 +323,5 @@ def build_access_world() -> AccessWorld:
     # The link a confirmation mail carries (the member's address is confirmed already).
     world.extras["confirmation_token"] = confirmation_token(member)
     # The index a running site has: built from these rows, with its stamp.
-    rebuild_full()
+    rebuild_index()
     return world

@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 
 from ipx.search.backends.base import SearchBackend
 from ipx.search.stamp import current_generation
@@ -13,10 +14,25 @@ from ipx.search.stamp import current_generation
 _lock = threading.Lock()
 _backends: dict[tuple[str, str, str], SearchBackend] = {}
 
-NAMES = ("tantivy", "sqlite-fts", "postgres")
-
-
+NAMES = ("tantivy", "sqlite-fts", "sqlite-db", "postgres")
 EMBEDDED = ("tantivy", "sqlite-fts")
+
+
+def configured_engine() -> str:
+    return str(settings.IPX_SEARCH_BACKEND)
+
+
+def database_engine() -> str:
+    """The engine whose index lives in the database itself (a copy of the database carries
+    it): the one that answers while an embedded engine's files cannot."""
+    return "postgres" if connection.vendor == "postgresql" else "sqlite-db"
+
+
+def kept_engines() -> tuple[str, ...]:
+    """The engines every change is written to: the configured one, and the database's own
+    beside an embedded one."""
+    configured, fallback = configured_engine(), database_engine()
+    return (configured,) if configured == fallback else (configured, fallback)
 
 
 def engine_location(name: str, base: Path, generation: str = "") -> Path:
@@ -42,6 +58,10 @@ def make_backend(name: str, location: Path | None = None, *, generation: str = "
         from ipx.search.backends.sqlite_fts import SqliteFtsBackend
 
         return SqliteFtsBackend(engine_location(name, location, generation))
+    if name == "sqlite-db":
+        from ipx.search.backends.sqlite_database import SqliteDatabaseBackend
+
+        return SqliteDatabaseBackend()
     if name == "postgres":
         from ipx.search.backends.postgres import PostgresBackend
 
@@ -49,10 +69,10 @@ def make_backend(name: str, location: Path | None = None, *, generation: str = "
     raise ValueError(f"unknown search backend {name!r}; choose one of {', '.join(NAMES)}")
 
 
-def get_backend() -> SearchBackend:
-    """The configured engine, opened on the generation its stamp names (so a rebuild's switch
-    in any process is followed by every other at its next search)."""
-    name, base = settings.IPX_SEARCH_BACKEND, Path(settings.IPX_SEARCH_INDEX_DIR)
+def get_backend(name: str = "") -> SearchBackend:
+    """The engine ``name`` (the configured one by default), opened on the generation its stamp
+    names (so a rebuild's switch in any process is followed by every other at its next search)."""
+    name, base = name or configured_engine(), Path(settings.IPX_SEARCH_INDEX_DIR)
     generation = current_generation(name, base) if name in EMBEDDED else ""
     key = (name, str(base), generation)
     with _lock:

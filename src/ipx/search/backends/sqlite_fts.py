@@ -1,12 +1,14 @@
-"""SQLite FTS5 in its own file: the engine with nothing to install, kept to measure against
-(its ``bm25()`` ranking has to score every matching row, so common terms are slow)."""
+"""SQLite FTS5: in its own file (``sqlite-fts``, the engine with nothing to install, kept to
+measure against: its ``bm25()`` ranking scores every matching row, so common terms are slow),
+or inside the main SQLite database (``sqlite-db``, ``ipx.search.backends.sqlite_database``)."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,17 +28,21 @@ _COLUMNS = {
     "currency": ("currency", False),
 }
 
-_SCHEMA = """
-CREATE VIRTUAL TABLE IF NOT EXISTS doc_text USING fts5(title, body, detail=column);
-CREATE TABLE IF NOT EXISTS docs (
+
+
+def schema(text_table: str, docs_table: str) -> str:
+    """The two tables: the words (FTS5, rowid = listing id) and the facets of each listing."""
+    return f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS {text_table} USING fts5(title, body, detail=column);
+CREATE TABLE IF NOT EXISTS {docs_table} (
     listing_id INTEGER PRIMARY KEY,
     ip_types TEXT NOT NULL, offer_kinds TEXT NOT NULL, ipc_sections TEXT NOT NULL,
     ipc_classes TEXT NOT NULL, nice_classes TEXT NOT NULL, region TEXT NOT NULL, currency TEXT NOT NULL,
     has_price INTEGER NOT NULL, price_cny REAL, price_asc REAL NOT NULL, price_desc REAL NOT NULL,
     published_at INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS docs_published ON docs(published_at);
-CREATE INDEX IF NOT EXISTS docs_price ON docs(price_asc);
+CREATE INDEX IF NOT EXISTS {docs_table}_published ON {docs_table}(published_at);
+CREATE INDEX IF NOT EXISTS {docs_table}_price ON {docs_table}(price_asc);
 """
 
 
@@ -46,13 +52,28 @@ def _fts_phrase(token: str) -> str:
 
 class SqliteFtsBackend(SearchBackend):
     name = "sqlite-fts"
+    text_table = "doc_text"
+    docs_table = "docs"
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         with self._connect() as connection:
-            connection.executescript(_SCHEMA)
+            connection.executescript(schema(self.text_table, self.docs_table))
+
+    @contextmanager
+    def _transaction(self, *, writing: bool) -> Iterator[sqlite3.Connection]:
+        """One transaction on this thread's connection; a writer takes the lock at once, so two
+        writers queue rather than fail halfway."""
+        connection = self._connect()
+        connection.execute("BEGIN IMMEDIATE" if writing else "BEGIN")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
 
     def _connect(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -79,14 +100,12 @@ class SqliteFtsBackend(SearchBackend):
 
     def _write(self, documents: Iterable[SearchDocument], delete_ids: Sequence[int],
                progress: Progress | None = None) -> int:
-        connection = self._connect()
         done = 0
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction(writing=True) as connection:
             if delete_ids:
                 ids = [(int(i),) for i in delete_ids]
-                connection.executemany("DELETE FROM doc_text WHERE rowid = ?", ids)
-                connection.executemany("DELETE FROM docs WHERE listing_id = ?", ids)
+                connection.executemany(f"DELETE FROM {self.text_table} WHERE rowid = ?", ids)
+                connection.executemany(f"DELETE FROM {self.docs_table} WHERE listing_id = ?", ids)
             texts, facets = [], []
             for document in documents:
                 text, facet = self._rows(document)
@@ -99,19 +118,15 @@ class SqliteFtsBackend(SearchBackend):
                     if progress:
                         progress(done)
             self._insert(connection, texts, facets)
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
         if progress:
             progress(done)
         return done
 
-    @staticmethod
-    def _insert(connection: sqlite3.Connection, texts: list[tuple[Any, ...]], facets: list[tuple[Any, ...]]) -> None:
+    def _insert(self, connection: sqlite3.Connection, texts: list[tuple[Any, ...]],
+                facets: list[tuple[Any, ...]]) -> None:
         if texts:
-            connection.executemany("INSERT INTO doc_text(rowid, title, body) VALUES (?, ?, ?)", texts)
-            connection.executemany(f"INSERT INTO docs VALUES ({', '.join('?' * 13)})", facets)
+            connection.executemany(f"INSERT INTO {self.text_table}(rowid, title, body) VALUES (?, ?, ?)", texts)
+            connection.executemany(f"INSERT INTO {self.docs_table} VALUES ({', '.join('?' * 13)})", facets)
 
     def upsert(self, documents: Sequence[SearchDocument]) -> None:
         self._write(documents, [d.listing_id for d in documents])
@@ -120,21 +135,21 @@ class SqliteFtsBackend(SearchBackend):
         self._write([], listing_ids)
 
     def clear(self) -> None:
-        connection = self._connect()
-        connection.execute("BEGIN IMMEDIATE")
-        connection.execute("DELETE FROM doc_text")
-        connection.execute("DELETE FROM docs")
-        connection.execute("COMMIT")
+        with self._transaction(writing=True) as connection:
+            connection.execute(f"DELETE FROM {self.text_table}")
+            connection.execute(f"DELETE FROM {self.docs_table}")
 
     def bulk_load(self, documents: Iterable[SearchDocument], *, batch: int = 5000,
                   progress: Progress | None = None) -> int:
         return self._write(documents, [], progress)
 
     def count(self) -> int:
-        return int(self._connect().execute("SELECT count(*) FROM docs").fetchone()[0])
+        with self._transaction(writing=False) as connection:
+            return int(connection.execute(f"SELECT count(*) FROM {self.docs_table}").fetchone()[0])
 
     def listing_ids(self) -> set[int]:
-        return {int(row[0]) for row in self._connect().execute("SELECT listing_id FROM docs")}
+        with self._transaction(writing=False) as connection:
+            return {int(row[0]) for row in connection.execute(f"SELECT listing_id FROM {self.docs_table}")}
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -181,11 +196,12 @@ class SqliteFtsBackend(SearchBackend):
         clauses, params = self._where(query)
         if groups:
             match = " AND ".join("(" + " OR ".join(_fts_phrase(t) for t in group) + ")" for group in groups)
-            source = (f"SELECT d.*, bm25(doc_text, {TITLE_WEIGHT}, 1.0) AS rank FROM doc_text "
-                      "JOIN docs d ON d.listing_id = doc_text.rowid WHERE doc_text MATCH ?")
+            words = self.text_table
+            source = (f"SELECT d.*, bm25({words}, {TITLE_WEIGHT}, 1.0) AS rank FROM {words} "
+                      f"JOIN {self.docs_table} d ON d.listing_id = {words}.rowid WHERE {words} MATCH ?")
             params = [match, *params]
         else:
-            source = "SELECT d.*, 0.0 AS rank FROM docs d WHERE 1"
+            source = f"SELECT d.*, 0.0 AS rank FROM {self.docs_table} d WHERE 1"
         if clauses:
             source += " AND " + " AND ".join(clauses)
         order = {
@@ -194,9 +210,7 @@ class SqliteFtsBackend(SearchBackend):
             "price_asc": "price_asc ASC, listing_id ASC",
             "price_desc": "price_desc DESC, listing_id DESC",
         }[query.effective_sort]
-        connection = self._connect()
-        connection.execute("BEGIN")
-        try:
+        with self._transaction(writing=False) as connection:
             connection.execute("DROP TABLE IF EXISTS temp.matched")
             connection.execute(f"CREATE TEMP TABLE matched AS {source}", params)
             ids = [row[0] for row in connection.execute(
@@ -205,8 +219,6 @@ class SqliteFtsBackend(SearchBackend):
             total = int(connection.execute("SELECT count(*) FROM temp.matched").fetchone()[0])
             facets = self._facets(connection) if query.with_facets else {}
             connection.execute("DROP TABLE temp.matched")
-        finally:
-            connection.execute("COMMIT")
         return SearchResults(listing_ids=ids, total=total, facets=facets)
 
     def _facets(self, connection: sqlite3.Connection) -> dict[str, list[FacetValue]]:

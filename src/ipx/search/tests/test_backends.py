@@ -15,8 +15,8 @@ from ipx.search.normalise import index_tokens
 from ipx.search.query import SearchQuery
 from ipx.testing.databases import ON_POSTGRES
 
-# The PostgreSQL engine is tested in the PostgreSQL pass of `make test`.
-ENGINES = ["tantivy", "sqlite-fts", *(["postgres"] if ON_POSTGRES else [])]
+# Each database's own engine is tested in its pass of `make test`.
+ENGINES = ["tantivy", "sqlite-fts", "postgres" if ON_POSTGRES else "sqlite-db"]
 
 
 def doc(listing_id: int, title: str, body: str = "", **fields: Any) -> SearchDocument:
@@ -105,3 +105,23 @@ def test_upsert_replaces_and_delete_removes(backend: SearchBackend) -> None:
     assert ids(backend, text="双极板") == []
     backend.clear()
     assert backend.count() == 0
+
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="the sqlite-db engine keeps its index in an SQLite database")
+def test_the_database_engine_logs_its_queries_and_takes_a_load_over_a_handler(tmp_path: Path, db: None) -> None:
+    """With DEBUG on, Django's cursor logs each statement by formatting it: the engine must not
+    hand it SQLite's own "?" style through that cursor. And a rebuild's load may meet a listing
+    its handler has written meanwhile: the load replaces it."""
+    from django.db import connection
+
+    engine = make_backend("sqlite-db", tmp_path)
+    connection.force_debug_cursor = True
+    try:
+        engine.bulk_load(DOCS)
+        assert ids(engine, text="锂电池") == [1, 4]
+        engine.bulk_load([doc(1, "氢燃料电池双极板")])
+        assert engine.count() == 4
+        assert ids(engine, text="双极板") == [1]
+    finally:
+        connection.force_debug_cursor = False

@@ -1,6 +1,7 @@
 """Each way the search index can disagree with the database is detected by index_status,
 reported by search_check, repaired by keep_current or a rebuild, and meanwhile searches
-answer truthfully: results, or "being rebuilt" (page notice, API 503) — never an empty page
+answer truthfully: from the database's own index (the fallback of the embedded engines), or,
+when that is not filled either, "being rebuilt" (page notice, API 503) — never an empty page
 that reads as "nothing matches"."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ipx.search.backends import engine_location, get_backend, reset_backends
 from ipx.search.query import SearchQuery
 from ipx.search.rebuild import progress_path, rebuild_full
 from ipx.search.selectors import SearchUnavailable, search_listings
+from ipx.search.services import rebuild_index
 from ipx.search.stamp import read_stamp, stamp_path, write_json_atomically
 from ipx.search.state import index_status, keep_current, search_check
 from ipx.search.tests.test_indexing import publish
@@ -40,11 +42,12 @@ def engine(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]:
 
 @pytest.fixture
 def two(engine: str, owner: Member, operator: User, on_commit: Any) -> list[Listing]:
-    """Two published listings in an index built and stamped by a full rebuild."""
+    """Two published listings in indexes built and stamped by a full rebuild: the engine's and
+    the database's own."""
     listings = [publish(owner, operator, on_commit, title="石墨烯导热膜"),
                 publish(owner, operator, on_commit, title="钠离子电池正极")]
-    assert rebuild_full() == 2
-    assert index_status().state == "ready"
+    assert rebuild_index() == 2
+    assert index_status().state == index_status("sqlite-db").state == "ready"
     return listings
 
 
@@ -77,6 +80,22 @@ def assert_refuses_meanwhile(client: Client, total: int) -> None:
     assert api.json()["error"]["code"] == "search_index_rebuilding"
 
 
+def assert_answers_from_the_database(client: Client, listings: list[Listing]) -> None:
+    """What a reader sees while the engine's index cannot answer: the right results all the same."""
+    assert found("石墨烯") == [listings[0].pk]
+    assert found("钠离子") == [listings[1].pk]
+    page = client.get("/search/", {"q": "石墨烯"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "导热膜" in text and "电池正极" not in text and "being rebuilt" not in text
+    api = client.get("/api/v1/search/listings", {"q": "钠离子"})
+    assert api.status_code == 200
+    assert [hit["listing"]["id"] for hit in api.json()["hits"]] == [listings[1].pk]
+    check = search_check()
+    assert check.status == "degraded" and "answered from the database" in check.detail
+    assert check.facts["fallback_engine"] == "sqlite-db" and check.facts["fallback_state"] == "ready"
+
+
 def assert_repaired_by_keep_current(on_commit: Any, listings: list[Listing]) -> None:
     with on_commit():
         keep_current()  # queues the rebuild; the test's task queue runs it at commit
@@ -107,9 +126,8 @@ def test_an_empty_index_directory_is_missing_and_rebuilt(two: list[Listing], eng
             path.unlink()
     status = index_status()
     assert (status.state, status.serving) == ("missing", False)
-    check = search_check()
-    assert check.status == "failing" and "ipx reindex --full" in check.remedy
-    assert_refuses_meanwhile(client, 2)
+    assert "ipx reindex --full" in search_check().remedy
+    assert_answers_from_the_database(client, two)
     assert_repaired_by_keep_current(on_commit, two)
 
 
@@ -119,10 +137,34 @@ def test_an_index_from_another_database_is_foreign(two: list[Listing], engine: s
     data = json.loads(path.read_text())
     write_json_atomically(path, {**data, "identity": "00000000-0000-0000-0000-000000000000"})
     assert index_status().state == "foreign"
-    check = search_check()
-    assert check.status == "failing" and "another database" in check.detail
+    assert "another database" in search_check().detail
+    assert_answers_from_the_database(client, two)
+    assert_repaired_by_keep_current(on_commit, two)
+
+
+def test_without_the_database_index_either_search_says_it_is_being_rebuilt(
+        two: list[Listing], engine: str, client: Client, on_commit: Any) -> None:
+    from ipx.search.stamp import remove_stamp
+
+    reset_backends()
+    stamp_path(engine, base()).unlink()
+    remove_stamp("sqlite-db")
+    get_backend("sqlite-db").delete([two[0].pk])  # not filled yet: it must not answer "nothing matches"
+    assert (index_status().state, index_status("sqlite-db").state) == ("missing", "missing")
+    assert search_check().status == "failing"
     assert_refuses_meanwhile(client, 2)
     assert_repaired_by_keep_current(on_commit, two)
+    assert index_status("sqlite-db").state == "ready"
+
+
+def test_an_engine_failing_mid_search_hands_the_search_to_the_database_index(
+        two: list[Listing], engine: str, client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: Any, query: SearchQuery) -> Any:
+        raise OSError("the index file went away under the reader")
+
+    monkeypatch.setattr(get_backend(), "_search", broken)
+    assert found("钠离子") == [two[1].pk]
+    assert client.get("/search/", {"q": "石墨烯"}).status_code == 200
 
 
 def test_truncated_index_files_are_corrupt(two: list[Listing], engine: str, client: Client, on_commit: Any) -> None:
@@ -136,8 +178,7 @@ def test_truncated_index_files_are_corrupt(two: list[Listing], engine: str, clie
                 handle.truncate(path.stat().st_size // 3)
     status = index_status()
     assert status.state == "corrupt", status
-    assert search_check().status == "failing"
-    assert_refuses_meanwhile(client, 2)
+    assert_answers_from_the_database(client, two)
     reset_backends()
     assert_repaired_by_keep_current(on_commit, two)
 
@@ -297,6 +338,7 @@ def test_the_first_rebuild_on_an_empty_index_shows_its_progress(engine: str, own
     publish(owner, operator, on_commit, title="石墨烯导热膜")
     publish(owner, operator, on_commit, title="钠离子电池正极")
     get_backend().clear()  # what a new server sees: listings in the database, none in its index
+    get_backend("sqlite-db").clear()  # ... and a database from before its own index was kept
     _note(engine, state="rebuilding", done=1, total=2, started_at=timezone.now().isoformat())
     status = index_status()
     assert (status.state, status.serving, status.facts["serving_state"]) == ("rebuilding", False, "missing")

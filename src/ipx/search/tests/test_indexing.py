@@ -105,13 +105,17 @@ def test_bad_search_parameters_get_a_clear_400(client: Client, params: dict[str,
 
 def test_rebuild_reads_listings_while_it_writes(owner: Member, operator: User, on_commit: Any) -> None:
     """The engine's bulk load consumes a generator that queries the database as it goes."""
-    from ipx.search.backends import get_backend
+    from ipx.search.backends import database_engine, get_backend, kept_engines
     from ipx.search.services import rebuild_index
 
     first = publish(owner, operator, on_commit, title="石墨烯导热膜")
     second = publish(owner, operator, on_commit, title="钠离子电池正极")
     get_backend().clear()
-    # An index that lost its documents says so rather than answering "nothing matches".
+    # An index that lost its documents leaves the searches to the database's own, never
+    # answering "nothing matches"; without that one too, search says so.
+    if len(kept_engines()) > 1:
+        assert found("石墨烯") == [first.pk]
+        get_backend(database_engine()).clear()
     with pytest.raises(SearchUnavailable):
         found("石墨烯")
     assert rebuild_index() == 2
