@@ -19,13 +19,13 @@ from django.utils import timezone
 
 from ipx.accounts.models import User
 from ipx.listings.models import Listing
-from ipx.search.backends import engine_location, get_backend, reset_backends
+from ipx.search.backends import database_engine, engine_location, get_backend, reset_backends
 from ipx.search.query import SearchQuery
 from ipx.search.rebuild import progress_path, rebuild_full
 from ipx.search.selectors import SearchUnavailable, search_listings
 from ipx.search.services import rebuild_index
 from ipx.search.stamp import read_stamp, stamp_path, write_json_atomically
-from ipx.search.state import index_status, keep_current, search_check
+from ipx.search.state import index_status, keep_current, search_availability, search_check
 from ipx.search.tests.test_indexing import publish
 from ipx.testing.fixtures import Member
 
@@ -47,7 +47,7 @@ def two(engine: str, owner: Member, operator: User, on_commit: Any) -> list[List
     listings = [publish(owner, operator, on_commit, title="石墨烯导热膜"),
                 publish(owner, operator, on_commit, title="钠离子电池正极")]
     assert rebuild_index() == 2
-    assert index_status().state == index_status("sqlite-db").state == "ready"
+    assert index_status().state == index_status(database_engine()).state == "ready"
     return listings
 
 
@@ -93,7 +93,7 @@ def assert_answers_from_the_database(client: Client, listings: list[Listing]) ->
     assert [hit["listing"]["id"] for hit in api.json()["hits"]] == [listings[1].pk]
     check = search_check()
     assert check.status == "degraded" and "answered from the database" in check.detail
-    assert check.facts["fallback_engine"] == "sqlite-db" and check.facts["fallback_state"] == "ready"
+    assert check.facts["fallback_engine"] == database_engine() and check.facts["fallback_state"] == "ready"
 
 
 def assert_repaired_by_keep_current(on_commit: Any, listings: list[Listing]) -> None:
@@ -102,6 +102,7 @@ def assert_repaired_by_keep_current(on_commit: Any, listings: list[Listing]) -> 
     status = index_status()
     assert (status.state, status.facts["indexed"], status.facts["published"]) == ("ready", 2, 2)
     assert search_check().status == "ok"
+    assert search_availability().engine == settings.IPX_SEARCH_BACKEND  # its own index answers again
     assert found("石墨烯") == [listings[0].pk]
 
 
@@ -148,13 +149,13 @@ def test_without_the_database_index_either_search_says_it_is_being_rebuilt(
 
     reset_backends()
     stamp_path(engine, base()).unlink()
-    remove_stamp("sqlite-db")
-    get_backend("sqlite-db").delete([two[0].pk])  # not filled yet: it must not answer "nothing matches"
-    assert (index_status().state, index_status("sqlite-db").state) == ("missing", "missing")
+    remove_stamp(database_engine())
+    get_backend(database_engine()).delete([two[0].pk])  # not filled yet: it must not answer "nothing matches"
+    assert (index_status().state, index_status(database_engine()).state) == ("missing", "missing")
     assert search_check().status == "failing"
     assert_refuses_meanwhile(client, 2)
     assert_repaired_by_keep_current(on_commit, two)
-    assert index_status("sqlite-db").state == "ready"
+    assert index_status(database_engine()).state == "ready"
 
 
 def test_an_engine_failing_mid_search_hands_the_search_to_the_database_index(
@@ -338,7 +339,7 @@ def test_the_first_rebuild_on_an_empty_index_shows_its_progress(engine: str, own
     publish(owner, operator, on_commit, title="石墨烯导热膜")
     publish(owner, operator, on_commit, title="钠离子电池正极")
     get_backend().clear()  # what a new server sees: listings in the database, none in its index
-    get_backend("sqlite-db").clear()  # ... and a database from before its own index was kept
+    get_backend(database_engine()).clear()  # ... and a database from before its own index was kept
     _note(engine, state="rebuilding", done=1, total=2, started_at=timezone.now().isoformat())
     status = index_status()
     assert (status.state, status.serving, status.facts["serving_state"]) == ("rebuilding", False, "missing")
