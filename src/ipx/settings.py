@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ipx.listings",
     "ipx.search",
     "ipx.deals",
+    "ipx.auctions",
     "ipx.matching",
     "ipx.web",
     "ipx.health",

@@ -82,6 +82,16 @@ def enqueue_once(key: str, func: Callable[..., Any] | str, **kwargs: Any) -> Tas
         return None
 
 
+def run_at_once(key: str, when: datetime, func: Callable[..., Any] | str, **kwargs: Any) -> Task | None:
+    """``run_at`` unless a task with ``key`` was ever queued (a lot's close at one time is
+    queued once however many requests extend it to that time)."""
+    try:
+        with transaction.atomic():
+            return _journal(task_name(func), kwargs, run_after=when, key=key)
+    except IntegrityError:
+        return None
+
+
 def _journal(name: str, kwargs: dict[str, Any], *, run_after: datetime | None, key: str | None) -> Task:
     # pushed_at is set now (the hand-over follows the commit) so the normal path costs no
     # second write; a failed hand-over clears it.

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuctionsConfig(AppConfig):
+    name = "ipx.auctions"
+    label = "auctions"
+    verbose_name = _("Auctions")
+
+    def ready(self) -> None:
+        from ipx.auctions import notices  # noqa: F401 - registers the auctions' wording

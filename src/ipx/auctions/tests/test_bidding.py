@@ -1,0 +1,249 @@
+"""Setting a session up, registering, bidding with deposits and proxies, and closing on the
+clock: each step through the services, each bad input refused with nothing changed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from ipx.accounts.models import Organisation, User
+from ipx.auctions.inputs import BidValues, LotValues, SessionValues
+from ipx.auctions.models import AuctionSession, Bid, Deposit, Lot, Registration
+from ipx.auctions.services import control, registration, setup
+from ipx.auctions.services.bidding import bid_place
+from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ipx.ledger.services import available_account, balance_of, escrow_balance
+from ipx.notifications.models import Notification
+from ipx.tasks.models import Task
+from ipx.testing.fixtures import Member
+from ipx.testing.scenes import deposit, published_listing
+
+pytestmark = pytest.mark.django_db
+
+
+def lot_values(listing_id: int, **changes: Any) -> LotValues:
+    now = timezone.now()
+    values = LotValues(listing_id=listing_id, offer_kind="transfer", starting_price="100000", deposit="20000",
+                       opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(hours=1),
+                       hard_end=now + timedelta(hours=2), reserve_price="150000", soft_close_minutes=5)
+    return replace(values, **changes)
+
+
+@pytest.fixture
+def session(operator: User) -> AuctionSession:
+    return setup.session_create(operator=operator, values=SessionValues(
+        title="湾区知识产权拍卖会", starts_at=timezone.now() - timedelta(hours=1)))
+
+
+@pytest.fixture
+def lot(session: AuctionSession, owner: Member, operator: User) -> Lot:
+    listing = published_listing(owner.organisation, owner.user, operator)
+    return setup.lot_add(operator=operator, session_id=session.pk, values=lot_values(listing.pk))
+
+
+def admitted(member: Member, session: AuctionSession, operator: User) -> Registration:
+    applied = registration.registration_apply(actor=member.user, session_id=session.pk,
+                                              organisation_id=member.organisation.pk)
+    return registration.registration_admit(operator=operator, registration_id=applied.pk)
+
+
+@pytest.fixture
+def live(lot: Lot, operator: User, buyer: Member, outsider: Member) -> Lot:
+    """An announced session, two admitted bidders with money, the lot open (by the clock's
+    task, called here: outside ``on_commit`` the queued tasks are not run)."""
+    setup.session_announce(operator=operator, session_id=lot.session_id)
+    for member in (buyer, outsider):
+        admitted(member, lot.session, operator)
+        deposit(member.organisation, "1000000")
+    assert control.lot_open_due(lot_id=lot.pk) == Lot.Status.OPEN
+    lot.refresh_from_db()
+    return lot
+
+
+def bid(member: Member, lot: Lot, amount: str, **extra: Any) -> Any:
+    return bid_place(actor=member.user, lot_id=lot.pk, values=BidValues(amount=amount, currency="CNY", **extra))
+
+
+def available(organisation: Organisation) -> Decimal:
+    return balance_of(available_account(organisation=organisation, currency="CNY"))
+
+
+def test_a_lot_is_set_up_only_from_good_input(session: AuctionSession, owner: Member, operator: User,
+                                              buyer: Member) -> None:
+    listing = published_listing(owner.organisation, owner.user, operator)
+    cases: dict[str, dict[str, Any]] = {
+        "starting_price": {"starting_price": "100500"},  # not a step of the default table
+        "reserve_price": {"reserve_price": "90000"},
+        "closes_at": {"closes_at": timezone.now() - timedelta(minutes=5)},
+        "hard_end": {"hard_end": timezone.now() + timedelta(minutes=30)},
+        "soft_close_minutes": {"soft_close_minutes": "999"},
+        "buyer_premium_percent": {"buyer_premium_percent": "12.345"},
+        "offer_kind": {"offer_kind": "licence"},  # the listing offers a transfer only
+        "increments": {"increments": [["0", "1000"], ["50500", "1000"], ["40000", "0"]]},
+        "deposit": {"deposit": "12.345"},
+    }
+    for field, change in cases.items():
+        with pytest.raises(ValidationFailed) as error:
+            setup.lot_add(operator=operator, session_id=session.pk, values=lot_values(listing.pk, **change))
+        assert field in (error.value.fields or {}), (field, error.value.fields)
+    with pytest.raises(PermissionDenied):
+        setup.lot_add(operator=buyer.user, session_id=session.pk, values=lot_values(listing.pk))
+    assert not Lot.objects.exists()
+    lot = setup.lot_add(operator=operator, session_id=session.pk, values=lot_values(listing.pk))
+    assert (lot.number, lot.status, lot.increments[0]) == (1, Lot.Status.SCHEDULED, ["0", "1000"])
+    with pytest.raises(ValidationFailed) as error:  # one unfinished auction per listing
+        setup.lot_add(operator=operator, session_id=session.pk, values=lot_values(listing.pk))
+    assert "listing_id" in (error.value.fields or {})
+
+
+def test_announcing_puts_each_lot_on_the_clock(lot: Lot, operator: User, on_commit: Any) -> None:
+    with on_commit():
+        setup.session_announce(operator=operator, session_id=lot.session_id)
+    names = set(Task.objects.filter(kwargs__lot_id=lot.pk).values_list("name", flat=True))
+    assert names == {control.OPEN_TASK, control.CLOSE_TASK}
+    assert control.lot_open_due(lot_id=lot.pk) == Lot.Status.OPEN
+    assert control.lot_open_due(lot_id=lot.pk) == Lot.Status.OPEN  # a second worker's run changes nothing
+    assert AuctionSession.objects.get(pk=lot.session_id).status == AuctionSession.Status.LIVE
+
+
+def test_registration_needs_a_verified_organisation_before_the_session_goes_live(
+        lot: Lot, operator: User, buyer: Member, owner: Member) -> None:
+    with pytest.raises(Exception, match="No such auction session"):  # not announced: not public
+        registration.registration_apply(actor=buyer.user, session_id=lot.session_id,
+                                        organisation_id=buyer.organisation.pk)
+    setup.session_announce(operator=operator, session_id=lot.session_id)
+    Organisation.objects.filter(pk=buyer.organisation.pk).update(status=Organisation.Status.PENDING)
+    with pytest.raises(PermissionDenied):
+        registration.registration_apply(actor=buyer.user, session_id=lot.session_id,
+                                        organisation_id=buyer.organisation.pk)
+    Organisation.objects.filter(pk=buyer.organisation.pk).update(status=Organisation.Status.VERIFIED)
+    first = admitted(buyer, lot.session, operator)
+    assert first.bidder_number == 101
+    with pytest.raises(Conflict):
+        registration.registration_apply(actor=buyer.user, session_id=lot.session_id,
+                                        organisation_id=buyer.organisation.pk)
+    control.lot_open_due(lot_id=lot.pk)
+    with pytest.raises(Conflict, match="closed"):
+        registration.registration_apply(actor=owner.user, session_id=lot.session_id,
+                                        organisation_id=owner.organisation.pk)
+
+
+def test_bids_freeze_the_deposit_and_follow_the_rules(live: Lot, buyer: Member, outsider: Member,
+                                                      owner: Member) -> None:
+    before = available(buyer.organisation)
+    result = bid(buyer, live, "100000", maximum="130000")
+    assert (result.leading, result.first_seq, result.last_seq) == (True, 1, 1)
+    assert escrow_balance(payer=buyer.organisation, currency="CNY", reference=f"auction-lot:{live.pk}") == 20000
+    assert available(buyer.organisation) == before - 20000
+    # The outsider bids 110,000: the buyer's proxy answers one increment (5,000 from 100,000
+    # in the default table) above, and keeps the lead.
+    result = bid(outsider, live, "110000")
+    assert (result.leading, result.first_seq, result.last_seq) == (False, 2, 3)
+    live.refresh_from_db()
+    assert live.leader is not None
+    assert (live.price, live.leader.organisation_id, live.last_seq) == (115000, buyer.organisation.pk, 3)
+    assert list(Bid.objects.filter(lot=live).values_list("seq", "amount", "automatic")) == [
+        (1, 100000, False), (2, 110000, False), (3, 115000, True)]
+    # A bid above the buyer's maximum leads at its own amount (the proxy had nothing to answer).
+    assert bid(outsider, live, "140000").leading is True
+    live.refresh_from_db()
+    assert live.price == 140000
+    assert Notification.objects.filter(verb="auction.outbid", organisation=buyer.organisation).count() == 1
+    refusals = [
+        (buyer, "140500", ValidationFailed),  # not a step
+        (buyer, "120000", ValidationFailed),  # below the minimum
+        (outsider, "150000", Conflict),  # already leads
+        (owner, "200000", PermissionDenied),  # not registered (and the seller)
+    ]
+    for member, amount, error in refusals:
+        with pytest.raises(error):
+            bid(member, live, amount)
+    with pytest.raises(ValidationFailed, match="decimal"):
+        bid(buyer, live, "150000.001")
+    with pytest.raises(ValidationFailed) as wrong:
+        bid_place(actor=buyer.user, lot_id=live.pk, values=BidValues(amount="150000", currency="HKD"))
+    assert "currency" in (wrong.value.fields or {})
+    live.refresh_from_db()
+    assert (live.price, live.last_seq, Bid.objects.filter(lot=live).count()) == (140000, 4, 4)
+
+
+def test_a_retried_bid_is_answered_once_and_a_reused_key_refused(live: Lot, buyer: Member) -> None:
+    first = bid(buyer, live, "100000", key="k-1")
+    again = bid(buyer, live, "100000", key="k-1")
+    assert (again.replayed, again.first_seq) == (True, first.first_seq)
+    assert Bid.objects.filter(lot=live).count() == 1
+    with pytest.raises(Conflict, match="Idempotency-Key"):
+        bid(buyer, live, "120000", key="k-1")
+    with pytest.raises(ValidationFailed):
+        bid(buyer, live, "120000", key="x" * 101)
+
+
+def test_a_seller_registered_as_a_bidder_cannot_bid_on_its_own_lot(live: Lot, owner: Member, operator: User) -> None:
+    Registration.objects.create(session=live.session, organisation=owner.organisation, applied_by=owner.user,
+                                status=Registration.Status.ADMITTED, bidder_number=300)
+    deposit(owner.organisation, "50000")
+    with pytest.raises(PermissionDenied, match="own lot"):
+        bid(owner, live, "100000")
+
+
+def test_a_bid_in_the_last_minutes_extends_the_close_up_to_the_hard_end(live: Lot, buyer: Member,
+                                                                         outsider: Member) -> None:
+    soon = timezone.now() + timedelta(minutes=2)
+    Lot.objects.filter(pk=live.pk).update(closes_at=soon, hard_end=soon + timedelta(minutes=10))
+    bid(buyer, live, "100000")
+    live.refresh_from_db()
+    assert soon < live.closes_at <= timezone.now() + timedelta(minutes=5)
+    assert live.events.filter(verb="extended").count() == 1
+    hard_end = timezone.now() + timedelta(minutes=3)
+    Lot.objects.filter(pk=live.pk).update(closes_at=timezone.now() + timedelta(minutes=1), hard_end=hard_end)
+    bid(outsider, live, "110000")
+    live.refresh_from_db()
+    assert live.closes_at == hard_end  # capped at the hard end
+
+
+def test_paused_and_closed_lots_take_no_bids(live: Lot, buyer: Member, operator: User) -> None:
+    with pytest.raises(ValidationFailed):
+        control.lot_pause(operator=operator, lot_id=live.pk, reason="")
+    control.lot_pause(operator=operator, lot_id=live.pk, reason="A technical check")
+    with pytest.raises(Conflict, match="paused"):
+        bid(buyer, live, "100000")
+    resumed = control.lot_resume(operator=operator, lot_id=live.pk, reason="Checked")
+    assert resumed.closes_at >= live.closes_at
+    control.lot_withdraw(operator=operator, lot_id=live.pk, reason="The seller sold it elsewhere")
+    with pytest.raises(Conflict, match="closed"):
+        bid(buyer, live, "100000")
+
+
+def close_now(lot: Lot) -> str:
+    Lot.objects.filter(pk=lot.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    return control.lot_close_due(lot_id=lot.pk)
+
+
+def test_the_clock_sells_at_the_reserve_and_releases_the_other_deposits_once(
+        live: Lot, buyer: Member, outsider: Member) -> None:
+    bid(buyer, live, "140000")
+    bid(outsider, live, "160000")
+    assert control.lot_close_due(lot_id=live.pk) == Lot.Status.OPEN  # not yet its time
+    assert close_now(live) == Lot.Status.SOLD
+    assert control.lot_close_due(lot_id=live.pk) == Lot.Status.SOLD  # a second worker's run changes nothing
+    reference = f"auction-lot:{live.pk}"
+    assert escrow_balance(payer=buyer.organisation, currency="CNY", reference=reference) == 0
+    assert escrow_balance(payer=outsider.organisation, currency="CNY", reference=reference) == 20000
+    assert available(buyer.organisation) == 1000000
+    statuses = dict(Deposit.objects.filter(lot=live).values_list("registration__organisation", "status"))
+    assert statuses == {buyer.organisation.pk: "released", outsider.organisation.pk: "held"}
+    assert Notification.objects.filter(verb="auction.won", organisation=outsider.organisation).exists()
+    assert Notification.objects.filter(verb="auction.lost", organisation=buyer.organisation).exists()
+    assert AuctionSession.objects.get(pk=live.session_id).status == AuctionSession.Status.FINISHED
+
+
+def test_below_the_reserve_the_lot_is_unsold_and_every_deposit_released(live: Lot, buyer: Member) -> None:
+    bid(buyer, live, "120000")
+    assert close_now(live) == Lot.Status.UNSOLD
+    assert available(buyer.organisation) == 1000000
+    assert not Deposit.objects.filter(lot=live, status=Deposit.Status.HELD).exists()
