@@ -26,6 +26,7 @@ from ipx.auctions.rules import BidAttempt, BidRefused, IncrementTable, LotState,
 from ipx.auctions.workflow import LOT
 from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ipx.core.money import Money, parse_amount
+from ipx.ledger.idempotency import IdempotencyKeyReused
 from ipx.ledger.services import escrow_hold
 from ipx.notifications.services import notify
 
@@ -103,7 +104,7 @@ def _check_open(lot: Lot, now: datetime) -> None:
 
 def _replayed(receipt: BidReceipt, amount: Decimal, maximum: Decimal | None, lot: Lot) -> BidResult:
     if receipt.lot_id != lot.pk or receipt.amount != amount or receipt.maximum != maximum:
-        raise Conflict(_("This Idempotency-Key was used for another bid; send a new key for a new bid."))
+        raise IdempotencyKeyReused(_("This Idempotency-Key was used for another bid; send a new key for a new bid."))
     return BidResult(lot=lot, leading=lot.leader_id == receipt.registration_id, first_seq=receipt.first_seq,
                      last_seq=receipt.last_seq, replayed=True)
 

@@ -3,74 +3,26 @@ clock: each step through the services, each bad input refused with nothing chang
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from ipx.accounts.models import Organisation, User
-from ipx.auctions.inputs import BidValues, LotValues, SessionValues
+from ipx.auctions.inputs import BidValues
 from ipx.auctions.models import AuctionSession, Bid, Deposit, Lot, Registration
 from ipx.auctions.services import control, registration, setup
 from ipx.auctions.services.bidding import bid_place
+from ipx.auctions.tests.scene import admitted, available, bid, close_now, lot_values
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
-from ipx.ledger.services import available_account, balance_of, escrow_balance
+from ipx.ledger.services import escrow_balance
 from ipx.notifications.models import Notification
 from ipx.tasks.models import Task
 from ipx.testing.fixtures import Member
 from ipx.testing.scenes import deposit, published_listing
 
 pytestmark = pytest.mark.django_db
-
-
-def lot_values(listing_id: int, **changes: Any) -> LotValues:
-    now = timezone.now()
-    values = LotValues(listing_id=listing_id, offer_kind="transfer", starting_price="100000", deposit="20000",
-                       opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(hours=1),
-                       hard_end=now + timedelta(hours=2), reserve_price="150000", soft_close_minutes=5)
-    return replace(values, **changes)
-
-
-@pytest.fixture
-def session(operator: User) -> AuctionSession:
-    return setup.session_create(operator=operator, values=SessionValues(
-        title="湾区知识产权拍卖会", starts_at=timezone.now() - timedelta(hours=1)))
-
-
-@pytest.fixture
-def lot(session: AuctionSession, owner: Member, operator: User) -> Lot:
-    listing = published_listing(owner.organisation, owner.user, operator)
-    return setup.lot_add(operator=operator, session_id=session.pk, values=lot_values(listing.pk))
-
-
-def admitted(member: Member, session: AuctionSession, operator: User) -> Registration:
-    applied = registration.registration_apply(actor=member.user, session_id=session.pk,
-                                              organisation_id=member.organisation.pk)
-    return registration.registration_admit(operator=operator, registration_id=applied.pk)
-
-
-@pytest.fixture
-def live(lot: Lot, operator: User, buyer: Member, outsider: Member) -> Lot:
-    """An announced session, two admitted bidders with money, the lot open (by the clock's
-    task, called here: outside ``on_commit`` the queued tasks are not run)."""
-    setup.session_announce(operator=operator, session_id=lot.session_id)
-    for member in (buyer, outsider):
-        admitted(member, lot.session, operator)
-        deposit(member.organisation, "1000000")
-    assert control.lot_open_due(lot_id=lot.pk) == Lot.Status.OPEN
-    lot.refresh_from_db()
-    return lot
-
-
-def bid(member: Member, lot: Lot, amount: str, **extra: Any) -> Any:
-    return bid_place(actor=member.user, lot_id=lot.pk, values=BidValues(amount=amount, currency="CNY", **extra))
-
-
-def available(organisation: Organisation) -> Decimal:
-    return balance_of(available_account(organisation=organisation, currency="CNY"))
 
 
 def test_a_lot_is_set_up_only_from_good_input(session: AuctionSession, owner: Member, operator: User,
@@ -217,11 +169,6 @@ def test_paused_and_closed_lots_take_no_bids(live: Lot, buyer: Member, operator:
     control.lot_withdraw(operator=operator, lot_id=live.pk, reason="The seller sold it elsewhere")
     with pytest.raises(Conflict, match="closed"):
         bid(buyer, live, "100000")
-
-
-def close_now(lot: Lot) -> str:
-    Lot.objects.filter(pk=lot.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
-    return control.lot_close_due(lot_id=lot.pk)
 
 
 def test_the_clock_sells_at_the_reserve_and_releases_the_other_deposits_once(

@@ -1,0 +1,71 @@
+"""The auction tests' scene: a session starting an hour ago, a lot of the owner's published
+listing, two admitted bidders with money (``conftest`` makes them fixtures)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from ipx.accounts.models import Organisation, User
+from ipx.auctions.inputs import BidValues, LotValues, SessionValues
+from ipx.auctions.models import AuctionSession, Lot, Registration
+from ipx.auctions.services import control, registration, setup
+from ipx.auctions.services.bidding import bid_place
+from ipx.ledger.services import available_account, balance_of
+from ipx.testing.fixtures import Member
+from ipx.testing.scenes import deposit, published_listing
+
+
+def lot_values(listing_id: int, **changes: Any) -> LotValues:
+    now = timezone.now()
+    values = LotValues(listing_id=listing_id, offer_kind="transfer", starting_price="100000", deposit="20000",
+                       opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(hours=1),
+                       hard_end=now + timedelta(hours=2), reserve_price="150000", soft_close_minutes=5)
+    return replace(values, **changes)
+
+
+def new_session(operator: User) -> AuctionSession:
+    return setup.session_create(operator=operator, values=SessionValues(
+        title="湾区知识产权拍卖会", starts_at=timezone.now() - timedelta(hours=1)))
+
+
+def new_lot(session: AuctionSession, owner: Member, operator: User) -> Lot:
+    listing = published_listing(owner.organisation, owner.user, operator)
+    return setup.lot_add(operator=operator, session_id=session.pk, values=lot_values(listing.pk))
+
+
+def admitted(member: Member, session: AuctionSession, operator: User) -> Registration:
+    applied = registration.registration_apply(actor=member.user, session_id=session.pk,
+                                              organisation_id=member.organisation.pk)
+    return registration.registration_admit(operator=operator, registration_id=applied.pk)
+
+
+def opened(lot: Lot, operator: User, buyer: Member, outsider: Member) -> Lot:
+    """An announced session, two admitted bidders with money, the lot open (by the clock's
+    task, called here: outside ``on_commit`` the queued tasks are not run)."""
+    setup.session_announce(operator=operator, session_id=lot.session_id)
+    for member in (buyer, outsider):
+        admitted(member, lot.session, operator)
+        deposit(member.organisation, "1000000")
+    assert control.lot_open_due(lot_id=lot.pk) == Lot.Status.OPEN
+    lot.refresh_from_db()
+    return lot
+
+
+def bid(member: Member, lot: Lot, amount: str, **extra: Any) -> Any:
+    return bid_place(actor=member.user, lot_id=lot.pk, values=BidValues(amount=amount, currency="CNY", **extra))
+
+
+def available(organisation: Organisation) -> Decimal:
+    return balance_of(available_account(organisation=organisation, currency="CNY"))
+
+
+def close_now(lot: Lot) -> str:
+    Lot.objects.filter(pk=lot.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    return control.lot_close_due(lot_id=lot.pk)
+
+
