@@ -33,6 +33,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("live/", include("ipx.live.urls")),
     path("demands/", include("ipx.matching.urls")),
     path("saved-searches/", include("ipx.matching.saved_searches.urls")),
+    path("auctions/", include("ipx.auctions.results.urls")),
     path("", include("ipx.web.urls")),
 ]
 
