@@ -16,6 +16,7 @@ from tqdm import tqdm
 from ipx.accounts.models import Organisation, User
 from ipx.catalog.models import Asset
 from ipx.deals.models import Commitment, Deal, Thread
+from ipx.demo.auctions import create_auctions
 from ipx.demo.authenticators import give_authenticators
 from ipx.demo.deals import create_deals
 from ipx.demo.demands import compute_demo_matches, create_demands
@@ -93,6 +94,8 @@ def _load(records: list[PatentRecord], progress: bool) -> list[Skipped]:
     give_authenticators()
     # Demands last, so that their matches are ranked over every listing.
     compute_demo_matches(create_demands(organisations, admins, operator))
+    # Auctions last: the live session's lots close a few minutes after this step.
+    create_auctions(organisations, admins, operator)
     return skipped
 
 

@@ -41,9 +41,10 @@ ROLE_LOGINS: tuple[RoleLogin, ...] = (
               "administrator of a university's technology-transfer office: licences and "
               "use-first-pay-later offers"),
     RoleLogin("buyer", "Demo Buyer", "buyer", Membership.Role.ADMIN,
-              "administrator of an enterprise without IP: searches and buys"),
+              "administrator of an enterprise without IP: searches and buys; admitted to bid in the "
+              "live auction, whose lots close one a minute from 8 minutes after loading"),
     RoleLogin("agent", "Demo Agent", "agent", Membership.Role.ADMIN,
-              "administrator of an IP service agency"),
+              "administrator of an IP service agency; bids against the buyer in the live auction"),
     RoleLogin("banker", "Demo Banker", "banker", Membership.Role.ADMIN,
               "administrator of a bank: pledge financing"),
     RoleLogin("member", "Demo Member", "owner", Membership.Role.MEMBER,

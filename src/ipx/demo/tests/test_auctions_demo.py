@@ -1,0 +1,145 @@
+"""The demo's auctions, on a sample load: a finished session whose stored bids are what the
+rules give, and a live session the buyer can bid in against the agent's proxy."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from itertools import pairwise
+
+import pytest
+from django.utils import timezone
+
+from ipx.accounts.models import User
+from ipx.auctions.inputs import BidValues
+from ipx.auctions.models import AuctionSession, Bid, BidReceipt, Deposit, Lot, Registration
+from ipx.auctions.rules import BidAttempt, LotState, PlacedBid, apply_bid, reserve_met
+from ipx.auctions.services import control
+from ipx.auctions.services.bidding import bid_place, increment_table, lot_state
+from ipx.catalog.models import Asset
+from ipx.demo.loader import load_demo
+from ipx.ledger.selectors import available_balance, ledger_check
+from ipx.ledger.services import escrow_balance
+from ipx.tasks.models import Task
+
+pytestmark = pytest.mark.django_db
+
+
+def premium(lot: Lot) -> Decimal:
+    assert lot.price is not None
+    return (lot.price - lot.starting_price) / lot.starting_price
+
+
+def ip_type(lot: Lot) -> str:
+    return str(lot.listing.assets.get().ip_type)
+
+
+def assert_rows_are_the_rules(lot: Lot) -> None:
+    """Bids dense from 1, and the receipts (what bidders sent) replayed through the rules give
+    exactly the stored rows and the lot's stored state."""
+    rows = list(lot.bids.order_by("seq"))
+    assert [row.seq for row in rows] == list(range(1, lot.last_seq + 1))
+    assert all(a.placed_at <= b.placed_at for a, b in pairwise(rows))
+    table = increment_table(lot)
+    state = LotState(start=lot.starting_price, price=None, leader=None, leader_max=None, closes_at=lot.closes_at,
+                     hard_end=lot.hard_end, soft_close=timedelta(minutes=lot.soft_close_minutes))
+    placed: list[PlacedBid] = []
+    for receipt in BidReceipt.objects.filter(lot=lot).order_by("first_seq"):
+        at = rows[(receipt.first_seq or 1) - 1].placed_at
+        outcome = apply_bid(state, table, BidAttempt(receipt.registration_id, receipt.amount, receipt.maximum, at))
+        assert (receipt.first_seq, receipt.last_seq) == (len(placed) + 1, len(placed) + len(outcome.placed))
+        placed += outcome.placed
+        state = outcome.state
+    assert placed == [PlacedBid(row.registration_id, row.amount, row.automatic) for row in rows]
+    assert (state.price, state.leader, state.leader_max, state.bids, state.closes_at) == (
+        lot.price, lot.leader_id, lot.leader_max, lot.last_seq, lot.closes_at)
+
+
+def test_the_past_session_has_results_the_rules_give() -> None:
+    load_demo(sample=25)
+
+    past = AuctionSession.objects.get(status=AuctionSession.Status.FINISHED)
+    assert past.starts_at < timezone.now() - timedelta(days=7)
+    lots = list(past.lots.select_related("listing"))
+    sold = [lot for lot in lots if lot.status == Lot.Status.SOLD]
+    unsold = [lot for lot in lots if lot.status == Lot.Status.UNSOLD]
+    assert len(sold) + len(unsold) == len(lots) == 10
+    # One lot nobody bid on, one whose bids stayed below its reserve.
+    assert sorted(lot.last_seq > 0 for lot in unsold) == [False, True]
+    below = next(lot for lot in unsold if lot.last_seq)
+    assert lot_below_reserve(below)
+    premiums: dict[str, list[Decimal]] = {}
+    for lot in sold:
+        assert lot.leader is not None and lot.closed_at == lot.closes_at < timezone.now()
+        assert reserve_met(lot_state(lot), lot.reserve_price)
+        premiums.setdefault(ip_type(lot), []).append(premium(lot))
+    assert Decimal("0.25") < max(premiums[Asset.Type.PATENT]) <= Decimal("0.30")
+    assert Decimal("0.25") < max(premiums[Asset.Type.TRADEMARK]) <= Decimal("0.35")
+    assert min(premiums[Asset.Type.PATENT]) == 0  # sold at its start to a single bid
+    for lot in lots:
+        assert_rows_are_the_rules(lot)
+        assert lot.events.filter(verb__in=("sell", "pass")).get().created_at == lot.closed_at
+    # The last bids came inside the soft-close window and moved closes (set one a minute from 40).
+    assert any(lot.closes_at > lot.opens_at + timedelta(minutes=40 + lot.number - 1) for lot in sold)
+
+    # The winners' deposits stay held for settlement; every other one went back at the close.
+    for lot in lots:
+        for deposit in lot.deposits.select_related("registration__organisation"):
+            won = lot.status == Lot.Status.SOLD and deposit.registration_id == lot.leader_id
+            assert deposit.status == (Deposit.Status.HELD if won else Deposit.Status.RELEASED)
+            assert escrow_balance(payer=deposit.registration.organisation, currency="CNY",
+                                  reference=deposit.reference) == (deposit.amount if won else 0)
+    # The buyer bid in the past session and won nothing: its money is as the deals left it.
+    buyer = Registration.objects.get(session=past, organisation__memberships__user__email="buyer@ipx.example")
+    assert Bid.objects.filter(registration=buyer).exists()
+    assert not past.lots.filter(status=Lot.Status.SOLD, leader=buyer).exists()
+    assert not Task.objects.filter(kwargs__lot_id__in=[lot.pk for lot in lots]).exists()
+    assert ledger_check().ok
+
+    counts = (AuctionSession.objects.count(), Lot.objects.count(), Bid.objects.count(), Task.objects.count())
+    assert not load_demo(sample=25).loaded
+    assert (AuctionSession.objects.count(), Lot.objects.count(), Bid.objects.count(), Task.objects.count()) == counts
+
+
+def lot_below_reserve(lot: Lot) -> bool:
+    return lot.price is not None and lot.reserve_price is not None and lot.price < lot.reserve_price
+
+
+def test_the_live_session_closes_lot_by_lot_and_the_buyer_can_bid_against_the_agent() -> None:
+    load_demo(sample=25)
+
+    live = AuctionSession.objects.get(status=AuctionSession.Status.LIVE)
+    lots = list(live.lots.order_by("number"))
+    assert len(lots) == 6 and {lot.status for lot in lots} == {Lot.Status.OPEN}
+    assert all(lot.opens_at <= timezone.now() for lot in lots)
+    # Staggered one a minute, the first at least 8 minutes after the lots opened.
+    assert lots[0].closes_at - lots[0].opens_at >= timedelta(minutes=9)
+    assert [b.closes_at - a.closes_at for a, b in pairwise(lots)] == [timedelta(minutes=1)] * 5
+    for lot in lots:
+        close = Task.objects.get(name=control.CLOSE_TASK, kwargs__lot_id=lot.pk)
+        # On the clock at its close, waiting for the worker's first round to hand it over.
+        assert (close.run_after, close.status, close.pushed_at) == (lot.closes_at, Task.Status.QUEUED, None)
+        assert_rows_are_the_rules(lot)
+    assert [lot.last_seq for lot in lots] == [1, 2, 0, 1, 1, 0]
+
+    users = {user.email.split("@")[0]: user for user in User.objects.filter(email__in=[
+        "buyer@ipx.example", "agent@ipx.example"])}
+    admitted = Registration.objects.filter(session=live, status=Registration.Status.ADMITTED)
+    for role, user in users.items():
+        registration = admitted.get(organisation__memberships__user=user)
+        assert available_balance(registration.organisation_id, "CNY") >= max(lot.deposit for lot in lots), role
+    assert ledger_check().ok
+
+    # The buyer outbids the agent's opening bid; the agent's proxy answers at once.
+    first = lots[0]
+    buyer = users["buyer"]
+    result = bid_place(actor=buyer, lot_id=first.pk, values=BidValues(
+        amount=increment_table(first).next_step(first.starting_price), currency="CNY", key="newcomer-1"))
+    assert not result.leading and (result.first_seq, result.last_seq) == (2, 3)
+    rows = list(first.bids.order_by("seq").values_list("registration__organisation__memberships__user__email",
+                                                         "automatic"))
+    assert rows == [("agent@ipx.example", False), ("buyer@ipx.example", False), ("agent@ipx.example", True)]
+    assert Deposit.objects.filter(lot=first, registration__organisation__memberships__user=buyer,
+                                  status=Deposit.Status.HELD).exists()
+    assert ledger_check().ok
+
