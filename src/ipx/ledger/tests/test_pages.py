@@ -97,7 +97,7 @@ def test_deposit_form_errors_are_shown_and_nothing_changes(buyer: Member) -> Non
                                                                 "idempotency_key": "k1"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert html.index("at most 2 decimal places") > html.index('id="field-amount"')
+    assert html.rindex("at most 2 decimal places") > html.index('id="field-amount"')  # beside it (and in the summary)
     # The form comes back with a new key, and the page is whole.
     assert form_key(html, "deposit-form") != "k1"
     assert 'id="statement-lines"' in html

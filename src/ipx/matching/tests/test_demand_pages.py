@@ -138,7 +138,7 @@ def test_form_errors_are_shown_on_their_fields(owner: Member, changes: dict[str,
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
-    assert html.index(message) > html.index(f'id="field-{field}"')
+    assert html.rindex(message) > html.index(f'id="field-{field}"')  # beside it (and in the summary above)
     assert Demand.objects.count() == 0
 
 

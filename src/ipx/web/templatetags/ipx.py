@@ -1,4 +1,5 @@
-"""Template helpers: money in the reader's locale, region and reference-table labels."""
+"""Template helpers: money in the reader's locale, region and reference-table labels, the
+language of people's text."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
 from django import template
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from ipx.accounts.regions import region_code_label
+from ipx.web.text_language import language_attributes
 
 register = template.Library()
 
@@ -64,3 +68,11 @@ def facet_toggle(context: template.Context, facet: str, value: str) -> str:
     if not values:
         params.pop(facet, None)
     return "?" + params.urlencode() if params else "?"
+
+
+@register.simple_tag
+def text_lang(text: object) -> str:
+    """``lang`` and ``dir`` for an element holding people's text (a title, a name) whose
+    language may differ from the page's: ``<h1{% text_lang listing.title %}>``."""
+    # Highlighted titles (search hits) carry <mark> tags: only their text counts.
+    return mark_safe(language_attributes(strip_tags(str(text or "")), get_language() or ""))  # noqa: S308 (fixed attributes)

@@ -187,7 +187,7 @@ def test_search_page(language: str, how: str, published: None) -> None:
     text = TEXTS[language]
     html = page(client_for(language, how), "/search/?q=%E9%8B%B0%E9%9B%BB%E6%B1%A0", language)  # 鋰電池
     assert texts_of(html, "button", type="submit", inside=("form", "role", "search")) == [text["search"]]
-    facet_titles = texts_of(html, "h3", inside=("aside", "class", "facets"))
+    facet_titles = texts_of(html, "h2", inside=("aside", "class", "facets"))
     assert facet_titles[:2] == [text["ip_type"], text["offered_as"]]
     facet_options = texts_of(html, "span", inside=("aside", "class", "facets"))
     assert text["patent"] in facet_options

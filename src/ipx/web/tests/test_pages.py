@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -41,7 +42,12 @@ def test_registration_errors_are_shown_on_their_fields(client: Client) -> None:
     assert response.status_code == 400
     html = response.content.decode()
     assert "check character" in html
-    assert html.index("check character") > html.index('id="field-uscc"')
+    # Beside its field, which it describes, and in the summary at the form's top.
+    field = html[html.index('id="field-uscc"'):].split("</div>")[0]
+    assert "check character" in field and 'id="id_uscc_error"' in field and 'aria-invalid="true"' in field
+    assert re.search(r'aria-describedby="[^"]*\bid_uscc_error\b', field)
+    summary = html[html.index("data-error-summary"):].split("</div>")[0]
+    assert 'href="#id_uscc"' in summary and "check character" in summary
     assert User.objects.count() == 0
     assert Organisation.objects.count() == 0
 

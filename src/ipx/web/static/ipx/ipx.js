@@ -1,7 +1,9 @@
 // What pages would otherwise say in inline attributes (onchange, onsubmit), which the
 // Content-Security-Policy forbids: behaviour is declared with data- attributes and wired here.
 //   <select data-submit-on-change>  submits its form when another option is chosen;
-//   <form data-confirm="Question?">  asks before it is sent, and is not sent on "Cancel".
+//   <form data-confirm="Question?">  asks before it is sent, and is not sent on "Cancel";
+//   [data-announce]  swapped in by HTMX, its text is said by the page's live region (#live-status);
+//   [data-error-summary]  a form's list of problems, focused when the page or the swap shows it.
 "use strict";
 
 document.addEventListener("change", (event) => {
@@ -70,4 +72,27 @@ document.addEventListener("htmx:afterSettle", (event) => {
   if (event.target instanceof Element) {
     foldOnNarrowScreens(event.target);
   }
+});
+
+// After an HTMX swap: the new text of what changed (a results count) goes to the live region
+// that was on the page all along, which screen readers announce; an element born with the
+// swap would not be. A form that came back with problems puts focus on its summary.
+function announceAndFocus(root) {
+  const summary = root.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+}
+document.addEventListener("DOMContentLoaded", () => announceAndFocus(document));
+document.addEventListener("htmx:afterSettle", (event) => {
+  const root = event.target instanceof Element ? event.target : null;
+  if (!root) {
+    return;
+  }
+  const status = document.getElementById("live-status");
+  const changed = root.matches("[data-announce]") ? root : root.querySelector("[data-announce]");
+  if (status && changed) {
+    status.textContent = changed.textContent.trim();
+  }
+  announceAndFocus(root);
 });

@@ -1,33 +1,20 @@
 """Every public page, in each of the three languages, in a real browser: an automated WCAG 2.1
 A/AA audit (axe-core) finds nothing serious or critical, at a desktop width and on a 360-pixel
-phone screen, and on the phone nothing scrolls sideways. Bad input (a 200-character Chinese
-title without a space, an organisation's name that is one long word, right-to-left script)
-does not widen the search, listing and booth pages either.
+phone screen, headings never skip a level, and on the phone nothing scrolls sideways. Bad input
+(a 200-character Chinese title without a space, an organisation's name that is one long word,
+right-to-left script) does not widen the search, listing and booth pages either.
 
-One site and one browser serve the whole module: the scene is written once and committed (the
-live server reads it from its own thread), and the database is emptied after the module."""
+The site, the browser and a context per language are the module's (``conftest``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
 import pytest
-from django.conf import settings
-from django.core.management import call_command
-from django.test import override_settings
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
-from ipx.catalog.reference import clear_caches
-from ipx.search.backends import reset_backends
 from ipx.testing.factories import PASSWORD
-from ipx.testing.world_stage import fresh_test_state
 
-from .conftest import ARGS, CHROMIUM, snap
-from .public_pages import (
+from ..conftest import snap
+from ..public_pages import (
     BAD_INPUT_PAGES,
     LANGUAGES,
     LONG_CJK_TITLE,
@@ -35,24 +22,12 @@ from .public_pages import (
     PUBLIC_PAGES,
     RTL_TITLE,
     ScenePage,
-    build_scene,
 )
+from .checks import DESKTOP, PHONE, audit, open_in, problems_at_both_widths, sideways
+from .conftest import Site
 
 pytestmark = [pytest.mark.browser]
 
-AXE = Path(__file__).parent / "assets" / "axe-core-4.14.1.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-DESKTOP = ViewportSize(width=1280, height=800)
-PHONE = ViewportSize(width=360, height=740)
-
-RUN_AXE = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
-  return result.violations.map((v) => ({
-    id: v.id, impact: v.impact, help: v.help,
-    targets: v.nodes.map((n) => n.target.join(" ")).slice(0, 8),
-  }));
-}"""
-WIDTHS = "[document.documentElement.scrollWidth, window.innerWidth]"
 # Links and controls a finger must hit that are shown and smaller than 44 × 44 CSS pixels.
 SMALL_TARGETS = """(selector) => [...document.querySelectorAll(selector)]
   .filter((e) => e.getClientRects().length && getComputedStyle(e).visibility !== "hidden")
@@ -64,108 +39,9 @@ SHOWN = """(selector) => [...document.querySelectorAll(selector)]
 TARGETS = "#site-menu a, #site-menu button, #site-menu select, main button, main .button, main select, .facets a"
 
 
-@dataclass(frozen=True)
-class Site:
-    url: str
-    paths: dict[str, str]  # page name → its address in the scene
-    seller: str  # who signs in to print a deal and a statement
-
-
-@pytest.fixture(autouse=True)
-def db(django_db_blocker: Any) -> Iterator[None]:
-    """In place of pytest-django's: by its name the test database is made, and the site may
-    use it during each test, outside any transaction of the test's. A test's transaction would
-    hold SQLite's write lock, and the site's own writes (a sign-in's session) would wait on it
-    in vain; what the site writes is emptied with the scene after the module."""
-    with django_db_blocker.unblock():
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _isolated_settings() -> None:
-    # In place of the project's per-test settings, whose search index of each test's own
-    # would hide the scene's from the live server.
-    fresh_test_state()
-
-
-@pytest.fixture(scope="module")
-def site(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    root = tmp_path_factory.mktemp("public-pages")
-    overrides = override_settings(
-        IPX_TASKS_IMMEDIATE=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        IPX_SEARCH_INDEX_DIR=root / "search", MEDIA_ROOT=root / "media", IPX_PRIVATE_ROOT=root / "private",
-        VAR_DIR=root / "var", IPX_MATCHING_DENSE=False,
-        STORAGES={**settings.STORAGES,
-                  "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
-    )
-    overrides.enable()
-    reset_backends()
-    clear_caches()
-    fresh_test_state()
-    server = LiveServer("localhost")
-    server._live_server_modified_settings.enable()
-    try:
-        with django_db_blocker.unblock():
-            scene = build_scene()
-            pages = PUBLIC_PAGES + BAD_INPUT_PAGES + PRINTED_PAGES
-            yield Site(server.url, {page.name: page.path(scene) for page in pages}, scene.seller)
-            call_command("flush", interactive=False, verbosity=0)
-    finally:
-        server._live_server_modified_settings.disable()
-        server.stop()
-        reset_backends()
-        overrides.disable()
-
-
-@pytest.fixture(scope="module")
-def browser(site: Site) -> Iterator[Browser]:
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        # The tests touch no database while Playwright's event loop runs in this thread.
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def contexts(site: Site, browser: Browser) -> Iterator[dict[str, BrowserContext]]:
-    """A browser context for each language, which it asks for as the language switch does: by
-    the cookie."""
-    made = {}
-    for language in LANGUAGES:
-        context = browser.new_context(viewport=DESKTOP)
-        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": site.url}])
-        made[language] = context
-    yield made
-    for context in made.values():
-        context.close()
-
-
-def audit(page: Page) -> list[str]:
-    """The serious and critical violations of WCAG 2.0/2.1 A and AA on the page as it is."""
-    # Loaded by evaluation, not as a <script> element: the site's Content-Security-Policy
-    # refuses inline script (as it should), and evaluation from the test's side is outside it,
-    # so the page is audited under its real policy.
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-    violations: list[dict[str, Any]] = page.evaluate(RUN_AXE, WCAG_AA)
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {', '.join(v['targets'])}"
-            for v in violations if v["impact"] in ("serious", "critical")]
-
-
-def sideways(page: Page) -> str | None:
-    content, viewport = page.evaluate(WIDTHS)
-    return None if content <= viewport else f"{content} px wide in a {viewport} px window"
-
-
 def open_page(contexts: dict[str, BrowserContext], site: Site, language: str, name: str,
               viewport: ViewportSize = DESKTOP) -> Page:
-    page = contexts[language].new_page()
-    page.set_viewport_size(viewport)
-    response = page.goto(site.url + site.paths[name])
-    assert response is not None and response.status == 200, f"{name}: {response and response.status}"
-    assert page.evaluate("document.documentElement.lang") == language
-    return page
+    return open_in(contexts[language], site.url + site.paths[name], language, viewport)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -174,10 +50,7 @@ def test_public_page_passes_the_audit_and_fits_a_phone(
         contexts: dict[str, BrowserContext], site: Site, public_page: ScenePage, language: str) -> None:
     page = open_page(contexts, site, language, public_page.name)
     try:
-        problems = [f"desktop: {violation}" for violation in audit(page)]
-        page.set_viewport_size(PHONE)
-        problems += [f"phone: {violation}" for violation in audit(page)]
-        problems += [f"phone: {wide}" for wide in [sideways(page)] if wide]
+        problems = problems_at_both_widths(page)
         snap(page, f"a11y-{public_page.name}-{language}")
         assert not problems, "\n".join(problems)
     finally:

@@ -1,0 +1,55 @@
+"""People's text is marked with its language where it differs from the page's, guessed from
+its script, and always sets its own direction."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from ipx.web.text_language import guess_language, language_attributes
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("高安全性锂电池隔膜", "zh"),
+    ("高安全性鋰電池隔膜", "zh"),
+    ("Lithium battery separator", "en"),
+    ("Séparateur de batterie", "en"),  # Latin letters with accents: Latin script
+    ("פטנט מפריד סוללת ליתיום", "he"),
+    ("براءة اختراع فاصل بطارية", "ar"),
+    ("锂电池 separator", "en"),  # nine Latin letters outnumber three Chinese characters
+    ("CN 2023 10 123456.7", "en"),  # the letters count, not the digits
+    ("2023-10-01 · 123456", None),
+    ("", None),
+])
+def test_the_language_is_the_script_of_most_letters(text: str, language: str | None) -> None:
+    assert guess_language(text) == language
+
+
+def test_a_tie_goes_to_the_script_met_first() -> None:
+    assert guess_language("电池ab") == "zh"
+    assert guess_language("ab电池") == "en"
+
+
+@pytest.mark.parametrize(("text", "page", "attributes"), [
+    ("高安全性锂电池隔膜", "en", ' lang="zh" dir="auto"'),
+    ("高安全性锂电池隔膜", "zh-hans", ' dir="auto"'),
+    ("高安全性鋰電池隔膜", "zh-hant", ' dir="auto"'),
+    ("Lithium battery separator", "zh-hans", ' lang="en" dir="auto"'),
+    ("Lithium battery separator", "en", ' dir="auto"'),
+    ("פטנט מפריד סוללת ליתיום", "en", ' lang="he" dir="auto"'),
+    ("براءة اختراع", "zh-hant", ' lang="ar" dir="auto"'),
+    ("123456", "en", ' dir="auto"'),
+])
+def test_attributes_name_a_language_only_where_it_differs_from_the_page(
+        text: str, page: str, attributes: str) -> None:
+    assert language_attributes(text, page) == attributes
+
+
+def test_the_template_tag_reads_the_page_language() -> None:
+    template = Template('{% load ipx %}<h1{% text_lang title %}>{{ title|default:"" }}</h1>')
+    with translation.override("en"):
+        assert template.render(Context({"title": "锂电池隔膜"})) == '<h1 lang="zh" dir="auto">锂电池隔膜</h1>'
+    with translation.override("zh-hans"):
+        assert template.render(Context({"title": "锂电池隔膜"})) == '<h1 dir="auto">锂电池隔膜</h1>'
+        assert template.render(Context({"title": None})) == '<h1 dir="auto"></h1>'

@@ -1,0 +1,89 @@
+"""The signed-in pages the browser audits visit: who signs in, and where they go.
+
+Every page a signed-in member of an organisation (no operator: the back-office is not
+audited) can reach, drawn from the access-and-rights world of ``public_pages.build_scene``.
+Most pages are seen by home's administrator, who has the most to see (owner's buttons, forms,
+money); the other roles visit the pages that look different for them. Pages of later work
+join ``SIGNED_IN_PAGES``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .public_pages import Scene
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    role: str  # a role of the access world (``ipx.testing.access_world.ROLES``)
+    name: str
+    path: Callable[[Scene], str]
+
+    @property
+    def key(self) -> str:
+        return f"{self.role}: {self.name}"
+
+
+def _admin(name: str, path: Callable[[Scene], str]) -> MemberPage:
+    return MemberPage("admin", name, path)
+
+
+SIGNED_IN_PAGES = [
+    _admin("home", lambda s: "/"),
+    _admin("my organisation", lambda s: "/my/"),
+    _admin("search", lambda s: "/search/?q=锂电池"),
+    _admin("listing", lambda s: f"/listings/{s.world.published.pk}/"),
+    _admin("draft listing", lambda s: f"/listings/{s.world.draft.pk}/"),
+    _admin("new listing", lambda s: "/listings/new/"),
+    _admin("listing edit", lambda s: f"/listings/{s.world.draft.pk}/edit/"),
+    _admin("listing documents", lambda s: f"/listings/{s.world.published.pk}/documents/"),
+    _admin("my assets", lambda s: "/catalog/assets/"),
+    _admin("asset", lambda s: f"/catalog/assets/{s.world.free_asset.pk}/"),
+    _admin("new asset", lambda s: "/catalog/assets/new/"),
+    _admin("asset edit", lambda s: f"/catalog/assets/{s.world.free_asset.pk}/edit/"),
+    _admin("import", lambda s: "/catalog/imports/new/"),
+    _admin("import job", lambda s: f"/catalog/imports/{s.world.import_job.pk}/"),
+    _admin("booth", lambda s: f"/booths/{s.world.home.pk}/"),
+    _admin("demand board", lambda s: "/demands/"),
+    _admin("my demands", lambda s: "/demands/mine/"),
+    _admin("demand", lambda s: f"/demands/{s.world.demand.pk}/"),
+    _admin("new demand", lambda s: "/demands/new/"),
+    _admin("demand edit", lambda s: f"/demands/{s.world.draft_demand.pk}/edit/"),
+    _admin("demand's matches", lambda s: f"/demands/{s.world.demand.pk}/matches/"),
+    _admin("listing's matches", lambda s: f"/demands/for-listing/{s.world.published.pk}/"),
+    _admin("negotiations", lambda s: "/negotiations/"),
+    _admin("negotiation selling", lambda s: f"/negotiations/{s.world.selling.pk}/"),
+    _admin("negotiation buying", lambda s: f"/negotiations/{s.world.buying.pk}/"),
+    _admin("offer form", lambda s: f"/negotiations/{s.world.quiet.pk}/offers/new/"),
+    _admin("counter-offer form", lambda s: f"/negotiations/offers/{s.world.offer_to_home.pk}/counter/"),
+    _admin("deals", lambda s: "/deals/"),
+    _admin("deal", lambda s: f"/deals/{s.world.sold.pk}/"),
+    _admin("deal to sign", lambda s: f"/deals/{s.world.to_sign.pk}/"),
+    _admin("deal bought", lambda s: f"/deals/{s.world.bought.pk}/"),
+    _admin("ledger", lambda s: "/ledger/"),
+    _admin("statement", lambda s: f"/ledger/{s.world.home.pk}/"),
+    _admin("notifications", lambda s: "/notifications/"),
+    _admin("members", lambda s: "/accounts/organisation/members/"),
+    _admin("organisation edit", lambda s: "/accounts/organisation/edit/"),
+    _admin("invite", lambda s: "/accounts/organisation/invite/"),
+    _admin("security", lambda s: "/accounts/mfa/"),
+    _admin("sessions", lambda s: "/accounts/sessions/"),
+    _admin("password", lambda s: "/accounts/password/"),
+    MemberPage("member", "notifications", lambda s: "/notifications/"),
+    MemberPage("member", "saved searches", lambda s: "/saved-searches/"),
+    MemberPage("member", "API tokens", lambda s: "/accounts/tokens/"),
+    MemberPage("signatory", "deal to sign", lambda s: f"/deals/{s.world.to_sign.pk}/"),
+    MemberPage("agent", "negotiations", lambda s: "/negotiations/"),
+    MemberPage("agent", "negotiation", lambda s: f"/negotiations/{s.world.selling.pk}/"),
+    MemberPage("agent", "my organisation", lambda s: "/my/"),
+    MemberPage("bank", "my organisation", lambda s: "/my/"),
+    MemberPage("bank", "statement", lambda s: f"/ledger/{s.world.bank.pk}/"),
+    MemberPage("outsider", "listing behind an NDA", lambda s: f"/listings/{s.world.published.pk}/"),
+    MemberPage("outsider", "invitation", lambda s: f"/accounts/invitations/{s.world.invitation.token}/"),
+    MemberPage("unverified", "my organisation", lambda s: "/my/"),
+    MemberPage("unverified", "organisation edit", lambda s: "/accounts/organisation/edit/"),
+]
+
+ROLES_SIGNED_IN = tuple(dict.fromkeys(page.role for page in SIGNED_IN_PAGES))
