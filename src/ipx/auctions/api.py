@@ -101,7 +101,7 @@ def bids(request: HttpRequest, lot_id: Id,
          ) -> list[dict[str, Any]]:
     lot = selectors.lot_for(getattr(request, "user", None), lot_id)
     return [{"seq": line.seq, "bidder": line.bidder_number, "amount": line.amount, "automatic": line.automatic,
-             "placed_at": line.placed_at} for line in selectors.bid_history(lot, after=after, limit=200)]
+             "placed_at": line.placed_at} for line in selectors.bid_history(lot, after=after or None, limit=200)]
 
 
 @router.post("/auctions/lots/{lot_id}/bids", response={201: BidOut, **ERRORS}, auth=user_auth,

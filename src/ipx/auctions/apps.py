@@ -8,4 +8,9 @@ class AuctionsConfig(AppConfig):
     verbose_name = _("Auctions")
 
     def ready(self) -> None:
-        from ipx.auctions import notices  # noqa: F401 - registers the auctions' wording
+        from ipx.auctions import (
+            live,
+            notices,  # noqa: F401 - registers the auctions' wording
+        )
+
+        live.register()  # a lot's hall as a live stream, lot-<id>

@@ -164,6 +164,10 @@ def bid_place(*, actor: User, lot_id: int, values: BidValues) -> BidResult:
     if key:
         BidReceipt.objects.create(lot=lot, registration=registration, key=key, amount=amount, maximum=maximum,
                                   first_seq=first_seq, last_seq=last_seq)
+    if outcome.placed:
+        from ipx.auctions.live import published_bids
+
+        published_bids(lot, lot.last_seq - len(outcome.placed) + 1, lot.last_seq)
     if outcome.extended:
         from ipx.auctions.services.control import schedule_close
 

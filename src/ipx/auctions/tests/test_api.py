@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def post_bid(member: Member, lot: Lot, body: dict[str, Any], key: str | None = "bid-1") -> tuple[int, Any]:
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
+    headers: dict[str, Any] = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
     response = member.client.post(f"/api/v1/auctions/lots/{lot.pk}/bids", data=json.dumps(body),
                                   content_type="application/json", **headers)
     return response.status_code, response.json()

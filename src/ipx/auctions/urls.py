@@ -1,0 +1,20 @@
+from django.urls import path
+
+from ipx.auctions import views
+
+app_name = "auctions"
+
+urlpatterns = [
+    path("", views.session_list, name="list"),
+    path("new/", views.session_new, name="new"),
+    path("<int:session_id>/", views.session_detail, name="session"),
+    path("<int:session_id>/register/", views.session_register, name="register"),
+    path("<int:session_id>/lots/new/", views.lot_new, name="lot_new"),
+    *(path(f"<int:session_id>/{action}/", views.session_action, {"action": action}, name=f"session_{action}")
+      for action in ("announce", "cancel")),
+    *(path(f"registrations/<int:registration_id>/{action}/", views.registration_decide, {"action": action},
+           name=f"registration_{action}") for action in ("admit", "refuse")),
+    path("lots/<int:lot_id>/", views.lot_detail, name="lot"),
+    *(path(f"lots/<int:lot_id>/{action}/", views.lot_action, {"action": action}, name=f"lot_{action}")
+      for action in ("pause", "resume", "extend", "withdraw")),
+]
