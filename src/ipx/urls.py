@@ -34,6 +34,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("demands/", include("ipx.matching.urls")),
     path("saved-searches/", include("ipx.matching.saved_searches.urls")),
     path("auctions/", include("ipx.auctions.results.urls")),
+    path("auctions/", include("ipx.auctions.urls")),
     path("", include("ipx.web.urls")),
 ]
 

@@ -12,6 +12,7 @@ from ipx.accounts.token_api import router as api_tokens
 from ipx.api import errors, parameters
 from ipx.api.docs import LocalSwagger
 from ipx.api.document import OpenApiDocument
+from ipx.auctions.api import router as auctions
 from ipx.auctions.results.api import router as auction_results
 from ipx.catalog.api import router as catalog
 from ipx.catalog.importing.api import router as imports
@@ -44,5 +45,5 @@ errors.install(api)
 parameters.install(api)
 
 for router in (accounts, api_tokens, catalog, imports, listings, search, notifications, ledger, negotiation, deals,
-               matching, auction_results):
+               matching, auctions, auction_results):
     api.add_router("", router)

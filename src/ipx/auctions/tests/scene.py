@@ -23,7 +23,7 @@ from ipx.testing.scenes import deposit, published_listing
 def lot_values(listing_id: int, **changes: Any) -> LotValues:
     now = timezone.now()
     values = LotValues(listing_id=listing_id, offer_kind="transfer", starting_price="100000", deposit="20000",
-                       opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(hours=1),
+                       opens_at=now + timedelta(minutes=1), closes_at=now + timedelta(hours=1),
                        hard_end=now + timedelta(hours=2), reserve_price="150000", soft_close_minutes=5)
     return replace(values, **changes)
 
@@ -46,11 +46,13 @@ def admitted(member: Member, session: AuctionSession, operator: User) -> Registr
 
 def opened(lot: Lot, operator: User, buyer: Member, outsider: Member) -> Lot:
     """An announced session, two admitted bidders with money, the lot open (by the clock's
-    task, called here: outside ``on_commit`` the queued tasks are not run)."""
+    task, called here when the lot's opening time has come)."""
     setup.session_announce(operator=operator, session_id=lot.session_id)
     for member in (buyer, outsider):
         admitted(member, lot.session, operator)
         deposit(member.organisation, "1000000")
+    # Its opening time comes (the task queued for it would open it now).
+    Lot.objects.filter(pk=lot.pk).update(opens_at=timezone.now() - timedelta(seconds=1))
     assert control.lot_open_due(lot_id=lot.pk) == Lot.Status.OPEN
     lot.refresh_from_db()
     return lot

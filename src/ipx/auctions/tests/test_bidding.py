@@ -58,6 +58,8 @@ def test_announcing_puts_each_lot_on_the_clock(lot: Lot, operator: User, on_comm
         setup.session_announce(operator=operator, session_id=lot.session_id)
     names = set(Task.objects.filter(kwargs__lot_id=lot.pk).values_list("name", flat=True))
     assert names == {control.OPEN_TASK, control.CLOSE_TASK}
+    assert control.lot_open_due(lot_id=lot.pk) == Lot.Status.SCHEDULED  # not yet its time
+    Lot.objects.filter(pk=lot.pk).update(opens_at=timezone.now())
     assert control.lot_open_due(lot_id=lot.pk) == Lot.Status.OPEN
     assert control.lot_open_due(lot_id=lot.pk) == Lot.Status.OPEN  # a second worker's run changes nothing
     assert AuctionSession.objects.get(pk=lot.session_id).status == AuctionSession.Status.LIVE
@@ -79,6 +81,7 @@ def test_registration_needs_a_verified_organisation_before_the_session_goes_live
     with pytest.raises(Conflict):
         registration.registration_apply(actor=buyer.user, session_id=lot.session_id,
                                         organisation_id=buyer.organisation.pk)
+    Lot.objects.filter(pk=lot.pk).update(opens_at=timezone.now())
     control.lot_open_due(lot_id=lot.pk)
     with pytest.raises(Conflict, match="closed"):
         registration.registration_apply(actor=owner.user, session_id=lot.session_id,
