@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,9 +102,17 @@ def _check_open(lot: Lot, now: datetime) -> None:
         raise Conflict(_("Bidding on this lot has closed."))
 
 
+def _receipt(registration: Registration, key: str) -> BidReceipt | None:
+    return BidReceipt.objects.filter(registration=registration, key=key).first()
+
+
+def _key_reused() -> IdempotencyKeyReused:
+    return IdempotencyKeyReused(_("This Idempotency-Key was used for another bid; send a new key for a new bid."))
+
+
 def _replayed(receipt: BidReceipt, amount: Decimal, maximum: Decimal | None, lot: Lot) -> BidResult:
     if receipt.lot_id != lot.pk or receipt.amount != amount or receipt.maximum != maximum:
-        raise IdempotencyKeyReused(_("This Idempotency-Key was used for another bid; send a new key for a new bid."))
+        raise _key_reused()
     return BidResult(lot=lot, leading=lot.leader_id == receipt.registration_id, first_seq=receipt.first_seq,
                      last_seq=receipt.last_seq, replayed=True)
 
@@ -132,7 +140,7 @@ def bid_place(*, actor: User, lot_id: int, values: BidValues) -> BidResult:
     key = _key(values.key)
     registration = _registration(actor, lot, values.organisation_id)
     if key:
-        receipt = BidReceipt.objects.filter(registration=registration, key=key).first()
+        receipt = _receipt(registration, key)
         if receipt is not None:
             return _replayed(receipt, amount, maximum, lot)
     if registration.organisation_id == lot.listing.organisation_id:
@@ -162,8 +170,14 @@ def bid_place(*, actor: User, lot_id: int, values: BidValues) -> BidResult:
     lot.save(update_fields=["price", "leader", "leader_max", "closes_at", "last_seq"])
     last_seq = lot.last_seq if outcome.placed else None
     if key:
-        BidReceipt.objects.create(lot=lot, registration=registration, key=key, amount=amount, maximum=maximum,
-                                  first_seq=first_seq, last_seq=last_seq)
+        try:
+            with transaction.atomic():
+                BidReceipt.objects.create(lot=lot, registration=registration, key=key, amount=amount,
+                                          maximum=maximum, first_seq=first_seq, last_seq=last_seq)
+        except IntegrityError:
+            # The same key sent at once for a bid on another lot (whose lock this one does not
+            # hold): that bid took the key first, and this whole bid is undone.
+            raise _key_reused() from None
     if outcome.placed:
         from ipx.auctions.live import published_bids
 

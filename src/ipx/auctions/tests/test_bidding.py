@@ -14,7 +14,7 @@ from ipx.auctions.inputs import BidValues
 from ipx.auctions.models import AuctionSession, Bid, Deposit, Lot, Registration
 from ipx.auctions.services import control, registration, setup
 from ipx.auctions.services.bidding import bid_place
-from ipx.auctions.tests.scene import admitted, available, bid, close_now, lot_values
+from ipx.auctions.tests.scene import admitted, available, bid, close_now, lot_values, opened
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ipx.ledger.services import escrow_balance
 from ipx.notifications.models import Notification
@@ -136,6 +136,25 @@ def test_a_retried_bid_is_answered_once_and_a_reused_key_refused(live: Lot, buye
         bid(buyer, live, "120000", key="k-1")
     with pytest.raises(ValidationFailed):
         bid(buyer, live, "120000", key="x" * 101)
+
+
+def test_one_key_sent_at_once_for_bids_on_two_lots_bids_once(lot: Lot, buyer: Member, outsider: Member,
+                                                              owner: Member, operator: User,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from ipx.auctions.services import bidding
+
+    other = setup.lot_add(operator=operator, session_id=lot.session_id, values=lot_values(
+        published_listing(owner.organisation, owner.user, operator).pk))
+    live = opened(lot, operator, buyer, outsider)
+    Lot.objects.filter(pk=other.pk).update(opens_at=timezone.now())
+    control.lot_open_due(lot_id=other.pk)
+    bid(buyer, other, "100000", key="same")
+    # The second request read no receipt before the first one's was written (another lot's lock).
+    monkeypatch.setattr(bidding, "_receipt", lambda registration, key: None)
+    with pytest.raises(Conflict, match="Idempotency-Key"):
+        bid(buyer, live, "100000", key="same")
+    assert not Bid.objects.filter(lot=live).exists()
+    assert not Deposit.objects.filter(lot=live).exists()
 
 
 def test_a_seller_registered_as_a_bidder_cannot_bid_on_its_own_lot(live: Lot, owner: Member, operator: User) -> None:
