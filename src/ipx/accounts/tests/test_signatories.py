@@ -33,8 +33,8 @@ def _state(owner: Member) -> dict[str, Any]:
 
 
 def _may_sign(html: str) -> dict[str, str]:
-    return dict(re.findall(r'data-member="(\d+)">\s*<td>[^<]*</td>\s*<td>[^<]*</td>\s*<td>[^<]*</td>\s*'
-                           r'<td data-may-sign="(yes|no)"', html))
+    return dict(re.findall(r'data-member="(\d+)">\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>[^<]*</td>\s*'
+                           r'<td[^>]*data-may-sign="(yes|no)"', html))
 
 
 def test_administrator_names_and_unnames_a_signatory_on_the_members_page(owner: Member,

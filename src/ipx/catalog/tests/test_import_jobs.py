@@ -3,6 +3,7 @@ background and report their progress and rows, on pages and in the API."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -165,8 +166,9 @@ def test_upload_then_job_page_then_done(owner: Member, on_commit: Callable[..., 
     assert "hx-trigger=\"every 1s\"" not in html
     assert '<div class="value">10</div><div class="label">created</div>' in html
     assert '<div class="value">1</div><div class="label">rows refused</div>' in html
+    cells = re.sub(r"<td [^>]*>", "<td>", html)  # without their phone captions (data-label)
     assert ("<tr><td>12</td><td>申请号</td><td>The same patent is on row 4 of this file; each patent may "
-            "appear once.</td></tr>") in html
+            "appear once.</td></tr>") in cells
     assert Patent.objects.filter(asset__holder=owner.organisation).count() == 10
 
 

@@ -215,11 +215,11 @@ def test_deal_escrow_lines_are_described_in_the_readers_language(buyer: Member, 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(page_of(buyer)).content.decode()
 
-    assert "<td>交易 #12，付款节点 1 存入资金监管</td>" in html and "<td>交易 #12，付款节点 1 放款</td>" in html
+    assert ">交易 #12，付款节点 1 存入资金监管</td>" in html and ">交易 #12，付款节点 1 放款</td>" in html
     assert csv_text.startswith("日期,流水号,类型,摘要,")
     assert ",存入资金监管,交易 #12，付款节点 1 存入资金监管,deal:12:m1," in csv_text
-    assert "<td>交易 #12，付款節點 1 存入資金監管</td>" in traditional
-    assert "<td>Deal #12, milestone 1 funded</td>" in english and "<td>Deal #12, milestone 1 released</td>" in english
+    assert ">交易 #12，付款節點 1 存入資金監管</td>" in traditional
+    assert ">Deal #12, milestone 1 funded</td>" in english and ">Deal #12, milestone 1 released</td>" in english
 
 
 def test_csv_amounts_have_the_currency_decimals(buyer: Member) -> None:
