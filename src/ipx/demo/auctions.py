@@ -1,4 +1,4 @@
-"""Two auction sessions for the demo, both of published transfer or auction listings in CNY.
+"""Two auction sessions for the demo, in CNY, of published listings offered for transfer or auction.
 
 - A past session, two weeks ago: lots of patents and trademarks sold with premiums like the
   real expo's (up to 30 % for patents, 35 % for trademarks), one unsold without bids and one
@@ -123,23 +123,25 @@ def create_auctions(organisations: dict[str, Organisation], admins: dict[str, Us
 
 
 def _candidates(ip_type: str) -> list[Listing]:
-    """Published single-asset CNY listings at a fixed price offered for transfer or auction,
-    those offered for auction first (their price is the starting price), holders taken in
-    turn; listings under negotiation (the demo's deals) are left alone."""
+    """Published single-asset listings with a price, offered for transfer or auction: those in
+    CNY first (others are priced at the indicative rate), those offered for auction first
+    (their price is the starting price), holders taken in turn. Listings under negotiation
+    (the demo's deals) are left alone."""
     negotiated = Thread.objects.values("listing_id")
-    query = (Listing.objects.filter(status=Listing.Status.PUBLISHED, currency=CURRENCY, price_amount__gt=0,
-                                    assets__ip_type=ip_type)
+    query = (Listing.objects.filter(status=Listing.Status.PUBLISHED, price_amount__gt=0, assets__ip_type=ip_type)
              .exclude(pk__in=negotiated).distinct().order_by("pk").prefetch_related("asset_links"))
     wanted = {OfferKind.TRANSFER, OfferKind.AUCTION}
     listings = [listing for listing in query
                 if wanted & set(listing.offer_kinds) and len(listing.asset_links.all()) == 1]
-    by_holder: dict[int, list[Listing]] = {}
-    for listing in sorted(listings, key=lambda item: (OfferKind.AUCTION not in item.offer_kinds, item.pk)):
-        by_holder.setdefault(listing.organisation_id, []).append(listing)
-    queues = list(by_holder.values())
     taken: list[Listing] = []
-    while any(queues):
-        taken += [queue.pop(0) for queue in queues if queue]
+    for in_cny in (True, False):
+        by_holder: dict[int, list[Listing]] = {}
+        for listing in sorted(listings, key=lambda item: (OfferKind.AUCTION not in item.offer_kinds, item.pk)):
+            if (listing.currency == CURRENCY) == in_cny:
+                by_holder.setdefault(listing.organisation_id, []).append(listing)
+        queues = list(by_holder.values())
+        while any(queues):
+            taken += [queue.pop(0) for queue in queues if queue]
     return taken
 
 
@@ -151,7 +153,7 @@ def _on_step(table: IncrementTable, amount: Decimal) -> Decimal:
 
 def _lot_values(listing: Listing, opens_at: datetime, closes_at: datetime, reserve: Decimal | None) -> LotValues:
     table = DEFAULT_INCREMENTS  # the table lot_add gives a lot without one of its own
-    start = _on_step(table, listing.price_amount or Decimal(0))
+    start = _on_step(table, Money(listing.price_amount or Decimal(0), listing.currency).in_cny())
     deposit = max(start / 10 // 1000 * 1000, Decimal(5000))
     return LotValues(
         listing_id=listing.pk, offer_kind=Lot.OfferKind.TRANSFER, starting_price=start,
@@ -221,7 +223,7 @@ def _bidding_war(lot: Lot, target: Decimal, bidders: list[int], rng: random.Rand
 
 
 def _timed(attempts: list[BidAttempt], lot: Lot) -> list[BidAttempt]:
-    """Spread over the lot's hours, the last ones inside the soft-close window."""
+    """Spread over the lot's bidding time, the last ones inside its soft-close window."""
     first, last = lot.opens_at + timedelta(minutes=3), lot.closes_at - timedelta(seconds=40)
     gap = (last - first) / max(len(attempts) - 1, 1)
     return [BidAttempt(bidder=attempt.bidder, amount=attempt.amount, maximum=attempt.maximum,

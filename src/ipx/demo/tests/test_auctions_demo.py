@@ -111,7 +111,7 @@ def test_the_live_session_closes_lot_by_lot_and_the_buyer_can_bid_against_the_ag
     live = AuctionSession.objects.get(status=AuctionSession.Status.LIVE)
     lots = list(live.lots.order_by("number"))
     assert len(lots) == 6 and {lot.status for lot in lots} == {Lot.Status.OPEN}
-    assert all(lot.opens_at <= timezone.now() for lot in lots)
+    assert all(lot.opens_at <= timezone.now() < lot.closes_at for lot in lots)
     # Staggered one a minute, the first at least 8 minutes after the lots opened.
     assert lots[0].closes_at - lots[0].opens_at >= timedelta(minutes=9)
     assert [b.closes_at - a.closes_at for a, b in pairwise(lots)] == [timedelta(minutes=1)] * 5
