@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from . import (
+    expect_api_auctions,
     expect_api_catalog,
     expect_api_deals,
     expect_api_members,
     expect_api_money,
+    expect_pages_auctions,
     expect_pages_catalog,
     expect_pages_deals,
     expect_pages_members,
@@ -19,11 +21,13 @@ API: list[Entry] = [
     *expect_api_catalog.ENTRIES,
     *expect_api_deals.ENTRIES,
     *expect_api_money.ENTRIES,
+    *expect_api_auctions.ENTRIES,
 ]
 PAGES: list[Entry] = [
     *expect_pages_members.ENTRIES,
     *expect_pages_catalog.ENTRIES,
     *expect_pages_deals.ENTRIES,
     *expect_pages_money.ENTRIES,
+    *expect_pages_auctions.ENTRIES,
 ]
 TABLE: list[Entry] = [*API, *PAGES]

@@ -41,6 +41,7 @@ from ipx.matching.saved_searches import services as saved_search_services
 from ipx.matching.saved_searches.inputs import SavedSearchInput
 from ipx.notifications.models import Notification
 from ipx.search.services import rebuild_index
+from ipx.testing.auction_world import DRAFT_TITLE, AuctionWorld, build_auction_world
 from ipx.testing.factories import OrganisationFactory, PatentFactory, listing_with_patent
 from ipx.testing.scenes import (
     deal_in_two_milestones,
@@ -65,6 +66,7 @@ SECRETS = {
     "token": "MX member token",
     "nda document": "MX nda document",  # the title of the document behind the NDA
     "open document": "MX open document",  # of the document of a listing without one
+    "draft auction": DRAFT_TITLE,  # an auction session being prepared
 }
 
 
@@ -109,6 +111,7 @@ class AccessWorld:
     notification: Notification  # the member's own
     invitation: Invitation  # home invites the outsider's person
     member_token: ApiToken  # the member's own API token
+    auctions: AuctionWorld  # a session in each state (``ipx.testing.auction_world``)
     extras: dict[str, object] = field(default_factory=dict)
 
     def user(self, role: str) -> User | None:
@@ -278,6 +281,8 @@ def build_access_world() -> AccessWorld:
     )
 
     member_token, _key = api_token_create(user=member, token=TokenInput.parse(name=SECRETS["token"]))
+    auctions = build_auction_world(home=home, admin=admin, counterparty=counterparty,
+                                   counterparty_admin=counterparty_admin, operator=operator)
 
     world = AccessWorld(
         people=people,
@@ -319,6 +324,7 @@ def build_access_world() -> AccessWorld:
         disputed=disputed,
         agency2=agency2,
         member_token=member_token,
+        auctions=auctions,
     )
     # The link a confirmation mail carries (the member's address is confirmed already).
     world.extras["confirmation_token"] = confirmation_token(member)
