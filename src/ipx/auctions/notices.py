@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from ipx.core.notices import Params, with_reason, wording
-from ipx.deals.timeline import money_text
+from ipx.deals.timeline import moment_text, money_text
 
 
 def _lot(params: Params) -> dict[str, object]:
@@ -50,4 +50,16 @@ wording(
     "auction.unsold",
     title=lambda p: _("Your lot %(lot)s did not sell") % {"lot": p["lot"]},
     body=lambda p: _("“%(title)s” closed without a bid at or above its reserve.") % {"title": p["title"]},
+)
+wording(
+    "auction.closing_soon",
+    title=lambda p: _("Lot %(lot)s closes soon") % {"lot": p["lot"]},
+    body=lambda p: _("Bidding on “%(title)s” closes at %(at)s, later if bids come in its last minutes.")
+    % {"title": p["title"], "at": moment_text(p["closes_at"])},
+)
+wording(
+    "auction.extended",
+    title=lambda p: _("Lot %(lot)s now closes later") % {"lot": p["lot"]},
+    body=lambda p: _("A late bid moved the close of “%(title)s” to %(at)s; it stands at %(amount)s.")
+    % {**_lot(p), "at": moment_text(p["closes_at"])},
 )

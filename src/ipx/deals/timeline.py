@@ -77,7 +77,8 @@ def money_text(params: Mapping[str, Any], name: str = "amount") -> str:
     return amount_text(params[name], params["currency"])
 
 
-def _moment(value: object) -> str:
+def moment_text(value: object) -> str:
+    """A moment stored as text (ISO), in the reader's zone and format."""
     moment = parse_datetime(str(value or ""))
     if moment is None:
         return str(value or "")
@@ -173,7 +174,7 @@ def offer_event_text(event: OfferEvent) -> str:
     if cause == CAUSE_THREAD_CLOSED:
         return _("The negotiation was closed.")
     if cause == CAUSE_EXPIRED:
-        return _("Open until %(when)s.") % {"when": _moment(params.get("open_until"))}
+        return _("Open until %(when)s.") % {"when": moment_text(params.get("open_until"))}
     return ""
 
 

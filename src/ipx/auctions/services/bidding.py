@@ -187,6 +187,7 @@ def bid_place(*, actor: User, lot_id: int, values: BidValues) -> BidResult:
 
         LOT.record(lot, "extended", actor=None, params={"closes_at": lot.closes_at.isoformat(), "by": "bid"})
         schedule_close(lot)
+        _tell_extended(lot, registration)
     if outcome.outbid is not None:
         _tell_outbid(lot, outcome.outbid)
     return BidResult(lot=lot, leading=lot.leader_id == registration.pk, first_seq=first_seq, last_seq=last_seq)
@@ -197,3 +198,12 @@ def _tell_outbid(lot: Lot, registration_id: int) -> None:
     notify(verb="auction.outbid", organisations=[outbid.organisation], url=f"/auctions/lots/{lot.pk}/",
            params={"title": lot.listing.title, "lot": lot.number, "amount": str(lot.price),
                    "currency": lot.session.currency, "minimum": str(minimum_bid(lot_state(lot), increment_table(lot)))})
+
+
+def _tell_extended(lot: Lot, bidder: Registration) -> None:
+    """The lot's other bidders learn that a late bid moved the close, on the page or not."""
+    others = Registration.objects.filter(bids__lot=lot).exclude(pk=bidder.pk).distinct().select_related(
+        "organisation")
+    notify(verb="auction.extended", organisations=[r.organisation for r in others], url=f"/auctions/lots/{lot.pk}/",
+           params={"title": lot.listing.title, "lot": lot.number, "amount": str(lot.price),
+                   "currency": lot.session.currency, "closes_at": lot.closes_at.isoformat()})

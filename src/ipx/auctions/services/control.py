@@ -4,6 +4,8 @@ however many workers run them (the lot's row lock and its status decide)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +25,8 @@ from ipx.tasks.runner import run_at_once
 
 OPEN_TASK = "ipx.auctions.services.control.lot_open_due"
 CLOSE_TASK = "ipx.auctions.services.control.lot_close_due"
+CLOSING_SOON_TASK = "ipx.auctions.services.control.lot_closing_soon_due"
+CLOSING_SOON = timedelta(minutes=10)
 
 
 def schedule_open(lot: Lot) -> None:
@@ -30,9 +34,27 @@ def schedule_open(lot: Lot) -> None:
 
 
 def schedule_close(lot: Lot) -> None:
-    """A close task at the lot's current close; one that finds the close moved on does nothing."""
+    """A close task at the lot's current close; one that finds the close moved on does nothing.
+    And once per lot, a closing-soon notice to its bidders."""
     run_at_once(f"auction-lot-close:{lot.pk}:{lot.closes_at.isoformat()}", lot.closes_at, CLOSE_TASK,
                 lot_id=lot.pk)
+    run_at_once(f"auction-lot-closing-soon:{lot.pk}", lot.closes_at - CLOSING_SOON, CLOSING_SOON_TASK,
+                lot_id=lot.pk)
+
+
+@transaction.atomic
+def lot_closing_soon_due(*, lot_id: int) -> int:
+    """Tell the lot's bidders it closes soon (whoever is not watching the hall learns it from
+    the inbox and by e-mail); returns how many organisations were told."""
+    lot = LOT.lock(lot_id, related=("session", "listing"))
+    now = timezone.now()
+    if lot.status != Lot.Status.OPEN or not now < lot.closes_at <= now + CLOSING_SOON:
+        return 0
+    bidders = list(Registration.objects.filter(bids__lot=lot).distinct().select_related("organisation"))
+    notify(verb="auction.closing_soon", organisations=[r.organisation for r in bidders],
+           url=f"/auctions/lots/{lot.pk}/", params={"title": lot.listing.title, "lot": lot.number,
+                                                    "closes_at": lot.closes_at.isoformat()})
+    return len(bidders)
 
 
 @transaction.atomic

@@ -57,7 +57,7 @@ def test_announcing_puts_each_lot_on_the_clock(lot: Lot, operator: User, on_comm
     with on_commit():
         setup.session_announce(operator=operator, session_id=lot.session_id)
     names = set(Task.objects.filter(kwargs__lot_id=lot.pk).values_list("name", flat=True))
-    assert names == {control.OPEN_TASK, control.CLOSE_TASK}
+    assert names == {control.OPEN_TASK, control.CLOSE_TASK, control.CLOSING_SOON_TASK}
     assert control.lot_open_due(lot_id=lot.pk) == Lot.Status.SCHEDULED  # not yet its time
     Lot.objects.filter(pk=lot.pk).update(opens_at=timezone.now())
     assert control.lot_open_due(lot_id=lot.pk) == Lot.Status.OPEN
@@ -178,6 +178,14 @@ def test_a_bid_in_the_last_minutes_extends_the_close_up_to_the_hard_end(live: Lo
     bid(outsider, live, "110000")
     live.refresh_from_db()
     assert live.closes_at == hard_end  # capped at the hard end
+    # The other bidder hears of it wherever it is; the one who bid does not.
+    assert Notification.objects.filter(verb="auction.extended", organisation=buyer.organisation).count() == 1
+    assert not Notification.objects.filter(verb="auction.extended", organisation=outsider.organisation).exists()
+    Lot.objects.filter(pk=live.pk).update(closes_at=timezone.now() + timedelta(minutes=30))
+    assert control.lot_closing_soon_due(lot_id=live.pk) == 0  # not within ten minutes of the close
+    Lot.objects.filter(pk=live.pk).update(closes_at=timezone.now() + timedelta(minutes=9))
+    assert control.lot_closing_soon_due(lot_id=live.pk) == 2
+    assert Notification.objects.filter(verb="auction.closing_soon").count() == 2
 
 
 def test_paused_and_closed_lots_take_no_bids(live: Lot, buyer: Member, operator: User) -> None:
