@@ -203,7 +203,7 @@ def test_a_notification_updates_the_badge_live(owner: Member) -> None:
     [event] = asyncio.run(scenario())
 
     assert event.event == "unread"
-    assert '<span class="badge" aria-label="unread">1</span>' in event.data
+    assert '<span class="badge" aria-hidden="true">1</span><span class="visually-hidden">1 unread</span>' in event.data
 
 
 
