@@ -29,6 +29,11 @@ Rules the issue leaves open, as chosen here (each has a test):
   then the maximum (not below the amount, on a step).
 - ``reserve_met``: a lot without bids never meets its reserve; a lot without reserve meets it
   with its first bid.
+- The reserve and proxies: when the leader's maximum covers the hidden reserve and the price
+  is below it, the price is lifted to the reserve (the leader's row carries it), as auction
+  houses do; without it a lot would close unsold though its leader had offered enough. The
+  lift shows that the reserve is met, as the hall says anyway; a leader raising its maximum
+  over the reserve lifts the price the same way.
 """
 
 from __future__ import annotations
@@ -174,6 +179,7 @@ class LotState:
     hard_end: datetime  # never extended past this
     soft_close: timedelta  # the window N
     bids: int = 0  # bid rows recorded so far (automatic ones included)
+    reserve: Decimal | None = None  # the hidden reserve: a leader's maximum that covers it lifts the price to it
 
 
 @dataclass(frozen=True)
@@ -269,8 +275,15 @@ def apply_bid(state: LotState, table: IncrementTable, attempt: BidAttempt) -> Ou
     maximum = _check(state, table, attempt)
     challenger, amount = attempt.bidder, attempt.amount
 
-    if state.leader == challenger:  # a leader raising its maximum: nothing else moves
-        return Outcome(state=replace(state, leader_max=maximum), placed=(), extended=False, outbid=None)
+    if state.leader == challenger:  # a leader raising its maximum: nothing else moves but the reserve's lift
+        assert state.price is not None
+        lifted = _lift_to_reserve(state, state.price, maximum, (), challenger)
+        if lifted is None:
+            return Outcome(state=replace(state, leader_max=maximum), placed=(), extended=False, outbid=None)
+        closes_at = _close_after(state, attempt.at)
+        return Outcome(state=replace(state, price=lifted[0], leader_max=maximum, closes_at=closes_at,
+                                     bids=state.bids + 1), placed=lifted[1], extended=closes_at != state.closes_at,
+                       outbid=None)
 
     placed: tuple[PlacedBid, ...]
     outbid: int | None = None
@@ -291,10 +304,25 @@ def apply_bid(state: LotState, table: IncrementTable, attempt: BidAttempt) -> Ou
         price = leader_max if maximum == leader_max else min(leader_max, table.next_step(maximum))
         placed = (PlacedBid(challenger, amount, automatic=False), PlacedBid(leader, price, automatic=True))
 
+    lifted = _lift_to_reserve(state, price, leader_max, placed, leader)
+    if lifted is not None:
+        price, placed = lifted
     closes_at = _close_after(state, attempt.at)
     new_state = replace(state, price=price, leader=leader, leader_max=leader_max, closes_at=closes_at,
                         bids=state.bids + len(placed))
     return Outcome(state=new_state, placed=placed, extended=closes_at != state.closes_at, outbid=outbid)
+
+
+def _lift_to_reserve(state: LotState, price: Decimal, leader_max: Decimal, placed: tuple[PlacedBid, ...],
+                     leader: int) -> tuple[Decimal, tuple[PlacedBid, ...]] | None:
+    """A leader whose maximum covers the reserve leads at the reserve at least: otherwise a lot
+    would close unsold though its leader had offered enough. The leader's last row carries the
+    lifted price (a row of its own when the last row is another bidder's). None: no lift."""
+    if state.reserve is None or price >= state.reserve or leader_max < state.reserve:
+        return None
+    if placed and placed[-1].bidder == leader:
+        return state.reserve, (*placed[:-1], replace(placed[-1], amount=state.reserve))
+    return state.reserve, (*placed, PlacedBid(leader, state.reserve, automatic=True))
 
 
 def replay(state: LotState, table: IncrementTable, attempts: list[BidAttempt]) -> LotState:

@@ -48,7 +48,8 @@ class BidResult:
 def lot_state(lot: Lot) -> LotState:
     return LotState(start=lot.starting_price, price=lot.price, leader=lot.leader_id, leader_max=lot.leader_max,
                     closes_at=lot.closes_at, hard_end=lot.hard_end,
-                    soft_close=timedelta(minutes=lot.soft_close_minutes), bids=lot.last_seq)
+                    soft_close=timedelta(minutes=lot.soft_close_minutes), bids=lot.last_seq,
+                    reserve=lot.reserve_price)
 
 
 def increment_table(lot: Lot) -> IncrementTable:

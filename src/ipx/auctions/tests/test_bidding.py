@@ -224,3 +224,10 @@ def test_below_the_reserve_the_lot_is_unsold_and_every_deposit_released(live: Lo
     assert close_now(live) == Lot.Status.UNSOLD
     assert available(buyer.organisation) == 1000000
     assert not Deposit.objects.filter(lot=live, status=Deposit.Status.HELD).exists()
+
+
+def test_a_maximum_that_covers_the_reserve_buys_the_lot_at_the_reserve(live: Lot, buyer: Member) -> None:
+    bid(buyer, live, "100000", maximum="200000")
+    live.refresh_from_db()
+    assert live.price == 150000  # lifted to the reserve its maximum covers
+    assert close_now(live) == Lot.Status.SOLD

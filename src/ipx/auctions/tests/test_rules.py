@@ -479,3 +479,34 @@ def test_random_sequences_keep_the_invariants(table: IncrementTable, start_steps
         state = outcome.state
         accepted.append(attempt)
     assert replay(initial, table, accepted) == state
+
+
+# --- The reserve and proxies ----------------------------------------------------------------
+
+def reserved() -> LotState:
+    return replace(lot(start=100_000), reserve=D(150_000))
+
+
+def test_a_leader_whose_maximum_covers_the_reserve_leads_at_the_reserve() -> None:
+    first = apply_bid(reserved(), TABLE, bid(1, 100_000, 200_000))
+    assert (first.state.price, rows(first)) == (150_000, [(1, 150_000, False)])
+    assert reserve_met(first.state, D(150_000))
+    # A challenger below the leader's maximum: its row, then the leader's one step above it.
+    second = apply_bid(first.state, TABLE, bid(2, 160_000))
+    assert rows(second) == [(2, 160_000, False), (1, 165_000, True)]
+
+
+def test_a_maximum_below_the_reserve_does_not_lift_the_price() -> None:
+    first = apply_bid(reserved(), TABLE, bid(1, 100_000, 140_000))
+    assert first.state.price == 100_000 and not reserve_met(first.state, D(150_000))
+    # A challenger whose maximum covers the reserve leads at the reserve.
+    second = apply_bid(first.state, TABLE, bid(2, 120_000, 300_000))
+    assert (second.state.leader, second.state.price) == (2, 150_000)
+    assert rows(second) == [(1, 140_000, True), (2, 150_000, False)]
+
+
+def test_a_leader_raising_its_maximum_over_the_reserve_lifts_the_price_to_it() -> None:
+    first = apply_bid(reserved(), TABLE, bid(1, 100_000))
+    raised = apply_bid(first.state, TABLE, bid(1, 100_000, 180_000))
+    assert (raised.state.price, raised.state.leader_max, raised.state.bids) == (150_000, 180_000, 2)
+    assert rows(raised) == [(1, 150_000, True)]
