@@ -109,7 +109,8 @@ def test_new_and_read_notifications_publish_the_unread_count(owner: Member) -> N
 
     events = parse(owner.client.get(f"/live/{stream}/", {"after": "1"}).content.decode())
     assert [(e.id, e.event) for e in events] == [("2", "unread"), ("3", "unread")]
-    assert '<span class="badge" aria-hidden="true">2</span><span class="visually-hidden">2 unread</span>' in events[0].data
+    assert ('<span class="badge" aria-hidden="true">2</span><span class="visually-hidden">2 unread</span>'
+            in events[0].data)
     assert "badge" not in events[1].data
 
 
