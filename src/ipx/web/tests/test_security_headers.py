@@ -111,11 +111,11 @@ def test_the_public_cache_must_be_wrapped_by_the_header_middleware(settings: Any
 
 
 # What the policy refuses in a page: inline scripts, event-handler attributes, javascript: links,
-# style elements and attributes. Only the contract's PDF (drawn by WeasyPrint, never served as
-# a page) has a style element.
+# style elements and attributes. Only the PDFs (a contract, an auction's results: drawn by
+# WeasyPrint, never served as a page) have a style element.
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>|<style\b|\sstyle=|"
                     r"\son[a-z]+\s*=|javascript:", re.IGNORECASE)
-NOT_A_PAGE = {"deals/contracts/contract_pdf.html"}
+NOT_A_PAGE = {"deals/contracts/contract_pdf.html", "auctions/results/results_pdf.html"}
 
 
 def test_no_template_has_inline_script_or_style() -> None:
