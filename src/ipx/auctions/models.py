@@ -80,6 +80,9 @@ class Lot(models.Model):
     deposit = models.DecimalField(_("deposit"), **AMOUNT_FIELD_OPTIONS)
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
+    # The close as scheduled, without the soft-close extensions bids made: set when the lot is
+    # added and moved only by the operator (extend, resume). The replay check starts from it.
+    scheduled_close = models.DateTimeField(_("scheduled close"), null=True, blank=True)
     hard_end = models.DateTimeField(_("closes at the latest"))
     soft_close_minutes = models.PositiveSmallIntegerField(_("soft-close window (minutes)"), default=5)
     buyer_premium_percent = models.DecimalField(_("buyer's premium (%)"), default=Decimal(0), **PERCENT_OPTIONS)
@@ -216,6 +219,8 @@ class BidReceipt(models.Model):
     # The sequence numbers of the rows it placed (none when it only raised a maximum).
     first_seq = models.PositiveIntegerField(null=True, blank=True)
     last_seq = models.PositiveIntegerField(null=True, blank=True)
+    # The time the rules were given for this attempt, so that the replay check can run it again.
+    at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -174,7 +174,7 @@ def bid_place(*, actor: User, lot_id: int, values: BidValues) -> BidResult:
         try:
             with transaction.atomic():
                 BidReceipt.objects.create(lot=lot, registration=registration, key=key, amount=amount,
-                                          maximum=maximum, first_seq=first_seq, last_seq=last_seq)
+                                          maximum=maximum, first_seq=first_seq, last_seq=last_seq, at=now)
         except IntegrityError:
             # The same key sent at once for a bid on another lot (whose lock this one does not
             # hold): that bid took the key first, and this whole bid is undone.

@@ -145,9 +145,12 @@ def lot_resume(*, operator: User, lot_id: int, reason: str) -> Lot:
     LOT.check(lot, "resume", operator)
     paused_for = timezone.now() - (lot.paused_at or timezone.now())
     lot.closes_at += paused_for
+    if lot.scheduled_close is not None:  # lots added before it was kept have none
+        lot.scheduled_close += paused_for
     lot.hard_end += paused_for
     lot.paused_at = None
-    LOT.transition(lot, "resume", actor=operator, note=reason, fields=("closes_at", "hard_end", "paused_at"),
+    LOT.transition(lot, "resume", actor=operator, note=reason,
+                   fields=("closes_at", "scheduled_close", "hard_end", "paused_at"),
                    params={"closes_at": lot.closes_at.isoformat()})
     schedule_close(lot)
     return lot
@@ -167,9 +170,9 @@ def lot_extend(*, operator: User, lot_id: int, closes_at: object, reason: str) -
     if moment <= lot.closes_at:
         raise ValidationFailed.for_field("closes_at", _("An extension moves the close later than %(at)s.")
                                          % {"at": lot.closes_at})
-    lot.closes_at = moment
+    lot.closes_at = lot.scheduled_close = moment
     lot.hard_end = max(lot.hard_end, moment)
-    LOT.transition(lot, "extend", actor=operator, note=reason, fields=("closes_at", "hard_end"),
+    LOT.transition(lot, "extend", actor=operator, note=reason, fields=("closes_at", "scheduled_close", "hard_end"),
                    params={"closes_at": moment.isoformat()})
     schedule_close(lot)
     return lot

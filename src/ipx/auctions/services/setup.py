@@ -142,7 +142,7 @@ def lot_add(*, operator: User, session_id: int, values: LotValues) -> Lot:
     lot = Lot.objects.create(
         session=session, number=number, listing=listing, offer_kind=offer_kind, starting_price=start,
         reserve_price=reserve, increments=table.as_rows(), deposit=deposit, opens_at=opens_at, closes_at=closes_at,
-        hard_end=hard_end, soft_close_minutes=minutes, buyer_premium_percent=premium,
+        scheduled_close=closes_at, hard_end=hard_end, soft_close_minutes=minutes, buyer_premium_percent=premium,
         seller_commission_percent=commission)
     LOT.record(lot, "created", actor=operator, params={"listing": listing.pk, "title": listing.title})
     if session.status == AuctionSession.Status.SCHEDULED:

@@ -1,0 +1,238 @@
+"""Auction load benchmark: 200 bidders bidding on one open lot over HTTP, then the lot's replay check.
+
+    .venv/bin/python bench/auction_bench.py [--duration 20] [--bidders 200] [--workers 2]
+    scripts/with-postgres.sh .venv/bin/python bench/auction_bench.py   # on PostgreSQL
+
+Sets up, in the database DATABASE_URL names (a fresh SQLite file in a temporary directory
+otherwise; migrated first), one live session with one open lot that takes a deposit, and
+--bidders verified organisations admitted to the session and funded, each with an API token.
+Starts the production server (`ipx serve`, ASGI, on 127.0.0.1) and runs the bidders at once
+(httpx, asyncio) for --duration seconds. Each bidder knows only its last answer: it bids the
+minimum that answer gave (`lot.minimum_bid`), with a fresh Idempotency-Key per bid and, one bid
+in four, a proxy maximum a few steps above; after a refusal (400 or 409) it reads the lot again.
+
+Prints `NAME VALUE` lines: handled bids/s (accepted 201 and refused 400/409 — the answers the
+rules give; anything else, a 5xx or a connection error, is an error and is printed), accepted/s,
+the bid requests' latency percentiles in ms, errors; then runs the replay check on the lot
+(``ipx.auctions.replay.check_lot``) and prints `replay_problems N` and the problems. Every loop
+is bounded by --duration; the server is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+SECRET = "bench-only-secret-key-" + "x" * 40
+PROXY_EVERY = 4  # one bid in four carries a proxy maximum
+PROXY_STEPS = 3  # that many steps above the amount
+ERRORS_PRINTED = 20
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def prepare(bidders: int) -> tuple[int, list[str]]:
+    """The session, the open lot and the bidders' tokens: (lot id, token keys)."""
+    import logging
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    logging.disable(logging.INFO)
+    call_command("migrate", verbosity=0)
+
+    from ipx.accounts.tokens import TokenInput, api_token_create
+    from ipx.auctions.inputs import LotValues, SessionValues
+    from ipx.auctions.models import Lot
+    from ipx.auctions.services import control, registration, setup
+    from ipx.testing.factories import MembershipFactory, UserFactory
+    from ipx.testing.scenes import deposit, published_listing
+
+    now = timezone.now()
+    operator = UserFactory.create(email="auction-bench-operator@example.com", is_staff=True)
+    seller = MembershipFactory.create(user=UserFactory.create(email="auction-bench-seller@example.com"))
+    listing = published_listing(seller.organisation, seller.user, operator)
+    session = setup.session_create(operator=operator, values=SessionValues(
+        title="Auction benchmark", starts_at=now - timedelta(hours=1)))
+    lot = setup.lot_add(operator=operator, session_id=session.pk, values=LotValues(
+        listing_id=listing.pk, offer_kind="transfer", starting_price="100000", deposit="20000",
+        opens_at=now + timedelta(minutes=1), closes_at=now + timedelta(hours=2), hard_end=now + timedelta(hours=3),
+        reserve_price="150000", soft_close_minutes=5))
+    setup.session_announce(operator=operator, session_id=session.pk)
+    keys = []
+    for number in range(bidders):
+        member = MembershipFactory.create(user=UserFactory.create(email=f"auction-bench-{number}@example.com"))
+        applied = registration.registration_apply(actor=member.user, session_id=session.pk,
+                                                  organisation_id=member.organisation.pk)
+        registration.registration_admit(operator=operator, registration_id=applied.pk)
+        deposit(member.organisation, "100000")
+        keys.append(api_token_create(user=member.user, token=TokenInput(name="auction bench"))[1])
+    Lot.objects.filter(pk=lot.pk).update(opens_at=timezone.now() - timedelta(seconds=1))
+    if control.lot_open_due(lot_id=lot.pk) != Lot.Status.OPEN:
+        raise SystemExit("the lot did not open")
+    return lot.pk, keys
+
+
+def wait_until_up(url: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback URL we built
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"server did not come up at {url}")
+
+
+@dataclass
+class Tally:
+    accepted: int = 0
+    refused: int = 0
+    reads: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def with_proxy(amount: Decimal) -> Decimal:
+    from ipx.auctions.rules import DEFAULT_INCREMENTS  # the lot's table (lot_add's default)
+
+    maximum = amount
+    for _step in range(PROXY_STEPS):
+        maximum = DEFAULT_INCREMENTS.next_step(maximum)
+    return maximum
+
+
+async def bidder(http: Any, base: str, lot_id: int, key: str, until: float, tally: Tally) -> None:
+    headers = {"Authorization": f"Bearer {key}"}
+    lot_url = f"{base}/api/v1/auctions/lots/{lot_id}"
+    minimum: Decimal | None = None
+    while time.monotonic() < until:
+        try:
+            if minimum is None:
+                tally.reads += 1
+                read = await http.get(lot_url, headers=headers)
+                if read.status_code != 200:
+                    tally.errors.append(f"GET {read.status_code}: {read.text[:200]}")
+                    continue
+                minimum = Decimal(str(read.json()["minimum_bid"]))
+            body: dict[str, str] = {"amount": str(minimum), "currency": "CNY"}
+            if random.randrange(PROXY_EVERY) == 0:  # the load's shape, not a secret
+                body["maximum"] = str(with_proxy(minimum))
+            started = time.perf_counter()
+            answer = await http.post(f"{lot_url}/bids", json=body,
+                                     headers={**headers, "Idempotency-Key": uuid.uuid4().hex})
+            tally.latencies_ms.append((time.perf_counter() - started) * 1000)
+            if answer.status_code == 201:
+                tally.accepted += 1
+                minimum = Decimal(str(answer.json()["lot"]["minimum_bid"]))
+            elif answer.status_code in (400, 409):
+                tally.refused += 1
+                minimum = None
+            else:
+                tally.errors.append(f"POST {answer.status_code}: {answer.text[:200]}")
+                minimum = None
+        except Exception as exc:  # a failed request is a result, not the end of the benchmark
+            tally.errors.append(f"{type(exc).__name__}: {exc}")
+            minimum = None
+
+
+async def run(base: str, lot_id: int, keys: list[str], duration: float) -> tuple[Tally, float]:
+    import httpx
+
+    tally = Tally()
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as http:
+        started = time.monotonic()
+        until = started + duration
+        await asyncio.gather(*(bidder(http, base, lot_id, key, until, tally) for key in keys))
+        return tally, time.monotonic() - started
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=20)
+    parser.add_argument("--bidders", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    options = parser.parse_args()
+    var_dir = Path(tempfile.mkdtemp(prefix="ipx-auction-bench-"))
+    os.environ.update({"IPX_ENV": "production", "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "127.0.0.1",
+                       "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+                       "SECURE_SSL_REDIRECT": "false", "LOG_LEVEL": "ERROR", "IPX_VAR_DIR": str(var_dir),
+                       "DJANGO_SETTINGS_MODULE": "ipx.settings"})
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'bench.sqlite3'}")
+    database = "postgresql" if "postgres" in os.environ["DATABASE_URL"] else "sqlite"
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        lot_id, keys = prepare(options.bidders)
+        from django.db import connections
+
+        connections.close_all()
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "ipx"), "serve", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(options.workers), "--no-worker"],
+            env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        wait_until_up(f"{base}/api/v1/auctions/lots/{lot_id}")
+        print(f"database {database}\nbidders {options.bidders}\nserver_workers {options.workers}", flush=True)
+        tally, elapsed = asyncio.run(run(base, lot_id, keys, options.duration))
+        handled = tally.accepted + tally.refused
+        figures = {"seconds": elapsed, "bids_handled": handled, "bids_accepted": tally.accepted,
+                   "bids_refused": tally.refused, "lot_reads": tally.reads,
+                   "handled_per_s": handled / elapsed, "accepted_per_s": tally.accepted / elapsed,
+                   "p50_ms": percentile(tally.latencies_ms, 50), "p95_ms": percentile(tally.latencies_ms, 95),
+                   "p99_ms": percentile(tally.latencies_ms, 99), "errors": len(tally.errors)}
+        for name, value in figures.items():
+            print(f"{name} {value:.1f}" if isinstance(value, float) else f"{name} {value}")
+        for error in sorted(set(tally.errors))[:ERRORS_PRINTED]:
+            print(f"error {error}")
+        sys.stdout.flush()
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    try:
+        from ipx.auctions.replay import check_lot
+
+        problems = check_lot(lot_id)
+        print(f"replay_problems {len(problems)}")
+        for problem in problems:
+            print(f"replay_problem {problem}")
+    finally:
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
