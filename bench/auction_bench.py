@@ -113,6 +113,7 @@ def wait_until_up(url: str, seconds: float = 120) -> None:
 class Tally:
     accepted: int = 0
     refused: int = 0
+    conflicts: int = 0  # of the refused, those answered 409 (e.g. a bare bid by the leader)
     reads: int = 0
     latencies_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -152,6 +153,7 @@ async def bidder(http: Any, base: str, lot_id: int, key: str, until: float, tall
                 minimum = Decimal(str(answer.json()["lot"]["minimum_bid"]))
             elif answer.status_code in (400, 409):
                 tally.refused += 1
+                tally.conflicts += answer.status_code == 409
                 minimum = None
             else:
                 tally.errors.append(f"POST {answer.status_code}: {answer.text[:200]}")
@@ -210,7 +212,7 @@ def main() -> None:
         tally, elapsed = asyncio.run(run(base, lot_id, keys, options.duration))
         handled = tally.accepted + tally.refused
         figures = {"seconds": elapsed, "bids_handled": handled, "bids_accepted": tally.accepted,
-                   "bids_refused": tally.refused, "lot_reads": tally.reads,
+                   "bids_refused": tally.refused, "refused_409": tally.conflicts, "lot_reads": tally.reads,
                    "handled_per_s": handled / elapsed, "accepted_per_s": tally.accepted / elapsed,
                    "p50_ms": percentile(tally.latencies_ms, 50), "p95_ms": percentile(tally.latencies_ms, 95),
                    "p99_ms": percentile(tally.latencies_ms, 99), "errors": len(tally.errors)}
