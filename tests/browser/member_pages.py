@@ -71,6 +71,8 @@ SIGNED_IN_PAGES = [
     _admin("security", lambda s: "/accounts/mfa/"),
     _admin("sessions", lambda s: "/accounts/sessions/"),
     _admin("password", lambda s: "/accounts/password/"),
+    _admin("auction session to apply to", lambda s: f"/auctions/{s.world.auctions.announced.pk}/"),
+    _admin("auction lot to bid on", lambda s: f"/auctions/lots/{s.world.auctions.open_lot.pk}/"),
     MemberPage("member", "notifications", lambda s: "/notifications/"),
     MemberPage("member", "saved searches", lambda s: "/saved-searches/"),
     MemberPage("member", "API tokens", lambda s: "/accounts/tokens/"),

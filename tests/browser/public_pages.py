@@ -65,6 +65,11 @@ PUBLIC_PAGES = [
     ScenePage("login", lambda s: "/accounts/login/"),
     ScenePage("register", lambda s: "/accounts/register/"),
     ScenePage("password reset", lambda s: "/accounts/password/reset/"),
+    ScenePage("auctions", lambda s: "/auctions/"),
+    ScenePage("live auction session", lambda s: f"/auctions/{s.world.auctions.live.pk}/"),
+    ScenePage("auction lot", lambda s: f"/auctions/lots/{s.world.auctions.open_lot.pk}/"),
+    ScenePage("sold auction lot", lambda s: f"/auctions/lots/{s.world.auctions.sold_lot.pk}/"),
+    ScenePage("auction results", lambda s: f"/auctions/{s.world.auctions.finished.pk}/results/"),
 ]
 
 # The bad input on the pages that show it: search results, the listing, the booth.
