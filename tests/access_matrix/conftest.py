@@ -43,7 +43,8 @@ def stage(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytes
     # Every session passed its second factor when the world was built; the package may run
     # longer than the step-up window or the privileged idle limit.
     with rolled_back_world(tmp_path_factory.mktemp("access-matrix"), django_db_blocker,
-                           IPX_STEP_UP_MINUTES=24 * 60, IPX_SESSION_IDLE_MINUTES_PRIVILEGED=24 * 60):
+                           IPX_STEP_UP_MINUTES=24 * 60, IPX_SESSION_IDLE_MINUTES_PRIVILEGED=24 * 60,
+                           IPX_REAUTH_MINUTES=24 * 60):
         world = build_access_world()
         sessions, tokens = {}, {}
         for role in ROLES:

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import HeaderEx, P, Query, Router, Schema, Status
 from pydantic import Field
 
-from ipx.accounts.api_auth import api_user, user_auth
+from ipx.accounts.api_auth import api_user, optional_auth, user_auth
 from ipx.auctions import selectors
 from ipx.auctions.inputs import BidValues
 from ipx.auctions.services.bidding import bid_place
@@ -88,13 +88,14 @@ def lot_out(view: selectors.LotView) -> dict[str, Any]:
             "my_bidder_number": view.mine_number, "my_lead": view.mine_leading, "my_maximum": view.mine_maximum}
 
 
-@router.get("/auctions/lots/{lot_id}", response={200: LotOut, **ERRORS}, summary="A lot as the auction hall shows it")
+@router.get("/auctions/lots/{lot_id}", response={200: LotOut, **ERRORS}, auth=optional_auth,
+            summary="A lot as the auction hall shows it")
 def lot_detail(request: HttpRequest, lot_id: Id) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return lot_out(selectors.lot_view(selectors.lot_for(user, lot_id), user))
 
 
-@router.get("/auctions/lots/{lot_id}/bids", response={200: list[BidLineOut], **ERRORS},
+@router.get("/auctions/lots/{lot_id}/bids", response={200: list[BidLineOut], **ERRORS}, auth=optional_auth,
             summary="A lot's bids: the newest first, or those after a sequence number, oldest first")
 def bids(request: HttpRequest, lot_id: Id,
          after: Annotated[int, Field(ge=0, le=2**31)] = Query(0, description="Only bids after this sequence number"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ipx.auctions.models import Lot
 from ipx.core.forms import AmountField, ServiceForm
@@ -59,7 +60,7 @@ class LotForm(ServiceForm):
     offer_kind = forms.ChoiceField(label=_("Offered as"), choices=Lot.OfferKind.choices)
     starting_price = AmountField(label=_("Starting price"))
     reserve_price = AmountField(label=_("Reserve price (optional, never shown)"), required=False)
-    deposit = AmountField(label=_("Deposit"))
+    deposit = AmountField(label=pgettext_lazy("auction deposit", "Deposit"))  # not the ledger's paying in
     opens_at = forms.DateTimeField(label=_("Opens"), widget=MOMENT)
     closes_at = forms.DateTimeField(label=_("Closes"), widget=MOMENT)
     hard_end = forms.DateTimeField(label=_("Closes at the latest"), widget=MOMENT)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ipx.accounts.models import Organisation, User
 from ipx.core.money import AMOUNT_FIELD_OPTIONS, Currency
@@ -159,8 +160,9 @@ class Deposit(models.Model):
     before its first bid until the lot closes (released, or applied to the winner's price)."""
 
     class Status(models.TextChoices):
-        HELD = "held", _("Held")
-        RELEASED = "released", _("Released")
+        # Words of their own: the ledger's "held" and "released" mean money in escrow and paid out.
+        HELD = "held", pgettext_lazy("auction deposit", "Held")
+        RELEASED = "released", pgettext_lazy("auction deposit", "Released")
         APPLIED = "applied", _("Applied to the price")
         FORFEITED = "forfeited", _("Forfeited")
 
