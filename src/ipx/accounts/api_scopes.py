@@ -28,6 +28,8 @@ MONEY_OPERATIONS: frozenset[tuple[str, str]] = frozenset({
     # The ledger: money in and out of an organisation's account.
     ("POST", "/organisations/{organisation_id}/deposits"),
     ("POST", "/organisations/{organisation_id}/payouts"),
+    # An auction bid holds the bidder's deposit and binds it to buy at its price.
+    ("POST", "/auctions/lots/{lot_id}/bids"),
     # Escrow: into it, and out of it to the seller.
     ("POST", "/deals/{deal_id}/milestones/{position}/fund"),
     ("POST", "/deals/{deal_id}/milestones/{position}/release"),

@@ -198,7 +198,8 @@ def test_the_full_demo_loads_once_and_is_searchable() -> None:
     # Nothing is left to run after commit (no per-listing re-index, no mail), and the only
     # tasks are the live auction's lots opening and closing on the clock ...
     assert transaction.get_connection().run_on_commit == []
-    assert set(Task.objects.values_list("name", flat=True)) == {control.OPEN_TASK, control.CLOSE_TASK}
+    assert set(Task.objects.values_list("name", flat=True)) == {control.OPEN_TASK, control.CLOSE_TASK,
+                                                                 control.CLOSING_SOON_TASK}
     assert mail.outbox == []
     # ... because the index was rebuilt once, with every published listing.
     assert result.indexed == get_backend().count() == FULL_COUNTS["listings published"]
