@@ -13,7 +13,8 @@ in four, a proxy maximum a few steps above; after a refusal (400 or 409) it read
 
 Prints `NAME VALUE` lines: handled bids/s (accepted 201 and refused 400/409 — the answers the
 rules give; anything else, a 5xx or a connection error, is an error and is printed), accepted/s,
-the bid requests' latency percentiles in ms, errors; then runs the replay check on the lot
+the bid requests' latency percentiles in ms, errors, and the cores the server and this load
+generator kept busy (CPU seconds per second: both share the machine); then runs the replay check on the lot
 (``ipx.auctions.replay.check_lot``) and prints `replay_problems N` and the problems. Every loop
 is bounded by --duration; the server is stopped at the end.
 """
@@ -192,6 +193,20 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def group_cpu_seconds(group: int) -> float:
+    """User and system CPU seconds of the live processes of a process group (the server's)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[2]) == group:  # fields after the name: state, ppid, pgrp, …, utime (12), stime (13)
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=20)
@@ -219,13 +234,17 @@ def main() -> None:
             env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         wait_until_up(f"{base}/api/v1/auctions/lots/{lot_id}")
         print(f"database {database}\nbidders {options.bidders}\nserver_workers {options.workers}", flush=True)
+        server_cpu, client_cpu = group_cpu_seconds(server.pid), time.process_time()
         tally, elapsed = asyncio.run(run(base, lot_id, keys, options.duration))
+        server_cpu, client_cpu = group_cpu_seconds(server.pid) - server_cpu, time.process_time() - client_cpu
         handled = tally.accepted + tally.refused
         figures = {"seconds": elapsed, "bids_handled": handled, "bids_accepted": tally.accepted,
                    "bids_refused": tally.refused, "refused_409": tally.conflicts, "lot_reads": tally.reads,
                    "handled_per_s": handled / elapsed, "accepted_per_s": tally.accepted / elapsed,
                    "p50_ms": percentile(tally.latencies_ms, 50), "p95_ms": percentile(tally.latencies_ms, 95),
-                   "p99_ms": percentile(tally.latencies_ms, 99), "errors": len(tally.errors)}
+                   "p99_ms": percentile(tally.latencies_ms, 99), "errors": len(tally.errors),
+                   # CPU seconds per second of the run: 1.0 is one core busy.
+                   "server_cores_busy": server_cpu / elapsed, "load_generator_cores_busy": client_cpu / elapsed}
         for name, value in figures.items():
             print(f"{name} {value:.1f}" if isinstance(value, float) else f"{name} {value}")
         for error in sorted(set(tally.errors))[:ERRORS_PRINTED]:

@@ -24,7 +24,7 @@ from ipx.auctions.inputs import BidValues
 from ipx.auctions.models import AuctionSession, Bid, BidReceipt, Deposit, Lot, Registration
 from ipx.auctions.rules import BidAttempt, BidRefused, IncrementTable, LotState, apply_bid, minimum_bid
 from ipx.auctions.workflow import LOT
-from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ipx.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ipx.core.money import Money, parse_amount
 from ipx.ledger.idempotency import IdempotencyKeyReused
 from ipx.ledger.services import escrow_hold
@@ -69,20 +69,21 @@ def _key(value: object) -> str:
 
 
 def _registration(actor: User, lot: Lot, organisation_id: object) -> Registration:
-    """The actor's admitted registration for the lot's session."""
-    organisation_ids = [m.organisation_id for m in memberships_of(actor)]
+    """The actor's admitted registration for the lot's session (one query when all is well)."""
+    wanted: int | None = None
     if organisation_id not in (None, ""):
         wanted = int(str(organisation_id)) if str(organisation_id).isdigit() else -1
-        if wanted not in organisation_ids:
-            raise PermissionDenied(_("You are not a member of this organisation."))
-        organisation_ids = [wanted]
-    registrations = list(Registration.objects.filter(session_id=lot.session_id, organisation_id__in=organisation_ids)
-                         .select_related("organisation"))
-    admitted = [r for r in registrations if r.status == Registration.Status.ADMITTED]
+    registrations = Registration.objects.filter(session_id=lot.session_id, organisation__memberships__user=actor)
+    if wanted is not None:
+        registrations = registrations.filter(organisation_id=wanted)
+    found = list(registrations.select_related("organisation").distinct())
+    if wanted is not None and not found and wanted not in {m.organisation_id for m in memberships_of(actor)}:
+        raise PermissionDenied(_("You are not a member of this organisation."))
+    admitted = [r for r in found if r.status == Registration.Status.ADMITTED]
     if not admitted:
-        if registrations:
+        if found:
             raise PermissionDenied(_("Your registration for this session has not been admitted (it is %(status)s).")
-                                   % {"status": registrations[0].get_status_display()})
+                                   % {"status": found[0].get_status_display()})
         raise PermissionDenied(_("Register to bid in this session first."))
     if len(admitted) > 1:
         raise ValidationFailed.for_field("organisation_id", _("Say which of your organisations bids."))
@@ -127,9 +128,17 @@ def _freeze_deposit(lot: Lot, registration: Registration, actor: User) -> None:
     deposit.save()
 
 
-@transaction.atomic
-def bid_place(*, actor: User, lot_id: int, values: BidValues) -> BidResult:
-    lot = LOT.lock(lot_id, related=("session", "listing"))
+@dataclass(frozen=True)
+class _Checked:
+    """A bid's values, read and checked against the lot before the rules."""
+
+    amount: Decimal
+    maximum: Decimal | None
+    key: str
+    registration: Registration
+
+
+def _checked(actor: User, lot: Lot, values: BidValues) -> _Checked:
     if lot.session.status == AuctionSession.Status.DRAFT:  # not public yet
         raise NotFound(_("No such lot."))
     currency = lot.session.currency
@@ -138,8 +147,57 @@ def bid_place(*, actor: User, lot_id: int, values: BidValues) -> BidResult:
                                          % {"currency": currency})
     amount = _money(values.amount, currency, "amount")
     maximum = None if values.maximum in (None, "") else _money(values.maximum, currency, "maximum")
-    key = _key(values.key)
-    registration = _registration(actor, lot, values.organisation_id)
+    return _Checked(amount=amount, maximum=maximum, key=_key(values.key),
+                    registration=_registration(actor, lot, values.organisation_id))
+
+
+def _refusal(refused: BidRefused) -> ApplicationError:
+    message = _(refused.template) % refused.params if refused.params else _(refused.template)
+    if refused.code in CONFLICTS:
+        return Conflict(message)
+    field = "maximum" if refused.code.startswith("maximum") else "amount"
+    return ValidationFailed.for_field(field, message)
+
+
+def bid_place(*, actor: User, lot_id: int, values: BidValues) -> BidResult:
+    _refuse_stale(actor, lot_id, values)
+    return _bid_locked(actor=actor, lot_id=lot_id, values=values)
+
+
+def _refuse_stale(actor: User, lot_id: int, values: BidValues) -> None:
+    """Refuse, without taking the lot's lock, a bid below a minimum the lot has already
+    reached: the minimum only rises, so the locked path would refuse it too, with the same
+    answer. Everything else (the leader's own lead and maximum, replays, closed, paused or
+    unknown lots, bad input) is left to the locked path, which answers it as before."""
+    if not isinstance(lot_id, int):
+        return
+    lot = Lot.objects.select_related("session", "listing").filter(pk=lot_id).first()
+    if lot is None:
+        return
+    now = timezone.now()
+    try:
+        checked = _checked(actor, lot, values)
+        if checked.key and _receipt(checked.registration, checked.key) is not None:
+            return  # a retry: the locked path answers it as the first time
+        _check_open(lot, now)
+    except ApplicationError:
+        return
+    registration = checked.registration
+    if registration.pk == lot.leader_id or registration.organisation_id == lot.listing.organisation_id:
+        return
+    try:
+        apply_bid(lot_state(lot), increment_table(lot), BidAttempt(
+            bidder=registration.pk, amount=checked.amount, maximum=checked.maximum, at=now))
+    except BidRefused as refused:
+        if refused.code == "below_minimum":
+            raise _refusal(refused) from None
+
+
+@transaction.atomic
+def _bid_locked(*, actor: User, lot_id: int, values: BidValues) -> BidResult:
+    lot = LOT.lock(lot_id, related=("session", "listing"))
+    checked = _checked(actor, lot, values)
+    amount, maximum, key, registration = checked.amount, checked.maximum, checked.key, checked.registration
     if key:
         receipt = _receipt(registration, key)
         if receipt is not None:
@@ -152,11 +210,7 @@ def bid_place(*, actor: User, lot_id: int, values: BidValues) -> BidResult:
         outcome = apply_bid(lot_state(lot), increment_table(lot),
                             BidAttempt(bidder=registration.pk, amount=amount, maximum=maximum, at=now))
     except BidRefused as refused:
-        message = _(refused.template) % refused.params if refused.params else _(refused.template)
-        if refused.code in CONFLICTS:
-            raise Conflict(message) from None
-        field = "maximum" if refused.code.startswith("maximum") else "amount"
-        raise ValidationFailed.for_field(field, message) from None
+        raise _refusal(refused) from None
     _freeze_deposit(lot, registration, actor)
     first_seq = lot.last_seq + 1 if outcome.placed else None
     rows = []
