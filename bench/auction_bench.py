@@ -9,7 +9,8 @@ otherwise; migrated first), one live session with one open lot that takes a depo
 Starts the production server (`ipx serve`, ASGI, on 127.0.0.1) and runs the bidders at once
 (httpx, asyncio) for --duration seconds. Each bidder knows only its last answer: it bids the
 minimum that answer gave (`lot.minimum_bid`), with a fresh Idempotency-Key per bid and, one bid
-in four, a proxy maximum a few steps above; after a refusal (400 or 409) it reads the lot again.
+in four, a proxy maximum a few steps above. A refusal by the rules (400) carries the lot's
+minimum at that moment, which it bids next; after a 409 (it leads, say) it reads the lot again.
 
 Prints `NAME VALUE` lines: handled bids/s (accepted 201 and refused 400/409 — the answers the
 rules give; anything else, a 5xx or a connection error, is an error and is printed), accepted/s,
@@ -158,7 +159,10 @@ async def bidder(http: Any, base: str, lot_id: int, key: str, until: float, tall
             elif answer.status_code in (400, 409):
                 tally.refused += 1
                 tally.conflicts += answer.status_code == 409
-                minimum = None
+                # A refusal by the rules carries the lot's minimum at that moment; a 409 (e.g.
+                # the bidder leads) sends it to read the lot, as does any other refusal.
+                refused_lot = answer.json().get("lot") if answer.status_code == 400 else None
+                minimum = Decimal(str(refused_lot["minimum_bid"])) if refused_lot else None
             else:
                 tally.errors.append(f"POST {answer.status_code}: {answer.text[:200]}")
                 minimum = None

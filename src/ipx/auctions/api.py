@@ -16,7 +16,7 @@ from ipx.accounts.api_auth import api_user, optional_auth, user_auth
 from ipx.auctions import selectors
 from ipx.auctions.inputs import BidValues
 from ipx.auctions.services.bidding import bid_place
-from ipx.core.api.schemas import ERRORS, Id
+from ipx.core.api.schemas import ERRORS, ErrorOut, Id
 from ipx.core.api.types import IDEMPOTENCY_KEY, Amount, CurrencyCode, InputSchema, rule
 from ipx.ledger.idempotency import HEADER
 
@@ -78,6 +78,18 @@ class BidOut(Schema):
     replayed: bool = Field(description="True when this answers a retry of an earlier request with the same key.")
 
 
+class RefusedLotOut(Schema):
+    id: int
+    seq: int = Field(description="The sequence number of the lot's last bid when the bid was refused.")
+    price: Decimal | None
+    minimum_bid: Decimal = Field(description="The lowest bid accepted at that moment.")
+
+
+class BidRefusalOut(ErrorOut):
+    lot: RefusedLotOut | None = Field(None, description="With a refusal by the bidding rules (below the minimum, "
+                                                        "off a step, own lead…): the lot as the rules saw it.")
+
+
 def lot_out(view: selectors.LotView) -> dict[str, Any]:
     lot = view.lot
     return {"id": lot.pk, "session_id": lot.session_id, "number": lot.number, "listing_id": lot.listing_id,
@@ -105,13 +117,16 @@ def bids(request: HttpRequest, lot_id: Id,
              "placed_at": line.placed_at} for line in selectors.bid_history(lot, after=after or None, limit=200)]
 
 
-@router.post("/auctions/lots/{lot_id}/bids", response={201: BidOut, **ERRORS}, auth=user_auth,
+@router.post("/auctions/lots/{lot_id}/bids", response={201: BidOut, **ERRORS, 400: BidRefusalOut,
+                                                     409: BidRefusalOut}, auth=user_auth,
              summary="Bid on a lot (admitted bidders)",
              description="The lot's deposit is frozen from the bidder's available balance before its first bid "
                          "on the lot (409 insufficient_funds when it is short). Bids are refused on lots not open, "
                          "by the seller, below the minimum or off the increment steps. Needs an `Idempotency-Key` "
                          "header: the same key when retrying returns the first answer and bids once; the same "
-                         "key with another bid is refused with 409.")
+                         "key with another bid is refused with 409. A refusal by the bidding rules "
+                         "carries the lot's `minimum_bid` and `seq` at that moment, to bid again without "
+                         "reading the lot.")
 def bid(request: HttpRequest, lot_id: Id, payload: BidIn, idempotency_key: IdempotencyKey) -> Status[Any]:
     user = api_user(request)
     result = bid_place(actor=user, lot_id=lot_id, values=BidValues(

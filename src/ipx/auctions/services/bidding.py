@@ -151,12 +151,36 @@ def _checked(actor: User, lot: Lot, values: BidValues) -> _Checked:
                     registration=_registration(actor, lot, values.organisation_id))
 
 
-def _refusal(refused: BidRefused) -> ApplicationError:
+class RulesRefused(ValidationFailed):
+    """A bid the rules refuse (400). Its answer also carries the lot as the rules saw it —
+    ``lot``: id, seq, price and minimum_bid — so a bidder bids again without reading the lot."""
+
+    lot: dict[str, object]
+
+    def as_dict(self) -> dict[str, object]:
+        return {**super().as_dict(), "lot": self.lot}
+
+
+class RulesConflict(Conflict):
+    """A bid the rules refuse for the moment (409: closed, own lead, maximum not raised), with
+    the lot as for ``RulesRefused``."""
+
+    lot: dict[str, object]
+
+    def as_dict(self) -> dict[str, object]:
+        return {**super().as_dict(), "lot": self.lot}
+
+
+def _refusal(refused: BidRefused, lot: Lot) -> ApplicationError:
     message = _(refused.template) % refused.params if refused.params else _(refused.template)
+    error: RulesRefused | RulesConflict
     if refused.code in CONFLICTS:
-        return Conflict(message)
-    field = "maximum" if refused.code.startswith("maximum") else "amount"
-    return ValidationFailed.for_field(field, message)
+        error = RulesConflict(message)
+    else:
+        error = RulesRefused(message, fields={"maximum" if refused.code.startswith("maximum") else "amount": message})
+    error.lot = {"id": lot.pk, "seq": lot.last_seq, "price": lot.price,
+                 "minimum_bid": minimum_bid(lot_state(lot), increment_table(lot))}
+    return error
 
 
 def bid_place(*, actor: User, lot_id: int, values: BidValues) -> BidResult:
@@ -190,7 +214,7 @@ def _refuse_stale(actor: User, lot_id: int, values: BidValues) -> None:
             bidder=registration.pk, amount=checked.amount, maximum=checked.maximum, at=now))
     except BidRefused as refused:
         if refused.code == "below_minimum":
-            raise _refusal(refused) from None
+            raise _refusal(refused, lot) from None
 
 
 @transaction.atomic
@@ -210,7 +234,7 @@ def _bid_locked(*, actor: User, lot_id: int, values: BidValues) -> BidResult:
         outcome = apply_bid(lot_state(lot), increment_table(lot),
                             BidAttempt(bidder=registration.pk, amount=amount, maximum=maximum, at=now))
     except BidRefused as refused:
-        raise _refusal(refused) from None
+        raise _refusal(refused, lot) from None
     _freeze_deposit(lot, registration, actor)
     first_seq = lot.last_seq + 1 if outcome.placed else None
     rows = []

@@ -4,6 +4,7 @@ maximum, a retry with its key, a paused lot) is still decided under the lock."""
 
 from __future__ import annotations
 
+import json
 from typing import Any, NoReturn
 
 import pytest
@@ -77,3 +78,22 @@ def test_the_leader_and_a_paused_lot_are_decided_under_the_lock(live: Lot, buyer
     control.lot_pause(operator=operator, lot_id=live.pk, reason="A question from the floor")
     with pytest.raises(Conflict, match="paused"):
         bid(outsider, live, "90000")
+
+
+def test_a_refusal_over_the_api_carries_the_minimum_to_bid_again(live: Lot, buyer: Member, outsider: Member) -> None:
+    def post(member: Member, amount: str, key: str) -> tuple[int, Any]:
+        answer = member.client.post(f"/api/v1/auctions/lots/{live.pk}/bids", content_type="application/json",
+                                    data=json.dumps({"amount": amount, "currency": "CNY"}), HTTP_IDEMPOTENCY_KEY=key)
+        return answer.status_code, answer.json()
+
+    assert post(buyer, "100000", "b-1")[0] == 201
+    status, body = post(outsider, "100000", "o-1")
+    view = outsider.client.get(f"/api/v1/auctions/lots/{live.pk}").json()
+    assert (status, body["error"]["code"], body["error"]["fields"]["amount"]) == (
+        400, "invalid", "The lowest bid accepted now is 105000.")
+    assert body["lot"] == {"id": live.pk, "seq": view["seq"], "price": view["price"],
+                           "minimum_bid": view["minimum_bid"]} == {"id": live.pk, "seq": 1, "price": "100000.00",
+                                                                   "minimum_bid": "105000"}
+    status, body = post(buyer, "105000", "b-2")  # the leader's own lead: 409, the lot too
+    assert (status, body["lot"]["minimum_bid"]) == (409, "105000")
+    assert post(outsider, body["lot"]["minimum_bid"], "o-2")[0] == 201
