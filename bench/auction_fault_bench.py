@@ -342,8 +342,10 @@ def verify(lot_id: int, tally: Tally) -> dict[str, Any]:
         "lot_status": lot.status, "bids_stored": len(bids), "receipts_stored": len(receipts),
         "stored_unacknowledged": sum(1 for key in by_key if key not in acked_keys),
         "lost": len(lost), "duplicated": len(duplicated), "replay_problems": len(problems),
-        "ledger_ok": int(not ledger.problems), "deposits_held": deposits.get(Deposit.Status.HELD, 0),
-        "deposits_released": deposits.get(Deposit.Status.RELEASED, 0), "deposits_held_by_losers": losers_held,
+        "ledger_ok": int(not ledger.problems),
+        # the winner's is held at the close and applied to the price by the settlement that follows
+        **{f"deposits_{status}": deposits.get(status, 0) for status in Deposit.Status.values},
+        "deposits_held_by_losers": losers_held,
         "close_events": closes.count(),
         "close_late_ms": ((lot.closed_at - lot.closes_at).total_seconds() * 1000) if lot.closed_at else -1.0,
     }
