@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,14 +69,18 @@ def _key(value: object) -> str:
     return key
 
 
-def _registration(actor: User, lot: Lot, organisation_id: object) -> Registration:
-    """The actor's admitted registration for the lot's session (one query when all is well)."""
+def _registration(actor: User, lot: Lot, organisation_id: object, key: str = "") -> Registration:
+    """The actor's admitted registration for the lot's session (one query when all is well),
+    with ``has_receipt``: whether it has a receipt for ``key`` (a retry) when a key is given."""
     wanted: int | None = None
     if organisation_id not in (None, ""):
         wanted = int(str(organisation_id)) if str(organisation_id).isdigit() else -1
     registrations = Registration.objects.filter(session_id=lot.session_id, organisation__memberships__user=actor)
     if wanted is not None:
         registrations = registrations.filter(organisation_id=wanted)
+    if key:
+        registrations = registrations.annotate(has_receipt=Exists(
+            BidReceipt.objects.filter(registration=OuterRef("pk"), key=key)))
     found = list(registrations.select_related("organisation").distinct())
     if wanted is not None and not found and wanted not in {m.organisation_id for m in memberships_of(actor)}:
         raise PermissionDenied(_("You are not a member of this organisation."))
@@ -147,8 +152,9 @@ def _checked(actor: User, lot: Lot, values: BidValues) -> _Checked:
                                          % {"currency": currency})
     amount = _money(values.amount, currency, "amount")
     maximum = None if values.maximum in (None, "") else _money(values.maximum, currency, "maximum")
-    return _Checked(amount=amount, maximum=maximum, key=_key(values.key),
-                    registration=_registration(actor, lot, values.organisation_id))
+    key = _key(values.key)
+    return _Checked(amount=amount, maximum=maximum, key=key,
+                    registration=_registration(actor, lot, values.organisation_id, key))
 
 
 class RulesRefused(ValidationFailed):
@@ -201,7 +207,7 @@ def _refuse_stale(actor: User, lot_id: int, values: BidValues) -> None:
     now = timezone.now()
     try:
         checked = _checked(actor, lot, values)
-        if checked.key and _receipt(checked.registration, checked.key) is not None:
+        if getattr(checked.registration, "has_receipt", False):
             return  # a retry: the locked path answers it as the first time
         _check_open(lot, now)
     except ApplicationError:
@@ -222,7 +228,7 @@ def _bid_locked(*, actor: User, lot_id: int, values: BidValues) -> BidResult:
     lot = LOT.lock(lot_id, related=("session", "listing"))
     checked = _checked(actor, lot, values)
     amount, maximum, key, registration = checked.amount, checked.maximum, checked.key, checked.registration
-    if key:
+    if getattr(registration, "has_receipt", False):
         receipt = _receipt(registration, key)
         if receipt is not None:
             return _replayed(receipt, amount, maximum, lot)
