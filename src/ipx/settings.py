@@ -335,6 +335,12 @@ IPX_HEALTH_DISK_MIN_FREE_BYTES = int(os.environ.get("IPX_HEALTH_DISK_MIN_FREE_BY
 # Platform fee on each escrow release, in percent of the amount released (fixed per deal
 # when it is made).
 IPX_PLATFORM_FEE_PERCENT = Decimal(os.environ.get("IPX_PLATFORM_FEE_PERCENT", "2.00"))
+# Auctions: the days a winner has to pay (else its deposit is forfeited), the days a runner-up
+# offered the lot has to answer, and the seller's share of a forfeited deposit (the exchange
+# keeps the rest).
+IPX_AUCTION_PAYMENT_DAYS = int(os.environ.get("IPX_AUCTION_PAYMENT_DAYS", "7"))
+IPX_AUCTION_OFFER_DAYS = int(os.environ.get("IPX_AUCTION_OFFER_DAYS", "3"))
+IPX_AUCTION_FORFEIT_SELLER_PERCENT = Decimal(os.environ.get("IPX_AUCTION_FORFEIT_SELLER_PERCENT", "50"))
 # Who moves the real money for deposits and payouts: a dotted path to a class with the
 # methods of ipx.ledger.providers.PaymentProvider. The simulated one moves none.
 IPX_PAYMENT_PROVIDER = os.environ.get("IPX_PAYMENT_PROVIDER", "ipx.ledger.providers.SimulatedProvider")

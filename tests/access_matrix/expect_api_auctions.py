@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from ipx.testing.access_world import AccessWorld
 
-from .matrix import DENY, HIDE, HOME, LOGIN, OK, PUBLIC, Entry, const, every, ids
+from .matrix import CONFLICT, DENY, HIDE, HOME, LOGIN, OK, PUBLIC, Entry, const, every, ids
 
 
 def auction(name: str) -> Callable[[AccessWorld], object]:
@@ -24,6 +24,8 @@ def auction(name: str) -> Callable[[AccessWorld], object]:
 
 
 OPEN_LOT = ids(lot_id=auction("open_lot"))
+# Home won it; its settlement awaits payment, the contract not signed yet.
+WON_LOT = ids(lot_id=auction("won_lot"))
 DRAFT_LOT = ids(lot_id=auction("draft_lot"))
 # What only operators see: a session being prepared and its lots.
 OPERATORS_SEE = every(HIDE, operator=OK)
@@ -66,4 +68,19 @@ ENTRIES = [
     ),
     Entry("/api/v1/auctions/sessions/{session_id}/results", "GET", OPERATORS_SEE,
           args=ids(session_id=auction("draft")), variant="draft"),
+    # A settlement is its buyer's, the seller's and the operators'; to anyone else it does not exist.
+    Entry("/api/v1/auctions/lots/{lot_id}/settlement", "GET", every(HIDE, anonymous=LOGIN, operator=OK, **HOME),
+          args=WON_LOT),
+    Entry("/api/v1/auctions/lots/{lot_id}/settlement/pay", "POST",
+          every(HIDE, anonymous=LOGIN, member=DENY, signatory=CONFLICT, admin=CONFLICT, operator=DENY),
+          args=WON_LOT, note="paying commits the buyer: its signatories, once the contract is signed (409 before)"),
+    Entry("/api/v1/auctions/lots/{lot_id}/settlement/accept", "POST",
+          every(HIDE, anonymous=LOGIN, member=DENY, signatory=CONFLICT, admin=CONFLICT, operator=DENY),
+          args=WON_LOT, note="only a lot offered to the runner-up is accepted"),
+    Entry("/api/v1/auctions/lots/{lot_id}/settlement/decline", "POST",
+          every(HIDE, anonymous=LOGIN, member=DENY, signatory=CONFLICT, admin=CONFLICT, operator=DENY),
+          args=WON_LOT, body=const({"reason": ""}), note="only a lot offered to the runner-up is declined"),
+    Entry("/api/v1/auctions/lots/{lot_id}/runner-up", "POST", every(DENY, anonymous=LOGIN, operator=CONFLICT),
+          args=WON_LOT, body=const({"reason": "买受人未付款。"}),
+          note="operators only, once the buyer forfeited; here the buyer still has time to pay"),
 ]

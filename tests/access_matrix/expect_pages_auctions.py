@@ -133,4 +133,12 @@ ENTRIES: list[Entry] = [
                body=_reason("resume")),
     *post_only("auctions/lots/<int:lot_id>/extend/", OPERATOR_STEP, args=OPEN_LOT, body=_extend),
     *post_only("auctions/lots/<int:lot_id>/withdraw/", OPERATOR_STEP, args=OPEN_LOT, body=_reason("withdraw")),
+    # The settlement's buttons go back to the lot with the refusal: a member may not commit home,
+    # its signatories must sign the contract before paying, nobody else has a settlement here.
+    *(entry for step in ("pay", "accept", "decline")
+      for entry in post_only(f"auctions/lots/<int:lot_id>/settlement/{step}/", every(FLASH, anonymous=LOGIN),
+                             args=ids(lot_id=auction("won_lot")))),
+    *post_only("auctions/lots/<int:lot_id>/runner-up/", every(FLASH, anonymous=LOGIN),
+               args=ids(lot_id=auction("won_lot")), body=_reason("runner_up"),
+               note="operators only, once the buyer forfeited"),
 ]

@@ -14,6 +14,7 @@ from ipx.api.docs import LocalSwagger
 from ipx.api.document import OpenApiDocument
 from ipx.auctions.api import router as auctions
 from ipx.auctions.results.api import router as auction_results
+from ipx.auctions.settlement.api import router as auction_settlement
 from ipx.catalog.api import router as catalog
 from ipx.catalog.importing.api import router as imports
 from ipx.deals.contracts.api import router as deals
@@ -45,5 +46,5 @@ errors.install(api)
 parameters.install(api)
 
 for router in (accounts, api_tokens, catalog, imports, listings, search, notifications, ledger, negotiation, deals,
-               matching, auctions, auction_results):
+               matching, auctions, auction_results, auction_settlement):
     api.add_router("", router)

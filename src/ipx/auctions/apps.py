@@ -11,6 +11,8 @@ class AuctionsConfig(AppConfig):
         from ipx.auctions import (
             live,
             notices,  # noqa: F401 - registers the auctions' wording
+            statement,
         )
 
         live.register()  # a lot's hall as a live stream, lot-<id>
+        statement.register()  # the words of deposits and premiums on statements

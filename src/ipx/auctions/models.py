@@ -230,3 +230,51 @@ class BidReceipt(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Settlement(models.Model):
+    """What follows a sale: the winner (or, after a forfeit, the runner-up it was offered to)
+    pays the hammer price and the buyer's premium through the deal the sale became, by a
+    deadline; an unpaid winner forfeits its deposit."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", _("Offered to the runner-up")
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        FORFEITED = "forfeited", _("Deposit forfeited")
+        DECLINED = "declined", _("Declined")
+        LAPSED = "lapsed", _("Offer lapsed")
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="settlements")
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="settlements",
+                                     verbose_name=_("buyer"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    # The hammer price (the runner-up's own last bid when the lot is offered to it).
+    price = models.DecimalField(_("price"), **AMOUNT_FIELD_OPTIONS)
+    premium = models.DecimalField(_("buyer's premium"), **AMOUNT_FIELD_OPTIONS)
+    deposit_applied = models.DecimalField(_("deposit applied"), default=Decimal(0), **AMOUNT_FIELD_OPTIONS)
+    deal = models.OneToOneField("deals.Deal", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="auction_settlement", verbose_name=_("deal"))
+    # Pay by (awaiting payment) or answer by (offered).
+    due_at = models.DateTimeField(_("due"))
+    premium_paid_at = models.DateTimeField(_("premium paid"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["lot", "id"]
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
+
+    def __str__(self) -> str:
+        return f"{self.lot} · {self.get_status_display()}"
+
+    @property
+    def premium_reference(self) -> str:
+        return f"auction-premium:{self.pk}"
+
+
+class SettlementEvent(StatusEvent):
+    settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(StatusEvent.Meta):
+        pass

@@ -63,3 +63,46 @@ wording(
     body=lambda p: _("A late bid moved the close of “%(title)s” to %(at)s; it stands at %(amount)s.")
     % {**_lot(p), "at": moment_text(p["closes_at"])},
 )
+
+
+def _due(params: Params) -> dict[str, object]:
+    return {**_lot(params), "premium": money_text(params, "premium"), "at": moment_text(params["due_at"])}
+
+
+wording(
+    "auction.pay_due",
+    title=lambda p: _("Pay for lot %(lot)s by %(at)s") % _due(p),
+    body=lambda p: _("Deal %(deal)s for “%(title)s” is made at %(amount)s, with a buyer's premium of %(premium)s. "
+                     "Sign the contract and pay by %(at)s, or your deposit is forfeited.")
+    % {**_due(p), "deal": p["deal"]},
+)
+wording(
+    "auction.paid",
+    title=lambda p: _("Lot %(lot)s is paid for") % {"lot": p["lot"]},
+    body=lambda p: _("The buyer of “%(title)s” paid %(amount)s into escrow; it is released to you once the recordal "
+                     "is checked.") % _lot(p),
+)
+wording(
+    "auction.forfeited",
+    title=lambda p: _("Your deposit for lot %(lot)s is forfeited") % {"lot": p["lot"]},
+    body=lambda p: _("“%(title)s” was not paid for by %(at)s: the deal is cancelled and your deposit is forfeited.")
+    % _due(p),
+)
+wording(
+    "auction.forfeit_share",
+    title=lambda p: _("The buyer of lot %(lot)s did not pay") % {"lot": p["lot"]},
+    body=lambda p: _("“%(title)s” was not paid for by %(at)s: the deal is cancelled, and you receive %(share)s of the "
+                     "buyer's forfeited deposit. The exchange may offer the lot to the runner-up.")
+    % {**_due(p), "share": money_text(p, "to_seller")},
+)
+wording(
+    "auction.runner_up",
+    title=lambda p: _("Lot %(lot)s is offered to you") % {"lot": p["lot"]},
+    body=lambda p: _("The buyer of “%(title)s” did not pay; you may buy it at your last bid of %(amount)s (buyer's "
+                     "premium %(premium)s). Answer by %(at)s.") % _due(p),
+)
+wording(
+    "auction.runner_up_ended",
+    title=lambda p: _("The runner-up did not take lot %(lot)s") % {"lot": p["lot"]},
+    body=lambda p: _("The offer of “%(title)s” at %(amount)s was declined or lapsed.") % _lot(p),
+)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ipx.auctions import views
+from ipx.auctions.settlement import views as settlement
 
 app_name = "auctions"
 
@@ -17,4 +18,7 @@ urlpatterns = [
     path("lots/<int:lot_id>/", views.lot_detail, name="lot"),
     *(path(f"lots/<int:lot_id>/{action}/", views.lot_action, {"action": action}, name=f"lot_{action}")
       for action in ("pause", "resume", "extend", "withdraw")),
+    *(path(f"lots/<int:lot_id>/settlement/{action}/", settlement.settlement_step, {"action": action},
+           name=f"settlement_{action}") for action in ("pay", "accept", "decline")),
+    path("lots/<int:lot_id>/runner-up/", settlement.runner_up_offer, name="runner_up"),
 ]

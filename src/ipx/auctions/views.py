@@ -23,6 +23,7 @@ from ipx.auctions.inputs import BidValues, LotValues, SessionValues
 from ipx.auctions.models import Registration
 from ipx.auctions.services import control, registration, setup
 from ipx.auctions.services.bidding import bid_place
+from ipx.auctions.settlement.selectors import may_offer_runner_up, settlement_view
 from ipx.auctions.workflow import LOT, SESSION
 from ipx.core.errors import ApplicationError, PermissionDenied
 from ipx.live.selectors import stream_url
@@ -123,7 +124,8 @@ def hall_context(request: HttpRequest, lot_id: int, *, form: BidForm | None = No
                 for action in LOT.allowed_actions(lot, request.user) if action in CONTROLS]
     return {"lot": lot, "view": view, "history": selectors.bid_history(lot), "live_url": live_url,
             "form": form or (BidForm() if view.mine_number and lot.status == lot.Status.OPEN else None),
-            "controls": controls}
+            "controls": controls, "settlement": settlement_view(lot, request.user),
+            "runner_up_form": ReasonForm(prefix="runner_up") if may_offer_runner_up(lot, request.user) else None}
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from ipx.auctions.models import AuctionSession, Lot, LotEvent, Registration, RegistrationEvent, SessionEvent
+from ipx.accounts.selectors import binds
+from ipx.auctions.models import (
+    AuctionSession,
+    Lot,
+    LotEvent,
+    Registration,
+    RegistrationEvent,
+    SessionEvent,
+    Settlement,
+    SettlementEvent,
+)
 from ipx.core.errors import PermissionDenied
 from ipx.core.workflow import Action, Attempt, Refusal, Workflow
 
@@ -46,4 +56,29 @@ REGISTRATION = Workflow(name="registration", model=Registration, event_model=Reg
                         not_found=_("No such registration."), actions={
     "admit": Action(sources=(R.APPLIED, R.REFUSED), target=R.ADMITTED, who=(operators_only,)),
     "refuse": Action(sources=(R.APPLIED,), target=R.REFUSED, who=(operators_only,)),
+})
+
+
+def the_buyer(attempt: Attempt) -> Refusal | None:
+    """An administrator or signatory of the settlement's buyer: paying and answering an offer
+    commit the organisation."""
+    settlement = attempt.subject
+    if attempt.actor is not None and getattr(attempt.actor, "is_authenticated", False) and binds(
+            attempt.actor, settlement.registration.organisation_id):
+        return None
+    return Refusal(_("Only an administrator or a signatory of the buyer may do this."), error=PermissionDenied)
+
+
+def the_clock(attempt: Attempt) -> Refusal | None:
+    return Refusal(_("This step is taken by the exchange when its time comes."), error=PermissionDenied)
+
+
+T = Settlement.Status
+SETTLEMENT = Workflow(name="settlement", model=Settlement, event_model=SettlementEvent,
+                      not_found=_("No such settlement."), actions={
+    "pay": Action(sources=(T.AWAITING_PAYMENT,), target=T.PAID, who=(the_buyer,)),
+    "accept": Action(sources=(T.OFFERED,), target=T.AWAITING_PAYMENT, who=(the_buyer,)),
+    "decline": Action(sources=(T.OFFERED,), target=T.DECLINED, who=(the_buyer,)),
+    "forfeit": Action(sources=(T.AWAITING_PAYMENT,), target=T.FORFEITED, who=(the_clock,)),
+    "lapse": Action(sources=(T.OFFERED,), target=T.LAPSED, who=(the_clock,)),
 })

@@ -22,7 +22,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from django.utils import timezone
 
-from ipx.accounts.models import Organisation, User
+from ipx.accounts.models import Membership, Organisation, User
 from ipx.auctions.inputs import BidValues, LotValues, SessionValues
 from ipx.auctions.models import (
     AuctionSession,
@@ -34,6 +34,7 @@ from ipx.auctions.models import (
     Registration,
     RegistrationEvent,
     SessionEvent,
+    Settlement,
 )
 from ipx.auctions.rules import (
     DEFAULT_INCREMENTS,
@@ -48,9 +49,11 @@ from ipx.auctions.services.bidding import bid_place, increment_table, lot_state
 from ipx.auctions.services.control import CLOSE_TASK, OPEN_TASK, lot_open_due
 from ipx.auctions.services.registration import registration_admit, registration_apply
 from ipx.auctions.services.setup import lot_add, session_announce, session_create
+from ipx.auctions.settlement.services import lot_settle_due, settlement_pay
 from ipx.auctions.workflow import LOT, SESSION
 from ipx.catalog.models import Asset
 from ipx.core.money import Money
+from ipx.deals.contracts.services import deal_sign
 from ipx.deals.models import Thread
 from ipx.ledger.services import deposit_record, escrow_hold, escrow_refund
 from ipx.listings.models import Listing, OfferKind
@@ -191,10 +194,31 @@ def _past_session(operator: User, bidders: dict[str, Bidder], lots: Sequence[tup
     SESSION.transition(session, "announce", actor=operator, params={"lots": len(added)})
     registrations = _admit(operator, session, bidders.values())
     SESSION.transition(session, "go_live", actor=None, check=False)
-    sold = sum(_run_past_lot(lot, plan, registrations, rng) for lot, plan in added)
+    sold = [lot for lot, plan in added if _run_past_lot(lot, plan, registrations, rng)]
     SESSION.transition(session, "finish", actor=None, check=False)
     _date_the_history(session, starts)
-    return sold
+    _settle(sold)
+    return len(sold)
+
+
+def _settle(sold: list[Lot]) -> None:
+    """Each sold lot's deal, the winner's deposit applied, as the close's task makes them; the
+    first one signed by both sides and paid, the others awaiting payment."""
+    for number, lot in enumerate(sold):
+        settlement_id = lot_settle_due(lot_id=lot.pk)
+        if number or settlement_id is None:
+            continue
+        settlement = Settlement.objects.select_related("deal", "registration").get(pk=settlement_id)
+        assert settlement.deal is not None
+        buyer = _binding_user(settlement.deal.buyer_id)
+        deal_sign(deal_id=settlement.deal.pk, actor=buyer)
+        deal_sign(deal_id=settlement.deal.pk, actor=_binding_user(settlement.deal.seller_id))
+        settlement_pay(actor=buyer, settlement_id=settlement_id)
+
+
+def _binding_user(organisation_id: int) -> User:
+    return Membership.objects.filter(organisation_id=organisation_id, role=Membership.Role.ADMIN,
+                                     user__is_active=True).select_related("user").order_by("pk")[0].user
 
 
 def _bidding_war(lot: Lot, target: Decimal, bidders: list[int], rng: random.Random, *,

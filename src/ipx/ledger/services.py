@@ -203,6 +203,32 @@ def escrow_refund(*, payer: Organisation, money: Money, reference: str, actor: U
     )
 
 
+@transaction.atomic
+def escrow_transfer(*, payer: Organisation, money: Money, from_reference: str, to_reference: str,
+                    actor: User | None = None) -> LedgerTransaction:
+    """Move money the payer holds in escrow for one purpose to another of its escrows (an
+    auction deposit becoming part of the price): it never passes through the available balance."""
+    _check_amount(money)
+    return transaction_post(
+        kind=LedgerTransaction.Kind.ESCROW_HOLD, reference=to_reference, actor=actor,
+        lines=[Line(escrow_account(organisation=payer, currency=money.currency, reference=from_reference),
+                    -money.amount),
+               Line(escrow_account(organisation=payer, currency=money.currency, reference=to_reference),
+                    money.amount)],
+    )
+
+
+@transaction.atomic
+def fee_charge(*, payer: Organisation, money: Money, reference: str, actor: User | None = None) -> LedgerTransaction:
+    """A fee the payer owes the exchange (an auction's buyer's premium), from its available balance."""
+    _check_amount(money)
+    return transaction_post(
+        kind=LedgerTransaction.Kind.FEE, reference=reference, actor=actor,
+        lines=[Line(available_account(organisation=payer, currency=money.currency), -money.amount),
+               Line(account_for(kind=Kind.FEE_INCOME, currency=money.currency), money.amount)],
+    )
+
+
 def escrow_balance(*, payer: Organisation, currency: str, reference: str) -> Decimal:
     # A read: looks the account up by its key rather than opening it.
     key = _account_key(Kind.ESCROW, check_currency(currency), payer.pk, reference)

@@ -1,7 +1,8 @@
 """The auctions of the access world (``ipx.testing.access_world``): a session in each state a
 step starts from, built through the auction services as the exchange itself would build them.
 
-- *finished*: one lot of home's, sold to the counterparty (its results are public);
+- *finished*: one lot of home's, sold to the counterparty (its results are public), and one of
+  the counterparty's won by home, whose settlement awaits home's payment (the contract unsigned);
 - *announced*: registration open, a scheduled lot of home's and one of the counterparty's (so
   that home may apply too), and the counterparty's application awaiting the operator;
 - *live*: home admitted as a bidder (it has money), the outsider not registered; an open lot
@@ -26,6 +27,7 @@ from ipx.auctions.inputs import BidValues, LotValues, SessionValues
 from ipx.auctions.models import AuctionSession, Lot, Registration
 from ipx.auctions.services import control, registration, setup
 from ipx.auctions.services.bidding import bid_place
+from ipx.auctions.settlement.services import lot_settle_due
 from ipx.ledger.services import available_account, balance_of
 from ipx.testing.scenes import published_listing
 
@@ -38,6 +40,7 @@ DRAFT_TITLE = "MX draft auction"  # shown to operators only (``access_world.SECR
 class AuctionWorld:
     finished: AuctionSession
     sold_lot: Lot  # home's, sold to the counterparty
+    won_lot: Lot  # the counterparty's, won by home: its settlement awaits payment
     announced: AuctionSession
     announced_lot: Lot  # home's, scheduled
     applied: Registration  # the counterparty's application to the announced session
@@ -87,14 +90,19 @@ def build_auction_world(*, home: Organisation, admin: User, counterparty: Organi
 
     finished = _session(operator, "湾区知识产权拍卖会（已结束）", -timedelta(hours=1))
     sold_lot = _lot(finished, home, admin, operator)
+    won_lot = _lot(finished, counterparty, counterparty_admin, operator)
     setup.session_announce(operator=operator, session_id=finished.pk)
     _admitted(finished, counterparty_admin, counterparty, operator)
-    sold_lot = _opened(sold_lot)
-    bid_place(actor=counterparty_admin, lot_id=sold_lot.pk,
-              values=BidValues(amount=STARTING_PRICE, currency="CNY", key="matrix-sold"))
-    Lot.objects.filter(pk=sold_lot.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
-    assert control.lot_close_due(lot_id=sold_lot.pk) == Lot.Status.SOLD
-    sold_lot.refresh_from_db()
+    _admitted(finished, admin, home, operator)
+    for lot, bidder in ((sold_lot, counterparty_admin), (won_lot, admin)):
+        _opened(lot)
+        bid_place(actor=bidder, lot_id=lot.pk, values=BidValues(amount=STARTING_PRICE, currency="CNY",
+                                                                key=f"matrix-sold-{lot.pk}"))
+        Lot.objects.filter(pk=lot.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+        assert control.lot_close_due(lot_id=lot.pk) == Lot.Status.SOLD
+        lot.refresh_from_db()
+    # The close queues the settling; the world settles the lot home won at once.
+    lot_settle_due(lot_id=won_lot.pk)
     finished.refresh_from_db()
     assert finished.status == AuctionSession.Status.FINISHED
 
@@ -118,6 +126,7 @@ def build_auction_world(*, home: Organisation, admin: User, counterparty: Organi
     draft = _session(operator, DRAFT_TITLE, timedelta(days=10))
     draft_lot = _lot(draft, home, admin, operator)
     announced.refresh_from_db()
-    return AuctionWorld(finished=finished, sold_lot=sold_lot, announced=announced, announced_lot=announced_lot,
-                        applied=applied, live=live, open_lot=open_lot, own_lot=own_lot, paused_lot=paused_lot,
+    return AuctionWorld(finished=finished, sold_lot=sold_lot, won_lot=won_lot, announced=announced,
+                        announced_lot=announced_lot, applied=applied, live=live, open_lot=open_lot,
+                        own_lot=own_lot, paused_lot=paused_lot,
                         draft=draft, draft_lot=draft_lot)

@@ -15,6 +15,7 @@ from ipx.auctions.models import AuctionSession, Deposit, Lot, Registration
 from ipx.auctions.rules import reserve_met
 from ipx.auctions.services.bidding import lot_state
 from ipx.auctions.services.setup import UNFINISHED, _moment, _reason
+from ipx.auctions.settlement.services import schedule_settlement
 from ipx.auctions.workflow import LOT, SESSION
 from ipx.core.errors import ValidationFailed
 from ipx.core.money import Money
@@ -76,7 +77,7 @@ def lot_open_due(*, lot_id: int) -> str:
 @transaction.atomic
 def lot_close_due(*, lot_id: int) -> str:
     """The clock closes an open lot at its (possibly extended) time: sold to the leader when
-    the reserve is met, else unsold; deposits of the others are released."""
+    the reserve is met (its settlement queued), else unsold; deposits of the others are released."""
     lot = LOT.lock(lot_id, related=("session", "listing"))
     if lot.status != Lot.Status.OPEN or timezone.now() < lot.closes_at:
         return lot.status  # closed already, paused (resuming reschedules), or extended meanwhile
@@ -85,6 +86,8 @@ def lot_close_due(*, lot_id: int) -> str:
     LOT.transition(lot, "sell" if sold else "pass", actor=None, check=False, fields=("closed_at",),
                    params={"price": str(lot.price) if lot.price is not None else None, "bids": lot.last_seq})
     _release_deposits(lot, keep=lot.leader_id if sold else None, actor=None)
+    if sold:
+        schedule_settlement(lot)
     _tell_result(lot, sold)
     _finish_session_if_done(lot.session_id)
     return lot.status

@@ -175,6 +175,20 @@ TEXT: dict[str, dict[str, str]] = {
                               "en": "Fee after the free trial"},
     "milestone.after_months": {"zh-hans": "{n}个月免费试用期满后的使用费", "zh-hant": "{n}個月免費試用期滿後的使用費",
                                "en": "Fee after the {n}-month free trial"},
+    # A lot sold at auction: the winner's deposit counts towards the hammer price.
+    "milestone.deposit_applied": {"zh-hans": "竞买保证金抵作价款", "zh-hant": "競投按金抵作價款",
+                                  "en": "Auction deposit applied to the price"},
+    "milestone.hammer_balance": {"zh-hans": "落槌价余款", "zh-hant": "落槌價餘款",
+                                 "en": "Balance of the hammer price"},
+    "auction.terms": {"zh-hans": ("本交易经{session}第{lot}号拍品拍卖成交，落槌价{hammer}；"
+                                  "买受人另向交易所支付佣金{premium}（{premium_percent}%），"
+                                  "出让人佣金为价款的{commission_percent}%。"),
+                      "zh-hant": ("本交易經{session}第{lot}號拍品拍賣成交，落槌價{hammer}；"
+                                  "買受人另向交易所支付佣金{premium}（{premium_percent}%），"
+                                  "出讓人佣金為價款的{commission_percent}%。"),
+                      "en": ("Sold at auction in {session}, lot {lot}, at a hammer price of {hammer}; the buyer "
+                             "pays the exchange a buyer's premium of {premium} ({premium_percent}%), and the "
+                             "seller's commission is {commission_percent}% of the price.")},
 }
 
 

@@ -23,7 +23,7 @@ from ipx.listings.selectors import listing_visible
 from ipx.notifications.services import notify
 
 
-def _thread_about(listing: Listing, buyer: Organisation, actor: User) -> tuple[Thread, bool]:
+def thread_about(listing: Listing, buyer: Organisation, actor: User) -> tuple[Thread, bool]:
     """The buyer's thread about ``listing``, locked, and whether it was made just now."""
     thread = Thread.objects.select_for_update().filter(listing=listing, buyer=buyer).first()
     if thread is not None:
@@ -56,7 +56,7 @@ def thread_open(*, listing_id: int, actor: User, organisation_id: int, message: 
     body = clean_message(message, has_files=False, errors=errors)
     errors.raise_if_any()
 
-    thread, created = _thread_about(listing, buyer, actor)
+    thread, created = thread_about(listing, buyer, actor)
     if created:
         THREAD.record(thread, "open", actor=actor, acting_for=buyer, from_status="")
     elif thread.status == Thread.Status.CLOSED:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ipx.accounts.models import User
 from ipx.auctions.inputs import BidValues
-from ipx.auctions.models import AuctionSession, Bid, BidReceipt, Deposit, Lot, Registration
+from ipx.auctions.models import AuctionSession, Bid, BidReceipt, Deposit, Lot, Registration, Settlement
 from ipx.auctions.rules import BidAttempt, LotState, PlacedBid, apply_bid, reserve_met
 from ipx.auctions.services import control
 from ipx.auctions.services.bidding import bid_place, increment_table, lot_state
@@ -82,13 +82,17 @@ def test_the_past_session_has_results_the_rules_give() -> None:
     # The last bids came inside the soft-close window and moved closes (set one a minute from 40).
     assert any(lot.closes_at > lot.opens_at + timedelta(minutes=40 + lot.number - 1) for lot in sold)
 
-    # The winners' deposits stay held for settlement; every other one went back at the close.
+    # The winners' deposits went into their deals; every other one went back at the close.
     for lot in lots:
         for deposit in lot.deposits.select_related("registration__organisation"):
             won = lot.status == Lot.Status.SOLD and deposit.registration_id == lot.leader_id
-            assert deposit.status == (Deposit.Status.HELD if won else Deposit.Status.RELEASED)
+            assert deposit.status == (Deposit.Status.APPLIED if won else Deposit.Status.RELEASED)
             assert escrow_balance(payer=deposit.registration.organisation, currency="CNY",
-                                  reference=deposit.reference) == (deposit.amount if won else 0)
+                                  reference=deposit.reference) == 0
+    # Every sold lot is a deal at its hammer price; the first is signed and paid.
+    settlements = list(Settlement.objects.filter(lot__in=sold).select_related("deal").order_by("lot__number"))
+    assert [(s.lot_id, s.deal.price_amount) for s in settlements if s.deal] == [(lot.pk, lot.price) for lot in sold]
+    assert [s.status for s in settlements].count(Settlement.Status.PAID) == 1
     # The buyer bid in the past session and won nothing: its money is as the deals left it.
     buyer = Registration.objects.get(session=past, organisation__memberships__user__email="buyer@ipx.example")
     assert Bid.objects.filter(registration=buyer).exists()

@@ -29,13 +29,13 @@ def deal_cancel(*, deal_id: int, actor: User, reason: str) -> Deal:
     return deal
 
 
-def cancel_locked(deal: Deal, *, actor: User, reason: str) -> None:
+def cancel_locked(deal: Deal, *, actor: User | None, reason: str) -> None:
     """Cancel the locked ``deal`` whose cancelling the caller has checked: refund what is held,
     record why, free a reserved listing and tell both parties."""
     refunded = refund_held(deal, actor=actor)
     deal.cancel_reason = reason
-    DEAL.transition(deal, "cancel", actor=actor, acting_for=acting_for(deal, actor), note=reason, check=False,
-                    fields=("cancel_reason",))
+    DEAL.transition(deal, "cancel", actor=actor, acting_for=acting_for(deal, actor) if actor else None,
+                    note=reason, check=False, fields=("cancel_reason",))
     if reserves_listing(deal):
         listing_release_reservation(listing_id=deal.listing_id, actor=actor, note=deal_number(deal))
     notify_parties(deal, notices.CANCELLED, actor=actor, params={

@@ -3,6 +3,8 @@ written in the parties' languages, and (for a concluded transfer) its listing re
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -20,7 +22,7 @@ from ipx.listings.services import listing_reserve
 TERMS_FIELDS = tuple(field.name for field in Terms._meta.fields)
 
 
-def _preferred_language(organisation: Organisation, candidates: list[User]) -> str:
+def preferred_language(organisation: Organisation, candidates: list[User]) -> str:
     """The language of whoever acted for ``organisation`` in the offer, else of its administrator."""
     members = set(Membership.objects.filter(organisation=organisation, user__in=candidates)
                   .values_list("user_id", flat=True))
@@ -54,11 +56,13 @@ def _default_milestone(deal: Deal, languages: tuple[str, ...]) -> tuple[str, str
 
 
 @transaction.atomic
-def deal_create_from_offer(*, offer: Offer, actor: User) -> Deal:
+def deal_create_from_offer(*, offer: Offer, actor: User, fee_percent: Decimal | None = None) -> Deal:
     """The accepted offer becomes a deal with a copy of its terms, IP rights and milestones.
 
     Called by ``offer_accept`` (which has checked that ``actor`` may accept) in the same
-    transaction. Generates the contract PDF and, for a concluded transfer, reserves the listing.
+    transaction, or by ``sale_conclude`` for a sale concluded elsewhere on the exchange, whose
+    own fee (an auction's seller's commission) replaces the platform fee. Generates the contract
+    PDF and, for a concluded transfer, reserves the listing.
     """
     offer = (Offer.objects.select_for_update(of=("self",))
              .select_related("thread__listing", "thread__buyer", "thread__seller", "created_by")
@@ -73,11 +77,12 @@ def deal_create_from_offer(*, offer: Offer, actor: User) -> Deal:
     thread = offer.thread
     offering, accepting = offer.created_by, actor
     buyer_people = [offering, accepting] if offer.from_organisation_id == thread.buyer_id else [accepting, offering]
-    languages = contract_languages(_preferred_language(thread.buyer, buyer_people),
-                                   _preferred_language(thread.seller, buyer_people[::-1]))
+    languages = contract_languages(preferred_language(thread.buyer, buyer_people),
+                                   preferred_language(thread.seller, buyer_people[::-1]))
     deal = Deal.objects.create(
         offer=offer, thread=thread, listing=thread.listing, buyer=thread.buyer, seller=thread.seller,
-        fee_percent=escrow.platform_fee_percent(), contract_language=encode_languages(languages),
+        fee_percent=escrow.platform_fee_percent() if fee_percent is None else fee_percent,
+        contract_language=encode_languages(languages),
         **{name: getattr(offer, name) for name in TERMS_FIELDS},
     )
     # The IP rights the offer was made on (``offer_accept`` has checked the listing still

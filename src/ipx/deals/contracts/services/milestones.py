@@ -20,6 +20,7 @@ from ipx.deals.contracts.services.common import locked_deal, locked_milestone, n
 from ipx.deals.contracts.workflow import MILESTONE, acting_for
 from ipx.deals.models import Deal, DealMilestone
 from ipx.deals.timeline import Verb, money_params
+from ipx.ledger import services as ledger
 
 
 @transaction.atomic
@@ -35,6 +36,35 @@ def milestone_fund(*, deal_id: int, position: int, actor: User) -> DealMilestone
     notify_parties(deal, notices.FUNDED, actor=actor,
                    params={"position": milestone.position, **money_params(amount)})
     return milestone
+
+
+def fund_from_escrow(deal: Deal, position: int, *, from_reference: str, actor: User | None) -> DealMilestone:
+    """Fund the locked deal's milestone with money the buyer already holds in another escrow
+    (an auction winner's deposit): the money was committed before the contract, so the
+    signatures the buyer's own funding waits for are not needed here."""
+    milestone = locked_milestone(deal, position)
+    amount = Money(milestone.amount, deal.currency)
+    ledger.escrow_transfer(payer=deal.buyer, money=amount, from_reference=from_reference,
+                           to_reference=milestone.ledger_reference, actor=actor)
+    MILESTONE.transition(milestone, "fund", actor=actor, check=False,
+                         params={"position": milestone.position, **money_params(amount)})
+    return milestone
+
+
+def forfeit_held(deal: Deal, position: int, *, exchange_percent: Decimal, actor: User | None) -> tuple[Money, Money]:
+    """Pay what is held for the locked deal's milestone to the seller, less the exchange's share
+    (a forfeited auction deposit); returns (the seller's part, the exchange's part)."""
+    milestone = locked_milestone(deal, position)
+    held = escrow.held_amount(milestone)
+    share = escrow.fee_for(held, fee_percent=exchange_percent, currency=deal.currency)
+    ledger.escrow_release(payer=deal.buyer, payee=deal.seller, money=Money(held, deal.currency), fee=share,
+                          reference=milestone.ledger_reference, actor=actor)
+    milestone.released_amount += held
+    to_seller, to_exchange = Money(held - share, deal.currency), Money(share, deal.currency)
+    MILESTONE.transition(milestone, "release", actor=actor, check=False, fields=("released_amount",),
+                         params={"position": milestone.position, **money_params(to_seller),
+                                 **money_params(to_exchange, "fee"), "forfeited": True})
+    return to_seller, to_exchange
 
 
 def pay_out(deal: Deal, milestone: DealMilestone, amount: Decimal, *, actor: User | None,
@@ -79,7 +109,7 @@ def milestone_release(*, deal_id: int, position: int, actor: User,
     return milestone
 
 
-def refund_held(deal: Deal, *, actor: User) -> list[Money]:
+def refund_held(deal: Deal, *, actor: User | None) -> list[Money]:
     """Return everything held for the locked deal's milestones to the buyer; what went back."""
     refunded = []
     for milestone in escrow.locked_milestones(deal):

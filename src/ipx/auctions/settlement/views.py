@@ -1,0 +1,61 @@
+"""The settlement's buttons on a lot's page: the buyer pays (or the runner-up accepts or
+declines the lot offered to it), an operator offers the lot to the runner-up. Each posts one
+service call; a refusal comes back as a message on the lot's page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ipx.accounts.api_auth import AuthenticatedRequest
+from ipx.auctions import selectors
+from ipx.auctions.settlement import selectors as settlement_selectors
+from ipx.auctions.settlement import services
+from ipx.core.errors import ApplicationError
+
+DONE = {
+    "pay": lambda: _("Paid: the buyer's premium is charged and the price is held in escrow."),
+    "accept": lambda: _("You took the lot: sign the contract and pay by the date shown."),
+    "decline": lambda: _("You declined the lot."),
+}
+
+
+def _refused(request: AuthenticatedRequest, exc: ApplicationError) -> None:
+    messages.error(request, exc.message if not exc.fields else "; ".join(exc.fields.values()))
+
+
+@login_required
+@require_POST
+def settlement_step(request: AuthenticatedRequest, lot_id: int, action: str) -> HttpResponse:
+    try:
+        lot = selectors.lot_for(request.user, lot_id)
+        settlement = settlement_selectors.settlement_of(lot, request.user)
+        if action == "pay":
+            services.settlement_pay(actor=request.user, settlement_id=settlement.pk)
+        elif action == "accept":
+            services.settlement_accept(actor=request.user, settlement_id=settlement.pk)
+        else:
+            services.settlement_decline(actor=request.user, settlement_id=settlement.pk,
+                                        reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, DONE[action]())
+    return redirect("auctions:lot", lot_id)
+
+
+@login_required
+@require_POST
+def runner_up_offer(request: AuthenticatedRequest, lot_id: int) -> HttpResponse:
+    try:
+        services.lot_offer_runner_up(operator=request.user, lot_id=lot_id,
+                                     reason=request.POST.get("runner_up-reason", ""))
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The lot is offered to the runner-up."))
+    return redirect("auctions:lot", lot_id)
