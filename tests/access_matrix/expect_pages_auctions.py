@@ -128,6 +128,8 @@ ENTRIES: list[Entry] = [
     ),
     *form_page("auctions/lots/<int:lot_id>/", OPERATORS_SEE, every(HIDE, anonymous=LOGIN, operator=FORM),
                args=ids(lot_id=auction("draft_lot")), body=_bid, variant="draft"),
+    *post_only("auctions/lots/<int:lot_id>/open/", OPERATOR_STEP, args=ids(lot_id=auction("announced_lot")),
+               body=_reason("open")),
     *post_only("auctions/lots/<int:lot_id>/pause/", OPERATOR_STEP, args=OPEN_LOT, body=_reason("pause")),
     *post_only("auctions/lots/<int:lot_id>/resume/", OPERATOR_STEP, args=ids(lot_id=auction("paused_lot")),
                body=_reason("resume")),

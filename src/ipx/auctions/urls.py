@@ -17,7 +17,7 @@ urlpatterns = [
            name=f"registration_{action}") for action in ("admit", "refuse")),
     path("lots/<int:lot_id>/", views.lot_detail, name="lot"),
     *(path(f"lots/<int:lot_id>/{action}/", views.lot_action, {"action": action}, name=f"lot_{action}")
-      for action in ("pause", "resume", "extend", "withdraw")),
+      for action in ("open", "pause", "resume", "extend", "withdraw")),
     *(path(f"lots/<int:lot_id>/settlement/{action}/", settlement.settlement_step, {"action": action},
            name=f"settlement_{action}") for action in ("pay", "accept", "decline")),
     path("lots/<int:lot_id>/runner-up/", settlement.runner_up_offer, name="runner_up"),

@@ -112,7 +112,7 @@ def registration_decide(request: AuthenticatedRequest, registration_id: int, act
 
 # --- The hall of a lot ----------------------------------------------------------------------
 
-CONTROLS = ("pause", "resume", "extend", "withdraw")  # the operator's; selling and passing are the clock's
+CONTROLS = ("open", "pause", "resume", "extend", "withdraw")  # the operator's; selling and passing are the clock's
 
 def hall_context(request: HttpRequest, lot_id: int, *, form: BidForm | None = None) -> dict[str, Any]:
     # The stream's number is read before the lot, so nothing published after it is missed.
@@ -156,6 +156,7 @@ def lot_action(request: AuthenticatedRequest, lot_id: int, action: str) -> HttpR
     back = reverse("auctions:lot", args=[lot_id])
     reason = request.POST.get(f"{action}-reason", "")
     steps = {
+        "open": lambda: control.lot_open(operator=request.user, lot_id=lot_id, reason=reason),
         "pause": lambda: control.lot_pause(operator=request.user, lot_id=lot_id, reason=reason),
         "resume": lambda: control.lot_resume(operator=request.user, lot_id=lot_id, reason=reason),
         "withdraw": lambda: control.lot_withdraw(operator=request.user, lot_id=lot_id, reason=reason),

@@ -129,6 +129,25 @@ def _finish_session_if_done(session_id: int) -> None:
 # --- The operator's controls ----------------------------------------------------------------
 
 @transaction.atomic
+def lot_open(*, operator: User, lot_id: int, reason: str) -> Lot:
+    """Open a scheduled lot now, before its time (its announced session goes live with it)."""
+    LOT.admit("open", None, operator)
+    reason = _reason(reason)
+    lot = LOT.lock(lot_id, related=("session",))
+    LOT.check(lot, "open", operator)
+    session = SESSION.lock(lot.session_id)
+    if session.status == AuctionSession.Status.SCHEDULED:
+        SESSION.transition(session, "go_live", actor=operator, check=False)
+    elif session.status != AuctionSession.Status.LIVE:
+        raise ValidationFailed(_("Lots open only in an announced or live session; this one is %(status)s.")
+                               % {"status": session.get_status_display()})
+    lot.opens_at = timezone.now()
+    LOT.transition(lot, "open", actor=operator, note=reason, fields=("opens_at",),
+                   params={"opens_at": lot.opens_at.isoformat()})
+    return lot
+
+
+@transaction.atomic
 def lot_pause(*, operator: User, lot_id: int, reason: str) -> Lot:
     LOT.admit("pause", None, operator)
     reason = _reason(reason)
