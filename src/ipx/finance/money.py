@@ -1,0 +1,19 @@
+"""Rounding at the boundary between the finance arithmetic (floats, as numpy-financial
+computes) and stored amounts (``Decimal`` in a currency's minor unit)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+
+def to_cents(value: float | Decimal) -> Decimal:
+    """An amount rounded half-up to the cent (through its shortest decimal text, so a float
+    like 8606.645 is not turned into 8606.64 by its binary error)."""
+    return Decimal(repr(value) if isinstance(value, float) else value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def rate(percent: Decimal) -> float:
+    """A rate given in percent, as the fraction the arithmetic takes."""
+    return float(percent / Decimal(100))
