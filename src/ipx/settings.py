@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ipx.search",
     "ipx.deals",
     "ipx.auctions",
+    "ipx.finance",
     "ipx.matching",
     "ipx.web",
     "ipx.health",
