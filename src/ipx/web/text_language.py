@@ -3,16 +3,27 @@ script, so that a page can mark a Chinese title on an English page (and the reve
 screen readers, which otherwise read it with the page's voice, and let right-to-left text
 set its own direction.
 
-Only scripts are told apart: Chinese characters → ``zh``, Latin letters → ``en``, Hebrew →
-``he``, Arabic → ``ar``. Simplified and Traditional Chinese share most characters and are
-not told apart; both are ``zh``, which a ``zh-hans`` or ``zh-hant`` page already is.
+Scripts are told apart: Chinese characters → ``zh``, Latin letters → ``en``, Hebrew →
+``he``, Arabic → ``ar``. Chinese is then told Simplified (``zh-Hans``) from Traditional
+(``zh-Hant``) where its characters say so, with OpenCC: text that converting to Simplified
+changes is Traditional; text that converting to Traditional changes (and to Simplified does
+not) is Simplified; text made only of characters both scripts share stays plain ``zh``,
+which either Chinese page already is.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
+
+import opencc
 
 RIGHT_TO_LEFT = frozenset({"he", "ar"})
+
+# Built once: loading a conversion table costs far more than converting a name with it, and
+# the guess runs for every name and title on a page.
+_TO_SIMPLIFIED = opencc.OpenCC("t2s")
+_TO_TRADITIONAL = opencc.OpenCC("s2t")
 
 # Script ranges (start, end, language), in the order they are looked up.
 _RANGES = (
@@ -35,9 +46,21 @@ def _language_of_character(character: str) -> str | None:
     return None
 
 
+def chinese_script(text: str) -> str:
+    """``zh-Hant`` for text in Traditional characters, ``zh-Hans`` for Simplified, ``zh`` when
+    every character is written the same in both."""
+    if _TO_SIMPLIFIED.convert(text) != text:
+        return "zh-Hant"
+    if _TO_TRADITIONAL.convert(text) != text:
+        return "zh-Hans"
+    return "zh"
+
+
+@lru_cache(maxsize=4096)  # the same organisation names recur on every page of a thread or statement
 def guess_language(text: str) -> str | None:
     """The language whose script most of the letters of ``text`` are in (on a tie, the one
-    met first); None for text without letters (numbers, codes, punctuation)."""
+    met first), Chinese told ``zh-Hans``/``zh-Hant``/``zh`` by :func:`chinese_script`; None
+    for text without letters (numbers, codes, punctuation)."""
     counts: dict[str, int] = {}
     for character in text:
         language = _language_of_character(character)
@@ -45,16 +68,30 @@ def guess_language(text: str) -> str | None:
             counts[language] = counts.get(language, 0) + 1
     if not counts:
         return None
-    return max(counts, key=lambda language: counts[language])  # max keeps the first of equals
+    language = max(counts, key=lambda language: counts[language])  # max keeps the first of equals
+    if language == "zh":
+        chinese = "".join(character for character in text if _language_of_character(character) == "zh")
+        return chinese_script(chinese)
+    return language
+
+
+def _same_language(text_language: str, page_language: str) -> bool:
+    """Whether a screen reader on the page's language reads the text right: same language,
+    and for Chinese the same script unless the text's script is unknown (plain ``zh``)."""
+    text_primary, _, text_script = text_language.lower().partition("-")
+    page_primary, _, page_script = page_language.lower().partition("-")
+    if text_primary != page_primary:
+        return False
+    return not text_script or text_script == page_script
 
 
 def language_attributes(text: str, page_language: str) -> str:
     """What an element holding ``text`` needs on a page in ``page_language``: ``lang`` when the
-    text's language differs from the page's (``zh`` text on a ``zh-hans`` page does not), and
-    always ``dir="auto"``, so that right-to-left text runs its own way. Starts with a space."""
+    text's language differs from the page's (``zh-Hans`` or plain ``zh`` text on a ``zh-hans``
+    page does not; ``zh-Hant`` text there does), and always ``dir="auto"``, so that
+    right-to-left text runs its own way. Starts with a space."""
     language = guess_language(text)
-    page = (page_language or "").split("-")[0].lower()
     attributes = ' dir="auto"'
-    if language is not None and language != page:
+    if language is not None and not _same_language(language, page_language or ""):
         attributes = f' lang="{language}"' + attributes
     return attributes

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
 from django import template
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -76,3 +76,12 @@ def text_lang(text: object) -> str:
     language may differ from the page's: ``<h1{% text_lang listing.title %}>``."""
     # Highlighted titles (search hits) carry <mark> tags: only their text counts.
     return mark_safe(language_attributes(strip_tags(str(text or "")), get_language() or ""))  # noqa: S308 (fixed attributes)
+
+
+@register.filter
+def text_span(text: object) -> str:
+    """People's text wrapped in a ``<span>`` marked as :func:`text_lang` marks it, for a name
+    that sits inside a translated sentence: ``{% blocktranslate with who=user.full_name|text_span %}``."""
+    value = str(text or "")
+    attributes = mark_safe(language_attributes(strip_tags(value), get_language() or ""))  # noqa: S308 (fixed attributes)
+    return format_html("<span{}>{}</span>", attributes, value)
