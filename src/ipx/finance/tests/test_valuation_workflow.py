@@ -8,13 +8,16 @@ from decimal import Decimal as D
 
 import pytest
 
-from ipx.accounts.models import Membership, Organisation
-from ipx.catalog.models import Asset
+from ipx.accounts.models import Membership, Organisation, User
+from ipx.catalog.models import Asset, Patent
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ipx.deals.models import Deal, DealKind
+from ipx.deals.negotiation.sales import Sale, sale_conclude
 from ipx.finance.models import Valuation
 from ipx.finance.services import valuations as services
 from ipx.testing.factories import MembershipFactory, OrganisationFactory, PatentFactory, UserFactory
 from ipx.testing.fixtures import Member
+from ipx.testing.scenes import published_listing, signed_by_both
 
 pytestmark = pytest.mark.django_db
 REVENUES = ["1000000", "1200000", "1400000"]
@@ -107,3 +110,30 @@ def test_bad_approach_inputs_are_refused_by_field_and_nothing_is_kept(owner: Mem
     assert (valuation.income_value, valuation.income_inputs, valuation.market_inputs) == (None, {}, {})
     with pytest.raises(ValidationFailed):
         services.valuation_decline(actor=appraiser.user, valuation_id=valuation.pk, reason="")
+
+
+def _concluded_deal(seller: Member, buyer: Member, operator: User, price: str, *, ipc: str = "H01M",
+                    sign: bool = True) -> Deal:
+    listing = published_listing(seller.organisation, seller.user, operator)
+    Patent.objects.filter(asset__listing_links__listing=listing).update(ipc_main=ipc)
+    deal = sale_conclude(actor=buyer.user, sale=Sale(
+        listing=listing, buyer=buyer.organisation, kind=DealKind.TRANSFER, price=D(price), currency="CNY",
+        fee_percent=D(2), parts=[("milestone.full_price", D(price))]))
+    return signed_by_both(deal, seller.user, buyer.user) if sign else deal
+
+
+def test_the_market_approach_takes_signed_deals_of_the_same_ipc_subclass(
+        owner: Member, buyer: Member, outsider: Member, appraiser: Member, operator: User) -> None:
+    comparables = [_concluded_deal(buyer, outsider, operator, price) for price in ("100000", "200000", "150000")]
+    other_field = _concluded_deal(buyer, outsider, operator, "900000", ipc="G06F")
+    unsigned = _concluded_deal(buyer, outsider, operator, "800000", sign=False)
+    valuation = requested(owner, appraiser)
+    services.valuation_accept(actor=appraiser.user, valuation_id=valuation.pk)
+    found = {deal.pk for deal in services.comparable_deals(valuation)}
+    assert found == {deal.pk for deal in comparables}
+    with pytest.raises(ValidationFailed):  # not comparable: another IPC subclass, or not signed
+        services.valuation_record_market(actor=appraiser.user, valuation_id=valuation.pk,
+                                         adjustments={other_field.pk: "0", unsigned.pk: "0"})
+    valued = services.valuation_record_market(actor=appraiser.user, valuation_id=valuation.pk, adjustments={
+        comparables[0].pk: "10", comparables[1].pk: "-5", comparables[2].pk: "0"})
+    assert valued.market_value == D("150000.00")  # (110,000 + 190,000 + 150,000) / 3
