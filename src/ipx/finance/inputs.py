@@ -43,3 +43,12 @@ def amounts(values: object, currency: str, *, field: str, errors: FieldErrors) -
     before = field in errors.errors
     read = [amount(value, currency, field=field, errors=errors, allow_zero=True) for value in values]
     return read if before or field not in errors.errors else []
+
+
+def whole(value: object, *, field: str, errors: FieldErrors, high: int, low: int = 1) -> int:
+    """A whole number from ``low`` to ``high`` (months, days)."""
+    text = str(value).strip() if value is not None else ""
+    if not text.isdigit() or not low <= int(text) <= high:
+        errors.add(field, _("Enter a whole number from %(low)d to %(high)d.") % {"low": low, "high": high})
+        return low
+    return int(text)

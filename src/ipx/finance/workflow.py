@@ -9,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from ipx.accounts.selectors import binds, is_member
 from ipx.core.errors import PermissionDenied
 from ipx.core.workflow import Action, Attempt, Guard, Refusal, Workflow
-from ipx.finance.models import Valuation, ValuationEvent
+from ipx.finance.models import Loan, LoanEvent, Valuation, ValuationEvent
+
+REFUSALS = {
+    ("appraiser", True): _("Only the appraiser's administrators or signatories may do this."),
+    ("appraiser", False): _("Only the appraiser may do this."),
+    ("requester", False): _("Only the requester may do this."),
+    ("bank", True): _("Only the bank's administrators or signatories may do this."),
+    ("borrower", True): _("Only the borrower's administrators or signatories may do this."),
+    ("borrower", False): _("Only the borrower may do this."),
+}
 
 
 def _member_of(side: str, *, binding: bool) -> Guard:
@@ -19,10 +28,7 @@ def _member_of(side: str, *, binding: bool) -> Guard:
         if actor is not None and getattr(actor, "is_authenticated", False) and (
                 binds(actor, organisation_id) if binding else is_member(actor, organisation_id)):
             return None
-        if side == "appraiser":
-            return Refusal(_("Only the appraiser's administrators or signatories may do this.") if binding
-                           else _("Only the appraiser may do this."), error=PermissionDenied)
-        return Refusal(_("Only the requester may do this."), error=PermissionDenied)
+        return Refusal(REFUSALS[side, binding], error=PermissionDenied)
 
     return guard
 
@@ -36,4 +42,31 @@ VALUATION = Workflow(name="valuation", model=Valuation, event_model=ValuationEve
     "sign_off": Action(sources=(S.IN_PROGRESS,), target=S.SIGNED_OFF, who=(_member_of("appraiser", binding=True),)),
     "withdraw": Action(sources=(S.REQUESTED, S.IN_PROGRESS), target=S.WITHDRAWN,
                        who=(_member_of("requester", binding=False),)),
+})
+
+
+def _operator(attempt: Attempt) -> Refusal | None:
+    if getattr(attempt.actor, "is_operator", False):
+        return None
+    return Refusal(_("Only the exchange's operators check pledge registrations."), error=PermissionDenied)
+
+
+def _clock(attempt: Attempt) -> Refusal | None:
+    return Refusal(_("This step is taken by the exchange when its time comes."), error=PermissionDenied)
+
+
+L = Loan.Status
+LOAN = Workflow(name="loan", model=Loan, event_model=LoanEvent, not_found=_("No such loan."), actions={
+    "offer": Action(sources=(L.APPLIED,), target=L.OFFERED, who=(_member_of("bank", binding=True),)),
+    "decline": Action(sources=(L.APPLIED,), target=L.DECLINED, who=(_member_of("bank", binding=True),)),
+    "accept": Action(sources=(L.OFFERED,), target=L.ACCEPTED, who=(_member_of("borrower", binding=True),)),
+    "withdraw": Action(sources=(L.APPLIED, L.OFFERED), target=L.WITHDRAWN,
+                       who=(_member_of("borrower", binding=True),)),
+    "submit_pledge": Action(sources=(L.ACCEPTED,), target=L.PLEDGE_SUBMITTED,
+                            who=(_member_of("borrower", binding=False),)),
+    "approve_pledge": Action(sources=(L.PLEDGE_SUBMITTED,), target=L.ACTIVE, who=(_operator,)),
+    "return_pledge": Action(sources=(L.PLEDGE_SUBMITTED,), target=L.ACCEPTED, who=(_operator,)),
+    "pay": Action(sources=(L.ACTIVE,), who=(_member_of("borrower", binding=False),)),
+    "repaid": Action(sources=(L.ACTIVE,), target=L.REPAID, who=(_clock,)),
+    "default": Action(sources=(L.ACTIVE,), target=L.DEFAULTED, who=(_clock,)),
 })

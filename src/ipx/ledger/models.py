@@ -62,6 +62,8 @@ class LedgerTransaction(models.Model):
         ESCROW_RELEASE = "escrow_release", _("Escrow released")
         ESCROW_REFUND = "escrow_refund", _("Escrow refunded")
         FEE = "fee", _("Platform fee")
+        # Between two members' available balances: a loan paid out, an instalment repaid.
+        TRANSFER = "transfer", _("Transfer")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     memo = models.CharField(_("memo"), max_length=300, blank=True)

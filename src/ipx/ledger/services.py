@@ -229,6 +229,18 @@ def fee_charge(*, payer: Organisation, money: Money, reference: str, actor: User
     )
 
 
+@transaction.atomic
+def transfer(*, payer: Organisation, payee: Organisation, money: Money, reference: str,
+             actor: User | None = None) -> LedgerTransaction:
+    """Pay from one member's available balance to another's (InsufficientFunds when short)."""
+    _check_amount(money)
+    return transaction_post(
+        kind=LedgerTransaction.Kind.TRANSFER, reference=reference, actor=actor,
+        lines=[Line(available_account(organisation=payer, currency=money.currency), -money.amount),
+               Line(available_account(organisation=payee, currency=money.currency), money.amount)],
+    )
+
+
 def escrow_balance(*, payer: Organisation, currency: str, reference: str) -> Decimal:
     # A read: looks the account up by its key rather than opening it.
     key = _account_key(Kind.ESCROW, check_currency(currency), payer.pk, reference)

@@ -45,6 +45,8 @@ SCHEDULES = (
     Schedule("ipx.live.services.prune", 60),
     # Matching's vectors live in var/ (a new server, an emptied cache): queue their catch-up.
     Schedule("ipx.matching.matches.health.keep_vectors_current", 5),
+    # Loan instalments fall due on dates: hourly marks the late ones soon after midnight.
+    Schedule("ipx.finance.services.loans.loans_mark_overdue", 60),
 )
 
 
