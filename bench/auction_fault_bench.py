@@ -250,15 +250,14 @@ async def kill_and_restart(servers: Single | Layout, lot_id: int, kill_at: float
     figures["bidding_after_restart_s"] = max(0.0, close_at - time.monotonic())
 
 
-async def run(servers: Single | Layout, lot_id: int, keys: list[str], kill_after: float, close_at: float,
+async def run(servers: Single | Layout, lot_id: int, keys: list[str], kill_at: float, close_at: float,
               figures: dict[str, Any]) -> Tally:
     import httpx
 
     tally = Tally()
     clients = [httpx.AsyncClient(limits=httpx.Limits(max_connections=1), timeout=REQUEST_TIMEOUT) for _key in keys]
     try:
-        killer = asyncio.create_task(kill_and_restart(servers, lot_id, time.monotonic() + kill_after, close_at, figures,
-                                                        tally))
+        killer = asyncio.create_task(kill_and_restart(servers, lot_id, kill_at, close_at, figures, tally))
         await asyncio.gather(*(bidder(http, list(servers.urls), n % len(servers.urls), lot_id, key, close_at, tally)
                                for n, (http, key) in enumerate(zip(clients, keys, strict=True))))
         await killer
@@ -395,10 +394,10 @@ def main() -> None:
               f"app_servers {len(servers.urls)}\nbidders {options.bidders}\nkill_after_s {options.kill_after}\n"
               f"close_after_s {options.close_after}", flush=True)
         close_at = move_close(lot_id, options.close_after)
+        started = close_at - options.close_after  # the kill and the close count from one moment
         connections.close_all()
         figures: dict[str, Any] = {}
-        started = time.monotonic()
-        tally = asyncio.run(run(servers, lot_id, keys, options.kill_after, close_at, figures))
+        tally = asyncio.run(run(servers, lot_id, keys, started + options.kill_after, close_at, figures))
         bidding_s = time.monotonic() - started
         status = wait_for_close(lot_id)
         figures.update({"bidding_s": bidding_s, "close_status_seen": status})
