@@ -6,3 +6,11 @@ class FinanceConfig(AppConfig):
     name = "ipx.finance"
     label = "finance"
     verbose_name = _("IP finance")
+
+    def ready(self) -> None:
+        from ipx.finance import (
+            listing_hooks,  # noqa: F401 - registers the pledges' check with listings
+            statement,
+        )
+
+        statement.register()  # the words of loan payments on statements

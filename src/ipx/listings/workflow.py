@@ -19,6 +19,7 @@ from ipx.accounts.selectors import is_member
 from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ipx.core.workflow import Action, Attempt, Refusal, Workflow
 from ipx.events import publish
+from ipx.listings.guards import offer_refusal
 from ipx.listings.models import PUBLIC_STATUSES, Listing, ListingAsset, ListingEvent
 
 S = Listing.Status
@@ -83,7 +84,11 @@ def assets_ready(attempt: Attempt) -> Refusal | None:
     if not asset_ids:
         message = _("Add at least one asset before submitting.")
         return Refusal(message, error=ValidationFailed, fields={"asset_ids": message})
-    return assets_on_offer_here_only(listing, asset_ids)
+    return assets_on_offer_here_only(listing, asset_ids) or offer_refusal(listing)
+
+
+def assets_free(attempt: Attempt) -> Refusal | None:
+    return offer_refusal(attempt.subject)
 
 
 def seller_verified(attempt: Attempt) -> Refusal | None:
@@ -153,7 +158,8 @@ LISTING: Workflow[Listing] = Workflow(
         "submit": Action(sources=(S.DRAFT,), target=S.SUBMITTED, who=(sellers_members,),
                          guards=(seller_may_submit, assets_ready)),
         "recall": Action(sources=(S.SUBMITTED,), target=S.DRAFT, who=(sellers_members_or_operators,)),
-        "approve": Action(sources=(S.SUBMITTED,), target=S.PUBLISHED, who=(operators_only,), guards=(seller_verified,),
+        "approve": Action(sources=(S.SUBMITTED,), target=S.PUBLISHED, who=(operators_only,),
+                          guards=(seller_verified, assets_free),
                           publishes=("listing.published",)),
         "reject": Action(sources=(S.SUBMITTED,), target=S.DRAFT, who=(operators_only,)),
         "withdraw": Action(sources=(S.PUBLISHED, S.RESERVED), target=S.WITHDRAWN, who=(sellers_members_or_operators,)),

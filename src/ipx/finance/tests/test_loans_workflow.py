@@ -18,6 +18,9 @@ from ipx.finance.services import valuations
 from ipx.finance.tests.test_valuation_workflow import appraiser, patent_of, requested  # noqa: F401 - fixture
 from ipx.ledger.selectors import ledger_check
 from ipx.ledger.services import available_account, balance_of
+from ipx.listings.models import Listing, ListingAsset
+from ipx.listings.services import listing_submit
+from ipx.testing.factories import ListingFactory
 from ipx.testing.fixtures import Member
 from ipx.testing.scenes import deposit
 
@@ -153,3 +156,26 @@ def test_late_instalments_accrue_penalty_interest_and_the_loan_defaults(
     loan.refresh_from_db()
     assert loan.status == Loan.Status.DEFAULTED and loan.closed_at is not None
     assert services.loans_mark_overdue(today=timezone.localdate() + timedelta(days=400)) == 0  # once
+
+
+def _draft_listing(owner: Member, asset_id: int, **fields: object) -> Listing:
+    listing = ListingFactory.create(organisation=owner.organisation, created_by=owner.user, **fields)
+    ListingAsset.objects.create(listing=listing, asset_id=asset_id, position=0)
+    return listing
+
+
+def test_a_pledged_right_is_not_offered_for_transfer_or_exclusive_licence(
+        owner: Member, banker: Member, operator: User, valued: Valuation) -> None:
+    asset_id = valued.assets.get().pk
+    loan = offered(applied(owner, banker, valued), banker)
+    services.loan_accept(actor=owner.user, loan_id=loan.pk)
+    for fields in ({"offer_kinds": ["transfer"]},
+                   {"offer_kinds": ["licence"], "licence_exclusivity": "exclusive"}):
+        listing = _draft_listing(owner, asset_id, **fields)
+        with pytest.raises(Conflict) as refused:
+            listing_submit(listing_id=listing.pk, actor=owner.user)
+        assert f"loan #{loan.pk}" in refused.value.message and banker.organisation.name in refused.value.message
+        listing.refresh_from_db()
+        assert listing.status == Listing.Status.DRAFT
+    open_licence = _draft_listing(owner, asset_id, offer_kinds=["licence"], licence_exclusivity="non_exclusive")
+    assert listing_submit(listing_id=open_licence.pk, actor=owner.user).status == Listing.Status.SUBMITTED
