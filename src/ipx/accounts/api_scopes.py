@@ -30,6 +30,10 @@ MONEY_OPERATIONS: frozenset[tuple[str, str]] = frozenset({
     ("POST", "/organisations/{organisation_id}/payouts"),
     # An auction bid holds the bidder's deposit and binds it to buy at its price.
     ("POST", "/auctions/lots/{lot_id}/bids"),
+    # Paying for a won lot charges the premium and funds escrow; taking a lot offered to the
+    # runner-up makes its deal.
+    ("POST", "/auctions/lots/{lot_id}/settlement/pay"),
+    ("POST", "/auctions/lots/{lot_id}/settlement/accept"),
     # Escrow: into it, and out of it to the seller.
     ("POST", "/deals/{deal_id}/milestones/{position}/fund"),
     ("POST", "/deals/{deal_id}/milestones/{position}/release"),

@@ -38,11 +38,15 @@ def _render(viewer: Any, events: Sequence[streams.Delivered]) -> list[streams.Me
         return []
     lot_id = int(events[0].stream.rsplit("-", 1)[1])
     lot = selectors.lot_for(viewer, lot_id)
-    after = min((int(e.payload.get("first", 0)) for e in events if e.kind == BIDS), default=0)
+    bids = [e for e in events if e.kind == BIDS]
     messages = []
-    if after:
+    if bids:
+        # Exactly the rows these events announce: rows placed since are announced (and sent) by
+        # their own events, and a row sent twice would show twice in the watcher's history.
+        first = min(int(e.payload.get("first", 0)) for e in bids)
+        last = max(int(e.payload.get("last", 0)) for e in bids)
         # Oldest first: each row goes on top of the history, so the newest ends up first.
-        for line in selectors.bid_history(lot, after=after - 1, limit=500):
+        for line in selectors.bid_history(lot, after=first - 1, upto=last, limit=500):
             messages.append(streams.Message("bid", render_to_string("auctions/_bid_row.html", {
                 "line": line, "currency": lot.session.currency})))
     view = selectors.lot_view(lot, viewer)

@@ -102,10 +102,12 @@ class BidLine:
     placed_at: datetime
 
 
-def bid_history(lot: Lot, *, after: int | None = None, limit: int = 50) -> list[BidLine]:
+def bid_history(lot: Lot, *, after: int | None = None, upto: int | None = None, limit: int = 50) -> list[BidLine]:
     """The newest bids first (or, with ``after``, those after that sequence number, oldest first:
-    what a watcher that reconnects has missed)."""
+    what a watcher that reconnects has missed; with ``upto``, none after that one)."""
     rows = Bid.objects.filter(lot=lot).select_related("registration")
+    if upto is not None:
+        rows = rows.filter(seq__lte=upto)
     rows = rows.filter(seq__gt=after).order_by("seq") if after is not None else rows.order_by("-seq")
     return [BidLine(seq=b.seq, bidder_number=b.registration.bidder_number, amount=b.amount, automatic=b.automatic,
                     placed_at=b.placed_at) for b in rows[:limit]]

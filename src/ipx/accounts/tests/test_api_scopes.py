@@ -58,6 +58,10 @@ PLAIN_WRITES = frozenset({
     ("POST", "/offers/{offer_id}/counter"),
     ("POST", "/offers/{offer_id}/withdraw"),
     ("POST", "/offers/{offer_id}/reject"),
+    # Declining a lot offered to the runner-up commits to nothing; the operator's offer of it
+    # binds the bidder to nothing until it takes the lot.
+    ("POST", "/auctions/lots/{lot_id}/settlement/decline"),
+    ("POST", "/auctions/lots/{lot_id}/runner-up"),
     # The seller's recordal number is checked by an operator before any money moves.
     ("POST", "/deals/{deal_id}/recordal"),
     ("POST", "/demands"),
