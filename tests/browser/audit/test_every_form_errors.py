@@ -1,0 +1,146 @@
+"""Every form a member fills, sent with bad input, comes back saying so to everyone: its summary
+is announced (role="alert") and has the focus, each item leads to a control that is there and
+marked, each control marked aria-invalid="true" is described by an error text that is there,
+and the page with its errors passes the audit at both widths.
+
+One row per form: the page (a public page's name, or a signed-in page's "role: name"), which
+form on it, what to type where, and the controls the server must mark. A new form is one row.
+The browser's own checks (``required``, ``type=email``) are switched off before sending, as a
+browser without them would send: what is audited is the page the server sends back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import BrowserContext, Page
+
+from ipx.testing.second_factor import current_code
+
+from .checks import open_in, problems_at_both_widths
+from .conftest import SignedIn, Site
+
+pytestmark = [pytest.mark.browser]
+
+
+@dataclass(frozen=True)
+class BadInput:
+    name: str
+    page: str  # a key of ``site.paths``; signed in as the role before the colon, if any
+    form: str  # CSS selector of the form on the page
+    fill: tuple[tuple[str, str], ...]  # (CSS selector of a control, what to type; "" empties it)
+    invalid: frozenset[str]  # ids of controls (or of a group of controls) the server must mark
+
+    def path(self, site: Site) -> str:
+        # A page no audit visits as it is (a step of a flow) is named by its address.
+        where = self.page.split(": ")[-1]
+        return where if where.startswith("/") else site.paths[self.page]
+
+    @property
+    def role(self) -> str | None:
+        return self.page.split(": ")[0] if ": " in self.page else None
+
+
+FORMS = [
+    BadInput("sign-up", "register", "main form.stacked",
+             (("#id_email", "not an e-mail"), ("#id_password", "x")),
+             frozenset({"id_name", "id_full_name", "id_email"})),
+    BadInput("log-in", "login", "main form.stacked",
+             (("#id_email", "nobody@nowhere.example"), ("#id_password", "not the password")),
+             frozenset()),
+    BadInput("new listing", "admin: new listing", "main form.stacked", (), frozenset({"id_title"})),
+    BadInput("listing edit", "admin: listing edit", "main form.stacked", (("#id_title", ""),),
+             frozenset({"id_title"})),
+    BadInput("organisation profile", "admin: organisation edit", "main form.stacked",
+             (("#id_name", ""),), frozenset({"id_name"})),
+    BadInput("deposit", "admin: statement", "#deposit-form", (("#deposit_amount", "a lot"),),
+             frozenset({"deposit_amount"})),
+    BadInput("second factor set-up", "admin: /accounts/mfa/enrol/", "main form.stacked", (("#id_code", "12"),),
+             frozenset({"id_code"})),
+    BadInput("API token", "member: API tokens", "main form.stacked", (("#id_name", ""),),
+             frozenset({"id_name"})),
+    BadInput("saved search", "admin: search", "#save-search", (("#save-search input[name=name]", ""),),
+             frozenset({"id_name"})),
+    BadInput("import upload", "admin: import", "main form.stacked", (), frozenset({"id_file"})),
+    BadInput("auction bid", "admin: auction lot to bid on", "#bid-form", (("#id_amount", "not a number"),),
+             frozenset({"id_amount"})),
+]
+
+SETTLED = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+# The state of the form's page after it came back: its summary, what its links lead to, and
+# each control marked invalid with the texts of the error elements its aria-describedby names.
+STATE = """() => {
+  const summary = document.querySelector("[data-error-summary]");
+  const links = summary ? [...summary.querySelectorAll("a[href^='#']")].map((a) => {
+    const target = document.getElementById(a.getAttribute("href").slice(1));
+    return {href: a.getAttribute("href"), found: !!target,
+            marked: !!target && (target.getAttribute("aria-invalid") === "true"
+                                 || !!target.querySelector("[aria-invalid=true]"))};
+  }) : [];
+  const invalid = [...document.querySelectorAll("main [aria-invalid]")].map((control) => ({
+    id: control.id, value: control.getAttribute("aria-invalid"),
+    group: (control.closest("fieldset[id], div[id]") || {}).id || "",
+    // A checkbox or radio in a group is described by its fieldset, read out on entering it.
+    described: (control.getAttribute("aria-describedby")
+                || (control.closest("fieldset[aria-describedby]") || {getAttribute: () => ""})
+                  .getAttribute("aria-describedby")
+                || "").split(/\\s+/).filter(Boolean)
+      .map((id) => document.getElementById(id))
+      .map((e) => e === null ? null : e.textContent.trim()),
+  }));
+  return {
+    summary: !!summary, role: summary && summary.getAttribute("role"),
+    focused: !!summary && summary === document.activeElement, links, invalid,
+  };
+}"""
+
+
+def _context(case: BadInput, contexts: dict[str, BrowserContext], signed_in: SignedIn) -> BrowserContext:
+    return contexts["en"] if case.role is None else signed_in(case.role, "en")
+
+
+def send(page: Page, case: BadInput) -> None:
+    form = page.locator(case.form)
+    form.evaluate("(form) => { form.noValidate = true; }")
+    for selector, value in case.fill:
+        page.fill(selector, value)
+    form.locator("button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("case", FORMS, ids=[case.name for case in FORMS])
+def test_a_form_sent_with_bad_input_names_its_problems_to_everyone(
+        case: BadInput, site: Site, contexts: dict[str, BrowserContext], signed_in: SignedIn) -> None:
+    page = open_in(_context(case, contexts, signed_in), site.url + case.path(site), "en")
+    try:
+        send(page, case)
+        if "/accounts/mfa/verify/" in page.url:  # money leaving asks for the second factor first
+            assert case.role is not None
+            page.fill("#id_code", current_code(site.people[case.role]))
+            page.locator("main form.stacked button[type=submit]").click()
+            page.wait_for_url(site.url + case.path(site))
+            send(page, case)
+        page.wait_for_selector("[data-error-summary]")
+        # A form that HTMX swapped in is focused once the swap has settled.
+        page.wait_for_function(SETTLED)
+        state = page.evaluate(STATE)
+        problems = []
+        if state["role"] != "alert":
+            problems.append(f"the summary's role is {state['role']!r}")
+        if not state["focused"]:
+            problems.append("the summary does not have the focus")
+        problems += [f"the summary's {link['href']} leads nowhere" for link in state["links"] if not link["found"]]
+        problems += [f"the summary's {link['href']} leads to an unmarked control"
+                     for link in state["links"] if link["found"] and not link["marked"]]
+        for control in state["invalid"]:
+            if control["value"] != "true":
+                problems.append(f"{control['id']}: aria-invalid={control['value']!r}")
+            elif not control["described"] or None in control["described"] or "" in control["described"]:
+                problems.append(f"{control['id']} is described by {control['described']} (missing or empty)")
+        marked = {c["id"] for c in state["invalid"]} | {c["group"] for c in state["invalid"] if c["group"]}
+        problems += [f"{expected} is not marked invalid" for expected in sorted(case.invalid - marked)]
+        problems += problems_at_both_widths(page)
+        assert not problems, f"{case.name}:\n" + "\n".join(problems)
+    finally:
+        page.close()
