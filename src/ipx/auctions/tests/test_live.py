@@ -10,14 +10,14 @@ import pytest
 from ipx.auctions.live import BIDS, CHANGED, _render
 from ipx.auctions.models import Lot
 from ipx.auctions.tests.scene import bid
-from ipx.live.streams import Delivered
+from ipx.live.streams import Delivered, Message
 from ipx.testing.fixtures import Member
 
 pytestmark = pytest.mark.django_db
 
 
-def _rows(messages: list[object]) -> list[str]:
-    return [re.sub(r"\s+", " ", m.data) for m in messages if getattr(m, "event", "") == "bid"]  # type: ignore[attr-defined]
+def _rows(messages: list[Message]) -> list[str]:
+    return [re.sub(r"\s+", " ", m.data) for m in messages if m.event == "bid"]
 
 
 def test_each_event_carries_exactly_the_rows_it_announces(live: Lot, buyer: Member, outsider: Member) -> None:

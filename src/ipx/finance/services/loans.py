@@ -31,6 +31,7 @@ from ipx.finance import loans as arithmetic
 from ipx.finance.inputs import amount, percent, whole
 from ipx.finance.models import Instalment, Loan, LoanCollateral, Valuation
 from ipx.finance.money import to_cents
+from ipx.finance.services import pools
 from ipx.finance.workflow import LOAN
 from ipx.ledger.services import transfer
 
@@ -209,6 +210,7 @@ def instalment_pay(*, actor: User, loan_id: int, key: str = "") -> Instalment:
     if not loan.instalments.exclude(status=Instalment.Status.PAID).exists():
         loan.closed_at = timezone.now()
         LOAN.transition(loan, "repaid", actor=None, check=False, fields=("closed_at",))
+        pools.loan_repaid(loan)
     return instalment
 
 
@@ -236,5 +238,6 @@ def loans_mark_overdue(*, today: date | None = None) -> int:
                 loan.closed_at = timezone.now()
                 LOAN.transition(loan, "default", actor=None, check=False, fields=("closed_at",),
                                 params={"days_overdue": oldest})
+                pools.loan_defaulted(loan)
                 defaulted += 1
     return defaulted

@@ -14,8 +14,7 @@ from ipx.accounts.models import User
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ipx.finance.models import Instalment, Loan, Valuation
 from ipx.finance.services import loans as services
-from ipx.finance.services import valuations
-from ipx.finance.tests.test_valuation_workflow import appraiser, patent_of, requested  # noqa: F401 - fixture
+from ipx.finance.tests.test_valuation_workflow import patent_of
 from ipx.ledger.selectors import ledger_check
 from ipx.ledger.services import available_account, balance_of
 from ipx.listings.models import Listing, ListingAsset
@@ -29,16 +28,6 @@ pytestmark = pytest.mark.django_db
 
 def available(member: Member) -> D:
     return balance_of(available_account(organisation=member.organisation, currency="CNY"))
-
-
-@pytest.fixture
-def valued(owner: Member, appraiser: Member) -> Valuation:  # noqa: F811 - the fixture above
-    valuation = requested(owner, appraiser)
-    valuations.valuation_accept(actor=appraiser.user, valuation_id=valuation.pk)
-    valuations.valuation_record_cost(actor=appraiser.user, valuation_id=valuation.pk, values={
-        "reproduction_cost": "1000000", "functional_percent": "0", "economic_percent": "0"})
-    return valuations.valuation_sign_off(actor=appraiser.user, valuation_id=valuation.pk, value="1000000",
-                                         reasoning="成本法")
 
 
 def applied(owner: Member, banker: Member, valuation: Valuation | None) -> Loan:

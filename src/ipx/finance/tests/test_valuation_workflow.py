@@ -8,27 +8,19 @@ from decimal import Decimal as D
 
 import pytest
 
-from ipx.accounts.models import Membership, Organisation, User
+from ipx.accounts.models import User
 from ipx.catalog.models import Asset, Patent
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ipx.deals.models import Deal, DealKind
 from ipx.deals.negotiation.sales import Sale, sale_conclude
 from ipx.finance.models import Valuation
 from ipx.finance.services import valuations as services
-from ipx.testing.factories import MembershipFactory, OrganisationFactory, PatentFactory, UserFactory
+from ipx.testing.factories import PatentFactory
 from ipx.testing.fixtures import Member
 from ipx.testing.scenes import published_listing, signed_by_both
 
 pytestmark = pytest.mark.django_db
 REVENUES = ["1000000", "1200000", "1400000"]
-
-
-@pytest.fixture
-def appraiser(db: None) -> Member:
-    membership = MembershipFactory.create(
-        user=UserFactory.create(email="appraiser@example.com", full_name="Ping Gu"), role=Membership.Role.ADMIN,
-        organisation=OrganisationFactory.create(kind=Organisation.Kind.AGENCY, name="湾区资产评估事务所"))
-    return Member(membership.user, membership.organisation)
 
 
 def patent_of(member: Member, *, filed: date = date(2021, 3, 1)) -> Asset:

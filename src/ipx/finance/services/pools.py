@@ -1,0 +1,190 @@
+"""Risk-compensation pools: a government sponsor's fund backing pledge loans.
+
+The sponsor sets the pool up (fund size F, leverage L, term, loss-sharing ratios summing to
+100, a compensation cap per loan) and admits banks and enterprises. A bank enrols a loan when
+both parties are members and the pool's remaining capacity (F × L less what covered loans
+hold, read under the pool's row lock) takes the loan's amount; repayment frees it. On default
+the loss (outstanding principal + accrued interest and penalty) is shared by the ratios; the
+fund's share (paid from the sponsor's balance) and the insurer's are paid to the bank through
+the ledger, together no more than the cap. Recoveries later (the collateral sold) are shared
+back by the same ratios.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ipx.accounts.models import Organisation, User
+from ipx.accounts.selectors import access_organisation, binds
+from ipx.core.errors import Conflict, PermissionDenied
+from ipx.core.money import Money
+from ipx.core.validation import FieldErrors, clean_date, clean_text
+from ipx.finance.inputs import amount, percent
+from ipx.finance.models import Enrolment, Instalment, Loan, Pool, PoolMember
+from ipx.finance.money import to_cents
+from ipx.ledger.services import transfer
+
+PARTIES = ("fund", "bank", "insurer", "appraiser")
+MEMBER_KINDS = (Organisation.Kind.FINANCIAL, Organisation.Kind.ENTERPRISE, Organisation.Kind.UNIVERSITY)
+ZERO = Decimal("0.00")
+
+
+@transaction.atomic
+def pool_create(*, actor: User, sponsor_id: int, values: Mapping[str, object]) -> Pool:
+    sponsor = access_organisation(actor, sponsor_id)
+    if sponsor.kind != Organisation.Kind.GOVERNMENT or not sponsor.is_verified or not binds(actor, sponsor.pk):
+        raise PermissionDenied(_("Pools are set up by a verified government body's administrators or signatories."))
+    errors = FieldErrors()
+    currency = "CNY"
+    name = clean_text(values.get("name"), field="name", errors=errors, max_length=200)
+    region = clean_text(values.get("region"), field="region", errors=errors, max_length=100)
+    fund = amount(values.get("fund_size"), currency, field="fund_size", errors=errors)
+    leverage = percent(values.get("leverage"), field="leverage", errors=errors, low=Decimal(1), high=Decimal(50))
+    starts = clean_date(values.get("starts_on"), field="starts_on", errors=errors, required=True, not_future=False)
+    ends = clean_date(values.get("ends_on"), field="ends_on", errors=errors, required=True, not_future=False)
+    ratios = {party: percent(values.get(f"{party}_percent", "0"), field=f"{party}_percent", errors=errors)
+              for party in PARTIES}
+    cap = amount(values.get("cap_per_loan"), currency, field="cap_per_loan", errors=errors)
+    insurer = None
+    insurer_id = str(values.get("insurer_id") or "")
+    if insurer_id:
+        insurer = Organisation.objects.filter(pk=int(insurer_id) if insurer_id.isdigit() else -1,
+                                              kind=Organisation.Kind.FINANCIAL).first()
+        if insurer is None:
+            errors.add("insurer_id", _("Choose a financial institution as the insurer."))
+    if not errors and sum(ratios.values()) != 100:
+        errors.add("fund_percent", _("The shares of the fund, the bank, the insurer and the appraiser add up to "
+                                     "100; these add up to %(sum)s.") % {"sum": sum(ratios.values())})
+    if not errors and ratios["insurer"] and insurer is None:
+        errors.add("insurer_id", _("An insurer's share needs an insurer."))
+    if starts and ends and ends <= starts:
+        errors.add("ends_on", _("The pool ends after it starts."))
+    errors.raise_if_any()
+    assert starts is not None and ends is not None
+    return Pool.objects.create(
+        sponsor=sponsor, name=name, region=region, currency=currency, fund_size=fund, leverage=leverage,
+        starts_on=starts, ends_on=ends, insurer=insurer, cap_per_loan=cap, created_by=actor,
+        **{f"{party}_percent": ratio for party, ratio in ratios.items()})
+
+
+def _pool_of_sponsor(actor: User, pool_id: int) -> Pool:
+    pool = Pool.objects.select_for_update().filter(pk=pool_id).first()
+    if pool is None or not binds(actor, pool.sponsor_id):
+        raise PermissionDenied(_("Only the pool's sponsor may do this."))
+    return pool
+
+
+@transaction.atomic
+def pool_admit(*, actor: User, pool_id: int, organisation_id: int) -> PoolMember:
+    pool = _pool_of_sponsor(actor, pool_id)
+    organisation = Organisation.objects.filter(pk=organisation_id, kind__in=MEMBER_KINDS).first()
+    if organisation is None or not organisation.is_verified:
+        raise PermissionDenied(_("Pools admit verified banks and enterprises."))
+    member, _created = PoolMember.objects.get_or_create(pool=pool, organisation=organisation,
+                                                        defaults={"admitted_by": actor})
+    return member
+
+
+def used_capacity(pool: Pool) -> Decimal:
+    covered = pool.enrolments.filter(status=Enrolment.Status.COVERED).aggregate(total=Sum("covered"))["total"]
+    return covered or ZERO
+
+
+@transaction.atomic
+def loan_enrol(*, actor: User, loan_id: int, pool_id: int) -> Enrolment:
+    """The bank enrols its loan (accepted or running) in a pool both parties belong to."""
+    loan = Loan.objects.select_for_update().filter(pk=loan_id).first()
+    if loan is None or not binds(actor, loan.bank_id):
+        raise PermissionDenied(_("Only the lending bank's administrators or signatories enrol a loan."))
+    pool = Pool.objects.select_for_update().filter(pk=pool_id).first()  # serialises the capacity
+    if pool is None:
+        raise Conflict(_("No such pool."))
+    members = set(pool.members.values_list("organisation_id", flat=True))
+    if not {loan.bank_id, loan.borrower_id} <= members:
+        raise Conflict(_("Both the bank and the borrower must be members of the pool."))
+    if loan.status not in (Loan.Status.ACCEPTED, Loan.Status.PLEDGE_SUBMITTED, Loan.Status.ACTIVE):
+        raise Conflict(_("Only an accepted or running loan is enrolled."))
+    if not pool.starts_on <= timezone.localdate() <= pool.ends_on:
+        raise Conflict(_("The pool is not running."))
+    if Enrolment.objects.filter(loan=loan).exists():
+        raise Conflict(_("This loan is enrolled already."))
+    assert loan.amount is not None
+    remaining = pool.capacity - used_capacity(pool)
+    if loan.amount > remaining:
+        raise Conflict(_("The pool has %(remaining)s of capacity left; this loan needs %(amount)s.")
+                       % {"remaining": Money(remaining, pool.currency), "amount": Money(loan.amount, loan.currency)})
+    return Enrolment.objects.create(pool=pool, loan=loan, covered=loan.amount)
+
+
+def loan_repaid(loan: Loan) -> None:
+    """Called as the locked loan is repaid: its capacity is free again."""
+    Enrolment.objects.filter(loan=loan, status=Enrolment.Status.COVERED).update(
+        status=Enrolment.Status.FREED, settled_at=timezone.now())
+
+
+def _split(total: Decimal, pool: Pool) -> dict[str, Decimal]:
+    """``total`` by the pool's ratios, to the cent; the bank takes the rounding."""
+    shares = {party: to_cents(total * getattr(pool, f"{party}_percent") / 100) for party in PARTIES}
+    shares["bank"] += total - sum(shares.values())
+    return shares
+
+
+def loan_defaulted(loan: Loan) -> Enrolment | None:
+    """Called as the locked loan defaults: its loss is shared and the fund's and insurer's
+    shares paid to the bank (InsufficientFunds, refusing the default whole, when short)."""
+    enrolment = (Enrolment.objects.select_for_update(of=("self",)).select_related("pool__sponsor", "pool__insurer")
+                 .filter(loan=loan, status=Enrolment.Status.COVERED).first())
+    if enrolment is None:
+        return None
+    unpaid = loan.instalments.exclude(status=Instalment.Status.PAID)
+    principal = unpaid.aggregate(total=Sum("principal"))["total"] or ZERO
+    accrued = sum((i.interest + i.penalty for i in unpaid.filter(status=Instalment.Status.OVERDUE)), ZERO)
+    pool = enrolment.pool
+    loss = principal + accrued
+    shares = _split(loss, pool)
+    fund_pays = min(shares["fund"], pool.cap_per_loan)
+    insurer_pays = min(shares["insurer"], pool.cap_per_loan - fund_pays)
+    if fund_pays > 0:
+        transfer(payer=pool.sponsor, payee=loan.bank, money=Money(fund_pays, pool.currency),
+                 reference=pool.ledger_reference)
+    if insurer_pays > 0 and pool.insurer is not None:
+        transfer(payer=pool.insurer, payee=loan.bank, money=Money(insurer_pays, pool.currency),
+                 reference=pool.ledger_reference)
+    enrolment.loss, enrolment.status, enrolment.settled_at = loss, Enrolment.Status.COMPENSATED, timezone.now()
+    enrolment.shares = {**{party: str(value) for party, value in shares.items()},
+                        "fund_paid": str(fund_pays), "insurer_paid": str(insurer_pays)}
+    enrolment.save(update_fields=["loss", "status", "settled_at", "shares"])
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_recover(*, actor: User, loan_id: int, recovered: object) -> Enrolment:
+    """The bank recovered money on a compensated loan (the collateral sold): the fund and the
+    insurer get back their ratios' part of it, never more than they paid."""
+    enrolment = (Enrolment.objects.select_for_update(of=("self",))
+                 .select_related("pool__sponsor", "pool__insurer", "loan__bank")
+                 .filter(loan_id=loan_id, status=Enrolment.Status.COMPENSATED).first())
+    if enrolment is None or not binds(actor, enrolment.loan.bank_id):
+        raise PermissionDenied(_("Only the lending bank records recoveries on a compensated loan."))
+    errors = FieldErrors()
+    value = amount(recovered, enrolment.pool.currency, field="amount", errors=errors)
+    errors.raise_if_any()
+    pool, shares = enrolment.pool, _split(value, enrolment.pool)
+    returned = {party: Decimal(enrolment.shares.get(f"{party}_returned", "0")) for party in ("fund", "insurer")}
+    for party, payee in (("fund", pool.sponsor), ("insurer", pool.insurer)):
+        paid = Decimal(enrolment.shares.get(f"{party}_paid", "0"))
+        back = min(shares[party], paid - returned[party])
+        if back > 0 and payee is not None:
+            transfer(payer=enrolment.loan.bank, payee=payee, money=Money(back, pool.currency),
+                     reference=pool.ledger_reference, actor=actor)
+            returned[party] += back
+    enrolment.recovered += value
+    enrolment.shares = {**enrolment.shares, **{f"{p}_returned": str(v) for p, v in returned.items()}}
+    enrolment.save(update_fields=["recovered", "shares"])
+    return enrolment

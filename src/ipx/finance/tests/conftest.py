@@ -1,0 +1,33 @@
+"""Fixtures of the finance tests: an appraiser, and a signed-off valuation of one of the
+owner's patents (worth 1,000,000) for loans to be made against."""
+
+from __future__ import annotations
+
+import pytest
+
+from ipx.accounts.models import Membership, Organisation
+from ipx.finance.models import Valuation
+from ipx.finance.services import valuations
+from ipx.finance.tests.test_valuation_workflow import requested
+from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
+from ipx.testing.fixtures import Member
+
+
+@pytest.fixture
+def appraiser(db: None) -> Member:
+    membership = MembershipFactory.create(
+        user=UserFactory.create(email="appraiser@example.com", full_name="Ping Gu"), role=Membership.Role.ADMIN,
+        organisation=OrganisationFactory.create(kind=Organisation.Kind.AGENCY, name="湾区资产评估事务所"))
+    return Member(membership.user, membership.organisation)
+
+
+@pytest.fixture
+def valued(owner: Member, appraiser: Member) -> Valuation:
+    valuation = requested(owner, appraiser)
+    valuations.valuation_accept(actor=appraiser.user, valuation_id=valuation.pk)
+    valuations.valuation_record_cost(actor=appraiser.user, valuation_id=valuation.pk, values={
+        "reproduction_cost": "1000000", "functional_percent": "0", "economic_percent": "0"})
+    return valuations.valuation_sign_off(actor=appraiser.user, valuation_id=valuation.pk, value="1000000",
+                                         reasoning="成本法")
+
+

@@ -1,0 +1,127 @@
+"""Risk-compensation pools: set-up checked, capacity reserved by enrolment and freed by
+repayment, a default's loss shared by the ratios with the fund's and insurer's shares paid to
+the bank (capped per loan), recoveries shared back."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal as D
+from typing import Any
+
+import pytest
+
+from ipx.accounts.models import Organisation, User
+from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ipx.finance.models import Enrolment, Loan, Pool, Valuation
+from ipx.finance.services import loans, pools
+from ipx.finance.tests.test_loans_workflow import applied, available, offered
+from ipx.ledger.selectors import ledger_check
+from ipx.testing.fixtures import Member, _member
+from ipx.testing.scenes import deposit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sponsor(db: None) -> Member:
+    return _member("sponsor@example.com", "Zheng Fu", kind=Organisation.Kind.GOVERNMENT, name="某市市场监督管理局")
+
+
+@pytest.fixture
+def insurer(db: None) -> Member:
+    return _member("insurer@example.com", "Bao Xian", kind=Organisation.Kind.FINANCIAL, name="湾区财产保险")
+
+
+def pool_values(insurer: Member, **changes: Any) -> dict[str, Any]:
+    return {"name": "知识产权质押融资风险补偿资金池", "region": "广州", "fund_size": "1000000", "leverage": "10",
+            "starts_on": (date.today() - timedelta(days=30)).isoformat(),
+            "ends_on": (date.today() + timedelta(days=1000)).isoformat(), "fund_percent": "54",
+            "bank_percent": "26", "insurer_percent": "16", "appraiser_percent": "4",
+            "insurer_id": insurer.organisation.pk, "cap_per_loan": "300000", **changes}
+
+
+def a_pool(sponsor: Member, insurer: Member, *members: Member, **changes: Any) -> Pool:
+    pool = pools.pool_create(actor=sponsor.user, sponsor_id=sponsor.organisation.pk,
+                             values=pool_values(insurer, **changes))
+    for member in members:
+        pools.pool_admit(actor=sponsor.user, pool_id=pool.pk, organisation_id=member.organisation.pk)
+    return pool
+
+
+def test_a_pool_is_set_up_by_a_government_sponsor_with_ratios_summing_to_100(
+        sponsor: Member, insurer: Member, owner: Member) -> None:
+    with pytest.raises(PermissionDenied):
+        pools.pool_create(actor=owner.user, sponsor_id=owner.organisation.pk, values=pool_values(insurer))
+    with pytest.raises(ValidationFailed) as refused:
+        pools.pool_create(actor=sponsor.user, sponsor_id=sponsor.organisation.pk,
+                          values=pool_values(insurer, bank_percent="30"))
+    assert "104" in refused.value.fields["fund_percent"]
+    with pytest.raises(ValidationFailed) as refused:
+        pools.pool_create(actor=sponsor.user, sponsor_id=sponsor.organisation.pk,
+                          values=pool_values(insurer, leverage="-2", fund_size="abc", ends_on="2000-01-01"))
+    assert {"leverage", "fund_size", "ends_on"} <= set(refused.value.fields)
+    pool = a_pool(sponsor, insurer)
+    assert pool.capacity == D("10000000")
+    assert not Pool.objects.exclude(pk=pool.pk).exists()
+
+
+def test_enrolment_reserves_capacity_and_repayment_frees_it(
+        sponsor: Member, insurer: Member, owner: Member, banker: Member, operator: User, valued: Valuation) -> None:
+    loan = offered(applied(owner, banker, valued), banker)
+    loans.loan_accept(actor=owner.user, loan_id=loan.pk)
+    small = a_pool(sponsor, insurer, banker, fund_size="40000", leverage="10")  # 400,000 of capacity
+    with pytest.raises(Conflict):  # the borrower is not a member
+        pools.loan_enrol(actor=banker.user, loan_id=loan.pk, pool_id=small.pk)
+    pools.pool_admit(actor=sponsor.user, pool_id=small.pk, organisation_id=owner.organisation.pk)
+    with pytest.raises(Conflict) as refused:  # 480,000 does not fit
+        pools.loan_enrol(actor=banker.user, loan_id=loan.pk, pool_id=small.pk)
+    assert "400,000" in refused.value.message or "400000" in refused.value.message
+    pool = a_pool(sponsor, insurer, banker, owner)
+    with pytest.raises(PermissionDenied):
+        pools.loan_enrol(actor=owner.user, loan_id=loan.pk, pool_id=pool.pk)
+    enrolment = pools.loan_enrol(actor=banker.user, loan_id=loan.pk, pool_id=pool.pk)
+    assert pools.used_capacity(pool) == D("480000.00")
+    with pytest.raises(Conflict):
+        pools.loan_enrol(actor=banker.user, loan_id=loan.pk, pool_id=pool.pk)
+    deposit(banker.organisation, "1000000")
+    loans.loan_submit_pledge(actor=owner.user, loan_id=loan.pk, number="Y2026440000125")
+    loans.loan_check_pledge(operator=operator, loan_id=loan.pk, approve=True)
+    deposit(owner.organisation, "100000")
+    for number in range(1, 13):
+        loans.instalment_pay(actor=owner.user, loan_id=loan.pk, key=f"k{number}")
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.FREED and pools.used_capacity(pool) == 0
+
+
+def test_a_default_is_shared_by_the_ratios_and_recoveries_shared_back(
+        sponsor: Member, insurer: Member, owner: Member, banker: Member, operator: User, valued: Valuation) -> None:
+    pool = a_pool(sponsor, insurer, banker, owner)
+    deposit(banker.organisation, "1000000")
+    deposit(sponsor.organisation, "1000000")
+    deposit(insurer.organisation, "1000000")
+    loan = offered(applied(owner, banker, valued), banker, penalty_percent="0")
+    loans.loan_accept(actor=owner.user, loan_id=loan.pk)
+    pools.loan_enrol(actor=banker.user, loan_id=loan.pk, pool_id=pool.pk)
+    loans.loan_submit_pledge(actor=owner.user, loan_id=loan.pk, number="Y2026440000126")
+    loans.loan_check_pledge(operator=operator, loan_id=loan.pk, approve=True)
+    bank_before = available(banker)
+    first_due = Loan.objects.get(pk=loan.pk).instalments.get(number=1).due_on
+    assert loans.loans_mark_overdue(today=first_due + timedelta(days=91)) == 1
+    enrolment = Enrolment.objects.get(loan=loan)
+    # Unpaid: all 480,000 of principal; overdue: instalments 1–3 (due 91 days ago and later),
+    # whose interest is 2,400 + 2,200 + 2,000 = 6,600. Loss 486,600.
+    overdue = Loan.objects.get(pk=loan.pk).instalments.filter(status="overdue").count()
+    interest = sum(i.interest for i in Loan.objects.get(pk=loan.pk).instalments.filter(status="overdue"))
+    assert enrolment.loss == D("480000.00") + interest and overdue >= 3
+    fund_share = (enrolment.loss * D("0.54")).quantize(D("0.01"))
+    insurer_share = (enrolment.loss * D("0.16")).quantize(D("0.01"))
+    # The fund pays its 54 % but no more than the 300,000 cap; the insurer pays within what is left.
+    assert D(enrolment.shares["fund_paid"]) == min(fund_share, D("300000"))
+    assert D(enrolment.shares["insurer_paid"]) == min(insurer_share, D("300000") - D(enrolment.shares["fund_paid"]))
+    assert available(banker) == bank_before + D("300000")
+    assert sum(D(enrolment.shares[p]) for p in pools.PARTIES) == enrolment.loss
+    sponsor_before = available(sponsor)
+    recovered = pools.enrolment_recover(actor=banker.user, loan_id=loan.pk, recovered="100000")
+    assert available(sponsor) == sponsor_before + D("54000.00")  # the fund's 54 % of what came back
+    assert recovered.recovered == D("100000.00")
+    assert ledger_check().ok
