@@ -13,6 +13,7 @@ A right pledged, or promised as a pledge, to one loan cannot back another.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -36,6 +37,7 @@ from ipx.finance.workflow import LOAN
 from ipx.ledger.services import transfer
 
 L = Loan.Status
+logger = logging.getLogger(__name__)
 # From acceptance the rights are promised to the bank; from disbursement they are pledged.
 PLEDGING = (L.ACCEPTED, L.PLEDGE_SUBMITTED, L.ACTIVE)
 MAX_MONTHS = 360
@@ -221,23 +223,33 @@ def loans_mark_overdue(*, today: date | None = None) -> int:
     defaulted = 0
     late = Instalment.objects.filter(loan__status=L.ACTIVE, due_on__lt=today).exclude(status=Instalment.Status.PAID)
     for loan_id in sorted(set(late.values_list("loan_id", flat=True))):
-        with transaction.atomic():
-            loan = LOAN.lock(loan_id)
-            if loan.status != L.ACTIVE:
-                continue
-            oldest = None
-            for instalment in loan.instalments.select_for_update().filter(due_on__lt=today).exclude(
-                    status=Instalment.Status.PAID):
-                days = (today - instalment.due_on).days
-                instalment.status = Instalment.Status.OVERDUE
-                instalment.penalty = to_cents((instalment.principal + instalment.interest) * loan.penalty_percent
-                                              / 100 * days / 365)
-                instalment.save(update_fields=["status", "penalty"])
-                oldest = max(oldest or 0, days)
-            if oldest is not None and oldest > loan.default_after_days:
-                loan.closed_at = timezone.now()
-                LOAN.transition(loan, "default", actor=None, check=False, fields=("closed_at",),
-                                params={"days_overdue": oldest})
-                pools.loan_defaulted(loan)
-                defaulted += 1
+        try:
+            defaulted += _mark_loan_overdue(loan_id, today)
+        except Conflict as exc:
+            # The pool's compensation cannot be paid yet (its sponsor or insurer short of money):
+            # the loan stays as it was and the next run tries again; the other loans go on.
+            logger.warning("loan %s: default not recorded yet: %s", loan_id, exc.message)
     return defaulted
+
+
+@transaction.atomic
+def _mark_loan_overdue(loan_id: int, today: date) -> int:
+    """Mark one loan's late instalments and default it past its limit; 1 when it defaulted."""
+    loan = LOAN.lock(loan_id)
+    if loan.status != L.ACTIVE:
+        return 0
+    oldest = None
+    for instalment in loan.instalments.select_for_update().filter(due_on__lt=today).exclude(
+            status=Instalment.Status.PAID):
+        days = (today - instalment.due_on).days
+        instalment.status = Instalment.Status.OVERDUE
+        instalment.penalty = to_cents((instalment.principal + instalment.interest) * loan.penalty_percent
+                                      / 100 * days / 365)
+        instalment.save(update_fields=["status", "penalty"])
+        oldest = max(oldest or 0, days)
+    if oldest is None or oldest <= loan.default_after_days:
+        return 0
+    loan.closed_at = timezone.now()
+    LOAN.transition(loan, "default", actor=None, check=False, fields=("closed_at",), params={"days_overdue": oldest})
+    pools.loan_defaulted(loan)
+    return 1

@@ -125,3 +125,21 @@ def test_a_default_is_shared_by_the_ratios_and_recoveries_shared_back(
     assert available(sponsor) == sponsor_before + D("54000.00")  # the fund's 54 % of what came back
     assert recovered.recovered == D("100000.00")
     assert ledger_check().ok
+
+
+def test_a_default_waits_while_the_fund_cannot_pay_and_other_loans_go_on(
+        sponsor: Member, insurer: Member, owner: Member, banker: Member, operator: User, valued: Valuation) -> None:
+    pool = a_pool(sponsor, insurer, banker, owner)
+    deposit(banker.organisation, "1000000")
+    loan = offered(applied(owner, banker, valued), banker)
+    loans.loan_accept(actor=owner.user, loan_id=loan.pk)
+    pools.loan_enrol(actor=banker.user, loan_id=loan.pk, pool_id=pool.pk)
+    loans.loan_submit_pledge(actor=owner.user, loan_id=loan.pk, number="Y2026440000127")
+    loans.loan_check_pledge(operator=operator, loan_id=loan.pk, approve=True)
+    late = Loan.objects.get(pk=loan.pk).instalments.get(number=1).due_on + timedelta(days=91)
+    assert loans.loans_mark_overdue(today=late) == 0  # the sponsor has no money on the exchange
+    assert Loan.objects.get(pk=loan.pk).status == Loan.Status.ACTIVE
+    deposit(sponsor.organisation, "1000000")
+    deposit(insurer.organisation, "1000000")
+    assert loans.loans_mark_overdue(today=late) == 1
+    assert Enrolment.objects.get(loan=loan).status == Enrolment.Status.COMPENSATED
