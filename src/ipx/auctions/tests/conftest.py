@@ -5,9 +5,16 @@ from __future__ import annotations
 import pytest
 
 from ipx.accounts.models import User
+from ipx.auctions.live import forget as forget_live_hall
 from ipx.auctions.models import AuctionSession, Lot
 from ipx.auctions.tests.scene import new_lot, new_session, opened
 from ipx.testing.fixtures import Member
+
+
+@pytest.fixture(autouse=True)
+def _fresh_live_hall() -> None:
+    """Each test's database numbers its lots from 1 again: the hall's kept renderings go."""
+    forget_live_hall()
 
 
 @pytest.fixture
