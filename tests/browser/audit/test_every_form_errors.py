@@ -58,6 +58,10 @@ FORMS = [
              frozenset({"deposit_amount"})),
     BadInput("second factor set-up", "admin: /accounts/mfa/enrol/", "main form.stacked", (("#id_code", "12"),),
              frozenset({"id_code"})),
+    # Money leaving: the banker (who has a second factor) passes it first, then sends the form again.
+    BadInput("payout", "bank: statement", "#payout-form",
+             (("#payout_amount", "a lot"), ("#payout_bank_account", "6222020200112233")),
+             frozenset({"payout_amount"})),
     BadInput("API token", "member: API tokens", "main form.stacked", (("#id_name", ""),),
              frozenset({"id_name"})),
     BadInput("saved search", "admin: search", "#save-search", (("#save-search input[name=name]", ""),),
