@@ -21,7 +21,7 @@ from ipx.auctions.models import (
     SettlementEvent,
 )
 from ipx.core.errors import PermissionDenied
-from ipx.core.workflow import Action, Attempt, Refusal, Workflow
+from ipx.core.workflow import Action, Attempt, Refusal, Workflow, the_exchange_only
 
 
 def operators_only(attempt: Attempt) -> Refusal | None:
@@ -69,16 +69,12 @@ def the_buyer(attempt: Attempt) -> Refusal | None:
     return Refusal(_("Only an administrator or a signatory of the buyer may do this."), error=PermissionDenied)
 
 
-def the_clock(attempt: Attempt) -> Refusal | None:
-    return Refusal(_("This step is taken by the exchange when its time comes."), error=PermissionDenied)
-
-
 T = Settlement.Status
 SETTLEMENT = Workflow(name="settlement", model=Settlement, event_model=SettlementEvent,
                       not_found=_("No such settlement."), actions={
     "pay": Action(sources=(T.AWAITING_PAYMENT,), target=T.PAID, who=(the_buyer,)),
     "accept": Action(sources=(T.OFFERED,), target=T.AWAITING_PAYMENT, who=(the_buyer,)),
     "decline": Action(sources=(T.OFFERED,), target=T.DECLINED, who=(the_buyer,)),
-    "forfeit": Action(sources=(T.AWAITING_PAYMENT,), target=T.FORFEITED, who=(the_clock,)),
-    "lapse": Action(sources=(T.OFFERED,), target=T.LAPSED, who=(the_clock,)),
+    "forfeit": Action(sources=(T.AWAITING_PAYMENT,), target=T.FORFEITED, who=(the_exchange_only,)),
+    "lapse": Action(sources=(T.OFFERED,), target=T.LAPSED, who=(the_exchange_only,)),
 })

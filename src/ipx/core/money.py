@@ -126,3 +126,14 @@ def parse_amount(value: object, currency: str, *, field: str, allow_zero: bool =
             % {"currency": currency, "places": places},
         )
     return amount.quantize(Decimal(1).scaleb(-2))
+
+
+def collect_amount(value: object, currency: str, *, field: str, errors: FieldErrors,
+                   allow_zero: bool = False) -> Decimal:
+    """``parse_amount``, its refusal collected in ``errors`` (0 then) so a form reports every
+    bad field at once."""
+    try:
+        return parse_amount(value, currency, field=field, allow_zero=allow_zero)
+    except ValidationFailed as exc:
+        errors.collect(exc)
+        return Decimal(0)

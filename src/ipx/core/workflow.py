@@ -29,7 +29,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ipx.core.errors import ApplicationError, InvalidTransition, NotFound
+from ipx.core.errors import ApplicationError, InvalidTransition, NotFound, PermissionDenied
 from ipx.events import publish
 
 
@@ -112,6 +112,12 @@ def enforce(guards: Iterable[Guard], subject: Any, actor: Any) -> None:
         refusal = guard(attempt)
         if refusal is not None:
             raise refusal.exception()
+
+
+def the_exchange_only(attempt: Attempt) -> Refusal | None:
+    """For steps the exchange takes itself, when their time comes (a deadline, a default):
+    never offered to anyone; the services take them with ``check=False``."""
+    return Refusal(_("The exchange takes this step itself."), error=PermissionDenied)
 
 
 Subject = TypeVar("Subject", bound=models.Model)

@@ -7,8 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from ipx.core.errors import ValidationFailed
-from ipx.core.money import parse_amount
+from ipx.core.money import collect_amount
 from ipx.core.validation import FieldErrors
 
 MAX_FORECAST_YEARS = 30
@@ -27,21 +26,13 @@ def percent(value: object, *, field: str, errors: FieldErrors, high: Decimal = D
     return number
 
 
-def amount(value: object, currency: str, *, field: str, errors: FieldErrors, allow_zero: bool = False) -> Decimal:
-    try:
-        return parse_amount(value, currency, field=field, allow_zero=allow_zero)
-    except ValidationFailed as exc:
-        errors.collect(exc)
-        return Decimal(0)
-
-
 def amounts(values: object, currency: str, *, field: str, errors: FieldErrors) -> list[Decimal]:
     """A forecast: one amount per year, one year at least and MAX_FORECAST_YEARS at most."""
     if not isinstance(values, list | tuple) or not 1 <= len(values) <= MAX_FORECAST_YEARS:
         errors.add(field, _("Give one revenue per year, for 1 to %(n)d years.") % {"n": MAX_FORECAST_YEARS})
         return []
     before = field in errors.errors
-    read = [amount(value, currency, field=field, errors=errors, allow_zero=True) for value in values]
+    read = [collect_amount(value, currency, field=field, errors=errors, allow_zero=True) for value in values]
     return read if before or field not in errors.errors else []
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ipx.accounts.selectors import binds, is_member
 from ipx.core.errors import PermissionDenied
-from ipx.core.workflow import Action, Attempt, Guard, Refusal, Workflow
+from ipx.core.workflow import Action, Attempt, Guard, Refusal, Workflow, the_exchange_only
 from ipx.finance.models import Loan, LoanEvent, Valuation, ValuationEvent
 
 REFUSALS = {
@@ -51,10 +51,6 @@ def _operator(attempt: Attempt) -> Refusal | None:
     return Refusal(_("Only the exchange's operators check pledge registrations."), error=PermissionDenied)
 
 
-def _clock(attempt: Attempt) -> Refusal | None:
-    return Refusal(_("This step is taken by the exchange when its time comes."), error=PermissionDenied)
-
-
 L = Loan.Status
 LOAN = Workflow(name="loan", model=Loan, event_model=LoanEvent, not_found=_("No such loan."), actions={
     "offer": Action(sources=(L.APPLIED,), target=L.OFFERED, who=(_member_of("bank", binding=True),)),
@@ -67,6 +63,6 @@ LOAN = Workflow(name="loan", model=Loan, event_model=LoanEvent, not_found=_("No 
     "approve_pledge": Action(sources=(L.PLEDGE_SUBMITTED,), target=L.ACTIVE, who=(_operator,)),
     "return_pledge": Action(sources=(L.PLEDGE_SUBMITTED,), target=L.ACCEPTED, who=(_operator,)),
     "pay": Action(sources=(L.ACTIVE,), who=(_member_of("borrower", binding=False),)),
-    "repaid": Action(sources=(L.ACTIVE,), target=L.REPAID, who=(_clock,)),
-    "default": Action(sources=(L.ACTIVE,), target=L.DEFAULTED, who=(_clock,)),
+    "repaid": Action(sources=(L.ACTIVE,), target=L.REPAID, who=(the_exchange_only,)),
+    "default": Action(sources=(L.ACTIVE,), target=L.DEFAULTED, who=(the_exchange_only,)),
 })

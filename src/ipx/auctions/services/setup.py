@@ -18,7 +18,7 @@ from ipx.auctions.models import AuctionSession, Lot
 from ipx.auctions.rules import DEFAULT_INCREMENTS, IncrementTable
 from ipx.auctions.workflow import LOT, SESSION
 from ipx.core.errors import Conflict, ValidationFailed
-from ipx.core.money import check_currency, parse_amount
+from ipx.core.money import check_currency, collect_amount
 from ipx.core.validation import FieldErrors, clean_choice, clean_text
 from ipx.listings.models import Listing, OfferKind
 
@@ -34,14 +34,6 @@ def _moment(value: object, *, field: str, errors: FieldErrors) -> datetime | Non
         errors.add(field, _("Enter a date and time, e.g. 2026-12-08T10:00."))
         return None
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
-
-
-def _amount(value: object, currency: str, *, field: str, errors: FieldErrors, allow_zero: bool = False) -> Decimal:
-    try:
-        return parse_amount(value, currency, field=field, allow_zero=allow_zero)
-    except ValidationFailed as exc:
-        errors.collect(exc)
-        return Decimal(0)
 
 
 def _percent(value: object, *, field: str, errors: FieldErrors) -> Decimal:
@@ -111,16 +103,16 @@ def lot_add(*, operator: User, session_id: int, values: LotValues) -> Lot:
         errors.add("listing_id", _("This listing is already in an auction that has not ended."))
     currency = session.currency
     table = _increments(values.increments, errors)
-    start = _amount(values.starting_price, currency, field="starting_price", errors=errors)
+    start = collect_amount(values.starting_price, currency, field="starting_price", errors=errors)
     if start and not table.on_step(start):
         errors.add("starting_price", _("The starting price must be a step of the increment table (a multiple of "
                                        "%(step)s).") % {"step": table.increment_at(start)})
     reserve = None
     if values.reserve_price not in (None, ""):
-        reserve = _amount(values.reserve_price, currency, field="reserve_price", errors=errors)
+        reserve = collect_amount(values.reserve_price, currency, field="reserve_price", errors=errors)
         if reserve and start and reserve < start:
             errors.add("reserve_price", _("The reserve cannot be below the starting price."))
-    deposit = _amount(values.deposit, currency, field="deposit", errors=errors, allow_zero=True)
+    deposit = collect_amount(values.deposit, currency, field="deposit", errors=errors, allow_zero=True)
     opens_at = _moment(values.opens_at, field="opens_at", errors=errors)
     closes_at = _moment(values.closes_at, field="closes_at", errors=errors)
     hard_end = _moment(values.hard_end, field="hard_end", errors=errors)

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import Conflict, PermissionDenied
-from ipx.core.workflow import Action, Attempt, Guard, Refusal, Workflow
+from ipx.core.workflow import Action, Attempt, Guard, Refusal, Workflow, the_exchange_only
 from ipx.deals.access import Role, role_in_deal, side_label
 from ipx.deals.models import Commitment, Deal, DealEvent, DealMilestone, Dispute, MilestoneCondition
 from ipx.deals.timeline import Verb
@@ -114,12 +114,6 @@ def _buyer_or_operator(attempt: Attempt) -> Refusal | None:
     if not (found is not None and found.is_party and found.side == "buyer") and not attempt.actor.is_operator:
         return Refusal(_("Only the buyer or an operator may release money held in escrow."), error=PermissionDenied)
     return None
-
-
-def _system(attempt: Attempt) -> Refusal | None:
-    # Steps the exchange takes itself (the last signature completes the set, cancelling
-    # refunds): never offered to anyone, taken by the services with ``check=False``.
-    return Refusal(_("The exchange takes this step itself."), error=PermissionDenied)
 
 
 # --- The deal's state ---------------------------------------------------------------------------
@@ -271,7 +265,7 @@ DEAL: Workflow[Deal] = Workflow(
                                                          "this contract.")), _not_signed_yet),
                        guards=(_contract_ready,)),
         "fully_signed": Action(sources=(S.AWAITING_SIGNATURES,), target=S.SIGNED, verb=Verb.FULLY_SIGNED,
-                                   guards=(_system,)),
+                                   guards=(the_exchange_only,)),
         "conclude": Action(sources=(S.AWAITING_SIGNATURES, S.SIGNED), target=S.AWAITING_SIGNATURES,
                            verb=Verb.CONCLUDED,
                            who=(_party(), _binding(lambda: _("Only an administrator or a signatory of %(name)s may "
@@ -319,7 +313,7 @@ MILESTONE: Workflow[DealMilestone] = Workflow(
                           who=(_buyer_or_operator, _binding(lambda: _("Only an administrator or a signatory of "
                                                                       "%(name)s may release money held in escrow."))),
                           guards=(_releases_held, _releasable)),
-        "refund": Action(sources=(M.FUNDED,), target=M.REFUNDED, verb=Verb.REFUNDED, guards=(_system,)),
+        "refund": Action(sources=(M.FUNDED,), target=M.REFUNDED, verb=Verb.REFUNDED, guards=(the_exchange_only,)),
     },
     refuse_status=_milestone_status_refusal,
 )

@@ -26,10 +26,10 @@ from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation
 from ipx.catalog.models import Asset
 from ipx.core.errors import Conflict, PermissionDenied
-from ipx.core.money import Money
+from ipx.core.money import Money, collect_amount
 from ipx.core.validation import FieldErrors, clean_choice, clean_text
 from ipx.finance import loans as arithmetic
-from ipx.finance.inputs import amount, percent, whole
+from ipx.finance.inputs import percent, whole
 from ipx.finance.models import Instalment, Loan, LoanCollateral, Valuation
 from ipx.finance.money import to_cents
 from ipx.finance.services import pools
@@ -86,7 +86,7 @@ def loan_apply(*, actor: User, borrower_id: int, bank_id: int, asset_ids: Sequen
     if not wanted or len(owned) != len(wanted):
         errors.add("asset_ids", _("Pledge one or more of your own organisation's IP rights."))
     _refuse_pledged(wanted, errors=errors)
-    asked = amount(amount_asked, currency, field="amount", errors=errors)
+    asked = collect_amount(amount_asked, currency, field="amount", errors=errors)
     term = whole(months, field="months", errors=errors, high=MAX_MONTHS)
     text = clean_text(purpose, field="purpose", errors=errors, max_length=300)
     valuation = _valuation_for(valuation_id, borrower, wanted, errors)
@@ -110,7 +110,7 @@ def loan_offer(*, actor: User, loan_id: int, amount_offered: object, annual_perc
     if loan.valuation is None or loan.valuation.concluded_value is None:
         raise Conflict(_("A loan is offered on a signed-off valuation of its collateral; ask for one first."))
     errors = FieldErrors()
-    offered = amount(amount_offered, loan.currency, field="amount", errors=errors)
+    offered = collect_amount(amount_offered, loan.currency, field="amount", errors=errors)
     rate = percent(annual_percent, field="annual_percent", errors=errors, high=MAX_RATE)
     term = whole(months, field="months", errors=errors, high=MAX_MONTHS)
     how = clean_choice(method, Loan.Method, field="method", errors=errors)

@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation, binds
 from ipx.core.errors import Conflict, PermissionDenied
-from ipx.core.money import Money
+from ipx.core.money import Money, collect_amount
 from ipx.core.validation import FieldErrors, clean_date, clean_text
-from ipx.finance.inputs import amount, percent
+from ipx.finance.inputs import percent
 from ipx.finance.models import Enrolment, Instalment, Loan, Pool, PoolMember
 from ipx.finance.money import to_cents
 from ipx.ledger.services import transfer
@@ -44,13 +44,13 @@ def pool_create(*, actor: User, sponsor_id: int, values: Mapping[str, object]) -
     currency = "CNY"
     name = clean_text(values.get("name"), field="name", errors=errors, max_length=200)
     region = clean_text(values.get("region"), field="region", errors=errors, max_length=100)
-    fund = amount(values.get("fund_size"), currency, field="fund_size", errors=errors)
+    fund = collect_amount(values.get("fund_size"), currency, field="fund_size", errors=errors)
     leverage = percent(values.get("leverage"), field="leverage", errors=errors, low=Decimal(1), high=Decimal(50))
     starts = clean_date(values.get("starts_on"), field="starts_on", errors=errors, required=True, not_future=False)
     ends = clean_date(values.get("ends_on"), field="ends_on", errors=errors, required=True, not_future=False)
     ratios = {party: percent(values.get(f"{party}_percent", "0"), field=f"{party}_percent", errors=errors)
               for party in PARTIES}
-    cap = amount(values.get("cap_per_loan"), currency, field="cap_per_loan", errors=errors)
+    cap = collect_amount(values.get("cap_per_loan"), currency, field="cap_per_loan", errors=errors)
     insurer = None
     insurer_id = str(values.get("insurer_id") or "")
     if insurer_id:
@@ -173,7 +173,7 @@ def enrolment_recover(*, actor: User, loan_id: int, recovered: object) -> Enrolm
     if enrolment is None or not binds(actor, enrolment.loan.bank_id):
         raise PermissionDenied(_("Only the lending bank records recoveries on a compensated loan."))
     errors = FieldErrors()
-    value = amount(recovered, enrolment.pool.currency, field="amount", errors=errors)
+    value = collect_amount(recovered, enrolment.pool.currency, field="amount", errors=errors)
     errors.raise_if_any()
     pool, shares = enrolment.pool, _split(value, enrolment.pool)
     returned = {party: Decimal(enrolment.shares.get(f"{party}_returned", "0")) for party in ("fund", "insurer")}

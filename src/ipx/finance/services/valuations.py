@@ -23,11 +23,11 @@ from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation
 from ipx.catalog.models import Asset
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
-from ipx.core.money import check_currency
+from ipx.core.money import check_currency, collect_amount
 from ipx.core.validation import FieldErrors, clean_text
 from ipx.deals.models import Deal
 from ipx.finance import valuation as approaches
-from ipx.finance.inputs import amount, amounts, percent
+from ipx.finance.inputs import amounts, percent
 from ipx.finance.models import Valuation, ValuationAsset
 from ipx.finance.workflow import VALUATION
 
@@ -126,7 +126,7 @@ def valuation_record_income(*, actor: User, valuation_id: int, values: Mapping[s
 def valuation_record_cost(*, actor: User, valuation_id: int, values: Mapping[str, object]) -> Valuation:
     valuation = _recording(actor, valuation_id)
     errors = FieldErrors()
-    cost = amount(values.get("reproduction_cost"), valuation.currency, field="reproduction_cost", errors=errors)
+    cost = collect_amount(values.get("reproduction_cost"), valuation.currency, field="reproduction_cost", errors=errors)
     functional = percent(values.get("functional_percent"), field="functional_percent", errors=errors)
     economic = percent(values.get("economic_percent"), field="economic_percent", errors=errors)
     errors.raise_if_any()
@@ -189,8 +189,8 @@ def valuation_sign_off(*, actor: User, valuation_id: int, value: object, low: ob
     if valuation.income_value is None and valuation.cost_value is None and valuation.market_value is None:
         raise Conflict(_("Record at least one approach before signing off."))
     errors = FieldErrors()
-    concluded = amount(value, valuation.currency, field="value", errors=errors)
-    bounds = [None if bound in (None, "") else amount(bound, valuation.currency, field=field, errors=errors)
+    concluded = collect_amount(value, valuation.currency, field="value", errors=errors)
+    bounds = [None if bound in (None, "") else collect_amount(bound, valuation.currency, field=field, errors=errors)
               for field, bound in (("low", low), ("high", high))]
     text = clean_text(reasoning, field="reasoning", errors=errors, max_length=MAX_REASONING)
     if not errors and (bounds[0] is None) != (bounds[1] is None):
