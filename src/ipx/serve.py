@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import hashlib
 import multiprocessing
 import os
 import signal
 import subprocess
 import sys
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 from django.core.management import call_command
 
@@ -171,12 +173,40 @@ def serve(argv: list[str]) -> None:
     if options.dev:
         run_development_server(options.bind)
         return
-    call_command("collectstatic", interactive=False, verbosity=0)
+    collect_static()
 
     from gunicorn.app.wsgiapp import run
 
     sys.argv = gunicorn_arguments(options)
     run()
+
+
+def static_fingerprint() -> str:
+    """A digest of every static source file's path, size and modification time."""
+    from django.contrib.staticfiles.finders import get_finders
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda found: found[0]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def collect_static() -> bool:
+    """Collect the static files unless the sources are as they were at the last collection:
+    hashing and compressing every file again took most of a restart after a crash (14–19 s).
+    Returns whether it collected."""
+    from django.conf import settings
+
+    stamp = Path(settings.STATIC_ROOT) / ".collected"
+    fingerprint = static_fingerprint()
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.exists() and stamp.exists() and stamp.read_text() == fingerprint:
+        return False
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(fingerprint)
+    return True
 
 
 def run_development_server(bind: str) -> None:
