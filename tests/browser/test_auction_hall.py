@@ -15,11 +15,16 @@ from playwright.sync_api import Browser, Page, expect
 from ipx.accounts.models import User
 from ipx.auctions.models import Lot
 from ipx.auctions.tests.scene import new_lot, new_session, opened
+from ipx.testing.databases import needs_postgres
 from ipx.testing.fixtures import Member
 
 from .test_content_security_policy import RECORD_REFUSALS, log_in, refused
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The two bidders' requests and the hall's live streams read and write from several server
+# threads at once: on SQLite's shared-memory test database a reader meeting a writer fails at
+# once ("table is locked"), so this walk-through runs in the PostgreSQL pass.
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True),
+              needs_postgres("several server threads bid and stream at once")]
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from ipx.accounts.models import Membership, Organisation, User
 from ipx.accounts.regions import RegionKind
 from ipx.auctions.models import AuctionSession, Lot
 from ipx.auctions.services import control
+from ipx.auctions.settlement.services import PAYMENT_DUE_TASK
 from ipx.catalog import identifiers
 from ipx.catalog.models import Asset, Copyright, GIProduct, Patent, Trademark
 from ipx.catalog.reference import check_ipc_code
@@ -46,11 +47,12 @@ FULL_COUNTS = {
     "trademarks": 4,
     "copyrights": 4,
     "GI products": 5,
-    "listings published": 2599,  # and one sold in the demo's completed deal
+    # And one sold in the demo's completed deal, and 7 reserved by the past auction's deals.
+    "listings published": 2592,
     "listings awaiting review": 10,
     "listings in draft": 6,
-    "negotiations": 4,
-    "deals concluded": 2,
+    "negotiations": 4 + 7,  # the past auction's sales are deals, each in its buyer's thread
+    "deals concluded": 2 + 7,
     "deals intended": 1,
     "technology demands": 10,
 }
@@ -118,7 +120,9 @@ def assert_people() -> None:
     assert users["member@ipx.example"].memberships.get().organisation == owner_org
     # The owner sold one of its 165 patents to the buyer in the demo's completed deal.
     assert owner_org.assets.filter(ip_type=Asset.Type.PATENT).count() == 164
-    assert set(owner_org.listings.values_list("status", flat=True)) == {"draft", "submitted", "published", "sold"}
+    # Reserved: a listing of its sold at the past auction, its deal awaiting payment.
+    assert set(owner_org.listings.values_list("status", flat=True)) == {"draft", "submitted", "published", "sold",
+                                                                        "reserved"}
     buyer_org = users["buyer@ipx.example"].memberships.get().organisation
     assert buyer_org.assets.count() == 1
     # Every organisation has an administrator who can log in.
@@ -136,14 +140,17 @@ def assert_listings() -> None:
     assert sizes[1] > 2000 and max(sizes) == 5
     assert published.filter(price_amount__lte=Decimal(0)).count() == 0
     # Every published listing went draft → submitted → published, with the events to show.
-    sold = Listing.objects.filter(status=Listing.Status.SOLD).count()
-    assert ListingEvent.objects.filter(to_status="published").count() == published.count() + sold
+    # (and those since sold or reserved by a deal).
+    taken = Listing.objects.filter(status__in=(Listing.Status.SOLD, Listing.Status.RESERVED)).count()
+    assert ListingEvent.objects.filter(to_status="published").count() == published.count() + taken
     patents_on_offer = Patent.objects.filter(asset__listings__status=Listing.Status.PUBLISHED).count()
     assert patents_on_offer > 3000
 
 
 def assert_deals() -> None:
-    assert sorted(Deal.objects.values_list("status", flat=True)) == ["completed", "signed", "signed"]
+    # The negotiated deals (the past auction's sales are checked with the auctions).
+    deals = Deal.objects.filter(auction_settlement__isnull=True)
+    assert sorted(deals.values_list("status", flat=True)) == ["completed", "signed", "signed"]
     completed = Deal.objects.get(status=Deal.Status.COMPLETED)
     assert completed.commitment == "concluded" and completed.kind == "transfer"
     assert completed.listing.status == Listing.Status.SOLD
@@ -153,7 +160,7 @@ def assert_deals() -> None:
     assert available_balance(completed.seller_id, "CNY") == completed.price_amount - fee
     intended = Deal.objects.get(commitment="intended")
     assert intended.status == Deal.Status.SIGNED and intended.signatures.count() == 2
-    funded = Deal.objects.exclude(pk__in=[completed.pk, intended.pk]).get()
+    funded = deals.exclude(pk__in=[completed.pk, intended.pk]).get()
     assert funded.kind == "licence" and funded.milestones.get().status == "funded"
     assert available_balance(completed.buyer_id, "CNY") == (
         Decimal("3000000.00") - completed.price_amount - funded.price_amount)
@@ -196,10 +203,10 @@ def test_the_full_demo_loads_once_and_is_searchable() -> None:
     assert set(past.values_list("listing__assets__ip_type", flat=True)) == {Asset.Type.PATENT, Asset.Type.TRADEMARK}
 
     # Nothing is left to run after commit (no per-listing re-index, no mail), and the only
-    # tasks are the live auction's lots opening and closing on the clock ...
+    # tasks are the live auction's lots opening and closing on the clock and the past one's payment deadlines ...
     assert transaction.get_connection().run_on_commit == []
     assert set(Task.objects.values_list("name", flat=True)) == {control.OPEN_TASK, control.CLOSE_TASK,
-                                                                 control.CLOSING_SOON_TASK}
+                                                                 control.CLOSING_SOON_TASK, PAYMENT_DUE_TASK}
     assert mail.outbox == []
     # ... because the index was rebuilt once, with every published listing.
     assert result.indexed == get_backend().count() == FULL_COUNTS["listings published"]
@@ -236,8 +243,8 @@ def test_a_sample_load_is_the_same_every_time() -> None:
     assert prints[0] == prints[1]
     # All 10 CNIPA records, 27 of the 667 full texts and 98 of the 2,435 title rows.
     assert counts[0] == counts[1] == FULL_COUNTS | {
-        "patents": 10 + 27 + 98, "listings published": 127, "listings awaiting review": 10,
-        "listings in draft": 6,
+        "patents": 10 + 27 + 98, "listings published": 127 - 8, "listings awaiting review": 10,
+        "listings in draft": 6, "negotiations": 4 + 8, "deals concluded": 2 + 8,  # 8 lots sold at auction
     }
 
 

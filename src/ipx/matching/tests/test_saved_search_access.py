@@ -119,7 +119,7 @@ def test_the_search_page_offers_to_save_the_search(buyer: Member, client: Client
     page = buyer.client.get("/search/?q=锂电池&ip_type=patent&sort=newest").content.decode()
     assert 'id="save-search"' in page
     assert 'name="query" value="q=%E9%94%82%E7%94%B5%E6%B1%A0&amp;ip_type=patent&amp;sort=newest"' in page
-    assert 'name="name" maxlength="100" required value="锂电池"' in page
+    assert 'name="name" id="id_name" maxlength="100" required value="锂电池"' in page
     # Nothing to save on a bare search page; visitors are not offered it.
     assert 'id="save-search"' not in buyer.client.get("/search/").content.decode()
     assert 'id="save-search"' not in client.get("/search/?q=锂电池").content.decode()
