@@ -333,12 +333,10 @@ IPX_SEARCH_REBUILD_SILENT_SECONDS = float(os.environ.get("IPX_SEARCH_REBUILD_SIL
 # load balancers commonly wait 5 s), and the free space on var/'s disk below which it is degraded.
 IPX_HEALTH_CHECK_SECONDS = float(os.environ.get("IPX_HEALTH_CHECK_SECONDS", "3"))
 IPX_HEALTH_DISK_MIN_FREE_BYTES = int(os.environ.get("IPX_HEALTH_DISK_MIN_FREE_BYTES", str(1024**3)))
-# Platform fee on each escrow release, in percent of the amount released (fixed per deal
-# when it is made).
+# Platform fee on each escrow release, in percent of the amount released (fixed per deal when made).
 IPX_PLATFORM_FEE_PERCENT = Decimal(os.environ.get("IPX_PLATFORM_FEE_PERCENT", "2.00"))
-# Auctions: the days a winner has to pay (else its deposit is forfeited), the days a runner-up
-# offered the lot has to answer, and the seller's share of a forfeited deposit (the exchange
-# keeps the rest).
+# Auctions: days a winner has to pay (or forfeit its deposit), days a runner-up offered the lot
+# has to answer, the seller's share of a forfeited deposit (the exchange keeps the rest).
 IPX_AUCTION_PAYMENT_DAYS = int(os.environ.get("IPX_AUCTION_PAYMENT_DAYS", "7"))
 IPX_AUCTION_OFFER_DAYS = int(os.environ.get("IPX_AUCTION_OFFER_DAYS", "3"))
 IPX_AUCTION_FORFEIT_SELLER_PERCENT = Decimal(os.environ.get("IPX_AUCTION_FORFEIT_SELLER_PERCENT", "50"))
