@@ -37,3 +37,12 @@ def test_the_fingerprint_covers_every_static_source() -> None:
     sources = sum(1 for finder in get_finders() for _found in finder.list([]))
     assert sources > 10
     assert serve.static_fingerprint() == serve.static_fingerprint()
+
+
+def test_a_collection_that_made_no_folder_still_keeps_its_stamp(settings: Any, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # As when collectstatic is stood in for, or finds nothing to collect: the folder is made.
+    settings.STATIC_ROOT = str(tmp_path / "not-yet" / "static")
+    monkeypatch.setattr(serve, "call_command", lambda *args, **options: None)
+    assert serve.collect_static() is True
+    assert (Path(settings.STATIC_ROOT) / ".collected").read_text() == serve.static_fingerprint()

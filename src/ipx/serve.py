@@ -205,6 +205,7 @@ def collect_static() -> bool:
     if manifest.exists() and stamp.exists() and stamp.read_text() == fingerprint:
         return False
     call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(fingerprint)
     return True
 
