@@ -56,12 +56,12 @@ def _render(viewer: Any, events: Sequence[streams.Delivered]) -> list[streams.Me
         first = min(int(e.payload.get("first", 0)) for e in bids)
         last = max(int(e.payload.get("last", 0)) for e in bids)
         # Oldest first: each row goes on top of the history, so the newest ends up first.
-        rows = _shared(_ROWS, (lot_id, first, last), partial(_rows, lot, first, last))
+        rows = _rendered(_ROWS, (lot_id, first, last), partial(_rows, lot, first, last))
         messages += [streams.Message("bid", row) for row in rows]
     if _bids_here(viewer, lot.session_id):
         state = _state(lot, viewer)
     else:
-        state = _shared(_STATES, _state_key(lot), partial(_state, lot, None))
+        state = _rendered(_STATES, _state_key(lot), partial(_state, lot, None))
     messages.append(streams.Message("state", state))
     return messages
 
@@ -72,16 +72,16 @@ def _render(viewer: Any, events: Sequence[streams.Delivered]) -> list[streams.Me
 _LOTS: OrderedDict[tuple[object, ...], Any] = OrderedDict()
 _ROWS: OrderedDict[tuple[object, ...], Any] = OrderedDict()
 _STATES: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+# Whether a signed-in watcher bids in the session: admissions are rare, so the answer is kept
+# for a few seconds (its key holds the time slot) rather than asked at every price update.
+_BIDDERS: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+BIDDER_SECONDS = 5.0
 _KEPT = 512
 _lock = threading.Lock()
-# Whether a signed-in watcher bids in the session: admissions are rare, so the answer is kept
-# a few seconds rather than asked at every price update.
-_BIDDERS: dict[tuple[int, int], tuple[float, bool]] = {}
-BIDDER_SECONDS = 5.0
 
 
-def _shared(cache: OrderedDict[tuple[object, ...], Any], key: tuple[object, ...], make: Callable[[], T]) -> T:
-    key = (*key, translation.get_language(), timezone.get_current_timezone_name())
+def _kept(cache: OrderedDict[tuple[object, ...], Any], key: tuple[object, ...], make: Callable[[], T]) -> T:
+    """``make()``'s value under ``key``, made once and kept among the cache's latest _KEPT."""
     with _lock:
         found = cache.get(key)
     if found is None:
@@ -93,30 +93,29 @@ def _shared(cache: OrderedDict[tuple[object, ...], Any], key: tuple[object, ...]
     return cast(T, found)
 
 
+def _rendered(cache: OrderedDict[tuple[object, ...], Any], key: tuple[object, ...], make: Callable[[], T]) -> T:
+    """As ``_kept``, for HTML: in the viewer's language and time zone."""
+    return _kept(cache, (*key, translation.get_language(), timezone.get_current_timezone_name()), make)
+
+
 def forget() -> None:
     """Drop what is kept (a database emptied and filled again numbers lots and events anew)."""
     with _lock:
-        for cache in (_LOTS, _ROWS, _STATES):
+        for cache in (_LOTS, _ROWS, _STATES, _BIDDERS):
             cache.clear()
-        _BIDDERS.clear()
 
 
 def _lot_at(lot_id: int, seq: int) -> Lot:
-    return _shared(_LOTS, (lot_id, seq), partial(
+    return _kept(_LOTS, (lot_id, seq), partial(
         Lot.objects.select_related("session", "listing", "listing__organisation", "leader").get, pk=lot_id))
 
 
 def _bids_here(viewer: Any, session_id: int) -> bool:
     if not getattr(viewer, "is_authenticated", False):
         return False
-    key, now = (int(viewer.pk), session_id), time.monotonic()
-    known = _BIDDERS.get(key)
-    if known is not None and known[0] > now:
-        return known[1]
-    bids = Registration.objects.filter(session_id=session_id, status=Registration.Status.ADMITTED,
-                                       organisation__memberships__user=viewer).exists()
-    _BIDDERS[key] = (now + BIDDER_SECONDS, bids)
-    return bids
+    slot = int(time.monotonic() // BIDDER_SECONDS)
+    return _kept(_BIDDERS, (int(viewer.pk), session_id, slot), Registration.objects.filter(
+        session_id=session_id, status=Registration.Status.ADMITTED, organisation__memberships__user=viewer).exists)
 
 
 def _rows(lot: Lot, first: int, last: int) -> list[str]:
