@@ -78,12 +78,16 @@ def session_register(request: AuthenticatedRequest, session_id: int) -> HttpResp
     return _session_page(request, session_id, register_form=form, status=400)
 
 
-def _operator_step(request: AuthenticatedRequest, back: str, run: Any) -> HttpResponse:
-    """Run an operator's step; a refusal is shown on the page it returns to."""
+def run_step(request: AuthenticatedRequest, back: str, run: Any, done: str = "") -> HttpResponse:
+    """Run a button's step and go back to ``back``: a refusal is shown there as an error, a
+    step done as ``done`` when given."""
     try:
         run()
     except ApplicationError as exc:
         messages.error(request, exc.message if not exc.fields else "; ".join(exc.fields.values()))
+    else:
+        if done:
+            messages.success(request, done)
     return redirect(back)
 
 
@@ -92,9 +96,9 @@ def _operator_step(request: AuthenticatedRequest, back: str, run: Any) -> HttpRe
 def session_action(request: AuthenticatedRequest, session_id: int, action: str) -> HttpResponse:
     back = reverse("auctions:session", args=[session_id])
     if action == "announce":
-        return _operator_step(request, back, lambda: setup.session_announce(operator=request.user,
+        return run_step(request, back, lambda: setup.session_announce(operator=request.user,
                                                                             session_id=session_id))
-    return _operator_step(request, back, lambda: setup.session_cancel(
+    return run_step(request, back, lambda: setup.session_cancel(
         operator=request.user, session_id=session_id, reason=request.POST.get("reason", "")))
 
 
@@ -104,9 +108,9 @@ def registration_decide(request: AuthenticatedRequest, registration_id: int, act
     found = Registration.objects.filter(pk=registration_id).values_list("session_id", flat=True).first()
     back = reverse("auctions:session", args=[found]) if found else reverse("auctions:list")
     if action == "admit":
-        return _operator_step(request, back, lambda: registration.registration_admit(
+        return run_step(request, back, lambda: registration.registration_admit(
             operator=request.user, registration_id=registration_id))
-    return _operator_step(request, back, lambda: registration.registration_refuse(
+    return run_step(request, back, lambda: registration.registration_refuse(
         operator=request.user, registration_id=registration_id, reason=request.POST.get("reason", "")))
 
 
@@ -163,7 +167,7 @@ def lot_action(request: AuthenticatedRequest, lot_id: int, action: str) -> HttpR
         "extend": lambda: control.lot_extend(operator=request.user, lot_id=lot_id, reason=reason,
                                              closes_at=request.POST.get("extend-closes_at", "")),
     }
-    return _operator_step(request, back, steps[action])
+    return run_step(request, back, steps[action])
 
 
 # --- The operator's forms -------------------------------------------------------------------

@@ -16,7 +16,7 @@ from ipx.accounts.api_auth import api_user, user_auth
 from ipx.auctions import selectors
 from ipx.auctions.models import Settlement
 from ipx.auctions.settlement import services
-from ipx.auctions.settlement.selectors import settlement_of, settlement_view
+from ipx.auctions.settlement.selectors import settlement_of
 from ipx.core.api.schemas import ERRORS, Id
 from ipx.core.api.types import InputSchema, rule
 
@@ -49,8 +49,7 @@ class SettlementDeclineIn(InputSchema):
 
 def _out(request: HttpRequest, lot_id: int) -> dict[str, Any]:
     user = api_user(request)
-    view = settlement_view(selectors.lot_for(user, lot_id), user)
-    assert view is not None  # the caller has just acted on it, or settlement_of found it
+    view = settlement_of(selectors.lot_for(user, lot_id), user)
     s: Settlement = view.settlement
     return {"id": s.pk, "lot_id": s.lot_id, "status": s.status, "bidder": s.registration.bidder_number,
             "currency": s.lot.session.currency, "price": s.price, "premium": s.premium,
@@ -60,13 +59,12 @@ def _out(request: HttpRequest, lot_id: int) -> dict[str, Any]:
 
 def _settlement_id(request: HttpRequest, lot_id: int) -> int:
     user = api_user(request)
-    return settlement_of(selectors.lot_for(user, lot_id), user).pk
+    return settlement_of(selectors.lot_for(user, lot_id), user).settlement.pk
 
 
 @router.get("/auctions/lots/{lot_id}/settlement", response={200: SettlementOut, **ERRORS}, auth=user_auth,
             summary="A sold lot's settlement (its buyer, the seller and operators)")
 def settlement(request: HttpRequest, lot_id: Id) -> dict[str, Any]:
-    _settlement_id(request, lot_id)
     return _out(request, lot_id)
 
 

@@ -37,23 +37,19 @@ def _organisation_ids(user: Any) -> set[int]:
     return {m.organisation_id for m in memberships_of(user)}
 
 
-def _sees_all(user: Any, lot: Lot) -> bool:
-    return bool(getattr(user, "is_operator", False)) or lot.listing.organisation_id in _organisation_ids(user)
-
-
 def settlement_view(lot: Lot, user: Any) -> SettlementView | None:
     """The lot's latest settlement the viewer may see (the seller and operators see every one;
     a bidder only its own), with the steps the viewer may take now."""
     settlements = list(lot.settlements.select_related("registration__organisation", "deal").order_by("id"))
-    if not _sees_all(user, lot):
-        mine = _organisation_ids(user)
+    mine = _organisation_ids(user)
+    if not (getattr(user, "is_operator", False) or lot.listing.organisation_id in mine):
         settlements = [s for s in settlements if s.registration.organisation_id in mine]
     if not settlements:
         return None
     latest = settlements[-1]
     return SettlementView(settlement=latest, actions=SETTLEMENT.allowed_actions(latest, user),
-                          is_buyer=latest.registration.organisation_id in _organisation_ids(user),
-                          earlier=settlements[:-1], to_pay=_to_pay(latest))
+                          is_buyer=latest.registration.organisation_id in mine, earlier=settlements[:-1],
+                          to_pay=_to_pay(latest))
 
 
 def _to_pay(settlement: Settlement) -> Decimal:
@@ -64,12 +60,12 @@ def _to_pay(settlement: Settlement) -> Decimal:
     return (pending.aggregate(total=Sum("amount"))["total"] or ZERO) + premium
 
 
-def settlement_of(lot: Lot, user: Any) -> Settlement:
-    """The lot's latest settlement as the viewer may see it (404 when it may see none)."""
+def settlement_of(lot: Lot, user: Any) -> SettlementView:
+    """``settlement_view``, or 404 when the viewer may see no settlement of the lot."""
     view = settlement_view(lot, user)
     if view is None:
         raise NotFound(_("This lot has no settlement you can see."))
-    return view.settlement
+    return view
 
 
 def may_offer_runner_up(lot: Lot, user: Any) -> bool:

@@ -4,10 +4,9 @@ service call; a refusal comes back as a message on the lot's page."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +14,7 @@ from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.auctions import selectors
 from ipx.auctions.settlement import selectors as settlement_selectors
 from ipx.auctions.settlement import services
-from ipx.core.errors import ApplicationError
+from ipx.auctions.views import run_step
 
 DONE = {
     "pay": lambda: _("Paid: the buyer's premium is charged and the price is held in escrow."),
@@ -24,16 +23,12 @@ DONE = {
 }
 
 
-def _refused(request: AuthenticatedRequest, exc: ApplicationError) -> None:
-    messages.error(request, exc.message if not exc.fields else "; ".join(exc.fields.values()))
-
-
 @login_required
 @require_POST
 def settlement_step(request: AuthenticatedRequest, lot_id: int, action: str) -> HttpResponse:
-    try:
+    def run() -> None:
         lot = selectors.lot_for(request.user, lot_id)
-        settlement = settlement_selectors.settlement_of(lot, request.user)
+        settlement = settlement_selectors.settlement_of(lot, request.user).settlement
         if action == "pay":
             services.settlement_pay(actor=request.user, settlement_id=settlement.pk)
         elif action == "accept":
@@ -41,21 +36,13 @@ def settlement_step(request: AuthenticatedRequest, lot_id: int, action: str) -> 
         else:
             services.settlement_decline(actor=request.user, settlement_id=settlement.pk,
                                         reason=request.POST.get("reason", ""))
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, DONE[action]())
-    return redirect("auctions:lot", lot_id)
+
+    return run_step(request, reverse("auctions:lot", args=[lot_id]), run, DONE[action]())
 
 
 @login_required
 @require_POST
 def runner_up_offer(request: AuthenticatedRequest, lot_id: int) -> HttpResponse:
-    try:
-        services.lot_offer_runner_up(operator=request.user, lot_id=lot_id,
-                                     reason=request.POST.get("runner_up-reason", ""))
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The lot is offered to the runner-up."))
-    return redirect("auctions:lot", lot_id)
+    return run_step(request, reverse("auctions:lot", args=[lot_id]), lambda: services.lot_offer_runner_up(
+        operator=request.user, lot_id=lot_id, reason=request.POST.get("runner_up-reason", "")),
+        _("The lot is offered to the runner-up."))
