@@ -13,7 +13,3 @@ def to_cents(value: float | Decimal) -> Decimal:
     like 8606.645 is not turned into 8606.64 by its binary error)."""
     return Decimal(repr(value) if isinstance(value, float) else value).quantize(CENT, rounding=ROUND_HALF_UP)
 
-
-def rate(percent: Decimal) -> float:
-    """A rate given in percent, as the fraction the arithmetic takes."""
-    return float(percent / Decimal(100))
