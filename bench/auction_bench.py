@@ -211,17 +211,24 @@ def group_cpu_seconds(group: int) -> float:
     return total
 
 
+def production_environment(prefix: str) -> Path:
+    """A fresh var/ folder, and the production settings the set-up and the server run with
+    (loopback only, no mail sent, quiet logs); returns the folder."""
+    var_dir = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ.update({"IPX_ENV": "production", "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "127.0.0.1",
+                       "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+                       "SECURE_SSL_REDIRECT": "false", "LOG_LEVEL": "ERROR", "IPX_VAR_DIR": str(var_dir),
+                       "DJANGO_SETTINGS_MODULE": "ipx.settings"})
+    return var_dir
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--bidders", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     options = parser.parse_args()
-    var_dir = Path(tempfile.mkdtemp(prefix="ipx-auction-bench-"))
-    os.environ.update({"IPX_ENV": "production", "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "127.0.0.1",
-                       "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-                       "SECURE_SSL_REDIRECT": "false", "LOG_LEVEL": "ERROR", "IPX_VAR_DIR": str(var_dir),
-                       "DJANGO_SETTINGS_MODULE": "ipx.settings"})
+    var_dir = production_environment("ipx-auction-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'bench.sqlite3'}")
     database = "postgresql" if "postgres" in os.environ["DATABASE_URL"] else "sqlite"
     server: subprocess.Popen[bytes] | None = None

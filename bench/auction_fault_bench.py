@@ -43,16 +43,14 @@ import random
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from auction_bench import ROOT, SECRET, free_port, prepare, wait_until_up, with_proxy
+from auction_bench import ROOT, free_port, prepare, production_environment, wait_until_up, with_proxy
 
 PROXY_EVERY = 4
 RESEND_EVERY = 10  # one acknowledged request in ten is sent again with its key
@@ -368,11 +366,7 @@ def main() -> None:
     parser.add_argument("--kill-after", type=float, default=5, help="seconds of bidding before the SIGKILL")
     parser.add_argument("--close-after", type=float, default=40, help="seconds of bidding before the lot's close")
     options = parser.parse_args()
-    var_dir = Path(tempfile.mkdtemp(prefix="ipx-auction-fault-"))
-    os.environ.update({"IPX_ENV": "production", "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "127.0.0.1",
-                       "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-                       "SECURE_SSL_REDIRECT": "false", "LOG_LEVEL": "ERROR", "IPX_VAR_DIR": str(var_dir),
-                       "DJANGO_SETTINGS_MODULE": "ipx.settings"})
+    var_dir = production_environment("ipx-auction-fault-")
     servers: Single | Layout
     if options.layout == "cluster":
         servers = Layout()

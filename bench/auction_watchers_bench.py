@@ -38,16 +38,14 @@ import resource
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from auction_bench import ROOT, SECRET, free_port, percentile, prepare, wait_until_up
+from auction_bench import ROOT, free_port, percentile, prepare, production_environment, wait_until_up
 
 BID_ROW = re.compile(r'<tr id="bid-(\d+)">.*?<time datetime="([^"]+)"')
 GOAL_MS = 1000.0
@@ -222,11 +220,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=50, help="watchers that connect at once")
     options = parser.parse_args()
     limit = raise_open_files(options.watchers * 2 + 256)
-    var_dir = Path(tempfile.mkdtemp(prefix="ipx-auction-watchers-"))
-    os.environ.update({"IPX_ENV": "production", "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "127.0.0.1",
-                       "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-                       "SECURE_SSL_REDIRECT": "false", "LOG_LEVEL": "ERROR", "IPX_VAR_DIR": str(var_dir),
-                       "DJANGO_SETTINGS_MODULE": "ipx.settings"})
+    var_dir = production_environment("ipx-auction-watchers-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'bench.sqlite3'}")
     database = "postgresql" if "postgres" in os.environ["DATABASE_URL"] else "sqlite"
     server: subprocess.Popen[bytes] | None = None
