@@ -29,6 +29,7 @@ from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDen
 from ipx.core.workflow import Action, Attempt, Guard, Refusal, Workflow
 from ipx.deals.access import Role, role_in_thread, side_label
 from ipx.deals.models import Offer, OfferEvent, Thread, ThreadEvent
+from ipx.deals.negotiation.taking import rights_free
 from ipx.listings.models import Listing, ListingAsset
 
 T = Thread.Status
@@ -315,7 +316,8 @@ OFFER: Workflow[Offer] = Workflow(
         "counter": Action(sources=(S.OPEN,), target=S.COUNTERED, who=(_receiver_counters,),
                           guards=(_before_expiry("counter"), _thread_open, _listing_on_offer)),
         "accept": Action(sources=(S.OPEN,), target=S.ACCEPTED, who=(_receiver_accepts,),
-                         guards=(_before_expiry("accept"), _thread_open, _listing_on_offer, _same_assets)),
+                         guards=(_before_expiry("accept"), _thread_open, _listing_on_offer, _same_assets,
+                                 rights_free)),
         "expire": Action(sources=(S.OPEN,), target=S.EXPIRED, who=(_by_the_clock,)),
     },
     refuse_status=_refuse_offer,

@@ -14,7 +14,7 @@ A right pledged, or promised as a pledge, to one loan cannot back another.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -33,29 +33,14 @@ from ipx.finance.inputs import percent, whole
 from ipx.finance.models import Instalment, Loan, LoanCollateral, Valuation
 from ipx.finance.money import to_cents
 from ipx.finance.services import pools
+from ipx.finance.services.collateral import refuse_on_their_way, refuse_pledged
 from ipx.finance.workflow import LOAN
 from ipx.ledger.services import transfer
 
 L = Loan.Status
 logger = logging.getLogger(__name__)
-# From acceptance the rights are promised to the bank; from disbursement they are pledged.
-PLEDGING = (L.ACCEPTED, L.PLEDGE_SUBMITTED, L.ACTIVE)
 MAX_MONTHS = 360
 MAX_RATE = Decimal(36)  # above it a rate is usurious under the courts' rules
-
-
-def pledges_of(asset_ids: Iterable[int]) -> dict[int, Loan]:
-    """Asset id → the loan it is pledged (or promised) to."""
-    links = LoanCollateral.objects.filter(asset_id__in=list(asset_ids), loan__status__in=PLEDGING).select_related(
-        "loan")
-    return {link.asset_id: link.loan for link in links}
-
-
-def _refuse_pledged(asset_ids: Iterable[int], *, errors: FieldErrors, but: Loan | None = None) -> None:
-    for asset_id, loan in sorted(pledges_of(asset_ids).items()):
-        if but is None or loan.pk != but.pk:
-            errors.add("asset_ids", _("IP right %(asset)s is already pledged to loan #%(loan)s.")
-                       % {"asset": asset_id, "loan": loan.pk})
 
 
 def _valuation_for(valuation_id: object, borrower: Organisation, asset_ids: set[int],
@@ -85,7 +70,8 @@ def loan_apply(*, actor: User, borrower_id: int, bank_id: int, asset_ids: Sequen
     owned = list(Asset.objects.filter(pk__in=wanted, holder=borrower))
     if not wanted or len(owned) != len(wanted):
         errors.add("asset_ids", _("Pledge one or more of your own organisation's IP rights."))
-    _refuse_pledged(wanted, errors=errors)
+    refuse_pledged(wanted, errors=errors)
+    refuse_on_their_way(wanted, errors=errors)
     asked = collect_amount(amount_asked, currency, field="amount", errors=errors)
     term = whole(months, field="months", errors=errors, high=MAX_MONTHS)
     text = clean_text(purpose, field="purpose", errors=errors, max_length=300)
@@ -147,9 +133,11 @@ def loan_accept(*, actor: User, loan_id: int) -> Loan:
     loan = LOAN.lock(loan_id)
     LOAN.check(loan, "accept", actor)
     errors = FieldErrors()
-    _refuse_pledged(loan.collateral.values_list("pk", flat=True), errors=errors, but=loan)
+    collateral = list(loan.collateral.values_list("pk", flat=True))
+    refuse_pledged(collateral, errors=errors, but=loan)
+    refuse_on_their_way(collateral, errors=errors)
     if errors:
-        raise Conflict(next(iter(errors.errors.values())))
+        raise Conflict(errors.errors["asset_ids"])
     LOAN.transition(loan, "accept", actor=actor, acting_for=loan.borrower, check=False)
     return loan
 

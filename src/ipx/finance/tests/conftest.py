@@ -7,8 +7,7 @@ import pytest
 
 from ipx.accounts.models import Membership, Organisation
 from ipx.finance.models import Valuation
-from ipx.finance.services import valuations
-from ipx.finance.tests.test_valuation_workflow import requested
+from ipx.finance.tests.test_valuation_workflow import signed_off
 from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
 from ipx.testing.fixtures import Member
 
@@ -23,11 +22,4 @@ def appraiser(db: None) -> Member:
 
 @pytest.fixture
 def valued(owner: Member, appraiser: Member) -> Valuation:
-    valuation = requested(owner, appraiser)
-    valuations.valuation_accept(actor=appraiser.user, valuation_id=valuation.pk)
-    valuations.valuation_record_cost(actor=appraiser.user, valuation_id=valuation.pk, values={
-        "reproduction_cost": "1000000", "functional_percent": "0", "economic_percent": "0"})
-    return valuations.valuation_sign_off(actor=appraiser.user, valuation_id=valuation.pk, value="1000000",
-                                         reasoning="成本法")
-
-
+    return signed_off(owner, appraiser)

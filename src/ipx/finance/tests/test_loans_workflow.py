@@ -14,6 +14,7 @@ from ipx.accounts.models import User
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ipx.finance.models import Instalment, Loan, Valuation
 from ipx.finance.services import loans as services
+from ipx.finance.services.collateral import pledges_of
 from ipx.finance.tests.test_valuation_workflow import patent_of
 from ipx.ledger.selectors import ledger_check
 from ipx.ledger.services import available_account, balance_of
@@ -127,7 +128,7 @@ def test_instalments_are_paid_once_per_key_and_the_last_releases_the_pledge(
     for number in range(2, 13):
         services.instalment_pay(actor=owner.user, loan_id=loan.pk, key=f"pay-{number}")
     loan.refresh_from_db()
-    assert loan.status == Loan.Status.REPAID and not services.pledges_of(loan.collateral.values_list("pk", flat=True))
+    assert loan.status == Loan.Status.REPAID and not pledges_of(loan.collateral.values_list("pk", flat=True))
     assert available(banker) == D("1000000") + D("15600.00")  # 6 % on 480,000 falling by 40,000 a month
     assert ledger_check().ok
 

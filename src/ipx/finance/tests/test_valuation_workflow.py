@@ -34,6 +34,16 @@ def requested(owner: Member, appraiser: Member, asset: Asset | None = None) -> V
                                       purpose="质押融资")
 
 
+def signed_off(owner: Member, appraiser: Member, asset: Asset | None = None) -> Valuation:
+    """A valuation of ``asset`` (a new patent of the owner's by default) at 1,000,000 by cost."""
+    valuation = requested(owner, appraiser, asset)
+    services.valuation_accept(actor=appraiser.user, valuation_id=valuation.pk)
+    services.valuation_record_cost(actor=appraiser.user, valuation_id=valuation.pk, values={
+        "reproduction_cost": "1000000", "functional_percent": "0", "economic_percent": "0"})
+    return services.valuation_sign_off(actor=appraiser.user, valuation_id=valuation.pk, value="1000000",
+                                       reasoning="成本法")
+
+
 def test_a_request_names_a_verified_appraiser_and_the_requesters_own_rights(
         owner: Member, buyer: Member, appraiser: Member) -> None:
     with pytest.raises(ValidationFailed) as refused:

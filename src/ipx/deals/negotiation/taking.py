@@ -1,0 +1,48 @@
+"""Whether an offer takes its IP rights from the seller, and the checks of apps above deals
+that such an offer must pass before it is accepted.
+
+Deals sit below finance, so they cannot ask it whether a right is pledged to a bank. Finance
+registers its check here instead (in its app's ``ready``); accepting an offer that would sell
+a pledged right, or license it exclusively, is then refused naming the loan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ipx.core.errors import Conflict
+from ipx.core.workflow import Attempt, Refusal
+from ipx.deals.models import DealKind, Offer
+from ipx.listings.models import Exclusivity
+
+# A check says, in the reader's language, why these rights may not be taken now, or None.
+TakingGuard = Callable[[Sequence[int]], str | None]
+
+_taking_guards: list[TakingGuard] = []
+
+
+def register_taking_guard(guard: TakingGuard) -> TakingGuard:
+    """Ask ``guard`` before an offer that takes its rights is accepted (once, however often
+    it is registered)."""
+    if guard not in _taking_guards:
+        _taking_guards.append(guard)
+    return guard
+
+
+def takes_the_rights(kind: str, exclusivity: str) -> bool:
+    """A sale takes the rights from the seller; so does an exclusive licence (not even the
+    holder may use them)."""
+    return kind == DealKind.TRANSFER or exclusivity == Exclusivity.EXCLUSIVE
+
+
+def rights_free(attempt: Attempt) -> Refusal | None:
+    """The OFFER workflow's guard on acceptance."""
+    offer: Offer = attempt.subject
+    if not takes_the_rights(offer.kind, offer.licence_exclusivity):
+        return None
+    asset_ids = list(offer.asset_links.values_list("asset_id", flat=True))
+    for guard in _taking_guards:
+        message = guard(asset_ids)
+        if message:
+            return Refusal(message, code="rights_pledged", error=Conflict)
+    return None
