@@ -26,7 +26,7 @@ from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation
 from ipx.catalog.models import Asset
 from ipx.core.errors import Conflict, PermissionDenied
-from ipx.core.money import Money, collect_amount
+from ipx.core.money import Currency, Money, collect_amount
 from ipx.core.validation import FieldErrors, clean_choice, clean_text
 from ipx.finance import loans as arithmetic
 from ipx.finance.inputs import percent, whole
@@ -58,7 +58,7 @@ def _valuation_for(valuation_id: object, borrower: Organisation, asset_ids: set[
 
 @transaction.atomic
 def loan_apply(*, actor: User, borrower_id: int, bank_id: int, asset_ids: Sequence[int], amount_asked: object,
-               months: object, purpose: object, valuation_id: object = None, currency: str = "CNY") -> Loan:
+               months: object, purpose: object, valuation_id: object = None, currency: object = "CNY") -> Loan:
     borrower = access_organisation(actor, borrower_id)
     if not borrower.is_verified:
         raise PermissionDenied(_("%(name)s is not verified yet.") % {"name": borrower.name})
@@ -72,17 +72,23 @@ def loan_apply(*, actor: User, borrower_id: int, bank_id: int, asset_ids: Sequen
         errors.add("asset_ids", _("Pledge one or more of your own organisation's IP rights."))
     refuse_pledged(wanted, errors=errors)
     refuse_on_their_way(wanted, errors=errors)
-    asked = collect_amount(amount_asked, currency, field="amount", errors=errors)
+    code = clean_choice(currency, Currency, field="currency", errors=errors)
+    if code not in Currency.values:
+        code = Currency.CNY  # refused above; the amount is still read, so every error shows at once
+    asked = collect_amount(amount_asked, code, field="amount", errors=errors)
     term = whole(months, field="months", errors=errors, high=MAX_MONTHS)
     text = clean_text(purpose, field="purpose", errors=errors, max_length=300)
     valuation = _valuation_for(valuation_id, borrower, wanted, errors)
+    if valuation is not None and valuation.currency != code:
+        errors.add("currency", _("The valuation is in %(valued)s; ask for the loan in the same currency.")
+                   % {"valued": valuation.currency})
     errors.raise_if_any()
     assert bank is not None
-    loan = Loan.objects.create(borrower=borrower, bank=bank, valuation=valuation, currency=currency,
+    loan = Loan.objects.create(borrower=borrower, bank=bank, valuation=valuation, currency=code,
                                requested_amount=asked, requested_months=term, purpose=text, created_by=actor)
     LoanCollateral.objects.bulk_create(LoanCollateral(loan=loan, asset=asset) for asset in owned)
     LOAN.record(loan, "apply", actor=actor, acting_for=borrower, from_status="",
-                params={"amount": str(asked), "currency": currency})
+                params={"amount": str(asked), "currency": code})
     return loan
 
 

@@ -89,3 +89,15 @@ def test_no_offer_that_would_take_a_pledged_right_is_accepted(
     sharing = _open_offer(listing, buyer, kind="licence", licence_exclusivity="non_exclusive",
                           licence_territory="中国", licence_term_months="24")
     assert offers.offer_accept(offer_id=sharing.pk, actor=owner.user).status == Deal.Status.AWAITING_SIGNATURES
+
+
+def test_a_loan_is_asked_for_in_a_known_currency_the_valuation_shares(
+        owner: Member, banker: Member, appraiser: Member) -> None:
+    valuation = signed_off(owner, appraiser)
+    for currency, message in (("XYZ", "not one of the allowed values"), ("HKD", "The valuation is in CNY")):
+        with pytest.raises(ValidationFailed) as refused:
+            services.loan_apply(actor=owner.user, borrower_id=owner.organisation.pk, bank_id=banker.organisation.pk,
+                                asset_ids=list(valuation.assets.values_list("pk", flat=True)), amount_asked="1000",
+                                months="12", purpose="周转", valuation_id=valuation.pk, currency=currency)
+        assert message in refused.value.fields["currency"]
+    assert not Loan.objects.exists()
