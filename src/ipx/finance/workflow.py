@@ -1,6 +1,6 @@
 """The valuation's steps: the requester asks and may withdraw before sign-off; the appraiser
 accepts or declines, records the approaches, and signs off (an administrator or signatory:
-the report commits the appraiser)."""
+the report commits the appraiser). Then the loan's, and insurance policies' and claims'."""
 
 from __future__ import annotations
 
@@ -9,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from ipx.accounts.selectors import binds, is_member
 from ipx.core.errors import PermissionDenied
 from ipx.core.workflow import Action, Attempt, Guard, Refusal, Workflow, the_exchange_only
-from ipx.finance.models import Loan, LoanEvent, Valuation, ValuationEvent
+from ipx.finance.models import (
+    Claim,
+    ClaimEvent,
+    Loan,
+    LoanEvent,
+    Policy,
+    PolicyEvent,
+    Valuation,
+    ValuationEvent,
+)
 
 REFUSALS = {
     ("appraiser", True): _("Only the appraiser's administrators or signatories may do this."),
@@ -18,6 +27,9 @@ REFUSALS = {
     ("bank", True): _("Only the bank's administrators or signatories may do this."),
     ("borrower", True): _("Only the borrower's administrators or signatories may do this."),
     ("borrower", False): _("Only the borrower may do this."),
+    ("insurer", True): _("Only the insurer's administrators or signatories may do this."),
+    ("policyholder", True): _("Only the policyholder's administrators or signatories may do this."),
+    ("policyholder", False): _("Only the policyholder may do this."),
 }
 
 
@@ -65,4 +77,23 @@ LOAN = Workflow(name="loan", model=Loan, event_model=LoanEvent, not_found=_("No 
     "pay": Action(sources=(L.ACTIVE,), who=(_member_of("borrower", binding=False),)),
     "repaid": Action(sources=(L.ACTIVE,), target=L.REPAID, who=(the_exchange_only,)),
     "default": Action(sources=(L.ACTIVE,), target=L.DEFAULTED, who=(the_exchange_only,)),
+})
+
+# Insurance: the policyholder pays the premium (which issues the policy) or cancels its request;
+# the insurer declines a request; the exchange expires a policy at the end of its term.
+# Claims are filed by the policyholder on a policy in force, decided and paid by the insurer.
+P = Policy.Status
+POLICY = Workflow(name="policy", model=Policy, event_model=PolicyEvent, not_found=_("No such policy."), actions={
+    "pay": Action(sources=(P.REQUESTED,), target=P.ISSUED, who=(_member_of("policyholder", binding=True),)),
+    "cancel": Action(sources=(P.REQUESTED,), target=P.CANCELLED, who=(_member_of("policyholder", binding=False),)),
+    "decline": Action(sources=(P.REQUESTED,), target=P.DECLINED, who=(_member_of("insurer", binding=True),)),
+    "claim": Action(sources=(P.ISSUED,), who=(_member_of("policyholder", binding=False),)),
+    "expire": Action(sources=(P.ISSUED,), target=P.EXPIRED, who=(the_exchange_only,)),
+})
+
+C = Claim.Status
+CLAIM = Workflow(name="claim", model=Claim, event_model=ClaimEvent, not_found=_("No such claim."), actions={
+    "approve": Action(sources=(C.FILED,), target=C.APPROVED, who=(_member_of("insurer", binding=True),)),
+    "reject": Action(sources=(C.FILED,), target=C.REJECTED, who=(_member_of("insurer", binding=True),)),
+    "pay": Action(sources=(C.APPROVED,), target=C.PAID, who=(_member_of("insurer", binding=True),)),
 })
