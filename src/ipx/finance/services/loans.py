@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db import transaction
@@ -160,9 +160,12 @@ def loan_submit_pledge(*, actor: User, loan_id: int, number: object) -> Loan:
 
 
 @transaction.atomic
-def loan_check_pledge(*, operator: User, loan_id: int, approve: bool, note: object = "") -> Loan:
+def loan_check_pledge(*, operator: User, loan_id: int, approve: bool, note: object = "",
+                      disbursed_on: date | None = None) -> Loan:
     """The operator checks the pledge's registration number: approved, the loan is paid out
-    from the bank's balance and its schedule fixed; returned, the borrower corrects it."""
+    from the bank's balance and its schedule fixed; returned, the borrower corrects it.
+    ``disbursed_on`` records a loan paid out on an earlier day, its schedule running from
+    then (the demo's history; the pages and the API never pass it)."""
     loan = LOAN.lock(loan_id, related=("bank", "borrower"))
     if not approve:
         errors = FieldErrors()
@@ -175,6 +178,10 @@ def loan_check_pledge(*, operator: User, loan_id: int, approve: bool, note: obje
     transfer(payer=loan.bank, payee=loan.borrower, money=Money(loan.amount, loan.currency),
              reference=loan.ledger_reference, actor=operator)
     now = timezone.now()
+    if disbursed_on is not None:
+        if disbursed_on > timezone.localdate(now):
+            raise ValueError("a loan is not disbursed in the future")
+        now = datetime.combine(disbursed_on, time(10), tzinfo=timezone.get_current_timezone())
     loan.pledge_checked_by, loan.pledge_checked_at, loan.disbursed_at = operator, now, now
     rows = arithmetic.schedule(principal=loan.amount, annual_percent=loan.annual_percent, months=loan.months,
                                method=arithmetic.Method(loan.method), start=timezone.localdate(now))
