@@ -1,4 +1,5 @@
-"""The words a statement shows for a loan's money, in the reader's language."""
+"""The words a statement shows for a loan's and an insurance policy's money, in the reader's
+language."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from ipx.ledger import descriptions
 
 _LOAN = re.compile(r"loan:(\d+)")
+_POLICY = re.compile(r"policy:(\d+)")
 
 
 def describe_loan(kind: str, reference: str) -> str | None:
@@ -18,5 +20,13 @@ def describe_loan(kind: str, reference: str) -> str | None:
     return _("Pledge loan #%(loan)d") % {"loan": int(match[1])}
 
 
+def describe_policy(kind: str, reference: str) -> str | None:
+    match = _POLICY.fullmatch(reference)
+    if match is None:
+        return None
+    return _("Insurance policy #%(policy)d") % {"policy": int(match[1])}
+
+
 def register() -> None:
     descriptions.register("loan:", describe_loan)
+    descriptions.register("policy:", describe_policy)

@@ -47,6 +47,8 @@ SCHEDULES = (
     Schedule("ipx.matching.matches.health.keep_vectors_current", 5),
     # Loan instalments fall due on dates: hourly marks the late ones soon after midnight.
     Schedule("ipx.finance.services.loans.loans_mark_overdue", 60),
+    # Insurance policies end on a date: hourly expires them soon after midnight.
+    Schedule("ipx.finance.services.insurance.policies_expire", 60),
 )
 
 

@@ -6,8 +6,9 @@ both parties are members and the pool's remaining capacity (F × L less what cov
 hold, read under the pool's row lock) takes the loan's amount; repayment frees it. On default
 the loss (outstanding principal + accrued interest and penalty) is shared by the ratios; the
 fund's share (paid from the sponsor's balance) and the insurer's are paid to the bank through
-the ledger, together no more than the cap. Recoveries later (the collateral sold) are shared
-back by the same ratios.
+the ledger, together no more than the cap; a pledge-loan guarantee policy on the loan pays the
+insurer's share in the pool insurer's place (recorded as a claim paid on it). Recoveries later
+(the collateral sold) are shared back by the same ratios, to whoever paid.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ipx.core.validation import FieldErrors, clean_date, clean_text
 from ipx.finance.inputs import percent
 from ipx.finance.models import Enrolment, Instalment, Loan, Pool, PoolMember
 from ipx.finance.money import to_cents
+from ipx.finance.services import claims
 from ipx.ledger.services import transfer
 
 PARTIES = ("fund", "bank", "insurer", "appraiser")
@@ -135,30 +137,51 @@ def _split(total: Decimal, pool: Pool) -> dict[str, Decimal]:
     return shares
 
 
-def loan_defaulted(loan: Loan) -> Enrolment | None:
-    """Called as the locked loan defaults: its loss is shared and the fund's and insurer's
-    shares paid to the bank (InsufficientFunds, refusing the default whole, when short)."""
-    enrolment = (Enrolment.objects.select_for_update(of=("self",)).select_related("pool__sponsor", "pool__insurer")
-                 .filter(loan=loan, status=Enrolment.Status.COVERED).first())
-    if enrolment is None:
-        return None
+def _loss(loan: Loan) -> Decimal:
+    """Outstanding principal + the interest and penalty of the overdue instalments."""
     unpaid = loan.instalments.exclude(status=Instalment.Status.PAID)
     principal = unpaid.aggregate(total=Sum("principal"))["total"] or ZERO
     accrued = sum((i.interest + i.penalty for i in unpaid.filter(status=Instalment.Status.OVERDUE)), ZERO)
+    return principal + accrued
+
+
+def loan_defaulted(loan: Loan) -> Enrolment | None:
+    """Called as the locked loan defaults: its loss is shared and the fund's and insurer's
+    shares paid to the bank (InsufficientFunds, refusing the default whole, when short). A
+    pledge-loan guarantee policy on the loan takes the insurer's share (within its cover left),
+    in the pool's place; a guaranteed loan in no pool has its loss paid within the cover left."""
+    enrolment = (Enrolment.objects.select_for_update(of=("self",)).select_related("pool__sponsor", "pool__insurer")
+                 .filter(loan=loan, status=Enrolment.Status.COVERED).first())
+    if enrolment is None:
+        guarantee = claims.guarantee_for(loan, loan.currency)
+        covered = min(_loss(loan), claims.cover_left(guarantee)) if guarantee is not None else ZERO
+        if guarantee is not None and covered > 0:
+            claims.guarantee_pay(policy=guarantee, bank=loan.bank, amount=covered, enrolment=None)
+        return None
     pool = enrolment.pool
-    loss = principal + accrued
+    loss = _loss(loan)
     shares = _split(loss, pool)
     fund_pays = min(shares["fund"], pool.cap_per_loan)
-    insurer_pays = min(shares["insurer"], pool.cap_per_loan - fund_pays)
+    guarantee = claims.guarantee_for(loan, pool.currency)
+    insurer = guarantee.insurer if guarantee is not None else pool.insurer
+    insurer_pays = min(shares["insurer"], pool.cap_per_loan - fund_pays,
+                       claims.cover_left(guarantee) if guarantee is not None else shares["insurer"])
     if fund_pays > 0:
         transfer(payer=pool.sponsor, payee=loan.bank, money=Money(fund_pays, pool.currency),
                  reference=pool.ledger_reference)
-    if insurer_pays > 0 and pool.insurer is not None:
-        transfer(payer=pool.insurer, payee=loan.bank, money=Money(insurer_pays, pool.currency),
+    if insurer_pays > 0 and guarantee is not None:
+        claims.guarantee_pay(policy=guarantee, bank=loan.bank, amount=insurer_pays, enrolment=enrolment)
+    elif insurer_pays > 0 and insurer is not None:
+        transfer(payer=insurer, payee=loan.bank, money=Money(insurer_pays, pool.currency),
                  reference=pool.ledger_reference)
     enrolment.loss, enrolment.status, enrolment.settled_at = loss, Enrolment.Status.COMPENSATED, timezone.now()
     enrolment.shares = {**{party: str(value) for party, value in shares.items()},
                         "fund_paid": str(fund_pays), "insurer_paid": str(insurer_pays)}
+    if insurer is not None:
+        # Who paid the insurer's share, so recoveries go back to it (a guarantee's insurer).
+        enrolment.shares["insurer_id"] = insurer.pk
+    if guarantee is not None:
+        enrolment.shares["policy"] = guarantee.pk
     enrolment.save(update_fields=["loss", "status", "settled_at", "shares"])
     return enrolment
 
@@ -177,7 +200,9 @@ def enrolment_recover(*, actor: User, loan_id: int, recovered: object) -> Enrolm
     errors.raise_if_any()
     pool, shares = enrolment.pool, _split(value, enrolment.pool)
     returned = {party: Decimal(enrolment.shares.get(f"{party}_returned", "0")) for party in ("fund", "insurer")}
-    for party, payee in (("fund", pool.sponsor), ("insurer", pool.insurer)):
+    insurer_id = enrolment.shares.get("insurer_id")
+    insurer = Organisation.objects.filter(pk=insurer_id).first() if insurer_id else pool.insurer
+    for party, payee in (("fund", pool.sponsor), ("insurer", insurer)):
         paid = Decimal(enrolment.shares.get(f"{party}_paid", "0"))
         back = min(shares[party], paid - returned[party])
         if back > 0 and payee is not None:

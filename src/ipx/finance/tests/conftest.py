@@ -21,5 +21,14 @@ def appraiser(db: None) -> Member:
 
 
 @pytest.fixture
+def underwriter(db: None) -> Member:
+    """An insurer selling IP insurance."""
+    membership = MembershipFactory.create(
+        user=UserFactory.create(email="underwriter@example.com", full_name="Bao Xian"), role=Membership.Role.ADMIN,
+        organisation=OrganisationFactory.create(kind=Organisation.Kind.FINANCIAL, name="湾区知识产权保险"))
+    return Member(membership.user, membership.organisation)
+
+
+@pytest.fixture
 def valued(owner: Member, appraiser: Member) -> Valuation:
     return signed_off(owner, appraiser)
