@@ -179,9 +179,9 @@ def loan_defaulted(loan: Loan) -> Enrolment | None:
                         "fund_paid": str(fund_pays), "insurer_paid": str(insurer_pays)}
     if insurer is not None:
         # Who paid the insurer's share, so recoveries go back to it (a guarantee's insurer).
-        enrolment.shares["insurer_id"] = insurer.pk
+        enrolment.shares["insurer_id"] = str(insurer.pk)
     if guarantee is not None:
-        enrolment.shares["policy"] = guarantee.pk
+        enrolment.shares["policy"] = str(guarantee.pk)
     enrolment.save(update_fields=["loss", "status", "settled_at", "shares"])
     return enrolment
 
@@ -201,7 +201,7 @@ def enrolment_recover(*, actor: User, loan_id: int, recovered: object) -> Enrolm
     pool, shares = enrolment.pool, _split(value, enrolment.pool)
     returned = {party: Decimal(enrolment.shares.get(f"{party}_returned", "0")) for party in ("fund", "insurer")}
     insurer_id = enrolment.shares.get("insurer_id")
-    insurer = Organisation.objects.filter(pk=insurer_id).first() if insurer_id else pool.insurer
+    insurer = Organisation.objects.filter(pk=int(insurer_id)).first() if insurer_id else pool.insurer
     for party, payee in (("fund", pool.sponsor), ("insurer", insurer)):
         paid = Decimal(enrolment.shares.get(f"{party}_paid", "0"))
         back = min(shares[party], paid - returned[party])

@@ -82,7 +82,7 @@ def test_the_guarantee_pays_the_insurer_share_within_the_cap_and_gets_its_recove
     assert {p: enrolment.shares[p] for p in pools.PARTIES} == {
         "fund": "260496.00", "bank": "125424.00", "insurer": "77184.00", "appraiser": "19296.00"}
     assert (enrolment.shares["fund_paid"], enrolment.shares["insurer_paid"]) == ("260496.00", "39504.00")
-    assert (enrolment.shares["insurer_id"], enrolment.shares["policy"]) == (underwriter.organisation.pk, policy.pk)
+    assert (enrolment.shares["insurer_id"], enrolment.shares["policy"]) == (str(underwriter.organisation.pk), str(policy.pk))
     assert available(banker) == bank_before + D("300000.00")
     assert available(underwriter) == D("1000000.00") + D("1500.00") - D("39504.00")
     assert available(pool_insurer) == D("1000000.00")  # the policy paid in its place
@@ -126,7 +126,7 @@ def test_without_a_guarantee_in_force_the_pools_insurer_pays(
     disburse_and_default(loan, owner, operator)  # the quote was never paid
     enrolment = Enrolment.objects.get(loan=loan)
     assert (enrolment.shares["insurer_paid"], enrolment.shares["insurer_id"]) == ("39504.00",
-                                                                                  pool_insurer.organisation.pk)
+                                                                                  str(pool_insurer.organisation.pk))
     assert "policy" not in enrolment.shares
     assert available(pool_insurer) == D("1000000.00") - D("39504.00")
     assert available(underwriter) == D("1000000.00")
