@@ -88,4 +88,12 @@ SIGNED_IN_PAGES = [
     MemberPage("unverified", "organisation edit", lambda s: "/accounts/organisation/edit/"),
 ]
 
+# Pages of forms the audits do not visit as they are (operators' among them), where a form is
+# sent with bad input (``audit/test_every_form_errors.py``).
+FORM_PAGES = [
+    _admin("demand close", lambda s: f"/demands/{s.world.demand.pk}/close/"),
+    MemberPage("operator", "new lot", lambda s: f"/auctions/{s.world.auctions.announced.pk}/lots/new/"),
+    MemberPage("operator", "lot controls", lambda s: f"/auctions/lots/{s.world.auctions.open_lot.pk}/"),
+]
+
 ROLES_SIGNED_IN = tuple(dict.fromkeys(page.role for page in SIGNED_IN_PAGES))

@@ -118,13 +118,19 @@ def registration_decide(request: AuthenticatedRequest, registration_id: int, act
 
 CONTROLS = ("open", "pause", "resume", "extend", "withdraw")  # the operator's; selling and passing are the clock's
 
-def hall_context(request: HttpRequest, lot_id: int, *, form: BidForm | None = None) -> dict[str, Any]:
+def _control_form(action: str, data: Any = None) -> ReasonForm:
+    # Each control's own form, its fields prefixed by the action (one page, distinct ids).
+    return ExtendForm(data, prefix=action) if action == "extend" else ReasonForm(data, prefix=action)
+
+
+def hall_context(request: HttpRequest, lot_id: int, *, form: BidForm | None = None,
+                 sent: ReasonForm | None = None) -> dict[str, Any]:
+    """The hall's page; ``sent``: a control's form sent back with its problems."""
     # The stream's number is read before the lot, so nothing published after it is missed.
     live_url = stream_url("lot", lot_id)
     lot = selectors.lot_for(request.user, lot_id)
     view = selectors.lot_view(lot, request.user)
-    # Each control's own form, its fields prefixed by the action (one page, distinct ids).
-    controls = [(action, ExtendForm(prefix=action) if action == "extend" else ReasonForm(prefix=action))
+    controls = [(action, sent if sent is not None and sent.prefix == action else _control_form(action))
                 for action in LOT.allowed_actions(lot, request.user) if action in CONTROLS]
     return {"lot": lot, "view": view, "history": selectors.bid_history(lot), "live_url": live_url,
             "form": form or (BidForm() if view.mine_number and lot.status == lot.Status.OPEN else None),
@@ -158,6 +164,13 @@ def lot_detail(request: HttpRequest, lot_id: int) -> HttpResponse:
 @require_POST
 def lot_action(request: AuthenticatedRequest, lot_id: int, action: str) -> HttpResponse:
     back = reverse("auctions:lot", args=[lot_id])
+    form = _control_form(action, request.POST)
+    if not form.is_valid():
+        # The operator, who has the control's form, sees what is wrong on it; the service
+        # answers anyone else (who may not take the step at all).
+        context = hall_context(request, lot_id, sent=form)
+        if any(shown is form for _action, shown in context["controls"]):
+            return render(request, "auctions/lot.html", context, status=400)
     reason = request.POST.get(f"{action}-reason", "")
     steps = {
         "open": lambda: control.lot_open(operator=request.user, lot_id=lot_id, reason=reason),

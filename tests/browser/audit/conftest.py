@@ -26,7 +26,7 @@ from ipx.testing.second_factor import current_code, enrol
 from ipx.testing.world_stage import fresh_test_state
 
 from ..conftest import ARGS, CHROMIUM
-from ..member_pages import SIGNED_IN_PAGES
+from ..member_pages import FORM_PAGES, SIGNED_IN_PAGES
 from ..public_pages import BAD_INPUT_PAGES, LANGUAGES, PRINTED_PAGES, PUBLIC_PAGES, build_scene
 from .checks import AXE, DESKTOP
 
@@ -76,7 +76,7 @@ def site(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest
         with django_db_blocker.unblock():
             scene = build_scene()
             paths = {page.name: page.path(scene) for page in PUBLIC_PAGES + BAD_INPUT_PAGES + PRINTED_PAGES}
-            paths.update({page.key: page.path(scene) for page in SIGNED_IN_PAGES})
+            paths.update({page.key: page.path(scene) for page in SIGNED_IN_PAGES + FORM_PAGES})
             people = {role: user for role, user in scene.world.people.items() if user is not None}
             for user in people.values():
                 if second_factor_required(user):

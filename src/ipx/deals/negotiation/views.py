@@ -63,7 +63,7 @@ def _agency_choices(thread: Thread) -> list[tuple[int, str]]:
 
 
 def _thread_context(request: AuthenticatedRequest, thread: Thread, role: Role, *,
-                    message_form: MessageForm | None = None) -> dict[str, Any]:
+                    message_form: MessageForm | None = None, agent_form: AgentForm | None = None) -> dict[str, Any]:
     # Every button of the page is shown exactly when the thread's or the offer's table lists
     # its action for this user (the API's ``allowed_actions``); the services refuse the rest.
     actions = THREAD.allowed_actions(thread, request.user)
@@ -74,7 +74,7 @@ def _thread_context(request: AuthenticatedRequest, thread: Thread, role: Role, *
         "messages_list": selectors.messages_of(thread),
         "message_form": message_form or MessageForm(),
         "agents": selectors.agents_of(thread),
-        "agent_form": AgentForm(agencies=agencies) if agencies else None,
+        "agent_form": agent_form or (AgentForm(agencies=agencies) if agencies else None),
     }
 
 
@@ -121,7 +121,13 @@ def _back_to_thread(thread_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def agent_add(request: AuthenticatedRequest, thread_id: int) -> HttpResponse:
-    thread, _role = selectors.thread_for(request.user, thread_id)
+    thread, role = selectors.thread_for(request.user, thread_id)
+    agencies = _agency_choices(thread) if "add_agent" in THREAD.allowed_actions(thread, request.user) else []
+    form = AgentForm(request.POST, agencies=agencies)
+    if agencies and not form.is_valid():
+        # Whoever is shown the form sees what is wrong on it; the service answers the others.
+        return render(request, "deals/negotiation/thread.html",
+                      _thread_context(request, thread, role, agent_form=form), status=400)
     try:
         organisation_id = int(request.POST.get("organisation_id", ""))
     except ValueError:
