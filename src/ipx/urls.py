@@ -35,6 +35,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("saved-searches/", include("ipx.matching.saved_searches.urls")),
     path("auctions/", include("ipx.auctions.results.urls")),
     path("auctions/", include("ipx.auctions.urls")),
+    path("finance/insurance/", include("ipx.finance.insurance.urls")),
     path("", include("ipx.web.urls")),
 ]
 
