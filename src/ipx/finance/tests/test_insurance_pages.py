@@ -65,8 +65,8 @@ def test_a_policy_is_bought_and_a_claim_paid_through_the_pages(underwriter: Memb
     form = holder.post(f"/finance/insurance/policies/{policy.pk}/claim/",
                        {"amount": "100000.01", "description": "律师费", "files": [upload("x.pdf", b"no")]})
     assert form.status_code == 400 and not Claim.objects.exists()
-    filed = holder.post(f"/finance/insurance/policies/{policy.pk}/claim/",
-                        {"amount": "30000", "description": "侵权诉讼律师费", "files": [upload("发票.pdf", pdf_bytes())]})
+    filed = holder.post(f"/finance/insurance/policies/{policy.pk}/claim/", {
+        "amount": "30000", "description": "侵权诉讼律师费", "files": [upload("发票.pdf", pdf_bytes())]})
     claim = Claim.objects.get()
     assert filed["Location"] == f"/finance/insurance/claims/{claim.pk}/"
     evidence = ClaimEvidence.objects.get()
@@ -80,7 +80,8 @@ def test_a_policy_is_bought_and_a_claim_paid_through_the_pages(underwriter: Memb
     insurer.post(f"/finance/insurance/claims/{claim.pk}/pay/")
     assert (Claim.objects.get().status, available(owner)) == ("paid", D("32500.00"))
     listing = holder.get("/finance/insurance/").content.decode()
-    assert f"/finance/insurance/policies/{policy.pk}/" in listing and f"/finance/insurance/claims/{claim.pk}/" in listing
+    assert f"/finance/insurance/policies/{policy.pk}/" in listing
+    assert f"/finance/insurance/claims/{claim.pk}/" in listing
     assert ledger_check().ok
 
 
