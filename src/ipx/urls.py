@@ -36,6 +36,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("auctions/", include("ipx.auctions.results.urls")),
     path("auctions/", include("ipx.auctions.urls")),
     path("finance/insurance/", include("ipx.finance.insurance.urls")),
+    path("finance/", include("ipx.finance.urls")),
     path("", include("ipx.web.urls")),
 ]
 

@@ -19,6 +19,7 @@ from ipx.catalog.api import router as catalog
 from ipx.catalog.importing.api import router as imports
 from ipx.deals.contracts.api import router as deals
 from ipx.deals.negotiation.api import router as negotiation
+from ipx.finance.api import router as finance
 from ipx.finance.insurance.api import router as insurance
 from ipx.ledger.api import router as ledger
 from ipx.listings.api import router as listings
@@ -47,5 +48,5 @@ errors.install(api)
 parameters.install(api)
 
 for router in (accounts, api_tokens, catalog, imports, listings, search, notifications, ledger, negotiation, deals,
-               matching, auctions, auction_results, auction_settlement, insurance):
+               matching, auctions, auction_results, auction_settlement, finance, insurance):
     api.add_router("", router)
