@@ -48,6 +48,11 @@ MONEY_OPERATIONS: frozenset[tuple[str, str]] = frozenset({
     ("POST", "/deals/{deal_id}/cancel"),
     ("POST", "/deals/{deal_id}/cancellation-request"),
     ("POST", "/deals/{deal_id}/cancellation-request/decision"),
+    # Insurance: a premium paid to the insurer (issuing the policy); a claim approved commits the
+    # insurer to pay it, and paying moves the money.
+    ("POST", "/finance/insurance/policies/{policy_id}/pay"),
+    ("POST", "/finance/insurance/claims/{claim_id}/approve"),
+    ("POST", "/finance/insurance/claims/{claim_id}/pay"),
     # Naming or unnaming a signatory decides who may do all of the above.
     ("PATCH", "/organisations/{organisation_id}/members/{user_id}"),
 })

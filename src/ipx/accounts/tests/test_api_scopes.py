@@ -62,6 +62,14 @@ PLAIN_WRITES = frozenset({
     # binds the bidder to nothing until it takes the lot.
     ("POST", "/auctions/lots/{lot_id}/settlement/decline"),
     ("POST", "/auctions/lots/{lot_id}/runner-up"),
+    # Insurance: a product, a quote (paying it is the commitment), a claim filed or refused.
+    ("POST", "/finance/insurance/products"),
+    ("PUT", "/finance/insurance/products/{product_id}"),
+    ("POST", "/finance/insurance/policies"),
+    ("POST", "/finance/insurance/policies/{policy_id}/cancel"),
+    ("POST", "/finance/insurance/policies/{policy_id}/decline"),
+    ("POST", "/finance/insurance/policies/{policy_id}/claims"),
+    ("POST", "/finance/insurance/claims/{claim_id}/reject"),
     # The seller's recordal number is checked by an operator before any money moves.
     ("POST", "/deals/{deal_id}/recordal"),
     ("POST", "/demands"),
