@@ -14,7 +14,13 @@ from ipx.core.errors import NotFound
 from ipx.deals.contracts.pdf import deal_number
 from ipx.deals.models import Deal
 from ipx.finance.models import Valuation
-from ipx.finance.report import report_number, valuation_fingerprint, valuation_report_of, valuation_report_pdf
+from ipx.finance.report import (
+    report_number,
+    valuation_fingerprint,
+    valuation_report_of,
+    valuation_report_pdf,
+    valuation_report_response,
+)
 from ipx.finance.services import valuations as services
 from ipx.finance.tests.test_loans_workflow import applied
 from ipx.finance.tests.test_valuation_workflow import REVENUES, _concluded_deal, patent_of, requested
@@ -149,3 +155,14 @@ def test_the_fingerprint_follows_the_figures(valued: Valuation) -> None:
     assert before == valuation_fingerprint(Valuation.objects.get(pk=valued.pk))  # stored and reread alike
     Valuation.objects.filter(pk=valued.pk).update(concluded_value="1000000.01")
     assert valuation_fingerprint(Valuation.objects.get(pk=valued.pk)) != before
+
+
+def test_the_download_is_private_and_named_by_the_reports_number(owner: Member, buyer: Member,
+                                                                   valued: Valuation) -> None:
+    response = valuation_report_response(owner.user, valued.pk)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{report_number(valued)}.pdf"'
+    assert (response["Cache-Control"], response["X-Content-Type-Options"]) == ("private, no-store", "nosniff")
+    holds(pdf_text(response.content), report_number(valued), "1,000,000.00 CNY")
+    with pytest.raises(NotFound):
+        valuation_report_response(buyer.user, valued.pk)
