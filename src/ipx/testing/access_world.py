@@ -43,6 +43,8 @@ from ipx.notifications.models import Notification
 from ipx.search.services import rebuild_index
 from ipx.testing.auction_world import DRAFT_TITLE, AuctionWorld, build_auction_world
 from ipx.testing.factories import OrganisationFactory, PatentFactory, listing_with_patent
+from ipx.testing.finance_world import POOL_NAME, FinanceWorld, build_finance_world
+from ipx.testing.insurance_world import InsuranceWorld, build_insurance_world
 from ipx.testing.scenes import (
     deal_in_two_milestones,
     deposit,
@@ -67,6 +69,7 @@ SECRETS = {
     "nda document": "MX nda document",  # the title of the document behind the NDA
     "open document": "MX open document",  # of the document of a listing without one
     "draft auction": DRAFT_TITLE,  # an auction session being prepared
+    "pool": POOL_NAME,  # a risk-compensation pool: its sponsor's, members' and operators'
 }
 
 
@@ -112,6 +115,8 @@ class AccessWorld:
     invitation: Invitation  # home invites the outsider's person
     member_token: ApiToken  # the member's own API token
     auctions: AuctionWorld  # a session in each state (``ipx.testing.auction_world``)
+    finance: FinanceWorld  # valuations, loans and a pool in each state (``ipx.testing.finance_world``)
+    insurance: InsuranceWorld  # a product, policies and claims in each state (``ipx.testing.insurance_world``)
     extras: dict[str, object] = field(default_factory=dict)
 
     def user(self, role: str) -> User | None:
@@ -283,6 +288,13 @@ def build_access_world() -> AccessWorld:
     member_token, _key = api_token_create(user=member, token=TokenInput.parse(name=SECRETS["token"]))
     auctions = build_auction_world(home=home, admin=admin, counterparty=counterparty,
                                    counterparty_admin=counterparty_admin, operator=operator)
+    agent, banker = people["agent"], people["bank"]
+    assert agent is not None and banker is not None
+    finance = build_finance_world(home=home, admin=admin, agency=agency, agent=agent, bank=bank, banker=banker,
+                                  operator=operator)
+    insurer = people["bank"]
+    assert insurer is not None
+    insurance = build_insurance_world(home=home, admin=admin, bank=bank, banker=insurer)
 
     world = AccessWorld(
         people=people,
@@ -325,6 +337,8 @@ def build_access_world() -> AccessWorld:
         agency2=agency2,
         member_token=member_token,
         auctions=auctions,
+        finance=finance,
+        insurance=insurance,
     )
     # The link a confirmation mail carries (the member's address is confirmed already).
     world.extras["confirmation_token"] = confirmation_token(member)
