@@ -110,8 +110,9 @@ def test_too_few_comparables_is_said_plainly_and_the_legal_term_caps_the_years(
     services.valuation_accept(actor=appraiser.user, valuation_id=valuation.pk)
     services.valuation_record_income(actor=appraiser.user, valuation_id=valuation.pk, values=income_values())
     services.valuation_record_market(actor=appraiser.user, valuation_id=valuation.pk, adjustments={})
+    # What the appraiser wrote is printed as text: markup in it is neither obeyed nor fetched.
     signed = services.valuation_sign_off(actor=appraiser.user, valuation_id=valuation.pk, value="60000",
-                                         reasoning="Income only.")
+                                         reasoning='Income only. <img src="http://169.254.169.254/x">')
     text = pdf_text(valuation_report_pdf(signed))
     holds(text, "可比成交案例仅0个，少于市场法所需的3个，市场法不形成评估值。",
           "可比成交案例僅0個，少於市場法所需的3個，市場法不形成評估值。",
@@ -122,6 +123,7 @@ def test_too_few_comparables_is_said_plainly_and_the_legal_term_caps_the_years(
           f"收益期（年） / Useful life (years) {term}")
     # The third forecast year lies past the term: shown, with nothing counted.
     holds(text, "3 1,400,000.00 0 — — — —", "60,000.00 CNY")
+    holds(text, 'Income only. <img src="http://169.254.169.254/x">')
 
 
 def test_only_a_signed_off_valuation_has_a_report_and_only_those_concerned_read_it(
