@@ -42,6 +42,7 @@ POOL_MEMBERS = roles("member", "signatory", "admin", "bank", "operator")
 
 REQUESTED = ids(valuation_id=finance("requested"))
 IN_PROGRESS = ids(valuation_id=finance("in_progress"))
+SIGNED = ids(valuation_id=finance("signed"))
 APPLIED = ids(loan_id=finance("applied"))
 POOL = ids(pool_id=finance("pool"))
 
@@ -72,9 +73,12 @@ ENTRIES = [
     Entry(V, "GET", SIGNED_IN),
     Entry(V, "POST", HOME_ACTS, body=_valuation),
     Entry(V + "/{valuation_id}", "GET", VALUATION_SEEN, args=REQUESTED),
-    Entry(V + "/{valuation_id}", "GET", {**VALUATION_SEEN, "bank": OK}, args=ids(valuation_id=finance("signed")),
+    Entry(V + "/{valuation_id}", "GET", {**VALUATION_SEEN, "bank": OK}, args=SIGNED,
           variant="lent on", note="the bank reads the valuation an application to it rests on"),
     Entry(V + "/{valuation_id}/comparables", "GET", VALUATION_SEEN, args=IN_PROGRESS),
+    Entry(V + "/{valuation_id}/report", "GET", {**VALUATION_SEEN, "bank": OK}, args=SIGNED),
+    Entry(V + "/{valuation_id}/report", "GET", every(HIDE, anonymous=LOGIN), args=IN_PROGRESS,
+          variant="not signed off", note="a report exists once the valuation is signed off"),
     Entry(V + "/{valuation_id}/accept", "POST", APPRAISER_STEP, args=REQUESTED),
     Entry(V + "/{valuation_id}/decline", "POST", APPRAISER_STEP, args=REQUESTED, body=REASON),
     Entry(V + "/{valuation_id}/withdraw", "POST", every(HIDE, anonymous=LOGIN, agent=DENY, operator=DENY, **HOME),

@@ -24,6 +24,7 @@ from .expect_api_finance import (
     POOL,
     POOL_MEMBERS,
     REQUESTED,
+    SIGNED,
     VALUATION_SEEN,
     _pool,
     finance,
@@ -81,6 +82,7 @@ ENTRIES: list[Entry] = [
     *read_only("finance/", SIGNED_IN, secret="pool", sees=POOL_MEMBERS),
     *form_page("finance/valuations/new/", SIGNED_IN, HOME_FORM, body=_valuation_form),
     *read_only(VALUATIONS, VALUATION_SEEN, args=REQUESTED),
+    *read_only(VALUATIONS[:-1] + "/report.pdf", {**VALUATION_SEEN, "bank": OK}, args=SIGNED),
     *(entry for step in ("accept", "decline") for entry in post_only(
         VALUATIONS + f"{step}/", APPRAISER_BUTTON, args=REQUESTED,
         body=_const({"decline-reason": "估值依据不足。"}))),

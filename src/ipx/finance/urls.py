@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("valuations/new/", views_valuations.valuation_new, name="valuation_new"),
     path("valuations/<int:valuation_id>/", views_valuations.valuation_detail, name="valuation"),
+    path("valuations/<int:valuation_id>/report.pdf", views_valuations.valuation_report, name="valuation_report"),
     *(path(f"valuations/<int:valuation_id>/{action}/", views_valuations.valuation_step, {"action": action},
            name=f"valuation_{action}") for action in ("accept", "decline", "withdraw")),
     path("valuations/<int:valuation_id>/income/", views_valuations.valuation_income, name="valuation_income"),

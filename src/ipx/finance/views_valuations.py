@@ -20,6 +20,7 @@ from ipx.deals.timeline import amount_text
 from ipx.finance import selectors
 from ipx.finance.forms import CostForm, IncomeForm, MarketForm, ReasonForm, SignOffForm, ValuationRequestForm
 from ipx.finance.history import valuation_history
+from ipx.finance.report import may_read_report, valuation_report_response
 from ipx.finance.services import valuations as services
 from ipx.finance.views import form_page, run_step
 from ipx.finance.workflow import VALUATION
@@ -60,7 +61,14 @@ def valuation_detail(request: AuthenticatedRequest, valuation_id: int) -> HttpRe
     return render(request, "finance/valuation.html", {
         "valuation": valuation, "assets": list(valuation.assets.order_by("pk")), "sheet": worksheet(valuation),
         "actions": actions, "history": valuation_history(valuation), "decline_form": ReasonForm(prefix="decline"),
-        "loans": list(selectors.visible_loans(request.user).filter(valuation=valuation))})
+        "loans": list(selectors.visible_loans(request.user).filter(valuation=valuation)),
+        "report": valuation.status == valuation.Status.SIGNED_OFF and may_read_report(request.user, valuation)})
+
+
+@login_required
+@require_GET
+def valuation_report(request: AuthenticatedRequest, valuation_id: int) -> HttpResponse:
+    return valuation_report_response(request.user, valuation_id)
 
 
 DONE = {

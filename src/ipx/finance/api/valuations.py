@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Schema, Status
 from pydantic import Field
 
@@ -21,6 +21,7 @@ from ipx.finance.api.router import router
 from ipx.finance.api.schemas import HistoryOut, Money, Percent, Text
 from ipx.finance.history import valuation_history
 from ipx.finance.models import Valuation
+from ipx.finance.report import valuation_report_response
 from ipx.finance.services import valuations as services
 from ipx.finance.workflow import VALUATION
 from ipx.finance.worksheet import worksheet
@@ -300,3 +301,12 @@ def valuation_sign_off(request: HttpRequest, valuation_id: Id, payload: SignOffI
     services.valuation_sign_off(actor=_visible(request, valuation_id), valuation_id=valuation_id,
                                 value=payload.value, low=payload.low, high=payload.high, reasoning=payload.reasoning)
     return _read(request, valuation_id)
+
+
+@router.get("/finance/valuations/{valuation_id}/report", response=ERRORS, auth=user_auth,
+            summary="The signed-off valuation's report (PDF, in Simplified, Traditional and English)",
+            description="404 before sign-off, and to anyone who may not read the valuation.",
+            openapi_extra={"responses": {200: {"description": "The report as PDF.", "content": {
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}})
+def valuation_report(request: HttpRequest, valuation_id: Id) -> HttpResponse:
+    return valuation_report_response(api_user(request), valuation_id, as_attachment=False)

@@ -155,3 +155,12 @@ def test_a_valuation_request_form_offers_only_the_members_own_rights(owner: Memb
                                                     "asset_ids": [mine.pk], "purpose": "质押", "currency": "CNY"})
     assert done.status_code == 302
     assert services.comparable_deals(Valuation.objects.get()) == []
+
+
+def test_a_signed_off_valuation_links_its_report(owner: Member, valued: Valuation, outsider: Member) -> None:
+    page = owner.client.get(f"/finance/valuations/{valued.pk}/").content.decode()
+    assert f'href="/finance/valuations/{valued.pk}/report.pdf"' in page
+    report = owner.client.get(f"/finance/valuations/{valued.pk}/report.pdf")
+    assert report.status_code == 200 and report["Content-Type"] == "application/pdf"
+    assert report.content.startswith(b"%PDF")
+    assert outsider.client.get(f"/finance/valuations/{valued.pk}/report.pdf").status_code == 404
