@@ -14,6 +14,8 @@ Definitions:
   was paid out whatever became of it since (running, repaid, defaulted);
 - *loans enrolled in pools*: the same loans, those of them enrolled in a risk-compensation pool,
   by pool, with how many have since been repaid (capacity freed) or defaulted (compensated);
+  and, on a given day, what each running pool covers (``pool_standing``: the loans enrolled
+  and neither repaid nor compensated yet, against its capacity);
 - *compensation*: defaults compensated by a pool, by the day the compensation was paid: the
   loss, what the fund and the insurer (or a guarantee policy in its place) paid the bank, and
   what was recovered on those loans so far with the parts returned to the fund and the insurer
@@ -40,7 +42,7 @@ from django.utils.translation import gettext as _
 from ipx.accounts.regions import region_code, region_code_label
 from ipx.core.errors import ValidationFailed
 from ipx.core.money import AMOUNT_FIELD_OPTIONS
-from ipx.finance.models import Claim, Enrolment, Loan, Policy
+from ipx.finance.models import Claim, Enrolment, Loan, Policy, Pool
 from ipx.finance.money import CENT
 
 GRANULARITIES = ("month", "quarter", "year")
@@ -264,6 +266,37 @@ def compensation(*, since: date, until: date, by: str = "month") -> Compensation
                          _money(row["insurer_paid"]), _money(row["recovered"]), _money(row["fund_returned"]),
                          _money(row["insurer_returned"])) for row in rows),
         key=lambda row: (row.period, row.pool_id))))
+
+
+@dataclass(frozen=True)
+class PoolStanding:
+    pool_id: int
+    pool: str
+    region: str  # as the sponsor named it
+    currency: str
+    fund_size: Decimal
+    capacity: Decimal  # fund size × leverage
+    loans: int  # covered at the moment asked about
+    covered: Decimal
+
+    @property
+    def capacity_left(self) -> Decimal:
+        return self.capacity - self.covered
+
+
+def pool_standing(*, at: date) -> tuple[PoolStanding, ...]:
+    """Every pool running on day ``at`` and the loans it covered at the start of that day:
+    enrolled before it and neither repaid nor compensated yet."""
+    zone = timezone.get_current_timezone()
+    moment = datetime.combine(at, time.min, tzinfo=zone)
+    covered = (Q(enrolments__enrolled_at__lt=moment)
+               & (Q(enrolments__settled_at__isnull=True) | Q(enrolments__settled_at__gte=moment)))
+    rows = (Pool.objects.filter(starts_on__lte=at, ends_on__gte=at).order_by("pk")
+            .values("pk", "name", "region", "currency", "fund_size", "leverage")
+            .annotate(loans=Count("enrolments", filter=covered), covered=Sum("enrolments__covered", filter=covered)))
+    return tuple(PoolStanding(row["pk"], row["name"], row["region"], row["currency"], _money(row["fund_size"]),
+                              _money(row["fund_size"] * row["leverage"]), row["loans"], _money(row["covered"]))
+                 for row in rows)
 
 
 # --- Insurance --------------------------------------------------------------------------------

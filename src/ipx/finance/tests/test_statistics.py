@@ -120,31 +120,36 @@ def book(owner: Member, northern: Member, banker: Member, appraiser: Member, ope
          insurer: Member, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Loans of a Shenzhen borrower (480,000 paid out on 15 January 2026 and 300,000 on 31
     March, and 100,000 on 31 December 2025) and of a Beijing one (200,000 on 1 April 2026); one
-    more only accepted. The January and April loans are in one pool, the March loan in another
-    and repaid; the January loan, guaranteed by a policy (``insure``), defaults on 20 May 2026
-    and 100,000 is recovered on it."""
+    more only accepted. The January and April loans are in one pool (10,000,000 of capacity),
+    enrolled on 10 January and 25 March; the March loan in another (5,000,000), enrolled on 20
+    March and repaid on 30 April; the January loan, guaranteed by a policy (``insure``),
+    defaults on 20 May 2026 and 100,000 is recovered on it."""
     deposit(banker.organisation, "2000000")
     for member in (sponsor, insurer):
         deposit(member.organisation, "1000000")
-    pool = pools.pool_create(actor=sponsor.user, sponsor_id=sponsor.organisation.pk, values=pool_values(insurer))
+    pool = pools.pool_create(actor=sponsor.user, sponsor_id=sponsor.organisation.pk,
+                             values=pool_values(insurer, starts_on="2025-12-01"))
     other = pools.pool_create(actor=sponsor.user, sponsor_id=sponsor.organisation.pk,
-                              values=pool_values(insurer, name="第二资金池"))
+                              values=pool_values(insurer, name="第二资金池", starts_on="2025-12-01",
+                                                 fund_size="500000"))
     for each in (pool, other):
         for member in (banker, owner, northern):
             pools.pool_admit(actor=sponsor.user, pool_id=each.pk, organisation_id=member.organisation.pk)
     january, march = accepted(owner, banker, appraiser, "480000"), accepted(owner, banker, appraiser, "300000")
     april, december = accepted(northern, banker, appraiser, "200000"), accepted(owner, banker, appraiser, "100000")
     accepted(northern, banker, appraiser, "50000")  # never paid out
-    pools.loan_enrol(actor=banker.user, loan_id=january.pk, pool_id=pool.pk)
-    pools.loan_enrol(actor=banker.user, loan_id=april.pk, pool_id=pool.pk)
-    pools.loan_enrol(actor=banker.user, loan_id=march.pk, pool_id=other.pk)
+    for loan, into, on in ((january, pool, date(2026, 1, 10)), (march, other, date(2026, 3, 20)),
+                           (april, pool, date(2026, 3, 25))):
+        with clock_on(on, monkeypatch):
+            pools.loan_enrol(actor=banker.user, loan_id=loan.pk, pool_id=into.pk)
     disburse(january, owner, operator, date(2026, 1, 15))
     disburse(march, owner, operator, date(2026, 3, 31))
     disburse(april, northern, operator, date(2026, 4, 1))
     disburse(december, owner, operator, date(2025, 12, 31))
     deposit(owner.organisation, "400000")
-    for number in range(12):
-        loans.instalment_pay(actor=owner.user, loan_id=march.pk, key=f"march-{number}")
+    with clock_on(date(2026, 4, 30), monkeypatch):  # the March loan repaid early
+        for number in range(12):
+            loans.instalment_pay(actor=owner.user, loan_id=march.pk, key=f"march-{number}")
     insure(owner, northern, insurer, january, monkeypatch)
     # The daily run of 20 May 2026, on that day's clock: the January loan is 94 days overdue.
     with clock_on(date(2026, 5, 20), monkeypatch):
@@ -188,6 +193,24 @@ def test_loans_enrolled_in_pools_by_period_and_pool(book: dict[str, Any], django
         ("2026-Q2", pool.pk, 1, D("200000.00"), 0, 0),
     ]
     assert enrolled.totals() == {"CNY": {"count": 3, "amount": D("980000.00"), "repaid": 1, "defaulted": 1}}
+
+
+def test_what_each_pool_covers_on_a_day(book: dict[str, Any], django_assert_num_queries: Any) -> None:
+    pool, other = book["pool"].pk, book["other"].pk
+
+    def standing(on: date) -> list[tuple[int, int, D, D]]:
+        return [(row.pool_id, row.loans, row.covered, row.capacity_left) for row in statistics.pool_standing(at=on)]
+
+    with django_assert_num_queries(1):
+        assert standing(date(2026, 3, 21)) == [(pool, 1, D("480000.00"), D("9520000.00")),
+                                               (other, 1, D("300000.00"), D("4700000.00"))]
+    # 1 May: the April loan joined, the March loan was repaid the day before.
+    assert standing(date(2026, 5, 1)) == [(pool, 2, D("680000.00"), D("9320000.00")),
+                                          (other, 0, D("0.00"), D("5000000.00"))]
+    # 21 May: the January loan was compensated the day before.
+    assert standing(date(2026, 5, 21)) == [(pool, 1, D("200000.00"), D("9800000.00")),
+                                           (other, 0, D("0.00"), D("5000000.00"))]
+    assert standing(date(2025, 11, 30)) == []  # before the pools ran
 
 
 def test_compensation_paid_and_recovered_by_the_day_paid(book: dict[str, Any],
