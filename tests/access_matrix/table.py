@@ -7,12 +7,14 @@ from . import (
     expect_api_catalog,
     expect_api_deals,
     expect_api_finance,
+    expect_api_insurance,
     expect_api_members,
     expect_api_money,
     expect_pages_auctions,
     expect_pages_catalog,
     expect_pages_deals,
     expect_pages_finance,
+    expect_pages_insurance,
     expect_pages_members,
     expect_pages_money,
 )
@@ -25,6 +27,7 @@ API: list[Entry] = [
     *expect_api_money.ENTRIES,
     *expect_api_auctions.ENTRIES,
     *expect_api_finance.ENTRIES,
+    *expect_api_insurance.ENTRIES,
 ]
 PAGES: list[Entry] = [
     *expect_pages_members.ENTRIES,
@@ -33,5 +36,6 @@ PAGES: list[Entry] = [
     *expect_pages_money.ENTRIES,
     *expect_pages_auctions.ENTRIES,
     *expect_pages_finance.ENTRIES,
+    *expect_pages_insurance.ENTRIES,
 ]
 TABLE: list[Entry] = [*API, *PAGES]

@@ -44,6 +44,7 @@ from ipx.search.services import rebuild_index
 from ipx.testing.auction_world import DRAFT_TITLE, AuctionWorld, build_auction_world
 from ipx.testing.factories import OrganisationFactory, PatentFactory, listing_with_patent
 from ipx.testing.finance_world import POOL_NAME, FinanceWorld, build_finance_world
+from ipx.testing.insurance_world import InsuranceWorld, build_insurance_world
 from ipx.testing.scenes import (
     deal_in_two_milestones,
     deposit,
@@ -115,6 +116,7 @@ class AccessWorld:
     member_token: ApiToken  # the member's own API token
     auctions: AuctionWorld  # a session in each state (``ipx.testing.auction_world``)
     finance: FinanceWorld  # valuations, loans and a pool in each state (``ipx.testing.finance_world``)
+    insurance: InsuranceWorld  # a product, policies and claims in each state (``ipx.testing.insurance_world``)
     extras: dict[str, object] = field(default_factory=dict)
 
     def user(self, role: str) -> User | None:
@@ -290,6 +292,9 @@ def build_access_world() -> AccessWorld:
     assert agent is not None and banker is not None
     finance = build_finance_world(home=home, admin=admin, agency=agency, agent=agent, bank=bank, banker=banker,
                                   operator=operator)
+    insurer = people["bank"]
+    assert insurer is not None
+    insurance = build_insurance_world(home=home, admin=admin, bank=bank, banker=insurer)
 
     world = AccessWorld(
         people=people,
@@ -333,6 +338,7 @@ def build_access_world() -> AccessWorld:
         member_token=member_token,
         auctions=auctions,
         finance=finance,
+        insurance=insurance,
     )
     # The link a confirmation mail carries (the member's address is confirmed already).
     world.extras["confirmation_token"] = confirmation_token(member)
