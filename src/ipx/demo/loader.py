@@ -20,6 +20,7 @@ from ipx.demo.auctions import create_auctions
 from ipx.demo.authenticators import give_authenticators
 from ipx.demo.deals import create_deals
 from ipx.demo.demands import compute_demo_matches, create_demands
+from ipx.demo.finance import create_finance
 from ipx.demo.listings import SEED, create_listings, plan_listings
 from ipx.demo.organisations import (
     ORGANISATIONS,
@@ -94,8 +95,9 @@ def _load(records: list[PatentRecord], progress: bool) -> list[Skipped]:
     give_authenticators()
     # Demands last, so that their matches are ranked over every listing.
     compute_demo_matches(create_demands(organisations, admins, operator))
-    # Auctions last: the live session's lots close a few minutes after this step.
+    # Auctions near the end: the live session's lots close a few minutes after this step.
     create_auctions(organisations, admins, operator)
+    create_finance(organisations, admins, operator)
     return skipped
 
 

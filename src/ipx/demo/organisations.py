@@ -159,6 +159,9 @@ ORGANISATIONS: tuple[OrgSpec, ...] = (
             name_en="Macao IP Services Limited (Demo)"),
     OrgSpec("fr-agency", "Cabinet Lumière Propriété Industrielle (Démo)", K.AGENCY, R.OVERSEAS,
             city="Paris", country="FR", name_en="Cabinet Lumière IP (Demo)"),
+    OrgSpec("appraiser", "湾区知识产权资产评估有限公司（示例）", K.AGENCY, R.MAINLAND, GD, "深圳",
+            name_en="Bay Area IP Asset Appraisal Co., Ltd. (Demo)",
+            about="知识产权资产评估：收益法（许可费节省法）、成本法与市场法，出具质押融资评估报告。"),
     # --- Financial institutions ---
     OrgSpec("banker", "湾区科技银行股份有限公司（示例）", K.FINANCIAL, R.MAINLAND, GD, "深圳",
             name_en="Bay Area Technology Bank Co., Ltd. (Demo)",
@@ -167,6 +170,12 @@ ORGANISATIONS: tuple[OrgSpec, ...] = (
             city="香港", name_en="Hong Kong Innovation Insurance Limited (Demo)"),
     OrgSpec("gz-guarantee", "广州知识产权融资担保有限公司（示例）", K.FINANCIAL, R.MAINLAND,
             GD, "广州", name_en="Guangzhou IP Financing Guarantee Co., Ltd. (Demo)"),
+    OrgSpec("lender", "珠江创新银行股份有限公司（示例）", K.FINANCIAL, R.MAINLAND, GD, "广州",
+            name_en="Pearl River Innovation Bank Co., Ltd. (Demo)",
+            about="科技支行专营知识产权质押贷款，入池风险补偿资金池。"),
+    OrgSpec("insurer", "粤信科技保险股份有限公司（示例）", K.FINANCIAL, R.MAINLAND, GD, "广州",
+            name_en="Yuexin Technology Insurance Co., Ltd. (Demo)",
+            about="知识产权保险：专利执行保险、知识产权质押融资保证保险。"),
     # --- High-tech parks and government bodies ---
     OrgSpec("zh-park", "珠江口高新技术产业园（示例）", K.PARK, R.MAINLAND, GD, "珠海",
             name_en="Pearl River Estuary High-tech Park (Demo)"),

@@ -36,7 +36,7 @@ ROLE_LOGINS: tuple[RoleLogin, ...] = (
               f"({_PENDING} pending), reviews listings awaiting review"),
     RoleLogin("owner", "Demo Owner", "owner", Membership.Role.ADMIN,
               "administrator of an enterprise holding patents, trademarks and software "
-              "copyrights; its listings are drafts, awaiting review and published"),
+              "copyrights; its listings are drafts, awaiting review and published; a running pledge loan"),
     RoleLogin("university", "Demo University", "university", Membership.Role.ADMIN,
               "administrator of a university's technology-transfer office: licences and "
               "use-first-pay-later offers"),
@@ -46,7 +46,17 @@ ROLE_LOGINS: tuple[RoleLogin, ...] = (
     RoleLogin("agent", "Demo Agent", "agent", Membership.Role.ADMIN,
               "administrator of an IP service agency; bids against the buyer in the live auction"),
     RoleLogin("banker", "Demo Banker", "banker", Membership.Role.ADMIN,
-              "administrator of a bank: pledge financing"),
+              "administrator of a bank: pledge loans offered, running, overdue, and one defaulted "
+              "that the risk-compensation pool compensated"),
+    RoleLogin("lender", "Demo Lender", "lender", Membership.Role.ADMIN,
+              "administrator of a second bank: a loan application to answer, a running loan, a repaid one"),
+    RoleLogin("insurer", "Demo Insurer", "insurer", Membership.Role.ADMIN,
+              "administrator of an insurer: the pool's insurer, paid its share of a default"),
+    RoleLogin("appraiser", "Demo Appraiser", "appraiser", Membership.Role.ADMIN,
+              "administrator of an IP asset appraiser: a valuation request to answer, signed-off valuations"),
+    RoleLogin("sponsor", "Demo Sponsor", "gov-ip", Membership.Role.ADMIN,
+              "administrator of the government body sponsoring the risk-compensation pool: its members, "
+              "loans covered and compensation paid"),
     RoleLogin("member", "Demo Member", "owner", Membership.Role.MEMBER,
               "member (not administrator) of the owner's enterprise: works on its listings, "
               "cannot invite"),

@@ -38,11 +38,11 @@ from ipx.tasks.models import Task
 pytestmark = pytest.mark.django_db
 
 FULL_COUNTS = {
-    "organisations": 41,
-    "organisations verified": 37,
+    "organisations": 44,
+    "organisations verified": 40,
     "organisations pending": 3,
     "organisations rejected": 1,
-    "users": 43,
+    "users": 46,
     "patents": 3108,
     "trademarks": 4,
     "copyrights": 4,
@@ -109,6 +109,10 @@ def assert_people() -> None:
         "buyer": (Organisation.Kind.ENTERPRISE, Membership.Role.ADMIN),
         "agent": (Organisation.Kind.AGENCY, Membership.Role.ADMIN),
         "banker": (Organisation.Kind.FINANCIAL, Membership.Role.ADMIN),
+        "lender": (Organisation.Kind.FINANCIAL, Membership.Role.ADMIN),
+        "insurer": (Organisation.Kind.FINANCIAL, Membership.Role.ADMIN),
+        "appraiser": (Organisation.Kind.AGENCY, Membership.Role.ADMIN),
+        "sponsor": (Organisation.Kind.GOVERNMENT, Membership.Role.ADMIN),
         "member": (Organisation.Kind.ENTERPRISE, Membership.Role.MEMBER),
     }
     for role, (kind, membership_role) in expected.items():

@@ -62,5 +62,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {'':<26}organisation: {spec(login.org_key).name}")
         self.stdout.write(f"  Every other demo organisation has an administrator <key>@{DOMAIN} "
                           f"(e.g. gz-materials@{DOMAIN}) with the same password.")
-        self.stdout.write(f"  Second factor (operator, banker): authenticator key {demo_key_base32()}, "
-                          "or `ipx demo-code EMAIL` prints the current code.")
+        self.stdout.write(f"  Second factor (operator, banker, lender, insurer): authenticator key "
+                          f"{demo_key_base32()}, or `ipx demo-code EMAIL` prints the current code.")
