@@ -40,9 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
-    "django.contrib.humanize",
+    "whitenoise.runserver_nostatic", "django.contrib.staticfiles", "django.contrib.humanize",
     # Content-Security-Policy; its checks refuse settings of the 3.x style.
     "csp",
     # Second factors: authenticator apps (TOTP) and one-time recovery codes (ipx.accounts.mfa).
@@ -60,6 +58,7 @@ INSTALLED_APPS = [
     "ipx.deals",
     "ipx.auctions",
     "ipx.finance",
+    "ipx.dataip",
     "ipx.matching",
     "ipx.web",
     "ipx.health",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from ipx.api.api import api
+from ipx.dataip import views as dataip_views
 
 admin.site.site_header = _("IPX back-office")
 admin.site.site_title = _("IPX back-office")
@@ -37,6 +38,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("auctions/", include("ipx.auctions.urls")),
     path("finance/insurance/", include("ipx.finance.insurance.urls")),
     path("finance/", include("ipx.finance.urls")),
+    path("dataip/", include("ipx.dataip.urls")),
+    path(".well-known/ipx-dataip-key.pem", dataip_views.public_key, name="dataip_public_key"),
     path("", include("ipx.web.urls")),
 ]
 

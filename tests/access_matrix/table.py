@@ -12,6 +12,7 @@ from . import (
     expect_api_money,
     expect_pages_auctions,
     expect_pages_catalog,
+    expect_pages_dataip,
     expect_pages_deals,
     expect_pages_finance,
     expect_pages_insurance,
@@ -37,5 +38,6 @@ PAGES: list[Entry] = [
     *expect_pages_auctions.ENTRIES,
     *expect_pages_finance.ENTRIES,
     *expect_pages_insurance.ENTRIES,
+    *expect_pages_dataip.ENTRIES,
 ]
 TABLE: list[Entry] = [*API, *PAGES]

@@ -100,7 +100,9 @@ class Asset(models.Model):
 
     @property
     def detail(self) -> Patent | Trademark | Copyright | GIProduct | None:
-        related = {"patent": "patent", "trademark": "trademark", "copyright": "copyright", "gi": "gi_product"}
+        # Data IP's detail is its registration in the data-IP register (``ipx.dataip``).
+        related = {"patent": "patent", "trademark": "trademark", "copyright": "copyright", "gi": "gi_product",
+                   "data": "data_product"}
         name = related.get(self.ip_type)
         return getattr(self, name, None) if name else None
 

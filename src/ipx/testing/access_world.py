@@ -42,6 +42,7 @@ from ipx.matching.saved_searches.inputs import SavedSearchInput
 from ipx.notifications.models import Notification
 from ipx.search.services import rebuild_index
 from ipx.testing.auction_world import DRAFT_TITLE, AuctionWorld, build_auction_world
+from ipx.testing.dataip_world import DataIpWorld, build_dataip_world
 from ipx.testing.factories import OrganisationFactory, PatentFactory, listing_with_patent
 from ipx.testing.finance_world import POOL_NAME, FinanceWorld, build_finance_world
 from ipx.testing.insurance_world import InsuranceWorld, build_insurance_world
@@ -117,6 +118,7 @@ class AccessWorld:
     auctions: AuctionWorld  # a session in each state (``ipx.testing.auction_world``)
     finance: FinanceWorld  # valuations, loans and a pool in each state (``ipx.testing.finance_world``)
     insurance: InsuranceWorld  # a product, policies and claims in each state (``ipx.testing.insurance_world``)
+    dataip: DataIpWorld  # home's data products (``ipx.testing.dataip_world``)
     extras: dict[str, object] = field(default_factory=dict)
 
     def user(self, role: str) -> User | None:
@@ -295,6 +297,7 @@ def build_access_world() -> AccessWorld:
     insurer = people["bank"]
     assert insurer is not None
     insurance = build_insurance_world(home=home, admin=admin, bank=bank, banker=insurer)
+    dataip = build_dataip_world(home=home, admin=admin, operator=operator)
 
     world = AccessWorld(
         people=people,
@@ -339,6 +342,7 @@ def build_access_world() -> AccessWorld:
         auctions=auctions,
         finance=finance,
         insurance=insurance,
+        dataip=dataip,
     )
     # The link a confirmation mail carries (the member's address is confirmed already).
     world.extras["confirmation_token"] = confirmation_token(member)
