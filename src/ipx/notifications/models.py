@@ -38,13 +38,21 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id}: {self.verb}"
 
-    def _words(self) -> tuple[str, str]:
+    @property
+    def language(self) -> str:
+        """The language its words are put into: the recipient's ("" for a row from before
+        params, or of a verb no longer worded, whose stored words may be in any)."""
         if self.params is None or words_for(self.verb) is None:
+            return ""
+        return str(self.user.preferred_language or settings.LANGUAGE_CODE)
+
+    def _words(self) -> tuple[str, str]:
+        if self.params is None or not self.language:
             # Rows from before params, or of a verb no longer worded: what was stored.
             return self.stored_title or self.verb, self.stored_body
         cached: tuple[str, str] | None = getattr(self, "_rendered", None)
         if cached is None:
-            with translation.override(self.user.preferred_language or settings.LANGUAGE_CODE):
+            with translation.override(self.language):
                 cached = render(self.verb, self.params)
             self._rendered = cached
         return cached

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 
 from ipx.accounts.models import Organisation
 from ipx.core.money import Money
+from ipx.core.text_language import marked_in
 from ipx.deals.contracts import resources
 from ipx.deals.models import Commitment, Deal, DealKind
 
@@ -211,6 +212,13 @@ def _joined(values: list[str]) -> str:
     return " / ".join(dict.fromkeys(value for value in values if value))
 
 
+def _people(values: list[str], languages: tuple[str, ...]) -> str:
+    """People's text (names, titles, terms they wrote) joined as :func:`_joined` joins it,
+    each part in another language than the contract's marked with its ``lang``: WeasyPrint
+    picks the glyphs of Simplified or Traditional characters, and the line breaking, by it."""
+    return marked_in(_joined(values), values, languages[0])
+
+
 @dataclass
 class Row:
     label: str
@@ -244,7 +252,7 @@ def _party_rows(organisation: Organisation, role_key: str, languages: tuple[str,
             regions.append(organisation.region_label)
     names = [organisation.name, organisation.name_en] if organisation.name_en else [organisation.name]
     return [
-        Row(_both(role_key, languages), _joined(names)),
+        Row(_both(role_key, languages), _people(names, languages)),
         Row(_both("uscc", languages), organisation.uscc or "—"),
         Row(_both("region", languages), _joined(regions) or "—"),
     ]
@@ -267,7 +275,7 @@ def contract_sections(deal: Deal) -> tuple[str, list[Section]]:
     for link in deal.asset_links.select_related("asset").order_by("pk"):
         asset = link.asset
         asset_rows.append([_both(f"type.{asset.ip_type}", languages), asset.identifier or "—",
-                           _joined([asset.title, asset.title_en])])
+                           _people([asset.title, asset.title_en], languages)])
     assets.tables.append(Table([_both("asset.type", languages), _both("asset.identifier", languages),
                                 _both("asset.title", languages)], asset_rows))
     sections.append(assets)
@@ -287,14 +295,14 @@ def contract_sections(deal: Deal) -> tuple[str, list[Section]]:
         term = (_both("months", languages, n=deal.licence_term_months) if deal.licence_term_months else "—")
         terms.rows += [
             Row(_both("exclusivity", languages), exclusivity),
-            Row(_both("territory", languages), deal.licence_territory or "—"),
-            Row(_both("field", languages), deal.licence_field or "—"),
+            Row(_both("territory", languages), _people([deal.licence_territory], languages) or "—"),
+            Row(_both("field", languages), _people([deal.licence_field], languages) or "—"),
             Row(_both("term", languages), term),
         ]
     if deal.trial_months:
         terms.rows.append(Row(_both("trial", languages), _both("months", languages, n=deal.trial_months)))
     if deal.notes:
-        terms.rows.append(Row(_both("notes", languages), deal.notes))
+        terms.rows.append(Row(_both("notes", languages), _people([deal.notes], languages)))
     sections.append(terms)
 
     payment = Section(_both("section.payment", languages))
@@ -302,7 +310,8 @@ def contract_sections(deal: Deal) -> tuple[str, list[Section]]:
     payment.tables.append(Table(
         [_both("milestone.position", languages), _both("milestone.title", languages),
          _both("milestone.amount", languages), _both("milestone.condition", languages)],
-        [[str(m.position), m.title, _money(m.amount, deal.currency), _both(f"condition.{m.condition}", languages)]
+        [[str(m.position), _people([m.title], languages), _money(m.amount, deal.currency),
+          _both(f"condition.{m.condition}", languages)]
          for m in deal.milestones.order_by("position")],
         nowrap=(2,),
     ))
@@ -316,7 +325,7 @@ def contract_sections(deal: Deal) -> tuple[str, list[Section]]:
     signatures = Section(_both("section.signatures", languages))
     signatures.paragraphs += [text("signatures.text", language) for language in languages]
     signatures.tables.append(Table([_both(f"seller.{side}", languages), _both(f"buyer.{side}", languages)],
-                                   [[deal.seller.name, deal.buyer.name]]))
+                                   [[_people([deal.seller.name], languages), _people([deal.buyer.name], languages)]]))
     sections.append(signatures)
     return title, sections
 
@@ -325,10 +334,17 @@ def contract_render(deal: Deal) -> bytes:
     """The deal's contract as PDF bytes."""
     from weasyprint import HTML  # heavy; loaded when a contract is first made
 
+    # Nothing but the exchange's own static files is fetched (``resources``).
+    return bytes(HTML(string=contract_html(deal), base_url=resources.base_url(),
+                      url_fetcher=resources.static_files_only).write_pdf())
+
+
+def contract_html(deal: Deal) -> str:
+    """The contract's page, which WeasyPrint prints."""
     languages = decode_languages(deal.contract_language)
     title, sections = contract_sections(deal)
     created = timezone.localtime(deal.created_at) if deal.created_at else timezone.localtime()
-    html = render_to_string("deals/contracts/contract_pdf.html", {
+    return render_to_string("deals/contracts/contract_pdf.html", {
         "title": title,
         "intended": [text("intended", language) for language in languages]
         if deal.commitment == Commitment.INTENDED else [],
@@ -340,6 +356,3 @@ def contract_render(deal: Deal) -> bytes:
         "font_family": FONT_FAMILY,
         "lang": languages[0],
     })
-    # Nothing but the exchange's own static files is fetched (``resources``).
-    return bytes(HTML(string=html, base_url=resources.base_url(), url_fetcher=resources.static_files_only)
-                 .write_pdf())

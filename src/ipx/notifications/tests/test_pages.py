@@ -36,7 +36,8 @@ def test_inbox_shows_mine_only_in_my_language(buyer: Member, outsider: Member) -
     page = buyer.client.get(reverse("notifications:inbox")).content.decode()
     with translation.override("zh-hans"):
         title = _("Log in")
-    assert f"<strong>{title}</strong>" in page
+    # Put into the reader's language, marked as such on a page in another.
+    assert f'<strong lang="zh-Hans">{title}</strong>' in page
     assert "通知 1" in page and "通知 2" not in page
 
 

@@ -4,15 +4,16 @@ language of people's text."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, to_locale
 
 from ipx.accounts.regions import region_code_label
-from ipx.web.text_language import language_attributes
+from ipx.core.text_language import language_attributes, marked_in
 
 register = template.Library()
 
@@ -85,3 +86,22 @@ def text_span(text: object) -> str:
     value = str(text or "")
     attributes = mark_safe(language_attributes(strip_tags(value), get_language() or ""))  # noqa: S308 (fixed attributes)
     return format_html("<span{}>{}</span>", attributes, value)
+
+
+@register.simple_tag
+def notice_lang(notice: Any) -> str:
+    """``lang`` for an element holding a notice's words when they are not in the page's
+    language (they are put into the recipient's preferred one, whatever the page's)."""
+    language = str(notice.language or "")
+    if not language or language.lower() == (get_language() or "").lower():
+        return ""
+    return format_html(' lang="{}"', to_locale(language).replace("_", "-"))
+
+
+@register.simple_tag
+def notice_words(notice: Any, part: str) -> str:
+    """A notice's ``title`` or ``body`` with the people's text it was made with (the names,
+    titles and words in its params) each marked with its language against the notice's:
+    ``{% notice_words n "title" %}``."""
+    pieces = [value for value in (notice.params or {}).values() if isinstance(value, str)]
+    return marked_in(str(getattr(notice, part)), pieces, str(notice.language or get_language() or ""))

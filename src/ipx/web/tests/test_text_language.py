@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from ipx.web.text_language import chinese_script, guess_language, language_attributes
+from ipx.core.text_language import chinese_script, guess_language, language_attributes
 
 
 @pytest.mark.parametrize(("text", "language"), [

@@ -1,7 +1,8 @@
 """The language a fragment of people's text (a title, a name) is written in, guessed from its
 script, so that a page can mark a Chinese title on an English page (and the reverse) for
 screen readers, which otherwise read it with the page's voice, and let right-to-left text
-set its own direction.
+set its own direction. Kept in core: the contract PDF marks names by it too (WeasyPrint picks
+glyphs and line breaking by ``lang``), and the notification list the names in a notice.
 
 Scripts are told apart: Chinese characters → ``zh``, Latin letters → ``en``, Hebrew →
 ``he``, Arabic → ``ar``. Chinese is then told Simplified (``zh-Hans``) from Traditional
@@ -13,10 +14,15 @@ which either Chinese page already is.
 
 from __future__ import annotations
 
+import html
+import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import opencc
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 
 RIGHT_TO_LEFT = frozenset({"he", "ar"})
 
@@ -95,3 +101,20 @@ def language_attributes(text: str, page_language: str) -> str:
     if language is not None and not _same_language(language, page_language or ""):
         attributes = f' lang="{language}"' + attributes
     return attributes
+
+
+def marked_in(text: str, pieces: Iterable[str], language: str) -> SafeString:
+    """``text`` escaped, each of ``pieces`` of people's text in it (the names, titles and words
+    a sentence was made with) in a ``<span>`` marked as :func:`language_attributes` marks it
+    against ``language``, the sentence's. Pieces without letters (numbers, amounts) are left
+    as they are; a longer piece is matched before a shorter one it contains."""
+    escaped = str(conditional_escape(text))
+    found = sorted({str(escape(piece)) for piece in pieces if piece and guess_language(piece) is not None},
+                   key=len, reverse=True)
+    if not found:
+        return mark_safe(escaped)  # noqa: S308 (escaped above)
+
+    def wrap(match: re.Match[str]) -> str:
+        return f"<span{language_attributes(html.unescape(match.group(0)), language)}>{match.group(0)}</span>"
+
+    return mark_safe(re.sub("|".join(map(re.escape, found)), wrap, escaped))  # noqa: S308 (escaped pieces)
