@@ -116,6 +116,9 @@ def loan_enrol(*, actor: User, loan_id: int, pool_id: int) -> Enrolment:
         raise Conflict(_("The pool is not running."))
     if Enrolment.objects.filter(loan=loan).exists():
         raise Conflict(_("This loan is enrolled already."))
+    if loan.currency != pool.currency:
+        raise Conflict(_("The pool covers loans in %(pool)s; this loan is in %(loan)s.")
+                       % {"pool": pool.currency, "loan": loan.currency})
     assert loan.amount is not None
     remaining = pool.capacity - used_capacity(pool)
     if loan.amount > remaining:

@@ -13,8 +13,9 @@ import pytest
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ipx.finance.models import Enrolment, Loan, Pool, Valuation
-from ipx.finance.services import loans, pools
+from ipx.finance.services import loans, pools, valuations
 from ipx.finance.tests.test_loans_workflow import applied, available, offered
+from ipx.finance.tests.test_valuation_workflow import patent_of
 from ipx.ledger.selectors import ledger_check
 from ipx.testing.fixtures import Member, _member
 from ipx.testing.scenes import deposit
@@ -143,3 +144,23 @@ def test_a_default_waits_while_the_fund_cannot_pay_and_other_loans_go_on(
     deposit(insurer.organisation, "1000000")
     assert loans.loans_mark_overdue(today=late) == 1
     assert Enrolment.objects.get(loan=loan).status == Enrolment.Status.COMPENSATED
+
+
+def test_a_loan_in_another_currency_is_not_enrolled(sponsor: Member, insurer: Member, owner: Member,
+                                                    banker: Member, appraiser: Member) -> None:
+    valuation = valuations.valuation_request(actor=owner.user, requester_id=owner.organisation.pk,
+                                             appraiser_id=appraiser.organisation.pk,
+                                             asset_ids=[patent_of(owner).pk], purpose="质押融资", currency="HKD")
+    valuations.valuation_accept(actor=appraiser.user, valuation_id=valuation.pk)
+    valuations.valuation_record_cost(actor=appraiser.user, valuation_id=valuation.pk, values={
+        "reproduction_cost": "1000000", "functional_percent": "0", "economic_percent": "0"})
+    valuations.valuation_sign_off(actor=appraiser.user, valuation_id=valuation.pk, value="1000000", reasoning="成本法")
+    loan = loans.loan_apply(actor=owner.user, borrower_id=owner.organisation.pk, bank_id=banker.organisation.pk,
+                            asset_ids=list(valuation.assets.values_list("pk", flat=True)), amount_asked="300000",
+                            months="12", purpose="周转", valuation_id=valuation.pk, currency="HKD")
+    loan = offered(loan, banker, amount_offered="300000")
+    loans.loan_accept(actor=owner.user, loan_id=loan.pk)
+    pool = a_pool(sponsor, insurer, banker, owner)
+    with pytest.raises(Conflict, match="HKD"):
+        pools.loan_enrol(actor=banker.user, loan_id=loan.pk, pool_id=pool.pk)
+    assert not Enrolment.objects.exists()
