@@ -9,3 +9,15 @@ class DataIpConfig(AppConfig):
     label = "dataip"
     verbose_name = _("Data IP registry")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from ipx.dataip import market
+        from ipx.deals.negotiation.taking import register_taking_guard
+        from ipx.events import subscribe
+        from ipx.listings.guards import register_offer_guard
+
+        # The registry records the change a completed deal brings (transfer or licence).
+        subscribe("deal.completed", market.on_deal_completed)
+        # A registration that no longer stands is not offered, nor taken by an offer.
+        register_offer_guard(market.listing_registrations_stand)
+        register_taking_guard(market.registrations_not_standing)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ipx.accounts.models import Organisation, User
@@ -127,10 +129,20 @@ class DataProduct(models.Model):
     def identifier(self) -> str:
         return self.registration_number or ""
 
+    @cached_property
+    def current_certificate(self) -> Certificate | None:
+        return self.certificates.filter(status=Certificate.Status.VALID).order_by("-valid_until").first()
+
     @property
     def expiry_date(self) -> date | None:
-        current = self.certificates.filter(status=Certificate.Status.VALID).order_by("-valid_until").first()
+        current = self.current_certificate
         return current.valid_until if current else None
+
+    @property
+    def register_url(self) -> str:
+        """The registry's public verification page of the current certificate."""
+        current = self.current_certificate
+        return reverse("dataip:verify", args=[current.number]) if current else ""
 
 
 class DataProductEvent(StatusEvent):

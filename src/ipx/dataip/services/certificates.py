@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import User
-from ipx.catalog.models import Asset
+from ipx.catalog.models import Asset, AssetOwner
 from ipx.core.errors import Conflict
 from ipx.core.validation import FieldErrors, clean_text
 from ipx.dataip import numbers, signing
@@ -28,6 +28,7 @@ from ipx.dataip.inputs import CHANGEABLE, ProductInput
 from ipx.dataip.models import Certificate, DataProduct
 from ipx.dataip.services.sequences import next_value
 from ipx.dataip.workflow import DATA_PRODUCT
+from ipx.finance.services.collateral import pledges_of
 from ipx.listings.models import Listing
 
 RENEW_WINDOW_DAYS = 90  # renewal opens this many days before a certificate ends
@@ -100,6 +101,7 @@ def grant(product: DataProduct, operator: User) -> Certificate:
     the product and records the step)."""
     product.asset = Asset.objects.create(ip_type=Asset.Type.DATA, holder=product.registrant, title=product.name,
                                          abstract=product.description, legal_status=Asset.LegalStatus.IN_FORCE)
+    AssetOwner.objects.create(asset=product.asset, organisation=product.registrant, name=product.registrant.name)
     return _issue(product)
 
 
@@ -197,6 +199,9 @@ def cancel(*, actor: User, product_id: int, reason: object) -> DataProduct:
             asset_links__asset_id=product.asset_id,
             status__in=(Listing.Status.SUBMITTED, Listing.Status.PUBLISHED, Listing.Status.RESERVED)).exists():
         raise Conflict(_("The data IP is on the market: withdraw its listings before cancelling the registration."))
+    if product.asset_id and (loan := pledges_of([product.asset_id]).get(product.asset_id)) is not None:
+        raise Conflict(_("The data IP is pledged to %(bank)s for loan #%(loan)s: the registration is not cancelled "
+                         "until the loan is repaid.") % {"bank": loan.bank.name, "loan": loan.pk})
     _end(_current(product), Certificate.Status.CANCELLED, text)
     _asset_status(product, Asset.LegalStatus.WITHDRAWN)
     DATA_PRODUCT.transition(product, "cancel", actor=actor, acting_for=product.registrant, note=text, check=False)

@@ -276,7 +276,7 @@ DEAL: Workflow[Deal] = Workflow(
             guards=(_concluded(lambda: _("An intended agreement is not recorded; conclude it as a contract first.")),)),
         # Approving releases the money held on the recordal: not while a cancellation waits.
         "approve_recordal": Action(sources=(S.RECORDAL_SUBMITTED,), target=S.COMPLETED, verb=Verb.RECORDAL_APPROVED,
-                                   who=(_operator,), guards=(_no_open_dispute,)),
+                                   who=(_operator,), guards=(_no_open_dispute,), publishes=("deal.completed",)),
         "return_recordal": Action(sources=(S.RECORDAL_SUBMITTED,), target=S.SIGNED, verb=Verb.RECORDAL_RETURNED,
                                       who=(_operator,)),
         "cancel": Action(sources=OPEN_STATUSES, target=S.CANCELLED, verb=Verb.CANCELLED,
