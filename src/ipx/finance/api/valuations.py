@@ -16,6 +16,7 @@ from pydantic import Field
 from ipx.accounts.api_auth import api_user, user_auth
 from ipx.core.api.schemas import ERRORS, Id, Page, PageNumber, PageSize, page_of
 from ipx.core.api.types import CurrencyCode, InputSchema, rule
+from ipx.core.errors import ValidationFailed
 from ipx.finance import selectors
 from ipx.finance.api.router import router
 from ipx.finance.api.schemas import HistoryOut, Money, Percent, Text
@@ -289,9 +290,14 @@ def valuation_cost(request: HttpRequest, valuation_id: Id, payload: CostIn) -> d
 @router.post("/finance/valuations/{valuation_id}/market", response={200: ValuationOut, **ERRORS}, auth=user_auth,
              summary="Record the market approach on comparable concluded deals")
 def valuation_market(request: HttpRequest, valuation_id: Id, payload: MarketIn) -> dict[str, Any]:
-    services.valuation_record_market(
-        actor=_visible(request, valuation_id), valuation_id=valuation_id,
-        adjustments={c.deal_id: c.adjustment_percent for c in payload.comparables})
+    try:
+        services.valuation_record_market(
+            actor=_visible(request, valuation_id), valuation_id=valuation_id,
+            adjustments={c.deal_id: c.adjustment_percent for c in payload.comparables})
+    except ValidationFailed as exc:
+        # The service names the adjustments; this body calls them comparables.
+        raise ValidationFailed(exc.message, code=exc.code, fields={
+            "comparables" if name == "adjustments" else name: text for name, text in exc.fields.items()}) from exc
     return _read(request, valuation_id)
 
 

@@ -173,3 +173,24 @@ def test_a_pool_is_set_up_members_admitted_and_a_loan_enrolled(owner: Member, ap
     assert dashboard["figures"]["loans_covered"] == 1
     assert post(banker.client, f"loans/{loan}/enrol", {"pool_id": pool}).status_code == 409
     assert Enrolment.objects.count() == 1
+
+
+def test_an_offer_above_the_ltv_and_a_deal_that_is_no_comparable_are_refused_by_field(
+        owner: Member, appraiser: Member, banker: Member) -> None:
+    valuation = valued_through_the_api(owner, appraiser)
+    loan = post(owner.client, "loans", {"borrower_id": owner.organisation.pk, "bank_id": banker.organisation.pk,
+                                        "asset_ids": valuation["asset_ids"], "amount": "500000", "months": "12",
+                                        "purpose": "研发周转", "valuation_id": valuation["id"]}).json()["id"]
+    refused = post(banker.client, f"loans/{loan}/offer", {"amount": "500000.01", "annual_percent": "6",
+                                                          "months": "12", "method": "equal_principal",
+                                                          "ltv_percent": "50"})
+    assert refused.status_code == 400 and set(refused.json()["error"]["fields"]) == {"amount"}
+    assert Loan.objects.get(pk=loan).status == Loan.Status.APPLIED
+    other = post(owner.client, "valuations", {"requester_id": owner.organisation.pk,
+                                              "appraiser_id": appraiser.organisation.pk,
+                                              "asset_ids": [patent_of(owner).pk], "purpose": "质押"}).json()["id"]
+    post(appraiser.client, f"valuations/{other}/accept")
+    market = post(appraiser.client, f"valuations/{other}/market",
+                  {"comparables": [{"deal_id": 999, "adjustment_percent": "5"}]})
+    assert market.status_code == 400 and set(market.json()["error"]["fields"]) == {"comparables"}
+    assert Valuation.objects.get(pk=other).market_inputs == {}
