@@ -19,7 +19,7 @@ from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.core.errors import ApplicationError
 from ipx.core.forms import ServiceForm
 from ipx.finance import selectors
-from ipx.finance.models import Loan, Valuation
+from ipx.finance.models import Loan
 
 L = Loan.Status
 LIMIT = selectors.HOME_LIMIT
@@ -36,14 +36,13 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "to_value": list(selectors.valuations_to_make(user)[:LIMIT]),
         "borrowed": list(selectors.loans_borrowed(user)[:LIMIT]),
         "to_answer": list(lent.filter(status=L.APPLIED)[:LIMIT]),
-        "portfolio": list(lent.exclude(status=L.APPLIED)[:LIMIT]),
+        "portfolio": list(lent.exclude(status__in=(L.APPLIED, L.DECLINED, L.WITHDRAWN))[:LIMIT]),
         "overdue": list(selectors.overdue_loans(lent)[:LIMIT]),
         "sponsored": list(selectors.pools_sponsored(user)[:LIMIT]),
         "joined": list(selectors.pools_joined(user)[:LIMIT]),
         "pledge_checks": list(selectors.pledges_to_check(user)[:LIMIT]),
         "operator": operator,
-        "all_valuations": list(Valuation.objects.select_related("requester", "appraiser")[:LIMIT])
-        if operator else [],
+        "all_valuations": list(selectors.visible_valuations(user)[:LIMIT]) if operator else [],
         "all_loans": list(selectors.visible_loans(user)[:LIMIT]) if operator else [],
         "all_pools": list(selectors.visible_pools(user)[:LIMIT]) if operator else [],
         "may_set_up_pool": bool(selectors.sponsor_choices(user)),
