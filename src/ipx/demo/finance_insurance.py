@@ -3,7 +3,7 @@
 The pool's insurer sells two products: a patent-enforcement cost cover (a base premium plus an
 amount per patent, the cover a multiple of the premium) and a pledge-loan guarantee (a
 percentage of the cover). A Zhongshan home-goods maker insured two of its patents and was paid
-a claim for the cost of suing an infringer; the borrower of the loan that later defaulted
+a claim, with its evidence, for the cost of suing an infringer; the borrower of the loan that later defaulted
 bought the guarantee on it, which paid the insurer's share of the pool's compensation.
 """
 
@@ -12,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw, ImageFont
 
 from ipx.accounts.models import Organisation, User
 from ipx.catalog.models import Asset
@@ -33,6 +37,9 @@ GUARANTEE = insurance.ProductValues(
     premium_rule=Product.PremiumRule.PERCENT, premium_percent="1.50", cover_rule=Product.CoverRule.FIXED,
     cover_fixed="3000000", term_months="12")
 CLAIMED, APPROVED = Decimal("128000.00"), Decimal("116000.00")
+# The costs claimed, as the evidence image lists them (they add up to CLAIMED).
+COSTS = (("notarised purchase of the copy", "8,000.00"), ("attorney's fees", "100,000.00"),
+         ("court acceptance fee", "20,000.00"), ("total", "128,000.00"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +85,25 @@ def _enforcement(insurer: Party, holder: Party, product: InsuranceProduct) -> tu
         actor=holder.user, policy_id=policy.pk, amount=str(CLAIMED),
         description=("我司发现某电商平台店铺销售的产品落入保险专利的保护范围，已委托律师公证取证并向"
                      "中山市中级人民法院提起侵权诉讼。申请赔付公证费、律师费及案件受理费，"
-                     "法院受理通知书与律师费发票已提交保险公司核验。"))
+                     "法院受理通知书与律师费发票已提交保险公司核验。"), files=_evidence())
     claims.claim_approve(actor=insurer.user, claim_id=claim.pk, amount=str(APPROVED))
     return policy, claims.claim_pay(actor=insurer.user, claim_id=claim.pk)
+
+
+def _evidence() -> list[SimpleUploadedFile]:
+    """The claim's papers, summed up in one image (fictional, marked as demo)."""
+    image = Image.new("RGB", (640, 300), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=20)
+    draw.text((24, 24), "DEMO - fictional evidence", fill="black", font=font)
+    draw.text((24, 60), "Patent enforcement costs claimed (CNY)", fill="black", font=font)
+    for number, (what, amount) in enumerate(COSTS):
+        top = 112 + 36 * number
+        draw.text((40, top), what, fill="black", font=font)
+        draw.text((560 - draw.textlength(amount, font=font), top), amount, fill="black", font=font)
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    return [SimpleUploadedFile("enforcement-costs.png", buffer.getvalue(), content_type="image/png")]
 
 
 def history(insured: Insured, *, products_at: datetime, guarantee_at: datetime, enforcement_at: datetime,

@@ -148,6 +148,7 @@ def test_the_demo_insurer_paid_an_enforcement_claim_and_its_share_of_the_default
     assert enforcement.premium == Decimal("5000") + 2 * Decimal("2500")
     assert enforcement.cover == enforcement.premium * 30
     claim = enforcement.claims.get()
+    assert [evidence.content_type for evidence in claim.evidence.all()] == ["image/png"]
     assert claim.status == Claim.Status.PAID and claim.amount_approved == Decimal("116000.00") < claim.amount_claimed
     assert claim.decided_at is not None and claim.paid_at is not None and enforcement.starts_on is not None
     assert claim.created_at < claim.decided_at < claim.paid_at <= timezone.now()
