@@ -27,7 +27,7 @@ from ipx.dataip.tests.scenes import granted
 from ipx.deals.contracts import services as deal_services
 from ipx.deals.models import Deal
 from ipx.deals.negotiation import offers, threads
-from ipx.finance.models import Loan
+from ipx.finance.models import InsuranceProduct, Loan
 from ipx.finance.services import insurance
 from ipx.finance.services import loans as loan_services
 from ipx.finance.services.valuations import legal_term_years
@@ -93,7 +93,7 @@ def test_a_listed_registration_shows_its_numbers_and_is_found_as_data_ip(
     with on_commit():
         listing = published(owner, operator, product)
     assert listing.status == Listing.Status.PUBLISHED
-    asset = Asset.objects.get(pk=product.asset_id)
+    asset = Asset.objects.get(data_product=product)
     assert (asset.ip_type, asset.identifier, asset.expiry_date) == ("data", product.registration_number,
                                                                     certificate.valid_until)
     assert list(AssetOwner.objects.filter(asset=asset).values_list("organisation_id", flat=True)) == [
@@ -102,7 +102,7 @@ def test_a_listed_registration_shows_its_numbers_and_is_found_as_data_ip(
     client = Client()
     for page in (reverse("catalog:asset", args=[asset.pk]), reverse("listings:detail", args=[listing.pk])):
         html = client.get(page).content.decode()
-        assert product.registration_number in html and f'href="{verify}"' in html, page
+        assert str(product.registration_number) in html and f'href="{verify}"' in html, page
     assert certificate.number in client.get(reverse("catalog:asset", args=[asset.pk])).content.decode()
     assert client.get(verify).status_code == 200
     hits = search_listings(SearchQuery(text="客流", filters={"ip_type": ("data",)})).hits
@@ -122,7 +122,7 @@ def test_a_completed_transfer_is_recorded_by_the_registry(
     assert deal.status == Deal.Status.COMPLETED
     product.refresh_from_db()
     first.refresh_from_db()
-    assert (product.registrant, product.status, Asset.objects.get(pk=product.asset_id).holder) == (
+    assert (product.registrant, product.status, Asset.objects.get(data_product=product).holder) == (
         buyer.organisation, DataProduct.Status.GRANTED, buyer.organisation)
     assert first.status == Certificate.Status.SUPERSEDED
     new = product.certificates.get(status=Certificate.Status.VALID)
@@ -181,7 +181,7 @@ def test_a_registration_past_its_certificate_is_not_offered(owner: Member, opera
 def test_pledged_with_the_certificates_term_and_not_cancelled_while_pledged(
         owner: Member, banker: Member, operator: User, appraiser: Member) -> None:  # noqa: F811
     product = granted(owner, operator)
-    asset = Asset.objects.get(pk=product.asset_id)
+    asset = Asset.objects.get(data_product=product)
     valid_until = product.certificates.get().valid_until
     today = timezone.localdate()
     assert legal_term_years([asset], today) == (Decimal((valid_until - today).days) / Decimal("365.25")).quantize(
@@ -198,13 +198,20 @@ def test_pledged_with_the_certificates_term_and_not_cancelled_while_pledged(
     assert Loan.objects.get(pk=loan.pk).status == Loan.Status.ACCEPTED
 
 
+def data_cover(banker: Member) -> InsuranceProduct:
+    """The bank's cover for data IP: 2,000 plus 500 per right, cover 40 times the premium."""
+    return insurance.product_create(actor=banker.user, insurer_id=banker.organisation.pk,
+                                    values=insurance.ProductValues(
+                                        name="数据知识产权侵权保险", kind="enforcement", premium_rule="per_asset",
+                                        premium_base="2000", premium_per_asset="500", cover_rule="multiple",
+                                        cover_multiple="40", term_months="12"))
+
+
 def test_insured_like_any_right(owner: Member, banker: Member, operator: User) -> None:
     product = granted(owner, operator)
-    cover = insurance.product_create(actor=banker.user, insurer_id=banker.organisation.pk, values=insurance.ProductValues(
-        name="数据知识产权侵权保险", kind="enforcement", premium_rule="per_asset", premium_base="2000",
-        premium_per_asset="500", cover_rule="multiple", cover_multiple="40", term_months="12"))
+    cover = data_cover(banker)
     policy = insurance.policy_request(actor=owner.user, policyholder_id=owner.organisation.pk, product_id=cover.pk,
-                                      asset_ids=[product.asset_id])
+                                      asset_ids=[Asset.objects.get(data_product=product).pk])
     assert (policy.premium, list(policy.assets.values_list("ip_type", flat=True))) == (Decimal("2500.00"), ["data"])
     deposit(owner.organisation, "2500.00")
     policy = insurance.policy_pay(actor=owner.user, policy_id=policy.pk)
