@@ -53,6 +53,8 @@ MONEY_OPERATIONS: frozenset[tuple[str, str]] = frozenset({
     ("POST", "/finance/insurance/policies/{policy_id}/pay"),
     ("POST", "/finance/insurance/claims/{claim_id}/approve"),
     ("POST", "/finance/insurance/claims/{claim_id}/pay"),
+    # Cancelling a data-IP registration gives up the registered right (its signatories').
+    ("POST", "/dataip/products/{product_id}/cancel"),
     # Naming or unnaming a signatory decides who may do all of the above.
     ("PATCH", "/organisations/{organisation_id}/members/{user_id}"),
 })

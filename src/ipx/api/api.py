@@ -17,6 +17,7 @@ from ipx.auctions.results.api import router as auction_results
 from ipx.auctions.settlement.api import router as auction_settlement
 from ipx.catalog.api import router as catalog
 from ipx.catalog.importing.api import router as imports
+from ipx.dataip.api import router as dataip
 from ipx.deals.contracts.api import router as deals
 from ipx.deals.negotiation.api import router as negotiation
 from ipx.finance.api import router as finance
@@ -48,5 +49,5 @@ errors.install(api)
 parameters.install(api)
 
 for router in (accounts, api_tokens, catalog, imports, listings, search, notifications, ledger, negotiation, deals,
-               matching, auctions, auction_results, auction_settlement, finance, insurance):
+               matching, auctions, auction_results, auction_settlement, finance, insurance, dataip):
     api.add_router("", router)

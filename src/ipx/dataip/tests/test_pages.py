@@ -89,7 +89,7 @@ def test_apply_from_the_page_then_the_reviewers_queue_shows_the_deadline(owner: 
     assert response.status_code == 302 and product.status == DataProduct.Status.FORMAL_REVIEW
     assert product.step_due_on is not None
     queue = signed_in(operator).get(reverse("dataip:queues")).content.decode()
-    assert product.name in queue and product.registration_number in queue
+    assert product.name in queue and str(product.registration_number) in queue
     DataProduct.objects.filter(pk=product.pk).update(step_due_on="2020-01-02")
     assert "Overdue" in signed_in(operator).get(reverse("dataip:queues")).content.decode()
     assert owner.client.get(reverse("dataip:queues")).status_code == 403
@@ -119,7 +119,7 @@ def test_the_registrant_may_not_take_a_reviewers_step(owner: Member, operator: U
 def test_publicity_list_and_an_objection_with_evidence(owner: Member, buyer: Member, operator: User) -> None:
     product = in_publicity(owner, operator)
     listing = Client().get(reverse("dataip:publicity")).content.decode()
-    assert product.name in listing and product.registration_number in listing
+    assert product.name in listing and str(product.registration_number) in listing
     detail = Client().get(reverse("dataip:publicity_detail", args=[product.pk]))
     assert detail.status_code == 200 and "Sign in to object." in detail.content.decode()
     response = buyer.client.post(reverse("dataip:publicity_detail", args=[product.pk]), {
