@@ -15,7 +15,7 @@ Two settings differ from Schemathesis' defaults, each for a reason:
 
 Multipart bodies have no types: a part of the wrong type arrives as text or not at all, so an
 invalid multipart request may meet a state that refuses it (409) before its content can be
-judged; for the three multipart operations 409 also counts as refusing invalid data.
+judged; for the multipart operations 409 also counts as refusing invalid data.
 
 One phase is left out for one operation: the coverage phase of ``GET /search/listings``.
 Schemathesis 4.1.4 tries every combination of an operation's optional query parameters, and
@@ -45,7 +45,8 @@ load_all_checks()
 REFUSALS = [400, 401, 403, 404, 406, 422, 428]
 # Multipart bodies have no types: a part of the wrong type arrives as text, or not at all, so
 # the server may meet the state it acts on (a closed negotiation: 409) before it can tell.
-MULTIPART = ("/api/v1/threads/{thread_id}/messages", "/api/v1/listings/{listing_id}/documents", "/api/v1/imports")
+MULTIPART = ("/api/v1/threads/{thread_id}/messages", "/api/v1/listings/{listing_id}/documents", "/api/v1/imports",
+             "/api/v1/finance/insurance/policies/{policy_id}/claims")
 CONFIG = SchemathesisConfig.from_dict({
     "generation": {"max-examples": 15, "deterministic": True, "with-security-parameters": False},
     "checks": {"missing_required_header": {"expected-statuses": [400]}},

@@ -59,17 +59,19 @@ class ProductOut(Schema):
 
 
 class ProductIn(InputSchema):
-    name: str = Field(max_length=200)
+    name: str = Field(max_length=200, json_schema_extra=rule("Required text, at most 200 characters."))
     kind: Annotated[str, OneOf(InsuranceProduct.Kind.values)]
     description: str = Field("", max_length=5000)
     currency: CurrencyCode = "CNY"
     premium_rule: Annotated[str, OneOf(InsuranceProduct.PremiumRule.values)]
-    premium_base: OptionalAmount = "0"
-    premium_per_asset: OptionalAmount = "0"
+    premium_base: OptionalAmount = Field("0", json_schema_extra=rule(
+        "With premium_rule per_asset: an amount from 0; with premium_per_asset, not both 0."))
+    premium_per_asset: OptionalAmount = Field("0", json_schema_extra=rule(
+        "With premium_rule per_asset: an amount from 0."))
     premium_percent: str = Field("0", max_length=20, json_schema_extra=rule(
         "With premium_rule percent: a percentage from 0.01 to 50 with at most two decimals."))
     cover_rule: Annotated[str, OneOf(InsuranceProduct.CoverRule.values)]
-    cover_fixed: OptionalAmount = ""
+    cover_fixed: OptionalAmount = Field("", json_schema_extra=rule("With cover_rule fixed: an amount above 0."))
     cover_multiple: str = Field("", max_length=20, json_schema_extra=rule(
         "With cover_rule multiple: 1 to 1000, at most two decimals; a percent premium needs a fixed cover."))
     term_months: int = Field(12, ge=1, le=services.MAX_TERM_MONTHS)
@@ -106,11 +108,16 @@ class PolicyOut(Schema):
 
 class PolicyIn(InputSchema):
     policyholder_id: Id
-    product_id: Id
-    asset_ids: list[Id] = Field(default_factory=list, max_length=100)
-    loan_id: Id | None = None
-    cover: OptionalAmount = Field("", description="The cover asked; empty for the product's limit.")
-    currency: CurrencyCode | None = None
+    product_id: Id = Field(json_schema_extra=rule("A product on sale, of an insurer other than the policyholder."))
+    asset_ids: list[Id] = Field(default_factory=list, max_length=100, json_schema_extra=rule(
+        "The policyholder's own IP rights, one at least; none for a pledge-loan guarantee."))
+    loan_id: Id | None = Field(None, json_schema_extra=rule(
+        "For a pledge-loan guarantee only: an accepted or running loan the policyholder borrows or lends, in the "
+        "product's currency, with no other guarantee."))
+    cover: OptionalAmount = Field("", description="The cover asked; empty for the product's limit.",
+                                  json_schema_extra=rule("Empty, or an amount above 0 within the product's limit "
+                                                         "(and a guaranteed loan's amount)."))
+    currency: CurrencyCode | None = Field(None, json_schema_extra=rule("The product's currency, when given."))
 
 
 class ReasonIn(InputSchema):
