@@ -15,9 +15,11 @@ from tqdm import tqdm
 
 from ipx.accounts.models import Organisation, User
 from ipx.catalog.models import Asset
+from ipx.dataip.models import DataProduct
 from ipx.deals.models import Commitment, Deal, Thread
 from ipx.demo.auctions import create_auctions
 from ipx.demo.authenticators import give_authenticators
+from ipx.demo.dataip import create_dataip
 from ipx.demo.deals import create_deals
 from ipx.demo.demands import compute_demo_matches, create_demands
 from ipx.demo.finance import create_finance
@@ -98,6 +100,7 @@ def _load(records: list[PatentRecord], progress: bool) -> list[Skipped]:
     # Auctions near the end: the live session's lots close a few minutes after this step.
     create_auctions(organisations, admins, operator)
     create_finance(organisations, admins, operator)
+    create_dataip(organisations, admins, operator)
     return skipped
 
 
@@ -171,6 +174,8 @@ def demo_counts() -> dict[str, int]:
         "trademarks": assets.filter(ip_type=Asset.Type.TRADEMARK).count(),
         "copyrights": assets.filter(ip_type=Asset.Type.COPYRIGHT).count(),
         "GI products": assets.filter(ip_type=Asset.Type.GI).count(),
+        "data products": DataProduct.objects.count(),
+        "data IP registered": assets.filter(ip_type=Asset.Type.DATA, legal_status=Asset.LegalStatus.IN_FORCE).count(),
         "listings published": listings.filter(status=Listing.Status.PUBLISHED).count(),
         "listings awaiting review": listings.filter(status=Listing.Status.SUBMITTED).count(),
         "listings in draft": listings.filter(status=Listing.Status.DRAFT).count(),
