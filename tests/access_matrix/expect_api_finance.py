@@ -17,7 +17,7 @@ from typing import Any
 
 from ipx.testing.access_world import AccessWorld
 
-from .matrix import DENY, HIDE, HOME, LOGIN, OK, SIGNED_IN, Entry, const, every, ids, roles
+from .matrix import CONFLICT, DENY, HIDE, HOME, LOGIN, OK, SIGNED_IN, Entry, const, every, ids, roles
 
 
 def finance(name: str) -> Callable[[AccessWorld], object]:
@@ -103,6 +103,9 @@ ENTRIES = [
           body=const({"approve": True}), note="approving pays the loan out from the bank's balance"),
     Entry(L + "/{loan_id}/pay", "POST", BORROWER_STEP, args=ids(loan_id=finance("active")),
           note="the overdue first instalment, with its penalty, from home's balance"),
+    Entry(L + "/{loan_id}/prepay", "POST", {**BORROWER_STEP, **dict.fromkeys(HOME, CONFLICT)},
+          args=ids(loan_id=finance("active")), body=const({"amount": "10000"}),
+          note="the borrower's step, refused while its first instalment is overdue (paid first)"),
     Entry(L + "/{loan_id}/enrol", "POST", BANK_STEP, args=ids(loan_id=finance("accepted")),
           body=lambda world, role: {"pool_id": world.finance.pool.pk}),
     Entry(L + "/{loan_id}/recoveries", "POST", BANK_STEP, args=ids(loan_id=finance("defaulted")),

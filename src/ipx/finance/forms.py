@@ -129,6 +129,10 @@ class PayForm(ServiceForm):
             self.initial["key"] = secrets.token_urlsafe(16)
 
 
+class PrepaymentForm(PayForm):
+    amount = number(_("Principal to repay now"))
+
+
 class EnrolForm(ServiceForm):
     pool_id = forms.TypedChoiceField(label=_("Pool"), coerce=int)
 

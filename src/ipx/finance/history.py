@@ -55,6 +55,9 @@ def describe_loan(event: LoanEvent) -> str:
     if event.verb == "instalment_paid":
         return _("Instalment %(number)s paid: %(amount)s.") % {"number": params.get("number", ""),
                                                                "amount": money_text(params)}
+    if event.verb == "prepaid":
+        return _("Repaid early: %(principal)s of principal with %(interest)s of interest.") % {
+            "principal": money_text(params, "principal"), "interest": money_text(params, "interest")}
     if event.verb == "repaid":
         return _("Repaid in full; the pledge is released.")
     if event.verb == "default":

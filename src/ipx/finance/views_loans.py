@@ -24,13 +24,14 @@ from ipx.finance.forms import (
     OfferForm,
     PayForm,
     PledgeForm,
+    PrepaymentForm,
     ReasonForm,
     RecoveryForm,
 )
 from ipx.finance.history import loan_history
 from ipx.finance.models import Valuation
 from ipx.finance.services import loans as services
-from ipx.finance.services import pools, withdrawals
+from ipx.finance.services import pools, prepayment, withdrawals
 from ipx.finance.views import form_page, run_step
 from ipx.finance.views_valuations import own_assets, verified_memberships
 from ipx.finance.workflow import LOAN
@@ -157,3 +158,12 @@ def loan_recover(request: AuthenticatedRequest, loan_id: int) -> HttpResponse:
                       lambda loan, d: pools.enrolment_recover(actor=request.user, loan_id=loan.pk,
                                                               recovered=d["amount"]),
                       _("Record a recovery"), _("The recovery is shared back with the fund and the insurer."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def loan_prepay(request: AuthenticatedRequest, loan_id: int) -> HttpResponse:
+    return _loan_form(request, loan_id, "pay", PrepaymentForm(request.POST or None),
+                      lambda loan, d: prepayment.loan_prepay(actor=request.user, loan_id=loan.pk, amount=d["amount"],
+                                                             key=d["key"]),
+                      _("Repay early"), _("Repaid: the rest of the schedule is made again."))

@@ -23,7 +23,7 @@ from ipx.finance.api.valuations import PartyOut, history_rows
 from ipx.finance.history import loan_history
 from ipx.finance.models import Loan
 from ipx.finance.services import loans as services
-from ipx.finance.services import pools, withdrawals
+from ipx.finance.services import pools, prepayment, withdrawals
 from ipx.finance.workflow import LOAN
 from ipx.ledger.idempotency import HEADER
 
@@ -130,6 +130,11 @@ class EnrolIn(InputSchema):
 
 class RecoveryIn(InputSchema):
     amount: Money
+
+
+class PrepaymentIn(InputSchema):
+    amount: Annotated[str, Field(max_length=30, json_schema_extra=rule(
+        "Above 0 and at most the principal still owed, in the loan's currency."))]
 
 
 def _party(organisation: Any) -> dict[str, Any]:
@@ -279,4 +284,16 @@ def loan_enrol(request: HttpRequest, loan_id: Id, payload: EnrolIn) -> dict[str,
              summary="Record money recovered on a compensated loan; the fund and insurer get their share back")
 def loan_recover(request: HttpRequest, loan_id: Id, payload: RecoveryIn) -> dict[str, Any]:
     pools.enrolment_recover(actor=_visible(request, loan_id), loan_id=loan_id, recovered=payload.amount)
+    return _read(request, loan_id)
+
+
+@router.post("/finance/loans/{loan_id}/prepay", response={200: LoanOut, **ERRORS}, auth=user_auth,
+             summary="Repay principal early, in part or in full, with its interest since the last due date",
+             description="The rest of the schedule is made again over the same due dates; everything repaid "
+                         "releases the pledge. 409 while an instalment is overdue. Needs an `Idempotency-Key` "
+                         "header: a retry with the same key repays once.")
+def loan_prepay(request: HttpRequest, loan_id: Id, payload: PrepaymentIn,
+                idempotency_key: IdempotencyKey) -> dict[str, Any]:
+    prepayment.loan_prepay(actor=_visible(request, loan_id), loan_id=loan_id, amount=payload.amount,
+                           key=idempotency_key.strip())
     return _read(request, loan_id)

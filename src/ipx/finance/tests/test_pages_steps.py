@@ -112,3 +112,26 @@ def test_the_page_shows_the_buttons_the_api_allows(owner: Member, banker: Member
         page = member.client.get(f"/finance/loans/{loan.pk}/").content.decode()
         buttons = sorted(set(re.findall(rf'action="/finance/loans/{loan.pk}/(\w+)/"', page)))
         assert api == expected and buttons == sorted(expected)
+
+
+def test_repaying_early_on_the_page_and_in_the_api(owner: Member, banker: Member, operator: User,
+                                                  valued: Valuation) -> None:
+    deposit(banker.organisation, "1000000")
+    loan = accepted(owner, banker, valued)
+    loans.loan_submit_pledge(actor=owner.user, loan_id=loan.pk, number="Y2026440000999")
+    loans.loan_check_pledge(operator=operator, loan_id=loan.pk, approve=True)
+    client = owner.client
+    too_much = client.post(f"/finance/loans/{loan.pk}/prepay/", {"amount": "480000.01", "key": "p0"})
+    assert too_much.status_code == 400 and "amount" in too_much.context["form"].errors
+    assert Instalment.objects.filter(loan=loan).count() == 12
+    for _twice in range(2):
+        answer = client.post(f"/api/v1/finance/loans/{loan.pk}/prepay", json.dumps({"amount": "80000"}),
+                             content_type="application/json", headers={"Idempotency-Key": "early-1"})
+        assert answer.status_code == 200, answer.content
+    # 480,000 owed, 80,000 repaid today (no interest has run yet on the day of the payout).
+    assert D(answer.json()["outstanding"]) == D("400000.00")
+    assert "Repaid early" in answer.json()["history"][-1]["text"]
+    assert client.post(f"/finance/loans/{loan.pk}/prepay/", {"amount": "400000", "key": "p1"}).status_code == 302
+    loan.refresh_from_db()
+    assert loan.status == Loan.Status.REPAID
+    assert ledger_check().problems == []
