@@ -46,7 +46,7 @@ class Pool(models.Model):
 
     @property
     def capacity(self) -> Decimal:
-        return self.fund_size * self.leverage
+        return (self.fund_size * self.leverage).quantize(Decimal("0.01"))
 
     @property
     def ledger_reference(self) -> str:

@@ -145,7 +145,8 @@ def _loss(loan: Loan) -> Decimal:
     unpaid = loan.instalments.exclude(status=Instalment.Status.PAID)
     principal = unpaid.aggregate(total=Sum("principal"))["total"] or ZERO
     accrued = sum((i.interest + i.penalty for i in unpaid.filter(status=Instalment.Status.OVERDUE)), ZERO)
-    return principal + accrued
+    # SQLite sums decimals as floats turned back into long decimals: kept to the cent.
+    return to_cents(principal + accrued)
 
 
 def loan_defaulted(loan: Loan) -> Enrolment | None:
