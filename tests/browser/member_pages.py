@@ -79,6 +79,7 @@ SIGNED_IN_PAGES = [
     _admin("new loan", lambda s: "/finance/loans/new/"),
     _admin("loan offered", lambda s: f"/finance/loans/{s.world.finance.offered.pk}/"),
     _admin("loan running", lambda s: f"/finance/loans/{s.world.finance.active.pk}/"),
+    _admin("repay early", lambda s: f"/finance/loans/{s.world.finance.active.pk}/prepay/"),
     _admin("pledge number", lambda s: f"/finance/loans/{s.world.finance.accepted.pk}/pledge/"),
     _admin("pool", lambda s: f"/finance/pools/{s.world.finance.pool.pk}/"),
     MemberPage("agent", "finance", lambda s: "/finance/"),
