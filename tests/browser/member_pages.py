@@ -127,6 +127,7 @@ SIGNED_IN_PAGES = [
 FORM_PAGES = [
     _admin("demand close", lambda s: f"/demands/{s.world.demand.pk}/close/"),
     MemberPage("operator", "new lot", lambda s: f"/auctions/{s.world.auctions.announced.pk}/lots/new/"),
+    MemberPage("operator", "session to cancel", lambda s: f"/auctions/{s.world.auctions.announced.pk}/"),
     MemberPage("operator", "lot controls", lambda s: f"/auctions/lots/{s.world.auctions.open_lot.pk}/"),
 ]
 

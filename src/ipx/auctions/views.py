@@ -41,7 +41,7 @@ def _organisation_choices(request: HttpRequest) -> list[tuple[int, str]]:
 
 
 def _session_page(request: HttpRequest, session_id: int, *, register_form: RegisterForm | None = None,
-                  status: int = 200) -> HttpResponse:
+                  reason_form: ReasonForm | None = None, status: int = 200) -> HttpResponse:
     session = selectors.session_for(request.user, session_id)
     mine = selectors.registrations_of(request.user, session)
     choices = [c for c in _organisation_choices(request) if c[0] not in {r.organisation_id for r in mine}] \
@@ -53,7 +53,7 @@ def _session_page(request: HttpRequest, session_id: int, *, register_form: Regis
         "actions": SESSION.allowed_actions(session, request.user),
         "registrations": session.registrations.select_related("organisation").order_by("status", "id")
         if is_operator else [],
-        "reason_form": ReasonForm(),
+        "reason_form": reason_form or ReasonForm(),
     }, status=status)
 
 
@@ -98,6 +98,11 @@ def session_action(request: AuthenticatedRequest, session_id: int, action: str) 
     if action == "announce":
         return run_step(request, back, lambda: setup.session_announce(operator=request.user,
                                                                             session_id=session_id))
+    form = ReasonForm(request.POST)
+    if not form.is_valid() and "cancel" in SESSION.allowed_actions(selectors.session_for(request.user, session_id),
+                                                                   request.user):
+        # The operator, who has the form, sees what is wrong on it; the service answers the others.
+        return _session_page(request, session_id, reason_form=form, status=400)
     return run_step(request, back, lambda: setup.session_cancel(
         operator=request.user, session_id=session_id, reason=request.POST.get("reason", "")))
 

@@ -115,6 +115,8 @@ FORMS = [
     BadInput("lot extension", "operator: lot controls", "form[action$='/extend/']",
              (("#id_extend-reason", ""), ("#id_extend-closes_at", "")),
              frozenset({"id_extend-reason", "id_extend-closes_at"})),
+    BadInput("session cancellation", "operator: session to cancel", "form[action$='/cancel/']",
+             (("#id_reason", ""),), frozenset({"id_reason"})),
     BadInput("lot withdrawal", "operator: lot controls", "form[action$='/withdraw/']",
              (("#id_withdraw-reason", ""),), frozenset({"id_withdraw-reason"})),
 ]
@@ -178,6 +180,7 @@ def send(page: Page, case: BadInput) -> None:
             control.select_option(value)
         else:
             control.fill(value)
+    page.once("dialog", lambda dialog: dialog.accept())  # a form that asks first (data-confirm)
     form.locator("button[type=submit]").first.click()
     page.wait_for_load_state()
 
