@@ -105,6 +105,12 @@ def test_a_listed_registration_shows_its_numbers_and_is_found_as_data_ip(
         assert str(product.registration_number) in html and f'href="{verify}"' in html, page
     assert certificate.number in client.get(reverse("catalog:asset", args=[asset.pk])).content.decode()
     assert client.get(verify).status_code == 200
+    # Its holder manages it in the registry: no catalog edit or delete for a registration.
+    client.force_login(owner.user)
+    html = client.get(reverse("catalog:asset", args=[asset.pk])).content.decode()
+    assert reverse("dataip:product", args=[product.pk]) in html
+    assert reverse("catalog:asset_delete", args=[asset.pk]) not in html
+    assert reverse("catalog:asset_edit", args=[asset.pk]) not in html
     hits = search_listings(SearchQuery(text="客流", filters={"ip_type": ("data",)})).hits
     assert [hit.listing.pk for hit in hits] == [listing.pk]
     assert search_listings(SearchQuery(text="客流", filters={"ip_type": ("patent",)})).hits == []
