@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import (
     expect_api_auctions,
     expect_api_catalog,
+    expect_api_dataip,
     expect_api_deals,
     expect_api_finance,
     expect_api_insurance,
@@ -29,6 +30,7 @@ API: list[Entry] = [
     *expect_api_auctions.ENTRIES,
     *expect_api_finance.ENTRIES,
     *expect_api_insurance.ENTRIES,
+    *expect_api_dataip.ENTRIES,
 ]
 PAGES: list[Entry] = [
     *expect_pages_members.ENTRIES,

@@ -297,7 +297,7 @@ def build_access_world() -> AccessWorld:
     insurer = people["bank"]
     assert insurer is not None
     insurance = build_insurance_world(home=home, admin=admin, bank=bank, banker=insurer)
-    dataip = build_dataip_world(home=home, admin=admin, operator=operator)
+    dataip = build_dataip_world(home=home, admin=admin, operator=operator, objector=outsider_user)
 
     world = AccessWorld(
         people=people,

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from ipx.accounts.models import Organisation, User
 from ipx.dataip import signing
-from ipx.dataip.models import Certificate, DataProduct
-from ipx.dataip.services import applications, review
+from ipx.dataip.models import Certificate, DataProduct, Objection
+from ipx.dataip.services import applications, certificates, review
+from ipx.testing.upload_files import pdf_upload
 
 DATA_SET = "城市,日期,客流\n广州,2026-01-01,120000\n深圳,2026-01-01,98000\n".encode()
 FINGERPRINT = hashlib.sha256(DATA_SET).hexdigest()
@@ -58,12 +59,37 @@ def granted(registrant: Organisation, user: User, operator: User, **changes: Any
 
 @dataclass
 class DataIpWorld:
-    granted: DataProduct  # home's, registered
+    """Home's data products, one in each state a step starts from."""
+
+    granted: DataProduct  # registered
     certificate: Certificate  # its certificate
+    draft: DataProduct
+    formal: DataProduct  # applied: awaiting the formal check
+    substantive: DataProduct  # awaiting the substantive check
+    publicity: DataProduct  # its objection period running, with an open objection
+    objection: Objection  # that objection, by the objector, with evidence
+    period_over: DataProduct  # its period over, nothing objected: to grant or refuse
+    change: DataProduct  # registered, a change asked for
+    renewable: DataProduct  # registered, its certificate ending within the renewal window
 
 
-def build_dataip_world(*, home: Organisation, admin: User, operator: User) -> DataIpWorld:
+def build_dataip_world(*, home: Organisation, admin: User, operator: User, objector: User) -> DataIpWorld:
     if not signing.key_path().exists():
         signing.generate_key()
     product = granted(home, admin, operator, name="MX 城市客流数据集")
-    return DataIpWorld(granted=product, certificate=product.certificates.get())
+    formal = applications.product_submit(actor=admin, product_id=drafted(home, admin, name="MX 待形式审查").pk)
+    substantive = applications.product_submit(actor=admin, product_id=drafted(home, admin, name="MX 待实质审查").pk)
+    review.review_pass_formal(operator=operator, product_id=substantive.pk)
+    publicity = in_publicity(home, admin, operator, name="MX 公示中数据集")
+    objection = review.objection_make(actor=objector, product_id=publicity.pk, reason="样本含有他人数据",
+                                      evidence=[pdf_upload("证据.pdf")])
+    over = in_publicity(home, admin, operator, name="MX 公示期满数据集")
+    period_over(over)
+    change = granted(home, admin, operator, name="MX 变更中数据集")
+    certificates.change_request(actor=admin, product_id=change.pk, values={"restrictions": "仅限科研使用"})
+    renewable = granted(home, admin, operator, name="MX 待续展数据集")
+    Certificate.objects.filter(product=renewable).update(valid_until=timezone.localdate() + timedelta(days=30))
+    return DataIpWorld(granted=product, certificate=product.certificates.get(),
+                       draft=drafted(home, admin, name="MX 数据草稿"), formal=formal,
+                       substantive=DataProduct.objects.get(pk=substantive.pk), publicity=publicity,
+                       objection=objection, period_over=over, change=change, renewable=renewable)
