@@ -107,6 +107,14 @@ SIGNED_IN_PAGES = [
                lambda s: f"/finance/insurance/claims/{s.world.insurance.filed.pk}/"),
     MemberPage("bank", "insurance claim to pay",
                lambda s: f"/finance/insurance/claims/{s.world.insurance.approved.pk}/"),
+    _admin("dataip products", lambda s: "/dataip/products/"),
+    _admin("dataip new product", lambda s: "/dataip/products/new/"),
+    _admin("dataip draft", lambda s: f"/dataip/products/{s.world.dataip.draft.pk}/"),
+    _admin("dataip draft edit", lambda s: f"/dataip/products/{s.world.dataip.draft.pk}/edit/"),
+    _admin("dataip in publicity", lambda s: f"/dataip/products/{s.world.dataip.publicity.pk}/"),
+    _admin("dataip registered", lambda s: f"/dataip/products/{s.world.dataip.granted.pk}/"),
+    _admin("dataip change form", lambda s: f"/dataip/products/{s.world.dataip.granted.pk}/change/"),
+    MemberPage("outsider", "dataip objection form", lambda s: f"/dataip/publicity/{s.world.dataip.publicity.pk}/"),
     MemberPage("member", "notifications", lambda s: "/notifications/"),
     MemberPage("member", "saved searches", lambda s: "/saved-searches/"),
     MemberPage("member", "API tokens", lambda s: "/accounts/tokens/"),
@@ -129,6 +137,8 @@ FORM_PAGES = [
     MemberPage("operator", "new lot", lambda s: f"/auctions/{s.world.auctions.announced.pk}/lots/new/"),
     MemberPage("operator", "session to cancel", lambda s: f"/auctions/{s.world.auctions.announced.pk}/"),
     MemberPage("operator", "lot controls", lambda s: f"/auctions/lots/{s.world.auctions.open_lot.pk}/"),
+    MemberPage("operator", "dataip review queues", lambda s: "/dataip/review/"),
+    MemberPage("operator", "dataip in publicity", lambda s: f"/dataip/products/{s.world.dataip.publicity.pk}/"),
 ]
 
 ROLES_SIGNED_IN = tuple(dict.fromkeys(page.role for page in SIGNED_IN_PAGES))

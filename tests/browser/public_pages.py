@@ -70,6 +70,9 @@ PUBLIC_PAGES = [
     ScenePage("auction lot", lambda s: f"/auctions/lots/{s.world.auctions.open_lot.pk}/"),
     ScenePage("sold auction lot", lambda s: f"/auctions/lots/{s.world.auctions.sold_lot.pk}/"),
     ScenePage("auction results", lambda s: f"/auctions/{s.world.auctions.finished.pk}/results/"),
+    ScenePage("dataip publicity", lambda s: "/dataip/publicity/"),
+    ScenePage("dataip application in publicity", lambda s: f"/dataip/publicity/{s.world.dataip.publicity.pk}/"),
+    ScenePage("dataip verification", lambda s: f"/dataip/verify/{s.world.dataip.certificate.number}/"),
 ]
 
 # The bad input on the pages that show it: search results, the listing, the booth.

@@ -24,8 +24,8 @@ def _text(label: Any, *, rows: int = 3, required: bool = True, max_length: int =
 
 
 class ProductForm(ServiceForm):
-    """Every field of an application. Counts and dates are read by the service (as the API's
-    are), so the page and the API word a mistake alike."""
+    """Every field of an application, each read by the service (as the API's are), so the page
+    and the API word a mistake alike and name all of them at once."""
 
     name = forms.CharField(label=_("Name of the data product"), max_length=200)
     description = _text(_("Description"), max_length=5000)
@@ -56,6 +56,9 @@ class ProductForm(ServiceForm):
 
     def __init__(self, *args: Any, sample_required: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # The service reads every value and names every problem at once (as for the API).
+            field.required = False
         self.fields["sample"].help_text = (
             _("A CSV, JSON, JSON Lines or Excel (.xlsx) file, up to %(size)s.") % {"size": size_label(max_bytes())}
             if sample_required else _("Upload a new sample only to replace the one kept."))

@@ -119,6 +119,13 @@ FORMS = [
              (("#id_reason", ""),), frozenset({"id_reason"})),
     BadInput("lot withdrawal", "operator: lot controls", "form[action$='/withdraw/']",
              (("#id_withdraw-reason", ""),), frozenset({"id_withdraw-reason"})),
+    # A data product's application: a fingerprint that is not 64 hex digits, a count in words and
+    # the required fields left empty, all named at once by the service.
+    BadInput("dataip application", "admin: dataip new product", "main form.stacked",
+             (("#id_fingerprint", "abc123"), ("#id_records", "many"), ("#id_name", "MX 数据集")),
+             frozenset({"id_description", "id_industry", "id_records", "id_span_from", "id_fingerprint"})),
+    BadInput("dataip objection", "outsider: dataip objection form", "main form.stacked", (("#id_reason", ""),),
+             frozenset({"id_reason"})),
 ]
 
 
