@@ -18,6 +18,7 @@ from ipx.finance.services import insurance
 from ipx.finance.services.insurance import ProductValues
 from ipx.finance.tests.test_loans_workflow import applied, available, offered
 from ipx.finance.tests.test_valuation_workflow import patent_of
+from ipx.ledger import descriptions
 from ipx.ledger.selectors import ledger_check
 from ipx.testing.fixtures import Member
 from ipx.testing.scenes import deposit
@@ -125,6 +126,8 @@ def test_paying_the_premium_issues_the_policy_once(underwriter: Member, owner: M
     with pytest.raises(Conflict) as refused:
         insurance.policy_pay(actor=owner.user, policy_id=policy.pk, key="k2")
     assert refused.value.code == "paid_already" and available(owner) == D("7500.00")
+    # The statement names the premium's policy.
+    assert descriptions.describe("transfer", paid.ledger_reference) == f"Insurance policy #{paid.pk}"
     assert ledger_check().ok
 
 
