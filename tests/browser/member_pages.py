@@ -137,8 +137,6 @@ FORM_PAGES = [
     MemberPage("operator", "new lot", lambda s: f"/auctions/{s.world.auctions.announced.pk}/lots/new/"),
     MemberPage("operator", "session to cancel", lambda s: f"/auctions/{s.world.auctions.announced.pk}/"),
     MemberPage("operator", "lot controls", lambda s: f"/auctions/lots/{s.world.auctions.open_lot.pk}/"),
-    MemberPage("operator", "dataip review queues", lambda s: "/dataip/review/"),
-    MemberPage("operator", "dataip in publicity", lambda s: f"/dataip/products/{s.world.dataip.publicity.pk}/"),
 ]
 
 ROLES_SIGNED_IN = tuple(dict.fromkeys(page.role for page in SIGNED_IN_PAGES))

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
@@ -413,6 +414,6 @@ def certificate_export(request: HttpRequest, number: Annotated[str, Field(max_le
 def verify(request: HttpRequest, number: Annotated[str, Field(max_length=40)]) -> dict[str, Any]:
     check = check_number(number) if numbers.certificate_number_valid(number) else None
     if check is None:
-        raise NotFound(f"No certificate numbered {number} was issued by this registry.")
+        raise NotFound(_("No certificate numbered %(number)s was issued by this registry.") % {"number": number})
     return {"number": check.certificate.number, "verdict": str(check.verdict.value),
             "signature_holds": check.signature_holds, "certificate": check.certificate.payload}
