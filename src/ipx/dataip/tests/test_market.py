@@ -37,6 +37,10 @@ from ipx.finance.tests.test_valuation_workflow import signed_off
 from ipx.listings.inputs import ListingInput
 from ipx.listings.models import Listing
 from ipx.listings.services import listing_approve, listing_create, listing_submit
+from ipx.matching.matches.services import matches_recompute
+from ipx.matching.models import DemandMatch
+from ipx.matching.tests.demand_helpers import published as published_demand
+from ipx.matching.tests.match_helpers import embedder  # noqa: F401 - fixture
 from ipx.search.query import SearchQuery
 from ipx.search.selectors import search_listings
 from ipx.testing.fixtures import Member
@@ -116,6 +120,19 @@ def test_a_listed_registration_shows_its_numbers_and_is_found_as_data_ip(
     assert search_listings(SearchQuery(text="客流", filters={"ip_type": ("patent",)})).hits == []
     assert [hit.listing.pk for hit in search_listings(SearchQuery(text=product.registration_number or "")).hits] == [
         listing.pk]
+
+
+@pytest.mark.usefixtures("embedder")
+def test_a_demand_for_such_data_is_matched_with_the_listing(
+        owner: Member, buyer: Member, operator: User) -> None:
+    product = granted(owner, operator)
+    listing = published(owner, operator, product)
+    demand = published_demand(buyer, operator, title="寻求粤港澳大湾区城市客流数据", ipc_codes=[],
+                              description="用于商业选址分析，需要大湾区各城市地铁与公交的日客流数据，按日更新。")
+    matches_recompute(demand_id=demand.pk, notify_new=False)
+    ranked = list(DemandMatch.objects.filter(demand=demand, rank__isnull=False).order_by("rank")
+                  .values_list("listing_id", flat=True))
+    assert ranked[:1] == [listing.pk]
 
 
 def test_a_completed_transfer_is_recorded_by_the_registry(
