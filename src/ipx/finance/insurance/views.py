@@ -26,6 +26,7 @@ from ipx.core.errors import ApplicationError, PermissionDenied
 from ipx.core.files import private_file_response
 from ipx.finance.insurance import selectors
 from ipx.finance.insurance.forms import ApproveForm, ClaimForm, NewProductForm, PolicyForm, ProductForm, ReasonForm
+from ipx.finance.insurance.history import claim_history, policy_history
 from ipx.finance.models import InsuranceProduct, Loan
 from ipx.finance.services import claims as claim_services
 from ipx.finance.services import insurance as services
@@ -154,6 +155,7 @@ def policy_detail(request: AuthenticatedRequest, policy_id: int) -> HttpResponse
     view = selectors.policy_view(request.user, policy_id)
     return render(request, "finance/insurance/policy.html", {
         "view": view, "policy": view.policy, "pay_key": secrets.token_urlsafe(16),
+        "history": policy_history(view.policy),
         "decline_form": ReasonForm(prefix="decline") if "decline" in view.actions else None})
 
 
@@ -204,7 +206,7 @@ def claim_new(request: AuthenticatedRequest, policy_id: int) -> HttpResponse:
 def claim_detail(request: AuthenticatedRequest, claim_id: int) -> HttpResponse:
     view = selectors.claim_view(request.user, claim_id)
     return render(request, "finance/insurance/claim.html", {
-        "view": view, "claim": view.claim,
+        "view": view, "claim": view.claim, "history": claim_history(view.claim),
         "approve_form": ApproveForm(prefix="approve", initial={"amount": view.claim.amount_claimed})
         if "approve" in view.actions else None,
         "reject_form": ReasonForm(prefix="reject") if "reject" in view.actions else None})

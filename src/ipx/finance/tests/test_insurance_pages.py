@@ -79,6 +79,9 @@ def test_a_policy_is_bought_and_a_claim_paid_through_the_pages(underwriter: Memb
     insurer.post(f"/finance/insurance/claims/{claim.pk}/approve/", {"approve-amount": "25000"})
     insurer.post(f"/finance/insurance/claims/{claim.pk}/pay/")
     assert (Claim.objects.get().status, available(owner)) == ("paid", D("32500.00"))
+    history = holder.get(f"/finance/insurance/claims/{claim.pk}/").content.decode()
+    assert "Claim filed for 30,000.00" in history and "Paid out: 25,000.00" in history
+    assert "Premium of 2,500.00" in holder.get(f"/finance/insurance/policies/{policy.pk}/").content.decode()
     listing = holder.get("/finance/insurance/").content.decode()
     assert f"/finance/insurance/policies/{policy.pk}/" in listing
     assert f"/finance/insurance/claims/{claim.pk}/" in listing
