@@ -93,7 +93,7 @@ def product_new(request: AuthenticatedRequest) -> HttpResponse:
 def product_edit(request: AuthenticatedRequest, product_id: int) -> HttpResponse:
     product = selectors.product_for(request.user, product_id)
     DATA_PRODUCT.check(product, "edit", request.user)
-    initial = {name: getattr(product, name) for name in ProductForm.base_fields if hasattr(product, name)}
+    initial = {name: getattr(product, name) for name in ProductForm.base_fields if name not in ("sample", "deposit")}
     form = ProductForm(request.POST or None, request.FILES or None, initial=initial, sample_required=False)
     if request.method == "POST" and form.is_valid():
         try:

@@ -196,3 +196,18 @@ def test_someone_elses_product_is_not_found(owner: Member, buyer: Member) -> Non
     assert buyer.client.get(reverse("dataip:product", args=[product.pk])).status_code == 404
     assert buyer.client.post(reverse("dataip:product_submit", args=[product.pk])).status_code == 404
     assert buyer.client.get(reverse("dataip:product_edit", args=[product.pk])).status_code == 404
+
+
+def test_a_returned_application_edited_on_its_form_keeps_its_sample(owner: Member, operator: User) -> None:
+    product = applications.product_submit(actor=owner.user, product_id=drafted(owner).pk)
+    signed_in(operator).post(reverse("dataip:review_return", args=[product.pk]), {"note": "请补充"})
+    url = reverse("dataip:product_edit", args=[product.pk])
+    form = owner.client.get(url).content.decode()
+    assert product.fingerprint in form and product.name in form
+    response = owner.client.post(url, {**application(lawful_basis="采购合同第5条授权"), "fingerprint_of": "data_set"})
+    product.refresh_from_db()
+    assert response.status_code == 302 and product.lawful_basis == "采购合同第5条授权"
+    assert product.sample.original_name == "sample.csv"
+    assert owner.client.post(reverse("dataip:product_submit", args=[product.pk])).status_code == 302
+    product.refresh_from_db()
+    assert product.status == DataProduct.Status.FORMAL_REVIEW
