@@ -121,6 +121,17 @@ FORMS = [
              (("#id_withdraw-reason", ""),), frozenset({"id_withdraw-reason"})),
     # A data product's application: a fingerprint that is not 64 hex digits, a count in words and
     # the required fields left empty, all named at once by the service.
+    BadInput("valuation request", "admin: new valuation", "main form.stacked", (("#id_purpose", ""),),
+             frozenset({"id_purpose"})),
+    BadInput("income approach", "agent: income approach", "main form.stacked",
+             (("#id_revenues", "一百万"), ("#id_royalty_percent", "80"), ("#id_tax_percent", "25"),
+              ("#id_discount_percent", "10")),
+             frozenset({"id_revenues", "id_royalty_percent"})),
+    BadInput("valuation sign-off", "agent: sign-off", "main form.stacked", (("#id_value", ""),),
+             frozenset({"id_value"})),
+    BadInput("loan offer", "bank: loan offer", "main form.stacked",
+             (("#id_amount", "abc"), ("#id_annual_percent", "6"), ("#id_months", "12"), ("#id_ltv_percent", "50")),
+             frozenset({"id_amount"})),
     BadInput("dataip application", "admin: dataip new product", "main form.stacked",
              (("#id_fingerprint", "abc123"), ("#id_records", "many"), ("#id_name", "MX 数据集")),
              frozenset({"id_description", "id_industry", "id_records", "id_span_from", "id_fingerprint"})),
