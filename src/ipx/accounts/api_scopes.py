@@ -53,6 +53,16 @@ MONEY_OPERATIONS: frozenset[tuple[str, str]] = frozenset({
     ("POST", "/finance/insurance/policies/{policy_id}/pay"),
     ("POST", "/finance/insurance/claims/{claim_id}/approve"),
     ("POST", "/finance/insurance/claims/{claim_id}/pay"),
+    # Pledge loans: the bank's offer and the borrower's acceptance bind them; the pledge check
+    # pays the loan out; instalments, early repayment and recoveries move money; an appraiser's
+    # sign-off commits it to the value a bank lends on.
+    ("POST", "/finance/loans/{loan_id}/offer"),
+    ("POST", "/finance/loans/{loan_id}/accept"),
+    ("POST", "/finance/loans/{loan_id}/pledge-check"),
+    ("POST", "/finance/loans/{loan_id}/pay"),
+    ("POST", "/finance/loans/{loan_id}/prepay"),
+    ("POST", "/finance/loans/{loan_id}/recoveries"),
+    ("POST", "/finance/valuations/{valuation_id}/sign-off"),
     # Cancelling a data-IP registration gives up the registered right (its signatories').
     ("POST", "/dataip/products/{product_id}/cancel"),
     # Naming or unnaming a signatory decides who may do all of the above.

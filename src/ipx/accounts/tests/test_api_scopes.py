@@ -102,6 +102,21 @@ PLAIN_WRITES = frozenset({
     ("POST", "/saved-searches"),
     ("PATCH", "/saved-searches/{saved_search_id}"),
     ("DELETE", "/saved-searches/{saved_search_id}"),
+    # Finance steps that neither move money nor bind (see MONEY_OPERATIONS for those that do).
+    ("POST", "/finance/loans"),
+    ("POST", "/finance/loans/{loan_id}/decline"),
+    ("POST", "/finance/loans/{loan_id}/withdraw"),
+    ("POST", "/finance/loans/{loan_id}/pledge"),
+    ("POST", "/finance/loans/{loan_id}/enrol"),
+    ("POST", "/finance/pools"),
+    ("POST", "/finance/pools/{pool_id}/members"),
+    ("POST", "/finance/valuations"),
+    ("POST", "/finance/valuations/{valuation_id}/accept"),
+    ("POST", "/finance/valuations/{valuation_id}/decline"),
+    ("POST", "/finance/valuations/{valuation_id}/income"),
+    ("POST", "/finance/valuations/{valuation_id}/cost"),
+    ("POST", "/finance/valuations/{valuation_id}/market"),
+    ("POST", "/finance/valuations/{valuation_id}/withdraw"),
 })
 
 
