@@ -115,7 +115,9 @@ def test_the_public_cache_must_be_wrapped_by_the_header_middleware(settings: Any
 # WeasyPrint, never served as a page) have a style element.
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>|<style\b|\sstyle=|"
                     r"\son[a-z]+\s*=|javascript:", re.IGNORECASE)
-NOT_A_PAGE = {"deals/contracts/contract_pdf.html", "auctions/results/results_pdf.html"}
+# Documents made into PDFs on the server, never served as pages.
+NOT_A_PAGE = {"deals/contracts/contract_pdf.html", "auctions/results/results_pdf.html",
+              "finance/report/valuation_pdf.html", "dataip/certificate_pdf.html"}
 
 
 def test_no_template_has_inline_script_or_style() -> None:
