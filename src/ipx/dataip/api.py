@@ -24,7 +24,7 @@ from ipx.core.files import private_file_response
 from ipx.dataip import numbers, selectors
 from ipx.dataip.history import describe
 from ipx.dataip.inputs import CHANGEABLE
-from ipx.dataip.models import DataProduct
+from ipx.dataip.models import DataProduct, DataSource, Industry, UpdateFrequency
 from ipx.dataip.services import applications, certificates, review
 from ipx.dataip.verification import check_number
 from ipx.dataip.workflow import DATA_PRODUCT
@@ -32,7 +32,6 @@ from ipx.dataip.workflow import DATA_PRODUCT
 router = Router(tags=["data IP"])
 
 Text = Annotated[str, Field(max_length=3000, json_schema_extra=rule("Required text."))]
-OptionalText = Annotated[str, Field(max_length=3000)]
 
 
 class PartyOut(Schema):
@@ -100,43 +99,53 @@ class ProductOut(PublicProductOut):
     actions: list[str] = Field(description="The caller's steps now, as the workflow names them.")
 
 
-def _form_text(max_length: int) -> Any:
-    return Field("", max_length=max_length)
+REQUIRED = "Required text."
+COUNT = "A whole number above 0 (commas allowed)."
+DAY = "A day (YYYY-MM-DD)."
+
+
+def _part(max_length: int, text: str) -> Any:
+    return Field("", max_length=max_length, json_schema_extra=rule(text))
 
 
 class ApplicationIn(Schema):
     """Read by the service (``ProductInput``), so every mistake is named by its field at once."""
 
-    name: str = _form_text(200)
-    description: str = _form_text(5000)
-    industry: str = _form_text(1)
-    source: str = _form_text(2)
-    collection_method: str = _form_text(3000)
-    lawful_basis: str = _form_text(3000)
-    records: str = _form_text(30)
-    size_bytes: str = _form_text(30)
-    structure: str = _form_text(10000)
-    update_frequency: str = _form_text(10)
-    span_from: str = _form_text(30)
-    span_until: str = _form_text(30)
-    restrictions: str = _form_text(3000)
-    fingerprint: str = _form_text(200)
-    fingerprint_of: str = _form_text(8)
+    name: str = _part(200, REQUIRED)
+    description: str = _part(5000, REQUIRED)
+    industry: str = _part(1, "A section letter of GB/T 4754-2017: " + ", ".join(Industry.values) + ".")
+    source: str = _part(2, "Where the data comes from: " + ", ".join(DataSource.values) + ".")
+    collection_method: str = _part(3000, REQUIRED)
+    lawful_basis: str = _part(3000, REQUIRED)
+    records: str = _part(30, COUNT)
+    size_bytes: str = _part(30, COUNT)
+    structure: str = _part(10000, REQUIRED)
+    update_frequency: str = _part(10, "One of " + ", ".join(UpdateFrequency.values) + ".")
+    span_from: str = _part(30, DAY)
+    span_until: str = _part(30, DAY + " Not before span_from.")
+    restrictions: str = _part(3000, "Optional text.")
+    fingerprint: str = _part(200, "64 hexadecimal digits (spaces and colons ignored); may be empty when the "
+                                  "deposit is uploaded, then computed from it; given both, they must agree.")
+    fingerprint_of: str = _part(8, "data_set (the default) or deposit.")
 
 
 class ChangeIn(InputSchema):
-    name: str | None = Field(None, max_length=200)
-    description: str | None = Field(None, max_length=5000)
-    structure: str | None = Field(None, max_length=10000)
-    update_frequency: str | None = Field(None, max_length=10)
-    span_until: str | None = Field(None, max_length=30)
-    restrictions: str | None = Field(None, max_length=3000)
-    records: str | None = Field(None, max_length=30)
-    size_bytes: str | None = Field(None, max_length=30)
+    """Only what is given changes; something must (else 400 on name: nothing would change)."""
+
+    name: str | None = Field(None, max_length=200, json_schema_extra=rule(REQUIRED + " Something must change."))
+    description: str | None = Field(None, max_length=5000, json_schema_extra=rule(REQUIRED))
+    structure: str | None = Field(None, max_length=10000, json_schema_extra=rule(REQUIRED))
+    update_frequency: str | None = Field(None, max_length=10, json_schema_extra=rule(
+        "One of " + ", ".join(UpdateFrequency.values) + "."))
+    span_until: str | None = Field(None, max_length=30, json_schema_extra=rule(DAY + " Not before the data's start."))
+    restrictions: str | None = Field(None, max_length=3000, json_schema_extra=rule("Optional text."))
+    records: str | None = Field(None, max_length=30, json_schema_extra=rule(COUNT))
+    size_bytes: str | None = Field(None, max_length=30, json_schema_extra=rule(COUNT))
 
 
 class NoteIn(InputSchema):
-    note: OptionalText = ""
+    note: str = Field("", max_length=3000, json_schema_extra=rule("Text; required to return an application "
+                                                                  "(it says what to change)."))
 
 
 class ReasonIn(InputSchema):
@@ -191,15 +200,10 @@ def _mine(request: HttpRequest, product_id: int) -> DataProduct:
 
 APPLICATION_RULES = form_rules(
     registrant_id="A verified organisation the caller belongs to (on creation only).",
-    fingerprint="64 hexadecimal digits; may be left empty when the deposit is uploaded (then computed from it).",
-    sample="A CSV, JSON, JSON Lines or Excel (.xlsx) file whose content is what its name says.",
-    deposit="The data set or evidence-deposit file itself, up to 2 GB; its SHA-256 must equal the fingerprint given.",
-    records="A whole number above 0.", size_bytes="A whole number above 0.", span_from="A day (YYYY-MM-DD).",
-    span_until="A day, not before span_from.")
-
-
-def _fields(values: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in values.items() if value is not None}
+    sample="A CSV, JSON, JSON Lines or Excel (.xlsx) file whose content is what its name says, at most 10 MB; "
+           "required on creation.",
+    deposit="The data set or evidence-deposit file itself, up to 2 GB, not empty; its SHA-256 must equal the "
+            "fingerprint given.")
 
 
 @router.get("/dataip/products", response={200: Page[ProductOut], **ERRORS}, auth=user_auth,
@@ -381,7 +385,7 @@ def publicity_detail(request: HttpRequest, product_id: Id) -> dict[str, Any]:
                                       "caller belongs to, on whose behalf it objects.",
                                       evidence=UPLOAD_RULE + " Optional."))
 def objection_make(request: HttpRequest, product_id: Id, reason: str = Form("", max_length=5000),
-                   organisation_id: int | None = Form(None),
+                   organisation_id: Annotated[int | None, Field(ge=1, le=2**53)] = Form(None),
                    evidence: File[list[UploadedFile] | None] = None) -> Status[Any]:
     objection = review.objection_make(actor=api_user(request), product_id=product_id, reason=reason,
                                       organisation_id=organisation_id, evidence=evidence or [])
