@@ -95,6 +95,8 @@ ENTRIES = [
     Entry(L + "/{loan_id}", "GET", LOAN_SEEN, args=APPLIED),
     Entry(L + "/{loan_id}/offer", "POST", BANK_STEP, args=APPLIED, body=OFFER),
     Entry(L + "/{loan_id}/decline", "POST", BANK_STEP, args=APPLIED, body=REASON),
+    Entry(L + "/{loan_id}/valuation", "POST", BORROWER_STEP, args=APPLIED,
+          body=lambda world, role: {"valuation_id": world.finance.signed.pk}),
     Entry(L + "/{loan_id}/accept", "POST", BORROWER_BINDS, args=ids(loan_id=finance("offered"))),
     Entry(L + "/{loan_id}/withdraw", "POST", BORROWER_BINDS, args=APPLIED),
     Entry(L + "/{loan_id}/pledge", "POST", BORROWER_STEP, args=ids(loan_id=finance("accepted")),

@@ -110,6 +110,8 @@ ENTRIES: list[Entry] = [
                args=ids(loan_id=finance("active")), body=_const({"amount": "10000", "key": "matrix-prepay"}),
                note="refused on the form while the first instalment is overdue"),
     *form_page(LOANS + "offer/", BANK_STEP, BANK_STEP, args=APPLIED, body=OFFER),
+    *form_page(LOANS + "valuation/", BORROWER_STEP, BORROWER_STEP, args=APPLIED,
+               body=lambda world, role: {"valuation_id": str(world.finance.signed.pk)}),
     *form_page(LOANS + "pledge/", BORROWER_STEP, BORROWER_STEP, args=ids(loan_id=finance("accepted")),
                body=_const({"pledge_number": "Y2026440000999"})),
     *form_page(LOANS + "enrol/", BANK_STEP, BANK_STEP, args=ids(loan_id=finance("accepted")),

@@ -141,6 +141,14 @@ class EnrolForm(ServiceForm):
         self.fields["pool_id"].choices = pools  # type: ignore[attr-defined]
 
 
+class ValuationChoiceForm(ServiceForm):
+    valuation_id = forms.TypedChoiceField(label=_("Valuation"), coerce=int)
+
+    def __init__(self, *args: Any, valuations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["valuation_id"].choices = valuations  # type: ignore[attr-defined]
+
+
 class RecoveryForm(ServiceForm):
     amount = number(_("Amount recovered"))
 

@@ -44,6 +44,8 @@ def describe_loan(event: LoanEvent) -> str:
     params = event.params or {}
     if event.verb == "apply":
         return _("Applied for %(amount)s.") % {"amount": money_text(params)}
+    if event.verb == "attach_valuation":
+        return _("Valuation #%(id)s attached.") % {"id": params.get("valuation", "")}
     if event.verb == "offer":
         return _("Offered %(amount)s at %(rate)s%% a year.") % {"amount": money_text(params),
                                                                  "rate": params.get("annual_percent", "")}

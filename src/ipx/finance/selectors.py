@@ -135,6 +135,15 @@ def may_recover(loan: Loan, user: Any) -> bool:
         loan=loan, status=Enrolment.Status.COMPENSATED).exists()
 
 
+def valuations_for_loan(loan: Loan) -> list[Valuation]:
+    """The borrower's signed-off valuations, in the loan's currency, that cover every pledged right."""
+    pledged = set(loan.collateral.values_list("pk", flat=True))
+    candidates = Valuation.objects.filter(requester_id=loan.borrower_id, status=Valuation.Status.SIGNED_OFF,
+                                          currency=loan.currency).prefetch_related("asset_links")
+    return [valuation for valuation in candidates
+            if pledged <= {link.asset_id for link in valuation.asset_links.all()}]
+
+
 def pools_for_enrolment(loan: Loan) -> QuerySet[Pool]:
     """Pools both the bank and the borrower belong to."""
     return (Pool.objects.filter(members__organisation_id=loan.bank_id)

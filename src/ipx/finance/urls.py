@@ -24,6 +24,7 @@ urlpatterns = [
     path("loans/<int:loan_id>/enrol/", views_loans.loan_enrol, name="loan_enrol"),
     path("loans/<int:loan_id>/recover/", views_loans.loan_recover, name="loan_recover"),
     path("loans/<int:loan_id>/prepay/", views_loans.loan_prepay, name="loan_prepay"),
+    path("loans/<int:loan_id>/valuation/", views_loans.loan_valuation, name="loan_valuation"),
     path("pools/new/", views_pools.pool_new, name="pool_new"),
     path("pools/<int:pool_id>/", views_pools.pool_detail, name="pool"),
     path("pools/<int:pool_id>/admit/", views_pools.pool_admit, name="pool_admit"),

@@ -27,6 +27,7 @@ from ipx.finance.forms import (
     PrepaymentForm,
     ReasonForm,
     RecoveryForm,
+    ValuationChoiceForm,
 )
 from ipx.finance.history import loan_history
 from ipx.finance.models import Valuation
@@ -158,6 +159,20 @@ def loan_recover(request: AuthenticatedRequest, loan_id: int) -> HttpResponse:
                       lambda loan, d: pools.enrolment_recover(actor=request.user, loan_id=loan.pk,
                                                               recovered=d["amount"]),
                       _("Record a recovery"), _("The recovery is shared back with the fund and the insurer."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def loan_valuation(request: AuthenticatedRequest, loan_id: int) -> HttpResponse:
+    loan = selectors.loan_for(request.user, loan_id)
+    choices = [(v.pk, _("#%(id)s · %(purpose)s · %(value)s") % {
+        "id": v.pk, "purpose": v.purpose, "value": f"{v.concluded_value:,} {v.currency}"})
+        for v in selectors.valuations_for_loan(loan)]
+    form = ValuationChoiceForm(request.POST or None, valuations=choices)
+    return _loan_form(request, loan_id, "attach_valuation", form,
+                      lambda loan, d: services.loan_attach_valuation(actor=request.user, loan_id=loan.pk,
+                                                                     valuation_id=d["valuation_id"]),
+                      _("Attach a valuation"), _("The valuation is attached: the bank can offer on it."))
 
 
 @login_required

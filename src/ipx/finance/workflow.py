@@ -68,6 +68,8 @@ LOAN = Workflow(name="loan", model=Loan, event_model=LoanEvent, not_found=_("No 
     "offer": Action(sources=(L.APPLIED,), target=L.OFFERED, who=(_member_of("bank", binding=True),)),
     "decline": Action(sources=(L.APPLIED,), target=L.DECLINED, who=(_member_of("bank", binding=True),)),
     "accept": Action(sources=(L.OFFERED,), target=L.ACCEPTED, who=(_member_of("borrower", binding=True),)),
+    # A valuation asked for after applying is attached once signed off (the bank offers on it).
+    "attach_valuation": Action(sources=(L.APPLIED,), who=(_member_of("borrower", binding=False),)),
     "withdraw": Action(sources=(L.APPLIED, L.OFFERED), target=L.WITHDRAWN,
                        who=(_member_of("borrower", binding=True),)),
     "submit_pledge": Action(sources=(L.ACCEPTED,), target=L.PLEDGE_SUBMITTED,

@@ -108,6 +108,7 @@ PLAIN_WRITES = frozenset({
     ("POST", "/finance/loans/{loan_id}/withdraw"),
     ("POST", "/finance/loans/{loan_id}/pledge"),
     ("POST", "/finance/loans/{loan_id}/enrol"),
+    ("POST", "/finance/loans/{loan_id}/valuation"),
     ("POST", "/finance/pools"),
     ("POST", "/finance/pools/{pool_id}/members"),
     ("POST", "/finance/valuations"),

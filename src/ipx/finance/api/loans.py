@@ -216,6 +216,19 @@ def loan_detail(request: HttpRequest, loan_id: Id) -> dict[str, Any]:
     return _read(request, loan_id)
 
 
+class ValuationIn(InputSchema):
+    valuation_id: int = Field(description="A signed-off valuation the borrower asked for, covering every pledged "
+                                          "right, in the loan's currency")
+
+
+@router.post("/finance/loans/{loan_id}/valuation", response={200: LoanOut, **ERRORS}, auth=user_auth,
+             summary="Attach (or replace) the signed-off valuation the bank is to offer on")
+def loan_valuation(request: HttpRequest, loan_id: Id, payload: ValuationIn) -> dict[str, Any]:
+    services.loan_attach_valuation(actor=_visible(request, loan_id), loan_id=loan_id,
+                                   valuation_id=payload.valuation_id)
+    return _read(request, loan_id)
+
+
 @router.post("/finance/loans/{loan_id}/offer", response={200: LoanOut, **ERRORS}, auth=user_auth,
              summary="Offer the loan (the bank's administrators or signatories)",
              description="On a signed-off valuation (409 without one); at most the loan-to-value ratio × its value.")

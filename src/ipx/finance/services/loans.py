@@ -93,6 +93,27 @@ def loan_apply(*, actor: User, borrower_id: int, bank_id: int, asset_ids: Sequen
 
 
 @transaction.atomic
+def loan_attach_valuation(*, actor: User, loan_id: int, valuation_id: object) -> Loan:
+    """Attach (or replace) the signed-off valuation the bank is to offer on, while it has not
+    answered: one the borrower asked for, covering every pledged right, in the loan's currency."""
+    loan = LOAN.lock(loan_id, related=("borrower",))
+    LOAN.check(loan, "attach_valuation", actor)
+    errors = FieldErrors()
+    collateral = set(loan.collateral.values_list("pk", flat=True))
+    valuation = _valuation_for(valuation_id if valuation_id not in (None, "") else "none", loan.borrower, collateral,
+                               errors)
+    if valuation is not None and valuation.currency != loan.currency:
+        errors.add("valuation_id", _("The valuation is in %(valued)s; the loan is in %(loan)s.")
+                   % {"valued": valuation.currency, "loan": loan.currency})
+    errors.raise_if_any()
+    assert valuation is not None
+    loan.valuation = valuation
+    LOAN.transition(loan, "attach_valuation", actor=actor, acting_for=loan.borrower, check=False,
+                    fields=("valuation",), params={"valuation": valuation.pk})
+    return loan
+
+
+@transaction.atomic
 def loan_offer(*, actor: User, loan_id: int, amount_offered: object, annual_percent: object, months: object,
                method: object, ltv_percent: object, penalty_percent: object = "0",
                default_after_days: object = "90") -> Loan:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ipx.accounts.models import User
-from ipx.core.errors import Conflict, ValidationFailed
+from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ipx.deals.models import Deal, Offer
 from ipx.deals.negotiation import offers, threads
 from ipx.finance.models import Loan
@@ -101,3 +101,25 @@ def test_a_loan_is_asked_for_in_a_known_currency_the_valuation_shares(
                                 months="12", purpose="周转", valuation_id=valuation.pk, currency=currency)
         assert message in refused.value.fields["currency"]
     assert not Loan.objects.exists()
+
+
+def test_a_valuation_asked_for_after_applying_is_attached_before_the_offer(
+        owner: Member, banker: Member, appraiser: Member, buyer: Member) -> None:
+    from ipx.finance.tests.test_valuation_workflow import patent_of
+
+    asset = patent_of(owner)
+    loan = services.loan_apply(actor=owner.user, borrower_id=owner.organisation.pk, bank_id=banker.organisation.pk,
+                               asset_ids=[asset.pk], amount_asked="300000", months="12", purpose="周转")
+    with pytest.raises(Conflict, match="valuation"):
+        offered(loan, banker)
+    other = signed_off(owner, appraiser)  # of another right
+    with pytest.raises(ValidationFailed) as refused:
+        services.loan_attach_valuation(actor=owner.user, loan_id=loan.pk, valuation_id=other.pk)
+    assert "every pledged IP right" in refused.value.fields["valuation_id"]
+    covering = signed_off(owner, appraiser, asset)
+    with pytest.raises(PermissionDenied):
+        services.loan_attach_valuation(actor=buyer.user, loan_id=loan.pk, valuation_id=covering.pk)
+    services.loan_attach_valuation(actor=owner.user, loan_id=loan.pk, valuation_id=covering.pk)
+    assert offered(loan, banker).status == Loan.Status.OFFERED
+    with pytest.raises(Exception, match="cannot be done"):
+        services.loan_attach_valuation(actor=owner.user, loan_id=loan.pk, valuation_id=covering.pk)
