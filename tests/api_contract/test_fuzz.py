@@ -46,7 +46,8 @@ REFUSALS = [400, 401, 403, 404, 406, 422, 428]
 # Multipart bodies have no types: a part of the wrong type arrives as text, or not at all, so
 # the server may meet the state it acts on (a closed negotiation: 409) before it can tell.
 MULTIPART = ("/api/v1/threads/{thread_id}/messages", "/api/v1/listings/{listing_id}/documents", "/api/v1/imports",
-             "/api/v1/finance/insurance/policies/{policy_id}/claims")
+             "/api/v1/finance/insurance/policies/{policy_id}/claims", "/api/v1/dataip/products",
+             "/api/v1/dataip/products/{product_id}/application", "/api/v1/dataip/publicity/{product_id}/objections")
 CONFIG = SchemathesisConfig.from_dict({
     "generation": {"max-examples": 15, "deterministic": True, "with-security-parameters": False},
     "checks": {"missing_required_header": {"expected-statuses": [400]}},
