@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ipx.auctions.results.selectors import LotResult, SessionResults, Summary
 from ipx.core.money import MINOR_UNITS
+from ipx.core.text_language import language_attributes, marked_in
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,12 +50,14 @@ class Column(Generic[T]):
     heading: str
     cell: Callable[[T], object]
     kind: str = "text"  # text, amount, rate or count
+    # People's text (a lot's title), not the exchange's words: the PDF marks its language.
+    people: bool = False
 
 
 def lot_columns() -> list[Column[LotResult]]:
     return [
         Column(_("Lot"), lambda lot: lot.number, "count"),
-        Column(_("Title"), lambda lot: lot.title),
+        Column(_("Title"), lambda lot: lot.title, people=True),
         Column(_("IP type"), lambda lot: " / ".join(lot.ip_type_labels)),
         Column(_("Offered as"), lambda lot: lot.offer_kind_label),
         Column(_("Status"), lambda lot: lot.status_label),
@@ -169,30 +172,44 @@ def _shown(value: object, kind: str, currency: str) -> str:
     return str(value)
 
 
-def results_pdf(results: SessionResults) -> bytes:
-    """The results as an A4 landscape PDF in the reader's language, with the exchange's fonts;
-    nothing but the exchange's own static files is loaded while it is made."""
-    from weasyprint import HTML  # heavy; loaded when a PDF is first made
+def _pdf_cell(value: object, column: Column[T], currency: str, language: str) -> str:
+    shown = _shown(value, column.kind, currency)
+    return marked_in(shown, [shown], language) if column.people else shown
 
-    from ipx.deals.contracts import resources
+
+def results_html(results: SessionResults) -> str:
+    """The page WeasyPrint prints: the session's and the lots' titles in another language or
+    script than the reader's carry their ``lang``, by which WeasyPrint picks the glyphs of
+    Simplified or Traditional characters and the line breaking (as the contract PDF does)."""
     from ipx.deals.contracts.pdf import FONT_FAMILY
 
+    language = get_language() or "en"
     columns, totals = lot_columns(), summary_columns()
-    html = render_to_string("auctions/results/results_pdf.html", {
+    return render_to_string("auctions/results/results_pdf.html", {
         "results": results,
-        "lang": get_language() or "en",
+        "lang": language,
+        "title_lang": language_attributes(results.title, language),
         "font_family": FONT_FAMILY,
         "made_at": timezone.localtime(),
         "lot_headings": [column.heading for column in columns],
-        "lot_rows": [[_shown(column.cell(lot), column.kind, lot.currency) for column in columns]
+        "lot_rows": [[_pdf_cell(column.cell(lot), column, lot.currency, language) for column in columns]
                      for lot in results.lots],
         "lot_numeric": [index for index, column in enumerate(columns) if column.kind != "text"],
         "summary_headings": [column.heading for column in totals],
         "summary_rows": [[_shown(column.cell(row), column.kind, row.currency) for column in totals]
                          for row in summaries(results)],
     })
-    return bytes(HTML(string=html, base_url=resources.base_url(), url_fetcher=resources.static_files_only)
-                 .write_pdf())
+
+
+def results_pdf(results: SessionResults) -> bytes:
+    """The results as an A4 landscape PDF in the reader's language, with the exchange's fonts;
+    nothing but the exchange's own static files is loaded while it is made."""
+    from weasyprint import HTML  # heavy; loaded when a PDF is first made
+
+    from ipx.deals.contracts import resources
+
+    return bytes(HTML(string=results_html(results), base_url=resources.base_url(),
+                      url_fetcher=resources.static_files_only).write_pdf())
 
 
 def filename(results: SessionResults, file_format: str) -> str:
