@@ -51,6 +51,14 @@ def describe(event: DataProductEvent) -> str:
                 "approve_change": _("Change approved; certificate %(number)s issued in place of the last."),
                 "renew": _("Renewed; certificate %(number)s issued.")}[event.verb] % {
             "number": params.get("certificate", "")}
+    elif event.verb == "record_transfer":
+        text = _("Transferred from %(from)s to %(to)s by deal %(deal)s; certificate %(number)s issued in place of "
+                 "%(superseded)s.") % {"from": params.get("from", ""), "to": params.get("to", ""),
+                                       "deal": params.get("deal", ""), "number": params.get("certificate", ""),
+                                       "superseded": params.get("superseded", "")}
+    elif event.verb == "record_licence":
+        text = _("Licensed to %(licensee)s by deal %(deal)s.") % {"licensee": params.get("licensee", ""),
+                                                                   "deal": params.get("deal", "")}
     elif event.verb == "request_change":
         text = _("Change asked for: %(fields)s.") % {"fields": ", ".join(
             field_label(name) for name in params.get("fields", []))}

@@ -21,6 +21,7 @@ from ipx.accounts.models import User
 from ipx.catalog.models import Asset, AssetOwner
 from ipx.core.errors import Conflict
 from ipx.dataip import market
+from ipx.dataip.history import describe
 from ipx.dataip.models import Certificate, DataProduct
 from ipx.dataip.services import certificates
 from ipx.dataip.tests.scenes import granted
@@ -154,6 +155,8 @@ def test_a_completed_transfer_is_recorded_by_the_registry(
     event = product.events.get(verb="record_transfer")
     assert (event.actor, event.params["deal_id"], event.params["certificate"], event.params["superseded"]) == (
         operator, deal.pk, new.number, first.number)
+    assert describe(event) == (f"Transferred from {owner.organisation.name} to {buyer.organisation.name} by deal "
+                               f"{event.params['deal']}; certificate {new.number} issued in place of {first.number}.")
     assert market.record_deal(deal.pk) == []  # recorded once
     assert product.certificates.count() == 2
     # The new holder is now the registrant: the seller no longer acts for the registration.
