@@ -137,6 +137,8 @@ FORM_PAGES = [
     MemberPage("operator", "new lot", lambda s: f"/auctions/{s.world.auctions.announced.pk}/lots/new/"),
     MemberPage("operator", "session to cancel", lambda s: f"/auctions/{s.world.auctions.announced.pk}/"),
     MemberPage("operator", "lot controls", lambda s: f"/auctions/lots/{s.world.auctions.open_lot.pk}/"),
+    MemberPage("operator", "recordal to check", lambda s: f"/deals/{s.world.recorded.pk}/"),
+    MemberPage("operator", "deal disputed", lambda s: f"/deals/{s.world.disputed.pk}/"),
 ]
 
 ROLES_SIGNED_IN = tuple(dict.fromkeys(page.role for page in SIGNED_IN_PAGES))

@@ -35,6 +35,13 @@ class ReasonForm(ServiceForm):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class RefuseForm(ReasonForm):
+    """A registration's refusal, in its row of the registrations' table: one line, as narrow as
+    a phone's cell."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+
 class ExtendForm(ReasonForm):
     closes_at = forms.DateTimeField(label=_("New close"), widget=MOMENT)
 

@@ -18,13 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.current import current_membership
 from ipx.auctions import selectors
-from ipx.auctions.forms import BidForm, ExtendForm, LotForm, ReasonForm, RegisterForm, SessionForm
+from ipx.auctions.forms import BidForm, ExtendForm, LotForm, ReasonForm, RefuseForm, RegisterForm, SessionForm
 from ipx.auctions.inputs import BidValues, LotValues, SessionValues
 from ipx.auctions.models import Registration
 from ipx.auctions.services import control, registration, setup
 from ipx.auctions.services.bidding import bid_place
 from ipx.auctions.settlement.selectors import may_offer_runner_up, settlement_view
-from ipx.auctions.workflow import LOT, SESSION
+from ipx.auctions.workflow import LOT, REGISTRATION, SESSION
 from ipx.core.errors import ApplicationError, PermissionDenied
 from ipx.live.selectors import stream_url
 
@@ -41,7 +41,10 @@ def _organisation_choices(request: HttpRequest) -> list[tuple[int, str]]:
 
 
 def _session_page(request: HttpRequest, session_id: int, *, register_form: RegisterForm | None = None,
-                  reason_form: ReasonForm | None = None, status: int = 200) -> HttpResponse:
+                  reason_form: ReasonForm | None = None, refuse_form: RefuseForm | None = None,
+                  refuse_id: int | None = None, status: int = 200) -> HttpResponse:
+    """The session's page; ``refuse_form``: the refusal of registration ``refuse_id`` sent back
+    with its problems."""
     session = selectors.session_for(request.user, session_id)
     mine = selectors.registrations_of(request.user, session)
     choices = [c for c in _organisation_choices(request) if c[0] not in {r.organisation_id for r in mine}] \
@@ -54,6 +57,7 @@ def _session_page(request: HttpRequest, session_id: int, *, register_form: Regis
         "registrations": session.registrations.select_related("organisation").order_by("status", "id")
         if is_operator else [],
         "reason_form": reason_form or ReasonForm(),
+        "refuse_form": refuse_form, "refuse_id": refuse_id,
     }, status=status)
 
 
@@ -112,6 +116,13 @@ def session_action(request: AuthenticatedRequest, session_id: int, action: str) 
 def registration_decide(request: AuthenticatedRequest, registration_id: int, action: str) -> HttpResponse:
     found = Registration.objects.filter(pk=registration_id).values_list("session_id", flat=True).first()
     back = reverse("auctions:session", args=[found]) if found else reverse("auctions:list")
+    if action == "refuse" and found is not None and REGISTRATION.refusal(
+            Registration.objects.get(pk=registration_id), "refuse", request.user) is None:
+        # The operator, who has the refusal's form in the registration's row, sees what is
+        # wrong on it (ids of its own: the session's cancellation has a reason too).
+        form = RefuseForm(request.POST, auto_id=f"id_refuse-{registration_id}-%s")
+        if not form.is_valid():
+            return _session_page(request, found, refuse_form=form, refuse_id=registration_id, status=400)
     if action == "admit":
         return run_step(request, back, lambda: registration.registration_admit(
             operator=request.user, registration_id=registration_id))

@@ -9,7 +9,7 @@ get "not found" from the services, which the error middleware shows as a 404 pag
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -60,6 +60,17 @@ def deal_list(request: AuthenticatedRequest) -> HttpResponse:
     })
 
 
+def _error_links(error: ApplicationError | None, actions: Iterable[str]) -> list[tuple[str, str]]:
+    """The summary's items: each field's problem and the id of the control on the page it is
+    about ("" for one without a control, such as the decision of a pair of buttons)."""
+    if error is None or not error.fields:
+        return []
+    # Two forms send a "reason": the one shown is the request's once both sides have signed.
+    controls = {"recordal_number": "recordal_number", "note": "note", "decision_note": "decision_note",
+                "reason": "request_reason" if "request_cancellation" in actions else "reason"}
+    return [(controls.get(name, ""), str(message)) for name, message in error.fields.items()]
+
+
 def _context(request: AuthenticatedRequest, deal_id: int, *, error: ApplicationError | None = None,
              notice: str = "", values: dict[str, str] | None = None) -> dict[str, Any]:
     user = request.user
@@ -67,6 +78,7 @@ def _context(request: AuthenticatedRequest, deal_id: int, *, error: ApplicationE
     live_url = stream_url(live.STREAM, deal_id)
     deal, role = selectors.deal_detail(user, deal_id)
     signed = {s.organisation_id: s for s in deal.signatures.all()}
+    actions = DEAL.allowed_actions(deal, user)
     # Each button shows exactly when the workflow lists its action (the services ask the
     # same table), and each money form gets its own key: a second submission moves nothing.
     milestones = [{"milestone": m, "held": escrow.held_amount(m), "actions": MILESTONE.allowed_actions(m, user),
@@ -75,7 +87,7 @@ def _context(request: AuthenticatedRequest, deal_id: int, *, error: ApplicationE
     return {
         "deal": deal,
         "number": deal_number(deal),
-        "actions": DEAL.allowed_actions(deal, user),
+        "actions": actions,
         "signed_by_mine": role.is_party and role.organisation is not None and role.organisation.pk in signed,
         "milestones": milestones,
         "parties": [(deal.seller, _("Seller"), signed.get(deal.seller_id)),
@@ -86,6 +98,7 @@ def _context(request: AuthenticatedRequest, deal_id: int, *, error: ApplicationE
         "dispute": open_dispute(deal),
         "live_url": live_url,
         "error": error,
+        "error_links": _error_links(error, actions),
         "notice": notice,
         "values": values or {},
         "form_field": FORM_FIELD,
