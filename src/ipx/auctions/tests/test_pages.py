@@ -77,6 +77,28 @@ def test_registration_and_admission_through_the_pages(lot: Lot, buyer: Member, o
     assert (registration.status, registration.bidder_number) == (Registration.Status.ADMITTED, 101)
 
 
+def test_a_refusal_without_a_reason_comes_back_marked_and_refuses_nothing(lot: Lot, buyer: Member,
+                                                                       operator: User) -> None:
+    staff = signed_in(operator)
+    staff.post(f"/auctions/{lot.session_id}/announce/")
+    buyer.client.post(f"/auctions/{lot.session_id}/register/", {"organisation": str(buyer.organisation.pk)})
+    registration = Registration.objects.get(organisation=buyer.organisation)
+    control = f"id_refuse-{registration.pk}-reason"
+
+    answer = staff.post(f"/auctions/registrations/{registration.pk}/refuse/", {"reason": "  "})
+
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "data-error-summary" in page and f'href="#{control}"' in page
+    assert re.search(rf'id="{control}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{control}"', page)
+    assert f'id="{control}_error"' in page
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.APPLIED
+    staff.post(f"/auctions/registrations/{registration.pk}/refuse/", {"reason": "资质材料不全。"})
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.REFUSED
+
+
 def test_the_operator_pauses_with_a_reason_only(live: Lot, operator: User) -> None:
     staff = signed_in(operator)
     page = staff.get(f"/auctions/lots/{live.pk}/").content.decode()
