@@ -151,16 +151,18 @@ def test_htmx_actions_return_the_deal_fragment(owner: Member, buyer: Member, ope
     assert snapshot(deal) == before
 
 
-@pytest.mark.parametrize(("path", "data", "field_message"), [
-    ("/deals/{id}/recordal/", {"recordal_number": "12"}, "6 to 40 characters"),
-    ("/deals/{id}/recordal/", {}, "Enter the recordal number"),
-    ("/deals/{id}/cancel/", {"reason": " "}, "Say why the deal is cancelled"),
-    ("/deals/{id}/cancellation/request/", {"reason": " "}, "Say why the deal should be cancelled"),
-    ("/deals/{id}/milestones/1/release/", {"amount": "abc"}, "as a number"),
-    ("/deals/{id}/milestones/1/release/", {"amount": "\u00a0-1e400"}, "greater than zero"),
+# The control each problem is about: the summary leads to it, and it is marked and described.
+@pytest.mark.parametrize(("path", "data", "field_message", "control"), [
+    ("/deals/{id}/recordal/", {"recordal_number": "12"}, "6 to 40 characters", "recordal_number"),
+    ("/deals/{id}/recordal/", {}, "Enter the recordal number", "recordal_number"),
+    ("/deals/{id}/cancel/", {"reason": " "}, "Say why the deal is cancelled", "reason"),
+    ("/deals/{id}/cancellation/request/", {"reason": " "}, "Say why the deal should be cancelled", "request_reason"),
+    ("/deals/{id}/milestones/1/release/", {"amount": "abc"}, "as a number", None),
+    ("/deals/{id}/milestones/1/release/", {"amount": "\u00a0-1e400"}, "greater than zero", None),
 ])
-def test_form_errors_are_shown_never_500(path: str, data: dict[str, str], field_message: str, owner: Member,
-                                         buyer: Member, operator: User, operator_client: Client) -> None:
+def test_form_errors_are_shown_never_500(path: str, data: dict[str, str], field_message: str, control: str | None,
+                                         owner: Member, buyer: Member, operator: User,
+                                         operator_client: Client) -> None:
     deal = funded(owner, buyer, operator)
     # Signed by both: the seller asks to cancel, an operator cancels.
     client = {"recordal": owner.client, "cancel": operator_client, "cancellation": owner.client}.get(
@@ -172,6 +174,11 @@ def test_form_errors_are_shown_never_500(path: str, data: dict[str, str], field_
     assert field_message in response.content.decode()
     fragment = client.post(path.format(id=deal.pk), data=data, **HTMX)
     assert fragment.status_code == 200 and field_message in fragment.content.decode()
+    if control is not None:
+        shown = fragment.content.decode()
+        assert "data-error-summary" in shown and f'<a href="#{control}">' in shown
+        assert f'id="{control}" name=' in shown
+        assert f'aria-invalid="true" aria-describedby="{control}-error"' in shown and f'id="{control}-error"' in shown
     assert snapshot(deal) == before
 
 
