@@ -24,12 +24,12 @@ from ipx.dataip import numbers, selectors
 from ipx.dataip.api_schemas import (
     ApplicationIn,
     ChangeIn,
+    DataNoteIn,
+    DataProductOut,
+    DataReasonIn,
     DecisionIn,
-    NoteIn,
     ObjectionOut,
-    ProductOut,
-    PublicProductOut,
-    ReasonIn,
+    PublicDataProductOut,
     VerificationOut,
 )
 from ipx.dataip.history import describe
@@ -84,7 +84,7 @@ APPLICATION_RULES = form_rules(
             "fingerprint given.")
 
 
-@router.get("/dataip/products", response={200: Page[ProductOut], **ERRORS}, auth=user_auth,
+@router.get("/dataip/products", response={200: Page[DataProductOut], **ERRORS}, auth=user_auth,
             summary="The data products of the caller's organisations; reviewers: a queue")
 def product_list(request: HttpRequest, queue: Annotated[str, OneOf(("", *selectors.QUEUES))] = "",
                  page: PageNumber = 1, size: PageSize = 20) -> dict[str, Any]:
@@ -93,7 +93,7 @@ def product_list(request: HttpRequest, queue: Annotated[str, OneOf(("", *selecto
     return page_of(rows, page, size, lambda product: product_out(request, product))
 
 
-@router.post("/dataip/products", response={201: ProductOut, **ERRORS}, auth=user_auth,
+@router.post("/dataip/products", response={201: DataProductOut, **ERRORS}, auth=user_auth,
              summary="Draft an application (multipart; a verified organisation's members)",
              openapi_extra=APPLICATION_RULES)
 def product_create(request: HttpRequest, registrant_id: Form[Id], payload: Form[ApplicationIn],
@@ -104,7 +104,7 @@ def product_create(request: HttpRequest, registrant_id: Form[Id], payload: Form[
     return Status(201, product_out(request, product))
 
 
-@router.post("/dataip/products/{product_id}/application", response={200: ProductOut, **ERRORS}, auth=user_auth,
+@router.post("/dataip/products/{product_id}/application", response={200: DataProductOut, **ERRORS}, auth=user_auth,
              summary="Change a draft or returned application (multipart; every field again, files optional)",
              openapi_extra=APPLICATION_RULES)
 def product_update(request: HttpRequest, product_id: Id, payload: Form[ApplicationIn],
@@ -116,7 +116,7 @@ def product_update(request: HttpRequest, product_id: Id, payload: Form[Applicati
     return product_out(request, product)
 
 
-@router.get("/dataip/products/{product_id}", response={200: ProductOut, **ERRORS}, auth=user_auth,
+@router.get("/dataip/products/{product_id}", response={200: DataProductOut, **ERRORS}, auth=user_auth,
             summary="A data product with its history, certificates and objections (its registrant and reviewers)")
 def product_detail(request: HttpRequest, product_id: Id) -> dict[str, Any]:
     return product_out(request, _mine(request, product_id))
@@ -129,20 +129,20 @@ def _step(request: HttpRequest, product_id: int, run: Any) -> dict[str, Any]:
     return product_out(request, _mine(request, product_id))
 
 
-@router.post("/dataip/products/{product_id}/submit", response={200: ProductOut, **ERRORS}, auth=user_auth,
+@router.post("/dataip/products/{product_id}/submit", response={200: DataProductOut, **ERRORS}, auth=user_auth,
              summary="Apply: the registration number is allocated and the formal check is due in working days "
                      "(the registrant's administrators or signatories)")
 def product_submit(request: HttpRequest, product_id: Id) -> dict[str, Any]:
     return _step(request, product_id, lambda user: applications.product_submit(actor=user, product_id=product_id))
 
 
-@router.post("/dataip/products/{product_id}/withdraw", response={200: ProductOut, **ERRORS}, auth=user_auth,
+@router.post("/dataip/products/{product_id}/withdraw", response={200: DataProductOut, **ERRORS}, auth=user_auth,
              summary="Withdraw an application before the review ends (the registrant's signatories)")
 def product_withdraw(request: HttpRequest, product_id: Id) -> dict[str, Any]:
     return _step(request, product_id, lambda user: applications.product_withdraw(actor=user, product_id=product_id))
 
 
-@router.post("/dataip/products/{product_id}/change-request", response={200: ProductOut, **ERRORS}, auth=user_auth,
+@router.post("/dataip/products/{product_id}/change-request", response={200: DataProductOut, **ERRORS}, auth=user_auth,
              summary="Ask to change a registered product (only " + ", ".join(CHANGEABLE) + "; the rest stays)")
 def change_request(request: HttpRequest, product_id: Id, payload: ChangeIn) -> dict[str, Any]:
     values = {name: value for name, value in payload.model_dump().items() if value is not None}
@@ -150,15 +150,15 @@ def change_request(request: HttpRequest, product_id: Id, payload: ChangeIn) -> d
                  lambda user: certificates.change_request(actor=user, product_id=product_id, values=values))
 
 
-@router.post("/dataip/products/{product_id}/renew", response={200: ProductOut, **ERRORS}, auth=user_auth,
+@router.post("/dataip/products/{product_id}/renew", response={200: DataProductOut, **ERRORS}, auth=user_auth,
              summary="Renew in the last 90 days of the certificate (the registrant's signatories)")
 def product_renew(request: HttpRequest, product_id: Id) -> dict[str, Any]:
     return _step(request, product_id, lambda user: certificates.renew(actor=user, product_id=product_id))
 
 
-@router.post("/dataip/products/{product_id}/cancel", response={200: ProductOut, **ERRORS}, auth=user_auth,
+@router.post("/dataip/products/{product_id}/cancel", response={200: DataProductOut, **ERRORS}, auth=user_auth,
              summary="Cancel the registration, with a reason (the registrant's signatories)")
-def product_cancel(request: HttpRequest, product_id: Id, payload: ReasonIn) -> dict[str, Any]:
+def product_cancel(request: HttpRequest, product_id: Id, payload: DataReasonIn) -> dict[str, Any]:
     return _step(request, product_id,
                  lambda user: certificates.cancel(actor=user, product_id=product_id, reason=payload.reason))
 
@@ -168,70 +168,70 @@ def product_cancel(request: HttpRequest, product_id: Id, payload: ReasonIn) -> d
 REVIEW_SUMMARY = "(the registry's reviewers)"
 
 
-@router.post("/dataip/products/{product_id}/pass-formal", response={200: ProductOut, **ERRORS}, auth=user_auth,
+@router.post("/dataip/products/{product_id}/pass-formal", response={200: DataProductOut, **ERRORS}, auth=user_auth,
              summary="Pass the formal check; the substantive check is due in working days " + REVIEW_SUMMARY)
-def review_pass_formal(request: HttpRequest, product_id: Id, payload: NoteIn) -> dict[str, Any]:
+def review_pass_formal(request: HttpRequest, product_id: Id, payload: DataNoteIn) -> dict[str, Any]:
     return _step(request, product_id, lambda user: review.review_pass_formal(
         operator=user, product_id=product_id, note=payload.note))
 
 
-@router.post("/dataip/products/{product_id}/return", response={200: ProductOut, **ERRORS}, auth=user_auth,
+@router.post("/dataip/products/{product_id}/return", response={200: DataProductOut, **ERRORS}, auth=user_auth,
              summary="Return for changes, saying what to change " + REVIEW_SUMMARY)
-def review_return(request: HttpRequest, product_id: Id, payload: NoteIn) -> dict[str, Any]:
+def review_return(request: HttpRequest, product_id: Id, payload: DataNoteIn) -> dict[str, Any]:
     return _step(request, product_id, lambda user: review.review_return(
         operator=user, product_id=product_id, note=payload.note))
 
 
-@router.post("/dataip/products/{product_id}/reject", response={200: ProductOut, **ERRORS}, auth=user_auth,
+@router.post("/dataip/products/{product_id}/reject", response={200: DataProductOut, **ERRORS}, auth=user_auth,
              summary="Reject the application with a reason " + REVIEW_SUMMARY)
-def review_reject(request: HttpRequest, product_id: Id, payload: ReasonIn) -> dict[str, Any]:
+def review_reject(request: HttpRequest, product_id: Id, payload: DataReasonIn) -> dict[str, Any]:
     return _step(request, product_id, lambda user: review.review_reject(
         operator=user, product_id=product_id, reason=payload.reason))
 
 
-@router.post("/dataip/products/{product_id}/publish", response={200: ProductOut, **ERRORS}, auth=user_auth,
+@router.post("/dataip/products/{product_id}/publish", response={200: DataProductOut, **ERRORS}, auth=user_auth,
              summary="Publish for objections for the objection period's working days " + REVIEW_SUMMARY)
-def review_publish(request: HttpRequest, product_id: Id, payload: NoteIn) -> dict[str, Any]:
+def review_publish(request: HttpRequest, product_id: Id, payload: DataNoteIn) -> dict[str, Any]:
     return _step(request, product_id, lambda user: review.review_publish(
         operator=user, product_id=product_id, note=payload.note))
 
 
-@router.post("/dataip/products/{product_id}/grant", response={200: ProductOut, **ERRORS}, auth=user_auth,
+@router.post("/dataip/products/{product_id}/grant", response={200: DataProductOut, **ERRORS}, auth=user_auth,
              summary="Grant the registration after the period, every objection decided: the certificate is "
                      "issued " + REVIEW_SUMMARY)
-def registration_grant(request: HttpRequest, product_id: Id, payload: NoteIn) -> dict[str, Any]:
+def registration_grant(request: HttpRequest, product_id: Id, payload: DataNoteIn) -> dict[str, Any]:
     return _step(request, product_id, lambda user: review.registration_grant(
         operator=user, product_id=product_id, note=payload.note))
 
 
-@router.post("/dataip/products/{product_id}/refuse", response={200: ProductOut, **ERRORS}, auth=user_auth,
+@router.post("/dataip/products/{product_id}/refuse", response={200: DataProductOut, **ERRORS}, auth=user_auth,
              summary="Refuse the registration with a reason " + REVIEW_SUMMARY)
-def registration_refuse(request: HttpRequest, product_id: Id, payload: ReasonIn) -> dict[str, Any]:
+def registration_refuse(request: HttpRequest, product_id: Id, payload: DataReasonIn) -> dict[str, Any]:
     return _step(request, product_id, lambda user: review.registration_refuse(
         operator=user, product_id=product_id, reason=payload.reason))
 
 
-@router.post("/dataip/products/{product_id}/change/approve", response={200: ProductOut, **ERRORS},
+@router.post("/dataip/products/{product_id}/change/approve", response={200: DataProductOut, **ERRORS},
              auth=user_auth, summary="Approve the change asked for: a new certificate is issued " + REVIEW_SUMMARY)
 def change_approve(request: HttpRequest, product_id: Id) -> dict[str, Any]:
     return _step(request, product_id, lambda user: certificates.change_approve(operator=user, product_id=product_id))
 
 
-@router.post("/dataip/products/{product_id}/change/refuse", response={200: ProductOut, **ERRORS},
+@router.post("/dataip/products/{product_id}/change/refuse", response={200: DataProductOut, **ERRORS},
              auth=user_auth, summary="Refuse the change asked for, with a reason " + REVIEW_SUMMARY)
-def change_refuse(request: HttpRequest, product_id: Id, payload: ReasonIn) -> dict[str, Any]:
+def change_refuse(request: HttpRequest, product_id: Id, payload: DataReasonIn) -> dict[str, Any]:
     return _step(request, product_id, lambda user: certificates.change_refuse(
         operator=user, product_id=product_id, reason=payload.reason))
 
 
-@router.post("/dataip/products/{product_id}/revoke", response={200: ProductOut, **ERRORS}, auth=user_auth,
+@router.post("/dataip/products/{product_id}/revoke", response={200: DataProductOut, **ERRORS}, auth=user_auth,
              summary="Revoke the registration with a reason " + REVIEW_SUMMARY)
-def registration_revoke(request: HttpRequest, product_id: Id, payload: ReasonIn) -> dict[str, Any]:
+def registration_revoke(request: HttpRequest, product_id: Id, payload: DataReasonIn) -> dict[str, Any]:
     return _step(request, product_id, lambda user: certificates.revoke(
         operator=user, product_id=product_id, reason=payload.reason))
 
 
-@router.post("/dataip/objections/{objection_id}/decision", response={200: ProductOut, **ERRORS}, auth=user_auth,
+@router.post("/dataip/objections/{objection_id}/decision", response={200: DataProductOut, **ERRORS}, auth=user_auth,
              summary="Uphold or dismiss an objection, with the reasons " + REVIEW_SUMMARY)
 def objection_decide(request: HttpRequest, objection_id: Id, payload: DecisionIn) -> dict[str, Any]:
     user = api_user(request)
@@ -243,13 +243,13 @@ def objection_decide(request: HttpRequest, objection_id: Id, payload: DecisionIn
 
 # --- Public, and objections -----------------------------------------------------------------
 
-@router.get("/dataip/publicity", response={200: Page[PublicProductOut], **ERRORS}, auth=optional_auth,
+@router.get("/dataip/publicity", response={200: Page[PublicDataProductOut], **ERRORS}, auth=optional_auth,
             summary="Applications in their objection period (no sign-in needed)")
 def publicity_list(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20) -> dict[str, Any]:
     return page_of(selectors.in_publicity(), page, size, public_out)
 
 
-@router.get("/dataip/publicity/{product_id}", response={200: PublicProductOut, **ERRORS}, auth=optional_auth,
+@router.get("/dataip/publicity/{product_id}", response={200: PublicDataProductOut, **ERRORS}, auth=optional_auth,
             summary="An application in publicity (no sign-in needed)")
 def publicity_detail(request: HttpRequest, product_id: Id) -> dict[str, Any]:
     return public_out(selectors.public_product(product_id))

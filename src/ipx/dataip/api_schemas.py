@@ -17,12 +17,12 @@ from ipx.dataip.models import DataSource, Industry, UpdateFrequency
 Text = Annotated[str, Field(max_length=3000, json_schema_extra=rule("Required text."))]
 
 
-class PartyOut(Schema):
+class DataPartyOut(Schema):
     id: int
     name: str
 
 
-class EventOut(Schema):
+class DataEventOut(Schema):
     verb: str
     from_status: str
     to_status: str
@@ -41,15 +41,15 @@ class ObjectionOut(Schema):
     id: int
     status: str = Field(description="open, upheld or dismissed.")
     reason: str
-    organisation: PartyOut | None
+    organisation: DataPartyOut | None
     resolution: str
     created_at: datetime
     evidence: list[StoredFileOut]
 
 
-class PublicProductOut(Schema):
+class PublicDataProductOut(Schema):
     id: int
-    registrant: PartyOut
+    registrant: DataPartyOut
     name: str
     description: str
     industry: str
@@ -69,7 +69,7 @@ class PublicProductOut(Schema):
     publicity_until: date | None
 
 
-class ProductOut(PublicProductOut):
+class DataProductOut(PublicDataProductOut):
     status: str
     fingerprint_computed: bool
     step_due_on: date | None = Field(description="The working day by which the registry's current step is due.")
@@ -78,7 +78,7 @@ class ProductOut(PublicProductOut):
     asset_id: int | None
     certificates: list[CertificateOut]
     objections: list[ObjectionOut]
-    history: list[EventOut]
+    history: list[DataEventOut]
     actions: list[str] = Field(description="The caller's steps now, as the workflow names them.")
 
 
@@ -126,12 +126,12 @@ class ChangeIn(InputSchema):
     size_bytes: str | None = Field(None, max_length=30, json_schema_extra=rule(COUNT))
 
 
-class NoteIn(InputSchema):
+class DataNoteIn(InputSchema):
     note: str = Field("", max_length=3000, json_schema_extra=rule("Text; required to return an application "
                                                                   "(it says what to change)."))
 
 
-class ReasonIn(InputSchema):
+class DataReasonIn(InputSchema):
     reason: Text
 
 

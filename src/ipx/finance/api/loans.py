@@ -19,7 +19,7 @@ from ipx.core.api.types import IDEMPOTENCY_KEY, CurrencyCode, InputSchema, OneOf
 from ipx.finance import selectors
 from ipx.finance.api.router import router
 from ipx.finance.api.schemas import HistoryOut, Money, Percent, Text, Whole
-from ipx.finance.api.valuations import PartyOut, history_rows
+from ipx.finance.api.valuations import FinancePartyOut, history_rows
 from ipx.finance.history import loan_history
 from ipx.finance.models import Loan
 from ipx.finance.services import loans as services
@@ -57,8 +57,8 @@ class LoanLineOut(Schema):
     id: int
     status: str = Field(description="applied, offered, declined, accepted, pledge_submitted, active, repaid, "
                                     "defaulted or withdrawn.")
-    borrower: PartyOut
-    bank: PartyOut
+    borrower: FinancePartyOut
+    bank: FinancePartyOut
     currency: str
     requested_amount: Decimal
     amount: Decimal | None = Field(description="The bank's offer.")
@@ -100,7 +100,7 @@ class LoanIn(InputSchema):
     currency: CurrencyCode = "CNY"
 
 
-class OfferIn(InputSchema):
+class LoanOfferIn(InputSchema):
     amount: Annotated[str, Field(max_length=30, json_schema_extra=rule(
         "Above 0, at most the loan-to-value ratio × the valuation's concluded value."))]
     annual_percent: Percent
@@ -111,7 +111,7 @@ class OfferIn(InputSchema):
     default_after_days: Whole = "90"
 
 
-class ReasonIn(InputSchema):
+class LoanReasonIn(InputSchema):
     reason: Text
 
 
@@ -216,14 +216,14 @@ def loan_detail(request: HttpRequest, loan_id: Id) -> dict[str, Any]:
     return _read(request, loan_id)
 
 
-class ValuationIn(InputSchema):
+class LoanValuationIn(InputSchema):
     valuation_id: int = Field(description="A signed-off valuation the borrower asked for, covering every pledged "
                                           "right, in the loan's currency")
 
 
 @router.post("/finance/loans/{loan_id}/valuation", response={200: LoanOut, **ERRORS}, auth=user_auth,
              summary="Attach (or replace) the signed-off valuation the bank is to offer on")
-def loan_valuation(request: HttpRequest, loan_id: Id, payload: ValuationIn) -> dict[str, Any]:
+def loan_valuation(request: HttpRequest, loan_id: Id, payload: LoanValuationIn) -> dict[str, Any]:
     services.loan_attach_valuation(actor=_visible(request, loan_id), loan_id=loan_id,
                                    valuation_id=payload.valuation_id)
     return _read(request, loan_id)
@@ -232,7 +232,7 @@ def loan_valuation(request: HttpRequest, loan_id: Id, payload: ValuationIn) -> d
 @router.post("/finance/loans/{loan_id}/offer", response={200: LoanOut, **ERRORS}, auth=user_auth,
              summary="Offer the loan (the bank's administrators or signatories)",
              description="On a signed-off valuation (409 without one); at most the loan-to-value ratio × its value.")
-def loan_offer(request: HttpRequest, loan_id: Id, payload: OfferIn) -> dict[str, Any]:
+def loan_offer(request: HttpRequest, loan_id: Id, payload: LoanOfferIn) -> dict[str, Any]:
     services.loan_offer(actor=_visible(request, loan_id), loan_id=loan_id, amount_offered=payload.amount,
                         annual_percent=payload.annual_percent, months=payload.months, method=payload.method,
                         ltv_percent=payload.ltv_percent, penalty_percent=payload.penalty_percent,
@@ -242,7 +242,7 @@ def loan_offer(request: HttpRequest, loan_id: Id, payload: OfferIn) -> dict[str,
 
 @router.post("/finance/loans/{loan_id}/decline", response={200: LoanOut, **ERRORS}, auth=user_auth,
              summary="Decline the application with a reason (the bank)")
-def loan_decline(request: HttpRequest, loan_id: Id, payload: ReasonIn) -> dict[str, Any]:
+def loan_decline(request: HttpRequest, loan_id: Id, payload: LoanReasonIn) -> dict[str, Any]:
     services.loan_decline(actor=_visible(request, loan_id), loan_id=loan_id, reason=payload.reason)
     return _read(request, loan_id)
 

@@ -18,7 +18,7 @@ from ipx.core.api.types import InputSchema, rule
 from ipx.finance import selectors
 from ipx.finance.api.router import router
 from ipx.finance.api.schemas import Money, Percent, Text
-from ipx.finance.api.valuations import PartyOut
+from ipx.finance.api.valuations import FinancePartyOut
 from ipx.finance.models import Pool
 from ipx.finance.services import pools as services
 
@@ -27,7 +27,7 @@ class PoolLineOut(Schema):
     id: int
     name: str
     region: str
-    sponsor: PartyOut
+    sponsor: FinancePartyOut
     currency: str
     fund_size: Decimal
     leverage: Decimal
@@ -35,7 +35,7 @@ class PoolLineOut(Schema):
     ends_on: date
 
 
-class FiguresOut(Schema):
+class PoolFiguresOut(Schema):
     capacity: Decimal = Field(description="Fund size × leverage.")
     used: Decimal
     left: Decimal
@@ -55,7 +55,7 @@ class FiguresOut(Schema):
     returned: Decimal
 
 
-class MemberOut(Schema):
+class PoolMemberOut(Schema):
     id: int
     name: str
     kind: str
@@ -75,10 +75,10 @@ class PoolOut(PoolLineOut):
     bank_percent: Decimal
     insurer_percent: Decimal
     appraiser_percent: Decimal
-    insurer: PartyOut | None
+    insurer: FinancePartyOut | None
     cap_per_loan: Decimal
-    figures: FiguresOut
-    members: list[MemberOut]
+    figures: PoolFiguresOut
+    members: list[PoolMemberOut]
     loans: list[CoveredLoanOut]
     allowed_actions: list[str] = Field(description="admit, for the sponsor's administrators or signatories.")
 
@@ -118,7 +118,7 @@ def pool_out(pool: Pool, user: Any) -> dict[str, Any]:
         "insurer_percent": pool.insurer_percent, "appraiser_percent": pool.appraiser_percent,
         "insurer": None if pool.insurer is None else {"id": pool.insurer.pk, "name": pool.insurer.name},
         "cap_per_loan": pool.cap_per_loan,
-        "figures": {**{f: getattr(figures, f) for f in FiguresOut.model_fields}},
+        "figures": {**{f: getattr(figures, f) for f in PoolFiguresOut.model_fields}},
         "members": [{"id": m.organisation_id, "name": m.organisation.name, "kind": m.organisation.kind}
                     for m in selectors.pool_members(pool)],
         "loans": [{"loan_id": e.loan_id, "borrower": e.loan.borrower.name, "bank": e.loan.bank.name,

@@ -28,7 +28,7 @@ from ipx.finance.workflow import VALUATION
 from ipx.finance.worksheet import worksheet
 
 
-class PartyOut(Schema):
+class FinancePartyOut(Schema):
     id: int
     name: str
 
@@ -83,8 +83,8 @@ class MarketOut(Schema):
 class ValuationOut(Schema):
     id: int
     status: str = Field(description="requested, in_progress, signed_off, declined or withdrawn.")
-    requester: PartyOut
-    appraiser: PartyOut
+    requester: FinancePartyOut
+    appraiser: FinancePartyOut
     asset_ids: list[int]
     purpose: str
     currency: str
@@ -105,8 +105,8 @@ class ValuationOut(Schema):
 class ValuationLineOut(Schema):
     id: int
     status: str
-    requester: PartyOut
-    appraiser: PartyOut
+    requester: FinancePartyOut
+    appraiser: FinancePartyOut
     purpose: str
     currency: str
     value: Decimal | None
@@ -128,7 +128,7 @@ class ValuationIn(InputSchema):
     currency: CurrencyCode = "CNY"
 
 
-class ReasonIn(InputSchema):
+class ValuationReasonIn(InputSchema):
     reason: Text
 
 
@@ -257,7 +257,7 @@ def valuation_accept(request: HttpRequest, valuation_id: Id) -> dict[str, Any]:
 
 @router.post("/finance/valuations/{valuation_id}/decline", response={200: ValuationOut, **ERRORS}, auth=user_auth,
              summary="Decline a valuation request with a reason (the appraiser)")
-def valuation_decline(request: HttpRequest, valuation_id: Id, payload: ReasonIn) -> dict[str, Any]:
+def valuation_decline(request: HttpRequest, valuation_id: Id, payload: ValuationReasonIn) -> dict[str, Any]:
     services.valuation_decline(actor=_visible(request, valuation_id), valuation_id=valuation_id,
                                reason=payload.reason)
     return _read(request, valuation_id)

@@ -35,14 +35,14 @@ IdempotencyKey = HeaderEx[str, P(alias=HEADER, pattern=IDEMPOTENCY_KEY,
                                  description="A key unique to this payment; the same key when retrying it.")]
 
 
-class PartyOut(Schema):
+class InsurancePartyOut(Schema):
     id: int
     name: str
 
 
-class ProductOut(Schema):
+class InsuranceProductOut(Schema):
     id: int
-    insurer: PartyOut
+    insurer: InsurancePartyOut
     name: str
     kind: str = Field(description="enforcement, loan_guarantee, infringement_liability or invalidation_defence.")
     description: str
@@ -88,10 +88,10 @@ class ProductCreateIn(ProductIn):
 
 class PolicyOut(Schema):
     id: int
-    product: PartyOut
+    product: InsurancePartyOut
     kind: str
-    insurer: PartyOut
-    policyholder: PartyOut
+    insurer: InsurancePartyOut
+    policyholder: InsurancePartyOut
     asset_ids: list[int]
     loan_id: int | None
     status: str = Field(description="requested (the quote), issued (in force), declined, cancelled or expired.")
@@ -120,7 +120,7 @@ class PolicyIn(InputSchema):
     currency: CurrencyCode | None = Field(None, json_schema_extra=rule("The product's currency, when given."))
 
 
-class ReasonIn(InputSchema):
+class InsuranceReasonIn(InputSchema):
     reason: str = Field(max_length=2000, json_schema_extra=rule("Required text."))
 
 
@@ -177,13 +177,13 @@ def claim_out(request: HttpRequest, claim_id: int) -> dict[str, Any]:
 
 # --- Products -------------------------------------------------------------------------------
 
-@router.get("/finance/insurance/products", response={200: Page[ProductOut], **ERRORS}, auth=user_auth,
+@router.get("/finance/insurance/products", response={200: Page[InsuranceProductOut], **ERRORS}, auth=user_auth,
             summary="Insurance products on sale (and the caller's insurers' own ones)")
 def product_list(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20) -> dict[str, Any]:
     return page_of(selectors.products_for(api_user(request)), page, size, product_out)
 
 
-@router.post("/finance/insurance/products", response={201: ProductOut, **ERRORS}, auth=user_auth,
+@router.post("/finance/insurance/products", response={201: InsuranceProductOut, **ERRORS}, auth=user_auth,
              summary="Put a product on sale (a verified financial institution's signatories)")
 def product_create(request: HttpRequest, payload: ProductCreateIn) -> Status[Any]:
     product = services.product_create(actor=api_user(request), insurer_id=payload.insurer_id,
@@ -191,13 +191,13 @@ def product_create(request: HttpRequest, payload: ProductCreateIn) -> Status[Any
     return Status(201, product_out(product))
 
 
-@router.get("/finance/insurance/products/{product_id}", response={200: ProductOut, **ERRORS}, auth=user_auth,
+@router.get("/finance/insurance/products/{product_id}", response={200: InsuranceProductOut, **ERRORS}, auth=user_auth,
             summary="An insurance product")
 def product_detail(request: HttpRequest, product_id: Id) -> dict[str, Any]:
     return product_out(selectors.product_for(api_user(request), product_id))
 
 
-@router.put("/finance/insurance/products/{product_id}", response={200: ProductOut, **ERRORS}, auth=user_auth,
+@router.put("/finance/insurance/products/{product_id}", response={200: InsuranceProductOut, **ERRORS}, auth=user_auth,
             summary="Change a product's terms or take it off sale (the insurer's signatories)",
             description="Quotes and policies made before keep their premium and cover.")
 def product_update(request: HttpRequest, product_id: Id, payload: ProductIn) -> dict[str, Any]:
@@ -254,7 +254,7 @@ def policy_cancel(request: HttpRequest, policy_id: Id) -> dict[str, Any]:
 
 @router.post("/finance/insurance/policies/{policy_id}/decline", response={200: PolicyOut, **ERRORS},
              auth=user_auth, summary="Decline to cover what was asked, with a reason (the insurer's signatories)")
-def policy_decline(request: HttpRequest, policy_id: Id, payload: ReasonIn) -> dict[str, Any]:
+def policy_decline(request: HttpRequest, policy_id: Id, payload: InsuranceReasonIn) -> dict[str, Any]:
     user = api_user(request)
     selectors.policy_for(user, policy_id)
     services.policy_decline(actor=user, policy_id=policy_id, reason=payload.reason)
@@ -305,7 +305,7 @@ def claim_approve(request: HttpRequest, claim_id: Id, payload: ApproveIn) -> dic
 
 @router.post("/finance/insurance/claims/{claim_id}/reject", response={200: ClaimOut, **ERRORS}, auth=user_auth,
              summary="Reject a claim with a reason (the insurer's signatories)")
-def claim_reject(request: HttpRequest, claim_id: Id, payload: ReasonIn) -> dict[str, Any]:
+def claim_reject(request: HttpRequest, claim_id: Id, payload: InsuranceReasonIn) -> dict[str, Any]:
     user = api_user(request)
     selectors.claim_for(user, claim_id)
     claim_services.claim_reject(actor=user, claim_id=claim_id, reason=payload.reason)
