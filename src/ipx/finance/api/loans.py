@@ -217,8 +217,8 @@ def loan_detail(request: HttpRequest, loan_id: Id) -> dict[str, Any]:
 
 
 class LoanValuationIn(InputSchema):
-    valuation_id: int = Field(description="A signed-off valuation the borrower asked for, covering every pledged "
-                                          "right, in the loan's currency")
+    valuation_id: Id = Field(json_schema_extra=rule("A signed-off valuation the borrower asked for, covering every "
+                                                    "pledged right, in the loan's currency."))
 
 
 @router.post("/finance/loans/{loan_id}/valuation", response={200: LoanOut, **ERRORS}, auth=user_auth,
