@@ -29,6 +29,7 @@ class ProductForm(ServiceForm):
     premium_base = AmountField(label=_("Base premium"), required=False, help_text=_("With a base premium plus an "
                                                                                    "amount per IP right."))
     premium_per_asset = AmountField(label=_("Premium per IP right"), required=False)
+    # xgettext:no-python-format
     premium_percent = forms.DecimalField(label=_("Premium (% of the cover)"), required=False, decimal_places=2,
                                          help_text=_("With a percentage of the cover."))
     cover_rule = forms.ChoiceField(label=_("Cover limit"), choices=P.CoverRule.choices)

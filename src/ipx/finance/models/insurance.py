@@ -42,6 +42,7 @@ class InsuranceProduct(models.Model):
     premium_rule = models.CharField(_("premium"), max_length=10, choices=PremiumRule.choices)
     premium_base = models.DecimalField(_("base premium"), default=0, **AMOUNT_FIELD_OPTIONS)
     premium_per_asset = models.DecimalField(_("premium per IP right"), default=0, **AMOUNT_FIELD_OPTIONS)
+    # xgettext:no-python-format
     premium_percent = models.DecimalField(_("premium (% of the cover)"), max_digits=5, decimal_places=2, default=0)
     cover_rule = models.CharField(_("cover limit"), max_length=8, choices=CoverRule.choices)
     cover_fixed = models.DecimalField(_("cover limit"), null=True, blank=True, **AMOUNT_FIELD_OPTIONS)
