@@ -51,7 +51,7 @@ class RegisterForm(ServiceForm):
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = organisations  # type: ignore[attr-defined]
+        self.set_choices("organisation", organisations)
 
 
 class SessionForm(ServiceForm):

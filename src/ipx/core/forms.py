@@ -4,6 +4,7 @@ and the API word the same mistake alike."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
@@ -22,6 +23,13 @@ T = TypeVar("T", covariant=True)
 class ServiceForm(forms.Form):
     # Labels stand above their fields; a trailing colon adds nothing in any language.
     label_suffix = ""
+
+    def set_choices(self, name: str, choices: Iterable[tuple[Any, Any]]) -> None:
+        """The options of choice field ``name`` where they are known only per request (the
+        viewer's organisations, a loan's pools…)."""
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField), f"{name} is not a choice field"
+        field.choices = list(choices)
 
     def add_service_error(self, error: ApplicationError) -> None:
         """Show a service's refusal: on the fields it names, else above the form."""

@@ -96,7 +96,7 @@ class ObjectionForm(ServiceForm):
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if organisations:
-            self.fields["organisation"].choices = [("", _("Myself")), *organisations]  # type: ignore[attr-defined]
+            self.set_choices("organisation", [("", _("Myself")), *organisations])
         else:
             del self.fields["organisation"]
         count = max_files()

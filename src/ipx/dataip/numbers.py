@@ -41,7 +41,8 @@ def mod_37_36_check(body: str) -> str:
 
 
 def _check_character() -> Callable[[str], str]:
-    return import_string(getattr(settings, "IPX_DATAIP_CHECK_CHARACTER", DEFAULT_CHECK))  # type: ignore[no-any-return]
+    check: Callable[[str], str] = import_string(getattr(settings, "IPX_DATAIP_CHECK_CHARACTER", DEFAULT_CHECK))
+    return check
 
 
 def registry_code() -> str:

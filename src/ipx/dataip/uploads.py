@@ -33,6 +33,8 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
     def file_complete(self, file_size: int) -> UploadedFile | None:
         file = super().file_complete(file_size)
         if file is not None and self.digest is not None:
+            # The digest rides on the upload to the service, which asks for it with getattr
+            # (Django's uploaded files have no such attribute to declare it on).
             file.sha256 = self.digest.hexdigest()  # type: ignore[attr-defined]
         return file
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ipx.accounts.api_auth import AuthenticatedRequest
+from ipx.accounts.models import User
 from ipx.accounts.selectors import memberships_of
 from ipx.core.errors import ApplicationError
 from ipx.core.files import private_file_response
@@ -31,18 +32,18 @@ def publicity_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def publicity_detail(request: HttpRequest, product_id: int) -> HttpResponse:
     product = selectors.public_product(product_id)
-    user = request.user
+    user = request.user if isinstance(request.user, User) else None
     form = None
-    if user.is_authenticated:
+    if user is not None:
         organisations = [(m.organisation_id, m.organisation.name) for m in memberships_of(user)
                          if m.organisation_id != product.registrant_id]
         form = ObjectionForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST":
-        if form is None:
+        if form is None or user is None:
             return redirect_to_login(request.get_full_path())
         if form.is_valid():
             try:
-                review.objection_make(actor=user, product_id=product.pk,  # type: ignore[arg-type]
+                review.objection_make(actor=user, product_id=product.pk,
                                       reason=form.cleaned_data["reason"],
                                       organisation_id=form.cleaned_data.get("organisation"),
                                       evidence=form.cleaned_data["evidence"])

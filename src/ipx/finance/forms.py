@@ -31,9 +31,9 @@ class ValuationRequestForm(ServiceForm):
     def __init__(self, *args: Any, requesters: list[tuple[int, str]], appraisers: list[tuple[int, str]],
                  assets: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["requester_id"].choices = requesters  # type: ignore[attr-defined]
-        self.fields["appraiser_id"].choices = appraisers  # type: ignore[attr-defined]
-        self.fields["asset_ids"].choices = assets  # type: ignore[attr-defined]
+        self.set_choices("requester_id", requesters)
+        self.set_choices("appraiser_id", appraisers)
+        self.set_choices("asset_ids", assets)
 
 
 class ReasonForm(ServiceForm):
@@ -94,10 +94,10 @@ class LoanApplyForm(ServiceForm):
     def __init__(self, *args: Any, borrowers: list[tuple[int, str]], banks: list[tuple[int, str]],
                  assets: list[tuple[int, str]], valuations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["borrower_id"].choices = borrowers  # type: ignore[attr-defined]
-        self.fields["bank_id"].choices = banks  # type: ignore[attr-defined]
-        self.fields["asset_ids"].choices = assets  # type: ignore[attr-defined]
-        self.fields["valuation_id"].choices = [("", _("None yet")), *valuations]  # type: ignore[attr-defined]
+        self.set_choices("borrower_id", borrowers)
+        self.set_choices("bank_id", banks)
+        self.set_choices("asset_ids", assets)
+        self.set_choices("valuation_id", [("", _("None yet")), *valuations])
 
 
 class OfferForm(ServiceForm):
@@ -138,7 +138,7 @@ class EnrolForm(ServiceForm):
 
     def __init__(self, *args: Any, pools: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pool_id"].choices = pools  # type: ignore[attr-defined]
+        self.set_choices("pool_id", pools)
 
 
 class ValuationChoiceForm(ServiceForm):
@@ -146,7 +146,7 @@ class ValuationChoiceForm(ServiceForm):
 
     def __init__(self, *args: Any, valuations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["valuation_id"].choices = valuations  # type: ignore[attr-defined]
+        self.set_choices("valuation_id", valuations)
 
 
 class RecoveryForm(ServiceForm):
@@ -170,7 +170,7 @@ class PoolForm(ServiceForm):
 
     def __init__(self, *args: Any, sponsors: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sponsor_id"].choices = sponsors  # type: ignore[attr-defined]
+        self.set_choices("sponsor_id", sponsors)
 
     def clean_insurer_percent(self) -> str:
         return str(self.cleaned_data.get("insurer_percent") or "0")

@@ -49,7 +49,7 @@ class NewProductForm(ProductForm):
 
     def __init__(self, *args: Any, insurers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["insurer"].choices = insurers  # type: ignore[attr-defined]
+        self.set_choices("insurer", insurers)
         self.order_fields(["insurer"])
 
 
@@ -66,13 +66,13 @@ class PolicyForm(ServiceForm):
     def __init__(self, *args: Any, holders: list[tuple[int, str]], assets: list[tuple[int, str]],
                  loans: list[tuple[int, str]] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["policyholder"].choices = holders  # type: ignore[attr-defined]
+        self.set_choices("policyholder", holders)
         if loans is None:
             del self.fields["loan_id"]
-            self.fields["asset_ids"].choices = assets  # type: ignore[attr-defined]
+            self.set_choices("asset_ids", assets)
         else:
             del self.fields["asset_ids"]
-            self.fields["loan_id"].choices = [("", "—"), *loans]  # type: ignore[attr-defined]
+            self.set_choices("loan_id", [("", "—"), *loans])
 
 
 class ClaimForm(ServiceForm):

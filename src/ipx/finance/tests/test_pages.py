@@ -5,6 +5,8 @@ its field and saves nothing; a button refused goes back with the refusal as a me
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
@@ -21,6 +23,10 @@ from ipx.testing.fixtures import Member, _member
 from ipx.testing.scenes import deposit
 from ipx.testing.second_factor import signed_in
 
+if TYPE_CHECKING:
+    # What the test client answers: a response with the request it answered.
+    from django.test.client import _MonkeyPatchedWSGIResponse as Answer
+
 pytestmark = pytest.mark.django_db
 
 
@@ -34,8 +40,8 @@ def insurer(db: None) -> Member:
     return _member("insurer@example.com", "Bao Xian", kind=Organisation.Kind.FINANCIAL, name="湾区财产保险")
 
 
-def errors_of(response: object) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
+def errors_of(response: Answer) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def test_the_home_shows_each_role_what_concerns_it(owner: Member, appraiser: Member, banker: Member,
