@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 
+from django.db import OperationalError
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -48,8 +49,19 @@ def current_code(user: User) -> str:
     would be: the device forgets the last window used and earlier wrong codes, so a test
     may send several in a row."""
     device = enrol(user)
-    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0,
-                                                   throttling_failure_timestamp=None)
+    forget = TOTPDevice.objects.filter(pk=device.pk)
+    # A browser test writes this while its live server serves the open pages: on SQLite's
+    # shared-memory test database a read of the table by a server thread with a connection of
+    # its own (the live streams' threads have one) makes the write fail at once with "table is
+    # locked" (shared-cache locks have no busy wait), so the write is tried again.
+    for attempt in range(50):
+        try:
+            forget.update(last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None)
+            break
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == 49:
+                raise
+            time.sleep(0.1)
     return code_of(device)
 
 
