@@ -63,6 +63,7 @@ class Seniority(StrEnum):
     SUBORDINATED = "subordinated"
 
 
+RANK = {Seniority.SENIOR: 0, Seniority.MEZZANINE: 1, Seniority.SUBORDINATED: 2}  # paid in this order
 
 
 @dataclass(frozen=True)
