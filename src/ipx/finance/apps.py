@@ -12,5 +12,7 @@ class FinanceConfig(AppConfig):
             listing_hooks,  # noqa: F401 - registers the pledges' check with listings
             statement,
         )
+        from ipx.finance.securitisation import statement as securitisation_statement
 
         statement.register()  # the words of loan payments on statements
+        securitisation_statement.register()

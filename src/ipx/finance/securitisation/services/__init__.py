@@ -1,0 +1,1 @@
+"""The securitisation's writes: receivables, pools, structure, issue and servicing."""
