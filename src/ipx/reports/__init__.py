@@ -1,0 +1,2 @@
+"""The statistics bulletin: the expo's published figures, computed from the platform and from
+records of what was concluded outside it."""
