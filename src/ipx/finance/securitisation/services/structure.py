@@ -77,7 +77,7 @@ def _tranches(rows: list[TrancheIn], product: Product, errors: FieldErrors) -> l
     if len({t.priority for t in read}) != len(read):
         errors.add("tranches", _("Each tranche needs its own priority."))
     ranks = [waterfall.RANK[waterfall.Seniority(t.seniority)] for t in sorted(read, key=lambda t: t.priority)
-             if t.seniority in waterfall.Seniority]
+             if t.seniority in Tranche.Seniority.values]
     if ranks != sorted(ranks):
         errors.add("tranches", _("Priorities must follow seniority: senior first, subordinated last."))
     return read
