@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ipx.auctions",
     "ipx.finance",
     "ipx.dataip",
+    "ipx.expo",
     "ipx.matching",
     "ipx.web",
     "ipx.health",
