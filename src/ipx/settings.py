@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ipx.finance",
     "ipx.dataip",
     "ipx.expo",
+    "ipx.reports",
     "ipx.matching",
     "ipx.web",
     "ipx.health",

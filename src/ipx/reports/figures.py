@@ -153,6 +153,8 @@ class Bulletin:
     edition_name: str = ""
     previous: Figures | None = None
     previous_edition: str = ""
+    # Currencies of platform amounts left out (the platform keeps no rate to CNY).
+    not_converted: frozenset[str] = frozenset()
 
     @property
     def last_day(self) -> date:

@@ -26,10 +26,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.auctions.models import AuctionSession, Bid, Lot
@@ -196,6 +197,25 @@ def results_of(session_ids: Iterable[int]) -> list[SessionResults]:
             by_ip_type=by_ip_type(session_lots, currency=session.currency),
             total=summarise(session_lots, currency=session.currency)))
     return answer
+
+
+def lots_closed(*, since: date, until: date) -> tuple[LotResult, ...]:
+    """Every lot that went under the hammer (sold or unsold) on a day of ``[since, until)`` in
+    the exchange's time zone, whatever its session: the statistics bulletin's auctions. Three
+    queries however many lots."""
+    zone = timezone.get_current_timezone()
+    lots = list(Lot.objects.filter(status__in=CLOSED, closed_at__gte=datetime.combine(since, time.min, tzinfo=zone),
+                                   closed_at__lt=datetime.combine(until, time.min, tzinfo=zone))
+                .select_related("listing", "leader", "session")
+                .only("id", "session__currency", "number", "offer_kind", "status", "starting_price", "price",
+                      "closed_at", "listing__id", "listing__title", "leader__id", "leader__bidder_number")
+                .order_by("closed_at", "id"))
+    types: dict[int, set[str]] = defaultdict(set)
+    for listing_id, ip_type in (ListingAsset.objects.filter(listing_id__in={lot.listing_id for lot in lots})
+                                .values_list("listing_id", "asset__ip_type").distinct()):
+        types[listing_id].add(ip_type)
+    # Bids are not counted here: the bulletin reads prices and types only.
+    return tuple(_lot_result(lot, lot.session.currency, {}, types) for lot in lots)
 
 
 def results_visible(viewer: object, session: AuctionSession) -> None:
