@@ -4,6 +4,7 @@
     ipx demo-code EMAIL
     ipx serve [--dev]      ipx cluster           ipx reindex [--full]  ipx rematch [--full]
     ipx doctor             ipx ledger-check
+    ipx backup DEST [--with-secrets --passphrase-file F]  ipx restore SRC [--passphrase-file F]
     ipx dataip keygen      ipx dataip verify FILE [--key PEM]   (the data-IP registry's key, offline checks)
     ipx worker [--schedule] [--burst]            ipx scheduler
     ipx expire-listings    ipx expire-offers     ipx expire-demands    (the scheduler runs these)

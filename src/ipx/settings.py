@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ipx.matching",
     "ipx.web",
     "ipx.health",
+    "ipx.backups",
     "ipx.api",
     "ipx.demo",
     # Failed sign-ins and lockouts (ipx.accounts.security.lockout).
@@ -334,6 +335,13 @@ IPX_SEARCH_REBUILD_SILENT_SECONDS = float(os.environ.get("IPX_SEARCH_REBUILD_SIL
 # load balancers commonly wait 5 s), and the free space on var/'s disk below which it is degraded.
 IPX_HEALTH_CHECK_SECONDS = float(os.environ.get("IPX_HEALTH_CHECK_SECONDS", "3"))
 IPX_HEALTH_DISK_MIN_FREE_BYTES = int(os.environ.get("IPX_HEALTH_DISK_MIN_FREE_BYTES", str(1024**3)))
+# Scheduled backups (ipx.backups): every hour into this folder, kept a day, and the first of
+# each day kept this many days; empty (the default): no scheduled backups. With a passphrase
+# file the registry's signing key is saved too, encrypted.
+IPX_BACKUP_DIR = os.environ.get("IPX_BACKUP_DIR", "")
+IPX_BACKUP_PASSPHRASE_FILE = os.environ.get("IPX_BACKUP_PASSPHRASE_FILE", "")
+IPX_BACKUP_KEEP_HOURLY_HOURS = int(os.environ.get("IPX_BACKUP_KEEP_HOURLY_HOURS", "24"))
+IPX_BACKUP_KEEP_DAILY_DAYS = int(os.environ.get("IPX_BACKUP_KEEP_DAILY_DAYS", "31"))
 # Platform fee on each escrow release, in percent of the amount released (fixed per deal when made).
 IPX_PLATFORM_FEE_PERCENT = Decimal(os.environ.get("IPX_PLATFORM_FEE_PERCENT", "2.00"))
 # Auctions: days a winner has to pay (or forfeit its deposit), days a runner-up offered the lot
