@@ -95,7 +95,7 @@ def _fees(rows: list[FeeIn], product: Product, errors: FieldErrors) -> list[Read
         amount = collect_amount(row.amount or "0", product.currency, field=f"{at}.amount", errors=errors,
                                 allow_zero=True)
         rate = percent(row.rate_percent or "0", field=f"{at}.rate_percent", errors=errors, high=MAX_FEE_RATE_PERCENT)
-        if amount == 0 and rate == 0 and f"{at}.amount" not in errors.errors:
+        if amount == 0 and rate == 0 and not {f"{at}.amount", f"{at}.rate_percent"} & set(errors.errors):
             errors.add(f"{at}.amount", _("Give an amount per period, a rate, or both."))
         if payee is not None:
             read.append(ReadFee(name, payee, amount, rate))
