@@ -116,7 +116,7 @@ def parse_record(cells: dict[str, str]) -> RecordInput:
                 % {"value": cell["currency"], "choices": ", ".join(MINOR_UNITS)})
     amount = _money(cell["amount"], "amount", problem, required=True)
     rate = Decimal(1)
-    if currency != "CNY":
+    if currency != "CNY" and currency in MINOR_UNITS:
         found = _decimal(cell["fx_rate_to_cny"])
         if not cell["fx_rate_to_cny"]:
             problem("fx_rate_to_cny", _("An exchange rate to CNY is required for an amount in %(currency)s.")
