@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal as D
+from typing import Any
 
 import pytest
 
@@ -41,7 +42,7 @@ def setup() -> Setup:
     return Setup(originator, admin, trustee, stranger, rows)
 
 
-def new_product(setup: Setup, **changes: object) -> Product:
+def new_product(setup: Setup, **changes: Any) -> Product:
     values = ProductIn(originator_id=setup.originator.pk, name="专利许可ABS", trustee_id=setup.trustee.pk,
                        servicer_id=setup.originator.pk, cut_off="2026-03-31")
     return pools.product_create(actor=setup.admin, values=replace(values, **changes))
