@@ -36,6 +36,12 @@ def _matching() -> list[Check]:
     return list(matching_checks())
 
 
+def _backups() -> list[Check]:
+    from ipx.backups.health import backups_check
+
+    return [backups_check()]
+
+
 PROBES: tuple[Probe, ...] = (
     Probe(("database",), lambda: [infrastructure.database()]),
     Probe(("migrations",), lambda: [infrastructure.migrations()]),
@@ -44,6 +50,7 @@ PROBES: tuple[Probe, ...] = (
     Probe(("search_index",), _search_index),
     Probe(("tasks",), _task_queue),
     Probe(("embedding_model", "matching_vectors"), _matching),
+    Probe(("backups",), _backups),
 )
 
 # Names as the back-office shows them; a check not listed shows its name.
@@ -57,6 +64,7 @@ LABELS: dict[str, Promise] = {
     "tasks": _("Task queue"),
     "embedding_model": _("Embedding model"),
     "matching_vectors": _("Matching vectors"),
+    "backups": _("Backups"),
 }
 STATUS_LABELS: dict[Status, Promise] = {"ok": _("OK"), "degraded": _("Degraded"), "failing": _("Failing")}
 SEVERITY: dict[Status, int] = {"ok": 0, "degraded": 1, "failing": 2}

@@ -49,6 +49,8 @@ SCHEDULES = (
     Schedule("ipx.finance.services.loans.loans_mark_overdue", 60),
     # Insurance policies end on a date: hourly expires them soon after midnight.
     Schedule("ipx.finance.services.insurance.policies_expire", 60),
+    # A backup into IPX_BACKUP_DIR each hour (nothing when it is empty), then retention.
+    Schedule("ipx.backups.schedule.backups_run_scheduled", 60),
 )
 
 

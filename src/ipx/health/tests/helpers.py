@@ -22,7 +22,7 @@ def use_probes(monkeypatch: pytest.MonkeyPatch, *probes: Probe) -> None:
 
 
 def fake_domain_checks(monkeypatch: pytest.MonkeyPatch, status: Status = "ok") -> None:
-    """The apps' own checks (search index, task queue, matching) answer ``status``, whatever
+    """The apps' own checks (search index, task queue, matching, backups) answer ``status``, whatever
     the state of their modules; the checks of this app stay real."""
 
     def module(name: str, **functions: object) -> None:
@@ -35,3 +35,4 @@ def fake_domain_checks(monkeypatch: pytest.MonkeyPatch, status: Status = "ok") -
     module("ipx.tasks.health", tasks_check=lambda: Check("tasks", status, "queue"))
     module("ipx.matching.matches.health", matching_checks=lambda: [
         Check("embedding_model", status, "model"), Check("matching_vectors", status, "vectors")])
+    module("ipx.backups.health", backups_check=lambda: Check("backups", status, "backups"))

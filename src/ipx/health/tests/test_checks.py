@@ -170,7 +170,7 @@ def test_all_checks_gather_the_server_and_the_apps(monkeypatch: pytest.MonkeyPat
     fake_domain_checks(monkeypatch)
     result = all_checks()
     assert [check.name for check in result] == ["database", "migrations", "disk_space", "search_index", "tasks",
-                                                "embedding_model", "matching_vectors"]
+                                                "embedding_model", "matching_vectors", "backups"]
     assert result[0].status == "ok" and result[1].status == "ok"
 
 

@@ -38,7 +38,7 @@ def test_readiness_lists_every_check(client: Client, monkeypatch: pytest.MonkeyP
     body = response.json()
     assert body["status"] == "ok"
     assert [check["name"] for check in body["checks"]] == [
-        "database", "migrations", "disk_space", "search_index", "tasks", "embedding_model", "matching_vectors"]
+        "database", "migrations", "disk_space", "search_index", "tasks", "embedding_model", "matching_vectors", "backups"]
     assert set(body["checks"][0]) == {"name", "status", "detail", "remedy", "facts"}
     assert body["checks"][1] == {"name": "migrations", "status": "ok", "detail": "Every migration is applied.",
                                  "remedy": "", "facts": {"unapplied": 0}}
@@ -173,4 +173,4 @@ def test_a_misspelt_exclusion_is_refused(client: Client) -> None:
     assert response["Cache-Control"] == "no-store"
     error = response.json()["error"]
     assert (error["code"], error["fields"]) == ("invalid", {"exclude": "search"})
-    assert error["message"].startswith("No such check: search. The checks are: database, disk_space, ")
+    assert error["message"].startswith("No such check: search. The checks are: backups, database, disk_space, ")
