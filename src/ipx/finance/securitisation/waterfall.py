@@ -320,23 +320,24 @@ def _pay_rated_principal(accounts: _Accounts, state: State, senior: list[Bond], 
                          scheduled: Mapping[str, Decimal]) -> None:
     """Senior and mezzanine principal from what is left (none but senior under acceleration,
     whose principal was paid straight after its interest), then the guarantor's top-up of senior
-    principal to what is scheduled."""
-    balances = [accounts.balance[bond.name] for bond in rated]
+    principal to what is scheduled (in order of priority too, when the pay is)."""
+    balances, in_order = [accounts.balance[bond.name] for bond in rated], state.accelerated or state.sequential
     if state.accelerated and accounts.outstanding(senior) > 0:
         amounts = [ZERO for _bond in rated]
-    elif state.accelerated or state.sequential or accounts.cash >= sum(balances, ZERO):
+    elif in_order or accounts.cash >= sum(balances, ZERO):
         amounts = accounts.sequential_amounts(rated)
     else:
         amounts = split(accounts.cash, balances)
+    ahead = False  # a tranche before this one is still outstanding
     for bond, amount in zip(rated, amounts, strict=True):
         if bond.seniority == Seniority.SENIOR:
             due = min(scheduled.get(bond.name, ZERO), bond.balance) - (bond.balance - accounts.balance[bond.name])
             short = max(due - amount, ZERO)
-            if short > 0:
-                drawn = accounts.draw_guarantor(short, f"principal:{bond.name}")
-                amount += drawn
-                accounts.note_shortfall(f"principal:{bond.name}", short - drawn)
+            drawn = accounts.draw_guarantor(short, f"principal:{bond.name}") if not (in_order and ahead) else ZERO
+            accounts.note_shortfall(f"principal:{bond.name}", short - drawn)
+            amount += drawn
         accounts.pay_principal([bond], [amount])
+        ahead = ahead or accounts.balance[bond.name] > 0
 
 
 def _coverage(accounts: _Accounts, rated: Sequence[Bond], pool_balance_after: Decimal, net_income: Decimal,

@@ -302,3 +302,22 @@ def test_other_settings_that_make_no_sense_are_refused() -> None:
     errors = validate_structure(structure, pool_balance=POOL)
 
     assert sorted(errors) == ["guarantor_limit", "periods_per_year", "reserve_target", "tax_rate", "triggers"]
+
+
+def test_under_sequential_pay_the_guarantor_keeps_the_order_of_the_senior_tranches() -> None:
+    first, second = replace(A, name="A1", balance=D("500000.00")), replace(A, name="A2", balance=D("300000.00"))
+    deal = Structure(bonds=(first, second, replace(S, balance=D("200000.00"))), fees=(), tax_rate=D("0"),
+                     reserve_target=D("0.00"), guarantor_limit=D("100000.00"), triggers=())
+    state = replace(initial_state(deal), sequential=True)
+
+    result = run_period(deal, state, collections=D("20000.00"), pool_balance_after=D("900000.00"),
+                        scheduled_principal={"A1": D("20000.00"), "A2": D("10000.00")})
+
+    # Interest A1 5,000 and A2 3,000; the other 12,000 to A1, whose scheduled 20,000 the guarantor
+    # makes up (8,000). A1 is still outstanding, so A2's scheduled 10,000 is not paid but short.
+    assert postings(result)[2:] == [
+        ("draw_guarantor", "guarantor", "collections", D("8000.00")),
+        ("pay_principal", "collections", "A1", D("20000.00")),
+    ]
+    assert result.shortfalls == {"principal:A2": D("10000.00")}
+    assert result.state_after.guarantor_paid == D("8000.00")
