@@ -1,0 +1,188 @@
+"""The acceptance scene of the statistics bulletin: the 2020 Greater Bay Area IP expo as its
+organisers' bulletin reports it (``shared/seeds/expo-2020-report.*.txt``), and a 2019 edition
+whose amounts follow from the growth rates published for 2020.
+
+Everything is entered as an operator would: the editions through the service, the records
+as a CSV through the import (some in HKD, MOP and USD at their own rates, so conversion and
+rounding to the fen are part of it), exhibitors and exhibits as registered. The bulletin must
+then come out with the published figures; nothing here states a total the bulletin reads.
+
+Published for 2020: IP transactions 18.67亿元, of which patents and trademarks 17.23亿元
+(+15.97%) and copyright 1.44亿元 over 2,323 works; GI products 11.1亿元 (+23.20%) over 90
+products; auctions 2970万元 (+17.39%): 9 patents sold for 1610万元, 17 trademarks for
+1360万元, every lot offered sold, highest premium 30% (patents) and 35% (trademarks); pledge
+financing 3.3亿元; intended agreements 128.5亿元 (+26.64%); 2,469 online exhibitors, 134 from
+35 countries abroad and 41 from Hong Kong, Macao and Taiwan (the English release's 175
+"overseas"); exhibits shown: 4,949 patents, 5,727 trademarks, 334 GI products, 510 copyrights.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from ipx.accounts.models import Organisation
+from ipx.accounts.regions import RegionKind
+from ipx.expo.inputs import COLUMNS, EditionInput
+from ipx.expo.models import Edition, Exhibit, Exhibitor, Origin
+from ipx.expo.services.editions import edition_create
+from ipx.expo.services.records import ImportReport, import_records
+
+FEN = Decimal("0.01")
+E2020 = "gba-ipx-2020"
+E2019 = "gba-ipx-2019"
+# Countries the 134 overseas exhibitors of 2020 came from (35).
+COUNTRIES = ("US", "FR", "SG", "TH", "GB", "DE", "JP", "KR", "IT", "ES", "NL", "BE", "CH", "SE", "FI", "DK",
+             "NO", "AT", "IE", "PT", "PL", "CZ", "HU", "RU", "IN", "MY", "ID", "VN", "PH", "AU", "NZ", "CA",
+             "BR", "IL", "AE")
+
+
+@dataclass(frozen=True)
+class Foreign:
+    """A record in another currency: its amount, currency and rate (the rest is in CNY)."""
+
+    amount: str
+    currency: str
+    rate: str
+
+    @property
+    def cny(self) -> Decimal:
+        return (Decimal(self.amount) * Decimal(self.rate)).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+class Records:
+    """Rows of the import file for one edition."""
+
+    def __init__(self, edition: str, first_day: date, days: int) -> None:
+        self.edition, self.first_day, self.days = edition, first_day, days
+        self.rows: list[dict[str, str]] = []
+
+    def add(self, kind: str, ip_type: str, amount: Decimal | str, *, currency: str = "CNY", rate: str = "",
+            items: int = 1, start: str = "", sold: str = "") -> None:
+        number = len(self.rows) + 1
+        self.rows.append({
+            "ref": f"{self.edition}-{number:04d}", "edition": self.edition,
+            "date": (self.first_day + timedelta(days=number % self.days)).isoformat(), "kind": kind,
+            "ip_type": ip_type, "amount": str(amount), "currency": currency, "fx_rate_to_cny": rate,
+            "items": str(items), "start_price": start, "sold": sold,
+            "evidence": f"Organising committee's register, entry {number}"})
+
+    def spread(self, kind: str, ip_type: str, total: str, parts: int, *, foreign: tuple[Foreign, ...] = (),
+               items: int = 0) -> None:
+        """Records of ``kind`` adding up to ``total`` yuan: the foreign ones as given, the rest
+        in CNY in ``parts`` records; ``items`` spread over all of them."""
+        rest = Decimal(total) - sum((one.cny for one in foreign), Decimal(0))
+        count = len(foreign) + parts
+        shares = [items // count + (1 if index < items % count else 0) for index in range(count)] if items else []
+        for index, one in enumerate(foreign):
+            self.add(kind, ip_type, one.amount, currency=one.currency, rate=one.rate,
+                     items=shares[index] if shares else 1)
+        each = (rest / parts).quantize(FEN, rounding=ROUND_HALF_UP)
+        for index in range(parts):
+            amount = each if index < parts - 1 else rest - each * (parts - 1)
+            self.add(kind, ip_type, amount, items=shares[len(foreign) + index] if shares else 1)
+
+    def lots(self, ip_type: str, total: str, sold: int, *, top: tuple[str, str], unsold: int = 0) -> None:
+        """``sold`` lots of ``ip_type`` sold for ``total`` yuan, one of them at the highest premium
+        (``top``: start and hammer), the others about 10% over their start; ``unsold`` lots more."""
+        start, hammer = top
+        self.add("auction_lot", ip_type, hammer, start=start, sold="1")
+        rest = Decimal(total) - Decimal(hammer)
+        each = (rest / (sold - 1)).quantize(Decimal(1))
+        for index in range(sold - 1):
+            price = each if index < sold - 2 else rest - each * (sold - 2)
+            self.add("auction_lot", ip_type, price.quantize(FEN), start=f"{(price / Decimal('1.1')).quantize(FEN)}",
+                     sold="1")
+        for _index in range(unsold):
+            self.add("auction_lot", ip_type, "0", start="500000.00", sold="0")
+
+    def csv(self) -> bytes:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(self.rows)
+        return out.getvalue().encode()
+
+
+def records_2020() -> Records:
+    books = Records(E2020, date(2020, 11, 13), 7)
+    books.spread("transaction", "patent", "1043000000.00", 40,
+                 foreign=(Foreign("120000000.00", "HKD", "0.8472"), Foreign("3456789.01", "USD", "6.5432")))
+    books.spread("transaction", "trademark", "680000000.00", 30, foreign=(Foreign("25000000.00", "MOP", "0.8231"),))
+    books.spread("transaction", "copyright", "144000000.00", 23, foreign=(Foreign("1000000.00", "HKD", "0.8472"),),
+                 items=2323)
+    books.spread("gi_sale", "gi", "1110000000.00", 30, items=90)
+    books.spread("intended", "patent", "9850000000.00", 5)
+    books.spread("intended", "gi", "3000000000.00", 3, foreign=(Foreign("10000000.00", "HKD", "0.8472"),))
+    books.lots("patent", "16100000", 9, top=("1000000.00", "1300000.00"))
+    books.lots("trademark", "13600000", 17, top=("400000.00", "540000.00"))
+    books.spread("pledge", "", "330000000.00", 12)
+    return books
+
+
+def records_2019() -> Records:
+    books = Records(E2019, date(2019, 11, 15), 3)
+    books.spread("transaction", "patent", "1000000000.00", 20)
+    books.spread("transaction", "trademark", "485700000.00", 10)
+    books.spread("transaction", "copyright", "120000000.00", 8, items=1800)
+    books.spread("gi_sale", "gi", "901000000.00", 10, items=70)
+    books.spread("intended", "patent", "10147000000.00", 6)
+    books.lots("patent", "13300000", 8, top=("1000000.00", "1250000.00"), unsold=2)
+    books.lots("trademark", "12000000", 14, top=("500000.00", "600000.00"), unsold=1)
+    books.spread("pledge", "", "250000000.00", 9)
+    return books
+
+
+def _organisations(count: int) -> list[Organisation]:
+    existing = list(Organisation.objects.filter(name__startswith="Expo exhibitor ").order_by("id")[:count])
+    missing = count - len(existing)
+    existing += Organisation.objects.bulk_create(
+        Organisation(name=f"Expo exhibitor {len(existing) + index + 1}", kind=Organisation.Kind.ENTERPRISE,
+                     region_kind=RegionKind.MAINLAND) for index in range(missing))
+    return existing
+
+
+def _exhibitors(edition: Edition, *, mainland: int, hk_macao_tw: int, overseas: int, online: bool) -> list[Exhibitor]:
+    origins = [(Origin.MAINLAND, "")] * mainland + [(Origin.HK_MACAO_TW, "")] * hk_macao_tw + [
+        (Origin.OVERSEAS, COUNTRIES[index % len(COUNTRIES)]) for index in range(overseas)]
+    organisations = _organisations(len(origins))
+    return Exhibitor.objects.bulk_create(
+        Exhibitor(edition=edition, organisation=organisation, booth=f"B{index + 1:04d}", origin=origin,
+                  country=country, online=online, on_site=not online)
+        for index, (organisation, (origin, country)) in enumerate(zip(organisations, origins, strict=True)))
+
+
+def _exhibits(edition: Edition, exhibitors: list[Exhibitor], counts: dict[str, int]) -> None:
+    rows = [(ip_type, number) for ip_type, count in counts.items() for number in range(count)]
+    Exhibit.objects.bulk_create(
+        (Exhibit(edition=edition, exhibitor=exhibitors[index % len(exhibitors)], ip_type=ip_type,
+                 title=f"{ip_type} exhibit {number + 1}") for index, (ip_type, number) in enumerate(rows)),
+        batch_size=2000)
+
+
+@dataclass(frozen=True)
+class Scene:
+    edition_2019: Edition
+    edition_2020: Edition
+    imported: tuple[ImportReport, ImportReport]
+
+
+def published_expo() -> Scene:
+    """Both editions with their records, exhibitors and exhibits. Call it inside the test's
+    ``on_commit()`` block so the rollups follow the import as they do in production."""
+    e2019 = edition_create(data=EditionInput(slug=E2019, name="2019 GBA IP Exchange Expo",
+                                            start_date=date(2019, 11, 15),
+                                            end_date=date(2019, 11, 17), organisers="Organising committee"))
+    e2020 = edition_create(data=EditionInput(slug=E2020, name="2020 GBA IP Exchange Expo",
+                                            start_date=date(2020, 11, 13),
+                                            end_date=date(2020, 11, 19), organisers="Organising committee"))
+    # 2019 was held on site only; 2020 online: 2,469 exhibitors.
+    _exhibits(e2019, _exhibitors(e2019, mainland=280, hk_macao_tw=12, overseas=8, online=False),
+              {"patent": 900, "trademark": 1100})
+    _exhibits(e2020, _exhibitors(e2020, mainland=2469 - 41 - 134, hk_macao_tw=41, overseas=134, online=True),
+              {"patent": 4949, "trademark": 5727, "gi": 334, "copyright": 510})
+    reports = (import_records(records_2019().csv(), actor=None), import_records(records_2020().csv(), actor=None))
+    return Scene(e2019, e2020, reports)
