@@ -37,6 +37,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("auctions/", include("ipx.auctions.results.urls")),
     path("auctions/", include("ipx.auctions.urls")),
     path("finance/insurance/", include("ipx.finance.insurance.urls")),
+    path("finance/securitisation/", include("ipx.finance.securitisation.urls")),
     path("finance/", include("ipx.finance.urls")),
     path("dataip/", include("ipx.dataip.urls")),
     path(".well-known/ipx-dataip-key.pem", dataip_views.public_key, name="dataip_public_key"),

@@ -63,6 +63,14 @@ MONEY_OPERATIONS: frozenset[tuple[str, str]] = frozenset({
     ("POST", "/finance/loans/{loan_id}/prepay"),
     ("POST", "/finance/loans/{loan_id}/recoveries"),
     ("POST", "/finance/valuations/{valuation_id}/sign-off"),
+    # Securitisation: a subscription binds the investor to pay at issue; issue pays the
+    # subscriptions in and the proceeds out; collections are paid in by the servicer; a period's
+    # run pays the waterfall; retiring pays the reserve left to the originator.
+    ("POST", "/finance/securitisation/products/{product_id}/subscriptions"),
+    ("POST", "/finance/securitisation/products/{product_id}/issue"),
+    ("POST", "/finance/securitisation/products/{product_id}/periods"),
+    ("POST", "/finance/securitisation/products/{product_id}/periods/{number}/run"),
+    ("POST", "/finance/securitisation/products/{product_id}/retire"),
     # Cancelling a data-IP registration gives up the registered right (its signatories').
     ("POST", "/dataip/products/{product_id}/cancel"),
     # Naming or unnaming a signatory decides who may do all of the above.

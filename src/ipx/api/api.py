@@ -22,6 +22,7 @@ from ipx.deals.contracts.api import router as deals
 from ipx.deals.negotiation.api import router as negotiation
 from ipx.finance.api import router as finance
 from ipx.finance.insurance.api import router as insurance
+from ipx.finance.securitisation.api import router as securitisation
 from ipx.ledger.api import router as ledger
 from ipx.listings.api import router as listings
 from ipx.matching.api import router as matching
@@ -49,5 +50,6 @@ errors.install(api)
 parameters.install(api)
 
 for router in (accounts, api_tokens, catalog, imports, listings, search, notifications, ledger, negotiation, deals,
-               matching, auctions, auction_results, auction_settlement, finance, insurance, dataip):
+               matching, auctions, auction_results, auction_settlement, finance, insurance, securitisation,
+               dataip):
     api.add_router("", router)

@@ -118,6 +118,14 @@ PLAIN_WRITES = frozenset({
     ("POST", "/finance/valuations/{valuation_id}/cost"),
     ("POST", "/finance/valuations/{valuation_id}/market"),
     ("POST", "/finance/valuations/{valuation_id}/withdraw"),
+    # Securitisation steps that commit nobody to pay: receivables, the pool, the structure
+    # (until investors subscribe), a payer's status, cancelling before issue.
+    ("POST", "/finance/securitisation/receivables"),
+    ("POST", "/finance/securitisation/receivables/{receivable_id}/status"),
+    ("POST", "/finance/securitisation/products"),
+    ("POST", "/finance/securitisation/products/{product_id}/pool"),
+    ("POST", "/finance/securitisation/products/{product_id}/structure"),
+    ("POST", "/finance/securitisation/products/{product_id}/cancel"),
 })
 
 

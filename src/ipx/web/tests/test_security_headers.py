@@ -117,7 +117,8 @@ INLINE = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^
                     r"\son[a-z]+\s*=|javascript:", re.IGNORECASE)
 # Documents made into PDFs on the server, never served as pages.
 NOT_A_PAGE = {"deals/contracts/contract_pdf.html", "auctions/results/results_pdf.html",
-              "finance/report/valuation_pdf.html", "dataip/certificate_pdf.html"}
+              "finance/report/valuation_pdf.html", "dataip/certificate_pdf.html",
+              "finance/securitisation/investor_report_pdf.html"}
 
 
 def test_no_template_has_inline_script_or_style() -> None:
