@@ -12,6 +12,9 @@ from ipx.core.validation import FieldErrors
 from ipx.expo.inputs import EditionInput
 from ipx.expo.models import Edition
 
+# Addresses under /expo/ that are pages, not editions.
+RESERVED_SLUGS = frozenset({"manage"})
+
 
 def _others(editing: Edition | None) -> QuerySet[Edition]:
     rows = Edition.objects.all()
@@ -24,6 +27,8 @@ def _check_edition(data: EditionInput, *, editing: Edition | None) -> None:
         errors.add("name", _("A name is required."))
     if not data.slug or slugify(data.slug) != data.slug:
         errors.add("slug", _("A short name of lower-case letters, digits and hyphens is required."))
+    elif data.slug in RESERVED_SLUGS:
+        errors.add("slug", _("“%(slug)s” names a page of the expo; choose another.") % {"slug": data.slug})
     elif _others(editing).filter(slug=data.slug).exists():
         errors.add("slug", _("Another edition is called “%(slug)s”.") % {"slug": data.slug})
     if data.end_date < data.start_date:

@@ -1,0 +1,89 @@
+"""The expo's back-office (operators): editions, the records upload with its per-row report,
+and an edition's halls, zones and events."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from ipx.accounts.api_auth import AuthenticatedRequest
+from ipx.core.errors import ApplicationError
+from ipx.core.forms import ServiceForm
+from ipx.expo import selectors
+from ipx.expo.forms import EditionForm, EventForm, HallForm, RecordsUploadForm, ZoneForm
+from ipx.expo.services.editions import edition_create
+from ipx.expo.services.exhibition import EventInput, event_create, hall_create, require_operator, zone_create
+from ipx.expo.services.records import ImportReport, import_records
+
+RECENT_RECORDS = 50
+
+
+def _bound(request: AuthenticatedRequest, name: str, form_class: type[ServiceForm]) -> ServiceForm:
+    """The form ``name`` bound to the post if it is the one sent, else empty (prefixed so the
+    page's forms do not share field ids)."""
+    sent = request.method == "POST" and request.POST.get("form") == name
+    return form_class(request.POST if sent else None, request.FILES if sent else None, prefix=name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage(request: AuthenticatedRequest) -> HttpResponse:
+    require_operator(request.user)
+    edition_form = _bound(request, "edition", EditionForm)
+    upload_form = _bound(request, "records", RecordsUploadForm)
+    report: ImportReport | None = None
+    if isinstance(edition_form, EditionForm) and edition_form.is_bound and edition_form.is_valid():
+        try:
+            created = edition_create(data=edition_form.edition_input())
+        except ApplicationError as exc:
+            edition_form.add_service_error(exc)
+        else:
+            return redirect("expo:manage_edition", created.slug)
+    if upload_form.is_bound and upload_form.is_valid():
+        try:
+            report = import_records(upload_form.cleaned_data["file"].read(), actor=request.user)
+        except ApplicationError as exc:
+            upload_form.add_service_error(exc)
+    failed = bool(edition_form.errors or upload_form.errors)
+    return render(request, "expo/manage.html", {
+        "edition_form": edition_form, "upload_form": upload_form, "report": report,
+        "editions": selectors.editions()[:100],
+        "records": selectors.records().select_related("edition").order_by("-updated_at", "-pk")[:RECENT_RECORDS],
+    }, status=400 if failed else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_edition(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    require_operator(request.user)
+    edition = selectors.edition_by_slug(slug)
+    halls = [(hall.pk, hall.name) for hall in selectors.halls_of(edition)]
+    forms = {"hall": _bound(request, "hall", HallForm), "zone": _bound(request, "zone", ZoneForm),
+             "event": _bound(request, "event", EventForm)}
+    for name in ("zone", "event"):
+        forms[name].set_choices("hall_id", [("", "—"), *halls])
+    sent = request.POST.get("form", "") if request.method == "POST" else ""
+    form = forms.get(sent)
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if sent == "hall":
+                hall_create(operator=request.user, edition_id=edition.pk, name=data["name"], slug=data["slug"],
+                            position=data["position"])
+            elif sent == "zone":
+                zone_create(operator=request.user, edition_id=edition.pk, name=data["name"], slug=data["slug"],
+                            kind=data["kind"], hall_id=data["hall_id"])
+            else:
+                event_create(operator=request.user, edition_id=edition.pk, data=EventInput(
+                    kind=data["kind"], title=data["title"], starts_at=data["starts_at"], ends_at=data["ends_at"],
+                    hall_id=data["hall_id"], stream_url=data["stream_url"]))
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            return redirect("expo:manage_edition", edition.slug)
+    return render(request, "expo/manage_edition.html", {
+        "edition": edition, "forms": forms, "halls": selectors.halls_of(edition), "zones": selectors.zones_of(edition),
+        "events": selectors.schedule_of(edition),
+    }, status=400 if any(f.errors for f in forms.values()) else 200)
