@@ -79,7 +79,7 @@ SIGNED_IN_PAGES = [
     _admin("new loan", lambda s: "/finance/loans/new/"),
     _admin("loan offered", lambda s: f"/finance/loans/{s.world.finance.offered.pk}/"),
     _admin("loan running", lambda s: f"/finance/loans/{s.world.finance.active.pk}/"),
-    _admin("repay early", lambda s: f"/finance/loans/{s.world.finance.active.pk}/prepay/"),
+    _admin("repay early", lambda s: f"/finance/loans/{s.world.finance.current.pk}/prepay/"),
     _admin("pledge number", lambda s: f"/finance/loans/{s.world.finance.accepted.pk}/pledge/"),
     _admin("pool", lambda s: f"/finance/pools/{s.world.finance.pool.pk}/"),
     MemberPage("agent", "finance", lambda s: "/finance/"),
@@ -139,6 +139,14 @@ FORM_PAGES = [
     MemberPage("operator", "lot controls", lambda s: f"/auctions/lots/{s.world.auctions.open_lot.pk}/"),
     MemberPage("operator", "recordal to check", lambda s: f"/deals/{s.world.recorded.pk}/"),
     MemberPage("operator", "deal disputed", lambda s: f"/deals/{s.world.disputed.pk}/"),
+    MemberPage("operator", "lost lot", lambda s: f"/auctions/lots/{s.world.auctions.lost_lot.pk}/"),
+    MemberPage("agent", "cost approach", lambda s: f"/finance/valuations/{s.world.finance.in_progress.pk}/cost/"),
+    _admin("attach a valuation", lambda s: f"/finance/loans/{s.world.finance.applied.pk}/valuation/"),
+    MemberPage("operator", "pledge to check", lambda s: f"/finance/loans/{s.world.finance.submitted.pk}/"),
+    MemberPage("bank", "recovery", lambda s: f"/finance/loans/{s.world.finance.defaulted.pk}/recover/"),
+    # The pool's sponsor is none of the matrix's roles (``ipx.testing.finance_world``).
+    MemberPage("sponsor", "new pool", lambda s: "/finance/pools/new/"),
+    MemberPage("sponsor", "admit to the pool", lambda s: f"/finance/pools/{s.world.finance.pool.pk}/admit/"),
 ]
 
 ROLES_SIGNED_IN = tuple(dict.fromkeys(page.role for page in SIGNED_IN_PAGES))

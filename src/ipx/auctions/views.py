@@ -151,7 +151,8 @@ def hall_context(request: HttpRequest, lot_id: int, *, form: BidForm | None = No
     return {"lot": lot, "view": view, "history": selectors.bid_history(lot), "live_url": live_url,
             "form": form or (BidForm() if view.mine_number and lot.status == lot.Status.OPEN else None),
             "controls": controls, "settlement": settlement_view(lot, request.user),
-            "runner_up_form": ReasonForm(prefix="runner_up") if may_offer_runner_up(lot, request.user) else None}
+            "runner_up_form": (sent if sent is not None and sent.prefix == "runner_up"
+                               else ReasonForm(prefix="runner_up")) if may_offer_runner_up(lot, request.user) else None}
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,8 +9,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ipx.core.forms import ServiceForm
+from ipx.core.errors import ApplicationError
+from ipx.core.forms import ServiceForm, read_with
 from ipx.core.money import Currency
+from ipx.finance.inputs import adjustment
 from ipx.finance.models import Loan
 
 TEXT = forms.TextInput(attrs={"inputmode": "decimal"})
@@ -61,17 +63,33 @@ class CostForm(ServiceForm):
 
 
 class MarketForm(ServiceForm):
-    """One adjustment box per comparable deal; a deal left blank is not used."""
+    """One adjustment box per comparable deal; a deal left blank is not used. Each box is read
+    as the service reads it, so a wrong one is marked itself."""
 
     def __init__(self, *args: Any, deals: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for deal_id, label in deals:
-            self.fields[f"deal_{deal_id}"] = number(label, required=False,
+            self.fields[f"deal_{deal_id}"] = number(label, required=False, validators=[_adjustment],
                                                     help_text=_("Adjustment in %; leave blank to leave it out."))
+
+    def add_service_error(self, error: ApplicationError) -> None:
+        # The service names all the adjustments at once ("adjustments"; the API's "comparables"):
+        # its refusal is put on the boxes filled in (above the form when none was).
+        filled = [name for name, value in self.cleaned_data.items() if name.startswith("deal_") and value]
+        if "adjustments" in error.fields and filled:
+            fields = {name: text for name, text in error.fields.items() if name != "adjustments"}
+            fields.update(dict.fromkeys(filled, error.fields["adjustments"]))
+            error = ApplicationError(error.message, code=error.code, fields=fields)
+        super().add_service_error(error)
 
     def adjustments(self) -> dict[int, object]:
         return {int(name.removeprefix("deal_")): value for name, value in self.cleaned_data.items()
                 if name.startswith("deal_") and value not in (None, "")}
+
+
+def _adjustment(value: str) -> None:
+    if value:
+        read_with(adjustment, value)
 
 
 class SignOffForm(ServiceForm):

@@ -26,6 +26,11 @@ def percent(value: object, *, field: str, errors: FieldErrors, high: Decimal = D
     return number
 
 
+def adjustment(value: object, *, field: str, errors: FieldErrors) -> Decimal:
+    """A comparable deal's adjustment for the market approach, in percent."""
+    return percent(value, field=field, errors=errors, low=Decimal(-90), high=Decimal(500))
+
+
 def amounts(values: object, currency: str, *, field: str, errors: FieldErrors) -> list[Decimal]:
     """A forecast: one amount per year, one year at least and MAX_FORECAST_YEARS at most."""
     if not isinstance(values, list | tuple) or not 1 <= len(values) <= MAX_FORECAST_YEARS:

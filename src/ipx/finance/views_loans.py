@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.models import Organisation
-from ipx.core.errors import PermissionDenied
+from ipx.core.errors import ApplicationError, PermissionDenied
+from ipx.core.forms import ServiceForm
 from ipx.finance import selectors
 from ipx.finance.forms import (
     EnrolForm,
@@ -30,7 +32,7 @@ from ipx.finance.forms import (
     ValuationChoiceForm,
 )
 from ipx.finance.history import loan_history
-from ipx.finance.models import Valuation
+from ipx.finance.models import Loan, Valuation
 from ipx.finance.services import loans as services
 from ipx.finance.services import pools, prepayment, withdrawals
 from ipx.finance.views import form_page, run_step
@@ -60,17 +62,25 @@ def loan_new(request: AuthenticatedRequest) -> HttpResponse:
                      back_label=_("Finance"), done=_("Your application is with the bank."))
 
 
-@login_required
-@require_GET
-def loan_detail(request: AuthenticatedRequest, loan_id: int) -> HttpResponse:
-    loan = selectors.loan_for(request.user, loan_id)
+def _loan_page(request: AuthenticatedRequest, loan: Loan, *, sent: ServiceForm | None = None) -> HttpResponse:
+    """The loan's page; ``sent``: the decline or the return form sent back with its problems (400)."""
     actions = LOAN.allowed_actions(loan, request.user)
+    reasoned: dict[str, ServiceForm] = {"decline_form": ReasonForm(prefix="decline"),
+                                        "check_form": NoteForm(prefix="check")}
+    if sent is not None:
+        reasoned["decline_form" if sent.prefix == "decline" else "check_form"] = sent
     return render(request, "finance/loan.html", {
         "loan": loan, "collateral": selectors.collateral_of(loan), "instalments": selectors.instalments_of(loan),
         "outstanding": selectors.outstanding(loan), "enrolment": selectors.enrolment_of(loan), "actions": actions,
         "may_enrol": selectors.may_enrol(loan, request.user), "may_recover": selectors.may_recover(loan, request.user),
-        "history": loan_history(loan), "decline_form": ReasonForm(prefix="decline"),
-        "check_form": NoteForm(prefix="check"), "pay_form": PayForm(prefix="pay")})
+        "history": loan_history(loan), "pay_form": PayForm(prefix="pay"), **reasoned},
+        status=200 if sent is None else 400)
+
+
+@login_required
+@require_GET
+def loan_detail(request: AuthenticatedRequest, loan_id: int) -> HttpResponse:
+    return _loan_page(request, selectors.loan_for(request.user, loan_id))
 
 
 DONE = {
@@ -87,8 +97,10 @@ DONE = {
 @require_POST
 def loan_step(request: AuthenticatedRequest, loan_id: int, action: str) -> HttpResponse:
     back = reverse("finance:loan", args=[loan_id])
-    selectors.loan_for(request.user, loan_id)
+    loan = selectors.loan_for(request.user, loan_id)
     user, post = request.user, request.POST
+    if action in REASONED and REASONED[action] in LOAN.allowed_actions(loan, user):
+        return _reasoned_step(request, loan, action, back)
     steps = {
         "decline": lambda: services.loan_decline(actor=user, loan_id=loan_id, reason=post.get("decline-reason", "")),
         "accept": lambda: services.loan_accept(actor=user, loan_id=loan_id),
@@ -99,6 +111,30 @@ def loan_step(request: AuthenticatedRequest, loan_id: int, action: str) -> HttpR
         "pay": lambda: services.instalment_pay(actor=user, loan_id=loan_id, key=post.get("pay-key", "")[:100]),
     }
     return run_step(request, back, steps[action], DONE[action]())
+
+
+# The steps with a reason, whose form is on the loan's page, by their action in the table.
+REASONED = {"decline": "decline", "return": "return_pledge"}
+
+
+def _reasoned_step(request: AuthenticatedRequest, loan: Loan, action: str, back: str) -> HttpResponse:
+    """Whoever is shown the step's form sees what is wrong on it, back on the loan's page; the
+    service answers anyone else (who may not take the step at all) in ``loan_step``."""
+    form: ServiceForm = (ReasonForm(request.POST, prefix="decline") if action == "decline"
+                         else NoteForm(request.POST, prefix="check"))
+    if form.is_valid():
+        text = form.cleaned_data.get("reason" if action == "decline" else "note", "")
+        try:
+            if action == "decline":
+                services.loan_decline(actor=request.user, loan_id=loan.pk, reason=text)
+            else:
+                services.loan_check_pledge(operator=request.user, loan_id=loan.pk, approve=False, note=text)
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, DONE[action]())
+            return redirect(back)
+    return _loan_page(request, selectors.loan_for(request.user, loan.pk), sent=form)
 
 
 def _loan_form(request: AuthenticatedRequest, loan_id: int, action: str, form: Any, run: Any, title: str,

@@ -1,8 +1,10 @@
 """The auctions of the access world (``ipx.testing.access_world``): a session in each state a
 step starts from, built through the auction services as the exchange itself would build them.
 
-- *finished*: one lot of home's, sold to the counterparty (its results are public), and one of
-  the counterparty's won by home, whose settlement awaits home's payment (the contract unsigned);
+- *finished*: one lot of home's, sold to the counterparty (its results are public), one of
+  the counterparty's won by home, whose settlement awaits home's payment (the contract unsigned),
+  and one of the counterparty's lost by its buyer (a bidder of its own, not of the matrix, which
+  did not pay and forfeited), home the runner-up the operators may offer it to;
 - *announced*: registration open, a scheduled lot of home's and one of the counterparty's (so
   that home may apply too), and the counterparty's application awaiting the operator;
 - *live*: home admitted as a bidder (it has money), the outsider not registered; an open lot
@@ -24,14 +26,16 @@ from django.utils import timezone
 
 from ipx.accounts.models import Organisation, User
 from ipx.auctions.inputs import BidValues, LotValues, SessionValues
-from ipx.auctions.models import AuctionSession, Lot, Registration
+from ipx.auctions.models import AuctionSession, Lot, Registration, Settlement
 from ipx.auctions.services import control, registration, setup
 from ipx.auctions.services.bidding import bid_place
-from ipx.auctions.settlement.services import lot_settle_due
+from ipx.auctions.settlement.services import lot_settle_due, settlement_due
 from ipx.ledger.services import available_account, balance_of
-from ipx.testing.scenes import published_listing
+from ipx.testing.factories import OrganisationFactory
+from ipx.testing.scenes import deposit, person, published_listing
 
 STARTING_PRICE = "100000"
+RUNNER_UP_BEATEN_BY = "110000"  # the next step up from the starting price
 DEPOSIT = "20000"
 DRAFT_TITLE = "MX draft auction"  # shown to operators only (``access_world.SECRETS``)
 
@@ -41,6 +45,7 @@ class AuctionWorld:
     finished: AuctionSession
     sold_lot: Lot  # home's, sold to the counterparty
     won_lot: Lot  # the counterparty's, won by home: its settlement awaits payment
+    lost_lot: Lot  # the counterparty's, forfeited by its buyer: home is the runner-up
     announced: AuctionSession
     announced_lot: Lot  # home's, scheduled
     applied: Registration  # the counterparty's application to the announced session
@@ -82,6 +87,20 @@ def _opened(lot: Lot) -> Lot:
     return lot
 
 
+def _lost(lot: Lot, *, runner_up: User, buyer: User) -> None:
+    """``runner_up`` bids, ``buyer`` outbids it and wins, and forfeits at its deadline unpaid."""
+    _opened(lot)
+    for bidder, amount in ((runner_up, STARTING_PRICE), (buyer, RUNNER_UP_BEATEN_BY)):
+        bid_place(actor=bidder, lot_id=lot.pk, values=BidValues(amount=amount, currency="CNY",
+                                                                key=f"matrix-lost-{lot.pk}-{bidder.pk}"))
+    Lot.objects.filter(pk=lot.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    assert control.lot_close_due(lot_id=lot.pk) == Lot.Status.SOLD
+    lot_settle_due(lot_id=lot.pk)
+    settlement = Settlement.objects.get(lot=lot)
+    Settlement.objects.filter(pk=settlement.pk).update(due_at=timezone.now() - timedelta(seconds=1))
+    assert settlement_due(settlement_id=settlement.pk) == Settlement.Status.FORFEITED
+
+
 def build_auction_world(*, home: Organisation, admin: User, counterparty: Organisation, counterparty_admin: User,
                         operator: User) -> AuctionWorld:
     """The sessions above; home and the counterparty must have money (a lot's deposit is
@@ -91,9 +110,14 @@ def build_auction_world(*, home: Organisation, admin: User, counterparty: Organi
     finished = _session(operator, "湾区知识产权拍卖会（已结束）", -timedelta(hours=1))
     sold_lot = _lot(finished, home, admin, operator)
     won_lot = _lot(finished, counterparty, counterparty_admin, operator)
+    lost_lot = _lot(finished, counterparty, counterparty_admin, operator)
     setup.session_announce(operator=operator, session_id=finished.pk)
     _admitted(finished, counterparty_admin, counterparty, operator)
     _admitted(finished, admin, home, operator)
+    defaulter = OrganisationFactory.create(name="湾区竞买人有限公司")
+    deposit(defaulter, DEPOSIT)
+    defaulter_admin = person("defaulter@matrix.example", "Wei Qian", defaulter)
+    _admitted(finished, defaulter_admin, defaulter, operator)
     for lot, bidder in ((sold_lot, counterparty_admin), (won_lot, admin)):
         _opened(lot)
         bid_place(actor=bidder, lot_id=lot.pk, values=BidValues(amount=STARTING_PRICE, currency="CNY",
@@ -101,6 +125,7 @@ def build_auction_world(*, home: Organisation, admin: User, counterparty: Organi
         Lot.objects.filter(pk=lot.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
         assert control.lot_close_due(lot_id=lot.pk) == Lot.Status.SOLD
         lot.refresh_from_db()
+    _lost(lost_lot, runner_up=admin, buyer=defaulter_admin)
     # The close queues the settling; the world settles the lot home won at once.
     lot_settle_due(lot_id=won_lot.pk)
     finished.refresh_from_db()
@@ -126,7 +151,7 @@ def build_auction_world(*, home: Organisation, admin: User, counterparty: Organi
     draft = _session(operator, DRAFT_TITLE, timedelta(days=10))
     draft_lot = _lot(draft, home, admin, operator)
     announced.refresh_from_db()
-    return AuctionWorld(finished=finished, sold_lot=sold_lot, won_lot=won_lot, announced=announced,
+    return AuctionWorld(finished=finished, sold_lot=sold_lot, won_lot=won_lot, lost_lot=lost_lot, announced=announced,
                         announced_lot=announced_lot, applied=applied, live=live, open_lot=open_lot,
                         own_lot=own_lot, paused_lot=paused_lot,
                         draft=draft, draft_lot=draft_lot)

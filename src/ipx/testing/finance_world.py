@@ -21,8 +21,9 @@ The casting, from the nine roles of the matrix:
 - *signed*: signed off at 1,000,000 by the cost approach, covering every pledged patent;
 - loans of home's to the bank, each pledging its own patent: *applied* (to offer or decline),
   *offered* (to accept), *accepted* (the pledge number to enter; to enrol), *submitted* (the
-  operator to check), *active* (paid out, in the pool, its first instalment overdue: to pay)
-  and *defaulted* (in the pool, compensated: recoveries to record).
+  operator to check), *active* (paid out, in the pool, its first instalment overdue: to pay),
+  *defaulted* (in the pool, compensated: recoveries to record) and *current* (paid out after
+  the others, nothing overdue: early repayment is taken only from such a loan).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class FinanceWorld:
     active: Loan
     defaulted: Loan
     pool: Pool
+    current: Loan
 
 
 def _patent(home: Organisation) -> Asset:
@@ -75,7 +77,7 @@ def build_finance_world(*, home: Organisation, admin: User, agency: Organisation
     cost = {"reproduction_cost": "1000000", "functional_percent": "0", "economic_percent": "0"}
     valuations.valuation_record_cost(actor=agent, valuation_id=in_progress.pk, values=cost)
 
-    pledged = [_patent(home) for _ in range(6)]
+    pledged = [_patent(home) for _ in range(7)]
     signed = _valuation(home, admin, agency, pledged)
     valuations.valuation_accept(actor=agent, valuation_id=signed.pk)
     valuations.valuation_record_cost(actor=agent, valuation_id=signed.pk, values=cost)
@@ -126,6 +128,9 @@ def build_finance_world(*, home: Organisation, admin: User, agency: Organisation
     for loan in (active, defaulted):
         loan.refresh_from_db()
     assert defaulted.status == Loan.Status.DEFAULTED and active.status == Loan.Status.ACTIVE
+    # Paid out after that run, outside the pool: its first instalment falls due in a month.
+    current = loans.loan_check_pledge(operator=operator, loan_id=submit(accept(offer(apply(pledged[6])))).pk,
+                                      approve=True)
     return FinanceWorld(sponsor=sponsor, sponsor_admin=sponsor_admin, requested=requested, in_progress=in_progress,
                         signed=signed, applied=applied, offered=offered, accepted=accepted, submitted=submitted,
-                        active=active, defaulted=defaulted, pool=pool)
+                        active=active, defaulted=defaulted, pool=pool, current=current)

@@ -78,6 +78,7 @@ def site(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest
             paths = {page.name: page.path(scene) for page in PUBLIC_PAGES + BAD_INPUT_PAGES + PRINTED_PAGES}
             paths.update({page.key: page.path(scene) for page in SIGNED_IN_PAGES + FORM_PAGES})
             people = {role: user for role, user in scene.world.people.items() if user is not None}
+            people["sponsor"] = scene.world.finance.sponsor_admin  # sets up pools; none of the matrix's roles
             for user in people.values():
                 if second_factor_required(user):
                     enrol(user)  # whom the exchange holds at the second factor passes it

@@ -24,6 +24,7 @@ from ipx.accounts.selectors import memberships_of
 from ipx.catalog.models import Asset
 from ipx.core.errors import ApplicationError, PermissionDenied
 from ipx.core.files import private_file_response
+from ipx.core.forms import ServiceForm
 from ipx.finance.insurance import selectors
 from ipx.finance.insurance.forms import ApproveForm, ClaimForm, NewProductForm, PolicyForm, ProductForm, ReasonForm
 from ipx.finance.insurance.history import claim_history, policy_history
@@ -204,18 +205,47 @@ def claim_new(request: AuthenticatedRequest, policy_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def claim_detail(request: AuthenticatedRequest, claim_id: int) -> HttpResponse:
-    view = selectors.claim_view(request.user, claim_id)
+    return _claim_page(request, selectors.claim_view(request.user, claim_id))
+
+
+def _claim_page(request: AuthenticatedRequest, view: selectors.ClaimView, sent: ServiceForm | None = None,
+                ) -> HttpResponse:
+    """The claim's page; ``sent``: the approval or the rejection sent back with its problems (400)."""
+    approve = ApproveForm(prefix="approve", initial={"amount": view.claim.amount_claimed})
+    reject = ReasonForm(prefix="reject")
     return render(request, "finance/insurance/claim.html", {
         "view": view, "claim": view.claim, "history": claim_history(view.claim),
-        "approve_form": ApproveForm(prefix="approve", initial={"amount": view.claim.amount_claimed})
+        "approve_form": (sent if sent is not None and sent.prefix == "approve" else approve)
         if "approve" in view.actions else None,
-        "reject_form": ReasonForm(prefix="reject") if "reject" in view.actions else None})
+        "reject_form": (sent if sent is not None and sent.prefix == "reject" else reject)
+        if "reject" in view.actions else None}, status=200 if sent is None else 400)
+
+
+def _decision(request: AuthenticatedRequest, view: selectors.ClaimView, action: str, done: str) -> HttpResponse:
+    """The insurer's approval or rejection, sent from its form: refused, the form comes back on
+    the claim's page with its problems marked."""
+    form: ServiceForm = (ApproveForm(request.POST, prefix="approve") if action == "approve"
+                         else ReasonForm(request.POST, prefix="reject"))
+    if form.is_valid():
+        try:
+            if action == "approve":
+                claim_services.claim_approve(actor=request.user, claim_id=view.claim.pk,
+                                             amount=form.cleaned_data["amount"])
+            else:
+                claim_services.claim_reject(actor=request.user, claim_id=view.claim.pk,
+                                            reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, done)
+            return redirect("insurance:claim", view.claim.pk)
+    return _claim_page(request, selectors.claim_view(request.user, view.claim.pk), sent=form)
 
 
 @login_required
 @require_POST
 def claim_step(request: AuthenticatedRequest, claim_id: int, action: str) -> HttpResponse:
-    selectors.claim_for(request.user, claim_id)
+    view = selectors.claim_view(request.user, claim_id)
     back = reverse("insurance:claim", args=[claim_id])
     steps: dict[str, tuple[Callable[[], object], str]] = {
         "approve": (lambda: claim_services.claim_approve(actor=request.user, claim_id=claim_id,
@@ -228,6 +258,9 @@ def claim_step(request: AuthenticatedRequest, claim_id: int, action: str) -> Htt
                 _("The claim is paid out to the policyholder.")),
     }
     run, done = steps[action]
+    if action in view.actions and action in ("approve", "reject"):
+        # Whoever is shown the form sees what is wrong on it; the service answers the others.
+        return _decision(request, view, action, done)
     return _step(request, back, run, done)
 
 

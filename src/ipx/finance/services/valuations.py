@@ -27,6 +27,7 @@ from ipx.core.money import check_currency, collect_amount
 from ipx.core.validation import FieldErrors, clean_text
 from ipx.deals.models import Deal
 from ipx.finance import valuation as approaches
+from ipx.finance.inputs import adjustment as read_adjustment
 from ipx.finance.inputs import amounts, percent
 from ipx.finance.models import Valuation, ValuationAsset
 from ipx.finance.workflow import VALUATION
@@ -167,8 +168,7 @@ def valuation_record_market(*, actor: User, valuation_id: int, adjustments: Mapp
             errors.add("adjustments", _("Deal %(deal)s is not a comparable concluded deal.") % {"deal": deal_id})
             continue
         chosen.append(approaches.Comparable(str(deal_id), allowed[deal_id].price_amount,
-                                            percent(adjustment, field="adjustments", errors=errors,
-                                                    low=Decimal(-90), high=Decimal(500))))
+                                            read_adjustment(adjustment, field="adjustments", errors=errors)))
     errors.raise_if_any()
     result = approaches.market_value(chosen)
     valuation.market_inputs = {"comparables": [{"deal": c.reference, "price": str(c.price),
