@@ -20,10 +20,12 @@ class Recipient(Protocol):
 
 
 def mail_on_commit(
-    recipients: Iterable[Recipient], subject: Callable[[], str], body: Callable[[], str]
+    recipients: Iterable[Recipient], subject: Callable[[], str], body: Callable[[], str],
+    html: Callable[[], str] | None = None,
 ) -> None:
-    """``subject`` and ``body`` are called after commit, under each recipient's language, so
-    nothing is translated while the caller's rows are locked."""
+    """``subject`` and ``body`` (and ``html``, the same body as an HTML part, when given) are
+    called after commit, under each recipient's language, so nothing is translated while the
+    caller's rows are locked."""
     addressed = [(recipient.email, recipient.preferred_language or settings.LANGUAGE_CODE)
                  for recipient in recipients]
 
@@ -32,7 +34,8 @@ def mail_on_commit(
             try:
                 with translation.override(language):
                     text_subject, text_body = subject(), body()
-                send_mail(text_subject, text_body, settings.DEFAULT_FROM_EMAIL, [email])
+                    html_body = html() if html is not None else None
+                send_mail(text_subject, text_body, settings.DEFAULT_FROM_EMAIL, [email], html_message=html_body)
             except Exception:
                 logger.exception("could not send mail to %s", email)
 

@@ -19,6 +19,7 @@ from ipx.accounts.models import Organisation, User
 from ipx.core.mail import mail_on_commit
 from ipx.core.notices import render
 from ipx.notifications.live import publish_unread
+from ipx.notifications.mail import notice_html
 from ipx.notifications.models import Notification
 
 
@@ -63,7 +64,8 @@ def notify(*, verb: str, params: Mapping[str, Any] | None = None, url: str = "",
         text = render(verb, stored)[1]
         return f"{text}\n\n{site}{url}" if url else text
 
-    mail_on_commit([user for user, _org in recipients], lambda: render(verb, stored)[0], body)
+    mail_on_commit([user for user, _org in recipients], lambda: render(verb, stored)[0], body,
+                   lambda: notice_html(verb, stored, f"{site}{url}" if url else ""))
     return rows
 
 

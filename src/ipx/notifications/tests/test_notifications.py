@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -98,3 +99,35 @@ def test_api_needs_a_user(client: Any, db: None) -> None:
     response = client.get("/api/v1/notifications")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+# Made with a listing's title and an organisation's name, in whatever language their people wrote.
+MADE_WITH = "notifications.test_made_with"
+wording(MADE_WITH, title=lambda params: _("Log in"),
+        body=lambda params: f"{params['organisation']} · {params['listing']}")
+
+
+def test_the_mail_marks_the_language_of_titles_and_names_in_another_script_than_its_own(
+        buyer: Any, on_commit: Any) -> None:
+    buyer.user.preferred_language = "en"
+    buyer.user.save(update_fields=["preferred_language"])
+    colleague = MembershipFactory.create(organisation=buyer.organisation, role=Membership.Role.MEMBER,
+                                         user=UserFactory.create(preferred_language="zh-hans")).user
+    with on_commit():
+        notify(verb=MADE_WITH, params={"listing": "锂电池正极材料专利", "organisation": "Acme <Batteries> Ltd"},
+               url="/listings/7/", organisations=[buyer.organisation])
+
+    html = {m.to[0]: str(m.alternatives[0][0]) for m in mail.outbox
+            if isinstance(m, EmailMultiAlternatives) and m.alternatives}
+    assert set(html) == {buyer.user.email, colleague.email}
+    english, chinese = html[buyer.user.email], html[colleague.email]
+    assert '<html lang="en">' in english and '<html lang="zh-hans">' in chinese
+    # The Chinese title in the English mail, the English name in the Chinese one; each escaped.
+    assert '<span lang="zh-Hans" dir="auto">锂电池正极材料专利</span>' in english
+    assert '<span dir="auto">Acme &lt;Batteries&gt; Ltd</span>' in english
+    assert '<span lang="en" dir="auto">Acme &lt;Batteries&gt; Ltd</span>' in chinese
+    assert '<span dir="auto">锂电池正极材料专利</span>' in chinese
+    assert 'href="http://127.0.0.1:8000/listings/7/"' in english
+    # The plain text part is as it was: the words and the link, no markup.
+    assert all(m.body == "Acme <Batteries> Ltd · 锂电池正极材料专利\n\nhttp://127.0.0.1:8000/listings/7/"
+               for m in mail.outbox)
