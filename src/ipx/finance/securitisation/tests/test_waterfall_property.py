@@ -1,4 +1,5 @@
-"""The waterfall's invariants over random structures, starting states and runs of periods:
+"""The waterfall's invariants over random structures, starting states and runs of periods, and
+over random pools run through projections under random scenarios:
 
 - the collection account pays out exactly what came in (collections, reserve and guarantor
   draws, releases), to the cent, and the reserve changes by exactly what went in and out;
@@ -19,6 +20,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ipx.finance.securitisation.projection import PoolFlow, Scenario, project
 from ipx.finance.securitisation.waterfall import (
     CENT,
     COLLECTIONS,
@@ -34,6 +36,7 @@ from ipx.finance.securitisation.waterfall import (
     State,
     Structure,
     Trigger,
+    initial_state,
     run_period,
 )
 
@@ -148,3 +151,30 @@ def test_every_period_conserves_cash_and_keeps_the_order_of_payments(data: st.Da
                             scheduled_principal=scheduled, final=number == periods and data.draw(st.booleans()))
         check_period(structure, state, result)
         state = result.state_after
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> Scenario:
+    return Scenario(default_rate=draw(SHARES.filter(lambda share: share <= 1)),
+                    prepayment_rate=draw(SHARES.filter(lambda share: share <= 1)),
+                    delay_periods=draw(st.sampled_from([0, 0, 1, 3])),
+                    recovery_rate=draw(st.sampled_from(["0", "0.4", "1"]).map(Decimal)),
+                    recovery_lag=draw(st.sampled_from([0, 2])))
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), structure=structures(), scenario=scenarios())
+def test_every_projected_period_conserves_cash_and_keeps_the_order_of_payments(
+        data: st.DataObject, structure: Structure, scenario: Scenario) -> None:
+    size = sum((bond.balance for bond in structure.bonds), ZERO)
+    flows = [PoolFlow(period, part(size, data.draw(SHARES) / 3)) for period in range(1, data.draw(
+        st.integers(min_value=1, max_value=8)) + 1)]
+
+    projection = project(structure, flows, scenario)
+
+    state = initial_state(structure)
+    for result in projection.periods:
+        check_period(structure, state, result)
+        state = result.state_after
+    for bond in projection.bonds:
+        assert bond.loss == bond.balance - sum(bond.principal, ZERO) >= 0
