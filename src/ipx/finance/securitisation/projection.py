@@ -215,17 +215,19 @@ def annual_yield(price: Decimal, payments: Iterable[Decimal], periods_per_year: 
 
 
 def sensitivity(structure: Structure, flows: Sequence[PoolFlow], *, default_rates: Sequence[Decimal],
-                prepayment_rates: Sequence[Decimal], base: Scenario = BASE) -> tuple[SensitivityRow, ...]:
+                prepayment_rates: Sequence[Decimal], base: Scenario = BASE,
+                state: State | None = None) -> tuple[SensitivityRow, ...]:
     """The senior tranches (read as one) under each default rate × prepayment rate, the rest of
-    the scenario as in ``base``: their loss, weighted average life and yield."""
+    the scenario as in ``base``, from ``state`` (closing when not given): their loss, weighted
+    average life and yield."""
     rows = []
-    senior = [bond for bond in structure.bonds if bond.seniority == Seniority.SENIOR]
+    senior = [bond for bond in (state or initial_state(structure)).bonds if bond.seniority == Seniority.SENIOR]
     for default_rate in default_rates:
         for prepayment_rate in prepayment_rates:
             scenario = Scenario(default_rate=default_rate, prepayment_rate=prepayment_rate,
                                 delay_periods=base.delay_periods, recovery_rate=base.recovery_rate,
                                 recovery_lag=base.recovery_lag)
-            projection = project(structure, flows, scenario)
+            projection = project(structure, flows, scenario, state=state)
             read = _bond(structure, projection.periods, [bond.name for bond in senior], "senior",
                          Seniority.SENIOR, sum((bond.balance for bond in senior), ZERO))
             rows.append(SensitivityRow(default_rate=default_rate, prepayment_rate=prepayment_rate,

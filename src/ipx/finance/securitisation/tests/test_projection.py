@@ -101,6 +101,21 @@ def test_without_defaults_every_tranche_is_paid_in_full() -> None:
     assert projection.coverage[0] == {"asset_coverage": D("1.5056"), "interest_coverage": D("33.7500")}
 
 
+def test_a_projection_from_a_later_state_continues_where_the_deal_stands() -> None:
+    after_first = project(SMALL, FOUR_QUARTERS, BASE).periods[0].state_after
+    rest = [PoolFlow(period, D("27000.00")) for period in range(1, 4)]
+
+    senior = project(SMALL, rest, BASE, state=after_first).bond("A")
+    table = sensitivity(SMALL, rest, default_rates=[D("0")], prepayment_rates=[D("0")], state=after_first)
+
+    # The last three quarters above, from A's 53,800.00: WAL (1 × 26,462 + 2 × 26,726.62 +
+    # 3 × 611.38) / 53,800 = 81,749.38 / 53,800 = 1.5195052… quarters = 0.3798763… years.
+    assert senior.balance == D("53800.00")
+    assert senior.principal == (D("26462.00"), D("26726.62"), D("611.38"))
+    assert senior.wal == D("0.3799")
+    assert [(row.senior_loss, row.senior_wal) for row in table] == [(D("0.00"), D("0.3799"))]
+
+
 def test_losses_reach_the_subordinated_tranche_before_the_senior() -> None:
     losses = {rate: {bond.name: bond.loss for bond in project(LAYERED, FOUR_QUARTERS, scenario(
         rate, recovery_rate="0.4", lag=2)).bonds} for rate in ("0", "0.3", "0.9")}
