@@ -14,6 +14,7 @@ from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFail
 from ipx.finance.models import Period, PeriodPayment, Product, Receivable, Tranche
 from ipx.finance.securitisation.inputs import CollectionIn, CollectionsIn
 from ipx.finance.securitisation.services import collections, periods
+from ipx.ledger import descriptions
 from ipx.ledger.models import LedgerTransaction, Posting
 from ipx.ledger.selectors import ledger_check
 from ipx.ledger.services import available_account, balance_of, escrow_balance
@@ -66,6 +67,11 @@ def test_cash_in_is_cash_out_plus_the_change_in_reserves(world: SecuritisationWo
     assert escrow_balance(payer=world.trustee, currency="CNY", reference=f"abs:{product.pk}:collections") == 0
     assert escrow_balance(payer=world.trustee, currency="CNY", reference=f"abs:{product.pk}:reserve") == D("100000")
     assert ledger_check().ok
+    # Statements name the product and the period the money moved for.
+    references = set(LedgerTransaction.objects.filter(reference__startswith="abs:").values_list("reference", flat=True))
+    assert references == {f"abs:{product.pk}:issue", f"abs:{product.pk}:collections", f"abs:{product.pk}:p1"}
+    assert descriptions.describe("escrow_release", f"abs:{product.pk}:p1") == f"Securitisation #{product.pk}, period 1"
+    assert descriptions.describe("escrow_hold", f"abs:{product.pk}:issue") == f"Securitisation #{product.pk}: issue"
 
 
 def test_a_period_run_twice_is_the_first_result_and_posts_nothing(world: SecuritisationWorld) -> None:
