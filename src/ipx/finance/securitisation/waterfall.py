@@ -21,9 +21,12 @@ Choices the issue leaves open, made here once:
   carried; unpaid interest is carried on the bond (without interest on it).
 - Triggers are tested on the period's figures after its payments and change the order of
   payments from the next period on; once breached, a trigger's mode stays.
-- The reserve's target holds while a rated tranche is outstanding; above it (or at the final
-  period) the reserve is released into the collection account. Under acceleration the reserve
-  is not topped up.
+- The reserve is drawn for what taxes, fees, senior and then mezzanine interest lack; the
+  guarantor, after it, for senior interest and scheduled senior principal only. The reserve's
+  target holds while a rated tranche is outstanding; above it (or at the final period) the
+  reserve is released into the collection account.
+- Acceleration sends all cash after senior interest to senior principal (no mezzanine interest,
+  no top-up) until the senior tranches are repaid, then pays the rest in order.
 """
 
 from __future__ import annotations
@@ -67,23 +70,19 @@ RANK = {Seniority.SENIOR: 0, Seniority.MEZZANINE: 1, Seniority.SUBORDINATED: 2} 
 
 
 @dataclass(frozen=True)
-class Bond:
-    """A tranche: its outstanding balance and its fixed annual coupon (0.035 is 3.5 %)."""
-
+class Bond:  # a tranche
     name: str
     seniority: Seniority
-    balance: Decimal
-    coupon: Decimal
+    balance: Decimal  # outstanding
+    coupon: Decimal  # fixed, annual: 0.035 is 3.5 %
     interest_shortfall: Decimal = ZERO  # unpaid interest carried from earlier periods
 
 
 @dataclass(frozen=True)
 class Fee:
-    """A fixed amount per period and/or an annual rate on the pool balance."""
-
     name: str
-    amount: Decimal = ZERO
-    rate: Decimal = ZERO
+    amount: Decimal = ZERO  # fixed, per period
+    rate: Decimal = ZERO  # annual, on the pool balance
 
 
 @dataclass(frozen=True)
@@ -106,9 +105,7 @@ class Structure:
 
 
 @dataclass(frozen=True)
-class State:
-    """The deal's accounts at the start of a period."""
-
+class State:  # the deal's accounts at the start of a period
     bonds: tuple[Bond, ...]
     reserve: Decimal
     guarantor_paid: Decimal
@@ -117,9 +114,7 @@ class State:
 
 
 @dataclass(frozen=True)
-class Step:
-    """One posting between the deal's accounts (account, fee and bond names)."""
-
+class Step:  # one posting between the deal's accounts (account, fee and bond names)
     action: Action
     source: str
     target: str
@@ -145,9 +140,13 @@ def cents(value: Decimal) -> Decimal:
 def split(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     """``amount`` shared in proportion to ``weights`` to the cent; the cents the rounding
     leaves go to the largest remainders (the earlier on a tie), so the shares sum exactly."""
+    if amount < 0:
+        return [-share for share in split(-amount, weights)]
     total_cents, units = int(amount / CENT), [int(weight / CENT) for weight in weights]
     whole = sum(units)
-    if whole <= 0:
+    if whole <= 0:  # nothing to share by: only nothing can be shared
+        if total_cents:
+            raise ValueError("an amount shared by weights that sum to nothing")
         return [ZERO for _weight in weights]
     shares = [total_cents * unit // whole for unit in units]
     leftover = total_cents - sum(shares)
@@ -171,10 +170,8 @@ class _Accounts:
     """The period's postings as they are made, with the balances they leave."""
 
     def __init__(self, structure: Structure, state: State, collections: Decimal) -> None:
-        self.cash = collections
-        self.reserve = state.reserve
-        self.room = structure.guarantor_limit - state.guarantor_paid
-        self.guaranteed = ZERO
+        self.cash, self.reserve, self.guaranteed = collections, state.reserve, ZERO
+        self.room = max(structure.guarantor_limit - state.guarantor_paid, ZERO)  # a lowered limit may be passed
         self.steps: list[Step] = []
         self.shortfalls: dict[str, Decimal] = {}
         self.balance = {bond.name: bond.balance for bond in state.bonds}
@@ -193,8 +190,7 @@ class _Accounts:
 
     def release_reserve(self, amount: Decimal, note: str) -> None:
         self.post("transfer", RESERVE, COLLECTIONS, amount, note)
-        self.reserve -= amount
-        self.cash += amount
+        self.reserve, self.cash = self.reserve - amount, self.cash + amount
 
     def raise_cash(self, need: Decimal, *, guarantor: bool, note: str) -> None:
         """Draw what the collection account lacks for ``need``: the reserve first, then (for
@@ -213,6 +209,13 @@ class _Accounts:
         self.post("draw_guarantor", GUARANTOR, COLLECTIONS, drawn, note)
         self.room, self.guaranteed, self.cash = self.room - drawn, self.guaranteed + drawn, self.cash + drawn
         return drawn
+
+    def pay_due(self, action: Action, target: str, due: Decimal, key: str) -> None:
+        """A tax or a fee: drawn from the reserve if need be; what is still short is reported."""
+        self.raise_cash(due, guarantor=False, note=target)
+        paid = min(due, self.cash)
+        self.pay(action, target, paid)
+        self.note_shortfall(key, due - paid)
 
     def note_shortfall(self, key: str, amount: Decimal) -> None:
         if amount > 0:
@@ -248,6 +251,8 @@ def _check_inputs(state: State, collections: Decimal, pool_balance_after: Decima
     names = [bond.name for bond in state.bonds]
     if len(set(names)) != len(names):
         raise ValueError("bond names must be unique")
+    if state.reserve < 0 or any(bond.balance < 0 or bond.interest_shortfall < 0 for bond in state.bonds):
+        raise ValueError("a state with a reserve, balance or carried interest below zero")
     for label, amount in (("collections", collections), ("pool balance", pool_balance_after)):
         if amount < 0 or amount != amount.quantize(CENT):
             raise ValueError(f"the {label} must be an amount in cents of at least zero")
@@ -270,18 +275,12 @@ def run_period(structure: Structure, state: State, *, collections: Decimal, pool
     accounts.release_reserve(max(accounts.reserve - target, ZERO), "release")
 
     tax_due = cents(collections * structure.tax_rate)
-    accounts.raise_cash(tax_due, guarantor=False, note=TAX)
-    tax_paid = min(tax_due, accounts.cash)
-    accounts.pay("pay_tax", TAX, tax_paid)
-    accounts.note_shortfall(TAX, tax_due - tax_paid)
+    accounts.pay_due("pay_tax", TAX, tax_due, TAX)
     fees_due = ZERO
     for fee in structure.fees:
         due = fee.amount + cents(fee.rate * pool_balance_after / ppy)
         fees_due += due
-        accounts.raise_cash(due, guarantor=False, note=fee.name)
-        paid = min(due, accounts.cash)
-        accounts.pay("pay_fee", fee.name, paid)
-        accounts.note_shortfall(f"fee:{fee.name}", due - paid)
+        accounts.pay_due("pay_fee", fee.name, due, f"fee:{fee.name}")
     rated_interest_due = sum((period_interest(bond, ppy) + bond.interest_shortfall for bond in rated), ZERO)
 
     accounts.pay_interest(senior, ppy, reserve=True, guarantor=True)
@@ -352,40 +351,43 @@ def _coverage(accounts: _Accounts, rated: Sequence[Bond], pool_balance_after: De
     return coverage
 
 
+def _percent(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f} %"
+
+
 def validate_structure(structure: Structure, *, pool_balance: Decimal) -> dict[str, str]:
-    """What is wrong with a structure, by the field it is in (empty when nothing is)."""
+    """What is wrong with a structure, by the field it is in (empty when nothing is); rates are
+    put in percent, as people enter them."""
     errors: dict[str, list[str]] = {}
-    bonds, fees = structure.bonds, structure.fees
+    bonds, fees, total = structure.bonds, structure.fees, sum((bond.balance for bond in structure.bonds), ZERO)
     if not any(bond.seniority == Seniority.SENIOR for bond in bonds):
         errors.setdefault("bonds", []).append(_("A structure needs a senior tranche."))
-    if sum((bond.balance for bond in bonds), ZERO) != pool_balance:
-        errors.setdefault("bonds", []).append(
-            _("The tranches add up to %(total)s but the pool's balance is %(pool)s.")
-            % {"total": sum((bond.balance for bond in bonds), ZERO), "pool": pool_balance})
+    if total != pool_balance:
+        errors.setdefault("bonds", []).append(_("The tranches add up to %(total)s but the pool's balance is "
+                                                "%(pool)s.") % {"total": total, "pool": pool_balance})
     for bond in bonds:
         if bond.balance <= 0 or bond.balance != bond.balance.quantize(CENT):
             errors.setdefault("bonds", []).append(
                 _("Tranche %(name)s needs a size above zero, in cents.") % {"name": bond.name})
         if not ZERO <= bond.coupon <= MAX_RATE:
             errors.setdefault("coupon", []).append(
-                _("Tranche %(name)s has a coupon of %(coupon)s; a fixed coupon is between 0 and 1 (100 %%) a year.")
-                % {"name": bond.name, "coupon": bond.coupon})
+                _("Tranche %(name)s has a coupon of %(coupon)s; a fixed coupon is from 0 %% to 100 %% a year.")
+                % {"name": bond.name, "coupon": _percent(bond.coupon)})
     for fee in fees:
         if fee.amount < 0 or fee.amount != fee.amount.quantize(CENT) or not ZERO <= fee.rate <= MAX_RATE:
-            errors.setdefault("fees", []).append(
-                _("Fee %(name)s must be an amount of at least zero and a rate between 0 and 1 (100 %%) a year.")
-                % {"name": fee.name})
+            errors.setdefault("fees", []).append(_("Fee %(name)s must be an amount of at least zero and a rate "
+                                                   "from 0 %% to 100 %% a year.") % {"name": fee.name})
     names = [bond.name for bond in bonds] + [fee.name for fee in fees]
     clashes = sorted({name for name in names if names.count(name) > 1 or name in DEAL_ACCOUNTS or not name.strip()})
     if clashes:
-        errors.setdefault("names", []).append(
-            _("Each tranche and fee needs its own name, other than the deal's accounts (%(accounts)s): %(names)s.")
-            % {"accounts": ", ".join(sorted(DEAL_ACCOUNTS)), "names": ", ".join(repr(name) for name in clashes)})
+        errors["names"] = [_("Each tranche and fee needs its own name, other than the deal's accounts "
+                             "(%(accounts)s): %(names)s.") % {"accounts": ", ".join(sorted(DEAL_ACCOUNTS)),
+                                                              "names": ", ".join(repr(name) for name in clashes)}]
     if not ZERO <= structure.tax_rate < 1:
-        errors["tax_rate"] = [_("The tax rate must be at least 0 and below 1 (100 %).")]
-    for field, amount in (("reserve_target", structure.reserve_target),
-                          ("guarantor_limit", structure.guarantor_limit)):
-        if amount < 0 or amount != amount.quantize(CENT):
+        errors["tax_rate"] = [_("The tax rate is %(rate)s; it must be at least 0 %% and below 100 %%.")
+                              % {"rate": _percent(structure.tax_rate)}]
+    for field in ("reserve_target", "guarantor_limit"):
+        if getattr(structure, field) < 0 or getattr(structure, field) != getattr(structure, field).quantize(CENT):
             errors[field] = [_("This must be an amount of at least zero, in cents.")]
     if structure.periods_per_year not in PERIODS_PER_YEAR:
         errors["periods_per_year"] = [_("Periods per year must be 1, 2, 4 or 12.")]

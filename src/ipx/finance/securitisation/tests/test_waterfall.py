@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+import pytest
+
 from ipx.finance.securitisation.waterfall import (
     Bond,
     Fee,
@@ -254,6 +256,10 @@ def test_split_shares_to_the_cent_by_largest_remainder() -> None:
     # 100.00 in thirds: 33.333… each, the one cent left to the first of the equal remainders.
     assert split(D("100.00"), [D("1.00"), D("1.00"), D("1.00")]) == [D("33.34"), D("33.33"), D("33.33")]
     assert split(D("0.05"), [D("3.00"), D("1.00")]) == [D("0.04"), D("0.01")]
+    assert split(D("-100.00"), [D("1.00"), D("2.00")]) == [D("-33.33"), D("-66.67")]
+    assert split(D("0.00"), [D("0.00")]) == [D("0.00")]
+    with pytest.raises(ValueError, match="sum to nothing"):
+        split(D("5.00"), [D("0.00")])
 
 
 def test_a_sound_structure_has_no_errors() -> None:
@@ -273,10 +279,9 @@ def test_tranches_must_sum_to_the_pool() -> None:
 
 
 def test_coupons_below_zero_or_above_100_percent_are_refused() -> None:
-    for coupon in (D("-0.01"), D("1.5")):
+    for coupon, shown in ((D("-0.01"), "-1 %"), (D("1.5"), "150 %")):
         errors = validate_structure(replace(DEAL, bonds=(A, replace(M, coupon=coupon), S)), pool_balance=POOL)
-        assert list(errors) == ["coupon"]
-        assert "Tranche M has a coupon of" in errors["coupon"]
+        assert errors == {"coupon": f"Tranche M has a coupon of {shown}; a fixed coupon is from 0 % to 100 % a year."}
 
 
 def test_negative_fees_are_refused() -> None:
@@ -302,6 +307,7 @@ def test_other_settings_that_make_no_sense_are_refused() -> None:
     errors = validate_structure(structure, pool_balance=POOL)
 
     assert sorted(errors) == ["guarantor_limit", "periods_per_year", "reserve_target", "tax_rate", "triggers"]
+    assert errors["tax_rate"] == "The tax rate is 100 %; it must be at least 0 % and below 100 %."
 
 
 def test_under_sequential_pay_the_guarantor_keeps_the_order_of_the_senior_tranches() -> None:
