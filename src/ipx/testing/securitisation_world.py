@@ -22,6 +22,7 @@ interest 40,000 (25,000 and 15,000 to the investors), the reserve 100,000 and se
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -106,6 +107,21 @@ def senior_subordinated(senior: str = "4000000.00", subordinated: str = "1000000
         guarantee_limit="500000" if guarantor is not None else "0")
 
 
+def collect_and_run(product: Product, number: int, *, servicer_admin: User, trustee_admin: User,
+                    unpaid: Iterable[Receivable] = (), key: str = "") -> Period:
+    """Period ``number`` serviced: every payer but the ``unpaid`` pays what falls due in the
+    period (and is still owed); the servicer records it and the trustee runs the waterfall."""
+    starts, ends = collections.period_dates(product, number)
+    skipped = {receivable.pk for receivable in unpaid}
+    due = [row for row in collections.pooled_instalments(product)
+           if starts <= row.due_on <= ends and row.receivable_id not in skipped and row.outstanding > 0
+           and row.receivable.status in (Receivable.Status.CURRENT, Receivable.Status.LATE)]
+    collections.collections_record(actor=servicer_admin, key=f"{key}-p{number}" if key else "", values=CollectionsIn(
+        product_id=product.pk, number=number, collections=[CollectionIn(row.pk, str(row.outstanding)) for row in due]))
+    return periods.period_run(actor=trustee_admin, product_id=product.pk, number=number,
+                              key=f"{key}-run-{number}" if key else "")
+
+
 def build_securitisation_world(
     *, originator: Organisation | None = None, originator_admin: User | None = None,
     trustee: Organisation | None = None, trustee_admin: User | None = None,
@@ -147,11 +163,8 @@ def build_securitisation_world(
     issue.product_issue(actor=originator_admin, product_id=product.pk, key=f"{tag}-issue")
     late = pooled[-1]
     receivables.receivable_mark(actor=originator_admin, receivable_id=late.pk, status=Receivable.Status.LATE)
-    paid = [r.instalments.order_by("due_on").first() for r in pooled[:-1]]
-    period = collections.collections_record(actor=originator_admin, key=f"{tag}-p1", values=CollectionsIn(
-        product_id=product.pk, number=1,
-        collections=[CollectionIn(row.pk, str(INSTALMENT)) for row in paid if row is not None]))
-    period = periods.period_run(actor=trustee_admin, product_id=product.pk, number=1, key=f"{tag}-run-1")
+    period = collect_and_run(product, 1, servicer_admin=originator_admin, trustee_admin=trustee_admin,
+                             unpaid=[late], key=tag)
     product.refresh_from_db()
     late.refresh_from_db()
     return SecuritisationWorld(originator=originator, originator_admin=originator_admin, trustee=trustee,
