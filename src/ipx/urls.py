@@ -40,6 +40,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("finance/securitisation/", include("ipx.finance.securitisation.urls")),
     path("finance/", include("ipx.finance.urls")),
     path("dataip/", include("ipx.dataip.urls")),
+    path("reports/", include("ipx.reports.urls")),
     path("expo/", include("ipx.expo.urls")),
     path(".well-known/ipx-dataip-key.pem", dataip_views.public_key, name="dataip_public_key"),
     path("", include("ipx.web.urls")),

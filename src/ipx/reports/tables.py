@@ -45,6 +45,10 @@ class Table:
     headers: list[str]
     rows: list[list[Cell]]
 
+    def labelled_rows(self) -> list[list[tuple[str, Cell]]]:
+        """Each cell with its column's heading (a phone shows the table's rows as cards)."""
+        return [list(zip(self.headers, row, strict=True)) for row in self.rows]
+
 
 def amount_labels() -> list[tuple[str, str, Callable[[Figures], Decimal]]]:
     """Every amount the bulletin states, worded, in its tables' and charts' order."""

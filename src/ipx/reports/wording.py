@@ -5,9 +5,10 @@ bulletins put them (the 2020 report: "本届知交会实现知识产权交易18.
 Each sentence is one translatable string (context "bulletin") with its figures as
 placeholders, and the pieces that repeat (a growth clause, an IP type's lots, a list's
 separator) are strings of their own, so a translation can order and join them as its language
-does. A sentence whose figures are all nil is left out; a growth clause is there only where the
-bulletin has a growth for that amount (a previous edition with the amount), and the total has
-none, as its parts carry theirs.
+does. A sentence whose figures are all nil is left out. Growth is worded where the published
+bulletins word it, for patents and trademarks, GI sales, auctions, intended agreements (and
+data IP, which they do not report yet), and only when the previous edition had the amount; the
+growth of every amount is in the bulletin's tables and its growth chart.
 """
 
 from __future__ import annotations
@@ -77,12 +78,11 @@ def _transactions(reading: Reading) -> str | None:
         "bulletin",
         "This expo achieved %(total)s in intellectual property transactions, of which the total amount of patent "
         "and trademark transactions was %(patent_trademark)s%(patent_trademark_growth)s. Copyright transactions "
-        "amounted to %(copyright)s%(copyright_growth)s, involving %(copyright_items)s copyrights.") % {
+        "amounted to %(copyright)s, involving %(copyright_items)s copyrights.") % {
         "total": amounts.amount(money.total_amount),
         "patent_trademark": amounts.amount(money.patent_trademark_amount),
         "patent_trademark_growth": growth_clause(reading, "transactions.patent_trademark_amount"),
         "copyright": amounts.amount(money.copyright_amount),
-        "copyright_growth": growth_clause(reading, "transactions.copyright_amount"),
         "copyright_items": amounts.count(money.copyright_items),
     }
 
@@ -154,10 +154,8 @@ def _auction_rates(reading: Reading) -> str | None:
 def _pledge(reading: Reading) -> str | None:
     if reading.figures.pledge.amount == 0:
         return None
-    return pgettext("bulletin", "Intellectual property pledge financing of %(amount)s was achieved%(growth)s.") % {
-        "amount": amounts.amount(reading.figures.pledge.amount),
-        "growth": growth_clause(reading, "pledge.amount"),
-    }
+    return pgettext("bulletin", "Intellectual property pledge financing of %(amount)s was achieved.") % {
+        "amount": amounts.amount(reading.figures.pledge.amount)}
 
 
 def _intended(reading: Reading) -> str | None:
