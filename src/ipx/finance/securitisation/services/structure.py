@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -110,6 +110,19 @@ def engine_action(value: str) -> waterfall.TriggerAction:
     return "accelerate" if value == TriggerTerm.Consequence.ACCELERATE else "sequential"
 
 
+def _ratio(value: object, *, field: str, errors: FieldErrors) -> Decimal:
+    """A coverage ratio (1.05 for 105 %): above zero, at most MAX_THRESHOLD, four decimals at most."""
+    try:
+        number = Decimal(str(value).strip()) if value not in (None, "") else Decimal("NaN")
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or not 0 < number <= MAX_THRESHOLD or number != number.quantize(Decimal("0.0001")):
+        errors.add(field, _("Enter a ratio above 0 and at most %(high)s (1.05 for 105 %%), with at most four "
+                            "decimals.") % {"high": MAX_THRESHOLD})
+        return Decimal(1)
+    return number
+
+
 def _triggers(rows: list[TriggerIn], errors: FieldErrors) -> list[waterfall.Trigger]:
     if len(rows) > MAX_TRIGGERS:
         errors.add("triggers", _("At most %(n)d triggers.") % {"n": MAX_TRIGGERS})
@@ -119,8 +132,7 @@ def _triggers(rows: list[TriggerIn], errors: FieldErrors) -> list[waterfall.Trig
         at = f"triggers.{index}"
         name = clean_text(row.name, field=f"{at}.name", errors=errors, max_length=60)
         metric = clean_choice(row.metric, TriggerTerm.Metric, field=f"{at}.metric", errors=errors)
-        threshold = percent(row.threshold, field=f"{at}.threshold", errors=errors, low=Decimal("0.01"),
-                            high=MAX_THRESHOLD)
+        threshold = _ratio(row.threshold, field=f"{at}.threshold", errors=errors)
         action = clean_choice(row.action, TriggerTerm.Consequence, field=f"{at}.action", errors=errors)
         read.append(waterfall.Trigger(name=name, metric=engine_metric(metric), threshold=threshold,
                                       action=engine_action(action)))

@@ -11,7 +11,7 @@ import pytest
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ipx.finance.models import FeeTerm, Product, ProductEvent, Tranche, TriggerTerm
-from ipx.finance.securitisation.inputs import FeeIn, ProductIn, StructureIn, TrancheIn
+from ipx.finance.securitisation.inputs import FeeIn, ProductIn, StructureIn, TrancheIn, TriggerIn
 from ipx.finance.securitisation.services import pools, structure
 from ipx.testing.factories import OrganisationFactory
 from ipx.testing.scenes import person
@@ -125,3 +125,14 @@ def test_only_the_originator_structures_and_only_a_pooled_product(pooled: Pooled
     with pytest.raises(InvalidTransition):
         structured(pooled)
     assert not Tranche.objects.exists()
+
+
+def test_triggers_are_read_by_field(pooled: Pooled) -> None:
+    values = replace(standard(pooled), triggers=[TriggerIn("coverage", "asset_coverage", "0", "sequential"),
+                                                 TriggerIn("other", "mood", "1.00001", "panic")])
+    assert set(refused(pooled, values)) == {"triggers.0.threshold", "triggers.1.metric", "triggers.1.threshold",
+                                            "triggers.1.action"}
+    accepted = replace(standard(pooled), triggers=[TriggerIn("coverage", "interest_coverage", "1.2345", "accelerate")])
+    product = structure.product_structure(actor=pooled.admin, product_id=pooled.product.pk, values=accepted)
+    assert list(product.triggers.values_list("metric", "threshold", "action")) == [
+        ("interest_coverage", D("1.2345"), "accelerate")]
