@@ -203,6 +203,11 @@ def test_acceleration_sends_everything_after_senior_interest_to_senior_principal
     ]
     assert result.state_after.reserve == D("5000.00")
     assert balances(result.state_after)["A"] == D("714250.00")
+    # Healthy again (900,000 / 814,250 = 1.1053; 93,750 / (8,000 + 1,500 + 1,500 carried) = 8.5227)
+    # yet still accelerated.
+    assert result.coverage == {"asset_coverage": D("1.1053"), "interest_coverage": D("8.5227")}
+    assert result.breached == ()
+    assert result.state_after.accelerated is True
     # The breach period: 3,000 − 90 − 3,400 = −490 is short of the taxes and fees, so the reserve
     # gave 490 to them and its other 4,510 to A's interest, the guarantor the 3,490 A still
     # lacked; M's 1,500 was carried, and is again.
