@@ -29,8 +29,9 @@ class Export:
 
     @property
     def inline(self) -> bool:
-        """Shown in the browser rather than saved (a PDF, the HTML file, the JSON)."""
-        return self.content_type.split(";")[0] in ("application/pdf", "text/html", "application/json")
+        """Shown in the browser rather than saved: the PDF and the JSON. The HTML file is saved, as
+        its own style would not apply under the site's Content-Security-Policy."""
+        return self.content_type.split(";")[0] in ("application/pdf", "application/json")
 
 
 def _json(bulletin: Bulletin, language: str) -> bytes:

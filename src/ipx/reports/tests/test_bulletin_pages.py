@@ -91,8 +91,9 @@ def test_the_page_and_its_files_say_draw_and_tabulate_the_bulletin() -> None:
               if name.startswith("xl/charts/chart")]
     assert len(charts) == 5  # amounts and their growth, auctions, exhibitors, exhibits
 
-    html = _get(f"{PAGE}?format=html", "en").content.decode()
-    assert html.startswith("<!doctype html>") and EN["transactions"] in html
+    html = _get(f"{PAGE}?format=html", "en")
+    assert html["Content-Disposition"] == f'attachment; filename="bulletin-{E2020}-en.html"'
+    assert html.content.decode().startswith("<!doctype html>") and EN["transactions"] in html.content.decode()
     csv_lines = _get(f"{PAGE}?format=csv", "en").content.decode().splitlines()
     assert "transactions.total_amount,1867000000.00" in csv_lines
 

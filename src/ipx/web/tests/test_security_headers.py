@@ -118,7 +118,10 @@ INLINE = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^
 # Documents made into PDFs on the server, never served as pages.
 NOT_A_PAGE = {"deals/contracts/contract_pdf.html", "auctions/results/results_pdf.html",
               "finance/report/valuation_pdf.html", "dataip/certificate_pdf.html",
-              "finance/securitisation/investor_report_pdf.html"}
+              "finance/securitisation/investor_report_pdf.html",
+              # The bulletin as a PDF and as one self-contained HTML file (a download, not a page
+              # of the site: it carries its own style so that it reads alone).
+              "reports/bulletin_document.html"}
 
 
 def test_no_template_has_inline_script_or_style() -> None:
