@@ -154,6 +154,10 @@ def live_entry(receivable: Receivable) -> PoolEntry | None:
 def receivable_mark(*, actor: User, receivable_id: int, status: object, note: object = "") -> Receivable:
     """The servicer marks a payer late, defaulted, paid or current again: the servicer of the
     live product the receivable is pooled in, or the originator while it is in none."""
+    # The product before the receivable, in the order choosing a pool locks them.
+    pooled_in = PoolEntry.objects.filter(receivable_id=receivable_id, live=True).values_list("product_id", flat=True)
+    if pooled_in:
+        SECURITISATION.lock(pooled_in[0])
     receivable = Receivable.objects.select_for_update().filter(pk=receivable_id).first()
     if receivable is None:
         raise NotFound(_("No such receivable."))
