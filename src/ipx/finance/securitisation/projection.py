@@ -112,7 +112,7 @@ def scenario_errors(scenario: Scenario) -> dict[str, str]:
     errors = {}
     for field in ("default_rate", "prepayment_rate", "recovery_rate"):
         if not ZERO <= getattr(scenario, field) <= ONE:
-            errors[field] = _("A rate must be between 0 and 1 (100 %).")
+            errors[field] = _("A rate must be from %(low)s to %(high)s.") % {"low": "0 %", "high": "100 %"}
     for field in ("delay_periods", "recovery_lag"):
         if not 0 <= getattr(scenario, field) <= MAX_DELAY:
             errors[field] = _("This must be a whole number of periods from 0 to %(most)s.") % {"most": MAX_DELAY}

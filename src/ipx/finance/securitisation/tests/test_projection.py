@@ -164,6 +164,7 @@ def test_scenarios_and_flows_that_make_no_sense_are_refused() -> None:
                      recovery_lag=41)
     assert sorted(scenario_errors(wrong)) == ["default_rate", "delay_periods", "prepayment_rate", "recovery_lag",
                                               "recovery_rate"]
+    assert scenario_errors(wrong)["prepayment_rate"] == "A rate must be from 0 % to 100 %."
     with pytest.raises(ValueError, match="scenario"):
         project(SMALL, FOUR_QUARTERS, wrong)
     for flows in ([PoolFlow(1, D("1.00")), PoolFlow(1, D("2.00"))], [PoolFlow(0, D("1.00"))],
