@@ -20,12 +20,14 @@ from ipx.catalog.importing.api import router as imports
 from ipx.dataip.api import router as dataip
 from ipx.deals.contracts.api import router as deals
 from ipx.deals.negotiation.api import router as negotiation
+from ipx.expo.api import router as expo
 from ipx.finance.api import router as finance
 from ipx.finance.insurance.api import router as insurance
 from ipx.finance.securitisation.api import router as securitisation
 from ipx.ledger.api import router as ledger
 from ipx.listings.api import router as listings
 from ipx.matching.api import router as matching
+from ipx.reports.api import router as reports
 from ipx.notifications.api import router as notifications
 from ipx.search.api import router as search
 
@@ -51,5 +53,5 @@ parameters.install(api)
 
 for router in (accounts, api_tokens, catalog, imports, listings, search, notifications, ledger, negotiation, deals,
                matching, auctions, auction_results, auction_settlement, finance, insurance, securitisation,
-               dataip):
+               dataip, expo, reports):
     api.add_router("", router)

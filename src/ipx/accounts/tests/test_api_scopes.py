@@ -126,6 +126,20 @@ PLAIN_WRITES = frozenset({
     ("POST", "/finance/securitisation/products/{product_id}/pool"),
     ("POST", "/finance/securitisation/products/{product_id}/structure"),
     ("POST", "/finance/securitisation/products/{product_id}/cancel"),
+    # The expo: editions, halls, zones, events, booths, exhibits; records of what was concluded
+    # elsewhere (counted in the bulletin, binding nobody); intended agreements bind nobody.
+    ("POST", "/expo/editions"),
+    ("POST", "/expo/editions/{slug}/halls"),
+    ("POST", "/expo/editions/{slug}/zones"),
+    ("POST", "/expo/editions/{slug}/events"),
+    ("POST", "/expo/editions/{slug}/exhibitors"),
+    ("POST", "/expo/events/{event_id}/viewers"),
+    ("POST", "/expo/events/{event_id}/signings"),
+    ("POST", "/expo/exhibitors/{exhibitor_id}/booth"),
+    ("POST", "/expo/exhibitors/{exhibitor_id}/exhibits"),
+    ("PUT", "/expo/records/{ref}"),
+    ("DELETE", "/expo/records/{ref}"),
+    ("POST", "/expo/record-imports"),
 })
 
 
