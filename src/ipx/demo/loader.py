@@ -34,7 +34,9 @@ from ipx.demo.other_ip import create_other_ip
 from ipx.demo.patents import create_patents, patent_records
 from ipx.demo.people import OPERATOR, add_members, register_admins, register_operator
 from ipx.demo.results import Created, Skipped
+from ipx.demo.securitisation import create_securitisation
 from ipx.demo.sources import PatentRecord, read_usccs
+from ipx.finance.models import Product
 from ipx.listings.models import Listing
 from ipx.matching.models import Demand
 from ipx.search.backends import get_backend, kept_engines
@@ -100,6 +102,7 @@ def _load(records: list[PatentRecord], progress: bool) -> list[Skipped]:
     # Auctions near the end: the live session's lots close a few minutes after this step.
     create_auctions(organisations, admins, operator)
     create_finance(organisations, admins, operator)
+    create_securitisation(organisations, admins)
     create_dataip(organisations, admins, operator)
     return skipped
 
@@ -175,6 +178,7 @@ def demo_counts() -> dict[str, int]:
         "copyrights": assets.filter(ip_type=Asset.Type.COPYRIGHT).count(),
         "GI products": assets.filter(ip_type=Asset.Type.GI).count(),
         "data products": DataProduct.objects.count(),
+        "securitisations": Product.objects.count(),
         "data IP registered": assets.filter(ip_type=Asset.Type.DATA, legal_status=Asset.LegalStatus.IN_FORCE).count(),
         "listings published": listings.filter(status=Listing.Status.PUBLISHED).count(),
         "listings awaiting review": listings.filter(status=Listing.Status.SUBMITTED).count(),

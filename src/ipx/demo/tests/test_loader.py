@@ -57,6 +57,7 @@ FULL_COUNTS = {
     "deals intended": 1,
     "technology demands": 10,
     "data products": 12,
+    "securitisations": 1,
     "data IP registered": 4,
 }
 

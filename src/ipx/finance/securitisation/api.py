@@ -8,6 +8,7 @@ payments, anyone else nothing (404). Each write is one service."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
@@ -30,6 +31,7 @@ from ipx.finance.securitisation.api_schemas import (
     AbsPoolIn,
     AbsProductIn,
     AbsProductOut,
+    AbsProjectionOut,
     AbsReceivableOut,
     AbsStructureIn,
     AbsSubscriptionIn,
@@ -45,6 +47,7 @@ from ipx.finance.securitisation.inputs import (
     TrancheIn,
     TriggerIn,
 )
+from ipx.finance.securitisation.projecting import project_product, read_scenario
 from ipx.finance.securitisation.reports.access import report_response
 from ipx.finance.securitisation.services import collections, issue, periods, pools, receivables, structure
 from ipx.ledger.idempotency import HEADER
@@ -248,6 +251,36 @@ def product_retire(request: HttpRequest, product_id: Id) -> dict[str, Any]:
     selectors.product_for(api_user(request), product_id)
     periods.product_retire(actor=api_user(request), product_id=product_id)
     return product_out(request, product_id)
+
+
+def _percent(rate: Decimal | None) -> Decimal | None:
+    return None if rate is None else (rate * 100).quantize(Decimal("0.01"))
+
+
+@router.get(f"{PREFIX}/products/{{product_id}}/projection", response={200: AbsProjectionOut, **ERRORS},
+            auth=user_auth, summary="Project the product under a scenario (the parties and operators)",
+            description="Rates in percent a year (default_rate, prepayment_rate; recovery_rate of what defaults); "
+                        "delay_periods and recovery_lag in periods. From the product's current balances once issued.")
+def product_projection(request: HttpRequest, product_id: Id, default_rate: str = "2", prepayment_rate: str = "0",
+                       delay_periods: str = "0", recovery_rate: str = "30", recovery_lag: str = "2"
+                       ) -> dict[str, Any]:
+    product = _party_product(request, product_id)
+    projected = project_product(product, read_scenario({
+        "default_rate": default_rate[:20], "prepayment_rate": prepayment_rate[:20], "delay_periods": delay_periods[:5],
+        "recovery_rate": recovery_rate[:20], "recovery_lag": recovery_lag[:5]}))
+    result = projected.result
+    return {
+        "periods": [{"number": projected.first_period + i, "scheduled": pool.scheduled, "prepaid": pool.prepaid,
+                     "defaulted": pool.defaulted, "recovered": pool.recovered, "collections": pool.collections,
+                     "pool_balance_after": pool.balance_after, "coverage": result.periods[i].coverage,
+                     "breached": list(result.periods[i].breached)} for i, pool in enumerate(result.pool)],
+        "bonds": [{"name": b.name, "seniority": str(b.seniority), "balance": b.balance, "interest": list(b.interest),
+                   "principal": list(b.principal), "wal_years": b.wal, "loss": b.loss,
+                   "yield_percent": _percent(b.annual_yield)} for b in result.bonds],
+        "sensitivity": [{"default_percent": _percent(r.default_rate), "prepayment_percent": _percent(r.prepayment_rate),
+                         "senior_loss": r.senior_loss, "senior_wal_years": r.senior_wal,
+                         "senior_yield_percent": _percent(r.senior_yield)} for r in projected.sensitivity],
+    }
 
 
 # --- Periods --------------------------------------------------------------------------------

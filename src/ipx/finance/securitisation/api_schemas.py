@@ -212,15 +212,37 @@ class AbsPeriodOut(Schema):
 
 class AbsBondScheduleOut(Schema):
     name: str
-    interest: list[Decimal]
+    seniority: str
+    balance: Decimal = Field(description="At the start of the projection.")
+    interest: list[Decimal] = Field(description="By period, the first projected period first.")
     principal: list[Decimal]
-    wal_years: Decimal | None
-    loss: Decimal
-    yield_percent: Decimal | None
+    wal_years: Decimal | None = Field(description="Weighted average life; null when no principal comes back.")
+    loss: Decimal = Field(description="Principal still unpaid after the last period.")
+    yield_percent: Decimal | None = Field(description="Annualised; null when the payments give no rate.")
+
+
+class AbsProjectedPeriodOut(Schema):
+    number: int = Field(description="The product's period number.")
+    scheduled: Decimal
+    prepaid: Decimal
+    defaulted: Decimal
+    recovered: Decimal
+    collections: Decimal
+    pool_balance_after: Decimal
+    coverage: dict[str, Decimal]
+    breached: list[str]
+
+
+class AbsSensitivityOut(Schema):
+    default_percent: Decimal
+    prepayment_percent: Decimal
+    senior_loss: Decimal
+    senior_wal_years: Decimal | None
+    senior_yield_percent: Decimal | None
 
 
 class AbsProjectionOut(Schema):
-    periods: int
-    collections: list[Decimal]
-    coverage: list[dict[str, str]]
+    periods: list[AbsProjectedPeriodOut]
     bonds: list[AbsBondScheduleOut]
+    sensitivity: list[AbsSensitivityOut] = Field(description="The senior notes at other default and prepayment "
+                                                             "rates, the rest of the scenario unchanged.")

@@ -204,6 +204,6 @@ class CollectionsForm(ServiceForm):
 class ScenarioForm(ServiceForm):
     default_rate = number(_("Defaults (% of the pool a year)"), initial="2")
     prepayment_rate = number(_("Prepayments (% a year)"), initial="0")
-    delay_periods = forms.IntegerField(label=_("Payments late by (periods)"), min_value=0, max_value=12, initial=0)
+    delay_periods = number(_("Payments late by (periods)"), initial="0")
     recovery_rate = number(_("Recovered of what defaults (%)"), initial="30")
-    recovery_lag = forms.IntegerField(label=_("Recovered after (periods)"), min_value=0, max_value=24, initial=2)
+    recovery_lag = number(_("Recovered after (periods)"), initial="2")

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from ipx.finance.securitisation import views, views_receivables, views_servicing, views_structure
+from ipx.finance.securitisation import (
+    views,
+    views_projection,
+    views_receivables,
+    views_servicing,
+    views_structure,
+)
 
 app_name = "securitisation"
 
@@ -18,6 +24,7 @@ urlpatterns = [
       for action in ("issue", "cancel", "retire")),
     path("<int:product_id>/pool/", views_structure.product_pool, name="product_pool"),
     path("<int:product_id>/structure/", views_structure.product_structure, name="product_structure"),
+    path("<int:product_id>/projection/", views_projection.product_projection, name="product_projection"),
     path("<int:product_id>/collections/", views_servicing.collections_new, name="collections_new"),
     path("<int:product_id>/periods/<int:number>/", views_servicing.period_detail, name="period"),
     path("<int:product_id>/periods/<int:number>/run/", views_servicing.period_run, name="period_run"),
