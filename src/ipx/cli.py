@@ -6,6 +6,8 @@
     ipx doctor             ipx ledger-check
     ipx backup DEST [--with-secrets --passphrase-file F]  ipx restore SRC [--passphrase-file F]
     ipx dataip keygen      ipx dataip verify FILE [--key PEM]   (the data-IP registry's key, offline checks)
+    ipx report bulletin --edition SLUG [--format json|csv|xlsx|pdf|html] [--lang en|zh-hans|zh-hant]
+    ipx report verify [--repair]                 (the statistics bulletin; its rollups against the records)
     ipx worker [--schedule] [--burst]            ipx scheduler
     ipx expire-listings    ipx expire-offers     ipx expire-demands    (the scheduler runs these)
     ipx <any Django management command>
