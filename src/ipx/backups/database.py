@@ -16,10 +16,12 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.translation import gettext as _
@@ -65,21 +67,58 @@ def _raw_sqlite() -> sqlite3.Connection:
     return raw
 
 
-def dump(target: Path) -> None:
-    """The database's snapshot into ``target`` (a new file)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if vendor() == "sqlite":
-        copy = sqlite3.connect(target)
-        try:
-            # One step (pages=-1): the whole copy comes from one read transaction.
-            _raw_sqlite().backup(copy, pages=-1)
-        except sqlite3.OperationalError as exc:
-            raise _as_os_error(exc, target) from exc
-        finally:
-            copy.close()
+@contextmanager
+def snapshot() -> Iterator[Callable[[Path], None]]:
+    """One read of the database for the whole block: what the block reads (the migrations,
+    the ledger's totals) and the copy it makes with the function it is given are the same
+    state, however many commits the site makes meanwhile. SQLite: one read transaction on
+    this connection, which the online backup continues; PostgreSQL: a repeatable-read
+    transaction whose snapshot ``pg_dump --snapshot`` shares. A caller already inside a
+    transaction (a test) reads and copies in that one."""
+    if connection.in_atomic_block:
+        yield _in_open_transaction
         return
-    _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(target)],
-         _("pg_dump failed"))
+    if vendor() == "sqlite":
+        raw = _raw_sqlite()
+        raw.execute("BEGIN DEFERRED")
+        try:
+            raw.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the read starts here
+            yield lambda target: _sqlite_copy(raw, target)
+        finally:
+            raw.execute("ROLLBACK")
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SELECT pg_export_snapshot()")
+        exported = str(cursor.fetchone()[0])
+        yield lambda target: _pg_dump(target, exported)
+
+
+def _in_open_transaction(target: Path) -> None:
+    if vendor() == "sqlite":
+        _sqlite_copy(_raw_sqlite(), target)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_export_snapshot()")
+        _pg_dump(target, str(cursor.fetchone()[0]))
+
+
+def _sqlite_copy(raw: sqlite3.Connection, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    copy = sqlite3.connect(target)
+    try:
+        # One step (pages=-1), from the read transaction ``snapshot`` holds open.
+        raw.backup(copy, pages=-1)
+    except sqlite3.OperationalError as exc:
+        raise _as_os_error(exc, target) from exc
+    finally:
+        copy.close()
+
+
+def _pg_dump(target: Path, exported: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--snapshot", exported,
+          "--file", str(target)], _("pg_dump failed"))
 
 
 def _as_os_error(exc: sqlite3.OperationalError, target: Path) -> OSError:

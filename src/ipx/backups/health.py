@@ -31,8 +31,8 @@ def backups_check() -> Check:
                      facts={"scheduled": True, "folder": str(folder)})
     last = backups[-1]
     size = last.size
-    facts: dict[str, JSONScalar] = {"scheduled": True, "folder": str(folder), "last": last.taken.isoformat(), "size_bytes": size,
-             "kept": len(backups)}
+    facts: dict[str, JSONScalar] = {"scheduled": True, "folder": str(folder), "last": last.taken.isoformat(),
+                                    "size_bytes": size, "kept": len(backups)}
     detail = _("The last successful backup: %(time)s, %(size)s (%(count)d kept).") % {
         "time": timezone.localtime(last.taken).strftime("%Y-%m-%d %H:%M"), "size": filesizeformat(size),
         "count": len(backups)}

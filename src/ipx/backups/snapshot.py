@@ -91,10 +91,13 @@ def _refusal(exc: OSError, destination: Path) -> BackupRefused:
 def _write(work: Path, taken: datetime, passphrase: bytes | None) -> Manifest:
     files: dict[str, FileEntry] = {}
     database_file = database.database_file()
-    # The database first (see the module's note), with what the manifest says of it.
-    database.dump(work / database_file)
+    identity = database_identity()
+    # The database first (see the module's note), and what the manifest says of it read from
+    # the same snapshot: the site's commits meanwhile are in neither.
+    with database.snapshot() as copy:
+        migrations, totals = database.applied_migrations(), ledger_totals()
+        copy(work / database_file)
     files[database_file] = entry_for(work / database_file)
-    identity, migrations, totals = database_identity(), database.applied_migrations(), ledger_totals()
     for prefix, root in file_roots().items():
         for relative in _walk(root):
             try:

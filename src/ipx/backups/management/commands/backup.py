@@ -26,14 +26,14 @@ class Command(BaseCommand):
                             help="a file whose first line is the passphrase")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        passphrase_file: Path | None = options["passphrase_file"]
+        passphrase_file = Path(options["passphrase_file"]) if options["passphrase_file"] else None
         if options["with_secrets"] and passphrase_file is None:
             raise CommandError("--with-secrets needs --passphrase-file: secrets are only saved encrypted")
         if passphrase_file is not None and not options["with_secrets"]:
             raise CommandError("--passphrase-file is for --with-secrets; add it to save the signing key")
         try:
             passphrase = vault.read_passphrase(passphrase_file) if passphrase_file else None
-            made = backup_create(destination=options["destination"], passphrase=passphrase)
+            made = backup_create(destination=Path(options["destination"]), passphrase=passphrase)
         except BackupRefused as refusal:
             raise CommandError(refusal.message) from None
         manifest = made.manifest

@@ -26,10 +26,10 @@ class Command(BaseCommand):
                             help="restore a backup holding secrets without them (this installation keeps its key)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        passphrase_file: Path | None = options["passphrase_file"]
+        passphrase_file = Path(options["passphrase_file"]) if options["passphrase_file"] else None
         try:
             passphrase = vault.read_passphrase(passphrase_file) if passphrase_file else None
-            restored = backup_restore(source=options["source"], passphrase=passphrase,
+            restored = backup_restore(source=Path(options["source"]), passphrase=passphrase,
                                       without_secrets=options["without_secrets"], say=self.stdout.write)
         except BackupRefused as refusal:
             raise CommandError(refusal.message) from None
