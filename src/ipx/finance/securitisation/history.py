@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from ipx.core.notices import HistoryEntry
 from ipx.core.notices import history as notice_history
-from ipx.deals.timeline import money_text
+from ipx.deals.timeline import amount_text, money_text
 from ipx.finance.models import Product, ProductEvent, Receivable
 
 
@@ -23,6 +23,15 @@ def _status(value: object) -> str:
 
 def _period(params: dict[str, Any]) -> str:
     return str(params.get("period", ""))
+
+
+def _retired(params: dict[str, Any]) -> str:
+    losses = params.get("losses") or {}
+    if not losses:
+        return _("Retired; %(amount)s left in the reserve paid to the originator.") % {
+            "amount": money_text(params, "reserve_released")}
+    return _("Retired with losses: %(losses)s.") % {"losses": ", ".join(
+        f"{name} {amount_text(amount, params.get('currency', ''))}" for name, amount in losses.items())}
 
 
 def describe(event: ProductEvent) -> str:
@@ -48,8 +57,7 @@ def describe(event: ProductEvent) -> str:
             "period": _period(params), "amount": money_text(params, "collections")}) + (
             " " + _("Triggers breached: %(names)s.") % {"names": ", ".join(map(str, params["breached"]))}
             if params.get("breached") else ""),
-        "retire": lambda: _("Retired; %(amount)s left in the reserve paid to the originator.") % {
-            "amount": money_text(params, "reserve_released")},
+        "retire": lambda: _retired(params),
     }
     word = words.get(event.verb)
     return word() if word is not None else event.note

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import Conflict, NotFound
+from ipx.core.money import Money
 from ipx.core.validation import FieldErrors
 from ipx.finance.inputs import whole
 from ipx.finance.models import Period, PeriodPayment, Product, Receivable, ReceivableInstalment, Tranche
@@ -146,24 +147,33 @@ def _keep_state(product: Product, state: waterfall.State) -> None:
 
 @transaction.atomic
 def product_retire(*, actor: User, product_id: int) -> Product:
-    """The trustee retires a product whose notes are all repaid; what the reserve still holds
-    goes to the originator."""
+    """The trustee retires a product whose notes are all repaid (what the reserve still holds
+    goes to the originator), or whose pool has nothing more to collect (every receivable paid
+    or defaulted) once the waterfall has paid out the reserve: what the tranches still owe is
+    their loss, recorded in the history."""
     product = SECURITISATION.lock(product_id, related=("originator", "trustee"))
     SECURITISATION.check(product, "retire", actor)
-    outstanding = product.tranches.exclude(balance=0).values_list("name", flat=True)
-    if outstanding:
-        raise Conflict(_("Tranches %(names)s are not repaid yet.") % {"names": ", ".join(outstanding)},
-                       code="outstanding")
     if product.periods.filter(ran_at__isnull=True).exists():
         raise Conflict(_("A period's collections are recorded but not run."), code="period_not_run")
-    left = balance_of(product_escrow(product, waterfall.RESERVE))
-    if left > 0:
+    losses = {t.name: t.balance for t in product.tranches.order_by("priority") if t.balance > 0}
+    reserve = product_escrow(product, waterfall.RESERVE)
+    left = balance_of(reserve)
+    if losses:
+        if pool_balance_now(product) > 0:
+            raise Conflict(_("Tranches %(names)s are not repaid yet and the pool still has money to collect.")
+                           % {"names": ", ".join(losses)}, code="outstanding")
+        if left > 0:
+            # The investors' loss is the reserve's to cover first, through a period's waterfall.
+            raise Conflict(_("The reserve still holds %(amount)s; run another period to pay it out.")
+                           % {"amount": Money(left, product.currency)}, code="reserve_left")
+    elif left > 0:
         transaction_post(kind=LedgerTransaction.Kind.ESCROW_RELEASE, reference=product.ledger_reference("reserve"),
                          actor=actor, memo="reserve released",
-                         lines=[Line(product_escrow(product, waterfall.RESERVE), -left),
+                         lines=[Line(reserve, -left),
                                 Line(available_account(organisation=product.originator, currency=product.currency),
                                      left)])
     product.entries.update(live=False)
     SECURITISATION.transition(product, "retire", actor=actor, acting_for=product.trustee, check=False,
-                              params={"reserve_released": str(left), "currency": product.currency})
+                              params={"reserve_released": str(left), "currency": product.currency,
+                                      "losses": {name: str(amount) for name, amount in losses.items()}})
     return product

@@ -126,3 +126,31 @@ def test_the_late_payer_is_shown_and_pays_later(world: SecuritisationWorld) -> N
     run = periods.period_run(actor=world.trustee_admin, product_id=world.product.pk, number=2)
     assert run.pool_balance_after == D("3750000.00")
     assert ledger_check().ok
+
+
+def test_a_product_whose_pool_is_collected_retires_with_the_subordinated_loss(world: SecuritisationWorld) -> None:
+    product = world.product
+    with pytest.raises(Conflict) as early:
+        periods.product_retire(actor=world.trustee_admin, product_id=product.pk)
+    assert early.value.code == "outstanding"
+    # Every payer pays all it owes in period 2: senior A is repaid, B gets what is left.
+    rows = [row for row in collections.pooled_instalments(product) if row.outstanding > 0]
+    collections.collections_record(actor=world.originator_admin, values=CollectionsIn(
+        product_id=product.pk, number=2, collections=[CollectionIn(row.pk, str(row.outstanding)) for row in rows]))
+    second = periods.period_run(actor=world.trustee_admin, product_id=product.pk, number=2)
+    assert second.collections == D("4000000.00") and second.pool_balance_after == 0
+    assert set(Receivable.objects.values_list("status", flat=True)) == {Receivable.Status.PAID}
+    # 4,000,000 less the trustee's 5,000 and A's interest of 31,500 and principal of 3,150,000.
+    assert [(t.name, t.balance) for t in product.tranches.all()] == [("A", D("0.00")), ("B", D("186500.00"))]
+    with pytest.raises(Conflict) as reserve_left:
+        periods.product_retire(actor=world.trustee_admin, product_id=product.pk)
+    assert reserve_left.value.code == "reserve_left"
+    # With A repaid the reserve is released into period 3: 5,000 to the trustee, 95,000 to B.
+    collections.collections_record(actor=world.originator_admin, values=CollectionsIn(product_id=product.pk, number=3))
+    periods.period_run(actor=world.trustee_admin, product_id=product.pk, number=3)
+    retired = periods.product_retire(actor=world.trustee_admin, product_id=product.pk)
+    assert retired.status == Product.Status.RETIRED
+    last = retired.events.order_by("pk").last()
+    assert last is not None and last.params["losses"] == {"B": "91500.00"}
+    assert not retired.entries.filter(live=True).exists()
+    assert ledger_check().ok
