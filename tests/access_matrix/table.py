@@ -19,6 +19,7 @@ from . import (
     expect_pages_insurance,
     expect_pages_members,
     expect_pages_money,
+    expect_pages_reports,
 )
 from .matrix import Entry
 
@@ -41,5 +42,6 @@ PAGES: list[Entry] = [
     *expect_pages_finance.ENTRIES,
     *expect_pages_insurance.ENTRIES,
     *expect_pages_dataip.ENTRIES,
+    *expect_pages_reports.ENTRIES,
 ]
 TABLE: list[Entry] = [*API, *PAGES]

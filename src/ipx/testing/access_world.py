@@ -46,6 +46,7 @@ from ipx.testing.dataip_world import DataIpWorld, build_dataip_world
 from ipx.testing.factories import OrganisationFactory, PatentFactory, listing_with_patent
 from ipx.testing.finance_world import POOL_NAME, FinanceWorld, build_finance_world
 from ipx.testing.insurance_world import InsuranceWorld, build_insurance_world
+from ipx.testing.reports_world import ReportsWorld, build_reports_world
 from ipx.testing.scenes import (
     deal_in_two_milestones,
     deposit,
@@ -119,6 +120,7 @@ class AccessWorld:
     finance: FinanceWorld  # valuations, loans and a pool in each state (``ipx.testing.finance_world``)
     insurance: InsuranceWorld  # a product, policies and claims in each state (``ipx.testing.insurance_world``)
     dataip: DataIpWorld  # home's data products (``ipx.testing.dataip_world``)
+    reports: ReportsWorld  # an edition with records, for its bulletin (``ipx.testing.reports_world``)
     extras: dict[str, object] = field(default_factory=dict)
 
     def user(self, role: str) -> User | None:
@@ -298,6 +300,7 @@ def build_access_world() -> AccessWorld:
     assert insurer is not None
     insurance = build_insurance_world(home=home, admin=admin, bank=bank, banker=insurer)
     dataip = build_dataip_world(home=home, admin=admin, operator=operator, objector=outsider_user)
+    reports = build_reports_world(operator=operator)
 
     world = AccessWorld(
         people=people,
@@ -343,6 +346,7 @@ def build_access_world() -> AccessWorld:
         finance=finance,
         insurance=insurance,
         dataip=dataip,
+        reports=reports,
     )
     # The link a confirmation mail carries (the member's address is confirmed already).
     world.extras["confirmation_token"] = confirmation_token(member)
