@@ -73,6 +73,7 @@ PUBLIC_PAGES = [
     ScenePage("dataip publicity", lambda s: "/dataip/publicity/"),
     ScenePage("dataip application in publicity", lambda s: f"/dataip/publicity/{s.world.dataip.publicity.pk}/"),
     ScenePage("dataip verification", lambda s: f"/dataip/verify/{s.world.dataip.certificate.number}/"),
+    ScenePage("statistics bulletin", lambda s: f"/reports/bulletin/{s.world.reports.edition.slug}/"),
 ]
 
 # The bad input on the pages that show it: search results, the listing, the booth.
