@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.models import Organisation
-from ipx.core.errors import ApplicationError, PermissionDenied
+from ipx.core.errors import PermissionDenied
 from ipx.core.forms import ServiceForm
+from ipx.core.pages import form_step
 from ipx.finance import selectors
 from ipx.finance.forms import (
     EnrolForm,
@@ -120,21 +120,14 @@ REASONED = {"decline": "decline", "return": "return_pledge"}
 def _reasoned_step(request: AuthenticatedRequest, loan: Loan, action: str, back: str) -> HttpResponse:
     """Whoever is shown the step's form sees what is wrong on it, back on the loan's page; the
     service answers anyone else (who may not take the step at all) in ``loan_step``."""
-    form: ServiceForm = (ReasonForm(request.POST, prefix="decline") if action == "decline"
-                         else NoteForm(request.POST, prefix="check"))
-    if form.is_valid():
-        text = form.cleaned_data.get("reason" if action == "decline" else "note", "")
-        try:
-            if action == "decline":
-                services.loan_decline(actor=request.user, loan_id=loan.pk, reason=text)
-            else:
-                services.loan_check_pledge(operator=request.user, loan_id=loan.pk, approve=False, note=text)
-        except ApplicationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, DONE[action]())
-            return redirect(back)
-    return _loan_page(request, selectors.loan_for(request.user, loan.pk), sent=form)
+    user = request.user
+    if action == "decline":
+        return form_step(request, ReasonForm(request.POST, prefix="decline"), lambda data: services.loan_decline(
+            actor=user, loan_id=loan.pk, reason=data["reason"]), back=back, done=DONE[action](),
+            again=lambda form: _loan_page(request, selectors.loan_for(user, loan.pk), sent=form))
+    return form_step(request, NoteForm(request.POST, prefix="check"), lambda data: services.loan_check_pledge(
+        operator=user, loan_id=loan.pk, approve=False, note=data["note"]), back=back, done=DONE[action](),
+        again=lambda form: _loan_page(request, selectors.loan_for(user, loan.pk), sent=form))
 
 
 def _loan_form(request: AuthenticatedRequest, loan_id: int, action: str, form: Any, run: Any, title: str,

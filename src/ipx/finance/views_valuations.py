@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.models import Organisation
 from ipx.catalog.models import Asset
+from ipx.core.forms import ServiceForm
+from ipx.core.pages import form_step
 from ipx.deals.timeline import amount_text
 from ipx.finance import selectors
 from ipx.finance.forms import CostForm, IncomeForm, MarketForm, ReasonForm, SignOffForm, ValuationRequestForm
@@ -56,13 +58,21 @@ def valuation_new(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def valuation_detail(request: AuthenticatedRequest, valuation_id: int) -> HttpResponse:
+    return _valuation_page(request, valuation_id)
+
+
+def _valuation_page(request: AuthenticatedRequest, valuation_id: int, *, sent: ServiceForm | None = None,
+                    ) -> HttpResponse:
+    """The valuation's page; ``sent``: the decline sent back with its problems (400)."""
     valuation = selectors.valuation_for(request.user, valuation_id)
     actions = VALUATION.allowed_actions(valuation, request.user)
     return render(request, "finance/valuation.html", {
         "valuation": valuation, "assets": list(valuation.assets.order_by("pk")), "sheet": worksheet(valuation),
-        "actions": actions, "history": valuation_history(valuation), "decline_form": ReasonForm(prefix="decline"),
+        "actions": actions, "history": valuation_history(valuation),
+        "decline_form": sent or ReasonForm(prefix="decline"),
         "loans": list(selectors.visible_loans(request.user).filter(valuation=valuation)),
-        "report": valuation.status == valuation.Status.SIGNED_OFF and may_read_report(request.user, valuation)})
+        "report": valuation.status == valuation.Status.SIGNED_OFF and may_read_report(request.user, valuation)},
+        status=200 if sent is None else 400)
 
 
 @login_required
@@ -82,7 +92,12 @@ DONE = {
 @require_POST
 def valuation_step(request: AuthenticatedRequest, valuation_id: int, action: str) -> HttpResponse:
     back = reverse("finance:valuation", args=[valuation_id])
-    selectors.valuation_for(request.user, valuation_id)
+    valuation = selectors.valuation_for(request.user, valuation_id)
+    if action == "decline" and "decline" in VALUATION.allowed_actions(valuation, request.user):
+        # The appraiser, shown the form, sees what is wrong on it; the service answers the others.
+        return form_step(request, ReasonForm(request.POST, prefix="decline"), lambda data: services.valuation_decline(
+            actor=request.user, valuation_id=valuation_id, reason=data["reason"]), back=back, done=DONE[action](),
+            again=lambda form: _valuation_page(request, valuation_id, sent=form))
     steps = {
         "accept": lambda: services.valuation_accept(actor=request.user, valuation_id=valuation_id),
         "decline": lambda: services.valuation_decline(actor=request.user, valuation_id=valuation_id,

@@ -25,6 +25,7 @@ from ipx.catalog.models import Asset
 from ipx.core.errors import ApplicationError, PermissionDenied
 from ipx.core.files import private_file_response
 from ipx.core.forms import ServiceForm
+from ipx.core.pages import form_step
 from ipx.finance.insurance import selectors
 from ipx.finance.insurance.forms import ApproveForm, ClaimForm, NewProductForm, PolicyForm, ProductForm, ReasonForm
 from ipx.finance.insurance.history import claim_history, policy_history
@@ -153,18 +154,29 @@ def product_detail(request: AuthenticatedRequest, product_id: int) -> HttpRespon
 @login_required
 @require_GET
 def policy_detail(request: AuthenticatedRequest, policy_id: int) -> HttpResponse:
+    return _policy_page(request, policy_id)
+
+
+def _policy_page(request: AuthenticatedRequest, policy_id: int, sent: ServiceForm | None = None) -> HttpResponse:
+    """The policy's page; ``sent``: the insurer's decline sent back with its problems (400)."""
     view = selectors.policy_view(request.user, policy_id)
     return render(request, "finance/insurance/policy.html", {
         "view": view, "policy": view.policy, "pay_key": secrets.token_urlsafe(16),
         "history": policy_history(view.policy),
-        "decline_form": ReasonForm(prefix="decline") if "decline" in view.actions else None})
+        "decline_form": (sent or ReasonForm(prefix="decline")) if "decline" in view.actions else None},
+        status=200 if sent is None else 400)
 
 
 @login_required
 @require_POST
 def policy_step(request: AuthenticatedRequest, policy_id: int, action: str) -> HttpResponse:
-    selectors.policy_for(request.user, policy_id)
+    view = selectors.policy_view(request.user, policy_id)
     back = reverse("insurance:policy", args=[policy_id])
+    if action == "decline" and "decline" in view.actions:
+        # The insurer, shown the form, sees what is wrong on it; the service answers the others.
+        return form_step(request, ReasonForm(request.POST, prefix="decline"), lambda data: services.policy_decline(
+            actor=request.user, policy_id=policy_id, reason=data["reason"]), back=back,
+            done=_("The request is declined."), again=lambda form: _policy_page(request, policy_id, form))
     steps: dict[str, tuple[Callable[[], object], str]] = {
         "pay": (lambda: services.policy_pay(actor=request.user, policy_id=policy_id,
                                             key=request.POST.get("key", "")[:100]),
@@ -224,22 +236,19 @@ def _claim_page(request: AuthenticatedRequest, view: selectors.ClaimView, sent: 
 def _decision(request: AuthenticatedRequest, view: selectors.ClaimView, action: str, done: str) -> HttpResponse:
     """The insurer's approval or rejection, sent from its form: refused, the form comes back on
     the claim's page with its problems marked."""
-    form: ServiceForm = (ApproveForm(request.POST, prefix="approve") if action == "approve"
-                         else ReasonForm(request.POST, prefix="reject"))
-    if form.is_valid():
-        try:
-            if action == "approve":
-                claim_services.claim_approve(actor=request.user, claim_id=view.claim.pk,
-                                             amount=form.cleaned_data["amount"])
-            else:
-                claim_services.claim_reject(actor=request.user, claim_id=view.claim.pk,
-                                            reason=form.cleaned_data["reason"])
-        except ApplicationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, done)
-            return redirect("insurance:claim", view.claim.pk)
-    return _claim_page(request, selectors.claim_view(request.user, view.claim.pk), sent=form)
+    claim_id = view.claim.pk
+
+    def again(form: ServiceForm) -> HttpResponse:
+        return _claim_page(request, selectors.claim_view(request.user, claim_id), sent=form)
+
+    back = reverse("insurance:claim", args=[claim_id])
+    if action == "approve":
+        return form_step(request, ApproveForm(request.POST, prefix="approve"),
+                         lambda data: claim_services.claim_approve(actor=request.user, claim_id=claim_id,
+                                                                   amount=data["amount"]),
+                         back=back, done=done, again=again)
+    return form_step(request, ReasonForm(request.POST, prefix="reject"), lambda data: claim_services.claim_reject(
+        actor=request.user, claim_id=claim_id, reason=data["reason"]), back=back, done=done, again=again)
 
 
 @login_required
