@@ -132,8 +132,15 @@ def _schedule(text: str) -> list[InstalmentIn]:
              summary="Enter a receivable (multipart; the originator's administrators or signatories)",
              description="From a concluded licence deal the originator granted (source deal, deal_id) or from an "
                          "off-platform contract with its document (source contract, contract_file).",
-             openapi_extra=form_rules(schedule='A JSON list of {"due_on": "2026-06-15", "amount": "250000"}, 1 to '
-                                               '120 rows.', contract_file=UPLOAD_RULE))
+             openapi_extra=form_rules(
+                 originator_id="A verified organisation whose administrator or signatory the caller is.",
+                 source="deal or contract.", deal_id="With source deal: a concluded licence deal the originator "
+                 "granted, not a receivable yet.", payer_id="With source contract: an organisation on the exchange "
+                 "(or payer_name).", payer_name="With source contract and no payer_id: required text.",
+                 contract_reference="With source contract: required text.", currency="With source contract: a "
+                 "currency code; with a deal, its currency or empty.",
+                 schedule='A JSON list of {"due_on": "2026-06-15", "amount": "250000"}, 1 to 120 rows.',
+                 contract_file=f"With source contract: required. {UPLOAD_RULE}"))
 def receivable_create(request: HttpRequest, originator_id: int = Form(..., ge=1, le=2**53),
                       source: str = Form(..., max_length=10), schedule: str = Form("", max_length=20_000),
                       deal_id: str = Form("", max_length=20), payer_id: str = Form("", max_length=20),

@@ -18,6 +18,8 @@ Amount = Annotated[str, Field(max_length=30, json_schema_extra=rule(
 OptionalAmount = Annotated[str, Field(max_length=30, json_schema_extra=rule(
     "An amount from 0, with at most the currency's decimals."))]
 Percent = Annotated[str, Field(max_length=20, json_schema_extra=rule("A percentage, at most two decimals."))]
+RowName = Annotated[str, Field(max_length=60, json_schema_extra=rule(
+    "Required text, at most 60 characters; unique in the product."))]
 Day = Annotated[str, Field(max_length=20, json_schema_extra=rule("A day, 2026-03-31."))]
 
 
@@ -60,7 +62,8 @@ class AbsMarkIn(InputSchema):
 
 
 class AbsProductIn(InputSchema):
-    originator_id: int = Field(ge=1, le=2**53)
+    originator_id: int = Field(ge=1, le=2**53, json_schema_extra=rule(
+        "A verified organisation whose administrator or signatory the caller is."))
     name: str = Field(max_length=200, json_schema_extra=rule("Required text, at most 200 characters."))
     trustee_id: int = Field(ge=1, le=2**53, json_schema_extra=rule("A verified organisation, not the originator."))
     servicer_id: int = Field(ge=1, le=2**53, json_schema_extra=rule("A verified organisation."))
@@ -71,7 +74,7 @@ class AbsProductIn(InputSchema):
 
 
 class AbsTrancheIn(InputSchema):
-    name: str = Field(max_length=60)
+    name: RowName
     seniority: Annotated[str, OneOf(Tranche.Seniority.values)]
     size: Amount
     coupon_percent: Percent
@@ -80,14 +83,14 @@ class AbsTrancheIn(InputSchema):
 
 
 class AbsFeeIn(InputSchema):
-    name: str = Field(max_length=60)
-    payee_id: int = Field(ge=1, le=2**53)
+    name: RowName
+    payee_id: int = Field(ge=1, le=2**53, json_schema_extra=rule("A verified organisation."))
     amount: OptionalAmount = "0"
     rate_percent: Percent = "0"
 
 
 class AbsTriggerIn(InputSchema):
-    name: str = Field(max_length=60)
+    name: RowName
     metric: Annotated[str, OneOf(TriggerTerm.Metric.values)]
     threshold: str = Field(max_length=20, json_schema_extra=rule("A ratio above 0, 1.05 for 105 %."))
     action: Annotated[str, OneOf(TriggerTerm.Consequence.values)]
@@ -100,7 +103,8 @@ class AbsStructureIn(InputSchema):
     triggers: list[AbsTriggerIn] = Field(default_factory=list, max_length=10)
     reserve_target: OptionalAmount = "0"
     tax_percent: Percent = "0"
-    guarantor_id: int | None = Field(None, ge=1, le=2**53)
+    guarantor_id: int | None = Field(None, ge=1, le=2**53, json_schema_extra=rule(
+        "A verified organisation other than the originator; with a guarantee_limit above 0."))
     guarantee_limit: OptionalAmount = "0"
 
 
@@ -111,13 +115,15 @@ class AbsPoolIn(InputSchema):
 
 
 class AbsSubscriptionIn(InputSchema):
-    tranche_id: int = Field(ge=1, le=2**53)
-    investor_id: int = Field(ge=1, le=2**53)
+    tranche_id: int = Field(ge=1, le=2**53, json_schema_extra=rule("A tranche of this product."))
+    investor_id: int = Field(ge=1, le=2**53, json_schema_extra=rule(
+        "A verified organisation whose administrator or signatory the caller is."))
     amount: Amount
 
 
 class AbsCollectionIn(InputSchema):
-    instalment_id: int = Field(ge=1, le=2**53)
+    instalment_id: int = Field(ge=1, le=2**53, json_schema_extra=rule(
+        "An instalment of the pool, listed once, amount no more than is outstanding on it."))
     amount: Amount
 
 

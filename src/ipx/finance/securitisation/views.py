@@ -24,6 +24,7 @@ from ipx.core.errors import ApplicationError, PermissionDenied
 from ipx.core.forms import ServiceForm
 from ipx.finance.securitisation import selectors
 from ipx.finance.securitisation.forms import ProductForm, SubscribeForm
+from ipx.finance.securitisation.history import product_history
 from ipx.finance.securitisation.inputs import ProductIn
 from ipx.finance.securitisation.services import issue, periods, pools
 from ipx.finance.views import run_step
@@ -123,7 +124,7 @@ def _product_page(request: AuthenticatedRequest, product_id: int, subscribe: Sub
         "pool_balance": pools.pool_balance(product), "periods": list(selectors.periods_for(user, product)),
         "fees": list(product.fees.select_related("payee")) if selectors.sees_all(user, product) else [],
         "triggers": list(product.triggers.all()), "subscribe_form": form, "key": secrets.token_urlsafe(16),
-        "history": list(selectors.history_for(user, product)[:200]),
+        "history": product_history(product) if selectors.sees_all(user, product) else [],
     }, status=400 if subscribe is not None and subscribe.errors else 200)
 
 

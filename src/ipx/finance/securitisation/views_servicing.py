@@ -29,6 +29,14 @@ from ipx.finance.securitisation.workflow import SECURITISATION
 from ipx.finance.views import run_step
 
 
+def step_words() -> dict[str, str]:
+    """A waterfall step's action in words."""
+    return {"pay_fee": _("Fee"), "pay_tax": _("Tax"), "pay_interest": _("Interest"),
+            "pay_principal": _("Principal"), "pay_residual": _("Residual"), "transfer": _("Transfer"),
+            "draw_reserve": _("Drawn from the reserve"), "draw_guarantor": _("Paid by the guarantor"),
+            "top_up_reserve": _("Reserve topped up")}
+
+
 def next_number(product: Product) -> int:
     last = product.periods.order_by("-number").first()
     return 1 if last is None else last.number + (1 if last.is_run else 0)
@@ -93,6 +101,7 @@ def period_detail(request: AuthenticatedRequest, product_id: int, number: int) -
         "collected": list(period.collections_applied.select_related("instalment__receivable"))
         if selectors.sees_all(user, product) else [],
         "coverage": sorted(period.coverage.items()), "shortfalls": sorted(period.shortfalls.items()),
+        "words": step_words(),
     })
 
 
