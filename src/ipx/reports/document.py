@@ -24,6 +24,7 @@ class Document:
     sentences: list[Sentence]
     charts: list[Chart]
     tables: list[Table]
+    notes: list[str]  # what the figures leave out, said beside them
 
 
 def span_words(bulletin: Bulletin) -> str:
@@ -31,9 +32,18 @@ def span_words(bulletin: Bulletin) -> str:
         "since": bulletin.since.isoformat(), "until": bulletin.last_day.isoformat()}
 
 
-def document(bulletin: Bulletin, language: str, *, with_charts: bool = True) -> Document:
-    """The bulletin in ``language``; ``with_charts=False`` leaves the drawings out (a plain copy)."""
+def notes(bulletin: Bulletin) -> list[str]:
+    found = []
+    if bulletin.not_converted:
+        found.append(pgettext("bulletin", "Deals concluded on the exchange in %(currencies)s are not in these "
+                                          "amounts: the exchange keeps no rate to convert them to yuan.") % {
+            "currencies": ", ".join(sorted(bulletin.not_converted))})
+    return found
+
+
+def document(bulletin: Bulletin, language: str) -> Document:
+    """The bulletin in ``language``."""
     with translation.override(language):
         return Document(language=language, title=wording.title(bulletin), span=span_words(bulletin),
-                        sentences=wording.sentences(bulletin), charts=drawing.charts(bulletin) if with_charts else [],
-                        tables=tables(bulletin))
+                        sentences=wording.sentences(bulletin), charts=drawing.charts(bulletin),
+                        tables=tables(bulletin), notes=notes(bulletin))

@@ -39,6 +39,7 @@ class Reading:
 
     figures: Figures
     yoy: Mapping[str, Decimal]
+    edition: bool = True  # an edition's figures ("this expo"), or a span of days'
 
     def auction_types(self) -> list[str]:
         by_type = self.figures.auctions.by_type
@@ -74,11 +75,19 @@ def _transactions(reading: Reading) -> str | None:
     money = reading.figures.transactions
     if money.total_amount == 0:
         return None
-    return pgettext(
-        "bulletin",
-        "This expo achieved %(total)s in intellectual property transactions, of which the total amount of patent "
-        "and trademark transactions was %(patent_trademark)s%(patent_trademark_growth)s. Copyright transactions "
-        "amounted to %(copyright)s, involving %(copyright_items)s copyrights.") % {
+    if reading.edition:
+        sentence = pgettext(
+            "bulletin",
+            "This expo achieved %(total)s in intellectual property transactions, of which the total amount of "
+            "patent and trademark transactions was %(patent_trademark)s%(patent_trademark_growth)s. Copyright "
+            "transactions amounted to %(copyright)s, involving %(copyright_items)s copyrights.")
+    else:
+        sentence = pgettext(
+            "bulletin",
+            "Intellectual property transactions of %(total)s were concluded, of which the total amount of patent "
+            "and trademark transactions was %(patent_trademark)s%(patent_trademark_growth)s. Copyright "
+            "transactions amounted to %(copyright)s, involving %(copyright_items)s copyrights.")
+    return sentence % {
         "total": amounts.amount(money.total_amount),
         "patent_trademark": amounts.amount(money.patent_trademark_amount),
         "patent_trademark_growth": growth_clause(reading, "transactions.patent_trademark_amount"),
@@ -161,8 +170,13 @@ def _pledge(reading: Reading) -> str | None:
 def _intended(reading: Reading) -> str | None:
     if reading.figures.intended.amount == 0:
         return None
-    return pgettext("bulletin", "This expo facilitated intended intellectual property transactions of "
-                                "%(amount)s%(growth)s.") % {
+    if reading.edition:
+        sentence = pgettext("bulletin", "This expo facilitated intended intellectual property transactions of "
+                                        "%(amount)s%(growth)s.")
+    else:
+        sentence = pgettext("bulletin", "Intended intellectual property transactions of %(amount)s were "
+                                        "facilitated%(growth)s.")
+    return sentence % {
         "amount": amounts.amount(reading.figures.intended.amount),
         "growth": growth_clause(reading, "intended.amount"),
     }
@@ -222,7 +236,7 @@ SENTENCES: tuple[tuple[str, Callable[[Reading], str | None]], ...] = (
 
 
 def reading(bulletin: Bulletin) -> Reading:
-    return Reading(bulletin.figures, bulletin.yoy())
+    return Reading(bulletin.figures, bulletin.yoy(), edition=bool(bulletin.edition))
 
 
 def sentences(bulletin: Bulletin, language: str | None = None) -> list[Sentence]:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from ipx.reports import amounts, wording
 from ipx.reports.figures import Auctions, AuctionType
@@ -73,8 +74,6 @@ def test_nil_figures_say_nothing_and_a_lone_type_is_worded_alone() -> None:
     (Decimal("500.00"), "500元", "500 yuan"),
 ])
 def test_amounts_are_rounded_as_the_bulletins_round_them(value: Decimal, zh: str, en: str) -> None:
-    from django.utils import translation
-
     with translation.override("zh-hans"):
         assert amounts.amount(value) == zh
     with translation.override("en"):
@@ -87,3 +86,23 @@ def test_rates_keep_the_bulletins_decimals() -> None:
     assert amounts.percent(Decimal("1.0000")) == "100%"
     assert amounts.percent(Decimal("0.3000")) == "30%"
     assert amounts.percent(Decimal("0.1239")) == "12.39%"
+
+
+def test_a_span_of_days_is_not_called_this_expo() -> None:
+    span = replace(BULLETIN_2020, edition="", edition_name="")
+    said = {sentence.topic: sentence.text for sentence in wording.sentences(span, "zh-hant")}
+    assert said["transactions"] == ("實現知識產權交易18.67億元，其中專利和商標交易金額共計17.23億元，比去年增長15.97%，"
+                                    "版權達成交易金額1.44億元，涉及版權2323件。")
+    assert said["intended"] == "促成知識產權意向交易128.5億元，比去年增長26.64%。"
+    said_en = {sentence.topic: sentence.text for sentence in wording.sentences(span, "en")}
+    assert said_en["intended"] == ("Intended intellectual property transactions of 12.85 billion yuan were "
+                                   "facilitated, an increase of 26.64% over last year.")
+
+
+def test_what_the_amounts_leave_out_is_said_beside_them() -> None:
+    from ipx.reports.document import notes
+
+    assert notes(BULLETIN_2020) == []
+    with translation.override("zh-hans"):
+        said = notes(replace(BULLETIN_2020, not_converted=frozenset({"USD", "HKD"})))
+    assert said == ["交易平台上以HKD, USD成交的交易未计入上述金额：平台不保存将其折算为人民币的汇率。"]
