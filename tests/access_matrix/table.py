@@ -12,6 +12,7 @@ from . import (
     expect_api_members,
     expect_api_money,
     expect_pages_auctions,
+    expect_api_securitisation,
     expect_pages_catalog,
     expect_pages_dataip,
     expect_pages_deals,
@@ -22,6 +23,7 @@ from . import (
     expect_pages_reports,
 )
 from .matrix import Entry
+    expect_pages_securitisation,
 
 API: list[Entry] = [
     *expect_api_members.ENTRIES,
@@ -33,6 +35,7 @@ API: list[Entry] = [
     *expect_api_insurance.ENTRIES,
     *expect_api_dataip.ENTRIES,
 ]
+    *expect_api_securitisation.ENTRIES,
 PAGES: list[Entry] = [
     *expect_pages_members.ENTRIES,
     *expect_pages_catalog.ENTRIES,
@@ -44,4 +47,5 @@ PAGES: list[Entry] = [
     *expect_pages_dataip.ENTRIES,
     *expect_pages_reports.ENTRIES,
 ]
+    *expect_pages_securitisation.ENTRIES,
 TABLE: list[Entry] = [*API, *PAGES]

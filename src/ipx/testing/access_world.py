@@ -56,6 +56,7 @@ from ipx.testing.scenes import (
     signed_by_both,
 )
 from ipx.testing.upload_files import patent_csv, pdf_upload, png_upload
+from ipx.testing.securitisation_world import SecuritisationWorld, build_securitisation_world
 
 # The nine ways of standing before an object, in the matrix's column order.
 ROLES = ("anonymous", "unverified", "outsider", "member", "signatory", "admin", "agent", "operator", "bank")
@@ -123,6 +124,9 @@ class AccessWorld:
     reports: ReportsWorld  # an edition with records, for its bulletin (``ipx.testing.reports_world``)
     extras: dict[str, object] = field(default_factory=dict)
 
+    # Home originates and services a product the bank is trustee of; the outsider and the agency
+    # hold its senior notes (``ipx.testing.securitisation_world``).
+    securitisation: SecuritisationWorld
     def user(self, role: str) -> User | None:
         return self.people[role]
 
@@ -304,6 +308,9 @@ def build_access_world() -> AccessWorld:
 
     world = AccessWorld(
         people=people,
+    securitisation = build_securitisation_world(
+        originator=home, originator_admin=admin, trustee=bank, trustee_admin=banker, investor_a=outsider,
+        investor_a_admin=outsider_user, investor_b=agency, investor_b_admin=agent, tag="mx")
         home=home,
         counterparty=counterparty,
         agency=agency,
@@ -351,5 +358,6 @@ def build_access_world() -> AccessWorld:
     # The link a confirmation mail carries (the member's address is confirmed already).
     world.extras["confirmation_token"] = confirmation_token(member)
     # The index a running site has: built from these rows, with its stamp.
+        securitisation=securitisation,
     rebuild_index()
     return world

@@ -86,6 +86,11 @@ TEXT: dict[str, dict[str, str]] = {
     "reserve": {"zh-hans": "储备金账户余额", "zh-hant": "儲備金帳戶餘額", "en": "Reserve account"},
     "guarantor_paid": {"zh-hans": "差额支付累计金额", "zh-hant": "差額支付累計金額",
                        "en": "Paid by the guarantor so far"},
+    # The workbook's sheets (Excel takes at most 31 characters).
+    "sheet.pool": {"zh-hans": "资产池", "zh-hant": "資產池", "en": "Pool"},
+    "sheet.tranches": {"zh-hans": "证券本息", "zh-hant": "證券本息", "en": "Tranches"},
+    "sheet.payments": {"zh-hans": "分配顺序", "zh-hant": "分配順序", "en": "Payments"},
+    "sheet.triggers": {"zh-hans": "触发事件", "zh-hant": "觸發事件", "en": "Triggers"},
     "explain": {
         "zh-hans": "本报告由交易平台依据计划管理人记录的本期实际回款及按交易文件约定的分配顺序生成，"
                    "各项分配均已记入平台账簿。",

@@ -78,7 +78,7 @@ def investor_report_xlsx(figures: PeriodFigures, language: str) -> bytes:
               ("section.triggers", _trigger_rows(figures, words), 1))
     for key, rows, header_rows in sheets:
         title = words[key]
-        sheet = workbook.create_sheet(title.split(" ", 1)[-1].lstrip("、一二三四")[:31] or title[:31])
+        sheet = workbook.create_sheet(words[key.replace("section.", "sheet.")])
         lines: list[Row] = [*heading, [title], *rows]
         for row in lines:
             sheet.append([_safe(value) for value in row])

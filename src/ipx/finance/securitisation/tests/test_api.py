@@ -18,7 +18,7 @@ from ipx.ledger.selectors import ledger_check
 from ipx.testing.fixtures import Member
 from ipx.testing.scenes import deposit
 from ipx.testing.second_factor import signed_in
-from ipx.testing.securitisation_world import SecuritisationWorld
+from ipx.testing.securitisation_world import SecuritisationWorld, build_securitisation_world
 from ipx.testing.upload_files import pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +28,11 @@ API = "/api/v1/finance/securitisation"
 
 def post(client: Client, path: str, body: Any = None, **headers: str) -> Any:
     return client.post(f"{API}/{path}", json.dumps(body or {}), content_type="application/json", headers=headers)
+
+
+@pytest.fixture
+def world(db: None) -> SecuritisationWorld:
+    return build_securitisation_world()
 
 
 def receivable(client: Client, originator_id: int, **changes: object) -> Any:
