@@ -30,9 +30,10 @@ if TYPE_CHECKING:
 FONTS = ["WenQuanYi Micro Hei", "DejaVu Sans"]
 BAR = "#1f5f8b"
 FALL = "#b04a2f"
-# Amounts on the charts' axes: in 亿元 for a Chinese reader, in millions of yuan otherwise.
-MYRIAD_SCALE = Decimal(10) ** 8
-THOUSAND_SCALE = Decimal(10) ** 6
+YI = Decimal(10) ** 8
+WAN = Decimal(10) ** 4
+BILLION = Decimal(10) ** 9
+MILLION = Decimal(10) ** 6
 
 
 @dataclass(frozen=True)
@@ -80,16 +81,25 @@ def _bars(labels: Sequence[str], values: Sequence[float], notes: Sequence[str], 
         return _svg(figure)
 
 
-def _scale() -> tuple[Decimal, str]:
+def _scale(values: Sequence[Decimal]) -> tuple[Decimal, str]:
+    """The unit of an axis of amounts: the largest the biggest bar reaches, in the reader's way of
+    counting (亿元 or 万元; billions or millions of yuan)."""
+    largest = max((abs(value) for value in values), default=Decimal(0))
     if amounts.chinese():
-        return MYRIAD_SCALE, pgettext("bulletin", "hundred million yuan")
-    return THOUSAND_SCALE, pgettext("bulletin", "million yuan")
+        if largest >= YI:
+            return YI, pgettext("bulletin", "hundred million yuan")
+        return WAN, pgettext("bulletin", "ten thousand yuan")
+    if largest >= BILLION:
+        return BILLION, pgettext("bulletin", "billion yuan")
+    return MILLION, pgettext("bulletin", "million yuan")
 
 
-def amounts_chart(bulletin: Bulletin) -> Chart:
-    size, unit = _scale()
+def amounts_chart(bulletin: Bulletin) -> Chart | None:
     shown = [(label, read(bulletin.figures)) for key, label, read in amount_labels()
              if key != "transactions.total_amount"]
+    if not any(value for _, value in shown):
+        return None
+    size, unit = _scale([value for _, value in shown])
     svg = _bars([label for label, _ in shown], [float(value / size) for _, value in shown],
                 [amounts.amount(value) for _, value in shown], unit)
     return Chart("amounts", pgettext("bulletin", "Amounts by type"),
@@ -117,7 +127,7 @@ def auctions_chart(bulletin: Bulletin) -> Chart | None:
     types = [ip_type for ip_type in LISTED if ip_type in by_type and by_type[ip_type].lots_sold > 0]
     if not types:
         return None
-    size, unit = _scale()
+    size, unit = _scale([by_type[ip_type].amount for ip_type in types])
     notes = [pgettext("bulletin", "%(lots)s lots, %(amount)s") % {
         "lots": amounts.count(by_type[ip_type].lots_sold), "amount": amounts.amount(by_type[ip_type].amount)}
         for ip_type in types]
