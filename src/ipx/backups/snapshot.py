@@ -103,6 +103,8 @@ def _write(work: Path, taken: datetime, passphrase: bytes | None) -> Manifest:
             try:
                 files[f"{prefix}/{relative.as_posix()}"] = _copy(root / relative, work / prefix / relative)
             except FileNotFoundError:
+                if (root / relative).exists():
+                    raise
                 continue  # deleted since the folder was listed: no row of the snapshot needs it
     sealed_with: dict[str, str] = {}
     if passphrase is not None:

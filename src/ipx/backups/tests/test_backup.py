@@ -25,7 +25,9 @@ from ipx.ledger.models import LedgerTransaction
 from ipx.testing.fixtures import Member
 from ipx.testing.scenes import deposit
 
-pytestmark = pytest.mark.django_db
+# Committed rows, as ipx backup finds them: its read of the database is a transaction of its
+# own, which SQLite's shared in-memory test database cannot open inside the test's.
+pytestmark = pytest.mark.django_db(transaction=True)
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 CONTRACT = b"%PDF-1.7 the signed contract"
 
@@ -67,6 +69,7 @@ def test_a_full_disk_leaves_no_backup_and_changes_nothing(uploads: Path, tmp_pat
 
     def disk_full_at_the_second_file(source: Path, target: Path) -> FileEntry:
         if copied:
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(source.read_bytes()[:3])  # half written, as a full disk leaves it
             raise OSError(errno.ENOSPC, "No space left on device", str(target))
         copied.append(source)
@@ -144,6 +147,7 @@ def test_the_hourly_backup_is_made_and_old_ones_let_go(settings: Any, tmp_path: 
     assert json.loads((made / "manifest.json").read_text())["project"] == "ipx"
 
 
+@pytest.mark.django_db  # no backup made: the test's own transaction will do
 def test_the_panel_shows_the_last_successful_backup_and_its_size(settings: Any, tmp_path: Path,
                                                                   operator_client: Client) -> None:
     settings.IPX_BACKUP_DIR = ""
