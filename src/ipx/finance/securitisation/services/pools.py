@@ -153,7 +153,8 @@ def pool_select(*, actor: User, product_id: int, receivable_ids: Sequence[int]) 
         errors.add("receivable_ids", _("Choose between 1 and %(n)d receivables.") % {"n": MAX_POOL})
         errors.raise_if_any()
     # Locked in primary-key order, so two products choosing the same receivable wait for one another.
-    found = {r.pk: r for r in Receivable.objects.select_for_update().filter(pk__in=wanted).order_by("pk")}
+    usable = [pk for pk in wanted if isinstance(pk, int) and 0 < pk < 2**63]
+    found = {r.pk: r for r in Receivable.objects.select_for_update().filter(pk__in=usable).order_by("pk")}
     missing = [pk for pk in wanted if pk not in found]
     if missing:
         errors.add("receivable_ids", _("No such receivable: %(ids)s.") % {"ids": ", ".join(map(str, missing))})

@@ -173,6 +173,11 @@ def receivable_mark(*, actor: User, receivable_id: int, status: object, note: ob
         raise Conflict(_("Receivable #%(receivable)s is %(status)s; it cannot be marked %(new)s.")
                        % {"receivable": receivable.pk, "status": receivable.get_status_display(),
                           "new": Receivable.Status(new).label}, code="receivable_status")
+    if new == R.PAID and entry is not None and any(
+            row.paid_amount < row.amount for row in receivable.instalments.filter(due_on__gt=entry.product.cut_off)):
+        # A pooled receivable's money reaches the investors only as recorded collections.
+        raise Conflict(_("Receivable #%(receivable)s still owes the pool; record its collections first.")
+                       % {"receivable": receivable.pk}, code="still_owed")
     previous = receivable.status
     receivable.status = new
     receivable.save(update_fields=["status"])

@@ -13,7 +13,7 @@ from ipx.accounts.models import Organisation
 from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ipx.finance.models import Period, PeriodPayment, Product, Receivable, Tranche
 from ipx.finance.securitisation.inputs import CollectionIn, CollectionsIn
-from ipx.finance.securitisation.services import collections, periods
+from ipx.finance.securitisation.services import collections, periods, receivables
 from ipx.ledger import descriptions
 from ipx.ledger.models import LedgerTransaction, Posting
 from ipx.ledger.selectors import ledger_check
@@ -119,6 +119,10 @@ def test_the_late_payer_is_shown_and_pays_later(world: SecuritisationWorld) -> N
     assert world.product.events.filter(verb="receivable_marked", params__receivable=world.late.pk).exists()
     late_row = world.late.instalments.order_by("due_on").first()
     assert late_row is not None and late_row.paid_amount == 0
+    # The servicer cannot wave the pool's money through as paid: it is paid as collections.
+    with pytest.raises(Conflict) as owed:
+        receivables.receivable_mark(actor=world.originator_admin, receivable_id=world.late.pk, status="paid")
+    assert owed.value.code == "still_owed"
     period = collections.collections_record(actor=world.originator_admin, values=CollectionsIn(
         product_id=world.product.pk, number=2, collections=[CollectionIn(late_row.pk, "250000")]))
     assert period.collections == D("250000.00")
