@@ -38,7 +38,8 @@ def test_readiness_lists_every_check(client: Client, monkeypatch: pytest.MonkeyP
     body = response.json()
     assert body["status"] == "ok"
     assert [check["name"] for check in body["checks"]] == [
-        "database", "migrations", "disk_space", "search_index", "tasks", "embedding_model", "matching_vectors", "backups"]
+        "database", "migrations", "disk_space", "search_index", "tasks", "embedding_model", "matching_vectors",
+        "backups"]
     assert set(body["checks"][0]) == {"name", "status", "detail", "remedy", "facts"}
     assert body["checks"][1] == {"name": "migrations", "status": "ok", "detail": "Every migration is applied.",
                                  "remedy": "", "facts": {"unapplied": 0}}
