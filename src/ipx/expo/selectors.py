@@ -118,9 +118,10 @@ class ExhibitorCounts:
     overseas_countries: int
 
 
-def exhibitor_counts(edition_id: int) -> ExhibitorCounts:
-    """Exhibitors of an edition by origin; countries are those of overseas exhibitors."""
-    rows = Exhibitor.objects.filter(edition_id=edition_id)
+def exhibitor_counts(*edition_ids: int) -> ExhibitorCounts:
+    """Exhibitors of an edition (or of several together, in one query) by origin; countries are
+    those of overseas exhibitors, each counted once."""
+    rows = Exhibitor.objects.filter(edition_id__in=edition_ids)
     counts = rows.aggregate(
         total=Count("id"),
         online=Count("id", filter=Q(online=True)),
@@ -132,9 +133,9 @@ def exhibitor_counts(edition_id: int) -> ExhibitorCounts:
     return ExhibitorCounts(**{name: int(value or 0) for name, value in counts.items()})
 
 
-def exhibit_counts(edition_id: int) -> dict[str, int]:
-    """Exhibits of an edition by IP type (types with none are absent)."""
-    rows = (Exhibit.objects.filter(edition_id=edition_id).order_by().values("ip_type")
+def exhibit_counts(*edition_ids: int) -> dict[str, int]:
+    """Exhibits of an edition (or of several together) by IP type (types with none are absent)."""
+    rows = (Exhibit.objects.filter(edition_id__in=edition_ids).order_by().values("ip_type")
             .annotate(n=Count("id")))
     return {row["ip_type"]: row["n"] for row in rows}
 

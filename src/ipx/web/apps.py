@@ -11,5 +11,5 @@ class WebConfig(AppConfig):
         from ipx.events import subscribe
         from ipx.web.public_cache import raise_content_version
 
-        for event in ("listing.changed", "asset.changed", "organisation.changed"):
+        for event in ("listing.changed", "asset.changed", "organisation.changed", "expo.edition.changed"):
             subscribe(event, raise_content_version)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ipx.accounts.current import current_membership
@@ -12,13 +13,18 @@ from ipx.accounts.notices import history
 from ipx.accounts.selectors import organisation_public
 from ipx.accounts.workflow import ORGANISATION
 from ipx.core.redirects import local_url
+from ipx.expo.selectors import current_or_next_edition
 from ipx.listings.selectors import listings_of_organisation, published_listings_of
 from ipx.web.selectors import exchange_counts
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"counts": exchange_counts()})
+    # During an edition, or before the next one, the home page says so; otherwise the exchange
+    # is in its year-round mode.
+    today = timezone.localdate()
+    return render(request, "web/home.html", {"counts": exchange_counts(), "expo": current_or_next_edition(today),
+                                             "today": today})
 
 
 @require_GET

@@ -9,9 +9,13 @@ from django.utils.translation import gettext as _
 
 from ipx.core.errors import Conflict, ValidationFailed
 from ipx.core.validation import FieldErrors
+from ipx.events import publish
 from ipx.expo.inputs import EditionInput
 from ipx.expo.models import Edition
 
+# Published after commit when an edition is added or changed: public pages that show editions
+# (the home page's year-round mode) are then rendered afresh.
+EDITION_CHANGED = "expo.edition.changed"
 # Addresses under /expo/ that are pages, not editions.
 RESERVED_SLUGS = frozenset({"manage"})
 
@@ -49,6 +53,7 @@ def _check_edition(data: EditionInput, *, editing: Edition | None) -> None:
 @transaction.atomic
 def edition_create(*, data: EditionInput) -> Edition:
     _check_edition(data, editing=None)
+    publish(EDITION_CHANGED, slug=data.slug)
     return Edition.objects.create(
         slug=data.slug, name=data.name.strip(), start_date=data.start_date, end_date=data.end_date,
         organisers=data.organisers.strip(), on_site=data.on_site, online=data.online, venue=data.venue.strip())
@@ -66,4 +71,5 @@ def edition_update(*, edition_id: int, data: EditionInput) -> Edition:
     for name in ("slug", "name", "start_date", "end_date", "organisers", "on_site", "online", "venue"):
         setattr(edition, name, getattr(data, name))
     edition.save()
+    publish(EDITION_CHANGED, slug=edition.slug)
     return edition

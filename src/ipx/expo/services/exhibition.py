@@ -100,6 +100,10 @@ def exhibitor_register(*, actor: User, edition_id: int, organisation_id: int, on
         organisation = access_organisation(actor, organisation_id)
     if edition.end_date < timezone.localdate() and not actor.is_operator:
         raise Conflict(_("%(edition)s has ended; registration is closed.") % {"edition": edition.name})
+    if not organisation.is_verified:
+        raise PermissionDenied.for_field("organisation_id", _(
+            "Only verified organisations exhibit; %(organisation)s is not verified yet.")
+            % {"organisation": organisation.name})
     if not (online or on_site):
         raise ValidationFailed.for_field("online", _("Exhibit online, on site, or both."))
     if on_site and not edition.on_site:

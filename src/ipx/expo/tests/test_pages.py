@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from ipx.accounts.models import User
 from ipx.expo.inputs import COLUMNS, EditionInput
@@ -124,3 +127,22 @@ def test_operator_lays_out_an_edition(edition: Edition, operator_client: Client)
     assert late.status_code == 400
     assert list(Hall.objects.values_list("slug", flat=True)) == ["hall-1", "hall-2"]
     assert Event.objects.count() == 1
+
+
+
+def test_the_home_page_is_open_all_year_between_editions(client: Client, on_commit: Callable[..., Any]) -> None:
+    assert "Open all year" in client.get("/").content.decode()
+    with on_commit():
+        edition_create(data=EditionInput(slug="ahead", name="Expo ahead", start_date=date(2099, 1, 1),
+                                         end_date=date(2099, 1, 2)))
+    page = client.get("/").content.decode()
+    assert "Open all year" in page and "The next edition, Expo ahead, opens on" in page
+
+
+def test_the_home_page_says_an_edition_is_on(client: Client, on_commit: Callable[..., Any]) -> None:
+    client.get("/")
+    today = timezone.localdate()
+    with on_commit():
+        edition_create(data=EditionInput(slug="on-now", name="Expo on now", start_date=today, end_date=today))
+    page = client.get("/").content.decode()
+    assert "Expo on now is on" in page and "Open all year" not in page

@@ -1,0 +1,56 @@
+"""The expo's pages (``ipx.testing.expo_world``).
+
+Anyone reads the editions, an edition, its halls, zones, schedule and booths. Anyone signed in
+for a verified organisation registers it to exhibit in an edition ahead (an unverified one is
+told no on the form; someone of no organisation is sent to set one up). The back-office (the
+editions, the records upload, an edition's halls, zones and events) is the operators'.
+"""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from ipx.testing.access_world import AccessWorld
+from ipx.testing.expo_world import records_csv
+
+from .matrix import FORM, LOGIN, MOVED, OK, OPERATORS, PUBLIC, Args, every, form_page, ids, read_only
+
+
+def edition(name: str = "next") -> Args:
+    return ids(slug=lambda world: getattr(world.expo, name).slug)
+
+
+PAST = ids(slug=lambda world: world.expo.past.slug)
+HALL = ids(slug=lambda world: world.expo.past.slug, hall_slug=lambda world: world.expo.hall.slug)
+ZONE = ids(slug=lambda world: world.expo.past.slug, zone_slug=lambda world: world.expo.zone.slug)
+BOOTH = ids(slug=lambda world: world.expo.past.slug, exhibitor_id=lambda world: world.expo.exhibitor.pk)
+# Registering: a verified organisation's people; the operator belongs to none.
+REGISTER_FORM = every(OK, anonymous=LOGIN, operator=MOVED)
+REGISTERS = every(OK, anonymous=LOGIN, unverified=FORM, operator=MOVED)
+
+
+def _register(world: AccessWorld, role: str) -> dict[str, object]:
+    own = world.own_organisation(role)
+    return {"organisation_id": str(own.pk) if own else "", "online": "on"}
+
+
+def _upload(world: AccessWorld, role: str) -> dict[str, object]:
+    body = records_csv(world.expo.past.slug, f"mx-upload-{role}", world.expo.past.start_date)
+    return {"form": "records", "records-file": SimpleUploadedFile("records.csv", body, content_type="text/csv")}
+
+
+def _hall(world: AccessWorld, role: str) -> dict[str, object]:
+    return {"form": "hall", "hall-name": f"Hall {role}", "hall-position": "2"}
+
+
+ENTRIES = [
+    *read_only("expo/", PUBLIC, login=False),
+    *form_page("expo/manage/", OPERATORS, OPERATORS, body=_upload),
+    *form_page("expo/manage/<slug:slug>/", OPERATORS, OPERATORS, args=edition(), body=_hall),
+    *read_only("expo/<slug:slug>/", PUBLIC, login=False, args=edition()),
+    *form_page("expo/<slug:slug>/register/", REGISTER_FORM, REGISTERS, args=edition(), body=_register),
+    *read_only("expo/<slug:slug>/schedule/", PUBLIC, login=False, args=PAST),
+    *read_only("expo/<slug:slug>/halls/<slug:hall_slug>/", PUBLIC, login=False, args=HALL),
+    *read_only("expo/<slug:slug>/zones/<slug:zone_slug>/", PUBLIC, login=False, args=ZONE),
+    *read_only("expo/<slug:slug>/booths/<int:exhibitor_id>/", PUBLIC, login=False, args=BOOTH),
+]
