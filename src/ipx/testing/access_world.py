@@ -43,6 +43,7 @@ from ipx.notifications.models import Notification
 from ipx.search.services import rebuild_index
 from ipx.testing.auction_world import DRAFT_TITLE, AuctionWorld, build_auction_world
 from ipx.testing.dataip_world import DataIpWorld, build_dataip_world
+from ipx.testing.expo_world import ExpoWorld, build_expo_world
 from ipx.testing.factories import OrganisationFactory, PatentFactory, listing_with_patent
 from ipx.testing.finance_world import POOL_NAME, FinanceWorld, build_finance_world
 from ipx.testing.insurance_world import InsuranceWorld, build_insurance_world
@@ -55,8 +56,8 @@ from ipx.testing.scenes import (
     published_listing,
     signed_by_both,
 )
-from ipx.testing.upload_files import patent_csv, pdf_upload, png_upload
 from ipx.testing.securitisation_world import SecuritisationWorld, build_securitisation_world
+from ipx.testing.upload_files import patent_csv, pdf_upload, png_upload
 
 # The nine ways of standing before an object, in the matrix's column order.
 ROLES = ("anonymous", "unverified", "outsider", "member", "signatory", "admin", "agent", "operator", "bank")
@@ -121,12 +122,13 @@ class AccessWorld:
     finance: FinanceWorld  # valuations, loans and a pool in each state (``ipx.testing.finance_world``)
     insurance: InsuranceWorld  # a product, policies and claims in each state (``ipx.testing.insurance_world``)
     dataip: DataIpWorld  # home's data products (``ipx.testing.dataip_world``)
+    expo: ExpoWorld  # two editions, home exhibiting in the past one (``ipx.testing.expo_world``)
     reports: ReportsWorld  # an edition with records, for its bulletin (``ipx.testing.reports_world``)
-    extras: dict[str, object] = field(default_factory=dict)
-
     # Home originates and services a product the bank is trustee of; the outsider and the agency
     # hold its senior notes (``ipx.testing.securitisation_world``).
     securitisation: SecuritisationWorld
+    extras: dict[str, object] = field(default_factory=dict)
+
     def user(self, role: str) -> User | None:
         return self.people[role]
 
@@ -304,13 +306,14 @@ def build_access_world() -> AccessWorld:
     assert insurer is not None
     insurance = build_insurance_world(home=home, admin=admin, bank=bank, banker=insurer)
     dataip = build_dataip_world(home=home, admin=admin, operator=operator, objector=outsider_user)
+    expo = build_expo_world(home=home, admin=admin, operator=operator)
     reports = build_reports_world(operator=operator)
-
-    world = AccessWorld(
-        people=people,
     securitisation = build_securitisation_world(
         originator=home, originator_admin=admin, trustee=bank, trustee_admin=banker, investor_a=outsider,
         investor_a_admin=outsider_user, investor_b=agency, investor_b_admin=agent, tag="mx")
+
+    world = AccessWorld(
+        people=people,
         home=home,
         counterparty=counterparty,
         agency=agency,
@@ -353,11 +356,12 @@ def build_access_world() -> AccessWorld:
         finance=finance,
         insurance=insurance,
         dataip=dataip,
+        expo=expo,
         reports=reports,
+        securitisation=securitisation,
     )
     # The link a confirmation mail carries (the member's address is confirmed already).
     world.extras["confirmation_token"] = confirmation_token(member)
     # The index a running site has: built from these rows, with its stamp.
-        securitisation=securitisation,
     rebuild_index()
     return world
