@@ -162,18 +162,14 @@ def _add_platform(sums: _Sums, since: date, until: date) -> None:
 
 
 def _exhibition(editions: Iterable[Edition]) -> tuple[Exhibitors, dict[str, int]]:
-    online = overseas = countries = hk_macao_tw = 0
-    exhibits: dict[str, int] = {}
-    for edition in editions:
-        counts = expo.exhibitor_counts(edition.pk)
-        online += counts.online
-        overseas += counts.overseas
-        # Over several editions a country is counted once per edition it came to.
-        countries += counts.overseas_countries
-        hk_macao_tw += counts.hk_macao_tw
-        for ip_type, count in expo.exhibit_counts(edition.pk).items():
-            exhibits[ip_type] = exhibits.get(ip_type, 0) + count
-    return Exhibitors(online, overseas, countries, hk_macao_tw), exhibits
+    """The exhibitors and exhibits of ``editions`` together (a country once however many
+    editions it came to)."""
+    ids = [edition.pk for edition in editions]
+    if not ids:
+        return Exhibitors(), {}
+    counts = expo.exhibitor_counts(*ids)
+    return (Exhibitors(counts.online, counts.overseas, counts.overseas_countries, counts.hk_macao_tw),
+            expo.exhibit_counts(*ids))
 
 
 def figures_of(since: date, until: date, editions: Iterable[Edition]) -> tuple[Figures, frozenset[str]]:
