@@ -11,13 +11,14 @@ import pytest
 
 from ipx.accounts.models import Organisation
 from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ipx.core.money import Money
 from ipx.finance.models import Period, PeriodPayment, Product, Receivable, Tranche
 from ipx.finance.securitisation.inputs import CollectionIn, CollectionsIn
 from ipx.finance.securitisation.services import collections, periods, receivables
 from ipx.ledger import descriptions
 from ipx.ledger.models import LedgerTransaction, Posting
 from ipx.ledger.selectors import ledger_check
-from ipx.ledger.services import available_account, balance_of, escrow_balance
+from ipx.ledger.services import InsufficientFunds, available_account, balance_of, escrow_balance, payout_record
 from ipx.testing.securitisation_world import SecuritisationWorld, build_securitisation_world
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +113,14 @@ def test_collections_are_recorded_once_in_order_by_the_servicer(world: Securitis
     assert (LedgerTransaction.objects.count(), Period.objects.count()) == before
     with pytest.raises(NotFound):
         periods.period_run(actor=world.trustee_admin, product_id=product.pk, number=2)
+    # A servicer without the money it says it collected records nothing.
+    held = available(world.originator)
+    payout_record(organisation=world.originator, money=Money(held, "CNY"), provider_reference="all-out")
+    with pytest.raises(InsufficientFunds):
+        collections.collections_record(actor=world.originator_admin, values=CollectionsIn(
+            product_id=product.pk, number=2, collections=[CollectionIn(late_row.pk, "250000")]))
+    late_row.refresh_from_db()
+    assert late_row.paid_amount == 0 and not Period.objects.filter(number=2).exists()
 
 
 def test_the_late_payer_is_shown_and_pays_later(world: SecuritisationWorld) -> None:
