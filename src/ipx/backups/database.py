@@ -109,6 +109,8 @@ def _sqlite_copy(raw: sqlite3.Connection, target: Path) -> None:
     try:
         # One step (pages=-1), from the read transaction ``snapshot`` holds open.
         raw.backup(copy, pages=-1)
+        # The copy keeps the site's WAL mode; one self-contained file is what the manifest hashes.
+        copy.execute("PRAGMA journal_mode=DELETE")
     except sqlite3.OperationalError as exc:
         raise _as_os_error(exc, target) from exc
     finally:

@@ -103,15 +103,19 @@ def test_the_restored_exchange_has_every_acknowledged_write_its_money_its_files_
     assert "database is not empty" in again.stderr
 
 
+def _database(backup: Path) -> Path:
+    return backup / read_manifest(backup).database_file
+
+
 def _flip_a_byte(backup: Path) -> None:
-    database = next((backup / "database").iterdir())
+    database = _database(backup)
     data = bytearray(database.read_bytes())
     data[len(data) // 2] ^= 0xFF
     database.write_bytes(bytes(data))
 
 
 def _truncate(backup: Path) -> None:
-    database = next((backup / "database").iterdir())
+    database = _database(backup)
     database.write_bytes(database.read_bytes()[: database.stat().st_size // 2])
 
 
