@@ -27,8 +27,7 @@ def chinese() -> bool:
 
 def plain(value: Decimal) -> str:
     """A decimal without trailing zeros or exponent: 11.10 → 11.1, 100.00 → 100."""
-    text = f"{value.normalize():f}"
-    return text
+    return f"{value.normalize():f}"
 
 
 def _rounded(value: Decimal, places: int) -> Decimal:
