@@ -6,6 +6,7 @@
     ipx doctor             ipx ledger-check
     ipx backup DEST [--with-secrets --passphrase-file F]  ipx restore SRC [--passphrase-file F]
     ipx dataip keygen      ipx dataip verify FILE [--key PEM]   (the data-IP registry's key, offline checks)
+    ipx expo add-edition SLUG --name NAME --start YYYY-MM-DD --end YYYY-MM-DD   ipx expo import-records FILE
     ipx report bulletin --edition SLUG [--format json|csv|xlsx|pdf|html] [--lang en|zh-hans|zh-hant]
     ipx report verify [--repair]                 (the statistics bulletin; its rollups against the records)
     ipx worker [--schedule] [--burst]            ipx scheduler
