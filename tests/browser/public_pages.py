@@ -74,6 +74,12 @@ PUBLIC_PAGES = [
     ScenePage("dataip application in publicity", lambda s: f"/dataip/publicity/{s.world.dataip.publicity.pk}/"),
     ScenePage("dataip verification", lambda s: f"/dataip/verify/{s.world.dataip.certificate.number}/"),
     ScenePage("statistics bulletin", lambda s: f"/reports/bulletin/{s.world.reports.edition.slug}/"),
+    ScenePage("expo editions", lambda s: "/expo/"),
+    ScenePage("expo edition", lambda s: s.world.expo.past.get_absolute_url()),
+    ScenePage("expo hall", lambda s: s.world.expo.hall.get_absolute_url()),
+    ScenePage("expo zone", lambda s: s.world.expo.zone.get_absolute_url()),
+    ScenePage("expo schedule", lambda s: f"/expo/{s.world.expo.past.slug}/schedule/"),
+    ScenePage("expo booth", lambda s: s.world.expo.exhibitor.get_absolute_url()),
 ]
 
 # The bad input on the pages that show it: search results, the listing, the booth.
