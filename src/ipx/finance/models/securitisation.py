@@ -127,6 +127,7 @@ class Product(models.Model):
     cut_off = models.DateField(_("cut-off date"))
     periods_per_year = models.PositiveSmallIntegerField(_("payment periods a year"), default=4)
     # No payer may be more than this share of the pool.
+    # xgettext:no-python-format
     concentration_percent = models.DecimalField(_("largest payer (% of the pool)"), max_digits=5,
                                                 decimal_places=2, default=Decimal(25))
     reserve_target = models.DecimalField(_("reserve target"), default=ZERO, **AMOUNT_FIELD_OPTIONS)

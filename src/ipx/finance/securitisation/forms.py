@@ -75,6 +75,7 @@ class ProductForm(ServiceForm):
     cut_off = DayField(label=_("Cut-off date"), named=_("The cut-off date"))
     periods_per_year = forms.ChoiceField(label=_("Payment periods a year"), initial="4",
                                          choices=[("1", "1"), ("2", "2"), ("4", "4"), ("12", "12")])
+    # xgettext:no-python-format
     concentration_percent = number(_("Largest payer (% of the pool at most)"), initial="25")
 
     def __init__(self, *args: Any, originators: Choices, organisations: Choices, **kwargs: Any) -> None:
@@ -202,6 +203,7 @@ class CollectionsForm(ServiceForm):
 
 
 class ScenarioForm(ServiceForm):
+    # xgettext:no-python-format
     default_rate = number(_("Defaults (% of the pool a year)"), initial="2")
     prepayment_rate = number(_("Prepayments (% a year)"), initial="0")
     delay_periods = number(_("Payments late by (periods)"), initial="0")
