@@ -27,8 +27,8 @@ from ipx.finance.securitisation.api import router as securitisation
 from ipx.ledger.api import router as ledger
 from ipx.listings.api import router as listings
 from ipx.matching.api import router as matching
-from ipx.reports.api import router as reports
 from ipx.notifications.api import router as notifications
+from ipx.reports.api import router as reports
 from ipx.search.api import router as search
 
 
