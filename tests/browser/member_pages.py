@@ -143,7 +143,11 @@ FORM_PAGES = [
     MemberPage("agent", "cost approach", lambda s: f"/finance/valuations/{s.world.finance.in_progress.pk}/cost/"),
     _admin("attach a valuation", lambda s: f"/finance/loans/{s.world.finance.applied.pk}/valuation/"),
     MemberPage("operator", "pledge to check", lambda s: f"/finance/loans/{s.world.finance.submitted.pk}/"),
+    MemberPage("bank", "quote to decide", lambda s: f"/finance/insurance/policies/{s.world.insurance.quote.pk}/"),
     MemberPage("bank", "recovery", lambda s: f"/finance/loans/{s.world.finance.defaulted.pk}/recover/"),
+    MemberPage("operator", "dataip to check", lambda s: f"/dataip/products/{s.world.dataip.formal.pk}/"),
+    MemberPage("operator", "dataip change asked", lambda s: f"/dataip/products/{s.world.dataip.change.pk}/"),
+    MemberPage("operator", "dataip objected to", lambda s: f"/dataip/products/{s.world.dataip.publicity.pk}/"),
     # The pool's sponsor is none of the matrix's roles (``ipx.testing.finance_world``).
     MemberPage("sponsor", "new pool", lambda s: "/finance/pools/new/"),
     MemberPage("sponsor", "admit to the pool", lambda s: f"/finance/pools/{s.world.finance.pool.pk}/admit/"),

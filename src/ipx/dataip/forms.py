@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ipx.core.errors import ApplicationError
 from ipx.core.forms import ServiceForm
 from ipx.core.uploads import ACCEPT, max_bytes, max_files, size_label
 from ipx.dataip.inputs import CHANGEABLE
@@ -85,6 +86,32 @@ class ChangeForm(ServiceForm):
 
 class ReasonForm(ServiceForm):
     reason = _text(_("Reason"), required=False)
+
+
+class NoteForm(ServiceForm):
+    """A reviewer's note or reason for a step, sent as "note" whatever the step (a page has a
+    form per step, their ids kept apart by ``auto_id``); the services name it "note" or
+    "reason", and either refusal marks it."""
+
+    note = _text(_("Note or reason"), rows=2, required=False)
+
+    def add_service_error(self, error: ApplicationError) -> None:
+        if "reason" in error.fields:
+            error = ApplicationError(error.message, code=error.code, fields={
+                "note" if name == "reason" else name: text for name, text in error.fields.items()})
+        super().add_service_error(error)
+
+
+class DecisionForm(NoteForm):
+    """An objection's decision, with its reasons."""
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("dismiss", _("Dismiss the objection")),
+                                                               ("uphold", _("Uphold the objection"))])
+    field_order = ["decision", "note"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = _("Reasons for the decision")
 
 
 class ObjectionForm(ServiceForm):

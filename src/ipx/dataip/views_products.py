@@ -22,8 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.selectors import memberships_of
 from ipx.core.errors import ApplicationError, PermissionDenied
+from ipx.core.forms import ServiceForm
+from ipx.core.pages import form_step
 from ipx.dataip import selectors
-from ipx.dataip.forms import ChangeForm, ProductForm, ReasonForm
+from ipx.dataip.forms import ChangeForm, DecisionForm, NoteForm, ProductForm, ReasonForm
 from ipx.dataip.history import field_label, product_history
 from ipx.dataip.inputs import CHANGEABLE
 from ipx.dataip.models import Certificate, DataProduct
@@ -110,17 +112,40 @@ def product_edit(request: AuthenticatedRequest, product_id: int) -> HttpResponse
 @login_required
 @require_GET
 def product_detail(request: AuthenticatedRequest, product_id: int) -> HttpResponse:
+    return product_page(request, product_id)
+
+
+def product_page(request: AuthenticatedRequest, product_id: int, *, sent: ServiceForm | None = None,
+                 ) -> HttpResponse:
+    """The product's page; ``sent``: one of its forms sent back with its problems (400) — the
+    cancellation, a reviewer's step or an objection's decision, told apart by their ids."""
     product = selectors.product_for(request.user, product_id)
     actions = DATA_PRODUCT.allowed_actions(product, request.user)
     certificate = product.certificates.filter(status=Certificate.Status.VALID).first()
     objections = list(selectors.objections_of(product))
+
+    def shown(form: ServiceForm) -> ServiceForm:
+        return sent if sent is not None and sent.auto_id == form.auto_id else form
+
     return render(request, "dataip/product.html", {
         "product": product, "actions": actions, "history": product_history(product),
         "certificate": certificate, "verify_url": verification_url(certificate.number) if certificate else "",
         "certificates": product.certificates.all(), "objections": objections,
+        "decisions": [(objection, shown(DecisionForm(auto_id=decision_id(objection.pk))))
+                      for objection in objections],
         "open_objections": [o for o in objections if o.status == "open"],
-        "today": timezone.localdate(), "reason_form": ReasonForm(), "pending": _pending(product),
-        "review_steps": _review_labels()})
+        "today": timezone.localdate(), "reason_form": shown(ReasonForm()), "pending": _pending(product),
+        "review_steps": [(step, label, shown(NoteForm(auto_id=step_id(step)))) for step, label in _review_labels()]},
+        status=200 if sent is None else 400)
+
+
+def step_id(step: str) -> str:
+    """The ids of a reviewer's step's form: each step's note has its own, all sent as "note"."""
+    return f"id_{step}_%s"
+
+
+def decision_id(objection_id: int) -> str:
+    return f"id_objection{objection_id}_%s"
 
 
 def _review_labels() -> list[tuple[str, str]]:
@@ -157,7 +182,17 @@ def registrant_step(request: AuthenticatedRequest, product_id: int, action: str)
                    _("The registration is cancelled.")),
     }
     run, done = steps[action]
+    if action == "cancel" and "cancel" in DATA_PRODUCT.allowed_actions(product, user):
+        return _cancel(request, product.pk, done)
     return run_step(request, _back(product.pk), run, done)
+
+
+def _cancel(request: AuthenticatedRequest, product_id: int, done: str) -> HttpResponse:
+    """The registrant, shown the cancellation's form, sees what is wrong on it on the product's
+    page; the service answers anyone else (who may not cancel at all) in ``registrant_step``."""
+    return form_step(request, ReasonForm(request.POST), lambda data: certificates.cancel(
+        actor=request.user, product_id=product_id, reason=data["reason"]), back=_back(product_id), done=done,
+        again=lambda form: product_page(request, product_id, sent=form))
 
 
 @login_required

@@ -6,6 +6,7 @@ product's page."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -16,9 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ipx.accounts.api_auth import AuthenticatedRequest
+from ipx.core.pages import form_step
 from ipx.dataip import selectors
+from ipx.dataip.forms import DecisionForm, NoteForm
 from ipx.dataip.services import certificates, review
-from ipx.dataip.views_products import run_step
+from ipx.dataip.views_products import decision_id, product_page, run_step, step_id
+from ipx.dataip.workflow import DATA_PRODUCT
 
 REVIEW_STEPS = ("pass_formal", "return", "reject", "publish", "grant", "refuse", "approve_change", "refuse_change",
                 "revoke")
@@ -63,15 +67,35 @@ def _steps(operator: AuthenticatedRequest, product_id: int, note: str) -> dict[s
 @require_POST
 def review_step(request: AuthenticatedRequest, product_id: int, action: str) -> HttpResponse:
     product = selectors.product_for(request.user, product_id)
+    back = reverse("dataip:product", args=[product.pk])
+    if action in DATA_PRODUCT.allowed_actions(product, request.user):
+        # The reviewer, shown the step's form, sees what is wrong on it; the service answers the others.
+        return form_step(request, NoteForm(request.POST, auto_id=step_id(action)),
+                         lambda data: _steps(request, product.pk, data["note"])[action][0](), back=back,
+                         done=_steps(request, product.pk, "")[action][1],
+                         again=lambda form: product_page(request, product.pk, sent=form))
     note = request.POST.get("note", "") or request.POST.get("reason", "")
     run, done = _steps(request, product.pk, note)[action]
-    return run_step(request, reverse("dataip:product", args=[product.pk]), run, done)
+    return run_step(request, back, run, done)
 
 
 @login_required
 @require_POST
 def objection_decide(request: AuthenticatedRequest, objection_id: int) -> HttpResponse:
     objection = selectors.objection_for(request.user, objection_id)
+    product = objection.product  # the objector sees the objection, not always the product: its page is the deciders'
+    if objection.status == objection.Status.OPEN and "decide_objection" in DATA_PRODUCT.allowed_actions(
+            product, request.user):
+        # The reviewer, shown the decision's form, sees what is wrong on it; the service answers the others.
+        def decide(data: dict[str, Any]) -> None:
+            review.objection_decide(operator=request.user, objection_id=objection.pk,
+                                    uphold=data["decision"] == "uphold", note=data["note"])
+
+        form = DecisionForm(request.POST, auto_id=decision_id(objection.pk))
+        done = _("The objection is upheld.") if request.POST.get("decision") == "uphold" else \
+            _("The objection is dismissed.")
+        return form_step(request, form, decide, back=reverse("dataip:product", args=[product.pk]), done=done,
+                         again=lambda sent: product_page(request, product.pk, sent=sent))
     uphold = request.POST.get("decision") == "uphold"
     return run_step(request, reverse("dataip:product", args=[objection.product_id]),
                     lambda: review.objection_decide(operator=request.user, objection_id=objection.pk, uphold=uphold,

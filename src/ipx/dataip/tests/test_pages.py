@@ -6,6 +6,7 @@ in, objects; bad input comes back on the form with nothing changed."""
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,8 @@ def test_the_reviewer_returns_with_a_note_required(owner: Member, operator: User
     response = reviewer.post(reverse("dataip:review_return", args=[product.pk]), {"note": " "}, follow=True)
     product.refresh_from_db()
     assert product.status == DataProduct.Status.FORMAL_REVIEW and "This is required." in response.content.decode()
+    marked = re.search(r'<textarea[^>]*id="id_return_note"[^>]*>', response.content.decode())
+    assert response.status_code == 400 and marked is not None and 'aria-invalid="true"' in marked.group(0)
     reviewer.post(reverse("dataip:review_return", args=[product.pk]), {"note": "请补充合法性依据"})
     product.refresh_from_db()
     assert product.status == DataProduct.Status.RETURNED
@@ -186,6 +189,7 @@ def test_change_request_and_cancel_from_the_pages(owner: Member, operator: User,
     refused = owner.client.post(reverse("dataip:product_cancel", args=[product.pk]), {"reason": ""}, follow=True)
     product.refresh_from_db()
     assert product.status == DataProduct.Status.GRANTED and "This is required." in refused.content.decode()
+    assert refused.status_code == 400 and 'aria-invalid="true"' in refused.content.decode()
     owner.client.post(reverse("dataip:product_cancel", args=[product.pk]), {"reason": "业务调整"})
     product.refresh_from_db()
     assert product.status == DataProduct.Status.CANCELLED
