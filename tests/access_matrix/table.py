@@ -12,6 +12,7 @@ from . import (
     expect_api_insurance,
     expect_api_members,
     expect_api_money,
+    expect_api_reports,
     expect_api_securitisation,
     expect_pages_auctions,
     expect_pages_catalog,
@@ -38,6 +39,7 @@ API: list[Entry] = [
     *expect_api_securitisation.ENTRIES,
     *expect_api_dataip.ENTRIES,
     *expect_api_expo.ENTRIES,
+    *expect_api_reports.ENTRIES,
 ]
 PAGES: list[Entry] = [
     *expect_pages_members.ENTRIES,
