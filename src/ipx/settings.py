@@ -335,9 +335,8 @@ IPX_SEARCH_REBUILD_SILENT_SECONDS = float(os.environ.get("IPX_SEARCH_REBUILD_SIL
 # load balancers commonly wait 5 s), and the free space on var/'s disk below which it is degraded.
 IPX_HEALTH_CHECK_SECONDS = float(os.environ.get("IPX_HEALTH_CHECK_SECONDS", "3"))
 IPX_HEALTH_DISK_MIN_FREE_BYTES = int(os.environ.get("IPX_HEALTH_DISK_MIN_FREE_BYTES", str(1024**3)))
-# Scheduled backups (ipx.backups): every hour into this folder, kept a day, and the first of
-# each day kept this many days; empty (the default): no scheduled backups. With a passphrase
-# file the registry's signing key is saved too, encrypted.
+# Hourly backups (ipx.backups) into this folder (none when empty), kept a day, the first of each
+# day kept longer; with a passphrase file the registry's signing key too, encrypted.
 IPX_BACKUP_DIR = os.environ.get("IPX_BACKUP_DIR", "")
 IPX_BACKUP_PASSPHRASE_FILE = os.environ.get("IPX_BACKUP_PASSPHRASE_FILE", "")
 IPX_BACKUP_KEEP_HOURLY_HOURS = int(os.environ.get("IPX_BACKUP_KEEP_HOURLY_HOURS", "24"))
@@ -368,21 +367,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp): scripts, styles, fonts and requests from this site only;
 # no inline script or style (behaviour lives in static/ipx/ipx.js), no plugins, never framed.
 # Images may also be data: URIs (Swagger UI's icons, QR codes of second factors).
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'none'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "upgrade-insecure-requests": PRODUCTION,
-    },
-}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    **{directive: ["'self'"] for directive in (
+        "default-src", "script-src", "style-src", "font-src", "connect-src", "form-action")},
+    "img-src": ["'self'", "data:"],
+    **{directive: ["'none'"] for directive in ("object-src", "base-uri", "frame-ancestors")},
+    "upgrade-insecure-requests": PRODUCTION,
+}}
 # Permissions-Policy (django-permissions-policy): no page of the exchange needs these.
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: [] for feature in (
