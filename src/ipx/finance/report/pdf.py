@@ -288,7 +288,7 @@ def valuation_report_pdf(valuation: Valuation) -> bytes:
                  .get(pk=valuation.pk))
     if valuation.status != Valuation.Status.SIGNED_OFF:
         raise NotFound(NOT_SIGNED_OFF)
-    html = render_to_string("finance/report/valuation_pdf.html", {
+    html = render_to_string("finance/report/document_pdf.html", {
         "title": both("title"),
         "meta": [(both("number"), report_number(valuation)),
                  (both("valuation_date"), f"{valuation.valuation_date:%Y-%m-%d}")],

@@ -117,8 +117,7 @@ INLINE = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^
                     r"\son[a-z]+\s*=|javascript:", re.IGNORECASE)
 # Documents made into PDFs on the server, never served as pages.
 NOT_A_PAGE = {"deals/contracts/contract_pdf.html", "auctions/results/results_pdf.html",
-              "finance/report/valuation_pdf.html", "dataip/certificate_pdf.html",
-              "finance/securitisation/investor_report_pdf.html",
+              "finance/report/document_pdf.html", "dataip/certificate_pdf.html",
               # The bulletin as a PDF and as one self-contained HTML file (a download, not a page
               # of the site: it carries its own style so that it reads alone).
               "reports/bulletin_document.html"}

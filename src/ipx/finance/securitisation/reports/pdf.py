@@ -102,7 +102,8 @@ def investor_report_pdf(figures: PeriodFigures) -> bytes:
     parties = [(both("originator"), product.originator.name), (both("trustee"), product.trustee.name)]
     if product.guarantor is not None:
         parties.append((both("guarantor"), product.guarantor.name))
-    html = render_to_string("finance/securitisation/investor_report_pdf.html", {
+    html = render_to_string("finance/report/document_pdf.html", {
+        "landscape": True,
         "title": both("title"),
         "meta": [(both("deal"), product.name), (both("period"), both("period_no", n=period.number)),
                  (both("run_at"), f"{figures.ran_on:%Y-%m-%d}" if figures.ran_on else DASH),
