@@ -20,6 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import User
+
+# The patent import's row errors and report cap: one shape of per-row report for every import.
+from ipx.catalog.importing.running import MAX_REPORTED, RowError
 from ipx.core.errors import NotFound, ValidationFailed
 from ipx.events import publish
 from ipx.expo.inputs import COLUMNS, RecordInput, RowProblems, parse_record
@@ -30,19 +33,7 @@ from ipx.expo.selectors import RECORDS_CHANGED
 # and the records the expo makes of its signing ceremonies (signing:5): an import naming one
 # would count it twice.
 PLATFORM_REF = re.compile(r"\b(deal|auction-lot|loan|signing):(\d+)\b")
-MAX_REPORTED = 5_000
 WRITE_CHUNK = 1_000
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "message": self.message}
-
 
 @dataclass
 class ImportReport:
