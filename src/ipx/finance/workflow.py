@@ -30,10 +30,13 @@ REFUSALS = {
     ("insurer", True): _("Only the insurer's administrators or signatories may do this."),
     ("policyholder", True): _("Only the policyholder's administrators or signatories may do this."),
     ("policyholder", False): _("Only the policyholder may do this."),
+    ("originator", True): _("Only the originator's administrators or signatories may do this."),
+    ("trustee", True): _("Only the trustee's administrators or signatories may do this."),
+    ("servicer", False): _("Only the servicer may do this."),
 }
 
 
-def _member_of(side: str, *, binding: bool) -> Guard:
+def member_of(side: str, *, binding: bool) -> Guard:
     def guard(attempt: Attempt) -> Refusal | None:
         actor = attempt.actor
         organisation_id = getattr(attempt.subject, f"{side}_id")
@@ -48,12 +51,12 @@ def _member_of(side: str, *, binding: bool) -> Guard:
 S = Valuation.Status
 VALUATION = Workflow(name="valuation", model=Valuation, event_model=ValuationEvent,
                      not_found=_("No such valuation."), actions={
-    "accept": Action(sources=(S.REQUESTED,), target=S.IN_PROGRESS, who=(_member_of("appraiser", binding=True),)),
-    "decline": Action(sources=(S.REQUESTED,), target=S.DECLINED, who=(_member_of("appraiser", binding=True),)),
-    "record": Action(sources=(S.IN_PROGRESS,), who=(_member_of("appraiser", binding=False),)),
-    "sign_off": Action(sources=(S.IN_PROGRESS,), target=S.SIGNED_OFF, who=(_member_of("appraiser", binding=True),)),
+    "accept": Action(sources=(S.REQUESTED,), target=S.IN_PROGRESS, who=(member_of("appraiser", binding=True),)),
+    "decline": Action(sources=(S.REQUESTED,), target=S.DECLINED, who=(member_of("appraiser", binding=True),)),
+    "record": Action(sources=(S.IN_PROGRESS,), who=(member_of("appraiser", binding=False),)),
+    "sign_off": Action(sources=(S.IN_PROGRESS,), target=S.SIGNED_OFF, who=(member_of("appraiser", binding=True),)),
     "withdraw": Action(sources=(S.REQUESTED, S.IN_PROGRESS), target=S.WITHDRAWN,
-                       who=(_member_of("requester", binding=False),)),
+                       who=(member_of("requester", binding=False),)),
 })
 
 
@@ -65,18 +68,18 @@ def _operator(attempt: Attempt) -> Refusal | None:
 
 L = Loan.Status
 LOAN = Workflow(name="loan", model=Loan, event_model=LoanEvent, not_found=_("No such loan."), actions={
-    "offer": Action(sources=(L.APPLIED,), target=L.OFFERED, who=(_member_of("bank", binding=True),)),
-    "decline": Action(sources=(L.APPLIED,), target=L.DECLINED, who=(_member_of("bank", binding=True),)),
-    "accept": Action(sources=(L.OFFERED,), target=L.ACCEPTED, who=(_member_of("borrower", binding=True),)),
+    "offer": Action(sources=(L.APPLIED,), target=L.OFFERED, who=(member_of("bank", binding=True),)),
+    "decline": Action(sources=(L.APPLIED,), target=L.DECLINED, who=(member_of("bank", binding=True),)),
+    "accept": Action(sources=(L.OFFERED,), target=L.ACCEPTED, who=(member_of("borrower", binding=True),)),
     # A valuation asked for after applying is attached once signed off (the bank offers on it).
-    "attach_valuation": Action(sources=(L.APPLIED,), who=(_member_of("borrower", binding=False),)),
+    "attach_valuation": Action(sources=(L.APPLIED,), who=(member_of("borrower", binding=False),)),
     "withdraw": Action(sources=(L.APPLIED, L.OFFERED), target=L.WITHDRAWN,
-                       who=(_member_of("borrower", binding=True),)),
+                       who=(member_of("borrower", binding=True),)),
     "submit_pledge": Action(sources=(L.ACCEPTED,), target=L.PLEDGE_SUBMITTED,
-                            who=(_member_of("borrower", binding=False),)),
+                            who=(member_of("borrower", binding=False),)),
     "approve_pledge": Action(sources=(L.PLEDGE_SUBMITTED,), target=L.ACTIVE, who=(_operator,)),
     "return_pledge": Action(sources=(L.PLEDGE_SUBMITTED,), target=L.ACCEPTED, who=(_operator,)),
-    "pay": Action(sources=(L.ACTIVE,), who=(_member_of("borrower", binding=False),)),
+    "pay": Action(sources=(L.ACTIVE,), who=(member_of("borrower", binding=False),)),
     "repaid": Action(sources=(L.ACTIVE,), target=L.REPAID, who=(the_exchange_only,)),
     "default": Action(sources=(L.ACTIVE,), target=L.DEFAULTED, who=(the_exchange_only,)),
 })
@@ -86,16 +89,16 @@ LOAN = Workflow(name="loan", model=Loan, event_model=LoanEvent, not_found=_("No 
 # Claims are filed by the policyholder on a policy in force, decided and paid by the insurer.
 P = Policy.Status
 POLICY = Workflow(name="policy", model=Policy, event_model=PolicyEvent, not_found=_("No such policy."), actions={
-    "pay": Action(sources=(P.REQUESTED,), target=P.ISSUED, who=(_member_of("policyholder", binding=True),)),
-    "cancel": Action(sources=(P.REQUESTED,), target=P.CANCELLED, who=(_member_of("policyholder", binding=False),)),
-    "decline": Action(sources=(P.REQUESTED,), target=P.DECLINED, who=(_member_of("insurer", binding=True),)),
-    "claim": Action(sources=(P.ISSUED,), who=(_member_of("policyholder", binding=False),)),
+    "pay": Action(sources=(P.REQUESTED,), target=P.ISSUED, who=(member_of("policyholder", binding=True),)),
+    "cancel": Action(sources=(P.REQUESTED,), target=P.CANCELLED, who=(member_of("policyholder", binding=False),)),
+    "decline": Action(sources=(P.REQUESTED,), target=P.DECLINED, who=(member_of("insurer", binding=True),)),
+    "claim": Action(sources=(P.ISSUED,), who=(member_of("policyholder", binding=False),)),
     "expire": Action(sources=(P.ISSUED,), target=P.EXPIRED, who=(the_exchange_only,)),
 })
 
 C = Claim.Status
 CLAIM = Workflow(name="claim", model=Claim, event_model=ClaimEvent, not_found=_("No such claim."), actions={
-    "approve": Action(sources=(C.FILED,), target=C.APPROVED, who=(_member_of("insurer", binding=True),)),
-    "reject": Action(sources=(C.FILED,), target=C.REJECTED, who=(_member_of("insurer", binding=True),)),
-    "pay": Action(sources=(C.APPROVED,), target=C.PAID, who=(_member_of("insurer", binding=True),)),
+    "approve": Action(sources=(C.FILED,), target=C.APPROVED, who=(member_of("insurer", binding=True),)),
+    "reject": Action(sources=(C.FILED,), target=C.REJECTED, who=(member_of("insurer", binding=True),)),
+    "pay": Action(sources=(C.APPROVED,), target=C.PAID, who=(member_of("insurer", binding=True),)),
 })

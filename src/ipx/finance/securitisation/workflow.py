@@ -10,28 +10,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from ipx.accounts.selectors import binds, is_member
 from ipx.core.errors import PermissionDenied
-from ipx.core.workflow import Action, Attempt, Guard, Refusal, Workflow
+from ipx.core.workflow import Action, Attempt, Refusal, Workflow
 from ipx.finance.models import Product, ProductEvent
-
-REFUSALS = {
-    ("originator", True): _("Only the originator's administrators or signatories may do this."),
-    ("trustee", True): _("Only the trustee's administrators or signatories may do this."),
-    ("servicer", False): _("Only the servicer may do this."),
-}
-
-
-def _member_of(side: str, *, binding: bool) -> Guard:
-    def guard(attempt: Attempt) -> Refusal | None:
-        actor = attempt.actor
-        organisation_id = getattr(attempt.subject, f"{side}_id")
-        if actor is not None and getattr(actor, "is_authenticated", False) and (
-                binds(actor, organisation_id) if binding else is_member(actor, organisation_id)):
-            return None
-        return Refusal(REFUSALS[side, binding], error=PermissionDenied)
-
-    return guard
+from ipx.finance.workflow import member_of
 
 
 def _member_of_an_organisation(attempt: Attempt) -> Refusal | None:
@@ -42,7 +24,7 @@ def _member_of_an_organisation(attempt: Attempt) -> Refusal | None:
 
 
 S = Product.Status
-originator = _member_of("originator", binding=True)
+originator = member_of("originator", binding=True)
 SECURITISATION = Workflow(
     name="securitisation", model=Product, event_model=ProductEvent, subject_field="product",
     not_found=_("No such securitisation."), actions={
@@ -54,8 +36,8 @@ SECURITISATION = Workflow(
         "issue": Action(sources=(S.STRUCTURED,), target=S.ISSUED, who=(originator,)),
         "cancel": Action(sources=(S.DRAFT, S.POOLED, S.STRUCTURED), target=S.CANCELLED, who=(originator,)),
         "record_collections": Action(sources=(S.ISSUED, S.SERVICING),
-                                     who=(_member_of("servicer", binding=False),)),
+                                     who=(member_of("servicer", binding=False),)),
         "run_period": Action(sources=(S.ISSUED, S.SERVICING), target=S.SERVICING,
-                             who=(_member_of("trustee", binding=True),)),
-        "retire": Action(sources=(S.SERVICING,), target=S.RETIRED, who=(_member_of("trustee", binding=True),)),
+                             who=(member_of("trustee", binding=True),)),
+        "retire": Action(sources=(S.SERVICING,), target=S.RETIRED, who=(member_of("trustee", binding=True),)),
     })
