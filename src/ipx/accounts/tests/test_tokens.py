@@ -153,7 +153,7 @@ def test_every_money_operation_refuses_a_token_without_the_money_scope(method: s
     _token, key = token_of(owner, scopes=["read", "write"])
     url = path.format(organisation_id=owner.organisation.pk, deal_id=999_999, offer_id=999_999, lot_id=999_999,
                       loan_id=999_999, valuation_id=999_999, policy_id=999_999, claim_id=999_999,
-                      product_id=999_999, position=1, user_id=owner.user.pk)
+                      product_id=999_999, position=1, number=1, user_id=owner.user.pk)
     before = (LedgerTransaction.objects.count(), tokens_table(), memberships())
     # Refused for the scope before the object is looked for: 403, not 404.
     assert call(Client(), method.lower(), url, {"is_signatory": False}, token=key) == (403, scope_refusal("money"))
