@@ -92,9 +92,10 @@ def documented_refusal(case: Case, response: Response) -> bool:
     content = _resolve(definition.get("requestBody", {}), root).get("content", {})
     body = next((media.get("schema", {}) for media in content.values()), {})
     for name in fields:
-        path = name.split(".")
-        target = parameters[name] if name in parameters else _field(body, path, root)
-        if target is None or not _has_rule(target, root):
+        # A name may be both a parameter and a field of the body (an edition's slug in the
+        # address, a hall's in the body): the error names one of them, either rule explains it.
+        targets = [parameters.get(name), _field(body, name.split("."), root)]
+        if not any(target is not None and _has_rule(target, root) for target in targets):
             return False
     return True
 

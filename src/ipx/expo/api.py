@@ -14,6 +14,7 @@ from ninja import File, Router, Status, UploadedFile
 
 from ipx.accounts.api_auth import api_user, user_auth
 from ipx.core.api.schemas import ERRORS, Id, Page, PageNumber, PageSize, page_of
+from ipx.core.api.types import form_rules
 from ipx.core.errors import ValidationFailed
 from ipx.expo import selectors
 from ipx.expo.api_schemas import (
@@ -199,7 +200,8 @@ def record_delete(request: HttpRequest, ref: str) -> Status[None]:
 
 
 @router.post("/expo/record-imports", response={200: ExpoImportReportOut, **ERRORS}, auth=user_auth,
-             summary="Import a records CSV (UTF-8 or GBK; operators): good rows land, each bad row is reported")
+             summary="Import a records CSV (UTF-8 or GBK; operators): good rows land, each bad row is reported",
+             openapi_extra=form_rules(file="A CSV file of the records' columns (UTF-8 or GBK)."))
 def record_import(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
     actor = api_user(request)
     require_operator(actor)

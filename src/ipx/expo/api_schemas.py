@@ -16,11 +16,12 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
 OptionalSlug = Annotated[str, Field(pattern=r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*)?$", max_length=60)]
 LongText = Annotated[str, Field(max_length=3000)]
-Cell = Annotated[str, Field(max_length=200)]
+# A record's cells are read as the import file's columns of the same names (one parser for both).
+Cell = Annotated[str, Field(max_length=200, json_schema_extra=rule("Read as the import file's column of this name."))]
 
 
 class ExpoEditionIn(InputSchema):
-    slug: Slug
+    slug: Slug = Field(json_schema_extra=rule("Unique: no other edition has it."))
     name: Name
     start_date: Day
     end_date: Day = Field(json_schema_extra=rule("On or after start_date; no other edition's dates may overlap."))
@@ -158,15 +159,19 @@ class ExpoExhibitorOut(Schema):
 
 
 class ExpoBoothIn(InputSchema):
-    hall_id: Annotated[int, Field(ge=1, le=2**53)] | None = None
+    hall_id: Annotated[int, Field(ge=1, le=2**53)] | None = Field(
+        None, json_schema_extra=rule("A hall of the exhibitor's edition."))
     booth: Annotated[str, Field(max_length=20)] = ""
 
 
 class ExpoExhibitIn(InputSchema):
     ip_type: Annotated[str, OneOf(IpType)]
-    title: Annotated[str, Field(max_length=200)] = ""
-    zone_id: Annotated[int, Field(ge=1, le=2**53)] | None = None
-    listing_id: Annotated[int, Field(ge=1, le=2**53)] | None = None
+    title: Annotated[str, Field(max_length=200)] = Field(
+        "", json_schema_extra=rule("Required unless a listing is shown (its title is taken)."))
+    zone_id: Annotated[int, Field(ge=1, le=2**53)] | None = Field(
+        None, json_schema_extra=rule("A zone of the exhibitor's edition."))
+    listing_id: Annotated[int, Field(ge=1, le=2**53)] | None = Field(
+        None, json_schema_extra=rule("One of the exhibitor's own published listings."))
 
 
 class ExpoExhibitOut(Schema):
@@ -182,7 +187,8 @@ class ExpoRecordIn(InputSchema):
     """A record as a row of the import file has it (the same parser reads both)."""
 
     edition: Slug
-    date: Annotated[str, Field(max_length=10, description="YYYY-MM-DD, within the edition's dates")]
+    date: Annotated[str, Field(max_length=10, description="YYYY-MM-DD, within the edition's dates",
+                               json_schema_extra=rule("A day written YYYY-MM-DD, within the edition's dates."))]
     kind: Cell
     ip_type: Cell = ""
     amount: Cell

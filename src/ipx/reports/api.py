@@ -13,6 +13,7 @@ from pydantic import Field
 
 from ipx.accounts.api_auth import optional_auth
 from ipx.core.api.schemas import ERRORS
+from ipx.core.api.types import rule
 from ipx.reports import exports
 from ipx.reports.compute import edition_bulletin, range_bulletin
 from ipx.reports.figures import Bulletin, bulletin_json
@@ -97,6 +98,12 @@ FORMAT = Query("json", description="json (default), csv, xlsx, pdf or html.")
 LANG = Query("en", description="The language of the xlsx, pdf and html files: en, zh-hans or zh-hant.")
 
 
+class BulletinSpanQuery(Schema):
+    since: str = Field(description="The first day, YYYY-MM-DD.", json_schema_extra=rule("A day written YYYY-MM-DD."))
+    until: str = Field(description="The last day counted, YYYY-MM-DD.",
+                       json_schema_extra=rule("A day written YYYY-MM-DD, on or after since."))
+
+
 @router.get("/reports/bulletins/{slug}", response={200: BulletinOut, **ERRORS}, auth=optional_auth,
             summary="The statistics bulletin of an expo edition, compared with the edition before it")
 def edition(request: HttpRequest, slug: str, format: str = FORMAT, lang: str = LANG) -> Any:
@@ -105,8 +112,6 @@ def edition(request: HttpRequest, slug: str, format: str = FORMAT, lang: str = L
 
 @router.get("/reports/bulletin", response={200: BulletinOut, **ERRORS}, auth=optional_auth,
             summary="The statistics bulletin of a span of days, compared with the same days a year earlier")
-def span(request: HttpRequest, since: str = Query(..., description="The first day, YYYY-MM-DD."),
-         until: str = Query(..., description="The last day counted, YYYY-MM-DD."),
-         format: str = FORMAT, lang: str = LANG) -> Any:
-    first, end = days_asked(since, until)
+def span(request: HttpRequest, days: Query[BulletinSpanQuery], format: str = FORMAT, lang: str = LANG) -> Any:
+    first, end = days_asked(days.since, days.until)
     return _answer(range_bulletin(first, end), format, lang)

@@ -51,7 +51,7 @@ def hall_create(*, operator: User, edition_id: int, name: str, slug: str, descri
     require_operator(operator)
     edition = _edition(edition_id)
     errors = FieldErrors()
-    slug = _slug(slug or slugify(name), name, errors)
+    slug = _slug(slug or slugify(name)[:60].rstrip("-"), name, errors)
     if edition.halls.filter(slug=slug).exists():
         errors.add("slug", _("This edition has a hall called “%(slug)s” already.") % {"slug": slug})
     errors.raise_if_any()
@@ -65,7 +65,7 @@ def zone_create(*, operator: User, edition_id: int, name: str, slug: str, kind: 
     require_operator(operator)
     edition = _edition(edition_id)
     errors = FieldErrors()
-    slug = _slug(slug or slugify(name), name, errors)
+    slug = _slug(slug or slugify(name)[:60].rstrip("-"), name, errors)
     if edition.zones.filter(slug=slug).exists():
         errors.add("slug", _("This edition has a zone called “%(slug)s” already.") % {"slug": slug})
     if kind not in Zone.Kind.values:
@@ -241,9 +241,9 @@ def signing_add(*, operator: User, event_id: int, data: SigningInput) -> Signing
     event = Event.objects.select_related("edition").filter(pk=event_id).first()
     if event is None:
         raise NotFound(_("No such event."))
+    if event.kind != Event.Kind.SIGNING:  # the event's kind, not the request, refuses it
+        raise Conflict(_("Agreements are signed at signing ceremonies."))
     errors = FieldErrors()
-    if event.kind != Event.Kind.SIGNING:
-        errors.add("event", _("Agreements are signed at signing ceremonies."))
     parties = [p.strip() for p in data.parties if p.strip()]
     if len(parties) < 2:
         errors.add("parties", _("An agreement has at least two parties, one a line."))
