@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from ipx.core.errors import NotFound
 from ipx.core.files import content_disposition
+from ipx.deals.contracts.pdf import normalise_language
 from ipx.finance.securitisation import selectors
 from ipx.finance.securitisation.reports.figures import PeriodFigures, period_figures
 from ipx.finance.securitisation.reports.pdf import investor_report_pdf, report_number
-from ipx.finance.securitisation.reports.wording import reader_language
 from ipx.finance.securitisation.reports.worksheet import XLSX_CONTENT_TYPE, investor_report_xlsx
 
 FORMATS = ("pdf", "xlsx")
@@ -40,7 +40,7 @@ def report_response(user: Any, product_id: int, number: int, kind: str, *, langu
     if kind == "pdf":
         body, content_type = investor_report_pdf(figures), "application/pdf"
     else:
-        body = investor_report_xlsx(figures, reader_language(language or get_language()))
+        body = investor_report_xlsx(figures, normalise_language(language or get_language()))
         content_type = XLSX_CONTENT_TYPE
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = content_disposition(f"{report_number(figures)}.{kind}", as_attachment=True)

@@ -111,10 +111,3 @@ def both(key: str, **values: object) -> str:
     """The wording in each language, once each (the two Chinese forms are often alike)."""
     return " / ".join(dict.fromkeys(text(key, language, **values) for language in LANGUAGES))
 
-
-def reader_language(code: str | None) -> str:
-    """The report language nearest to a reader's interface language (English otherwise)."""
-    code = (code or "").lower()
-    if code.startswith("zh"):
-        return "zh-hant" if code in ("zh-hant", "zh-tw", "zh-hk", "zh-mo") else "zh-hans"
-    return "en"
