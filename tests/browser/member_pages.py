@@ -26,6 +26,9 @@ class MemberPage:
         return f"{self.role}: {self.name}"
 
 
+ABS = "/finance/securitisation"
+
+
 def _admin(name: str, path: Callable[[Scene], str]) -> MemberPage:
     return MemberPage("admin", name, path)
 
@@ -115,6 +118,28 @@ SIGNED_IN_PAGES = [
     _admin("dataip registered", lambda s: f"/dataip/products/{s.world.dataip.granted.pk}/"),
     _admin("dataip change form", lambda s: f"/dataip/products/{s.world.dataip.granted.pk}/change/"),
     MemberPage("outsider", "dataip objection form", lambda s: f"/dataip/publicity/{s.world.dataip.publicity.pk}/"),
+    # Securitisation: home originates and services, the bank is trustee, the outsider and the
+    # agency hold the serviced product's senior notes; the products before issue are home's.
+    _admin("securitisation", lambda s: f"{ABS}/"),
+    _admin("new securitisation", lambda s: f"{ABS}/new/"),
+    _admin("new receivable", lambda s: f"{ABS}/receivables/new/"),
+    _admin("receivable", lambda s: f"{ABS}/receivables/{s.world.securitisation.late.pk}/"),
+    _admin("securitisation serviced", lambda s: f"{ABS}/{s.world.securitisation.product.pk}/"),
+    _admin("securitisation pool", lambda s: f"{ABS}/{s.before_issue.pooled.pk}/pool/"),
+    _admin("securitisation structure", lambda s: f"{ABS}/{s.before_issue.offered.pk}/structure/"),
+    _admin("securitisation projections", lambda s: f"{ABS}/{s.world.securitisation.product.pk}/projection/"),
+    _admin("securitisation collections", lambda s: f"{ABS}/{s.world.securitisation.product.pk}/collections/"),
+    _admin("securitisation period", lambda s: f"{ABS}/{s.world.securitisation.product.pk}/periods/1/"),
+    _admin("securitisation on offer", lambda s: f"{ABS}/{s.before_issue.offered.pk}/"),
+    MemberPage("bank", "securitisation serviced", lambda s: f"{ABS}/{s.world.securitisation.product.pk}/"),
+    MemberPage("bank", "securitisation period", lambda s: f"{ABS}/{s.world.securitisation.product.pk}/periods/1/"),
+    MemberPage("outsider", "securitisation", lambda s: f"{ABS}/"),
+    MemberPage("outsider", "securitisation held", lambda s: f"{ABS}/{s.world.securitisation.product.pk}/"),
+    MemberPage("outsider", "securitisation period",
+               lambda s: f"{ABS}/{s.world.securitisation.product.pk}/periods/1/"),
+    MemberPage("outsider", "securitisation on offer", lambda s: f"{ABS}/{s.before_issue.offered.pk}/"),
+    MemberPage("agent", "securitisation held", lambda s: f"{ABS}/{s.world.securitisation.product.pk}/"),
+    _admin("expo registration", lambda s: f"/expo/{s.world.expo.next.slug}/register/"),
     MemberPage("member", "notifications", lambda s: "/notifications/"),
     MemberPage("member", "saved searches", lambda s: "/saved-searches/"),
     MemberPage("member", "API tokens", lambda s: "/accounts/tokens/"),
@@ -151,6 +176,7 @@ FORM_PAGES = [
     # The pool's sponsor is none of the matrix's roles (``ipx.testing.finance_world``).
     MemberPage("sponsor", "new pool", lambda s: "/finance/pools/new/"),
     MemberPage("sponsor", "admit to the pool", lambda s: f"/finance/pools/{s.world.finance.pool.pk}/admit/"),
+    MemberPage("operator", "organisation to verify", lambda s: f"/accounts/organisations/{s.world.unverified.pk}/"),
 ]
 
 ROLES_SIGNED_IN = tuple(dict.fromkeys(page.role for page in SIGNED_IN_PAGES))

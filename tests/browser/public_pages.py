@@ -2,7 +2,8 @@
 
 The scene is the access-and-rights world (every page has a real object to show) plus rows of
 bad input: a title of 200 Chinese characters without a space, an organisation whose name is
-one long word, and a title in right-to-left script. Pages of later work join ``PUBLIC_PAGES``.
+one long word, and a title in right-to-left script; and home's securitisations before issue.
+Pages of later work join ``PUBLIC_PAGES``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from ipx.search.rebuild import rebuild_full
 from ipx.testing.access_world import AccessWorld, build_access_world
 from ipx.testing.factories import OrganisationFactory
 from ipx.testing.scenes import person, published_listing
+
+from .offered_products import OfferedProducts, build_offered_products
 
 LANGUAGES = ("zh-hans", "zh-hant", "en")
 
@@ -29,6 +32,7 @@ class Scene:
     seller: str  # the e-mail of home's administrator, who signs in to print
     long_title: Listing  # 200 CJK characters, no space, offered by the long-named organisation
     rtl_title: Listing
+    before_issue: OfferedProducts  # home's securitisations before issue (``offered_products``)
 
     def asset_id(self, listing: Listing) -> int:
         asset_id: int = ListingAsset.objects.filter(listing=listing).values_list("asset_id", flat=True)[0]
@@ -41,10 +45,11 @@ def build_scene() -> Scene:
     seller = person("long@scene.example", "Lorenzo Longname", long_named)
     long_title = published_listing(long_named, seller, world.operator, title=LONG_CJK_TITLE)
     rtl_title = published_listing(long_named, seller, world.operator, title=RTL_TITLE)
+    before_issue = build_offered_products(world)
     rebuild_full()
     admin = world.user("admin")
     assert admin is not None
-    return Scene(world, admin.email, long_title, rtl_title)
+    return Scene(world, admin.email, long_title, rtl_title, before_issue)
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ PUBLIC_PAGES = [
     ScenePage("statistics bulletin", lambda s: f"/reports/bulletin/{s.world.reports.edition.slug}/"),
     ScenePage("expo editions", lambda s: "/expo/"),
     ScenePage("expo edition", lambda s: s.world.expo.past.get_absolute_url()),
+    ScenePage("expo edition open for registration", lambda s: s.world.expo.next.get_absolute_url()),
     ScenePage("expo hall", lambda s: s.world.expo.hall.get_absolute_url()),
     ScenePage("expo zone", lambda s: s.world.expo.zone.get_absolute_url()),
     ScenePage("expo schedule", lambda s: f"/expo/{s.world.expo.past.slug}/schedule/"),

@@ -207,6 +207,36 @@ FORMS = [
              (("form[id^='decide-'] textarea", ""),), frozenset({"id_objection*"})),
     BadInput("runner-up offer", "operator: lost lot", "form[action$='/runner-up/']",
              (("#id_runner_up-reason", ""),), frozenset({"id_runner_up-reason"})),
+    # Securitisation (``offered_products``): home's pages as originator and servicer, the outsider's as investor.
+    BadInput("new securitisation", "admin: new securitisation", "main form.stacked", (("#id_name", ""),),
+             frozenset({"id_name"})),
+    # An off-platform contract whose second instalment is in words: the schedule is marked.
+    BadInput("receivable entry", "admin: new receivable", "main form.stacked",
+             (("input[name=source][value=contract]", "on"), ("#id_payer_name", "阳江五金制品有限公司"),
+              ("#id_contract_reference", "SL-MX-9"), ("#id_schedule", "2027-03-15 250000\n2027-06-15 二十五万")),
+             frozenset({"id_schedule"})),
+    BadInput("receivable marking", "admin: receivable", "form[action$='/mark/']", (("#id_mark-note", "说明" * 1001),),
+             frozenset({"id_mark-note"})),
+    # The late payer's receivable, in the serviced product's pool already, added to the chosen ones.
+    BadInput("securitisation pool", "admin: securitisation pool", "main form.stacked",
+             (("#id_receivable_ids label:has-text('江门数控装备有限公司') input", "on"),),
+             frozenset({"id_receivable_ids"})),
+    # The senior tranche made smaller: the tranches no longer add up to the pool.
+    BadInput("securitisation structure", "admin: securitisation structure", "main form.stacked",
+             (("[id='id_tranches.0.size']", "3000000"),), frozenset({"id_tranches.0.size"})),
+    BadInput("projection scenario", "admin: securitisation projections", "main form.stacked",
+             (("#id_default_rate", "很多"),), frozenset({"id_default_rate"})),
+    BadInput("collections", "admin: securitisation collections", "main form.stacked",
+             (("[id='id_collections.0.amount']", "二十五万"),), frozenset({"id_collections.0.amount"})),
+    BadInput("subscription", "outsider: securitisation on offer", "form[action$='/subscribe/']",
+             (("#id_subscribe-amount", "很多"),), frozenset({"id_subscribe-amount"})),
+    BadInput("expo registration", "admin: expo registration", "main form.stacked", (("#id_organisation_id", "999999"),),
+             frozenset({"id_organisation_id"})),
+    BadInput("organisation rejection", "operator: organisation to verify", "form[action$='/reject/']",
+             (("#id_reason", ""),), frozenset({"id_reason"})),
+    # A wrong password (once: five end the session) before a change that asks for it again.
+    BadInput("confirm it is you", "member: /accounts/sessions/confirm/", "main form.stacked",
+             (("#id_password", "not the password"),), frozenset({"id_password"})),
 ]
 
 
@@ -249,13 +279,15 @@ def _context(case: BadInput, contexts: dict[str, BrowserContext], signed_in: Sig
 
 
 # Before typing: no length limit (the server's is audited), and a choice not offered is added
-# to a list, as a hand-made request would send it.
+# to a list, as a hand-made request would send it. Answers how the control takes a value: a list
+# is chosen from, a checkbox or radio button is ticked (any value) or not (""), the rest typed in.
 UNLIMIT = """(control, value) => {
   control.removeAttribute("maxlength");
   if (control.tagName === "SELECT" && ![...control.options].some((option) => option.value === value)) {
     control.add(new Option(value, value));
   }
-  return control.tagName === "SELECT";
+  if (control.tagName === "SELECT") { return "choose"; }
+  return ["checkbox", "radio"].includes(control.type) ? "tick" : "type";
 }"""
 
 
@@ -266,8 +298,11 @@ def send(page: Page, case: BadInput) -> None:
                   "if (fold) { fold.open = true; } }")
     for selector, value in case.fill:
         control = page.locator(selector)
-        if control.evaluate(UNLIMIT, value):
+        how = control.evaluate(UNLIMIT, value)
+        if how == "choose":
             control.select_option(value)
+        elif how == "tick":
+            control.set_checked(value != "")
         else:
             control.fill(value)
     page.once("dialog", lambda dialog: dialog.accept())  # a form that asks first (data-confirm)

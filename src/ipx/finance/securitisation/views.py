@@ -43,6 +43,15 @@ def verified_organisations() -> list[tuple[int, str]]:
             .order_by("name")[:500]]
 
 
+def placed_on(fields: dict[str, str], moved: Callable[[str], str]) -> dict[str, str]:
+    """A service's field errors on the form's fields; two landing on one field are both said."""
+    placed: dict[str, str] = {}
+    for name, message in fields.items():
+        where = moved(name)
+        placed[where] = f"{placed[where]} {message}" if where in placed else message
+    return placed
+
+
 def form_page(request: AuthenticatedRequest, form: ServiceForm, run: Callable[[], str], *, title: str, back: str,
               done: str, moved: Callable[[str], str] | None = None, context: dict[str, Any] | None = None,
               template: str = "finance/securitisation/form.html") -> HttpResponse:
@@ -53,7 +62,7 @@ def form_page(request: AuthenticatedRequest, form: ServiceForm, run: Callable[[]
             target = run()
         except ApplicationError as exc:
             if moved is not None:
-                exc.fields = {moved(name): message for name, message in exc.fields.items()}
+                exc.fields = placed_on(exc.fields, moved)
             form.add_service_error(exc)
         else:
             messages.success(request, done)

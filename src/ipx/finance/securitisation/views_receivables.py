@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.core.errors import PermissionDenied
 from ipx.core.files import private_file_response
+from ipx.core.forms import ServiceForm
+from ipx.core.pages import form_step
 from ipx.deals.models import Commitment, Deal, DealKind
 from ipx.finance.securitisation import selectors
 from ipx.finance.securitisation.forms import MarkForm, ReceivableForm
@@ -64,24 +66,37 @@ def receivable_new(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def receivable_detail(request: AuthenticatedRequest, receivable_id: int) -> HttpResponse:
+    return _receivable_page(request, receivable_id)
+
+
+def _receivable_page(request: AuthenticatedRequest, receivable_id: int, *, sent: ServiceForm | None = None
+                     ) -> HttpResponse:
+    """The receivable's page; ``sent``: the servicer's marking sent back with its problems (400)."""
     receivable = selectors.receivable_for(request.user, receivable_id)
     entry = receivables.live_entry(receivable)
     return render(request, "finance/securitisation/receivable.html", {
         "receivable": receivable, "instalments": list(receivable.instalments.all()), "entry": entry,
         "contract": getattr(receivable, "contract", None) if receivable.source == receivable.Source.CONTRACT
         else None,
-        "mark_form": MarkForm(prefix="mark") if receivables.MARKS[receivable.status] else None})
+        "mark_form": sent or (MarkForm(prefix="mark") if receivables.MARKS[receivable.status] else None)},
+        status=200 if sent is None else 400)
 
 
 @login_required
 @require_POST
 def receivable_mark(request: AuthenticatedRequest, receivable_id: int) -> HttpResponse:
-    selectors.receivable_for(request.user, receivable_id)
-    return run_step(request, reverse("securitisation:receivable", args=[receivable_id]),
-                    lambda: receivables.receivable_mark(actor=request.user, receivable_id=receivable_id,
-                                                        status=request.POST.get("mark-status", ""),
-                                                        note=request.POST.get("mark-note", "")),
-                    _("The receivable's status is changed."))
+    receivable = selectors.receivable_for(request.user, receivable_id)
+    back = reverse("securitisation:receivable", args=[receivable_id])
+    done = _("The receivable's status is changed.")
+    if receivables.MARKS[receivable.status] and receivables.may_mark(
+            request.user, receivable, receivables.live_entry(receivable)):
+        # The servicer, shown the form, sees what is wrong on it; the service answers the others.
+        return form_step(request, MarkForm(request.POST, prefix="mark"), lambda data: receivables.receivable_mark(
+            actor=request.user, receivable_id=receivable_id, status=data["status"], note=data["note"]),
+            back=back, done=done, again=lambda form: _receivable_page(request, receivable_id, sent=form))
+    return run_step(request, back, lambda: receivables.receivable_mark(
+        actor=request.user, receivable_id=receivable_id, status=request.POST.get("mark-status", ""),
+        note=request.POST.get("mark-note", "")), done)
 
 
 @login_required

@@ -24,6 +24,11 @@ from ipx.finance.securitisation.services import pools, structure
 from ipx.finance.securitisation.views import form_page, verified_organisations
 from ipx.finance.securitisation.workflow import SECURITISATION
 
+# Where a refusal of the rows of a kind as a whole (the tranches do not add up to the pool, two
+# share a priority) is marked: on that field of the first row sent, or on the first row's name
+# when none was sent (a row counts when it has a name).
+ROWS_AS_A_WHOLE = {"tranches": "size", "fees": "amount", "triggers": "threshold"}
+
 
 def party_product(request: AuthenticatedRequest, product_id: int) -> Product:
     """The product, for its parties and operators (404 for anyone else, investors included)."""
@@ -98,6 +103,9 @@ def product_structure(request: AuthenticatedRequest, product_id: int) -> HttpRes
         for sent, row in moved.items():
             if name.startswith(sent):
                 return row + name[len(sent):]
+        if name in ROWS_AS_A_WHOLE:
+            first = moved.get(f"{name}.0.")
+            return first + ROWS_AS_A_WHOLE[name] if first is not None else f"{name}.0.name"
         return name
 
     return form_page(request, form, run, title=_("The structure of %(name)s") % {"name": product.name},

@@ -150,6 +150,13 @@ def live_entry(receivable: Receivable) -> PoolEntry | None:
     return PoolEntry.objects.select_related("product").filter(receivable=receivable, live=True).first()
 
 
+def may_mark(actor: User, receivable: Receivable, entry: PoolEntry | None) -> bool:
+    """Whether ``actor`` services the receivable (``entry``: its live pool entry, if any): the
+    servicer of the product it is pooled in, or its originator while it is in none."""
+    servicer_id = entry.product.servicer_id if entry is not None else receivable.originator_id
+    return bool(getattr(actor, "is_authenticated", False) and is_member(actor, servicer_id))
+
+
 @transaction.atomic
 def receivable_mark(*, actor: User, receivable_id: int, status: object, note: object = "") -> Receivable:
     """The servicer marks a payer late, defaulted, paid or current again: the servicer of the
@@ -162,8 +169,7 @@ def receivable_mark(*, actor: User, receivable_id: int, status: object, note: ob
     if receivable is None:
         raise NotFound(_("No such receivable."))
     entry = live_entry(receivable)
-    servicer_id = entry.product.servicer_id if entry is not None else receivable.originator_id
-    if not (getattr(actor, "is_authenticated", False) and is_member(actor, servicer_id)):
+    if not may_mark(actor, receivable, entry):
         raise PermissionDenied(_("Only the receivable's servicer may do this."))
     errors = FieldErrors()
     new = clean_choice(status, Receivable.Status, field="status", errors=errors)

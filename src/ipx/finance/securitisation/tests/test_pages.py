@@ -104,7 +104,8 @@ def test_the_originator_enters_receivables_chooses_a_pool_and_sets_a_structure(o
                  "triggers.0.action": "sequential", "triggers.1.metric": "asset_coverage",
                  "triggers.1.action": "sequential"}
     short = page.post(f"{BASE}/{product.pk}/structure/", structure)
-    assert short.status_code == 400 and "error-summary" in short.content.decode()
+    # The tranches as a whole do not add up to the pool: marked on the first tranche's size.
+    assert short.status_code == 400 and marked(short.content.decode(), "tranches.0.size")
     assert not Tranche.objects.exists()
     bad_coupon = page.post(f"{BASE}/{product.pk}/structure/", {**structure, "tranches.1.size": "100000",
                                                                "tranches.0.coupon_percent": "80"})
@@ -171,3 +172,23 @@ def test_an_investor_sees_its_own_holdings_and_strangers_nothing(world: Securiti
         assert client.get(f"{BASE}/{product.pk}/{address}").status_code == 404, address
     assert client.get(f"{BASE}/receivables/{world.late.pk}/").status_code == 404
     assert product.name not in client.get(f"{BASE}/").content.decode()
+
+
+def test_the_servicer_marking_a_payer_badly_sees_why_on_the_page_and_nothing_changes(
+        world: SecuritisationWorld) -> None:
+    late, servicer = world.late, signed_in(world.originator_admin)
+    address = f"{BASE}/receivables/{late.pk}/mark/"
+    too_long = servicer.post(address, {"mark-status": "current", "mark-note": "说明" * 1001})
+    assert too_long.status_code == 400 and marked(too_long.content.decode(), "mark-note")
+    # Late already: the refusal is the summary's, on the receivable's page.
+    again = servicer.post(address, {"mark-status": "late"})
+    assert again.status_code == 400 and "cannot be marked Late" in again.content.decode()
+    # Not the servicer: the trustee is sent back with the refusal as a message.
+    trustee = signed_in(world.trustee_admin).post(address, {"mark-status": "current"})
+    assert trustee.status_code == 302 and trustee["Location"] == f"{BASE}/receivables/{late.pk}/"
+    late.refresh_from_db()
+    assert late.status == Receivable.Status.LATE
+    marked_current = servicer.post(address, {"mark-status": "current", "mark-note": "已补缴"})
+    assert marked_current.status_code == 302
+    late.refresh_from_db()
+    assert late.status == Receivable.Status.CURRENT
