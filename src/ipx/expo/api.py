@@ -51,7 +51,8 @@ def _edition_detail(edition: Edition) -> dict[str, Any]:
     return {**{name: getattr(edition, name) for name in ExpoEditionOut.model_fields},
             "halls": list(selectors.halls_of(edition)), "zones": list(selectors.zones_of(edition)),
             "exhibitors": asdict(selectors.exhibitor_counts(edition.pk)),
-            "exhibits": selectors.exhibit_counts(edition.pk)}
+            "exhibits": selectors.exhibit_counts(edition.pk),
+            "products": asdict(selectors.product_counts(edition.pk))}
 
 
 def _event_out(event: Event) -> dict[str, Any]:
@@ -162,7 +163,8 @@ def booth_assign(request: HttpRequest, exhibitor_id: Id, payload: ExpoBoothIn) -
 
 
 @router.post("/expo/exhibitors/{exhibitor_id}/exhibits", response={201: ExpoExhibitOut, **ERRORS},
-             auth=user_auth, summary="Show a listing or product in the booth or a zone (the exhibitor's members)")
+             auth=user_auth, summary="Show a right (a listing, a GI product) or a product embodying IP, "
+                                     "with the rights it involves, in the booth or a zone (the exhibitor's members)")
 def exhibit_add(request: HttpRequest, exhibitor_id: Id, payload: ExpoExhibitIn) -> Status[Any]:
     return Status(201, exhibition.exhibit_add(actor=api_user(request), exhibitor_id=exhibitor_id,
                                               **payload.model_dump()))

@@ -10,7 +10,8 @@ from ninja import Schema
 from pydantic import Field
 
 from ipx.core.api.types import Day, InputSchema, Moment, OneOf, rule
-from ipx.expo.models import Event, IpType, Zone
+from ipx.expo.inputs import MAX_RIGHTS_INVOLVED
+from ipx.expo.models import Event, Exhibit, IpType, Zone
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
@@ -72,7 +73,8 @@ class ExpoEditionDetailOut(ExpoEditionOut):
     halls: list[ExpoHallOut]
     zones: list[ExpoZoneOut]
     exhibitors: ExpoExhibitorCountsOut
-    exhibits: dict[str, int] = Field(description="Exhibits by IP type.")
+    exhibits: dict[str, int] = Field(description="Exhibits of rights by IP type.")
+    products: ExpoProductCountsOut = Field(description="Exhibited products and the rights they involve.")
 
 
 class ExpoHallIn(InputSchema):
@@ -164,23 +166,43 @@ class ExpoBoothIn(InputSchema):
     booth: Annotated[str, Field(max_length=20)] = ""
 
 
+RightsInvolved = Annotated[int, Field(ge=0, le=MAX_RIGHTS_INVOLVED, json_schema_extra=rule(
+    "A product's only (0 for a right); a product involves at least one patent, trademark or copyright."))]
+
+
 class ExpoExhibitIn(InputSchema):
-    ip_type: Annotated[str, OneOf(IpType)]
+    kind: Annotated[str, OneOf(Exhibit.Kind)] = Exhibit.Kind.RIGHT
+    ip_type: Annotated[str, OneOf([*IpType.values, ""])] = Field(
+        "", json_schema_extra=rule("Required for a right; empty for a product (its rights are counted)."))
     title: Annotated[str, Field(max_length=200)] = Field(
         "", json_schema_extra=rule("Required unless a listing is shown (its title is taken)."))
     zone_id: Annotated[int, Field(ge=1, le=2**53)] | None = Field(
         None, json_schema_extra=rule("A zone of the exhibitor's edition."))
     listing_id: Annotated[int, Field(ge=1, le=2**53)] | None = Field(
         None, json_schema_extra=rule("One of the exhibitor's own published listings."))
+    patents: RightsInvolved = 0
+    trademarks: RightsInvolved = 0
+    copyrights: RightsInvolved = 0
 
 
 class ExpoExhibitOut(Schema):
     id: int
     exhibitor_id: int
     zone_id: int | None
+    kind: str
     ip_type: str
     title: str
     listing_id: int | None
+    patents: int
+    trademarks: int
+    copyrights: int
+
+
+class ExpoProductCountsOut(Schema):
+    products: int
+    patents: int
+    trademarks: int
+    copyrights: int
 
 
 class ExpoRecordIn(InputSchema):

@@ -19,6 +19,8 @@ COLUMNS = ("ref", "edition", "date", "kind", "ip_type", "amount", "currency", "f
            "items", "start_price", "sold", "evidence")
 MAX_REF = 80
 MAX_RATE = Decimal("100000")
+# The most patents (or trademarks, or copyrights) one exhibited product is taken to involve.
+MAX_RIGHTS_INVOLVED = 100_000
 
 
 @dataclass(frozen=True)

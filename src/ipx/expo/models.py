@@ -135,21 +135,40 @@ class Exhibitor(models.Model):
 
 
 class Exhibit(models.Model):
-    """A listing or a GI product an exhibitor shows in an edition (in a zone or its booth)."""
+    """What an exhibitor shows in an edition (in a zone or its booth): a right of one IP type (a
+    listing, a GI product), or a product that embodies IP, with the number of patents,
+    trademarks and copyrights it involves (the bulletin counts those apart from the rights)."""
+
+    class Kind(models.TextChoices):
+        RIGHT = "right", _("An IP right")
+        PRODUCT = "product", _("A product embodying IP")
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="exhibits")
     exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="exhibits")
     zone = models.ForeignKey(Zone, on_delete=models.SET_NULL, null=True, blank=True, related_name="exhibits")
-    ip_type = models.CharField(_("IP type"), max_length=10, choices=IpType.choices)
+    kind = models.CharField(_("kind of exhibit"), max_length=10, choices=Kind.choices, default=Kind.RIGHT)
+    # A right's type; a product has none of its own (its rights are counted below).
+    ip_type = models.CharField(_("IP type"), max_length=10, choices=IpType.choices, blank=True)
     title = models.CharField(_("title"), max_length=200)
     listing = models.ForeignKey(Listing, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     asset = models.ForeignKey(Asset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    patents = models.PositiveIntegerField(_("patents involved"), default=0)
+    trademarks = models.PositiveIntegerField(_("trademarks involved"), default=0)
+    copyrights = models.PositiveIntegerField(_("copyrights involved"), default=0)
 
     class Meta:
         ordering = ["edition", "exhibitor", "id"]
         verbose_name = _("exhibit")
         verbose_name_plural = _("exhibits")
-        indexes = [models.Index(fields=["edition", "ip_type"], name="expo_exhibit_type")]
+        indexes = [models.Index(fields=["edition", "kind", "ip_type"], name="expo_exhibit_kind_type")]
+        constraints = [
+            # A right has its type and involves no other rights; a product has no type of its own.
+            models.CheckConstraint(
+                condition=(models.Q(kind="right") & ~models.Q(ip_type="") & models.Q(patents=0, trademarks=0,
+                                                                                   copyrights=0))
+                | (models.Q(kind="product") & models.Q(ip_type="")),
+                name="expo_exhibit_kind_consistent"),
+        ]
 
     def __str__(self) -> str:
         return self.title

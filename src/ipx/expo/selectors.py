@@ -134,10 +134,29 @@ def exhibitor_counts(*edition_ids: int) -> ExhibitorCounts:
 
 
 def exhibit_counts(*edition_ids: int) -> dict[str, int]:
-    """Exhibits of an edition (or of several together) by IP type (types with none are absent)."""
-    rows = (Exhibit.objects.filter(edition_id__in=edition_ids).order_by().values("ip_type")
-            .annotate(n=Count("id")))
+    """Exhibits of rights of an edition (or of several together) by IP type (types with none
+    are absent); products are counted by ``product_counts``."""
+    rows = (Exhibit.objects.filter(edition_id__in=edition_ids, kind=Exhibit.Kind.RIGHT).order_by()
+            .values("ip_type").annotate(n=Count("id")))
     return {row["ip_type"]: row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class ProductCounts:
+    """Exhibited products and the rights they involve, added up."""
+
+    products: int = 0
+    patents: int = 0
+    trademarks: int = 0
+    copyrights: int = 0
+
+
+def product_counts(*edition_ids: int) -> ProductCounts:
+    """The products exhibited in an edition (or several together) and the rights they involve."""
+    counts = (Exhibit.objects.filter(edition_id__in=edition_ids, kind=Exhibit.Kind.PRODUCT)
+              .aggregate(products=Count("id"), patents=Sum("patents"), trademarks=Sum("trademarks"),
+                         copyrights=Sum("copyrights")))
+    return ProductCounts(**{name: int(value or 0) for name, value in counts.items()})
 
 
 # --- Records ------------------------------------------------------------------------------------

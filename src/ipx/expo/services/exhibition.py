@@ -18,7 +18,7 @@ from ipx.accounts.regions import RegionKind
 from ipx.accounts.selectors import access_organisation
 from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ipx.core.validation import FieldErrors
-from ipx.expo.inputs import to_fen
+from ipx.expo.inputs import MAX_RIGHTS_INVOLVED, to_fen
 from ipx.expo.models import Edition, Event, Exhibit, Exhibitor, ExpoRecord, Hall, IpType, Origin, Signing, Zone
 from ipx.expo.services.records import changed
 from ipx.listings.models import Listing
@@ -140,18 +140,46 @@ def booth_assign(*, operator: User, exhibitor_id: int, hall_id: int | None, boot
     return exhibitor
 
 
+def _rights_involved(kind: str, ip_type: str, counts: dict[str, int], errors: FieldErrors) -> None:
+    """A right has its IP type and involves no other rights; a product has no type of its own
+    and involves at least one patent, trademark or copyright, each counted 0 to the most taken."""
+    if kind == Exhibit.Kind.RIGHT:
+        if ip_type not in IpType.values:
+            errors.add("ip_type", _("Choose an IP type."))
+        for field, count in counts.items():
+            if count:
+                errors.add(field, _("Only a product involves rights of its own; a right's number is 0."))
+        return
+    if ip_type:
+        errors.add("ip_type", _("A product has no IP type of its own: give the rights it involves."))
+    for field, count in counts.items():
+        if count < 0:
+            errors.add(field, _("A number of rights is 0 or more."))
+        elif count > MAX_RIGHTS_INVOLVED:
+            errors.add(field, _("A product involves at most %(n)s rights of a kind.")
+                       % {"n": f"{MAX_RIGHTS_INVOLVED:,}"})
+    if not any(counts.values()) and not errors:
+        errors.add("patents", _("A product involves at least one patent, trademark or copyright."))
+
+
 @transaction.atomic
-def exhibit_add(*, actor: User, exhibitor_id: int, ip_type: str, title: str, zone_id: int | None = None,
-                listing_id: int | None = None) -> Exhibit:
-    """An exhibitor shows a listing (its own, published) or a product in its booth or a zone."""
+def exhibit_add(*, actor: User, exhibitor_id: int, title: str, ip_type: str = "", zone_id: int | None = None,
+                listing_id: int | None = None, kind: str = Exhibit.Kind.RIGHT, patents: int = 0,
+                trademarks: int = 0, copyrights: int = 0) -> Exhibit:
+    """An exhibitor shows, in its booth or a zone, a right of ``ip_type`` (a listing of its own,
+    published, or a GI product), or (``kind`` "product") a product that embodies IP with the
+    number of ``patents``, ``trademarks`` and ``copyrights`` it involves."""
     exhibitor = Exhibitor.objects.select_related("edition").filter(pk=exhibitor_id).first()
     if exhibitor is None:
         raise NotFound(_("No such exhibitor."))
     if not actor.is_operator:
         access_organisation(actor, exhibitor.organisation_id)
     errors = FieldErrors()
-    if ip_type not in IpType.values:
-        errors.add("ip_type", _("Choose an IP type."))
+    if kind not in Exhibit.Kind.values:
+        errors.add("kind", _("Choose a right or a product."))
+    else:
+        _rights_involved(kind, ip_type, {"patents": patents, "trademarks": trademarks, "copyrights": copyrights},
+                         errors)
     zone = exhibitor.edition.zones.filter(pk=zone_id).first() if zone_id else None
     if zone_id and zone is None:
         errors.add("zone_id", _("That zone is not in this edition."))
@@ -165,8 +193,9 @@ def exhibit_add(*, actor: User, exhibitor_id: int, ip_type: str, title: str, zon
     if not title:
         errors.add("title", _("A title is required."))
     errors.raise_if_any()
-    return Exhibit.objects.create(edition=exhibitor.edition, exhibitor=exhibitor, zone=zone, ip_type=ip_type,
-                                  title=title, listing=listing)
+    return Exhibit.objects.create(edition=exhibitor.edition, exhibitor=exhibitor, zone=zone, kind=kind,
+                                  ip_type=ip_type, title=title, listing=listing, patents=patents,
+                                  trademarks=trademarks, copyrights=copyrights)
 
 
 @dataclass(frozen=True)
