@@ -3,7 +3,8 @@
 Anyone reads the editions, an edition, its halls, zones, schedule and booths. Anyone signed in
 for a verified organisation registers it to exhibit in an edition ahead (an unverified one is
 told no on the form; someone of no organisation is sent to set one up). The back-office (the
-editions, the records upload, an edition's halls, zones and events) is the operators'.
+editions, the records upload, an edition's halls, zones and events, an exhibitor's booth, a live
+stream's viewers and a ceremony's agreements) is the operators'.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ PAST = ids(slug=lambda world: world.expo.past.slug)
 HALL = ids(slug=lambda world: world.expo.past.slug, hall_slug=lambda world: world.expo.hall.slug)
 ZONE = ids(slug=lambda world: world.expo.past.slug, zone_slug=lambda world: world.expo.zone.slug)
 BOOTH = ids(slug=lambda world: world.expo.past.slug, exhibitor_id=lambda world: world.expo.exhibitor.pk)
+STREAM = ids(slug=lambda world: world.expo.past.slug, event_id=lambda world: world.expo.stream.pk)
 # Registering: a verified organisation's people; the operator belongs to none.
 REGISTER_FORM = every(OK, anonymous=LOGIN, operator=MOVED)
 REGISTERS = every(OK, anonymous=LOGIN, unverified=FORM, operator=MOVED)
@@ -43,10 +45,18 @@ def _hall(world: AccessWorld, role: str) -> dict[str, object]:
     return {"form": "hall", "hall-name": f"Hall {role}", "hall-position": "2"}
 
 
+def _booth(world: AccessWorld, role: str) -> dict[str, object]:
+    return {"form": "booth", "booth-hall_id": str(world.expo.hall.pk), "booth-booth": "B-9"}
+
+
 ENTRIES = [
     *read_only("expo/", PUBLIC, login=False),
     *form_page("expo/manage/", OPERATORS, OPERATORS, body=_upload),
     *form_page("expo/manage/<slug:slug>/", OPERATORS, OPERATORS, args=edition(), body=_hall),
+    *form_page("expo/manage/<slug:slug>/exhibitors/<int:exhibitor_id>/", OPERATORS, OPERATORS, args=BOOTH,
+               body=_booth),
+    *form_page("expo/manage/<slug:slug>/events/<int:event_id>/", OPERATORS, OPERATORS, args=STREAM,
+               body=lambda world, role: {"form": "viewers", "viewers-viewers": "1200"}),
     *read_only("expo/<slug:slug>/", PUBLIC, login=False, args=edition()),
     *form_page("expo/<slug:slug>/register/", REGISTER_FORM, REGISTERS, args=edition(), body=_register),
     *read_only("expo/<slug:slug>/schedule/", PUBLIC, login=False, args=PAST),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ipx.core.forms import DayField, ServiceForm
+from ipx.core.forms import AmountField, DayField, ServiceForm
+from ipx.core.money import MAX_AMOUNT, Currency
 from ipx.expo.inputs import EditionInput
-from ipx.expo.models import Event, Zone
+from ipx.expo.models import Event, IpType, Zone
 
 
 class EditionForm(ServiceForm):
@@ -67,3 +68,30 @@ class RegisterForm(ServiceForm):
     on_site = forms.BooleanField(label=_("Exhibit on site"), required=False)
     introduction = forms.CharField(label=_("Booth introduction"), required=False,
                                    widget=forms.Textarea(attrs={"rows": 4}))
+
+
+# The operators' forms of an exhibitor and an event; their bounds are the API's, so a page and
+# the API refuse the same input, and what the service checks it says itself.
+
+class BoothForm(ServiceForm):
+    hall_id = forms.TypedChoiceField(label=_("Hall of the booth"), coerce=int, required=False, empty_value=None)
+    booth = forms.CharField(label=_("Booth number"), max_length=20, required=False,
+                            help_text=_("E.g. A-12; left empty, the exhibitor has no booth yet."))
+
+
+class ViewersForm(ServiceForm):
+    viewers = forms.IntegerField(label=_("Viewers"), max_value=2**31 - 1,
+                                 help_text=_("How many watched the live stream, once it has ended."))
+
+
+class SigningForm(ServiceForm):
+    parties = forms.CharField(label=_("Parties"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("One party a line; at least two."))
+    subject = forms.CharField(label=_("Subject of the agreement"), max_length=200, required=False)
+    ip_type = forms.ChoiceField(label=_("IP type of the agreement"), choices=IpType.choices)
+    amount = AmountField(label=_("Intended amount"), max_value=MAX_AMOUNT, max_digits=15, decimal_places=2)
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices, initial=Currency.CNY)
+    fx_rate_to_cny = forms.DecimalField(label=_("Rate to CNY"), required=False, max_digits=14, decimal_places=8,
+                                        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                                        help_text=_("Yuan for one unit of the currency on the day of the "
+                                                    "ceremony; required unless the amount is in CNY."))

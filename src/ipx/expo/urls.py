@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ipx.expo import views, views_manage
+from ipx.expo import views, views_manage, views_manage_exhibition
 
 app_name = "expo"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.edition_list, name="editions"),
     path("manage/", views_manage.manage, name="manage"),
     path("manage/<slug:slug>/", views_manage.manage_edition, name="manage_edition"),
+    path("manage/<slug:slug>/exhibitors/<int:exhibitor_id>/", views_manage_exhibition.manage_exhibitor,
+         name="manage_exhibitor"),
+    path("manage/<slug:slug>/events/<int:event_id>/", views_manage_exhibition.manage_event, name="manage_event"),
     path("<slug:slug>/", views.edition, name="edition"),
     path("<slug:slug>/register/", views.register, name="register"),
     path("<slug:slug>/schedule/", views.schedule, name="schedule"),

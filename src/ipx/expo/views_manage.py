@@ -1,9 +1,11 @@
 """The expo's back-office (operators): editions, the records upload with its per-row report,
-and an edition's halls, zones and events."""
+and an edition's halls, zones and events with its exhibitors (each exhibitor's and event's own
+forms are in ``views_manage_exhibition``)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -18,6 +20,7 @@ from ipx.expo.services.exhibition import EventInput, event_create, hall_create, 
 from ipx.expo.services.records import ImportReport, import_records
 
 RECENT_RECORDS = 50
+EXHIBITORS_PER_PAGE = 100
 
 
 def _bound(request: AuthenticatedRequest, name: str, form_class: type[ServiceForm]) -> ServiceForm:
@@ -86,4 +89,5 @@ def manage_edition(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     return render(request, "expo/manage_edition.html", {
         "edition": edition, "forms": forms, "halls": selectors.halls_of(edition), "zones": selectors.zones_of(edition),
         "events": selectors.schedule_of(edition),
+        "page": Paginator(selectors.exhibitors_in(edition), EXHIBITORS_PER_PAGE).get_page(request.GET.get("page")),
     }, status=400 if any(f.errors for f in forms.values()) else 200)
