@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import OrganisationEvent, User
-from ipx.core.mail import Recipient, mail_on_commit
+from ipx.core.mail import Recipient, mail_html, mail_on_commit
 from ipx.core.notices import Params, render, wording
 
 VERIFIED = "organisation.verified"
@@ -51,10 +51,12 @@ def history(events: Iterable[OrganisationEvent]) -> list[HistoryLine]:
 
 
 def mail(recipients: Iterable[Recipient], verb: str, params: Mapping[str, Any]) -> None:
-    """Mail a notice after commit; each recipient's copy is worded in their language."""
+    """Mail a notice after commit; each recipient's copy is worded in their language, as
+    plain text and as HTML (its links real links, names marked with their language)."""
     stored = dict(params)
     render(verb, stored)  # a missing wording or param fails in the caller, not in the mail
-    mail_on_commit(recipients, lambda: render(verb, stored)[0], lambda: render(verb, stored)[1])
+    mail_on_commit(recipients, lambda: render(verb, stored)[0], lambda: render(verb, stored)[1],
+                   lambda: mail_html(*render(verb, stored), stored))
 
 
 def _verified_title(params: Params) -> str:
