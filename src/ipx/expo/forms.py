@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ipx.core.forms import AmountField, DayField, ServiceForm
 from ipx.core.money import MAX_AMOUNT, Currency
 from ipx.expo.inputs import EditionInput
-from ipx.expo.models import Event, IpType, Zone
+from ipx.expo.models import Event, Exhibit, IpType, Zone
 
 
 class EditionForm(ServiceForm):
@@ -95,3 +95,21 @@ class SigningForm(ServiceForm):
                                         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                                         help_text=_("Yuan for one unit of the currency on the day of the "
                                                     "ceremony; required unless the amount is in CNY."))
+
+
+class ExhibitForm(ServiceForm):
+    kind = forms.ChoiceField(label=_("Kind of exhibit"), choices=Exhibit.Kind.choices, initial=Exhibit.Kind.RIGHT,
+                             widget=forms.RadioSelect)
+    ip_type = forms.ChoiceField(label=_("IP type of the right"), required=False,
+                                choices=[("", "—"), *IpType.choices],
+                                help_text=_("A right's type; a product has none of its own."))
+    listing_id = forms.TypedChoiceField(label=_("Listing shown"), coerce=int, required=False, empty_value=None,
+                                        help_text=_("One of the exhibitor's published listings, if any."))
+    title = forms.CharField(label=_("Title of the exhibit"), max_length=200, required=False,
+                            help_text=_("Left empty, the listing's title."))
+    zone_id = forms.TypedChoiceField(label=_("In zone"), coerce=int, required=False, empty_value=None,
+                                     help_text=_("Left empty, shown in the exhibitor's booth."))
+    # Products only; left empty, none.
+    patents = forms.IntegerField(label=_("Patents the product involves"), required=False)
+    trademarks = forms.IntegerField(label=_("Trademarks the product involves"), required=False)
+    copyrights = forms.IntegerField(label=_("Copyrights the product involves"), required=False)

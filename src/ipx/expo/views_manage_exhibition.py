@@ -16,13 +16,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ipx.accounts.api_auth import AuthenticatedRequest
+from ipx.accounts.models import User
 from ipx.core.errors import ValidationFailed
 from ipx.core.forms import ServiceForm
 from ipx.core.pages import form_step
 from ipx.expo import selectors
-from ipx.expo.forms import BoothForm, SigningForm, ViewersForm
+from ipx.expo.forms import BoothForm, ExhibitForm, SigningForm, ViewersForm
 from ipx.expo.models import Edition, Event, Exhibitor
-from ipx.expo.services.exhibition import SigningInput, booth_assign, require_operator, signing_add, viewers_record
+from ipx.expo.services.exhibition import (
+    SigningInput,
+    booth_assign,
+    exhibit_add,
+    require_operator,
+    signing_add,
+    viewers_record,
+)
+from ipx.listings.selectors import published_listings_of
 
 Step = tuple[Callable[[dict[str, Any]], object], str]
 
@@ -59,6 +68,20 @@ def _booth_form(edition: Edition, exhibitor: Exhibitor, data: Any = None) -> Boo
     return form
 
 
+def _exhibit_form(edition: Edition, exhibitor: Exhibitor, data: Any = None) -> ExhibitForm:
+    form = ExhibitForm(data, prefix="exhibit")
+    form.set_choices("zone_id", [("", "—"), *((zone.pk, zone.name) for zone in selectors.zones_of(edition))])
+    form.set_choices("listing_id", [("", "—"), *((listing.pk, listing.title) for listing in
+                                                 published_listings_of(exhibitor.organisation_id)[:200])])
+    return form
+
+
+def _show(operator: User, exhibitor: Exhibitor, data: dict[str, Any]) -> object:
+    counts = {name: data[name] or 0 for name in ("patents", "trademarks", "copyrights")}
+    return exhibit_add(actor=operator, exhibitor_id=exhibitor.pk, kind=data["kind"], ip_type=data["ip_type"],
+                       title=data["title"], zone_id=data["zone_id"], listing_id=data["listing_id"], **counts)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage_exhibitor(request: AuthenticatedRequest, slug: str, exhibitor_id: int) -> HttpResponse:
@@ -67,11 +90,13 @@ def manage_exhibitor(request: AuthenticatedRequest, slug: str, exhibitor_id: int
     exhibitor = selectors.exhibitor_in(edition, exhibitor_id)
     back = reverse("expo:manage_exhibitor", args=[edition.slug, exhibitor.pk])
     makers: dict[str, Callable[..., ServiceForm]] = {
-        "booth": lambda data=None: _booth_form(edition, exhibitor, data)}
+        "booth": lambda data=None: _booth_form(edition, exhibitor, data),
+        "exhibit": lambda data=None: _exhibit_form(edition, exhibitor, data)}
     steps: dict[str, Step] = {
         "booth": (lambda data: booth_assign(operator=request.user, exhibitor_id=exhibitor.pk,
                                             hall_id=data["hall_id"], booth=data["booth"]),
                   _("The booth is saved.")),
+        "exhibit": (lambda data: _show(request.user, exhibitor, data), _("The exhibit is shown.")),
     }
 
     def page(forms: dict[str, ServiceForm], status: int) -> HttpResponse:

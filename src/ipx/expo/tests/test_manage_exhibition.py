@@ -16,10 +16,18 @@ from django.urls import reverse
 
 from ipx.accounts.models import User
 from ipx.expo.inputs import EditionInput
-from ipx.expo.models import Edition, Event, Exhibitor, ExpoRecord, Hall, Signing
+from ipx.expo.models import Edition, Event, Exhibit, Exhibitor, ExpoRecord, Hall, Signing, Zone
 from ipx.expo.services.editions import edition_create
-from ipx.expo.services.exhibition import EventInput, booth_assign, event_create, exhibitor_register, hall_create
+from ipx.expo.services.exhibition import (
+    EventInput,
+    booth_assign,
+    event_create,
+    exhibitor_register,
+    hall_create,
+    zone_create,
+)
 from ipx.testing.fixtures import Member
+from ipx.testing.scenes import published_listing
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +36,9 @@ pytestmark = pytest.mark.django_db
 class Expo:
     past: Edition  # ended: its live stream's viewers may be entered
     hall: Hall
+    zone: Zone  # the GI zone
     other_hall: Hall  # of the edition ahead
+    other_zone: Zone  # of the edition ahead
     exhibitor: Exhibitor  # owner's, at booth A-1 of the hall
     neighbour: Exhibitor  # outsider's, at booth A-2
     stream: Event
@@ -48,6 +58,8 @@ def expo(operator: User, owner: Member, outsider: Member) -> Expo:
                                               start_date=date(2099, 11, 13), end_date=date(2099, 11, 19)))
     hall = hall_create(operator=operator, edition_id=past.pk, name="Hall 1", slug="hall-1")
     other_hall = hall_create(operator=operator, edition_id=coming.pk, name="Hall 9", slug="hall-9")
+    zone, other_zone = (zone_create(operator=operator, edition_id=shown.pk, name="GI products", slug="gi",
+                                    kind=Zone.Kind.GI) for shown in (past, coming))
     exhibitor, neighbour = (exhibitor_register(actor=operator, edition_id=past.pk,
                                                organisation_id=member.organisation.pk) for member in (owner, outsider))
     booth_assign(operator=operator, exhibitor_id=exhibitor.pk, hall_id=hall.pk, booth="A-1")
@@ -59,8 +71,8 @@ def expo(operator: User, owner: Member, outsider: Member) -> Expo:
     coming_stream = event_create(operator=operator, edition_id=coming.pk, data=EventInput(
         kind=Event.Kind.LIVE_STREAM, title="Stream ahead", starts_at=_day(2099, 2), ends_at=_day(2099, 3),
         stream_url="https://live.example.com/2"))
-    return Expo(past=past, hall=hall, other_hall=other_hall, exhibitor=exhibitor, neighbour=neighbour, stream=stream,
-                ceremony=ceremony, coming_stream=coming_stream)
+    return Expo(past=past, hall=hall, zone=zone, other_hall=other_hall, other_zone=other_zone, exhibitor=exhibitor,
+                neighbour=neighbour, stream=stream, ceremony=ceremony, coming_stream=coming_stream)
 
 
 def exhibitor_url(expo: Expo, exhibitor: Exhibitor | None = None) -> str:
@@ -126,6 +138,66 @@ def test_an_exhibitor_of_another_edition_is_not_found(expo: Expo, operator_clien
 def test_a_form_the_page_has_not_is_refused(expo: Expo, operator_client: Client) -> None:
     assert operator_client.post(exhibitor_url(expo), {"form": "edition", "booth-booth": "C-1"}).status_code == 400
     assert booth_of(expo.exhibitor) == (expo.hall.pk, "A-1")
+
+
+# --- What an exhibitor shows -----------------------------------------------------------------------
+
+def exhibit(**changes: object) -> dict[str, object]:
+    return {"form": "exhibit", "exhibit-kind": "product", "exhibit-title": "智能电饭煲", "exhibit-ip_type": "",
+            "exhibit-patents": "3", "exhibit-trademarks": "2", "exhibit-copyrights": "",
+            **{f"exhibit-{name}": value for name, value in changes.items()}}
+
+
+def test_operator_shows_a_product_in_a_zone(expo: Expo, operator_client: Client) -> None:
+    shown = operator_client.post(exhibitor_url(expo), exhibit(zone_id=expo.zone.pk))
+    assert shown.status_code == 302
+    found = Exhibit.objects.get()
+    assert (found.exhibitor, found.zone, found.kind, found.ip_type, found.title, found.patents, found.trademarks,
+            found.copyrights) == (expo.exhibitor, expo.zone, "product", "", "智能电饭煲", 3, 2, 0)
+    page = operator_client.get(exhibitor_url(expo)).content.decode()
+    assert "A product: 3 patents, 2 trademarks, 0 copyrights" in page
+
+
+def test_operator_shows_the_exhibitors_listing_under_its_title(expo: Expo, operator_client: Client, owner: Member,
+                                                               operator: User) -> None:
+    listing = published_listing(owner.organisation, owner.user, operator, title="锂电池隔膜专利")
+    page = operator_client.get(exhibitor_url(expo)).content.decode()
+    assert f'<option value="{listing.pk}">锂电池隔膜专利</option>' in page
+    sent = operator_client.post(exhibitor_url(expo), exhibit(kind="right", ip_type="patent", listing_id=listing.pk,
+                                                             title="", patents="", trademarks=""))
+    assert sent.status_code == 302
+    found = Exhibit.objects.get()
+    assert (found.kind, found.ip_type, found.title, found.listing, found.zone) == (
+        "right", "patent", "锂电池隔膜专利", listing, None)
+
+
+@pytest.mark.parametrize(("changes", "field", "says"), [
+    ({"ip_type": "patent"}, "ip_type", "A product has no IP type of its own"),
+    ({"kind": "right"}, "ip_type", "Choose an IP type."),
+    ({"kind": "right", "ip_type": "gi"}, "patents", "Only a product involves rights of its own"),
+    ({"patents": "", "trademarks": "0"}, "patents", "at least one patent, trademark or copyright"),
+    ({"copyrights": "-1"}, "copyrights", "A number of rights is 0 or more."),
+    ({"trademarks": "100001"}, "trademarks", "at most 100,000 rights of a kind"),
+    ({"trademarks": "two"}, "trademarks", "Enter a whole number."),
+    ({"title": ""}, "title", "A title is required."),
+    ({"title": "展" * 201}, "title", "at most 200 characters"),
+    ({"zone_id": "other"}, "zone_id", "Select a valid choice."),
+    ({"listing_id": "999999"}, "listing_id", "Select a valid choice."),
+    ({"kind": "service"}, "kind", "Select a valid choice."),
+])
+def test_a_bad_exhibit_comes_back_marked(expo: Expo, operator_client: Client, changes: dict[str, object], field: str,
+                                         says: str) -> None:
+    if changes.get("zone_id") == "other":
+        changes = {"zone_id": expo.other_zone.pk}
+    refused = operator_client.post(exhibitor_url(expo), exhibit(**changes))
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert says in html
+    if field == "kind":  # a group of radio buttons: its fieldset points at the error
+        assert re.search(r'<fieldset[^>]*id="field-kind"[^>]*aria-describedby="[^"]*_error', html)
+    else:
+        assert marked(html, f"exhibit-{field}")
+    assert Exhibit.objects.count() == 0
 
 
 # --- A live stream's viewers ----------------------------------------------------------------------
@@ -215,14 +287,14 @@ def test_only_a_ceremony_records_agreements(expo: Expo, operator_client: Client)
 
 def test_a_member_who_is_no_operator_is_refused(expo: Expo, owner: Member) -> None:
     client = owner.client
-    for url, body in ((exhibitor_url(expo), {"form": "booth", "booth-booth": "Z-9"}),
+    for url, body in ((exhibitor_url(expo), {"form": "booth", "booth-booth": "Z-9"}), (exhibitor_url(expo), exhibit()),
                       (event_url(expo.past, expo.stream), {"form": "viewers", "viewers-viewers": "5"}),
                       (event_url(expo.past, expo.ceremony), signing())):
         assert client.get(url).status_code == 403
         assert client.post(url, body).status_code == 403
     assert booth_of(expo.exhibitor) == (expo.hall.pk, "A-1")
     assert list(Event.objects.exclude(viewer_count=None)) == []
-    assert Signing.objects.count() == 0
+    assert (Signing.objects.count(), Exhibit.objects.count()) == (0, 0)
 
 
 def test_someone_signed_out_is_sent_to_sign_in(expo: Expo, client: Client) -> None:
