@@ -114,9 +114,16 @@ def test_the_focus_check_fails_where_the_outline_is_removed() -> None:
 
 
 # The main pages in each language (the Chinese ones have their own words, widths and wrapping);
-# the auction pages in English.
+# the other public pages in English, and the expo's edition and the bulletin in Traditional
+# Chinese too (the expo's own language).
+OTHER_PUBLIC = ("asset", "booth", "demand board", "demand", "classifications", "login", "register",
+                "password reset", "auctions", "live auction session", "auction lot", "auction results",
+                "dataip publicity", "dataip application in publicity", "dataip verification",
+                "statistics bulletin", "expo editions", "expo edition", "expo edition open for registration",
+                "expo hall", "expo zone", "expo schedule", "expo booth")
 PUBLIC = [(name, language) for name in ("home", "search", "listing") for language in LANGUAGES] + [
-    ("live auction session", "en"), ("auction lot", "en")]
+    (name, "en") for name in OTHER_PUBLIC] + [
+    ("expo edition open for registration", "zh-hant"), ("statistics bulletin", "zh-hant")]
 
 
 @pytest.mark.parametrize(("name", "language"), PUBLIC, ids=[f"{name}-{language}" for name, language in PUBLIC])
