@@ -1,7 +1,8 @@
 """The signed-in pages the browser audits visit: who signs in, and where they go.
 
-Every page a signed-in member of an organisation (no operator: the back-office is not
-audited) can reach, drawn from the access-and-rights world of ``public_pages.build_scene``.
+Every page a signed-in member of an organisation can reach, and the expo's back-office pages
+of the operator (the other back-office pages are not audited), drawn from the access-and-rights
+world of ``public_pages.build_scene``.
 Most pages are seen by home's administrator, who has the most to see (owner's buttons, forms,
 money); the other roles visit the pages that look different for them. Pages of later work
 join ``SIGNED_IN_PAGES``.
@@ -140,6 +141,15 @@ SIGNED_IN_PAGES = [
     MemberPage("outsider", "securitisation on offer", lambda s: f"{ABS}/{s.before_issue.offered.pk}/"),
     MemberPage("agent", "securitisation held", lambda s: f"{ABS}/{s.world.securitisation.product.pk}/"),
     _admin("expo registration", lambda s: f"/expo/{s.world.expo.next.slug}/register/"),
+    # The expo's back-office: the editions, the past edition laid out, its exhibitor and two events.
+    MemberPage("operator", "expo back-office", lambda s: "/expo/manage/"),
+    MemberPage("operator", "expo edition", lambda s: f"/expo/manage/{s.world.expo.past.slug}/"),
+    MemberPage("operator", "expo exhibitor",
+               lambda s: f"/expo/manage/{s.world.expo.past.slug}/exhibitors/{s.world.expo.exhibitor.pk}/"),
+    MemberPage("operator", "expo live stream",
+               lambda s: f"/expo/manage/{s.world.expo.past.slug}/events/{s.world.expo.stream.pk}/"),
+    MemberPage("operator", "expo signing ceremony",
+               lambda s: f"/expo/manage/{s.world.expo.past.slug}/events/{s.world.expo.ceremony.pk}/"),
     MemberPage("member", "notifications", lambda s: "/notifications/"),
     MemberPage("member", "saved searches", lambda s: "/saved-searches/"),
     MemberPage("member", "API tokens", lambda s: "/accounts/tokens/"),

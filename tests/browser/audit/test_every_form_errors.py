@@ -232,6 +232,30 @@ FORMS = [
              (("#id_subscribe-amount", "很多"),), frozenset({"id_subscribe-amount"})),
     BadInput("expo registration", "admin: expo registration", "main form.stacked", (("#id_organisation_id", "999999"),),
              frozenset({"id_organisation_id"})),
+    # The expo's back-office (the operator's): each form on its page.
+    BadInput("expo edition", "operator: expo back-office", "#edition-form", (("#id_edition-name", ""),),
+             frozenset({"id_edition-name", "id_edition-slug"})),
+    BadInput("expo records upload", "operator: expo back-office", "#records-form", (), frozenset({"id_records-file"})),
+    BadInput("expo hall", "operator: expo edition", "#hall-form", (("#id_hall-position", ""),),
+             frozenset({"id_hall-name", "id_hall-position"})),
+    BadInput("expo zone", "operator: expo edition", "#zone-form",
+             (("#id_zone-name", "GI products"), ("#id_zone-slug", "gi")), frozenset({"id_zone-slug"})),
+    # A forum after the edition's last day: the service's refusal marks its start.
+    BadInput("expo event", "operator: expo edition", "#event-form",
+             (("#id_event-title", "MX forum"), ("#id_event-starts_at", "2002-12-01T10:00"),
+              ("#id_event-ends_at", "2002-12-01T11:00")), frozenset({"id_event-starts_at"})),
+    BadInput("expo booth", "operator: expo exhibitor", "#booth-form", (("#id_booth-booth", "B" * 21),),
+             frozenset({"id_booth-booth"})),
+    # A right (the kind first offered) with no type and patents of its own.
+    BadInput("expo exhibit", "operator: expo exhibitor", "#exhibit-form",
+             (("#id_exhibit-title", "MX 智能电饭煲"), ("#id_exhibit-patents", "3")),
+             frozenset({"id_exhibit-ip_type", "id_exhibit-patents"})),
+    BadInput("expo viewers", "operator: expo live stream", "#viewers-form", (("#id_viewers-viewers", "-5"),),
+             frozenset({"id_viewers-viewers"})),
+    # One party only: the service's refusal marks the parties.
+    BadInput("expo signed agreement", "operator: expo signing ceremony", "#signing-form",
+             (("#id_signing-parties", "MX party A"), ("#id_signing-amount", "1000")),
+             frozenset({"id_signing-parties"})),
     BadInput("organisation rejection", "operator: organisation to verify", "form[action$='/reject/']",
              (("#id_reason", ""),), frozenset({"id_reason"})),
     # A wrong password (once: five end the session) before a change that asks for it again.
