@@ -154,8 +154,9 @@ def test_operator_shows_a_product_in_a_zone(expo: Expo, operator_client: Client)
     found = Exhibit.objects.get()
     assert (found.exhibitor, found.zone, found.kind, found.ip_type, found.title, found.patents, found.trademarks,
             found.copyrights) == (expo.exhibitor, expo.zone, "product", "", "智能电饭煲", 3, 2, 0)
-    page = operator_client.get(exhibitor_url(expo)).content.decode()
-    assert "A product: 3 patents, 2 trademarks, 0 copyrights" in page
+    said = "A product (patents: 3, trademarks: 2, copyrights: 0)"
+    assert said in operator_client.get(exhibitor_url(expo)).content.decode()
+    assert said in Client().get(expo.zone.get_absolute_url()).content.decode()
 
 
 def test_operator_shows_the_exhibitors_listing_under_its_title(expo: Expo, operator_client: Client, owner: Member,
