@@ -67,11 +67,26 @@ def count(value: int) -> str:
     return str(value) if chinese() else f"{value:,}"
 
 
+def _myriads(value: int) -> str:
+    figure = _rounded(Decimal(value) / Decimal(10_000), 2)
+    return pgettext("bulletin", "%(count)s ten thousand") % {"count": plain(figure)}
+
+
 def large_count(value: int) -> str:
-    """A count the bulletins round when it is large: 1.7万 in Chinese from ten thousand up."""
-    if chinese() and abs(value) >= 10_000:
-        figure = _rounded(Decimal(value) / Decimal(10_000), 2)
-        return pgettext("bulletin", "%(count)s ten thousand") % {"count": plain(figure)}
+    """A count the bulletins round when it is large, from ten thousand up: to the hundred, as
+    1.7万 in Chinese and 17,000 in English (17,006 exhibits)."""
+    if abs(value) < 10_000:
+        return count(value)
+    if chinese():
+        return _myriads(value)
+    return count(int(_rounded(Decimal(value), -2)))
+
+
+def exact_count(value: int) -> str:
+    """A count said exactly: in myriads in Chinese only when that loses nothing (1.25万 for
+    12,500, but 24313), grouped by thousands in English."""
+    if chinese() and abs(value) >= 10_000 and value % 100 == 0:
+        return _myriads(value)
     return count(value)
 
 

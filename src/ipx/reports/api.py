@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ipx.accounts.api_auth import optional_auth
 from ipx.core.api.schemas import ERRORS
@@ -66,6 +66,25 @@ class BulletinExhibitorsOut(Schema):
     overseas: int
     overseas_countries: int
     hk_macao_tw: int
+    previous: int | None = Field(description="The previous edition's exhibitors, online or on site; null for a "
+                                             "span of days or a first edition.")
+
+
+class BulletinProductRightsOut(Schema):
+    patent: int
+    trademark: int
+    copyright: int
+
+
+class BulletinExhibitsOut(BaseModel):  # a plain model: ninja's Schema reads only the fields it names
+    """Rights shown by IP type (types with none absent), and the products beside them."""
+
+    # The IP types' counts are the other keys; the document says they are integers.
+    model_config = ConfigDict(extra="allow", json_schema_extra={"additionalProperties": {"type": "integer"}})
+
+    total: int = Field(description="Rights and products shown.")
+    products: int = Field(description="Products embodying IP shown.")
+    product_rights: BulletinProductRightsOut = Field(description="The rights the products involve, by IP type.")
 
 
 class BulletinOut(Schema):
@@ -79,7 +98,7 @@ class BulletinOut(Schema):
     auctions: BulletinAuctionsOut
     pledge: BulletinPledgeOut
     exhibitors: BulletinExhibitorsOut
-    exhibits: dict[str, int] = Field(description="Exhibits shown, by IP type.")
+    exhibits: BulletinExhibitsOut
     yoy: dict[str, Any] = Field(description="(this − previous) / previous of every amount, under the amount's own "
                                             "keys, as " + RATE + " Absent without a previous amount above zero.")
 

@@ -40,6 +40,7 @@ from ipx.reports.figures import (
     GiSales,
     Intended,
     Pledge,
+    Products,
     Transactions,
 )
 from ipx.reports.models import RecordRollup
@@ -91,7 +92,7 @@ class _Sums:
         for ip_type in ip_types:
             self.lots.setdefault(ip_type, _Auction()).add(sold, amount, premium)
 
-    def figures(self, exhibitors: Exhibitors, exhibits: dict[str, int]) -> Figures:
+    def figures(self, exhibitors: Exhibitors, exhibits: dict[str, int], products: Products) -> Figures:
         kinds = self.by_type
         return Figures(
             transactions=Transactions(
@@ -108,6 +109,7 @@ class _Sums:
             pledge=Pledge(self.pledge_amount, self.pledge_count),
             exhibitors=exhibitors,
             exhibits={ip_type: exhibits[ip_type] for ip_type in IP_TYPES if ip_type in exhibits},
+            products=products,
         )
 
 
@@ -161,15 +163,18 @@ def _add_platform(sums: _Sums, since: date, until: date) -> None:
         sums.pledge_count += totals["count"]
 
 
-def _exhibition(editions: Iterable[Edition]) -> tuple[Exhibitors, dict[str, int]]:
-    """The exhibitors and exhibits of ``editions`` together (a country once however many
-    editions it came to)."""
+def _exhibition(editions: Iterable[Edition]) -> tuple[Exhibitors, dict[str, int], Products]:
+    """The exhibitors, the rights and the products exhibited in ``editions`` together (a
+    country once however many editions it came to)."""
     ids = [edition.pk for edition in editions]
     if not ids:
-        return Exhibitors(), {}
+        return Exhibitors(), {}, Products()
     counts = expo.exhibitor_counts(*ids)
-    return (Exhibitors(counts.online, counts.overseas, counts.overseas_countries, counts.hk_macao_tw),
-            expo.exhibit_counts(*ids))
+    products = expo.product_counts(*ids)
+    return (Exhibitors(online=counts.online, total=counts.total, overseas=counts.overseas,
+                       overseas_countries=counts.overseas_countries, hk_macao_tw=counts.hk_macao_tw),
+            expo.exhibit_counts(*ids),
+            Products(products.products, products.patents, products.trademarks, products.copyrights))
 
 
 def figures_of(since: date, until: date, editions: Iterable[Edition]) -> tuple[Figures, frozenset[str]]:
@@ -178,8 +183,7 @@ def figures_of(since: date, until: date, editions: Iterable[Edition]) -> tuple[F
     sums = _Sums()
     _add_records(sums, since, until)
     _add_platform(sums, since, until)
-    exhibitors, exhibits = _exhibition(editions)
-    return sums.figures(exhibitors, exhibits), frozenset(sums.not_converted)
+    return sums.figures(*_exhibition(editions)), frozenset(sums.not_converted)
 
 
 def _span(edition: Edition) -> tuple[date, date]:
@@ -196,7 +200,9 @@ def edition_bulletin(slug: str) -> Bulletin:
     if earlier is not None:
         previous, _ = figures_of(*_span(earlier), [earlier])
     return Bulletin(since, until, figures, edition=edition.slug, edition_name=edition.name, previous=previous,
-                    previous_edition=earlier.slug if earlier else "", not_converted=not_converted)
+                    previous_edition=earlier.slug if earlier else "",
+                    previous_offline=earlier is not None and earlier.on_site and not earlier.online,
+                    not_converted=not_converted)
 
 
 def _year_before(day: date) -> date:

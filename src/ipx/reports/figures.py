@@ -9,9 +9,11 @@ PDF and XLSX elsewhere in this app: they all read the same value, so they never 
 The JSON's keys are the issue's, nested by their dots (``transactions.total_amount`` is
 ``{"transactions": {"total_amount": ...}}``): amounts in CNY as decimal strings exact to the
 fen, rates as decimal strings of fractions rounded half-up to four places (``"0.3000"``),
-counts as integers. ``yoy`` repeats the key of every amount with its growth
-(this − previous) / previous, absent when there is nothing to compare with or the previous
-amount is zero.
+counts as integers. ``exhibits`` holds the rights shown by IP type, their ``total`` with the
+products, the ``products`` and the ``product_rights`` (patents, trademarks, copyrights) they
+involve; ``exhibitors.previous`` is the previous edition's exhibitors (null without one).
+``yoy`` repeats the key of every amount with its growth (this − previous) / previous, absent
+when there is nothing to compare with or the previous amount is zero.
 """
 
 from __future__ import annotations
@@ -100,6 +102,7 @@ class Pledge:
 @dataclass(frozen=True)
 class Exhibitors:
     online: int = 0
+    total: int = 0  # online or on site
     overseas: int = 0
     overseas_countries: int = 0
     hk_macao_tw: int = 0
@@ -108,6 +111,20 @@ class Exhibitors:
     def outside_mainland(self) -> int:
         """Overseas and Hong Kong / Macao / Taiwan together (the English release's "overseas")."""
         return self.overseas + self.hk_macao_tw
+
+
+@dataclass(frozen=True)
+class Products:
+    """Exhibited products that embody IP, and the rights they involve."""
+
+    count: int = 0
+    patents: int = 0
+    trademarks: int = 0
+    copyrights: int = 0
+
+    def rights(self) -> dict[str, int]:
+        """The rights involved by IP type, in the JSON's order."""
+        return {"patent": self.patents, "trademark": self.trademarks, "copyright": self.copyrights}
 
 
 @dataclass(frozen=True)
@@ -120,11 +137,13 @@ class Figures:
     auctions: Auctions = field(default_factory=Auctions)
     pledge: Pledge = field(default_factory=Pledge)
     exhibitors: Exhibitors = field(default_factory=Exhibitors)
-    exhibits: Mapping[str, int] = field(default_factory=dict)  # IP type → exhibits shown
+    exhibits: Mapping[str, int] = field(default_factory=dict)  # IP type → rights shown
+    products: Products = field(default_factory=Products)
 
     @property
     def exhibits_total(self) -> int:
-        return sum(self.exhibits.values())
+        """Rights and products shown (the published "17,000 exhibits")."""
+        return sum(self.exhibits.values()) + self.products.count
 
     def amounts(self) -> Iterator[tuple[str, Decimal]]:
         """Every amount with its dotted key, in the JSON's order."""
@@ -153,12 +172,21 @@ class Bulletin:
     edition_name: str = ""
     previous: Figures | None = None
     previous_edition: str = ""
+    # Whether the previous edition was held on site only (the "previous offline expo").
+    previous_offline: bool = False
     # Currencies of platform amounts left out (the platform keeps no rate to CNY).
     not_converted: frozenset[str] = frozenset()
 
     @property
     def last_day(self) -> date:
         return self.until - timedelta(days=1)
+
+    @property
+    def previous_exhibitors(self) -> int | None:
+        """The previous edition's exhibitors (online or on site), when compared with one."""
+        if not self.previous_edition or self.previous is None:
+            return None
+        return self.previous.exhibitors.total
 
     def yoy(self) -> dict[str, Decimal]:
         """The growth of every amount that has one, by dotted key."""
@@ -181,6 +209,11 @@ def _amount(value: Decimal) -> str:
 
 def _rate(value: Decimal | None) -> str | None:
     return None if value is None else str(value.quantize(RATE_PLACES, rounding=ROUND_HALF_UP))
+
+
+def _exhibits_json(figures: Figures) -> dict[str, Any]:
+    return {**figures.exhibits, "total": figures.exhibits_total, "products": figures.products.count,
+            "product_rights": figures.products.rights()}
 
 
 def _figures_json(figures: Figures) -> dict[str, Any]:
@@ -212,7 +245,7 @@ def _figures_json(figures: Figures) -> dict[str, Any]:
             "overseas_countries": figures.exhibitors.overseas_countries,
             "hk_macao_tw": figures.exhibitors.hk_macao_tw,
         },
-        "exhibits": dict(figures.exhibits),
+        "exhibits": _exhibits_json(figures),
     }
 
 
@@ -236,6 +269,7 @@ def bulletin_json(bulletin: Bulletin) -> dict[str, Any]:
         "previous_edition": bulletin.previous_edition or None,
     }
     answer.update(_figures_json(bulletin.figures))
+    answer["exhibitors"]["previous"] = bulletin.previous_exhibitors
     answer["yoy"] = _nest({key: str(value) for key, value in bulletin.yoy().items()})
     return answer
 

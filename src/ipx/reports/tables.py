@@ -125,11 +125,23 @@ def _exhibitors(bulletin: Bulletin) -> Table:
 def _exhibits(bulletin: Bulletin) -> Table:
     exhibits = bulletin.figures.exhibits
     rows = [[Cell(type_label(ip_type)), Cell(exhibits[ip_type], "count")] for ip_type in LISTED if ip_type in exhibits]
+    if bulletin.figures.products.count:
+        rows.append([Cell(pgettext("bulletin", "IP products")), Cell(bulletin.figures.products.count, "count")])
     rows.append([Cell(pgettext("bulletin", "Total")), Cell(bulletin.figures.exhibits_total, "count")])
     return Table("exhibits", pgettext("bulletin", "Exhibits by IP type"),
                  [pgettext("bulletin", "IP type"), pgettext("bulletin", "Exhibits")], rows)
 
 
+def _product_rights(bulletin: Bulletin) -> Table:
+    rights = bulletin.figures.products.rights()
+    return Table("product_rights", pgettext("bulletin", "Rights of the IP products"),
+                 [pgettext("bulletin", "IP type"), pgettext("bulletin", "Rights involved")],
+                 [[Cell(type_label(ip_type)), Cell(count, "count")] for ip_type, count in rights.items()])
+
+
 def tables(bulletin: Bulletin) -> list[Table]:
-    """The bulletin's tables in the active language."""
-    return [_amounts(bulletin), _counts(bulletin), _auctions(bulletin), _exhibitors(bulletin), _exhibits(bulletin)]
+    """The bulletin's tables in the active language (the products' rights when products were shown)."""
+    shown = [_amounts(bulletin), _counts(bulletin), _auctions(bulletin), _exhibitors(bulletin), _exhibits(bulletin)]
+    if bulletin.figures.products.count:
+        shown.append(_product_rights(bulletin))
+    return shown

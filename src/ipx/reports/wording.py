@@ -29,7 +29,8 @@ LISTED = ("patent", "trademark", "gi", "copyright", "data")
 
 @dataclass(frozen=True)
 class Sentence:
-    topic: str  # intended, exhibitors, exhibits, transactions, data, gi_sales, auctions, auction_rates, pledge
+    # intended, exhibitors, exhibits, products, transactions, data, gi_sales, auctions, auction_rates, pledge
+    topic: str
     text: str
 
 
@@ -40,6 +41,8 @@ class Reading:
     figures: Figures
     yoy: Mapping[str, Decimal]
     edition: bool = True  # an edition's figures ("this expo"), or a span of days'
+    previous_exhibitors: int | None = None  # the previous edition's, online or on site
+    previous_offline: bool = False  # the previous edition was held on site only
 
     def auction_types(self) -> list[str]:
         by_type = self.figures.auctions.by_type
@@ -182,23 +185,58 @@ def _intended(reading: Reading) -> str | None:
     }
 
 
+# How English writes a small number of times ("more than eight times"); larger ones in figures.
+TIMES_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+
+
+def times_previous(reading: Reading) -> int | None:
+    """How many whole times the previous edition's exhibitors the online ones are, when that
+    is at least twice (the published "8倍多", "more than eight times")."""
+    previous = reading.previous_exhibitors
+    online = reading.figures.exhibitors.online
+    if not previous or online < 2 * previous:
+        return None
+    return online // previous
+
+
+def _times(times: int) -> str:
+    return amounts.count(times) if amounts.chinese() or times not in TIMES_WORDS else TIMES_WORDS[times]
+
+
 def _exhibitors(reading: Reading) -> str | None:
     exhibitors = reading.figures.exhibitors
     if exhibitors.online == 0:
         return None
-    return pgettext(
-        "bulletin",
-        "The number of online exhibitors reached %(online)s, with %(overseas)s overseas exhibitors from "
-        "%(countries)s countries and %(hk_macao_tw)s exhibitors from Hong Kong, Macao and Taiwan.") % {
+    values = {
         "online": amounts.count(exhibitors.online),
         "overseas": amounts.count(exhibitors.overseas),
         "countries": amounts.count(exhibitors.overseas_countries),
         "hk_macao_tw": amounts.count(exhibitors.hk_macao_tw),
     }
+    times = times_previous(reading)
+    if times is None:
+        return pgettext(
+            "bulletin",
+            "The number of online exhibitors reached %(online)s, with %(overseas)s overseas exhibitors from "
+            "%(countries)s countries and %(hk_macao_tw)s exhibitors from Hong Kong, Macao and Taiwan.") % values
+    if reading.previous_offline:
+        sentence = pgettext(
+            "bulletin",
+            "The number of online exhibitors reached %(online)s, which was more than %(times)s times the size of "
+            "the exhibitors of the previous offline expo, with %(overseas)s overseas exhibitors from %(countries)s "
+            "countries and %(hk_macao_tw)s exhibitors from Hong Kong, Macao and Taiwan.")
+    else:
+        sentence = pgettext(
+            "bulletin",
+            "The number of online exhibitors reached %(online)s, which was more than %(times)s times the size of "
+            "the exhibitors of the previous expo, with %(overseas)s overseas exhibitors from %(countries)s "
+            "countries and %(hk_macao_tw)s exhibitors from Hong Kong, Macao and Taiwan.")
+    return sentence % {**values, "times": _times(times)}
 
 
-def exhibit_count(ip_type: str, value: int) -> str:
-    """"4949 patents", "334 GI products": each type with the measure word its language gives it."""
+def exhibit_count(ip_type: str, value: int, said: str | None = None) -> str:
+    """"4949 patents", "334 GI products": each type with the measure word its language gives it
+    (``said``: the count as worded, when not plainly)."""
     words = {
         "patent": pgettext("bulletin", "%(count)s patents"),
         "trademark": pgettext("bulletin", "%(count)s trademarks"),
@@ -206,7 +244,7 @@ def exhibit_count(ip_type: str, value: int) -> str:
         "copyright": pgettext("bulletin", "%(count)s copyrights"),
         "data": pgettext("bulletin", "%(count)s data IP products"),
     }
-    return words[ip_type] % {"count": amounts.count(value)}
+    return words[ip_type] % {"count": amounts.count(value) if said is None else said}
 
 
 def _exhibits(reading: Reading) -> str | None:
@@ -215,9 +253,23 @@ def _exhibits(reading: Reading) -> str | None:
         return None
     exhibits = reading.figures.exhibits
     listed = [exhibit_count(ip_type, exhibits[ip_type]) for ip_type in types]
+    # The total counts the products too: the published 1.7万件 are 11,520 rights and 5,486 products.
     return pgettext("bulletin", "%(total)s intellectual property exhibits were displayed, of which %(by_type)s.") % {
         "total": amounts.large_count(reading.figures.exhibits_total),
         "by_type": pgettext("bulletin enumeration", ", ").join(listed),
+    }
+
+
+def _products(reading: Reading) -> str | None:
+    products = reading.figures.products
+    rights = [exhibit_count(ip_type, count, amounts.exact_count(count))
+              for ip_type, count in products.rights().items() if count > 0]
+    if not rights:
+        return None
+    return pgettext("bulletin", "%(products)s intellectual property products were displayed, involving "
+                                "%(rights)s.") % {
+        "products": amounts.count(products.count),
+        "rights": pgettext("bulletin enumeration", ", ").join(rights),
     }
 
 
@@ -226,6 +278,7 @@ SENTENCES: tuple[tuple[str, Callable[[Reading], str | None]], ...] = (
     ("intended", _intended),
     ("exhibitors", _exhibitors),
     ("exhibits", _exhibits),
+    ("products", _products),
     ("transactions", _transactions),
     ("data", _data),
     ("gi_sales", _gi_sales),
@@ -236,7 +289,8 @@ SENTENCES: tuple[tuple[str, Callable[[Reading], str | None]], ...] = (
 
 
 def reading(bulletin: Bulletin) -> Reading:
-    return Reading(bulletin.figures, bulletin.yoy(), edition=bool(bulletin.edition))
+    return Reading(bulletin.figures, bulletin.yoy(), edition=bool(bulletin.edition),
+                   previous_exhibitors=bulletin.previous_exhibitors, previous_offline=bulletin.previous_offline)
 
 
 def sentences(bulletin: Bulletin, language: str | None = None) -> list[Sentence]:

@@ -14,13 +14,18 @@ products; auctions 2970万元 (+17.39%): 9 patents sold for 1610万元, 17 trade
 1360万元, every lot offered sold, highest premium 30% (patents) and 35% (trademarks); pledge
 financing 3.3亿元; intended agreements 128.5亿元 (+26.64%); 2,469 online exhibitors, 134 from
 35 countries abroad and 41 from Hong Kong, Macao and Taiwan (the English release's 175
-"overseas"); exhibits shown: 4,949 patents, 5,727 trademarks, 334 GI products, 510 copyrights.
+"overseas"), more than eight times the 300 exhibitors of the previous (offline) edition;
+exhibits shown 1.7万: rights (4,949 patents, 5,727 trademarks, 334 GI products, 510
+copyrights) and 5,486 products involving 1.25万 patents, 24,313 trademarks and 11,036
+copyrights.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -164,6 +169,33 @@ def _exhibits(edition: Edition, exhibitors: list[Exhibitor], counts: dict[str, i
         batch_size=2000)
 
 
+def product_rights(products: int, totals: dict[str, int], seed: int = 2020) -> list[dict[str, int]]:
+    """The patents, trademarks and copyrights each of ``products`` involves, adding up to
+    ``totals`` (field → sum): every product at least one right, most a few, a few many (the
+    draws lean on a long tail, as a handful of flagship products carry dozens of rights)."""
+    rng = random.Random(seed)
+    fields = list(totals)
+    rows = [dict.fromkeys(fields, 0) for _ in range(products)]
+    left = dict(totals)
+    for row in rows:  # one right each, of a type drawn by what is left
+        field = rng.choices(fields, [left[name] for name in fields])[0]
+        row[field] += 1
+        left[field] -= 1
+    weights = [rng.paretovariate(1.6) for _ in range(products)]
+    for field in fields:
+        for index, extra in Counter(rng.choices(range(products), weights, k=left[field])).items():
+            rows[index][field] += extra
+    return rows
+
+
+def _products(edition: Edition, exhibitors: list[Exhibitor], products: int, totals: dict[str, int]) -> None:
+    Exhibit.objects.bulk_create(
+        (Exhibit(edition=edition, exhibitor=exhibitors[(index * 7) % len(exhibitors)], kind=Exhibit.Kind.PRODUCT,
+                 title=f"IP product {index + 1}", **rights)
+         for index, rights in enumerate(product_rights(products, totals))),
+        batch_size=2000)
+
+
 @dataclass(frozen=True)
 class Scene:
     edition_2019: Edition
@@ -176,14 +208,16 @@ def published_expo() -> Scene:
     ``on_commit()`` block so the rollups follow the import as they do in production."""
     e2019 = edition_create(data=EditionInput(slug=E2019, name="2019 GBA IP Exchange Expo",
                                             start_date=date(2019, 11, 15),
-                                            end_date=date(2019, 11, 17), organisers="Organising committee"))
+                                            end_date=date(2019, 11, 17), organisers="Organising committee",
+                                            online=False))
     e2020 = edition_create(data=EditionInput(slug=E2020, name="2020 GBA IP Exchange Expo",
                                             start_date=date(2020, 11, 13),
                                             end_date=date(2020, 11, 19), organisers="Organising committee"))
-    # 2019 was held on site only; 2020 online: 2,469 exhibitors.
+    # 2019 was held on site only with 300 exhibitors; 2020 online: 2,469 exhibitors.
     _exhibits(e2019, _exhibitors(e2019, mainland=280, hk_macao_tw=12, overseas=8, online=False),
               {"patent": 900, "trademark": 1100})
-    _exhibits(e2020, _exhibitors(e2020, mainland=2469 - 41 - 134, hk_macao_tw=41, overseas=134, online=True),
-              {"patent": 4949, "trademark": 5727, "gi": 334, "copyright": 510})
+    exhibitors_2020 = _exhibitors(e2020, mainland=2469 - 41 - 134, hk_macao_tw=41, overseas=134, online=True)
+    _exhibits(e2020, exhibitors_2020, {"patent": 4949, "trademark": 5727, "gi": 334, "copyright": 510})
+    _products(e2020, exhibitors_2020, 5486, {"patents": 12500, "trademarks": 24313, "copyrights": 11036})
     reports = (import_records(records_2019().csv(), actor=None), import_records(records_2020().csv(), actor=None))
     return Scene(e2019, e2020, reports)

@@ -39,14 +39,19 @@ def test_a_chart_with_nothing_to_show_is_left_out() -> None:
 def test_the_workbook_has_a_sheet_per_table_with_numbers_and_native_charts() -> None:
     content = bulletin_xlsx(BULLETIN_2020, "zh-hant")
     workbook = load_workbook(io.BytesIO(content))
-    assert workbook.sheetnames == ["公報", "金額", "數量", "按知識產權類型的拍賣", "參展機構", "按知識產權類型的展品"]
+    assert workbook.sheetnames[:6] == ["公報", "金額", "數量", "按知識產權類型的拍賣", "參展機構",
+                                       "按知識產權類型的展品"]
+    assert len(workbook.sheetnames) == 7  # and the rights the products involve
     assert workbook["公報"]["A1"].value == "2020 GBA IP Exchange Expo實現知識產權交易18.67億元"
     auctions = workbook["按知識產權類型的拍賣"]
     assert [[cell.value for cell in row] for row in auctions.iter_rows(min_row=2)] == [
         ["專利", 9, 16100000, 0.3], ["商標", 17, 13600000, 0.35]]
     assert auctions["D2"].number_format == "0.00%"
     exhibits = workbook["按知識產權類型的展品"]
-    assert exhibits["B7"].value == 17000  # the total row
+    assert exhibits["B6"].value == 5486  # the products, a slice of the pie
+    assert exhibits["B7"].value == 17006  # the total row
+    rights = workbook.worksheets[6]
+    assert [[cell.value for cell in row][1] for row in rights.iter_rows(min_row=2)] == [12500, 24313, 11036]
     names = zipfile.ZipFile(io.BytesIO(content)).namelist()
     assert sorted(name for name in names if name.startswith("xl/charts/chart")) == [
         f"xl/charts/chart{number}.xml" for number in range(1, 6)]

@@ -26,8 +26,12 @@ PUBLISHED = {
                              "trademark": {"lots_sold": 17, "amount": "13600000.00",
                                            "max_premium_rate": "0.3500"}}},
     "pledge": {"amount": "330000000.00", "count": 12},
-    "exhibitors": {"online": 2469, "overseas": 134, "overseas_countries": 35, "hk_macao_tw": 41},
-    "exhibits": {"patent": 4949, "trademark": 5727, "copyright": 510, "gi": 334},
+    # 2,469 "more than eight times" the previous (offline) edition's 300 exhibitors.
+    "exhibitors": {"online": 2469, "overseas": 134, "overseas_countries": 35, "hk_macao_tw": 41, "previous": 300},
+    # 1.7万 exhibits: 11,520 rights of four types and 5,486 products, which involve 1.25万 patents,
+    # 24,313 trademarks and 11,036 copyrights.
+    "exhibits": {"patent": 4949, "trademark": 5727, "copyright": 510, "gi": 334, "total": 17006, "products": 5486,
+                 "product_rights": {"patent": 12500, "trademark": 24313, "copyright": 11036}},
 }
 PUBLISHED_GROWTH = {
     "transactions": {"patent_trademark_amount": "0.1597"},
@@ -67,4 +71,5 @@ def test_the_first_edition_has_no_growth(on_commit: Callable[[], Any]) -> None:
     assert data["previous_edition"] is None and data["yoy"] == {}
     assert data["auctions"]["lots_offered"] == 25 and data["auctions"]["lots_sold"] == 22
     assert data["auctions"]["success_rate"] == "0.8800"
-    assert data["exhibitors"] == {"online": 0, "overseas": 8, "overseas_countries": 8, "hk_macao_tw": 12}
+    assert data["exhibitors"] == {"online": 0, "overseas": 8, "overseas_countries": 8, "hk_macao_tw": 12,
+                                  "previous": None}
