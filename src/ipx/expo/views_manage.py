@@ -4,19 +4,31 @@ forms are in ``views_manage_exhibition``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from ipx.accounts.api_auth import AuthenticatedRequest
+from ipx.accounts.selectors import organisations_verified
 from ipx.core.errors import ApplicationError
 from ipx.core.forms import ServiceForm
 from ipx.expo import selectors
-from ipx.expo.forms import EditionForm, EventForm, HallForm, RecordsUploadForm, ZoneForm
+from ipx.expo.forms import EditionForm, EventForm, HallForm, RecordsUploadForm, RegisterForm, ZoneForm
+from ipx.expo.models import Edition
 from ipx.expo.services.editions import edition_create
-from ipx.expo.services.exhibition import EventInput, event_create, hall_create, require_operator, zone_create
+from ipx.expo.services.exhibition import (
+    EventInput,
+    event_create,
+    exhibitor_register,
+    hall_create,
+    require_operator,
+    zone_create,
+)
 from ipx.expo.services.records import ImportReport, import_records
 
 RECENT_RECORDS = 50
@@ -57,6 +69,28 @@ def manage(request: AuthenticatedRequest) -> HttpResponse:
     }, status=400 if failed else 200)
 
 
+def _run(request: AuthenticatedRequest, edition: Edition, sent: str, data: dict[str, Any]) -> str:
+    """Runs the form ``sent`` through its service; where the operator goes next."""
+    edition_id = edition.pk
+    if sent == "hall":
+        hall_create(operator=request.user, edition_id=edition_id, name=data["name"], slug=data["slug"],
+                    position=data["position"])
+    elif sent == "zone":
+        zone_create(operator=request.user, edition_id=edition_id, name=data["name"], slug=data["slug"],
+                    kind=data["kind"], hall_id=data["hall_id"])
+    elif sent == "event":
+        event_create(operator=request.user, edition_id=edition_id, data=EventInput(
+            kind=data["kind"], title=data["title"], starts_at=data["starts_at"], ends_at=data["ends_at"],
+            hall_id=data["hall_id"], stream_url=data["stream_url"]))
+    else:
+        # Registered for the organisation at the desk: its booth is given on the exhibitor's page next.
+        exhibitor = exhibitor_register(actor=request.user, edition_id=edition_id,
+                                       organisation_id=data["organisation_id"], online=data["online"],
+                                       on_site=data["on_site"], introduction=data["introduction"])
+        return reverse("expo:manage_exhibitor", args=[edition.slug, exhibitor.pk])
+    return reverse("expo:manage_edition", args=[edition.slug])
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage_edition(request: AuthenticatedRequest, slug: str) -> HttpResponse:
@@ -64,28 +98,21 @@ def manage_edition(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     edition = selectors.edition_by_slug(slug)
     halls = [(hall.pk, hall.name) for hall in selectors.halls_of(edition)]
     forms = {"hall": _bound(request, "hall", HallForm), "zone": _bound(request, "zone", ZoneForm),
-             "event": _bound(request, "event", EventForm)}
+             "event": _bound(request, "event", EventForm), "exhibitor": _bound(request, "exhibitor", RegisterForm)}
     for name in ("zone", "event"):
         forms[name].set_choices("hall_id", [("", "—"), *halls])
+    registered = selectors.exhibitors_in(edition).values("organisation_id")
+    forms["exhibitor"].set_choices("organisation_id", [("", "—"), *(
+        (o.pk, o.name) for o in organisations_verified().exclude(pk__in=registered).order_by("name")[:500])])
     sent = request.POST.get("form", "") if request.method == "POST" else ""
     form = forms.get(sent)
     if form is not None and form.is_valid():
-        data = form.cleaned_data
         try:
-            if sent == "hall":
-                hall_create(operator=request.user, edition_id=edition.pk, name=data["name"], slug=data["slug"],
-                            position=data["position"])
-            elif sent == "zone":
-                zone_create(operator=request.user, edition_id=edition.pk, name=data["name"], slug=data["slug"],
-                            kind=data["kind"], hall_id=data["hall_id"])
-            else:
-                event_create(operator=request.user, edition_id=edition.pk, data=EventInput(
-                    kind=data["kind"], title=data["title"], starts_at=data["starts_at"], ends_at=data["ends_at"],
-                    hall_id=data["hall_id"], stream_url=data["stream_url"]))
+            done = _run(request, edition, sent, form.cleaned_data)
         except ApplicationError as exc:
             form.add_service_error(exc)
         else:
-            return redirect("expo:manage_edition", edition.slug)
+            return redirect(done)
     return render(request, "expo/manage_edition.html", {
         "edition": edition, "forms": forms, "halls": selectors.halls_of(edition), "zones": selectors.zones_of(edition),
         "events": selectors.schedule_of(edition),

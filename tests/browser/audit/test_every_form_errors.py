@@ -244,6 +244,8 @@ FORMS = [
     BadInput("expo event", "operator: expo edition", "#event-form",
              (("#id_event-title", "MX forum"), ("#id_event-starts_at", "2002-12-01T10:00"),
               ("#id_event-ends_at", "2002-12-01T11:00")), frozenset({"id_event-starts_at"})),
+    BadInput("expo exhibitor registration", "operator: expo edition", "#exhibitor-form",
+             (("#id_exhibitor-organisation_id", "999999"),), frozenset({"id_exhibitor-organisation_id"})),
     BadInput("expo booth", "operator: expo exhibitor", "#booth-form", (("#id_booth-booth", "B" * 21),),
              frozenset({"id_booth-booth"})),
     # A right (the kind first offered) with no type and patents of its own.

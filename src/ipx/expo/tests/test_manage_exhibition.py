@@ -128,6 +128,35 @@ def test_a_bad_booth_comes_back_marked(expo: Expo, operator_client: Client, hall
     assert booth_of(expo.neighbour) == (expo.hall.pk, "A-2")
 
 
+def test_operator_registers_an_organisation_at_the_desk(expo: Expo, operator_client: Client, buyer: Member,
+                                                        owner: Member) -> None:
+    url = reverse("expo:manage_edition", args=[expo.past.slug])
+    page = operator_client.get(url).content.decode()
+    assert f'<option value="{buyer.organisation.pk}">{buyer.organisation.name}</option>' in page
+    assert f">{owner.organisation.name}</option>" not in page  # registered already
+    sent = operator_client.post(url, {"form": "exhibitor", "exhibitor-organisation_id": buyer.organisation.pk,
+                                      "exhibitor-on_site": "on", "exhibitor-introduction": "Desk registration"})
+    registered = Exhibitor.objects.get(organisation=buyer.organisation)
+    assert sent.status_code == 302 and sent["Location"] == exhibitor_url(expo, registered)
+    assert (registered.edition, registered.origin, registered.online, registered.on_site, registered.introduction) == (
+        expo.past, "mainland", False, True, "Desk registration")
+
+
+@pytest.mark.parametrize(("which", "on_site", "field", "says"), [
+    ("owner", "on", "organisation_id", "Select a valid choice."),
+    ("buyer", "", "online", "Exhibit online, on site, or both."),
+])
+def test_a_bad_registration_comes_back_marked(expo: Expo, operator_client: Client, request: pytest.FixtureRequest,
+                                              which: str, on_site: str, field: str, says: str) -> None:
+    member: Member = request.getfixturevalue(which)
+    refused = operator_client.post(reverse("expo:manage_edition", args=[expo.past.slug]), {
+        "form": "exhibitor", "exhibitor-organisation_id": member.organisation.pk, "exhibitor-on_site": on_site})
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert marked(html, f"exhibitor-{field}") and says in html
+    assert Exhibitor.objects.count() == 2
+
+
 def test_an_exhibitor_of_another_edition_is_not_found(expo: Expo, operator_client: Client) -> None:
     url = reverse("expo:manage_exhibitor", args=["gba-2099", expo.exhibitor.pk])
     assert operator_client.get(url).status_code == 404
@@ -289,13 +318,15 @@ def test_only_a_ceremony_records_agreements(expo: Expo, operator_client: Client)
 def test_a_member_who_is_no_operator_is_refused(expo: Expo, owner: Member) -> None:
     client = owner.client
     for url, body in ((exhibitor_url(expo), {"form": "booth", "booth-booth": "Z-9"}), (exhibitor_url(expo), exhibit()),
+                      (reverse("expo:manage_edition", args=[expo.past.slug]),
+                       {"form": "exhibitor", "exhibitor-organisation_id": owner.organisation.pk}),
                       (event_url(expo.past, expo.stream), {"form": "viewers", "viewers-viewers": "5"}),
                       (event_url(expo.past, expo.ceremony), signing())):
         assert client.get(url).status_code == 403
         assert client.post(url, body).status_code == 403
     assert booth_of(expo.exhibitor) == (expo.hall.pk, "A-1")
     assert list(Event.objects.exclude(viewer_count=None)) == []
-    assert (Signing.objects.count(), Exhibit.objects.count()) == (0, 0)
+    assert (Signing.objects.count(), Exhibit.objects.count(), Exhibitor.objects.count()) == (0, 0, 2)
 
 
 def test_someone_signed_out_is_sent_to_sign_in(expo: Expo, client: Client) -> None:
