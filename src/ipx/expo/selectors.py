@@ -3,7 +3,7 @@ the records entered from outside the platform.
 
 Record figures are asked for an edition, or a window of days ``[since, until)`` (either end
 open), or both. Amounts are the records' ``amount_cny`` (each already converted at its own
-rate and rounded to the fen), summed exactly as ``Decimal``.
+rate and rounded to the fen), summed exactly as whole fen.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Round
 from django.utils.translation import gettext as _
 
 from ipx.core.errors import NotFound
@@ -24,6 +25,7 @@ from ipx.expo.models import Edition, Event, Exhibit, Exhibitor, ExpoRecord, Hall
 RECORDS_CHANGED = "expo.records.changed"
 
 ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
 RATE_PLACES = Decimal("0.0001")
 
 
@@ -186,15 +188,26 @@ class RecordGroup:
     amount_cny: Decimal
 
 
+def in_fen(field: str) -> Cast:
+    """An amount column as a whole number of fen. SQLite keeps decimals as floating point and
+    sums them so, which can be off by fen; each amount rounded to its fen first (exact, as no
+    amount has more than two places) sums as integers, exactly on either database."""
+    return Cast(Round(F(field) * Value(HUNDRED)), BigIntegerField())
+
+
+def from_fen(fen: int | Decimal | None) -> Decimal:
+    return (Decimal(fen or 0) / HUNDRED).quantize(ZERO)
+
+
 def record_groups(*, edition_id: int | None = None, since: date | None = None,
                   until: date | None = None) -> list[RecordGroup]:
     """Counts, items and CNY sums of the records, grouped by kind, IP type and sold."""
     rows = (records(edition_id=edition_id, since=since, until=until)
             .values("kind", "ip_type", "sold")
-            .annotate(count=Count("id"), items=Sum("items"), amount_cny=Sum("amount_cny"))
+            .annotate(count=Count("id"), items=Sum("items"), fen=Sum(in_fen("amount_cny")))
             .order_by("kind", "ip_type", "sold"))
     return [RecordGroup(kind=row["kind"], ip_type=row["ip_type"], sold=row["sold"], count=row["count"],
-                        items=int(row["items"] or 0), amount_cny=Decimal(row["amount_cny"] or ZERO).quantize(ZERO))
+                        items=int(row["items"] or 0), amount_cny=from_fen(row["fen"]))
             for row in rows]
 
 

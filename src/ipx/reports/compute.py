@@ -115,10 +115,10 @@ class _Sums:
 
 def _add_records(sums: _Sums, since: date, until: date) -> None:
     rows = (RecordRollup.objects.filter(day__gte=since, day__lt=until).values("kind", "ip_type")
-            .annotate(records=Sum("records"), items=Sum("items"), amount=Sum("amount_cny"), sold=Sum("sold"),
+            .annotate(records=Sum("records"), items=Sum("items"), fen=Sum("amount_fen"), sold=Sum("sold"),
                       premium=Max("max_premium_rate")).order_by())
     for row in rows:
-        kind, ip_type, amount = row["kind"], row["ip_type"], Decimal(row["amount"])
+        kind, ip_type, amount = row["kind"], row["ip_type"], expo.from_fen(row["fen"])
         if kind == "transaction":
             sums.transaction(ip_type, amount, row["items"])
         elif kind == "gi_sale":

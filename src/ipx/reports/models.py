@@ -17,7 +17,9 @@ class RecordRollup(models.Model):
     ip_type = models.CharField(_("IP type"), max_length=10, blank=True)
     records = models.PositiveIntegerField(_("records"))  # auction lots: the lots offered
     items = models.PositiveBigIntegerField(_("items"))
-    amount_cny = models.DecimalField(_("amount in CNY"), max_digits=20, decimal_places=2)
+    # In fen, a whole number, so that sums over days are exact on SQLite too (it keeps decimals
+    # as floating point).
+    amount_fen = models.BigIntegerField(_("amount in CNY fen"))
     sold = models.PositiveIntegerField(_("lots sold"), default=0)
     max_premium_rate = models.DecimalField(_("highest premium rate"), max_digits=12, decimal_places=4,
                                            null=True, blank=True)

@@ -20,6 +20,7 @@ from ipx.reports.models import RecordRollup
 
 Key = tuple[str, str]  # kind, IP type
 ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
 AUCTION_LOT = "auction_lot"  # the record kind whose rows carry lots sold and premiums
 
 
@@ -48,8 +49,8 @@ def _day_sums(day: date) -> dict[Key, DaySums]:
 
 
 def _stored(days: Iterable[date]) -> dict[tuple[date, str, str], DaySums]:
-    return {(row.day, row.kind, row.ip_type): DaySums(row.records, row.items, row.amount_cny, row.sold,
-                                                     row.max_premium_rate)
+    return {(row.day, row.kind, row.ip_type): DaySums(row.records, row.items, expo.from_fen(row.amount_fen),
+                                                     row.sold, row.max_premium_rate)
             for row in RecordRollup.objects.filter(day__in=list(days))}
 
 
@@ -59,7 +60,8 @@ def _write_day(day: date) -> None:
         RecordRollup.objects.filter(day=day).delete()
         RecordRollup.objects.bulk_create(
             RecordRollup(day=day, kind=kind, ip_type=ip_type, records=one.records, items=one.items,
-                         amount_cny=one.amount_cny, sold=one.sold, max_premium_rate=one.max_premium_rate)
+                         amount_fen=int(one.amount_cny * HUNDRED), sold=one.sold,
+                         max_premium_rate=one.max_premium_rate)
             for (kind, ip_type), one in sums.items())
 
 

@@ -63,9 +63,9 @@ def test_verify_reports_a_tampered_rollup_and_repairs_it(on_commit: Callable[[],
         published_expo()
     row = RecordRollup.objects.filter(kind="gi_sale").order_by("day").first()
     assert row is not None
-    RecordRollup.objects.filter(pk=row.pk).update(amount_cny=row.amount_cny + 1)
+    RecordRollup.objects.filter(pk=row.pk).update(amount_fen=row.amount_fen + 100)
     RecordRollup.objects.create(day=date(2020, 11, 20), kind="pledge", ip_type="", records=1, items=1,
-                                amount_cny=Decimal("5.00"))
+                                amount_fen=500)
 
     out = StringIO()
     with pytest.raises(SystemExit) as exited:
