@@ -6,10 +6,15 @@ Text is drawn as outlines in WenQuanYi Micro Hei (Debian's fonts-wqy-microhei, w
 contract PDFs need already), so a chart reads the same in any browser or PDF viewer with no
 font of its own, and nothing is fetched. Each chart is drawn in the active language; the
 numbers beside its bars are the bulletin's own wording (18.67亿元, 1.867 billion yuan).
+
+Drawing takes most of a bulletin page's time, so the pages and files take the charts from
+the cache (``cached_charts``), keyed by the language and the figures drawn: a changed figure
+is drawn at once, an unchanged bulletin not again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 from base64 import b64encode
 from collections.abc import Sequence
@@ -17,7 +22,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.utils.translation import pgettext
+from django.core.cache import cache
+from django.utils.translation import get_language, pgettext
 
 from ipx.reports import amounts
 from ipx.reports.figures import Bulletin
@@ -28,6 +34,9 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 FONTS = ["WenQuanYi Micro Hei", "DejaVu Sans"]
+# Part of the cache's key: change it when the drawings change, so none drawn before is shown.
+DRAWING_VERSION = 1
+CACHED_FOR = 24 * 3600  # seconds; the key changes with the figures, so this only bounds the space
 BAR = "#1f5f8b"
 FALL = "#b04a2f"
 YI = Decimal(10) ** 8
@@ -156,3 +165,23 @@ def charts(bulletin: Bulletin) -> list[Chart]:
     """The bulletin's charts in the active language (a chart with nothing to show is left out)."""
     drawn = [amounts_chart(bulletin), growth_chart(bulletin), auctions_chart(bulletin), exhibitors_chart(bulletin)]
     return [chart for chart in drawn if chart is not None]
+
+
+def _drawing_key(bulletin: Bulletin) -> str:
+    """What the charts are drawn from: the language and every figure they show (this span's and
+    the growth on the one compared with). A changed record, deal or exhibit changes a figure and
+    so the key; the rollups alone would miss the platform's deals and the exhibition."""
+    drawn_from = repr((DRAWING_VERSION, get_language(), bulletin.figures, sorted(bulletin.yoy().items())))
+    return "reports:charts:" + hashlib.sha256(drawn_from.encode()).hexdigest()
+
+
+def cached_charts(bulletin: Bulletin) -> list[Chart]:
+    """``charts``, drawn once for the same figures in the same language and then taken from the
+    cache (drawing them takes most of a bulletin page's time)."""
+    key = _drawing_key(bulletin)
+    found = cache.get(key)
+    if isinstance(found, list):
+        return found
+    drawn = charts(bulletin)
+    cache.set(key, drawn, CACHED_FOR)
+    return drawn

@@ -45,5 +45,5 @@ def document(bulletin: Bulletin, language: str) -> Document:
     """The bulletin in ``language``."""
     with translation.override(language):
         return Document(language=language, title=wording.title(bulletin), span=span_words(bulletin),
-                        sentences=wording.sentences(bulletin), charts=drawing.charts(bulletin),
+                        sentences=wording.sentences(bulletin), charts=drawing.cached_charts(bulletin),
                         tables=tables(bulletin), notes=notes(bulletin))
