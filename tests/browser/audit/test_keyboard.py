@@ -138,16 +138,21 @@ def test_every_control_of_a_public_page_is_reached_by_tab_and_shows_its_focus(
 
 
 # Signed-in forms sent back with errors: a demand's (the shared form partial) in each language,
-# and the offer form (its own rows of milestones) in Traditional Chinese.
+# the offer form (its own rows of milestones) in Traditional Chinese, and forms of later work
+# sent empty (nothing is made: each has a field it needs): a new securitisation, a receivable
+# (its choice of source and its schedule), a data-IP application (many fields, dates), and the
+# expo's records upload among the back-office's other forms.
 FORMS = [("admin: new demand", "main form.stacked", language) for language in LANGUAGES] + [
-    ("admin: offer form", "#offer-form", "zh-hant")]
+    ("admin: offer form", "#offer-form", "zh-hant"), ("admin: new securitisation", "main form.stacked", "zh-hant"),
+    ("admin: new receivable", "main form.stacked", "zh-hans"), ("admin: dataip new product", "main form.stacked", "en"),
+    ("operator: expo back-office", "#records-form", "zh-hant")]
 
 
 @pytest.mark.parametrize(("name", "form", "language"), FORMS,
                          ids=[f"{name.split(': ')[1]}-{language}" for name, _form, language in FORMS])
 def test_a_form_with_errors_and_the_signed_in_header_by_keyboard(
         name: str, form: str, language: str, signed_in: SignedIn, site: Site) -> None:
-    page = open_in(signed_in("admin", language), site.url + site.paths[name], language)
+    page = open_in(signed_in(name.split(": ")[0], language), site.url + site.paths[name], language)
     try:
         page.locator(form).evaluate("(form) => { form.noValidate = true; }")
         page.locator(f"{form} button[type=submit]").first.click()

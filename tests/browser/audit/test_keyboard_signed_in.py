@@ -4,7 +4,7 @@ order of the page, and leaves the page at its end (no trap); each control shows 
 Each page is walked in English and in Simplified Chinese (other words, widths and wrapping), by
 home's administrator (who sees the most buttons and forms) unless another role sees a page
 that looks different: the trustee's side of a securitisation, an investor's subscription,
-an appraiser's and a bank's forms, an outsider's objection."""
+an appraiser's and a bank's forms, an outsider's objection, the expo's operator."""
 
 from __future__ import annotations
 
@@ -31,8 +31,10 @@ PAGES = (
     # The data-IP registry: the registrant's pages and an outsider's objection.
     "admin: dataip products", "admin: dataip new product", "admin: dataip draft", "admin: dataip registered",
     "admin: dataip change form", "outsider: dataip objection form",
-    # The expo: a member's registration.
-    "admin: expo registration",
+    # The expo: a member's registration; the operator's back-office (the editions, an edition laid
+    # out, an exhibitor's booth and exhibits, a live stream's viewers, a ceremony's agreements).
+    "admin: expo registration", "operator: expo back-office", "operator: expo edition", "operator: expo exhibitor",
+    "operator: expo live stream", "operator: expo signing ceremony",
 )
 CASES = [(key, language) for key in PAGES for language in ("en", "zh-hans")]
 
