@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from .checks import open_in
+from .checks import PHONE, open_in
 from .conftest import SignedIn, Site
 from .test_keyboard import tab_through
 
@@ -49,5 +49,23 @@ def test_every_control_of_a_signed_in_page_is_reached_by_tab_and_shows_its_focus
         # A statement or a thread has many rows of links: room for all of them before "a trap".
         problems = tab_through(page, limit=600)
         assert not problems, f"{key} ({language}):\n" + "\n".join(problems)
+    finally:
+        page.close()
+
+
+# On a phone the tables reflow into cards and the header folds into its menu: pages with the
+# most rows and forms are walked at that width too (what is folded away is not in the walk).
+ON_A_PHONE = ("admin: statement", "admin: deal", "admin: securitisation serviced", "admin: securitisation structure",
+              "bank: securitisation serviced", "admin: dataip registered", "operator: expo edition",
+              "operator: expo exhibitor")
+
+
+@pytest.mark.parametrize("key", ON_A_PHONE, ids=[key.replace(": ", "-") + "-phone" for key in ON_A_PHONE])
+def test_every_control_of_a_signed_in_page_is_reached_by_tab_on_a_phone(
+        key: str, signed_in: SignedIn, site: Site) -> None:
+    page = open_in(signed_in(key.split(": ", 1)[0], "en"), site.url + site.paths[key], "en", PHONE)
+    try:
+        problems = tab_through(page, limit=600)
+        assert not problems, f"{key} (phone):\n" + "\n".join(problems)
     finally:
         page.close()
