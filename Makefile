@@ -53,18 +53,17 @@ lint: $(STAMP_TEST)
 	$(BIN)/ipx makemigrations --check --dry-run
 	$(BIN)/python scripts/check_messages.py
 
-# Two workers on SQLite (each its own database); PostgreSQL runs in one process, so its
-# 50-thread concurrency tests have the server to themselves. What judges requests and pages
-# rather than the database (the browser walk-throughs, the access matrix, the API contract)
-# runs once, in the SQLite pass; the several-servers layout (tests/cluster: its own PostgreSQL
-# and Redis) once, in the PostgreSQL pass, which has the packages and the cores to itself, with
-# the browser walk-throughs whose server threads write at once (marked postgres).
-ONCE := --ignore=tests/access_matrix --ignore=tests/api_contract -m "not browser or postgres"
+# Two workers in each pass (each its own database; on Redis, its own Redis database). What judges
+# requests and pages rather than the database (the browser walk-throughs, the access matrix, the
+# API contract) runs once, in the SQLite pass, and so does every test that never opens a
+# connection (ipx.testing.database_pass); the several-servers layout (tests/cluster: its own
+# PostgreSQL and Redis) once, in the PostgreSQL pass, with the browser walk-throughs whose server
+# threads write at once (marked postgres).
 test-sqlite: $(STAMP_TEST)
 	$(BIN)/pytest -n 2 --ignore=tests/cluster $(PYTEST_ARGS)
 
 test-postgres: $(STAMP_TEST)
-	scripts/with-postgres.sh scripts/with-redis.sh $(BIN)/pytest $(ONCE) $(PYTEST_ARGS)
+	scripts/with-postgres.sh scripts/with-redis.sh $(BIN)/pytest -n 2 $(ONCE) $(PYTEST_ARGS)
 
 ## messages: extract and compile the translations (en, zh-hans, zh-hant)
 messages: $(STAMP_TEST)

@@ -1,1 +1,1 @@
-pytest_plugins = ["ipx.testing.fixtures"]
+pytest_plugins = ["ipx.testing.fixtures", "ipx.testing.database_pass"]

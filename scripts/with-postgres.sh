@@ -25,7 +25,7 @@ trap cleanup EXIT
 [ "$(id -u)" -eq 0 ] && chown postgres "$DATA"
 as_pg "$PG_BIN/initdb" -D "$DATA/db" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 as_pg "$PG_BIN/pg_ctl" -D "$DATA/db" -l "$DATA/server.log" -w \
-  -o "-p $PORT -k $DATA -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=120 ${IPX_PG_OPTIONS:-}" \
+  -o "-p $PORT -k $DATA -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=250 ${IPX_PG_OPTIONS:-}" \
   start >/dev/null
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres ipx
 

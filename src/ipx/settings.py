@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from ipx.core.environment import env_bool, env_list
+from ipx.core.environment import env_bool, env_list, redis_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -257,7 +257,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Caches, e-mail -------------------------------------------------------------------------
 # Redis, where several servers run (task queue, shared cache); unset on one machine.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = redis_url()
 
 
 def redis_cache(location: str, prefix: str) -> dict[str, object]:
@@ -292,7 +292,7 @@ IPX_SITE_URL = os.environ.get("IPX_SITE_URL", "http://127.0.0.1:8000").rstrip("/
 # Background work (ipx.tasks, on Huey): journal rows in the database, handed on commit to a
 # queue store: its own SQLite file in var/ on one machine, Redis when REDIS_URL is set (several
 # servers). `ipx worker` runs them, `ipx scheduler` (or `ipx worker --schedule`) the schedules.
-IPX_TASKS_REDIS_URL = os.environ.get("REDIS_URL", "")
+IPX_TASKS_REDIS_URL = redis_url()
 IPX_TASKS_STORE = Path(os.environ.get("IPX_TASKS_STORE", VAR_DIR / "tasks.sqlite3"))
 IPX_TASKS_QUEUE = os.environ.get("IPX_TASKS_QUEUE", "ipx")
 # Run each task in the caller right after commit (the test suite); never in production.

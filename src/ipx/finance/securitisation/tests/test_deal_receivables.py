@@ -6,6 +6,7 @@ twice is refused on its field and keeps nothing."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -31,7 +32,7 @@ def test_the_licensor_enters_its_concluded_licence_deal_on_the_page(cast: Cast) 
     form = page.get(f"{PAGE}/new/").content.decode()
     assert f"Deal #{deal.pk} with" in form and f"Deal #{unsigned.pk} with" not in form
 
-    def enter(schedule: str, deal_id: int = deal.pk) -> object:
+    def enter(schedule: str, deal_id: int = deal.pk) -> Any:
         return page.post(f"{PAGE}/new/", {"originator_id": cast.licensor.pk, "source": "deal", "deal_id": deal_id,
                                           "schedule": schedule})
 
@@ -60,7 +61,7 @@ def test_the_licensor_enters_its_concluded_licence_deal_through_the_api(cast: Ca
     deal = licence_deal(cast)
     client: Client = signed_in(cast.licensor_admin)
 
-    def enter(**changes: object) -> object:
+    def enter(**changes: object) -> Any:
         data = {"originator_id": cast.licensor.pk, "source": "deal", "deal_id": deal.pk,
                 "schedule": json.dumps([{"due_on": "2026-06-15", "amount": "100000"},
                                         {"due_on": "2026-09-15", "amount": "400000"}]), **changes}

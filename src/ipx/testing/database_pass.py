@@ -1,0 +1,36 @@
+"""Which tests the PostgreSQL pass of `make test` runs: those that reach the database (or need
+PostgreSQL or Redis by name). A test that never opens a connection — pure arithmetic, text,
+parsing, property tests of an engine — answers the same on either database, so the SQLite
+pass runs it and the PostgreSQL pass leaves it out instead of running it twice."""
+
+from __future__ import annotations
+
+import pytest
+
+from ipx.testing.databases import ON_POSTGRES
+
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                     "live_server", "django_db_setup"}
+# Tests that start servers of their own (the several-servers layout) use no fixture of the test
+# database but are what the PostgreSQL pass is for.
+OWN_SERVERS = ("tests/cluster/",)
+
+
+def reaches_the_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db") is not None or item.get_closest_marker("redis") is not None:
+        return True
+    if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    if item.nodeid.startswith(OWN_SERVERS):
+        return True
+    reasons = " ".join(str(mark.kwargs.get("reason", "")) for mark in item.iter_markers("skipif"))
+    return "PostgreSQL" in reasons or "Redis" in reasons
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not ON_POSTGRES:
+        return
+    kept = [item for item in items if reaches_the_database(item)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not reaches_the_database(item)])
+        items[:] = kept
