@@ -42,6 +42,7 @@ def edition(request: HttpRequest, slug: str) -> HttpResponse:
         "edition": shown, "halls": selectors.halls_of(shown), "zones": selectors.zones_of(shown),
         "counts": selectors.exhibitor_counts(shown.pk),
         "exhibits": [(IpType(ip_type).label, n) for ip_type, n in exhibits],
+        "products": selectors.product_counts(shown.pk),
         "organisers": [line for line in shown.organisers.splitlines() if line.strip()],
         "may_register": request.user.is_authenticated and shown.end_date >= timezone.localdate()})
 

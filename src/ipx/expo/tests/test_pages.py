@@ -44,6 +44,8 @@ def edition(operator: User, owner: Member, outsider: Member) -> Edition:
     exhibitor = exhibitor_register(actor=owner.user, edition_id=shown.pk, organisation_id=owner.organisation.pk)
     booth_assign(operator=operator, exhibitor_id=exhibitor.pk, hall_id=hall.pk, booth="a-12")
     exhibit_add(actor=owner.user, exhibitor_id=exhibitor.pk, ip_type="gi", title="增城丝苗米", zone_id=zone.pk)
+    exhibit_add(actor=owner.user, exhibitor_id=exhibitor.pk, kind="product", title="智能电饭煲", patents=12,
+                trademarks=3, copyrights=1)
     exhibitor_register(actor=outsider.user, edition_id=shown.pk, organisation_id=outsider.organisation.pk)
     signing = event_create(operator=operator, edition_id=shown.pk, data=EventInput(
         kind=Event.Kind.SIGNING, title="Signing ceremony", starts_at=datetime(2099, 11, 13, 2, tzinfo=UTC),
@@ -60,6 +62,7 @@ def test_public_pages_show_the_edition(edition: Edition, client: Client) -> None
     page = client.get(edition.get_absolute_url()).content.decode()
     assert "Hall 1" in page and "GI products" in page and "Organiser B" in page
     assert "1 from Hong Kong, Macao or Taiwan" in page
+    assert "IP products (rights involved — patents: 12, trademarks: 3, copyrights: 1)" in page
     assert "A-12" in client.get(hall.get_absolute_url()).content.decode()
     assert "增城丝苗米" in client.get(Zone.objects.get().get_absolute_url()).content.decode()
     assert "增城丝苗米" in client.get(exhibitor.get_absolute_url()).content.decode()
