@@ -33,11 +33,19 @@ from ipx.search.api import router as search
 
 
 class ExchangeAPI(NinjaAPI):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._documents: dict[str, OpenAPISchema] = {}
+
     def get_openapi_schema(self, *, path_prefix: str | None = None,
                            path_params: dict[str, Any] | None = None) -> OpenAPISchema:
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
-        return OpenApiDocument(self, path_prefix)
+        # The document follows from the mounted routers alone (the same in every language: it
+        # is written in English), and takes a second to build: built once per process.
+        if path_prefix not in self._documents:
+            self._documents[path_prefix] = OpenApiDocument(self, path_prefix)
+        return self._documents[path_prefix]
 
 
 api = ExchangeAPI(
