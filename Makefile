@@ -7,7 +7,7 @@ STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 PYTEST_ARGS ?=
 
-.PHONY: demo serve cluster test test-sqlite test-postgres lint system-deps system-test-deps bench messages clean
+.PHONY: demo serve cluster test test-contract test-sqlite test-postgres lint system-deps system-test-deps bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "IPX needs Python 3.11"'
@@ -37,8 +37,11 @@ serve: $(STAMP_RUN)
 cluster: $(STAMP_RUN) system-test-deps
 	$(BIN)/ipx cluster --app-ports 8001,8002 --demo
 
-## test: lint, type-check, migrations check, the suite on SQLite, then on PostgreSQL
-test: $(STAMP_TEST) system-test-deps lint test-sqlite test-postgres
+## test: lint, type-check, migrations check (beside them the API contract), the suite on SQLite,
+## then on PostgreSQL
+test: $(STAMP_TEST) system-test-deps
+	@$(MAKE) --no-print-directory -j 2 --output-sync=target lint test-contract
+	@$(MAKE) --no-print-directory test-sqlite test-postgres
 
 system-deps:
 	@scripts/install-system-deps.sh
@@ -55,12 +58,18 @@ lint: $(STAMP_TEST)
 
 # Two workers in each pass (each its own database; on Redis, its own Redis database). What judges
 # requests and pages rather than the database (the browser walk-throughs, the access matrix, the
-# API contract) runs once, in the SQLite pass, and so does every test that never opens a
+# API contract) runs once, on SQLite, and so does every test that never opens a
 # connection (ipx.testing.database_pass); the several-servers layout (tests/cluster: its own
 # PostgreSQL and Redis) once, in the PostgreSQL pass, with the browser walk-throughs whose server
 # threads write at once (marked postgres).
 test-sqlite: $(STAMP_TEST)
-	$(BIN)/pytest -n 2 --ignore=tests/cluster $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --ignore=tests/cluster --ignore=tests/api_contract $(PYTEST_ARGS)
+
+# The API contract in a process of its own, on SQLite: Schemathesis makes its coverage cases
+# while collecting (minutes), which each worker of a parallel run would do again; one process
+# does it once, on the core the lint leaves free.
+test-contract: $(STAMP_TEST)
+	$(BIN)/pytest -p no:xdist tests/api_contract $(PYTEST_ARGS)
 
 test-postgres: $(STAMP_TEST)
 	scripts/with-postgres.sh scripts/with-redis.sh $(BIN)/pytest -n 2 $(ONCE) $(PYTEST_ARGS)

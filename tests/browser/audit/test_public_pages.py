@@ -1,6 +1,7 @@
 """Every public page, in each of the three languages, in a real browser: an automated WCAG 2.1
-A/AA audit (axe-core) finds nothing serious or critical, at a desktop width and on a 360-pixel
-phone screen, headings never skip a level, and on the phone nothing scrolls sideways. Bad input
+A/AA audit (axe-core) finds nothing serious or critical on a 360-pixel phone screen (and, in
+English, at a desktop width too: the structure is the same in each language), headings never
+skip a level, and on the phone nothing scrolls sideways. Bad input
 (a 200-character Chinese title without a space, an organisation's name that is one long word,
 right-to-left script) does not widen the search, listing and booth pages either.
 
@@ -50,7 +51,7 @@ def test_public_page_passes_the_audit_and_fits_a_phone(
         contexts: dict[str, BrowserContext], site: Site, public_page: ScenePage, language: str) -> None:
     page = open_page(contexts, site, language, public_page.name)
     try:
-        problems = problems_at_both_widths(page)
+        problems = problems_at_both_widths(page, desktop_audit=language == "en")
         snap(page, f"a11y-{public_page.name}-{language}")
         assert not problems, "\n".join(problems)
     finally:

@@ -224,7 +224,7 @@ def test_a_bad_exhibit_comes_back_marked(expo: Expo, operator_client: Client, ch
     assert refused.status_code == 400
     assert says in html
     if field == "kind":  # a group of radio buttons: its fieldset points at the error
-        assert re.search(r'<fieldset[^>]*id="field-kind"[^>]*aria-describedby="[^"]*_error', html)
+        assert re.search(r'<fieldset[^>]*id="field-exhibit-kind"[^>]*aria-describedby="[^"]*_error', html)
     else:
         assert marked(html, f"exhibit-{field}")
     assert Exhibit.objects.count() == 0
