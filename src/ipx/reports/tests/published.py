@@ -4,8 +4,6 @@ figures are computed: the figures of the organisers' 2020 report, amounts in yua
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -135,16 +133,3 @@ EN = {
                      "30%, the highest premium rate of trademark auctions reached 35%.",
     "pledge": "Intellectual property pledge financing of 330 million yuan was achieved.",
 }
-
-# Sentences worded after the catalogues were last translated: their Chinese is compared once
-# the catalogue has it (until then the English stands in, as it would on the page).
-NEWER = frozenset({"exhibitors", "products"})
-LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
-
-
-def untranslated(language: str, said: Mapping[str, str]) -> set[str]:
-    """The topics of ``NEWER`` that ``said`` (topic → sentence) words in English for want of a
-    translation into ``language``."""
-    if language.startswith("en"):
-        return set()
-    return {topic for topic in NEWER if LATIN_WORD.search(said.get(topic, ""))}
