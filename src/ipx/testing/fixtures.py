@@ -17,12 +17,19 @@ from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.test import Client
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from ipx.accounts.models import Membership, Organisation, User
 from ipx.catalog.reference import clear_caches
 from ipx.search.backends import reset_backends
 from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
 from ipx.testing.second_factor import signed_in
+
+# Property tests judge results, never time: a draw or an example slowed by a busy machine (CI's
+# two cores run browsers beside them) is no failure.
+hypothesis_settings.register_profile("ipx", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("ipx")
 
 
 @pytest.fixture(autouse=True)

@@ -88,6 +88,7 @@ def test_a_full_disk_leaves_no_backup_and_changes_nothing(uploads: Path, tmp_pat
     assert sorted(path.name for path in uploads.rglob("*") if path.is_file()) == ["deal-1.pdf", "note.png"]
 
 
+@pytest.mark.django_db  # refused before the database is read: the test's own transaction will do
 def test_a_destination_that_cannot_be_a_folder_is_refused(tmp_path: Path) -> None:
     occupied = tmp_path / "a-file"
     occupied.write_text("not a folder")
@@ -99,6 +100,7 @@ def test_a_destination_that_cannot_be_a_folder_is_refused(tmp_path: Path) -> Non
     assert occupied.read_text() == "not a folder"
 
 
+@pytest.mark.django_db  # refused before the database is read
 def test_secrets_need_a_passphrase_of_some_length(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="--with-secrets needs --passphrase-file"):
         call_command("backup", str(tmp_path), with_secrets=True)
@@ -114,6 +116,7 @@ def _kept(*hours_ago: float) -> list[Kept]:
             enumerate(sorted(hours_ago, reverse=True))]
 
 
+@pytest.mark.django_db  # arithmetic on dates: no backup made
 def test_retention_keeps_a_day_of_hourly_backups_and_the_first_of_each_day_for_a_month(settings: Any) -> None:
     settings.IPX_BACKUP_KEEP_HOURLY_HOURS = 24
     settings.IPX_BACKUP_KEEP_DAILY_DAYS = 31
