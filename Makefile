@@ -7,7 +7,7 @@ STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 PYTEST_ARGS ?=
 
-.PHONY: demo serve cluster test test-contract test-contract-1 test-contract-2 test-sqlite test-postgres lint system-deps system-test-deps bench messages clean
+.PHONY: demo serve cluster test test-contract test-sqlite test-postgres lint system-deps system-test-deps bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "IPX needs Python 3.11"'
@@ -40,7 +40,7 @@ cluster: $(STAMP_RUN) system-test-deps
 ## test: lint, type-check, migrations check (beside them the API contract), the suite on SQLite,
 ## then on PostgreSQL
 test: $(STAMP_TEST) system-test-deps
-	@$(MAKE) --no-print-directory -j 3 --output-sync=target lint test-contract-1 test-contract-2
+	@$(MAKE) --no-print-directory -j 2 --output-sync=target lint test-contract
 	@$(MAKE) --no-print-directory test-sqlite test-postgres
 
 system-deps:
@@ -66,16 +66,11 @@ ONCE := --ignore=tests/access_matrix --ignore=tests/api_contract -m "not browser
 test-sqlite: $(STAMP_TEST)
 	$(BIN)/pytest -n 2 --ignore=tests/cluster --ignore=tests/api_contract $(PYTEST_ARGS)
 
-# The API contract on SQLite, in two processes of its own (each half of the operations, the stateful
-# walk in the first): Schemathesis makes its coverage cases while collecting (minutes), which each
-# worker of a parallel pass would make again for all operations; beside the lint, each half once.
-test-contract: test-contract-1 test-contract-2
-
-test-contract-1: $(STAMP_TEST)
-	IPX_CONTRACT_SHARD=1/2 $(BIN)/pytest -p no:xdist tests/api_contract $(PYTEST_ARGS)
-
-test-contract-2: $(STAMP_TEST)
-	IPX_CONTRACT_SHARD=2/2 $(BIN)/pytest -p no:xdist tests/api_contract/test_fuzz.py $(PYTEST_ARGS)
+# The API contract in a process of its own, on SQLite: Schemathesis makes its coverage cases
+# while collecting (minutes), which each worker of a parallel run would do again; one process
+# does it once, on the core the lint leaves free.
+test-contract: $(STAMP_TEST)
+	$(BIN)/pytest -p no:xdist tests/api_contract $(PYTEST_ARGS)
 
 test-postgres: $(STAMP_TEST)
 	scripts/with-postgres.sh scripts/with-redis.sh $(BIN)/pytest -n 2 $(ONCE) $(PYTEST_ARGS)

@@ -25,8 +25,6 @@ the search has fourteen (2^14 = 16,384 requests); its generated requests cover i
 from __future__ import annotations
 
 import itertools
-import os
-import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -60,12 +58,6 @@ CONFIG = SchemathesisConfig.from_dict({
     ],
 })
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
-# IPX_CONTRACT_SHARD=K/N: this process takes the K-th of N shares of the operations (by a hash of
-# each one's method and path), so N processes make the coverage cases, which Schemathesis makes
-# while collecting, each for its own share (`make test` runs two beside the lint).
-SHARD, SHARDS = (int(number) for number in os.environ.get("IPX_CONTRACT_SHARD", "1/1").split("/"))
-OPERATIONS = schema if SHARDS == 1 else schema.include(
-    func=lambda context: zlib.crc32(context.operation.label.encode()) % SHARDS == SHARD - 1)
 
 # Every check Schemathesis has; its positive-data check admits what ``checks`` explains, and its
 # negative-data check says what a case it fails on made invalid.
@@ -106,7 +98,7 @@ def signed_in_by_turns(exchange: Exchange) -> Iterator[dict[str, str]]:
     return itertools.cycle([exchange.headers(who) for who in CAST])
 
 
-@OPERATIONS.parametrize()
+@schema.parametrize()
 @settings(deadline=None, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much, HealthCheck.data_too_large])
