@@ -199,6 +199,11 @@ def from_fen(fen: int | Decimal | None) -> Decimal:
     return (Decimal(fen or 0) / HUNDRED).quantize(ZERO)
 
 
+def as_fen(amount: Decimal) -> int:
+    """An amount exact to the fen as its whole number of fen (``from_fen`` the other way)."""
+    return int(amount * HUNDRED)
+
+
 def record_groups(*, edition_id: int | None = None, since: date | None = None,
                   until: date | None = None) -> list[RecordGroup]:
     """Counts, items and CNY sums of the records, grouped by kind, IP type and sold."""

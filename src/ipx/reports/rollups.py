@@ -20,7 +20,6 @@ from ipx.reports.models import RecordRollup
 
 Key = tuple[str, str]  # kind, IP type
 ZERO = Decimal("0.00")
-HUNDRED = Decimal(100)
 AUCTION_LOT = "auction_lot"  # the record kind whose rows carry lots sold and premiums
 
 
@@ -60,7 +59,7 @@ def _write_day(day: date) -> None:
         RecordRollup.objects.filter(day=day).delete()
         RecordRollup.objects.bulk_create(
             RecordRollup(day=day, kind=kind, ip_type=ip_type, records=one.records, items=one.items,
-                         amount_fen=int(one.amount_cny * HUNDRED), sold=one.sold,
+                         amount_fen=expo.as_fen(one.amount_cny), sold=one.sold,
                          max_premium_rate=one.max_premium_rate)
             for (kind, ip_type), one in sums.items())
 
