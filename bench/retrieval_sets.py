@@ -1,9 +1,22 @@
-"""Converts two shared data sets into the retrieval evaluation format (corpus.jsonl,
-queries.jsonl, qrels.tsv) for ``ipx eval retrieval``.
+"""Builds the retrieval evaluation slices (corpus.jsonl, queries.jsonl, qrels.tsv) for
+``ipx eval retrieval`` and bench/retrieval_quality.py, from public data only, into
+bench/out/ (outside git).
 
-    .venv/bin/python bench/retrieval_sets.py csl        [--out bench/out/csl]
-    .venv/bin/python bench/retrieval_sets.py titles-ipc [--out bench/out/titles-ipc] [--queries 500]
+    .venv/bin/python bench/retrieval_sets.py [all | csl | titles-ipc | kppatent] [--out DIR] [--queries 500]
 
+kppatent (dev = ../shared/data/patents-zh-kppatent, used as is, not copied) gives five slices:
+  kppatent-noclaims: dev with the claims removed from every document of the corpus.
+  kppatent-abstract-only: every other dev query (sorted ids, no randomness) with the claims
+    removed from its relevant documents only; the other documents keep theirs. The
+    relevant document then has a title and an abstract only, while the other half of the
+    dev documents keep their claims (the rest of the corpus has none): the situation of a
+    catalogue mixing full records with title-and-abstract records. (Only 32 dev queries have a relevant document without
+    claims in the data itself: too few alone; they are the next slice.)
+  kppatent-abstract-only-natural: those dev queries whose relevant documents have no
+    claims in the data itself, over the unchanged corpus.
+  kppatent-s2tw: the dev queries converted to Traditional Chinese (OpenCC s2tw).
+  kppatent-en: bench/data/kppatent_en's English queries (hand-translated from the
+    Chinese queries, not from the documents) over the unchanged corpus.
 csl: sci-abstracts-zh-csl/kg_dev.tsv — each row is (task, text, keywords joined by "_").
   The text (the abstract followed by the title) is the document; its keywords, joined by
   spaces, are the query; the one relevant document is its own row.
@@ -19,12 +32,19 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+import opencc
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+KPPATENT = DATA / "patents-zh-kppatent"
+ENGLISH = ROOT / "bench" / "data" / "kppatent_en"
+OUT = ROOT / "bench" / "out"
 
 
 def _write(
-    out: Path, corpus: list[dict[str, str]], queries: list[dict[str, str]], qrels: list[tuple[str, str]]
+    out: Path, corpus: list[dict[str, Any]], queries: list[dict[str, str]], qrels: list[tuple[str, str]]
 ) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with (out / "corpus.jsonl").open("w", encoding="utf-8") as handle:
@@ -62,8 +82,8 @@ def convert_titles_ipc(source: Path, out: Path, n_queries: int) -> None:
     with source.open(encoding="utf-8") as handle:
         next(handle)
         for line in handle:
-            number, title, subclasses = line.rstrip("\n").split("\t")
-            rows.append((number, title, {s for s in subclasses.split("|") if s}))
+            number, title, joined = line.rstrip("\n").split("\t")
+            rows.append((number, title, {s for s in joined.split("|") if s}))
     step = max(1, len(rows) // n_queries)
     query_rows = rows[::step][:n_queries]
     query_ids = {number for number, _, _ in query_rows}
@@ -84,17 +104,70 @@ def convert_titles_ipc(source: Path, out: Path, n_queries: int) -> None:
     )
 
 
+def _read_json_lines(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _read_qrels(path: Path) -> list[tuple[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        next(handle)
+        return [(q, d) for q, d, grade in (line.rstrip("\n").split("\t") for line in handle) if int(grade) > 0]
+
+
+def _without_claims(doc: dict[str, Any]) -> dict[str, Any]:
+    return {**doc, "claims": ""}
+
+
+def convert_kppatent(out: Path) -> None:
+    corpus = _read_json_lines(KPPATENT / "corpus.jsonl")
+    queries = _read_json_lines(KPPATENT / "queries.jsonl")
+    qrels = _read_qrels(KPPATENT / "qrels.tsv")
+    _write(out / "kppatent-noclaims", [_without_claims(doc) for doc in corpus], queries, qrels)
+
+    chosen = {query["id"] for query in queries[::2]}
+    stripped = {doc for query, doc in qrels if query in chosen}
+    _write(
+        out / "kppatent-abstract-only",
+        [_without_claims(doc) if doc["id"] in stripped else doc for doc in corpus],
+        [query for query in queries if query["id"] in chosen],
+        [(query, doc) for query, doc in qrels if query in chosen],
+    )
+
+    has_claims = {doc["id"] for doc in corpus if (doc.get("claims") or "").strip()}
+    with_claims = {query for query, doc in qrels if doc in has_claims}
+    natural = {query for query, _ in qrels if query not in with_claims}
+    _write(
+        out / "kppatent-abstract-only-natural",
+        corpus,
+        [query for query in queries if query["id"] in natural],
+        [(query, doc) for query, doc in qrels if query in natural],
+    )
+
+    converter = opencc.OpenCC("s2tw")
+    _write(out / "kppatent-s2tw", corpus, [{**q, "text": converter.convert(q["text"])} for q in queries], qrels)
+
+    if (ENGLISH / "queries.jsonl").is_file():
+        english = _read_json_lines(ENGLISH / "queries.jsonl")
+        _write(out / "kppatent-en", corpus, english, _read_qrels(ENGLISH / "qrels.tsv"))
+    else:
+        print(f"{ENGLISH / 'queries.jsonl'} not found: kppatent-en not built")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("set", choices=("csl", "titles-ipc"))
-    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("set", nargs="?", choices=("all", "csl", "titles-ipc", "kppatent"), default="all")
+    parser.add_argument("--out", type=Path, default=OUT, help="the folder the sets are written under")
     parser.add_argument("--queries", type=int, default=500, help="titles-ipc: number of query titles")
     options = parser.parse_args()
-    out = options.out or Path(__file__).resolve().parent / "out" / options.set
-    if options.set == "csl":
-        convert_csl(DATA / "sci-abstracts-zh-csl" / "kg_dev.tsv", out)
-    else:
-        convert_titles_ipc(DATA / "patents-zh-titles-ipc" / "titles_ipc_subclasses.tsv", out, options.queries)
+    if options.set in ("all", "csl"):
+        convert_csl(DATA / "sci-abstracts-zh-csl" / "kg_dev.tsv", options.out / "csl")
+    if options.set in ("all", "titles-ipc"):
+        convert_titles_ipc(
+            DATA / "patents-zh-titles-ipc" / "titles_ipc_subclasses.tsv", options.out / "titles-ipc", options.queries
+        )
+    if options.set in ("all", "kppatent"):
+        convert_kppatent(options.out)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Latency is measured per query around everything a live query costs: analysis, the
 query's embedding (unless query vectors come from the cache, which the result says),
-scoring, fusion and the top 100.
+scoring, fusion and the top 100. ``baseline`` (``baseline.BaselineIndex``, plain BM25 over
+the concatenated text) runs beside the engine's methods so every set shows the yardstick.
 """
 
 from __future__ import annotations
@@ -10,17 +11,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import opencc
 
+from ipx.matching.retrieval.baseline import BaselineIndex
 from ipx.matching.retrieval.embedding import Embedder, VectorCache
-from ipx.matching.retrieval.engine import EngineConfig, HybridEngine, Method
+from ipx.matching.retrieval.engine import METHODS, EngineConfig, HybridEngine, Method
 from ipx.matching.retrieval.evalset import EvalSet
 from ipx.matching.retrieval.metrics import evaluate_run, percentile
 
 CONVERSIONS = ("s2t", "s2tw", "s2twp", "t2s")
 RUN_DEPTH = 100
+EvalMethod = Literal["baseline", Method]
+EVAL_METHODS: tuple[EvalMethod, ...] = ("baseline", *METHODS)
 
 
 @dataclass
@@ -50,7 +54,7 @@ def convert_queries(queries: dict[str, str], conversion: str) -> dict[str, str]:
 def evaluate(
     evalset: EvalSet,
     *,
-    method: Method,
+    method: EvalMethod,
     embedder: Embedder | None,
     cache: VectorCache | None = None,
     config: EngineConfig | None = None,
@@ -60,6 +64,8 @@ def evaluate(
     """Indexes the set's corpus in memory, runs every query, scores the run.
     ``progress(stage, done, total)`` is called as indexing and querying advance."""
     documents = evalset.documents
+    if method == "baseline":
+        return _evaluate_baseline(evalset, progress)
     started = time.perf_counter()
     engine = HybridEngine.build(
         documents,
@@ -89,3 +95,18 @@ def evaluate(
     if vectors is not None:
         result.notes.append("query vectors came from the cache: latency excludes query embedding")
     return result
+
+
+def _evaluate_baseline(evalset: EvalSet, progress: Callable[[str, int, int], Any] | None) -> EvalResult:
+    started = time.perf_counter()
+    index = BaselineIndex(evalset.documents)
+    index_seconds = time.perf_counter() - started
+    run: dict[str, list[str]] = {}
+    latencies: list[float] = []
+    for n, (query_id, text) in enumerate(evalset.queries.items()):
+        begin = time.perf_counter()
+        run[query_id] = index.ranking(text, RUN_DEPTH)
+        latencies.append((time.perf_counter() - begin) * 1000)
+        if progress:
+            progress("queries", n + 1, len(evalset.queries))
+    return EvalResult(evaluate_run(run, evalset.qrels), latencies, run, index_seconds)

@@ -1,6 +1,6 @@
 """``ipx eval retrieval``: measures the matching engine on any retrieval test set.
 
-    ipx eval retrieval --corpus C.jsonl --queries Q.jsonl --qrels R.tsv [--method lexical|dense|hybrid]
+    ipx eval retrieval --corpus C.jsonl --queries Q.jsonl --qrels R.tsv [--method baseline|lexical|dense|hybrid]
                        [--convert s2t|s2tw] [--cache PATH | --no-cache] [--fusion convex|rrf]
 
 Indexes the corpus in memory (never the live database or index), runs every judged
@@ -21,8 +21,8 @@ from tqdm import tqdm
 
 from ipx.matching.retrieval import evalset
 from ipx.matching.retrieval.embedding import E5Embedder, ModelUnavailable, VectorCache
-from ipx.matching.retrieval.engine import METHODS, EngineConfig
-from ipx.matching.retrieval.evaluation import CONVERSIONS, convert_queries, evaluate
+from ipx.matching.retrieval.engine import EngineConfig
+from ipx.matching.retrieval.evaluation import CONVERSIONS, EVAL_METHODS, convert_queries, evaluate
 
 
 def default_cache_path() -> Path:
@@ -40,7 +40,10 @@ class Command(BaseCommand):
         retrieval.add_argument("--corpus", type=Path, required=True, help="JSON lines: id, title, abstract, claims")
         retrieval.add_argument("--queries", type=Path, required=True, help="JSON lines: id, text")
         retrieval.add_argument("--qrels", type=Path, required=True, help="TSV: query_id, doc_id, relevance")
-        retrieval.add_argument("--method", choices=METHODS, default="hybrid")
+        retrieval.add_argument(
+            "--method", choices=EVAL_METHODS, default="hybrid",
+            help="baseline: plain BM25 over the concatenated text (words + character bigrams), the yardstick",
+        )
         retrieval.add_argument("--fusion", choices=("convex", "rrf"), default=None, help="how hybrid combines scores")
         retrieval.add_argument(
             "--convert", choices=CONVERSIONS, default=None,
@@ -71,7 +74,7 @@ class Command(BaseCommand):
         method = options["method"]
         embedder = None
         cache = None
-        if method != "lexical":
+        if method in ("dense", "hybrid"):
             try:
                 embedder = E5Embedder()
             except ModelUnavailable as exc:
