@@ -59,20 +59,25 @@ _ASSET_FIELDS = ("title", "title_en", "abstract", "legal_status")
 
 # The values being checked, by field name: what was given over what the asset holds now.
 Data = Mapping[str, object]
+# (number field, office, number) → the primary key of the detail row registered with that
+# number, or None: lets a caller that loaded the numbers already (an import's chunk) spare a
+# query per number. Without it the database is asked.
+RegisteredNumbers = Callable[[str, str, str], object]
 
 
-def parse_asset(ip_type: str, values: AssetValues) -> AssetInput:
+def parse_asset(ip_type: str, values: AssetValues, *, registered: RegisteredNumbers | None = None) -> AssetInput:
     """A new asset of ``ip_type``; raises one ValidationFailed naming every bad field."""
-    return _parse(ip_type, values.given(), current=None)
+    return _parse(ip_type, values.given(), current=None, registered=registered)
 
 
-def parse_asset_change(asset: Asset, changes: AssetValues) -> AssetInput:
+def parse_asset_change(asset: Asset, changes: AssetValues, *,
+                       registered: RegisteredNumbers | None = None) -> AssetInput:
     """``asset`` as it would be after ``changes``, checked as a whole by the same rules as a
     new one; fields the changes leave out keep their values."""
     given = changes.given()
     if "ipc_codes" in given and "ipc_main" not in given:
         given["ipc_main"] = ""  # new codes without a main one: the first becomes main
-    return _parse(asset.ip_type, current_values(asset) | given, current=asset.detail)
+    return _parse(asset.ip_type, current_values(asset) | given, current=asset.detail, registered=registered)
 
 
 def current_values(asset: Asset) -> dict[str, object]:
@@ -87,7 +92,7 @@ def current_values(asset: Asset) -> dict[str, object]:
     return values
 
 
-def _parse(ip_type: str, data: Data, *, current: Model | None) -> AssetInput:
+def _parse(ip_type: str, data: Data, *, current: Model | None, registered: RegisteredNumbers | None) -> AssetInput:
     cleaner = _CLEANERS.get(ip_type)
     if cleaner is None:
         raise ValidationFailed.for_field("ip_type", _("Assets of this type cannot be registered here."))
@@ -98,7 +103,7 @@ def _parse(ip_type: str, data: Data, *, current: Model | None) -> AssetInput:
                           max_length=MAX_TEXT)
     legal_status = _legal_status(data.get("legal_status"), errors)
     owners = _owners(data.get("owners"), errors)
-    detail = cleaner(data, errors, current)
+    detail = cleaner(data, errors, _Registry(current, registered))
     errors.raise_if_any()
     return AssetInput(title=title, title_en=title_en, abstract=abstract, legal_status=legal_status,
                       owners=owners, detail=detail)
@@ -135,15 +140,26 @@ def parse_patent_kind(value: object) -> str | None:
     return ""
 
 
-def _not_registered_twice(errors: FieldErrors, field: str, number: str | None, rows: QuerySet[Any],
-                          current: Model | None, message: str) -> None:
-    """The same right must not be registered twice; say which number is taken."""
-    if not number:
-        return
-    if current is not None:
-        rows = rows.exclude(pk=current.pk)
-    if rows.exists():
-        errors.add(field, message % {"number": number})
+class _Registry(NamedTuple):
+    """What the numbers are checked against: the detail row being edited (whose own numbers
+    are no clash), and the caller's lookup of registered numbers, if any."""
+
+    current: Model | None
+    lookup: RegisteredNumbers | None
+
+    def check(self, errors: FieldErrors, field: str, office: str, number: str | None, rows: QuerySet[Any],
+              message: str) -> None:
+        """The same right must not be registered twice; say which number is taken."""
+        if not number:
+            return
+        current_pk = self.current.pk if self.current is not None else None
+        if self.lookup is not None:
+            holder = self.lookup(field, office, number)
+            taken = holder is not None and holder != current_pk
+        else:
+            taken = (rows.exclude(pk=current_pk) if current_pk is not None else rows).exists()
+        if taken:
+            errors.add(field, message % {"number": number})
 
 
 # --- Common asset fields ---------------------------------------------------------------------
@@ -270,7 +286,7 @@ def _ipc_codes(data: Data, errors: FieldErrors) -> tuple[tuple[str, ...], str]:
     return tuple(codes), ipc_main or (codes[0] if codes else "")
 
 
-def _clean_patent(data: Data, errors: FieldErrors, current: Model | None) -> PatentInput:
+def _clean_patent(data: Data, errors: FieldErrors, registry: _Registry) -> PatentInput:
     office = str(data.get("office") or "CN").strip().upper()
     if len(office) != 2 or not office.isalpha():
         errors.add("office", _("Give the patent office as a two-letter code, e.g. CN, US, EP."))
@@ -287,14 +303,14 @@ def _clean_patent(data: Data, errors: FieldErrors, current: Model | None) -> Pat
     )
     for field, number in (("application_number", patent.application_number),
                           ("publication_number", patent.publication_number)):
-        _not_registered_twice(errors, field, number, Patent.objects.filter(office=office, **{field: number}),
-                              current, _("Patent %(number)s is already registered on IPX."))
+        registry.check(errors, field, office, number, Patent.objects.filter(office=office, **{field: number}),
+                       _("Patent %(number)s is already registered on IPX."))
     return patent
 
 
 # --- Trademarks, copyrights, GI products -----------------------------------------------------
 
-def _clean_trademark(data: Data, errors: FieldErrors, current: Model | None) -> TrademarkInput:
+def _clean_trademark(data: Data, errors: FieldErrors, registry: _Registry) -> TrademarkInput:
     number = ""
     try:
         number = identifiers.parse_trademark_number(str(data.get("registration_number") or ""))
@@ -314,13 +330,13 @@ def _clean_trademark(data: Data, errors: FieldErrors, current: Model | None) -> 
         renewed_until=clean_date(data.get("renewed_until"), field="renewed_until", errors=errors,
                                  not_future=False),
     )
-    _not_registered_twice(errors, "registration_number", number,
-                          Trademark.objects.filter(office="CN", registration_number=number), current,
-                          _("Trademark %(number)s is already registered on IPX."))
+    registry.check(errors, "registration_number", "CN", number,
+                   Trademark.objects.filter(office="CN", registration_number=number),
+                   _("Trademark %(number)s is already registered on IPX."))
     return trademark
 
 
-def _clean_copyright(data: Data, errors: FieldErrors, current: Model | None) -> CopyrightInput:
+def _clean_copyright(data: Data, errors: FieldErrors, registry: _Registry) -> CopyrightInput:
     kind = clean_choice(data.get("kind"), Copyright.Kind, field="kind", errors=errors)
     raw = str(data.get("registration_number") or "")
     number = ""
@@ -339,13 +355,12 @@ def _clean_copyright(data: Data, errors: FieldErrors, current: Model | None) -> 
         completion_date=clean_date(data.get("completion_date"), field="completion_date", errors=errors),
         registration_date=clean_date(data.get("registration_date"), field="registration_date", errors=errors),
     )
-    _not_registered_twice(errors, "registration_number", number,
-                          Copyright.objects.filter(registration_number=number), current,
-                          _("Copyright %(number)s is already registered on IPX."))
+    registry.check(errors, "registration_number", "", number, Copyright.objects.filter(registration_number=number),
+                   _("Copyright %(number)s is already registered on IPX."))
     return copyright_input
 
 
-def _clean_gi(data: Data, errors: FieldErrors, current: Model | None) -> GIProductInput:
+def _clean_gi(data: Data, errors: FieldErrors, registry: _Registry) -> GIProductInput:
     return GIProductInput(
         protected_region=clean_text(data.get("protected_region"), field="protected_region", errors=errors,
                                     max_length=200, label=_("Protected region")),
@@ -359,8 +374,8 @@ def _clean_gi(data: Data, errors: FieldErrors, current: Model | None) -> GIProdu
     )
 
 
-# The checks of each type's own fields; ``current`` is the detail row being edited, if any.
-_CLEANERS: dict[str, Callable[[Data, FieldErrors, Model | None], DetailInput]] = {
+# The checks of each type's own fields, against the registry of numbers.
+_CLEANERS: dict[str, Callable[[Data, FieldErrors, _Registry], DetailInput]] = {
     Asset.Type.PATENT: _clean_patent,
     Asset.Type.TRADEMARK: _clean_trademark,
     Asset.Type.COPYRIGHT: _clean_copyright,

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import Model, ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
@@ -19,34 +20,67 @@ from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFail
 from ipx.events import publish
 
 
-def _set_owners(asset: Asset, names: tuple[str, ...], holder: Organisation) -> None:
+def _owner_rows(asset: Asset, names: tuple[str, ...], holder: Organisation) -> list[AssetOwner]:
     names = names or (holder.name,)
-    asset.owners.all().delete()
-    AssetOwner.objects.bulk_create([
-        AssetOwner(asset=asset, name=name, position=index,
-                   organisation=holder if name == holder.name else None)
-        for index, name in enumerate(names)
-    ])
+    return [AssetOwner(asset=asset, name=name, position=index,
+                       organisation=holder if name == holder.name else None)
+            for index, name in enumerate(names)]
 
 
 def create_asset(holder: Organisation, new: AssetInput) -> Asset:
     """Write a checked asset; callers have checked access."""
-    asset = Asset.objects.create(ip_type=new.ip_type, holder=holder, **new.asset_columns())
-    new.detail.model._default_manager.create(asset=asset, **new.detail_columns())
-    _set_owners(asset, new.owners, holder)
-    publish("asset.changed", asset_id=asset.pk)
-    return asset
+    return create_assets(holder, [new])[0]
+
+
+def create_assets(holder: Organisation, new: Sequence[AssetInput]) -> list[Asset]:
+    """Write checked assets, a few statements for any number of them (an import's chunk);
+    each asset still raises its own ``asset.changed``."""
+    assets = Asset.objects.bulk_create(
+        [Asset(ip_type=item.ip_type, holder=holder, **item.asset_columns()) for item in new])
+    details: dict[type[Model], list[Model]] = {}
+    for asset, item in zip(assets, new, strict=True):
+        details.setdefault(item.detail.model, []).append(item.detail.model(asset=asset, **item.detail_columns()))
+    for model, rows in details.items():
+        model._default_manager.bulk_create(rows)
+    AssetOwner.objects.bulk_create(
+        [owner for asset, item in zip(assets, new, strict=True) for owner in _owner_rows(asset, item.owners, holder)])
+    for asset in assets:
+        publish("asset.changed", asset_id=asset.pk)
+    return assets
 
 
 def update_asset(asset: Asset, new: AssetInput) -> Asset:
     """Write the checked new state of ``asset`` (of the same IP type)."""
-    for name, value in new.asset_columns().items():
-        setattr(asset, name, value)
-    asset.save()
-    new.detail.model._default_manager.filter(pk=asset.pk).update(**new.detail_columns())
-    _set_owners(asset, new.owners, asset.holder)
-    publish("asset.changed", asset_id=asset.pk)
-    return asset
+    return update_assets([(asset, new)])[0]
+
+
+def update_assets(changes: Sequence[tuple[Asset, AssetInput]]) -> list[Asset]:
+    """Write the checked new states of assets (each of its own IP type), a few statements
+    for any number of them; each asset still raises its own ``asset.changed``."""
+    if not changes:
+        return []
+    now = timezone.now()
+    asset_columns: set[str] = {"updated_at"}
+    details: dict[type[Model], tuple[set[str], list[Model]]] = {}
+    for asset, new in changes:
+        for name, value in new.asset_columns().items():
+            setattr(asset, name, value)
+            asset_columns.add(name)
+        asset.updated_at = now
+        detail_columns = new.detail_columns()
+        columns, rows = details.setdefault(new.detail.model, (set(), []))
+        columns.update(detail_columns)
+        rows.append(new.detail.model(pk=asset.pk, **detail_columns))
+    assets = [asset for asset, _new in changes]
+    Asset.objects.bulk_update(assets, sorted(asset_columns))
+    for model, (columns, rows) in details.items():
+        model._default_manager.bulk_update(rows, sorted(columns))
+    AssetOwner.objects.filter(asset__in=assets).delete()
+    AssetOwner.objects.bulk_create(
+        [owner for asset, new in changes for owner in _owner_rows(asset, new.owners, asset.holder)])
+    for asset in assets:
+        publish("asset.changed", asset_id=asset.pk)
+    return assets
 
 
 @transaction.atomic

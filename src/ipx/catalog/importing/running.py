@@ -1,9 +1,11 @@
 """Check and write the rows of a patent inventory.
 
 Each row is read into ``AssetValues`` and checked by the same parser as a form
-(``parse_asset``, or ``parse_asset_change`` for a patent registered already), then written
-in its own savepoint, so a bad row is reported and never undoes the others. Rows are
-committed in chunks of ``CHUNK_ROWS``; after each chunk the caller hears the progress.
+(``parse_asset``, or ``parse_asset_change`` for a patent registered already); a bad row is
+reported and never undoes the others. Rows are checked and committed in chunks of
+``CHUNK_ROWS``: the numbers a chunk names are loaded in one query, its good rows written
+together (a row at a time only when a write clashes); after each chunk the caller hears the
+progress.
 
 A row updates the organisation's patent with the same application number (or, without one,
 publication number) in the same office, so importing a file again updates instead of
@@ -22,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation
 from ipx.catalog import identifiers
-from ipx.catalog.cleaning import parse_asset, parse_asset_change
+from ipx.catalog.cleaning import RegisteredNumbers, parse_asset, parse_asset_change
 from ipx.catalog.importing.columns import NUMBER_FIELDS, ColumnMap, locate_header
 from ipx.catalog.importing.reading import (
     Format,
@@ -32,9 +34,9 @@ from ipx.catalog.importing.reading import (
     check_size,
     open_sheet,
 )
-from ipx.catalog.inputs import AssetValues
+from ipx.catalog.inputs import AssetInput, AssetValues
 from ipx.catalog.models import Asset, Patent
-from ipx.catalog.services import create_asset, update_asset
+from ipx.catalog.services import create_asset, create_assets, update_asset, update_assets
 from ipx.core.errors import ApplicationError, ValidationFailed
 
 CHUNK_ROWS = 100
@@ -76,6 +78,7 @@ class _RowRefused(Exception):
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__(errors[0].message if errors else "")
         self.errors = errors
+        self.row = errors[0].row if errors else 0
 
 
 @dataclass
@@ -108,32 +111,29 @@ class PatentImport:
         return self.progress
 
     def _write_chunk(self, chunk: list[Row], on_progress: ProgressCallback | None) -> None:
-        created = updated = 0
-        refused: list[list[RowError]] = []
-        # One transaction per chunk keeps SQLite and PostgreSQL fast; the savepoint per row
-        # keeps a bad row from undoing the good ones.
+        refused: list[_RowRefused] = []
+        # One transaction per chunk keeps SQLite and PostgreSQL fast. Every row is checked
+        # first, against the numbers the chunk names (loaded in one query) and the rows before
+        # it; the good rows are then written together.
         with transaction.atomic():
             rows = [self._prepare(number, cells) for number, cells in chunk]
             known = _known_patents(rows)
+            registered = _registered_numbers(known)
+            checked: list[_Checked] = []
             for row in rows:
                 try:
-                    with transaction.atomic():
-                        was_created = self._write_row(row, known)
+                    checked.append(self._check_row(row, known, registered))
                 except _RowRefused as refusal:
-                    refused.append(refusal.errors)
-                    continue
-                if was_created:
-                    created += 1
-                else:
-                    updated += 1
+                    refused.append(refusal)
+            created, updated = self._write(checked, refused)
         progress = self.progress
         progress.processed_rows += len(chunk)
         progress.total_rows = max(progress.total_rows, progress.processed_rows)
         progress.created += created
         progress.updated += updated
         progress.refused_rows += len(refused)
-        for row_errors in refused:
-            progress.report(row_errors)
+        for row_refused in sorted(refused, key=lambda r: r.row):
+            progress.report(row_refused.errors)
         if on_progress is not None:
             on_progress(progress)
 
@@ -145,17 +145,19 @@ class PatentImport:
     def _refuse(self, row: int, field_name: str, message: str) -> _RowRefused:
         return _RowRefused([RowError(row, self.columns.column_of(field_name), message)])
 
-    def _write_row(self, row: _Row, known: _KnownPatents) -> bool:
-        """Writes one row; True when it created a patent, False when it updated one."""
+    def _check_row(self, row: _Row, known: _KnownPatents, registered: _Registered) -> _Checked:
+        """The row checked as a form would check it; ``registered`` then holds its numbers,
+        so the rows after it see them as a row-by-row import would."""
         self._check_not_seen(row)
         existing = self._existing(row, known)
         values = AssetValues.read(row.data)
+        lookup = _lookup(registered)
         try:
             if existing is None:
-                create_asset(self.organisation, parse_asset(Asset.Type.PATENT, values))
+                new = parse_asset(Asset.Type.PATENT, values, registered=lookup)
             else:
                 # Columns the file lacks keep their values.
-                update_asset(existing.asset, parse_asset_change(existing.asset, values))
+                new = parse_asset_change(existing.asset, values, registered=lookup)
         except ApplicationError as exc:
             raise _RowRefused(
                 [
@@ -167,14 +169,46 @@ class PatentImport:
                     for name, message in (exc.fields or {"__all__": exc.message}).items()
                 ]
             ) from None
+        holder: object = ("row", row.number) if existing is None else existing.pk
+        if existing is not None:
+            for name in NUMBER_FIELDS:
+                registered.pop((name, existing.office, getattr(existing, name) or ""), None)
+        for name in NUMBER_FIELDS:
+            number = getattr(new.detail, name, None)
+            if number:
+                registered[(name, row.office, number)] = holder
+        return _Checked(row=row, existing=existing, new=new)
+
+    def _write(self, checked: list[_Checked], refused: list[_RowRefused]) -> tuple[int, int]:
+        """Writes the checked rows; returns how many were created and updated."""
+        new = [item.new for item in checked if item.existing is None]
+        changed = [(item.existing.asset, item.new) for item in checked if item.existing is not None]
+        try:
+            with transaction.atomic():
+                create_assets(self.organisation, new)
+                update_assets(changed)
+            return len(new), len(changed)
         except IntegrityError:
-            # Another import or a form registered the same number since the checks ran.
-            raise self._refuse(
-                row.number,
-                _first_number_field(row.keys),
-                _("This patent was registered on IPX while the file was being imported."),
-            ) from None
-        return existing is None
+            pass
+        # Another import or a form registered one of the numbers since the checks ran: each
+        # row in a savepoint of its own, so that row alone is refused.
+        created = updated = 0
+        for item in checked:
+            try:
+                with transaction.atomic():
+                    if item.existing is None:
+                        create_asset(self.organisation, item.new)
+                        created += 1
+                    else:
+                        update_asset(item.existing.asset, item.new)
+                        updated += 1
+            except IntegrityError:
+                refused.append(self._refuse(
+                    item.row.number,
+                    _first_number_field(item.row.keys),
+                    _("This patent was registered on IPX while the file was being imported."),
+                ))
+        return created, updated
 
     def _check_not_seen(self, row: _Row) -> None:
         seen = self._seen
@@ -233,8 +267,28 @@ class _Row:
     keys: dict[str, str]
 
 
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    row: _Row
+    existing: Patent | None
+    new: AssetInput
+
+
 # (number field, office, number) → the patent registered with it.
 _KnownPatents = dict[tuple[str, str, str], Patent]
+# (number field, office, number) → who holds it: a patent's key, or a row of this chunk.
+_Registered = dict[tuple[str, str, str], object]
+
+
+def _registered_numbers(known: _KnownPatents) -> _Registered:
+    return {key: patent.pk for key, patent in known.items()}
+
+
+def _lookup(registered: _Registered) -> RegisteredNumbers:
+    def holder(field_name: str, office: str, number: str) -> object:
+        return registered.get((field_name, office, number))
+
+    return holder
 
 
 def _known_patents(rows: list[_Row]) -> _KnownPatents:
