@@ -1,12 +1,13 @@
 """Technology demands for the demo: what the demo enterprises are looking for, written as
-members would (eight in Simplified Chinese, one in Traditional, one in English; one is
-anonymous), each posted, submitted and approved through the demand services.
+members would (eight in Simplified Chinese, one in Traditional, three in English from
+overseas members; one is anonymous), each posted, submitted and approved through the demand
+services.
 
-Their matches are ranked at the end of the load (``compute_demo_matches``) by words and
-facts: the catalogue's texts have no vectors yet (embedding all of them takes about ten
-minutes on 2 cores, far too long for ``ipx demo``). The first time a demand's matches are
-opened, or anything changes, a background task embeds the catalogue and ranks them again
-with meaning as well; ``ipx rematch`` does the same in the foreground.
+Their matches are ranked at the end of the load (``compute_demo_matches``) by words, meaning
+and facts: the vectors of the catalogue and of these demands ship with the demo
+(``vectors.py``; embedding them takes about ten minutes on 2 cores). Without them (a refused
+file, the model switched off) the ranking is by words and facts, and a background task
+embeds what is missing and ranks again.
 """
 
 from __future__ import annotations
@@ -74,6 +75,21 @@ DEMANDS: tuple[DemandSpec, ...] = (
         ("C02F",), ("50000", "200000", "USD"), days=210,
     ),
     DemandSpec(
+        "us-technologies", "Battery thermal management for home energy storage",
+        "We integrate residential and commercial energy storage systems in California and look for "
+        "battery pack cooling designs and thermal management methods that keep cell temperatures even "
+        "during fast charging and discharging, with temperature monitoring to extend battery life and "
+        "prevent thermal runaway. Licence or co-development for the US market.",
+        ("H01M",), ("100000", "400000", "USD"), days=240,
+    ),
+    DemandSpec(
+        "jp-components", "Automated visual inspection of surface defects on small electronic parts",
+        "Our plant in Osaka inspects connector terminals and films by eye. We want a machine vision "
+        "method and device that detects appearance, dimension and surface defects on small parts at "
+        "production-line speed with few false alarms. We would license patents or work with a university.",
+        ("G06T", "G01N"), ("80000", "300000", "USD"), days=200,
+    ),
+    DemandSpec(
         "dg-mechatronics", "基于机器视觉的产品外观缺陷自动检测",
         "产线需要替代人工目检：寻求基于机器视觉的外观、尺寸与表面缺陷检测方法和装置，适用于端子、"
         "胶片等小型零部件，检测节拍不低于每分钟六十件，误检率低。欢迎高校及研究院所合作。",
@@ -100,7 +116,7 @@ DEMANDS: tuple[DemandSpec, ...] = (
 )
 
 
-def _data(spec: DemandSpec, today: date) -> dict[str, object]:
+def demand_values(spec: DemandSpec, today: date) -> dict[str, object]:
     low, high, currency = spec.budget
     kind, province, country = spec.region
     return {
@@ -119,7 +135,7 @@ def create_demands(organisations: dict[str, Organisation], admins: dict[str, Use
     for spec in DEMANDS:
         admin = admins[spec.org_key]
         demand = demand_create(organisation_id=organisations[spec.org_key].pk, actor=admin,
-                               demand=DemandInput.parse(_data(spec, today)))
+                               demand=DemandInput.parse(demand_values(spec, today)))
         demand_submit(demand_id=demand.pk, actor=admin)
         demands.append(demand_approve(demand_id=demand.pk, operator=operator))
     return demands

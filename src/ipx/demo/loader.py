@@ -36,8 +36,11 @@ from ipx.demo.people import OPERATOR, add_members, register_admins, register_ope
 from ipx.demo.results import Created, Skipped
 from ipx.demo.securitisation import create_securitisation
 from ipx.demo.sources import PatentRecord, read_usccs
+from ipx.demo.vectors import load_demo_vectors
 from ipx.finance.models import Product
 from ipx.listings.models import Listing
+from ipx.matching.matches.handlers import queue_catch_up
+from ipx.matching.matches.shipped import ImportReport
 from ipx.matching.models import Demand
 from ipx.search.backends import get_backend, kept_engines
 from ipx.search.services import rebuild_index
@@ -49,6 +52,7 @@ class LoadResult:
     skipped: list[Skipped] = field(default_factory=list)
     indexed: int | None = None  # listings put into the search index, if it was rebuilt
     seconds: float = 0.0
+    vectors: ImportReport | None = None  # the shipped vectors read (None: matching ranks without meaning)
 
 
 def demo_loaded() -> bool:
@@ -78,7 +82,7 @@ def _bar(total: int, description: str, progress: bool) -> tqdm[Never]:
     return tqdm(total=total, desc=description, unit="", disable=not progress, leave=False)
 
 
-def _load(records: list[PatentRecord], progress: bool) -> list[Skipped]:
+def _load(records: list[PatentRecord], progress: bool) -> tuple[list[Skipped], ImportReport | None]:
     rng = random.Random(SEED)
     operator = register_operator()
     admins = register_admins()
@@ -97,14 +101,17 @@ def _load(records: list[PatentRecord], progress: bool) -> list[Skipped]:
         skipped += create_listings(plans, admins, operator, rng, bar.update)
     create_deals(organisations, admins, operator)
     give_authenticators()
-    # Demands last, so that their matches are ranked over every listing.
-    compute_demo_matches(create_demands(organisations, admins, operator))
+    # Demands last, so that their matches are ranked over every listing, by meaning too once
+    # the shipped vectors of the listings and demands are in the cache.
+    demands = create_demands(organisations, admins, operator)
+    vectors = load_demo_vectors()
+    compute_demo_matches(demands)
     # Auctions near the end: the live session's lots close a few minutes after this step.
     create_auctions(organisations, admins, operator)
     create_finance(organisations, admins, operator)
     create_securitisation(organisations, admins)
     create_dataip(organisations, admins, operator)
-    return skipped
+    return skipped, vectors
 
 
 def _refresh_planner_statistics() -> None:
@@ -145,11 +152,13 @@ def load_demo(*, sample: int = 1, progress: bool = False) -> LoadResult:
         if demo_loaded():
             return LoadResult(loaded=False)
         with _without_after_commit_work():
-            skipped = _load(records, progress)
+            skipped, vectors = _load(records, progress)
         _refresh_planner_statistics()
+    if vectors is not None and vectors.missing:
+        queue_catch_up()  # embeds what the file did not give, then ranks the demands again
     indexed = _rebuild_index(progress)
     seconds = time.perf_counter() - started
-    return LoadResult(loaded=True, skipped=skipped, indexed=indexed, seconds=seconds)
+    return LoadResult(loaded=True, skipped=skipped, indexed=indexed, seconds=seconds, vectors=vectors)
 
 
 def ensure_index(progress: bool = False) -> int | None:

@@ -19,6 +19,7 @@ from ipx.matching.demands.selectors import is_poster
 from ipx.matching.matches import selectors
 from ipx.matching.matches.buyers import likely_buyers, market_interest
 from ipx.matching.matches.explain import Explained, Reader, reason_sentences
+from ipx.matching.matches.preparation import matches_state
 from ipx.matching.matches.services import matches_recompute
 from ipx.matching.models import DemandMatch
 from ipx.tasks.runner import enqueue
@@ -84,10 +85,26 @@ class DemandMatchOut(MatchFields):
     listing: ListingRefOut
 
 
+class MatchPreparationOut(Schema):
+    """Meaning-based ranking is still being prepared: some published listings lack vectors."""
+
+    listings_ready: int = Field(description="published listings whose vectors exist")
+    listings_total: int = Field(description="all published listings")
+    sentence: str = Field(description="the state in the request's language")
+    awaiting_meaning: str | None = Field(
+        description="set when none of the demand's matches shares words with it (e.g. an English demand over "
+                    "Chinese listings): its matches come by meaning and appear when the preparation finishes; "
+                    "the sentence in the request's language")
+
+
 class DemandMatchesOut(Schema):
     demand_id: int
     status: str
     items: list[DemandMatchOut]
+    preparation: MatchPreparationOut | None = Field(
+        description="null when every published listing has its vectors (ranking by words, meaning and facts); "
+                    "otherwise matches are ranked by words and facts only, and an empty list is not final",
+        json_schema_extra={"x-rule": "present while listings lack vectors; gone once they all have them"})
 
 
 class MatchingDemandOut(MatchFields):
@@ -139,7 +156,8 @@ def _match_fields(row: DemandMatch, view: selectors.MatchView, reader: Reader) -
 def demand_matches(request: HttpRequest, demand_id: Id) -> dict[str, Any]:
     demand = selectors.demand_for_matches(api_user(request), demand_id)
     items = []
-    for view in selectors.demand_match_views(demand):
+    views = selectors.demand_match_views(demand)
+    for view in views:
         listing = view.row.listing
         items.append(_match_fields(view.row, view, "demand") | {"listing": {
             "id": listing.pk, "title": listing.title, "seller_id": listing.organisation_id,
@@ -147,7 +165,11 @@ def demand_matches(request: HttpRequest, demand_id: Id) -> dict[str, Any]:
             "price_type": listing.price_type, "price_amount": listing.price_amount,
             "price_max_amount": listing.price_max_amount, "currency": listing.currency,
         }})
-    return {"demand_id": demand.pk, "status": demand.status, "items": items}
+    state = matches_state(demand, [view.terms for view in views])
+    preparation = state.preparation and {
+        "listings_ready": state.preparation.ready, "listings_total": state.preparation.total,
+        "sentence": state.preparation.sentence, "awaiting_meaning": state.awaiting_meaning}
+    return {"demand_id": demand.pk, "status": demand.status, "items": items, "preparation": preparation}
 
 
 @router.post("/demands/{demand_id}/matches/refresh", response={202: RefreshOut, **ERRORS}, auth=user_auth,

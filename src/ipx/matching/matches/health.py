@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from ipx.core.health import Check
 from ipx.matching.matches import index
 from ipx.matching.matches.handlers import catch_up_pending, queue_catch_up
+from ipx.matching.matches.preparation import listing_counts
 from ipx.matching.retrieval import embedding
 
 logger = logging.getLogger(__name__)
@@ -36,21 +37,6 @@ _count_lock = threading.Lock()
 
 # --- Counting missing vectors (cached while nothing they depend on moved) ------------------------
 
-def _cache_signature() -> tuple[object, ...]:
-    """What changes whenever the vector cache is written, replaced or deleted: each write
-    goes through the write-ahead log, a deleted file changes (or loses) its inode."""
-    signature: list[object] = []
-    path = index.cache_path()
-    for file in (path, path.with_name(path.name + "-wal")):
-        try:
-            stat = os.stat(file)
-        except FileNotFoundError:
-            signature.append(None)
-        else:
-            signature.append((stat.st_ino, stat.st_size, stat.st_mtime_ns))
-    return tuple(signature)
-
-
 def vector_counts() -> VectorCounts:
     """Missing and all passages per engine. Counting reads every published listing and
     demand (about a second on 2,600 listings), so the answer is kept until an engine's
@@ -59,7 +45,7 @@ def vector_counts() -> VectorCounts:
     model = index.vector_model_name()
     if model is None:
         return {}
-    key = (model, index.current_version(index.LISTINGS), index.current_version(index.DEMANDS), _cache_signature())
+    key = (model, index.current_version(index.LISTINGS), index.current_version(index.DEMANDS), index.cache_signature())
     with _count_lock:
         kept = _counted.get(model)
         if kept is not None and kept[0] == key:
@@ -126,8 +112,12 @@ def matching_vectors_check() -> Check:
         return Check("matching_vectors", "ok",
                      _("Every published listing and demand has its vectors (%(n)d passages).")
                      % {"n": listings_all + demands_all}, facts=facts)
+    listings_lacking, listings = listing_counts()
+    facts |= {"listings": listings, "listings_ready": listings - listings_lacking}
     return Check("matching_vectors", "degraded",
-                 _("%(n)d passages wait for vectors; matching ranks by words and facts until then.") % {"n": missing},
+                 _("Meaning-based ranking prepared for %(ready)d of %(total)d listings; %(n)d passages wait for "
+                   "vectors, and matching ranks by words and facts until then.")
+                 % {"ready": listings - listings_lacking, "total": listings, "n": missing},
                  remedy=_("They are computed in the background (checked every few minutes; the worker must run); "
                           "ipx rematch computes them now."),
                  facts=facts)

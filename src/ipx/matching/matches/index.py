@@ -13,6 +13,7 @@ events). An engine built while some vectors are missing ranks by words and facts
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -298,6 +299,21 @@ def passage_counts(name: str) -> tuple[int, int]:
     return sum(1 for key in keys if key not in found), len(keys)
 
 
+def cache_signature() -> tuple[object, ...]:
+    """What changes whenever the vector cache is written, replaced or deleted: each write
+    goes through the write-ahead log, a deleted file changes (or loses) its inode."""
+    signature: list[object] = []
+    path = cache_path()
+    for file in (path, path.with_name(path.name + "-wal")):
+        try:
+            stat = os.stat(file)
+        except FileNotFoundError:
+            signature.append(None)
+        else:
+            signature.append((stat.st_ino, stat.st_size, stat.st_mtime_ns))
+    return tuple(signature)
+
+
 def lacking_vectors(documents: Sequence[Document]) -> list[Document]:
     """The documents with a passage the cache has no vector for (all of them when matching
     ranks without meaning: nothing can be looked up)."""
@@ -312,6 +328,15 @@ def lacking_vectors(documents: Sequence[Document]) -> list[Document]:
     return [document for document in documents if any(key not in found for key in passage_keys([document]))]
 
 
+def document_counts(name: str) -> tuple[int, int]:
+    """(documents with a passage the cache has no vector for, all documents) of the engine
+    ``name``, as :func:`passage_counts` reads them; (0, 0) when matching ranks without meaning."""
+    if vector_model_name() is None:
+        return 0, 0
+    documents, _facts, _owners = _LOADERS[name]()
+    return len(lacking_vectors(documents)), len(documents)
+
+
 def missing_passages(name: str) -> int:
     """How many passages of the engine ``name`` have no cached vector (0 when matching ranks without meaning)."""
     return passage_counts(name)[0]
@@ -324,10 +349,12 @@ __all__ = [
     "LISTINGS",
     "Catalogue",
     "build_engine",
+    "cache_signature",
     "catalogue",
     "current_embedder",
     "current_version",
     "demand_catalogue",
+    "document_counts",
     "embed_documents",
     "forget",
     "lacking_vectors",

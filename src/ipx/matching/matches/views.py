@@ -18,6 +18,7 @@ from ipx.matching.demands.selectors import is_poster
 from ipx.matching.matches import index, selectors
 from ipx.matching.matches.buyers import likely_buyers, market_interest
 from ipx.matching.matches.handlers import queue_catch_up
+from ipx.matching.matches.preparation import matches_state
 from ipx.matching.matches.services import matches_recompute
 from ipx.matching.models import DemandMatch, DemandMatchRun
 from ipx.tasks.runner import enqueue
@@ -29,13 +30,15 @@ def demand_matches(request: AuthenticatedRequest, demand_id: int) -> HttpRespons
     user = request.user
     demand = selectors.demand_for_matches(user, demand_id)
     run = DemandMatchRun.objects.filter(demand=demand).first()
+    matches = selectors.demand_match_views(demand)
+    state = matches_state(demand, [match.terms for match in matches])
     context = {
-        "demand": demand, "matches": selectors.demand_match_views(demand), "is_poster": is_poster(user, demand),
-        "run": run, "by_words_only": run is not None and run.method == DemandMatch.Method.LEXICAL,
+        "demand": demand, "matches": matches, "is_poster": is_poster(user, demand), "run": run,
+        "by_words_only": run is not None and run.method == DemandMatch.Method.LEXICAL, "state": state,
     }
-    if context["by_words_only"] and index.current_embedder() is not None:
-        # Ranked before the catalogue's vectors existed (e.g. the demo): compute them now,
-        # in the background, and rank again.
+    if (context["by_words_only"] or state.preparation) and index.current_embedder() is not None:
+        # Ranked before the catalogue's vectors existed, or some are still missing: compute
+        # them now, in the background, and rank again (one catch-up at a time).
         queue_catch_up()
     template = ("matching/matches/_demand_matches.html" if is_htmx_fragment(request)
                 else "matching/matches/demand_matches.html")

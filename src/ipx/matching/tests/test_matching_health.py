@@ -150,10 +150,11 @@ def test_an_emptied_cache_is_reported_then_refilled_by_the_scheduled_repair(
     missing = health.matching_vectors_check()
 
     assert missing.status == "degraded"
-    assert missing.detail == "4 passages wait for vectors; matching ranks by words and facts until then."
+    assert missing.detail == ("Meaning-based ranking prepared for 0 of 3 listings; 4 passages wait for vectors, "
+                              "and matching ranks by words and facts until then.")
     assert "ipx rematch" in missing.remedy
     assert missing.facts == {"enabled": True, "passages": 4, "missing": 4, "listings_missing": 3,
-                             "demands_missing": 1, "catch_up_queued": False}
+                             "demands_missing": 1, "catch_up_queued": False, "listings": 3, "listings_ready": 0}
 
     with on_commit():
         assert health.keep_vectors_current() is True

@@ -10,6 +10,7 @@ from ipx.demo.authenticators import demo_key_base32
 from ipx.demo.loader import LoadResult, demo_counts, load_demo
 from ipx.demo.organisations import spec
 from ipx.demo.people import DEMO_PASSWORD, DOMAIN, ROLE_LOGINS
+from ipx.demo.vectors import describe
 
 
 class Command(BaseCommand):
@@ -42,6 +43,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(done))
         if result.indexed is not None:
             self.stdout.write(f"Indexed {result.indexed} published listings for search.")
+        if result.vectors is not None:
+            done, problem = describe(result.vectors)
+            self.stdout.write(done)
+            if problem is not None:
+                self.stderr.write(problem)
         if result.loaded:
             for name, count in demo_counts().items():
                 self.stdout.write(f"  {name:<26}{count:>6}")
