@@ -3,7 +3,8 @@
 Interface for the rest of IPX (everything else in this package is internal)::
 
     from ipx.matching.retrieval import (
-        Document, Facts, HybridEngine, EngineConfig, Match, Reason, get_embedder, default_cache,
+        GOOD_MATCH, MAX_QUERY_CHARS, Document, Facts, HybridEngine, EngineConfig, Match, Matches,
+        QueryProblem, Reason, get_embedder, default_cache,
     )
 
     docs = [Document(id="listing:12", title=..., abstract=..., claims=...), ...]
@@ -15,9 +16,21 @@ Interface for the rest of IPX (everything else in this package is internal)::
     matches = engine.search(demand_text, k=10, query_vector=vector,
                             facts=Facts(ipc=(...), region="CN-44", budget_max=Decimal("500000"), currency="CNY"),
                             exclude={"listing:7"}, explain=True)
+    if matches.problem:                     # the query cannot be ranked: no matches, and why
+        matches.problem.code, matches.problem.values   # QUERY_* codes in queries.py → a 400 / form error
     for m in matches:
         m.doc_id, m.score, m.matched_terms  # terms: Simplified tokens for ipx.search.highlight.highlight()
         m.reasons                           # Reason(code, values, weight); codes in signals.py
+        m.confidence >= GOOD_MATCH          # absolute: is this a good match at all?
+
+* ``score`` is relative (comparable within one query only): an unrelated demand still has
+  a best listing. ``confidence`` (in [0, 1], ``confidence.py``) is absolute, from the share
+  of the query's term weight the document contains and the dense cosine, calibrated on
+  the evaluation slices; when no match reaches ``GOOD_MATCH``, say "no good match yet"
+  rather than presenting the nearest documents as matches.
+* Queries longer than ``MAX_QUERY_CHARS``, with no terms left (stop words, punctuation)
+  or in a script IPX does not index (Cyrillic, emoji only) give an empty ``Matches`` with
+  ``problem`` set; validate demand texts with the same limit before they are stored.
 
 * Both directions use the same class: build one engine over listings (demand → listings)
   and one over demands (listing → demands; a demand is ``Document(id, title, abstract=description)``).
@@ -33,9 +46,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ipx.matching.retrieval.confidence import GOOD_MATCH
 from ipx.matching.retrieval.documents import Document
 from ipx.matching.retrieval.embedding import E5Embedder, ModelUnavailable, VectorCache, get_embedder
-from ipx.matching.retrieval.engine import EngineConfig, EngineError, HybridEngine, Match
+from ipx.matching.retrieval.engine import EngineConfig, EngineError, HybridEngine, Match, Matches
+from ipx.matching.retrieval.queries import MAX_QUERY_CHARS, QueryProblem
 from ipx.matching.retrieval.signals import Facts, Reason, SignalWeights
 
 
@@ -52,6 +67,8 @@ def default_cache() -> VectorCache:
 
 
 __all__ = [
+    "GOOD_MATCH",
+    "MAX_QUERY_CHARS",
     "Document",
     "E5Embedder",
     "EngineConfig",
@@ -59,7 +76,9 @@ __all__ = [
     "Facts",
     "HybridEngine",
     "Match",
+    "Matches",
     "ModelUnavailable",
+    "QueryProblem",
     "Reason",
     "SignalWeights",
     "VectorCache",

@@ -29,9 +29,11 @@ import numpy.typing as npt
 
 from ipx.matching.retrieval import fusion
 from ipx.matching.retrieval.analysis import dense_text
+from ipx.matching.retrieval.confidence import confidence
 from ipx.matching.retrieval.documents import Document, passages
 from ipx.matching.retrieval.embedding import Embedder, VectorCache, Vectors, embed_cached
 from ipx.matching.retrieval.lexical import BM25Params, LexicalIndex, QueryTerms
+from ipx.matching.retrieval.queries import MAX_QUERY_CHARS, QueryProblem, query_problem
 from ipx.matching.retrieval.signals import MATCHED_TERMS, SEMANTIC, Facts, Reason, SignalWeights, structured_score
 from ipx.matching.retrieval.vectors import PassageIndex, make_passage_index
 
@@ -58,7 +60,10 @@ class EngineConfig:
 class Match:
     """One ranked document. ``score`` is the final score (comparable within one query);
     ``lexical`` is the raw BM25F score, ``dense`` the cosine (None when not computed);
-    ``reasons`` (with ``explain=True``) say why, as codes and values."""
+    ``coverage`` the share of the query's term weight the document contains;
+    ``confidence`` an absolute confidence in [0, 1], comparable across queries
+    (``confidence.GOOD_MATCH`` and above: a good match); ``reasons`` (with
+    ``explain=True``) say why, as codes and values."""
 
     doc_id: str
     score: float
@@ -66,6 +71,8 @@ class Match:
     dense: float | None = None
     structured: float | None = None
     reasons: tuple[Reason, ...] = ()
+    coverage: float = 0.0
+    confidence: float = 0.0
 
     @property
     def matched_terms(self) -> list[str]:
@@ -73,6 +80,15 @@ class Match:
             if reason.code == MATCHED_TERMS:
                 return list(reason.values["terms"])
         return []
+
+
+class Matches(list[Match]):
+    """A search's matches, best first; ``problem`` says why the list is empty when the
+    query itself cannot be ranked (``queries``: too long, no terms, unsupported script)."""
+
+    def __init__(self, matches: Sequence[Match] = (), problem: QueryProblem | None = None) -> None:
+        super().__init__(matches)
+        self.problem = problem
 
 
 class EngineError(ValueError):
@@ -167,7 +183,7 @@ class HybridEngine:
         exclude: Collection[str] = (),
         explain: bool = False,
         today: date | None = None,
-    ) -> list[Match]:
+    ) -> Matches:
         """The top ``k`` documents for ``text``.
 
         method: "lexical", "dense" or "hybrid" ("hybrid" falls back to "lexical" when the
@@ -176,17 +192,21 @@ class HybridEngine:
         structured facts; with them, the structured stage re-ranks the fused pool using
         the candidates' facts given at build time. only / exclude: document ids to keep
         or drop. explain: fill ``Match.reasons`` (matched terms, similarity, signals).
+        A query that cannot be ranked gives no matches and ``Matches.problem``.
         """
         if method not in METHODS:
             raise EngineError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
         if method == "dense" and self.vectors is None:
             raise EngineError("this engine has no vectors: dense ranking is unavailable")
+        terms = QueryTerms.of(text) if len(text) <= MAX_QUERY_CHARS else None
+        problem = query_problem(text, terms)
+        if problem is not None or terms is None:
+            return Matches(problem=problem)
         if k <= 0 or not self.ids:
-            return []
+            return Matches()
         use_dense = method != "lexical" and self.vectors is not None
         use_lexical = method != "dense"
         mask = self._mask(only, exclude)
-        terms = QueryTerms.of(text)
         vector: Vectors | None = None
         if use_dense:
             vector = query_vector if query_vector is not None else self.embed_query(text)
@@ -208,7 +228,8 @@ class HybridEngine:
             )
         order = np.lexsort((pool, -fused))[:k]
         matched = self.lexical.matched_terms_many(terms, pool[order]) if explain else []
-        matches: list[Match] = []
+        coverage = self.lexical.coverage_many(terms, pool[order])
+        matches = Matches()
         for rank, position in enumerate(order):
             i = int(pool[position])
             reasons: list[Reason] = []
@@ -227,6 +248,10 @@ class HybridEngine:
                     dense=float(dense[position]) if dense is not None else None,
                     structured=structured[position][0] if structured else None,
                     reasons=tuple(reasons),
+                    coverage=float(coverage[rank]),
+                    confidence=confidence(
+                        float(coverage[rank]), float(dense[position]) if dense is not None else None
+                    ),
                 )
             )
         return matches

@@ -173,6 +173,12 @@ class Channel:
         position = np.minimum(np.searchsorted(postings, docs), len(postings) - 1)
         return np.asarray(postings[position] == docs)
 
+    def idf(self, term: str) -> float:
+        """The term's BM25 idf here; a term no document contains gets the highest idf."""
+        term_id = self.vocab.get(term)
+        df = int(self.indptr[term_id + 1] - self.indptr[term_id]) if term_id is not None else 0
+        return float(np.log1p((self.n_docs - df + 0.5) / (df + 0.5)))
+
     @property
     def nbytes(self) -> int:
         return int(self.indptr.nbytes + self.docs.nbytes + self.weights.nbytes)
@@ -332,6 +338,19 @@ class LexicalIndex:
                     found.append(gram)
             out.append(found)
         return out
+
+    def coverage_many(self, query: QueryTerms, docs: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+        """For each document: the share of the query's idf mass (its distinct words and
+        character grams) that the document contains, in [0, 1] — how much of what the
+        query asks for is there, whatever the corpus or the query's length."""
+        out = np.zeros(len(docs), dtype=np.float64)
+        total = 0.0
+        for channel, terms in ((self.words, query.words), (self.grams, query.grams)):
+            for term in dict.fromkeys(terms):
+                idf = channel.idf(term)
+                total += idf
+                out += idf * channel.contains_many(term, docs)
+        return out / total if total else out
 
     @property
     def nbytes(self) -> int:
