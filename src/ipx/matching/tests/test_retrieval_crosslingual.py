@@ -1,0 +1,145 @@
+"""The English → Chinese lexical bridge: phrase translation checked against a corpus,
+Chinese left alone, bad input, bounds, and the dictionary's derived file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ipx.matching.retrieval import crosslingual
+from ipx.matching.retrieval.crosslingual import Bridged, Dictionary, Sense, bridge_query, index_frequency
+from ipx.matching.retrieval.documents import Document
+from ipx.matching.retrieval.engine import HybridEngine
+from ipx.matching.retrieval.lexical import LexicalIndex
+
+CORPUS = [
+    Document(id="hospital", title="一种医院废水氨氮去除装置",
+             abstract="医院污水经生化处理后，氨氮和总氮达标排放，能耗低。"),
+    Document(id="sewage", title="一种生活污水处理方法", abstract="污水经厌氧、好氧处理，去除氨氮。"),
+    Document(id="battery", title="一种锂电池热管理系统",
+             abstract="电池包内设冷却板，锂电池充放电时温度均匀，防止热失控。"),
+    Document(id="separator", title="一种锂电池隔膜及其涂层方法", abstract="隔膜表面涂覆陶瓷涂层，提高耐热性。"),
+    Document(id="vision", title="基于机器视觉的表面缺陷检测方法", abstract="相机采集端子图像，检测外观缺陷。"),
+]
+
+
+@pytest.fixture(scope="module")
+def frequency() -> crosslingual.DocumentFrequency:
+    return index_frequency(LexicalIndex.build(CORPUS))
+
+
+def chinese_terms(bridged: Bridged) -> set[str]:
+    return {term.term for term in bridged.terms}
+
+
+def test_technical_phrases_become_the_corpus_terms(frequency: crosslingual.DocumentFrequency) -> None:
+    bridged = bridge_query("Removing ammonia nitrogen from hospital wastewater", frequency)
+    assert bridged.applied
+    terms = chinese_terms(bridged)
+    assert {"氨氮", "医院"} <= terms
+    assert terms & {"废水", "污水"}
+    assert "lithium" not in bridged.text
+    # Every term says which English it came from.
+    sources = {term.term: term.source for term in bridged.terms}
+    assert sources["氨氮"] == "ammonia nitrogen"
+    assert sources["医院"] == "hospital"
+
+
+def test_plurals_inflections_and_hyphens_are_undone(frequency: crosslingual.DocumentFrequency) -> None:
+    assert "锂电池" in chinese_terms(bridge_query("lithium batteries", frequency))
+    assert "锂电池" in chinese_terms(bridge_query("Lithium-Battery", frequency))
+    assert "去除" in chinese_terms(bridge_query("removing", frequency))
+    assert "检测" in chinese_terms(bridge_query("detection of defects", frequency))
+
+
+def test_candidates_absent_from_the_corpus_are_dropped(frequency: crosslingual.DocumentFrequency) -> None:
+    known = crosslingual.dictionary()
+    translations = {sense.headword for sense in known.lookup("battery")}
+    assert {"电池", "蓄电池"} <= translations  # the dictionary offers both
+    bridged = bridge_query("battery", frequency)
+    assert chinese_terms(bridged) == {"电池"}  # the corpus only holds one
+    bridged = bridge_query("thermal management of battery packs", frequency)
+    assert bridged.terms
+    assert all(frequency(term.term) > 0 for term in bridged.terms)
+
+
+def test_a_phrase_with_synonyms_weighs_as_much_as_one_without(frequency: crosslingual.DocumentFrequency) -> None:
+    bridged = bridge_query("wastewater hospital", frequency)
+    weights: dict[str, float] = {}
+    for term in bridged.terms:
+        weights[term.source] = weights.get(term.source, 0.0) + term.weight
+    assert weights == pytest.approx({"wastewater": 1.0, "hospital": 1.0})
+
+
+def test_without_frequencies_the_main_translations_are_kept() -> None:
+    bridged = bridge_query("lithium battery")
+    assert "锂电池" in chinese_terms(bridged)
+    assert len(bridged.terms) <= crosslingual.MAX_CANDIDATES
+
+
+def test_chinese_queries_are_untouched(frequency: crosslingual.DocumentFrequency) -> None:
+    for text in ("锂电池 负极材料 硅碳", "锂电池隔膜 PVDF 涂层", "醫院廢水"):
+        bridged = bridge_query(text, frequency)
+        assert bridged == Bridged(text=text, applied=False)
+
+
+def test_a_mixed_query_keeps_its_chinese_and_bridges_its_english(frequency: crosslingual.DocumentFrequency) -> None:
+    bridged = bridge_query("锂电池 cooling coating", frequency)
+    assert bridged.applied
+    assert bridged.text.startswith("锂电池 ")
+    assert {"冷却", "涂层"} <= chinese_terms(bridged)
+
+
+def test_untranslated_words_are_kept_for_names_and_abbreviations(frequency: crosslingual.DocumentFrequency) -> None:
+    bridged = bridge_query("Sorona wastewater", frequency)
+    assert bridged.untranslated == ("sorona",)
+    assert "sorona" in bridged.text.split()
+
+
+@pytest.mark.parametrize("text", ["", "   ", "the of and with", "😀🔥🎉", "Очистка сточных вод", "123 456", "---"])
+def test_nothing_to_bridge_gives_an_empty_bridge(text: str, frequency: crosslingual.DocumentFrequency) -> None:
+    bridged = bridge_query(text, frequency)
+    assert bridged.terms == ()
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in bridged.text)
+
+
+def test_a_huge_query_is_bounded(frequency: crosslingual.DocumentFrequency) -> None:
+    text = "hospital " * crosslingual.MAX_QUERY_WORDS + "lithium battery " * 1200
+    assert len(text) > 20_000
+    bridged = bridge_query(text, frequency)
+    # Only the first MAX_QUERY_WORDS words are read: the battery comes after them.
+    assert chinese_terms(bridged) == {"医院"}
+    assert len(bridged.text) < 100
+
+
+def test_the_bridged_text_finds_the_chinese_documents(frequency: crosslingual.DocumentFrequency) -> None:
+    engine = HybridEngine.build(CORPUS)
+    english = "Removing ammonia nitrogen from hospital wastewater"
+    assert engine.search(english, 3, method="lexical") == []
+    top = engine.search(bridge_query(english, frequency).text, 3, method="lexical")
+    assert top[0].doc_id == "hospital"
+    top = engine.search(bridge_query("Machine vision inspection of surface defects", frequency).text, 3,
+                        method="lexical")
+    assert top[0].doc_id == "vision"
+
+
+def test_the_derived_file_round_trips_and_a_damaged_one_is_refused(tmp_path: Path) -> None:
+    table = Dictionary({"waste water": [Sense("废水", 0)], "battery": [Sense("电池", 0), Sense("蓄电池", 1)]})
+    path = tmp_path / "table.tsv"
+    table.write(path)
+    read = Dictionary.read(path)
+    assert read is not None and read.senses == table.senses
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")  # cut short
+    assert Dictionary.read(path) is None
+    path.write_bytes(b"\xff\xfe")
+    assert Dictionary.read(path) is None
+    assert Dictionary.read(tmp_path / "missing.tsv") is None
+
+
+def test_the_dictionary_reads_cc_cedict_senses() -> None:
+    known = crosslingual.dictionary()
+    assert "锂电池" in {s.headword for s in known.lookup("lithium battery")}
+    assert "废水" in {s.headword for s in known.lookup("waste water")}
+    # Proper names (capitalised pinyin) are not translations of common words.
+    assert all(s.headword != "中国" for s in known.lookup("china"))
