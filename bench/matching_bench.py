@@ -153,13 +153,25 @@ def main() -> None:
     def field(source: tuple[list[TermCounts], list[TermCounts]], picks: list[int], channel: int) -> list[TermCounts]:
         return [source[channel][p] if p >= 0 else empty for p in picks]
 
+    def body(channel: int) -> list[TermCounts]:
+        """The lexical body field: the abstract's terms and the claims' (when any) together."""
+        out: list[TermCounts] = []
+        for a, c in zip(pick_abstract, pick_claims, strict=True):
+            terms, counts = abstract_ids[channel][a]
+            if c >= 0:
+                claim_terms, claim_counts = claim_ids[channel][c]
+                merged, where = np.unique(np.concatenate([terms, claim_terms]), return_inverse=True)
+                summed = np.bincount(where, np.concatenate([counts, claim_counts])).astype(np.int64)
+                terms, counts = merged.astype(np.int32, copy=False), summed
+            out.append((terms, counts))
+        return out
+
     params = BM25Params()
     started = time.perf_counter()
     words = Channel.from_ids(
         {
             "title": field(title_ids, pick_title, 0),
-            "abstract": field(abstract_ids, pick_abstract, 0),
-            "claims": field(claim_ids, pick_claims, 0),
+            "body": body(0),
         },
         words_vocab, n, params,
     )
@@ -167,8 +179,7 @@ def main() -> None:
     grams = Channel.from_ids(
         {
             "title": field(title_ids, pick_title, 1),
-            "abstract": field(abstract_ids, pick_abstract, 1),
-            "claims": field(claim_ids, pick_claims, 1),
+            "body": body(1),
         },
         grams_vocab, n, params,
     )
