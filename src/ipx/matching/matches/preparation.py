@@ -6,8 +6,8 @@ matches a demand's poster sees say so, with the count, instead of an empty list 
 read as "nothing on the exchange fits". The state is gone once every vector exists.
 
 Counting reads every published listing (about a second for 2,600), so an answer is kept
-while the listings' engine version and the vector cache file stay as they were, and for
-``RECOUNT_SECONDS`` at most while the background work writes the cache.
+while the listings' engine version, their number and the vector cache file stay as they were,
+and for ``RECOUNT_SECONDS`` at most while the background work writes the cache.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from ipx.listings.models import Listing
 from ipx.matching.demands.language import SIMPLIFIED, TRADITIONAL
 from ipx.matching.matches import index
 from ipx.matching.models import Demand
@@ -47,12 +48,15 @@ class Preparation:
 
 def listing_counts() -> tuple[int, int]:
     """(listings lacking a vector, all published listings), kept as the module says."""
-    versions = (index.vector_model_name(), index.current_version(index.LISTINGS))
+    # A listing published since is counted at once (its handler raises the version only
+    # after embedding it).
+    published = Listing.objects.filter(status=Listing.Status.PUBLISHED).count()
+    versions = (index.vector_model_name(), index.current_version(index.LISTINGS), published)
     now = time.monotonic()
     signature = index.cache_signature()
     with _lock:
         kept = _kept.get("listings")
-        if kept is not None and kept[0][:2] == versions and (kept[0][2] == signature
+        if kept is not None and kept[0][:3] == versions and (kept[0][3] == signature
                                                               or now - kept[1] < RECOUNT_SECONDS):
             return kept[2]
     counts = index.document_counts(index.LISTINGS)
