@@ -40,7 +40,8 @@ def cached_passages(model: HashEmbedder, listing_id: int) -> int:
 
 
 def test_a_published_listing_gets_its_vectors_without_anyone_opening_matches(
-        embedder: HashEmbedder, owner: Member, operator: User, on_commit: Callable[..., Any]) -> None:
+        embedder: HashEmbedder, owner: Member, operator: User,  # noqa: F811 - the fixture
+        on_commit: Callable[..., Any]) -> None:
     with on_commit():
         listing = offer(owner, operator, "test0057", AIRCON["test0057"])
 
