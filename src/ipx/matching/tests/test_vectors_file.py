@@ -144,7 +144,7 @@ def test_a_truncated_file_is_refused(tmp_path: Path, model: HashEmbedder, cache:
 
 def _save(path: Path, **arrays: np.ndarray) -> None:
     with path.open("wb") as out:
-        np.savez(out, **arrays)
+        np.savez(out, **arrays)  # type: ignore[arg-type]  # the stub reads ** as allow_pickle too
 
 
 def test_altered_contents_and_other_formats_are_refused(tmp_path: Path, model: HashEmbedder) -> None:
