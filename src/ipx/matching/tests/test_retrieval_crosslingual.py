@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from ipx.matching.retrieval import crosslingual
-from ipx.matching.retrieval.crosslingual import Bridged, Dictionary, Sense, bridge_query, index_frequency
+from ipx.matching.retrieval.crosslingual import Bridged, bridge_query, index_frequency
+from ipx.matching.retrieval.crosslingual_dictionary import Dictionary, Sense, dictionary
 from ipx.matching.retrieval.documents import Document
 from ipx.matching.retrieval.engine import HybridEngine
 from ipx.matching.retrieval.lexical import LexicalIndex
@@ -54,7 +55,7 @@ def test_plurals_inflections_and_hyphens_are_undone(frequency: crosslingual.Docu
 
 
 def test_candidates_absent_from_the_corpus_are_dropped(frequency: crosslingual.DocumentFrequency) -> None:
-    known = crosslingual.dictionary()
+    known = dictionary()
     translations = {sense.headword for sense in known.lookup("battery")}
     assert {"电池", "蓄电池"} <= translations  # the dictionary offers both
     bridged = bridge_query("battery", frequency)
@@ -138,7 +139,7 @@ def test_the_derived_file_round_trips_and_a_damaged_one_is_refused(tmp_path: Pat
 
 
 def test_the_dictionary_reads_cc_cedict_senses() -> None:
-    known = crosslingual.dictionary()
+    known = dictionary()
     assert "锂电池" in {s.headword for s in known.lookup("lithium battery")}
     assert "废水" in {s.headword for s in known.lookup("waste water")}
     # Proper names (capitalised pinyin) are not translations of common words.

