@@ -19,11 +19,14 @@ Rules, the same for every query (none is tuned on a query):
   with inflections undone (batteries → battery, removing → remove) for words the dictionary
   does not know as written; a closed compound it does not know is split (wastewater →
   waste water); hyphens separate words; stop words never start a phrase;
-* a phrase's candidate headwords: those whose first sense it is come first, a single
-  character only for its first sense (characters are too ambiguous beyond it); with the
-  corpus's ``document_frequency``, candidates the corpus lacks are dropped and the rest
-  ranked by how many documents hold them; at most ``MAX_CANDIDATES`` per phrase, sharing
-  the phrase's weight of 1, so a phrase with many synonyms weighs no more than one with one;
+* a phrase's candidate headwords: a single character only when the phrase is its first
+  sense (characters are too ambiguous beyond it); with the corpus's ``document_frequency``,
+  candidates the corpus lacks are dropped, the rest ranked by how many documents hold
+  them, and one much rarer than the phrase's most frequent candidate (``MIN_SHARE``) is
+  another sense and dropped too (display → 显示, not 陈列 or 铺放); without it, headwords
+  whose first sense the phrase is come first. At most ``MAX_CANDIDATES`` per phrase, sharing
+  the phrase's weight of 1, so a phrase with many synonyms weighs no more than one with one
+  (``BridgedTerm.weight``; the lexical text itself carries no weights);
 * two adjacent phrases (no word between) whose translations, joined, form a word of the
   corpus are joined too (ammonia + nitrogen → 氨氮, nano + silver → 纳米银): Chinese
   technical terms are often such compounds, and only the corpus can say which exist;
@@ -243,6 +246,7 @@ def bridge_query(text: str, document_frequency: DocumentFrequency | None = None)
     terms: list[BridgedTerm] = []
     untranslated: list[str] = []
     previous: tuple[str, list[str]] | None = None  # the last translated span, for compounds
+
     def translate(phrase: str) -> list[str]:
         return _candidates(phrase, known, document_frequency)
 
