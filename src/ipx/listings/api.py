@@ -33,6 +33,7 @@ from ipx.listings.inputs import (
 from ipx.listings.models import Exclusivity, Listing, ListingEvent, OfferKind, PriceType
 from ipx.listings.notices import describe
 from ipx.listings.schemas import check_terms_as_given
+from ipx.listings.shared import SharedAnswers, acts_on, member_organisation_ids
 from ipx.listings.terms import MAX_LICENCE_TEXT, MAX_TERM_MONTHS, MAX_TRIAL_MONTHS
 from ipx.listings.workflow import LISTING
 
@@ -246,6 +247,15 @@ def _read(request: HttpRequest, listing_id: int) -> Listing:
     return selectors.listing_visible(request.user, listing_id)
 
 
+# A public listing's answer without actions: every reader's but the seller's side's (``shared``).
+_PUBLIC_LISTINGS: SharedAnswers[ListingOut | None] = SharedAnswers(limit=5000)
+
+
+def _public_listing_out(listing_id: int) -> ListingOut | None:
+    listing = selectors.public_listing(listing_id)
+    return None if listing is None else ListingOut.model_validate(listing)
+
+
 @router.post("/listings", response={201: ListingOut, **ERRORS}, auth=user_auth, summary="Create a draft listing")
 def create_listing(request: HttpRequest, payload: ListingIn) -> Status[Any]:
     data = ListingInput.parse(payload.dict(exclude_unset=True, exclude={"organisation_id"}))
@@ -263,7 +273,11 @@ def review_queue(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20
 
 @router.get("/listings/{listing_id}", response={200: ListingOut, **ERRORS}, auth=optional_auth,
             summary="A listing")
-def listing_detail(request: HttpRequest, listing_id: Id) -> Listing:
+def listing_detail(request: HttpRequest, listing_id: Id) -> Listing | ListingOut:
+    shared = _PUBLIC_LISTINGS.get(listing_id, lambda: _public_listing_out(listing_id))
+    if shared is not None and not acts_on(request.user, shared.organisation_id,
+                                          member_organisation_ids(request.user)):
+        return shared
     return _read(request, listing_id)
 
 

@@ -44,6 +44,11 @@ def listing_visible(user: User | AnonymousUser, listing_id: int) -> Listing:
     raise NotFound(_("No such listing."))
 
 
+def public_listing(listing_id: int) -> Listing | None:
+    """A listing anyone may see, with what its answers show (its assets' claims left out)."""
+    return _with_assets(Listing.objects.filter(pk=listing_id, status__in=PUBLIC_STATUSES), with_claims=False).first()
+
+
 def can_edit(user: User | AnonymousUser, listing: Listing) -> bool:
     """Whether ``user`` is one of the seller's members (they manage its documents; which
     workflow steps they may take now comes from ``LISTING.allowed_actions``)."""

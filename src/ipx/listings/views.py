@@ -5,6 +5,7 @@ non-disclosure terms are accepted."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -12,8 +13,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,12 +34,48 @@ from ipx.listings import ndas, notices, selectors, services
 from ipx.listings.forms import DocumentForm, ListingForm
 from ipx.listings.inputs import FIELDS
 from ipx.listings.models import Listing
+from ipx.listings.shared import SharedAnswers, acts_on
 from ipx.listings.workflow import LISTING
+
+
+@dataclass(frozen=True)
+class ShownListing:
+    """A listing's page as every reader sees it: its facts and its assets as HTML, and what the
+    reader's own parts of the page (the workflow's buttons, the panels) need."""
+
+    pk: int
+    title: str
+    status: str
+    organisation_id: int
+    head_html: SafeString
+    assets_html: SafeString
+
+
+def _shown(listing: Listing) -> ShownListing:
+    # Without the request's context processors: these parts hold nothing of the reader's.
+    context = {"listing": listing, "assets": [link.asset for link in listing.asset_links.all()]}
+    return ShownListing(pk=listing.pk, title=listing.title, status=listing.status,
+                        organisation_id=listing.organisation_id,
+                        head_html=SafeString(render_to_string("listings/_detail_head.html", context)),
+                        assets_html=SafeString(render_to_string("listings/_detail_assets.html", context)))
+
+
+def _public_shown(listing_id: int) -> ShownListing | None:
+    listing = selectors.public_listing(listing_id)
+    return None if listing is None else _shown(listing)
+
+
+# A public listing's page parts: every reader's but the seller's side's (``ipx.listings.shared``).
+_PUBLIC_PAGES: SharedAnswers[ShownListing | None] = SharedAnswers(limit=2000)
 
 
 @require_GET
 def detail(request: HttpRequest, listing_id: int) -> HttpResponse:
     user = request.user
+    shared = _PUBLIC_PAGES.get(listing_id, lambda: _public_shown(listing_id))
+    if shared is not None and not acts_on(user, shared.organisation_id, _member_of(request)):
+        # No actions, no history, no operator's note: those are the seller's side's alone.
+        return render(request, "listings/detail.html", {"shown": shared, "allowed": []})
     listing = selectors.listing_visible(user, listing_id)
     # The buttons are exactly the actions the services would accept from this user now.
     allowed = LISTING.allowed_actions(listing, user)
@@ -50,12 +89,19 @@ def detail(request: HttpRequest, listing_id: int) -> HttpResponse:
     events = selectors.listing_events(listing)[:20] if selectors.sees_history(user, listing) else []
     return render(request, "listings/detail.html", {
         "listing": listing,
-        "assets": [link.asset for link in listing.asset_links.all()],
+        "shown": _shown(listing),
         "can_edit": can_edit,
         "allowed": allowed,
         "held_back": held_back,
         "history": notices.history(events),
     })
+
+
+def _member_of(request: HttpRequest) -> frozenset[int]:
+    """The reader's organisations, from the memberships the page's menu reads anyway."""
+    if not request.user.is_authenticated:
+        return frozenset()
+    return frozenset(membership.organisation_id for membership in current_membership(request)[1])
 
 
 def _asset_choices(organisation_id: int) -> list[tuple[int, str]]:

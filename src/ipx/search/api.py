@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from ipx.accounts.api_auth import optional_auth
+from ipx.accounts.models import User
 from ipx.accounts.schemas import RegionCode
 from ipx.catalog.models import Asset
 from ipx.core.api.schemas import ERRORS, ErrorOut
@@ -16,6 +18,8 @@ from ipx.core.api.types import OMITTED, CurrencyCode, OneOf, rule
 from ipx.core.pagination import MAX_PAGE_SIZE
 from ipx.listings.api import ListingSummaryOut
 from ipx.listings.models import OfferKind
+from ipx.listings.selectors import listings_by_ids
+from ipx.listings.shared import SharedAnswers, acts_on, allowed_actions_of, member_organisation_ids
 from ipx.search.query import PRICE_BUCKET_KEYS, SORTS
 from ipx.search.selectors import (
     MAX_FILTER_VALUES,
@@ -82,6 +86,26 @@ class SearchOut(Schema):
     facets: list[FacetOut]
 
 
+# Answers without actions: every reader's but the seller's side's (``ipx.listings.shared``).
+_ANSWERS: SharedAnswers[SearchOut] = SharedAnswers(limit=2000)
+
+
+def _with_actions(answer: SearchOut, user: User | AnonymousUser) -> SearchOut:
+    """The answer with the actions ``user`` may take on the hits; only the seller's members and
+    operators have any, read from the database for their hits alone."""
+    if not isinstance(user, User) or not user.is_authenticated:
+        return answer
+    member_of = member_organisation_ids(user)
+    theirs = [hit.listing.id for hit in answer.hits if acts_on(user, hit.listing.organisation_id, member_of)]
+    if not theirs:
+        return answer
+    actions = allowed_actions_of(user, listings_by_ids(theirs, with_claims=False).values(), member_of)
+    hits = [hit.model_copy(update={"listing": hit.listing.model_copy(
+        update={"allowed_actions": actions[hit.listing.id]})}) if hit.listing.id in actions else hit
+        for hit in answer.hits]
+    return answer.model_copy(update={"hits": hits})
+
+
 @router.get("/search/listings", response={200: SearchOut, **ERRORS, 503: ErrorOut}, auth=optional_auth,
             summary="Search published listings",
             description="503 with the code search_index_rebuilding and a Retry-After header while the index "
@@ -90,8 +114,9 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> Any:
     values = params.dict()
     query, page, size = parse_search(values, lambda name: values.get(name) or [])
     try:
-        return search_listings(query, page=page, size=size)
+        answer = _ANSWERS.get(query.key, lambda: SearchOut.model_validate(search_listings(query, page=page, size=size)))
     except SearchUnavailable as exc:
         response = JsonResponse(exc.as_dict(), status=exc.status)
         response["Retry-After"] = str(exc.retry_after)
         return response
+    return _with_actions(answer, request.user)

@@ -42,6 +42,12 @@ class SearchQuery:
         return query_groups(self.text)
 
     @property
+    def key(self) -> tuple[object, ...]:
+        """Everything the answer depends on, hashable (the filters are a dict)."""
+        return (self.text, tuple(sorted(self.filters.items())), self.price_min, self.price_max, self.sort,
+                self.offset, self.limit, self.with_facets)
+
+    @property
     def effective_sort(self) -> Sort:
         """Relevance means nothing without words to match; such lists show newest first."""
         return "newest" if self.sort == "relevance" and not self.groups else self.sort
