@@ -149,7 +149,7 @@ def main() -> None:
     known = dictionary()
     print(f"bridge.dictionary_first_use_seconds {time.perf_counter() - started:.3f}")
     print(f"bridge.dictionary_rss_mb {(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024:.1f}")
-    print(f"bridge.dictionary_phrases {len(known.senses)}")
+    print(f"bridge.dictionary_phrases {len(known)}")
     started = time.perf_counter()
     Dictionary.load()
     print(f"bridge.dictionary_parse_seconds {time.perf_counter() - started:.3f}")

@@ -50,13 +50,20 @@ class Sense(NamedTuple):
 
 
 class Dictionary:
-    """English phrase → the Simplified headwords it is a sense of."""
+    """English phrase → the Simplified headwords it is a sense of. Each phrase's senses are
+    kept as the text of the derived file (``headword position ...``) and decoded when
+    looked up: reading the file is then little more than splitting its lines."""
 
-    def __init__(self, senses: dict[str, list[Sense]]) -> None:
-        self.senses = senses
+    def __init__(self, entries: dict[str, str]) -> None:
+        self.entries = entries
+
+    @classmethod
+    def of(cls, senses: dict[str, list[Sense]]) -> Dictionary:
+        return cls({phrase: " ".join(f"{s.headword} {s.position}" for s in known) for phrase, known in senses.items()})
 
     @classmethod
     def load(cls, path: Path | None = None) -> Dictionary:
+        """Parses CC-CEDICT itself (seconds)."""
         senses: dict[str, list[Sense]] = {}
         with gzip.open(path or dictionary_path(), "rt", encoding="utf-8") as handle:
             for line in handle:
@@ -71,7 +78,7 @@ class Dictionary:
                     known = senses.setdefault(phrase, [])
                     if all(sense.headword != simplified for sense in known):
                         known.append(Sense(simplified, position))
-        return cls(senses)
+        return cls.of(senses)
 
     def write(self, path: Path) -> None:
         """One line per phrase (``phrase<TAB>headword position ...``) and a closing count
@@ -79,32 +86,37 @@ class Dictionary:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.partial")
         with partial.open("w", encoding="utf-8") as handle:
-            for phrase, senses in self.senses.items():
-                handle.write(phrase + "\t" + " ".join(f"{s.headword} {s.position}" for s in senses) + "\n")
-            handle.write(f"{_END}\t{len(self.senses)}\n")
+            for phrase, senses in self.entries.items():
+                handle.write(f"{phrase}\t{senses}\n")
+            handle.write(f"{_END}\t{len(self.entries)}\n")
         os.replace(partial, path)
 
     @classmethod
     def read(cls, path: Path) -> Dictionary | None:
         """The table ``write`` made; None when the file is damaged or incomplete."""
-        senses: dict[str, list[Sense]] = {}
+        entries: dict[str, str] = {}
         try:
             with path.open(encoding="utf-8") as handle:
                 for line in handle:
-                    phrase, _, rest = line.rstrip("\n").partition("\t")
+                    phrase, tab, senses = line.rstrip("\n").partition("\t")
                     if phrase == _END:
-                        return cls(senses) if rest == str(len(senses)) else None
-                    fields = rest.split(" ")
-                    senses[phrase] = [Sense(h, int(p)) for h, p in zip(fields[::2], fields[1::2], strict=True)]
-        except (OSError, UnicodeDecodeError, ValueError):
+                        return cls(entries) if senses == str(len(entries)) else None
+                    if not tab or not senses:
+                        return None
+                    entries[phrase] = senses
+        except (OSError, UnicodeDecodeError):
             return None
         return None
 
     def __contains__(self, phrase: str) -> bool:
-        return phrase in self.senses
+        return phrase in self.entries
+
+    def __len__(self) -> int:
+        return len(self.entries)
 
     def lookup(self, phrase: str) -> list[Sense]:
-        return self.senses.get(phrase, [])
+        fields = self.entries.get(phrase, "").split()
+        return [Sense(headword, int(position)) for headword, position in zip(fields[::2], fields[1::2], strict=True)]
 
 
 def _english_senses(definitions: str) -> Iterator[str]:
