@@ -166,7 +166,9 @@ class Bridged:
 
 
 def _latin_words(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKC", text).lower()
+    """Lower-case Latin words, accents dropped (protéine → proteine, not a cut "prot")."""
+    decomposed = unicodedata.normalize("NFKD", text[: MAX_QUERY_WORDS * 40])
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
     return LATIN_WORD_RE.findall(folded.replace("-", " ").replace("_", " "))[:MAX_QUERY_WORDS]
 
 

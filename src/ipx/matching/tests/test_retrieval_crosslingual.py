@@ -92,6 +92,11 @@ def test_a_mixed_query_keeps_its_chinese_and_bridges_its_english(frequency: cros
     assert {"冷却", "涂层"} <= chinese_terms(bridged)
 
 
+def test_accents_and_full_width_letters_are_folded(frequency: crosslingual.DocumentFrequency) -> None:
+    assert "医院" in chinese_terms(bridge_query("ｈｏｓｐｉｔａｌ wastewater", frequency))
+    assert bridge_query("épuration hôpital", frequency).untranslated == ("epuration", "hopital")
+
+
 def test_untranslated_words_are_kept_for_names_and_abbreviations(frequency: crosslingual.DocumentFrequency) -> None:
     bridged = bridge_query("Sorona wastewater", frequency)
     assert bridged.untranslated == ("sorona",)
