@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,27 +60,42 @@ def update_assets(changes: Sequence[tuple[Asset, AssetInput]]) -> list[Asset]:
     if not changes:
         return []
     now = timezone.now()
-    asset_columns: set[str] = {"updated_at"}
-    details: dict[type[Model], tuple[set[str], list[Model]]] = {}
+    asset_rows: list[tuple[object, dict[str, object]]] = []
+    details: dict[type[Model], list[tuple[object, dict[str, object]]]] = {}
     for asset, new in changes:
-        for name, value in new.asset_columns().items():
+        columns = new.asset_columns() | {"updated_at": now}
+        for name, value in columns.items():
             setattr(asset, name, value)
-            asset_columns.add(name)
-        asset.updated_at = now
-        detail_columns = new.detail_columns()
-        columns, rows = details.setdefault(new.detail.model, (set(), []))
-        columns.update(detail_columns)
-        rows.append(new.detail.model(pk=asset.pk, **detail_columns))
+        asset_rows.append((asset.pk, columns))
+        details.setdefault(new.detail.model, []).append((asset.pk, new.detail_columns()))
+    _set_columns(Asset, asset_rows)
+    for model, rows in details.items():
+        _set_columns(model, rows)
     assets = [asset for asset, _new in changes]
-    Asset.objects.bulk_update(assets, sorted(asset_columns))
-    for model, (columns, rows) in details.items():
-        model._default_manager.bulk_update(rows, sorted(columns))
     AssetOwner.objects.filter(asset__in=assets).delete()
     AssetOwner.objects.bulk_create(
         [owner for asset, new in changes for owner in _owner_rows(asset, new.owners, asset.holder)])
     for asset in assets:
         publish("asset.changed", asset_id=asset.pk)
     return assets
+
+
+def _set_columns(model: type[Model], rows: Sequence[tuple[object, dict[str, object]]]) -> None:
+    """Set each row's columns (the same names in every row) by its primary key.
+
+    One UPDATE statement run for every row: Django's ``bulk_update`` builds a CASE per column
+    and row, which costs more than the rows' own UPDATEs."""
+    concrete = {field.name: field for field in model._meta.concrete_fields}
+    fields = [concrete[name] for name in rows[0][1]]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    key = quote(model._meta.pk.column)
+    statement = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {key} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, [
+            [field.get_db_prep_save(values[field.name], connection) for field in fields] + [pk]
+            for pk, values in rows
+        ])
 
 
 @transaction.atomic

@@ -126,8 +126,12 @@ class PatentImport:
                 except _RowRefused as refusal:
                     refused.append(refusal)
             created, updated = self._write(checked, refused)
+        self._count(len(chunk), created, updated, refused, on_progress)
+
+    def _count(self, rows: int, created: int, updated: int, refused: list[_RowRefused],
+               on_progress: ProgressCallback | None) -> None:
         progress = self.progress
-        progress.processed_rows += len(chunk)
+        progress.processed_rows += rows
         progress.total_rows = max(progress.total_rows, progress.processed_rows)
         progress.created += created
         progress.updated += updated
@@ -145,13 +149,14 @@ class PatentImport:
     def _refuse(self, row: int, field_name: str, message: str) -> _RowRefused:
         return _RowRefused([RowError(row, self.columns.column_of(field_name), message)])
 
-    def _check_row(self, row: _Row, known: _KnownPatents, registered: _Registered) -> _Checked:
-        """The row checked as a form would check it; ``registered`` then holds its numbers,
-        so the rows after it see them as a row-by-row import would."""
+    def _check_row(self, row: _Row, known: _KnownPatents, registered: _Registered | None) -> _Checked:
+        """The row checked as a form would check it, against ``registered`` (else the
+        database), which then holds its numbers, so the rows after it see them as a
+        row-by-row import would."""
         self._check_not_seen(row)
         existing = self._existing(row, known)
         values = AssetValues.read(row.data)
-        lookup = _lookup(registered)
+        lookup = _lookup(registered) if registered is not None else None
         try:
             if existing is None:
                 new = parse_asset(Asset.Type.PATENT, values, registered=lookup)
@@ -159,24 +164,12 @@ class PatentImport:
                 # Columns the file lacks keep their values.
                 new = parse_asset_change(existing.asset, values, registered=lookup)
         except ApplicationError as exc:
-            raise _RowRefused(
-                [
-                    RowError(
-                        row.number,
-                        self.columns.column_of(name) if name != "__all__" else "",
-                        message,
-                    )
-                    for name, message in (exc.fields or {"__all__": exc.message}).items()
-                ]
-            ) from None
-        holder: object = ("row", row.number) if existing is None else existing.pk
-        if existing is not None:
-            for name in NUMBER_FIELDS:
-                registered.pop((name, existing.office, getattr(existing, name) or ""), None)
-        for name in NUMBER_FIELDS:
-            number = getattr(new.detail, name, None)
-            if number:
-                registered[(name, row.office, number)] = holder
+            raise _RowRefused([
+                RowError(row.number, self.columns.column_of(name) if name != "__all__" else "", message)
+                for name, message in (exc.fields or {"__all__": exc.message}).items()
+            ]) from None
+        if registered is not None:
+            _register(registered, row, existing, new)
         return _Checked(row=row, existing=existing, new=new)
 
     def _write(self, checked: list[_Checked], refused: list[_RowRefused]) -> tuple[int, int]:
@@ -284,6 +277,18 @@ def _registered_numbers(known: _KnownPatents) -> _Registered:
     return {key: patent.pk for key, patent in known.items()}
 
 
+def _register(registered: _Registered, row: _Row, existing: Patent | None, new: AssetInput) -> None:
+    """A checked row's numbers are taken from here on, in place of the patent's old ones."""
+    holder: object = ("row", row.number) if existing is None else existing.pk
+    if existing is not None:
+        for name in NUMBER_FIELDS:
+            registered.pop((name, existing.office, getattr(existing, name) or ""), None)
+    for name in NUMBER_FIELDS:
+        number = getattr(new.detail, name, None)
+        if number:
+            registered[(name, row.office, number)] = holder
+
+
 def _lookup(registered: _Registered) -> RegisteredNumbers:
     def holder(field_name: str, office: str, number: str) -> object:
         return registered.get((field_name, office, number))
@@ -305,7 +310,7 @@ def _known_patents(rows: list[_Row]) -> _KnownPatents:
         return {}
     patents = (
         Patent.objects.filter(condition)
-        .select_related("asset")
+        .select_related("asset__holder")
         .prefetch_related("asset__owners")
         .select_for_update()
         .order_by("pk")
