@@ -1,15 +1,19 @@
 """Fits the match confidence (``ipx.matching.retrieval.confidence``) and checks it on the slices.
 
-    .venv/bin/python bench/retrieval_confidence.py [--fit kppatent] [--check kppatent-abstract-only ...]
-                                                   [--lexical-only]
+    .venv/bin/python bench/retrieval_confidence.py [--fit kppatent] [--check SET ...] [--sample N]
+                                                   [--lexical-only] [--cached-only]
 
 Pairs per query: its relevant documents (positives); three documents drawn at random
-(seeded) and the highest-ranked non-relevant document (negatives). A logistic regression
-(Newton's method, small L2, positives and negatives weighted equally in total) is fitted
-on the --fit set; every set then prints the share of each kind of pair whose confidence
+(seeded) and the lexical stage's highest-ranked non-relevant document (negatives). Each
+pair's features: the lexical coverage (from the engine over the whole corpus) and the
+cosine of the query and the document's main passage (title + abstract; the engine takes
+the best of that and the claims' start, so its cosines can only be higher). A logistic
+regression (Newton's method, small L2, positives and negatives weighted equally in total)
+is fitted on the --fit set; every set then prints the share of each kind of pair that
 clears ``GOOD_MATCH`` with the constants shipped in ``confidence`` (paste the fit there):
-``set pairs relevant_cleared random_cleared top_nonrelevant_cleared`` lines and the
-fitted ``coefficients``. Vectors come from the embedding cache under var/.
+``set pairs relevant_cleared random_cleared top_nonrelevant_cleared`` and the fitted
+``coefficients``. Vectors come from the embedding cache under var/; --cached-only skips
+pairs whose passage is not cached yet rather than embedding it.
 """
 
 from __future__ import annotations
@@ -27,9 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipx.settings")
 
 from ipx.matching.retrieval import evalset
+from ipx.matching.retrieval.analysis import dense_text
 from ipx.matching.retrieval.confidence import GOOD_MATCH, confidence
-from ipx.matching.retrieval.embedding import E5Embedder, VectorCache
-from ipx.matching.retrieval.engine import HybridEngine, Method
+from ipx.matching.retrieval.documents import passage_text
+from ipx.matching.retrieval.embedding import E5Embedder, VectorCache, embed_cached, text_key
+from ipx.matching.retrieval.engine import HybridEngine
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = {"kppatent": ROOT.parent / "shared" / "data" / "patents-zh-kppatent"} | {
@@ -41,28 +47,41 @@ RANDOM_PER_QUERY = 3
 Pairs = dict[str, list[tuple[float, float | None]]]  # kind → (coverage, cosine) per pair
 
 
-def pairs(engine: HybridEngine, data: evalset.EvalSet, dense: bool, cache: VectorCache | None) -> Pairs:
+def pairs(
+    engine: HybridEngine, data: evalset.EvalSet, model: E5Embedder | None, cache: VectorCache | None,
+    cached_only: bool,
+) -> Pairs:
     rng = random.Random(17)
-    out: Pairs = {"relevant": [], "random": [], "top_nonrelevant": []}
-    method: Method = "hybrid" if dense else "lexical"
-    query_ids = list(data.queries)
-    vectors = engine.embed_queries([data.queries[q] for q in query_ids], cache=cache) if dense else None
-    for n, query_id in enumerate(query_ids):
-        text = data.queries[query_id]
-        vector = vectors[n] if vectors is not None else None
+    wanted: dict[str, list[tuple[str, str]]] = {"relevant": [], "random": [], "top_nonrelevant": []}
+    coverage: dict[tuple[str, str], float] = {}
+    for query_id, text in data.queries.items():
         relevant = {doc for doc, grade in data.qrels[query_id].items() if grade > 0}
         drawn = {engine.ids[rng.randrange(len(engine))] for _ in range(RANDOM_PER_QUERY)} - relevant
-        found = {m.doc_id: m for m in engine.search(text, 100, method=method, query_vector=vector,
-                                                    only=relevant | drawn)}
-        for kind, docs in (("relevant", relevant), ("random", drawn)):
+        found = {m.doc_id: m for m in engine.search(text, 100, method="lexical", only=relevant | drawn)}
+        top = next((m for m in engine.search(text, 20, method="lexical") if m.doc_id not in relevant), None)
+        nearest = {top.doc_id} if top else set()
+        for kind, docs in (("relevant", relevant), ("random", drawn), ("top_nonrelevant", nearest)):
             for doc in docs:
-                match = found.get(doc)
-                out[kind].append((match.coverage, match.dense) if match else (0.0, None if not dense else 0.0))
-        ranked = engine.search(text, 20, method=method, query_vector=vector)
-        top = next((m for m in ranked if m.doc_id not in relevant), None)
-        if top is not None:
-            out["top_nonrelevant"].append((top.coverage, top.dense))
-    return out
+                wanted[kind].append((query_id, doc))
+                match = found.get(doc) or (top if top and top.doc_id == doc else None)
+                coverage[query_id, doc] = match.coverage if match else 0.0
+    if model is None:
+        return {kind: [(coverage[pair], None) for pair in rows] for kind, rows in wanted.items()}
+    documents = {doc.id: doc for doc in engine.documents}
+    needed = sorted({doc for rows in wanted.values() for _, doc in rows})
+    texts = {doc: dense_text(passage_text(documents[doc])) for doc in needed}
+    if cached_only and cache is not None:
+        have = cache.get_many(model.name, "passage", [text_key(t) for t in texts.values()])
+        needed = [doc for doc in needed if text_key(texts[doc]) in have]
+    doc_vectors = dict(zip(needed, embed_cached(model, [texts[d] for d in needed], kind="passage", cache=cache),
+                           strict=True))
+    query_ids = list(data.queries)
+    query_vectors = dict(zip(query_ids, embed_cached(model, [dense_text(data.queries[q]) for q in query_ids],
+                                                     kind="query", cache=cache), strict=True))
+    return {
+        kind: [(coverage[q, d], float(query_vectors[q] @ doc_vectors[d])) for q, d in rows if d in doc_vectors]
+        for kind, rows in wanted.items()
+    }
 
 
 def features(rows: list[tuple[float, float | None]], dense: bool) -> npt.NDArray[np.float64]:
@@ -95,20 +114,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fit", choices=tuple(SETS), default="kppatent")
     parser.add_argument("--check", nargs="*", choices=tuple(SETS), default=[s for s in SETS if s != "kppatent"])
+    parser.add_argument("--sample", type=int, default=0, help="only the first N queries of each set (0: all)")
     parser.add_argument("--lexical-only", action="store_true", help="fit the coefficients of an engine without vectors")
+    parser.add_argument("--cached-only", action="store_true", help="leave out pairs whose passage is not cached")
     options = parser.parse_args()
     dense = not options.lexical_only
     model = E5Embedder() if dense else None
     cache = VectorCache(ROOT / "var" / "embeddings" / "vectors.sqlite3") if dense else None
-    beta: npt.NDArray[np.float64] | None = None
+    fitted = False
     for set_name in [options.fit, *options.check]:
         folder = SETS[set_name]
         data = evalset.load(folder / "corpus.jsonl", folder / "queries.jsonl", folder / "qrels.tsv")
-        engine = HybridEngine.build(data.documents, embedder=model, cache=cache)
-        found = pairs(engine, data, dense, cache)
-        if beta is None:
-            beta = fit(found, dense)
-            print("coefficients " + " ".join(f"{b:.3f}" for b in beta), flush=True)
+        if options.sample:
+            data.queries = dict(list(data.queries.items())[: options.sample])
+        found = pairs(HybridEngine.build(data.documents), data, model, cache, options.cached_only)
+        if not fitted:
+            print("coefficients " + " ".join(f"{b:.3f}" for b in fit(found, dense)), flush=True)
+            fitted = True
         print(
             f"{set_name} {sum(len(v) for v in found.values())} {cleared(found['relevant'], dense):.3f} "
             f"{cleared(found['random'], dense):.3f} {cleared(found['top_nonrelevant'], dense):.3f}",
