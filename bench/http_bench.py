@@ -10,7 +10,10 @@ prints requests/s and latency percentiles as `NAME VALUE` lines. The server is s
 the end; every loop is bounded by --duration.
 
 Anonymous reads are answered from the public cache after the first; --uncached sends an
-unknown bearer token so that every request does the full work.
+unknown bearer token so that every request does the full work; --member signs in as a member
+of a verified organisation (buyer@ipx.example in the demo): the API with an API token made
+for the run, the pages with a session cookie, so every request passes the session, the
+token and the member's own parts of the answer.
 """
 
 from __future__ import annotations
@@ -61,7 +64,25 @@ def listing_ids(limit: int) -> list[int]:
     return list(Listing.objects.filter(status="published").order_by("pk").values_list("pk", flat=True)[:limit])
 
 
-def wait_until_up(url: str, seconds: float = 60) -> None:
+def member_credentials(email: str) -> tuple[str, str]:
+    """An API token's key and a session cookie of ``email``, a member of a verified organisation
+    (the token lives a day; the session ends like any other)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from ipx.accounts.models import User
+    from ipx.accounts.tokens import TokenInput, api_token_create
+
+    user = User.objects.get(email=email)
+    if not any(membership.organisation.is_verified for membership in user.memberships.all()):
+        raise SystemExit(f"{email} is no member of a verified organisation")
+    _token, key = api_token_create(user=user, token=TokenInput(name="http_bench", expires_in_days=1))
+    client = Client()
+    client.force_login(user)
+    return key, f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def wait_until_up(url: str, seconds: float = 240) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -72,12 +93,19 @@ def wait_until_up(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"server did not come up at {url}")
 
 
+def found(pattern: str, text: str) -> re.Match[str]:
+    match = re.search(pattern, text)
+    if match is None:
+        raise SystemExit(f"wrk's output lacks {pattern!r}:\n{text}")
+    return match
+
+
 def parse_wrk(output: str) -> dict[str, float]:
     def ms(value: str) -> float:
-        number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+        number, unit = found(r"([\d.]+)(\w+)", value).groups()
         return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
-    figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
+    figures = {"rps": float(found(r"Requests/sec:\s+([\d.]+)", output).group(1))}
     for label, key in (("50%", "p50_ms"), ("90%", "p90_ms"), ("99%", "p99_ms")):
         match = re.search(rf"{re.escape(label)}\s+([\d.]+\w+)", output)
         if match:
@@ -100,6 +128,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3, help="seconds of load before measuring")
     parser.add_argument("--uncached", action="store_true",
                         help="send an (unknown) bearer token, so that no answer comes from the public cache")
+    parser.add_argument("--member", nargs="?", const="buyer@ipx.example", default="",
+                        help="sign in as this member of a verified organisation (default buyer@ipx.example): "
+                             "a token for the API, a session cookie for the pages")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
@@ -128,13 +159,18 @@ def main() -> None:
         wait_until_up(f"{base}/api/v1/listings/{ids[0]}")
         from urllib.parse import quote
 
+        pages = not options.uncached
         targets = {
             "listing_api": [f"/api/v1/listings/{i}" for i in ids],
-            **({} if options.uncached else {"listing_page": [f"/listings/{i}/" for i in ids]}),
+            **({"listing_page": [f"/listings/{i}/" for i in ids]} if pages else {}),
             "search_api": [f"/api/v1/search/listings?q={quote(t)}" for t in SEARCH_TERMS],
             "search_api_facets": [f"/api/v1/search/listings?q={quote(t)}&region=CN-44&offer_kind=licence"
                                   for t in SEARCH_TERMS],
+            **({"search_page": [f"/search/?q={quote(t)}" for t in SEARCH_TERMS]} if pages else {}),
         }
+        if options.member:
+            key, cookie = member_credentials(options.member)
+            print(f"signed_in_as {options.member}")
         print(f"server_workers {options.workers}")
         print(f"server {'wsgi-gthread' if options.wsgi else 'asgi-uvicorn'}")
         chosen = set(filter(None, options.only.split(",")))
@@ -145,6 +181,9 @@ def main() -> None:
             path_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
             script = workdir / f"{name}.lua"
             extra = ', ["Authorization"] = "Bearer not-a-token"' if options.uncached else ""
+            if options.member:
+                extra = (f', ["Authorization"] = "Bearer {key}"' if name.endswith(("_api", "_facets"))
+                         else f', ["Cookie"] = "{cookie}"')
             script.write_text(LUA % {"paths": path_file, "extra": extra}, encoding="utf-8")
             subprocess.run(["wrk", "-t", "1", "-c", "4", "-d", f"{options.warmup}s", "-s", str(script), base],
                            check=True, capture_output=True)  # warm-up
