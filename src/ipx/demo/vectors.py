@@ -16,10 +16,13 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
+from django.db.models import Prefetch
+
 from ipx.demo.demands import DEMANDS, demand_values
+from ipx.listings.models import Listing, ListingAsset
 from ipx.matching.demands.inputs import DemandInput
 from ipx.matching.matches import index
-from ipx.matching.matches.documents import demand_document, demand_text
+from ipx.matching.matches.documents import demand_document, demand_text, listing_document
 from ipx.matching.matches.shipped import ImportReport, TextKey, import_vector_file, write_vector_file
 from ipx.matching.models import Demand
 from ipx.matching.retrieval import Document, default_cache
@@ -65,12 +68,20 @@ def _spec_demands() -> list[Demand]:
     return demands
 
 
+def _every_listing() -> list[Document]:
+    """Every listing of the loaded demo, whatever its status now: those its auctions and deals
+    took were published when the demo demands were ranked, and those awaiting review or in
+    draft may be published by whoever tries the demo."""
+    links = ListingAsset.objects.select_related("asset").order_by("position", "id")
+    listings = Listing.objects.prefetch_related(Prefetch("asset_links", queryset=links)).order_by("pk")
+    return [listing_document(listing) for listing in listings]
+
+
 def demo_texts() -> dict[TextKey, str]:
-    """What the shipped file covers: the published listings of the loaded demo, and the demo
-    demands as written in ``demands.py`` (so a demand added there is covered before a load)."""
-    listings, _facts, _owners = index.load_listings()
+    """What the shipped file covers: the listings of the loaded demo, and the demo demands as
+    written in ``demands.py`` (so a demand added there is covered before a load)."""
     demands = _spec_demands()
-    return (_passage_texts(listings) | _passage_texts(demand_document(d) for d in demands)
+    return (_passage_texts(_every_listing()) | _passage_texts(demand_document(d) for d in demands)
             | _query_texts(demand_text(d) for d in demands))
 
 

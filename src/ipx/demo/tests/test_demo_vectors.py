@@ -1,0 +1,84 @@
+"""``ipx demo`` with its shipped vectors and the real embedding model: English demands find
+Chinese patents of their field at once, by meaning, with nothing left to embed; a refused
+vectors file (another model, damaged) is said and leaves the demo to the background instead.
+
+One full load (about the cost of test_loader's) serves every assertion; the model embeds only
+the eight texts of the sample check."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.conf import LazySettings
+
+from ipx.demo.loader import load_demo
+from ipx.demo.vectors import VECTORS_FILE, describe, load_demo_vectors
+from ipx.listings.models import Listing
+from ipx.matching.demands.language import ENGLISH
+from ipx.matching.matches import index, preparation
+from ipx.matching.matches.documents import listing_facts
+from ipx.matching.matches.handlers import matches_catch_up
+from ipx.matching.models import Demand, DemandMatch, DemandMatchRun
+from ipx.tasks.models import Task
+from ipx.tasks.runner import task_name
+
+pytestmark = pytest.mark.django_db
+
+
+def sections_of(listing: Listing) -> set[str]:
+    return {code[0] for code in listing_facts(listing).ipc}
+
+
+def assert_english_demands_found_their_field() -> None:
+    english = list(Demand.objects.filter(language=ENGLISH, status=Demand.Status.PUBLISHED).order_by("pk"))
+    assert len(english) == 3
+    for demand in english:
+        assert DemandMatchRun.objects.get(demand=demand).method == "hybrid", demand.title
+        rows = list(DemandMatch.objects.filter(demand=demand, rank__isnull=False).order_by("rank")
+                    .select_related("listing"))
+        assert len(rows) >= 5, demand.title
+        top = Listing.objects.prefetch_related("asset_links__asset__patent").get(pk=rows[0].listing_id)
+        assert {code[0] for code in demand.ipc_codes} & sections_of(top), (demand.title, top.title)
+
+
+def test_the_demo_ranks_english_demands_by_meaning_from_its_shipped_vectors(
+        settings: LazySettings, tmp_path: Path) -> None:
+    settings.IPX_MATCHING_DENSE = True
+    index.forget()
+    preparation.forget()
+
+    result = load_demo()
+
+    report = result.vectors
+    assert report is not None and report.problem is None and report.missing == []
+    assert report.imported == report.wanted > 2500 and report.sampled == 8
+    assert describe(report)[1] is None
+    assert index.listing_catalogue().dense and preparation.listing_preparation() is None
+    assert not Task.objects.filter(name=task_name(matches_catch_up)).exists()  # nothing left to embed
+    assert_english_demands_found_their_field()
+
+    # A new server's empty cache, and a file of another model: refused, said, and the demo
+    # waits for the background, its matches saying so.
+    settings.VAR_DIR = tmp_path / "elsewhere"
+    index.forget()
+    with np.load(VECTORS_FILE) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    foreign = tmp_path / "foreign.npz"
+    with foreign.open("wb") as out:
+        np.savez(out, **(arrays | {"model": np.asarray("another-model")}))
+    refused = load_demo_vectors(foreign, rng=random.Random(0))
+    assert refused is not None and refused.imported == 0 and len(refused.missing) == report.wanted
+    _said, err = describe(refused)
+    assert err is not None and err.startswith("The demo's vectors were not used: ") and "another-model" in err
+    state = preparation.listing_preparation()
+    assert state is not None and state.ready == 0 and state.total == Listing.objects.filter(
+        status=Listing.Status.PUBLISHED).count()
+
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(VECTORS_FILE.read_bytes()[:1000])
+    damaged = load_demo_vectors(truncated)
+    assert damaged is not None and damaged.problem is not None and "truncated or damaged" in damaged.problem
+    assert not index.listing_catalogue().dense
