@@ -8,11 +8,12 @@ gets "good" scores for its nearest listings. The confidence is comparable across
 * coverage: the share of the query's idf mass (distinct words and character grams) the
   document contains (``LexicalIndex.coverage_many``), in [0, 1];
 * cosine: the dense similarity of the query and the document's best passage (e5 cosines
-  of unrelated texts sit near 0.75, of a query and its answer near 0.85 and above).
+  sit in a narrow band, so the coefficient is large).
 
 The coefficients are a logistic regression fitted once by bench/retrieval_confidence.py on
-dev (every query with its relevant documents against documents drawn at random and the
-query's highest-ranked non-relevant ones), and checked on the other slices; without vectors
+dev (the first 120 queries, with all 696 for the coverage-only fit: each query's relevant
+documents against three documents drawn at random and its highest-ranked non-relevant
+one, the two kinds weighted equally), and checked on the other slices; without vectors
 (a lexical-only engine) the coverage-only fit applies. ``GOOD_MATCH`` is the one threshold
 meaning "a good match": below it, pages say there is no good match yet.
 """
