@@ -5,7 +5,8 @@
     matches = engine.search(text, k=10, facts=demand_facts, explain=True)  # + structured stage
 
 Stages (each measured alone and together by ``ipx eval retrieval``):
-1. lexical — BM25F over words and character bigrams (``lexical``), exact;
+1. lexical — BM25F over words and character bigrams (``lexical``), exact; a mainly
+   English query is first bridged to the corpus's Chinese words (``crosslingual``);
 2. dense — cosine of multilingual-e5-small vectors (``embedding``, ``vectors``): exact,
    or (over 200k documents) candidates from an IVF index, scored exactly;
 3. fusion — the two scores of every candidate in the pool (each ranker's top ``depth``)
@@ -30,6 +31,7 @@ import numpy.typing as npt
 from ipx.matching.retrieval import fusion
 from ipx.matching.retrieval.analysis import dense_text
 from ipx.matching.retrieval.confidence import confidence
+from ipx.matching.retrieval.crosslingual import DocumentFrequency, bridge_query, index_frequency
 from ipx.matching.retrieval.documents import Document, passages
 from ipx.matching.retrieval.embedding import Embedder, VectorCache, Vectors, embed_cached
 from ipx.matching.retrieval.lexical import BM25Params, LexicalIndex, QueryTerms
@@ -54,6 +56,9 @@ class EngineConfig:
     depth: int = 100
     rrf_k: float = 60.0
     signals: SignalWeights = field(default_factory=SignalWeights)
+    # A mainly English query meets Chinese documents through the dictionary bridge
+    # (``crosslingual``); switched off only to measure what the bridge adds.
+    bridge_english: bool = True
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,7 @@ class HybridEngine:
         self.embedder = embedder
         self.config = config
         self.facts = dict(facts or {})
+        self._frequency: DocumentFrequency | None = None
 
     @classmethod
     def build(
@@ -171,6 +177,16 @@ class HybridEngine:
             raise EngineError("this engine has no embedding model: dense ranking is unavailable")
         return embed_cached(self.embedder, [dense_text(t) for t in texts], kind="query", cache=cache)
 
+    def lexical_text(self, text: str) -> str:
+        """What the lexical stage analyses for ``text``: the text itself, or for a mainly
+        English query its Chinese bridge chosen by this corpus's words (``crosslingual``);
+        the dense stage always embeds the text as written."""
+        if not self.config.bridge_english:
+            return text
+        if self._frequency is None:
+            self._frequency = index_frequency(self.lexical)
+        return bridge_query(text, self._frequency).text
+
     def search(
         self,
         text: str,
@@ -198,7 +214,7 @@ class HybridEngine:
             raise EngineError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
         if method == "dense" and self.vectors is None:
             raise EngineError("this engine has no vectors: dense ranking is unavailable")
-        terms = QueryTerms.of(text) if len(text) <= MAX_QUERY_CHARS else None
+        terms = QueryTerms.of(self.lexical_text(text)) if len(text) <= MAX_QUERY_CHARS else None
         problem = query_problem(text, terms)
         if problem is not None or terms is None:
             return Matches(problem=problem)

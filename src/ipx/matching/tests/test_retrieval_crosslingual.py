@@ -11,7 +11,7 @@ from ipx.matching.retrieval import crosslingual
 from ipx.matching.retrieval.crosslingual import Bridged, bridge_query, index_frequency
 from ipx.matching.retrieval.crosslingual_dictionary import Dictionary, Sense, dictionary
 from ipx.matching.retrieval.documents import Document
-from ipx.matching.retrieval.engine import HybridEngine
+from ipx.matching.retrieval.engine import EngineConfig, HybridEngine
 from ipx.matching.retrieval.lexical import LexicalIndex
 
 CORPUS = [
@@ -119,15 +119,17 @@ def test_a_huge_query_is_bounded(frequency: crosslingual.DocumentFrequency) -> N
     assert len(bridged.text) < 100
 
 
-def test_the_bridged_text_finds_the_chinese_documents(frequency: crosslingual.DocumentFrequency) -> None:
-    engine = HybridEngine.build(CORPUS)
+def test_the_engine_bridges_an_english_query_to_the_chinese_documents() -> None:
     english = "Removing ammonia nitrogen from hospital wastewater"
-    assert engine.search(english, 3, method="lexical") == []
-    top = engine.search(bridge_query(english, frequency).text, 3, method="lexical")
+    unbridged = HybridEngine.build(CORPUS, config=EngineConfig(bridge_english=False))
+    assert unbridged.search(english, 3, method="lexical") == []
+    engine = HybridEngine.build(CORPUS)
+    top = engine.search(english, 3, method="lexical", explain=True)
     assert top[0].doc_id == "hospital"
-    top = engine.search(bridge_query("Machine vision inspection of surface defects", frequency).text, 3,
-                        method="lexical")
-    assert top[0].doc_id == "vision"
+    assert "氨氮" in top[0].matched_terms and top[0].coverage > 0
+    assert engine.search("Machine vision inspection of surface defects", 3, method="lexical")[0].doc_id == "vision"
+    # A Chinese query is analysed as written.
+    assert engine.lexical_text("医院废水 氨氮") == "医院废水 氨氮"
 
 
 def test_the_derived_file_round_trips_and_a_damaged_one_is_refused(tmp_path: Path) -> None:
