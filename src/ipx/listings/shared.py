@@ -80,7 +80,15 @@ def member_organisation_ids(user: User | AnonymousUser) -> frozenset[int]:
     """The organisations ``user`` is a member of (none for an anonymous reader, without a query)."""
     if not isinstance(user, User) or not user.is_authenticated:
         return frozenset()
-    return frozenset(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+    # Read on every signed-in listing or search answer: one plain statement costs a quarter of
+    # the ORM's building the same query.
+    meta = Membership._meta
+    table, user_column, organisation_column = (connection.ops.quote_name(name) for name in (
+        meta.db_table, meta.get_field("user").column, meta.get_field("organisation").column))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {organisation_column} FROM {table} WHERE {user_column} = %s",  # noqa: S608 (our names)
+                       [user.pk])
+        return frozenset(row[0] for row in cursor.fetchall())
 
 
 def acts_on(user: User | AnonymousUser, organisation_id: int, member_of: Collection[int]) -> bool:

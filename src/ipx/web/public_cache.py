@@ -6,7 +6,10 @@ therefore never shared); and the key holds the content version (``ContentVersion
 the events of every listing, asset or organisation change raise after commit. So a reader
 never gets a stale answer, each process may keep its own copy (the default local-memory
 cache) or share one (Redis, when several servers run), and an anonymous reader costs one
-indexed read of the version instead of a search or a rendering.
+indexed read of the version instead of a search or a rendering. Signed-in readers are never
+served from it; the parts of their answers every reader sees alike are kept by the lower apps
+under the same version (``ipx.listings.shared``, handed ``shared_answers_version`` when this
+middleware starts), and dropped with this cache when it is cleared.
 
 Security headers are not kept with the body: the middleware that sets them (X-Frame-Options,
 Content-Security-Policy, Permissions-Policy and the rest) comes before this one, so a replayed
