@@ -39,7 +39,7 @@ from ipx.demo.sources import PatentRecord, read_usccs
 from ipx.demo.vectors import load_demo_vectors
 from ipx.finance.models import Product
 from ipx.listings.models import Listing
-from ipx.matching.matches.handlers import queue_catch_up
+from ipx.matching.matches.health import keep_vectors_current
 from ipx.matching.matches.shipped import ImportReport
 from ipx.matching.models import Demand
 from ipx.search.backends import get_backend, kept_engines
@@ -154,8 +154,10 @@ def load_demo(*, sample: int = 1, progress: bool = False) -> LoadResult:
         with _without_after_commit_work():
             skipped, vectors = _load(records, progress)
         _refresh_planner_statistics()
-    if vectors is not None and vectors.missing:
-        queue_catch_up()  # embeds what the file did not give, then ranks the demands again
+    if vectors is not None:
+        # Embeds in the background what the file did not give (or a listing the load published
+        # after the demands were ranked), then ranks the demands again; nothing when all is there.
+        keep_vectors_current()
     indexed = _rebuild_index(progress)
     seconds = time.perf_counter() - started
     return LoadResult(loaded=True, skipped=skipped, indexed=indexed, seconds=seconds, vectors=vectors)
