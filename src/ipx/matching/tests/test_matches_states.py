@@ -16,7 +16,7 @@ from ipx.core.errors import ValidationFailed
 from ipx.matching.demands.inputs import DemandInput
 from ipx.matching.matches import handlers, preparation
 from ipx.matching.matches.services import matches_recompute
-from ipx.matching.models import Demand
+from ipx.matching.models import Demand, DemandMatchRun
 from ipx.matching.tests.demand_helpers import published
 from ipx.matching.tests.match_helpers import (
     AIRCON,
@@ -29,10 +29,12 @@ from ipx.testing.fixtures import Member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("embedder")]
 
+# No listing of the tests below is about wastewater: neither its words nor their Chinese
+# translations (the engine bridges English queries to the catalogue's terms) are in them.
 ENGLISH_DEMAND = {
-    "title": "Smart control of room air conditioners",
-    "description": "We want a control method that adapts an air conditioner's operating mode to how people use it.",
-    "ipc_codes": ["F24F"],
+    "title": "Removing ammonia nitrogen from hospital wastewater",
+    "description": "Ammonia nitrogen removal for hospital wastewater.",
+    "ipc_codes": ["C02F"],
 }
 
 
@@ -89,8 +91,7 @@ def test_the_preparation_state_shows_while_listings_lack_vectors_and_goes_when_t
         html = page(buyer, demand)
         assert 'id="matches-preparing"' not in html and 'id="matches-awaiting-meaning"' not in html
         assert api(buyer, demand)["preparation"] is None
-    english_items = api(buyer, english)["items"]
-    assert english_items and {item["method"] for item in english_items} == {"hybrid"}
+    assert DemandMatchRun.objects.get(demand=english).method == "hybrid"
 
 
 def test_the_state_counts_listings_as_their_vectors_arrive(
