@@ -56,9 +56,14 @@ def test_the_demo_ranks_english_demands_by_meaning_from_its_shipped_vectors(
     assert report is not None and report.problem is None and report.missing == []
     assert report.imported == report.wanted > 2500 and report.sampled == 8
     assert describe(report)[1] is None
-    # Whatever the load published after ranking the demands was embedded by the catch-up.
+    # What the load published after ranking the demands (a data product's listing) waits for
+    # the catch-up the load queued (it runs after commit, which a test never reaches).
+    state = preparation.listing_preparation()
+    if state is not None:
+        assert state.total - state.ready <= 2
+        assert Task.objects.filter(name=task_name(matches_catch_up), status="queued").count() == 1
+        matches_catch_up()
     assert preparation.listing_preparation() is None and index.listing_catalogue().dense
-    assert Task.objects.filter(name=task_name(matches_catch_up)).count() <= 1
     assert_english_demands_found_their_field()
 
     # A new server's empty cache, and a file of another model: refused, said, and the demo
@@ -74,8 +79,8 @@ def test_the_demo_ranks_english_demands_by_meaning_from_its_shipped_vectors(
     assert refused is not None and refused.imported == 0 and len(refused.missing) == report.wanted
     _said, err = describe(refused)
     assert err is not None and err.startswith("The demo's vectors were not used: ") and "another-model" in err
-    state = preparation.listing_preparation()
-    assert state is not None and state.ready == 0 and state.total == Listing.objects.filter(
+    emptied = preparation.listing_preparation()
+    assert emptied is not None and emptied.ready == 0 and emptied.total == Listing.objects.filter(
         status=Listing.Status.PUBLISHED).count()
 
     truncated = tmp_path / "truncated.npz"
