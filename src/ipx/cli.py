@@ -25,6 +25,7 @@ ALIASES = {
     "expire-listings": "expire_listings",
     "demo": "demo_data",
     "demo-code": "demo_code",
+    "demo-vectors": "demo_vectors",
     "ledger-check": "ledger_check",
     "expire-offers": "expire_offers",
     "expire-demands": "expire_demands",

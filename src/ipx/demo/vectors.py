@@ -1,5 +1,5 @@
 """The demo's shipped vectors: every passage of its published listings and demands, and every
-demand's query, embedded once (``ipx demo_vectors build``) and committed as
+demand's query, embedded once (``ipx demo-vectors build``) and committed as
 ``data/demo_vectors.npz``, so that ``ipx demo`` ranks by meaning — and an English demand finds
 Chinese patents — at once, instead of after ten minutes of embedding on two cores.
 
@@ -131,6 +131,6 @@ def describe(report: ImportReport) -> tuple[str, str | None]:
                       f"facts until the {len(report.missing)} texts are embedded in the background.")
     if report.missing:
         return done, (f"{len(report.missing)} of the demo's texts are not in {VECTORS_FILE.name} (the demo's texts "
-                      "changed since it was built; `ipx demo_vectors build` writes it again). They are embedded "
+                      "changed since it was built; `ipx demo-vectors build` writes it again). They are embedded "
                       "in the background.")
     return done, None

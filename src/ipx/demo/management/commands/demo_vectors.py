@@ -13,7 +13,7 @@ from ipx.matching.retrieval import ModelUnavailable, get_embedder
 
 
 class Command(BaseCommand):
-    help = ("The demo's shipped vectors. `ipx demo_vectors build` writes the vectors of every published "
+    help = ("The demo's shipped vectors. `ipx demo-vectors build` writes the vectors of every published "
             "listing's passages and every demo demand (passages and query) into "
             "src/ipx/demo/data/demo_vectors.npz, embedding only what var/embeddings lacks; run it after "
             "`ipx demo` whenever the demo's texts or the embedding model change, and commit the file.")
