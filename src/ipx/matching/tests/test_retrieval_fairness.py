@@ -12,7 +12,7 @@ import pytest
 
 from ipx.matching.retrieval.confidence import GOOD_MATCH
 from ipx.matching.retrieval.documents import Document
-from ipx.matching.retrieval.engine import HybridEngine
+from ipx.matching.retrieval.engine import METHODS, HybridEngine, Method
 from ipx.matching.retrieval.queries import (
     MAX_QUERY_CHARS,
     QUERY_TOO_LONG,
@@ -114,10 +114,10 @@ def test_confidence_is_in_unit_range_and_follows_the_evidence() -> None:
         ("锂电池隔膜" * 4000, QUERY_TOO_LONG),
     ],
 )
-@pytest.mark.parametrize("method", ["lexical", "hybrid", "dense"])
-def test_a_query_that_cannot_be_ranked_gives_no_matches_and_a_reason(text: str, code: str, method: str) -> None:
+@pytest.mark.parametrize("method", METHODS)
+def test_a_query_that_cannot_be_ranked_gives_no_matches_and_a_reason(text: str, code: str, method: Method) -> None:
     engine = HybridEngine.build(DOCS, embedder=BigramEmbedder())
-    matches = engine.search(text, 5, method=method)  # type: ignore[arg-type]
+    matches = engine.search(text, 5, method=method)
     assert list(matches) == []
     assert matches.problem is not None and matches.problem.code == code
     if code == QUERY_TOO_LONG:
