@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.core.errors import ValidationFailed
@@ -86,7 +86,7 @@ def parse_cn_application_number(value: str, *, field: str = "application_number"
             _("“%(value)s” has kind digit %(digit)s; CN application numbers use 1, 2, 3, 8 or 9.")
             % {"value": value, "digit": number.kind_digit},
         )
-    if not 1985 <= number.year <= date.today().year:
+    if not 1985 <= number.year <= timezone.localdate().year:
         raise ValidationFailed.for_field(
             field, _("“%(value)s” has the filing year %(year)d, which is not possible.")
             % {"value": value, "year": number.year},
@@ -179,7 +179,7 @@ _WORK_COPYRIGHT_RE = re.compile(r"^[\u4e00-\u9fff]{1,3}作登字-(?P<year>\d{4})
 def parse_software_copyright_number(value: str, *, field: str = "registration_number") -> str:
     raw = value.strip().upper().replace(" ", "")
     match = _SOFTWARE_COPYRIGHT_RE.match(raw)
-    if not match or not 1992 <= int(match["year"]) <= date.today().year:
+    if not match or not 1992 <= int(match["year"]) <= timezone.localdate().year:
         raise ValidationFailed.for_field(
             field, _("“%(value)s” is not a software copyright registration number; expected the year, "
                      "SR and the serial, e.g. 2020SR0123456.") % {"value": value},
@@ -190,7 +190,7 @@ def parse_software_copyright_number(value: str, *, field: str = "registration_nu
 def parse_work_copyright_number(value: str, *, field: str = "registration_number") -> str:
     raw = value.strip().replace(" ", "").replace("—", "-").replace("－", "-")
     match = _WORK_COPYRIGHT_RE.match(raw)
-    if not match or not 1990 <= int(match["year"]) <= date.today().year:
+    if not match or not 1990 <= int(match["year"]) <= timezone.localdate().year:
         raise ValidationFailed.for_field(
             field, _("“%(value)s” is not a work registration number; expected e.g. 国作登字-2021-F-00012345.")
             % {"value": value},

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -120,7 +121,7 @@ class Asset(models.Model):
     def effective_status(self) -> str:
         """The recorded status, except that a right past its term shows as expired."""
         expiry = self.expiry_date
-        if self.legal_status == self.LegalStatus.IN_FORCE and expiry is not None and expiry < date.today():
+        if self.legal_status == self.LegalStatus.IN_FORCE and expiry is not None and expiry < timezone.localdate():
             return self.LegalStatus.EXPIRED
         return self.legal_status
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db.models import Choices
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -115,7 +116,7 @@ def clean_date(value: object, *, field: str, errors: FieldErrors, label: str | P
         errors.add(field, _("%(field)s is too far in the past.") % {"field": label} if label
                    else _("This date is too far in the past."))
         return None
-    if not_future and parsed > date.today():
+    if not_future and parsed > timezone.localdate():
         errors.add(field, _("%(field)s cannot be in the future.") % {"field": label} if label
                    else _("This date cannot be in the future."))
         return None

@@ -30,6 +30,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+from django.utils import timezone
 
 FORMAT = "ipx-dataip-certificate/1"
 
@@ -149,6 +150,6 @@ def verify_document(document: object, key: Ed25519PublicKey, *, today: date | No
         if status.get("state") in (Verdict.REVOKED, Verdict.CANCELLED, Verdict.SUPERSEDED):
             return Verdict(status["state"])
     valid_until = str(payload.get("valid_until", ""))
-    if valid_until and valid_until < (today or date.today()).isoformat():
+    if valid_until and valid_until < (today or timezone.localdate()).isoformat():
         return Verdict.EXPIRED
     return Verdict.VALID

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from ipx.accounts.models import Organisation, User
 from ipx.demo.organisations import GD
 from ipx.matching.demands.inputs import DemandInput
@@ -130,7 +132,7 @@ def demand_values(spec: DemandSpec, today: date) -> dict[str, object]:
 
 def create_demands(organisations: dict[str, Organisation], admins: dict[str, User], operator: User) -> list[Demand]:
     """Every demo demand, posted by its organisation's administrator and published."""
-    today = date.today()
+    today = timezone.localdate()
     demands: list[Demand] = []
     for spec in DEMANDS:
         admin = admins[spec.org_key]

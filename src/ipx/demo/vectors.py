@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable
-from datetime import date
 from pathlib import Path
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from ipx.demo.demands import DEMANDS, demand_values
 from ipx.listings.models import Listing, ListingAsset
@@ -63,7 +63,7 @@ def _spec_demands() -> list[Demand]:
     """The demo demands as ``ipx demo`` will post them (unsaved: only their text is read)."""
     demands = []
     for spec in DEMANDS:
-        parsed = DemandInput.parse(demand_values(spec, date.today()))
+        parsed = DemandInput.parse(demand_values(spec, timezone.localdate()))
         demands.append(Demand(title=parsed.title, description=parsed.description))
     return demands
 

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.core.inputs import UNSET, Unset, as_text, given_fields, is_blank
@@ -54,9 +55,9 @@ _TRUE = (True, "true", "True", "on", "1", 1)
 
 def _offer_end(value: object, *, errors: FieldErrors) -> date | None:
     ends = clean_date(value, field="expires_on", errors=errors, not_future=False)
-    if ends is not None and ends <= date.today():
+    if ends is not None and ends <= timezone.localdate():
         errors.add("expires_on", _("The offer must end after today."))
-    if ends is not None and ends > date.today() + timedelta(days=MAX_OFFER_DAYS):
+    if ends is not None and ends > timezone.localdate() + timedelta(days=MAX_OFFER_DAYS):
         errors.add("expires_on", _("An offer can run for at most five years."))
     return ends
 

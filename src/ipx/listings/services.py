@@ -125,8 +125,8 @@ def listing_approve(*, listing_id: int, operator: User, note: str = "") -> Listi
     note = note.strip()
     listing.published_at = timezone.now()
     listing.review_note = note
-    if listing.expires_on is None or listing.expires_on <= date.today():
-        listing.expires_on = date.today() + timedelta(days=DEFAULT_OFFER_DAYS)
+    if listing.expires_on is None or listing.expires_on <= timezone.localdate():
+        listing.expires_on = timezone.localdate() + timedelta(days=DEFAULT_OFFER_DAYS)
     LISTING.transition(listing, "approve", actor=operator, note=note,
                        fields=("published_at", "review_note", "expires_on", "updated_at"))
     return listing
@@ -181,7 +181,7 @@ def listing_delete(*, listing_id: int, actor: User) -> None:
 
 def listings_expire_due(*, today: date | None = None) -> int:
     """Expire published listings whose offer has ended; returns how many."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     due = list(Listing.objects.filter(status=S.PUBLISHED, expires_on__lt=today)
                .order_by("pk").values_list("pk", flat=True))
     for listing_id in due:

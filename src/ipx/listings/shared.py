@@ -28,6 +28,7 @@ from typing import Generic, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from ipx.accounts.models import Membership, User
@@ -59,7 +60,7 @@ class SharedAnswers(Generic[Answer]):
         read = _content_version
         if read is None or connection.in_atomic_block:
             return make()
-        version = (read(), date.today())
+        version = (read(), timezone.localdate())
         kept_key = (get_language() or "", key)
         with self._lock:
             if version != self._version:

@@ -17,7 +17,9 @@ no service of this build creates directly.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
+
+from django.utils import timezone
 
 from ipx.accounts import services as account_services
 from ipx.accounts.inputs import InvitationInput
@@ -264,7 +266,7 @@ def build_access_world() -> AccessWorld:
         "region_kind": "mainland",
         "province": "44",
         "country": "",
-        "deadline": date.today() + timedelta(days=90),
+        "deadline": timezone.localdate() + timedelta(days=90),
         "visibility": "public",
     }
 

@@ -4,7 +4,7 @@ inquiry, an offer and its acceptance, both signatures, money paid in."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -53,7 +53,7 @@ def offer_terms(**changes: object) -> OfferTerms:
 
 
 def published_listing(organisation: Organisation, user: User, operator: User, **fields: object) -> Listing:
-    listing = listing_with_patent(organisation, user, expires_on=date.today() + timedelta(days=300), **fields)
+    listing = listing_with_patent(organisation, user, expires_on=timezone.localdate() + timedelta(days=300), **fields)
     listing_services.listing_submit(listing_id=listing.pk, actor=user)
     return listing_services.listing_approve(listing_id=listing.pk, operator=operator)
 

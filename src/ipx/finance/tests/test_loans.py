@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 
 from ipx.finance.loans import Method, add_months, schedule
 
@@ -47,7 +48,8 @@ def test_add_months_keeps_the_day_or_takes_the_months_last() -> None:
 
 def test_a_schedule_needs_a_positive_principal_and_term() -> None:
     with pytest.raises(ValueError):
-        schedule(principal=D(0), annual_percent=D(5), months=12, method=Method.EQUAL_PRINCIPAL, start=date.today())
+        schedule(principal=D(0), annual_percent=D(5), months=12, method=Method.EQUAL_PRINCIPAL,
+                 start=timezone.localdate())
     with pytest.raises(ValueError):
         schedule(principal=D(100), annual_percent=D(-1), months=12, method=Method.EQUAL_PRINCIPAL,
-                 start=date.today())
+                 start=timezone.localdate())

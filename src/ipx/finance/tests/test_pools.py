@@ -4,11 +4,12 @@ the bank (capped per loan), recoveries shared back."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal as D
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -35,8 +36,8 @@ def insurer(db: None) -> Member:
 
 def pool_values(insurer: Member, **changes: Any) -> dict[str, Any]:
     return {"name": "知识产权质押融资风险补偿资金池", "region": "广州", "fund_size": "1000000", "leverage": "10",
-            "starts_on": (date.today() - timedelta(days=30)).isoformat(),
-            "ends_on": (date.today() + timedelta(days=1000)).isoformat(), "fund_percent": "54",
+            "starts_on": (timezone.localdate() - timedelta(days=30)).isoformat(),
+            "ends_on": (timezone.localdate() + timedelta(days=1000)).isoformat(), "fund_percent": "54",
             "bank_percent": "26", "insurer_percent": "16", "appraiser_percent": "4",
             "insurer_id": insurer.organisation.pk, "cap_per_loan": "300000", **changes}
 

@@ -4,9 +4,10 @@ every approach's inputs and results as computed by hand, and who may have it."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from ipx.accounts.models import User
@@ -95,7 +96,9 @@ def test_the_report_holds_every_approach_in_three_languages(full: Valuation, own
     for comparable, adjustment, adjusted in zip(full.market_inputs["comparables"], ("+10%", "-5%", "+0%"),
                                                 ("110,000.00", "190,000.00", "150,000.00"), strict=True):
         deal = Deal.objects.get(pk=comparable["deal"])
-        holds(text, f"{deal_number(deal)} {deal.created_at:%Y-%m-%d} {deal.price_amount:,} {adjustment} {adjusted}")
+        # The report dates a deal on the exchange's clock, not UTC (they differ after 16:00 UTC).
+        agreed = timezone.localtime(deal.created_at)
+        holds(text, f"{deal_number(deal)} {agreed:%Y-%m-%d} {deal.price_amount:,} {adjustment} {adjusted}")
     holds(text, "150,000.00 CNY", "110,000.00 CNY – 190,000.00 CNY")
     # The conclusion, the reasoning as written, who signed off and the fingerprint to check by.
     holds(text, "110,725.02 CNY – 360,000.00 CNY", "以收益法为主，成本法为上限。", appraiser.user.full_name,
@@ -105,7 +108,7 @@ def test_the_report_holds_every_approach_in_three_languages(full: Valuation, own
 def test_too_few_comparables_is_said_plainly_and_the_legal_term_caps_the_years(
         owner: Member, appraiser: Member) -> None:
     # The patent's 20 years run out about 1.5 years after the valuation date.
-    filed = date.today() - timedelta(days=round(365.25 * 18.5))
+    filed = timezone.localdate() - timedelta(days=round(365.25 * 18.5))
     valuation = requested(owner, appraiser, patent_of(owner, filed=filed))
     services.valuation_accept(actor=appraiser.user, valuation_id=valuation.pk)
     services.valuation_record_income(actor=appraiser.user, valuation_id=valuation.pk, values=income_values())

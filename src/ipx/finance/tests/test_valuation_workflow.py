@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 
 from ipx.accounts.models import User
 from ipx.catalog.models import Asset, Patent
@@ -89,7 +90,7 @@ def test_the_appraiser_values_by_each_approach_and_signs_off(owner: Member, appr
 
 def test_the_remaining_legal_term_caps_the_income_approach(owner: Member, appraiser: Member) -> None:
     # An invention patent's 20-year term from a filing 18.5 years ago leaves about 1.5 years.
-    filed = date.today() - timedelta(days=round(365.25 * 18.5))
+    filed = timezone.localdate() - timedelta(days=round(365.25 * 18.5))
     valuation = requested(owner, appraiser, patent_of(owner, filed=filed))
     services.valuation_accept(actor=appraiser.user, valuation_id=valuation.pk)
     valued = services.valuation_record_income(actor=appraiser.user, valuation_id=valuation.pk, values={

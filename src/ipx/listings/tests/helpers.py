@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from ipx.accounts.models import User
 from ipx.core.errors import ApplicationError
@@ -64,7 +65,7 @@ def withdrawn(owner: Member, operator: User) -> Listing:
 
 def expired(owner: Member, operator: User) -> Listing:
     listing = published(owner, operator)
-    services.listings_expire_due(today=date.today() + timedelta(days=400))
+    services.listings_expire_due(today=timezone.localdate() + timedelta(days=400))
     listing.refresh_from_db()
     return listing
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from ipx.accounts.models import Organisation, User
 from ipx.listings import services
@@ -144,7 +145,7 @@ def test_the_whole_review_through_the_api(owner: Member, operator: User) -> None
     api(owner.client, "post", f"{path}/submit")
     status, body = api(operator_client, "post", f"{path}/approve", {"note": "资料齐全"})
     assert (status, body["status"], body["review_note"], body["expires_on"]) == (
-        200, "published", "资料齐全", (date.today() + timedelta(days=365)).isoformat())
+        200, "published", "资料齐全", (timezone.localdate() + timedelta(days=365)).isoformat())
     assert api(owner.client, "get", path)[1]["allowed_actions"] == ["edit", "withdraw"]
     assert api(Client(), "get", path)[1]["allowed_actions"] == []
 

@@ -5,7 +5,7 @@ market."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -226,7 +226,7 @@ def test_rule2_an_asset_change_of_a_published_listing_goes_back_to_review(owner:
 COSMETIC_EDITS: dict[str, tuple[ListingChanges, list[str]]] = {
     "title": (ListingChanges(title="锂电池隔膜技术（高安全）"), ["title"]),
     "description": (ListingChanges(description="适用于储能电站。"), ["description"]),
-    "end of the offer": (ListingChanges(expires_on=date.today() + timedelta(days=90)), ["expires_on"]),
+    "end of the offer": (ListingChanges(expires_on=timezone.localdate() + timedelta(days=90)), ["expires_on"]),
     "non-disclosure terms": (ListingChanges(requires_nda=True, nda_text="接收方应严格保密。"),
                              ["requires_nda", "nda_text"]),
     "same price written otherwise": (ListingChanges(price_amount=Decimal("500000"), currency="cny"), []),

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ipx.accounts.models import User
 from ipx.core.errors import ValidationFailed
@@ -23,7 +24,7 @@ from ipx.testing.fixtures import Member
 
 pytestmark = pytest.mark.django_db
 
-IN_A_MONTH = date.today() + timedelta(days=30)
+IN_A_MONTH = timezone.localdate() + timedelta(days=30)
 
 
 # --- The value objects ----------------------------------------------------------------------------
@@ -109,18 +110,18 @@ def test_an_edit_is_checked_with_the_fields_it_leaves(owner: Member, operator: U
 
 def test_a_published_listing_ending_today_can_still_be_edited(owner: Member, operator: User) -> None:
     listing = published(owner, operator)
-    Listing.objects.filter(pk=listing.pk).update(expires_on=date.today())
+    Listing.objects.filter(pk=listing.pk).update(expires_on=timezone.localdate())
 
     services.listing_update(listing_id=listing.pk, actor=owner.user, changes=ListingChanges(title="新标题"))
 
     listing.refresh_from_db()
-    assert (listing.title, listing.expires_on) == ("新标题", date.today())
+    assert (listing.title, listing.expires_on) == ("新标题", timezone.localdate())
     event = ListingEvent.objects.filter(listing=listing).last()
     assert event is not None
     assert (event.verb, event.params) == ("edit", {"fields": ["title"]})
     with pytest.raises(ValidationFailed) as refused:
         services.listing_update(listing_id=listing.pk, actor=owner.user,
-                                changes=ListingChanges(expires_on=date.today()))
+                                changes=ListingChanges(expires_on=timezone.localdate()))
     assert refused.value.fields == {"expires_on": "The offer must end after today."}
 
 
@@ -164,7 +165,7 @@ def page_form(owner: Member, **changes: Any) -> dict[str, Any]:
      "The highest price must be above the lowest."),
     ({"licence_exclusivity": None}, "licence_exclusivity",
      "“” is not one of the allowed values: exclusive, sole, non_exclusive."),
-    ({"expires_on": (date.today() + timedelta(days=6 * 365)).isoformat()}, "expires_on",
+    ({"expires_on": (timezone.localdate() + timedelta(days=6 * 365)).isoformat()}, "expires_on",
      "An offer can run for at most five years."),
 ])
 def test_the_api_and_the_page_refuse_alike(changes: dict[str, Any], field: str, message: str,

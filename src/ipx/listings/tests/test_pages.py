@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from ipx.accounts.models import User
 from ipx.listings.models import Listing, ListingEvent
@@ -197,7 +198,7 @@ def test_the_whole_review_through_the_pages(owner: Member, operator: User) -> No
     assert messages_of(act(operator_client, listing, "approve", note="资料齐全")) == ["Published."]
     listing.refresh_from_db()
     assert (listing.status, listing.review_note, listing.expires_on) == (
-        "published", "资料齐全", date.today() + timedelta(days=365))
+        "published", "资料齐全", timezone.localdate() + timedelta(days=365))
 
     words = listing_form(patent.pk, title="钠离子电池正极材料专利", description="适用于储能电站。")
     response = owner.client.post(reverse("listings:edit", args=[listing.pk]), words)
@@ -242,7 +243,7 @@ def test_the_seller_is_told_why_a_draft_cannot_be_submitted(owner: Member, opera
 
 def test_expiry_by_the_daily_command_shows_in_the_readers_language(owner: Member, operator: User) -> None:
     listing = published(owner, operator)
-    Listing.objects.filter(pk=listing.pk).update(expires_on=date.today() - timedelta(days=1))
+    Listing.objects.filter(pk=listing.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
     output = io.StringIO()
     call_command("expire_listings", stdout=output)
     assert output.getvalue() == "expired 1 listing(s)\n"

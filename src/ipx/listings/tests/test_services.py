@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -99,7 +100,7 @@ def test_review_workflow(owner: Member, operator: User) -> None:
     services.listing_approve(listing_id=listing.pk, operator=operator)
     listing.refresh_from_db()
     assert listing.status == "published"
-    assert listing.expires_on == date.today() + timedelta(days=365)
+    assert listing.expires_on == timezone.localdate() + timedelta(days=365)
     services.listing_withdraw(listing_id=listing.pk, actor=owner.user, reason="已签约")
     services.listing_reopen(listing_id=listing.pk, actor=owner.user)
     assert history(listing) == [("", "draft"), ("draft", "submitted"), ("submitted", "draft"),
@@ -151,7 +152,7 @@ def test_published_listings_can_be_edited_and_say_so(owner: Member, operator: Us
     services.listing_approve(listing_id=listing.pk, operator=operator)
     # Words and the end of the offer (a change of price or terms goes back to review:
     # test_edit_rules).
-    ends = date.today() + timedelta(days=90)
+    ends = timezone.localdate() + timedelta(days=90)
     words = {"description": "适用于储能电站。", "expires_on": ends.isoformat()}
     services.listing_update(listing_id=listing.pk, actor=owner.user, changes=ListingChanges.parse(words))
     listing.refresh_from_db()
@@ -167,8 +168,8 @@ def test_expiry(owner: Member, operator: User) -> None:
     listing = create(owner)
     services.listing_submit(listing_id=listing.pk, actor=owner.user)
     services.listing_approve(listing_id=listing.pk, operator=operator)
-    assert services.listings_expire_due(today=date.today()) == 0
-    assert services.listings_expire_due(today=date.today() + timedelta(days=400)) == 1
+    assert services.listings_expire_due(today=timezone.localdate()) == 0
+    assert services.listings_expire_due(today=timezone.localdate() + timedelta(days=400)) == 1
     listing.refresh_from_db()
     assert listing.status == "expired"
     assert history(listing)[-1] == ("published", "expired")

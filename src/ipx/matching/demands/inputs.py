@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.accounts.regions import Province, RegionKind, is_country_code
@@ -171,7 +172,7 @@ class DemandValues:
         ipc_codes = _check_codes(self.ipc_codes, errors)
         budget = _check_budget(self.budget_min_amount, self.budget_max_amount, self.budget_currency, errors)
         region = _check_region(self.region_kind or ANY_REGION, self.province, self.country, errors)
-        deadline = _check_deadline(self.deadline, errors, today=date.today(), keep=keep_deadline)
+        deadline = _check_deadline(self.deadline, errors, today=timezone.localdate(), keep=keep_deadline)
         visibility = clean_choice(self.visibility or Demand.Visibility.PUBLIC, Demand.Visibility,
                                   field="visibility", errors=errors)
         errors.raise_if_any()

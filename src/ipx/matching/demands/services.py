@@ -140,7 +140,7 @@ def demand_close(*, demand_id: int, actor: User, note: str = "", solved: bool = 
 
 def demands_expire_due(*, today: date | None = None) -> int:
     """Expire published (and still unreviewed) demands whose deadline has passed; returns how many."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     due = list(Demand.objects.filter(status__in=(S.PUBLISHED, S.SUBMITTED), deadline__lt=today)
                .order_by("pk").values_list("pk", flat=True))
     expired = 0

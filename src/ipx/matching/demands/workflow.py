@@ -11,8 +11,7 @@ Domain events: ``demand.changed`` whenever a demand enters or leaves the publish
 
 from __future__ import annotations
 
-from datetime import date
-
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -58,7 +57,7 @@ def _verified_to_submit(attempt: Attempt) -> Refusal | None:
 
 
 def _deadline_ahead_to_submit(attempt: Attempt) -> Refusal | None:
-    if attempt.subject.deadline > date.today():
+    if attempt.subject.deadline > timezone.localdate():
         return None
     message = _("The deadline has passed; set a later one first.")
     return Refusal(message, error=ValidationFailed, fields={"deadline": message})
@@ -71,7 +70,7 @@ def _verified_to_publish(attempt: Attempt) -> Refusal | None:
 
 
 def _deadline_ahead_to_publish(attempt: Attempt) -> Refusal | None:
-    if attempt.subject.deadline > date.today():
+    if attempt.subject.deadline > timezone.localdate():
         return None
     return Refusal(_("The demand's deadline has passed; send it back so the poster can set a new one."),
                    error=Conflict)

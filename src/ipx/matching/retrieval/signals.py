@@ -15,6 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from ipx.core.money import INDICATIVE_CNY_RATES
 
 
@@ -176,7 +178,7 @@ def structured_score(
     query: Facts, candidate: Facts, weights: SignalWeights, today: date | None = None
 ) -> tuple[float | None, list[Reason]]:
     """Weighted mean of the signals present (None when none is), and their reasons."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     parts = [
         (weights.ipc, ipc_signal(query.ipc, candidate.ipc)),
         # A candidate right's status (when the query is the listing, it is the same for all).

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from ipx.accounts.models import User
 from ipx.listings import services as listing_services
 from ipx.listings.models import Listing
@@ -19,7 +21,7 @@ DESCRIPTION = "我们需要一种在180摄氏度以上仍保持稳定的锂电�
 
 
 def in_days(days: int) -> date:
-    return date.today() + timedelta(days=days)
+    return timezone.localdate() + timedelta(days=days)
 
 
 def demand_data(**changes: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ipx.accounts.models import User
 from ipx.deals.contracts import services
+from ipx.deals.contracts.pdf import deal_number
 from ipx.deals.contracts.tests.helpers import (
     add_agent,
     available,
@@ -153,7 +154,7 @@ def test_deal_detail_shape(owner: Member, buyer: Member) -> None:
     deal = sign_both(make_deal(owner, buyer), owner, buyer)
     status, body = call(buyer.client, "get", f"/deals/{deal.pk}")
     assert status == 200
-    assert body["number"] == f"IPX-{deal.created_at:%Y}-{deal.pk:06d}"
+    assert body["number"] == deal_number(deal)
     assert body["milestones"] == [{"position": 1, "title": "Full price", "amount": "500000.00",
                                    "condition": "on_recordal", "status": "pending", "released_amount": "0.00",
                                    "refunded_amount": "0.00", "held_amount": "0.00", "allowed_actions": ["fund"]}]

@@ -18,6 +18,7 @@ from django.test import Client
 from ipx.accounts.models import Membership, User
 from ipx.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ipx.deals.contracts import services
+from ipx.deals.contracts.pdf import deal_number
 from ipx.deals.contracts.tests.helpers import (
     available,
     escrow_total,
@@ -82,7 +83,7 @@ def test_a_request_opens_a_dispute_told_to_the_other_party_and_operators(owner: 
     assert told == {owner.user.pk, operator.pk, other_operator.pk}
     assert colleague.pk not in told
     notice = Notification.objects.get(user=owner.user, verb="deal.cancel_requested")
-    assert notice.params == {"number": f"IPX-{deal.created_at:%Y}-{deal.pk:06d}", "name": buyer.organisation.name,
+    assert notice.params == {"number": deal_number(deal), "name": buyer.organisation.name,
                              "reason": REASON}
 
 
@@ -178,7 +179,7 @@ def test_the_operator_rejects_a_request_and_the_deal_goes_on(owner: Member, buye
     assert events(deal)[-2:] == [("cancel_requested", "signed", "signed"), ("cancel_rejected", "open", "rejected")]
     for member in (owner, buyer):
         notice = Notification.objects.get(user=member.user, verb="deal.cancel_rejected")
-        assert notice.body == (f"The operator refused to cancel deal IPX-{deal.created_at:%Y}-{deal.pk:06d}: "
+        assert notice.body == (f"The operator refused to cancel deal {deal_number(deal)}: "
                                "买方已付首期，合同继续")
     assert escrow_total() == Decimal("100000.00")
     # The deal goes on: held money may be released again.

@@ -13,6 +13,7 @@ from django.utils import translation
 from ipx.accounts.models import User
 from ipx.core.money import Money
 from ipx.deals.contracts import escrow, services
+from ipx.deals.contracts.pdf import deal_number
 from ipx.deals.contracts.tests.helpers import funded, submitted
 from ipx.deals.models import Deal, DealEvent
 from ipx.deals.timeline import deal_event_text
@@ -130,7 +131,7 @@ def test_notices_are_worded_in_each_recipients_language(owner: Member, buyer: Me
     User.objects.filter(pk=owner.user.pk).update(preferred_language="zh-hans")
     User.objects.filter(pk=buyer.user.pk).update(preferred_language="en")
     deal = funded(owner, buyer, operator)
-    number = f"IPX-{deal.created_at:%Y}-{deal.pk:06d}"
+    number = deal_number(deal)
     services.deal_cancel(deal_id=deal.pk, actor=operator, reason="Price disagreement")  # signed: operators cancel
 
     # Stored as a verb and data only: nothing in anyone's language.

@@ -7,11 +7,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from ipx.deals.contracts.pdf import (
     TEXT,
     contract_languages,
+    deal_number,
     decode_languages,
     encode_languages,
     normalise_language,
@@ -54,7 +56,9 @@ def test_chinese_contract_of_a_transfer(owner: Member, buyer: Member) -> None:
     assert deal.milestones.get().title == "全部价款"
     assert "备案登记经平台核验后放款" in text
     assert "2.00%" in text
-    assert f"IPX-{deal.created_at:%Y}-{deal.pk:06d}" in text
+    # The number is the year the deal was made on the exchange's clock and the id.
+    assert deal_number(deal) == f"IPX-{timezone.localtime(deal.created_at):%Y}-{deal.pk:06d}"
+    assert deal_number(deal) in text
     assert "IP Rights Transfer Contract" not in text  # one language only
 
 

@@ -13,6 +13,7 @@ from django.test import Client
 
 from ipx.accounts.models import User
 from ipx.deals.contracts import services
+from ipx.deals.contracts.pdf import deal_number
 from ipx.deals.contracts.tests.helpers import fresh, funded, intended, signed, snapshot, submitted
 from ipx.deals.models import Deal
 from ipx.ledger.models import LedgerTransaction
@@ -109,7 +110,7 @@ def test_anonymous_visitors_are_sent_to_log_in(owner: Member, buyer: Member, ope
 def test_my_deals_page(owner: Member, buyer: Member, outsider: Member, operator: User,
                        operator_client: Client) -> None:
     deal = fresh(owner, buyer, operator)
-    number = f"IPX-{deal.created_at:%Y}-{deal.pk:06d}"
+    number = deal_number(deal)
     for client, sees in [(owner.client, True), (buyer.client, True), (operator_client, True),
                          (outsider.client, False)]:
         response = client.get("/deals/")
