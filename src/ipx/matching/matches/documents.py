@@ -8,6 +8,7 @@ from ipx.catalog.models import Asset
 from ipx.listings.models import Listing, PriceType
 from ipx.matching.models import Demand
 from ipx.matching.retrieval import Document, Facts
+from ipx.matching.retrieval.queries import head_as_query
 
 LISTING = "listing"
 DEMAND = "demand"
@@ -49,7 +50,7 @@ def listing_document(listing: Listing) -> Document:
 def listing_query_text(listing: Listing) -> str:
     """A listing as a query (for the demands that may want it): title and abstracts, no claims."""
     document = listing_document(listing)
-    return f"{document.title}\n{document.abstract}"
+    return head_as_query(document.title, document.abstract)
 
 
 def listing_facts(listing: Listing) -> Facts:
@@ -90,7 +91,8 @@ def listing_facts(listing: Listing) -> Facts:
 
 
 def demand_text(demand: Demand) -> str:
-    return f"{demand.title}\n{demand.description}"
+    """A demand as a query: its title and description, cut to the engine's limit."""
+    return head_as_query(demand.title, demand.description)
 
 
 def demand_document(demand: Demand) -> Document:

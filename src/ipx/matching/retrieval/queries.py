@@ -2,8 +2,8 @@
 
 A query is refused, with an empty result carrying the reason (``Matches.problem``), when
 
-* it is longer than ``MAX_QUERY_CHARS`` (``query_too_long``; a form or the API should
-  refuse it first, with the same limit);
+* it is longer than ``MAX_QUERY_CHARS`` (``query_too_long``): a typed query; a record
+  that serves as a query (a demand, a listing) is cut to its head first (``head_as_query``);
 * it is in a script IPX does not index (``query_unsupported_script``): no Chinese
   character, no Latin letter or digit, but letters of another script or symbols
   (Cyrillic, emoji) — the lexical stage could match nothing, and the dense stage would
@@ -31,6 +31,16 @@ QUERY_WITHOUT_TERMS = "query_without_terms"
 _SUPPORTED_RE = re.compile(
     r"[0-9a-z\u00c0-\u024f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]"
 )
+
+
+def head_as_query(title: str, body: str) -> str:
+    """A record as a query: its title, then as much of its body as the limit leaves.
+
+    A demand may be described in up to 20,000 characters and a listing package gathers many
+    abstracts; their opening says what they are about, and refusing to match them for being
+    thorough would punish the most careful members.
+    """
+    return f"{title}\n{body}"[:MAX_QUERY_CHARS]
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,12 @@ import pytest
 
 from ipx.accounts.models import User
 from ipx.listings.models import Listing
+from ipx.matching.demands.inputs import MAX_DESCRIPTION
 from ipx.matching.matches import index
+from ipx.matching.matches.documents import demand_text
 from ipx.matching.matches.services import TOP_N, matches_recompute
 from ipx.matching.models import Demand, DemandMatch, DemandMatchRun
+from ipx.matching.retrieval import MAX_QUERY_CHARS
 from ipx.matching.tests.demand_helpers import published
 from ipx.matching.tests.match_helpers import (
     AIRCON,
@@ -149,3 +152,17 @@ def test_listings_not_embedded_yet_are_ranked_by_words_and_facts(
     rows = ranked(demand)
     assert {row.listing_id for row in rows[:3]} == {listings[doc].pk for doc in AIRCON}
     assert all(row.method == "lexical" and row.dense_score is None for row in rows)
+
+
+def test_a_demand_described_at_full_length_is_matched_by_its_opening(
+        buyer: Member, owner: Member, outsider: Member, operator: User, on_commit: Callable[..., Any]) -> None:
+    """20,000 characters are allowed, twice what the engine ranks: the head stands for the demand."""
+    filler = "。补充说明：合作方式、交付周期和售后培训均可协商" * 1000
+    description = (AIRCON_DEMAND["description"] + filler)[:MAX_DESCRIPTION]
+    assert len(description) == MAX_DESCRIPTION
+    with on_commit():
+        listings = catalogue(owner, outsider, operator)
+        demand = published(buyer, operator, **(AIRCON_DEMAND | {"description": description}))
+
+    assert len(demand_text(demand)) == MAX_QUERY_CHARS
+    assert {row.listing_id for row in ranked(demand)[:3]} == {listings[doc].pk for doc in AIRCON}
