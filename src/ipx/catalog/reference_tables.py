@@ -43,11 +43,18 @@ def _parent(code: str, level: str, main_groups: set[str]) -> str:
     return main if main in main_groups else code[:4]
 
 
-# Built once per process: the conversion to Traditional Chinese is the slow part, and a test
-# run refills the tables after every transactional test.
+def _all_to_traditional(titles: list[str]) -> list[str]:
+    """OpenCC over every title in one call, a third of the time of one call a title (77,000)."""
+    convert = opencc.OpenCC("s2twp").convert
+    if any("\n" in title for title in titles):
+        return [str(convert(title)) for title in titles]
+    return str(convert("\n".join(titles))).split("\n")
+
+
+# Built once per process: the conversion to Traditional Chinese is the slow part, and every
+# process that migrates a database (each test worker, a backup drill) fills the tables.
 @lru_cache(maxsize=1)
 def ipc_rows() -> tuple[dict[str, str], ...]:
-    to_traditional = opencc.OpenCC("s2twp").convert
     english = {row["code"]: row["title_en"] for row in _rows("ipc_top_levels_bilingual.tsv")}
     entries: dict[str, tuple[str, str, str]] = {}
     for name in ("ipc_2026_01_zh.tsv", "ipc_supplement.tsv"):
@@ -56,10 +63,12 @@ def ipc_rows() -> tuple[dict[str, str], ...]:
             if code and row["level"] in IPC_LEVELS:
                 entries.setdefault(code, (row["level"], row["title_zh"].strip(), row.get("title_en") or ""))
     main_groups = {code for code, (level, _t, _e) in entries.items() if level == "main_group"}
+    ordered = sorted(entries.items())
+    traditional = _all_to_traditional([title for _code, (_level, title, _en) in ordered])
     return tuple(
         {"code": code, "level": level, "parent": _parent(code, level, main_groups), "title_zh": title,
-         "title_zh_hant": to_traditional(title), "title_en": english.get(code) or title_en}
-        for code, (level, title, title_en) in sorted(entries.items())
+         "title_zh_hant": hant, "title_en": english.get(code) or title_en}
+        for (code, (level, title, title_en)), hant in zip(ordered, traditional, strict=True)
     )
 
 
