@@ -3,10 +3,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from playwright.sync_api import BrowserContext, Page, ViewportSize
+
+from ..public_pages import LANGUAGES
+
+T = TypeVar("T")
 
 AXE = Path(__file__).parent.parent / "assets" / "axe-core-4.14.1.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -33,14 +39,19 @@ HEADINGS = """() => [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")]
   .map((h) => [Number(h.tagName[1]), h.textContent.trim().slice(0, 60)])"""
 
 
+@cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
 def audit(page: Page) -> list[str]:
     """The serious and critical violations of WCAG 2.0/2.1 A and AA on the page as it is."""
-    # The audit's contexts bring axe-core into each page (``conftest``); another page gets it
-    # by evaluation, not as a <script> element: the site's Content-Security-Policy refuses
-    # inline script (as it should), evaluation from the test's side is outside it, so the page
-    # is audited under its real policy.
+    # axe-core comes in by evaluation, not as a <script> element: the site's
+    # Content-Security-Policy refuses inline script (as it should), evaluation from the test's
+    # side is outside it, so the page is audited under its real policy. Only pages audited get
+    # it: parsing its half a megabyte in every page the checks open cost a second a page.
     if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))
+        page.evaluate(_axe_source())
     violations: list[dict[str, Any]] = page.evaluate(RUN_AXE, WCAG_AA)
     return [f"{v['id']} ({v['impact']}): {v['help']} — {', '.join(v['targets'])}"
             for v in violations if v["impact"] in ("serious", "critical")]
@@ -73,15 +84,31 @@ def heading_problems(page: Page) -> list[str]:
 
 def problems_at_both_widths(page: Page, *, desktop_audit: bool = True) -> list[str]:
     """The audit on a phone (and, unless ``desktop_audit`` is off, first at the page's desktop
-    width), the headings, and on the phone anything wider than the window. A page seen in
-    several languages has the same structure in each; the callers audit each language on the
-    phone and one language at the desktop width too, where the header is unfolded."""
+    width, where the header is unfolded), the headings, and on the phone anything wider than
+    the window."""
     problems = [f"desktop: {violation}" for violation in audit(page)] if desktop_audit else []
-    problems += heading_problems(page)
     page.set_viewport_size(PHONE)
-    problems += [f"phone: {violation}" for violation in audit(page)]
-    problems += [f"phone: {wide}" for wide in [sideways(page)] if wide]
-    return problems
+    return problems + [f"phone: {violation}" for violation in audit(page)] + phone_problems(page)
+
+
+def phone_problems(page: Page) -> list[str]:
+    """What differs between languages on a page of the same structure: the headings' text and
+    whether the words fit a phone's width (no audit: its rules judge the structure)."""
+    page.set_viewport_size(PHONE)
+    return heading_problems(page) + [f"phone: {wide}" for wide in [sideways(page)] if wide]
+
+
+def each_in_one_language(items: Sequence[T]) -> list[tuple[T, str]]:
+    """Each item with the language it is audited in, taking the three in turn: the audit's
+    rules judge a structure that is the same in every language, and takes seconds a page, so
+    each page is audited once and every language still meets a third of the pages."""
+    return [(item, LANGUAGES[number % len(LANGUAGES)]) for number, item in enumerate(items)]
+
+
+def each_in_the_other_languages(items: Sequence[T]) -> list[tuple[T, str]]:
+    """Each item with the languages ``each_in_one_language`` did not give it."""
+    audited = dict(each_in_one_language(items))
+    return [(item, language) for item in items for language in LANGUAGES if language != audited[item]]
 
 
 def open_in(context: BrowserContext, url: str, language: str, viewport: ViewportSize = DESKTOP) -> Page:

@@ -1,8 +1,8 @@
 """One site and one browser for all the audits of this package: the scene is written once and
 committed (the live server reads it from its own thread), and the database is emptied after
 the package's last test. Browser contexts are made once too: one per language for the public
-pages, one per (role, language) signed in once for the signed-in pages; each brings axe-core
-into every page it opens."""
+pages, one per (role, language) signed in once for the signed-in pages (axe-core is brought
+into the pages audited only: ``checks.audit``)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from ipx.testing.world_stage import fresh_test_state
 from ..conftest import ARGS, CHROMIUM
 from ..member_pages import FORM_PAGES, SIGNED_IN_PAGES
 from ..public_pages import BAD_INPUT_PAGES, LANGUAGES, PRINTED_PAGES, PUBLIC_PAGES, build_scene
-from .checks import AXE, DESKTOP
+from .checks import DESKTOP
 
 
 @dataclass(frozen=True)
@@ -104,9 +104,6 @@ def browser(site: Site) -> Iterator[Browser]:
 def _context(browser: Browser, site: Site, language: str) -> BrowserContext:
     """A browser context that asks for ``language`` as the language switch does: by the cookie."""
     context = browser.new_context(viewport=DESKTOP)
-    # Run in each new document by the browser, outside the page's Content-Security-Policy
-    # (which refuses inline script, as it should), so the page is audited under its real policy.
-    context.add_init_script(path=AXE)
     context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": site.url}])
     return context
 
