@@ -158,7 +158,7 @@ def test_a_demand_described_at_full_length_is_matched_by_its_opening(
         buyer: Member, owner: Member, outsider: Member, operator: User, on_commit: Callable[..., Any]) -> None:
     """20,000 characters are allowed, twice what the engine ranks: the head stands for the demand."""
     filler = "。补充说明：合作方式、交付周期和售后培训均可协商" * 1000
-    description = (AIRCON_DEMAND["description"] + filler)[:MAX_DESCRIPTION]
+    description = (str(AIRCON_DEMAND["description"]) + filler)[:MAX_DESCRIPTION]
     assert len(description) == MAX_DESCRIPTION
     with on_commit():
         listings = catalogue(owner, outsider, operator)
