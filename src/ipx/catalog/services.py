@@ -33,8 +33,10 @@ def create_asset(holder: Organisation, new: AssetInput) -> Asset:
 
 
 def create_assets(holder: Organisation, new: Sequence[AssetInput]) -> list[Asset]:
-    """Write checked assets, a few statements for any number of them (an import's chunk);
-    each asset still raises its own ``asset.changed``."""
+    """Write checked assets, a few statements for any number of them (an import's chunk),
+    and one ``asset.changed`` naming them all (its handlers then work once a chunk)."""
+    if not new:
+        return []
     assets = Asset.objects.bulk_create(
         [Asset(ip_type=item.ip_type, holder=holder, **item.asset_columns()) for item in new])
     details: dict[type[Model], list[Model]] = {}
@@ -44,8 +46,7 @@ def create_assets(holder: Organisation, new: Sequence[AssetInput]) -> list[Asset
         model._default_manager.bulk_create(rows)
     AssetOwner.objects.bulk_create(
         [owner for asset, item in zip(assets, new, strict=True) for owner in _owner_rows(asset, item.owners, holder)])
-    for asset in assets:
-        publish("asset.changed", asset_id=asset.pk)
+    publish("asset.changed", asset_ids=[asset.pk for asset in assets])
     return assets
 
 
@@ -56,7 +57,7 @@ def update_asset(asset: Asset, new: AssetInput) -> Asset:
 
 def update_assets(changes: Sequence[tuple[Asset, AssetInput]]) -> list[Asset]:
     """Write the checked new states of assets (each of its own IP type), a few statements
-    for any number of them; each asset still raises its own ``asset.changed``."""
+    for any number of them, and one ``asset.changed`` naming them all."""
     if not changes:
         return []
     now = timezone.now()
@@ -75,8 +76,7 @@ def update_assets(changes: Sequence[tuple[Asset, AssetInput]]) -> list[Asset]:
     AssetOwner.objects.filter(asset__in=assets).delete()
     AssetOwner.objects.bulk_create(
         [owner for asset, new in changes for owner in _owner_rows(asset, new.owners, asset.holder)])
-    for asset in assets:
-        publish("asset.changed", asset_id=asset.pk)
+    publish("asset.changed", asset_ids=[asset.pk for asset in assets])
     return assets
 
 
@@ -167,7 +167,7 @@ def asset_transfer_ownership(*, asset_id: int, to_organisation: Organisation, fr
     else:
         AssetOwner.objects.create(asset=asset, organisation=to_organisation, name=to_organisation.name,
                                   position=len(owners))
-    publish("asset.changed", asset_id=asset.pk)
+    publish("asset.changed", asset_ids=[asset.pk])
     return asset
 
 
@@ -179,5 +179,5 @@ def asset_licence_record(*, asset_id: int, licensor: Organisation, licensee: Org
         asset_id=asset_id, licensor=licensor, licensee=licensee, exclusivity=exclusivity, territory=territory,
         field_of_use=field_of_use, starts_on=starts_on, ends_on=ends_on, recordal_number=recordal_number,
         source=source)
-    publish("asset.changed", asset_id=asset_id)
+    publish("asset.changed", asset_ids=[asset_id])
     return licence

@@ -102,8 +102,9 @@ def listings_for_index(ids: Iterable[int] | None = None, *, chunk: int = 500) ->
         last = batch[-1].pk
 
 
-def listing_ids_offering(asset_id: int) -> list[int]:
-    return list(ListingAsset.objects.filter(asset_id=asset_id).values_list("listing_id", flat=True))
+def listing_ids_offering(asset_ids: Iterable[int]) -> list[int]:
+    """The listings offering any of the assets, each once."""
+    return sorted(set(ListingAsset.objects.filter(asset_id__in=list(asset_ids)).values_list("listing_id", flat=True)))
 
 
 def published_listing_ids_of(organisation_id: int) -> list[int]:

@@ -14,7 +14,7 @@ def on_organisation_changed(*, organisation_id: int) -> None:
     index_listings(published_listing_ids_of(organisation_id))
 
 
-def on_asset_changed(*, asset_id: int) -> None:
-    listing_ids = listing_ids_offering(asset_id)
+def on_asset_changed(*, asset_ids: list[int]) -> None:
+    listing_ids = listing_ids_offering(asset_ids)
     if listing_ids:
         index_listings(listing_ids)

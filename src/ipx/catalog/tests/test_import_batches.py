@@ -76,17 +76,19 @@ def patents() -> list[tuple[object, ...]]:
 Outcome = tuple[tuple[int, int, int, int], list[RowError], list[tuple[object, ...]], list[tuple[str, str]]]
 
 
-def outcome(capture: Callable[..., Any], do_import: Callable[[], Progress]) -> Outcome:
-    """What an import leaves behind, then undone so the next import starts from the same state."""
+def outcome(capture: Callable[..., Any], do_import: Callable[[], Progress]) -> tuple[Outcome, int]:
+    """What an import leaves behind (the events by the assets they name), and how many events
+    it raised; then undone so the next import starts from the same state."""
     savepoint = transaction.savepoint()
     with capture() as callbacks:
         progress = do_import()
     numbers = dict(Patent.objects.values_list("pk", "application_number"))
-    events = sorted((hook.args[0], str(numbers[hook.args[1]["asset_id"]])) for hook in callbacks)
+    events = sorted((hook.args[0], str(numbers[asset_id])) for hook in callbacks
+                    for asset_id in hook.args[1]["asset_ids"])
     result = ((progress.processed_rows, progress.created, progress.updated, progress.refused_rows),
               progress.errors, patents(), events)
     transaction.savepoint_rollback(savepoint)
-    return result
+    return result, len(callbacks)
 
 
 def mixed_file() -> bytes:
@@ -129,15 +131,42 @@ def test_chunks_written_together_leave_what_a_row_by_row_import_leaves(
     monkeypatch.setattr(running, "CHUNK_ROWS", chunk_rows)
     content = mixed_file()
 
-    expected = outcome(django_capture_on_commit_callbacks,
-                       lambda: run_with(RowByRowImport, owner.organisation, content))
-    batched = outcome(django_capture_on_commit_callbacks,
-                      lambda: run_with(PatentImport, owner.organisation, content))
+    expected, _events = outcome(django_capture_on_commit_callbacks,
+                                lambda: run_with(RowByRowImport, owner.organisation, content))
+    batched, _events = outcome(django_capture_on_commit_callbacks,
+                               lambda: run_with(PatentImport, owner.organisation, content))
 
     assert batched == expected
     # The file really mixes every case: updates, new rows and each kind of refusal.
     assert expected[0] == (14, 5, 2, 7)
     assert {error.message.split(" ")[0] for error in expected[1]} >= {"The", "Patent", "“Z99Q”"}
+
+
+def test_a_chunk_raises_one_event_for_its_new_rows_and_one_for_its_updated_rows(
+    owner: Member, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """The handlers (search, matching, the pages' cache) then work once a chunk, not once a row."""
+    monkeypatch.setattr(running, "CHUNK_ROWS", 4)
+    first = csv_bytes([HEADERS, *(patent_row(n) for n in range(1, 11))])
+    again = csv_bytes([HEADERS, *(patent_row(n, Title=f"改进的专利 {n}") for n in range(1, 8)),
+                       *(patent_row(n) for n in range(11, 14))])
+
+    with django_capture_on_commit_callbacks(execute=False) as created:
+        run_with(PatentImport, owner.organisation, first)
+    with django_capture_on_commit_callbacks(execute=False) as mixed:
+        run_with(PatentImport, owner.organisation, again)
+
+    numbers = dict(Patent.objects.values_list("pk", "application_number"))
+
+    def named(callbacks: list[Any]) -> list[list[str]]:
+        return [sorted(str(numbers[pk]) for pk in hook.args[1]["asset_ids"]) for hook in callbacks]
+
+    assert [hook.args[0] for hook in created + mixed] == ["asset.changed"] * 7
+    assert [len(names) for names in named(created)] == [4, 4, 2]
+    # The second file's chunks: 4 updates; 1 new row (written first) and 3 updates; 2 new rows.
+    assert [len(names) for names in named(mixed)] == [4, 1, 3, 2]
+    assert sorted(name for names in named(created) for name in names) == sorted(
+        str(application_number(n)) for n in range(1, 11))
 
 
 def test_a_number_registered_while_the_chunk_is_checked_refuses_that_row_alone(

@@ -55,10 +55,11 @@ def on_listing_changed(*, listing_id: int) -> None:
     follow_listings(listing_ids=[listing_id])
 
 
-def on_asset_changed(*, asset_id: int) -> None:
-    """Inline (most assets are on no published listing): an asset's text, IPC codes or
-    legal status changed, and so did the published listings offering it."""
-    published = [listing.pk for listing in listings_for_index(sorted(set(listing_ids_offering(asset_id))))]
+def on_asset_changed(*, asset_ids: list[int]) -> None:
+    """Inline (most assets are on no published listing): assets' text, IPC codes or legal
+    status changed (one, or an import's chunk), and so did the published listings offering
+    them."""
+    published = [listing.pk for listing in listings_for_index(listing_ids_offering(asset_ids))]
     if published:
         enqueue(follow_listings, listing_ids=published)
 
