@@ -37,11 +37,11 @@ serve: $(STAMP_RUN)
 cluster: $(STAMP_RUN) system-test-deps
 	$(BIN)/ipx cluster --app-ports 8001,8002 --demo
 
-## test: lint, type-check, migrations check (beside them the API contract), the suite on SQLite,
-## then on PostgreSQL
+## test: lint, type-check, migrations check, the API contract and the suite on SQLite side by
+## side, then the suite on PostgreSQL
 test: $(STAMP_TEST) system-test-deps
-	@$(MAKE) --no-print-directory -j 2 --output-sync=target lint test-contract
-	@$(MAKE) --no-print-directory test-sqlite test-postgres
+	@$(MAKE) --no-print-directory -j 3 --output-sync=target lint test-contract test-sqlite
+	@$(MAKE) --no-print-directory test-postgres
 
 system-deps:
 	@scripts/install-system-deps.sh
@@ -68,7 +68,9 @@ test-sqlite: $(STAMP_TEST)
 
 # The API contract in a process of its own, on SQLite: Schemathesis makes its coverage cases
 # while collecting (minutes), which each worker of a parallel run would do again; one process
-# does it once, on the core the lint leaves free.
+# does it once, beside the lint and the SQLite pass (alone after the lint, it left a core idle
+# for ten minutes; the SQLite pass's browser walk-throughs, collected last, wait on Chromium
+# and leave room too).
 test-contract: $(STAMP_TEST)
 	$(BIN)/pytest -p no:xdist tests/api_contract $(PYTEST_ARGS)
 
