@@ -353,6 +353,9 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(_("rows refused"), default=0)
     errors = models.JSONField(_("row report"), default=list, blank=True)
     errors_omitted = models.PositiveIntegerField(_("report entries left out"), default=0)
+    # What the import wrote: the page follows what the exchange does with them after it
+    # (e.g. matching preparing the listings offering them), see importing/follow_ups.py.
+    assets = models.ManyToManyField(Asset, blank=True, related_name="import_jobs", verbose_name=_("assets written"))
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

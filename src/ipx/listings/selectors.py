@@ -103,8 +103,10 @@ def listings_for_index(ids: Iterable[int] | None = None, *, chunk: int = 500) ->
 
 
 def listing_ids_offering(asset_ids: Iterable[int]) -> list[int]:
-    """The listings offering any of the assets, each once."""
-    return sorted(set(ListingAsset.objects.filter(asset_id__in=list(asset_ids)).values_list("listing_id", flat=True)))
+    """The listings offering any of the assets (ids, or a query of them: asked as a subquery,
+    however many), each once."""
+    wanted = asset_ids if isinstance(asset_ids, QuerySet) else list(asset_ids)
+    return sorted(set(ListingAsset.objects.filter(asset_id__in=wanted).values_list("listing_id", flat=True)))
 
 
 def published_listing_ids_of(organisation_id: int) -> list[int]:

@@ -10,9 +10,11 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
+        from ipx.catalog.importing import follow_ups
         from ipx.events import subscribe
         from ipx.matching import notices  # noqa: F401  (registers the wording of the app's notices)
         from ipx.matching.matches import handlers as match_handlers
+        from ipx.matching.matches import preparation
         from ipx.matching.retrieval.checks import check_embedding_model
         from ipx.matching.saved_searches import handlers
 
@@ -28,3 +30,5 @@ class MatchingConfig(AppConfig):
         subscribe("listing.changed", match_handlers.on_listing_changed, background=True)
         subscribe("asset.changed", match_handlers.on_asset_changed)
         subscribe("organisation.changed", match_handlers.on_organisation_changed)
+        # An import's page says how far the listings offering its patents are prepared.
+        follow_ups.register(preparation.import_preparation)

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from ipx.accounts.api_auth import api_user, user_auth
 from ipx.catalog.importing import selectors, services
+from ipx.catalog.importing.follow_ups import FollowUp, follow_ups
 from ipx.catalog.importing.workflow import IMPORT_JOB
 from ipx.catalog.models import ImportJob
 from ipx.core.api.schemas import ERRORS, ErrorOut, Id
@@ -23,6 +24,13 @@ class RowErrorOut(Schema):
     row: int
     column: str
     message: str
+
+
+class FollowUpOut(Schema):
+    code: str = Field(description="whose follow-up: `matching` (the published listings offering the imported "
+                                  "patents prepared for meaning-based matching)")
+    sentence: str
+    finished: bool
 
 
 class ImportJobOut(Schema):
@@ -43,8 +51,14 @@ class ImportJobOut(Schema):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    follow_ups: list[FollowUpOut] = Field(description="once the import is done: what the exchange does with its "
+                                                     "patents after it, and whether that is finished")
     allowed_actions: list[str] = Field(description="what the reader may do with the job now: nothing, the "
                                                    "exchange runs imports by itself")
+
+    @staticmethod
+    def resolve_follow_ups(job: ImportJob) -> list[FollowUp]:
+        return follow_ups(job)
 
     @staticmethod
     def resolve_allowed_actions(job: ImportJob, context: dict[str, Any]) -> list[str]:

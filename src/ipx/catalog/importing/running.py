@@ -19,13 +19,12 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation
-from ipx.catalog import identifiers
 from ipx.catalog.cleaning import RegisteredNumbers, parse_asset, parse_asset_change
 from ipx.catalog.importing.columns import NUMBER_FIELDS, ColumnMap, locate_header
+from ipx.catalog.importing.numbers import KnownPatents, first_number_field, known_patents, number_keys
 from ipx.catalog.importing.reading import (
     Format,
     Row,
@@ -37,7 +36,7 @@ from ipx.catalog.importing.reading import (
 from ipx.catalog.inputs import AssetInput, AssetValues
 from ipx.catalog.models import Asset, Patent
 from ipx.catalog.services import create_asset, create_assets, update_asset, update_assets
-from ipx.core.errors import ApplicationError, ValidationFailed
+from ipx.core.errors import ApplicationError
 
 CHUNK_ROWS = 100
 # The report keeps this many entries; the rest are counted, so a file of garbage cannot
@@ -72,6 +71,17 @@ class Progress:
 
 
 ProgressCallback = Callable[[Progress], None]
+# Told, inside a chunk's transaction, the ids of the assets the chunk wrote.
+WrittenCallback = Callable[[list[int]], None]
+
+
+@dataclass
+class _Written:
+    """What a chunk's write did."""
+
+    created: int
+    updated: int
+    asset_ids: list[int]
 
 
 class _RowRefused(Exception):
@@ -88,6 +98,7 @@ class PatentImport:
     organisation: Organisation
     columns: ColumnMap
     progress: Progress = field(default_factory=Progress)
+    on_written: WrittenCallback | None = None
     # Numbers seen so far in this file → the row that had them.
     _seen: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
@@ -117,7 +128,7 @@ class PatentImport:
         # it; the good rows are then written together.
         with transaction.atomic():
             rows = [self._prepare(number, cells) for number, cells in chunk]
-            known = _known_patents(rows)
+            known = known_patents((row.office, row.keys) for row in rows)
             registered = _registered_numbers(known)
             checked: list[_Checked] = []
             for row in rows:
@@ -125,8 +136,10 @@ class PatentImport:
                     checked.append(self._check_row(row, known, registered))
                 except _RowRefused as refusal:
                     refused.append(refusal)
-            created, updated = self._write(checked, refused)
-        self._count(len(chunk), created, updated, refused, on_progress)
+            written = self._write(checked, refused)
+            if written.asset_ids and self.on_written is not None:
+                self.on_written(written.asset_ids)
+        self._count(len(chunk), written.created, written.updated, refused, on_progress)
 
     def _count(self, rows: int, created: int, updated: int, refused: list[_RowRefused],
                on_progress: ProgressCallback | None) -> None:
@@ -144,12 +157,12 @@ class PatentImport:
     def _prepare(self, number: int, cells: Sequence[object]) -> _Row:
         data = self.columns.values(cells)
         office = str(data.get("office") or "CN").strip().upper()
-        return _Row(number=number, data=data, office=office, keys=_number_keys(office, data))
+        return _Row(number=number, data=data, office=office, keys=number_keys(office, data))
 
     def _refuse(self, row: int, field_name: str, message: str) -> _RowRefused:
         return _RowRefused([RowError(row, self.columns.column_of(field_name), message)])
 
-    def _check_row(self, row: _Row, known: _KnownPatents, registered: _Registered | None) -> _Checked:
+    def _check_row(self, row: _Row, known: KnownPatents, registered: _Registered | None) -> _Checked:
         """The row checked as a form would check it, against ``registered`` (else the
         database), which then holds its numbers, so the rows after it see them as a
         row-by-row import would."""
@@ -172,36 +185,37 @@ class PatentImport:
             _register(registered, row, existing, new)
         return _Checked(row=row, existing=existing, new=new)
 
-    def _write(self, checked: list[_Checked], refused: list[_RowRefused]) -> tuple[int, int]:
-        """Writes the checked rows; returns how many were created and updated."""
+    def _write(self, checked: list[_Checked], refused: list[_RowRefused]) -> _Written:
+        """Writes the checked rows."""
         new = [item.new for item in checked if item.existing is None]
         changed = [(item.existing.asset, item.new) for item in checked if item.existing is not None]
         try:
             with transaction.atomic():
-                create_assets(self.organisation, new)
-                update_assets(changed)
-            return len(new), len(changed)
+                created_assets = create_assets(self.organisation, new)
+                updated_assets = update_assets(changed)
+            return _Written(len(new), len(changed), [a.pk for a in (*created_assets, *updated_assets)])
         except IntegrityError:
             pass
         # Another import or a form registered one of the numbers since the checks ran: each
         # row in a savepoint of its own, so that row alone is refused.
-        created = updated = 0
+        written = _Written(0, 0, [])
         for item in checked:
             try:
                 with transaction.atomic():
                     if item.existing is None:
-                        create_asset(self.organisation, item.new)
-                        created += 1
+                        asset = create_asset(self.organisation, item.new)
+                        written.created += 1
                     else:
-                        update_asset(item.existing.asset, item.new)
-                        updated += 1
+                        asset = update_asset(item.existing.asset, item.new)
+                        written.updated += 1
+                written.asset_ids.append(asset.pk)
             except IntegrityError:
                 refused.append(self._refuse(
                     item.row.number,
-                    _first_number_field(item.row.keys),
+                    first_number_field(item.row.keys),
                     _("This patent was registered on IPX while the file was being imported."),
                 ))
-        return created, updated
+        return written
 
     def _check_not_seen(self, row: _Row) -> None:
         seen = self._seen
@@ -224,7 +238,7 @@ class PatentImport:
                 % {"row": first_row},
             )
 
-    def _existing(self, row: _Row, known: _KnownPatents) -> Patent | None:
+    def _existing(self, row: _Row, known: KnownPatents) -> Patent | None:
         """The organisation's patent this row is about, or None for a new one."""
         found: dict[str, Patent] = {}
         for name, value in row.keys.items():
@@ -267,13 +281,11 @@ class _Checked:
     new: AssetInput
 
 
-# (number field, office, number) → the patent registered with it.
-_KnownPatents = dict[tuple[str, str, str], Patent]
 # (number field, office, number) → who holds it: a patent's key, or a row of this chunk.
 _Registered = dict[tuple[str, str, str], object]
 
 
-def _registered_numbers(known: _KnownPatents) -> _Registered:
+def _registered_numbers(known: KnownPatents) -> _Registered:
     return {key: patent.pk for key, patent in known.items()}
 
 
@@ -296,77 +308,19 @@ def _lookup(registered: _Registered) -> RegisteredNumbers:
     return holder
 
 
-def _known_patents(rows: list[_Row]) -> _KnownPatents:
-    """The registered patents that any of the rows names, found in one query per chunk."""
-    wanted: dict[str, dict[str, set[str]]] = {}
-    for row in rows:
-        for name, value in row.keys.items():
-            wanted.setdefault(row.office, {}).setdefault(name, set()).add(value)
-    condition = Q()
-    for office, numbers in wanted.items():
-        for name, values in numbers.items():
-            condition |= Q(office=office, **{f"{name}__in": sorted(values)})
-    if not condition:
-        return {}
-    patents = (
-        Patent.objects.filter(condition)
-        .select_related("asset__holder")
-        .prefetch_related("asset__owners")
-        .select_for_update()
-        .order_by("pk")
-    )
-    known: _KnownPatents = {}
-    for patent in patents:
-        for name in NUMBER_FIELDS:
-            value = getattr(patent, name)
-            if value:
-                known[(name, patent.office, value)] = patent
-    return known
-
-
-def _number_keys(office: str, data: dict[str, object]) -> dict[str, str]:
-    """The row's numbers as stored, for finding the patent; numbers that do not parse are
-    left out (the checks report them)."""
-    keys: dict[str, str] = {}
-    raw_application = str(data.get("application_number") or "").strip()
-    raw_publication = str(data.get("publication_number") or "").strip()
-    try:
-        if raw_application:
-            keys["application_number"] = (
-                str(identifiers.parse_cn_application_number(raw_application))
-                if office == "CN"
-                else identifiers.check_foreign_number(raw_application, field="application_number")
-            )
-    except ValidationFailed:
-        pass
-    try:
-        if raw_publication:
-            keys["publication_number"] = (
-                identifiers.parse_cn_publication_number(raw_publication)[0]
-                if office == "CN"
-                else identifiers.check_foreign_number(raw_publication, field="publication_number")
-            )
-    except ValidationFailed:
-        pass
-    return keys
-
-
-def _first_number_field(keys: dict[str, str]) -> str:
-    return "application_number" if "application_number" in keys else "publication_number"
-
-
 def import_patents(
     sheet: Sheet,
     organisation: Organisation,
     *,
     on_progress: ProgressCallback | None = None,
     on_start: ProgressCallback | None = None,
+    on_written: WrittenCallback | None = None,
 ) -> Progress:
     """Import every row below the header; raises SpreadsheetRefused when the file as a whole
     cannot be read (missing columns, a damaged workbook)."""
     try:
         columns, header_row, rows = locate_header(sheet.rows)
-        job = PatentImport(organisation=organisation, columns=columns)
+        job = PatentImport(organisation=organisation, columns=columns, on_written=on_written)
         last_row = sheet.count_rows()
         if last_row is not None:
             job.progress.total_rows = max(0, last_row - header_row)

@@ -80,6 +80,14 @@ def _save_progress(job_id: int, progress: Progress) -> None:
     ImportJob.objects.filter(pk=job_id).update(**_counters(progress))
 
 
+def _record_written(job_id: int, asset_ids: list[int]) -> None:
+    """The job's assets, for its page to follow what happens to them after it (a run again
+    after a crash writes its rows again: kept once)."""
+    through = ImportJob.assets.through
+    through.objects.bulk_create([through(importjob_id=job_id, asset_id=asset_id) for asset_id in asset_ids],
+                                ignore_conflicts=True)
+
+
 def _report(progress: Progress) -> dict[str, Any]:
     return {
         "errors": [error.as_dict() for error in progress.errors],
@@ -163,6 +171,7 @@ def _run(job: ImportJob, run: str) -> None:
                 job.organisation,
                 on_start=on_progress,
                 on_progress=on_progress,
+                on_written=lambda asset_ids: _record_written(job.pk, asset_ids),
             )
     except ApplicationError as exc:
         _end(job.pk, run, "fail", params={**_counters(latest), "code": exc.code}, message=exc.message,

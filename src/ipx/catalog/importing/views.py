@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ipx.accounts.api_auth import AuthenticatedRequest
 from ipx.accounts.current import current_membership
 from ipx.catalog.importing import selectors, template
+from ipx.catalog.importing.follow_ups import follow_ups as import_follow_ups
 from ipx.catalog.importing.forms import ImportForm
 from ipx.catalog.importing.services import import_job_create
 from ipx.core.errors import ApplicationError
@@ -69,9 +70,12 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 @require_GET
 def import_job(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
-    """The job's page; while it runs, HTMX asks for the progress part every second."""
+    """The job's page; while it runs, HTMX asks for the progress part every second, and then
+    every few seconds while what follows the import (its follow-ups) is not finished."""
     job = selectors.import_job_visible(request.user, job_id)
     template_name = (
         "catalog/_import_progress.html" if is_htmx_fragment(request) else "catalog/import_job.html"
     )
-    return render(request, template_name, {"job": job})
+    follow_ups = import_follow_ups(job)
+    return render(request, template_name, {
+        "job": job, "follow_ups": follow_ups, "following": any(not f.finished for f in follow_ups)})

@@ -14,13 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from ipx.accounts.models import Organisation
 from ipx.catalog.importing import running
 from ipx.catalog.importing.columns import locate_header
+from ipx.catalog.importing.numbers import KnownPatents, known_patents
 from ipx.catalog.importing.reading import Row, open_sheet
 from ipx.catalog.importing.running import (
     PatentImport,
     Progress,
     ProgressCallback,
     RowError,
-    _known_patents,
     _RowRefused,
 )
 from ipx.catalog.models import Patent
@@ -40,7 +40,7 @@ class RowByRowImport(PatentImport):
         created = updated = 0
         with transaction.atomic():
             rows = [self._prepare(number, cells) for number, cells in chunk]
-            known = _known_patents(rows)
+            known = known_patents((row.office, row.keys) for row in rows)
             for row in rows:
                 try:
                     with transaction.atomic():
@@ -174,7 +174,7 @@ def test_a_number_registered_while_the_chunk_is_checked_refuses_that_row_alone(
 ) -> None:
     real_registered_numbers = running._registered_numbers
 
-    def loaded_then_a_form_takes_a_number(known: running._KnownPatents) -> running._Registered:
+    def loaded_then_a_form_takes_a_number(known: KnownPatents) -> running._Registered:
         make_patent(asset__holder=buyer.organisation, application_number=application_number(3))
         return real_registered_numbers(known)
 

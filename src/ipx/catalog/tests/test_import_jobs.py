@@ -68,6 +68,9 @@ def test_an_upload_is_stored_queued_and_run(owner: Member, on_commit: Callable[.
     assert Task.objects.get().status == Task.Status.DONE
     assert registered_numbers() == [
         application_number(1), application_number(3)]
+    # What the job wrote, for its page to follow (the refused row wrote nothing).
+    assert sorted(str(number) for number in job.assets.values_list("patent__application_number", flat=True)) == [
+        application_number(1), application_number(3)]
 
 
 @pytest.mark.parametrize(("content", "name", "message"), [

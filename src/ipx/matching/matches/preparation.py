@@ -17,12 +17,18 @@ import threading
 import time
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from ipx.catalog.importing.follow_ups import FollowUp
+from ipx.catalog.models import Asset
 from ipx.listings.models import Listing
+from ipx.listings.selectors import listing_ids_offering, listings_for_index
 from ipx.matching.demands.language import SIMPLIFIED, TRADITIONAL
 from ipx.matching.matches import index
+from ipx.matching.matches.documents import listing_document
 from ipx.matching.models import Demand
 from ipx.matching.retrieval.embedding import model_files_problem
 
@@ -114,3 +120,26 @@ def matches_state(demand: Demand, matched_terms: list[list[str]]) -> MatchesStat
     if preparation is None:
         return MatchesState()
     return MatchesState(preparation, awaiting_meaning(demand, any(matched_terms)))
+
+
+def import_preparation(asset_ids: QuerySet[Asset, int]) -> FollowUp | None:
+    """For an import's page (registered with the catalog's import follow-ups): how many of the
+    published listings offering the imported patents have their vectors. A re-import that
+    changes their text has them embedded again in the background, chunk by chunk."""
+    if index.vector_model_name() is None or model_files_problem() is not None:
+        return None
+    documents = [listing_document(listing) for listing in listings_for_index(listing_ids_offering(asset_ids))]
+    if not documents:
+        return FollowUp("matching", _("None of these patents is offered on a published listing yet; a listing is "
+                                      "prepared for meaning-based matching when it is published."), finished=True)
+    total = len(documents)
+    lacking = len(index.lacking_vectors(documents))
+    if lacking:
+        return FollowUp("matching", _("Meaning-based matching is being prepared for the published listings offering "
+                                      "these patents: %(ready)s of %(total)s ready.") % {
+            "ready": number_format(total - lacking, force_grouping=True),
+            "total": number_format(total, force_grouping=True)}, finished=False)
+    return FollowUp("matching", ngettext(
+        "The published listing offering these patents is ready for meaning-based matching.",
+        "The %(total)s published listings offering these patents are ready for meaning-based matching.",
+        total) % {"total": number_format(total, force_grouping=True)}, finished=True)
