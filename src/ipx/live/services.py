@@ -18,8 +18,9 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
+from ipx.live.hub import wake_all
 from ipx.live.models import LiveEvent, LiveStream
-from ipx.live.streams import is_valid_name
+from ipx.live.streams import NOTIFY_CHANNEL, is_valid_name
 
 
 def publish(stream: str, kind: str, **params: Any) -> int:
@@ -40,7 +41,19 @@ def publish_with(stream: str, kind: str, payload: Callable[[], Mapping[str, Any]
         LiveStream.objects.filter(name=stream).update(last_seq=F("last_seq") + 1)
         seq = int(LiveStream.objects.filter(name=stream).values_list("last_seq", flat=True).get())
         LiveEvent.objects.create(stream=stream, seq=seq, kind=kind, payload=dict(payload()))
+        announce()
     return seq
+
+
+def announce() -> None:
+    """Tell the hubs of a new event once it commits, so they read it before their next poll:
+    on PostgreSQL by a notification (sent at commit, once per transaction however many
+    events), and this process's own hubs directly."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+    transaction.on_commit(wake_all)
 
 
 def publish_each(streams: Iterable[str], kind: str, payload: Callable[[str], Mapping[str, Any]]) -> None:

@@ -12,6 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+# PostgreSQL's notification channel: every publisher's transaction notifies it, and each
+# app server's hub listens (``hub``).
+NOTIFY_CHANNEL = "ipx_live"
+
 STREAM_NAME = re.compile(r"(?P<kind>[a-z][a-z_]{0,29})-(?P<key>[1-9][0-9]{0,17})")
 
 
