@@ -1,7 +1,7 @@
 """Fits the match confidence (``ipx.matching.retrieval.confidence``) and checks it on the slices.
 
     .venv/bin/python bench/retrieval_confidence.py [--fit kppatent] [--check SET ...] [--sample N]
-                                                   [--lexical-only] [--cached-only]
+                                                   [--lexical-only] [--cached-only] [--words-only]
 
 Pairs per query: its relevant documents (positives); three documents drawn at random
 (seeded) and the lexical stage's highest-ranked non-relevant document (negatives). Each
@@ -13,7 +13,8 @@ is fitted on the --fit set; every set then prints the share of each kind of pair
 clears ``GOOD_MATCH`` with the constants shipped in ``confidence`` (paste the fit there):
 ``set pairs relevant_cleared random_cleared top_nonrelevant_cleared`` and the fitted
 ``coefficients``. Vectors come from the embedding cache under var/; --cached-only skips
-pairs whose passage is not cached yet rather than embedding it.
+pairs whose passage is not cached yet rather than embedding it. --words-only fits the
+title model (``title_confidence``): the coverage of the query's words alone, no vectors.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipx.settings")
 
 from ipx.matching.retrieval import evalset
 from ipx.matching.retrieval.analysis import dense_text
-from ipx.matching.retrieval.confidence import GOOD_MATCH, confidence
+from ipx.matching.retrieval.confidence import GOOD_MATCH, confidence, title_confidence
 from ipx.matching.retrieval.documents import passage_text
 from ipx.matching.retrieval.embedding import E5Embedder, VectorCache, embed_cached, text_key
 from ipx.matching.retrieval.engine import HybridEngine
@@ -49,7 +50,7 @@ Pairs = dict[str, list[tuple[float, float | None]]]  # kind → (coverage, cosin
 
 def pairs(
     engine: HybridEngine, data: evalset.EvalSet, model: E5Embedder | None, cache: VectorCache | None,
-    cached_only: bool,
+    cached_only: bool, words_only: bool = False,
 ) -> Pairs:
     rng = random.Random(17)
     wanted: dict[str, list[tuple[str, str]]] = {"relevant": [], "random": [], "top_nonrelevant": []}
@@ -60,11 +61,16 @@ def pairs(
         found = {m.doc_id: m for m in engine.search(text, 100, method="lexical", only=relevant | drawn)}
         top = next((m for m in engine.search(text, 20, method="lexical") if m.doc_id not in relevant), None)
         nearest = {top.doc_id} if top else set()
-        for kind, docs in (("relevant", relevant), ("random", drawn), ("top_nonrelevant", nearest)):
+        kinds = (("relevant", relevant), ("random", drawn), ("top_nonrelevant", nearest))
+        for kind, docs in kinds:
             for doc in docs:
                 wanted[kind].append((query_id, doc))
                 match = found.get(doc) or (top if top and top.doc_id == doc else None)
                 coverage[query_id, doc] = match.coverage if match else 0.0
+        if words_only:
+            docs = sorted({doc for _, kind_docs in kinds for doc in kind_docs})
+            shares = engine.word_coverage(text, docs) or [0.0] * len(docs)
+            coverage |= {(query_id, doc): share for doc, share in zip(docs, shares, strict=True)}
     if model is None:
         return {kind: [(coverage[pair], None) for pair in rows] for kind, rows in wanted.items()}
     documents = {doc.id: doc for doc in engine.documents}
@@ -103,10 +109,12 @@ def fit(found: Pairs, dense: bool) -> npt.NDArray[np.float64]:
     return beta
 
 
-def cleared(rows: list[tuple[float, float | None]], dense: bool) -> float:
+def cleared(rows: list[tuple[float, float | None]], dense: bool, words_only: bool = False) -> float:
     """The share of pairs the shipped constants (``confidence``) put at GOOD_MATCH or above."""
     if not rows:
         return float("nan")
+    if words_only:
+        return float(np.mean([title_confidence(c) >= GOOD_MATCH for c, _ in rows]))
     return float(np.mean([confidence(c, (d or 0.0) if dense else None) >= GOOD_MATCH for c, d in rows]))
 
 
@@ -117,8 +125,9 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=0, help="only the first N queries of each set (0: all)")
     parser.add_argument("--lexical-only", action="store_true", help="fit the coefficients of an engine without vectors")
     parser.add_argument("--cached-only", action="store_true", help="leave out pairs whose passage is not cached")
+    parser.add_argument("--words-only", action="store_true", help="fit the title model: the query's words, no vectors")
     options = parser.parse_args()
-    dense = not options.lexical_only
+    dense = not (options.lexical_only or options.words_only)
     model = E5Embedder() if dense else None
     cache = VectorCache(ROOT / "var" / "embeddings" / "vectors.sqlite3") if dense else None
     fitted = False
@@ -127,13 +136,14 @@ def main() -> None:
         data = evalset.load(folder / "corpus.jsonl", folder / "queries.jsonl", folder / "qrels.tsv")
         if options.sample:
             data.queries = dict(list(data.queries.items())[: options.sample])
-        found = pairs(HybridEngine.build(data.documents), data, model, cache, options.cached_only)
+        found = pairs(HybridEngine.build(data.documents), data, model, cache, options.cached_only, options.words_only)
         if not fitted:
             print("coefficients " + " ".join(f"{b:.3f}" for b in fit(found, dense)), flush=True)
             fitted = True
         print(
-            f"{set_name} {sum(len(v) for v in found.values())} {cleared(found['relevant'], dense):.3f} "
-            f"{cleared(found['random'], dense):.3f} {cleared(found['top_nonrelevant'], dense):.3f}",
+            f"{set_name} {sum(len(v) for v in found.values())} "
+            + " ".join(f"{cleared(found[kind], dense, options.words_only):.3f}"
+                       for kind in ("relevant", "random", "top_nonrelevant")),
             flush=True,
         )
     if cache is not None:

@@ -236,6 +236,9 @@ class DemandMatchRun(models.Model):
     demand = models.OneToOneField(Demand, on_delete=models.CASCADE, primary_key=True, related_name="match_run")
     method = models.CharField(_("method"), max_length=8, choices=DemandMatch.Method.choices)
     kept = models.PositiveSmallIntegerField(_("listings kept"), default=0)
+    # How surely the best ranked listing is what the demand asks for (``title_confidence``);
+    # below GOOD_MATCH nothing is kept. Null: not judged (a demand not in Chinese, or none ranked).
+    fit = models.FloatField(_("best listing's fit"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed"))
 
     class Meta:

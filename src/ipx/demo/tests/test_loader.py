@@ -29,7 +29,10 @@ from ipx.demo.loader import demo_counts, load_demo
 from ipx.demo.people import DEMO_PASSWORD, ROLE_LOGINS
 from ipx.ledger.selectors import available_balance, ledger_check
 from ipx.listings.models import Listing, ListingEvent, OfferKind
+from ipx.matching.matches import index
+from ipx.matching.matches.services import rank_listings
 from ipx.matching.models import Demand, DemandMatch, DemandMatchRun
+from ipx.matching.retrieval import GOOD_MATCH
 from ipx.search.backends import get_backend
 from ipx.search.query import SearchQuery
 from ipx.search.selectors import search_listings
@@ -187,6 +190,27 @@ def assert_demands() -> None:
     aircon = demands.get(title="寻求空调器智能控制与节能运行技术")
     top = DemandMatch.objects.filter(demand=aircon, rank__lte=5).values_list("listing__title", flat=True)
     assert sum("空调" in title for title in top) >= 2
+    # Judged by the words of their titles, the demands in Chinese fit their best listings; demands
+    # the catalogue has nothing for keep nothing ("no good match yet").
+    for demand in demands.exclude(language="en"):
+        run = DemandMatchRun.objects.get(demand=demand)
+        assert run.fit is not None and run.fit >= GOOD_MATCH and run.kept > 0, demand.title
+    catalogue = index.listing_catalogue()
+    for title, description in UNRELATED_DEMANDS:
+        ranking = rank_listings(Demand(title=title, description=description, language="zh-hans", ipc_codes=[],
+                                       budget_currency="CNY"), catalogue)
+        assert ranking.nothing_fits and ranking.listings == [], (title, ranking.fit)
+
+
+# Needs that none of the demo's patents, trademarks or products answers (written without looking at
+# what the engine ranks for them).
+UNRELATED_DEMANDS = (
+    ("寻求高端茶叶冷泡工艺与礼盒包装设计", "我们是茶饮品牌，寻找冷泡茶萃取工艺和礼盒包装设计方案。"),
+    ("寻找婚纱摄影后期修图与相册排版服务", "影楼需要外包后期人像精修、调色和相册设计。"),
+    ("寻找婚礼策划与场地布置服务", "酒店需要婚礼策划团队，负责舞台、灯光与鲜花布置。"),
+    ("寻求网红直播带货运营团队", "服装品牌希望找到直播带货的运营团队，负责选品、脚本和主播培训。"),
+    ("寻找连锁火锅店加盟品牌", "投资人希望加盟一个成熟的火锅连锁品牌，要求提供选址和培训支持。"),
+)
 
 
 def test_the_full_demo_loads_once_and_is_searchable() -> None:

@@ -21,7 +21,8 @@ from ipx.matching.matches.buyers import likely_buyers, market_interest
 from ipx.matching.matches.explain import Explained, Reader, reason_sentences
 from ipx.matching.matches.preparation import matches_state
 from ipx.matching.matches.services import matches_recompute
-from ipx.matching.models import DemandMatch
+from ipx.matching.models import DemandMatch, DemandMatchRun
+from ipx.matching.retrieval import GOOD_MATCH
 from ipx.tasks.runner import enqueue
 
 router = Router()
@@ -105,6 +106,14 @@ class DemandMatchesOut(Schema):
         description="null when every published listing has its vectors (ranking by words, meaning and facts); "
                     "otherwise matches are ranked by words and facts only, and an empty list is not final",
         json_schema_extra={"x-rule": "present while listings lack vectors; gone once they all have them"})
+    fit: float | None = Field(
+        description="how surely the best ranked listing is what the demand asks for, 0–1, judged from the words of "
+                    "its title; below good_match_threshold nothing is kept. Null: not judged (a demand not in "
+                    "Chinese meets the listings through a dictionary, its list follows the relative ranking alone) "
+                    "or not ranked yet")
+    good_match_threshold: float
+    no_good_match: str | None = Field(
+        description="set when the last ranking found no listing that fits: the sentence in the request's language")
 
 
 class MatchingDemandOut(MatchFields):
@@ -166,10 +175,15 @@ def demand_matches(request: HttpRequest, demand_id: Id) -> dict[str, Any]:
             "price_max_amount": listing.price_max_amount, "currency": listing.currency,
         }})
     state = matches_state(demand, [view.terms for view in views])
+    run = DemandMatchRun.objects.filter(demand=demand).first()
+    no_good_match = selectors.no_good_match(run)
+    # Judged by its words, a demand nothing fits gets no matches by meaning either.
     preparation = state.preparation and {
         "listings_ready": state.preparation.ready, "listings_total": state.preparation.total,
-        "sentence": state.preparation.sentence, "awaiting_meaning": state.awaiting_meaning}
-    return {"demand_id": demand.pk, "status": demand.status, "items": items, "preparation": preparation}
+        "sentence": state.preparation.sentence, "awaiting_meaning": None if no_good_match else state.awaiting_meaning}
+    return {"demand_id": demand.pk, "status": demand.status, "items": items, "preparation": preparation,
+            "fit": run.fit if run is not None else None, "good_match_threshold": GOOD_MATCH,
+            "no_good_match": no_good_match}
 
 
 @router.post("/demands/{demand_id}/matches/refresh", response={202: RefreshOut, **ERRORS}, auth=user_auth,

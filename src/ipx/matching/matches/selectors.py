@@ -25,7 +25,8 @@ from ipx.matching.demands.selectors import (
     shows_organisation,
 )
 from ipx.matching.matches.explain import Explained, Reader, display_terms, ipc_entries, reason_sentences
-from ipx.matching.models import Demand, DemandMatch
+from ipx.matching.models import Demand, DemandMatch, DemandMatchRun
+from ipx.matching.retrieval import GOOD_MATCH
 from ipx.search.highlight import highlight, snippet
 
 
@@ -50,6 +51,15 @@ def current_matches_of_demand(demand: Demand) -> QuerySet[DemandMatch]:
             .select_related("listing", "listing__organisation")
             .prefetch_related(Prefetch("listing__asset_links", queryset=links))
             .order_by("rank"))
+
+
+def no_good_match(run: DemandMatchRun | None) -> str | None:
+    """What a demand's list says when its last ranking found no listing that fits it (the
+    best one's ``fit`` below ``GOOD_MATCH``); None otherwise."""
+    if run is None or run.kept or run.fit is None or run.fit >= GOOD_MATCH:
+        return None
+    return _("No good match yet: no listing on the exchange holds enough of what this demand's title asks for. "
+             "Listings are checked against it whenever they are published or change, and you are told when one fits.")
 
 
 def current_matches_of_listing(listing: Listing) -> QuerySet[DemandMatch]:

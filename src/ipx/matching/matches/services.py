@@ -29,6 +29,18 @@ BENCHMARKS.md, "Matching: kept matches"):
   English demand, 0.86–0.88 for Chinese ones over Chinese listings), so a fixed cosine
   floor would drop every cross-language match or keep everything; the demand's own top
   1 % is a floor that moves with it.
+
+Both rules are relative, so a demand the exchange has nothing for would still keep its
+nearest listings. A demand in Chinese is therefore judged absolutely first (``fit``): the
+best of its ranked listings must hold enough of the words of its title, the words of asking
+left out (``REQUEST_WORDS``), for ``title_confidence`` to reach ``GOOD_MATCH``; otherwise
+nothing is kept and its page says there is no good match yet. A demand in another language
+meets the Chinese listings through the dictionary bridge, whose choice among a word's senses
+is not sure enough to say that nothing fits ("translation" → 平移 made an unrelated demand
+about poetry look covered): it is not judged, and its list follows the relative rules alone.
+Nor is any demand while the catalogue has fewer than ``JUDGED_FROM`` listings: over a few
+documents a word's idf, and so a title's shares, says little (the coefficients come from a
+corpus of 3,720).
 """
 
 from __future__ import annotations
@@ -46,6 +58,7 @@ from django.utils import timezone
 
 from ipx.listings.models import Listing
 from ipx.listings.selectors import listings_for_index
+from ipx.matching.demands.language import SIMPLIFIED, TRADITIONAL
 from ipx.matching.matches import index
 from ipx.matching.matches.documents import (
     LISTING,
@@ -56,7 +69,8 @@ from ipx.matching.matches.documents import (
     pk_of,
 )
 from ipx.matching.models import Demand, DemandMatch, DemandMatchRun
-from ipx.matching.retrieval import HybridEngine, Match
+from ipx.matching.retrieval import GOOD_MATCH, HybridEngine, Match
+from ipx.matching.retrieval.confidence import title_confidence
 from ipx.matching.retrieval.signals import IPC_SHARED
 from ipx.notifications.services import notify
 
@@ -69,6 +83,13 @@ MEANING_SHARE = 0.01
 # Demands scored for one listing before each is recomputed in full.
 REVERSE_CANDIDATES = 50
 MAX_TERMS = 40
+# Listings a catalogue needs before a demand's fit is judged (see the module's note).
+JUDGED_FROM = 200
+# Words a demand's title asks with rather than names what it needs (jieba's words, Simplified).
+REQUEST_WORDS = frozenset([
+    "寻求", "寻找", "求购", "征集", "希望", "引进", "需要", "需求", "我们", "我司", "合作", "提供", "相关", "技术",
+    "方案", "服务",
+])
 
 
 @dataclass(frozen=True)
@@ -83,11 +104,24 @@ class Ranked:
     explanation: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """The listings kept for a demand and how surely the best ranked one fits it (None: not judged)."""
+
+    listings: list[Ranked]
+    fit: float | None = None
+
+    @property
+    def nothing_fits(self) -> bool:
+        return self.fit is not None and self.fit < GOOD_MATCH
+
+
 @dataclass
 class Outcome:
     demand_id: int
     method: str = ""
     kept: int = 0
+    fit: float | None = None
     new: list[int] = field(default_factory=list)  # listings that entered the list for the first time
     dropped: int = 0
     removed: int = 0
@@ -126,10 +160,19 @@ def relevant(match: Match, floor: float | None) -> bool:
     return words or meaning
 
 
-def rank_listings(demand: Demand, catalogue: index.Catalogue, *, k: int = TOP_N) -> list[Ranked]:
-    """The demand's best published listings (its organisation's left out), best first."""
+def title_fit(demand: Demand, engine: HybridEngine, found: list[Match]) -> float | None:
+    """How surely the best of ``found`` is what a demand in Chinese asks for (see the module)."""
+    if demand.language not in (SIMPLIFIED, TRADITIONAL) or not found or len(engine) < JUDGED_FROM:
+        return None
+    shares = engine.word_coverage(demand.title, [m.doc_id for m in found], ignore=REQUEST_WORDS)
+    return None if shares is None else title_confidence(max(shares))
+
+
+def rank_listings(demand: Demand, catalogue: index.Catalogue, *, k: int = TOP_N) -> Ranking:
+    """The demand's best published listings (its organisation's left out), best first, when
+    the best of them fits it."""
     if not len(catalogue):
-        return []
+        return Ranking([])
     text = demand_text(demand)
     exclude = catalogue.ids_of(demand.organisation_id)
     vector = index.query_vector(catalogue.engine, text) if catalogue.dense else None
@@ -138,11 +181,12 @@ def rank_listings(demand: Demand, catalogue: index.Catalogue, *, k: int = TOP_N)
         text, k=k, method="hybrid" if catalogue.dense else "lexical", query_vector=vector,
         facts=demand_facts(demand), exclude=exclude, explain=True,
     )
-    return [
+    ranking = Ranking([
         Ranked(listing_id=pk_of(m.doc_id), score=round(m.score, 6), lexical=m.lexical, dense=m.dense,
                structured=m.structured, explanation=explanation_of(m))
         for m in found if relevant(m, floor)
-    ]
+    ], title_fit(demand, catalogue.engine, list(found)))
+    return Ranking([], ranking.fit) if ranking.nothing_fits else ranking
 
 
 def candidate_demands(listing: Listing, catalogue: index.Catalogue) -> set[int]:
@@ -171,18 +215,19 @@ def matches_clear(*, demand_id: int) -> Outcome:
 
 
 @transaction.atomic
-def _keep(*, demand_id: int, ranked: list[Ranked], method: str, notify_new: bool) -> Outcome:
+def _keep(*, demand_id: int, ranking: Ranking, method: str, notify_new: bool) -> Outcome:
     demand = Demand.objects.select_for_update().select_related("organisation").filter(pk=demand_id).first()
     if demand is None or demand.status != Demand.Status.PUBLISHED:
         return matches_clear(demand_id=demand_id)
     now = timezone.now()
     # The engine may lag a change by a moment: keep only listings still on offer.
+    ranked = ranking.listings
     live = set(Listing.objects.filter(pk__in=[r.listing_id for r in ranked], status=Listing.Status.PUBLISHED)
                .exclude(organisation_id=demand.organisation_id).values_list("pk", flat=True))
     ranked = [r for r in ranked if r.listing_id in live][:TOP_N]
     existing = {row.listing_id: row for row in
                 DemandMatch.objects.select_for_update().filter(demand_id=demand_id).order_by("pk")}
-    outcome = Outcome(demand_id=demand_id, method=method, kept=len(ranked))
+    outcome = Outcome(demand_id=demand_id, method=method, kept=len(ranked), fit=ranking.fit)
     fresh: list[DemandMatch] = []
     for rank, item in enumerate(ranked, start=1):
         row = existing.pop(item.listing_id, None)
@@ -207,7 +252,7 @@ def _keep(*, demand_id: int, ranked: list[Ranked], method: str, notify_new: bool
             outcome.dropped += 1
     outcome.new = [row.listing_id for row in fresh]
     DemandMatchRun.objects.update_or_create(demand=demand, defaults={
-        "method": method, "kept": len(ranked), "computed_at": now})
+        "method": method, "kept": len(ranked), "fit": ranking.fit, "computed_at": now})
     if notify_new and fresh:
         _notify(demand, fresh)
         DemandMatch.objects.filter(pk__in=[row.pk for row in fresh]).update(notified=True, notified_at=now)
@@ -220,8 +265,8 @@ def matches_recompute(*, demand_id: int, notify_new: bool = True) -> Outcome:
     if demand is None or demand.status != Demand.Status.PUBLISHED:
         return matches_clear(demand_id=demand_id)
     catalogue = index.listing_catalogue()
-    ranked = rank_listings(demand, catalogue)
-    return _keep(demand_id=demand_id, ranked=ranked, method=catalogue.method, notify_new=notify_new)
+    ranking = rank_listings(demand, catalogue)
+    return _keep(demand_id=demand_id, ranking=ranking, method=catalogue.method, notify_new=notify_new)
 
 
 def matches_follow_listing(*, listing_id: int) -> list[Outcome]:
@@ -300,6 +345,7 @@ __all__ = [
     "TOP_N",
     "Outcome",
     "Ranked",
+    "Ranking",
     "candidate_demands",
     "matches_clear",
     "matches_follow_listing",

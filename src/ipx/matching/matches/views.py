@@ -35,6 +35,7 @@ def demand_matches(request: AuthenticatedRequest, demand_id: int) -> HttpRespons
     context = {
         "demand": demand, "matches": matches, "is_poster": is_poster(user, demand), "run": run,
         "by_words_only": run is not None and run.method == DemandMatch.Method.LEXICAL, "state": state,
+        "no_good_match": selectors.no_good_match(run),
     }
     if (context["by_words_only"] or state.preparation) and index.current_embedder() is not None:
         # Ranked before the catalogue's vectors existed, or some are still missing: compute

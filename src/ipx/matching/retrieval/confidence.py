@@ -15,7 +15,14 @@ dev (the first 120 queries, with all 696 for the coverage-only fit: each query's
 documents against three documents drawn at random and its highest-ranked non-relevant
 one, the two kinds weighted equally), and checked on the other slices; without vectors
 (a lexical-only engine) the coverage-only fit applies. ``GOOD_MATCH`` is the one threshold
-meaning "a good match": below it, pages say there is no good match yet.
+meaning "a good match".
+
+A demand written as prose is judged by its title instead (``title_confidence``): a long
+text's words are mostly the sentences around its need, so even its right listing holds a
+small share of them (0.10–0.24 for the demo demands, no more than for unrelated ones). A
+title is a keyword query, the kind the coefficients are fitted on, once the words of asking
+(seek, introduce, technology) are left out; only its words count, since most character
+grams of a short title are common characters that any long listing holds.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import math
 # Fitted by bench/retrieval_confidence.py (see BENCHMARKS.md, "Matching engine: retrieval quality").
 WITH_DENSE = (-9.621, 7.001, 7.978)  # a, b (coverage), c (cosine)
 LEXICAL_ONLY = (-2.688, 7.253)  # a, b (coverage)
+TITLE_WORDS = (-2.136, 6.933)  # a, b (coverage of the query's words only: bench/retrieval_confidence.py --words-only)
 GOOD_MATCH = 0.5
 
 
@@ -37,3 +45,10 @@ def confidence(coverage: float, cosine: float | None) -> float:
         a, b, c = WITH_DENSE
         z = a + b * coverage + c * cosine
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def title_confidence(word_coverage: float) -> float:
+    """The confidence that a document is what a title asks for, from the share of the title's
+    words it holds (``HybridEngine.word_coverage``)."""
+    a, b = TITLE_WORDS
+    return 1.0 / (1.0 + math.exp(-(a + b * word_coverage)))

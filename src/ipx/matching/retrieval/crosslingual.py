@@ -47,7 +47,7 @@ from ipx.matching.retrieval.crosslingual_dictionary import (
     Dictionary,
     dictionary,
 )
-from ipx.matching.retrieval.lexical import Channel, LexicalIndex
+from ipx.matching.retrieval.lexical import LexicalIndex
 from ipx.search.normalise import ENGLISH_STOPWORDS
 
 # One phrase is translated into at most this many Chinese words.
@@ -278,14 +278,10 @@ def index_frequency(index: LexicalIndex) -> DocumentFrequency:
     longer words (氨 inside 氨氮), as a character or bigram (the evidence the lexical stage
     scores too)."""
 
-    def channel_frequency(channel: Channel, term: str) -> int:
-        term_id = channel.vocab.get(term)
-        return 0 if term_id is None else int(channel.indptr[term_id + 1] - channel.indptr[term_id])
-
     def frequency(term: str) -> int:
-        found = channel_frequency(index.words, term)
+        found = index.words.frequency(term)
         if found == 0 and len(term) <= 2:
-            found = channel_frequency(index.grams, term)
+            found = index.grams.frequency(term)
         return found
 
     return frequency

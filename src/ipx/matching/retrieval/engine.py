@@ -187,6 +187,21 @@ class HybridEngine:
             self._frequency = index_frequency(self.lexical)
         return bridge_query(text, self._frequency).text
 
+    def word_coverage(self, text: str, doc_ids: Sequence[str], ignore: Collection[str] = ()) -> list[float] | None:
+        """For each document: the share of the idf mass of ``text``'s words (``ignore`` left
+        out; no character grams) that it contains, 0 for an unknown id. None when the text
+        has no such word or cannot be ranked."""
+        terms = QueryTerms.of(self.lexical_text(text)) if len(text) <= MAX_QUERY_CHARS else None
+        if terms is None or query_problem(text, terms) is not None:
+            return None
+        words = QueryTerms([word for word in terms.words if word not in ignore], [])
+        if not words.words:
+            return None
+        known = [d for d in doc_ids if d in self.position]
+        found = self.lexical.coverage_many(words, np.asarray([self.position[d] for d in known], dtype=np.intp))
+        by_id = dict(zip(known, found.tolist(), strict=True))
+        return [by_id.get(d, 0.0) for d in doc_ids]
+
     def search(
         self,
         text: str,

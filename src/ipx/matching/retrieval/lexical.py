@@ -173,10 +173,14 @@ class Channel:
         position = np.minimum(np.searchsorted(postings, docs), len(postings) - 1)
         return np.asarray(postings[position] == docs)
 
+    def frequency(self, term: str) -> int:
+        """How many documents hold the term."""
+        term_id = self.vocab.get(term)
+        return int(self.indptr[term_id + 1] - self.indptr[term_id]) if term_id is not None else 0
+
     def idf(self, term: str) -> float:
         """The term's BM25 idf here; a term no document contains gets the highest idf."""
-        term_id = self.vocab.get(term)
-        df = int(self.indptr[term_id + 1] - self.indptr[term_id]) if term_id is not None else 0
+        df = self.frequency(term)
         return float(np.log1p((self.n_docs - df + 0.5) / (df + 0.5)))
 
     @property

@@ -228,5 +228,5 @@ def test_the_rematch_command_embeds_and_ranks_every_demand(buyer: Member, owner:
 
     kept = DemandMatch.objects.filter(demand=demand, rank__isnull=False).count()
     assert out.getvalue().strip() == (f"full run; embedded 4 document(s); ranked 1 demand(s): {kept} match(es) kept, "
-                                      f"{kept} new; 1 by hybrid")
+                                      f"{kept} new, 0 demand(s) with no good match; 1 by hybrid")
     assert kept >= 3 and notes(buyer, "demand.match") == []

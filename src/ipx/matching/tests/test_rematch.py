@@ -72,7 +72,7 @@ def test_the_first_run_is_full_and_records_its_watermark(owner: Member, buyer: M
     summary = rematch()
 
     assert summary == (f"full run; embedded 4 document(s); ranked 1 demand(s): {len(ranked(demand))} match(es) "
-                       f"kept, {len(ranked(demand))} new; 1 by hybrid")
+                       f"kept, {len(ranked(demand))} new, 0 demand(s) with no good match; 1 by hybrid")
     assert len(ranked(demand)) == 3
     mark = MatchingWatermark.objects.get(pk=WATERMARK)
     assert mark.full and before <= mark.changes_until <= mark.finished_at
@@ -93,7 +93,7 @@ def test_nothing_changed_nothing_is_done(market: dict[str, Demand]) -> None:
 
     assert summary.startswith("changes since ")
     assert summary.endswith(": 0 listing(s), 0 demand(s); embedded 0 document(s); ranked 0 demand(s): "
-                            "0 match(es) kept, 0 new; nothing to rank")
+                            "0 match(es) kept, 0 new, 0 demand(s) with no good match; nothing to rank")
     assert model.passages == passages  # nothing embedded
     assert (index.current_version(index.LISTINGS), index.current_version(index.DEMANDS)) == versions
     assert not MatchingWatermark.objects.get(pk=WATERMARK).full
