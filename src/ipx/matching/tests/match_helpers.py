@@ -22,6 +22,7 @@ from ipx.accounts.models import User
 from ipx.listings import services as listing_services
 from ipx.listings.models import Listing, ListingAsset
 from ipx.matching.matches import index
+from ipx.matching.models import Demand
 from ipx.matching.tests.demand_helpers import in_days
 from ipx.search.normalise import simplify
 from ipx.testing.factories import ListingFactory, PatentFactory
@@ -135,3 +136,11 @@ BATTERY_DEMAND = {
     "budget_min_amount": "", "budget_max_amount": "800000", "budget_currency": "CNY",
     "region_kind": "any", "province": "", "country": "",
 }
+
+
+def demand_matches_api(member: Member, demand: Demand) -> dict[str, Any]:
+    """The demand's matches as the API answers the member (200 asserted)."""
+    response = member.client.get(f"/api/v1/demands/{demand.pk}/matches")
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body

@@ -24,6 +24,7 @@ from ipx.matching.tests.match_helpers import (
     BATTERY,
     CONCRETE,
     SEWAGE,
+    demand_matches_api,
     embedder,  # noqa: F401 - fixture
     offer,
 )
@@ -49,13 +50,6 @@ def page(member: Member, demand: Demand) -> str:
     return member.client.get(reverse("matching:demand_matches", args=[demand.pk])).content.decode()
 
 
-def api(member: Member, demand: Demand) -> dict[str, Any]:
-    response = member.client.get(f"/api/v1/demands/{demand.pk}/matches")
-    assert response.status_code == 200
-    body: dict[str, Any] = response.json()
-    return body
-
-
 def test_a_demand_no_listing_fits_keeps_nothing_and_is_told_so(
         buyer: Member, owner: Member, operator: User, on_commit: Callable[..., Any]) -> None:
     with on_commit():
@@ -70,7 +64,7 @@ def test_a_demand_no_listing_fits_keeps_nothing_and_is_told_so(
     html = page(buyer, unrelated)
     assert 'id="matches-no-good-match"' in html and NO_GOOD_MATCH in html
     assert "No listing matches this demand yet" not in html
-    body = api(buyer, unrelated)
+    body = demand_matches_api(buyer, unrelated)
     assert body["items"] == [] and body["fit"] == pytest.approx(run.fit)
     assert body["good_match_threshold"] == GOOD_MATCH and body["no_good_match"].startswith("No good match yet")
     # Nobody is told of matches that are not there.
@@ -84,7 +78,7 @@ def test_a_demand_no_listing_fits_keeps_nothing_and_is_told_so(
                .values_list("listing__title", flat=True)[:3])
     assert len(top) == 3 and all("空调" in title for title in top)
     assert "matches-no-good-match" not in page(buyer, aircon)
-    assert api(buyer, aircon)["no_good_match"] is None
+    assert demand_matches_api(buyer, aircon)["no_good_match"] is None
 
 
 def test_the_words_of_asking_do_not_count_and_traditional_titles_are_judged_alike(
@@ -112,7 +106,7 @@ def test_a_demand_in_english_is_not_judged_and_small_catalogues_neither(
             "title": "Wedding photo retouching and album layout",
             "description": "A studio looks for a team to retouch portraits and design albums."})
     assert DemandMatchRun.objects.get(demand=english).fit is None
-    assert api(buyer, english)["no_good_match"] is None
+    assert demand_matches_api(buyer, english)["no_good_match"] is None
 
     monkeypatch.setattr(services, "JUDGED_FROM", 1000)
     with on_commit():

@@ -22,6 +22,7 @@ from ipx.matching.tests.match_helpers import (
     AIRCON,
     AIRCON_DEMAND,
     CONCRETE,
+    demand_matches_api,
     embedder,  # noqa: F401 - fixture
     offer,
 )
@@ -48,13 +49,6 @@ def page(member: Member, demand: Demand) -> str:
                              ).content.decode()
 
 
-def api(member: Member, demand: Demand) -> dict[str, Any]:
-    response = member.client.get(f"/api/v1/demands/{demand.pk}/matches")
-    assert response.status_code == 200
-    body: dict[str, Any] = response.json()
-    return body
-
-
 def test_the_preparation_state_shows_while_listings_lack_vectors_and_goes_when_they_exist(
         buyer: Member, owner: Member, operator: User) -> None:
     # As after a load that skipped the events: nothing is embedded yet.
@@ -73,7 +67,7 @@ def test_the_preparation_state_shows_while_listings_lack_vectors_and_goes_when_t
     assert ("This demand is not in Chinese and shares no words with the listings, most of which are: its matches "
             "come from meaning-based ranking and appear here when the preparation finishes.") in html
     assert "No listing matches this demand yet" not in html
-    body = api(buyer, english)
+    body = demand_matches_api(buyer, english)
     assert body["items"] == []
     assert body["preparation"] == {
         "listings_ready": 0, "listings_total": 5,
@@ -81,7 +75,7 @@ def test_the_preparation_state_shows_while_listings_lack_vectors_and_goes_when_t
         "awaiting_meaning": "This demand is not in Chinese and shares no words with the listings, most of which "
                             "are: its matches come from meaning-based ranking and appear here when the "
                             "preparation finishes."}
-    assert api(buyer, chinese)["preparation"]["awaiting_meaning"] is None
+    assert demand_matches_api(buyer, chinese)["preparation"]["awaiting_meaning"] is None
 
     # The page queued the background catch-up (it runs after this test's commit, which never
     # comes); run it here: it embeds what is missing, then ranks every demand again.
@@ -90,7 +84,7 @@ def test_the_preparation_state_shows_while_listings_lack_vectors_and_goes_when_t
     for demand in (chinese, english):
         html = page(buyer, demand)
         assert 'id="matches-preparing"' not in html and 'id="matches-awaiting-meaning"' not in html
-        assert api(buyer, demand)["preparation"] is None
+        assert demand_matches_api(buyer, demand)["preparation"] is None
     assert DemandMatchRun.objects.get(demand=english).method == "hybrid"
 
 
@@ -107,7 +101,7 @@ def test_the_state_counts_listings_as_their_vectors_arrive(
 
     state = preparation.listing_preparation()
     assert state is not None and (state.ready, state.total) == (3, 5)
-    assert api(buyer, demand)["preparation"]["listings_ready"] == 3
+    assert demand_matches_api(buyer, demand)["preparation"]["listings_ready"] == 3
 
 
 def test_without_meaning_by_configuration_no_state_is_shown(
@@ -118,7 +112,7 @@ def test_without_meaning_by_configuration_no_state_is_shown(
     offer(owner, operator, "test0057", AIRCON["test0057"])
     demand = published(buyer, operator, **ENGLISH_DEMAND)
 
-    assert api(buyer, demand)["preparation"] is None
+    assert demand_matches_api(buyer, demand)["preparation"] is None
     assert 'id="matches-preparing"' not in page(buyer, demand)
 
 
