@@ -111,7 +111,7 @@ class DemandMatchesOut(Schema):
                     "its title; below good_match_threshold nothing is kept. Null: not judged (a demand not in "
                     "Chinese meets the listings through a dictionary, its list follows the relative ranking alone) "
                     "or not ranked yet")
-    good_match_threshold: float
+    good_match_threshold: float = Field(description="the fit from which the best listing is a good match")
     no_good_match: str | None = Field(
         description="set when the last ranking found no listing that fits: the sentence in the request's language")
 

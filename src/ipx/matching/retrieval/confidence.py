@@ -44,11 +44,15 @@ def confidence(coverage: float, cosine: float | None) -> float:
     else:
         a, b, c = WITH_DENSE
         z = a + b * coverage + c * cosine
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+    return _logistic(z)
 
 
 def title_confidence(word_coverage: float) -> float:
     """The confidence that a document is what a title asks for, from the share of the title's
     words it holds (``HybridEngine.word_coverage``)."""
     a, b = TITLE_WORDS
-    return 1.0 / (1.0 + math.exp(-(a + b * word_coverage)))
+    return _logistic(a + b * word_coverage)
+
+
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
