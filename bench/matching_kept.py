@@ -5,7 +5,7 @@ Run it against a database with the demo loaded and its vectors computed (``ipx d
 then ``ipx rematch``), e.g. ``IPX_VAR_DIR=/tmp/demo .venv/bin/python bench/matching_kept.py``.
 Per demand: how many listings are kept, the final score at ranks 1/10/20 of the engine's
 list, the cosine percentiles of the demand over the whole catalogue, the best BM25F and the
-demand's fit (``services.title_fit``: below GOOD_MATCH nothing is kept; "-" not judged);
+demand's fit (``services.rank_listings``' ``fit``: below GOOD_MATCH nothing is kept; "-" not judged);
 then the same for control demands the catalogue has nothing for. Nothing is written.
 """
 
@@ -56,9 +56,8 @@ def describe(demand: Demand, catalogue: index.Catalogue, exclude: set[str]) -> N
         cosines = np.array([m.dense for m in engine.search(text, k=len(engine), method="dense", query_vector=vector)])
         line.append("cos p50/p99/max {:.3f}/{:.3f}/{:.3f}".format(*np.percentile(cosines, [50, 99, 100])))
     line.append(f"bm25 max {max((m.lexical or 0 for m in ranked), default=0):6.1f}")
-    fit = services.title_fit(demand, engine, list(ranked))
-    kept = services.rank_listings(demand, catalogue).listings
-    line.append(f"fit {'-' if fit is None else format(fit, '.2f'):>4}  kept {len(kept):2d}")
+    kept = services.rank_listings(demand, catalogue)
+    line.append(f"fit {'-' if kept.fit is None else format(kept.fit, '.2f'):>4}  kept {len(kept.listings):2d}")
     print("  ".join(line))
 
 

@@ -174,13 +174,12 @@ def demand_matches(request: HttpRequest, demand_id: Id) -> dict[str, Any]:
             "price_type": listing.price_type, "price_amount": listing.price_amount,
             "price_max_amount": listing.price_max_amount, "currency": listing.currency,
         }})
-    state = matches_state(demand, [view.terms for view in views])
     run = DemandMatchRun.objects.filter(demand=demand).first()
     no_good_match = selectors.no_good_match(run)
-    # Judged by its words, a demand nothing fits gets no matches by meaning either.
+    state = matches_state(demand, [view.terms for view in views], nothing_fits=no_good_match is not None)
     preparation = state.preparation and {
         "listings_ready": state.preparation.ready, "listings_total": state.preparation.total,
-        "sentence": state.preparation.sentence, "awaiting_meaning": None if no_good_match else state.awaiting_meaning}
+        "sentence": state.preparation.sentence, "awaiting_meaning": state.awaiting_meaning}
     return {"demand_id": demand.pk, "status": demand.status, "items": items, "preparation": preparation,
             "fit": run.fit if run is not None else None, "good_match_threshold": GOOD_MATCH,
             "no_good_match": no_good_match}

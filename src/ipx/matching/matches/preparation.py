@@ -112,14 +112,16 @@ class MatchesState:
     awaiting_meaning: str | None = None
 
 
-def matches_state(demand: Demand, matched_terms: list[list[str]]) -> MatchesState:
-    """The state of a published demand's list, given each kept match's shared words."""
+def matches_state(demand: Demand, matched_terms: list[list[str]], *, nothing_fits: bool = False) -> MatchesState:
+    """The state of a published demand's list, given each kept match's shared words.
+    ``nothing_fits``: its words were judged and no listing fits, so no match comes by meaning
+    either, and the list is not said to be awaiting it."""
     if demand.status != Demand.Status.PUBLISHED:
         return MatchesState()
     preparation = listing_preparation()
     if preparation is None:
         return MatchesState()
-    return MatchesState(preparation, awaiting_meaning(demand, any(matched_terms)))
+    return MatchesState(preparation, None if nothing_fits else awaiting_meaning(demand, any(matched_terms)))
 
 
 def import_preparation(asset_ids: QuerySet[Asset, int]) -> FollowUp | None:

@@ -26,7 +26,7 @@ from ipx.matching.demands.selectors import (
 )
 from ipx.matching.matches.explain import Explained, Reader, display_terms, ipc_entries, reason_sentences
 from ipx.matching.models import Demand, DemandMatch, DemandMatchRun
-from ipx.matching.retrieval import GOOD_MATCH
+from ipx.matching.retrieval.confidence import judged_unfit
 from ipx.search.highlight import highlight, snippet
 
 
@@ -56,7 +56,7 @@ def current_matches_of_demand(demand: Demand) -> QuerySet[DemandMatch]:
 def no_good_match(run: DemandMatchRun | None) -> str | None:
     """What a demand's list says when its last ranking found no listing that fits it (the
     best one's ``fit`` below ``GOOD_MATCH``); None otherwise."""
-    if run is None or run.kept or run.fit is None or run.fit >= GOOD_MATCH:
+    if run is None or run.kept or not judged_unfit(run.fit):
         return None
     return _("No good match yet: no listing on the exchange holds enough of what this demand's title asks for. "
              "Listings are checked against it whenever they are published or change, and you are told when one fits.")

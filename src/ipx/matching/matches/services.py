@@ -69,8 +69,8 @@ from ipx.matching.matches.documents import (
     pk_of,
 )
 from ipx.matching.models import Demand, DemandMatch, DemandMatchRun
-from ipx.matching.retrieval import GOOD_MATCH, HybridEngine, Match
-from ipx.matching.retrieval.confidence import title_confidence
+from ipx.matching.retrieval import HybridEngine, Match
+from ipx.matching.retrieval.confidence import judged_unfit, title_confidence
 from ipx.matching.retrieval.signals import IPC_SHARED
 from ipx.notifications.services import notify
 
@@ -113,7 +113,7 @@ class Ranking:
 
     @property
     def nothing_fits(self) -> bool:
-        return self.fit is not None and self.fit < GOOD_MATCH
+        return judged_unfit(self.fit)
 
 
 @dataclass
@@ -185,7 +185,7 @@ def rank_listings(demand: Demand, catalogue: index.Catalogue, *, k: int = TOP_N)
         Ranked(listing_id=pk_of(m.doc_id), score=round(m.score, 6), lexical=m.lexical, dense=m.dense,
                structured=m.structured, explanation=explanation_of(m))
         for m in found if relevant(m, floor)
-    ], title_fit(demand, catalogue.engine, list(found)))
+    ], title_fit(demand, catalogue.engine, found))
     return Ranking([], ranking.fit) if ranking.nothing_fits else ranking
 
 

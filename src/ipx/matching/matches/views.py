@@ -31,11 +31,12 @@ def demand_matches(request: AuthenticatedRequest, demand_id: int) -> HttpRespons
     demand = selectors.demand_for_matches(user, demand_id)
     run = DemandMatchRun.objects.filter(demand=demand).first()
     matches = selectors.demand_match_views(demand)
-    state = matches_state(demand, [match.terms for match in matches])
+    no_good_match = selectors.no_good_match(run)
+    state = matches_state(demand, [match.terms for match in matches], nothing_fits=no_good_match is not None)
     context = {
         "demand": demand, "matches": matches, "is_poster": is_poster(user, demand), "run": run,
         "by_words_only": run is not None and run.method == DemandMatch.Method.LEXICAL, "state": state,
-        "no_good_match": selectors.no_good_match(run),
+        "no_good_match": no_good_match,
     }
     if (context["by_words_only"] or state.preparation) and index.current_embedder() is not None:
         # Ranked before the catalogue's vectors existed, or some are still missing: compute

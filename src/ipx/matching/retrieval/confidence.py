@@ -47,6 +47,11 @@ def confidence(coverage: float, cosine: float | None) -> float:
     return _logistic(z)
 
 
+def judged_unfit(fit: float | None) -> bool:
+    """Whether a judged confidence (None: not judged) falls below ``GOOD_MATCH``."""
+    return fit is not None and fit < GOOD_MATCH
+
+
 def title_confidence(word_coverage: float) -> float:
     """The confidence that a document is what a title asks for, from the share of the title's
     words it holds (``HybridEngine.word_coverage``)."""

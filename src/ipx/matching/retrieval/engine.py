@@ -187,12 +187,17 @@ class HybridEngine:
             self._frequency = index_frequency(self.lexical)
         return bridge_query(text, self._frequency).text
 
+    def _analysed(self, text: str) -> tuple[QueryTerms | None, QueryProblem | None]:
+        """The query's lexical terms (none over the length limit) and why it cannot be ranked."""
+        terms = QueryTerms.of(self.lexical_text(text)) if len(text) <= MAX_QUERY_CHARS else None
+        return terms, query_problem(text, terms)
+
     def word_coverage(self, text: str, doc_ids: Sequence[str], ignore: Collection[str] = ()) -> list[float] | None:
         """For each document: the share of the idf mass of ``text``'s words (``ignore`` left
         out; no character grams) that it contains, 0 for an unknown id. None when the text
         has no such word or cannot be ranked."""
-        terms = QueryTerms.of(self.lexical_text(text)) if len(text) <= MAX_QUERY_CHARS else None
-        if terms is None or query_problem(text, terms) is not None:
+        terms, problem = self._analysed(text)
+        if terms is None or problem is not None:
             return None
         words = QueryTerms([word for word in terms.words if word not in ignore], [])
         if not words.words:
@@ -229,8 +234,7 @@ class HybridEngine:
             raise EngineError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
         if method == "dense" and self.vectors is None:
             raise EngineError("this engine has no vectors: dense ranking is unavailable")
-        terms = QueryTerms.of(self.lexical_text(text)) if len(text) <= MAX_QUERY_CHARS else None
-        problem = query_problem(text, terms)
+        terms, problem = self._analysed(text)
         if problem is not None or terms is None:
             return Matches(problem=problem)
         if k <= 0 or not self.ids:

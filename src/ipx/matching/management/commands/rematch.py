@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from ipx.matching.matches.rematch import RematchResult, rematch
-from ipx.matching.retrieval import GOOD_MATCH
+from ipx.matching.retrieval.confidence import judged_unfit
 
 
 class Command(BaseCommand):
@@ -75,6 +75,6 @@ def summary(result: RematchResult) -> str:
     return (
         f"{scope}; embedded {result.embedded} document(s); ranked {len(outcomes)} demand(s): "
         f"{sum(o.kept for o in outcomes)} match(es) kept, {sum(len(o.new) for o in outcomes)} new, "
-        f"{sum(o.fit is not None and o.fit < GOOD_MATCH for o in outcomes)} demand(s) with no good match; "
+        f"{sum(judged_unfit(o.fit) for o in outcomes)} demand(s) with no good match; "
         + (", ".join(f"{n} by {method}" for method, n in sorted(methods.items())) or "nothing to rank")
     )
