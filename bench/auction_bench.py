@@ -7,7 +7,8 @@ Sets up, in the database DATABASE_URL names (a fresh SQLite file in a temporary 
 otherwise; migrated first), one live session with one open lot that takes a deposit, and
 --bidders verified organisations admitted to the session and funded, each with an API token.
 Starts the production server (`ipx serve`, ASGI, on 127.0.0.1) and runs the bidders at once
-(httpx, asyncio) for --duration seconds. Each bidder knows only its last answer: it bids the
+(asyncio, a keep-alive connection each: ``lean_http`` by default, httpx with --client httpx)
+for --duration seconds. Each bidder knows only its last answer: it bids the
 minimum that answer gave (`lot.minimum_bid`), with a fresh Idempotency-Key per bid and, one bid
 in four, a proxy maximum a few steps above. A refusal by the rules (400) carries the lot's
 minimum at that moment, which it bids next; after a 409 (it leads, say) it reads the lot again.
@@ -133,15 +134,36 @@ def with_proxy(amount: Decimal) -> Decimal:
     return maximum
 
 
-async def bidder(http: Any, base: str, lot_id: int, key: str, until: float, tally: Tally) -> None:
+class HttpxBidderClient:
+    """httpx behind the lean client's three calls (``--client httpx``, the earlier generator)."""
+
+    def __init__(self, base: str) -> None:
+        import httpx
+
+        self.base = base
+        # A client (one keep-alive connection) per bidder: httpx's shared pool costs the load
+        # generator CPU for every request in proportion to its connections.
+        self.http = httpx.AsyncClient(limits=httpx.Limits(max_connections=1), timeout=30)
+
+    async def get(self, path: str, headers: dict[str, str]) -> Any:
+        return await self.http.get(self.base + path, headers=headers)
+
+    async def post_json(self, path: str, payload: object, headers: dict[str, str]) -> Any:
+        return await self.http.post(self.base + path, json=payload, headers=headers)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+
+async def bidder(http: Any, lot_id: int, key: str, until: float, tally: Tally) -> None:
     headers = {"Authorization": f"Bearer {key}"}
-    lot_url = f"{base}/api/v1/auctions/lots/{lot_id}"
+    lot_path = f"/api/v1/auctions/lots/{lot_id}"
     minimum: Decimal | None = None
     while time.monotonic() < until:
         try:
             if minimum is None:
                 tally.reads += 1
-                read = await http.get(lot_url, headers=headers)
+                read = await http.get(lot_path, headers=headers)
                 if read.status_code != 200:
                     tally.errors.append(f"GET {read.status_code}: {read.text[:200]}")
                     continue
@@ -150,8 +172,8 @@ async def bidder(http: Any, base: str, lot_id: int, key: str, until: float, tall
             if random.randrange(PROXY_EVERY) == 0:  # the load's shape, not a secret
                 body["maximum"] = str(with_proxy(minimum))
             started = time.perf_counter()
-            answer = await http.post(f"{lot_url}/bids", json=body,
-                                     headers={**headers, "Idempotency-Key": uuid.uuid4().hex})
+            answer = await http.post_json(f"{lot_path}/bids", body,
+                                          headers={**headers, "Idempotency-Key": uuid.uuid4().hex})
             tally.latencies_ms.append((time.perf_counter() - started) * 1000)
             if answer.status_code == 201:
                 tally.accepted += 1
@@ -171,19 +193,17 @@ async def bidder(http: Any, base: str, lot_id: int, key: str, until: float, tall
             minimum = None
 
 
-async def run(base: str, lot_id: int, keys: list[str], duration: float) -> tuple[Tally, float]:
-    import httpx
+async def run(port: int, lot_id: int, keys: list[str], duration: float, client: str) -> tuple[Tally, float]:
+    from lean_http import LeanClient
 
     tally = Tally()
-    # A client (one keep-alive connection) per bidder: httpx's shared pool costs the load
-    # generator CPU for every request in proportion to its connections, and with 200 of them
-    # the generator, not the server, was the limit.
-    clients = [httpx.AsyncClient(limits=httpx.Limits(max_connections=1), timeout=30) for _key in keys]
+    clients = [LeanClient("127.0.0.1", port) if client == "lean" else HttpxBidderClient(f"http://127.0.0.1:{port}")
+               for _key in keys]
     try:
         started = time.monotonic()
         until = started + duration
-        await asyncio.gather(*(bidder(http, base, lot_id, key, until, tally) for http, key in zip(clients, keys,
-                                                                                                 strict=True)))
+        await asyncio.gather(*(bidder(http, lot_id, key, until, tally) for http, key in zip(clients, keys,
+                                                                                           strict=True)))
         return tally, time.monotonic() - started
     finally:
         for http in clients:
@@ -227,6 +247,8 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--bidders", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--client", choices=("lean", "httpx"), default="lean",
+                        help="the bidders' HTTP client: lean_http (default) or httpx (the earlier, heavier one)")
     options = parser.parse_args()
     var_dir = production_environment("ipx-auction-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'bench.sqlite3'}")
@@ -244,9 +266,10 @@ def main() -> None:
              "--workers", str(options.workers), "--no-worker"],
             env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         wait_until_up(f"{base}/api/v1/auctions/lots/{lot_id}")
-        print(f"database {database}\nbidders {options.bidders}\nserver_workers {options.workers}", flush=True)
+        print(f"database {database}\nbidders {options.bidders}\nserver_workers {options.workers}\n"
+              f"client {options.client}", flush=True)
         server_cpu, client_cpu = group_cpu_seconds(server.pid), time.process_time()
-        tally, elapsed = asyncio.run(run(base, lot_id, keys, options.duration))
+        tally, elapsed = asyncio.run(run(port, lot_id, keys, options.duration, options.client))
         server_cpu, client_cpu = group_cpu_seconds(server.pid) - server_cpu, time.process_time() - client_cpu
         handled = tally.accepted + tally.refused
         figures = {"seconds": elapsed, "bids_handled": handled, "bids_accepted": tally.accepted,

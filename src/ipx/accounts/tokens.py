@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, ApiToken, User
 from ipx.core.errors import NotFound, PermissionDenied, ValidationFailed
+from ipx.core.prepared import PreparedQuery, field_paths, instance
 from ipx.core.validation import FieldErrors, clean_text
 
 Scope = ApiToken.Scope
@@ -89,12 +90,22 @@ def tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
 
 
+# Every API request signed with a token reads it: compiled once (see ipx.core.prepared).
+_TOKEN_AND_USER = PreparedQuery(lambda p: ApiToken.objects.filter(key_hash=p.str("key_hash")).order_by().values_list(
+    *field_paths(ApiToken), *field_paths(User, "user__")))
+
+
 def api_token_for_key(key: str) -> ApiToken | None:
     """The token of a key, with its user, or None when there is none or its user may no
     longer sign in. An expired token is returned (the caller tells it apart) but its use is
     not recorded."""
-    token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
-    if token is None or not token.user.is_active:
+    found = _TOKEN_AND_USER.rows(key_hash=ApiToken.hash_key(key))  # key_hash is unique: one row at most
+    if not found:
+        return None
+    columns = len(ApiToken._meta.concrete_fields)
+    token = instance(ApiToken, found[0][:columns])
+    token.user = instance(User, found[0][columns:])
+    if not token.user.is_active:
         return None
     now = timezone.now()
     if token.expires_at > now and (token.last_used_at is None or now - token.last_used_at > LAST_USE_PRECISION):

@@ -13,10 +13,10 @@ minimum at that moment, so a bidder bids again without reading the lot.
 
 No sequencer with group commit per lot: measured with ``bench/auction_bench.py`` (200
 bidders, 2 vCPUs shared with the load generator), the refusals before the lock took the lot's
-lock out of ~98 % of the requests (SQLite 83 → 209 handled bids/s; PostgreSQL 45 → ~110),
-leaving 1–4 accepted bids/s under the lock. The limit is now the CPU each request costs
-(Django, the ORM and the HTTP server: about 6 ms of server CPU per refused bid), which
-batching the few locked bids would not reduce; see BENCHMARKS.md, "Auctions".
+lock out of ~98 % of the requests, leaving 3–10 accepted bids/s under it. The limit is the CPU
+each refused bid costs, which batching the few locked bids would not reduce; the early path's
+reads are therefore prepared queries (``ipx.core.prepared``), which took it from about 3.4 to
+1.1 ms in-process (SQLite 150–270 → ~700 handled bids/s); see BENCHMARKS.md, "Auctions".
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ipx.accounts.models import User
+from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import memberships_of
 from ipx.auctions.inputs import BidValues
 from ipx.auctions.models import AuctionSession, Bid, BidReceipt, Deposit, Lot, Registration
@@ -38,6 +38,7 @@ from ipx.auctions.rules import BidAttempt, BidRefused, IncrementTable, LotState,
 from ipx.auctions.workflow import LOT
 from ipx.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ipx.core.money import Money, parse_amount
+from ipx.core.prepared import PreparedQuery, field_paths, instance
 from ipx.ledger.idempotency import IdempotencyKeyReused
 from ipx.ledger.services import escrow_hold
 from ipx.notifications.services import notify
@@ -80,12 +81,17 @@ def _key(value: object) -> str:
     return key
 
 
+def _wanted_organisation(organisation_id: object) -> int | None:
+    """The organisation a bid says it is for (None: the one registered; -1: no such number)."""
+    if organisation_id in (None, ""):
+        return None
+    return int(str(organisation_id)) if str(organisation_id).isdigit() else -1
+
+
 def _registration(actor: User, lot: Lot, organisation_id: object, key: str = "") -> Registration:
     """The actor's admitted registration for the lot's session (one query when all is well),
     with ``has_receipt``: whether it has a receipt for ``key`` (a retry) when a key is given."""
-    wanted: int | None = None
-    if organisation_id not in (None, ""):
-        wanted = int(str(organisation_id)) if str(organisation_id).isdigit() else -1
+    wanted = _wanted_organisation(organisation_id)
     registrations = Registration.objects.filter(session_id=lot.session_id, organisation__memberships__user=actor)
     if wanted is not None:
         registrations = registrations.filter(organisation_id=wanted)
@@ -156,16 +162,20 @@ class _Checked:
     registration: Registration
 
 
-def _checked(actor: User, lot: Lot, values: BidValues) -> _Checked:
-    if lot.session.status == AuctionSession.Status.DRAFT:  # not public yet
+def _read_values(values: BidValues, session_status: str, currency: str) -> tuple[Decimal, Decimal | None, str]:
+    """The amount, the maximum and the key of a bid on a lot of a session in that status."""
+    if session_status == AuctionSession.Status.DRAFT:  # not public yet
         raise NotFound(_("No such lot."))
-    currency = lot.session.currency
     if str(values.currency or "").strip().upper() != currency:
         raise ValidationFailed.for_field("currency", _("This lot is auctioned in %(currency)s.")
                                          % {"currency": currency})
     amount = _money(values.amount, currency, "amount")
     maximum = None if values.maximum in (None, "") else _money(values.maximum, currency, "maximum")
-    key = _key(values.key)
+    return amount, maximum, _key(values.key)
+
+
+def _checked(actor: User, lot: Lot, values: BidValues) -> _Checked:
+    amount, maximum, key = _read_values(values, lot.session.status, lot.session.currency)
     return _Checked(amount=amount, maximum=maximum, key=key,
                     registration=_registration(actor, lot, values.organisation_id, key))
 
@@ -207,30 +217,50 @@ def bid_place(*, actor: User, lot_id: int, values: BidValues) -> BidResult:
     return _bid_locked(actor=actor, lot_id=lot_id, values=values)
 
 
+# The two reads a stale bid is refused from, compiled once (ipx.core.prepared): under load
+# they run for nearly every bid, and the ORM's compiling them cost more than the rest of it.
+_STALE_LOT_COLUMNS = {"id", "session_id", "status", "opens_at", "closes_at", "hard_end", "soft_close_minutes",
+                      "starting_price", "price", "leader_id", "leader_max", "last_seq", "reserve_price", "increments"}
+_STALE_LOT = PreparedQuery(lambda p: Lot.objects.filter(pk=p.int("lot")).order_by().values_list(
+    *field_paths(Lot, only=_STALE_LOT_COLUMNS), "session__status", "session__currency", "listing__organisation_id"))
+_STALE_REGISTRATIONS = PreparedQuery(lambda p: Registration.objects.filter(
+    session_id=p.int("session"), organisation__memberships__user_id=p.int("user")).annotate(
+    has_receipt=Exists(BidReceipt.objects.filter(registration=OuterRef("pk"), key=p.str("key"))),
+).order_by().values_list("pk", "organisation_id", "status", "organisation__status", "has_receipt"))
+
+
 def _refuse_stale(actor: User, lot_id: int, values: BidValues) -> None:
     """Refuse, without taking the lot's lock, a bid below a minimum the lot has already
     reached: the minimum only rises, so the locked path would refuse it too, with the same
     answer. Everything else (the leader's own lead and maximum, replays, closed, paused or
-    unknown lots, bad input) is left to the locked path, which answers it as before."""
+    unknown lots, bad input, a bidder who is not plainly admitted) is left to the locked path,
+    which answers it as before."""
     if not isinstance(lot_id, int):
         return
-    lot = next(iter(Lot.objects.select_related("session", "listing").filter(pk=lot_id).order_by()), None)
-    if lot is None:
+    found = _STALE_LOT.rows(lot=lot_id)
+    if not found:
         return
+    columns = len(_STALE_LOT_COLUMNS)
+    lot = instance(Lot, found[0][:columns], only=_STALE_LOT_COLUMNS)
+    session_status, currency, seller_id = found[0][columns:]
     now = timezone.now()
     try:
-        checked = _checked(actor, lot, values)
-        if getattr(checked.registration, "has_receipt", False):
-            return  # a retry: the locked path answers it as the first time
+        amount, maximum, key = _read_values(values, session_status, currency)
         _check_open(lot, now)
     except ApplicationError:
         return
-    registration = checked.registration
-    if registration.pk == lot.leader_id or registration.organisation_id == lot.listing.organisation_id:
+    wanted = _wanted_organisation(values.organisation_id)
+    admitted = [row for row in _STALE_REGISTRATIONS.rows(session=lot.session_id, user=actor.pk, key=key)
+                if row[2] == Registration.Status.ADMITTED and wanted in (None, row[1])]
+    if len(admitted) != 1:
         return
+    registration_id, organisation_id, _status, organisation_status, has_receipt = admitted[0]
+    if (organisation_status != Organisation.Status.VERIFIED or has_receipt or registration_id == lot.leader_id
+            or organisation_id == seller_id):
+        return  # refused or answered under the lock, as a retry's first answer is
     try:
         apply_bid(lot_state(lot), increment_table(lot), BidAttempt(
-            bidder=registration.pk, amount=checked.amount, maximum=checked.maximum, at=now))
+            bidder=registration_id, amount=amount, maximum=maximum, at=now))
     except BidRefused as refused:
         if refused.code == "below_minimum":
             raise _refusal(refused, lot) from None

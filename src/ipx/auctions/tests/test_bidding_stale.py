@@ -97,3 +97,36 @@ def test_a_refusal_over_the_api_carries_the_minimum_to_bid_again(live: Lot, buye
     status, body = post(buyer, "105000", "b-2")  # the leader's own lead: 409, the lot too
     assert (status, body["lot"]["minimum_bid"]) == (409, "105000")
     assert post(outsider, body["lot"]["minimum_bid"], "o-2")[0] == 201
+
+
+@pytest.mark.parametrize("case", ["another_organisation", "no_such_organisation", "unverified", "currency",
+                                  "decimals", "paused", "own_organisation"])
+def test_every_stale_bid_gets_the_locked_paths_answer(case: str, live: Lot, buyer: Member, outsider: Member,
+                                                      operator: Any) -> None:
+    """Whatever the early path is shown (a stale amount with something else wrong or unusual),
+    the answer and the lot's rows are those of the locked path alone."""
+    from ipx.accounts.models import Organisation
+
+    bid(buyer, live, "120000")
+    values = {"amount": "110000", "currency": "CNY", "key": f"case-{case}"}
+    if case == "another_organisation":
+        values["organisation_id"] = str(buyer.organisation.pk)
+    elif case == "no_such_organisation":
+        values["organisation_id"] = "x1"
+    elif case == "own_organisation":
+        values["organisation_id"] = str(outsider.organisation.pk)
+    elif case == "unverified":
+        Organisation.objects.filter(pk=outsider.organisation.pk).update(status=Organisation.Status.REJECTED)
+    elif case == "currency":
+        values["currency"] = "HKD"
+    elif case == "decimals":
+        values["amount"] = "110000.001"
+    elif case == "paused":
+        control.lot_pause(operator=operator, lot_id=live.pk, reason="A question from the floor")
+    answers = []
+    for place in (bidding._bid_locked, bidding.bid_place):
+        with pytest.raises(ApplicationError) as refused:
+            place(actor=outsider.user, lot_id=live.pk, values=BidValues(**values))
+        answers.append(_answer(refused.value))
+    assert answers[0] == answers[1]
+    assert (Bid.objects.filter(lot=live).count(), BidReceipt.objects.filter(key=values["key"]).exists()) == (1, False)
