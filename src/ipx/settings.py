@@ -391,10 +391,15 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    "loggers": {"ipx": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own loggers are set to INFO by its defaults and reach the root's handler past the
+    # root's level: each 4xx answer ("Bad Request: …", e.g. every bid refused as below the
+    # minimum) was printed whatever LOG_LEVEL said.
+    "loggers": {"ipx": {"handlers": ["console"], "level": "INFO", "propagate": False},
+                "django": {"level": LOG_LEVEL}},
 }

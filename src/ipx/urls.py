@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from ipx.api.api import api
+from ipx.api.routes import grouped_by_first_segment
 from ipx.dataip import views as dataip_views
 
 admin.site.site_header = _("IPX back-office")
@@ -20,7 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("ipx.health.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", api.urls),
+    path("api/v1/", grouped_by_first_segment(api.urls)),
     path("accounts/", include("ipx.accounts.urls")),
     path("catalog/", include("ipx.catalog.urls")),
     path("listings/", include("ipx.listings.urls")),
