@@ -28,5 +28,6 @@ def grouped_by_first_segment(urls: tuple[list[URLPattern | URLResolver], str, st
         if head not in groups:
             groups[head] = []
             grouped.append(path(f"{head}/", include(groups[head])))
-        groups[head].append(path(rest, pattern.callback, pattern.default_args, pattern.name))
+        # The stubs want a str; Django takes None too (the default: an address without a name).
+        groups[head].append(path(rest, pattern.callback, pattern.default_args, pattern.name))  # type: ignore[arg-type]
     return grouped, app_name, namespace

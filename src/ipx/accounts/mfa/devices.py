@@ -22,6 +22,7 @@ from django_otp.util import random_hex
 from ipx.accounts.mfa.recovery import recovery_code_digest
 from ipx.accounts.models import RecoveryCode, RecoveryCodes, User
 from ipx.core.errors import Conflict, ValidationFailed
+from ipx.core.prepared import PreparedQuery
 
 logger = logging.getLogger("ipx.security")
 
@@ -39,11 +40,16 @@ def authenticator_of(user: User) -> TOTPDevice | None:
     return device
 
 
+# Asked on every signed-in request: compiled once (ipx.core.prepared).
+_CONFIRMED_AUTHENTICATOR = PreparedQuery(lambda p: TOTPDevice.objects.filter(
+    user_id=p.int("user"), confirmed=True).order_by().values_list("pk")[:1])
+
+
 def has_second_factor(user: Any) -> bool:
     """Whether ``user`` has set up an authenticator app (recovery codes come with it)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+    return bool(_CONFIRMED_AUTHENTICATOR.rows(user=user.pk))
 
 
 def recovery_codes_left(user: User) -> int:

@@ -15,6 +15,7 @@ from ipx.accounts.sessions.models import UserSession
 from ipx.accounts.sessions.recent import mark_authenticated
 from ipx.core.errors import Conflict, NotFound
 from ipx.core.network import request_ip
+from ipx.core.prepared import PreparedQuery
 
 # In the session: the row's id and when the session was last used (Unix time).
 RECORD = "ipx_session_id"
@@ -55,8 +56,13 @@ def session_end(record_id: object, *, reason: str) -> None:
                                                                                end_reason=reason)
 
 
+# Asked on every signed-in request: compiled once (ipx.core.prepared).
+_OPEN_RECORD = PreparedQuery(lambda p: UserSession.objects.filter(
+    pk=p.int("record"), user_id=p.int("user"), ended_at__isnull=True).order_by().values_list("pk"))
+
+
 def is_open(record_id: int, user: User) -> bool:
-    return UserSession.objects.filter(pk=record_id, user=user, ended_at__isnull=True).exists()
+    return bool(_OPEN_RECORD.rows(record=record_id, user=user.pk))
 
 
 @transaction.atomic

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from django.urls import URLPattern, resolve, reverse
 
 from ipx.api.api import api
+
+
+def _sample(kwargs: dict[str, str], found: re.Match[str]) -> str:
+    return kwargs[found.group(1)]
+
 
 SAMPLES = {"int": "7", "str": "a-b", "slug": "a-b", "uuid": "12345678-1234-1234-1234-123456789abc", "path": "a/b"}
 
@@ -22,7 +28,7 @@ def test_every_address_resolves_to_its_operation_and_reverses_to_itself() -> Non
             continue
         seen.add(route)
         kwargs = {name: SAMPLES[kind or "str"] for kind, name in re.findall(r"<(?:(\w+):)?(\w+)>", route)}
-        address = "/api/v1/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda found, given=kwargs: given[found.group(1)], route)
+        address = "/api/v1/" + re.sub(r"<(?:\w+:)?(\w+)>", partial(_sample, kwargs), route)
         match = resolve(address)
         # The address ninja made is the one that answers (and no address before it).
         assert (match.route, match.url_name, match.kwargs) == ("api/v1/" + route, pattern.name, kwargs), address
