@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Max
 from django.urls import reverse
 
+from ipx.core.prepared import PreparedQuery
 from ipx.live.models import LiveEvent, LiveStream
 from ipx.live.streams import Delivered, stream_name
 
@@ -16,10 +17,15 @@ def _delivered(row: LiveEvent) -> Delivered:
                      payload=row.payload if isinstance(row.payload, dict) else {})
 
 
+# Read for every signed-in page (its notification stream) and live page: compiled once
+# (ipx.core.prepared).
+_LAST_SEQ = PreparedQuery(lambda p: LiveStream.objects.filter(name=p.str("stream")).order_by().values_list("last_seq"))
+
+
 def current_seq(stream: str) -> int:
     """The stream's last committed number (0 before its first event)."""
-    found = LiveStream.objects.filter(name=stream).values_list("last_seq", flat=True).first()
-    return int(found or 0)
+    found = _LAST_SEQ.rows(stream=stream)  # the name is the primary key: one row at most
+    return int(found[0][0]) if found else 0
 
 
 def events_after(stream: str, after: int, *, up_to: int | None = None, limit: int = BATCH) -> list[Delivered]:
