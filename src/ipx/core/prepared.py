@@ -4,13 +4,13 @@ Django turns a queryset into SQL each time it is evaluated; for a join of a doze
 costs 0.2–1 ms of CPU, several times what the database then takes to answer on the same
 machine (a primary-key read: a few microseconds on SQLite). On the auction's bid path three
 such reads were most of the server's work per refused bid. A ``PreparedQuery`` is still
-written as a queryset, built once per database connection from placeholders; each call runs
-the compiled SQL with the values given and converts the columns with the ORM's own converters,
-so a row reads exactly as ``values_list`` would give it (a test compares them on SQLite and
-PostgreSQL).
+written as a queryset, built once per database connection with a marker for each named
+parameter; each call runs the compiled SQL with the values given and converts the columns with
+the ORM's own converters, so a row reads exactly as ``values_list`` would give it (a test
+compares them on SQLite and PostgreSQL).
 
-Only exact lookups take placeholders (an ``icontains`` would rewrite the value before it
-reaches the SQL parameters); building the query fails if a placeholder does not reach them.
+Only exact lookups take named parameters (an ``icontains`` would rewrite the marker before it
+reaches the SQL parameters); building the query fails if a marker does not reach them.
 """
 
 from __future__ import annotations
@@ -22,40 +22,41 @@ from typing import Any, TypeVar
 from django.db import connections
 from django.db.models import Field, Model, QuerySet
 
-# Placeholder integers: far below any primary key or count a query compares with.
-_FIRST_INT_PLACEHOLDER = -7_390_000_001
+# Integer markers: far below any primary key or count a query compares with.
+_FIRST_INT_MARKER = -7_390_000_001
 M = TypeVar("M", bound=Model)
 
 
-class Placeholders:
-    """The stand-ins a prepared query's queryset is built with, each named by a call."""
+class Parameters:
+    """The named parameters of a prepared query: each call gives the marker value its queryset
+    is built with, which compiling finds again among the SQL's parameters."""
 
     def __init__(self) -> None:
         self.names: dict[object, str] = {}
 
     def int(self, name: str) -> int:
-        value = _FIRST_INT_PLACEHOLDER - len(self.names)
+        value = _FIRST_INT_MARKER - len(self.names)
         self.names[value] = name
         return value
 
     def str(self, name: str) -> str:
-        value = f"\x1fplaceholder:{name}\x1f"
+        value = f"\x1fparameter:{name}\x1f"
         self.names[value] = name
         return value
 
 
 class _Compiled:
-    def __init__(self, queryset: QuerySet[Any], placeholders: Placeholders, using: str) -> None:
+    def __init__(self, queryset: QuerySet[Any], parameters: Parameters, using: str) -> None:
         compiler = queryset.query.get_compiler(using=using)
         self.sql, params = compiler.as_sql()
-        # Each parameter: the placeholder's name, or the fixed value the queryset holds.
+        # Each SQL parameter: the named parameter it stands for, or the fixed value the queryset holds.
         self.params: list[tuple[str | None, Any]] = []
         for value in params:
-            name = placeholders.names.get(value) if isinstance(value, int | str) else None
+            name = parameters.names.get(value) if isinstance(value, int | str) else None
             self.params.append((name, value))
-        missing = set(placeholders.names.values()) - {name for name, _value in self.params if name}
+        missing = set(parameters.names.values()) - {name for name, _value in self.params if name}
         if missing:
-            raise ValueError(f"placeholders that do not reach the SQL as parameters: {sorted(missing)}")
+            raise ValueError(f"named parameters that do not reach the SQL: {sorted(missing)}")
         self.compiler = compiler
         self.converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
 
@@ -70,12 +71,12 @@ class _Compiled:
 
 
 class PreparedQuery:
-    """``build(placeholders)`` returns a ``values_list`` queryset; ``rows(**values)`` runs it.
+    """``build(parameters)`` returns a ``values_list`` queryset; ``rows(**values)`` runs it.
 
     Compiled once per thread and database alias: a compiler belongs to its connection, and
     Django's connections belong to their thread."""
 
-    def __init__(self, build: Callable[[Placeholders], QuerySet[Any]]) -> None:
+    def __init__(self, build: Callable[[Parameters], QuerySet[Any]]) -> None:
         self.build = build
         self.local = threading.local()
 
@@ -83,8 +84,8 @@ class PreparedQuery:
         compiled: dict[str, _Compiled] = self.local.__dict__.setdefault("compiled", {})
         prepared = compiled.get(using)
         if prepared is None or prepared.compiler.connection is not connections[using]:
-            placeholders = Placeholders()
-            prepared = compiled[using] = _Compiled(self.build(placeholders), placeholders, using)
+            parameters = Parameters()
+            prepared = compiled[using] = _Compiled(self.build(parameters), parameters, using)
         return prepared.rows(values)
 
 

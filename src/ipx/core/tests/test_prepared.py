@@ -53,8 +53,8 @@ def test_an_instance_holds_the_columns_read_and_defers_the_rest() -> None:
     assert partial.get_deferred_fields() == {field.attname for field in ApiToken._meta.concrete_fields} - {"id", "name"}
 
 
-def test_a_placeholder_that_does_not_reach_the_parameters_is_refused() -> None:
-    # icontains wraps the value in wildcards: it would no longer be the placeholder's.
+def test_a_named_parameter_that_does_not_reach_the_sql_is_refused() -> None:
+    # icontains wraps the value in wildcards: it would no longer be the parameter's marker.
     query = PreparedQuery(lambda p: ApiToken.objects.filter(name__icontains=p.str("name")).values_list("pk"))
     with pytest.raises(ValueError, match="name"):
         query.rows(name="x")
