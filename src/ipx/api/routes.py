@@ -10,6 +10,7 @@ as ninja made them: ``reverse("api-1:…")`` gives the same addresses.
 from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
+from django.urls.resolvers import RoutePattern
 
 
 def grouped_by_first_segment(urls: tuple[list[URLPattern | URLResolver], str, str]) -> tuple[
@@ -28,6 +29,8 @@ def grouped_by_first_segment(urls: tuple[list[URLPattern | URLResolver], str, st
         if head not in groups:
             groups[head] = []
             grouped.append(path(f"{head}/", include(groups[head])))
-        # The stubs want a str; Django takes None too (the default: an address without a name).
-        groups[head].append(path(rest, pattern.callback, pattern.default_args, pattern.name))  # type: ignore[arg-type]
+        # As path() builds it, which takes no name of None.
+        moved = URLPattern(RoutePattern(rest, name=pattern.name, is_endpoint=True), pattern.callback,
+                           pattern.default_args, pattern.name)
+        groups[head].append(moved)
     return grouped, app_name, namespace
