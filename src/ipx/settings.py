@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from ipx.core.environment import env_bool, env_list, redis_url
+from ipx.core.environment import env_bool, env_list, logging_config, redis_cache, redis_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -260,17 +260,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REDIS_URL = redis_url()
 
 
-def redis_cache(location: str, prefix: str) -> dict[str, object]:
-    """A cache on Redis that a lost Redis turns into misses (logged), never into failed
-    requests: every cached thing here can be computed again."""
-    return {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": location,
-        "KEY_PREFIX": prefix,
-        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
-    }
-
-
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 CACHES = {
     "default": redis_cache(REDIS_URL, "ipx") if REDIS_URL else {
@@ -391,15 +380,4 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    # Django's own loggers are set to INFO by its defaults and reach the root's handler past the
-    # root's level: each 4xx answer ("Bad Request: …", e.g. every bid refused as below the
-    # minimum) was printed whatever LOG_LEVEL said.
-    "loggers": {"ipx": {"handlers": ["console"], "level": "INFO", "propagate": False},
-                "django": {"level": LOG_LEVEL}},
-}
+LOGGING = logging_config(os.environ.get("LOG_LEVEL", "WARNING"))

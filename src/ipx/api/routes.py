@@ -29,7 +29,7 @@ def grouped_by_first_segment(urls: tuple[list[URLPattern | URLResolver], str, st
         if head not in groups:
             groups[head] = []
             grouped.append(path(f"{head}/", include(groups[head])))
-        # As path() builds it, which takes no name of None.
+        # Built as path() builds it; path()'s types refuse a name of None, which an address may have.
         moved = URLPattern(RoutePattern(rest, name=pattern.name, is_endpoint=True), pattern.callback,
                            pattern.default_args, pattern.name)
         groups[head].append(moved)

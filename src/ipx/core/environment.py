@@ -1,5 +1,5 @@
-"""Reading settings from the environment (used by ``ipx.settings``, before Django is set up:
-nothing here may import Django's settings)."""
+"""Reading settings from the environment, and the settings built from them (used by
+``ipx.settings``, before Django is set up: nothing here may import Django's settings)."""
 
 from __future__ import annotations
 
@@ -30,3 +30,29 @@ def redis_url() -> str:
     if not url or not worker.startswith("gw"):
         return url
     return urlsplit(url)._replace(path=f"/{int(worker[2:]) + 1}").geturl()
+
+
+def redis_cache(location: str, prefix: str) -> dict[str, object]:
+    """A cache on Redis that a lost Redis turns into misses (logged), never into failed
+    requests: every cached thing here can be computed again."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+    }
+
+
+def logging_config(level: str) -> dict[str, object]:
+    """LOGGING: the console at ``level`` (LOG_LEVEL), IPX's own messages from INFO on."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {"console": {"class": "logging.StreamHandler"}},
+        "root": {"handlers": ["console"], "level": level},
+        # Django's own loggers are set to INFO by its defaults and reach the root's handler past
+        # the root's level: each 4xx answer ("Bad Request: …", e.g. every bid refused as below
+        # the minimum) was printed whatever LOG_LEVEL said.
+        "loggers": {"ipx": {"handlers": ["console"], "level": "INFO", "propagate": False},
+                    "django": {"level": level}},
+    }

@@ -12,7 +12,7 @@ import pytest
 from django.core.cache import caches
 from django.test import Client, override_settings
 
-from ipx.settings import redis_cache
+from ipx.core.environment import redis_cache
 from ipx.testing.databases import needs_redis
 from ipx.testing.factories import listing_with_patent
 from ipx.testing.fixtures import Member
