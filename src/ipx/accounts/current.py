@@ -6,8 +6,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from ipx.accounts.models import Membership, Organisation, User
-from ipx.accounts.selectors import memberships_of
-from ipx.core.prepared import PreparedQuery, field_paths, instance
+from ipx.accounts.selectors import MEMBERSHIP_ORDER, memberships_of
+from ipx.core.prepared import PreparedQuery, field_paths, instance_and_related
 
 SESSION_KEY = "ipx_organisation_id"
 
@@ -15,17 +15,16 @@ SESSION_KEY = "ipx_organisation_id"
 # Read for the menu of every signed-in page: compiled once (ipx.core.prepared); the rows of
 # memberships_of, in its order, with their organisation.
 _MEMBERSHIPS = PreparedQuery(lambda p: Membership.objects.filter(user_id=p.int("user")).order_by(
-    "organisation__name").values_list(*field_paths(Membership), *field_paths(Organisation, "organisation__")))
+    *MEMBERSHIP_ORDER).values_list(*field_paths(Membership), *field_paths(Organisation, "organisation__")))
 
 
 def _memberships(user: User | AnonymousUser) -> list[Membership]:
-    if not isinstance(user, User) or not user.is_authenticated:
+    if not isinstance(user, User):  # anonymous: no memberships
         return []
-    columns = len(Membership._meta.concrete_fields)
     found = []
     for row in _MEMBERSHIPS.rows(user=user.pk):
-        membership = instance(Membership, row[:columns])
-        membership.organisation = instance(Organisation, row[columns:])
+        membership, organisation = instance_and_related(row, Membership, Organisation)
+        membership.organisation = organisation
         membership.user = user  # whether a membership binds asks if the address is confirmed
         found.append(membership)
     return found

@@ -9,13 +9,16 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import Membership, Organisation, OrganisationEvent, User
 from ipx.core.errors import NotFound, PermissionDenied
 
+# A user's memberships, as menus and choices list them (also ipx.accounts.current's read).
+MEMBERSHIP_ORDER = ("organisation__name",)
+
 
 def memberships_of(user: User | AnonymousUser) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
     # The user comes along: whether a membership binds asks if their address is confirmed.
     return (Membership.objects.filter(user=user).select_related("organisation", "user")
-            .order_by("organisation__name"))
+            .order_by(*MEMBERSHIP_ORDER))
 
 
 def access_organisation(user: User, organisation_id: int, *, admin: bool = False) -> Organisation:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, ApiToken, User
 from ipx.core.errors import NotFound, PermissionDenied, ValidationFailed
-from ipx.core.prepared import PreparedQuery, field_paths, instance
+from ipx.core.prepared import PreparedQuery, field_paths, instance_and_related
 from ipx.core.validation import FieldErrors, clean_text
 
 Scope = ApiToken.Scope
@@ -102,9 +102,8 @@ def api_token_for_key(key: str) -> ApiToken | None:
     found = _TOKEN_AND_USER.rows(key_hash=ApiToken.hash_key(key))  # key_hash is unique: one row at most
     if not found:
         return None
-    columns = len(ApiToken._meta.concrete_fields)
-    token = instance(ApiToken, found[0][:columns])
-    token.user = instance(User, found[0][columns:])
+    token, user = instance_and_related(found[0], ApiToken, User)
+    token.user = user
     if not token.user.is_active:
         return None
     now = timezone.now()

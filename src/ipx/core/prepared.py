@@ -15,16 +15,18 @@ reaches the SQL parameters); building the query fails if a marker does not reach
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, TypeVar
 
 from django.db import connections
-from django.db.models import Field, Model, QuerySet
+from django.db.models import Model, QuerySet
 
 # Integer markers: far below any primary key or count a query compares with.
 _FIRST_INT_MARKER = -7_390_000_001
 M = TypeVar("M", bound=Model)
+N = TypeVar("N", bound=Model)
 
 
 class Parameters:
@@ -89,19 +91,32 @@ class PreparedQuery:
         return prepared.rows(values)
 
 
-def _fields(model: type[Model], only: Collection[str] | None) -> list[Field[Any, Any]]:
-    return [field for field in model._meta.concrete_fields if only is None or field.attname in only]
+@functools.cache
+def _attnames(model: type[Model], only: frozenset[str] | None) -> tuple[str, ...]:
+    """The model's concrete columns (those of ``only`` if given), in the model's order; worked
+    out once per model and choice, since ``instance`` runs on hot paths."""
+    names = tuple(field.attname for field in model._meta.concrete_fields if only is None or field.attname in only)
+    if only is not None and len(names) != len(only):
+        raise ValueError(f"not columns of {model.__name__}: {sorted(only - set(names))}")
+    return names
 
 
 def field_paths(model: type[Model], prefix: str = "", only: Collection[str] | None = None) -> list[str]:
     """The lookups of a model's concrete columns (those of ``only``, attribute names, if given)
     for ``values_list``, behind ``prefix`` (e.g. ``"user__"`` for a related row read in the
     same query), in the model's order, which ``instance`` expects."""
-    return [prefix + field.attname for field in _fields(model, only)]
+    return [prefix + name for name in _attnames(model, None if only is None else frozenset(only))]
 
 
 def instance(model: type[M], values: Sequence[Any], using: str = "default",
              only: Collection[str] | None = None) -> M:
     """A model instance from the values of ``field_paths(model, only=only)``, as the ORM builds
     one (the columns left out are deferred)."""
-    return model.from_db(using, [field.attname for field in _fields(model, only)], list(values))
+    return model.from_db(using, list(_attnames(model, None if only is None else frozenset(only))), list(values))
+
+
+def instance_and_related(row: Sequence[Any], model: type[M], related: type[N], using: str = "default") -> tuple[M, N]:
+    """The two instances of a row read as ``field_paths(model)`` then ``field_paths(related,
+    "<relation>__")``, as ``select_related`` would give them (the caller attaches the second)."""
+    columns = len(_attnames(model, None))
+    return instance(model, row[:columns], using), instance(related, row[columns:], using)

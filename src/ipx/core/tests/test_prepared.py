@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ipx.accounts.models import ApiToken, User
 from ipx.accounts.tokens import TokenInput, api_token_create
-from ipx.core.prepared import PreparedQuery, field_paths, instance
+from ipx.core.prepared import PreparedQuery, field_paths, instance, instance_and_related
 from ipx.ledger.models import Posting
 from ipx.testing.factories import MembershipFactory, UserFactory
 from ipx.testing.scenes import deposit
@@ -43,14 +43,14 @@ def test_rows_equal_the_orms_for_each_calls_values() -> None:
 def test_an_instance_holds_the_columns_read_and_defers_the_rest() -> None:
     user = UserFactory.create()
     token, _key = api_token_create(user=user, token=TokenInput(name="n", scopes=("read", "money")))
-    row = TOKENS.rows(user=user.pk, name="n")[0]
-    columns = len(ApiToken._meta.concrete_fields)
-    read = instance(ApiToken, row[:columns])
+    read, read_user = instance_and_related(TOKENS.rows(user=user.pk, name="n")[0], ApiToken, User)
     assert (read.pk, read.scopes, read.expires_at, read.key_hash) == (token.pk, ["read", "money"], token.expires_at,
                                                                      token.key_hash)
-    assert instance(User, row[columns:]).email == user.email
+    assert (read_user.pk, read_user.email) == (user.pk, user.email)
     partial = instance(ApiToken, [token.pk, "n"], only={"id", "name"})
     assert partial.get_deferred_fields() == {field.attname for field in ApiToken._meta.concrete_fields} - {"id", "name"}
+    with pytest.raises(ValueError, match="nmae"):  # a misspelt column would shift every value after it
+        field_paths(ApiToken, only={"id", "nmae"})
 
 
 def test_a_named_parameter_that_does_not_reach_the_sql_is_refused() -> None:
