@@ -63,6 +63,10 @@ def site(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest
         IPX_TASKS_IMMEDIATE=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         IPX_SEARCH_INDEX_DIR=root / "search", MEDIA_ROOT=root / "media", IPX_PRIVATE_ROOT=root / "private",
         VAR_DIR=root / "var", IPX_MATCHING_DENSE=False,
+        # Each role signs in once for the whole package; on a busy machine the package runs
+        # for longer than a privileged session's 30 idle minutes, and the bank's pages would
+        # be audited signed out. Idle expiry has tests of its own.
+        IPX_SESSION_IDLE_MINUTES_PRIVILEGED=24 * 60,
         STORAGES={**settings.STORAGES,
                   "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
     )
