@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ipx.catalog import identifiers
 from ipx.catalog.inputs import (
@@ -147,9 +149,11 @@ class _Registry(NamedTuple):
     current: Model | None
     lookup: RegisteredNumbers | None
 
-    def check(self, errors: FieldErrors, field: str, office: str, number: str | None, rows: QuerySet[Any],
-              message: str) -> None:
-        """The same right must not be registered twice; say which number is taken."""
+    def check(self, errors: FieldErrors, field: str, office: str, number: str | None, model: type[Model],
+              rows: Mapping[str, object], message: Promise) -> None:
+        """The same right must not be registered twice; say which number is taken. ``rows``
+        filters ``model`` for the number, queried only without the caller's lookup (an
+        import checks thousands of rows against its own)."""
         if not number:
             return
         current_pk = self.current.pk if self.current is not None else None
@@ -157,7 +161,8 @@ class _Registry(NamedTuple):
             holder = self.lookup(field, office, number)
             taken = holder is not None and holder != current_pk
         else:
-            taken = (rows.exclude(pk=current_pk) if current_pk is not None else rows).exists()
+            found = model._default_manager.filter(**rows)
+            taken = (found.exclude(pk=current_pk) if current_pk is not None else found).exists()
         if taken:
             errors.add(field, message % {"number": number})
 
@@ -303,8 +308,8 @@ def _clean_patent(data: Data, errors: FieldErrors, registry: _Registry) -> Paten
     )
     for field, number in (("application_number", patent.application_number),
                           ("publication_number", patent.publication_number)):
-        registry.check(errors, field, office, number, Patent.objects.filter(office=office, **{field: number}),
-                       _("Patent %(number)s is already registered on IPX."))
+        registry.check(errors, field, office, number, Patent, {"office": office, field: number},
+                       gettext_lazy("Patent %(number)s is already registered on IPX."))
     return patent
 
 
@@ -330,9 +335,9 @@ def _clean_trademark(data: Data, errors: FieldErrors, registry: _Registry) -> Tr
         renewed_until=clean_date(data.get("renewed_until"), field="renewed_until", errors=errors,
                                  not_future=False),
     )
-    registry.check(errors, "registration_number", "CN", number,
-                   Trademark.objects.filter(office="CN", registration_number=number),
-                   _("Trademark %(number)s is already registered on IPX."))
+    registry.check(errors, "registration_number", "CN", number, Trademark,
+                   {"office": "CN", "registration_number": number},
+                   gettext_lazy("Trademark %(number)s is already registered on IPX."))
     return trademark
 
 
@@ -355,8 +360,8 @@ def _clean_copyright(data: Data, errors: FieldErrors, registry: _Registry) -> Co
         completion_date=clean_date(data.get("completion_date"), field="completion_date", errors=errors),
         registration_date=clean_date(data.get("registration_date"), field="registration_date", errors=errors),
     )
-    registry.check(errors, "registration_number", "", number, Copyright.objects.filter(registration_number=number),
-                   _("Copyright %(number)s is already registered on IPX."))
+    registry.check(errors, "registration_number", "", number, Copyright, {"registration_number": number},
+                   gettext_lazy("Copyright %(number)s is already registered on IPX."))
     return copyright_input
 
 

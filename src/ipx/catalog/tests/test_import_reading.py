@@ -8,7 +8,9 @@ import zipfile
 from typing import Any
 
 import pytest
+from openpyxl import Workbook
 
+from ipx.catalog.importing import reading
 from ipx.catalog.importing.columns import ColumnMap, locate_header, match_header
 from ipx.catalog.importing.reading import (
     FileTooLarge,
@@ -57,6 +59,45 @@ def test_rows_keep_their_spreadsheet_numbers_and_skip_empty_ones() -> None:
     fmt, rows = read(content)
     assert fmt == "xlsx"
     assert rows == [(1, ["申请号", "专利名称"]), (3, ["202121635235.X", "无人机巡检系统"])]
+
+
+def _streamed_xlsx(rows: list[list[object]]) -> bytes:
+    """A workbook as streaming writers make it: no used range recorded."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("专利")
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("piece_bytes", [7, 64, 1 << 20])
+def test_a_workbook_without_its_used_range_counts_its_rows_as_they_are_read(
+    piece_bytes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pieces smaller than a tag split tags and numbers between them.
+    monkeypatch.setattr(reading, "_SCAN_BYTES", piece_bytes)
+    # A cell's text that looks like a row tag is escaped in the XML and not counted.
+    titles: list[list[object]] = [[f"20212163{n:04d}", '<row r="9">'] for n in range(120)]
+    rows: list[list[object]] = [["申请号", "专利名称"], *titles, [None, None], ["202121635235.X", "无人机巡检系统"]]
+    content = _streamed_xlsx(rows)
+    sheet = open_sheet(io.BytesIO(content))
+    try:
+        assert sheet.count_rows() == len(rows) == sum(1 for _row in sheet.rows) + 1  # the empty row
+    finally:
+        sheet.close()
+
+
+@pytest.mark.parametrize(("xml", "last"), [
+    (b'<worksheet><sheetData><row r="2" spans="1:2"><c r="A2"/></row><row r="40"/></sheetData>'
+     b'<rowBreaks count="1"/></worksheet>', 40),
+    (b"<x:worksheet><x:sheetData><x:row><x:c/></x:row><x:row/><x:row>"
+     b"</x:row></x:sheetData></x:worksheet>", 3),  # prefixed tags without numbers follow each other
+    (b"<worksheet><sheetData/></worksheet>", 0),
+])
+def test_the_last_row_number_is_read_from_the_row_tags(xml: bytes, last: int) -> None:
+    assert reading._last_row_number(io.BytesIO(xml)) == last
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
