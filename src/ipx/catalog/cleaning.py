@@ -10,14 +10,15 @@ are read by ``identifiers``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import Model
+from django.db.models import Model, TextChoices
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ipx.catalog import identifiers
 from ipx.catalog.inputs import (
@@ -38,6 +39,11 @@ from ipx.core.validation import FieldErrors, clean_choice, clean_date, clean_tex
 MAX_IPC_CODES = 50
 MAX_OWNERS = 30
 MAX_TEXT = 100_000
+# Labels named in error messages only: translated when a message is written, not per row.
+_TITLE = gettext_lazy("Title")
+_FILING_DATE = gettext_lazy("Filing date")
+_PUBLICATION_DATE = gettext_lazy("Publication date")
+_GRANT_DATE = gettext_lazy("Grant date")
 
 # Legal-status words as CNIPA exports write them (法律状态), mapped to ours.
 CNIPA_LEGAL_STATUS = {
@@ -99,7 +105,7 @@ def _parse(ip_type: str, data: Data, *, current: Model | None, registered: Regis
     if cleaner is None:
         raise ValidationFailed.for_field("ip_type", _("Assets of this type cannot be registered here."))
     errors = FieldErrors()
-    title = clean_text(data.get("title"), field="title", errors=errors, max_length=300, label=_("Title"))
+    title = clean_text(data.get("title"), field="title", errors=errors, max_length=300, label=_TITLE)
     title_en = clean_text(data.get("title_en"), field="title_en", errors=errors, required=False, max_length=300)
     abstract = clean_text(data.get("abstract"), field="abstract", errors=errors, required=False,
                           max_length=MAX_TEXT)
@@ -118,13 +124,23 @@ def parse_legal_status(value: object) -> str | None:
         return None
     if text in Asset.LegalStatus.values:
         return text
-    for status in Asset.LegalStatus:
-        if text.lower() == str(status.label).lower():
-            return status.value
+    by_label = _values_by_label(Asset.LegalStatus, get_language())
+    if text.lower() in by_label:
+        return by_label[text.lower()]
     for word, status in CNIPA_LEGAL_STATUS.items():
         if text.startswith(word):
             return status
     return ""
+
+
+@functools.cache
+def _values_by_label(choices: type[TextChoices], language: str | None) -> dict[str, str]:
+    """The choices' values by their labels in ``language`` (lower case); an import asks for
+    every row, and translating each label each time was a tenth of a row's checks."""
+    values: dict[str, str] = {}
+    for choice in choices:
+        values.setdefault(str(choice.label).lower(), choice.value)
+    return values
 
 
 def parse_patent_kind(value: object) -> str | None:
@@ -133,9 +149,9 @@ def parse_patent_kind(value: object) -> str | None:
         return None
     if text in Patent.Kind.values:
         return text
-    for kind in Patent.Kind:
-        if text.lower() == str(kind.label).lower():
-            return kind.value
+    by_label = _values_by_label(Patent.Kind, get_language())
+    if text.lower() in by_label:
+        return by_label[text.lower()]
     for word, kind in CNIPA_PATENT_KINDS.items():
         if text.startswith(word):
             return kind
@@ -250,10 +266,10 @@ def _patent_numbers(data: Data, office: str, errors: FieldErrors) -> _Numbers:
 
 def _patent_dates(data: Data, errors: FieldErrors,
                   application: identifiers.ApplicationNumber | None) -> tuple[date | None, date | None, date | None]:
-    filing = clean_date(data.get("filing_date"), field="filing_date", errors=errors, label=_("Filing date"))
+    filing = clean_date(data.get("filing_date"), field="filing_date", errors=errors, label=_FILING_DATE)
     publication = clean_date(data.get("publication_date"), field="publication_date", errors=errors,
-                             label=_("Publication date"))
-    grant = clean_date(data.get("grant_date"), field="grant_date", errors=errors, label=_("Grant date"))
+                             label=_PUBLICATION_DATE)
+    grant = clean_date(data.get("grant_date"), field="grant_date", errors=errors, label=_GRANT_DATE)
     if filing and publication and publication < filing:
         errors.add("publication_date", _("The publication date is before the filing date."))
     if filing and grant and grant < filing:

@@ -88,6 +88,22 @@ def clean_choice(value: object, choices: type[Choices], *, field: str, errors: F
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 
 
+def _read_date(text: str) -> date | None:
+    # The two forms most files use (2021-06-01, 20210601) are read without trying strptime's
+    # formats in turn, each failure an exception (an import reads dates by the hundred thousand).
+    if text.isascii() and ((len(text) == 10 and text[4] == text[7] == "-") or (len(text) == 8 and text.isdigit())):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
 def clean_date(value: object, *, field: str, errors: FieldErrors, label: str | Promise = "",
                required: bool = False, not_future: bool = True) -> date | None:
     """A date from a date, a datetime or text in a common form (2021-06-01, 20210601, …)."""
@@ -100,14 +116,8 @@ def clean_date(value: object, *, field: str, errors: FieldErrors, label: str | P
     elif isinstance(value, date):
         parsed = value
     else:
-        parsed = None
         text = str(value).strip()
-        for fmt in _DATE_FORMATS:
-            try:
-                parsed = datetime.strptime(text, fmt).date()
-                break
-            except ValueError:
-                continue
+        parsed = _read_date(text)
         if parsed is None:
             errors.add(field, _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": text})
             return None

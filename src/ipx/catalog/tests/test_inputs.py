@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from ipx.catalog import services
-from ipx.catalog.cleaning import current_values, parse_asset, parse_asset_change
+from ipx.catalog.cleaning import current_values, parse_asset, parse_asset_change, parse_legal_status, parse_patent_kind
 from ipx.catalog.importing.reading import open_sheet
 from ipx.catalog.importing.running import import_patents
 from ipx.catalog.inputs import (
@@ -226,3 +227,18 @@ def test_an_imported_row_is_parsed_like_an_edit(owner: Member) -> None:
     assert (progress.updated, progress.errors) == (1, [])
     assert (patent.application_number, patent.ipc_main, patent.ipc_codes) == (
         application_number(1), "H01M10/0525", ["H01M10/0525", "H01M4/131"])
+
+
+@pytest.mark.parametrize(("language", "status", "kind"), [
+    ("en", "in force", "utility model"), ("zh-hans", "审查中", "实用新型"), ("zh-hant", "被宣告無效", "外觀設計"),
+])
+def test_statuses_and_kinds_are_read_by_their_labels_in_the_language_in_use(language: str, status: str,
+                                                                            kind: str) -> None:
+    expected = {"en": ("in_force", "utility_model"), "zh-hans": ("pending", "utility_model"),
+                "zh-hant": ("invalidated", "design")}[language]
+    with translation.override(language):
+        assert (parse_legal_status(status), parse_patent_kind(kind)) == expected
+        # Another language's label is no label here, unless it is CNIPA's own word.
+        other = "Application pending" if language != "en" else "审查中"
+        assert parse_legal_status(other) == ""
+    assert parse_legal_status("有权-审定授权") == "in_force"

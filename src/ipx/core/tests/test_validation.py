@@ -1,0 +1,34 @@
+"""Shared field checks: dates read from text as the formats say."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from ipx.core.validation import _DATE_FORMATS, FieldErrors, clean_date
+
+
+def _by_formats(text: str) -> date | None:
+    """The formats tried in turn, as dates were read before the common forms' shortcut."""
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+@pytest.mark.parametrize("text", [
+    "2021-06-01", "20210601", "2021/06/01", "2021.6.1", "2021年6月1日", "2021-6-1", "2021-02-30", "20210230",
+    "2021W011", "2021-W01-1", "２０２１０６０１", "2021-06-01T00", "0000-01-01", "00000101", "2021-0601",
+    "1899-12-31", "99991231", "2021-13-01", "abcdefgh", "2021-06-0١",
+])
+def test_a_date_is_read_as_the_formats_read_it(text: str) -> None:
+    errors = FieldErrors()
+    expected = _by_formats(text)
+    read = clean_date(text, field="day", errors=errors, not_future=False)
+    if expected is None or expected.year < 1900:
+        assert read is None and errors
+    else:
+        assert read == expected and not errors
