@@ -3,6 +3,7 @@ registered patents a chunk of rows names."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 
 from django.db.models import Q
@@ -74,3 +75,49 @@ def number_keys(office: str, data: dict[str, object]) -> dict[str, str]:
 
 def first_number_field(keys: dict[str, str]) -> str:
     return "application_number" if "application_number" in keys else "publication_number"
+
+
+# (number field, office, number) of a row.
+NumberKey = tuple[str, str, str]
+
+
+class SeenNumbers:
+    """The numbers of a file's rows checked so far, each with the first row that had it.
+
+    Kept in a private temporary SQLite database (on disk, deleted when closed), not in a dict:
+    the record grows with the file (a few hundred bytes a row in memory, 50 MB for 100,000
+    rows), and an import's memory must not. A chunk asks for its numbers in one query and
+    adds them in one statement."""
+
+    def __init__(self) -> None:
+        # "" is SQLite's name for a temporary database of this connection's own.
+        self._store = sqlite3.connect("")
+        self._store.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID")
+
+    @staticmethod
+    def _text(key: NumberKey) -> str:
+        return "\x1f".join(key)
+
+    def rows_of(self, keys: Iterable[NumberKey]) -> dict[NumberKey, int]:
+        """The first row of each of ``keys`` seen before (keys not seen are left out)."""
+        wanted = {self._text(key): key for key in keys}
+        found: dict[NumberKey, int] = {}
+        names = list(wanted)
+        for start in range(0, len(names), _KEYS_PER_QUERY):
+            part = names[start:start + _KEYS_PER_QUERY]
+            query = f"SELECT key, row FROM seen WHERE key IN ({', '.join('?' * len(part))})"  # noqa: S608
+            for text, row in self._store.execute(query, part):
+                found[wanted[text]] = row
+        return found
+
+    def add(self, rows: dict[NumberKey, int]) -> None:
+        """Record ``rows``' numbers; a number seen before keeps its first row."""
+        self._store.executemany("INSERT OR IGNORE INTO seen (key, row) VALUES (?, ?)",
+                                [(self._text(key), row) for key, row in rows.items()])
+
+    def close(self) -> None:
+        self._store.close()
+
+
+# SQLite builds before 3.32 allow 999 parameters in a statement.
+_KEYS_PER_QUERY = 900

@@ -24,7 +24,14 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import Organisation
 from ipx.catalog.cleaning import RegisteredNumbers, parse_asset, parse_asset_change
 from ipx.catalog.importing.columns import NUMBER_FIELDS, ColumnMap, locate_header
-from ipx.catalog.importing.numbers import KnownPatents, first_number_field, known_patents, number_keys
+from ipx.catalog.importing.numbers import (
+    KnownPatents,
+    NumberKey,
+    SeenNumbers,
+    first_number_field,
+    known_patents,
+    number_keys,
+)
 from ipx.catalog.importing.reading import (
     Format,
     Row,
@@ -100,9 +107,18 @@ class PatentImport:
     progress: Progress = field(default_factory=Progress)
     on_written: WrittenCallback | None = None
     # Numbers seen so far in this file → the row that had them.
-    _seen: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    _seen: SeenNumbers = field(default_factory=SeenNumbers)
 
     def run(self, rows: Iterator[Row], on_progress: ProgressCallback | None = None) -> Progress:
+        try:
+            self._run(rows, on_progress)
+        finally:
+            self._seen.close()
+        # The file's own row count may include trailing empty rows; now the count is known.
+        self.progress.total_rows = self.progress.processed_rows
+        return self.progress
+
+    def _run(self, rows: Iterator[Row], on_progress: ProgressCallback | None) -> None:
         chunk: list[Row] = []
         try:
             for row in rows:
@@ -117,9 +133,6 @@ class PatentImport:
             raise
         if chunk:
             self._write_chunk(chunk, on_progress)
-        # The file's own row count may include trailing empty rows; now the count is known.
-        self.progress.total_rows = self.progress.processed_rows
-        return self.progress
 
     def _write_chunk(self, chunk: list[Row], on_progress: ProgressCallback | None) -> None:
         refused: list[_RowRefused] = []
@@ -130,12 +143,15 @@ class PatentImport:
             rows = [self._prepare(number, cells) for number, cells in chunk]
             known = known_patents((row.office, row.keys) for row in rows)
             registered = _registered_numbers(known)
+            # The chunk's numbers that rows before it had, then its own as they are checked.
+            seen = self._seen.rows_of(key for row in rows for key in row.number_keys())
             checked: list[_Checked] = []
             for row in rows:
                 try:
-                    checked.append(self._check_row(row, known, registered))
+                    checked.append(self._check_row(row, known, registered, seen))
                 except _RowRefused as refusal:
                     refused.append(refusal)
+            self._seen.add(seen)
             written = self._write(checked, refused)
             if written.asset_ids and self.on_written is not None:
                 self.on_written(written.asset_ids)
@@ -162,11 +178,12 @@ class PatentImport:
     def _refuse(self, row: int, field_name: str, message: str) -> _RowRefused:
         return _RowRefused([RowError(row, self.columns.column_of(field_name), message)])
 
-    def _check_row(self, row: _Row, known: KnownPatents, registered: _Registered | None) -> _Checked:
+    def _check_row(self, row: _Row, known: KnownPatents, registered: _Registered | None,
+                   seen: dict[NumberKey, int]) -> _Checked:
         """The row checked as a form would check it, against ``registered`` (else the
         database), which then holds its numbers, so the rows after it see them as a
         row-by-row import would."""
-        self._check_not_seen(row)
+        self._check_not_seen(row, seen)
         existing = self._existing(row, known)
         values = AssetValues.read(row.data)
         lookup = _lookup(registered) if registered is not None else None
@@ -217,18 +234,10 @@ class PatentImport:
                 ))
         return written
 
-    def _check_not_seen(self, row: _Row) -> None:
-        seen = self._seen
-        earlier = next(
-            (
-                (name, seen[(name, row.office, value)])
-                for name, value in row.keys.items()
-                if (name, row.office, value) in seen
-            ),
-            None,
-        )
-        for name, value in row.keys.items():
-            seen.setdefault((name, row.office, value), row.number)
+    def _check_not_seen(self, row: _Row, seen: dict[NumberKey, int]) -> None:
+        earlier = next(((key[0], seen[key]) for key in row.number_keys() if key in seen), None)
+        for key in row.number_keys():
+            seen.setdefault(key, row.number)
         if earlier is not None:
             name, first_row = earlier
             raise self._refuse(
@@ -272,6 +281,9 @@ class _Row:
     data: dict[str, object]
     office: str
     keys: dict[str, str]
+
+    def number_keys(self) -> list[NumberKey]:
+        return [(name, self.office, value) for name, value in self.keys.items()]
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from ipx.accounts.models import Organisation
 from ipx.catalog.importing import running
 from ipx.catalog.importing.columns import locate_header
-from ipx.catalog.importing.numbers import KnownPatents, known_patents
+from ipx.catalog.importing.numbers import KnownPatents, NumberKey, known_patents
 from ipx.catalog.importing.reading import Row, open_sheet
 from ipx.catalog.importing.running import (
     PatentImport,
@@ -31,9 +32,13 @@ from ipx.testing.fixtures import Member
 pytestmark = pytest.mark.django_db
 
 
+@dataclass
 class RowByRowImport(PatentImport):
     """The import as it ran before chunks were written together: each row checked against
-    the database and written in a savepoint of its own before the next row is checked."""
+    the database and written in a savepoint of its own before the next row is checked, and
+    the numbers seen in the file kept in memory."""
+
+    every_number_seen: dict[NumberKey, int] = field(default_factory=dict)
 
     def _write_chunk(self, chunk: list[Row], on_progress: ProgressCallback | None) -> None:
         refused: list[_RowRefused] = []
@@ -44,7 +49,7 @@ class RowByRowImport(PatentImport):
             for row in rows:
                 try:
                     with transaction.atomic():
-                        item = self._check_row(row, known, None)
+                        item = self._check_row(row, known, None, self.every_number_seen)
                         if item.existing is None:
                             create_asset(self.organisation, item.new)
                             created += 1

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from ipx.catalog.importing import running
 from ipx.catalog.importing.reading import RowUnreadable, open_sheet
 from ipx.catalog.importing.running import MAX_REPORTED, Progress, RowError, import_patents
 from ipx.catalog.models import Asset, AssetOwner, Patent
@@ -155,7 +156,11 @@ def test_another_organisations_patent_is_refused_and_left_alone(owner: Member, b
                 .values_list("application_number", flat=True)) == [application_number(9)]
 
 
-def test_the_second_row_with_the_same_number_is_an_error(owner: Member) -> None:
+@pytest.mark.parametrize("chunk_rows", [100, 1, 2])
+def test_the_second_row_with_the_same_number_is_an_error(owner: Member, chunk_rows: int,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # Across chunks, the numbers seen before come from the import's record of them.
+    monkeypatch.setattr(running, "CHUNK_ROWS", chunk_rows)
     progress = run(owner, csv_bytes([
         HEADERS,
         patent_row(1),
