@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -32,6 +31,7 @@ FILE_FIELD = "file"
 # A workbook that inflates far beyond its size is refused before openpyxl parses it.
 MAX_INFLATION = 30
 _SNIFF_BYTES = 64 * 1024
+_DECODE_BYTES = 256 * 1024
 
 
 class SpreadsheetRefused(ValidationFailed):
@@ -120,25 +120,46 @@ def _check_workbook_archive(file: IO[bytes]) -> None:
         )
 
 
-def decode_text(raw: bytes) -> str:
-    """The text of a CSV file: UTF-8 first (with or without BOM), then GB18030 (a superset
-    of GBK and GB2312), so a file saved by Excel on Chinese Windows reads as well."""
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
-        candidates: tuple[str, ...] = ("utf-8", "gb18030")
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ("utf-16",)
-    else:
-        candidates = ("utf-8", "gb18030")
+def _csv_encoding(file: IO[bytes]) -> tuple[str, int]:
+    """The encoding of a CSV file and the length of its byte-order mark: UTF-8 first (with or
+    without the mark), then GB18030 (a superset of GBK and GB2312), so a file saved by Excel on
+    Chinese Windows reads as well. The whole file is decoded to know, a piece at a time."""
+    file.seek(0)
+    head = file.read(len(codecs.BOM_UTF8))
+    candidates: tuple[str, ...] = ("utf-8", "gb18030")
+    mark = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ("utf-16",)  # the codec reads the mark itself
     for encoding in candidates:
+        sample: list[str] = []
+        size = 0
         try:
-            text = raw.decode(encoding)
+            for line in _text_lines(file, encoding, mark):
+                if size < _SNIFF_BYTES:
+                    sample.append(line[:_SNIFF_BYTES - size])
+                    size += len(sample[-1])
         except UnicodeDecodeError:
             continue
-        if _looks_like_text(text):
-            return text
+        if _looks_like_text("".join(sample)):
+            return encoding, mark
         break
     raise _not_a_spreadsheet()
+
+
+def _text_lines(file: IO[bytes], encoding: str, mark: int) -> Iterator[str]:
+    """The file's text line by line, decoded a piece at a time. Only "\n" ends a line (a
+    "\r\n" line keeps its "\r"), as the csv module expects of what it reads."""
+    file.seek(mark)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    rest = ""
+    while piece := file.read(_DECODE_BYTES):
+        lines = (rest + decoder.decode(piece)).split("\n")
+        rest = lines.pop()
+        for line in lines:
+            yield line + "\n"
+    rest += decoder.decode(b"", final=True)
+    if rest:
+        yield rest
 
 
 def _looks_like_text(text: str) -> bool:
@@ -149,8 +170,7 @@ def _looks_like_text(text: str) -> bool:
     return "\x00" not in sample and controls <= len(sample) // 100
 
 
-def _delimiter(text: str) -> str:
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
+def _delimiter(first_line: str) -> str:
     counts = {delimiter: first_line.count(delimiter) for delimiter in (",", "\t", ";")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -193,9 +213,11 @@ def open_sheet(file: IO[bytes]) -> Sheet:
 
 
 def _open_csv(file: IO[bytes]) -> Sheet:
-    text = decode_text(file.read())
-    delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # Streamed, never held whole: read once for the encoding, once for the record count (and
+    # any broken quote, refused before the import starts), then for the rows.
+    encoding, mark = _csv_encoding(file)
+    delimiter = _delimiter(next((line for line in _text_lines(file, encoding, mark) if line.strip()), ""))
+    reader = csv.reader(_text_lines(file, encoding, mark), delimiter=delimiter)
     records = 0
     try:
         for _record in reader:
@@ -207,14 +229,14 @@ def _open_csv(file: IO[bytes]) -> Sheet:
             % {"row": reader.line_num},
             code="not_a_spreadsheet",
         ) from None
-    return Sheet(format="csv", rows=_csv_rows(text, delimiter), count_rows=lambda: records)
+    return Sheet(format="csv", rows=_csv_rows(_text_lines(file, encoding, mark), delimiter),
+                 count_rows=lambda: records)
 
 
-def _csv_rows(text: str, delimiter: str) -> Iterator[Row]:
+def _csv_rows(lines: Iterator[str], delimiter: str) -> Iterator[Row]:
     # A quoted cell may span lines; a spreadsheet shows each record as one row, so rows are
     # numbered by record, not by line.
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    for number, record in enumerate(reader, start=1):
+    for number, record in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
         values: list[object] = list(record)
         if not _cells_empty(values):
             yield number, values

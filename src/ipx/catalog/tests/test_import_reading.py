@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import zipfile
 from typing import Any
@@ -16,7 +17,6 @@ from ipx.catalog.importing.reading import (
     FileTooLarge,
     SpreadsheetRefused,
     check_size,
-    decode_text,
     open_sheet,
 )
 from ipx.catalog.importing.template import headers, template_csv, template_xlsx
@@ -42,9 +42,30 @@ def test_csv_in_each_encoding_reads_the_same(encoding: str) -> None:
 
 def test_utf8_is_tried_before_gb18030() -> None:
     # These UTF-8 bytes also decode as GB18030, to different characters.
-    assert decode_text("专利".encode()) == "专利"
-    assert decode_text("专利".encode("gbk")) == "专利"
-    assert decode_text(codecs.BOM_UTF8 + "专利".encode()) == "专利"
+    assert read("专利".encode())[1] == [(1, ["专利"])]
+    assert read("专利".encode("gbk"))[1] == [(1, ["专利"])]
+    assert read(codecs.BOM_UTF8 + "专利".encode())[1] == [(1, ["专利"])]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "utf-16"])
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"])
+def test_a_csv_file_is_read_in_pieces_as_it_would_be_read_whole(
+    encoding: str, line_end: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pieces of a few bytes split characters, line ends and quoted cells between them.
+    rows = [ROWS[0], ['"多行\n标题", 含逗号', "x"], ["", ""], *ROWS[1:], ["尾行", "没有换行"]]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=line_end).writerows(rows)
+    text = buffer.getvalue().removesuffix(line_end)  # the last line without its end
+    content = text.encode(encoding)
+    whole = [(number, list(record)) for number, record in
+             enumerate(csv.reader(io.StringIO(text)), start=1) if any(cell.strip() for cell in record)]
+    for piece_bytes in (1, 3, 7, 1 << 18):
+        monkeypatch.setattr(reading, "_DECODE_BYTES", piece_bytes)
+        assert read(content)[1] == whole
+        sheet = open_sheet(io.BytesIO(content))
+        assert sheet.count_rows() == len(rows)
+        sheet.close()
 
 
 def test_tab_and_semicolon_separated_text_is_read() -> None:
