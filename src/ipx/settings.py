@@ -91,7 +91,8 @@ MIDDLEWARE = [
     "ipx.web.public_cache.PublicCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the signed-in user read by a prepared query (ipx.accounts.sessions.user).
+    "ipx.accounts.sessions.user.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: a session ended for idleness or revoked says so; then who passed the
     # second factor, and the refusal of everything else to whom has not (yet).
@@ -348,6 +349,8 @@ IPX_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 IPX_ATTACHMENT_MAX_FILES = 5
 
 # --- Security -------------------------------------------------------------------------------
+# Django's database sessions, read through a prepared query (ipx.accounts.sessions.store).
+SESSION_ENGINE = "ipx.accounts.sessions.store"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta tag instead
 X_FRAME_OPTIONS = "DENY"
