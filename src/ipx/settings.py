@@ -122,6 +122,8 @@ TEMPLATES = [
                 "ipx.web.context_processors.membership",
                 "ipx.notifications.context_processors.unread_notifications",
             ],
+            # {% url %} remembering what it reversed (ipx.web.templatetags.reversed_urls).
+            "builtins": ["ipx.web.templatetags.reversed_urls"],
         },
     },
 ]
