@@ -2,6 +2,7 @@
 imported again.
 
     .venv/bin/python bench/import_bench.py [--rows 100000] [--format csv] [--keep]
+    scripts/with-postgres.sh .venv/bin/python bench/import_bench.py --database-from-environment
 
 The rows are real: Chinese titles with their real IPC subclasses and publication numbers
 (shared/data/patents-zh-titles-ipc), application numbers with correct check characters
@@ -40,7 +41,10 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
 
 
 def _prepare_environment(workdir: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    # A SQLite file of its own, unless asked for the caller's database (set before the import
+    # processes start, which inherit it).
+    os.environ["DATABASE_URL"] = (os.environ.get("IPX_IMPORT_BENCH_DATABASE_URL")
+                                  or f"sqlite:///{workdir / 'bench.sqlite3'}")
     os.environ["IPX_VAR_DIR"] = str(workdir)
     os.environ["IPX_SEARCH_INDEX_DIR"] = str(workdir / "search")
     # The benchmark calls the job itself, so the queue must not run it as well: the task is
@@ -170,6 +174,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    parser.add_argument("--database-from-environment", action="store_true",
+                        help="Import into DATABASE_URL (an empty database, e.g. under scripts/with-postgres.sh).")
     parser.add_argument("--keep", action="store_true", help="Keep the temporary directory and print it.")
     parser.add_argument("--run-import", nargs=2, metavar=("WORKDIR", "LABEL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -177,6 +183,8 @@ def main() -> None:
         run_import(Path(args.run_import[0]), args.run_import[1])
         return
 
+    if args.database_from_environment:
+        os.environ["IPX_IMPORT_BENCH_DATABASE_URL"] = os.environ["DATABASE_URL"]
     workdir = Path(tempfile.mkdtemp(prefix="ipx-import-bench-"))
     _prepare_environment(workdir)
     import django
