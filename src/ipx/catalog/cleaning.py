@@ -11,7 +11,7 @@ are read by ``identifiers``.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -78,20 +78,21 @@ def parse_asset(ip_type: str, values: AssetValues, *, registered: RegisteredNumb
     return _parse(ip_type, values.given(), current=None, registered=registered)
 
 
-def parse_asset_change(asset: Asset, changes: AssetValues, *,
-                       registered: RegisteredNumbers | None = None) -> AssetInput:
+def parse_asset_change(asset: Asset, changes: AssetValues, *, registered: RegisteredNumbers | None = None,
+                       owners: Sequence[str] | None = None) -> AssetInput:
     """``asset`` as it would be after ``changes``, checked as a whole by the same rules as a
-    new one; fields the changes leave out keep their values."""
+    new one; fields the changes leave out keep their values. ``owners``: the asset's owners'
+    names in order, if the caller has read them (else they are read here)."""
     given = changes.given()
     if "ipc_codes" in given and "ipc_main" not in given:
         given["ipc_main"] = ""  # new codes without a main one: the first becomes main
-    return _parse(asset.ip_type, current_values(asset) | given, current=asset.detail, registered=registered)
+    return _parse(asset.ip_type, current_values(asset, owners) | given, current=asset.detail, registered=registered)
 
 
-def current_values(asset: Asset) -> dict[str, object]:
-    """What the asset holds now, by field name."""
+def current_values(asset: Asset, owners: Sequence[str] | None = None) -> dict[str, object]:
+    """What the asset holds now, by field name (``owners`` as in ``parse_asset_change``)."""
     values: dict[str, object] = {name: getattr(asset, name) for name in _ASSET_FIELDS}
-    values["owners"] = [owner.name for owner in asset.owners.all()]
+    values["owners"] = list(owners) if owners is not None else [owner.name for owner in asset.owners.all()]
     detail = asset.detail
     if detail is not None:
         for field in detail._meta.concrete_fields:

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from ipx.catalog import identifiers
 from ipx.catalog.importing.columns import NUMBER_FIELDS
-from ipx.catalog.models import Patent
+from ipx.catalog.models import AssetOwner, Patent
 from ipx.core.errors import ValidationFailed
 
 # (number field, office, number) → the patent registered with it.
@@ -33,7 +33,6 @@ def known_patents(rows: Iterable[tuple[str, dict[str, str]]]) -> KnownPatents:
     patents = (
         Patent.objects.filter(condition)
         .select_related("asset__holder")
-        .prefetch_related("asset__owners")
         .select_for_update()
         .order_by("pk")
     )
@@ -44,6 +43,17 @@ def known_patents(rows: Iterable[tuple[str, dict[str, str]]]) -> KnownPatents:
             if value:
                 known[(name, patent.office, value)] = patent
     return known
+
+
+def owner_names(patents: Iterable[Patent]) -> dict[int, list[str]]:
+    """The owners' names of the patents' assets, in their order, in one query (the ORM's
+    prefetch built a manager and a queryset per asset: a tenth of a re-import)."""
+    names: dict[int, list[str]] = {patent.asset_id: [] for patent in patents}
+    # Within an asset, in AssetOwner's own order (position, id), as asset.owners.all() gives them.
+    owners = AssetOwner.objects.filter(asset_id__in=names).order_by("asset_id", "position", "id")
+    for asset_id, name in owners.values_list("asset_id", "name"):
+        names[asset_id].append(name)
+    return names
 
 
 def number_keys(office: str, data: dict[str, object]) -> dict[str, str]:

@@ -31,6 +31,7 @@ from ipx.catalog.importing.numbers import (
     first_number_field,
     known_patents,
     number_keys,
+    owner_names,
 )
 from ipx.catalog.importing.reading import (
     Format,
@@ -108,6 +109,8 @@ class PatentImport:
     on_written: WrittenCallback | None = None
     # Numbers seen so far in this file → the row that had them.
     _seen: SeenNumbers = field(default_factory=SeenNumbers)
+    # The chunk's registered patents' owners by asset, read together (absent: read per asset).
+    _owners: dict[int, list[str]] = field(default_factory=dict)
 
     def run(self, rows: Iterator[Row], on_progress: ProgressCallback | None = None) -> Progress:
         try:
@@ -143,6 +146,7 @@ class PatentImport:
             rows = [self._prepare(number, cells) for number, cells in chunk]
             known = known_patents((row.office, row.keys) for row in rows)
             registered = _registered_numbers(known)
+            self._owners = owner_names(known.values())
             # The chunk's numbers that rows before it had, then its own as they are checked.
             seen = self._seen.rows_of(key for row in rows for key in row.number_keys())
             checked: list[_Checked] = []
@@ -192,7 +196,8 @@ class PatentImport:
                 new = parse_asset(Asset.Type.PATENT, values, registered=lookup)
             else:
                 # Columns the file lacks keep their values.
-                new = parse_asset_change(existing.asset, values, registered=lookup)
+                new = parse_asset_change(existing.asset, values, registered=lookup,
+                                         owners=self._owners.get(existing.asset_id))
         except ApplicationError as exc:
             raise _RowRefused([
                 RowError(row.number, self.columns.column_of(name) if name != "__all__" else "", message)

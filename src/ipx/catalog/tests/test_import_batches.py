@@ -24,7 +24,7 @@ from ipx.catalog.importing.running import (
     RowError,
     _RowRefused,
 )
-from ipx.catalog.models import Patent
+from ipx.catalog.models import AssetOwner, Patent
 from ipx.catalog.services import create_asset, update_asset
 from ipx.catalog.tests.import_files import HEADERS, application_number, csv_bytes, make_patent, patent_row
 from ipx.testing.fixtures import Member
@@ -206,3 +206,28 @@ def test_the_queries_of_a_chunk_do_not_grow_with_its_rows(owner: Member) -> None
     small, large = range(1, 11), range(101, 141)
     assert queries(small) == queries(large)  # new patents
     assert queries(small) == queries(large)  # the same again: updates
+
+
+@pytest.mark.usefixtures("registered")
+def test_a_file_without_owners_keeps_each_patents_owners_in_their_order(
+    owner: Member, django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    # The chunk reads the registered patents' owners together; a row-by-row import reads them per asset.
+    asset = Patent.objects.get(application_number=application_number(1)).asset
+    AssetOwner.objects.filter(asset=asset).delete()
+    AssetOwner.objects.bulk_create([AssetOwner(asset=asset, name=name, position=position)
+                                    for position, name in ((1, "乙公司"), (0, "甲公司"), (2, "丙大学"))])
+    assert HEADERS[-1] == "Owners"
+    content = csv_bytes([HEADERS[:-1], *(row[:-1] for row in (patent_row(1, Title="改名"), patent_row(2),
+                                                                patent_row(30)))])
+
+    expected, _events = outcome(django_capture_on_commit_callbacks,
+                                lambda: run_with(RowByRowImport, owner.organisation, content))
+    batched, _events = outcome(django_capture_on_commit_callbacks,
+                               lambda: run_with(PatentImport, owner.organisation, content))
+
+    assert batched == expected
+    renamed = next(patent for patent in expected[2] if patent[12] == "改名")
+    owners = renamed[-1]
+    assert isinstance(owners, list)
+    assert [name for name, _position, _organisation in owners] == ["甲公司", "乙公司", "丙大学"]
