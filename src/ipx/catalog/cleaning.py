@@ -10,17 +10,17 @@ are read by ``identifiers``.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import Model, TextChoices
+from django.db.models import Model
 from django.utils.functional import Promise
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ipx.catalog import identifiers
+from ipx.catalog.choice_words import parse_legal_status, parse_patent_kind
 from ipx.catalog.inputs import (
     AssetInput,
     AssetValues,
@@ -45,24 +45,6 @@ _FILING_DATE = gettext_lazy("Filing date")
 _PUBLICATION_DATE = gettext_lazy("Publication date")
 _GRANT_DATE = gettext_lazy("Grant date")
 
-# Legal-status words as CNIPA exports write them (法律状态), mapped to ours.
-CNIPA_LEGAL_STATUS = {
-    "有权": Asset.LegalStatus.IN_FORCE,
-    "审中": Asset.LegalStatus.PENDING,
-    "无权": Asset.LegalStatus.LAPSED,
-    "失效": Asset.LegalStatus.LAPSED,
-    "届满": Asset.LegalStatus.EXPIRED,
-    "期满": Asset.LegalStatus.EXPIRED,
-    "无效": Asset.LegalStatus.INVALIDATED,
-    "撤回": Asset.LegalStatus.WITHDRAWN,
-    "驳回": Asset.LegalStatus.WITHDRAWN,
-}
-CNIPA_PATENT_KINDS = {
-    "发明": Patent.Kind.INVENTION,
-    "实用新型": Patent.Kind.UTILITY_MODEL,
-    "外观设计": Patent.Kind.DESIGN,
-    "外观": Patent.Kind.DESIGN,
-}
 _ASSET_FIELDS = ("title", "title_en", "abstract", "legal_status")
 
 # The values being checked, by field name: what was given over what the asset holds now.
@@ -116,47 +98,6 @@ def _parse(ip_type: str, data: Data, *, current: Model | None, registered: Regis
     errors.raise_if_any()
     return AssetInput(title=title, title_en=title_en, abstract=abstract, legal_status=legal_status,
                       owners=owners, detail=detail)
-
-
-def parse_legal_status(value: object) -> str | None:
-    """Our status from ours ("in_force"), its label, or CNIPA's words ("有权-审定授权")."""
-    text = str(value or "").strip()
-    if not text:
-        return None
-    if text in Asset.LegalStatus.values:
-        return text
-    by_label = _values_by_label(Asset.LegalStatus, get_language())
-    if text.lower() in by_label:
-        return by_label[text.lower()]
-    for word, status in CNIPA_LEGAL_STATUS.items():
-        if text.startswith(word):
-            return status
-    return ""
-
-
-@functools.cache
-def _values_by_label(choices: type[TextChoices], language: str | None) -> dict[str, str]:
-    """The choices' values by their labels in ``language`` (lower case); an import asks for
-    every row, and translating each label each time was a tenth of a row's checks."""
-    values: dict[str, str] = {}
-    for choice in choices:
-        values.setdefault(str(choice.label).lower(), choice.value)
-    return values
-
-
-def parse_patent_kind(value: object) -> str | None:
-    text = str(value or "").strip()
-    if not text:
-        return None
-    if text in Patent.Kind.values:
-        return text
-    by_label = _values_by_label(Patent.Kind, get_language())
-    if text.lower() in by_label:
-        return by_label[text.lower()]
-    for word, kind in CNIPA_PATENT_KINDS.items():
-        if text.startswith(word):
-            return kind
-    return ""
 
 
 class _Registry(NamedTuple):

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from ipx.catalog import services
-from ipx.catalog.cleaning import current_values, parse_asset, parse_asset_change, parse_legal_status, parse_patent_kind
+from ipx.catalog.choice_words import parse_legal_status, parse_patent_kind
+from ipx.catalog.cleaning import current_values, parse_asset, parse_asset_change
 from ipx.catalog.importing.reading import open_sheet
 from ipx.catalog.importing.running import import_patents
 from ipx.catalog.inputs import (
