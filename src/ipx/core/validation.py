@@ -96,6 +96,11 @@ def _read_date(text: str) -> date | None:
             return date.fromisoformat(text)
         except ValueError:
             pass
+    return read_date_by_formats(text)
+
+
+def read_date_by_formats(text: str) -> date | None:
+    """The first of the accepted formats that reads ``text``."""
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()

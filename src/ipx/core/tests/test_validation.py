@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 import pytest
 
-from ipx.core.validation import _DATE_FORMATS, FieldErrors, clean_date
-
-
-def _by_formats(text: str) -> date | None:
-    """The formats tried in turn, as dates were read before the common forms' shortcut."""
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+from ipx.core.validation import FieldErrors, clean_date, read_date_by_formats
 
 
 @pytest.mark.parametrize("text", [
@@ -26,7 +14,7 @@ def _by_formats(text: str) -> date | None:
 ])
 def test_a_date_is_read_as_the_formats_read_it(text: str) -> None:
     errors = FieldErrors()
-    expected = _by_formats(text)
+    expected = read_date_by_formats(text)  # the formats in turn, as before the shortcut
     read = clean_date(text, field="day", errors=errors, not_future=False)
     if expected is None or expected.year < 1900:
         assert read is None and errors
