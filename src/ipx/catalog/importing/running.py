@@ -14,7 +14,7 @@ duplicating. A patent held by another organisation is never touched.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -109,8 +109,6 @@ class PatentImport:
     on_written: WrittenCallback | None = None
     # Numbers seen so far in this file → the row that had them.
     _seen: SeenNumbers = field(default_factory=SeenNumbers)
-    # The chunk's registered patents' owners by asset, read together (absent: read per asset).
-    _owners: dict[int, list[str]] = field(default_factory=dict)
 
     def run(self, rows: Iterator[Row], on_progress: ProgressCallback | None = None) -> Progress:
         try:
@@ -146,13 +144,13 @@ class PatentImport:
             rows = [self._prepare(number, cells) for number, cells in chunk]
             known = known_patents((row.office, row.keys) for row in rows)
             registered = _registered_numbers(known)
-            self._owners = owner_names(known.values())
+            owners = owner_names(known.values())
             # The chunk's numbers that rows before it had, then its own as they are checked.
             seen = self._seen.rows_of(key for row in rows for key in row.number_keys())
             checked: list[_Checked] = []
             for row in rows:
                 try:
-                    checked.append(self._check_row(row, known, registered, seen))
+                    checked.append(self._check_row(row, known, registered, seen, owners))
                 except _RowRefused as refusal:
                     refused.append(refusal)
             self._seen.add(seen)
@@ -183,10 +181,11 @@ class PatentImport:
         return _RowRefused([RowError(row, self.columns.column_of(field_name), message)])
 
     def _check_row(self, row: _Row, known: KnownPatents, registered: _Registered | None,
-                   seen: dict[NumberKey, int]) -> _Checked:
+                   seen: dict[NumberKey, int], owners: Mapping[int, list[str]]) -> _Checked:
         """The row checked as a form would check it, against ``registered`` (else the
         database), which then holds its numbers, so the rows after it see them as a
-        row-by-row import would."""
+        row-by-row import would. ``owners``: the known patents' owners by asset, read
+        together (an asset left out has its owners read on its own)."""
         self._check_not_seen(row, seen)
         existing = self._existing(row, known)
         values = AssetValues.read(row.data)
@@ -197,7 +196,7 @@ class PatentImport:
             else:
                 # Columns the file lacks keep their values.
                 new = parse_asset_change(existing.asset, values, registered=lookup,
-                                         owners=self._owners.get(existing.asset_id))
+                                         owners=owners.get(existing.asset_id))
         except ApplicationError as exc:
             raise _RowRefused([
                 RowError(row.number, self.columns.column_of(name) if name != "__all__" else "", message)

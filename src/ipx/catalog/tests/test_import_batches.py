@@ -49,7 +49,8 @@ class RowByRowImport(PatentImport):
             for row in rows:
                 try:
                     with transaction.atomic():
-                        item = self._check_row(row, known, None, self.every_number_seen)
+                        # No owners read ahead: each patent's are read on their own.
+                        item = self._check_row(row, known, None, self.every_number_seen, {})
                         if item.existing is None:
                             create_asset(self.organisation, item.new)
                             created += 1
