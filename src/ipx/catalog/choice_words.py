@@ -45,13 +45,19 @@ def _read_choice(value: object, choices: type[TextChoices], cnipa_words: Mapping
     text = str(value or "").strip()
     if not text:
         return None
-    if text in choices.values:
+    if text in _values(choices):
         return text
     by_label = _values_by_label(choices, get_language())
     if text.lower() in by_label:
         return by_label[text.lower()]
     # CNIPA's status carries detail after the word ("有权-审定授权"); the word decides.
     return next((ours for word, ours in cnipa_words.items() if text.startswith(word)), "")
+
+
+@functools.cache
+def _values(choices: type[TextChoices]) -> frozenset[str]:
+    # ``choices.values`` builds its list anew (with every label) at each reading.
+    return frozenset(choices.values)
 
 
 @functools.cache

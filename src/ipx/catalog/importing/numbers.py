@@ -30,9 +30,11 @@ def known_patents(rows: Iterable[tuple[str, dict[str, str]]]) -> KnownPatents:
             condition |= Q(office=office, **{f"{name}__in": sorted(values)})
     if not condition:
         return {}
+    # Without the holders: a row about another organisation's patent is refused on its
+    # holder's id, and the importing organisation's own are given its object (``_existing``).
     patents = (
         Patent.objects.filter(condition)
-        .select_related("asset__holder")
+        .select_related("asset")
         .select_for_update()
         .order_by("pk")
     )

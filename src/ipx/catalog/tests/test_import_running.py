@@ -199,7 +199,8 @@ def test_gbk_csv_from_excel_on_chinese_windows(owner: Member) -> None:
     assert Asset.objects.get(patent__application_number="202223220665.2").title == "一种无人机机载多功能盒"
 
 
-def test_progress_is_reported_every_hundred_rows(owner: Member) -> None:
+def test_progress_is_reported_after_every_chunk(owner: Member, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(running, "CHUNK_ROWS", 100)
     content = csv_bytes([HEADERS, *[patent_row(n) for n in range(1, 251)]])
     seen: list[tuple[int, int]] = []
 
@@ -220,7 +221,9 @@ def test_the_report_is_capped(owner: Member, monkeypatch: pytest.MonkeyPatch) ->
     assert progress.errors_omitted == 2
 
 
-def test_a_damaged_row_stops_the_import_and_keeps_the_rows_before_it(owner: Member) -> None:
+def test_a_damaged_row_stops_the_import_and_keeps_the_rows_before_it(owner: Member,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(running, "CHUNK_ROWS", 100)
     seen: list[int] = []
 
     with pytest.raises(RowUnreadable, match=r"Row 153 of the workbook cannot be read"):
