@@ -28,6 +28,7 @@ def started(monkeypatch: pytest.MonkeyPatch, settings: Any) -> list[tuple[Any, .
     monkeypatch.setattr(ipx.serve, "start_embedded_worker", lambda: calls.append(("task worker",)))
     monkeypatch.setattr(ipx.serve, "check_redis", lambda: calls.append(("redis check",)))
     monkeypatch.setattr(ipx.serve, "check_search_index", lambda: calls.append(("search index check",)))
+    monkeypatch.setattr(ipx.serve, "check_address_free", lambda bind: calls.append(("address check", bind)))
     monkeypatch.setattr(django, "setup", lambda: calls.append(("setup", os.environ["DEBUG"])))
     monkeypatch.setattr(ipx.serve, "check_embedding_model_before_forking", lambda: None)
     monkeypatch.setattr(ipx.serve, "call_command", lambda *args, **kwargs: calls.append(("command", *args)))
@@ -40,9 +41,11 @@ def started(monkeypatch: pytest.MonkeyPatch, settings: Any) -> list[tuple[Any, .
 def test_serve_defaults_to_debug_off(started: list[tuple[Any, ...]]) -> None:
     serve(["--bind", "127.0.0.1:8123"])
 
-    assert started == [("setup", "0"), ("task worker",), ("search index check",), ("command", "collectstatic"),
-                       ("gunicorn", "ipx.asgi:application")]
-    assert sys.argv[sys.argv.index("--worker-class") + 1] == "uvicorn_worker.UvicornWorker"
+    assert started == [("address check", "127.0.0.1:8123"), ("setup", "0"), ("task worker",),
+                       ("search index check",), ("command", "collectstatic"), ("gunicorn", "ipx.asgi:application")]
+    # Each worker on a socket of its own (tests/test_serve_worker.py).
+    assert sys.argv[sys.argv.index("--worker-class") + 1] == "ipx.serve_worker.SpreadingWorker"
+    assert "--reuse-port" in sys.argv
 
 
 def test_serve_dev_turns_debug_on(started: list[tuple[Any, ...]]) -> None:
@@ -66,7 +69,7 @@ def test_servers_sharing_redis_check_it_and_leave_tasks_to_their_workers(started
 
     serve([])
 
-    assert started[:2] == [("setup", "0"), ("redis check",)]
+    assert started[1:3] == [("setup", "0"), ("redis check",)]
     assert ("task worker",) not in started
 
 

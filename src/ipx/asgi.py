@@ -3,7 +3,7 @@
 Live streams (``/live/``) go to Django's ASGI handler: each is a coroutine on the event loop,
 so a process holds thousands. Every other request (pages, API, static files through
 WhiteNoise) is synchronous code from the view to the database; it goes to Django's WSGI
-handler on a fixed pool of threads, which answers several times more requests per second
+handler on a fixed pool of threads (``ipx.page_bridge``), which answers several times more requests per second
 on two cores than Django's ASGI handler adapting the same synchronous middleware and views
 (a new thread per request, measured in BENCHMARKS.md). IPX_THREADS sets the pool's size per
 process (``ipx serve --threads``)."""
@@ -14,10 +14,11 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
-from a2wsgi import WSGIMiddleware
 from a2wsgi.wsgi_typing import WSGIApp
 from django.core.asgi import get_asgi_application
 from django.core.wsgi import get_wsgi_application
+
+from ipx.page_bridge import PageBridge
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipx.settings")
 
@@ -29,7 +30,7 @@ LIVE_PREFIX = "/live/"
 
 streams = get_asgi_application()
 # Django types its WSGI handler with a plain dict environ, a2wsgi with a TypedDict of the same keys.
-pages = WSGIMiddleware(cast(WSGIApp, get_wsgi_application()), workers=int(os.environ.get("IPX_THREADS", "4")))
+pages = PageBridge(cast(WSGIApp, get_wsgi_application()), workers=int(os.environ.get("IPX_THREADS", "4")))
 # Its ASGI side takes TypedDict scopes and events; the server hands this module plain dicts.
 run_page = cast(Callable[[Scope, Receive, Send], Awaitable[None]], pages)
 

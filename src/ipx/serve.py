@@ -25,9 +25,12 @@ from pathlib import Path
 
 from django.core.management import call_command
 
+from ipx.serve_worker import check_address_free
+
 MODEL_CHECK_SECONDS = 120
-# uvicorn's worker for gunicorn (uvloop and httptools when installed, as they are).
-WORKER_CLASS = "uvicorn_worker.UvicornWorker"
+# uvicorn's worker for gunicorn (uvloop and httptools when installed, as they are), each on a
+# listening socket of its own (``ipx.serve_worker``).
+WORKER_CLASS = "ipx.serve_worker.SpreadingWorker"
 
 
 def _report_model_problem(conn: Connection) -> None:
@@ -144,6 +147,8 @@ def gunicorn_arguments(options: argparse.Namespace) -> list[str]:
         "--bind", options.bind,
         "--workers", str(options.workers),
         "--worker-class", WORKER_CLASS,
+        # The workers' own sockets join the shared one's address (ipx.serve_worker).
+        "--reuse-port",
         # Live streams are held open; gunicorn's timeout is the worker's heartbeat, not a
         # request's, under uvicorn workers, so the default 30 s stays.
         "--graceful-timeout", "10",
@@ -153,6 +158,8 @@ def gunicorn_arguments(options: argparse.Namespace) -> list[str]:
 
 def serve(argv: list[str]) -> None:
     options = parse_options(argv)
+    if not options.dev:
+        check_address_free(options.bind)
     # Before django.setup(): the settings read DEBUG from the environment once, on import.
     os.environ.update(debug_environment(dev=options.dev))
     # Read by ipx.asgi in each worker process (the pool for synchronous requests).
