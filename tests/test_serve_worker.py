@@ -37,6 +37,7 @@ async def pid_app(scope: dict[str, Any], receive: Callable[[], Awaitable[dict[st
 @contextlib.contextmanager
 def listening(reuse_port: bool) -> Iterator[socket.socket]:
     shared = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    shared.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn opens it
     if reuse_port:
         shared.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     shared.bind(("127.0.0.1", 0))
@@ -82,6 +83,16 @@ def test_an_address_in_use_is_refused_before_starting() -> None:
         free = probe.getsockname()[1]
     check_address_free(f"127.0.0.1:{free}")
     check_address_free("unix:/tmp/ipx.sock")
+
+
+def test_a_server_stopped_a_moment_ago_leaves_its_address_free() -> None:
+    with listening(reuse_port=True) as stopped:
+        address = stopped.getsockname()
+        client = socket.create_connection(address, timeout=2)
+        served, _ = stopped.accept()
+        served.close()  # the server closes first: its side waits (TIME_WAIT)
+        client.close()
+    check_address_free(f"{address[0]}:{address[1]}")
 
 
 def answered_by(address: tuple[str, int], connections: int) -> Counter[str]:

@@ -75,6 +75,9 @@ def check_address_free(bind: str) -> None:
     host = host.strip("[]")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As gunicorn binds: connections of a server stopped a moment ago (TIME_WAIT) do not
+        # count, a socket listening does.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, int(port)))
         except OSError as exc:
