@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from ipx.serve import WORKER_CLASS
 from ipx.serve_worker import check_address_free, own_listener, stop_listening
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,8 +116,8 @@ def listening_sockets(port: int) -> int:
     """How many sockets listen on the loopback port (Linux's table of TCP sockets)."""
     wanted = f"0100007F:{port:04X}"
     with open("/proc/net/tcp", encoding="ascii") as table:
-        return sum(1 for line in table.readlines()[1:]
-                   if line.split()[1] == wanted and line.split()[3] == "0A")  # 0A: listening
+        entries = [line.split() for line in table.readlines()[1:]]
+    return sum(1 for entry in entries if entry[1] == wanted and entry[3] == "0A")  # 0A: listening
 
 
 def test_two_workers_share_a_burst_of_connections() -> None:
@@ -126,12 +127,12 @@ def test_two_workers_share_a_burst_of_connections() -> None:
     server = subprocess.Popen(  # noqa: S603 (our own command line)
         [sys.executable, "-m", "gunicorn", "tests.test_serve_worker:pid_app", "--chdir", str(ROOT),
          "--bind", f"{address[0]}:{address[1]}", "--workers", "2", "--reuse-port",
-         "--worker-class", "ipx.serve_worker.SpreadingWorker"],
+         "--worker-class", WORKER_CLASS],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
         # Both workers up: until then the one that is up takes everything.
-        while len(answered_by(address, 8) if _up(address) else ()) < 2:
+        while _workers_answering(address) < 2:
             assert time.monotonic() < deadline, "the workers did not start"
             time.sleep(0.2)
         # Each worker's own socket, and not the shared one (gunicorn's alone would be one).
@@ -145,9 +146,8 @@ def test_two_workers_share_a_burst_of_connections() -> None:
         server.wait(timeout=30)
 
 
-def _up(address: tuple[str, int]) -> bool:
+def _workers_answering(address: tuple[str, int]) -> int:
     try:
-        socket.create_connection(address, timeout=1).close()
-    except OSError:
-        return False
-    return True
+        return len(answered_by(address, 8))
+    except OSError:  # not listening yet
+        return 0

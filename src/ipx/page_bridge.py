@@ -50,7 +50,6 @@ class HeldResponder(WSGIResponder):
             # The loop puts them in the queue before it hears that this thread is done, so
             # before the end of the response that follows them (a2wsgi's ``__call__``).
             self.loop.call_soon_threadsafe(self._put_all, whole_response(self._held))
-            self._held = []
 
     def _put_all(self, messages: list[Message]) -> None:
         for message in messages:
