@@ -102,6 +102,10 @@ MIDDLEWARE = [
     "ipx.core.middleware.ApplicationErrorMiddleware",
     # Last: a sign-in refused by the lockout (also the back-office's) answers 429.
     "axes.middleware.AxesMiddleware",
+    # Inside all the others, so that its answers carry their headers: a bid below a minimum
+    # its lot has reached, sent with an API token, is refused from one read with the bid
+    # endpoint's answer (ipx.api.stale_bids); under load most bids are.
+    "ipx.api.stale_bids.StaleBidsMiddleware",
 ]
 
 ROOT_URLCONF = "ipx.urls"
@@ -150,6 +154,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000;"
         ),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django turns psycopg's prepared statements off, for connection poolers that cannot keep
+    # them. Its own cursors bind parameters on the client and never prepare anyway; the reads
+    # marked ``on_server`` (ipx.core.prepared) are planned once per connection with them on.
+    # DATABASE_PREPARED_STATEMENTS=0 behind a pooler that cannot (PgBouncer before 1.21 in
+    # transaction mode): those reads are then planned at each run, as every other one is.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") == "0" else 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------

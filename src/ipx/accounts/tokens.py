@@ -106,11 +106,17 @@ def api_token_for_key(key: str) -> ApiToken | None:
     token.user = user
     if not token.user.is_active:
         return None
+    note_use(token)
+    return token
+
+
+def note_use(token: ApiToken) -> None:
+    """Record that a token was used now, at most once per ``LAST_USE_PRECISION``; not for an
+    expired token."""
     now = timezone.now()
     if token.expires_at > now and (token.last_used_at is None or now - token.last_used_at > LAST_USE_PRECISION):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
-    return token
 
 
 # --- Writes ---------------------------------------------------------------------------------

@@ -15,12 +15,14 @@ reaches the SQL parameters); building the query fails if a marker does not reach
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, TypeVar
 
 from django.db import connections
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Model, QuerySet
 
 # Integer markers: far below any primary key or count a query compares with.
@@ -62,24 +64,42 @@ class _Compiled:
         self.compiler = compiler
         self.converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
 
-    def rows(self, values: dict[str, Any]) -> list[list[Any]]:
+    def rows(self, values: dict[str, Any], on_server: bool) -> list[list[Any]]:
         params = [values[name] if name else value for name, value in self.params]
         with connections[self.compiler.using].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            fetched = cursor.fetchall()
+            if on_server and cursor.db.vendor == "postgresql":
+                fetched = _prepared_on_server(cursor, self.sql, params)
+            else:
+                cursor.execute(self.sql, params)
+                fetched = cursor.fetchall()
         if self.converters:
             return list(self.compiler.apply_converters(fetched, self.converters))
         return [list(row) for row in fetched]
+
+
+def _prepared_on_server(cursor: CursorWrapper, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Run a statement PostgreSQL plans once per connection (psycopg's server-side prepared
+    statements; Django's own cursors bind on the client, which cannot prepare), recorded
+    among the connection's queries as Django's cursors record theirs."""
+    from django.db.backends.postgresql.base import ServerBindingCursor  # only with PostgreSQL's driver
+
+    recorded = cursor.debug_sql(sql, params) if isinstance(cursor, CursorDebugWrapper) else contextlib.nullcontext()
+    with recorded, cursor.db.wrap_database_errors, ServerBindingCursor(cursor.db.connection) as server:
+        server.execute(sql, params, prepare=True)
+        return server.fetchall()
 
 
 class PreparedQuery:
     """``build(parameters)`` returns a ``values_list`` queryset; ``rows(**values)`` runs it.
 
     Compiled once per thread and database alias: a compiler belongs to its connection, and
-    Django's connections belong to their thread."""
+    Django's connections belong to their thread. ``on_server``: PostgreSQL also plans it once
+    per connection, for a join of many tables whose planning costs the database more than
+    running it (milliseconds against a tenth of one)."""
 
-    def __init__(self, build: Callable[[Parameters], QuerySet[Any]]) -> None:
+    def __init__(self, build: Callable[[Parameters], QuerySet[Any]], *, on_server: bool = False) -> None:
         self.build = build
+        self.on_server = on_server
         self.local = threading.local()
 
     def rows(self, using: str = "default", **values: Any) -> list[list[Any]]:
@@ -88,7 +108,7 @@ class PreparedQuery:
         if prepared is None or prepared.compiler.connection is not connections[using]:
             parameters = Parameters()
             prepared = compiled[using] = _Compiled(self.build(parameters), parameters, using)
-        return prepared.rows(values)
+        return prepared.rows(values, self.on_server)
 
 
 @functools.cache

@@ -4,25 +4,19 @@ row the bid places numbered in the lot's sequence, and a retry with the same key
 as the first time.
 
 One transaction per bid with the lot's row locked keeps bids totally ordered, never lost and
-never double-counted. Under load nearly every bid is refused as below the minimum (200
-bidders race for each step), so a bid below a minimum the lot has already reached is refused
-before the lock, from one unlocked read of the lot: the minimum only rises, so the locked path
-would refuse it too, with the same answer (a retry with its key, the leader's own lead and
-maximum, and lots not open still go to the lock). A refusal by the rules carries the lot's
-minimum at that moment, so a bidder bids again without reading the lot.
+never double-counted. A bid below a minimum the lot has already reached is refused before the
+lock (``ipx.auctions.services.early_refusal``), with this path's answer.
 
 No sequencer with group commit per lot: measured with ``bench/auction_bench.py`` (200
 bidders, 2 vCPUs shared with the load generator), the refusals before the lock took the lot's
 lock out of ~98 % of the requests, leaving 3–10 accepted bids/s under it. The limit is the CPU
-each refused bid costs, which batching the few locked bids would not reduce; the early path's
-reads are therefore prepared queries (``ipx.core.prepared``), which took it from about 3.4 to
-1.1 ms in-process (SQLite 150–270 → ~700 handled bids/s); see BENCHMARKS.md, "Auctions".
+each refused bid costs (the server's and the database's), which batching the few locked bids
+would not reduce; see BENCHMARKS.md, "Auctions".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -30,22 +24,26 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ipx.accounts.models import Organisation, User
+from ipx.accounts.models import User
 from ipx.accounts.selectors import memberships_of
 from ipx.auctions.inputs import BidValues
-from ipx.auctions.models import AuctionSession, Bid, BidReceipt, Deposit, Lot, Registration
-from ipx.auctions.rules import BidAttempt, BidRefused, IncrementTable, LotState, apply_bid, minimum_bid
+from ipx.auctions.models import Bid, BidReceipt, Deposit, Lot, Registration
+from ipx.auctions.rules import BidAttempt, BidRefused, apply_bid, minimum_bid
+from ipx.auctions.services.bid_checks import (
+    check_open,
+    increment_table,
+    lot_state,
+    read_values,
+    refusal,
+    wanted_organisation,
+)
+from ipx.auctions.services.early_refusal import refuse_stale
 from ipx.auctions.workflow import LOT
-from ipx.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
-from ipx.core.money import Money, parse_amount
-from ipx.core.prepared import PreparedQuery, field_paths, instance
+from ipx.core.errors import PermissionDenied, ValidationFailed
+from ipx.core.money import Money
 from ipx.ledger.idempotency import IdempotencyKeyReused
 from ipx.ledger.services import escrow_hold
 from ipx.notifications.services import notify
-
-MAX_KEY_LENGTH = 100
-# The rules' refusals that are about the moment, not the amount: 409 rather than 400.
-CONFLICTS = {"closed", "own_lead", "maximum_not_raised"}
 
 
 @dataclass(frozen=True)
@@ -58,40 +56,10 @@ class BidResult:
     replayed: bool = False
 
 
-def lot_state(lot: Lot) -> LotState:
-    return LotState(start=lot.starting_price, price=lot.price, leader=lot.leader_id, leader_max=lot.leader_max,
-                    closes_at=lot.closes_at, hard_end=lot.hard_end,
-                    soft_close=timedelta(minutes=lot.soft_close_minutes), bids=lot.last_seq,
-                    reserve=lot.reserve_price)
-
-
-def increment_table(lot: Lot) -> IncrementTable:
-    return IncrementTable.from_rows(lot.increments)
-
-
-def _money(value: object, currency: str, field: str) -> Decimal:
-    return parse_amount(value, currency, field=field)
-
-
-def _key(value: object) -> str:
-    key = "" if value is None else str(value).strip()
-    if len(key) > MAX_KEY_LENGTH or any(ord(ch) < 32 for ch in key):
-        raise ValidationFailed.for_field("key", _("The Idempotency-Key must be at most %(n)d printable characters.")
-                                         % {"n": MAX_KEY_LENGTH})
-    return key
-
-
-def _wanted_organisation(organisation_id: object) -> int | None:
-    """The organisation a bid says it is for (None: the one registered; -1: no such number)."""
-    if organisation_id in (None, ""):
-        return None
-    return int(str(organisation_id)) if str(organisation_id).isdigit() else -1
-
-
 def _registration(actor: User, lot: Lot, organisation_id: object, key: str = "") -> Registration:
     """The actor's admitted registration for the lot's session (one query when all is well),
     with ``has_receipt``: whether it has a receipt for ``key`` (a retry) when a key is given."""
-    wanted = _wanted_organisation(organisation_id)
+    wanted = wanted_organisation(organisation_id)
     registrations = Registration.objects.filter(session_id=lot.session_id, organisation__memberships__user=actor)
     if wanted is not None:
         registrations = registrations.filter(organisation_id=wanted)
@@ -116,16 +84,6 @@ def _registration(actor: User, lot: Lot, organisation_id: object, key: str = "")
         raise PermissionDenied(_("%(name)s is no longer verified; it cannot bid.")
                                % {"name": registration.organisation.name})
     return registration
-
-
-def _check_open(lot: Lot, now: datetime) -> None:
-    S = Lot.Status
-    if lot.status == S.SCHEDULED:
-        raise Conflict(_("This lot is not open for bids yet; it opens at %(at)s.") % {"at": lot.opens_at})
-    if lot.status == S.PAUSED:
-        raise Conflict(_("Bidding on this lot is paused."))
-    if lot.status != S.OPEN or now >= lot.closes_at:
-        raise Conflict(_("Bidding on this lot has closed."))
 
 
 def _receipt(registration: Registration, key: str) -> BidReceipt | None:
@@ -162,108 +120,15 @@ class _Checked:
     registration: Registration
 
 
-def _read_values(values: BidValues, session_status: str, currency: str) -> tuple[Decimal, Decimal | None, str]:
-    """The amount, the maximum and the key of a bid on a lot of a session in that status."""
-    if session_status == AuctionSession.Status.DRAFT:  # not public yet
-        raise NotFound(_("No such lot."))
-    if str(values.currency or "").strip().upper() != currency:
-        raise ValidationFailed.for_field("currency", _("This lot is auctioned in %(currency)s.")
-                                         % {"currency": currency})
-    amount = _money(values.amount, currency, "amount")
-    maximum = None if values.maximum in (None, "") else _money(values.maximum, currency, "maximum")
-    return amount, maximum, _key(values.key)
-
-
 def _checked(actor: User, lot: Lot, values: BidValues) -> _Checked:
-    amount, maximum, key = _read_values(values, lot.session.status, lot.session.currency)
+    amount, maximum, key = read_values(values, lot.session.status, lot.session.currency)
     return _Checked(amount=amount, maximum=maximum, key=key,
                     registration=_registration(actor, lot, values.organisation_id, key))
 
 
-class RulesRefused(ValidationFailed):
-    """A bid the rules refuse (400). Its answer also carries the lot as the rules saw it —
-    ``lot``: id, seq, price and minimum_bid — so a bidder bids again without reading the lot."""
-
-    lot: dict[str, object]
-
-    def as_dict(self) -> dict[str, object]:
-        return {**super().as_dict(), "lot": self.lot}
-
-
-class RulesConflict(Conflict):
-    """A bid the rules refuse for the moment (409: closed, own lead, maximum not raised), with
-    the lot as for ``RulesRefused``."""
-
-    lot: dict[str, object]
-
-    def as_dict(self) -> dict[str, object]:
-        return {**super().as_dict(), "lot": self.lot}
-
-
-def _refusal(refused: BidRefused, lot: Lot) -> ApplicationError:
-    message = _(refused.template) % refused.params if refused.params else _(refused.template)
-    error: RulesRefused | RulesConflict
-    if refused.code in CONFLICTS:
-        error = RulesConflict(message)
-    else:
-        error = RulesRefused(message, fields={"maximum" if refused.code.startswith("maximum") else "amount": message})
-    error.lot = {"id": lot.pk, "seq": lot.last_seq, "price": lot.price,
-                 "minimum_bid": minimum_bid(lot_state(lot), increment_table(lot))}
-    return error
-
-
 def bid_place(*, actor: User, lot_id: int, values: BidValues) -> BidResult:
-    _refuse_stale(actor, lot_id, values)
+    refuse_stale(actor, lot_id, values)
     return _bid_locked(actor=actor, lot_id=lot_id, values=values)
-
-
-# The two reads a stale bid is refused from, compiled once (ipx.core.prepared): under load
-# they run for nearly every bid, and the ORM's compiling them cost more than the rest of it.
-_STALE_LOT_COLUMNS = {"id", "session_id", "status", "opens_at", "closes_at", "hard_end", "soft_close_minutes",
-                      "starting_price", "price", "leader_id", "leader_max", "last_seq", "reserve_price", "increments"}
-_STALE_LOT = PreparedQuery(lambda p: Lot.objects.filter(pk=p.int("lot")).order_by().values_list(
-    *field_paths(Lot, only=_STALE_LOT_COLUMNS), "session__status", "session__currency", "listing__organisation_id"))
-_STALE_REGISTRATIONS = PreparedQuery(lambda p: Registration.objects.filter(
-    session_id=p.int("session"), organisation__memberships__user_id=p.int("user")).annotate(
-    has_receipt=Exists(BidReceipt.objects.filter(registration=OuterRef("pk"), key=p.str("key"))),
-).order_by().values_list("pk", "organisation_id", "status", "organisation__status", "has_receipt"))
-
-
-def _refuse_stale(actor: User, lot_id: int, values: BidValues) -> None:
-    """Refuse, without taking the lot's lock, a bid below a minimum the lot has already
-    reached: the minimum only rises, so the locked path would refuse it too, with the same
-    answer. Everything else (the leader's own lead and maximum, replays, closed, paused or
-    unknown lots, bad input, a bidder who is not plainly admitted) is left to the locked path,
-    which answers it as before."""
-    if not isinstance(lot_id, int):
-        return
-    found = _STALE_LOT.rows(lot=lot_id)
-    if not found:
-        return
-    columns = len(_STALE_LOT_COLUMNS)
-    lot = instance(Lot, found[0][:columns], only=_STALE_LOT_COLUMNS)
-    session_status, currency, seller_id = found[0][columns:]
-    now = timezone.now()
-    try:
-        amount, maximum, key = _read_values(values, session_status, currency)
-        _check_open(lot, now)
-    except ApplicationError:
-        return
-    wanted = _wanted_organisation(values.organisation_id)
-    admitted = [row for row in _STALE_REGISTRATIONS.rows(session=lot.session_id, user=actor.pk, key=key)
-                if row[2] == Registration.Status.ADMITTED and wanted in (None, row[1])]
-    if len(admitted) != 1:
-        return
-    registration_id, organisation_id, _status, organisation_status, has_receipt = admitted[0]
-    if (organisation_status != Organisation.Status.VERIFIED or has_receipt or registration_id == lot.leader_id
-            or organisation_id == seller_id):
-        return  # refused or answered under the lock, as a retry's first answer is
-    try:
-        apply_bid(lot_state(lot), increment_table(lot), BidAttempt(
-            bidder=registration_id, amount=amount, maximum=maximum, at=now))
-    except BidRefused as refused:
-        if refused.code == "below_minimum":
-            raise _refusal(refused, lot) from None
 
 
 @transaction.atomic
@@ -278,12 +143,12 @@ def _bid_locked(*, actor: User, lot_id: int, values: BidValues) -> BidResult:
     if registration.organisation_id == lot.listing.organisation_id:
         raise PermissionDenied(_("A seller cannot bid on its own lot."))
     now = timezone.now()
-    _check_open(lot, now)
+    check_open(lot, now)
     try:
         outcome = apply_bid(lot_state(lot), increment_table(lot),
                             BidAttempt(bidder=registration.pk, amount=amount, maximum=maximum, at=now))
     except BidRefused as refused:
-        raise _refusal(refused, lot) from None
+        raise refusal(refused, lot) from None
     _freeze_deposit(lot, registration, actor)
     first_seq = lot.last_seq + 1 if outcome.placed else None
     rows = []

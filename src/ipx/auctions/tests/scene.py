@@ -44,11 +44,11 @@ def admitted(member: Member, session: AuctionSession, operator: User) -> Registr
     return registration.registration_admit(operator=operator, registration_id=applied.pk)
 
 
-def opened(lot: Lot, operator: User, buyer: Member, outsider: Member) -> Lot:
-    """An announced session, two admitted bidders with money, the lot open (by the clock's
-    task, called here when the lot's opening time has come)."""
+def opened(lot: Lot, operator: User, buyer: Member, outsider: Member, *others: Member) -> Lot:
+    """An announced session, two (or more) admitted bidders with money, the lot open (by the
+    clock's task, called here when the lot's opening time has come)."""
     setup.session_announce(operator=operator, session_id=lot.session_id)
-    for member in (buyer, outsider):
+    for member in (buyer, outsider, *others):
         admitted(member, lot.session, operator)
         deposit(member.organisation, "1000000")
     # Its opening time comes (the task queued for it would open it now).
