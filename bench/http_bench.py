@@ -121,7 +121,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--server-threads", type=int, default=1, help="threads per server worker process")
+    parser.add_argument("--server-threads", type=int, default=2,
+                        help="threads per server worker process (ipx serve's default)")
     parser.add_argument("--wsgi", action="store_true",
                         help="gunicorn's threaded WSGI workers instead of `ipx serve` (ASGI), to compare")
     parser.add_argument("--only", default="", help="comma-separated targets to run (default: all)")

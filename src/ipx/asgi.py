@@ -30,7 +30,7 @@ LIVE_PREFIX = "/live/"
 
 streams = get_asgi_application()
 # Django types its WSGI handler with a plain dict environ, a2wsgi with a TypedDict of the same keys.
-pages = PageBridge(cast(WSGIApp, get_wsgi_application()), workers=int(os.environ.get("IPX_THREADS", "4")))
+pages = PageBridge(cast(WSGIApp, get_wsgi_application()), workers=int(os.environ.get("IPX_THREADS", "2")))
 # Its ASGI side takes TypedDict scopes and events; the server hands this module plain dicts.
 run_page = cast(Callable[[Scope, Receive, Send], Awaitable[None]], pages)
 

@@ -73,7 +73,7 @@ def parse_options(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="ipx serve")
     parser.add_argument("--bind", default=os.environ.get("IPX_BIND", "127.0.0.1:8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("IPX_WORKERS", "2")))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("IPX_THREADS", "4")),
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("IPX_THREADS", "2")),
                         help="threads per worker process for pages and the API (live streams need none)")
     parser.add_argument("--dev", action="store_true",
                         help="DEBUG on, one uvicorn process that reloads when the code changes")
