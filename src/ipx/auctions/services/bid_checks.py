@@ -19,6 +19,7 @@ MAX_KEY_LENGTH = 100
 # The rules' refusals that are about the moment, not the amount: 409 rather than 400.
 CONFLICTS = {"closed", "own_lead", "maximum_not_raised"}
 
+
 def lot_state(lot: Lot) -> LotState:
     return LotState(start=lot.starting_price, price=lot.price, leader=lot.leader_id, leader_max=lot.leader_max,
                     closes_at=lot.closes_at, hard_end=lot.hard_end,
@@ -48,6 +49,7 @@ def wanted_organisation(organisation_id: object) -> int | None:
         return None
     return int(str(organisation_id)) if str(organisation_id).isdigit() else -1
 
+
 def check_open(lot: Lot, now: datetime) -> None:
     S = Lot.Status
     if lot.status == S.SCHEDULED:
@@ -56,6 +58,7 @@ def check_open(lot: Lot, now: datetime) -> None:
         raise Conflict(_("Bidding on this lot is paused."))
     if lot.status != S.OPEN or now >= lot.closes_at:
         raise Conflict(_("Bidding on this lot has closed."))
+
 
 def read_values(values: BidValues, session_status: str, currency: str) -> tuple[Decimal, Decimal | None, str]:
     """The amount, the maximum and the key of a bid on a lot of a session in that status."""
@@ -67,6 +70,7 @@ def read_values(values: BidValues, session_status: str, currency: str) -> tuple[
     amount = _money(values.amount, currency, "amount")
     maximum = None if values.maximum in (None, "") else _money(values.maximum, currency, "maximum")
     return amount, maximum, bid_key(values.key)
+
 
 class RulesRefused(ValidationFailed):
     """A bid the rules refuse (400). Its answer also carries the lot as the rules saw it —

@@ -34,15 +34,7 @@ from ipx.accounts.models import ApiToken, Organisation, User
 from ipx.auctions.inputs import BidValues
 from ipx.auctions.models import BidReceipt, Lot, Registration
 from ipx.auctions.rules import BidAttempt, BidRefused, apply_bid
-from ipx.auctions.services.bid_checks import (
-    bid_key,
-    check_open,
-    increment_table,
-    lot_state,
-    read_values,
-    refusal,
-    wanted_organisation,
-)
+from ipx.auctions.services import bid_checks as checks
 from ipx.core.errors import ApplicationError
 from ipx.core.prepared import PreparedQuery, field_paths, instance
 
@@ -90,11 +82,11 @@ def _stale(seen: _LotSeen, registrations: Sequence[Sequence[Any]], values: BidVa
     the bid is anything else (left to the locked path)."""
     lot, now = seen.lot, timezone.now()
     try:
-        amount, maximum, _key = read_values(values, seen.session_status, seen.currency)
-        check_open(lot, now)
+        amount, maximum, _key = checks.read_values(values, seen.session_status, seen.currency)
+        checks.check_open(lot, now)
     except ApplicationError:
         return None
-    wanted = wanted_organisation(values.organisation_id)
+    wanted = checks.wanted_organisation(values.organisation_id)
     admitted = [row for row in registrations
                 if row[2] == Registration.Status.ADMITTED and wanted in (None, row[1])]
     if len(admitted) != 1:
@@ -104,11 +96,11 @@ def _stale(seen: _LotSeen, registrations: Sequence[Sequence[Any]], values: BidVa
             or organisation_id == seen.seller_id):
         return None  # refused or answered under the lock, as a retry's first answer is
     try:
-        apply_bid(lot_state(lot), increment_table(lot), BidAttempt(
+        apply_bid(checks.lot_state(lot), checks.increment_table(lot), BidAttempt(
             bidder=registration_id, amount=amount, maximum=maximum, at=now))
     except BidRefused as refused:
         if refused.code == "below_minimum":
-            return refusal(refused, lot)
+            return checks.refusal(refused, lot)
     return None
 
 
@@ -122,7 +114,7 @@ def refuse_stale(actor: User, lot_id: int, values: BidValues) -> None:
         return
     seen = _lot_seen(found[0])
     try:
-        key = bid_key(values.key)
+        key = checks.bid_key(values.key)
     except ApplicationError:
         return
     error = _stale(seen, _REGISTRATIONS.rows(session=seen.lot.session_id, user=actor.pk, key=key), values)
@@ -144,7 +136,7 @@ def stale_refusal_for_token(key_hash: str, lot_id: int, values: BidValues) -> To
     """``refuse_stale`` for the token whose key hashes to ``key_hash``, from one read; None
     when the bid is anything else, or the token or its user has no registration to decide on."""
     try:
-        key = bid_key(values.key)
+        key = checks.bid_key(values.key)
     except ApplicationError:
         return None
     rows = _BY_TOKEN.rows(key_hash=key_hash, lot=lot_id, key=key)
