@@ -90,6 +90,10 @@ MIDDLEWARE = [
     "ipx.core.middleware.RefuseNulMiddleware",
     "ipx.web.public_cache.PublicCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A bid below a minimum its lot has reached, sent with an API token and no session cookie,
+    # is refused here from one read with the bid endpoint's answer (ipx.api.stale_bids): under
+    # load most bids are. After the host check and the headers, before what only a session needs.
+    "ipx.api.stale_bids.StaleBidsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # Django's, with the signed-in user read by a prepared query (ipx.accounts.sessions.user).
     "ipx.accounts.sessions.user.AuthenticationMiddleware",
@@ -102,10 +106,6 @@ MIDDLEWARE = [
     "ipx.core.middleware.ApplicationErrorMiddleware",
     # Last: a sign-in refused by the lockout (also the back-office's) answers 429.
     "axes.middleware.AxesMiddleware",
-    # Inside all the others, so that its answers carry their headers: a bid below a minimum
-    # its lot has reached, sent with an API token, is refused from one read with the bid
-    # endpoint's answer (ipx.api.stale_bids); under load most bids are.
-    "ipx.api.stale_bids.StaleBidsMiddleware",
 ]
 
 ROOT_URLCONF = "ipx.urls"

@@ -11,8 +11,11 @@ Idempotency-Key (validated by the endpoint's own schema), the token would authen
 active user, not expired, the scope the endpoint needs) and the rules refuse it as below the
 minimum. Anything else — another request, bad input, a session cookie, a missing or weak token,
 a retry, the leader's own bid, a lot not open — goes on to the endpoint, which answers it as
-always. It sits after the middleware that sets the headers and the language, so its answers
-carry the same ones.
+always. It sits after the middleware that checks the host and sets the headers and the
+language, so its answers carry the same ones, and before those that only act for a signed-in
+session (CSRF, the session's user, its second factor and idleness, the sign-in lockout): a
+bid the gate answers has no session cookie. Skipping them took a tenth to a fifth off a
+refused bid's cost (BENCHMARKS.md, "Auctions").
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 from pydantic import Field, TypeAdapter, ValidationError
 
@@ -85,4 +89,8 @@ def refusal(request: HttpRequest) -> HttpResponse | None:
     if refused is None or not refused.user_is_active or refused.token.is_expired or not refused.token.has_scope(SCOPE):
         return None
     note_use(refused.token)
+    # The endpoint's answer depends on whether the session signs someone in (its
+    # authentication falls back to the session), so it varies with the cookie: looking at the
+    # session, empty without one, has SessionMiddleware say so as the endpoint's user lookup does.
+    request.session.get(SESSION_KEY)
     return api.create_response(request, refused.error.as_dict(), status=refused.error.status)

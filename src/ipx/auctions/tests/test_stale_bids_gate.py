@@ -149,6 +149,8 @@ def _case(case: str, live: Lot, buyer: Member, outsider: Member) -> dict[str, An
         options["path"] = "/api/v1/auctions/lots/999999/bids"
     elif case == "huge_lot_id":
         options["path"] = f"/api/v1/auctions/lots/{2**60}/bids"
+    elif case == "unknown_host":
+        options["HTTP_HOST"] = "exchange.example.org"
     elif case == "session_cookie":
         options["HTTP_COOKIE"] = f"{settings.SESSION_COOKIE_NAME}=nothing-it-knows"
     elif case == "another_organisation":
@@ -167,8 +169,8 @@ def _stranger() -> tuple[User, Organisation]:
 
 CASES = ["expired_token", "token_without_money_scope", "inactive_user", "unknown_token", "no_token", "other_scheme",
          "currency", "decimals", "amount_as_number", "unknown_field", "not_json", "json_list", "form", "bad_key",
-         "no_key", "query_string", "unknown_lot", "huge_lot_id", "session_cookie", "another_organisation",
-         "unverified", "not_registered"]
+         "no_key", "query_string", "unknown_lot", "huge_lot_id", "unknown_host", "session_cookie",
+         "another_organisation", "unverified", "not_registered"]
 
 
 @pytest.mark.parametrize("case", CASES)
