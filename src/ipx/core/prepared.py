@@ -81,10 +81,11 @@ def _prepared_on_server(cursor: CursorWrapper, sql: str, params: list[Any]) -> l
     """Run a statement PostgreSQL plans once per connection (psycopg's server-side prepared
     statements; Django's own cursors bind on the client, which cannot prepare), recorded
     among the connection's queries as Django's cursors record theirs."""
-    from django.db.backends.postgresql.base import ServerBindingCursor  # only with PostgreSQL's driver
+    import psycopg  # only with PostgreSQL: its base cursor binds parameters on the server
 
     recorded = cursor.debug_sql(sql, params) if isinstance(cursor, CursorDebugWrapper) else contextlib.nullcontext()
-    with recorded, cursor.db.wrap_database_errors, ServerBindingCursor(cursor.db.connection) as server:
+    server: psycopg.Cursor[tuple[Any, ...]]
+    with recorded, cursor.db.wrap_database_errors, psycopg.Cursor(cursor.db.connection) as server:
         server.execute(sql, params, prepare=True)
         return server.fetchall()
 
