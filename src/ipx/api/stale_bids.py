@@ -68,7 +68,7 @@ def _bid(request: HttpRequest) -> BidValues | None:
     try:
         _IDEMPOTENCY_KEY.validate_python(request.headers.get(HEADER))
         payload = BidIn.model_validate(json.loads(request.body))
-    except (ValueError, ValidationError):  # json's errors are ValueErrors
+    except (ValueError, RecursionError, ValidationError):  # json: ValueError, or too deeply nested
         return None
     return BidValues(amount=payload.amount, maximum=payload.maximum, currency=payload.currency,
                      organisation_id=payload.organisation_id, key=request.headers[HEADER])

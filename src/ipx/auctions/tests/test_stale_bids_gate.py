@@ -134,6 +134,8 @@ def _case(case: str, live: Lot, buyer: Member, outsider: Member) -> dict[str, An
         body["note"] = "hello"
     elif case == "not_json":
         body = "amount=110000"
+    elif case == "deeply_nested":
+        body = "[" * 100_000 + "]" * 100_000
     elif case == "json_list":
         body = [STALE]
     elif case == "form":
@@ -168,8 +170,8 @@ def _stranger() -> tuple[User, Organisation]:
 
 
 CASES = ["expired_token", "token_without_money_scope", "inactive_user", "unknown_token", "no_token", "other_scheme",
-         "currency", "decimals", "amount_as_number", "unknown_field", "not_json", "json_list", "form", "bad_key",
-         "no_key", "query_string", "unknown_lot", "huge_lot_id", "unknown_host", "session_cookie",
+         "currency", "decimals", "amount_as_number", "unknown_field", "not_json", "deeply_nested", "json_list",
+         "form", "bad_key", "no_key", "query_string", "unknown_lot", "huge_lot_id", "unknown_host", "session_cookie",
          "another_organisation", "unverified", "not_registered"]
 
 
