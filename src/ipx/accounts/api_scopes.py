@@ -91,9 +91,14 @@ def operation_of(request: HttpRequest) -> tuple[str, str] | None:
 
 
 def scope_needed(request: HttpRequest) -> str:
-    method = (request.method or "GET").upper()
+    return scope_for((request.method or "GET").upper(), operation_of(request))
+
+
+def scope_for(method: str, operation: tuple[str, str] | None) -> str:
+    """The scope a request with this method to this operation (as ``operation_of`` gives it)
+    needs; also for a request not routed yet, whose operation is known."""
     if method in SAFE_METHODS:
         return Scope.READ.value
-    if operation_of(request) in MONEY_OPERATIONS:
+    if operation in MONEY_OPERATIONS:
         return Scope.MONEY.value
     return Scope.WRITE.value

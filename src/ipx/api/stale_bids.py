@@ -30,7 +30,7 @@ from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 from pydantic import Field, TypeAdapter, ValidationError
 
-from ipx.accounts.api_scopes import MONEY_OPERATIONS
+from ipx.accounts.api_scopes import scope_for
 from ipx.accounts.models import ApiToken
 from ipx.accounts.tokens import note_use
 from ipx.api.api import api
@@ -44,8 +44,7 @@ BID_PATH = re.compile(r"/api/v1/auctions/lots/([1-9][0-9]{0,15})/bids")
 # The endpoint's bounds for a lot's id (``Id``) and for its Idempotency-Key header.
 MAX_ID = 2**53
 _IDEMPOTENCY_KEY: TypeAdapter[str] = TypeAdapter(Annotated[str, Field(pattern=IDEMPOTENCY_KEY)])
-SCOPE = (ApiToken.Scope.MONEY if ("POST", "/auctions/lots/{lot_id}/bids") in MONEY_OPERATIONS
-         else ApiToken.Scope.WRITE).value
+SCOPE = scope_for("POST", ("POST", "/auctions/lots/{lot_id}/bids"))
 
 
 class StaleBidsMiddleware:
@@ -79,13 +78,14 @@ def refusal(request: HttpRequest) -> HttpResponse | None:
     if request.method != "POST" or request.META.get("QUERY_STRING") or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return None
     path = BID_PATH.fullmatch(request.path_info)
+    lot_id = int(path[1]) if path else 0
     key = _bearer_key(request)
-    if path is None or not key or request.content_type != "application/json" or int(path[1]) > MAX_ID:
+    if not 0 < lot_id <= MAX_ID or not key or request.content_type != "application/json":
         return None
     values = _bid(request)
     if values is None:
         return None
-    refused = stale_refusal_for_token(ApiToken.hash_key(key), int(path[1]), values)
+    refused = stale_refusal_for_token(ApiToken.hash_key(key), lot_id, values)
     if refused is None or not refused.user_is_active or refused.token.is_expired or not refused.token.has_scope(SCOPE):
         return None
     note_use(refused.token)
