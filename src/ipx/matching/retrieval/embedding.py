@@ -6,9 +6,9 @@ the package's file read, its tokenizer, the network as an ONNX graph). e5 was tr
 with the prefixes "query: " and "passage: "; the encoder adds them.
 Vectors are L2-normalised float32, so the inner product is the cosine.
 
-Embedding costs about 50–75 ms of a core per passage (15–20 passages/s on 2 cores), so
-vectors are computed once and kept: in a :class:`VectorCache` keyed by model + text hash
-(SQLite, safe to share between processes), and in the vector index of the engine.
+Embedding costs 40–110 ms of a core per passage, by its length (17–54 passages/s on 2
+cores), so vectors are computed once and kept: in a :class:`VectorCache` keyed by model +
+text hash (SQLite, safe to share between processes), and in the vector index of the engine.
 """
 
 from __future__ import annotations
