@@ -13,6 +13,14 @@ minimum that answer gave (`lot.minimum_bid`), with a fresh Idempotency-Key per b
 in four, a proxy maximum a few steps above. A refusal by the rules (400) carries the lot's
 minimum at that moment, which it bids next; after a 409 (it leads, say) it reads the lot again.
 
+By default each bidder sends its next bid as soon as the last is answered (a closed loop: the
+server's whole capacity is measured, and with 200 bids always in flight the mean latency is
+200 ÷ the bids answered per second). With --rate R the 200 bidders together offer R bids a
+second, each on a fixed schedule (an open loop, as a crowd of people bidding is): a bid's
+latency is then counted from the moment it was due, not from when it was sent, so a server
+that falls behind is charged for the queue it builds. --warmup S bids for S seconds first and
+counts only the bids due after them (a just-started server answers its first seconds slowly).
+
 Prints `NAME VALUE` lines: handled bids/s (accepted 201 and refused 400/409 — the answers the
 rules give; anything else, a 5xx or a connection error, is an error and is printed), accepted/s,
 the bid requests' latency percentiles in ms, errors, and the cores the server and this load
@@ -161,10 +169,15 @@ class HttpxBidderClient:
         await self.http.aclose()
 
 
-async def bidder(http: Any, lot_id: int, key: str, until: float, tally: Tally) -> None:
+async def bidder(http: Any, lot_id: int, key: str, until: float, counted: Tally, every: float | None,
+                 counted_from: float) -> None:
+    # Bids due before ``counted_from`` (the warm-up) are tallied apart; errors count whenever they happen.
+    warming = Tally(errors=counted.errors)
+    tally = warming
     headers = {"Authorization": f"Bearer {key}"}
     lot_path = f"/api/v1/auctions/lots/{lot_id}"
     minimum: Decimal | None = None
+    due = time.monotonic() + random.uniform(0, every or 0)  # bidders spread over one interval
     while time.monotonic() < until:
         try:
             if minimum is None:
@@ -177,10 +190,15 @@ async def bidder(http: Any, lot_id: int, key: str, until: float, tally: Tally) -
             body: dict[str, str] = {"amount": str(minimum), "currency": "CNY"}
             if random.randrange(PROXY_EVERY) == 0:  # the load's shape, not a secret
                 body["maximum"] = str(with_proxy(minimum))
-            started = time.perf_counter()
+            if every:
+                await asyncio.sleep(max(0.0, due - time.monotonic()))
+                started, due = due, due + every
+            else:
+                started = time.monotonic()
+            tally = counted if started >= counted_from else warming
             answer = await http.post_json(f"{lot_path}/bids", body,
                                           headers={**headers, "Idempotency-Key": uuid.uuid4().hex})
-            tally.latencies_ms.append((time.perf_counter() - started) * 1000)
+            tally.latencies_ms.append((time.monotonic() - started) * 1000)
             if answer.status_code == 201:
                 tally.accepted += 1
                 minimum = Decimal(str(answer.json()["lot"]["minimum_bid"]))
@@ -199,18 +217,20 @@ async def bidder(http: Any, lot_id: int, key: str, until: float, tally: Tally) -
             minimum = None
 
 
-async def run(port: int, lot_id: int, keys: list[str], duration: float, client: str) -> tuple[Tally, float]:
+async def run(port: int, lot_id: int, keys: list[str], duration: float, client: str,
+              rate: float | None, warmup: float) -> tuple[Tally, float]:
     from lean_http import LeanClient
 
     tally = Tally()
     clients = [LeanClient("127.0.0.1", port) if client == "lean" else HttpxBidderClient(f"http://127.0.0.1:{port}")
                for _key in keys]
     try:
-        started = time.monotonic()
-        until = started + duration
-        await asyncio.gather(*(bidder(http, lot_id, key, until, tally) for http, key in zip(clients, keys,
-                                                                                           strict=True)))
-        return tally, time.monotonic() - started
+        counted_from = time.monotonic() + warmup
+        until = counted_from + duration
+        every = len(keys) / rate if rate else None
+        await asyncio.gather(*(bidder(http, lot_id, key, until, tally, every, counted_from)
+                               for http, key in zip(clients, keys, strict=True)))
+        return tally, time.monotonic() - counted_from
     finally:
         for http in clients:
             await http.aclose()
@@ -255,6 +275,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--client", choices=("lean", "httpx"), default="lean",
                         help="the bidders' HTTP client: lean_http (default) or httpx (the earlier, heavier one)")
+    parser.add_argument("--rate", type=float, default=None,
+                        help="bids a second the bidders offer together, each on a schedule (default: as fast "
+                             "as answered)")
+    parser.add_argument("--warmup", type=float, default=0,
+                        help="seconds of bidding before the counted --duration (the server's first seconds)")
     options = parser.parse_args()
     var_dir = production_environment("ipx-auction-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'bench.sqlite3'}")
@@ -273,10 +298,13 @@ def main() -> None:
             env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         wait_until_up(f"{base}/api/v1/auctions/lots/{lot_id}")
         print(f"database {database}\nbidders {options.bidders}\nserver_workers {options.workers}\n"
-              f"client {options.client}", flush=True)
-        server_cpu, client_cpu = group_cpu_seconds(server.pid), time.process_time()
-        tally, elapsed = asyncio.run(run(port, lot_id, keys, options.duration, options.client))
+              f"client {options.client}\noffered_per_s {options.rate or 'as fast as answered'}\n"
+              f"warmup_s {options.warmup}", flush=True)
+        server_cpu, client_cpu, wall = group_cpu_seconds(server.pid), time.process_time(), time.monotonic()
+        tally, elapsed = asyncio.run(run(port, lot_id, keys, options.duration, options.client, options.rate,
+                                         options.warmup))
         server_cpu, client_cpu = group_cpu_seconds(server.pid) - server_cpu, time.process_time() - client_cpu
+        wall = time.monotonic() - wall  # the warm-up included: the CPU figures cover it too
         handled = tally.accepted + tally.refused
         figures = {"seconds": elapsed, "bids_handled": handled, "bids_accepted": tally.accepted,
                    "bids_refused": tally.refused, "refused_409": tally.conflicts, "lot_reads": tally.reads,
@@ -284,7 +312,7 @@ def main() -> None:
                    "p50_ms": percentile(tally.latencies_ms, 50), "p95_ms": percentile(tally.latencies_ms, 95),
                    "p99_ms": percentile(tally.latencies_ms, 99), "errors": len(tally.errors),
                    # CPU seconds per second of the run: 1.0 is one core busy.
-                   "server_cores_busy": server_cpu / elapsed, "load_generator_cores_busy": client_cpu / elapsed}
+                   "server_cores_busy": server_cpu / wall, "load_generator_cores_busy": client_cpu / wall}
         for name, value in figures.items():
             print(f"{name} {value:.1f}" if isinstance(value, float) else f"{name} {value}")
         for error in sorted(set(tally.errors))[:ERRORS_PRINTED]:
