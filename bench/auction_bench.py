@@ -19,7 +19,8 @@ server's whole capacity is measured, and with 200 bids always in flight the mean
 second, each on a fixed schedule (an open loop, as a crowd of people bidding is): a bid's
 latency is then counted from the moment it was due, not from when it was sent, so a server
 that falls behind is charged for the queue it builds. --warmup S bids for S seconds first and
-counts only the bids due after them (a just-started server answers its first seconds slowly).
+counts only the bids due after them (the first seconds, when the server has just started and
+all the bidders connect and read the lot at once, are slow).
 
 Prints `NAME VALUE` lines: handled bids/s (accepted 201 and refused 400/409 — the answers the
 rules give; anything else, a 5xx or a connection error, is an error and is printed), accepted/s,
