@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ipx.matching.retrieval import crosslingual
@@ -13,6 +14,7 @@ from ipx.matching.retrieval.crosslingual_dictionary import Dictionary, Sense, di
 from ipx.matching.retrieval.documents import Document
 from ipx.matching.retrieval.engine import EngineConfig, HybridEngine
 from ipx.matching.retrieval.lexical import LexicalIndex
+from ipx.matching.tests.test_retrieval import BigramEmbedder
 
 CORPUS = [
     Document(id="hospital", title="一种医院废水氨氮去除装置",
@@ -130,6 +132,19 @@ def test_the_engine_bridges_an_english_query_to_the_chinese_documents() -> None:
     assert engine.search("Machine vision inspection of surface defects", 3, method="lexical")[0].doc_id == "vision"
     # A Chinese query is analysed as written.
     assert engine.lexical_text("医院废水 氨氮") == "医院废水 氨氮"
+
+
+def test_an_english_querys_vector_is_the_mean_of_its_own_and_its_bridges() -> None:
+    english = "Removing ammonia nitrogen from hospital wastewater"
+    model = BigramEmbedder()  # character bigrams: English shares none with the Chinese documents
+    engine = HybridEngine.build(CORPUS, embedder=model)
+    mean = model.embed_queries([english])[0] + model.embed_queries([engine.lexical_text(english)])[0]
+    assert np.allclose(engine.embed_query(english), mean / np.linalg.norm(mean), atol=1e-6)
+    assert engine.search(english, 1, method="dense")[0].doc_id == "hospital"
+    # A Chinese query, or any query with the bridge off, is embedded as written alone.
+    assert np.allclose(engine.embed_query("医院废水 氨氮"), model.embed_queries(["医院废水 氨氮"])[0])
+    unbridged = HybridEngine.build(CORPUS, embedder=model, config=EngineConfig(bridge_english=False))
+    assert np.allclose(unbridged.embed_query(english), model.embed_queries([english])[0])
 
 
 def test_the_derived_file_round_trips_and_a_damaged_one_is_refused(tmp_path: Path) -> None:
