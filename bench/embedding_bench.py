@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -75,13 +74,8 @@ def report_queries(runtime: str, embed: Callable[[str], object], asked: list[str
         embed(text)
         latencies.append((time.perf_counter() - started) * 1000)
     print(f"{runtime}: {len(asked)} queries one at a time, {len(asked) / sum(latencies) * 1000:.1f} queries/s, "
-          f"p50 {statistics.median(latencies):.1f} ms, p95 {percentile(latencies, 0.95):.1f}, "
-          f"p99 {percentile(latencies, 0.99):.1f}")
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+          f"p50 {np.percentile(latencies, 50):.1f} ms, p95 {np.percentile(latencies, 95):.1f}, "
+          f"p99 {np.percentile(latencies, 99):.1f}")
 
 
 def main() -> None:
