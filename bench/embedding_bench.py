@@ -16,7 +16,6 @@ the two runtimes' vectors of the same texts. Keep the machine otherwise idle.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -27,22 +26,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from ipx.matching.retrieval.documents import Document, passages
+from ipx.matching.retrieval.documents import passages
 from ipx.matching.retrieval.embedding import PASSAGE_CHARS, QUERY_CHARS, E5Embedder
+from ipx.matching.retrieval.evalset import read_corpus, read_queries
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "patents-zh-kppatent"
 
 
 def corpus_passages(count: int) -> list[str]:
-    texts: list[str] = []
-    with (DATA / "corpus.jsonl").open(encoding="utf-8") as lines:
-        for line in lines:
-            row = json.loads(line)
-            doc = Document(row["id"], row.get("title", ""), row.get("abstract", ""), row.get("claims", ""))
-            texts += [text[:PASSAGE_CHARS] for text in passages(doc)]
-            if len(texts) >= count:
-                return texts[:count]
-    return texts
+    texts = [text[:PASSAGE_CHARS] for doc in read_corpus(DATA / "corpus.jsonl") for text in passages(doc)]
+    return texts[:count]
 
 
 def demo_passages(count: int) -> list[str]:
@@ -57,8 +50,7 @@ def demo_passages(count: int) -> list[str]:
 
 
 def queries(count: int) -> list[str]:
-    with (DATA / "queries.jsonl").open(encoding="utf-8") as lines:
-        return [json.loads(line)["text"][:QUERY_CHARS] for line, _ in zip(lines, range(count), strict=False)]
+    return [text[:QUERY_CHARS] for text in read_queries(DATA / "queries.jsonl").values()][:count]
 
 
 def rate(embed: Callable[[Sequence[str]], np.ndarray], texts: list[str], batch: int) -> tuple[float, np.ndarray]:

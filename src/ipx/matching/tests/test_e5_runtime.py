@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,9 +10,11 @@ import numpy as np
 import pytest
 
 from ipx.matching.retrieval import embedding
+from ipx.matching.retrieval.documents import passage_text
 from ipx.matching.retrieval.e5.encoder import Encoder
 from ipx.matching.retrieval.e5.model_file import ModelFile, ModelFileError, read_model_file
 from ipx.matching.retrieval.e5.tokenizer import Tokenizer
+from ipx.matching.retrieval.evalset import read_corpus
 from ipx.matching.tests.match_helpers import CORPUS
 
 ODD_TEXTS = [
@@ -24,14 +25,9 @@ ODD_TEXTS = [
 
 
 def corpus_texts(count: int) -> list[str]:
-    texts = []
-    with CORPUS.open(encoding="utf-8") as lines:
-        for line in lines:
-            doc = json.loads(line)
-            texts += [f"{doc['title']}。{doc['abstract']}"[: embedding.PASSAGE_CHARS], doc["claims"][:300]]
-            if len(texts) >= count:
-                break
-    return texts
+    """Each patent's main passage and the start of its claims (empty for most)."""
+    documents = read_corpus(CORPUS)[: (count + 1) // 2]
+    return [text for doc in documents for text in (passage_text(doc)[: embedding.PASSAGE_CHARS], doc.claims[:300])]
 
 
 @pytest.fixture(scope="module")
