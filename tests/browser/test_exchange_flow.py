@@ -51,12 +51,16 @@ def operator_page(browser: Browser, base: str) -> Page:
     # Staff pass the second factor after the password: the code their app shows now.
     page.fill("#id_code", current_code(User.objects.get(email=OPERATOR_EMAIL)))
     page.click("form.stacked button[type=submit]")
-    expect(page.locator("#site-name")).to_be_visible()
+    # The admin's login page has the site's name too; only a signed-in operator sees their tools.
+    expect(page.locator("#user-tools")).to_be_visible()
     return page
 
 
 def run_admin_action(page: Page, changelist: str, row_text: str, action: str) -> None:
     page.goto(changelist)
+    # Fails here, with the page it got instead, if the operator was sent elsewhere.
+    expect(page).to_have_url(changelist)
+    expect(page.locator("#result_list")).to_be_visible()
     row = page.locator("#result_list tbody tr", has_text=row_text)
     row.locator("input.action-select").check()
     page.select_option("select[name=action]", action)
