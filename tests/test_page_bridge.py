@@ -10,7 +10,7 @@ from typing import Any, cast
 import pytest
 from a2wsgi import WSGIMiddleware
 
-from ipx.page_bridge import HELD_BYTES, PageBridge
+from ipx.page_bridge import HELD_BYTES, PREFETCHED_BYTES, PageBridge
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -36,10 +36,14 @@ def failing(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iter
 
 
 def through(bridge_class: type[WSGIMiddleware], app: WSGIApp, method: str = "GET", body: bytes = b"",
-            sent: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+            sent: list[dict[str, Any]] | None = None, length: bytes | None = None,
+            parts: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The messages ``app`` behind the bridge sends for a request whose body comes in two
+    pieces (or ``parts``), with a Content-Length header of ``length`` when given."""
     sent = [] if sent is None else sent
-    parts = [{"type": "http.request", "body": body[:3], "more_body": True},
-             {"type": "http.request", "body": body[3:], "more_body": False}]
+    if parts is None:
+        parts = [{"type": "http.request", "body": body[:3], "more_body": True},
+                 {"type": "http.request", "body": body[3:], "more_body": False}]
 
     async def receive() -> dict[str, Any]:
         return parts.pop(0) if parts else {"type": "http.disconnect"}
@@ -49,7 +53,8 @@ def through(bridge_class: type[WSGIMiddleware], app: WSGIApp, method: str = "GET
 
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
              "scheme": "http", "path": "/", "raw_path": b"/", "query_string": b"", "root_path": "",
-             "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 5000), "server": ("testserver", 80)}
+             "headers": [(b"host", b"testserver"), *([(b"content-length", length)] if length is not None else [])],
+             "client": ("127.0.0.1", 5000), "server": ("testserver", 80)}
 
     async def run() -> None:
         # a2wsgi types the app and the events as its own typed dicts; these are plain ones.
@@ -98,6 +103,33 @@ def test_the_request_body_is_read_as_before() -> None:
     sent = through(PageBridge, echo, method="POST", body="询价内容".encode())
 
     assert answer(sent) == (201, [(b"content-type", b"application/octet-stream")], "POST:询价内容".encode())
+
+
+def reader_of_input(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """Says what the view reads the body from, and the body."""
+    body = environ["wsgi.input"].read()
+    start_response("200 OK", [])
+    return [type(environ["wsgi.input"]).__name__.encode(), b":", body]
+
+
+def test_a_small_body_of_declared_length_is_read_on_the_loop_before_the_view_runs() -> None:
+    body = "询价内容".encode()
+
+    assert answer(through(PageBridge, reader_of_input, "POST", body, length=str(len(body)).encode()))[2] == \
+        b"BytesIO:" + body
+
+
+@pytest.mark.parametrize("length", [None, b"0", str(PREFETCHED_BYTES + 1).encode(), b"12, 12", b"-3"])
+def test_other_bodies_are_read_by_the_view_from_the_loop_as_before(length: bytes | None) -> None:
+    body = b"x" * (PREFETCHED_BYTES + 1) if length == str(PREFETCHED_BYTES + 1).encode() else b"a body"
+
+    assert answer(through(PageBridge, reader_of_input, "POST", body, length=length))[2] == b"Body:" + body
+
+
+def test_a_client_gone_midway_leaves_the_view_the_part_that_came() -> None:
+    parts = [{"type": "http.request", "body": b"half", "more_body": True}, {"type": "http.disconnect"}]
+
+    assert answer(through(PageBridge, reader_of_input, "POST", length=b"8", parts=parts))[2] == b"BytesIO:half"
 
 
 def test_a_view_failing_midway_sends_nothing_of_its_page() -> None:

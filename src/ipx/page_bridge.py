@@ -6,19 +6,26 @@ it: the status and headers, each piece of the body, and the end, three waits for
 wait is a wake-up of the loop, a task and a future, and the thread's turn at the interpreter
 lock lost and won back. Here the parts are kept until the view's work is done and handed over
 as two messages without waiting; a body past ``HELD_BYTES`` (a download, a large export) goes
-on piece by piece as before, so memory stays bounded and the client starts receiving early."""
+on piece by piece as before, so memory stays bounded and the client starts receiving early.
+
+The other way, a2wsgi's thread asks the loop for each piece of the request's body and waits for
+it; under load the thread (one of a few per process) sat a sixth of its time in that wait. A
+body that says its length and is no longer than ``PREFETCHED_BYTES`` (a form, a JSON call) is
+read by the loop before the thread starts, and the thread reads it from memory."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from a2wsgi.asgi_typing import Receive, Scope, Send
+from a2wsgi.asgi_typing import HTTPScope, Receive, Scope, Send
 from a2wsgi.wsgi import WSGIMiddleware, WSGIResponder
 from a2wsgi.wsgi_typing import Environ, StartResponse, WSGIApp
 
 HELD_BYTES = 256 * 1024
+PREFETCHED_BYTES = 64 * 1024
 
 # a2wsgi's response events (its typed dicts), held as they come.
 Message = Any
@@ -30,6 +37,11 @@ class HeldResponder(WSGIResponder):
         self._held: list[Message] = []
         self._held_bytes = 0
         self._passing_on = False
+        self._body: bytes | None = None
+
+    async def __call__(self, scope: HTTPScope, receive: Receive, send: Send) -> None:
+        self._body = await prefetched_body(scope, receive)
+        await super().__call__(scope, receive, send)
 
     def send(self, message: Message) -> None:
         """In the view's thread: keep the message, or pass it on once the body is large."""
@@ -45,6 +57,8 @@ class HeldResponder(WSGIResponder):
                 super().send(kept)
 
     def wsgi(self, environ: Environ, start_response: StartResponse) -> None:
+        if self._body is not None:
+            environ["wsgi.input"] = io.BytesIO(self._body)
         super().wsgi(environ, start_response)
         if self._held:
             # The loop puts them in the queue before it hears that this thread is done, so
@@ -54,6 +68,24 @@ class HeldResponder(WSGIResponder):
     def _put_all(self, messages: list[Message]) -> None:
         for message in messages:
             self.send_queue.put_nowait(message)
+
+
+async def prefetched_body(scope: HTTPScope, receive: Receive) -> bytes | None:
+    """The whole body of a request that declares a length of at most ``PREFETCHED_BYTES``, read
+    on the loop; None for any other (the thread reads it, piece by piece)."""
+    declared = [value for name, value in scope["headers"] if name.lower() == b"content-length"]
+    if len(declared) != 1 or not declared[0].isdigit() or not 0 < int(declared[0]) <= PREFETCHED_BYTES:
+        return None
+    body = bytearray()
+    more = True
+    # The server passes on no more than the declared length. A client that goes away mid-body
+    # ends it early (``http.disconnect`` has no body): the view reads what came, as it would
+    # have from the thread.
+    while more:
+        message = await receive()
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+    return bytes(body)
 
 
 def whole_response(held: Iterable[Message]) -> list[Message]:

@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -102,6 +102,43 @@ def test_a_retry_the_leaders_bid_and_a_paused_lot_go_on_to_the_endpoint(
     status, body = alike(live, token, {"amount": "110000", "currency": "CNY"}, key="paused")
     assert (status, body["error"]["message"]) == (409, "Bidding on this lot is paused.")
 
+
+def _connection_kept_from_an_earlier_request() -> None:
+    """The state Django leaves a kept connection in between requests: to be checked before use."""
+    connection.ensure_connection()
+    connection.health_check_enabled, connection.health_check_done = True, False
+
+
+def test_the_gates_read_checks_the_connection_in_place_of_djangos_query(
+        live: Lot, buyer: Member, outsider: Member, monkeypatch: pytest.MonkeyPatch) -> None:
+    bid(buyer, live, "120000")
+    token = token_of(outsider)
+    assert send(live, token, STALE, key="k-0")[0] == 400  # the token's use is recorded now
+    _connection_kept_from_an_earlier_request()
+    checks: list[bool] = []
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(True) or True)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert send(live, token, STALE)[0] == 400
+    assert (checks, len(queries)) == ([], 1)
+
+
+def test_a_broken_connection_found_by_the_gate_is_closed_and_the_endpoint_answers(
+        live: Lot, buyer: Member, outsider: Member, monkeypatch: pytest.MonkeyPatch) -> None:
+    bid(buyer, live, "120000")
+    token = token_of(outsider)
+    _connection_kept_from_an_earlier_request()
+    closed: list[bool] = []
+    monkeypatch.setattr(connection, "close", lambda: closed.append(True))
+
+    def broken(*args: Any) -> NoReturn:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("ipx.api.stale_bids.stale_refusal_for_token", broken)
+    status, body, _headers = send(live, token, STALE)
+
+    assert (status, json.loads(body)["error"]["fields"]["amount"]) == (400, "The lowest bid accepted now is 125000.")
+    assert closed == [True]
 
 
 STALE = {"amount": "110000", "currency": "CNY"}
