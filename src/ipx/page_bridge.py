@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 from a2wsgi.asgi_typing import HTTPScope, Receive, Scope, Send
 from a2wsgi.wsgi import WSGIMiddleware, WSGIResponder
@@ -83,8 +83,8 @@ async def prefetched_body(scope: HTTPScope, receive: Receive) -> bytes | None:
     # have from the thread.
     while more:
         message = await receive()
-        body += message.get("body", b"")
-        more = message.get("more_body", False)
+        body += cast(bytes, message.get("body", b""))
+        more = bool(message.get("more_body", False))
     return bytes(body)
 
 

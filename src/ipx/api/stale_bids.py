@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Protocol, cast
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -80,12 +80,21 @@ def _bid(request: HttpRequest) -> BidValues | None:
                      organisation_id=payload.organisation_id, key=request.headers[HEADER])
 
 
+class HealthCheckFlags(Protocol):
+    """Django's flags on a connection for its check before a request's first query (not in
+    django-stubs' types)."""
+
+    health_check_enabled: bool
+    health_check_done: bool
+
+
 def _checking_connection(read: Callable[[], TokenRefusal | None]) -> TokenRefusal | None:
     """``read()``, standing for Django's check of a connection kept from an earlier request."""
     connection = connections[DEFAULT_DB_ALIAS]
-    if connection.connection is None or not connection.health_check_enabled or connection.health_check_done:
+    flags = cast(HealthCheckFlags, connection)
+    if connection.connection is None or not flags.health_check_enabled or flags.health_check_done:
         return read()
-    connection.health_check_done = True
+    flags.health_check_done = True
     try:
         return read()
     except (InterfaceError, OperationalError):

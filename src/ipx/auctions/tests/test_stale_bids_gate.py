@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import pytest
 from django.conf import settings
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from ipx.accounts.models import ApiToken, Organisation, User
 from ipx.accounts.tokens import TokenInput, api_token_create
+from ipx.api.stale_bids import HealthCheckFlags
 from ipx.auctions.models import Bid, BidReceipt, Lot
 from ipx.auctions.services import bidding, control
 from ipx.auctions.tests.scene import bid, opened
@@ -106,7 +107,8 @@ def test_a_retry_the_leaders_bid_and_a_paused_lot_go_on_to_the_endpoint(
 def _connection_kept_from_an_earlier_request() -> None:
     """The state Django leaves a kept connection in between requests: to be checked before use."""
     connection.ensure_connection()
-    connection.health_check_enabled, connection.health_check_done = True, False
+    flags = cast(HealthCheckFlags, connection)
+    flags.health_check_enabled, flags.health_check_done = True, False
 
 
 def test_the_gates_read_checks_the_connection_in_place_of_djangos_query(
@@ -116,7 +118,12 @@ def test_the_gates_read_checks_the_connection_in_place_of_djangos_query(
     assert send(live, token, STALE, key="k-0")[0] == 400  # the token's use is recorded now
     _connection_kept_from_an_earlier_request()
     checks: list[bool] = []
-    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(True) or True)
+
+    def is_usable() -> bool:
+        checks.append(True)
+        return True
+
+    monkeypatch.setattr(connection, "is_usable", is_usable)
 
     with CaptureQueriesContext(connection) as queries:
         assert send(live, token, STALE)[0] == 400
