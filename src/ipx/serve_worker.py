@@ -18,6 +18,8 @@ from typing import Any
 
 from uvicorn_worker import UvicornWorker
 
+from ipx.long_lived import freeze_after_start
+
 
 def own_listener(shared: socket.socket, backlog: int) -> socket.socket | None:
     """A socket listening on ``shared``'s address beside it, or None where that cannot be (a
@@ -64,6 +66,11 @@ class SpreadingWorker(UvicornWorker):
                 if listener is not None:
                     listener.close()
         super().init_process()
+
+    def run(self) -> None:
+        # The app has loaded (gunicorn's init_process loads it, then runs this).
+        freeze_after_start()
+        super().run()
 
 
 def check_address_free(bind: str) -> None:
