@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db
 GATE = "ipx.api.stale_bids.StaleBidsMiddleware"
 WITHOUT_GATE = [name for name in settings.MIDDLEWARE if name != GATE]
 MONEY = (ApiToken.Scope.READ.value, ApiToken.Scope.WRITE.value, ApiToken.Scope.MONEY.value)
+STALE = {"amount": "110000", "currency": "CNY"}  # below the minimum once the lot is at 120000
 
 
 def token_of(member: Member, scopes: tuple[str, ...] = MONEY) -> str:
@@ -146,9 +147,6 @@ def test_a_broken_connection_found_by_the_gate_is_closed_and_the_endpoint_answer
 
     assert (status, json.loads(body)["error"]["fields"]["amount"]) == (400, "The lowest bid accepted now is 125000.")
     assert closed == [True]
-
-
-STALE = {"amount": "110000", "currency": "CNY"}
 
 
 def _case(case: str, live: Lot, buyer: Member, outsider: Member) -> dict[str, Any]:
