@@ -84,6 +84,9 @@ class SearchOut(Schema):
     page: int
     size: int
     facets: list[FacetOut]
+    total_estimated: bool = Field(description="true when the total and the facet counts are estimates from a "
+                                              "sample of the matches, rounded to two significant digits "
+                                              "(searches matching many thousands of listings)")
 
 
 # Answers without actions: every reader's but the seller's side's (``ipx.listings.shared``).

@@ -64,6 +64,8 @@ class SearchResults:
     listing_ids: list[int]
     total: int
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    # The total and the facet counts are estimates (from a sample of the matches, rounded).
+    estimated: bool = False
 
 
 def price_bucket(price_cny: float | None) -> str:

@@ -157,6 +157,8 @@ class SearchPage:
     page: int
     size: int
     facets: list[Facet]
+    # The total and the facet counts are estimates (the PostgreSQL engine, many matches).
+    total_estimated: bool = False
 
     @property
     def pages(self) -> int:
@@ -215,4 +217,5 @@ def search_listings(query: SearchQuery, *, page: int = 1, size: int = DEFAULT_PA
         options += [FacetOption(v, labels.get(v, v), 0, True) for v in selected if v not in {o.value for o in options}]
         if options:
             facets.append(Facet(name=name, title=titles[name], options=options))
-    return SearchPage(query=query, hits=hits, total=results.total, page=page, size=size, facets=facets)
+    return SearchPage(query=query, hits=hits, total=results.total, page=page, size=size, facets=facets,
+                      total_estimated=results.estimated)

@@ -22,6 +22,7 @@ class ShownResults:
 
     query: SearchQuery
     total: int
+    total_estimated: bool
     facets_html: SafeString
     hits_html: SafeString
 
@@ -34,7 +35,7 @@ def _shown(request: HttpRequest, query: SearchQuery, page: int, size: int) -> Sh
     result = search_listings(query, page=page, size=size)
     # Without the request's context processors: these parts hold nothing of the reader's.
     context = {"result": result, "request": request}
-    return ShownResults(query=query, total=result.total,
+    return ShownResults(query=query, total=result.total, total_estimated=result.total_estimated,
                         facets_html=SafeString(render_to_string("search/_facets.html", context)),
                         hits_html=SafeString(render_to_string("search/_hits.html", context)))
 

@@ -15,26 +15,29 @@ from typing import Any
 from django.db import connection, transaction
 
 from ipx.search.backends.base import Progress, SearchBackend
+from ipx.search.backends.postgres_counts import (
+    COLUMNS,
+    COUNTED,
+    MIN_SAMPLE,
+    SAMPLE_LEVELS,
+    SAMPLE_SPACE,
+    Counts,
+    counts_sql,
+    read_counts,
+)
 from ipx.search.documents import SearchDocument
-from ipx.search.query import KEYWORD_FACETS, PRICE_BUCKETS, FacetValue, SearchQuery, SearchResults, bucket_bounds
+from ipx.search.query import SearchQuery, SearchResults, bucket_bounds
 
 TABLE = "search_listingdoc"
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
-_COLUMNS = {
-    "ip_type": ("ip_types", True),
-    "offer_kind": ("offer_kinds", True),
-    "ipc_section": ("ipc_sections", True),
-    "ipc_class": ("ipc_classes", True),
-    "nice_class": ("nice_classes", True),
-    "region": ("region", False),
-    "currency": ("currency", False),
+# The columns a write gives (``sample`` is computed by the database from the listing id).
+_WRITTEN = ("listing_id, tsv, ip_types, offer_kinds, ipc_sections, ipc_classes, nice_classes, region, currency, "
+            "has_price, price_cny, price_asc, price_desc, published_at")
+_ORDER = {
+    "newest": "published_at DESC, listing_id DESC",
+    "price_asc": "price_asc ASC, listing_id ASC",
+    "price_desc": "price_desc DESC, listing_id DESC",
 }
-
-
-
-# What the matches keep for paging, counting and facets (not the large tsvector).
-_KEPT = ("d.listing_id, d.ip_types, d.offer_kinds, d.ipc_sections, d.ipc_classes, d.nice_classes, d.region, "
-         "d.currency, d.has_price, d.price_cny, d.price_asc, d.price_desc, d.published_at")
 
 
 def _lexeme(token: str) -> str:
@@ -59,7 +62,13 @@ def tsquery_literal(groups: list[list[str]]) -> str:
 
 
 class PostgresBackend(SearchBackend):
+    """``min_sample`` and ``sample_levels``: when counts turn to estimates (postgres_counts)."""
+
     name = "postgres"
+
+    def __init__(self, *, min_sample: int = MIN_SAMPLE, sample_levels: tuple[int, ...] = SAMPLE_LEVELS) -> None:
+        self.min_sample = min_sample
+        self.sample_levels = sample_levels
 
     def _row(self, document: SearchDocument) -> tuple[Any, ...]:
         return (
@@ -73,7 +82,8 @@ class PostgresBackend(SearchBackend):
     def _insert(self, cursor: Any, rows: list[tuple[Any, ...]]) -> None:
         if rows:
             cursor.executemany(
-                f"INSERT INTO {TABLE} VALUES (%s, %s::tsvector, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                f"INSERT INTO {TABLE} ({_WRITTEN}) "
+                "VALUES (%s, %s::tsvector, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
                 "ON CONFLICT (listing_id) DO UPDATE SET tsv = EXCLUDED.tsv, ip_types = EXCLUDED.ip_types, "
                 "offer_kinds = EXCLUDED.offer_kinds, ipc_sections = EXCLUDED.ipc_sections, "
                 "ipc_classes = EXCLUDED.ipc_classes, nice_classes = EXCLUDED.nice_classes, "
@@ -126,7 +136,7 @@ class PostgresBackend(SearchBackend):
     @staticmethod
     def _copy(cursor: Any, rows: list[tuple[Any, ...]]) -> int:
         if rows:
-            with cursor.cursor.copy(f"COPY {TABLE} FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {TABLE} ({_WRITTEN}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         return len(rows)
@@ -163,8 +173,8 @@ class PostgresBackend(SearchBackend):
                         params.append(high)
                     options.append("(" + " AND ".join(parts) + ")")
                 clauses.append("(" + " OR ".join(options) + ")")
-            elif facet in _COLUMNS:
-                column, multi = _COLUMNS[facet]
+            elif facet in COLUMNS:
+                column, multi = COLUMNS[facet]
                 clauses.append(f"{column} && %s" if multi else f"{column} = ANY(%s)")
                 params.append(list(values))
         if query.price_min is not None:
@@ -176,63 +186,39 @@ class PostgresBackend(SearchBackend):
         return clauses, params
 
     def _search(self, query: SearchQuery) -> SearchResults:
-        groups = query.groups
         clauses, params = self._where(query)
-        if groups:
-            source = f"SELECT {_KEPT}, ts_rank(d.tsv, q) AS rank FROM {TABLE} d, CAST(%s AS tsquery) q WHERE d.tsv @@ q"
-            params = [tsquery_literal(groups), *params]
-        else:
-            source = f"SELECT {_KEPT}, 0.0 AS rank FROM {TABLE} d WHERE true"
-        if clauses:
-            source += " AND " + " AND ".join(clauses)
-        order = {
-            "relevance": "rank DESC, listing_id ASC",
-            "newest": "published_at DESC, listing_id DESC",
-            "price_asc": "price_asc ASC, listing_id ASC",
-            "price_desc": "price_desc DESC, listing_id DESC",
-        }[query.effective_sort]
-        # One statement: the matches are computed once (a materialised CTE) and read for the
-        # page, the count and the facets; no temporary tables, so no DDL per search.
-        page = (f"SELECT coalesce(array_agg(listing_id ORDER BY pos), '{{}}') FROM (SELECT listing_id, "
-                f"row_number() OVER () AS pos FROM (SELECT listing_id FROM matched ORDER BY {order} "
-                "LIMIT %s OFFSET %s) limited) numbered")
-        facets_sql = f"({self._keyword_facets_sql()}), ({self._price_facets_sql()})" if query.with_facets \
-            else "NULL, NULL"
-        sql = (f"WITH matched AS MATERIALIZED ({source}) "
-               f"SELECT ({page}), (SELECT count(*) FROM matched), {facets_sql}")
+        if query.groups:
+            clauses.insert(0, "tsv @@ %s::tsquery")
+            params.insert(0, tsquery_literal(query.groups))
+        where = " AND ".join(clauses) or "true"
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, query.limit, query.offset])
-            ids, total, keyword_rows, price_counts = cursor.fetchone()
-        facets: dict[str, list[FacetValue]] = {}
-        if query.with_facets:
-            facets = {facet: [] for facet in KEYWORD_FACETS}
-            for facet, value, n in keyword_rows or []:
-                facets[facet].append(FacetValue(str(value), int(n)))
-            keys = [key for key, _l, _h in PRICE_BUCKETS] + ["negotiable"]
-            facets["price"] = [FacetValue(key, int(n)) for key, n in zip(keys, price_counts, strict=True) if n]
-        return SearchResults(listing_ids=[int(i) for i in ids], total=int(total), facets=facets)
+            counts = self._counts(cursor, where, params, query.with_facets)
+            ids = self._page(cursor, where, params, query) if counts.total else []
+        return SearchResults(listing_ids=ids, total=counts.total, facets=counts.facets, estimated=counts.estimated)
+
+    def _counts(self, cursor: Any, where: str, params: list[Any], with_facets: bool) -> Counts:
+        for level in self.sample_levels:
+            cursor.execute(counts_sql(f"SELECT {COUNTED} FROM {TABLE} WHERE {where} AND sample < {int(level)}",
+                                      with_facets), params)
+            row = cursor.fetchone()
+            if row[0] >= self.min_sample:
+                return read_counts(row, with_facets, SAMPLE_SPACE / level)
+        cursor.execute(counts_sql(f"SELECT {COUNTED} FROM {TABLE} WHERE {where}", with_facets), params)
+        return read_counts(cursor.fetchone(), with_facets, None)
 
     @staticmethod
-    def _keyword_facets_sql() -> str:
-        parts = []
-        for facet in KEYWORD_FACETS:
-            column, multi = _COLUMNS[facet]
-            value = f"unnest({column})" if multi else column
-            parts.append(f"SELECT '{facet}' AS facet, v AS value, count(*) AS n "
-                         f"FROM (SELECT {value} AS v FROM matched) s WHERE v <> '' GROUP BY v")
-        rows = " UNION ALL ".join(parts)
-        return (f"SELECT coalesce(json_agg(json_build_array(facet, value, n) ORDER BY n DESC, value), '[]') "
-                f"FROM ({rows}) f")
-
-    @staticmethod
-    def _price_facets_sql() -> str:
-        counts = []
-        for _key, low, high in PRICE_BUCKETS:
-            conditions = ["has_price"]
-            if low is not None:
-                conditions.append(f"price_cny >= {float(low)}")
-            if high is not None:
-                conditions.append(f"price_cny < {float(high)}")
-            counts.append(f"count(*) FILTER (WHERE {' AND '.join(conditions)})")
-        counts.append("count(*) FILTER (WHERE NOT has_price)")
-        return f"SELECT json_build_array({', '.join(counts)}) FROM matched"
+    def _page(cursor: Any, where: str, params: list[Any], query: SearchQuery) -> list[int]:
+        sort = query.effective_sort
+        if sort == "relevance":
+            # The RUM index hands matches over nearest first without reading the rows: ranking
+            # reads no tsvector. Its order alone decides which rows reach the page, so among
+            # matches as near as the page's last one, which are on it is the index's choice.
+            sql = (f"SELECT listing_id FROM (SELECT listing_id, tsv <=> %s::tsquery AS distance FROM {TABLE} "
+                   f"WHERE {where} ORDER BY tsv <=> %s::tsquery LIMIT %s) ranked "
+                   "ORDER BY distance, listing_id OFFSET %s")
+            ranked = params[0]
+            cursor.execute(sql, [ranked, *params, ranked, query.offset + query.limit, query.offset])
+        else:
+            cursor.execute(f"SELECT listing_id FROM {TABLE} WHERE {where} ORDER BY {_ORDER[sort]} LIMIT %s OFFSET %s",
+                           [*params, query.limit, query.offset])
+        return [int(row[0]) for row in cursor.fetchall()]
