@@ -10,6 +10,17 @@ from ipx.search.query import SearchQuery, SearchResults
 
 Progress = Callable[[int], None]
 
+# The SQL engines' columns of the keyword facets: facet -> (column, multi-valued?).
+FACET_COLUMNS = {
+    "ip_type": ("ip_types", True),
+    "offer_kind": ("offer_kinds", True),
+    "ipc_section": ("ipc_sections", True),
+    "ipc_class": ("ipc_classes", True),
+    "nice_class": ("nice_classes", True),
+    "region": ("region", False),
+    "currency": ("currency", False),
+}
+
 
 class SearchBackend(abc.ABC):
     name: str

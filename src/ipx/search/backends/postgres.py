@@ -15,9 +15,8 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from ipx.search.backends.base import Progress, SearchBackend
+from ipx.search.backends.base import FACET_COLUMNS, Progress, SearchBackend
 from ipx.search.backends.postgres_counts import (
-    COLUMNS,
     COUNTED,
     MIN_SAMPLE,
     SAMPLE_LEVELS,
@@ -196,8 +195,8 @@ class PostgresBackend(SearchBackend):
                         params.append(high)
                     options.append("(" + " AND ".join(parts) + ")")
                 clauses.append("(" + " OR ".join(options) + ")")
-            elif facet in COLUMNS:
-                column, multi = COLUMNS[facet]
+            elif facet in FACET_COLUMNS:
+                column, multi = FACET_COLUMNS[facet]
                 clauses.append(f"{column} && %s" if multi else f"{column} = ANY(%s)")
                 params.append(list(values))
         if query.price_min is not None:

@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from ipx.search.backends.base import FACET_COLUMNS
 from ipx.search.query import KEYWORD_FACETS, PRICE_BUCKETS, FacetValue
 
 SAMPLE_SPACE = 65536
@@ -27,15 +28,6 @@ SAMPLE_LEVELS = (66, 655, 6554)
 # tenth of the matches within about 10 %.
 MIN_SAMPLE = 1000
 
-COLUMNS = {
-    "ip_type": ("ip_types", True),
-    "offer_kind": ("offer_kinds", True),
-    "ipc_section": ("ipc_sections", True),
-    "ipc_class": ("ipc_classes", True),
-    "nice_class": ("nice_classes", True),
-    "region": ("region", False),
-    "currency": ("currency", False),
-}
 # What a count reads of a match (not the large tsvector).
 COUNTED = "listing_id, ip_types, offer_kinds, ipc_sections, ipc_classes, nice_classes, region, currency, " \
           "has_price, price_cny"
@@ -83,7 +75,7 @@ def read_counts(row: tuple[Any, ...], with_facets: bool, scale: float | None) ->
 def _keyword_facets_sql() -> str:
     parts = []
     for facet in KEYWORD_FACETS:
-        column, multi = COLUMNS[facet]
+        column, multi = FACET_COLUMNS[facet]
         value = f"unnest({column})" if multi else column
         parts.append(f"SELECT '{facet}' AS facet, v AS value, count(*) AS n "
                      f"FROM (SELECT {value} AS v FROM matched) s WHERE v <> '' GROUP BY v")

@@ -12,21 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ipx.search.backends.base import Progress, SearchBackend
+from ipx.search.backends.base import FACET_COLUMNS, Progress, SearchBackend
 from ipx.search.documents import SearchDocument
 from ipx.search.query import KEYWORD_FACETS, PRICE_BUCKETS, FacetValue, SearchQuery, SearchResults, bucket_bounds
 
 TITLE_WEIGHT = 2.0
-# Keyword facets: (column, multi-valued?)
-_COLUMNS = {
-    "ip_type": ("ip_types", True),
-    "offer_kind": ("offer_kinds", True),
-    "ipc_section": ("ipc_sections", True),
-    "ipc_class": ("ipc_classes", True),
-    "nice_class": ("nice_classes", True),
-    "region": ("region", False),
-    "currency": ("currency", False),
-}
 
 
 
@@ -175,8 +165,8 @@ class SqliteFtsBackend(SearchBackend):
                             params.append(high)
                         options.append("(" + " AND ".join(parts) + ")")
                 clauses.append("(" + " OR ".join(options) + ")")
-            elif facet in _COLUMNS:
-                column, multi = _COLUMNS[facet]
+            elif facet in FACET_COLUMNS:
+                column, multi = FACET_COLUMNS[facet]
                 marks = ", ".join("?" * len(values))
                 if multi:
                     clauses.append(f"EXISTS (SELECT 1 FROM json_each(d.{column}) WHERE value IN ({marks}))")
@@ -224,7 +214,7 @@ class SqliteFtsBackend(SearchBackend):
     def _facets(self, connection: sqlite3.Connection) -> dict[str, list[FacetValue]]:
         facets: dict[str, list[FacetValue]] = {}
         for facet in KEYWORD_FACETS:
-            column, multi = _COLUMNS[facet]
+            column, multi = FACET_COLUMNS[facet]
             if multi:
                 sql = (f"SELECT j.value, count(*) FROM temp.matched m, json_each(m.{column}) j "
                        "GROUP BY j.value ORDER BY count(*) DESC, j.value")
