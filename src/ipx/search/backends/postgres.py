@@ -3,7 +3,8 @@
 The tokens are the same as the embedded engines see: the tsvector and tsquery are written
 as literals (``'token':1A,2A``), so PostgreSQL's own parser and dictionaries never touch
 them and the result does not depend on the server's locale or text-search configuration.
-The table is created by the search app's migration 0001 (on PostgreSQL only).
+The table is created by the search app's migration 0001 (on PostgreSQL only); 0004 adds the
+RUM index the ranking reads and the sample the counts read (``postgres_counts``).
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ class PostgresBackend(SearchBackend):
         """Replace the whole index with ``documents``, in one transaction that readers never see
         half done: COPY into a new table without indexes, build them over all its rows, and put
         it in the table's place. Built whole, the indexes cost a tenth of what keeping them up
-        row by row does (the RUM index most of all: 100,000 listings in 35 s instead of 131 s,
+        row by row does (the RUM index most of all: 100,000 listings in 32 s instead of 131 s,
         BENCHMARKS.md). Rows are gathered before each COPY opens, because ``documents`` may
         itself read the database over the same connection."""
         done = 0
