@@ -9,7 +9,9 @@ counts start at the smallest level and climb until one holds ``MIN_SAMPLE`` matc
 scaled up and labelled estimated (as large search sites show "about 440,000"); a query that
 no level samples well enough has too few matches to be worth estimating, and is counted
 exactly. The sample is the same whatever is searched, so two searches' estimates agree with
-each other, and a listing's place in it never changes.
+each other, and a listing's place in it never changes. An estimate means some 10,000 matches
+or more (1,000 in a tenth of the listings), beyond the 2,000 results a reader can page through,
+so no page the estimated total offers is empty.
 """
 
 from __future__ import annotations
