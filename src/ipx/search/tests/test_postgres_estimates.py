@@ -76,8 +76,9 @@ def test_many_matches_are_estimated_from_the_sample_and_the_page_stays_exact(
     exact, sampling = engines
     truth, estimate = exact.search(query), sampling.search(query)
     matching = [d for d in LISTINGS if matches(d)]
-    level = next(level for level in LEVELS if sum(d.listing_id in sampled_below(level) for d in matching) >= MIN_SAMPLE)
-    sampled = [d for d in matching if d.listing_id in sampled_below(level)]
+    in_level = {level: sampled_below(level) for level in LEVELS}
+    level = next(level for level in LEVELS if sum(d.listing_id in in_level[level] for d in matching) >= MIN_SAMPLE)
+    sampled = [d for d in matching if d.listing_id in in_level[level]]
     scale = SAMPLE_SPACE / level
 
     assert not truth.estimated and truth.total == len(matching)
