@@ -41,8 +41,9 @@ from ipx.matching.retrieval.analysis import gram_tokens, word_tokens
 from ipx.matching.retrieval.documents import Document, passage_text
 from ipx.matching.retrieval.embedding import E5Embedder, VectorCache, embed_cached
 from ipx.matching.retrieval.engine import EngineConfig, HybridEngine
-from ipx.matching.retrieval.lexical import BM25Params, Channel, LexicalIndex, TermCounts, count_terms, encode
+from ipx.matching.retrieval.lexical import LexicalIndex
 from ipx.matching.retrieval.metrics import percentile
+from ipx.matching.retrieval.postings import BM25Params, Channel, TermCounts, count_terms, encode
 from ipx.matching.retrieval.vectors import make_passage_index
 
 ROOT = Path(__file__).resolve().parent.parent

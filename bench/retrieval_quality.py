@@ -27,8 +27,8 @@ from ipx.matching.retrieval import evalset
 from ipx.matching.retrieval.embedding import E5Embedder, VectorCache
 from ipx.matching.retrieval.engine import EngineConfig
 from ipx.matching.retrieval.evaluation import EvalMethod, evaluate
-from ipx.matching.retrieval.lexical import BM25Params
 from ipx.matching.retrieval.metrics import percentile
+from ipx.matching.retrieval.postings import BM25Params
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"

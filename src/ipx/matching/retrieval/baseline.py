@@ -17,7 +17,7 @@ import numpy.typing as npt
 import rjieba
 
 from ipx.matching.retrieval.documents import FIELDS, Document
-from ipx.matching.retrieval.lexical import BM25Params, Channel
+from ipx.matching.retrieval.postings import BM25Params, Channel
 from ipx.matching.retrieval.vectors import top_k
 
 _CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")

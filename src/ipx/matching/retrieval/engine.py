@@ -16,7 +16,9 @@ Stages (each measured alone and together by ``ipx eval retrieval``):
 
 The engine is immutable: build a new one when the documents change (lexical indexing
 costs about 1 ms per patent; vectors come from the cache, so only new texts are
-embedded). Documents are addressed by their ``id`` strings.
+embedded), or, for a large catalogue, one with the changes added to it
+(``incremental.apply_changes``: the base's arrays shared, the changes a small second
+segment). Documents are addressed by their ``id`` strings.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -35,10 +37,14 @@ from ipx.matching.retrieval.confidence import confidence
 from ipx.matching.retrieval.crosslingual import Bridged, DocumentFrequency, bridge_query, index_frequency
 from ipx.matching.retrieval.documents import Document, passages
 from ipx.matching.retrieval.embedding import Embedder, VectorCache, Vectors, embed_cached
-from ipx.matching.retrieval.lexical import BM25Params, LexicalIndex, QueryTerms
+from ipx.matching.retrieval.lexical import LexicalIndex, QueryTerms
+from ipx.matching.retrieval.postings import BM25Params
 from ipx.matching.retrieval.queries import MAX_QUERY_CHARS, QueryProblem, query_problem
 from ipx.matching.retrieval.signals import MATCHED_TERMS, SEMANTIC, Facts, Reason, SignalWeights, structured_score
-from ipx.matching.retrieval.vectors import PassageIndex, make_passage_index
+from ipx.matching.retrieval.vectors import DocumentVectors, PassageIndex, make_passage_index
+
+if TYPE_CHECKING:
+    from ipx.matching.retrieval.incremental import Delta
 
 Method = Literal["lexical", "dense", "hybrid"]
 METHODS: tuple[Method, ...] = ("lexical", "dense", "hybrid")
@@ -106,14 +112,26 @@ class HybridEngine:
         self,
         documents: Sequence[Document],
         lexical: LexicalIndex,
-        vectors: PassageIndex | None,
+        vectors: DocumentVectors | None,
         embedder: Embedder | None,
         config: EngineConfig,
         facts: Mapping[str, Facts] | None = None,
+        *,
+        alive: npt.NDArray[np.bool_] | None = None,
+        delta: Delta | None = None,
     ) -> None:
+        """``alive`` (an engine with changes): False at the positions of documents replaced
+        or removed since the engine was built whole; they are never returned."""
         self.documents = list(documents)
         self.ids = [doc.id for doc in self.documents]
+        # A replaced document's id maps to its latest position: the comprehension keeps the last.
         self.position = {doc_id: i for i, doc_id in enumerate(self.ids)}
+        self.alive = alive
+        self.delta = delta
+        if alive is not None:
+            for dead in np.flatnonzero(~alive).tolist():
+                if self.position.get(self.ids[dead]) == dead:
+                    del self.position[self.ids[dead]]
         self.lexical = lexical
         self.vectors = vectors
         self.embedder = embedder
@@ -166,7 +184,8 @@ class HybridEngine:
         return cls(documents, lexical, index, embedder, config, facts)
 
     def __len__(self) -> int:
-        return len(self.ids)
+        """The documents the engine ranks (those replaced or removed since it was built whole left out)."""
+        return len(self.position)
 
     def embed_query(self, text: str) -> Vectors:
         """The query's vector (callers may store it, e.g. with a demand, and pass it back)."""
@@ -253,7 +272,7 @@ class HybridEngine:
         terms, problem = self._analysed(text)
         if problem is not None or terms is None:
             return Matches(problem=problem)
-        if k <= 0 or not self.ids:
+        if k <= 0 or not self.position:
             return Matches()
         use_dense = method != "lexical" and self.vectors is not None
         use_lexical = method != "dense"
@@ -309,8 +328,8 @@ class HybridEngine:
 
     def _mask(self, only: Collection[str] | None, exclude: Collection[str]) -> npt.NDArray[np.bool_] | None:
         if only is None and not exclude:
-            return None
-        mask = np.ones(len(self.ids), dtype=bool)
+            return self.alive
+        mask = np.ones(len(self.ids), dtype=bool) if self.alive is None else self.alive.copy()
         if only is not None:
             mask[:] = False
             mask[[self.position[d] for d in only if d in self.position]] = True

@@ -37,15 +37,15 @@ index); measured, this is fast enough (see bench/matching_bench.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from ipx.matching.retrieval.analysis import gram_tokens, word_tokens
 from ipx.matching.retrieval.documents import Document
+from ipx.matching.retrieval.postings import BM25Params, Channel, Postings, TermChannel, accumulate
 from ipx.matching.retrieval.vectors import top_k
 
 Scores = npt.NDArray[np.float32]
@@ -57,179 +57,6 @@ def lexical_fields(doc: Document) -> dict[str, str]:
     """The two fields the lexical stage scores: the title, and the body (abstract then claims)."""
     body = "\n".join(part for part in (doc.abstract.strip(), doc.claims.strip()) if part)
     return {"title": doc.title, "body": body}
-
-
-@dataclass(frozen=True)
-class BM25Params:
-    """The few global parameters of the lexical stage (the usual BM25 defaults)."""
-
-    k1: float = 1.2
-    b: float = 0.75
-    field_weights: dict[str, float] = field(default_factory=lambda: {"title": 2.0, "body": 1.0})
-    # The character channel counts as much as the word channel.
-    gram_weight: float = 1.0
-    # A query is scored with at most this many terms, those of highest weight (0: all).
-    max_query_terms: int = 64
-
-
-class Channel:
-    """Term-major postings of one feature over a fixed set of documents."""
-
-    def __init__(self, vocab: dict[str, int], indptr: np.ndarray, docs: np.ndarray, weights: np.ndarray, n_docs: int):
-        self.vocab = vocab
-        self.indptr = indptr
-        self.docs = docs
-        self.weights = weights
-        self.n_docs = n_docs
-        # Each term's highest weight: the most it can add to any document (for pruning).
-        self.max_weight = np.zeros(len(indptr) - 1, dtype=np.float32)
-        nonempty = np.flatnonzero(np.diff(indptr) > 0)
-        if len(nonempty):
-            self.max_weight[nonempty] = np.maximum.reduceat(weights, indptr[nonempty])
-
-    def postings(self, terms: Iterable[str], scale: float) -> list[Postings]:
-        """The postings of the (distinct) query terms known to this channel."""
-        out: list[Postings] = []
-        for term in dict.fromkeys(terms):
-            term_id = self.vocab.get(term)
-            if term_id is None:
-                continue
-            start, end = int(self.indptr[term_id]), int(self.indptr[term_id + 1])
-            if end > start:
-                bound = scale * float(self.max_weight[term_id])
-                out.append(Postings(self.docs[start:end], self.weights[start:end], scale, bound))
-        return out
-
-    @classmethod
-    def build(
-        cls,
-        per_field: Mapping[str, Sequence[list[str]]],
-        n_docs: int,
-        params: BM25Params,
-    ) -> Channel:
-        vocab: dict[str, int] = {}
-        ids = {name: [encode(tokens, vocab) for tokens in lists] for name, lists in per_field.items()}
-        return cls.from_ids(ids, vocab, n_docs, params)
-
-    @classmethod
-    def from_ids(
-        cls,
-        per_field: Mapping[str, Sequence[npt.NDArray[np.int32] | TermCounts]],
-        vocab: dict[str, int],
-        n_docs: int,
-        params: BM25Params,
-    ) -> Channel:
-        """Builds from token ids (``encode``): per field, one entry per document, either the
-        ids with repeats or (distinct ids, counts) from ``count_terms``."""
-        rows: list[np.ndarray] = []
-        cols: list[np.ndarray] = []
-        vals: list[np.ndarray] = []
-        for name, entries in per_field.items():
-            weight = params.field_weights.get(name, 1.0)
-            counted = [entry if isinstance(entry, tuple) else count_terms(entry) for entry in entries]
-            lengths = np.fromiter((int(c.sum()) for _, c in counted), dtype=np.int64, count=n_docs)
-            present = lengths > 0
-            if weight <= 0 or not present.any():
-                continue
-            average = float(lengths[present].mean())
-            scale = (weight / (1 - params.b + params.b * lengths / average)).astype(np.float32)
-            distinct = np.fromiter((len(ids) for ids, _ in counted), dtype=np.int64, count=n_docs)
-            doc_array = np.repeat(np.arange(n_docs, dtype=np.int32), distinct)
-            cols.append(np.concatenate([ids for ids, _ in counted]).astype(np.int32, copy=False))
-            field_tf = np.concatenate([c for _, c in counted]).astype(np.float32)
-            field_tf *= scale[doc_array]
-            rows.append(doc_array)
-            vals.append(field_tf)
-            del counted
-        if not rows:
-            empty = np.zeros(0, dtype=np.int32)
-            return cls(vocab, np.zeros(len(vocab) + 1, dtype=np.int64), empty, empty.astype(np.float32), n_docs)
-        # Term-major (CSC): summing duplicates adds up a term's weighted counts across fields.
-        data, row, col = np.concatenate(vals), np.concatenate(rows), np.concatenate(cols)
-        del vals, rows, cols
-        matrix = sparse.csc_matrix((data, (row, col)), shape=(n_docs, len(vocab)))
-        del data, row, col
-        matrix.sum_duplicates()
-        matrix.sort_indices()
-        # Weights in float32 and in place: at a million documents these arrays are GBs.
-        df = np.diff(matrix.indptr)
-        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-        weights = np.asarray(matrix.data, dtype=np.float32)
-        denominator = weights + np.float32(params.k1)
-        weights *= np.float32(params.k1 + 1)
-        weights /= denominator
-        del denominator
-        weights *= np.repeat(idf, df)
-        return cls(vocab, matrix.indptr.astype(np.int64), matrix.indices.astype(np.int32, copy=False), weights, n_docs)
-
-    def contains_many(self, term: str, docs: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
-        """Whether each of ``docs`` contains ``term``."""
-        term_id = self.vocab.get(term)
-        if term_id is None:
-            return np.zeros(len(docs), dtype=bool)
-        postings = self.docs[self.indptr[term_id] : self.indptr[term_id + 1]]
-        if not len(postings):
-            return np.zeros(len(docs), dtype=bool)
-        position = np.minimum(np.searchsorted(postings, docs), len(postings) - 1)
-        return np.asarray(postings[position] == docs)
-
-    def frequency(self, term: str) -> int:
-        """How many documents hold the term."""
-        term_id = self.vocab.get(term)
-        return int(self.indptr[term_id + 1] - self.indptr[term_id]) if term_id is not None else 0
-
-    def idf(self, term: str) -> float:
-        """The term's BM25 idf here; a term no document contains gets the highest idf."""
-        df = self.frequency(term)
-        return float(np.log1p((self.n_docs - df + 0.5) / (df + 0.5)))
-
-    @property
-    def nbytes(self) -> int:
-        return int(self.indptr.nbytes + self.docs.nbytes + self.weights.nbytes)
-
-
-TermCounts = tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]
-
-
-def count_terms(ids: npt.NDArray[np.int32]) -> TermCounts:
-    """Distinct token ids of one field and how often each occurs."""
-    distinct, counts = np.unique(ids, return_counts=True)
-    return distinct.astype(np.int32, copy=False), counts
-
-
-@dataclass(frozen=True)
-class Postings:
-    """One query term's posting list (documents ascending) and its bound."""
-
-    docs: npt.NDArray[np.int32]
-    weights: npt.NDArray[np.float32]
-    scale: float
-    bound: float  # the most this term can add to one document's score
-
-    def __len__(self) -> int:
-        return len(self.docs)
-
-    def lookup(self, docs: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
-        """This term's contribution to each of ``docs`` (0 where absent)."""
-        position = np.searchsorted(self.docs, docs)
-        position[position == len(self.docs)] = 0
-        hit = self.docs[position] == docs
-        return np.where(hit, self.weights[position].astype(np.float64) * self.scale, 0.0)
-
-
-def _accumulate(terms: Sequence[Postings], n_docs: int) -> npt.NDArray[np.float64]:
-    if not terms:
-        return np.zeros(n_docs, dtype=np.float64)
-    docs = np.concatenate([t.docs for t in terms])
-    weights = np.concatenate([t.weights * np.float32(t.scale) if t.scale != 1 else t.weights for t in terms])
-    return np.bincount(docs, weights, minlength=n_docs).astype(np.float64, copy=False)
-
-
-
-
-def encode(tokens: Sequence[str], vocab: dict[str, int]) -> npt.NDArray[np.int32]:
-    """Token ids, adding new tokens to ``vocab``."""
-    return np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int32, count=len(tokens))
 
 
 @dataclass(frozen=True)
@@ -245,7 +72,7 @@ class QueryTerms:
 class LexicalIndex:
     """BM25F over words and character bigrams of the title and the body."""
 
-    def __init__(self, words: Channel, grams: Channel, params: BM25Params, n_docs: int) -> None:
+    def __init__(self, words: TermChannel, grams: TermChannel, params: BM25Params, n_docs: int) -> None:
         self.words = words
         self.grams = grams
         self.params = params
@@ -297,7 +124,7 @@ class LexicalIndex:
 
     def scores(self, query: QueryTerms | str) -> npt.NDArray[np.float64]:
         """The BM25F score of every document (0 where nothing matches)."""
-        return _accumulate(self.query_postings(query), self.n_docs)
+        return accumulate(self.query_postings(query), self.n_docs)
 
     def score_docs(
         self, query: QueryTerms | str | list[Postings], docs: npt.NDArray[np.intp]
@@ -313,7 +140,7 @@ class LexicalIndex:
         self, query: QueryTerms | str, k: int, mask: npt.NDArray[np.bool_] | None = None
     ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
         """The k best documents with a score > 0 (best first) and their scores."""
-        return self._top_of(_accumulate(self.query_postings(query), self.n_docs), min(k, self.n_docs), mask)
+        return self._top_of(accumulate(self.query_postings(query), self.n_docs), min(k, self.n_docs), mask)
 
     def _top_of(
         self, scores: npt.NDArray[np.float64], k: int, mask: npt.NDArray[np.bool_] | None

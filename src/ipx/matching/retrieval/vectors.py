@@ -50,6 +50,22 @@ class VectorIndex(Protocol):
     def nbytes(self) -> int: ...
 
 
+class DocumentVectors(Protocol):
+    """What the engine's dense stage reads: documents' best-passage top-k and scores
+    (``PassageIndex``, or a base with the changes since, ``incremental.ExtendedPassages``)."""
+
+    def __len__(self) -> int: ...
+
+    def search(
+        self, query: Vectors, k: int, mask: npt.NDArray[np.bool_] | None = None
+    ) -> npt.NDArray[np.intp]: ...
+
+    def score(self, query: Vectors, docs: npt.NDArray[np.intp]) -> npt.NDArray[np.float32]: ...
+
+    @property
+    def nbytes(self) -> int: ...
+
+
 class ExactIndex:
     """Row i is the vector of document i; exact top-k."""
 

@@ -17,7 +17,8 @@ from ipx.matching.retrieval import checks, embedding
 from ipx.matching.retrieval.documents import Document
 from ipx.matching.retrieval.engine import EngineConfig, EngineError, HybridEngine
 from ipx.matching.retrieval.fusion import rrf, theoretical_minmax
-from ipx.matching.retrieval.lexical import BM25Params, LexicalIndex
+from ipx.matching.retrieval.lexical import LexicalIndex
+from ipx.matching.retrieval.postings import BM25Params
 from ipx.matching.retrieval.signals import (
     IN_FORCE,
     IPC_SHARED,
@@ -29,6 +30,7 @@ from ipx.matching.retrieval.signals import (
     SignalWeights,
     structured_score,
 )
+from ipx.matching.retrieval.vectors import PassageIndex
 
 DOCS = [
     Document(
@@ -316,7 +318,7 @@ def test_a_document_scores_its_best_passage_claims_included() -> None:
     assert passages(docs[0]) == ["一种装置。结构简单。", "1.一种装置，其特征在于采用碳化硅晶片散热。"]
     assert passages(docs[1]) == ["一种装置。成本低。"]
     engine = HybridEngine.build(docs, embedder=BigramEmbedder())
-    assert engine.vectors is not None and engine.vectors.vectors.shape == (3, 64)
+    assert isinstance(engine.vectors, PassageIndex) and engine.vectors.vectors.shape == (3, 64)
     top = engine.search("碳化硅晶片散热", 1, method="dense")[0]
     assert top.doc_id == "a"
     claims_vector = BigramEmbedder().embed_passages([passages(docs[0])[1]])[0]
