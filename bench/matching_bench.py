@@ -14,6 +14,10 @@ Embedding 1M passages is out of reach here (about 4 passages/s on 2 cores), so t
 vectors are recombined too: each synthetic vector is the normalised sum of two real
 passage vectors (multilingual-e5-small), which keeps their distribution realistic.
 
+With ``--changes N`` (default 10,000) it then measures changes without a rebuild: listings
+followed one at a time (embedded with the real model, added, found), a delta of N, and
+queries and one more change with it.
+
 Demands are the first 150 characters of real abstracts (sentence-like) and the real
 keyword queries of kppatent. A demand's vector is computed once when it is saved, so the
 match latency takes it as given; its embedding time is reported apart.
@@ -37,10 +41,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipx.settings")
 
-from ipx.matching.retrieval.analysis import gram_tokens, word_tokens
+from ipx.matching.retrieval.analysis import dense_text, gram_tokens, word_tokens
 from ipx.matching.retrieval.documents import Document, passage_text
+from ipx.matching.retrieval.documents import passages as passage_texts
 from ipx.matching.retrieval.embedding import E5Embedder, VectorCache, embed_cached
 from ipx.matching.retrieval.engine import EngineConfig, HybridEngine
+from ipx.matching.retrieval.incremental import apply_changes
 from ipx.matching.retrieval.lexical import LexicalIndex
 from ipx.matching.retrieval.metrics import percentile
 from ipx.matching.retrieval.postings import BM25Params, Channel, TermCounts, count_terms, encode
@@ -90,6 +96,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--demands", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--changes", type=int, default=10_000,
+                        help="documents in the delta when measuring changes without a rebuild (0: skip)")
     options = parser.parse_args()
     rng = random.Random(options.seed)
     line("size", options.size)
@@ -246,6 +254,84 @@ def main() -> None:
         engine.search(text, 10, query_vector=vector, explain=True)
         times.append((time.perf_counter() - begin) * 1000)
     line("hybrid_explained_p95_ms", percentile(times, 95))
+    if options.changes:
+        measure_changes(engine, model, patents, real, demand_texts, demand_vectors, options.changes, nprng)
+
+
+class PoolEmbedder:
+    """Passage vectors computed beforehand (real ones for the documents followed one by
+    one, recombined ones for the bulk), handed out as the cache hands them to the app."""
+
+    name = "pool"
+
+    def __init__(self, known: dict[str, np.ndarray], pool: np.ndarray, rng: np.random.Generator) -> None:
+        self.known, self.pool, self.rng = known, pool, rng
+        self.dim = pool.shape[1]
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self.known.get(t, self.pool[self.rng.integers(len(self.pool))]) for t in texts])
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.embed_passages(texts)
+
+
+def measure_changes(
+    engine: HybridEngine, model: E5Embedder, patents: list[Document], real: np.ndarray,
+    demand_texts: list[str], demand_vectors: np.ndarray, bulk: int, rng: np.random.Generator,
+) -> None:
+    """6. Changes without a rebuild (issue 16, gap 6): one new listing at a time, from its
+    real text (embedded here with the real model, timed apart) to being ranked first for a
+    demand made of its own title; then a delta of ``bulk`` documents (the compaction
+    threshold at 1M is 1 %), and what queries and one more change cost with it."""
+    followed = [doc for doc in patents if doc.title and doc.abstract][-50:]
+    known: dict[str, np.ndarray] = {}
+    embed_ms = []
+    for doc in followed:
+        texts = [dense_text(t) for t in passage_texts(doc)]
+        begin = time.perf_counter()
+        vectors = model.embed_passages(texts)
+        embed_ms.append((time.perf_counter() - begin) * 1000)
+        known.update(zip(texts, vectors, strict=True))
+    line("change_embed_one_listing_p50_ms", percentile(embed_ms, 50))
+    line("change_embed_one_listing_p95_ms", percentile(embed_ms, 95))
+    pool = PoolEmbedder(known, real, rng)
+    apply_ms, found = [], 0
+    for n, doc in enumerate(followed):
+        begin = time.perf_counter()
+        engine = apply_changes(engine, [Document(f"new{n}", doc.title, doc.abstract, doc.claims)], embedder=pool)
+        apply_ms.append((time.perf_counter() - begin) * 1000)
+        vector = model.embed_queries([doc.title])[0]
+        found += engine.search(doc.title, 10, query_vector=vector)[0].doc_id == f"new{n}"
+    line("change_apply_one_p50_ms", percentile(apply_ms, 50))
+    line("change_apply_one_p95_ms", percentile(apply_ms, 95))
+    line("change_found_first_share", found / len(followed))
+    # A delta of `bulk` documents: recombined texts of real fields, a tenth of them replacing
+    # base documents (their old positions masked) and the rest new.
+    sources = [doc for doc in patents if doc.title and doc.abstract]
+    replaced = max(1, bulk // 10)
+    batch = [Document(str(i) if i < replaced else f"bulk{i}", sources[i % len(sources)].title,
+                      sources[(i * 7 + 3) % len(sources)].abstract) for i in range(bulk)]
+    begin = time.perf_counter()
+    for start in range(0, bulk, 1000):
+        engine = apply_changes(engine, batch[start:start + 1000], embedder=pool)
+    line(f"change_apply_{bulk}_in_batches_of_1000_s", time.perf_counter() - begin)
+    apply_ms = []
+    for n, doc in enumerate(followed[:20]):
+        begin = time.perf_counter()
+        engine = apply_changes(engine, [Document(f"late{n}", doc.title, doc.abstract)], embedder=pool)
+        apply_ms.append((time.perf_counter() - begin) * 1000)
+    line(f"change_apply_one_at_delta_{bulk}_p50_ms", percentile(apply_ms, 50))
+    line(f"change_apply_one_at_delta_{bulk}_p95_ms", percentile(apply_ms, 95))
+    times = []
+    for text, vector in zip(demand_texts, demand_vectors, strict=True):
+        begin = time.perf_counter()
+        engine.search(text, 10, query_vector=vector)
+        times.append((time.perf_counter() - begin) * 1000)
+    line(f"hybrid_at_delta_{bulk}_p50_ms", percentile(times, 50))
+    line(f"hybrid_at_delta_{bulk}_p95_ms", percentile(times, 95))
+    rss, peak = rss_mb()
+    line(f"rss_at_delta_{bulk}_mb", rss)
+    line("rss_peak_mb", peak)
 
 
 if __name__ == "__main__":

@@ -188,6 +188,25 @@ class MatchingVersion(models.Model):
         return f"{self.name} {self.version}"
 
 
+class MatchingChange(models.Model):
+    """Which listings or demands one raise of an engine's counter was for: a process whose
+    engine is a few counts behind adds just those (``incremental``) instead of rebuilding.
+    A raise without a row (everything may have changed) makes it rebuild; old rows are
+    pruned, and a process further behind than they reach rebuilds too."""
+
+    name = models.CharField(max_length=20)
+    version = models.BigIntegerField()
+    object_ids = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("matching index change")
+        verbose_name_plural = _("matching index changes")
+        constraints = [models.UniqueConstraint(fields=["name", "version"], name="matching_change_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
+
+
 class DemandMatch(models.Model):
     """A listing that may solve a published demand: the kept result of the matching engine.
 

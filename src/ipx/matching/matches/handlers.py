@@ -1,9 +1,10 @@
 """Background follow-up of the changes matching depends on (subscribed in MatchingConfig.ready).
 
 Each handler first computes the vectors of what changed (one document: a fraction of a
-second), then raises the engine's version so every process rebuilds, then recomputes the
-matches concerned. When an engine still lacks vectors (e.g. after the demo load, which
-skips events) one catch-up task embeds everything missing and recomputes every demand.
+second), then raises the engine's version naming what changed, so every process adds those
+documents to its engine (``refresh``), then recomputes the matches concerned. When an
+engine still lacks vectors (e.g. after the demo load, which skips events) one catch-up
+task embeds everything missing and recomputes every demand.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def on_demand_changed(*, demand_id: int) -> None:
     demand = published_demands_by_ids([demand_id]).get(demand_id)
     if demand is not None:
         index.embed_documents([demand_document(demand)])
-    index.raise_version(index.DEMANDS)
+    index.raise_version(index.DEMANDS, [demand_id])
     matches_recompute(demand_id=demand_id)
     if demand is not None:
         schedule_catch_up_if_needed()
@@ -43,7 +44,7 @@ def follow_listings(*, listing_ids: list[int]) -> None:
     published = list(listings_for_index(listing_ids))
     if published:
         index.embed_documents([listing_document(listing) for listing in published])
-    index.raise_version(index.LISTINGS)
+    index.raise_version(index.LISTINGS, listing_ids)
     for listing_id in listing_ids:
         matches_follow_listing(listing_id=listing_id)
     schedule_catch_up_if_needed()
@@ -68,7 +69,7 @@ def rerank_organisation(*, organisation_id: int) -> None:
     """Background: a seller's region is one of its listings' facts; rebuild, and rank again
     the demands that list them."""
     listing_ids = published_listing_ids_of(organisation_id)
-    index.raise_version(index.LISTINGS)
+    index.raise_version(index.LISTINGS, listing_ids)
     demand_ids = sorted(set(DemandMatch.objects.filter(listing_id__in=listing_ids, rank__isnull=False)
                             .values_list("demand_id", flat=True)))
     for demand_id in demand_ids:

@@ -15,29 +15,31 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 from django.conf import settings
-from django.db.models import F
 
 from ipx.listings.selectors import listings_for_index
 from ipx.matching.demands.selectors import published_demands
+from ipx.matching.matches import refresh
 from ipx.matching.matches.documents import (
     DEMAND,
     LISTING,
     demand_document,
     demand_facts,
+    doc_id,
     listing_document,
     listing_facts,
 )
-from ipx.matching.models import MatchingVersion
+from ipx.matching.matches.refresh import Catalogue, Compactions, Loaded, with_changes
+from ipx.matching.matches.versions import Key, changed_between, current_version, raise_version
 from ipx.matching.retrieval import (
     Document,
+    EngineError,
     Facts,
     HybridEngine,
     ModelUnavailable,
@@ -83,25 +85,6 @@ def current_embedder() -> Embedder | None:
 
 def cache_path() -> Path:
     return default_cache_path()
-
-
-# --- Version counters -------------------------------------------------------------------------
-
-def _row(name: str) -> MatchingVersion:
-    row, _created = MatchingVersion.objects.get_or_create(pk=name, defaults={"token": uuid.uuid4().hex})
-    return row
-
-
-def raise_version(name: str) -> None:
-    """Something the engine ``name`` indexes changed (called after the change committed)."""
-    if not MatchingVersion.objects.filter(pk=name).update(version=F("version") + 1):
-        _row(name)
-        MatchingVersion.objects.filter(pk=name).update(version=F("version") + 1)
-
-
-def current_version(name: str) -> tuple[str, int]:
-    row = _row(name)
-    return row.token, row.version
 
 
 # --- Building without embedding ---------------------------------------------------------------
@@ -184,29 +167,6 @@ def query_vector(engine: HybridEngine, text: str) -> Vectors:
 
 # --- The kept engines -------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Catalogue:
-    """An engine with what matching needs beside it."""
-
-    key: tuple[str, int]
-    engine: HybridEngine
-    dense: bool  # every vector was cached: rank by words, meaning and facts
-    owners: dict[str, int] = field(default_factory=dict)  # document id → organisation id
-
-    @property
-    def method(self) -> str:
-        return "hybrid" if self.dense else "lexical"
-
-    def ids_of(self, organisation_id: int) -> set[str]:
-        return {doc for doc, owner in self.owners.items() if owner == organisation_id}
-
-    def __len__(self) -> int:
-        return len(self.engine)
-
-
-Loaded = tuple[list[Document], dict[str, Facts], dict[str, int]]
-
-
 def load_listings(ids: Iterable[int] | None = None) -> Loaded:
     documents: list[Document] = []
     facts: dict[str, Facts] = {}
@@ -234,22 +194,58 @@ def load_demands(ids: Iterable[int] | None = None) -> Loaded:
     return documents, facts, owners
 
 
-_LOADERS: dict[str, Callable[[], Loaded]] = {LISTINGS: load_listings, DEMANDS: load_demands}
+_LOADERS: dict[str, Callable[..., Loaded]] = {LISTINGS: load_listings, DEMANDS: load_demands}
+_KINDS = {LISTINGS: LISTING, DEMANDS: DEMAND}
 _locks = {name: threading.Lock() for name in _LOADERS}
 _kept: dict[str, Catalogue] = {}
+compactions = Compactions()
+
+
+def _build(name: str, key: Key) -> Catalogue:
+    documents, facts, owners = _LOADERS[name]()
+    engine, dense = build_engine(documents, facts)
+    return Catalogue(key=key, engine=engine, dense=dense, owners=owners)
+
+
+def _changed(name: str, kept: Catalogue, key: Key) -> Catalogue | None:
+    """``kept`` with what changed up to ``key`` added; None when a build is needed instead."""
+    object_ids = changed_between(name, kept.key, key)
+    if object_ids is None:
+        return None
+    if not object_ids:
+        return replace(kept, key=key)
+    model = current_embedder()
+    stand_in = _CachedVectorsOnly(model) if model is not None else None
+    cache = _ReadOnlyCache(cache_path()) if model is not None else None
+    try:
+        loaded = _LOADERS[name](sorted(object_ids))
+        changed_ids = {doc_id(_KINDS[name], pk) for pk in object_ids}
+        return with_changes(kept, key, loaded, changed_ids, stand_in, cache)
+    except EngineError as exc:  # e.g. vectors to add and the model gone: build whole
+        logger.info("matching: %s engine built whole: %s", name, exc)
+        return None
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 def catalogue(name: str) -> Catalogue:
-    """The engine ``name`` ("listings" or "demands") as of its current version."""
+    """The engine ``name`` ("listings" or "demands") as of its current version: the kept
+    one, with the changes since added when they are known, else built whole (``refresh``)."""
     key = current_version(name)
     with _locks[name]:
-        kept = _kept.get(name)
-        if kept is not None and kept.key == key:
-            return kept
-        documents, facts, owners = _LOADERS[name]()
-        engine, dense = build_engine(documents, facts)
-        kept = Catalogue(key=key, engine=engine, dense=dense, owners=owners)
+        kept = compactions.take(name) or _kept.get(name)
+        if kept is not None and kept.key != key:
+            kept = _changed(name, kept, key)
+        if kept is None:
+            kept = _build(name, key)
         _kept[name] = kept
+        if kept.compaction_due():
+            if len(kept.engine.ids) < refresh.BACKGROUND_FROM:
+                kept = _kept[name] = _build(name, key)
+            else:
+                # Changes committed while it loads are added again on top: adding is idempotent.
+                compactions.start(name, lambda: _build(name, key))
         return kept
 
 
@@ -263,6 +259,7 @@ def demand_catalogue() -> Catalogue:
 
 def forget() -> None:
     """Drop the kept engines (tests; the version counters make this unnecessary otherwise)."""
+    compactions.forget()
     _kept.clear()
 
 

@@ -110,10 +110,11 @@ def rematch(*, full: bool = False, embed: bool = True, notify_new: bool = True,
         result.embedded = sum(embed_missing(name, progress_for) for name in (index.LISTINGS, index.DEMANDS))
     # The engines are rebuilt from the database when something changed behind the handlers'
     # back or vectors were added; otherwise each process keeps the one it has.
-    if full or result.embedded or changes.listing_ids:
-        index.raise_version(index.LISTINGS)
-    if full or result.embedded or changes.demand_ids:
-        index.raise_version(index.DEMANDS)
+    rebuild = full or bool(result.embedded)
+    if rebuild or changes.listing_ids:
+        index.raise_version(index.LISTINGS, None if rebuild else changes.listing_ids)
+    if rebuild or changes.demand_ids:
+        index.raise_version(index.DEMANDS, None if rebuild else changes.demand_ids)
     demand_ids = published_demand_ids() if full else demands_concerned(changes, index.listing_catalogue().method)
     result.outcomes = [matches_recompute(demand_id=demand_id, notify_new=notify_new)
                        for demand_id in ranked(demand_ids)]
