@@ -93,7 +93,9 @@ def with_changes(
         fresh = engine.delta.vectors[-len(documents):]
         lacking |= {doc.id for doc, rows in zip(documents, fresh, strict=True)
                     if not bool(np.all(np.linalg.norm(rows, axis=1) > 0))}
-    kept_owners = {doc_id: owner for doc_id, owner in kept.owners.items() if doc_id not in changed_ids}
+    kept_owners = dict(kept.owners)
+    for doc_id in changed_ids:
+        kept_owners.pop(doc_id, None)
     kept_owners.update(owners)
     base_dense = kept.dense if kept.base_dense is None else kept.base_dense
     return replace(kept, key=key, engine=engine, dense=base_dense and not lacking, owners=kept_owners,

@@ -118,20 +118,17 @@ class HybridEngine:
         facts: Mapping[str, Facts] | None = None,
         *,
         alive: npt.NDArray[np.bool_] | None = None,
+        position: dict[str, int] | None = None,
         delta: Delta | None = None,
     ) -> None:
-        """``alive`` (an engine with changes): False at the positions of documents replaced
-        or removed since the engine was built whole; they are never returned."""
+        """An engine with changes (``incremental``) also gives ``alive`` (False at the
+        positions of documents replaced or removed since the engine was built whole: never
+        returned) and ``position`` (each live document's position)."""
         self.documents = list(documents)
         self.ids = [doc.id for doc in self.documents]
-        # A replaced document's id maps to its latest position: the comprehension keeps the last.
-        self.position = {doc_id: i for i, doc_id in enumerate(self.ids)}
+        self.position = position if position is not None else {doc_id: i for i, doc_id in enumerate(self.ids)}
         self.alive = alive
         self.delta = delta
-        if alive is not None:
-            for dead in np.flatnonzero(~alive).tolist():
-                if self.position.get(self.ids[dead]) == dead:
-                    del self.position[self.ids[dead]]
         self.lexical = lexical
         self.vectors = vectors
         self.embedder = embedder

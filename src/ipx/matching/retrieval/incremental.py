@@ -17,7 +17,8 @@ arrays and adds the changed documents as a small second segment (the delta):
   (a fresh build of the current documents) resets them, and the drift is measured in
   bench/matching_bench.py (``--changes``);
 * a query reads a term's postings from both segments (the delta's shifted past the
-  base), and the dense stage asks both segments for their best and keeps the best.
+  base; two lists, not joined, which would copy the base's on every query), and the
+  dense stage asks both segments for their best and keeps the best.
 
 Applying changes again rebuilds only the delta, from the analysed tokens it keeps (a
 delta of tens of thousands of documents rebuilds in tens of milliseconds); the base is
@@ -58,8 +59,7 @@ class ExtendedChannel:
             if new is not None:
                 new = Postings(new.docs + np.int32(self.offset), new.weights, scale, new.bound)
             if old is not None and new is not None:
-                out.append(Postings(np.concatenate([old.docs, new.docs]), np.concatenate([old.weights, new.weights]),
-                                    scale, max(old.bound, new.bound)))
+                out.append(Postings(old.docs, old.weights, scale, max(old.bound, new.bound), more=new))
             elif old is not None:
                 out.append(old)
             elif new is not None:
@@ -221,7 +221,13 @@ def apply_changes(
     if engine.alive is not None:
         alive[: len(engine.ids)] = engine.alive
     alive[[engine.position[doc_id] for doc_id in gone if doc_id in engine.position]] = False
-    kept_facts = {doc_id: fact for doc_id, fact in engine.facts.items() if doc_id not in gone}
+    # Copied whole and then edited: at a million documents a copy takes milliseconds, a
+    # rebuild item by item a tenth of a second.
+    position, kept_facts = dict(engine.position), dict(engine.facts)
+    for doc_id in gone:
+        position.pop(doc_id, None)
+        kept_facts.pop(doc_id, None)
+    position.update((document.id, len(engine.ids) + n) for n, document in enumerate(documents))
     kept_facts.update(facts or {})
     return HybridEngine(
         [*engine.documents, *documents],
@@ -231,5 +237,6 @@ def apply_changes(
         engine.config,
         kept_facts,
         alive=alive,
+        position=position,
         delta=Delta(delta.base_words, delta.base_grams, delta.base_vectors, added, words, grams, vectors),
     )

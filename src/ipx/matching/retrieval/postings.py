@@ -206,29 +206,41 @@ def count_terms(ids: npt.NDArray[np.int32]) -> TermCounts:
 
 @dataclass(frozen=True)
 class Postings:
-    """One query term's posting list (documents ascending) and its bound."""
+    """One query term's posting list (documents ascending) and its bound; a term of an
+    engine with changes has a second list, the delta's (``more``: documents after the
+    base's), kept apart because joining them would copy the base's list on every query."""
 
     docs: npt.NDArray[np.int32]
     weights: npt.NDArray[np.float32]
     scale: float
     bound: float  # the most this term can add to one document's score
+    more: Postings | None = None
 
     def __len__(self) -> int:
-        return len(self.docs)
+        return len(self.docs) + (len(self.more) if self.more is not None else 0)
+
+    def parts(self) -> list[Postings]:
+        return [self] if self.more is None else [self, *self.more.parts()]
 
     def lookup(self, docs: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
         """This term's contribution to each of ``docs`` (0 where absent)."""
-        position = np.searchsorted(self.docs, docs)
-        position[position == len(self.docs)] = 0
-        hit = self.docs[position] == docs
-        return np.where(hit, self.weights[position].astype(np.float64) * self.scale, 0.0)
+        found = np.zeros(len(docs), dtype=np.float64)
+        for part in self.parts():
+            if not len(part.docs):
+                continue
+            position = np.searchsorted(part.docs, docs)
+            position[position == len(part.docs)] = 0
+            hit = part.docs[position] == docs
+            found += np.where(hit, part.weights[position].astype(np.float64) * part.scale, 0.0)
+        return found
 
 
 def accumulate(terms: Sequence[Postings], n_docs: int) -> npt.NDArray[np.float64]:
     if not terms:
         return np.zeros(n_docs, dtype=np.float64)
-    docs = np.concatenate([t.docs for t in terms])
-    weights = np.concatenate([t.weights * np.float32(t.scale) if t.scale != 1 else t.weights for t in terms])
+    parts = [part for term in terms for part in term.parts()]
+    docs = np.concatenate([t.docs for t in parts])
+    weights = np.concatenate([t.weights * np.float32(t.scale) if t.scale != 1 else t.weights for t in parts])
     return np.bincount(docs, weights, minlength=n_docs).astype(np.float64, copy=False)
 
 
