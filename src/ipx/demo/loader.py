@@ -101,6 +101,9 @@ def _load(records: list[PatentRecord], progress: bool) -> tuple[list[Skipped], I
         skipped += create_listings(plans, admins, operator, rng, bar.update)
     create_deals(organisations, admins, operator)
     give_authenticators()
+    # Data products publish listings too: before the vectors are read, which cover only the
+    # listings published by then.
+    create_dataip(organisations, admins, operator)
     # Demands last, so that their matches are ranked over every listing, by meaning too once
     # the shipped vectors of the listings and demands are in the cache.
     demands = create_demands(organisations, admins, operator)
@@ -110,7 +113,6 @@ def _load(records: list[PatentRecord], progress: bool) -> tuple[list[Skipped], I
     create_auctions(organisations, admins, operator)
     create_finance(organisations, admins, operator)
     create_securitisation(organisations, admins)
-    create_dataip(organisations, admins, operator)
     return skipped, vectors
 
 

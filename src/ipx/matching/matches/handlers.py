@@ -40,7 +40,7 @@ def on_demand_changed(*, demand_id: int) -> None:
 
 
 def follow_listings(*, listing_ids: list[int]) -> None:
-    """Background: embed the listings still published, rebuild, and follow each one."""
+    """Background: embed the listings still published, bring the engines up to date, and follow each one."""
     published = list(listings_for_index(listing_ids))
     if published:
         index.embed_documents([listing_document(listing) for listing in published])

@@ -234,7 +234,8 @@ def catalogue(name: str) -> Catalogue:
     one, with the changes since added when they are known, else built whole (``refresh``)."""
     key = current_version(name)
     with _locks[name]:
-        kept = compactions.take(name) or _kept.get(name)
+        compacted = compactions.take(name)
+        kept = compacted if compacted is not None else _kept.get(name)
         if kept is not None and kept.key != key:
             kept = _changed(name, kept, key)
         if kept is None:
