@@ -1,13 +1,15 @@
 """The engines a process keeps: one over published listings, one over published demands.
 
 Each is built lazily and kept with the version counter (``MatchingVersion``) it was built
-at; background handlers raise the counter after every change, so the next use in any
-process rebuilds. Building is cheap (the lexical index is about 1 ms per document) because
-vectors are read from the on-disk cache: a build never embeds. Vectors are computed by
-background tasks — one document when it is published or changed (``embed_documents``),
-or everything missing at once (``handlers.matches_catch_up``, e.g. after the demo load, which skips
-events). An engine built while some vectors are missing ranks by words and facts only
-(``Catalogue.dense`` is False) until the missing ones are there.
+at; background handlers raise the counter after every change, naming what changed, so on
+its next use every process adds those documents to its engine, or builds it whole when the
+change named nothing (``versions``, ``refresh``). Building is cheap (the lexical index is
+about 1 ms per document) because vectors are read from the on-disk cache: a build never
+embeds. Vectors are computed by background tasks — one document when it is published or
+changed (``embed_documents``), or everything missing at once (``handlers.matches_catch_up``,
+e.g. after the demo load, which skips events). An engine built while some vectors are
+missing ranks by words and facts only (``Catalogue.dense`` is False) until the missing
+ones are there.
 """
 
 from __future__ import annotations

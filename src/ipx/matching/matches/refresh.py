@@ -63,11 +63,11 @@ class Catalogue:
         """Documents added since the engine was built whole."""
         return delta_size(self.engine)
 
-    def compaction_due(self, now: float | None = None) -> bool:
+    def compaction_due(self) -> bool:
         if not self.changed:
             return False
         base = len(self.engine.ids) - self.changed
-        old = ((now or time.monotonic()) - self.built_at) >= COMPACT_AGE
+        old = time.monotonic() - self.built_at >= COMPACT_AGE
         return old or self.changed > max(COMPACT_MIN, COMPACT_SHARE * base)
 
 
@@ -137,10 +137,6 @@ class Compactions:
     def take(self, name: str) -> Catalogue | None:
         with self._lock:
             return self._done.pop(name, None)
-
-    def running(self, name: str) -> bool:
-        with self._lock:
-            return name in self._running
 
     def join(self, timeout: float | None = None) -> None:
         """Wait for the running builds (tests, the benchmark)."""

@@ -108,8 +108,8 @@ def rematch(*, full: bool = False, embed: bool = True, notify_new: bool = True,
     result = RematchResult(full=full, changes=changes)
     if embed:
         result.embedded = sum(embed_missing(name, progress_for) for name in (index.LISTINGS, index.DEMANDS))
-    # The engines are rebuilt from the database when something changed behind the handlers'
-    # back or vectors were added; otherwise each process keeps the one it has.
+    # Each process adds what changed behind the handlers' back to its engines, or builds them
+    # whole after a full run or when vectors were added; otherwise it keeps the ones it has.
     rebuild = full or bool(result.embedded)
     if rebuild or changes.listing_ids:
         index.raise_version(index.LISTINGS, None if rebuild else changes.listing_ids)
