@@ -17,7 +17,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
@@ -117,19 +118,30 @@ class _ReadOnlyCache(VectorCache):
         return None
 
 
-def build_engine(documents: Sequence[Document], facts: dict[str, Facts]) -> tuple[HybridEngine, bool]:
-    """An engine over ``documents`` with the vectors the cache holds; True when all were there."""
+@contextmanager
+def _cached_vectors_only() -> Iterator[tuple[_CachedVectorsOnly, VectorCache] | None]:
+    """The model's stand-in and the cache it reads, for building or changing an engine
+    (closed afterwards); None when matching ranks without the model."""
     model = current_embedder()
     if model is None:
-        return HybridEngine.build(documents, facts=facts), False
-    if not documents:
-        return HybridEngine.build(documents, facts=facts), True  # nothing is missing
-    stand_in = _CachedVectorsOnly(model)
+        yield None
+        return
     cache = _ReadOnlyCache(cache_path())
     try:
-        engine = HybridEngine.build(documents, embedder=stand_in, cache=cache, facts=facts)
+        yield _CachedVectorsOnly(model), cache
     finally:
         cache.close()
+
+
+def build_engine(documents: Sequence[Document], facts: dict[str, Facts]) -> tuple[HybridEngine, bool]:
+    """An engine over ``documents`` with the vectors the cache holds; True when all were there."""
+    if not documents:  # nothing is missing, unless there is no model to rank by meaning
+        return HybridEngine.build(documents, facts=facts), current_embedder() is not None
+    with _cached_vectors_only() as reading:
+        if reading is None:
+            return HybridEngine.build(documents, facts=facts), False
+        stand_in, cache = reading
+        engine = HybridEngine.build(documents, embedder=stand_in, cache=cache, facts=facts)
     if stand_in.missing:
         logger.info("matching engine over %d documents: %d passages not embedded yet; ranking by words and facts",
                     len(documents), stand_in.missing)
@@ -206,7 +218,7 @@ compactions = Compactions()
 def _build(name: str, key: Key) -> Catalogue:
     documents, facts, owners = _LOADERS[name]()
     engine, dense = build_engine(documents, facts)
-    return Catalogue(key=key, engine=engine, dense=dense, owners=owners)
+    return Catalogue(key=key, engine=engine, built_dense=dense, owners=owners)
 
 
 def _changed(name: str, kept: Catalogue, key: Key) -> Catalogue | None:
@@ -216,19 +228,15 @@ def _changed(name: str, kept: Catalogue, key: Key) -> Catalogue | None:
         return None
     if not object_ids:
         return replace(kept, key=key)
-    model = current_embedder()
-    stand_in = _CachedVectorsOnly(model) if model is not None else None
-    cache = _ReadOnlyCache(cache_path()) if model is not None else None
-    try:
-        loaded = _LOADERS[name](sorted(object_ids))
-        changed_ids = {doc_id(_KINDS[name], pk) for pk in object_ids}
-        return with_changes(kept, key, loaded, changed_ids, stand_in, cache)
-    except EngineError as exc:  # e.g. vectors to add and the model gone: build whole
-        logger.info("matching: %s engine built whole: %s", name, exc)
-        return None
-    finally:
-        if cache is not None:
-            cache.close()
+    loaded = _LOADERS[name](sorted(object_ids))
+    changed_ids = {doc_id(_KINDS[name], pk) for pk in object_ids}
+    with _cached_vectors_only() as reading:
+        stand_in, cache = reading if reading is not None else (None, None)
+        try:
+            return with_changes(kept, key, loaded, changed_ids, stand_in, cache)
+        except EngineError as exc:  # e.g. vectors to add and the model gone: build whole
+            logger.info("matching: %s engine built whole: %s", name, exc)
+            return None
 
 
 def catalogue(name: str) -> Catalogue:

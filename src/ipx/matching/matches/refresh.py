@@ -41,12 +41,16 @@ class Catalogue:
 
     key: Key
     engine: HybridEngine
-    dense: bool  # every vector was cached: rank by words, meaning and facts
+    built_dense: bool  # every vector was cached when the engine was built whole
     owners: dict[str, int] = field(default_factory=dict)  # document id → organisation id
     # Documents added since the build whose vectors were not cached yet (they rank by words).
     lacking: frozenset[str] = frozenset()
-    base_dense: bool | None = None  # the build's own ``dense`` (None: this is the build)
     built_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def dense(self) -> bool:
+        """Every vector is there: rank by words, meaning and facts."""
+        return self.built_dense and not self.lacking
 
     @property
     def method(self) -> str:
@@ -97,9 +101,7 @@ def with_changes(
     for doc_id in changed_ids:
         kept_owners.pop(doc_id, None)
     kept_owners.update(owners)
-    base_dense = kept.dense if kept.base_dense is None else kept.base_dense
-    return replace(kept, key=key, engine=engine, dense=base_dense and not lacking, owners=kept_owners,
-                   lacking=frozenset(lacking), base_dense=base_dense, built_at=kept.built_at)
+    return replace(kept, key=key, engine=engine, owners=kept_owners, lacking=frozenset(lacking))
 
 
 class Compactions:

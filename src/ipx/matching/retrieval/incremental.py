@@ -38,7 +38,7 @@ from ipx.matching.retrieval.documents import Document, passages
 from ipx.matching.retrieval.embedding import Embedder, VectorCache, Vectors, embed_cached
 from ipx.matching.retrieval.engine import EngineError, HybridEngine
 from ipx.matching.retrieval.lexical import LEXICAL_FIELDS, LexicalIndex, lexical_fields
-from ipx.matching.retrieval.postings import Channel, Postings, TermCounts, bm25_idf, count_terms, encode
+from ipx.matching.retrieval.postings import Channel, Postings, TermCounts, count_terms, encode
 from ipx.matching.retrieval.signals import Facts
 from ipx.matching.retrieval.vectors import PassageIndex, make_passage_index, top_k
 
@@ -77,9 +77,9 @@ class ExtendedChannel:
         return self.base.frequency(term) + self.delta.frequency(term)
 
     def idf(self, term: str) -> float:
-        """The idf the delta's weights use: the base's, or the delta's count among the base's documents."""
-        df = self.base.frequency(term) if term in self.base.vocab else self.delta.frequency(term)
-        return float(bm25_idf(np.asarray([df]), self.base.n_docs)[0])
+        """The idf the delta's weights use (``Channel.idf_of``): the base's, or the delta's
+        count among the base's documents."""
+        return float(self.base.idf_of({term: 0}, np.asarray([self.delta.frequency(term)]))[0])
 
     @property
     def nbytes(self) -> int:
