@@ -46,7 +46,7 @@ from ipx.auctions.rules import (
     reserve_met,
 )
 from ipx.auctions.services.bidding import bid_place, increment_table, lot_state
-from ipx.auctions.services.control import CLOSE_TASK, OPEN_TASK, lot_open_due
+from ipx.auctions.services.control import lot_open_due
 from ipx.auctions.services.registration import registration_admit, registration_apply
 from ipx.auctions.services.setup import lot_add, session_announce, session_create
 from ipx.auctions.settlement.services import lot_settle_due, settlement_pay
@@ -58,7 +58,6 @@ from ipx.deals.models import Thread
 from ipx.ledger.services import deposit_record, escrow_hold, escrow_refund
 from ipx.listings.models import Listing, OfferKind
 from ipx.notifications.models import Notification
-from ipx.tasks.models import Task
 
 SEED = 2011
 CURRENCY = "CNY"
@@ -359,7 +358,6 @@ def _live_session(operator: User, bidders: dict[str, Bidder], listings: Sequence
     for lot, plan in lots:
         lot_open_due(lot_id=lot.pk)
         _open_bids(lot, plan, bidders)
-    _hand_over_the_clock([lot.pk for lot, _plan in lots])
     return len(lots)
 
 
@@ -374,10 +372,3 @@ def _open_bids(lot: Lot, plan: LiveLot, bidders: dict[str, Bidder]) -> None:
         bid_place(actor=bidders[plan.answer].user, lot_id=lot.pk, values=BidValues(
             amount=table.next_step(lot.starting_price), currency=CURRENCY, key=f"demo-{lot.pk}-2"))
 
-
-def _hand_over_the_clock(lot_ids: list[int]) -> None:
-    """The loader drops the work its services leave for after the commit, the hand-over of
-    these tasks to the queue included. A journal row without ``pushed_at`` is one the store
-    has not taken: the workers' maintenance loop hands it over on its next round, in time
-    for the first close rather than minutes after it."""
-    Task.objects.filter(name__in=(OPEN_TASK, CLOSE_TASK), kwargs__lot_id__in=lot_ids).update(pushed_at=None)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Never
 
 from django.db import transaction
+from django.db.models import Max
 from tqdm import tqdm
 
 from ipx.accounts.models import Organisation, User
@@ -44,6 +45,7 @@ from ipx.matching.matches.shipped import ImportReport
 from ipx.matching.models import Demand
 from ipx.search.backends import get_backend, kept_engines
 from ipx.search.services import rebuild_index
+from ipx.tasks.models import Task
 
 
 @dataclass
@@ -66,16 +68,25 @@ def _without_after_commit_work() -> Iterator[None]:
     Services publish their domain events with ``transaction.on_commit``; committing the
     demo in one go would then re-index thousands of listings one at a time (and each
     asset's listings once more) and mail every fictional administrator about verification.
-    The loader rebuilds the index once instead, after the commit, and no task is queued.
+    The loader rebuilds the index once instead, after the commit.
+
+    The hand-over of the tasks the services journaled goes with the rest (the live auction's
+    clock: its lots' closes and closing-soon notices; the won lots' payment deadlines). Their
+    rows are marked as not handed over, as after a store that was down, so the workers'
+    maintenance loop hands each over on its first round: on time, not minutes late, when the
+    store was never told of them.
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("the demo must be loaded inside a transaction")
     start = len(connection.run_on_commit)
+    journaled_after = Task.objects.aggregate(last=Max("pk"))["last"] or 0
     try:
         yield
     finally:
         del connection.run_on_commit[start:]
+    Task.objects.filter(pk__gt=journaled_after, status__in=(Task.Status.QUEUED, Task.Status.RETRYING)).update(
+        pushed_at=None)
 
 
 def _bar(total: int, description: str, progress: bool) -> tqdm[Never]:

@@ -16,6 +16,7 @@ from ipx.auctions.models import AuctionSession, Bid, BidReceipt, Deposit, Lot, R
 from ipx.auctions.rules import BidAttempt, LotState, PlacedBid, apply_bid, reserve_met
 from ipx.auctions.services import control
 from ipx.auctions.services.bidding import bid_place, increment_table, lot_state
+from ipx.auctions.settlement.services import PAYMENT_DUE_TASK
 from ipx.catalog.models import Asset
 from ipx.demo.loader import load_demo
 from ipx.ledger.selectors import available_balance, ledger_check
@@ -124,6 +125,12 @@ def test_the_live_session_closes_lot_by_lot_and_the_buyer_can_bid_against_the_ag
         # On the clock at its close, waiting for the worker's first round to hand it over.
         assert (close.run_after, close.status, close.pushed_at) == (lot.closes_at, Task.Status.QUEUED, None)
         assert_rows_are_the_rules(lot)
+    # So is everything else the load put on the clock (closing-soon notices, payment deadlines):
+    # the store never heard of it, so none may count as handed over.
+    clock = Task.objects.filter(status=Task.Status.QUEUED, run_after__isnull=False)
+    on_the_clock = set(clock.values_list("name", flat=True))
+    assert {control.CLOSE_TASK, control.CLOSING_SOON_TASK, PAYMENT_DUE_TASK} <= on_the_clock
+    assert not clock.filter(pushed_at__isnull=False).exists()
     assert [lot.last_seq for lot in lots] == [1, 2, 0, 1, 1, 0]
 
     users = {user.email.split("@")[0]: user for user in User.objects.filter(email__in=[
