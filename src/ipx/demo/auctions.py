@@ -7,23 +7,21 @@
   gives for a sequence of attempts at past times, its close is the transition the clock would
   have taken, and the deposits go through the ledger as the clock's close moves them.
 - A live session whose lots opened at load time and close one a minute from 8 minutes after
-  it, through the clock's tasks. The buyer (``buyer@ipx.example``) is admitted and may bid
-  against the agent (``agent@ipx.example``) and two other bidders, whose opening bids (some
-  with proxy maximums) are placed through the bidding service.
+  it (``ipx.demo.live_auction``).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from django.utils import timezone
 
 from ipx.accounts.models import Membership, Organisation, User
-from ipx.auctions.inputs import BidValues, LotValues, SessionValues
+from ipx.auctions.inputs import SessionValues
 from ipx.auctions.models import (
     AuctionSession,
     Bid,
@@ -37,36 +35,28 @@ from ipx.auctions.models import (
     Settlement,
 )
 from ipx.auctions.rules import (
-    DEFAULT_INCREMENTS,
     BidAttempt,
-    IncrementTable,
     LotState,
     apply_bid,
     minimum_bid,
     reserve_met,
 )
-from ipx.auctions.services.bidding import bid_place, increment_table, lot_state
-from ipx.auctions.services.control import lot_open_due
-from ipx.auctions.services.registration import registration_admit, registration_apply
-from ipx.auctions.services.setup import lot_add, session_announce, session_create
+from ipx.auctions.services.bidding import increment_table, lot_state
+from ipx.auctions.services.setup import lot_add, session_create
 from ipx.auctions.settlement.services import lot_settle_due, settlement_pay
 from ipx.auctions.workflow import LOT, SESSION
 from ipx.catalog.models import Asset
 from ipx.core.money import Money
 from ipx.deals.contracts.services import deal_sign
-from ipx.deals.models import Thread
+from ipx.demo.auction_lots import CURRENCY, RIVALS, Bidder, admit, candidates, lot_values, on_step
+from ipx.demo.live_auction import LIVE_LOTS, live_session
 from ipx.ledger.services import deposit_record, escrow_hold, escrow_refund
-from ipx.listings.models import Listing, OfferKind
+from ipx.listings.models import Listing
 from ipx.notifications.models import Notification
 
 SEED = 2011
-CURRENCY = "CNY"
-# The demo's bidders besides the buyer, who has money from the demo's deals already.
-RIVALS = ("agent", "jp-components", "us-technologies")
 RIVAL_FUNDS = Decimal("2000000.00")
 PAST_DAYS = 14
-LIVE_FIRST_CLOSE = timedelta(minutes=8)
-SOFT_CLOSE_MINUTES = 3
 
 
 @dataclass(frozen=True)
@@ -85,31 +75,9 @@ PAST_PATENTS = (PastLot(Decimal("0.30")), PastLot(None), PastLot(Decimal("0.10")
 PAST_TRADEMARKS = (PastLot(Decimal("0.35")), PastLot(Decimal("0.20"), reserve=Decimal("1.05")))
 
 
-@dataclass(frozen=True)
-class LiveLot:
-    """The opening of a live lot: who bids first (None: nobody yet), with what proxy maximum
-    over the start, who answers with a plain bid, and the reserve over the start."""
-
-    opener: str | None = None
-    maximum: Decimal | None = None
-    answer: str | None = None
-    reserve: Decimal | None = None
-
-
-LIVE_LOTS = (LiveLot("agent", maximum=Decimal("1.20")), LiveLot("jp-components", answer="agent"), LiveLot(),
-             LiveLot("agent", maximum=Decimal("1.10"), reserve=Decimal("1.25")), LiveLot("us-technologies"),
-             LiveLot(reserve=Decimal("1.15")))
-
-
-@dataclass(frozen=True)
-class Bidder:
-    organisation: Organisation
-    user: User
-
-
 def create_auctions(organisations: dict[str, Organisation], admins: dict[str, User], operator: User) -> dict[str, int]:
     """Both sessions, from listings no other part of the demo uses; {} when there are too few."""
-    patents, trademarks = _candidates(Asset.Type.PATENT), _candidates(Asset.Type.TRADEMARK)
+    patents, trademarks = candidates(Asset.Type.PATENT), candidates(Asset.Type.TRADEMARK)
     past_patents = min(len(PAST_PATENTS), max(len(patents) - len(LIVE_LOTS), 0))
     if past_patents < 3:
         return {}
@@ -120,58 +88,8 @@ def create_auctions(organisations: dict[str, Organisation], admins: dict[str, Us
     past = list(zip(patents[:past_patents], PAST_PATENTS, strict=False))
     past += list(zip(trademarks, PAST_TRADEMARKS, strict=False))
     sold = _past_session(operator, bidders, past)
-    live = _live_session(operator, bidders, patents[past_patents:past_patents + len(LIVE_LOTS)])
+    live = live_session(operator, bidders, patents[past_patents:past_patents + len(LIVE_LOTS)])
     return {"auction lots sold": sold, "auction lots past": len(past), "auction lots live": live}
-
-
-def _candidates(ip_type: str) -> list[Listing]:
-    """Published single-asset listings with a price, offered for transfer or auction: those in
-    CNY first (others are priced at the indicative rate), those offered for auction first
-    (their price is the starting price), holders taken in turn. Listings under negotiation
-    (the demo's deals) are left alone."""
-    negotiated = Thread.objects.values("listing_id")
-    query = (Listing.objects.filter(status=Listing.Status.PUBLISHED, price_amount__gt=0, assets__ip_type=ip_type)
-             .exclude(pk__in=negotiated).distinct().order_by("pk").prefetch_related("asset_links"))
-    wanted = {OfferKind.TRANSFER, OfferKind.AUCTION}
-    listings = [listing for listing in query
-                if wanted & set(listing.offer_kinds) and len(listing.asset_links.all()) == 1]
-    taken: list[Listing] = []
-    for in_cny in (True, False):
-        by_holder: dict[int, list[Listing]] = {}
-        for listing in sorted(listings, key=lambda item: (OfferKind.AUCTION not in item.offer_kinds, item.pk)):
-            if (listing.currency == CURRENCY) == in_cny:
-                by_holder.setdefault(listing.organisation_id, []).append(listing)
-        queues = list(by_holder.values())
-        while any(queues):
-            taken += [queue.pop(0) for queue in queues if queue]
-    return taken
-
-
-def _on_step(table: IncrementTable, amount: Decimal) -> Decimal:
-    """The highest step of the table at or below ``amount``."""
-    amount = amount.quantize(Decimal(1), rounding=ROUND_FLOOR)
-    return amount - amount % table.increment_at(amount)
-
-
-def _lot_values(listing: Listing, opens_at: datetime, closes_at: datetime, reserve: Decimal | None) -> LotValues:
-    table = DEFAULT_INCREMENTS  # the table lot_add gives a lot without one of its own
-    start = _on_step(table, Money(listing.price_amount or Decimal(0), listing.currency).in_cny())
-    deposit = max(start / 10 // 1000 * 1000, Decimal(5000))
-    return LotValues(
-        listing_id=listing.pk, offer_kind=Lot.OfferKind.TRANSFER, starting_price=start,
-        reserve_price=_on_step(table, start * reserve) if reserve else None, deposit=deposit,
-        opens_at=opens_at, closes_at=closes_at, hard_end=closes_at + timedelta(minutes=15),
-        soft_close_minutes=SOFT_CLOSE_MINUTES)
-
-
-def _admit(operator: User, session: AuctionSession, bidders: Iterable[Bidder]) -> dict[int, Bidder]:
-    """Each bidder applied and admitted; keyed by registration, as the rules name bidders."""
-    admitted = {}
-    for bidder in bidders:
-        registration = registration_apply(actor=bidder.user, session_id=session.pk,
-                                          organisation_id=bidder.organisation.pk)
-        admitted[registration_admit(operator=operator, registration_id=registration.pk).pk] = bidder
-    return admitted
 
 
 # --- The past session ---------------------------------------------------------------------------
@@ -188,10 +106,10 @@ def _past_session(operator: User, bidders: dict[str, Bidder], lots: Sequence[tup
     for number, (listing, plan) in enumerate(lots):
         closes_at = starts + timedelta(minutes=40 + number)
         added.append((lot_add(operator=operator, session_id=session.pk,
-                              values=_lot_values(listing, starts, closes_at, plan.reserve)), plan))
+                              values=lot_values(listing, starts, closes_at, plan.reserve)), plan))
     # History: announced then, so nothing is put on the clock now.
     SESSION.transition(session, "announce", actor=operator, params={"lots": len(added)})
-    registrations = _admit(operator, session, bidders.values())
+    registrations = admit(operator, session, bidders.values())
     SESSION.transition(session, "go_live", actor=None, check=False)
     sold = [lot for lot, plan in added if _run_past_lot(lot, plan, registrations, rng)]
     SESSION.transition(session, "finish", actor=None, check=False)
@@ -237,7 +155,7 @@ def _bidding_war(lot: Lot, target: Decimal, bidders: list[int], rng: random.Rand
                                  and not (bidder == drops_out and amount == target)])
         maximum = None
         if proxy and attempts:
-            ceiling = _on_step(table, state.start + (target - state.start) * Decimal("0.6"))
+            ceiling = on_step(table, state.start + (target - state.start) * Decimal("0.6"))
             maximum, proxy = (ceiling if amount < ceiling < target else None), False
         attempt = BidAttempt(bidder=challenger, amount=amount, maximum=maximum, at=at)
         state = apply_bid(state, table, attempt).state
@@ -257,7 +175,7 @@ def _run_past_lot(lot: Lot, plan: PastLot, registrations: dict[int, Bidder], rng
     LOT.transition(lot, "open", actor=None, check=False)
     attempts: list[BidAttempt] = []
     if plan.premium is not None:
-        target = _on_step(increment_table(lot), lot.starting_price * (1 + plan.premium))
+        target = on_step(increment_table(lot), lot.starting_price * (1 + plan.premium))
         buyer, *rivals = registrations  # the buyer bids on some lots and wins none
         bidders = rng.sample(rivals, 2) + ([buyer] if rng.random() < 0.5 else [])
         attempts = _timed(_bidding_war(lot, target, bidders, rng, drops_out=buyer), lot)
@@ -338,37 +256,3 @@ def _date_the_history(session: AuctionSession, starts: datetime) -> None:
     # The admission notices were read long ago.
     admitted = applied + timedelta(days=1)
     Notification.objects.filter(url=f"/auctions/{session.pk}/").update(created_at=admitted, read_at=admitted)
-
-
-# --- The live session ---------------------------------------------------------------------------
-
-def _live_session(operator: User, bidders: dict[str, Bidder], listings: Sequence[Listing]) -> int:
-    now = timezone.now().replace(microsecond=0)
-    opens = now - timedelta(minutes=1)
-    first_close = (now + LIVE_FIRST_CLOSE + timedelta(minutes=1)).replace(second=0)
-    session = session_create(operator=operator, values=SessionValues(
-        title="知识产权网上拍卖 · 今日专场（示例）", starts_at=opens,
-        description="拍品逐一截拍，每分钟一件；截拍前3分钟内出价将顺延截拍时间。演示数据。"))
-    lots = []
-    for number, (listing, plan) in enumerate(zip(listings, LIVE_LOTS, strict=False)):
-        values = _lot_values(listing, opens, first_close + timedelta(minutes=number), plan.reserve)
-        lots.append((lot_add(operator=operator, session_id=session.pk, values=values), plan))
-    session_announce(operator=operator, session_id=session.pk)
-    _admit(operator, session, bidders.values())
-    for lot, plan in lots:
-        lot_open_due(lot_id=lot.pk)
-        _open_bids(lot, plan, bidders)
-    return len(lots)
-
-
-def _open_bids(lot: Lot, plan: LiveLot, bidders: dict[str, Bidder]) -> None:
-    if plan.opener is None:
-        return
-    table = increment_table(lot)
-    maximum = _on_step(table, lot.starting_price * plan.maximum) if plan.maximum else None
-    bid_place(actor=bidders[plan.opener].user, lot_id=lot.pk, values=BidValues(
-        amount=lot.starting_price, currency=CURRENCY, maximum=maximum, key=f"demo-{lot.pk}-1"))
-    if plan.answer is not None:
-        bid_place(actor=bidders[plan.answer].user, lot_id=lot.pk, values=BidValues(
-            amount=table.next_step(lot.starting_price), currency=CURRENCY, key=f"demo-{lot.pk}-2"))
-

@@ -25,6 +25,7 @@ from ipx.demo.deals import create_deals
 from ipx.demo.demands import compute_demo_matches, create_demands
 from ipx.demo.finance import create_finance
 from ipx.demo.listings import SEED, create_listings, plan_listings
+from ipx.demo.live_auction import next_live_round
 from ipx.demo.organisations import (
     ORGANISATIONS,
     assign_usccs,
@@ -55,6 +56,7 @@ class LoadResult:
     indexed: int | None = None  # listings put into the search index, if it was rebuilt
     seconds: float = 0.0
     vectors: ImportReport | None = None  # the shipped vectors read (None: matching ranks without meaning)
+    live_lots: int = 0  # lots of a new live auction round opened on a loaded demo (``next_live_round``)
 
 
 def demo_loaded() -> bool:
@@ -156,7 +158,7 @@ def load_demo(*, sample: int = 1, progress: bool = False) -> LoadResult:
         raise ValueError("sample must be 1 or more")
     started = time.perf_counter()
     if demo_loaded():
-        return LoadResult(loaded=False, indexed=ensure_index(progress))
+        return LoadResult(loaded=False, indexed=ensure_index(progress), live_lots=next_live_round())
     records = patent_records(sample=sample)
     with transaction.atomic():
         # Checked again inside the transaction: SQLite's IMMEDIATE transactions hold the write

@@ -18,6 +18,7 @@ from ipx.auctions.services import control
 from ipx.auctions.services.bidding import bid_place, increment_table, lot_state
 from ipx.auctions.settlement.services import PAYMENT_DUE_TASK
 from ipx.catalog.models import Asset
+from ipx.demo.live_auction import LIVE_LOTS
 from ipx.demo.loader import load_demo
 from ipx.ledger.selectors import available_balance, ledger_check
 from ipx.ledger.services import escrow_balance
@@ -154,3 +155,28 @@ def test_the_live_session_closes_lot_by_lot_and_the_buyer_can_bid_against_the_ag
                                   status=Deposit.Status.HELD).exists()
     assert ledger_check().ok
 
+
+
+def test_a_new_live_round_opens_when_the_demo_starts_again_after_its_lots_closed() -> None:
+    first = load_demo(sample=25)
+    assert first.loaded and first.live_lots == 0
+    live = AuctionSession.objects.get(status=AuctionSession.Status.LIVE)
+    for lot in live.lots.all():  # the clock closes them, minutes later
+        Lot.objects.filter(pk=lot.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+        control.lot_close_due(lot_id=lot.pk)
+    sold = set(Lot.objects.filter(status=Lot.Status.SOLD).values_list("listing_id", flat=True))
+
+    again = load_demo(sample=25)
+
+    assert not again.loaded and again.live_lots == len(LIVE_LOTS)
+    lots = list(Lot.objects.filter(status=Lot.Status.OPEN).order_by("number"))
+    assert len(lots) == len(LIVE_LOTS) and len({lot.session_id for lot in lots}) == 1
+    assert lots[0].session_id != live.pk and not sold & {lot.listing_id for lot in lots}
+    assert [b.closes_at - a.closes_at for a, b in pairwise(lots)] == [timedelta(minutes=1)] * (len(lots) - 1)
+    assert Registration.objects.filter(session_id=lots[0].session_id, status=Registration.Status.ADMITTED,
+                                       organisation__memberships__user__email="buyer@ipx.example").exists()
+    for lot in lots:
+        assert_rows_are_the_rules(lot)
+    assert ledger_check().ok
+    # While those are open, starting again opens nothing more.
+    assert load_demo(sample=25).live_lots == 0

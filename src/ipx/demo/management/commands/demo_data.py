@@ -43,6 +43,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(done))
         if result.indexed is not None:
             self.stdout.write(f"Indexed {result.indexed} published listings for search.")
+        if result.live_lots:
+            self.stdout.write(f"Opened a new live auction round of {result.live_lots} lots "
+                              f"(the last one had closed); the first closes in about 9 minutes.")
         if result.vectors is not None:
             done, problem = describe(result.vectors)
             self.stdout.write(done)
