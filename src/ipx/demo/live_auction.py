@@ -4,8 +4,8 @@ may bid against the agent (``agent@ipx.example``) and two other bidders, whose o
 (some with proxy maximums) are placed through the bidding service.
 
 A session like it opens again each time ``ipx demo`` (``make demo``) runs on a loaded database
-whose lots have all closed: a newcomer who starts the demo a second time, an hour later, still
-finds lots to bid on, and the closed rounds stay as results.
+whose lots' close times have all passed: a newcomer who starts the demo a second time, an hour
+later, still finds lots to bid on, and the rounds before stay as results.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ipx.accounts.models import User
@@ -83,15 +84,19 @@ def _open_bids(lot: Lot, plan: LiveLot, bidders: dict[str, Bidder]) -> None:
 
 
 def next_live_round() -> int:
-    """On a loaded demo none of whose lots is still to close: a new live session of the kind the
-    load made, of listings no lot has sold and none is offering; returns its lots (0: a lot is
-    still open or scheduled, or too few listings are left)."""
-    if Lot.objects.filter(status__in=UNFINISHED).exists():
+    """On a loaded demo none of whose lots has its close still ahead: a new live session of the
+    kind the load made, of listings no lot has sold and none is offering; returns its lots (0: a
+    lot's close is still ahead, or too few listings are left). A lot whose close time passed
+    while no worker ran (the demo was stopped) counts as over: the clock closes it once the
+    workers start, and its listing is left out."""
+    unfinished = Lot.objects.filter(status__in=UNFINISHED)
+    if unfinished.filter(closes_at__gt=timezone.now()).exists():
         return 0
     operator = User.objects.filter(email=OPERATOR.email).first()
     bidders = demo_bidders()
-    sold = set(Lot.objects.filter(status=Lot.Status.SOLD).values_list("listing_id", flat=True))
-    listings = [listing for listing in candidates(Asset.Type.PATENT) if listing.pk not in sold][:len(LIVE_LOTS)]
+    taken = set(Lot.objects.filter(Q(status=Lot.Status.SOLD) | Q(status__in=UNFINISHED))
+                .values_list("listing_id", flat=True))
+    listings = [listing for listing in candidates(Asset.Type.PATENT) if listing.pk not in taken][:len(LIVE_LOTS)]
     if operator is None or bidders is None or len(listings) < FEWEST_LOTS:
         return 0
     with transaction.atomic():

@@ -45,7 +45,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Indexed {result.indexed} published listings for search.")
         if result.live_lots:
             self.stdout.write(f"Opened a new live auction round of {result.live_lots} lots "
-                              f"(the last one had closed); the first closes in about 9 minutes.")
+                              f"(the last one is over); the first closes in about 9 minutes.")
         if result.vectors is not None:
             done, problem = describe(result.vectors)
             self.stdout.write(done)
