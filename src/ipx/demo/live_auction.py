@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -99,5 +98,4 @@ def next_live_round() -> int:
     listings = [listing for listing in candidates(Asset.Type.PATENT) if listing.pk not in taken][:len(LIVE_LOTS)]
     if operator is None or bidders is None or len(listings) < FEWEST_LOTS:
         return 0
-    with transaction.atomic():
-        return live_session(operator, bidders, listings)
+    return live_session(operator, bidders, listings)

@@ -158,7 +158,10 @@ def load_demo(*, sample: int = 1, progress: bool = False) -> LoadResult:
         raise ValueError("sample must be 1 or more")
     started = time.perf_counter()
     if demo_loaded():
-        return LoadResult(loaded=False, indexed=ensure_index(progress), live_lots=next_live_round())
+        # Quietly too: the new round's admission and outbid e-mails are not for the terminal.
+        with transaction.atomic(), _without_after_commit_work():
+            live_lots = next_live_round()
+        return LoadResult(loaded=False, indexed=ensure_index(progress), live_lots=live_lots)
     records = patent_records(sample=sample)
     with transaction.atomic():
         # Checked again inside the transaction: SQLite's IMMEDIATE transactions hold the write

@@ -169,6 +169,7 @@ def test_a_new_live_round_opens_when_the_demo_starts_again_after_its_lots_closed
     sold = set(Lot.objects.filter(status=Lot.Status.SOLD).values_list("listing_id", flat=True))
     overdue = Lot.objects.get(pk=live_lots[-1].pk)
     assert overdue.status == Lot.Status.OPEN
+    journaled = Task.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     again = load_demo(sample=25)
 
@@ -182,5 +183,9 @@ def test_a_new_live_round_opens_when_the_demo_starts_again_after_its_lots_closed
     for lot in lots:
         assert_rows_are_the_rules(lot)
     assert ledger_check().ok
+    # Its clock is left for the workers' first round, as the load's is.
+    clock = Task.objects.filter(pk__gt=journaled, status=Task.Status.QUEUED, run_after__isnull=False)
+    assert clock.filter(name=control.CLOSE_TASK).count() == len(lots)
+    assert not clock.filter(pushed_at__isnull=False).exists()
     # While those are open, starting again opens nothing more.
     assert load_demo(sample=25).live_lots == 0
