@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -83,6 +84,21 @@ def test_bad_board_filters_are_a_clear_400(client: Client, board: dict[str, Dema
     assert response.status_code == 400
     assert 'class="errorlist"' in response.content.decode()
     assert client.get(f"/api/v1/demands?{query}").status_code == 400
+
+
+BOARD_VALUES = ["", " ", "\x1f", "cny", "HKD", " hk", "\x1fCN", "BTC", "a", " b", "c\x1c", "Z", " cny", "usd "]
+
+
+def test_the_board_api_accepts_what_its_document_states(client: Client, board: dict[str, Demand]) -> None:
+    """White space around a value is stripped by the parser, so the document allows it too;
+    anything else it does not allow is refused."""
+    stated = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/demands"]["get"]["parameters"]
+    for field in ("currency", "ipc_section"):
+        schema = next(parameter["schema"] for parameter in stated if parameter["name"] == field)
+        for value in BOARD_VALUES:
+            allowed = re.fullmatch(schema["pattern"], value) is not None and len(value) <= schema["maxLength"]
+            status = client.get("/api/v1/demands", {field: value}).status_code
+            assert (status == 200) == allowed, (field, value, status)
 
 
 def test_htmx_gets_only_the_results(client: Client, board: dict[str, Demand]) -> None:
