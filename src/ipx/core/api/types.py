@@ -94,8 +94,6 @@ def _with_rule(schema: JsonDict, rule_text: str | None) -> JsonDict:
 # Text that is all white space (as str.isspace has it: Unicode spaces and U+001C–U+001F) or
 # holds NUL. Stated as what the text is not, so that generators need not search a pattern.
 BLANK_OR_NUL = r"^[\s\x1c-\x1f]*$|\x00"
-# One character of that white space: what str.strip takes off.
-STRIPPED = r"[\s\x1c-\x1f]"
 
 
 def text(max_length: int, *, required: bool = True, rule: str | None = None) -> JsonDict:
@@ -113,15 +111,12 @@ def pattern(regex: str, *, rule: str | None = None) -> JsonDict:
     return _with_rule({"type": "string", "pattern": regex}, rule)
 
 
-def any_case(values: Iterable[str], *, blank: bool = True, max_length: int | None = None) -> JsonDict:
-    """One of ``values`` in any mix of capitals and small letters, white space around it allowed
-    (a parser that strips it and reads it upper-cased), or empty or only white space when
-    ``blank``; at most ``max_length`` characters in all, when the field says so."""
+def any_case(values: Iterable[str], *, blank: bool = True) -> JsonDict:
+    """One of ``values`` in any mix of capitals and small letters (a parser that reads them
+    upper-cased), or empty when ``blank``."""
     spelt = ["".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in value)
              for value in values]
-    schema: JsonDict = {"type": "string",
-                        "pattern": f"^{STRIPPED}*(?:{'|'.join(spelt)}){'?' if blank else ''}{STRIPPED}*$"}
-    return schema if max_length is None else {**schema, "maxLength": max_length}
+    return {"type": "string", "pattern": f"^(?:{'|'.join(spelt)}){'?' if blank else ''}$"}
 
 
 def whole(low: int, high: int, *, rule: str | None = None) -> JsonDict:

@@ -119,11 +119,11 @@ class CloseIn(InputSchema):
 
 class BoardParams(Schema):
     q: str = Field("", max_length=200, description="Words in the title or description (简体, 繁體 or English)")
-    ipc_section: Annotated[str, Field(max_length=1), stated(any_case("ABCDEFGH", max_length=1))] = ""
+    ipc_section: Annotated[str, Field(max_length=1), stated(any_case("ABCDEFGH"))] = ""
     region: Annotated[str, Field(max_length=10), stated(pattern(
         r"^(|any|CN(-[0-9]{2})?|[A-Z]{2})$", rule="CN-<code> names a mainland province; two letters are CN, HK, MO, "
         "TW or a country. " + COUNTRY_RULE))] = Field("", description="any, CN, CN-44, HK, MO, TW or a country code")
-    currency: Annotated[str, Field(max_length=3), stated(any_case(Currency.values, max_length=3))] = Field(
+    currency: Annotated[str, Field(max_length=3), stated(any_case(Currency.values))] = Field(
         "", description="Budget currency")
     page: PageNumber = 1
     size: PageSize = 20

@@ -103,13 +103,15 @@ def parse_board_filters(params: Mapping[str, object]) -> BoardFilters:
         raise ValidationFailed.for_field("q", _("Search for at most %(n)d characters.") % {"n": MAX_QUERY_CHARS})
     if "\x00" in q:
         raise ValidationFailed.for_field("q", _("The search text contains a NUL character."))
-    section = str(params.get("ipc_section") or "").strip().upper()
+    # Chosen from lists, so taken as sent: white space around one is refused like any other
+    # value that is not in the list (as the API's document says), not stripped off.
+    section = str(params.get("ipc_section") or "").upper()
     if section and section not in IPC_SECTIONS:
         raise ValidationFailed.for_field("ipc_section", _("An IPC section is one letter from A to H."))
-    region = str(params.get("region") or "").strip()
+    region = str(params.get("region") or "")
     if region and not valid_region_filter(region):
         raise ValidationFailed.for_field("region", _("“%(value)s” is not a region.") % {"value": region})
-    currency = str(params.get("currency") or "").strip().upper()
+    currency = str(params.get("currency") or "").upper()
     if currency and currency not in Currency.values:
         raise ValidationFailed.for_field("currency", _("“%(value)s” is not a currency of the exchange.")
                                          % {"value": currency})
