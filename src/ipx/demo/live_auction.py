@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils import timezone
 
 from ipx.accounts.models import User
@@ -30,6 +29,8 @@ from ipx.demo.people import OPERATOR
 from ipx.listings.models import Listing
 
 LIVE_FIRST_CLOSE = timedelta(minutes=8)
+# The first lot closes on the minute, between this and a minute less after the session opens.
+FIRST_CLOSE_WITHIN = LIVE_FIRST_CLOSE + timedelta(minutes=1)
 # Fewer listings left than this (a small sample load, or many rounds sold): no new round.
 FEWEST_LOTS = 3
 
@@ -54,7 +55,7 @@ def live_session(operator: User, bidders: dict[str, Bidder], listings: Sequence[
     """The session with a lot for each listing (up to ``LIVE_LOTS``), open now; returns how many."""
     now = timezone.now().replace(microsecond=0)
     opens = now - timedelta(minutes=1)
-    first_close = (now + LIVE_FIRST_CLOSE + timedelta(minutes=1)).replace(second=0)
+    first_close = (now + FIRST_CLOSE_WITHIN).replace(second=0)
     session = session_create(operator=operator, values=SessionValues(
         title="知识产权网上拍卖 · 今日专场（示例）", starts_at=opens,
         description="拍品逐一截拍，每分钟一件；截拍前3分钟内出价将顺延截拍时间。演示数据。"))
@@ -93,8 +94,7 @@ def next_live_round() -> int:
         return 0
     operator = User.objects.filter(email=OPERATOR.email).first()
     bidders = demo_bidders()
-    taken = set(Lot.objects.filter(Q(status=Lot.Status.SOLD) | Q(status__in=UNFINISHED))
-                .values_list("listing_id", flat=True))
+    taken = set((unfinished | Lot.objects.filter(status=Lot.Status.SOLD)).values_list("listing_id", flat=True))
     listings = [listing for listing in candidates(Asset.Type.PATENT) if listing.pk not in taken][:len(LIVE_LOTS)]
     if operator is None or bidders is None or len(listings) < FEWEST_LOTS:
         return 0

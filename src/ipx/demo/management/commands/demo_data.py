@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from argparse import ArgumentParser
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from ipx.core.errors import ApplicationError
 from ipx.demo.authenticators import demo_key_base32
+from ipx.demo.live_auction import FIRST_CLOSE_WITHIN
 from ipx.demo.loader import LoadResult, demo_counts, load_demo
 from ipx.demo.organisations import spec
 from ipx.demo.people import DEMO_PASSWORD, DOMAIN, ROLE_LOGINS
@@ -44,8 +46,9 @@ class Command(BaseCommand):
         if result.indexed is not None:
             self.stdout.write(f"Indexed {result.indexed} published listings for search.")
         if result.live_lots:
+            minutes = FIRST_CLOSE_WITHIN // timedelta(minutes=1)
             self.stdout.write(f"Opened a new live auction round of {result.live_lots} lots "
-                              f"(the last one is over); the first closes in about 9 minutes.")
+                              f"(the last one is over); the first closes in about {minutes} minutes.")
         if result.vectors is not None:
             done, problem = describe(result.vectors)
             self.stdout.write(done)
