@@ -35,14 +35,18 @@ class SearchDocument:
     def price_sort_key(self) -> float:
         return self.price_cny if self.price_cny is not None else NO_PRICE_SORT_KEY
 
+    def facet_sets(self) -> dict[str, list[str]]:
+        """Every facet's values for the document (none: an empty list), the price bucket included."""
+        return {
+            "ip_type": self.ip_types, "offer_kind": self.offer_kinds, "ipc_section": self.ipc_sections,
+            "ipc_class": self.ipc_classes, "nice_class": self.nice_classes,
+            "region": [self.region] if self.region else [], "currency": [self.currency] if self.currency else [],
+            "price": [price_bucket(self.price_cny)],
+        }
+
     def facet_values(self) -> list[tuple[str, str]]:
         """Every (facet, value) pair of the document, the price bucket included."""
-        pairs = [("ip_type", v) for v in self.ip_types] + [("offer_kind", v) for v in self.offer_kinds]
-        pairs += [("ipc_section", v) for v in self.ipc_sections] + [("ipc_class", v) for v in self.ipc_classes]
-        pairs += [("nice_class", v) for v in self.nice_classes]
-        pairs += [(name, value) for name, value in (("region", self.region), ("currency", self.currency)) if value]
-        pairs.append(("price", price_bucket(self.price_cny)))
-        return pairs
+        return [(facet, value) for facet, values in self.facet_sets().items() for value in values]
 
 
 def listing_texts(listing: Listing, *, with_claims: bool = True) -> tuple[str, str]:

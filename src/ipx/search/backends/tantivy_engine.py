@@ -5,11 +5,9 @@ current top scores (block-max WAND), so a query on a term in half the corpus cos
 much as a rare one; FTS5 has to score every match. BENCHMARKS.md has the figures.
 
 Tokens come pre-normalised (``ipx.search.normalise``) and are joined by spaces, so the
-index uses tantivy's whitespace tokenizer and never re-tokenises. Every facet value is one
-term ``name=value`` of a fast field, price buckets included, so filters are term lookups and
-facet counts come from few passes over the matches: one per group of facets below, run in
-parallel with the top-k search (at a million listings, a common term's facets cost a third
-of what one aggregation per facet did). One writer at a time may
+index uses tantivy's whitespace tokenizer and never re-tokenises. Facets, price buckets
+included, are columns with one value per listing (``tantivy_facets``), which the filters
+look up and a thread beside the top-k search counts. One writer at a time may
 hold an index: writes take a process-local lock and retry while another process holds the
 directory's lock. Readers follow commits on their own (tantivy watches meta.json).
 """
@@ -25,24 +23,18 @@ from typing import Any
 
 import tantivy
 
+from ipx.search.backends import tantivy_facets
 from ipx.search.backends.base import Progress, SearchBackend
 from ipx.search.documents import SearchDocument
-from ipx.search.query import FacetValue, SearchQuery, SearchResults
+from ipx.search.query import SearchQuery, SearchResults
 
 TITLE_BOOST = 2.0
 WRITER_HEAP = 128 * 1024 * 1024
 LOCK_WAIT_SECONDS = 30.0
-# More than all facet values together (IPC classes, Nice classes, regions, …).
-FACET_TERMS = 5000
 # Written into the index directory; an index of another layout is rebuilt, not misread.
-SCHEMA_VERSION = "3"
-# Facets in two fields of about equal weight, counted by two threads at once.
-FACET_FIELDS = {
-    "facet_trade": ("ip_type", "offer_kind", "region", "currency", "price"),
-    "facet_class": ("ipc_section", "ipc_class", "nice_class"),
-}
-FIELD_OF_FACET = {facet: field for field, facets in FACET_FIELDS.items() for facet in facets}
-_counting = ThreadPoolExecutor(max_workers=len(FACET_FIELDS), thread_name_prefix="ipx-facets")
+SCHEMA_VERSION = "4"
+# One counting thread for each of a server process's request threads (``ipx serve``: two).
+_counting = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ipx-facets")
 
 
 def _schema() -> tantivy.Schema:
@@ -50,8 +42,7 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("listing_id", indexed=True, fast=True)
     builder.add_text_field("title", tokenizer_name="whitespace", index_option="freq")
     builder.add_text_field("body", tokenizer_name="whitespace", index_option="freq")
-    for field in FACET_FIELDS:
-        builder.add_text_field(field, tokenizer_name="raw", fast=True, index_option="basic")
+    tantivy_facets.add_columns(builder)
     builder.add_float_field("price_cny", indexed=True, fast=True)
     builder.add_float_field("price_asc", fast=True)
     builder.add_float_field("price_desc", fast=True)
@@ -93,8 +84,8 @@ class TantivyBackend(SearchBackend):
         doc.add_unsigned("listing_id", document.listing_id)
         doc.add_text("title", document.title_terms)
         doc.add_text("body", document.body_terms)
-        for facet, value in document.facet_values():
-            doc.add_text(FIELD_OF_FACET[facet], f"{facet}={value}")
+        for column, value in tantivy_facets.column_values(document):
+            doc.add_text(column, value)
         if document.price_cny is not None:
             doc.add_float("price_cny", document.price_cny)
         doc.add_float("price_asc", document.price_sort_key)
@@ -192,10 +183,8 @@ class TantivyBackend(SearchBackend):
     def _filters(self, query: SearchQuery) -> list[tuple[Any, tantivy.Query]]:
         clauses: list[tuple[Any, tantivy.Query]] = []
         for facet, values in query.filters.items():
-            if values and facet in FIELD_OF_FACET:
-                terms = [f"{facet}={value}" for value in values]
-                clauses.append((tantivy.Occur.Must,
-                                tantivy.Query.term_set_query(self.schema, FIELD_OF_FACET[facet], terms)))
+            if values and facet in tantivy_facets.FACETS:
+                clauses.append((tantivy.Occur.Must, tantivy_facets.filter_query(self.schema, facet, values)))
         if query.price_min is not None or query.price_max is not None:
             clauses.append((tantivy.Occur.Must, self._price_query(query.price_min, query.price_max)))
         return clauses
@@ -226,28 +215,14 @@ class TantivyBackend(SearchBackend):
             order_options = {"order_by_field": "price_asc", "order": tantivy.Order.Asc}
         elif sort == "price_desc":
             order_options = {"order_by_field": "price_desc", "order": tantivy.Order.Desc}
-        counting = [_counting.submit(self._count_facets, searcher, tantivy_query, field)
-                    for field in FACET_FIELDS] if query.with_facets else []
+        counting = _counting.submit(searcher.aggregate, tantivy_query, tantivy_facets.AGGREGATION) \
+            if query.with_facets else None
         result = searcher.search(tantivy_query, limit=query.limit, count=True, offset=query.offset,
                                  **order_options)
         addresses = [address for _key, address in result.hits]
         ids = [int(v or 0) for v in searcher.fast_field_values("listing_id", addresses)] if addresses else []
-        facets: dict[str, list[FacetValue]] = {}
-        for future in counting:
-            facets.update(future.result())
+        facets = tantivy_facets.facet_counts(counting.result()) if counting is not None else {}
         return SearchResults(listing_ids=ids, total=int(getattr(result, "count", 0) or 0), facets=facets)
-
-    @staticmethod
-    def _count_facets(searcher: tantivy.Searcher, tantivy_query: tantivy.Query,
-                      field: str) -> dict[str, list[FacetValue]]:
-        raw = searcher.aggregate(tantivy_query, {field: {"terms": {"field": field, "size": FACET_TERMS}}})
-        facets: dict[str, list[FacetValue]] = {}
-        # Buckets come most frequent first; keep that order within each facet.
-        for bucket in raw.get(field, {}).get("buckets", []):
-            name, _sep, value = str(bucket["key"]).partition("=")
-            if bucket["doc_count"]:
-                facets.setdefault(name, []).append(FacetValue(value, int(bucket["doc_count"])))
-        return facets
 
     def close(self) -> None:
         self._index = None  # releases the index's files
