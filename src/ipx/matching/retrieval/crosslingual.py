@@ -41,14 +41,9 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ipx.matching.retrieval.crosslingual_dictionary import (
-    LATIN_WORD_RE,
-    MAX_PHRASE_WORDS,
-    Dictionary,
-    dictionary,
-)
+from ipx.matching.retrieval.crosslingual_dictionary import MAX_PHRASE_WORDS, Dictionary, dictionary
+from ipx.matching.retrieval.crosslingual_words import LATIN_WORD_RE, QUERY_STOPWORDS, deinflections
 from ipx.matching.retrieval.lexical import LexicalIndex
-from ipx.search.normalise import ENGLISH_STOPWORDS
 
 # One phrase is translated into at most this many Chinese words.
 MAX_CANDIDATES = 3
@@ -63,67 +58,15 @@ DocumentFrequency = Callable[[str], int]
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 _CJK_RUN_RE = re.compile(rf"[{_CJK}]+")
-# Query words that carry no technical meaning, beyond search's stop words: pronouns and
-# modal verbs of a demand's sentences ("we would license ...").
-_QUERY_STOPWORDS = ENGLISH_STOPWORDS | frozenset([
-    "we", "our", "us", "you", "your", "they", "them", "he", "she", "i", "my", "me", "would", "should", "could",
-    "can", "may", "might", "will", "shall", "do", "does", "did", "been", "being", "not", "these", "those",
-    "such", "than", "then", "also", "very", "any", "all", "some", "each", "other", "etc", "e", "g", "ie", "eg",
-])
-
-
-_DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ization", ("ize",)),
-    ("isation", ("ise", "ize")),
-    ("ation", ("ate", "e", "", "ize")),
-    ("sion", ("de", "d")),
-    ("ion", ("", "e")),
-    ("ment", ("",)),
-    ("al", ("e", "")),
-    ("ance", ("", "e")),
-    ("ence", ("", "e")),
-    ("ive", ("", "e")),
-    ("ant", ("", "e")),
-    ("able", ("", "e")),
-    ("ness", ("",)),
-    ("ity", ("", "e")),
-)
-
-
-def _deinflections(word: str) -> list[str]:
-    """Forms the word may be an inflection of, most likely first (a light English lemmatiser)."""
-    forms: list[str] = []
-    if word.endswith("ies") and len(word) > 4:
-        forms.append(word[:-3] + "y")
-    if word.endswith(("sses", "shes", "ches", "xes", "zes")):
-        forms.append(word[:-2])
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        forms.append(word[:-1])
-    for suffix in ("ing", "ed"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            stem = word[: -len(suffix)]
-            forms += [stem, stem + "e"]
-            if len(stem) > 2 and stem[-1] == stem[-2]:
-                forms.append(stem[:-1])  # running → run, welded stays weld
-            if suffix == "ed" and stem.endswith("i"):
-                forms.append(stem[:-1] + "y")  # purified → purify
-    # Derived nouns and adjectives → the verb: Chinese uses one word for both (氧化 is
-    # to oxidise and oxidation, 分离 to separate and separation, 导电 to conduct and conductive).
-    for suffix, replacements in _DERIVATIONS:
-        if word.endswith(suffix) and len(word) > len(suffix) + 3:
-            forms += [word[: -len(suffix)] + r for r in replacements]
-    return forms
-
-
 def _forms(span: list[str], known: Dictionary) -> list[str]:
     """The dictionary phrases a span of words may be, most likely first: as written, then
     with inflections undone (every de-inflected form of a single word, the first known
     form of each word of a longer span)."""
     written = " ".join(span)
     if len(span) == 1:
-        candidates = [written, *_deinflections(written)]
+        candidates = [written, *deinflections(written)]
     else:
-        lemmas = [w if w in known else next((f for f in _deinflections(w) if f in known), w) for w in span]
+        lemmas = [w if w in known else next((f for f in deinflections(w) if f in known), w) for w in span]
         candidates = [written, " ".join(lemmas)]
     return [form for form in dict.fromkeys(candidates) if form in known]
 
@@ -174,7 +117,7 @@ def _latin_words(text: str) -> list[str]:
 
 def is_mainly_latin(text: str) -> bool:
     """Its English words outweigh its Chinese (two characters counting as one word)."""
-    words = [w for w in _latin_words(text) if w not in _QUERY_STOPWORDS and not w.isdigit()]
+    words = [w for w in _latin_words(text) if w not in QUERY_STOPWORDS and not w.isdigit()]
     cjk = sum(len(run) for run in _CJK_RUN_RE.findall(text))
     return bool(words) and len(words) >= cjk / 2
 
@@ -203,13 +146,13 @@ def _translations(
     i = 0
     adjacent = False
     while i < len(words):
-        if words[i] in _QUERY_STOPWORDS:
+        if words[i] in QUERY_STOPWORDS:
             i += 1
             adjacent = False
             continue
         for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
             span = words[i : i + n]
-            if span[-1] in _QUERY_STOPWORDS:
+            if span[-1] in QUERY_STOPWORDS:
                 continue
             found = next((c for c in map(translate, _forms(span, known)) if c), None)
             if found:

