@@ -38,7 +38,7 @@ index); measured, this is fast enough (see bench/matching_bench.py).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -61,12 +61,18 @@ def lexical_fields(doc: Document) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class QueryTerms:
+    """A query's words and character grams. ``word_weights``: a word's weight in the score
+    when not 1 (a translated query's words share their phrase's weight, ``crosslingual``)."""
+
     words: list[str]
     grams: list[str]
+    word_weights: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, text: str) -> QueryTerms:
-        return cls(word_tokens(text), gram_tokens(text))
+    def of(cls, text: str, word_weight: Callable[[str], float] | None = None) -> QueryTerms:
+        words = word_tokens(text)
+        weights = {w: weight for w in set(words) if (weight := word_weight(w)) != 1.0} if word_weight else {}
+        return cls(words, gram_tokens(text), weights)
 
 
 class LexicalIndex:
@@ -114,7 +120,11 @@ class LexicalIndex:
         common ones (装, 置, 方法) cost the most and decide the least; keyword queries
         rarely reach the limit (measured: no change on kppatent, CSL or the IPC titles)."""
         terms = QueryTerms.of(query) if isinstance(query, str) else query
-        postings = self.words.postings(terms.words, 1.0)
+        if terms.word_weights:
+            postings = [found for word in dict.fromkeys(terms.words)
+                        for found in self.words.postings([word], terms.word_weights.get(word, 1.0))]
+        else:
+            postings = self.words.postings(terms.words, 1.0)
         if self.params.gram_weight:
             postings += self.grams.postings(terms.grams, self.params.gram_weight)
         limit = self.params.max_query_terms

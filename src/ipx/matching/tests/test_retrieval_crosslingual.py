@@ -13,7 +13,8 @@ from ipx.matching.retrieval.crosslingual import Bridged, bridge_query, index_fre
 from ipx.matching.retrieval.crosslingual_dictionary import Dictionary, Sense, dictionary
 from ipx.matching.retrieval.documents import Document
 from ipx.matching.retrieval.engine import EngineConfig, HybridEngine
-from ipx.matching.retrieval.lexical import LexicalIndex
+from ipx.matching.retrieval.lexical import LexicalIndex, QueryTerms
+from ipx.matching.retrieval.postings import BM25Params
 from ipx.matching.tests.test_retrieval import BigramEmbedder
 
 CORPUS = [
@@ -73,6 +74,31 @@ def test_a_phrase_with_synonyms_weighs_as_much_as_one_without(frequency: crossli
     for term in bridged.terms:
         weights[term.source] = weights.get(term.source, 0.0) + term.weight
     assert weights == pytest.approx({"wastewater": 1.0, "hospital": 1.0})
+
+
+def test_each_translation_scores_with_its_phrases_share(frequency: crosslingual.DocumentFrequency) -> None:
+    bridged = bridge_query("hospital sewage", frequency)
+    shares = {term.term: term.weight for term in bridged.terms}
+    assert shares == pytest.approx({"医院": 1.0, "污水": 0.5, "废水": 0.5})  # sewage: two translations
+    for term, weight in shares.items():
+        assert bridged.word_weight(term) == pytest.approx(weight)
+    assert bridged.word_weight("tesla") == 1.0  # nothing bridged holds it
+    mixed = bridge_query("污水 sewage treatment", frequency)
+    assert mixed.word_weight("污水") == 1.0  # the query's own Chinese
+    assert bridge_query("医院废水", frequency).word_weight("废水") == 1.0  # not bridged at all
+
+
+def test_a_weighted_word_adds_its_share_of_the_score() -> None:
+    index = LexicalIndex.build(CORPUS, BM25Params(gram_weight=0.0))
+    docs = np.arange(len(CORPUS), dtype=np.intp)
+    whole = index.score_docs(QueryTerms.of("废水 医院"), docs)
+    halved = index.score_docs(QueryTerms.of("废水 医院", lambda word: 0.5 if word == "废水" else 1.0), docs)
+    alone = index.score_docs(QueryTerms.of("废水"), docs)
+    assert np.allclose(whole - halved, alone / 2)
+    # The engine reads a bridged query with those weights.
+    engine = HybridEngine.build(CORPUS)
+    terms, _problem = engine._analysed("hospital sewage")
+    assert terms is not None and terms.word_weights == pytest.approx({"污水": 0.5, "废水": 0.5})
 
 
 def test_without_frequencies_the_main_translations_are_kept() -> None:
