@@ -74,7 +74,6 @@ class Dictionary:
             known += [Sense(headword, 0) for headword in headwords if all(s.headword != headword for s in known)]
         return cls.of(senses)
 
-
     def write(self, path: Path) -> None:
         """One line per phrase (``phrase<TAB>headword position ...``) and a closing count
         line, so a truncated file is recognised; written beside and renamed into place."""
