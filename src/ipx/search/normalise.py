@@ -24,7 +24,8 @@ import Stemmer
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 _RUN_RE = re.compile(rf"([{_CJK}]+)|([^\W_{_CJK}]+)")
-_CJK_RUN_RE = re.compile(rf"[{_CJK}]+")
+# Runs of Chinese characters (matching's analysis reads Chinese text with the same runs).
+CJK_RUN_RE = re.compile(rf"[{_CJK}]+")
 _OTHER_WORD_RE = re.compile(rf"[^\W_{_CJK}]+")
 # Characters NFKC changes in ways that matter for matching (full-width letters and digits,
 # super- and subscripts, circled numbers, unit squares). NFKC over a whole text costs more
@@ -86,7 +87,7 @@ def index_tokens(text: str) -> list[str]:
     if not text:
         return []
     simple = simplify(text)
-    cjk = "\n".join(_CJK_RUN_RE.findall(simple))
+    cjk = "\n".join(CJK_RUN_RE.findall(simple))
     out = [t for t in rjieba.cut_for_search(cjk) if t != "\n" and t not in CHINESE_STOPWORDS] if cjk else []
     for word in _OTHER_WORD_RE.findall(simple):
         token = _latin(word)

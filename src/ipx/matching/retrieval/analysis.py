@@ -13,14 +13,11 @@ Documents and queries go through the same analysis, so both sides always meet.
 
 from __future__ import annotations
 
-import re
 import threading
 
 import opencc
 
-from ipx.search.normalise import CHINESE_STOPWORDS, index_tokens, simplify
-
-_CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
+from ipx.search.normalise import CHINESE_STOPWORDS, CJK_RUN_RE, index_tokens, simplify
 
 
 def word_tokens(text: str) -> list[str]:
@@ -33,7 +30,7 @@ def gram_tokens(text: str) -> list[str]:
     if not text:
         return []
     out: list[str] = []
-    for run in _CJK_RUN_RE.findall(simplify(text)):
+    for run in CJK_RUN_RE.findall(simplify(text)):
         out.extend(ch for ch in run if ch not in CHINESE_STOPWORDS)
         out.extend(run[i : i + 2] for i in range(len(run) - 1))
     return out

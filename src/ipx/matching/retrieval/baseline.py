@@ -9,7 +9,6 @@ reduction: it is the yardstick the engine must beat on every slice, not a ranker
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,8 +18,8 @@ import rjieba
 from ipx.matching.retrieval.documents import FIELDS, Document
 from ipx.matching.retrieval.postings import BM25Params, Channel
 from ipx.matching.retrieval.vectors import top_k
+from ipx.search.normalise import CJK_RUN_RE
 
-_CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
 _PARAMS = BM25Params(k1=1.2, b=0.75, field_weights={"text": 1.0}, gram_weight=0.0, max_query_terms=0)
 
 
@@ -29,7 +28,7 @@ def baseline_tokens(text: str) -> list[str]:
     character bigrams of each Chinese run, lower case."""
     lowered = text.lower()
     words = [w for w in rjieba.cut_for_search(lowered) if any(ch.isalnum() for ch in w)]
-    bigrams = [run[i : i + 2] for run in _CJK_RUN_RE.findall(lowered) for i in range(len(run) - 1)]
+    bigrams = [run[i : i + 2] for run in CJK_RUN_RE.findall(lowered) for i in range(len(run) - 1)]
     return words + bigrams
 
 

@@ -38,7 +38,6 @@ Rules, the same for every query (none is tuned on a query):
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from dataclasses import dataclass
 from ipx.matching.retrieval.crosslingual_dictionary import MAX_PHRASE_WORDS, Dictionary, dictionary
 from ipx.matching.retrieval.crosslingual_words import LATIN_WORD_RE, QUERY_STOPWORDS, deinflections
 from ipx.matching.retrieval.lexical import LexicalIndex
+from ipx.search.normalise import CJK_RUN_RE
 
 # One phrase is translated into at most this many Chinese words.
 MAX_CANDIDATES = 3
@@ -58,8 +58,6 @@ MAX_QUERY_WORDS = 400
 
 DocumentFrequency = Callable[[str], int]
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
-_CJK_RUN_RE = re.compile(rf"[{_CJK}]+")
 def _forms(span: list[str], known: Dictionary) -> list[str]:
     """The dictionary phrases a span of words may be, most likely first: as written, then
     with inflections undone (every de-inflected form of a single word, the first known
@@ -117,7 +115,7 @@ class Bridged:
         word of the query's own Chinese or English. A phrase translated three ways then
         weighs about as much as one translated one way (English slice, BENCHMARKS.md:
         lexical MRR@10 0.670 → 0.701 against the same words unweighted)."""
-        if not self.applied or any(word in run for run in _CJK_RUN_RE.findall(self.original)):
+        if not self.applied or any(word in run for run in CJK_RUN_RE.findall(self.original)):
             return 1.0
         return max((term.weight for term in self.terms if word in term.term), default=1.0)
 
@@ -132,7 +130,7 @@ def _latin_words(text: str) -> list[str]:
 def is_mainly_latin(text: str) -> bool:
     """Its English words outweigh its Chinese (two characters counting as one word)."""
     words = [w for w in _latin_words(text) if w not in QUERY_STOPWORDS and not w.isdigit()]
-    cjk = sum(len(run) for run in _CJK_RUN_RE.findall(text))
+    cjk = sum(len(run) for run in CJK_RUN_RE.findall(text))
     return bool(words) and len(words) >= cjk / 2
 
 
@@ -224,7 +222,7 @@ def bridge_query(text: str, document_frequency: DocumentFrequency | None = None)
     unique: dict[str, BridgedTerm] = {}
     for term in terms:
         unique.setdefault(term.term, term)  # a term two phrases share keeps its first source
-    chinese = _CJK_RUN_RE.findall(text)
+    chinese = CJK_RUN_RE.findall(text)
     lexical_text = " ".join([*chinese, *unique, *untranslated])
     return Bridged(text=lexical_text, applied=True, terms=tuple(unique.values()), untranslated=tuple(untranslated),
                    original=text)

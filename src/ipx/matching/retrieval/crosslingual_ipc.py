@@ -35,6 +35,7 @@ import rjieba
 
 from ipx.catalog.reference_tables import REFERENCE
 from ipx.matching.retrieval.crosslingual_words import LATIN_WORD_RE, QUERY_STOPWORDS, deinflections
+from ipx.search.normalise import CJK_RUN_RE
 
 MIN_DICE = 0.3
 MIN_PAIRS = 2
@@ -44,7 +45,6 @@ MAX_TRANSLATIONS = 3
 _ENGLISH_CODE_RE = re.compile(r"([A-H](?:\d\d(?:[A-Z])?)?)(?:(\d{4})(\d{6}))?")
 _ENGLISH_PARENTHESES_RE = re.compile(r"\([^()]*\)")
 _CHINESE_PARENTHESES_RE = re.compile(r"[（(][^（）()]*[）)]")
-_CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 # Chinese function words of the titles (of, or, and, with, its, for, in, into …).
 _CHINESE_STOPWORDS = frozenset({
     "的", "或", "和", "与", "及", "其", "用", "于", "中", "在",
@@ -105,7 +105,7 @@ def _english_words(text: str) -> set[str]:
 
 
 def _chinese_words(text: str) -> set[str]:
-    return {w for run in _CJK_RUN_RE.findall(text) for w in rjieba.cut(run) if w not in _CHINESE_STOPWORDS}
+    return {w for run in CJK_RUN_RE.findall(text) for w in rjieba.cut(run) if w not in _CHINESE_STOPWORDS}
 
 
 def ipc_translations(english_path: Path | None = None, chinese_path: Path | None = None) -> dict[str, list[str]]:
