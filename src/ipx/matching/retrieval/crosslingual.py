@@ -100,14 +100,14 @@ class BridgedTerm:
 class Bridged:
     """A query ready for the lexical stage. ``text``: the query's Chinese runs, the Chinese
     terms of its English and its untranslated English words; the original query when it
-    was not bridged (``applied`` False: mainly Chinese, or no Latin words). ``original``:
-    the query as written, when bridged."""
+    was not bridged (``applied`` False: mainly Chinese, or no Latin words). ``chinese``: the
+    runs of Chinese the query itself holds, when bridged."""
 
     text: str
     applied: bool
     terms: tuple[BridgedTerm, ...] = ()
     untranslated: tuple[str, ...] = ()
-    original: str = ""
+    chinese: tuple[str, ...] = ()
 
     def word_weight(self, word: str) -> float:
         """A word's weight in the lexical score: the highest weight of the bridged terms
@@ -115,7 +115,7 @@ class Bridged:
         word of the query's own Chinese or English. A phrase translated three ways then
         weighs about as much as one translated one way (English slice, BENCHMARKS.md:
         lexical MRR@10 0.670 → 0.701 against the same words unweighted)."""
-        if not self.applied or any(word in run for run in CJK_RUN_RE.findall(self.original)):
+        if not self.applied or any(word in run for run in self.chinese):
             return 1.0
         return max((term.weight for term in self.terms if word in term.term), default=1.0)
 
@@ -225,7 +225,7 @@ def bridge_query(text: str, document_frequency: DocumentFrequency | None = None)
     chinese = CJK_RUN_RE.findall(text)
     lexical_text = " ".join([*chinese, *unique, *untranslated])
     return Bridged(text=lexical_text, applied=True, terms=tuple(unique.values()), untranslated=tuple(untranslated),
-                   original=text)
+                   chinese=tuple(chinese))
 
 
 def index_frequency(index: LexicalIndex) -> DocumentFrequency:
