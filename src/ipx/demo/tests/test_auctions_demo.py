@@ -156,7 +156,6 @@ def test_the_live_session_closes_lot_by_lot_and_the_buyer_can_bid_against_the_ag
     assert ledger_check().ok
 
 
-
 def test_a_new_live_round_opens_when_the_demo_starts_again_after_its_lots_closed() -> None:
     first = load_demo(sample=25)
     assert first.loaded and first.live_lots == 0
