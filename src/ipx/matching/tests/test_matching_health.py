@@ -126,15 +126,15 @@ def test_vectors_counted_as_the_engines_see_them(owner: Member, buyer: Member, o
                                                  on_commit: Callable[..., Any]) -> None:
     market(owner, buyer, operator, on_commit)
 
-    assert index.passage_counts(index.LISTINGS) == (0, 3)  # one passage a listing
-    assert index.passage_counts(index.DEMANDS) == (0, 1)
+    assert index.passage_counts(index.LISTINGS) == (0, 6)  # a listing's text and its title alone
+    assert index.passage_counts(index.DEMANDS) == (0, 2)
     assert index.listing_catalogue().dense and index.demand_catalogue().dense
 
     index.cache_path().unlink()
     index.forget()
 
-    assert index.passage_counts(index.LISTINGS) == (3, 3)
-    assert index.missing_passages(index.DEMANDS) == 1
+    assert index.passage_counts(index.LISTINGS) == (6, 6)
+    assert index.missing_passages(index.DEMANDS) == 2
     assert not index.listing_catalogue().dense  # the engine agrees: it ranks by words
 
 
@@ -143,18 +143,18 @@ def test_an_emptied_cache_is_reported_then_refilled_by_the_scheduled_repair(
         owner: Member, buyer: Member, operator: User, on_commit: Callable[..., Any]) -> None:
     demand = market(owner, buyer, operator, on_commit)
     ok = health.matching_vectors_check()
-    assert (ok.status, ok.detail) == ("ok", "Every published listing and demand has its vectors (4 passages).")
+    assert (ok.status, ok.detail) == ("ok", "Every published listing and demand has its vectors (8 passages).")
 
     # A new server beside the same database, or var/ emptied: no vector left.
     index.cache_path().unlink()
     missing = health.matching_vectors_check()
 
     assert missing.status == "degraded"
-    assert missing.detail == ("Meaning-based ranking prepared for 0 of 3 listings; 4 passages wait for vectors, "
+    assert missing.detail == ("Meaning-based ranking prepared for 0 of 3 listings; 8 passages wait for vectors, "
                               "and matching ranks by words and facts until then.")
     assert "ipx rematch" in missing.remedy
-    assert missing.facts == {"enabled": True, "passages": 4, "missing": 4, "listings_missing": 3,
-                             "demands_missing": 1, "catch_up_queued": False, "listings": 3, "listings_ready": 0}
+    assert missing.facts == {"enabled": True, "passages": 8, "missing": 8, "listings_missing": 6,
+                             "demands_missing": 2, "catch_up_queued": False, "listings": 3, "listings_ready": 0}
 
     with on_commit():
         assert health.keep_vectors_current() is True
@@ -242,7 +242,7 @@ def test_the_count_is_kept_until_a_version_or_the_cache_moves(
     assert len(counted) == 4
 
     index.cache_path().unlink()
-    assert health.matching_vectors_check().facts["missing"] == 4
+    assert health.matching_vectors_check().facts["missing"] == 8
     assert len(counted) == 6
 
 

@@ -315,10 +315,13 @@ def test_a_document_scores_its_best_passage_claims_included() -> None:
         Document(id="a", title="一种装置", abstract="结构简单。", claims="1.一种装置，其特征在于采用碳化硅晶片散热。"),
         Document(id="b", title="一种装置", abstract="成本低。"),
     ]
-    assert passages(docs[0]) == ["一种装置。结构简单。", "1.一种装置，其特征在于采用碳化硅晶片散热。"]
-    assert passages(docs[1]) == ["一种装置。成本低。"]
+    assert passages(docs[0]) == ["一种装置。结构简单。", "1.一种装置，其特征在于采用碳化硅晶片散热。", "一种装置"]
+    assert passages(docs[1]) == ["一种装置。成本低。", "一种装置"]
+    # A title alone is its own only passage; no text, no passage.
+    assert passages(Document(id="c", title="一种装置")) == ["一种装置"]
+    assert passages(Document(id="d")) == [""]
     engine = HybridEngine.build(docs, embedder=BigramEmbedder())
-    assert isinstance(engine.vectors, PassageIndex) and engine.vectors.vectors.shape == (3, 64)
+    assert isinstance(engine.vectors, PassageIndex) and engine.vectors.vectors.shape == (5, 64)
     top = engine.search("碳化硅晶片散热", 1, method="dense")[0]
     assert top.doc_id == "a"
     claims_vector = BigramEmbedder().embed_passages([passages(docs[0])[1]])[0]

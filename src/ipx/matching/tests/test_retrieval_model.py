@@ -69,4 +69,4 @@ def test_eval_command_hybrid_with_an_embedding_cache(tmp_path: Path) -> None:
     assert outputs[0]["Recall@10"] == outputs[1]["Recall@10"] == "1.0000"
     with sqlite3.connect(cache) as db:
         kinds = dict(db.execute("SELECT kind, count(*) FROM vectors GROUP BY kind").fetchall())
-    assert kinds == {"passage": 4, "query": 4}
+    assert kinds == {"passage": 7, "query": 4}  # each text, and the three titles alone

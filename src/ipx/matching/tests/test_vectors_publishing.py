@@ -46,7 +46,7 @@ def test_a_published_listing_gets_its_vectors_without_anyone_opening_matches(
         listing = offer(owner, operator, "test0057", AIRCON["test0057"])
 
     assert Task.objects.filter(name=LISTING_TASK, status="done").count() == 1
-    assert cached_passages(embedder, listing.pk) == 1
+    assert cached_passages(embedder, listing.pk) == 2  # its text and its title alone
     assert index.lacking_vectors(index.load_listings()[0]) == []
     assert index.listing_catalogue().dense  # ranked by meaning from the first demand on
 
@@ -56,5 +56,5 @@ def test_a_published_listing_gets_its_vectors_without_anyone_opening_matches(
                                         changes=ListingChanges(description="适用于家用及商用空调器的智能控制。"))
 
     assert Task.objects.filter(name=LISTING_TASK, status="done").count() == 2
-    assert cached_passages(embedder, listing.pk) == 1
+    assert cached_passages(embedder, listing.pk) == 2
     assert index.lacking_vectors(index.load_listings()[0]) == []
