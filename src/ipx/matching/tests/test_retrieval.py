@@ -317,7 +317,7 @@ def test_a_document_scores_its_best_passage_claims_included() -> None:
     ]
     assert passages(docs[0]) == ["一种装置。结构简单。", "1.一种装置，其特征在于采用碳化硅晶片散热。", "一种装置"]
     assert passages(docs[1]) == ["一种装置。成本低。", "一种装置"]
-    # A title alone is its own only passage; no text, no passage.
+    # A title alone is its only passage; a document without text keeps one empty passage.
     assert passages(Document(id="c", title="一种装置")) == ["一种装置"]
     assert passages(Document(id="d")) == [""]
     engine = HybridEngine.build(docs, embedder=BigramEmbedder())
@@ -327,6 +327,13 @@ def test_a_document_scores_its_best_passage_claims_included() -> None:
     claims_vector = BigramEmbedder().embed_passages([passages(docs[0])[1]])[0]
     query_vector = BigramEmbedder().embed_queries(["碳化硅晶片散热"])[0]
     assert top.dense == pytest.approx(float(claims_vector @ query_vector), abs=1e-6)
+    # A query naming the device scores each document by its title alone, nearer than its text.
+    title_vector = BigramEmbedder().embed_passages(["一种装置"])[0]
+    query_vector = BigramEmbedder().embed_queries(["一种装置"])[0]
+    main_vector = BigramEmbedder().embed_passages([passages(docs[1])[0]])[0]
+    assert float(title_vector @ query_vector) > float(main_vector @ query_vector)
+    for match in engine.search("一种装置", 2, method="dense"):
+        assert match.dense == pytest.approx(float(title_vector @ query_vector), abs=1e-6)
 
 
 def test_passage_index_search_and_score_agree_with_ivf_rows() -> None:
