@@ -221,8 +221,10 @@ class HybridEngine:
 
     def _analysed(self, text: str) -> tuple[QueryTerms | None, QueryProblem | None]:
         """The query's lexical terms (none over the length limit) and why it cannot be ranked."""
+        if len(text) > MAX_QUERY_CHARS:
+            return None, query_problem(text, None)
         bridged = self._bridge(text)
-        terms = QueryTerms.of(bridged.text, bridged.word_weight) if len(text) <= MAX_QUERY_CHARS else None
+        terms = QueryTerms.of(bridged.text, bridged.word_weight)
         return terms, query_problem(text, terms)
 
     def word_coverage(self, text: str, doc_ids: Sequence[str], ignore: Collection[str] = ()) -> list[float] | None:

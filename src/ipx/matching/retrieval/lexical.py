@@ -120,11 +120,8 @@ class LexicalIndex:
         common ones (装, 置, 方法) cost the most and decide the least; keyword queries
         rarely reach the limit (measured: no change on kppatent, CSL or the IPC titles)."""
         terms = QueryTerms.of(query) if isinstance(query, str) else query
-        if terms.word_weights:
-            postings = [found for word in dict.fromkeys(terms.words)
-                        for found in self.words.postings([word], terms.word_weights.get(word, 1.0))]
-        else:
-            postings = self.words.postings(terms.words, 1.0)
+        postings = [found for word in dict.fromkeys(terms.words)
+                    for found in self.words.postings([word], terms.word_weights.get(word, 1.0))]
         if self.params.gram_weight:
             postings += self.grams.postings(terms.grams, self.params.gram_weight)
         limit = self.params.max_query_terms
