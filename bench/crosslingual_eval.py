@@ -61,10 +61,10 @@ def read_queries(path: Path) -> dict[str, str]:
 
 def missing_vectors(documents: list[evalset.Document], cache_path: Path) -> int:
     """How many corpus passages have no cached vector (counted without loading the model)."""
-    if not cache_path.is_file():
-        return sum(len(passages(doc)) for doc in documents)
     # A set: some patents share a passage (the same title and abstract), cached once.
     keys = list({text_key(dense_text(text)) for doc in documents for text in passages(doc)})
+    if not cache_path.is_file():
+        return len(keys)
     cache = VectorCache(cache_path)
     try:
         return len(keys) - len(cache.get_many(model_name(), "passage", keys))
