@@ -1,7 +1,8 @@
 """The certificate as a one-page PDF (WeasyPrint) in the registrant's language, with a QR code
 at the bottom left that opens the public verification page, and the signed certificate
 document attached to the PDF as ``certificate.json`` so that ``ipx dataip verify`` can check
-a PDF copy offline.
+a PDF copy offline. The file as a whole is signed too (``pdf_signature``), so a changed byte
+anywhere in it shows.
 
 The certificate's fixed wording is kept here in the three languages rather than in the
 gettext catalogs, as the contract's is: it is the registry's signed document and must read
@@ -16,6 +17,7 @@ from typing import Any
 import segno
 from django.template.loader import render_to_string
 
+from ipx.dataip import pdf_signature, signing
 from ipx.dataip.models import Certificate, DataSource, Industry, UpdateFrequency
 from ipx.deals.contracts import resources
 
@@ -132,5 +134,6 @@ def certificate_pdf(certificate: Certificate, document: dict[str, Any], language
     })
     attachment = Attachment(string=json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"),
                             name=ATTACHMENT_NAME, description="IPX data-IP certificate (signed)")
-    return bytes(HTML(string=html, base_url=resources.base_url(), url_fetcher=_fetch)
-                 .write_pdf(attachments=[attachment]))
+    pdf = HTML(string=html, base_url=resources.base_url(), url_fetcher=_fetch).write_pdf(attachments=[attachment])
+    return pdf_signature.sign(bytes(pdf), signing.private_key(), registry=payload["registry"]["name"],
+                              key_id=certificate.key_id, reason=say("title"))

@@ -12,9 +12,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.utils import timezone
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
-from ipx.dataip import signing
+from ipx.dataip import pdf_signature, signing
 from ipx.dataip.models import Certificate
 from ipx.dataip.pdf import ATTACHMENT_NAME
 from ipx.dataip.signing import Verdict
@@ -23,15 +22,17 @@ from ipx.dataip.signing import Verdict
 def _pdf_parts(data: bytes) -> tuple[Any, str | None]:
     """The signed document a PDF certificate carries, and its pages' visible text (None when
     the pages cannot be read)."""
+    # A damaged file fails in many ways inside the reader (type errors among them), each
+    # meaning "cannot be read".
     try:
         reader = PdfReader(io.BytesIO(data))
         contents = reader.attachments.get(ATTACHMENT_NAME) or []
-    except (PdfReadError, ValueError, KeyError, OSError):
+    except Exception:
         return None, None
     document = _json(contents[0]) if contents else None
     try:
         text = "".join(page.extract_text() for page in reader.pages)
-    except Exception:  # a damaged content stream fails in many ways inside the reader
+    except Exception:
         text = None
     return document, text
 
@@ -54,15 +55,19 @@ def _shows(text: str, certificate: dict[str, Any]) -> bool:
 
 def verify_file(data: bytes, key: Ed25519PublicKey) -> tuple[Verdict, dict[str, Any] | None]:
     """A JSON export is checked by its signatures; a PDF by those of the document attached to
-    it and, since its page is what people read, by the page showing the signed facts."""
+    it, by the registry's signature over the whole file and, since its page is what people
+    read, by the page showing the signed facts."""
     is_pdf = data.startswith(b"%PDF-")
     document, text = _pdf_parts(data) if is_pdf else (_json(data), None)
+    if is_pdf and not isinstance(document, dict) and b"/ByteRange" in data:
+        # A signed PDF whose attached certificate no longer reads was damaged after signing.
+        return Verdict.TAMPERED, None
     verdict = signing.verify_document(document, key)
     certificate = document.get("certificate") if isinstance(document, dict) else None
     if not isinstance(certificate, dict):
         return verdict, None
     if is_pdf and verdict not in (Verdict.TAMPERED, Verdict.UNKNOWN_KEY) and (
-            text is None or not _shows(text, certificate)):
+            not pdf_signature.signed_whole_by(data, key) or text is None or not _shows(text, certificate)):
         return Verdict.TAMPERED, certificate
     return verdict, certificate
 

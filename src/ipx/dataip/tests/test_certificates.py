@@ -1,7 +1,7 @@
 """Certificates: signed once when issued, checked online (the verification page the QR code
 opens) and offline (``ipx dataip verify`` on the JSON export or the PDF, without the
-database): valid, tampered by a changed byte, signed by an unknown key, revoked as of the
-export; changes and renewals reissue and supersede, cancellation ends."""
+database): valid, tampered by a changed byte (in the JSON, or anywhere in the PDF), signed by
+an unknown key, revoked as of the export; changes and renewals reissue and supersede, cancellation ends."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from pypdf import PdfReader, PdfWriter
 
 from ipx.accounts.models import User
 from ipx.core.errors import Conflict
-from ipx.dataip import signing
+from ipx.dataip import pdf_signature, signing
 from ipx.dataip.models import Certificate, DataProduct
 from ipx.dataip.pdf import ATTACHMENT_NAME, certificate_pdf
 from ipx.dataip.services import certificates
@@ -79,22 +79,46 @@ def _with_attachment(pdf: bytes, content: bytes) -> bytes:
     return out.getvalue()
 
 
-def test_a_changed_pdf_is_tampered(owner: Member, operator: User) -> None:
+def test_a_changed_byte_anywhere_in_the_pdf_is_tampered(owner: Member, operator: User) -> None:
+    certificate = granted(owner, operator).certificates.get()
+    pdf = certificate_pdf(certificate, certificates.export(certificate), "en")
+    assert verify_file(pdf, _key())[0] == Verdict.VALID
+    assert len(PdfReader(io.BytesIO(pdf)).pages[0].extract_text()) > 100  # the flips below hit a real page
+    verdicts = {}
+    for at in [*range(0, len(pdf), len(pdf) // 40), len(pdf) - 1]:  # the header, drawing, fonts, signature, end
+        verdicts[at] = verify_file(pdf[:at] + bytes([pdf[at] ^ 0xFF]) + pdf[at + 1:], _key())[0]
+    assert verdicts.pop(0) == Verdict.UNREADABLE  # no longer starts as a PDF
+    assert set(verdicts.values()) == {Verdict.TAMPERED}, verdicts
+    assert verify_file(pdf + b"\n1 0 obj\n(added)\nendobj\n", _key())[0] == Verdict.TAMPERED
+
+
+def test_the_attachment_and_the_page_are_checked_under_the_file_signature(
+        owner: Member, operator: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PDF the registry's key signed as a whole still fails when its attached document or
+    its page does not hold: each check catches what the others let through."""
     certificate = granted(owner, operator).certificates.get()
     document = certificates.export(certificate)
-    pdf = certificate_pdf(certificate, document, "en")
+    sign_file = pdf_signature.sign
+
+    def registry_signed(pdf: bytes) -> bytes:
+        return sign_file(pdf, signing.private_key(), registry="IPX", key_id=certificate.key_id, reason="test")
+
+    monkeypatch.setattr(pdf_signature, "sign", lambda pdf, *args, **kwargs: pdf)
+    unsigned = certificate_pdf(certificate, document, "en")
+    assert verify_file(unsigned, _key())[0] == Verdict.TAMPERED  # no signature over the file
+    assert verify_file(registry_signed(unsigned), _key())[0] == Verdict.VALID
+    forged = sign_file(unsigned, Ed25519PrivateKey.generate(), registry="IPX", key_id=certificate.key_id,
+                       reason="test")
+    assert verify_file(forged, _key())[0] == Verdict.TAMPERED
     attached = json.dumps(document, ensure_ascii=False).encode()
-    assert verify_file(_with_attachment(pdf, attached), _key())[0] == Verdict.VALID
     changed = attached.replace(b'"records": 1200000', b'"records": 1200001')
-    assert changed != attached and verify_file(_with_attachment(pdf, changed), _key())[0] == Verdict.TAMPERED
+    assert changed != attached
+    assert verify_file(registry_signed(_with_attachment(unsigned, attached)), _key())[0] == Verdict.VALID
+    assert verify_file(registry_signed(_with_attachment(unsigned, changed)), _key())[0] == Verdict.TAMPERED
     # The page says something else than what was signed (the attachment intact):
     shown = Certificate(**{**{f.attname: getattr(certificate, f.attname) for f in Certificate._meta.concrete_fields},
                            "payload": {**certificate.payload, "valid_until": "2099-12-31"}})
-    assert verify_file(certificate_pdf(shown, document, "en"), _key())[0] == Verdict.TAMPERED
-    # A byte of the page's drawing changed:
-    start = pdf.index(b"stream\n") + 200
-    damaged = pdf[:start] + bytes([pdf[start] ^ 0xFF]) + pdf[start + 1:]
-    assert verify_file(damaged, _key())[0] == Verdict.TAMPERED
+    assert verify_file(registry_signed(certificate_pdf(shown, document, "en")), _key())[0] == Verdict.TAMPERED
 
 
 def test_the_command_says_valid_or_revoked_as_of_export(owner: Member, operator: User, tmp_path: Path,
