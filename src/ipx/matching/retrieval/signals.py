@@ -86,13 +86,26 @@ class SignalWeights:
 
 
 def _ipc_parts(code: str) -> tuple[str, str, str, str]:
-    """(section, class, subclass, main group) of an IPC code: H01M10/052 → H, H01, H01M, H01M10."""
+    """(section, class, subclass, main group) of an IPC code: H01M10/052 → H, H01, H01M, H01M10;
+    the levels a shorter code does not reach are empty (H01 → H, H01, "", "")."""
     compact = "".join(code.upper().split())
     group = compact.split("/")[0]
-    return compact[:1], compact[:3], compact[:4], group if len(group) > 4 else ""
+    return (compact[:1], compact[:3] if len(compact) >= 3 else "", compact[:4] if len(compact) >= 4 else "",
+            group if len(group) > 4 else "")
 
 
 _IPC_LEVELS = (("group", 3, 1.0), ("subclass", 2, 0.75), ("class", 1, 0.4), ("section", 0, 0.1))
+
+
+def _agreement(mine: tuple[str, str, str, str], theirs: list[tuple[str, str, str, str]]) -> float:
+    """How far the candidate's codes agree with one of the query's, as a share of the finest
+    level that code states: a query that names a subclass (H01M) is fully met by a
+    candidate in that subclass, one that names a group (H01M10) only by that group."""
+    stated = [value for _level, position, value in _IPC_LEVELS if mine[position]]
+    for _level, position, value in _IPC_LEVELS:
+        if mine[position] and any(b[position] == mine[position] for b in theirs):
+            return value / stated[0]
+    return 0.0
 
 
 def ipc_signal(query: tuple[str, ...], candidate: tuple[str, ...]) -> tuple[float, Reason] | None:
@@ -100,9 +113,10 @@ def ipc_signal(query: tuple[str, ...], candidate: tuple[str, ...]) -> tuple[floa
         return None
     mine = [_ipc_parts(code) for code in query if code.strip()]
     theirs = [_ipc_parts(code) for code in candidate if code.strip()]
-    for level, position, value in _IPC_LEVELS:
+    for level, position, _value in _IPC_LEVELS:
         shared = sorted({a[position] for a in mine if a[position]} & {b[position] for b in theirs if b[position]})
         if shared:
+            value = max(_agreement(code, theirs) for code in mine)
             return value, Reason(IPC_SHARED, {"codes": shared, "level": level})
     return 0.0, Reason(IPC_DIFFERENT)
 

@@ -230,9 +230,26 @@ def test_structured_signals_rerank_and_explain_with_codes() -> None:
 def test_structured_score_leaves_out_missing_facts() -> None:
     score, reasons = structured_score(Facts(), Facts(), SignalWeights())
     assert score is None and reasons == []
-    score, reasons = structured_score(Facts(ipc=("H01M",)), Facts(ipc=("H01M 4/02",)), SignalWeights())
+    score, reasons = structured_score(Facts(ipc=("H01M 10/052",)), Facts(ipc=("H01M 4/02",)), SignalWeights())
     assert score == pytest.approx(0.75)
     assert [(r.code, r.values) for r in reasons] == [(IPC_SHARED, {"codes": ["H01M"], "level": "subclass"})]
+
+
+def test_a_listing_in_the_subclass_a_demand_names_agrees_fully() -> None:
+    """A demand that names a subclass asks for nothing finer: a listing in it agrees as well as
+    one can, so it is not ranked below a listing with no classification at all (whose IPC
+    signal is left out), as it was when a subclass counted 0.75 whatever the demand stated."""
+    def ipc(demand: tuple[str, ...], listing: tuple[str, ...]) -> float | None:
+        return structured_score(Facts(ipc=demand), Facts(ipc=listing), SignalWeights())[0]
+
+    assert ipc(("H01M",), ("H01M 10/613", "B60L 58/26")) == pytest.approx(1.0)
+    assert ipc(("H01M 10/60",), ("H01M 10/613",)) == pytest.approx(1.0)
+    assert ipc(("H01M 10/60",), ("H01M 50/20",)) == pytest.approx(0.75)  # the group named is not met
+    assert ipc(("H01M", "G06T 7/00"), ("G06T 5/00",)) == pytest.approx(0.75)
+    assert ipc(("H01",), ("H01M 10/613",)) == pytest.approx(1.0)
+    assert ipc(("H01M",), ("H01L 31/00",)) == pytest.approx(0.4 / 0.75)  # the same class only
+    assert ipc(("H01M",), ("H02J 7/00",)) == ipc(("H01M",), ("H",)) == pytest.approx(0.1 / 0.75)
+    assert ipc(("H01M",), ("C02F 1/58",)) == 0.0
 
 
 def test_price_in_another_currency_is_compared_at_indicative_rates() -> None:
