@@ -135,12 +135,14 @@ def _signature_holds(key: Ed25519PublicKey, payload: object, signature: object) 
 
 def verify_document(document: object, key: Ed25519PublicKey, *, today: date | None = None) -> Verdict:
     """What ``document`` is worth under ``key``, from its own content alone (no database)."""
-    if not isinstance(document, dict) or document.get("format") != FORMAT or "certificate" not in document:
+    if not isinstance(document, dict) or not ({"format", "certificate", "signature"} & document.keys()):
         return Verdict.UNREADABLE
+    payload = document.get("certificate")
+    holds = _signature_holds(key, payload, document.get("signature"))
     if document.get("key_id") != key_id(key):
-        return Verdict.UNKNOWN_KEY
-    payload = document["certificate"]
-    if not _signature_holds(key, payload, document.get("signature")):
+        # Another key's certificate; or this key's with its key id changed.
+        return Verdict.TAMPERED if holds else Verdict.UNKNOWN_KEY
+    if not holds or document.get("format") != FORMAT or not isinstance(payload, dict):
         return Verdict.TAMPERED
     status = document.get("status")
     if status is not None:

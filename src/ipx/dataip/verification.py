@@ -18,6 +18,11 @@ from ipx.dataip.models import Certificate
 from ipx.dataip.pdf import ATTACHMENT_NAME
 from ipx.dataip.signing import Verdict
 
+# What shows that a file was a certificate once; any one is enough, since one changed byte
+# can spoil only one of them.
+_EXPORT_MARKS = (signing.FORMAT.encode(), b'"certificate"', b'"signature"', b'"key_id"')
+_PDF_MARKS = (b"/ByteRange",)
+
 
 def _pdf_parts(data: bytes) -> tuple[Any, str | None]:
     """The signed document a PDF certificate carries, and its pages' visible text (None when
@@ -59,8 +64,9 @@ def verify_file(data: bytes, key: Ed25519PublicKey) -> tuple[Verdict, dict[str, 
     read, by the page showing the signed facts."""
     is_pdf = data.startswith(b"%PDF-")
     document, text = _pdf_parts(data) if is_pdf else (_json(data), None)
-    if is_pdf and not isinstance(document, dict) and b"/ByteRange" in data:
-        # A signed PDF whose attached certificate no longer reads was damaged after signing.
+    if not isinstance(document, dict) and any(mark in data for mark in (_PDF_MARKS if is_pdf else _EXPORT_MARKS)):
+        # A certificate that no longer reads (an export's own words still in it, or a signed
+        # PDF whose attachment fails) was damaged after it was made.
         return Verdict.TAMPERED, None
     verdict = signing.verify_document(document, key)
     certificate = document.get("certificate") if isinstance(document, dict) else None

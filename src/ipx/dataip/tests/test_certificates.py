@@ -47,6 +47,20 @@ def test_the_export_checks_offline_and_a_changed_byte_does_not(owner: Member, op
     assert verify_file(b"not a certificate", _key())[0] == Verdict.UNREADABLE
 
 
+def test_a_changed_byte_anywhere_in_the_export_is_tampered(owner: Member, operator: User) -> None:
+    """As the export is downloaded (indented): a byte flipped in a value, a key, the format,
+    the key id, the signature or the white space between them never checks as valid, and a
+    damaged export is called tampered, not "not a certificate"."""
+    certificate = granted(owner, operator).certificates.get()
+    exported = json.dumps(certificates.export(certificate), ensure_ascii=False, indent=2).encode()
+    verdicts = {at: verify_file(exported[:at] + bytes([exported[at] ^ 0xFF]) + exported[at + 1:], _key())[0]
+                for at in [*range(0, len(exported), len(exported) // 60), len(exported) - 1]}
+    assert set(verdicts.values()) == {Verdict.TAMPERED}, verdicts
+    key_id = f'"key_id": "{certificate.key_id}"'.encode()
+    assert verify_file(exported.replace(key_id, b'"key_id": "0000000000000000"'), _key())[0] == Verdict.TAMPERED
+    assert verify_file(exported.replace(b'"format": "', b'"format": "x'), _key())[0] == Verdict.TAMPERED
+
+
 def test_a_forged_status_does_not_pass_for_valid(owner: Member, operator: User) -> None:
     product = granted(owner, operator)
     certificate = product.certificates.get()
