@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 import django
+import django.db
 import gunicorn.app.wsgiapp
 import pytest
 
@@ -32,6 +33,7 @@ def started(monkeypatch: pytest.MonkeyPatch, settings: Any) -> list[tuple[Any, .
     monkeypatch.setattr(django, "setup", lambda: calls.append(("setup", os.environ["DEBUG"])))
     monkeypatch.setattr(ipx.serve, "check_embedding_model_before_forking", lambda: None)
     monkeypatch.setattr(ipx.serve, "call_command", lambda *args, **kwargs: calls.append(("command", *args)))
+    monkeypatch.setattr(django.db.connections, "close_all", lambda: calls.append(("close connections",)))
     monkeypatch.setattr(gunicorn.app.wsgiapp, "run", lambda: calls.append(("gunicorn", sys.argv[1])))
     monkeypatch.setattr(ipx.serve, "run_development_server", lambda bind: calls.append(("uvicorn --reload", bind)))
     monkeypatch.setattr(sys, "argv", list(sys.argv))
@@ -42,7 +44,9 @@ def test_serve_defaults_to_debug_off(started: list[tuple[Any, ...]]) -> None:
     serve(["--bind", "127.0.0.1:8123"])
 
     assert started == [("address check", "127.0.0.1:8123"), ("setup", "0"), ("task worker",),
-                       ("search index check",), ("command", "collectstatic"), ("gunicorn", "ipx.asgi:application")]
+                       ("search index check",), ("command", "collectstatic"),
+                       # The workers open their own connections (a forked one would share the socket).
+                       ("close connections",), ("gunicorn", "ipx.asgi:application")]
     # Each worker on a socket of its own (tests/test_serve_worker.py).
     assert sys.argv[sys.argv.index("--worker-class") + 1] == "ipx.serve_worker.SpreadingWorker"
     assert "--reuse-port" in sys.argv

@@ -181,6 +181,11 @@ def serve(argv: list[str]) -> None:
         run_development_server(options.bind)
         return
     collect_static()
+    # The checks' database connections stay with this process: a forked worker sharing one
+    # would interleave its queries with another's on the same socket.
+    from django.db import connections
+
+    connections.close_all()
 
     from gunicorn.app.wsgiapp import run
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -84,6 +85,20 @@ def get_backend(name: str = "") -> SearchBackend:
                 del _backends[old]
             backend = _backends[key] = make_backend(name, base, generation=generation)
         return backend
+
+
+def _forget_after_fork() -> None:
+    """In a forked child, forget the engines the parent opened. ``ipx serve`` checks the index
+    before gunicorn forks its workers; a tantivy index opened then would be the workers' for
+    good, and its reader follows other processes' commits from a thread of the parent's,
+    which a fork does not copy: the workers never saw the task worker's changes (a reserved
+    listing stayed in their search results). Each child opens its own at its first search."""
+    global _lock
+    _lock = threading.Lock()
+    _backends.clear()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def reset_backends() -> None:
