@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import unquote, unquote_plus
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -34,6 +35,9 @@ class RefuseNulMiddleware:
         error = ValidationFailed(_("The request contains a NUL character, which no field accepts."), code="invalid")
         if request.path.startswith("/api/"):
             return JsonResponse(error.as_dict(), status=400)
+        # Refused before the signed-in user is read (the page's menu asks who it is): the
+        # error page is drawn for nobody.
+        request.user = AnonymousUser()
         return render(request, "web/error.html", {"error": error}, status=400)
 
 
