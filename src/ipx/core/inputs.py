@@ -3,6 +3,7 @@ value people sent is read as blank or as text before an app's rules judge it."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import fields
 from enum import Enum
 from typing import Any, Final
@@ -17,9 +18,19 @@ class Unset(Enum):
 UNSET: Final = Unset.UNSET
 
 
+# Characters that show nothing: white space, controls, and format characters such as the
+# zero-width space and joiners (Unicode's Z* and C* categories).
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Co", "Cn", "Cs"})
+
+
+def shows_something(text: str) -> bool:
+    """Whether ``text`` holds a character a reader can see (a title of zero-width spaces does not)."""
+    return any(unicodedata.category(ch) not in _INVISIBLE_CATEGORIES for ch in text)
+
+
 def is_blank(value: object) -> bool:
-    """Nothing given: None, or text of white space only."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    """Nothing given: None, or text showing nothing (white space, invisible characters)."""
+    return value is None or (isinstance(value, str) and not shows_something(value))
 
 
 def as_text(value: object) -> str:

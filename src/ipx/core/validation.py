@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from ipx.core.errors import ApplicationError, ValidationFailed
+from ipx.core.inputs import shows_something
 
 
 class FieldErrors:
@@ -45,6 +46,8 @@ def clean_text(value: object, *, field: str, errors: FieldErrors, required: bool
     if "\x00" in text:
         errors.add(field, _("The text contains a NUL character."))
         return ""
+    if not shows_something(text):
+        text = ""  # only invisible characters: as good as nothing
     if required and not text:
         errors.add(field, _("%(field)s is required.") % {"field": label} if label else _("This is required."))
     elif max_length is not None and len(text) > max_length:

@@ -3,6 +3,7 @@ field and reported at once."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -21,12 +22,16 @@ CHANGEABLE = ("name", "description", "structure", "update_frequency", "span_unti
               "size_bytes")
 
 
+# Digits 0-9, with commas only between groups of three (1,200,000); not other scripts' digits.
+_COUNT_RE = re.compile(r"[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+")
+
+
 def _count(value: object, *, field: str, errors: FieldErrors) -> int:
-    text = "" if value is None else str(value).strip().replace(",", "")
-    if not text.isdigit() or not 0 < int(text) < MAX_COUNT:
+    text = "" if value is None or isinstance(value, bool) else str(value).strip()
+    if not _COUNT_RE.fullmatch(text) or not 0 < int(text.replace(",", "")) < MAX_COUNT:
         errors.add(field, _("Enter a whole number above 0."))
         return 0
-    return int(text)
+    return int(text.replace(",", ""))
 
 
 @dataclass(frozen=True)

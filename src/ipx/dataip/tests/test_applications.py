@@ -31,6 +31,22 @@ def test_bad_fields_are_each_named_and_nothing_is_kept(owner: Member) -> None:
     assert not DataProduct.objects.exists()
 
 
+@pytest.mark.parametrize("records", ["1,,0", ",,,1", "12,00", "1,2345", "\u0661\u0662\u0663", "1.5", "0", "1e6", " "])
+def test_a_count_is_digits_with_commas_only_between_thousands(owner: Member, records: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        applications.product_create(actor=owner.user, registrant_id=owner.organisation.pk,
+                                     sample=sample_csv(), values=application(records=records))
+    assert set(refused.value.fields) == {"records"}
+    assert not DataProduct.objects.exists()
+
+
+@pytest.mark.parametrize(("records", "read"), [("1,200,000", 1_200_000), ("1200000", 1_200_000), (" 7 ", 7)])
+def test_a_count_may_group_its_thousands(owner: Member, records: str, read: int) -> None:
+    product = applications.product_create(actor=owner.user, registrant_id=owner.organisation.pk,
+                                          sample=sample_csv(), values=application(records=records))
+    assert product.records == read
+
+
 @pytest.mark.parametrize(("name", "content"), [
     ("sample.csv", b"\x89PNG\r\n\x1a\n\x00\x00binary"),
     ("sample.csv", b"just one line without columns"),

@@ -88,8 +88,10 @@ def _offer_in_thread(actor: User, offer_id: int) -> tuple[Offer, Thread, Role]:
 
 
 def _terms_for(thread: Thread, terms: OfferTerms) -> OfferTerms:
-    """The terms, still in the currency of the thread's listing (read under the lock)."""
+    """The terms, still in the currency of the thread's listing and of a kind it offers (read
+    under the lock)."""
     terms.check_currency(thread.listing.currency)
+    terms.check_kind(thread.listing.offer_kinds)
     return terms
 
 

@@ -12,7 +12,7 @@ with no more decimals than that currency has.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -26,6 +26,7 @@ from ipx.core.errors import ValidationFailed
 from ipx.core.inputs import is_blank
 from ipx.core.validation import FieldErrors, clean_choice, clean_text
 from ipx.deals.models import Commitment, DealKind, MilestoneCondition, PaymentStructure
+from ipx.listings.models import OfferKind
 from ipx.listings.terms import (
     NO_LICENCE,
     LicenceTerms,
@@ -188,6 +189,16 @@ class OfferTerms:
         """Refuse terms read for a listing in another currency (its currency changed since)."""
         if self.currency != listing_currency:
             raise ValidationFailed.for_field("currency", _currency_refused(listing_currency, self.currency))
+
+    def check_kind(self, listing_kinds: Collection[str]) -> None:
+        """Refuse a way of dealing the listing does not offer (a licence-only listing is not
+        sold outright through an offer)."""
+        if self.kind not in listing_kinds:
+            offered = ", ".join(str(OfferKind(kind).label) for kind in listing_kinds if kind in OfferKind.values)
+            raise ValidationFailed.for_field("kind", _(
+                "This listing is offered as: %(offered)s. An offer of another kind (%(kind)s) is not accepted; "
+                "ask the seller to change the listing first.") % {"offered": offered,
+                                                                   "kind": DealKind(self.kind).label})
 
     def columns(self) -> dict[str, object]:
         """The values of the offer's columns (its milestones are rows of their own)."""

@@ -210,9 +210,14 @@ def _check_text(title: str, description: str, errors: FieldErrors) -> tuple[str,
     title = clean_text(title, field="title", errors=errors, max_length=MAX_TITLE, label=_("Title"))
     description = clean_text(description, field="description", errors=errors, max_length=MAX_DESCRIPTION,
                              label=_("Description"))
-    if description and "description" not in errors.errors and len(description) < MIN_DESCRIPTION:
-        errors.add("description", _("Describe the need in at least %(n)d characters: what it is for, what "
-                                    "it must achieve.") % {"n": MIN_DESCRIPTION})
+    if title and "title" not in errors.errors and not any(ch.isalnum() for ch in title):
+        errors.add("title", _("Name the need in words."))
+    if description and "description" not in errors.errors:
+        if len("".join(description.split())) < MIN_DESCRIPTION:
+            errors.add("description", _("Describe the need in at least %(n)d characters: what it is for, what "
+                                        "it must achieve.") % {"n": MIN_DESCRIPTION})
+        elif not detect_language(description).has_words:
+            errors.add("description", _("Describe the need in words, in Chinese or English."))
     if not title or not description or {"title", "description"} & set(errors.errors):
         return title, description, ""
     detected = detect_language(f"{title}\n{description}")

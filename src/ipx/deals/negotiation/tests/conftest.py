@@ -4,6 +4,7 @@ listings tests)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -52,7 +53,9 @@ def make_offer(thread: Thread, member: Member, **changes: Any) -> Offer:
 
 @pytest.fixture
 def listing(owner: Member) -> Listing:
-    return published_listing(owner)
+    # Offered every way a negotiation can end, so that each kind of offer may be tried on it.
+    return published_listing(owner, offer_kinds=["transfer", "licence", "use_first"], trial_months=6,
+                             after_trial_royalty_percent=Decimal("3.00"))
 
 
 @pytest.fixture

@@ -172,6 +172,22 @@ def test_terms_read_for_another_currency_are_refused(thread: Thread, buyer: Memb
     assert offer_state() == before
 
 
+def test_an_offer_of_a_kind_the_listing_does_not_offer_is_refused(thread: Thread, buyer: Member,
+                                                                   owner: Member) -> None:
+    Listing.objects.filter(pk=thread.listing_id).update(offer_kinds=["licence"])
+    before = offer_state()
+
+    status, body = post(buyer.client, f"/threads/{thread.pk}/offers", terms(kind="transfer", price_amount="1000"))
+
+    assert (status, body["error"]["fields"]) == (400, {
+        "kind": "This listing is offered as: Licence. An offer of another kind (Transfer (assignment)) is not "
+                "accepted; ask the seller to change the listing first."})
+    with pytest.raises(ValidationFailed) as refused:  # the seller's own offer alike
+        offers.offer_make(thread_id=thread.pk, actor=owner.user, terms=offer_terms(kind="use_first", trial_months=6))
+    assert set(refused.value.fields) == {"kind"}
+    assert offer_state() == before
+
+
 # --- The API reads its body into the terms once, after asking who may act ---------------------------
 
 def post(client: Client, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
