@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -53,6 +53,9 @@ Data = Mapping[str, object]
 # number, or None: lets a caller that loaded the numbers already (an import's chunk) spare a
 # query per number. Without it the database is asked.
 RegisteredNumbers = Callable[[str, str, str], object]
+# The "number field" a lookup is asked with for a CN serial (a publication or grant number
+# without its kind code), which every document of one application shares.
+SAME_APPLICATION = "cn_serial"
 
 
 def parse_asset(ip_type: str, values: AssetValues, *, registered: RegisteredNumbers | None = None) -> AssetInput:
@@ -123,6 +126,29 @@ class _Registry(NamedTuple):
             taken = (found.exclude(pk=current_pk) if current_pk is not None else found).exists()
         if taken:
             errors.add(field, message % {"number": number})
+
+    def check_same_application(self, errors: FieldErrors, field: str, number: str | None) -> None:
+        """A CN publication or grant number must not be another kind code's document of a
+        patent registered already (CN114234912B when CN114234912A is): its serial is compared.
+        A number the asset holds already passes, so rows registered twice before this check
+        stay editable."""
+        serial = identifiers.cn_publication_serial(number)
+        if serial is None or number == getattr(self.current, field, None):
+            return
+        current_pk = self.current.pk if self.current is not None else None
+        if self.lookup is not None:
+            holder = self.lookup(SAME_APPLICATION, "CN", serial)
+            taken = holder is not None and holder != current_pk
+        else:
+            # A prefix finds the few candidates by index; the serial must then match whole
+            # (CN11423491A is not CN114234912A's).
+            found = Patent.objects.filter(Q(publication_number__startswith=serial) | Q(grant_number__startswith=serial),
+                                          office="CN").exclude(pk=current_pk).values_list("publication_number",
+                                                                                          "grant_number")
+            taken = any(identifiers.cn_publication_serial(other) == serial for row in found for other in row)
+        if taken:
+            errors.add(field, _("Patent %(number)s is already registered on IPX under another kind code (as the "
+                                "same application's publication or grant).") % {"number": number})
 
 
 # --- Common asset fields ---------------------------------------------------------------------
@@ -268,6 +294,9 @@ def _clean_patent(data: Data, errors: FieldErrors, registry: _Registry) -> Paten
                           ("publication_number", patent.publication_number)):
         registry.check(errors, field, office, number, Patent, {"office": office, field: number},
                        gettext_lazy("Patent %(number)s is already registered on IPX."))
+    if office == "CN":
+        for field in ("publication_number", "grant_number"):
+            registry.check_same_application(errors, field, getattr(patent, field))
     return patent
 
 

@@ -126,6 +126,19 @@ def parse_cn_publication_number(value: str, *, field: str = "publication_number"
     return raw, PUBLICATION_KIND_CODES[match["kind"][0]]
 
 
+def cn_publication_serial(number: str | None) -> str | None:
+    """``CN114234912A`` → ``CN114234912``: what the documents of one CN application share
+    (its publication A, its grant B, a utility model's U, a design's S), or None for a number
+    not in that form. Numbers are compared by it so one patent is not registered twice under
+    two of its documents' kind codes; the serial itself is never shortened, so different
+    patents stay apart."""
+    match = _CN_SERIAL_RE.match(number or "")
+    return match["serial"] if match else None
+
+
+_CN_SERIAL_RE = re.compile(r"^(?P<serial>CN\d{7,9})(?:[ABCUYSD]\d?)?$")
+
+
 # Other offices' numbers are kept as given (their formats differ); only the shape is checked.
 _FOREIGN_NUMBER_RE = re.compile(r"^[A-Z0-9][A-Z0-9/.,\- ]{2,30}$")
 

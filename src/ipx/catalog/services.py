@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation
 from ipx.catalog.cleaning import parse_asset_change
+from ipx.catalog.commitments import refuse_held_changes
 from ipx.catalog.inputs import AssetInput, AssetValues
 from ipx.catalog.models import Asset, AssetLicence, AssetOwner
 from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -117,9 +118,13 @@ def _locked_asset_for_editor(actor: User, asset_id: int) -> Asset:
 @transaction.atomic
 def asset_update(*, asset_id: int, actor: User, changes: AssetValues) -> Asset:
     """Change an asset's details; fields the changes leave out keep their values. The asset
-    as it would be is checked as a whole (``parse_asset_change``), under the row's lock."""
+    as it would be is checked as a whole (``parse_asset_change``), under the row's lock.
+    While a pledge, listing, auction, offer or deal holds the asset, only its descriptive
+    fields may change (``commitments``): a Conflict names the commitment otherwise."""
     asset = _locked_asset_for_editor(actor, asset_id)
-    return update_asset(asset, parse_asset_change(asset, changes))
+    new = parse_asset_change(asset, changes)
+    refuse_held_changes(asset, new)
+    return update_asset(asset, new)
 
 
 @transaction.atomic

@@ -28,6 +28,13 @@ def known_patents(rows: Iterable[tuple[str, dict[str, str]]]) -> KnownPatents:
     for office, numbers in wanted.items():
         for name, values in numbers.items():
             condition |= Q(office=office, **{f"{name}__in": sorted(values)})
+    # The other documents of the rows' CN applications (the grant B of a publication A), for
+    # the checks' same-application lookup (``cleaning.SAME_APPLICATION``).
+    documents = sorted({serial + code for value in wanted.get("CN", {}).get("publication_number", ())
+                        if (serial := identifiers.cn_publication_serial(value))
+                        for code in ("", *identifiers.PUBLICATION_KIND_CODES)})
+    if documents:
+        condition |= Q(office="CN", publication_number__in=documents) | Q(office="CN", grant_number__in=documents)
     if not condition:
         return {}
     # Without the holders: a row about another organisation's patent is refused on its

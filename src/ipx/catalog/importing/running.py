@@ -22,7 +22,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation
-from ipx.catalog.cleaning import RegisteredNumbers, parse_asset, parse_asset_change
+from ipx.catalog.cleaning import SAME_APPLICATION, RegisteredNumbers, parse_asset, parse_asset_change
+from ipx.catalog.identifiers import cn_publication_serial
 from ipx.catalog.importing.columns import NUMBER_FIELDS, ColumnMap, locate_header
 from ipx.catalog.importing.numbers import (
     KnownPatents,
@@ -306,7 +307,19 @@ _Registered = dict[tuple[str, str, str], object]
 
 
 def _registered_numbers(known: KnownPatents) -> _Registered:
-    return {key: patent.pk for key, patent in known.items()}
+    registered: _Registered = {key: patent.pk for key, patent in known.items()}
+    for patent in known.values():
+        for key in _serial_keys(patent.office, patent):
+            registered[key] = patent.pk
+    return registered
+
+
+def _serial_keys(office: str, patent: object) -> list[NumberKey]:
+    """The CN serials of a patent's (or a checked row's) publication and grant numbers."""
+    if office != "CN":
+        return []
+    serials = {cn_publication_serial(getattr(patent, name, None)) for name in ("publication_number", "grant_number")}
+    return [(SAME_APPLICATION, "CN", serial) for serial in serials if serial]
 
 
 def _register(registered: _Registered, row: _Row, existing: Patent | None, new: AssetInput) -> None:
@@ -315,10 +328,14 @@ def _register(registered: _Registered, row: _Row, existing: Patent | None, new: 
     if existing is not None:
         for name in NUMBER_FIELDS:
             registered.pop((name, existing.office, getattr(existing, name) or ""), None)
+        for key in _serial_keys(existing.office, existing):
+            registered.pop(key, None)
     for name in NUMBER_FIELDS:
         number = getattr(new.detail, name, None)
         if number:
             registered[(name, row.office, number)] = holder
+    for key in _serial_keys(row.office, new.detail):
+        registered[key] = holder
 
 
 def _lookup(registered: _Registered) -> RegisteredNumbers:

@@ -153,3 +153,44 @@ def test_expired_rights_show_as_expired(owner: Member) -> None:
     asset = register(owner, title="老专利", application_number=number, filing_date="2000-05-01")
     assert asset.legal_status == "in_force"
     assert asset.effective_status == "expired"
+
+
+@pytest.mark.parametrize("number", ["CN218751475Y", "cn 218751475y"])
+def test_another_kind_code_of_a_registered_patent_is_refused(owner: Member, buyer: Member, number: str) -> None:
+    register(owner, **{**PATENT, "application_number": ""})
+    with pytest.raises(ValidationFailed) as refused:
+        register(buyer, title="同一专利", kind="utility_model", publication_number=number)
+    assert "another kind code" in refused.value.fields.get("publication_number", refused.value.message)
+    assert Asset.objects.count() == 1
+
+
+def test_the_grant_of_a_registered_publication_is_refused(owner: Member, buyer: Member) -> None:
+    register(owner, title="发明", kind="invention", publication_number="CN114234912A")
+    with pytest.raises(ValidationFailed) as refused:
+        register(buyer, title="发明", kind="invention", publication_number="CN114234912B")
+    assert "another kind code" in refused.value.fields["publication_number"]
+    with pytest.raises(ValidationFailed) as refused:
+        register(buyer, title="发明", kind="invention", application_number="202110123456." +
+                 patent_check_character("202110123456"), grant_number="CN114234912B")
+    assert "another kind code" in refused.value.fields["grant_number"]
+    assert Asset.objects.count() == 1
+    # The owner's own grant is the same patent's, not a clash.
+    asset = Asset.objects.get()
+    services.asset_update(asset_id=asset.pk, actor=owner.user, changes=AssetValues(grant_number="CN114234912B"))
+    assert Patent.objects.get(pk=asset.pk).grant_number == "CN114234912B"
+
+
+@pytest.mark.parametrize("number", ["CN114234913A", "CN11423491A", "CN14234912A"])
+def test_other_serial_numbers_are_other_patents(owner: Member, buyer: Member, number: str) -> None:
+    register(owner, title="发明", kind="invention", publication_number="CN114234912A")
+    register(buyer, title="另一发明", kind="invention", publication_number=number)
+    assert Asset.objects.count() == 2
+
+
+def test_patents_registered_twice_before_stay_editable(owner: Member) -> None:
+    first = register(owner, title="发明", kind="invention", publication_number="CN114234912A")
+    second = register(owner, title="发明", kind="invention", publication_number="CN114234913B")
+    Patent.objects.filter(pk=second.pk).update(publication_number="CN114234912B")  # as older rows may be
+    services.asset_update(asset_id=second.pk, actor=owner.user, changes=AssetValues(abstract="摘要"))
+    with pytest.raises(ValidationFailed):
+        services.asset_update(asset_id=first.pk, actor=owner.user, changes=AssetValues(grant_number="CN114234912C"))
