@@ -2,7 +2,9 @@
 and not on their way to someone else — offered for sale, at auction or under an exclusive
 licence, in an open offer that would take them, or in a deal that is not finished. A bank
 takes a pledge only on rights the borrower will still hold; the listing, offer or deal is
-named so the borrower knows what to withdraw first."""
+named so the borrower knows what to withdraw first. Each step of a loan towards pay-out checks
+again that the borrower still holds every right (``refuse_unavailable``): a deal completed
+meanwhile may have moved one to another organisation."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ipx.catalog.models import Asset, AssetLicence
+from ipx.core.errors import Conflict
 from ipx.core.validation import FieldErrors
 from ipx.deals.models import Deal, DealKind, Offer
 from ipx.finance.models import Loan, LoanCollateral
@@ -67,3 +71,34 @@ def refuse_on_their_way(asset_ids: Iterable[int], *, errors: FieldErrors) -> Non
     for deal in deals.distinct().order_by("pk"):
         errors.add("asset_ids", _("Deal #%(id)s, not yet completed, takes these rights: they cannot be pledged "
                                   "while it is under way.") % {"id": deal.pk})
+
+
+def refuse_unavailable(loan: Loan) -> None:
+    """``Conflict`` naming the first of the loan's rights that can no longer back it: held by
+    another organisation now, licensed exclusively to one, pledged or promised to another loan,
+    or on its way to someone else. The caller holds the loan's lock; the rights' rows are
+    locked too, so that no recorded transfer moves one before the step commits."""
+    ids = sorted(loan.collateral_links.values_list("asset_id", flat=True))
+    # Primary-key order, as a deal's recordal takes them one by one in the same order.
+    assets = list(Asset.objects.select_for_update(of=("self",)).select_related("holder").filter(pk__in=ids)
+                  .order_by("pk"))
+    today = timezone.localdate()
+    exclusive = {licence.asset_id: licence for licence in AssetLicence.objects.filter(
+        asset_id__in=ids, exclusivity=Exclusivity.EXCLUSIVE, starts_on__lte=today).exclude(
+        licensee_id=loan.borrower_id).exclude(ends_on__lt=today).select_related("licensee").order_by("pk")}
+    for asset in assets:
+        if asset.holder_id != loan.borrower_id:
+            raise Conflict(_("IP right %(asset)s (“%(title)s”) is now held by %(holder)s, not by the borrower: it "
+                             "can no longer be pledged for loan #%(loan)s.")
+                           % {"asset": asset.pk, "title": asset.title, "holder": asset.holder.name, "loan": loan.pk},
+                           code="collateral_not_held")
+        if asset.pk in exclusive:
+            raise Conflict(_("IP right %(asset)s (“%(title)s”) is licensed exclusively to %(licensee)s: it can no "
+                             "longer be pledged for loan #%(loan)s.")
+                           % {"asset": asset.pk, "title": asset.title, "licensee": exclusive[asset.pk].licensee.name,
+                              "loan": loan.pk}, code="collateral_not_held")
+    errors = FieldErrors()
+    refuse_pledged(ids, errors=errors, but=loan)
+    refuse_on_their_way(ids, errors=errors)
+    if errors:
+        raise Conflict(errors.errors["asset_ids"])

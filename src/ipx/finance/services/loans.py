@@ -33,7 +33,7 @@ from ipx.finance.inputs import percent, whole
 from ipx.finance.models import Instalment, Loan, LoanCollateral, Valuation
 from ipx.finance.money import to_cents
 from ipx.finance.services import pools
-from ipx.finance.services.collateral import refuse_on_their_way, refuse_pledged
+from ipx.finance.services.collateral import refuse_on_their_way, refuse_pledged, refuse_unavailable
 from ipx.finance.workflow import LOAN
 from ipx.ledger.services import transfer
 
@@ -159,12 +159,7 @@ def loan_decline(*, actor: User, loan_id: int, reason: object) -> Loan:
 def loan_accept(*, actor: User, loan_id: int) -> Loan:
     loan = LOAN.lock(loan_id)
     LOAN.check(loan, "accept", actor)
-    errors = FieldErrors()
-    collateral = list(loan.collateral.values_list("pk", flat=True))
-    refuse_pledged(collateral, errors=errors, but=loan)
-    refuse_on_their_way(collateral, errors=errors)
-    if errors:
-        raise Conflict(errors.errors["asset_ids"])
+    refuse_unavailable(loan)
     LOAN.transition(loan, "accept", actor=actor, acting_for=loan.borrower, check=False)
     return loan
 
@@ -175,8 +170,12 @@ def loan_submit_pledge(*, actor: User, loan_id: int, number: object) -> Loan:
     text = clean_text(number, field="pledge_number", errors=errors, max_length=40)
     errors.raise_if_any()
     loan = LOAN.lock(loan_id)
+    # Who may act and whether the loan is at this step come before what its collateral is now.
+    LOAN.check(loan, "submit_pledge", actor)
+    refuse_unavailable(loan)
     loan.pledge_number = text
-    LOAN.transition(loan, "submit_pledge", actor=actor, fields=("pledge_number",), params={"number": text})
+    LOAN.transition(loan, "submit_pledge", actor=actor, check=False, fields=("pledge_number",),
+                    params={"number": text})
     return loan
 
 
@@ -195,6 +194,8 @@ def loan_check_pledge(*, operator: User, loan_id: int, approve: bool, note: obje
         LOAN.transition(loan, "return_pledge", actor=operator, note=text)
         return loan
     LOAN.check(loan, "approve_pledge", operator)
+    # Checked before the bank's money moves: a right sold since the pledge was entered backs nothing.
+    refuse_unavailable(loan)
     assert loan.amount is not None and loan.annual_percent is not None and loan.months is not None
     transfer(payer=loan.bank, payee=loan.borrower, money=Money(loan.amount, loan.currency),
              reference=loan.ledger_reference, actor=operator)

@@ -47,8 +47,9 @@ def test_a_right_on_sale_is_not_pledged_until_its_listing_is_withdrawn(
 
 def test_an_offer_to_buy_made_before_acceptance_keeps_the_loan_from_being_accepted(
         owner: Member, buyer: Member, banker: Member, operator: User, appraiser: Member) -> None:
+    # A licence of no stated exclusivity: a buyer may ask for an exclusive one.
     listing = published_listing(owner.organisation, owner.user, operator, offer_kinds=["licence"],
-                                licence_exclusivity="non_exclusive")
+                                licence_exclusivity="")
     loan = offered(_apply(owner, banker, listing, appraiser), banker)
     offer = _open_offer(listing, buyer, kind="licence", licence_exclusivity="exclusive", licence_territory="中国",
                         licence_term_months="24")
@@ -75,7 +76,7 @@ def test_a_listing_put_up_for_sale_while_the_loan_was_asked_for_keeps_it_from_be
 def test_no_offer_that_would_take_a_pledged_right_is_accepted(
         owner: Member, buyer: Member, banker: Member, operator: User, appraiser: Member) -> None:
     listing = published_listing(owner.organisation, owner.user, operator, offer_kinds=["licence"],
-                                licence_exclusivity="non_exclusive")
+                                licence_exclusivity="")
     loan = offered(_apply(owner, banker, listing, appraiser), banker)
     services.loan_accept(actor=owner.user, loan_id=loan.pk)
     taking = _open_offer(listing, buyer, kind="licence", licence_exclusivity="exclusive", licence_territory="中国",

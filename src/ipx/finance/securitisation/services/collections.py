@@ -1,7 +1,8 @@
 """A period's collections, recorded by the servicer: what each payer paid on the pool's
 instalments, paid from the servicer's balance into the product's collection account (an
 escrow of the trustee's) in one ledger transaction. Periods are recorded in order, each once
-the one before it has been run; a retry with the same Idempotency-Key is answered as the
+it has ended (its last day before today, in the exchange's time zone: what its payers pay is
+known only then) and the one before it has been run; a retry with the same Idempotency-Key is answered as the
 first time, any other second recording of a period is refused."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import User
@@ -34,6 +36,18 @@ def period_dates(product: Product, number: int) -> tuple[date, date]:
     months = 12 // product.periods_per_year
     return (add_months(product.cut_off, months * (number - 1)) + timedelta(days=1),
             add_months(product.cut_off, months * number))
+
+
+def refuse_before_end(number: int, ends_on: date, *, running: bool) -> None:
+    """``Conflict`` unless the period has ended: its collections are recorded, and it is run,
+    from the day after its last day on. Running checks it too: a period recorded early
+    (before this rule) must not pay investors before it has ended."""
+    if ends_on < timezone.localdate():
+        return
+    values = {"number": number, "end": ends_on.isoformat(), "day": (ends_on + timedelta(days=1)).isoformat()}
+    message = (_("Period %(number)d runs until %(end)s: it can be run from %(day)s.") if running
+               else _("Period %(number)d runs until %(end)s: its collections can be recorded from %(day)s."))
+    raise Conflict(message % values, code="period_not_ended")
 
 
 def pooled_instalments(product: Product) -> list[ReceivableInstalment]:
@@ -71,6 +85,8 @@ def collections_record(*, actor: User, values: CollectionsIn, key: str = "") -> 
     if number != expected:
         errors.add("number", _("The next period to record is %(number)d.") % {"number": expected})
         errors.raise_if_any()
+    starts, ends = period_dates(product, number)
+    refuse_before_end(number, ends, running=False)
     pooled = {row.pk: row for row in pooled_instalments(product)}
     # Rows locked in primary-key order: two recordings cannot both pay the same instalment.
     locked = {row.pk: row for row in ReceivableInstalment.objects.select_for_update()
@@ -93,7 +109,6 @@ def collections_record(*, actor: User, values: CollectionsIn, key: str = "") -> 
         applied[instalment.pk] = amount
     errors.raise_if_any()
     total = sum(applied.values(), ZERO)
-    starts, ends = period_dates(product, number)
     ledger = None
     if total > 0:
         ledger = transaction_post(

@@ -24,7 +24,7 @@ from ipx.core.validation import FieldErrors
 from ipx.finance.inputs import whole
 from ipx.finance.models import Period, PeriodPayment, Product, Receivable, ReceivableInstalment, Tranche
 from ipx.finance.securitisation import waterfall
-from ipx.finance.securitisation.services.collections import MAX_PERIODS
+from ipx.finance.securitisation.services.collections import MAX_PERIODS, refuse_before_end
 from ipx.finance.securitisation.services.structure import engine_structure
 from ipx.finance.securitisation.workflow import SECURITISATION
 from ipx.ledger.models import LedgerAccount, LedgerTransaction
@@ -110,6 +110,7 @@ def period_run(*, actor: User, product_id: int, number: object, key: str = "") -
             return period
         raise Conflict(_("Period %(number)d has been run already.") % {"number": wanted}, code="period_run")
     SECURITISATION.check(product, "run_period", actor)
+    refuse_before_end(period.number, period.ends_on, running=True)
     structure, state = engine_structure(product), engine_state(product)
     final = all(period.ends_on >= t.legal_maturity for t in product.tranches.all())
     result = waterfall.run_period(structure, state, collections=period.collections,

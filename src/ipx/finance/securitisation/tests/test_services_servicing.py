@@ -5,6 +5,8 @@ first result with nothing posted again; collections recorded once; the late paye
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
@@ -141,7 +143,9 @@ def test_the_late_payer_is_shown_and_pays_later(world: SecuritisationWorld) -> N
     assert ledger_check().ok
 
 
-def test_a_product_whose_pool_is_collected_retires_with_the_subordinated_loss(world: SecuritisationWorld) -> None:
+def test_a_product_whose_pool_is_collected_retires_with_the_subordinated_loss(
+        world: SecuritisationWorld, today_is: Callable[[date], None]) -> None:
+    today_is(date(2027, 1, 1))  # period 3 (to 2026-12-31) has ended
     product = world.product
     with pytest.raises(Conflict) as early:
         periods.product_retire(actor=world.trustee_admin, product_id=product.pk)

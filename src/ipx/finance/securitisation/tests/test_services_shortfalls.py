@@ -5,6 +5,8 @@ pay refuses the run with nothing posted. Every step is on the ledger, which stay
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
@@ -48,7 +50,9 @@ def available(organisation: Organisation) -> D:
     return balance_of(available_account(organisation=organisation, currency="CNY"))
 
 
-def test_the_reserve_then_the_guarantor_cover_senior_interest(world: SecuritisationWorld) -> None:
+def test_the_reserve_then_the_guarantor_cover_senior_interest(world: SecuritisationWorld,
+                                                                 today_is: Callable[[date], None]) -> None:
+    today_is(date(2027, 4, 1))  # period 4 (to 2027-03-31) has ended
     second = empty_period(world, 2)
     # Fees 5,000 and 1,250 (0.5 % a year of 1,000,000), senior interest 31,500 (4 % of 3,150,000 a quarter).
     assert [(p.action, p.source, p.target, p.amount) for p in second.payments.all()] == [
@@ -80,7 +84,9 @@ def test_the_reserve_then_the_guarantor_cover_senior_interest(world: Securitisat
     assert ledger_check().ok
 
 
-def test_a_guarantor_that_cannot_pay_refuses_the_run(world: SecuritisationWorld) -> None:
+def test_a_guarantor_that_cannot_pay_refuses_the_run(world: SecuritisationWorld,
+                                                        today_is: Callable[[date], None]) -> None:
+    today_is(date(2027, 4, 1))  # period 4 (to 2027-03-31) has ended
     empty_period(world, 2)
     empty_period(world, 3)
     payout_record(organisation=world.guarantor, money=Money(D("490000"), "CNY"), provider_reference="gone")
