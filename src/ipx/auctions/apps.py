@@ -9,6 +9,7 @@ class AuctionsConfig(AppConfig):
 
     def ready(self) -> None:
         from ipx.auctions import (
+            listing_hooks,  # noqa: F401 - a lot not yet ended holds its listing
             live,
             notices,  # noqa: F401 - registers the auctions' wording
             statement,

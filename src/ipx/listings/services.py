@@ -20,7 +20,7 @@ from ipx.accounts.selectors import access_organisation
 from ipx.catalog.services import assets_of
 from ipx.core.errors import ValidationFailed
 from ipx.core.inputs import UNSET
-from ipx.listings.guards import asset_change_refusal
+from ipx.listings.guards import asset_change_refusal, hold_refusal
 from ipx.listings.inputs import ListingChanges, ListingInput
 from ipx.listings.models import Listing, ListingAsset
 from ipx.listings.workflow import LISTING, S, assets_on_offer_here_only
@@ -98,6 +98,11 @@ def listing_update(*, listing_id: int, actor: User, changes: ListingChanges) -> 
         _set_assets(listing, listing.organisation, asset_ids)
     material = listing.status == S.PUBLISHED and any(name in MATERIAL_FIELDS for name in changed)
     if material:
+        # What a deal under way or an auction lot was agreed on stays as approved: a new review
+        # would take the listing off the market under them and let it come back on new terms.
+        held = hold_refusal(listing)
+        if held is not None:
+            raise held.exception()
         listing.submitted_at = timezone.now()
     listing.save()
     if material:
@@ -180,14 +185,18 @@ def listing_delete(*, listing_id: int, actor: User) -> None:
 
 
 def listings_expire_due(*, today: date | None = None) -> int:
-    """Expire published listings whose offer has ended; returns how many."""
+    """Expire published listings whose offer has ended and that nothing holds (``guards``);
+    returns how many were due."""
     today = today or timezone.localdate()
     due = list(Listing.objects.filter(status=S.PUBLISHED, expires_on__lt=today)
                .order_by("pk").values_list("pk", flat=True))
     for listing_id in due:
         with transaction.atomic():
             listing = _locked(listing_id)
-            if listing.status == S.PUBLISHED and listing.expires_on and listing.expires_on < today:
+            # A listing a deal or an auction lot still holds stays on offer until they end: off
+            # the market, the deal could not be funded or completed (``ipx.deals``).
+            if (listing.status == S.PUBLISHED and listing.expires_on and listing.expires_on < today
+                    and hold_refusal(listing) is None):
                 # The clock's step: the table says nobody takes it by hand, so its guard is not asked.
                 LISTING.transition(listing, "expire", actor=None, params={"expires_on": listing.expires_on.isoformat()},
                                    fields=("updated_at",), check=False)

@@ -33,6 +33,7 @@ from django.utils.translation import get_language
 
 from ipx.accounts.models import Membership, User
 from ipx.core.workflow import Attempt
+from ipx.listings.guards import held_among, hold_refusal
 from ipx.listings.models import Listing
 from ipx.listings.workflow import LISTING
 
@@ -106,8 +107,13 @@ def allowed_actions_of(user: User, listings: Collection[Listing], member_of: Col
     them instead of once per listing (the table's ``sellers_members`` guard remembers its answer
     under "member")."""
     answers: dict[int, list[str]] = {}
+    # Whether a deal or a lot holds each listing, asked once for all of them (``workflow.not_held``
+    # remembers its answer under "hold"); only a held one is asked again, for its reason.
+    held = held_among([listing.pk for listing in listings])
     for listing in listings:
-        attempt = Attempt(subject=listing, actor=user, memo={"member": listing.organisation_id in member_of})
+        hold = hold_refusal(listing) if listing.pk in held else None
+        attempt = Attempt(subject=listing, actor=user,
+                          memo={"member": listing.organisation_id in member_of, "hold": hold})
         answers[listing.pk] = [name for name in LISTING.actions
                                if LISTING.refusal(listing, name, user, attempt=attempt) is None]
     return answers

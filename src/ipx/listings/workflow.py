@@ -4,7 +4,9 @@ draft → submitted → published (operator review) → withdrawn / expired; a r
 sends the listing back to draft with the operator's note, and a seller may recall it from
 review. An edit of a published listing's assets, price or terms sends it back to review.
 Deals reserve a published listing, release it again or mark it sold; the clock expires it.
-Withdrawn and expired listings reopen as drafts.
+Withdrawn and expired listings reopen as drafts. While an unfinished deal or an auction lot
+holds a listing (``guards.hold_refusal``), its seller does not withdraw, reopen, resubmit or
+materially edit it, and the clock does not expire it.
 
 The API's ``allowed_actions`` and the buttons of the listing page come from this table, and
 the services in ``ipx.listings.services`` refuse exactly what it refuses.
@@ -19,7 +21,7 @@ from ipx.accounts.selectors import is_member
 from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ipx.core.workflow import Action, Attempt, Refusal, Workflow
 from ipx.events import publish
-from ipx.listings.guards import offer_refusal
+from ipx.listings.guards import hold_refusal, offer_refusal
 from ipx.listings.models import PUBLIC_STATUSES, Listing, ListingAsset, ListingEvent
 
 S = Listing.Status
@@ -97,6 +99,21 @@ def seller_verified(attempt: Attempt) -> Refusal | None:
     return Refusal(_("The seller is not verified; verify the organisation first."), error=Conflict)
 
 
+def not_held(attempt: Attempt) -> Refusal | None:
+    """An unfinished deal or an auction lot not yet ended holds the listing (``guards``): taking
+    it off the market, or putting it back through a new review, would let it be sold twice."""
+    found: Refusal | None = attempt.remember("hold", lambda: hold_refusal(attempt.subject))
+    return found
+
+
+def not_held_unless_operator(attempt: Attempt) -> Refusal | None:
+    # The exchange may take a listing down whatever holds it (a right the registry revoked must
+    # not stay on offer); the deals under way then stop (``ipx.deals``: no funding, no
+    # completion off the market) and the listing is not reopened until they end. The seller
+    # may not walk away from a deal or an auction this way.
+    return None if _is_operator(attempt) else not_held(attempt)
+
+
 def _only_drafts_never_published() -> Refusal:
     return Refusal(_("Only drafts that were never published can be deleted; withdraw it instead."), error=Conflict)
 
@@ -156,14 +173,15 @@ LISTING: Workflow[Listing] = Workflow(
                                 guards=(through_an_edit,)),
         "delete": Action(sources=(S.DRAFT,), who=(sellers_members,), guards=(never_published,)),
         "submit": Action(sources=(S.DRAFT,), target=S.SUBMITTED, who=(sellers_members,),
-                         guards=(seller_may_submit, assets_ready)),
+                         guards=(seller_may_submit, assets_ready, not_held)),
         "recall": Action(sources=(S.SUBMITTED,), target=S.DRAFT, who=(sellers_members_or_operators,)),
         "approve": Action(sources=(S.SUBMITTED,), target=S.PUBLISHED, who=(operators_only,),
                           guards=(seller_verified, assets_free),
                           publishes=("listing.published",)),
         "reject": Action(sources=(S.SUBMITTED,), target=S.DRAFT, who=(operators_only,)),
-        "withdraw": Action(sources=(S.PUBLISHED, S.RESERVED), target=S.WITHDRAWN, who=(sellers_members_or_operators,)),
-        "reopen": Action(sources=(S.WITHDRAWN, S.EXPIRED), target=S.DRAFT, who=(sellers_members,)),
+        "withdraw": Action(sources=(S.PUBLISHED, S.RESERVED), target=S.WITHDRAWN, who=(sellers_members_or_operators,),
+                           guards=(not_held_unless_operator,)),
+        "reopen": Action(sources=(S.WITHDRAWN, S.EXPIRED), target=S.DRAFT, who=(sellers_members,), guards=(not_held,)),
         "expire": Action(sources=(S.PUBLISHED,), target=S.EXPIRED, guards=(not_by_hand,)),
         "reserve": Action(sources=(S.PUBLISHED,), target=S.RESERVED, guards=(not_by_hand,)),
         "release": Action(sources=(S.RESERVED,), target=S.PUBLISHED, guards=(not_by_hand,)),

@@ -14,6 +14,7 @@ from ipx.auctions.models import AuctionSession, Lot
 from ipx.auctions.rules import BidRefused, IncrementTable, LotState, minimum_bid
 from ipx.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from ipx.core.money import parse_amount
+from ipx.listings.models import Listing
 
 MAX_KEY_LENGTH = 100
 # The rules' refusals that are about the moment, not the amount: 409 rather than 400.
@@ -58,6 +59,22 @@ def check_open(lot: Lot, now: datetime) -> None:
         raise Conflict(_("Bidding on this lot is paused."))
     if lot.status != S.OPEN or now >= lot.closes_at:
         raise Conflict(_("Bidding on this lot has closed."))
+
+
+def listing_unavailable(lot: Lot) -> str | None:
+    """Why the lot's listing (read with the locked lot) can no longer be sold at auction, or None:
+    reserved by a deal, sold, withdrawn or otherwise off the market, a winner could not have it."""
+    listing = lot.listing
+    if listing.status == Listing.Status.PUBLISHED:
+        return None
+    return _("The listing of this lot is no longer on offer (it is %(status)s); the lot takes no bids and is not "
+             "sold.") % {"status": listing.get_status_display()}
+
+
+def check_listing_available(lot: Lot) -> None:
+    refused = listing_unavailable(lot)
+    if refused:
+        raise Conflict(refused, code="listing_unavailable")
 
 
 def read_values(values: BidValues, session_status: str, currency: str) -> tuple[Decimal, Decimal | None, str]:

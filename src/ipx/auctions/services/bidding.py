@@ -30,6 +30,7 @@ from ipx.auctions.inputs import BidValues
 from ipx.auctions.models import Bid, BidReceipt, Deposit, Lot, Registration
 from ipx.auctions.rules import BidAttempt, BidRefused, apply_bid, minimum_bid
 from ipx.auctions.services.bid_checks import (
+    check_listing_available,
     check_open,
     increment_table,
     lot_state,
@@ -144,6 +145,9 @@ def _bid_locked(*, actor: User, lot_id: int, values: BidValues) -> BidResult:
         raise PermissionDenied(_("A seller cannot bid on its own lot."))
     now = timezone.now()
     check_open(lot, now)
+    # Under the lot's lock: the fast path before it (``early_refusal``) refuses only bids below
+    # the minimum, so this is where a lot whose listing left the market stops taking bids.
+    check_listing_available(lot)
     try:
         outcome = apply_bid(lot_state(lot), increment_table(lot),
                             BidAttempt(bidder=registration.pk, amount=amount, maximum=maximum, at=now))

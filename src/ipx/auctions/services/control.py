@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import User
 from ipx.auctions.models import AuctionSession, Deposit, Lot, Registration
 from ipx.auctions.rules import reserve_met
+from ipx.auctions.services.bid_checks import check_listing_available, listing_unavailable
 from ipx.auctions.services.bidding import lot_state
 from ipx.auctions.services.setup import UNFINISHED, _moment, _reason
 from ipx.auctions.settlement.services import schedule_settlement
@@ -60,10 +61,19 @@ def lot_closing_soon_due(*, lot_id: int) -> int:
 
 @transaction.atomic
 def lot_open_due(*, lot_id: int) -> str:
-    """The clock opens a scheduled lot of an announced or live session at its time."""
-    lot = LOT.lock(lot_id, related=("session",))
+    """The clock opens a scheduled lot of an announced or live session at its time; a lot whose
+    listing has left the market meanwhile is withdrawn instead."""
+    lot = LOT.lock(lot_id, related=("session", "listing"))
     now = timezone.now()
     if lot.status != Lot.Status.SCHEDULED or now < lot.opens_at:
+        return lot.status
+    unavailable = listing_unavailable(lot)
+    if unavailable:
+        lot.closed_at = now
+        LOT.transition(lot, "withdraw", actor=None, check=False, note=unavailable, fields=("closed_at",),
+                       params={"listing_status": lot.listing.status})
+        _release_deposits(lot, keep=None, actor=None)
+        _finish_session_if_done(lot.session_id)
         return lot.status
     session = SESSION.lock(lot.session_id)
     if session.status == AuctionSession.Status.SCHEDULED:
@@ -82,9 +92,14 @@ def lot_close_due(*, lot_id: int) -> str:
     if lot.status != Lot.Status.OPEN or timezone.now() < lot.closes_at:
         return lot.status  # closed already, paused (resuming reschedules), or extended meanwhile
     lot.closed_at = timezone.now()
-    sold = lot.leader_id is not None and reserve_met(lot_state(lot), lot.reserve_price)
-    LOT.transition(lot, "sell" if sold else "pass", actor=None, check=False, fields=("closed_at",),
-                   params={"price": str(lot.price) if lot.price is not None else None, "bids": lot.last_seq})
+    # A listing that left the market while the lot ran (withdrawn by the exchange) is not sold:
+    # the lot passes, every deposit goes back, and no settlement makes a deal on it.
+    unavailable = listing_unavailable(lot)
+    sold = lot.leader_id is not None and reserve_met(lot_state(lot), lot.reserve_price) and not unavailable
+    params: dict[str, object] = {"price": str(lot.price) if lot.price is not None else None, "bids": lot.last_seq}
+    if unavailable:
+        params["listing_status"] = lot.listing.status
+    LOT.transition(lot, "sell" if sold else "pass", actor=None, check=False, fields=("closed_at",), params=params)
     _release_deposits(lot, keep=lot.leader_id if sold else None, actor=None)
     if sold:
         schedule_settlement(lot)
@@ -133,8 +148,9 @@ def lot_open(*, operator: User, lot_id: int, reason: str) -> Lot:
     """Open a scheduled lot now, before its time (its announced session goes live with it)."""
     LOT.admit("open", None, operator)
     reason = _reason(reason)
-    lot = LOT.lock(lot_id, related=("session",))
+    lot = LOT.lock(lot_id, related=("session", "listing"))
     LOT.check(lot, "open", operator)
+    check_listing_available(lot)
     session = SESSION.lock(lot.session_id)
     if session.status == AuctionSession.Status.SCHEDULED:
         SESSION.transition(session, "go_live", actor=operator, check=False)

@@ -20,6 +20,7 @@ from ipx.auctions.workflow import LOT, SESSION
 from ipx.core.errors import Conflict, ValidationFailed
 from ipx.core.money import check_currency, collect_amount
 from ipx.core.validation import FieldErrors, clean_choice, clean_text
+from ipx.deals.rights import rights_refusal
 from ipx.listings.models import Listing, OfferKind
 
 MAX_SOFT_CLOSE_MINUTES = 60
@@ -101,6 +102,15 @@ def lot_add(*, operator: User, session_id: int, values: LotValues) -> Lot:
         errors.add("offer_kind", _("The listing is not offered this way (nor for auction)."))
     if listing is not None and Lot.objects.filter(listing=listing, status__in=UNFINISHED).exists():
         errors.add("listing_id", _("This listing is already in an auction that has not ended."))
+    elif listing is not None and offer_kind:
+        # A winner must be able to have what the lot offers: not rights another deal has taken.
+        licence = offer_kind == Lot.OfferKind.LICENCE
+        taken = rights_refusal(kind=offer_kind, exclusivity=listing.licence_exclusivity if licence else "",
+                               territory=listing.licence_territory if licence else "",
+                               field=listing.licence_field if licence else "", buyer_id=None,
+                               asset_ids=list(listing.asset_links.values_list("asset_id", flat=True)))
+        if taken:
+            errors.add("listing_id", taken)
     currency = session.currency
     table = _increments(values.increments, errors)
     start = collect_amount(values.starting_price, currency, field="starting_price", errors=errors)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import User
 from ipx.auctions.models import Bid, Deposit, Lot, Registration, Settlement
+from ipx.auctions.services.bid_checks import listing_unavailable
 from ipx.auctions.services.setup import _reason
 from ipx.auctions.workflow import LOT, SETTLEMENT
 from ipx.core.errors import Conflict, NotFound
@@ -46,6 +47,8 @@ SETTLE_TASK = "ipx.auctions.settlement.services.lot_settle_due"
 PAYMENT_DUE_TASK = "ipx.auctions.settlement.services.settlement_due"
 OFFER_DUE_TASK = "ipx.auctions.settlement.services.offer_due"
 ZERO = Decimal("0.00")
+# The lot event of a sold lot whose listing left the market before it was settled.
+NOT_SETTLED = "not_settled"
 T = Settlement.Status
 
 
@@ -112,6 +115,9 @@ def lot_settle_due(*, lot_id: int) -> int | None:
     winner = Registration.objects.select_related("organisation", "applied_by").get(pk=lot.leader_id)
     deposit = Deposit.objects.select_for_update().filter(lot=lot, registration=winner,
                                                          status=Deposit.Status.HELD).first()
+    if listing_unavailable(lot):
+        _not_settled(lot, deposit)
+        return None
     applied = min(deposit.amount, lot.price) if deposit is not None else ZERO
     settlement = Settlement.objects.create(lot=lot, registration=winner, status=T.AWAITING_PAYMENT, price=lot.price,
                                            premium=_premium(lot, lot.price), deposit_applied=applied,
@@ -129,6 +135,18 @@ def lot_settle_due(*, lot_id: int) -> int | None:
         deposit.status, deposit.settled_at = Deposit.Status.APPLIED, timezone.now()
         deposit.save(update_fields=["status", "settled_at"])
     return settlement.pk
+
+
+def _not_settled(lot: Lot, deposit: Deposit | None) -> None:
+    """The listing left the market between the close and the settlement (the exchange withdrew
+    it): no deal is made on it; the winner's deposit goes back, and the lot no longer holds the
+    listing (``listing_hooks``)."""
+    if deposit is not None:
+        escrow_refund(payer=deposit.registration.organisation, money=Money(deposit.amount, lot.session.currency),
+                      reference=deposit.reference, memo=f"auction lot {lot.pk} deposit released")
+        deposit.status, deposit.settled_at = Deposit.Status.RELEASED, timezone.now()
+        deposit.save(update_fields=["status", "settled_at"])
+    LOT.record(lot, NOT_SETTLED, actor=None, params={"listing_status": lot.listing.status})
 
 
 def _locked(settlement_id: int) -> tuple[Lot, Settlement]:

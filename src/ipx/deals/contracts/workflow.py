@@ -14,6 +14,9 @@ refunded, or → rejected, and the deal goes on) that an operator decides. While
 money is released, the recordal is not approved and the deal is neither concluded nor
 cancelled otherwise.
 
+A deal is funded and completed only while its listing is on the market (or reserved by this
+very deal), and an intended agreement is concluded only while nothing else takes its rights.
+
 Committing a party (accepting, signing, concluding, cancelling or asking to, funding,
 releasing) takes one of its administrators or named signatories (``Role.binds``); other
 members negotiate and read.
@@ -37,8 +40,12 @@ from ipx.accounts.models import Organisation, User
 from ipx.core.errors import Conflict, PermissionDenied
 from ipx.core.workflow import Action, Attempt, Guard, Refusal, Workflow, the_exchange_only
 from ipx.deals.access import Role, role_in_deal, side_label
-from ipx.deals.models import Commitment, Deal, DealEvent, DealMilestone, Dispute, MilestoneCondition
+from ipx.deals.models import Commitment, Deal, DealEvent, DealKind, DealMilestone, Dispute, MilestoneCondition
+from ipx.deals.negotiation.listing_hooks import HOLD_OWNER
+from ipx.deals.rights import rights_refusal
 from ipx.deals.timeline import Verb
+from ipx.listings.guards import hold_refusal
+from ipx.listings.models import Listing
 
 S = Deal.Status
 M = DealMilestone.Status
@@ -190,6 +197,55 @@ def _concluded(message: Callable[[], str]) -> Guard:
     return guard
 
 
+def _listing_status(attempt: Attempt) -> str:
+    deal = _deal(attempt)
+    status: str = attempt.remember("listing_status", lambda: Listing.objects.filter(pk=deal.listing_id)
+                                   .values_list("status", flat=True).first() or "")
+    return status
+
+
+def _reserved_by_this_deal(deal: Deal) -> bool:
+    # The one unfinished concluded transfer of a listing is the deal that reserved it.
+    if deal.commitment != Commitment.CONCLUDED or deal.kind != DealKind.TRANSFER:
+        return False
+    return not Deal.objects.filter(listing_id=deal.listing_id, commitment=Commitment.CONCLUDED,
+                                   kind=DealKind.TRANSFER, status__in=OPEN_STATUSES).exclude(pk=deal.pk).exists()
+
+
+def _still_on_the_market(attempt: Attempt) -> Refusal | None:
+    """Money goes into escrow and a deal completes only while its listing is on the market or
+    reserved by this very deal: a listing taken off it (withdrawn by the seller or the exchange,
+    e.g. for a right the registry revoked, or expired) no longer promises what the deal buys."""
+    deal = _deal(attempt)
+    if deal.status == S.COMPLETED:
+        return None  # the buyer has what it paid for (its listing sold by it); what is still owed is paid
+    status = _listing_status(attempt)
+    if status == Listing.Status.PUBLISHED or (status == Listing.Status.RESERVED and _reserved_by_this_deal(deal)):
+        return None
+    return Refusal(_("The listing of this deal is off the market (it is %(status)s); the deal cannot go on. An "
+                     "operator can cancel it and return any money held.")
+                   % {"status": Listing.Status(status).label if status else "—"}, code="listing_off_market",
+                   error=Conflict)
+
+
+def _nothing_else_takes_the_rights(attempt: Attempt) -> Refusal | None:
+    """An intended agreement is concluded only if its listing is still on offer, no auction lot
+    offers it and no other concluded deal has taken the rights meanwhile (``ipx.deals.rights``)."""
+    deal = _deal(attempt)
+    status = _listing_status(attempt)
+    if status != Listing.Status.PUBLISHED:
+        return Refusal(_("The listing is no longer on offer (it is %(status)s).")
+                       % {"status": Listing.Status(status).label if status else "—"}, error=Conflict)
+    listing = Listing.objects.get(pk=deal.listing_id)
+    held = hold_refusal(listing, besides=HOLD_OWNER)
+    if held is not None:
+        return held
+    message = rights_refusal(kind=deal.kind, exclusivity=deal.licence_exclusivity, territory=deal.licence_territory,
+                             field=deal.licence_field, buyer_id=deal.buyer_id, exclude_deal_id=deal.pk,
+                             asset_ids=list(deal.asset_links.values_list("asset_id", flat=True)))
+    return Refusal(message, code="rights_taken", error=Conflict) if message else None
+
+
 def _deal_signed(attempt: Attempt) -> Refusal | None:
     deal = _deal(attempt)
     if deal.status not in SIGNED_STATUSES:
@@ -270,13 +326,14 @@ DEAL: Workflow[Deal] = Workflow(
                            verb=Verb.CONCLUDED,
                            who=(_party(), _binding(lambda: _("Only an administrator or a signatory of %(name)s may "
                                                              "conclude this agreement as a contract."))),
-                           guards=(_intended, _no_open_dispute)),
+                           guards=(_intended, _no_open_dispute, _nothing_else_takes_the_rights)),
         "submit_recordal": Action(
             sources=(S.SIGNED,), target=S.RECORDAL_SUBMITTED, verb=Verb.RECORDAL_SUBMITTED, who=(_party("seller"),),
             guards=(_concluded(lambda: _("An intended agreement is not recorded; conclude it as a contract first.")),)),
         # Approving releases the money held on the recordal: not while a cancellation waits.
         "approve_recordal": Action(sources=(S.RECORDAL_SUBMITTED,), target=S.COMPLETED, verb=Verb.RECORDAL_APPROVED,
-                                   who=(_operator,), guards=(_no_open_dispute,), publishes=("deal.completed",)),
+                                   who=(_operator,), guards=(_no_open_dispute, _still_on_the_market),
+                                   publishes=("deal.completed",)),
         "return_recordal": Action(sources=(S.RECORDAL_SUBMITTED,), target=S.SIGNED, verb=Verb.RECORDAL_RETURNED,
                                       who=(_operator,)),
         "cancel": Action(sources=OPEN_STATUSES, target=S.CANCELLED, verb=Verb.CANCELLED,
@@ -306,7 +363,8 @@ MILESTONE: Workflow[DealMilestone] = Workflow(
                        who=(_party("buyer"), _binding(lambda: _("Only an administrator or a signatory of %(name)s may "
                                                                 "pay into escrow."))),
                            guards=(_concluded(lambda: _("An intended agreement cannot be funded; conclude it as a "
-                                                        "contract first.")), _deal_signed)),
+                                                        "contract first.")), _deal_signed,
+                                   _still_on_the_market)),
         # To ``released`` once all is paid out; a part paid out is recorded as ``released``
         # without a change of status.
         "release": Action(sources=(M.FUNDED,), target=M.RELEASED, verb=Verb.RELEASED,

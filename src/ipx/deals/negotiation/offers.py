@@ -20,13 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
-from ipx.core.errors import NotFound
+from ipx.core.errors import NotFound, ValidationFailed
 from ipx.deals.access import Role, access_thread
 from ipx.deals.contracts.services import deal_create_from_offer
 from ipx.deals.models import Deal, Offer, OfferAsset, OfferMilestone, Thread
 from ipx.deals.negotiation.services import clean_reason, notify_sides, other_side, party, touch
 from ipx.deals.negotiation.terms import OfferTerms
 from ipx.deals.negotiation.workflow import OFFER, THREAD, side_of
+from ipx.deals.rights import exclusivity_refusal
 from ipx.deals.timeline import CAUSE_EXPIRED, moment_param, money_params
 
 S = Offer.Status
@@ -88,10 +89,14 @@ def _offer_in_thread(actor: User, offer_id: int) -> tuple[Offer, Thread, Role]:
 
 
 def _terms_for(thread: Thread, terms: OfferTerms) -> OfferTerms:
-    """The terms, still in the currency of the thread's listing and of a kind it offers (read
-    under the lock)."""
+    """The terms, still in the currency of the thread's listing, of a kind it offers and no more
+    exclusive than it advertises (read under the lock)."""
     terms.check_currency(thread.listing.currency)
     terms.check_kind(thread.listing.offer_kinds)
+    refused = exclusivity_refusal(kind=terms.kind, exclusivity=terms.licence.exclusivity if terms.licence else "",
+                                  advertised=thread.listing.licence_exclusivity)
+    if refused:
+        raise ValidationFailed.for_field("licence_exclusivity", refused)
     return terms
 
 

@@ -11,8 +11,10 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
+from ipx.core.errors import Conflict
 from ipx.deals.contracts.pdf import contract_languages, in_languages
 from ipx.deals.contracts.services import deal_create_from_offer
 from ipx.deals.contracts.services.creating import preferred_language
@@ -29,6 +31,7 @@ from ipx.deals.models import (
 from ipx.deals.negotiation.services import touch
 from ipx.deals.negotiation.threads import thread_about
 from ipx.deals.negotiation.workflow import OFFER, THREAD
+from ipx.deals.rights import rights_refusal
 from ipx.listings.models import Listing
 
 
@@ -51,7 +54,18 @@ class Sale:
 def sale_conclude(*, sale: Sale, actor: User) -> Deal:
     """The buyer's thread about the listing (opened or reopened), the seller's offer on the
     sale's terms accepted by ``actor`` for the buyer, and the deal it becomes."""
-    listing = sale.listing
+    listing = Listing.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=sale.listing.pk)
+    # The auction checks this at its close; here it is the last word before a deal is made.
+    if listing.status != Listing.Status.PUBLISHED:
+        raise Conflict(_("The listing is no longer on offer (it is %(status)s).")
+                       % {"status": listing.get_status_display()})
+    licence = sale.kind == DealKind.LICENCE
+    taken = rights_refusal(kind=sale.kind, exclusivity=listing.licence_exclusivity if licence else "",
+                           territory=listing.licence_territory if licence else "",
+                           field=listing.licence_field if licence else "", buyer_id=sale.buyer.pk,
+                           asset_ids=list(listing.asset_links.values_list("asset_id", flat=True)))
+    if taken:
+        raise Conflict(taken, code="rights_taken")
     thread, created = thread_about(listing, sale.buyer, actor)
     if created:
         THREAD.record(thread, "open", actor=actor, acting_for=sale.buyer, from_status="")
@@ -60,7 +74,6 @@ def sale_conclude(*, sale: Sale, actor: User) -> Deal:
     languages = contract_languages(preferred_language(sale.buyer, [actor]),
                                    preferred_language(listing.organisation, []))
     note_key, note_values = sale.note
-    licence = sale.kind == DealKind.LICENCE
     offer = Offer.objects.create(
         thread=thread, from_organisation=listing.organisation, to_organisation=sale.buyer, created_by=actor,
         kind=sale.kind, commitment=Commitment.CONCLUDED, currency=sale.currency, price_amount=sale.price,

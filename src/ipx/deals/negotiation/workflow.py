@@ -29,7 +29,7 @@ from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDen
 from ipx.core.workflow import Action, Attempt, Guard, Refusal, Workflow
 from ipx.deals.access import Role, role_in_thread, side_label
 from ipx.deals.models import Offer, OfferEvent, Thread, ThreadEvent
-from ipx.deals.negotiation.taking import rights_free
+from ipx.deals.negotiation.taking import not_in_auction, rights_free, rights_not_taken
 from ipx.listings.models import Listing, ListingAsset
 
 T = Thread.Status
@@ -317,7 +317,7 @@ OFFER: Workflow[Offer] = Workflow(
                           guards=(_before_expiry("counter"), _thread_open, _listing_on_offer)),
         "accept": Action(sources=(S.OPEN,), target=S.ACCEPTED, who=(_receiver_accepts,),
                          guards=(_before_expiry("accept"), _thread_open, _listing_on_offer, _same_assets,
-                                 rights_free)),
+                                 rights_free, not_in_auction, rights_not_taken)),
         "expire": Action(sources=(S.OPEN,), target=S.EXPIRED, who=(_by_the_clock,)),
     },
     refuse_status=_refuse_offer,

@@ -4,10 +4,8 @@ on the recordal is released; returned, the deal goes back to signed."""
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
-from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +20,7 @@ from ipx.deals.contracts.services.common import clean_note, locked_deal, notify_
 from ipx.deals.contracts.services.milestones import pay_out
 from ipx.deals.contracts.workflow import DEAL, acting_for
 from ipx.deals.models import Deal, DealKind, DealMilestone, MilestoneCondition
+from ipx.deals.rights import add_months
 from ipx.listings.models import Exclusivity, Listing
 from ipx.listings.services import listing_mark_sold
 
@@ -42,12 +41,6 @@ def clean_recordal_number(value: object) -> str:
             "recordal_number", _("A recordal number has 6 to 40 characters: digits, letters, dots and hyphens, "
                                  "e.g. 2023990000123."))
     return number
-
-
-def add_months(start: date, months: int) -> date:
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 @transaction.atomic
