@@ -12,7 +12,8 @@ from ninja import Router, Schema, Status
 from pydantic import Field, model_validator
 
 from ipx.accounts import selectors, services, tokens
-from ipx.accounts.api_auth import api_user, optional_auth, user_auth
+from ipx.accounts.api_auth import api_user, optional_auth, require_scope, user_auth
+from ipx.accounts.api_scopes import scope_for_role
 from ipx.accounts.inputs import InvitationInput, OrganisationInput, OrganisationValues, UserInput
 from ipx.accounts.mfa.stepup import StepUpCode, require_second_factor_with_password
 from ipx.accounts.models import Membership, Organisation, User
@@ -276,9 +277,14 @@ def organisation_reject(request: HttpRequest, organisation_id: Id, payload: Reje
 
 
 @router.post("/organisations/{organisation_id}/invitations", response={201: InvitationOut, **ERRORS},
-             auth=user_auth, summary="Invite a person to the organisation (its administrators)")
+             auth=user_auth, summary="Invite a person to the organisation (its administrators)",
+             description="Inviting an administrator (who signs for the organisation and names its signatories) "
+                         "needs what naming a signatory needs: by token, the `money` scope (else 403 "
+                         "`scope_required`, and no invitation is made).")
 def invite(request: HttpRequest, organisation_id: Id, payload: InvitationIn) -> Status[Any]:
     invitation = InvitationInput.parse(email=payload.email, role=payload.role)
+    # Asked before the service, so that a refused token makes nothing and mails nobody.
+    require_scope(request, scope_for_role(invitation.role))
     return Status(201, services.invitation_create(organisation_id=organisation_id, inviter=api_user(request),
                                                   invitation=invitation))
 

@@ -53,6 +53,20 @@ def api_token_of(request: HttpRequest) -> ApiToken | None:
     return token if isinstance(token, ApiToken) else None
 
 
+def _lacks_scope(needed: str) -> PermissionDenied:
+    return PermissionDenied(_("This API token lacks the “%(scope)s” scope that this request needs.")
+                            % {"scope": needed}, code="scope_required")
+
+
+def require_scope(request: HttpRequest, needed: str) -> None:
+    """Refuse a token-signed request without ``needed`` as the authentication refuses one (403
+    ``scope_required``), for a scope that depends on what the body asks (``api_scopes``). A page
+    session is not limited by scopes."""
+    token = api_token_of(request)
+    if token is not None and not token.has_scope(needed):
+        raise _lacks_scope(needed)
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = api_token_for_key(token)
@@ -62,8 +76,7 @@ class TokenAuth(HttpBearer):
             raise NotAuthenticated(_("This API token has expired."), code="token_expired")
         needed = scope_needed(request)
         if not found.has_scope(needed):
-            raise PermissionDenied(_("This API token lacks the “%(scope)s” scope that this request needs.")
-                                   % {"scope": needed}, code="scope_required")
+            raise _lacks_scope(needed)
         request.user = found.user
         request.api_token = found  # type: ignore[attr-defined]
         return found.user

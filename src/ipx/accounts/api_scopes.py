@@ -9,6 +9,10 @@ operation of the API that is neither here nor in its list of plain writes.
 Operations are named by method and path as the OpenAPI document shows them, relative to the
 API's mount (``/api/v1``), so the set reads like the documentation and needs no import of the
 apps above accounts.
+
+One operation's scope depends on its body: an invitation with a role that administers
+(``BINDING_ROLES``) needs what naming a signatory needs (``scope_for_role``), which its
+endpoint asks once it has read the role.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import re
 
 from django.http import HttpRequest
 
-from ipx.accounts.models import ApiToken
+from ipx.accounts.models import ApiToken, Membership
 
 Scope = ApiToken.Scope
 
@@ -77,6 +81,11 @@ MONEY_OPERATIONS: frozenset[tuple[str, str]] = frozenset({
     ("PATCH", "/organisations/{organisation_id}/members/{user_id}"),
 })
 
+NAMING_A_SIGNATORY = ("PATCH", "/organisations/{organisation_id}/members/{user_id}")
+# Roles that sign for the organisation and name its signatories: an administrator may do more
+# than a signatory, so a token that may not name one may not make one either (by inviting).
+BINDING_ROLES = frozenset({Membership.Role.ADMIN.value})
+
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
@@ -101,4 +110,12 @@ def scope_for(method: str, operation: tuple[str, str] | None) -> str:
         return Scope.READ.value
     if operation in MONEY_OPERATIONS:
         return Scope.MONEY.value
+    return Scope.WRITE.value
+
+
+def scope_for_role(role: str) -> str:
+    """The scope a token needs to give someone ``role`` (inviting them with it): that of naming
+    a signatory for a role in ``BINDING_ROLES``, else that of a plain write."""
+    if role in BINDING_ROLES:
+        return scope_for(NAMING_A_SIGNATORY[0], NAMING_A_SIGNATORY)
     return Scope.WRITE.value

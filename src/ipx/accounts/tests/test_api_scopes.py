@@ -29,6 +29,7 @@ PLAIN_WRITES = frozenset({
     ("POST", "/organisations/{organisation_id}/resubmit"),
     ("POST", "/organisations/{organisation_id}/verify"),
     ("POST", "/organisations/{organisation_id}/reject"),
+    # Inviting a member; inviting an administrator needs the money scope (``scope_for_role``).
     ("POST", "/organisations/{organisation_id}/invitations"),
     ("POST", "/invitations/{token}/accept"),
     ("POST", "/assets"),

@@ -1,7 +1,8 @@
 """API tokens: their scopes and lifetime as given (and refused), an expired token refused with
 401 ``token_expired``, a token lacking a request's scope refused with 403 ``scope_required``
-(before anything is read or changed), tokens made with a token no stronger and no longer-lived
-than it, and tokens made before scopes existed keeping read and write for 90 days."""
+(before anything is read or changed; inviting an administrator needs the money scope), tokens
+made with a token no stronger and no longer-lived than it, and tokens made before scopes existed
+keeping read and write for 90 days."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
 from ipx.accounts import tokens
-from ipx.accounts.api_scopes import MONEY_OPERATIONS
-from ipx.accounts.models import ApiToken, Membership
+from ipx.accounts.api_scopes import MONEY_OPERATIONS, NAMING_A_SIGNATORY, scope_for, scope_for_role
+from ipx.accounts.models import ApiToken, Invitation, Membership
 from ipx.accounts.tests.helpers import call
 from ipx.accounts.tokens import TokenInput
 from ipx.core.errors import PermissionDenied, ValidationFailed
@@ -208,3 +210,32 @@ def test_tokens_made_before_scopes_keep_read_and_write_for_90_days(owner: Member
     assert before + timedelta(days=90) <= old.expires_at <= timezone.now() + timedelta(days=90)
     assert call(Client(), "get", "/me", token="ipx_old")[0] == 200
     assert deposit(owner, "ipx_old", "old") == (403, scope_refusal("money"))
+
+
+# --- Giving a role that signs -------------------------------------------------------------------
+
+def invite(member: Member, role: str, key: str | None = None) -> tuple[int, Any]:
+    client = member.client if key is None else Client()
+    return call(client, "post", f"/organisations/{member.organisation.pk}/invitations",
+                {"email": f"new-{role}@ipx.example", "role": role}, token=key)
+
+
+def test_inviting_an_administrator_needs_what_naming_a_signatory_needs(owner: Member) -> None:
+    # An administrator may do all a signatory may and name signatories: a token that may not
+    # name one may not make one either.
+    assert scope_for_role("admin") == scope_for(NAMING_A_SIGNATORY[0], NAMING_A_SIGNATORY) == "money"
+    _token, read_write = token_of(owner, scopes=["read", "write"])
+    before = list(Invitation.objects.values_list("pk", flat=True))
+    assert invite(owner, "admin", read_write) == (403, scope_refusal("money"))
+    assert (list(Invitation.objects.values_list("pk", flat=True)), len(mail.outbox)) == (before, 0)
+    # A plain member is a plain write.
+    status, body = invite(owner, "member", read_write)
+    assert (status, body["role"]) == (201, "member")
+    _token, money = token_of(owner, scopes=["read", "write", "money"])
+    status, body = invite(owner, "admin", money)
+    assert (status, body["role"]) == (201, "admin")
+
+
+def test_a_page_session_invites_an_administrator_as_it_names_a_signatory(owner: Member) -> None:
+    status, body = invite(owner, "admin")
+    assert (status, body["role"]) == (201, "admin")

@@ -30,8 +30,10 @@ from ipx.dataip.services.sequences import next_value
 from ipx.dataip.workflow import DATA_PRODUCT
 from ipx.finance.services.collateral import pledges_of
 from ipx.listings.models import Listing
+from ipx.listings.services import listing_withdraw
 
 RENEW_WINDOW_DAYS = 90  # renewal opens this many days before a certificate ends
+ON_THE_MARKET = (Listing.Status.SUBMITTED, Listing.Status.PUBLISHED, Listing.Status.RESERVED)
 
 
 def term_years() -> int:
@@ -195,9 +197,8 @@ def cancel(*, actor: User, product_id: int, reason: object) -> DataProduct:
     product = DATA_PRODUCT.lock(product_id, related=("registrant",))
     DATA_PRODUCT.check(product, "cancel", actor)
     text = _reason(reason)
-    if product.asset_id and Listing.objects.filter(
-            asset_links__asset_id=product.asset_id,
-            status__in=(Listing.Status.SUBMITTED, Listing.Status.PUBLISHED, Listing.Status.RESERVED)).exists():
+    if product.asset_id and Listing.objects.filter(asset_links__asset_id=product.asset_id,
+                                                   status__in=ON_THE_MARKET).exists():
         raise Conflict(_("The data IP is on the market: withdraw its listings before cancelling the registration."))
     if product.asset_id and (loan := pledges_of([product.asset_id]).get(product.asset_id)) is not None:
         raise Conflict(_("The data IP is pledged to %(bank)s for loan #%(loan)s: the registration is not cancelled "
@@ -217,7 +218,21 @@ def revoke(*, operator: User, product_id: int, reason: object) -> DataProduct:
     product.pending_change = {}
     _asset_status(product, Asset.LegalStatus.INVALIDATED)
     DATA_PRODUCT.transition(product, "revoke", actor=operator, note=text, check=False, fields=("pending_change",))
+    _off_the_market(product, operator, text)
     return product
+
+
+def _off_the_market(product: DataProduct, operator: User, reason: str) -> None:
+    """The registry's revocation is not the holder's choice, unlike a cancellation (refused
+    while listed): a revoked right must not stay on offer, so every listing still offering it
+    is withdrawn (recalled, if in review) by the revoking operator with the revocation's reason,
+    in the revocation's transaction — it leaves the market together with the registration."""
+    if product.asset_id is None:
+        return
+    listing_ids = (Listing.objects.filter(asset_links__asset_id=product.asset_id, status__in=ON_THE_MARKET)
+                   .order_by("pk").values_list("pk", flat=True).distinct())
+    for listing_id in list(listing_ids):
+        listing_withdraw(listing_id=listing_id, actor=operator, reason=reason)
 
 
 def export(certificate: Certificate) -> dict[str, Any]:
