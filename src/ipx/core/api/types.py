@@ -38,6 +38,7 @@ from pydantic import (
 from pydantic.json_schema import JsonDict
 from pydantic_core import PydanticCustomError, core_schema
 
+from ipx.core.inputs import INVISIBLE_CLASS
 from ipx.core.money import MAX_AMOUNT, Currency
 
 
@@ -91,9 +92,10 @@ def _with_rule(schema: JsonDict, rule_text: str | None) -> JsonDict:
     return {**schema, **rule(rule_text)} if rule_text else schema
 
 
-# Text that is all white space (as str.isspace has it: Unicode spaces and U+001C–U+001F) or
-# holds NUL. Stated as what the text is not, so that generators need not search a pattern.
-BLANK_OR_NUL = r"^[\s\x1c-\x1f]*$|\x00"
+# Text that shows nothing (white space, controls, zero-width and other invisible marks:
+# ``core.inputs.INVISIBLE_CLASS``, as ``clean_text`` reads it) or holds NUL. Stated as what
+# the text is not, so that generators need not search a pattern.
+BLANK_OR_NUL = rf"^[{INVISIBLE_CLASS}]*$|\x00"
 
 
 def text(max_length: int, *, required: bool = True, rule: str | None = None) -> JsonDict:

@@ -29,13 +29,14 @@ from ipx.matching.models import ANY_REGION, Demand
 
 router = Router()
 DESCRIBED = "At least 20 characters besides white space, in words of Chinese or English."
+NAMED = "At least one letter or digit."
 
 
 class DemandFields(InputSchema):
     """A demand's fields; on a change, a field left out keeps its value and null empties an
     optional one. What one field needs of another is in its ``x-rule``."""
 
-    title: Annotated[str | None, stated(text(MAX_TITLE))] = None
+    title: Annotated[str | None, stated(text(MAX_TITLE, rule=NAMED))] = None
     description: Annotated[str | None, stated(text(MAX_DESCRIPTION, rule=DESCRIBED))] = None
     ipc_codes: list[IpcSymbol] | None = Field(None, max_length=MAX_IPC_CODES,
                                               description="IPC codes, e.g. H01M or G06F16/33")
@@ -71,7 +72,7 @@ class DemandFields(InputSchema):
 
 class DemandIn(DemandFields):
     organisation_id: Id
-    title: Annotated[str | None, stated(text(MAX_TITLE))]
+    title: Annotated[str | None, stated(text(MAX_TITLE, rule=NAMED))]
     description: Annotated[str | None, stated(text(MAX_DESCRIPTION, rule=DESCRIBED))]
     deadline: Day | None = Field(json_schema_extra=rule("After today, at most two years ahead."))
 
