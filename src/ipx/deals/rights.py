@@ -23,7 +23,6 @@ The rules, as an exchange that must never sell or license the same right twice:
 
 from __future__ import annotations
 
-import calendar
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -31,6 +30,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ipx.core.dates import add_months
 from ipx.deals.contracts.pdf import deal_number
 from ipx.deals.models import Commitment, Deal, DealKind
 from ipx.listings.models import Exclusivity
@@ -42,12 +42,6 @@ LICENCE_KINDS = (DealKind.LICENCE, DealKind.USE_FIRST)
 EVERYWHERE = frozenset({"worldwide", "world", "global", "allcountries", "allfields", "any", "all", "全球",
                         "全世界", "世界", "全部", "所有领域", "不限"})
 _RANK = {Exclusivity.NON_EXCLUSIVE: 0, Exclusivity.SOLE: 1, Exclusivity.EXCLUSIVE: 2}
-
-
-def add_months(start: date, months: int) -> date:
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def _normal(text: str) -> str:

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from ipx.accounts.models import Organisation, User
 from ipx.catalog.models import Asset
+from ipx.core.dates import add_months
 from ipx.core.money import Money
 from ipx.deals.models import Deal
 from ipx.demo.finance_history import (
@@ -47,7 +48,6 @@ from ipx.demo.finance_history import (
     date_valuation,
 )
 from ipx.demo.finance_insurance import Party, create_insurance, history
-from ipx.finance.loans import add_months
 from ipx.finance.models import Loan, Pool, Valuation
 from ipx.finance.services import loans as loan_services
 from ipx.finance.services import pools as pool_services

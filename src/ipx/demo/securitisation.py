@@ -26,8 +26,8 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from ipx.accounts.models import Organisation, User
+from ipx.core.dates import add_months
 from ipx.core.money import Money
-from ipx.finance.loans import add_months
 from ipx.finance.models import Product, Receivable, Tranche
 from ipx.finance.securitisation.inputs import (
     CollectionIn,

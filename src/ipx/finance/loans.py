@@ -10,7 +10,6 @@ exactly and the balance ends at zero.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,6 +17,7 @@ from enum import StrEnum
 
 import numpy_financial as npf
 
+from ipx.core.dates import add_months
 from ipx.finance.money import to_cents
 
 ZERO = Decimal("0.00")
@@ -39,13 +39,6 @@ class Instalment:
     @property
     def payment(self) -> Decimal:
         return self.principal + self.interest
-
-
-def add_months(start: date, months: int) -> date:
-    """The same day ``months`` later, or the month's last day when it has no such day."""
-    years, month_index = divmod(start.month - 1 + months, 12)
-    year, month = start.year + years, month_index + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def schedule(*, principal: Decimal, annual_percent: Decimal, months: int, method: Method,

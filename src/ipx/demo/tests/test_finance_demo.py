@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from ipx.accounts.models import Membership, Organisation
+from ipx.core.dates import add_months
 from ipx.demo.loader import load_demo
-from ipx.finance.loans import add_months
 from ipx.finance.models import (
     Claim,
     Enrolment,

@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation, binds
 from ipx.catalog.models import Asset
+from ipx.core.dates import add_months
 from ipx.core.errors import Conflict, NotFound, PermissionDenied
 from ipx.core.money import Currency, Money, collect_amount
 from ipx.core.validation import FieldErrors, clean_choice, clean_text
 from ipx.finance.inputs import percent, whole
-from ipx.finance.loans import add_months
 from ipx.finance.models import InsuranceProduct, Loan, Policy, PolicyAsset
 from ipx.finance.money import to_cents
 from ipx.finance.workflow import POLICY

@@ -8,7 +8,8 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
-from ipx.finance.loans import Method, add_months, schedule
+from ipx.core.dates import add_months
+from ipx.finance.loans import Method, schedule
 
 
 def test_equal_principal_repays_the_same_principal_with_interest_on_the_balance() -> None:

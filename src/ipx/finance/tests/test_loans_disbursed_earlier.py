@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from ipx.accounts.models import User
-from ipx.finance.loans import add_months
+from ipx.core.dates import add_months
 from ipx.finance.models import Instalment, Loan, Valuation
 from ipx.finance.services import loans as services
 from ipx.finance.tests.test_loans_workflow import applied, available, offered

@@ -7,13 +7,10 @@ import os
 import time
 from pathlib import Path
 
-import pytest
 from django.test import override_settings
 
 from ipx.search.backends import get_backend, reset_backends
 from ipx.search.tests.test_backends import doc
-
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 
 
 def _wait_for(listing_ids: set[int], seconds: float = 10.0) -> bool:

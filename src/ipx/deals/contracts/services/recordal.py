@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import User
 from ipx.catalog.services import asset_licence_record, asset_transfer_ownership
+from ipx.core.dates import add_months
 from ipx.core.errors import ValidationFailed
 from ipx.deals.contracts import escrow, notices
 from ipx.deals.contracts.pdf import deal_number
@@ -20,7 +21,6 @@ from ipx.deals.contracts.services.common import clean_note, locked_deal, notify_
 from ipx.deals.contracts.services.milestones import pay_out
 from ipx.deals.contracts.workflow import DEAL, acting_for
 from ipx.deals.models import Deal, DealKind, DealMilestone, MilestoneCondition
-from ipx.deals.rights import add_months
 from ipx.listings.models import Exclusivity, Listing
 from ipx.listings.services import listing_mark_sold
 

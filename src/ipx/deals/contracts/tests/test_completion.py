@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from ipx.accounts.models import User
 from ipx.catalog.models import Asset, AssetLicence, AssetOwner
+from ipx.core.dates import add_months
 from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ipx.deals.contracts import services
-from ipx.deals.contracts.services.recordal import add_months
 from ipx.deals.contracts.tests.helpers import (
     TWO_STEPS,
     add_agent,

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import User
+from ipx.core.dates import add_months
 from ipx.core.errors import Conflict
 from ipx.core.money import Money, collect_amount
 from ipx.core.validation import FieldErrors
 from ipx.finance.inputs import whole
-from ipx.finance.loans import add_months
 from ipx.finance.models import Collection, Period, Product, Receivable, ReceivableInstalment
 from ipx.finance.securitisation.inputs import CollectionsIn
 from ipx.finance.securitisation.workflow import SECURITISATION
