@@ -45,6 +45,23 @@ INDICATIVE_CNY_RATES: dict[str, Decimal] = {
 }
 
 AMOUNT_FIELD_OPTIONS: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
+CENT = Decimal("0.01")
+
+
+def _in_cents(value: Decimal | None, _expression: Any, _connection: Any) -> Decimal | None:
+    return None if value is None else value.quantize(CENT)
+
+
+class AmountSum(models.Sum):
+    """``Sum`` of an amount column, in cents on every database. SQLite adds decimals as floating
+    point, and Django rounds only a plain column to its places: a sum of 12,345.67 and 0.11
+    came back as 12345.7800000000, and an API said so."""
+
+    def __init__(self, *expressions: Any, **extra: Any) -> None:
+        super().__init__(*expressions, output_field=models.DecimalField(**AMOUNT_FIELD_OPTIONS), **extra)
+
+    def get_db_converters(self, connection: Any) -> list[Any]:
+        return [*super().get_db_converters(connection), _in_cents]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from ipx.accounts.selectors import memberships_of
@@ -15,6 +14,7 @@ from ipx.auctions.models import Lot, Settlement
 from ipx.auctions.settlement.services import runner_up_refusal
 from ipx.auctions.workflow import SETTLEMENT
 from ipx.core.errors import NotFound
+from ipx.core.money import AmountSum
 from ipx.deals.models import DealMilestone
 
 ZERO = Decimal("0.00")
@@ -57,7 +57,7 @@ def _to_pay(settlement: Settlement) -> Decimal:
     if settlement.deal_id is None:
         return settlement.price + premium
     pending = DealMilestone.objects.filter(deal_id=settlement.deal_id, status=DealMilestone.Status.PENDING)
-    return (pending.aggregate(total=Sum("amount"))["total"] or ZERO) + premium
+    return (pending.aggregate(total=AmountSum("amount"))["total"] or ZERO) + premium
 
 
 def settlement_of(lot: Lot, user: Any) -> SettlementView:

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ipx.accounts.models import User
 from ipx.core.errors import NotFound
+from ipx.core.money import AmountSum
 from ipx.deals.access import Role, access_deal, remember_role, visible_deals
 from ipx.deals.contracts.workflow import SIGNED_STATUSES
 from ipx.deals.models import Commitment, Deal, DealEvent, DealMilestone, DealSignature, Dispute
@@ -88,7 +89,7 @@ class DealStatistics:
 
 def _figures(rows: QuerySet[Deal]) -> CommitmentFigures:
     totals = {row["currency"]: (row["total"] or Decimal(0)).quantize(Decimal("0.01"))
-              for row in rows.order_by().values("currency").annotate(total=Sum("price_amount"), n=Count("id"))
+              for row in rows.order_by().values("currency").annotate(total=AmountSum("price_amount"), n=Count("id"))
               .order_by("currency")}
     return CommitmentFigures(count=rows.count(), totals=totals)
 

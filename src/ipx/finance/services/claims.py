@@ -18,13 +18,12 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import Conflict, NotFound, ValidationFailed
-from ipx.core.money import Money, collect_amount
+from ipx.core.money import AmountSum, Money, collect_amount
 from ipx.core.uploads import check_uploads
 from ipx.core.validation import FieldErrors, clean_text
 from ipx.finance.models import Claim, ClaimEvidence, Enrolment, InsuranceProduct, Loan, Policy
@@ -37,7 +36,7 @@ COUNTED = (Claim.Status.APPROVED, Claim.Status.PAID)
 
 def cover_left(policy: Policy) -> Decimal:
     """The cover less what approved (and paid) claims took of it."""
-    taken = policy.claims.filter(status__in=COUNTED).aggregate(total=Sum("amount_approved"))["total"]
+    taken = policy.claims.filter(status__in=COUNTED).aggregate(total=AmountSum("amount_approved"))["total"]
     return policy.cover - (taken or ZERO)
 
 

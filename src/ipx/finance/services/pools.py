@@ -17,14 +17,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation, binds
 from ipx.core.errors import Conflict, PermissionDenied
-from ipx.core.money import Money, collect_amount
+from ipx.core.money import AmountSum, Money, collect_amount
 from ipx.core.validation import FieldErrors, clean_date, clean_text
 from ipx.finance.inputs import percent
 from ipx.finance.models import Enrolment, Instalment, Loan, Pool, PoolMember
@@ -94,7 +93,7 @@ def pool_admit(*, actor: User, pool_id: int, organisation_id: int) -> PoolMember
 
 
 def used_capacity(pool: Pool) -> Decimal:
-    covered = pool.enrolments.filter(status=Enrolment.Status.COVERED).aggregate(total=Sum("covered"))["total"]
+    covered = pool.enrolments.filter(status=Enrolment.Status.COVERED).aggregate(total=AmountSum("covered"))["total"]
     return covered or ZERO
 
 
@@ -143,7 +142,7 @@ def _split(total: Decimal, pool: Pool) -> dict[str, Decimal]:
 def _loss(loan: Loan) -> Decimal:
     """Outstanding principal + the interest and penalty of the overdue instalments."""
     unpaid = loan.instalments.exclude(status=Instalment.Status.PAID)
-    principal = unpaid.aggregate(total=Sum("principal"))["total"] or ZERO
+    principal = unpaid.aggregate(total=AmountSum("principal"))["total"] or ZERO
     accrued = sum((i.interest + i.penalty for i in unpaid.filter(status=Instalment.Status.OVERDUE)), ZERO)
     # SQLite sums decimals as floats turned back into long decimals: kept to the cent.
     return to_cents(principal + accrued)

@@ -64,14 +64,14 @@ def test_the_insurer_approves_within_the_cover_left_and_pays_out(in_force: Polic
         claims.claim_approve(actor=underwriter.user, claim_id=first.pk, amount="60000.01")
     assert set(refused.value.fields) == {"amount"}  # more than claimed
     claims.claim_approve(actor=underwriter.user, claim_id=first.pk, amount="55000")
-    assert claims.cover_left(in_force) == D("45000.00")
+    assert str(claims.cover_left(in_force)) == "45000.00"  # in cents, as the API shows it
     with pytest.raises(ValidationFailed) as refused:  # 70,000 claimed, 45,000 left
         claims.claim_approve(actor=underwriter.user, claim_id=second.pk, amount="50000")
     assert "45,000.00" in refused.value.fields["amount"]
     with pytest.raises(ValidationFailed):  # filing more than is left
         claims.claim_file(actor=owner.user, policy_id=in_force.pk, amount="45000.01", description="再次")
     claims.claim_approve(actor=underwriter.user, claim_id=second.pk, amount="45000")
-    assert claims.cover_left(in_force) == D("0.00")
+    assert str(claims.cover_left(in_force)) == "0.00"
     owner_before, insurer_before = available(owner), available(underwriter)
     with pytest.raises(PermissionDenied):
         claims.claim_pay(actor=owner.user, claim_id=first.pk)
@@ -128,3 +128,11 @@ def test_a_guarantee_takes_no_claim_filed_by_hand(underwriter: Member, owner: Me
     with pytest.raises(Conflict):
         claims.claim_file(actor=owner.user, policy_id=policy.pk, amount="1000", description="违约")
     assert not Claim.objects.exists()
+
+
+def test_the_cover_left_is_in_cents(in_force: Policy, owner: Member, underwriter: Member) -> None:
+    # SQLite sums decimals as floating point; the cover left is said in cents all the same.
+    for amount in ("12345.67", "0.11"):
+        filed = claims.claim_file(actor=owner.user, policy_id=in_force.pk, amount=amount, description="律师费")
+        claims.claim_approve(actor=underwriter.user, claim_id=filed.pk, amount=amount)
+    assert str(claims.cover_left(in_force)) == "87654.22"

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from ipx.core.errors import NotFound
+from ipx.core.money import AmountSum
 from ipx.finance.models import (
     Period,
     PeriodPayment,
@@ -102,7 +102,7 @@ def _tranche_lines(product: Product, period: Period, payments: list[PeriodPaymen
     lines = []
     earlier = (PeriodPayment.objects.filter(period__product=product, period__number__lt=period.number,
                                             action="pay_principal")
-               .values("tranche_id").annotate(total=Sum("amount")))
+               .values("tranche_id").annotate(total=AmountSum("amount")))
     repaid_before = {row["tranche_id"]: row["total"] for row in earlier}
     for tranche in tranches:
         before = tranche.size - repaid_before.get(tranche.pk, ZERO)
@@ -118,9 +118,9 @@ def _status_lines(product: Product, period: Period) -> list[StatusLine]:
     """The pooled receivables by their status now, with what is owed on each after the period."""
     ids = list(PoolEntry.objects.filter(product=product).values_list("receivable_id", flat=True))
     receivables = Receivable.objects.filter(pk__in=ids)
-    owed = {row["receivable_id"]: row["left"] for row in
+    owed = {row["receivable_id"]: row["owed"] - row["paid"] for row in
             ReceivableInstalment.objects.filter(receivable_id__in=ids, due_on__gt=product.cut_off)
-            .values("receivable_id").annotate(left=Sum("amount") - Sum("paid_amount"))}
+            .values("receivable_id").annotate(owed=AmountSum("amount"), paid=AmountSum("paid_amount"))}
     lines = []
     for status in STATUSES:
         chosen = [r.pk for r in receivables if r.status == status]
@@ -133,20 +133,20 @@ def _scheduled(product: Product, period: Period) -> Decimal:
     ids = PoolEntry.objects.filter(product=product).values_list("receivable_id", flat=True)
     due = ReceivableInstalment.objects.filter(receivable_id__in=ids, due_on__gte=period.starts_on,
                                               due_on__lte=period.ends_on, due_on__gt=product.cut_off)
-    return due.aggregate(total=Sum("amount"))["total"] or ZERO
+    return due.aggregate(total=AmountSum("amount"))["total"] or ZERO
 
 
 def _pool_before(product: Product, period: Period) -> Decimal:
     previous = product.periods.filter(number__lt=period.number, ran_at__isnull=False).order_by("-number").first()
     if previous is not None and previous.pool_balance_after is not None:
         return previous.pool_balance_after
-    return PoolEntry.objects.filter(product=product).aggregate(total=Sum("balance"))["total"] or ZERO
+    return PoolEntry.objects.filter(product=product).aggregate(total=AmountSum("balance"))["total"] or ZERO
 
 
 def _guarantor_paid(product: Product, period: Period) -> Decimal:
     drawn = PeriodPayment.objects.filter(period__product=product, period__number__lte=period.number,
                                          action="draw_guarantor")
-    return drawn.aggregate(total=Sum("amount"))["total"] or ZERO
+    return drawn.aggregate(total=AmountSum("amount"))["total"] or ZERO
 
 
 def _pay_mode(triggers: list[TriggerLine], earlier_breaches: set[str]) -> str:

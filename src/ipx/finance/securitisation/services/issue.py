@@ -7,14 +7,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import User
 from ipx.accounts.selectors import access_organisation, binds
 from ipx.core.errors import Conflict, NotFound, PermissionDenied
-from ipx.core.money import Money, collect_amount
+from ipx.core.money import AmountSum, Money, collect_amount
 from ipx.core.validation import FieldErrors
 from ipx.finance.models import Product, Subscription, Tranche
 from ipx.finance.securitisation.workflow import SECURITISATION
@@ -29,7 +28,7 @@ def subscribed(tranche: Tranche, *, excluding: int | None = None) -> Decimal:
     rows = tranche.subscriptions.all()
     if excluding is not None:
         rows = rows.exclude(investor_id=excluding)
-    return rows.aggregate(total=Sum("amount"))["total"] or ZERO
+    return rows.aggregate(total=AmountSum("amount"))["total"] or ZERO
 
 
 @transaction.atomic
