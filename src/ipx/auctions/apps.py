@@ -14,6 +14,9 @@ class AuctionsConfig(AppConfig):
             notices,  # noqa: F401 - registers the auctions' wording
             statement,
         )
+        from ipx.auctions.settlement.services import on_deal_cancelled
+        from ipx.events import subscribe
 
+        subscribe("deal.cancelled", on_deal_cancelled)  # a sale awaiting payment ends with its deal
         live.register()  # a lot's hall as a live stream, lot-<id>
         statement.register()  # the words of deposits and premiums on statements

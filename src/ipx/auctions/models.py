@@ -244,6 +244,8 @@ class Settlement(models.Model):
         FORFEITED = "forfeited", _("Deposit forfeited")
         DECLINED = "declined", _("Declined")
         LAPSED = "lapsed", _("Offer lapsed")
+        # The sale could not go on through no fault of the buyer: nothing forfeited.
+        CANCELLED = "cancelled", _("Cancelled, deposit returned")
 
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="settlements")
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="settlements",

@@ -95,6 +95,22 @@ wording(
                      "buyer's forfeited deposit. The exchange may offer the lot to the runner-up.")
     % {**_due(p), "share": money_text(p, "to_seller")},
 )
+def _why_cancelled(params: Params) -> str:
+    why = params.get("why")
+    if why == "listing_off_market":
+        return _("the exchange took the listing off the market before it was paid for")
+    if why == "seller_not_signed":
+        return _("the buyer signed the contract and the seller did not")
+    return _("the exchange cancelled its deal")
+
+
+wording(
+    "auction.sale_cancelled",
+    title=lambda p: _("The sale of lot %(lot)s is cancelled") % {"lot": p["lot"]},
+    body=lambda p: _("The sale of “%(title)s” at %(amount)s is cancelled because %(why)s. Nothing is forfeited and "
+                     "no buyer's premium is charged; everything held for it, the deposit included, went back to the "
+                     "buyer.") % {**_lot(p), "why": _why_cancelled(p)},
+)
 wording(
     "auction.runner_up",
     title=lambda p: _("Lot %(lot)s is offered to you") % {"lot": p["lot"]},

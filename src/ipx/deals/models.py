@@ -277,6 +277,9 @@ class Deal(Terms):
                                             related_name="+")
     recordal_checked_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # A sale concluded elsewhere on the exchange (a lot knocked down at auction): the winning bid
+    # bound both sides, so neither may cancel the deal alone; an operator may.
+    bound_by_sale = models.BooleanField(_("bound by a sale"), default=False)
     created_at = models.DateTimeField(_("agreed"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
 

@@ -26,7 +26,8 @@ router = Router(tags=["auctions"])
 class SettlementOut(Schema):
     id: int
     lot_id: int
-    status: str = Field(description="offered, awaiting_payment, paid, forfeited, declined or lapsed.")
+    status: str = Field(description="offered, awaiting_payment, paid, forfeited, declined, lapsed or "
+                        "cancelled (the sale could not go on through no fault of the buyer: nothing forfeited).")
     bidder: int | None = Field(description="The buyer's bidder number.")
     currency: str
     price: Decimal = Field(description="The hammer price, or the runner-up's last bid it is offered at.")

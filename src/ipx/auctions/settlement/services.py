@@ -6,7 +6,10 @@
   other milestones (after both sides signed, as for any deal).
 - ``settlement_due`` (a task at the deadline): unpaid → the deposit is forfeited, the seller's
   share to the seller and the rest to the exchange, and the deal cancelled (what else was held
-  goes back to the buyer, the listing is on offer again).
+  goes back to the buyer, the listing is on offer again) — unless the sale could not go on
+  through no fault of the buyer (``_not_the_buyers_fault``): then nothing is forfeited.
+- ``settlement_deal_cancelled`` (after an operator cancels the deal, ``deal.cancelled``): the
+  settlement ends with it, nothing forfeited and no premium charged.
 - ``lot_offer_runner_up`` (an operator, with a reason): the next bidder down is offered the lot
   at its own last bid; it accepts (a deal, payment as above, without a deposit to apply) or
   declines, or the offer lapses (``offer_due``).
@@ -40,6 +43,7 @@ from ipx.deals.contracts.services.milestones import forfeit_held, fund_from_escr
 from ipx.deals.models import Deal, DealMilestone
 from ipx.deals.negotiation.sales import Sale, sale_conclude
 from ipx.ledger.services import escrow_refund, fee_charge
+from ipx.listings.models import Listing
 from ipx.notifications.services import notify
 from ipx.tasks.runner import run_at_once
 
@@ -195,11 +199,16 @@ def settlement_pay(*, actor: User, settlement_id: int) -> Settlement:
 @transaction.atomic
 def settlement_due(*, settlement_id: int) -> str:
     """The payment deadline: a buyer that has funded every milestone pays the premium from its
-    balance and has paid; any other forfeits its deposit and the deal is cancelled."""
+    balance and has paid; any other forfeits its deposit and the deal is cancelled, unless the
+    sale could not go on through no fault of the buyer."""
     lot, settlement = _locked(settlement_id)
     if settlement.status != T.AWAITING_PAYMENT or timezone.now() < settlement.due_at:
         return settlement.status
     deal = _locked_deal(settlement)
+    why = _not_the_buyers_fault(lot, deal)
+    if why is not None:
+        _cancel(settlement, lot, deal, why)
+        return settlement.status
     funded = not DealMilestone.objects.filter(deal=deal, status=DealMilestone.Status.PENDING).exists()
     if funded:
         try:
@@ -212,6 +221,54 @@ def settlement_due(*, settlement_id: int) -> str:
                                   params={"amount": str(settlement.price), "premium": str(settlement.premium)})
             return settlement.status
     _forfeit(settlement, lot, deal)
+    return settlement.status
+
+
+def _not_the_buyers_fault(lot: Lot, deal: Deal) -> str | None:
+    """Why the buyer could not have paid by the deadline, or None: the exchange cancelled the deal
+    (whatever was held went back then), took the listing off the market (no money goes into escrow
+    for it), or the buyer signed and the seller did not (money goes in only under a signed
+    contract)."""
+    if deal.status == Deal.Status.CANCELLED:
+        return "deal_cancelled"
+    if lot.listing.status not in (Listing.Status.PUBLISHED, Listing.Status.RESERVED):
+        return "listing_off_market"
+    signed = set(deal.signatures.values_list("organisation_id", flat=True))
+    if deal.buyer_id in signed and deal.seller_id not in signed:
+        return "seller_not_signed"
+    return None
+
+
+def _cancel(settlement: Settlement, lot: Lot, deal: Deal, why: str) -> None:
+    """The sale ends without fault of the buyer: the deal cancelled (everything held, the deposit
+    applied included, back to the buyer), no premium, the deposit counted as returned."""
+    if deal.status != Deal.Status.CANCELLED:
+        cancel_locked(deal, actor=None, reason=_("Auction lot %(lot)s could not be paid for by %(due)s through no "
+                                                 "fault of the buyer; everything held is returned.")
+                      % {"lot": lot.number, "due": settlement.due_at})
+    Deposit.objects.filter(lot=lot, registration=settlement.registration, status=Deposit.Status.APPLIED).update(
+        status=Deposit.Status.RELEASED, settled_at=timezone.now())
+    params = {**_params(settlement, lot), "why": why}
+    SETTLEMENT.transition(settlement, "cancel", actor=None, check=False, params=params)
+    notify(verb="auction.sale_cancelled", organisations=[settlement.registration.organisation,
+                                                         lot.listing.organisation], url=_lot_url(lot), params=params)
+
+
+def on_deal_cancelled(*, deal_id: int) -> None:
+    """``deal.cancelled``: a settlement awaiting payment on that deal ends with it."""
+    for settlement_id in Settlement.objects.filter(deal_id=deal_id, status=T.AWAITING_PAYMENT).values_list(
+            "pk", flat=True):
+        settlement_deal_cancelled(settlement_id=settlement_id)
+
+
+@transaction.atomic
+def settlement_deal_cancelled(*, settlement_id: int) -> str:
+    lot, settlement = _locked(settlement_id)
+    if settlement.status != T.AWAITING_PAYMENT:
+        return settlement.status  # forfeited already (its deal cancelled by the forfeit) or paid
+    deal = _locked_deal(settlement)
+    if deal.status == Deal.Status.CANCELLED:
+        _cancel(settlement, lot, deal, "deal_cancelled")
     return settlement.status
 
 

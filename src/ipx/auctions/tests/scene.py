@@ -1,5 +1,6 @@
 """The auction tests' scene: a session starting an hour ago, a lot of the owner's published
-listing, two admitted bidders with money (``conftest`` makes them fixtures)."""
+listing, two admitted bidders with money (``conftest`` makes them fixtures), and a lot sold to
+the buyer and settled."""
 
 from __future__ import annotations
 
@@ -12,10 +13,14 @@ from django.utils import timezone
 
 from ipx.accounts.models import Organisation, User
 from ipx.auctions.inputs import BidValues, LotValues, SessionValues
-from ipx.auctions.models import AuctionSession, Lot, Registration
+from ipx.auctions.models import AuctionSession, Lot, Registration, Settlement
 from ipx.auctions.services import control, registration, setup
 from ipx.auctions.services.bidding import bid_place
-from ipx.ledger.services import available_account, balance_of
+from ipx.auctions.settlement import services as settlement_services
+from ipx.deals.contracts.services import deal_sign
+from ipx.deals.models import Deal
+from ipx.ledger.models import LedgerAccount
+from ipx.ledger.services import account_for, available_account, balance_of
 from ipx.testing.fixtures import Member
 from ipx.testing.scenes import deposit, published_listing
 
@@ -71,3 +76,26 @@ def close_now(lot: Lot) -> str:
     return control.lot_close_due(lot_id=lot.pk)
 
 
+def fee_income() -> Decimal:
+    return balance_of(account_for(kind=LedgerAccount.Kind.FEE_INCOME, currency="CNY"))
+
+
+def sold(live: Lot, buyer: Member, outsider: Member, *, premium: str = "10", commission: str = "5") -> Settlement:
+    """Outsider bids 150,000, buyer wins at 160,000; the lot closes and is settled."""
+    Lot.objects.filter(pk=live.pk).update(buyer_premium_percent=Decimal(premium),
+                                          seller_commission_percent=Decimal(commission))
+    bid(outsider, live, "150000")
+    bid(buyer, live, "160000")
+    assert close_now(live) == Lot.Status.SOLD
+    settlement_id = settlement_services.lot_settle_due(lot_id=live.pk)
+    assert settlement_id is not None
+    return Settlement.objects.select_related("deal").get(pk=settlement_id)
+
+
+def signed(deal: Deal, owner: Member, buyer: Member) -> None:
+    deal_sign(deal_id=deal.pk, actor=buyer.user)
+    deal_sign(deal_id=deal.pk, actor=owner.user)
+
+
+def past_due(settlement: Settlement) -> None:
+    Settlement.objects.filter(pk=settlement.pk).update(due_at=timezone.now() - timedelta(seconds=1))

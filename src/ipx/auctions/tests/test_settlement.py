@@ -12,40 +12,17 @@ from django.utils import timezone
 from ipx.accounts.models import User
 from ipx.auctions.models import Deposit, Lot, Settlement
 from ipx.auctions.settlement import services
-from ipx.auctions.tests.scene import available, bid, close_now
+from ipx.auctions.tests.scene import available, bid, close_now, fee_income, past_due, signed, sold
 from ipx.core.errors import Conflict, PermissionDenied
-from ipx.deals.contracts.services import deal_sign
 from ipx.deals.models import Deal, DealKind, DealMilestone
-from ipx.ledger.models import LedgerAccount
 from ipx.ledger.selectors import ledger_check
-from ipx.ledger.services import account_for, balance_of, escrow_balance
+from ipx.ledger.services import escrow_balance
 from ipx.listings.models import Listing
 from ipx.notifications.models import Notification
 from ipx.testing.fixtures import Member
 
 pytestmark = pytest.mark.django_db
 T = Settlement.Status
-
-
-def fee_income() -> Decimal:
-    return balance_of(account_for(kind=LedgerAccount.Kind.FEE_INCOME, currency="CNY"))
-
-
-def sold(live: Lot, buyer: Member, outsider: Member, *, premium: str = "10", commission: str = "5") -> Settlement:
-    """Outsider bids 150,000, buyer wins at 160,000; the lot closes and is settled."""
-    Lot.objects.filter(pk=live.pk).update(buyer_premium_percent=Decimal(premium),
-                                          seller_commission_percent=Decimal(commission))
-    bid(outsider, live, "150000")
-    bid(buyer, live, "160000")
-    assert close_now(live) == Lot.Status.SOLD
-    settlement_id = services.lot_settle_due(lot_id=live.pk)
-    assert settlement_id is not None
-    return Settlement.objects.select_related("deal").get(pk=settlement_id)
-
-
-def signed(deal: Deal, owner: Member, buyer: Member) -> None:
-    deal_sign(deal_id=deal.pk, actor=buyer.user)
-    deal_sign(deal_id=deal.pk, actor=owner.user)
 
 
 def test_a_sold_lot_becomes_a_deal_with_the_winners_deposit_applied(live: Lot, owner: Member, buyer: Member,
@@ -95,16 +72,12 @@ def test_paying_charges_the_premium_and_funds_the_balance_once_signed(live: Lot,
     assert ledger_check().ok
 
 
-def _past_due(settlement: Settlement) -> None:
-    Settlement.objects.filter(pk=settlement.pk).update(due_at=timezone.now() - timedelta(seconds=1))
-
-
 def test_an_unpaid_winner_forfeits_its_deposit_to_the_seller_and_the_exchange(
         live: Lot, owner: Member, buyer: Member, outsider: Member, settings: object) -> None:
     settlement = sold(live, buyer, outsider)
     seller_before, income = available(owner.organisation), fee_income()
     assert services.settlement_due(settlement_id=settlement.pk) == T.AWAITING_PAYMENT  # not yet due
-    _past_due(settlement)
+    past_due(settlement)
     assert services.settlement_due(settlement_id=settlement.pk) == T.FORFEITED
     assert services.settlement_due(settlement_id=settlement.pk) == T.FORFEITED  # once
     # Half of the 20,000 deposit to the seller, half to the exchange (the default shares).
@@ -128,7 +101,7 @@ def test_a_winner_who_funded_everything_pays_the_premium_at_the_deadline(
     assert settlement.deal is not None
     signed(settlement.deal, owner, buyer)
     milestone_fund(deal_id=settlement.deal.pk, position=2, actor=buyer.user)  # from the deal's own page
-    _past_due(settlement)
+    past_due(settlement)
     assert services.settlement_due(settlement_id=settlement.pk) == T.PAID
     assert fee_income() >= Decimal("16000")
 
@@ -138,7 +111,7 @@ def test_the_lot_is_offered_to_the_runner_up_at_its_last_bid(
     settlement = sold(live, buyer, outsider)
     with pytest.raises(Conflict):  # the winner has not forfeited
         services.lot_offer_runner_up(operator=operator, lot_id=live.pk, reason="买受人未付款")
-    _past_due(settlement)
+    past_due(settlement)
     services.settlement_due(settlement_id=settlement.pk)
     with pytest.raises(PermissionDenied):
         services.lot_offer_runner_up(operator=owner.user, lot_id=live.pk, reason="x")
@@ -161,7 +134,7 @@ def test_the_lot_is_offered_to_the_runner_up_at_its_last_bid(
 def test_a_runner_up_may_decline_or_let_the_offer_lapse(
         live: Lot, buyer: Member, outsider: Member, operator: User) -> None:
     settlement = sold(live, buyer, outsider)
-    _past_due(settlement)
+    past_due(settlement)
     services.settlement_due(settlement_id=settlement.pk)
     offer = services.lot_offer_runner_up(operator=operator, lot_id=live.pk, reason="未付款")
     assert services.offer_due(settlement_id=offer.pk) == T.OFFERED  # not yet

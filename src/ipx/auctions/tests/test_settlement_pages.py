@@ -14,7 +14,7 @@ from django.utils import timezone
 from ipx.accounts.models import User
 from ipx.auctions.models import Lot, Settlement
 from ipx.auctions.settlement import services
-from ipx.auctions.tests.test_settlement import signed, sold
+from ipx.auctions.tests.scene import signed, sold
 from ipx.testing.fixtures import Member
 
 pytestmark = pytest.mark.django_db

@@ -175,8 +175,15 @@ def _a_dispute_to_decide(attempt: Attempt) -> Refusal | None:
 
 def _party_cancels_before_signing(attempt: Attempt) -> Refusal | None:
     # Once both have signed the seller may have recorded the transfer already: a party may no
-    # longer take the escrow back alone; an operator decides (``request_cancellation``).
-    if attempt.actor.is_operator or _deal(attempt).status == S.AWAITING_SIGNATURES:
+    # longer take the escrow back alone; an operator decides (``request_cancellation``). A sale
+    # knocked down at auction binds both sides from the hammer: a winner cancelling before it
+    # signs would take back the deposit the auction holds against its not paying.
+    if attempt.actor.is_operator:
+        return None
+    if _deal(attempt).bound_by_sale:
+        return Refusal(_("This deal is a sale concluded at auction: the winning bid binds both sides, so neither can "
+                         "cancel it; an operator can."), code="sale_binds", error=Conflict)
+    if _deal(attempt).status == S.AWAITING_SIGNATURES:
         return None
     return Refusal(_("Both sides have signed this deal: a party can no longer cancel it, but may ask an operator "
                      "to cancel it."), code="cancellation_needs_operator", error=Conflict)
@@ -339,7 +346,7 @@ DEAL: Workflow[Deal] = Workflow(
         "cancel": Action(sources=OPEN_STATUSES, target=S.CANCELLED, verb=Verb.CANCELLED,
                          who=(_party_or_operator, _binding(lambda: _("Only an administrator or a signatory of "
                                                                      "%(name)s may cancel this deal."))),
-                         guards=(_party_cancels_before_signing, _no_open_dispute)),
+                         guards=(_party_cancels_before_signing, _no_open_dispute), publishes=("deal.cancelled",)),
         "request_cancellation": Action(
             sources=(S.SIGNED, S.RECORDAL_SUBMITTED), verb=Verb.CANCELLATION_REQUESTED,
             who=(_party(), _binding(lambda: _("Only an administrator or a signatory of %(name)s may ask to cancel "

@@ -1,7 +1,8 @@
 """A sale concluded elsewhere on the exchange (a lot knocked down at auction) becomes a deal
 like any other: the seller set the terms when it offered the lot and the buyer accepted them
 with its winning bid, so the offer is recorded in the buyer's thread as made by the seller and
-accepted at once, and the deal follows with its contract, signatures, escrow and recordal."""
+accepted at once, and the deal follows with its contract, signatures, escrow and recordal. The
+deal is bound by the sale (``Deal.bound_by_sale``): neither side may cancel it alone."""
 
 from __future__ import annotations
 
@@ -95,4 +96,7 @@ def sale_conclude(*, sale: Sale, actor: User) -> Deal:
     OFFER.record(offer, "make", actor=actor, acting_for=listing.organisation, from_status="")
     OFFER.transition(offer, "accept", actor=actor, acting_for=sale.buyer, check=False)
     touch(thread)
-    return deal_create_from_offer(offer=offer, actor=actor, fee_percent=sale.fee_percent)
+    deal = deal_create_from_offer(offer=offer, actor=actor, fee_percent=sale.fee_percent)
+    deal.bound_by_sale = True
+    deal.save(update_fields=["bound_by_sale"])
+    return deal
