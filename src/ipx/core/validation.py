@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from ipx.core.dates import EARLIEST_DAY, LATEST_DAY
 from ipx.core.errors import ApplicationError, ValidationFailed
 from ipx.core.inputs import shows_something
 
@@ -130,9 +131,13 @@ def clean_date(value: object, *, field: str, errors: FieldErrors, label: str | P
             errors.add(field, _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": text})
             return None
     assert parsed is not None  # every branch above set it or returned
-    if parsed.year < 1900:
+    if parsed < EARLIEST_DAY:
         errors.add(field, _("%(field)s is too far in the past.") % {"field": label} if label
                    else _("This date is too far in the past."))
+        return None
+    if parsed > LATEST_DAY:
+        errors.add(field, _("%(field)s is too far ahead.") % {"field": label} if label
+                   else _("This date is too far ahead."))
         return None
     if not_future and parsed > timezone.localdate():
         errors.add(field, _("%(field)s cannot be in the future.") % {"field": label} if label

@@ -19,6 +19,8 @@ COLUMNS = ("ref", "edition", "date", "kind", "ip_type", "amount", "currency", "f
            "items", "start_price", "sold", "evidence")
 MAX_REF = 80
 MAX_RATE = Decimal("100000")
+# A record counts at most this many rights or products (a whole catalogue traded at once).
+MAX_ITEMS = 1_000_000
 # The most patents (or trademarks, or copyrights) one exhibited product is taken to involve.
 MAX_RIGHTS_INVOLVED = 100_000
 
@@ -130,11 +132,15 @@ def parse_record(cells: dict[str, str]) -> RecordInput:
             rate = found
     elif cell["fx_rate_to_cny"] and _decimal(cell["fx_rate_to_cny"]) != 1:
         problem("fx_rate_to_cny", _("An amount in CNY has the rate 1 (or none)."))
+    if amount is not None and amount * rate > MAX_AMOUNT:
+        problem("amount", _("%(value)s at that rate is more than any amount this exchange records.")
+                % {"value": cell["amount"]})
     items = 1
     if cell["items"]:
-        if not cell["items"].isascii() or not cell["items"].isdigit() or int(cell["items"]) < 1:
-            problem("items", _("“%(value)s” is not a number of items (a whole number of at least 1).")
-                    % {"value": cell["items"]})
+        if (not cell["items"].isascii() or not cell["items"].isdigit() or len(cell["items"]) > 9
+                or not 1 <= int(cell["items"]) <= MAX_ITEMS):
+            problem("items", _("“%(value)s” is not a number of items (a whole number from 1 to %(most)s).")
+                    % {"value": cell["items"][:40], "most": f"{MAX_ITEMS:,}"})
         else:
             items = int(cell["items"])
     start_price: Decimal | None = None
@@ -151,6 +157,8 @@ def parse_record(cells: dict[str, str]) -> RecordInput:
                 problem("amount", _("An unsold lot has no hammer price: the amount is 0."))
             if sold and amount is not None and amount <= 0:
                 problem("amount", _("A sold lot's amount is its hammer price, more than 0."))
+            elif sold and amount is not None and start_price is not None and amount < start_price:
+                problem("amount", _("A lot is sold at its starting price or above: the hammer price is below it."))
     else:
         for column in ("start_price", "sold"):
             if cell[column]:

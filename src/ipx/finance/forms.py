@@ -14,6 +14,7 @@ from ipx.core.forms import ServiceForm, read_with
 from ipx.core.money import Currency
 from ipx.finance.inputs import adjustment
 from ipx.finance.models import Loan
+from ipx.ledger.idempotency import new_form_key
 
 TEXT = forms.TextInput(attrs={"inputmode": "decimal"})
 
@@ -168,7 +169,15 @@ class ValuationChoiceForm(ServiceForm):
 
 
 class RecoveryForm(ServiceForm):
+    # A new key with each form shown: sending it twice records the recovery once
+    # (``ledger.idempotency.idempotent_form``).
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
     amount = number(_("Amount recovered"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["idempotency_key"] = new_form_key()
 
 
 class PoolForm(ServiceForm):

@@ -38,6 +38,7 @@ from ipx.finance.services import pools, prepayment, withdrawals
 from ipx.finance.views import form_page, run_step
 from ipx.finance.views_valuations import own_assets, verified_memberships
 from ipx.finance.workflow import LOAN
+from ipx.ledger.idempotency import idempotent_form
 
 
 @login_required
@@ -185,8 +186,8 @@ def loan_enrol(request: AuthenticatedRequest, loan_id: int) -> HttpResponse:
 def loan_recover(request: AuthenticatedRequest, loan_id: int) -> HttpResponse:
     _bank_only(request, loan_id)
     return _loan_form(request, loan_id, "recover", RecoveryForm(request.POST or None),
-                      lambda loan, d: pools.enrolment_recover(actor=request.user, loan_id=loan.pk,
-                                                              recovered=d["amount"]),
+                      lambda loan, d: idempotent_form(request, lambda: str(pools.enrolment_recover(
+                          actor=request.user, loan_id=loan.pk, recovered=d["amount"]).recovered)),
                       _("Record a recovery"), _("The recovery is shared back with the fund and the insurer."))
 
 

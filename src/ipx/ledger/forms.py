@@ -8,7 +8,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from ipx.core.forms import ServiceForm
+from ipx.core.forms import DayField, ServiceForm
 from ipx.core.money import Currency
 from ipx.ledger.idempotency import FORM_FIELD, new_form_key
 
@@ -47,10 +47,8 @@ class PayoutForm(MoneyForm):
 
 
 class StatementFilter(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, input_formats=["%Y-%m-%d"],
-                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(label=_("To"), required=False, input_formats=["%Y-%m-%d"],
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_from = DayField(label=_("From"), required=False)
+    date_to = DayField(label=_("To"), required=False)
     currency = forms.ChoiceField(label=_("Currency"), required=False,
                                  choices=[("", _("All currencies")), *Currency.choices])
 

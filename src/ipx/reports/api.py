@@ -118,9 +118,11 @@ LANG = Query("en", description="The language of the xlsx, pdf and html files: en
 
 
 class BulletinSpanQuery(Schema):
-    since: str = Field(description="The first day, YYYY-MM-DD.", json_schema_extra=rule("A day written YYYY-MM-DD."))
+    since: str = Field(description="The first day, YYYY-MM-DD.",
+                       json_schema_extra=rule("A day written YYYY-MM-DD, from 1900-01-01 to 2199-12-31."))
     until: str = Field(description="The last day counted, YYYY-MM-DD.",
-                       json_schema_extra=rule("A day written YYYY-MM-DD, on or after since."))
+                       json_schema_extra=rule("A day written YYYY-MM-DD, on or after since, at most ten years "
+                                              "after it, and no later than 2199-12-31."))
 
 
 @router.get("/reports/bulletins/{slug}", response={200: BulletinOut, **ERRORS}, auth=optional_auth,

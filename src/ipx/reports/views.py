@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ipx.core.dates import day_out_of_range
 from ipx.core.errors import ValidationFailed
 from ipx.reports import exports
 from ipx.reports.compute import edition_bulletin, range_bulletin
@@ -57,10 +58,14 @@ def edition(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _date(field: str, text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValidationFailed.for_field(field, _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {
             "value": text[:40]}) from None
+    refused = day_out_of_range(day)
+    if refused:
+        raise ValidationFailed.for_field(field, refused)
+    return day
 
 
 def days_asked(since_text: str, until_text: str) -> tuple[date, date]:

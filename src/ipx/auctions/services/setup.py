@@ -17,6 +17,7 @@ from ipx.auctions.inputs import LotValues, SessionValues
 from ipx.auctions.models import AuctionSession, Lot
 from ipx.auctions.rules import DEFAULT_INCREMENTS, IncrementTable
 from ipx.auctions.workflow import LOT, SESSION
+from ipx.core.dates import day_out_of_range
 from ipx.core.errors import Conflict, ValidationFailed
 from ipx.core.money import check_currency, collect_amount
 from ipx.core.validation import FieldErrors, clean_choice, clean_text
@@ -30,9 +31,16 @@ UNFINISHED = (Lot.Status.SCHEDULED, Lot.Status.OPEN, Lot.Status.PAUSED)
 
 def _moment(value: object, *, field: str, errors: FieldErrors) -> datetime | None:
     """An aware date and time from a datetime or ISO text (the site's zone when none is given)."""
-    moment = value if isinstance(value, datetime) else parse_datetime(str(value or "").strip())
+    try:
+        moment = value if isinstance(value, datetime) else parse_datetime(str(value or "").strip())
+    except ValueError:  # the right shape, no such time (2026-02-30T10:00)
+        moment = None
     if moment is None:
         errors.add(field, _("Enter a date and time, e.g. 2026-12-08T10:00."))
+        return None
+    refused = day_out_of_range(moment)
+    if refused:
+        errors.add(field, refused)
         return None
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
@@ -130,6 +138,9 @@ def lot_add(*, operator: User, session_id: int, values: LotValues) -> Lot:
         errors.add("opens_at", _("A lot opens when its session has started, or later."))
     if opens_at and closes_at and closes_at <= opens_at:
         errors.add("closes_at", _("A lot closes after it opens."))
+    if closes_at and closes_at <= timezone.now():
+        # A lot that has closed before it is offered would count as offered and unsold.
+        errors.add("closes_at", _("A lot closes in the future."))
     if closes_at and hard_end and hard_end < closes_at:
         errors.add("hard_end", _("The latest close cannot be before the close."))
     minutes = _whole(values.soft_close_minutes)
@@ -175,6 +186,11 @@ def session_announce(*, operator: User, session_id: int) -> AuctionSession:
     lots = list(session.lots.filter(status=Lot.Status.SCHEDULED))
     if not lots:
         raise Conflict(_("Add at least one lot before announcing the session."))
+    closed = [lot.number for lot in lots if lot.closes_at <= timezone.now()]
+    if closed:  # set up days ago: nobody could have bid on them
+        raise Conflict(_("Lots %(lots)s would close before anyone could bid: withdraw them and add them again "
+                         "with later times.")
+                       % {"lots": ", ".join(str(number) for number in closed)}, code="lots_closed")
     SESSION.transition(session, "announce", actor=operator, params={"lots": len(lots)})
     for lot in lots:
         _put_on_the_clock(lot)

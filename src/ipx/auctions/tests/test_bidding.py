@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from ipx.accounts.models import Organisation, User
-from ipx.auctions.inputs import BidValues
+from ipx.auctions.inputs import BidValues, SessionValues
 from ipx.auctions.models import AuctionSession, Bid, Deposit, Lot, Registration
 from ipx.auctions.services import control, registration, setup
 from ipx.auctions.services.bidding import bid_place
@@ -51,6 +51,28 @@ def test_a_lot_is_set_up_only_from_good_input(session: AuctionSession, owner: Me
     with pytest.raises(ValidationFailed) as error:  # one unfinished auction per listing
         setup.lot_add(operator=operator, session_id=session.pk, values=lot_values(listing.pk))
     assert "listing_id" in (error.value.fields or {})
+
+
+def test_times_no_bidder_could_use_are_refused(session: AuctionSession, owner: Member, operator: User) -> None:
+    listing = published_listing(owner.organisation, owner.user, operator)
+    now = timezone.now()
+    # Opened and closed within the session, but already over: it would count as offered and unsold.
+    over = {"opens_at": now - timedelta(minutes=50), "closes_at": now - timedelta(minutes=10)}
+    for field, change in (("closes_at", over), ("hard_end", {"hard_end": "9999-12-31T23:59"}),
+                          ("opens_at", {"opens_at": "2026-02-30T10:00"})):
+        with pytest.raises(ValidationFailed) as error:
+            setup.lot_add(operator=operator, session_id=session.pk, values=lot_values(listing.pk, **change))
+        assert field in (error.value.fields or {}), (field, error.value.fields)
+    with pytest.raises(ValidationFailed) as error:  # its day in UTC would be before the calendar's first
+        setup.session_create(operator=operator, values=SessionValues(title="T0", starts_at="0001-01-01T00:00"))
+    assert "starts_at" in (error.value.fields or {})
+    lot = setup.lot_add(operator=operator, session_id=session.pk, values=lot_values(listing.pk))
+    Lot.objects.filter(pk=lot.pk).update(closes_at=now - timedelta(minutes=1))  # set up, then left for days
+    with pytest.raises(Conflict) as refused:
+        setup.session_announce(operator=operator, session_id=session.pk)
+    assert refused.value.code == "lots_closed"
+    session.refresh_from_db()
+    assert session.status == AuctionSession.Status.DRAFT
 
 
 def test_announcing_puts_each_lot_on_the_clock(lot: Lot, operator: User, on_commit: Any) -> None:

@@ -38,6 +38,7 @@ from pydantic import (
 from pydantic.json_schema import JsonDict
 from pydantic_core import PydanticCustomError, core_schema
 
+from ipx.core.dates import day_out_of_range
 from ipx.core.inputs import INVISIBLE_CLASS
 from ipx.core.money import MAX_AMOUNT, Currency
 
@@ -235,27 +236,41 @@ MOMENT_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9
                          r"(?:[Zz]|[+-][0-9]{2}:[0-9]{2})")
 
 
+def _in_range(value: date) -> date:
+    refused = day_out_of_range(value)
+    if refused:
+        raise PydanticCustomError("date_out_of_range", refused)
+    return value
+
+
 def _day(value: Any) -> Any:
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
+        return _in_range(value)
     if isinstance(value, str) and DAY_TEXT.fullmatch(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            return _in_range(day)
     raise PydanticCustomError("date_expected", _("A date written YYYY-MM-DD, e.g. 2026-03-01."))
 
 
 def _moment(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value
+        return _in_range(value)
     if isinstance(value, str) and MOMENT_TEXT.fullmatch(value):
         try:
-            return datetime.fromisoformat(value.replace("z", "Z").replace("t", "T"))
+            moment = datetime.fromisoformat(value.replace("z", "Z").replace("t", "T"))
         except ValueError:
             pass
+        else:
+            return _in_range(moment)
     raise PydanticCustomError("datetime_expected", _("A time written as in RFC 3339, e.g. 2026-03-01T09:30:00+08:00."))
 
 
-Day = Annotated[date, BeforeValidator(_day), WithJsonSchema({"type": "string", "format": "date"})]
-Moment = Annotated[datetime, BeforeValidator(_moment), WithJsonSchema({"type": "string", "format": "date-time"})]
+# The window is a rule the schema's formats cannot state (``core.dates``).
+Day = Annotated[date, BeforeValidator(_day), WithJsonSchema({
+    "type": "string", "format": "date", **rule("A day from 1900-01-01 to 2199-12-31.")})]
+Moment = Annotated[datetime, BeforeValidator(_moment), WithJsonSchema({
+    "type": "string", "format": "date-time", **rule("A time between 1900-01-01 and 2199-12-31.")})]

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ipx.core.dates import day_out_of_range
 from ipx.core.errors import Conflict, ValidationFailed
 from ipx.core.validation import FieldErrors
 from ipx.events import publish
@@ -35,6 +36,9 @@ def _check_edition(data: EditionInput, *, editing: Edition | None) -> None:
         errors.add("slug", _("“%(slug)s” names a page of the expo; choose another.") % {"slug": data.slug})
     elif _others(editing).filter(slug=data.slug).exists():
         errors.add("slug", _("Another edition is called “%(slug)s”.") % {"slug": data.slug})
+    for field, day in (("start_date", data.start_date), ("end_date", data.end_date)):
+        if refused := day_out_of_range(day):
+            errors.add(field, refused)
     if data.end_date < data.start_date:
         errors.add("end_date", _("The last day comes before the first."))
     errors.raise_if_any()

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,7 +116,12 @@ def record_save(*, record: RecordInput, actor: User | None) -> ExpoRecord:
     touched = [(existing.edition_id, existing.date)] if existing else []
     target = existing or ExpoRecord(ref=record.ref)
     _apply(target, record, edition, actor)
-    target.full_clean(exclude=["ref", "edition", "recorded_by", "signing"], validate_unique=False)
+    try:
+        target.full_clean(exclude=["ref", "edition", "recorded_by", "signing"], validate_unique=False)
+    except DjangoValidationError as invalid:  # the model's own limits, said as the API's 400
+        fields = {name: " ".join(str(message) for message in messages)
+                  for name, messages in invalid.message_dict.items()}
+        raise ValidationFailed(next(iter(fields.values())), fields=fields) from None
     target.save()
     changed([*touched, (edition.pk, record.date)])
     return target

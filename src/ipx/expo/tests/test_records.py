@@ -96,6 +96,10 @@ BAD_ROWS = [
     ("X12,gba-2020,2020-11-13,auction_lot,patent,1,CNY,,,,1,", "start_price"),
     ("X13,gba-2020,2020-11-13,transaction,patent,1,XYZ,,,,,", "currency"),
     ("X14,gba-2020,2020-11-13,transaction,,1,CNY,,,,,", "ip_type"),
+    # Each within its own limit, beyond any amount once converted (10^17 CNY).
+    ("X15,gba-2020,2020-11-13,transaction,patent,1000000000000,USD,100000,1,,,", "amount"),
+    ("X16,gba-2020,2020-11-13,transaction,patent,1,CNY,,99999999999999999999999,,,", "items"),
+    ("X17,gba-2020,2020-11-13,auction_lot,copyright,50,CNY,,,100,1,", "amount"),  # sold below its start
 ]
 
 

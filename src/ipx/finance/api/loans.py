@@ -25,7 +25,7 @@ from ipx.finance.models import Loan
 from ipx.finance.services import loans as services
 from ipx.finance.services import pools, prepayment, withdrawals
 from ipx.finance.workflow import LOAN
-from ipx.ledger.idempotency import HEADER
+from ipx.ledger.idempotency import HEADER, idempotent
 
 IdempotencyKey = HeaderEx[str, P(alias=HEADER, pattern=IDEMPOTENCY_KEY,
                                  description="A key unique to this payment; the same key when retrying it.")]
@@ -294,19 +294,32 @@ def loan_enrol(request: HttpRequest, loan_id: Id, payload: EnrolIn) -> dict[str,
 
 
 @router.post("/finance/loans/{loan_id}/recoveries", response={200: LoanOut, **ERRORS}, auth=user_auth,
-             summary="Record money recovered on a compensated loan; the fund and insurer get their share back")
-def loan_recover(request: HttpRequest, loan_id: Id, payload: RecoveryIn) -> dict[str, Any]:
-    pools.enrolment_recover(actor=_visible(request, loan_id), loan_id=loan_id, recovered=payload.amount)
-    return _read(request, loan_id)
+             summary="Record money recovered on a compensated loan; the fund and insurer get their share back",
+             description="Needs an `Idempotency-Key` header: a retry with the same key records the recovery once; "
+                         "the same key with another amount gets 409.")
+def loan_recover(request: HttpRequest, loan_id: Id, payload: RecoveryIn,
+                 idempotency_key: IdempotencyKey) -> Status[Any]:
+    actor = _visible(request, loan_id)
+
+    def run() -> tuple[int, dict[str, Any]]:
+        pools.enrolment_recover(actor=actor, loan_id=loan_id, recovered=payload.amount)
+        return 200, _read(request, loan_id)
+
+    return Status(*idempotent(request, run))
 
 
 @router.post("/finance/loans/{loan_id}/prepay", response={200: LoanOut, **ERRORS}, auth=user_auth,
              summary="Repay principal early, in part or in full, with its interest since the last due date",
              description="The rest of the schedule is made again over the same due dates; everything repaid "
                          "releases the pledge. 409 while an instalment is overdue. Needs an `Idempotency-Key` "
-                         "header: a retry with the same key repays once.")
+                         "header: a retry with the same key repays once; the same key with another amount gets "
+                         "409.")
 def loan_prepay(request: HttpRequest, loan_id: Id, payload: PrepaymentIn,
-                idempotency_key: IdempotencyKey) -> dict[str, Any]:
-    prepayment.loan_prepay(actor=_visible(request, loan_id), loan_id=loan_id, amount=payload.amount,
-                           key=idempotency_key.strip())
-    return _read(request, loan_id)
+                idempotency_key: IdempotencyKey) -> Status[Any]:
+    actor = _visible(request, loan_id)
+
+    def run() -> tuple[int, dict[str, Any]]:
+        prepayment.loan_prepay(actor=actor, loan_id=loan_id, amount=payload.amount, key=idempotency_key.strip())
+        return 200, _read(request, loan_id)
+
+    return Status(*idempotent(request, run))

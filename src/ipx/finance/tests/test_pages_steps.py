@@ -94,11 +94,12 @@ def test_a_recovery_is_read_on_its_form_and_shared_back(
     first_due = Loan.objects.get(pk=loan.pk).instalments.get(number=1).due_on
     assert loans.loans_mark_overdue(today=first_due + timedelta(days=91)) == 1
     client = banker.client
-    bad = client.post(f"/finance/loans/{loan.pk}/recover/", {"amount": "-5"})
+    bad = client.post(f"/finance/loans/{loan.pk}/recover/", {"amount": "-5", "idempotency_key": "r0"})
     assert bad.status_code == 400 and "amount" in bad.context["form"].errors
     assert Enrolment.objects.get(loan=loan).recovered == 0
     sponsor_before = available(sponsor)
-    assert client.post(f"/finance/loans/{loan.pk}/recover/", {"amount": "100,000"}).status_code == 302
+    recovery = {"amount": "100,000", "idempotency_key": "r1"}
+    assert client.post(f"/finance/loans/{loan.pk}/recover/", recovery).status_code == 302
     assert available(sponsor) == sponsor_before + D("54000.00")  # the fund's 54 % of 100,000
     page = client.get(f"/finance/pools/{pool.pk}/").content.decode()
     assert "100,000.00" in page
@@ -130,6 +131,9 @@ def test_repaying_early_on_the_page_and_in_the_api(owner: Member, banker: Member
         assert answer.status_code == 200, answer.content
     # 480,000 owed, 80,000 repaid today (no interest has run yet on the day of the payout).
     assert D(answer.json()["outstanding"]) == D("400000.00")
+    reused = client.post(f"/api/v1/finance/loans/{loan.pk}/prepay", json.dumps({"amount": "5000"}),
+                         content_type="application/json", headers={"Idempotency-Key": "early-1"})
+    assert reused.status_code == 409 and reused.json()["error"]["code"] == "idempotency_key_reused"
     assert "Repaid early" in answer.json()["history"][-1]["text"]
     assert client.post(f"/finance/loans/{loan.pk}/prepay/", {"amount": "400000", "key": "p1"}).status_code == 302
     loan.refresh_from_db()

@@ -4,6 +4,8 @@ the bank (capped per loan), recoveries shared back."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import timedelta
 from decimal import Decimal as D
 from typing import Any
@@ -126,6 +128,27 @@ def test_a_default_is_shared_by_the_ratios_and_recoveries_shared_back(
     recovered = pools.enrolment_recover(actor=banker.user, loan_id=loan.pk, recovered="100000")
     assert available(sponsor) == sponsor_before + D("54000.00")  # the fund's 54 % of what came back
     assert recovered.recovered == D("100000.00")
+    # Through the API a retry records the recovery once; the key cannot carry another amount.
+    path = f"/api/v1/finance/loans/{loan.pk}/recoveries"
+
+    def recover(amount: str, **headers: str) -> Any:
+        return banker.client.post(path, json.dumps({"amount": amount}), content_type="application/json",
+                                  headers=headers)
+
+    assert recover("1000").status_code == 400  # no Idempotency-Key
+    assert [recover("1000", **{"Idempotency-Key": "rec-1"}).status_code for _twice in range(2)] == [200, 200]
+    refused = recover("5000", **{"Idempotency-Key": "rec-1"})
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "idempotency_key_reused"
+    assert Enrolment.objects.get(loan=loan).recovered == D("101000.00")
+    assert available(sponsor) == sponsor_before + D("54540.00")
+    # A page's form sent twice (a double click) records it once too.
+    page = f"/finance/loans/{loan.pk}/recover/"
+    shown = banker.client.get(page).content.decode()
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', shown)
+    assert key is not None
+    for _twice in range(2):
+        assert banker.client.post(page, {"amount": "2000", "idempotency_key": key[1]}).status_code == 302
+    assert Enrolment.objects.get(loan=loan).recovered == D("103000.00")
     assert ledger_check().ok
 
 

@@ -110,6 +110,9 @@ def test_statement_filters(buyer: Member) -> None:
     status, body = call(buyer.client, "get", f"{path}?currency=XYZ")
     assert (status, list(body["error"]["fields"])) == (400, ["currency"])
     assert call(buyer.client, "get", f"{path}?date_from=yesterday")[0] == 400
+    for query, field in (("date_to=9999-12-31", "date_to"), ("date_from=0001-01-01", "date_from")):
+        status, body = call(buyer.client, "get", f"{path}?{query}")  # the day after / before would overflow
+        assert (status, list(body["error"]["fields"])) == (400, [field])
 
 
 def test_a_dated_statement_starts_from_the_balance_before_it(buyer: Member) -> None:

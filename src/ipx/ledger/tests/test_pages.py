@@ -153,6 +153,8 @@ def test_filter_and_htmx_fragment(buyer: Member) -> None:
     bad_fragment = buyer.client.get(page_of(buyer) + "?date_from=someday", HTTP_HX_REQUEST="true")
     assert bad_fragment.status_code == 400
     assert "<html" not in bad_fragment.content.decode() and "errorlist" in bad_fragment.content.decode()
+    for query in ("?date_to=9999-12-31", "?date_from=0001-01-01", "statement.csv?date_to=9999-12-31"):
+        assert buyer.client.get(page_of(buyer) + query).status_code == 400, query
 
 
 def test_no_money_forms_before_verification(buyer: Member) -> None:

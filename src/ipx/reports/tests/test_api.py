@@ -37,6 +37,9 @@ def test_bulletin_api(client: Client, on_commit: Callable[[], Any]) -> None:
         refused = client.get(f"/api/v1/reports/bulletins/{E2020}", query)
         assert refused.status_code == 400 and field in refused.json()["error"]["fields"]
     for query, field in (({"since": "2020-02-30", "until": "2020-03-01"}, "since"),
-                         ({"since": "2020-03-01", "until": "2020-02-01"}, "until")):
+                         ({"since": "2020-03-01", "until": "2020-02-01"}, "until"),
+                         # Days no span may reach: their arithmetic would leave the calendar.
+                         ({"since": "9999-12-30", "until": "9999-12-31"}, "since"),
+                         ({"since": "0001-01-01", "until": "0001-01-02"}, "since")):
         refused = client.get("/api/v1/reports/bulletin", query)
         assert refused.status_code == 400 and field in refused.json()["error"]["fields"]
