@@ -236,8 +236,15 @@ def pool_members(pool: Pool) -> list[Any]:
     return list(pool.members.select_related("organisation").order_by("organisation__name"))
 
 
-def pool_enrolments(pool: Pool) -> list[Enrolment]:
-    return list(pool.enrolments.select_related("loan__borrower", "loan__bank").order_by("-pk"))
+def pool_enrolments(pool: Pool, user: Any) -> list[Enrolment]:
+    """The pool's loans the viewer may see one by one: every one for operators, the sponsor and
+    the insurer, who pay its defaults; a bank or a borrower only its own (another bank's loan book
+    and another enterprise's default are theirs). Everyone who sees the pool sees its totals."""
+    enrolments = pool.enrolments.select_related("loan__borrower", "loan__bank").order_by("-pk")
+    ids = organisation_ids(user)
+    if is_operator(user) or pool.sponsor_id in ids or (pool.insurer_id is not None and pool.insurer_id in ids):
+        return list(enrolments)
+    return list(enrolments.filter(Q(loan__borrower_id__in=ids) | Q(loan__bank_id__in=ids)))
 
 
 def pools_sponsored(user: Any) -> QuerySet[Pool]:

@@ -44,7 +44,8 @@ def pool_detail(request: AuthenticatedRequest, pool_id: int) -> HttpResponse:
     pool = selectors.pool_for(request.user, pool_id)
     return render(request, "finance/pool.html", {
         "pool": pool, "figures": selectors.pool_figures(pool), "members": selectors.pool_members(pool),
-        "enrolments": selectors.pool_enrolments(pool), "may_admit": selectors.may_admit(pool, request.user)})
+        "enrolments": selectors.pool_enrolments(pool, request.user),
+        "may_admit": selectors.may_admit(pool, request.user)})
 
 
 @login_required

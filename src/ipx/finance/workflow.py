@@ -32,7 +32,7 @@ REFUSALS = {
     ("policyholder", False): _("Only the policyholder may do this."),
     ("originator", True): _("Only the originator's administrators or signatories may do this."),
     ("trustee", True): _("Only the trustee's administrators or signatories may do this."),
-    ("servicer", False): _("Only the servicer may do this."),
+    ("servicer", True): _("Only the servicer's administrators or signatories may do this."),
 }
 
 
@@ -79,7 +79,8 @@ LOAN = Workflow(name="loan", model=Loan, event_model=LoanEvent, not_found=_("No 
                             who=(member_of("borrower", binding=False),)),
     "approve_pledge": Action(sources=(L.PLEDGE_SUBMITTED,), target=L.ACTIVE, who=(_operator,)),
     "return_pledge": Action(sources=(L.PLEDGE_SUBMITTED,), target=L.ACCEPTED, who=(_operator,)),
-    "pay": Action(sources=(L.ACTIVE,), who=(member_of("borrower", binding=False),)),
+    # Paying moves the borrower's money: its administrators and signatories only.
+    "pay": Action(sources=(L.ACTIVE,), who=(member_of("borrower", binding=True),)),
     "repaid": Action(sources=(L.ACTIVE,), target=L.REPAID, who=(the_exchange_only,)),
     "default": Action(sources=(L.ACTIVE,), target=L.DEFAULTED, who=(the_exchange_only,)),
 })

@@ -25,7 +25,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from ipx.accounts import notices
-from ipx.accounts.models import User
+from ipx.accounts.models import ApiToken, User
 from ipx.accounts.passwords import notices as words
 from ipx.accounts.security import lockout, log
 from ipx.core.errors import ValidationFailed
@@ -120,8 +120,12 @@ def password_reset_mail(*, email: str) -> None:
 
 
 def password_changed(*, user: User, request: HttpRequest | None, reset: bool) -> None:
-    """What follows any new password: the security log and a mail to the owner. A reset came
-    through a link mailed to the address, which also confirms it."""
+    """What follows any new password: the security log, the account's API tokens revoked and a
+    mail to the owner. A reset came through a link mailed to the address, which also confirms
+    it. A new password is the owner's answer to a stolen one, and a token minted by whoever held
+    it would otherwise outlive it (up to a year, possibly able to move money); the owner makes
+    new tokens on the account page."""
+    ApiToken.objects.filter(user=user).delete()
     log.record(log.CREDENTIAL_RESET if reset else log.CREDENTIAL_CHANGED, request=request, user_id=user.pk,
                email=user.email)
     if reset:

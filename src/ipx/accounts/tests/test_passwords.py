@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from ipx.accounts.models import User
 from ipx.accounts.passwords.validators import BreachedPasswordValidator
+from ipx.accounts.tokens import TokenInput, api_token_create
 from ipx.tasks.models import Task
 from ipx.testing.factories import PASSWORD, UserFactory
 from ipx.testing.fixtures import Member
@@ -90,6 +91,9 @@ def test_password_change_keeps_this_session_ends_the_others_and_tells_the_owner(
 
 def test_password_change_through_the_api(owner: Member) -> None:
     client = owner.client
+    _token, key = api_token_create(user=owner.user, token=TokenInput(name="script", expires_in_days=30))
+    bearer = {"Authorization": f"Bearer {key}"}
+    assert Client().get("/api/v1/me", headers=bearer).status_code == 200
     wrong = client.post("/api/v1/me/password", data=json.dumps({"current_password": "x", "new_password": NEW}),
                         content_type="application/json")
     assert (wrong.status_code, wrong.json()["error"]["fields"]) == (
@@ -99,6 +103,8 @@ def test_password_change_through_the_api(owner: Member) -> None:
                        content_type="application/json")
     assert (done.status_code, done.json()) == (200, {"message": "Your password was changed."})
     assert User.objects.get(pk=owner.user.pk).check_password(NEW)
+    # A token minted with the old password does not outlive it.
+    assert Client().get("/api/v1/me", headers=bearer).status_code == 401
 
 
 # --- Resetting ---------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import User
-from ipx.accounts.selectors import memberships_of
+from ipx.accounts.selectors import binds, memberships_of
 from ipx.auctions.inputs import BidValues
 from ipx.auctions.models import Bid, BidReceipt, Deposit, Lot, Registration
 from ipx.auctions.rules import BidAttempt, BidRefused, apply_bid, minimum_bid
@@ -84,6 +84,9 @@ def _registration(actor: User, lot: Lot, organisation_id: object, key: str = "")
     if not registration.organisation.is_verified:
         raise PermissionDenied(_("%(name)s is no longer verified; it cannot bid.")
                                % {"name": registration.organisation.name})
+    if not binds(actor, registration.organisation_id):  # a bid binds the organisation to buy at its price
+        raise PermissionDenied(_("Only an administrator or a signatory of %(name)s may bid for it.")
+                               % {"name": registration.organisation.name}, code="not_signatory")
     return registration
 
 

@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
-from ipx.accounts.selectors import access_organisation
+from ipx.accounts.selectors import access_organisation, binds
 from ipx.auctions.models import AuctionSession, Registration
 from ipx.auctions.services.setup import _reason
 from ipx.auctions.workflow import REGISTRATION, SESSION
@@ -19,6 +19,9 @@ from ipx.notifications.services import notify
 @transaction.atomic
 def registration_apply(*, actor: User, session_id: int, organisation_id: int) -> Registration:
     organisation = access_organisation(actor, organisation_id)
+    if not binds(actor, organisation.pk):  # a bid commits the organisation to buy and holds its deposit
+        raise PermissionDenied(_("Only an administrator or a signatory of %(name)s may register it to bid.")
+                               % {"name": organisation.name}, code="not_signatory")
     if not organisation.is_verified:
         raise PermissionDenied(_("%(name)s is not verified yet; it can bid once the operator has verified it.")
                                % {"name": organisation.name})

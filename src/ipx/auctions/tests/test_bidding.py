@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from ipx.accounts.models import Organisation, User
+from ipx.accounts.models import Membership, Organisation, User
 from ipx.auctions.inputs import BidValues, SessionValues
 from ipx.auctions.models import AuctionSession, Bid, Deposit, Lot, Registration
 from ipx.auctions.services import control, registration, setup
@@ -19,6 +19,7 @@ from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ipx.ledger.services import escrow_balance
 from ipx.notifications.models import Notification
 from ipx.tasks.models import Task
+from ipx.testing.factories import MembershipFactory
 from ipx.testing.fixtures import Member
 from ipx.testing.scenes import deposit, published_listing
 
@@ -253,3 +254,21 @@ def test_a_maximum_that_covers_the_reserve_buys_the_lot_at_the_reserve(live: Lot
     live.refresh_from_db()
     assert live.price == 150000  # lifted to the reserve its maximum covers
     assert close_now(live) == Lot.Status.SOLD
+
+
+def test_only_those_who_bind_an_organisation_register_it_or_bid_for_it(live: Lot, buyer: Member,
+                                                                        operator: User) -> None:
+    # A bid binds the organisation to buy at its price and holds its deposit.
+    clerk = MembershipFactory.create(organisation=buyer.organisation, role=Membership.Role.MEMBER).user
+    other = setup.session_create(operator=operator, values=SessionValues(
+        title="第二场", starts_at=timezone.now() + timedelta(days=1)))
+    with pytest.raises(PermissionDenied) as refused:
+        registration.registration_apply(actor=clerk, session_id=other.pk, organisation_id=buyer.organisation.pk)
+    assert refused.value.code == "not_signatory"
+    before = available(buyer.organisation)
+    with pytest.raises(PermissionDenied) as refused:  # the organisation is admitted to this session
+        bid_place(actor=clerk, lot_id=live.pk, values=BidValues(amount="100000", currency="CNY"))
+    assert refused.value.code == "not_signatory"
+    assert not Bid.objects.filter(lot=live).exists() and available(buyer.organisation) == before
+    bid(buyer, live, "100000")  # its administrator may
+    assert Bid.objects.filter(lot=live).count() == 1

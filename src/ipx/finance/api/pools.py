@@ -121,8 +121,10 @@ def pool_out(pool: Pool, user: Any) -> dict[str, Any]:
         "figures": {**{f: getattr(figures, f) for f in PoolFiguresOut.model_fields}},
         "members": [{"id": m.organisation_id, "name": m.organisation.name, "kind": m.organisation.kind}
                     for m in selectors.pool_members(pool)],
+        # The loans one by one, as far as the caller may see them (``selectors.pool_enrolments``).
         "loans": [{"loan_id": e.loan_id, "borrower": e.loan.borrower.name, "bank": e.loan.bank.name,
-                   "covered": e.covered, "status": e.status, "loss": e.loss} for e in selectors.pool_enrolments(pool)],
+                   "covered": e.covered, "status": e.status, "loss": e.loss}
+                  for e in selectors.pool_enrolments(pool, user)],
         "allowed_actions": ["admit"] if selectors.may_admit(pool, user) else []}
 
 

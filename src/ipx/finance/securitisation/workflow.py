@@ -35,8 +35,9 @@ SECURITISATION = Workflow(
         "subscribe": Action(sources=(S.STRUCTURED,), who=(_member_of_an_organisation,)),
         "issue": Action(sources=(S.STRUCTURED,), target=S.ISSUED, who=(originator,)),
         "cancel": Action(sources=(S.DRAFT, S.POOLED, S.STRUCTURED), target=S.CANCELLED, who=(originator,)),
+        # Recording collections moves the servicer's money to the trustee: those who bind it.
         "record_collections": Action(sources=(S.ISSUED, S.SERVICING),
-                                     who=(member_of("servicer", binding=False),)),
+                                     who=(member_of("servicer", binding=True),)),
         "run_period": Action(sources=(S.ISSUED, S.SERVICING), target=S.SERVICING,
                              who=(member_of("trustee", binding=True),)),
         "retire": Action(sources=(S.SERVICING,), target=S.RETIRED, who=(member_of("trustee", binding=True),)),

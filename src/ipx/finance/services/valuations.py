@@ -25,7 +25,7 @@ from ipx.catalog.models import Asset
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ipx.core.money import check_currency, collect_amount
 from ipx.core.validation import FieldErrors, clean_text
-from ipx.deals.models import Deal
+from ipx.deals.models import Commitment, Deal
 from ipx.finance import valuation as approaches
 from ipx.finance.inputs import adjustment as read_adjustment
 from ipx.finance.inputs import amounts, percent
@@ -149,7 +149,9 @@ def comparable_deals(valuation: Valuation) -> list[Deal]:
     same_subclass = Q()
     for subclass in sorted(subclasses):
         same_subclass |= Q(assets__patent__ipc_main__startswith=subclass)
-    deals = (Deal.objects.filter(same_subclass, status__in=CONCLUDED, currency=valuation.currency,
+    # Signed contracts only: an intended agreement (a letter of intent) sets no market price.
+    deals = (Deal.objects.filter(same_subclass, status__in=CONCLUDED, commitment=Commitment.CONCLUDED,
+                                 currency=valuation.currency,
                                  assets__ip_type__in={asset.ip_type for asset in assets})
              .exclude(assets__in=assets).distinct())
     return list(deals.order_by("-created_at")[:MAX_COMPARABLES])

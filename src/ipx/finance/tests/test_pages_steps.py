@@ -13,16 +13,19 @@ from decimal import Decimal as D
 import pytest
 from django.contrib.messages import get_messages
 
-from ipx.accounts.models import Organisation, User
+from ipx.accounts.models import Membership, Organisation, User
+from ipx.core.errors import PermissionDenied
 from ipx.core.money import Money
 from ipx.finance.models import Enrolment, Instalment, Loan, Valuation
-from ipx.finance.services import loans
+from ipx.finance.services import loans, prepayment
 from ipx.finance.tests.test_loans_workflow import applied, available, offered
 from ipx.finance.tests.test_pools import a_pool
 from ipx.ledger.selectors import ledger_check
 from ipx.ledger.services import transfer
+from ipx.testing.factories import MembershipFactory
 from ipx.testing.fixtures import Member, _member
 from ipx.testing.scenes import deposit
+from ipx.testing.second_factor import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +116,24 @@ def test_the_page_shows_the_buttons_the_api_allows(owner: Member, banker: Member
         page = member.client.get(f"/finance/loans/{loan.pk}/").content.decode()
         buttons = sorted(set(re.findall(rf'action="/finance/loans/{loan.pk}/(\w+)/"', page)))
         assert api == expected and buttons == sorted(expected)
+
+
+def test_only_those_who_bind_the_borrower_pay_its_loan(owner: Member, banker: Member, operator: User,
+                                                      valued: Valuation) -> None:
+    deposit(banker.organisation, "1000000")
+    loan = accepted(owner, banker, valued)
+    loans.loan_submit_pledge(actor=owner.user, loan_id=loan.pk, number="Y2026440000997")
+    loans.loan_check_pledge(operator=operator, loan_id=loan.pk, approve=True)
+    clerk = MembershipFactory.create(organisation=owner.organisation, role=Membership.Role.MEMBER).user
+    before = available(owner)
+    with pytest.raises(PermissionDenied):
+        prepayment.loan_prepay(actor=clerk, loan_id=loan.pk, amount="1000", key="k1")
+    with pytest.raises(PermissionDenied):
+        loans.instalment_pay(actor=clerk, loan_id=loan.pk)
+    answer = signed_in(clerk).post(f"/api/v1/finance/loans/{loan.pk}/prepay", json.dumps({"amount": "1000"}),
+                                   content_type="application/json", headers={"Idempotency-Key": "k2"})
+    assert answer.status_code == 403
+    assert available(owner) == before and not Instalment.objects.filter(loan=loan, status="paid").exists()
 
 
 def test_repaying_early_on_the_page_and_in_the_api(owner: Member, banker: Member, operator: User,

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ipx.finance import selectors
 from ipx.finance.models import Enrolment, Loan, Pool, Valuation
 from ipx.finance.services import loans, pools, valuations
 from ipx.finance.tests.test_loans_workflow import applied, available, offered
@@ -70,7 +71,8 @@ def test_a_pool_is_set_up_by_a_government_sponsor_with_ratios_summing_to_100(
 
 
 def test_enrolment_reserves_capacity_and_repayment_frees_it(
-        sponsor: Member, insurer: Member, owner: Member, banker: Member, operator: User, valued: Valuation) -> None:
+        sponsor: Member, insurer: Member, owner: Member, banker: Member, operator: User, valued: Valuation,
+        outsider: Member) -> None:
     loan = offered(applied(owner, banker, valued), banker)
     loans.loan_accept(actor=owner.user, loan_id=loan.pk)
     small = a_pool(sponsor, insurer, banker, fund_size="40000", leverage="10")  # 400,000 of capacity
@@ -85,6 +87,13 @@ def test_enrolment_reserves_capacity_and_repayment_frees_it(
         pools.loan_enrol(actor=owner.user, loan_id=loan.pk, pool_id=pool.pk)
     enrolment = pools.loan_enrol(actor=banker.user, loan_id=loan.pk, pool_id=pool.pk)
     assert pools.used_capacity(pool) == D("480000.00")
+    # Loan by loan it is seen by those who pay its defaults and by its own bank and borrower;
+    # another member of the pool sees the totals only.
+    pools.pool_admit(actor=sponsor.user, pool_id=pool.pk, organisation_id=outsider.organisation.pk)
+    for viewer in (sponsor.user, insurer.user, operator, owner.user, banker.user):
+        assert selectors.pool_enrolments(pool, viewer) == [enrolment]
+    assert selectors.pool_for(outsider.user, pool.pk) == pool
+    assert selectors.pool_enrolments(pool, outsider.user) == []
     with pytest.raises(Conflict):
         pools.loan_enrol(actor=banker.user, loan_id=loan.pk, pool_id=pool.pk)
     deposit(banker.organisation, "1000000")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ipx.accounts.models import User
 from ipx.catalog.models import Asset, Patent
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
-from ipx.deals.models import Deal, DealKind
+from ipx.deals.models import Commitment, Deal, DealKind
 from ipx.deals.negotiation.sales import Sale, sale_conclude
 from ipx.finance.models import Valuation
 from ipx.finance.services import valuations as services
@@ -130,13 +130,15 @@ def test_the_market_approach_takes_signed_deals_of_the_same_ipc_subclass(
     comparables = [_concluded_deal(buyer, outsider, operator, price) for price in ("100000", "200000", "150000")]
     other_field = _concluded_deal(buyer, outsider, operator, "900000", ipc="G06F")
     unsigned = _concluded_deal(buyer, outsider, operator, "800000", sign=False)
+    intended = _concluded_deal(buyer, outsider, operator, "700000")  # signed, but a letter of intent
+    Deal.objects.filter(pk=intended.pk).update(commitment=Commitment.INTENDED)
     valuation = requested(owner, appraiser)
     services.valuation_accept(actor=appraiser.user, valuation_id=valuation.pk)
     found = {deal.pk for deal in services.comparable_deals(valuation)}
     assert found == {deal.pk for deal in comparables}
     with pytest.raises(ValidationFailed):  # not comparable: another IPC subclass, or not signed
         services.valuation_record_market(actor=appraiser.user, valuation_id=valuation.pk,
-                                         adjustments={other_field.pk: "0", unsigned.pk: "0"})
+                                         adjustments={other_field.pk: "0", unsigned.pk: "0", intended.pk: "0"})
     valued = services.valuation_record_market(actor=appraiser.user, valuation_id=valuation.pk, adjustments={
         comparables[0].pk: "10", comparables[1].pk: "-5", comparables[2].pk: "0"})
     assert valued.market_value == D("150000.00")  # (110,000 + 190,000 + 150,000) / 3

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from ipx.accounts.models import User
+from ipx.accounts.models import Membership, User
 from ipx.core.errors import NotFound
 from ipx.finance.securitisation import selectors
 from ipx.finance.securitisation.tests.test_services_structure import Pooled, pooled, structured
-from ipx.testing.factories import OrganisationFactory, UserFactory
+from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
 from ipx.testing.scenes import person
 from ipx.testing.securitisation_world import SecuritisationWorld, build_securitisation_world
 
@@ -72,6 +72,9 @@ def test_what_each_may_do_now(world: SecuritisationWorld, outsider: User) -> Non
     assert selectors.allowed_actions(world.trustee_admin, product) == ["run_period", "retire"]
     for nobody in (world.investor_a_admin, world.guarantor_admin, outsider):
         assert selectors.allowed_actions(nobody, product) == []
+    # A plain member of the servicer does not move its money to the trustee.
+    clerk = MembershipFactory.create(organisation=world.originator, role=Membership.Role.MEMBER).user
+    assert selectors.allowed_actions(clerk, product) == []
 
 
 def test_a_product_on_offer_is_seen_with_its_tranches_but_not_its_pool(pooled: Pooled, outsider: User) -> None:
