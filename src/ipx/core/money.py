@@ -52,16 +52,44 @@ def _in_cents(value: Decimal | None, _expression: Any, _connection: Any) -> Deci
     return None if value is None else value.quantize(CENT)
 
 
+def _from_cents(value: int | Decimal | None, _expression: Any, _connection: Any) -> Decimal | None:
+    return None if value is None else (Decimal(value) / 100).quantize(CENT)
+
+
+class _AmountTotal(models.DecimalField):
+    """A sum's amount, converted by ``AmountSum`` alone: SQLite's own decimal converter reads
+    every number through 15 significant digits (a total of 120,999,999,999,998.82 came back
+    as ...999.00)."""
+
+    def get_internal_type(self) -> str:
+        return "AmountTotal"
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if connection.vendor == "sqlite" and value is not None:
+            # Compared with the sum in whole cents there: a number, not the text Django sends for
+            # decimals (SQLite ranks any text above any number).
+            return float(self.to_python(value))
+        return super().get_db_prep_value(value, connection, prepared)
+
+
 class AmountSum(models.Sum):
-    """``Sum`` of an amount column, in cents on every database. SQLite adds decimals as floating
-    point, and Django rounds only a plain column to its places: a sum of 12,345.67 and 0.11
-    came back as 12345.7800000000, and an API said so."""
+    """``Sum`` of an amount column, exact and in cents on every database. SQLite keeps decimals
+    as floating point and adds them so: 121 deposits of 999,999,999,999.99 summed 0.21 too much,
+    small credits then vanished, and Django rounds only a plain column to its places (12,345.67
+    + 0.11 came back as 12345.7800000000). There each amount is made a whole number of cents,
+    which SQLite adds exactly (64-bit integers, up to 92 million billion); a filter on the sum
+    compares it there in cents, which is why the ledger's checks compare it with half a cent."""
 
     def __init__(self, *expressions: Any, **extra: Any) -> None:
-        super().__init__(*expressions, output_field=models.DecimalField(**AMOUNT_FIELD_OPTIONS), **extra)
+        super().__init__(*expressions, output_field=_AmountTotal(**AMOUNT_FIELD_OPTIONS), **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(compiler, connection, template="SUM(CAST(ROUND(%(expressions)s * 100) AS INTEGER))",
+                           **extra_context)
 
     def get_db_converters(self, connection: Any) -> list[Any]:
-        return [*super().get_db_converters(connection), _in_cents]
+        last = _from_cents if connection.vendor == "sqlite" else _in_cents
+        return [*super().get_db_converters(connection), last]
 
 
 @dataclass(frozen=True, slots=True)

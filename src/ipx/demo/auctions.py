@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils import timezone
 
 from ipx.accounts.models import Membership, Organisation, User
@@ -103,10 +104,18 @@ def _past_session(operator: User, bidders: dict[str, Bidder], lots: Sequence[tup
         description="线下与网上同步举行的知识产权拍卖专场，拍品为专利权与商标专用权的转让。"
                     "演示数据：成交结果为虚构。"))
     added = []
+    # A lot is set up to close in the future: each is set up a day after now, then moved back to
+    # the session's afternoon, as the history below is dated back.
+    ahead = timezone.now() - starts + timedelta(days=1)
     for number, (listing, plan) in enumerate(lots):
         closes_at = starts + timedelta(minutes=40 + number)
-        added.append((lot_add(operator=operator, session_id=session.pk,
-                              values=lot_values(listing, starts, closes_at, plan.reserve)), plan))
+        lot = lot_add(operator=operator, session_id=session.pk,
+                      values=lot_values(listing, starts + ahead, closes_at + ahead, plan.reserve))
+        Lot.objects.filter(pk=lot.pk).update(opens_at=F("opens_at") - ahead, closes_at=F("closes_at") - ahead,
+                                             scheduled_close=F("scheduled_close") - ahead,
+                                             hard_end=F("hard_end") - ahead)
+        lot.refresh_from_db()
+        added.append((lot, plan))
     # History: announced then, so nothing is put on the clock now.
     SESSION.transition(session, "announce", actor=operator, params={"lots": len(added)})
     registrations = admit(operator, session, bidders.values())

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation
 from ipx.core.errors import NotFound, ValidationFailed
-from ipx.core.money import check_currency
+from ipx.core.money import AmountSum, check_currency
 from ipx.ledger.descriptions import describe
 from ipx.ledger.models import LedgerAccount, LedgerTransaction, Posting
 
@@ -64,7 +64,7 @@ def _q(value: Decimal | None) -> Decimal:
 def balances_of(organisation_id: int) -> list[Balance]:
     """One line per currency the organisation has an account in, by currency code."""
     rows = (LedgerAccount.objects.filter(organisation_id=organisation_id).values("currency", "kind")
-            .annotate(total=Sum("postings__amount")))
+            .annotate(total=AmountSum("postings__amount")))
     sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for row in rows:
         sums[row["currency"]][row["kind"]] += row["total"] or ZERO
@@ -74,7 +74,7 @@ def balances_of(organisation_id: int) -> list[Balance]:
 
 def available_balance(organisation_id: int, currency: str) -> Decimal:
     total = Posting.objects.filter(account__organisation_id=organisation_id, account__kind=Kind.AVAILABLE,
-                                   account__currency=currency).aggregate(total=Sum("amount"))["total"]
+                                   account__currency=currency).aggregate(total=AmountSum("amount"))["total"]
     return _q(total)
 
 
@@ -146,7 +146,7 @@ class Statement:
         if not self.date_from:
             return {}
         rows = (self._base().filter(transaction__created_at__lt=_start_of(self.date_from))
-                .values("account_id").annotate(total=Sum("amount")).order_by())
+                .values("account_id").annotate(total=AmountSum("amount")).order_by())
         return {row["account_id"]: row["total"] or ZERO for row in rows}
 
     def lines(self, *, offset: int = 0, limit: int | None = None, newest_first: bool = False) -> list[StatementLine]:
@@ -200,7 +200,7 @@ class PlatformTotal:
 
 
 def platform_totals() -> list[PlatformTotal]:
-    rows = LedgerAccount.objects.values("currency", "kind").annotate(total=Sum("postings__amount"))
+    rows = LedgerAccount.objects.values("currency", "kind").annotate(total=AmountSum("postings__amount"))
     sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for row in rows:
         sums[row["currency"]][row["kind"]] += row["total"] or ZERO
@@ -235,7 +235,7 @@ def ledger_check() -> LedgerCheck:
     report = LedgerCheck(transactions=LedgerTransaction.objects.count(), postings=Posting.objects.count(),
                          accounts=LedgerAccount.objects.count())
     problems = report.problems
-    unbalanced = (Posting.objects.values("transaction_id", "currency").annotate(total=Sum("amount"))
+    unbalanced = (Posting.objects.values("transaction_id", "currency").annotate(total=AmountSum("amount"))
                   .filter(Q(total__gte=HALF_CENT) | Q(total__lte=-HALF_CENT)).order_by("transaction_id", "currency"))
     for row in unbalanced[:MAX_PROBLEMS_LISTED]:
         problems.append(_("Transaction #%(id)s does not sum to zero in %(currency)s: %(total)s.")
@@ -256,7 +256,7 @@ def ledger_check() -> LedgerCheck:
                                                          | (~member & Q(organisation__isnull=False)))
     for account in organisation_mismatch.order_by("pk")[:MAX_PROBLEMS_LISTED]:
         problems.append(_("Account %(key)s has the wrong owner for its kind.") % {"key": account.key})
-    negative = (LedgerAccount.objects.filter(member).annotate(total=Sum("postings__amount"))
+    negative = (LedgerAccount.objects.filter(member).annotate(total=AmountSum("postings__amount"))
                 .filter(total__lte=-HALF_CENT).order_by("pk"))
     for account in negative[:MAX_PROBLEMS_LISTED]:
         problems.append(_("Member account %(key)s is negative: %(total)s.")

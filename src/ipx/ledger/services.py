@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation, binds
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
-from ipx.core.money import MINOR_UNITS, Money, check_currency, parse_amount
+from ipx.core.money import MINOR_UNITS, AmountSum, Money, check_currency, parse_amount
 from ipx.core.validation import FieldErrors, clean_text
 from ipx.ledger.models import LedgerAccount, LedgerTransaction, Payout, Posting
 from ipx.ledger.providers import PaymentRefused, ReceiptStatus, normalise_bank_account, payment_provider
@@ -65,7 +64,7 @@ def account_for(*, kind: str, currency: str, organisation: Organisation | None =
 
 
 def balance_of(account: LedgerAccount) -> Decimal:
-    total = Posting.objects.filter(account=account).aggregate(total=Sum("amount"))["total"]
+    total = Posting.objects.filter(account=account).aggregate(total=AmountSum("amount"))["total"]
     return (total or ZERO).quantize(Decimal("0.01"))
 
 
@@ -244,7 +243,7 @@ def transfer(*, payer: Organisation, payee: Organisation, money: Money, referenc
 def escrow_balance(*, payer: Organisation, currency: str, reference: str) -> Decimal:
     # A read: looks the account up by its key rather than opening it.
     key = _account_key(Kind.ESCROW, check_currency(currency), payer.pk, reference)
-    total = Posting.objects.filter(account__key=key).aggregate(total=Sum("amount"))["total"]
+    total = Posting.objects.filter(account__key=key).aggregate(total=AmountSum("amount"))["total"]
     return (total or ZERO).quantize(Decimal("0.01"))
 
 

@@ -199,13 +199,18 @@ def session_announce(*, operator: User, session_id: int) -> AuctionSession:
 
 @transaction.atomic
 def session_cancel(*, operator: User, session_id: int, reason: str) -> AuctionSession:
-    """Cancel the session: every lot not closed is withdrawn and its deposits released."""
+    """Cancel the session before any of its lots is sold: every lot not closed is withdrawn and
+    its deposits released."""
     from ipx.auctions.services.control import withdraw_locked
 
     SESSION.admit("cancel", None, operator)
     reason = _reason(reason)
     session = SESSION.lock(session_id)
     SESSION.check(session, "cancel", operator)
+    sold = list(session.lots.filter(status=Lot.Status.SOLD).order_by("number").values_list("number", flat=True))
+    if sold:  # a sale binds both sides; a cancelled session would hide it from its buyer, who must pay
+        raise Conflict(_("Lots %(lots)s of this session are sold: withdraw its other lots one by one instead.")
+                       % {"lots": ", ".join(str(number) for number in sold)}, code="lots_sold")
     for lot in Lot.objects.select_for_update().filter(session=session, status__in=UNFINISHED):
         withdraw_locked(lot, actor=operator, reason=reason)
     SESSION.transition(session, "cancel", actor=operator, note=reason)

@@ -185,6 +185,11 @@ def settlement_pay(*, actor: User, settlement_id: int) -> Settlement:
     lot, settlement = _locked(settlement_id)
     SETTLEMENT.check(settlement, "pay", actor)
     deal = _locked_deal(settlement)
+    if deal.status == Deal.Status.AWAITING_SIGNATURES:  # asked here too: a deposit covering the price
+        # leaves no milestone to fund, whose funding would have asked for the signatures.
+        raise Conflict(_("Both sides sign the deal's contract first; then the buyer pays."), code="not_signed")
+    if deal.status == Deal.Status.CANCELLED:
+        raise Conflict(_("The deal of this sale was cancelled: there is nothing to pay."), code="deal_cancelled")
     _charge_premium(settlement, lot, actor)
     pending = DealMilestone.objects.filter(deal=deal, status=DealMilestone.Status.PENDING).order_by("position")
     for position in pending.values_list("position", flat=True):

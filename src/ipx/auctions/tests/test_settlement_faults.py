@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from ipx.accounts.models import User
-from ipx.auctions.models import Deposit, Lot, Settlement
+from ipx.auctions.models import AuctionSession, Deposit, Lot, Settlement
+from ipx.auctions.services import setup
 from ipx.auctions.settlement import services
 from ipx.auctions.tests.scene import available, fee_income, past_due, signed, sold
 from ipx.core.errors import Conflict
@@ -119,3 +120,31 @@ def test_a_buyer_that_never_signs_forfeits(live: Lot, owner: Member, buyer: Memb
     assert services.settlement_due(settlement_id=settlement.pk) == T.FORFEITED
     assert deposit_status(live, settlement) == Deposit.Status.FORFEITED
     assert ledger_check().ok
+
+
+def test_a_deposit_covering_the_price_is_still_paid_for_only_under_a_signed_contract(
+        live: Lot, owner: Member, buyer: Member, outsider: Member) -> None:
+    Lot.objects.filter(pk=live.pk).update(deposit=Decimal("200000"))
+    settlement = sold(live, buyer, outsider)  # 160,000, all of it from the deposit
+    assert settlement.deal is not None and settlement.deposit_applied == Decimal("160000.00")
+    before, income = available(buyer.organisation), fee_income()
+    with pytest.raises(Conflict) as refused:
+        services.settlement_pay(actor=buyer.user, settlement_id=settlement.pk)
+    assert refused.value.code == "not_signed"
+    assert (available(buyer.organisation), fee_income()) == (before, income)  # no premium taken
+    signed(settlement.deal, owner, buyer)
+    assert services.settlement_pay(actor=buyer.user, settlement_id=settlement.pk).status == T.PAID
+    assert fee_income() == income + Decimal("16000")
+
+
+def test_a_session_with_a_sold_lot_is_not_cancelled(live: Lot, buyer: Member, outsider: Member,
+                                                     operator: User) -> None:
+    settlement = sold(live, buyer, outsider)
+    # The session goes on (another of its lots still open, as in a session whose lots close one a minute).
+    AuctionSession.objects.filter(pk=live.session_id).update(status=AuctionSession.Status.LIVE)
+    with pytest.raises(Conflict) as refused:  # its buyer could no longer see the lot it must pay for
+        setup.session_cancel(operator=operator, session_id=live.session_id, reason="venue problem")
+    assert refused.value.code == "lots_sold"
+    settlement.refresh_from_db()
+    assert settlement.status == T.AWAITING_PAYMENT
+    assert AuctionSession.objects.get(pk=live.session_id).status == AuctionSession.Status.LIVE

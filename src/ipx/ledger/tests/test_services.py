@@ -37,6 +37,22 @@ def postings_of(entry: LedgerTransaction) -> list[tuple[str, Decimal]]:
 
 # --- Deposits ---------------------------------------------------------------------------------
 
+def test_balances_are_exact_to_the_cent_however_large(buyer: Member) -> None:
+    # SQLite keeps decimals as floating point: summed as such, 121 deposits of just under a
+    # trillion came to 0.21 too much and a cent more changed nothing.
+    for _n in range(121):
+        services.deposit_record(organisation=buyer.organisation, money=Money(Decimal("999999999999.99"), CNY),
+                                provider_reference="")
+    for _n in range(3):
+        services.deposit_record(organisation=buyer.organisation, money=Money(Decimal("0.01"), CNY),
+                                provider_reference="")
+    exact = Decimal("999999999999.99") * 121 + Decimal("0.03")
+    assert str(available(buyer.organisation)) == str(exact)
+    (balance,) = selectors.balances_of(buyer.organisation.pk)
+    assert str(balance.available) == str(exact) and str(balance.escrow) == "0.00"
+    assert selectors.ledger_check().ok
+
+
 def test_deposit_credits_the_available_balance(buyer: Member) -> None:
     entry = deposit(buyer, "1,000,000.50")
     assert entry.kind == "deposit"
