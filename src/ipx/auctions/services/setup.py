@@ -130,6 +130,10 @@ def lot_add(*, operator: User, session_id: int, values: LotValues) -> Lot:
         reserve = collect_amount(values.reserve_price, currency, field="reserve_price", errors=errors)
         if reserve and start and reserve < start:
             errors.add("reserve_price", _("The reserve cannot be below the starting price."))
+        elif reserve and not table.on_step(reserve):
+            # A proxy bid is lifted to the reserve: off the steps, the price would show it exactly.
+            errors.add("reserve_price", _("The reserve must be a step of the increment table (a multiple of "
+                                          "%(step)s).") % {"step": table.increment_at(reserve)})
     deposit = collect_amount(values.deposit, currency, field="deposit", errors=errors, allow_zero=True)
     opens_at = _moment(values.opens_at, field="opens_at", errors=errors)
     closes_at = _moment(values.closes_at, field="closes_at", errors=errors)

@@ -54,12 +54,14 @@ def test_a_lot_is_set_up_only_from_good_input(session: AuctionSession, owner: Me
     assert "listing_id" in (error.value.fields or {})
 
 
-def test_times_no_bidder_could_use_are_refused(session: AuctionSession, owner: Member, operator: User) -> None:
+def test_times_and_a_reserve_no_bidder_could_use_are_refused(session: AuctionSession, owner: Member,
+                                                             operator: User) -> None:
     listing = published_listing(owner.organisation, owner.user, operator)
     now = timezone.now()
     # Opened and closed within the session, but already over: it would count as offered and unsold.
     over = {"opens_at": now - timedelta(minutes=50), "closes_at": now - timedelta(minutes=10)}
     for field, change in (("closes_at", over), ("hard_end", {"hard_end": "9999-12-31T23:59"}),
+                          ("reserve_price", {"reserve_price": "105500"}),  # steps of 5,000 there
                           ("opens_at", {"opens_at": "2026-02-30T10:00"})):
         with pytest.raises(ValidationFailed) as error:
             setup.lot_add(operator=operator, session_id=session.pk, values=lot_values(listing.pk, **change))
