@@ -45,6 +45,15 @@ def accepted(owner: Member, banker: Member, valued: Valuation) -> Loan:
     return loans.loan_accept(actor=owner.user, loan_id=loan.pk)
 
 
+def paid_out(owner: Member, banker: Member, operator: User, valued: Valuation, *, pledge: str) -> Loan:
+    """A loan accepted, its pledge registered and checked, the money paid out by a bank that has it."""
+    deposit(banker.organisation, "1000000")
+    loan = accepted(owner, banker, valued)
+    loans.loan_submit_pledge(actor=owner.user, loan_id=loan.pk, number=pledge)
+    loans.loan_check_pledge(operator=operator, loan_id=loan.pk, approve=True)
+    return loan
+
+
 def test_the_pledge_number_is_required_and_then_sent_to_the_operator(owner: Member, banker: Member,
                                                                      valued: Valuation) -> None:
     loan = accepted(owner, banker, valued)
@@ -71,10 +80,7 @@ def test_enrolment_beyond_the_pools_capacity_is_refused_on_the_form(
 
 def test_paying_without_the_money_goes_back_with_the_refusal(owner: Member, banker: Member, operator: User,
                                                             valued: Valuation) -> None:
-    deposit(banker.organisation, "1000000")
-    loan = accepted(owner, banker, valued)
-    loans.loan_submit_pledge(actor=owner.user, loan_id=loan.pk, number="Y2026440000777")
-    loans.loan_check_pledge(operator=operator, loan_id=loan.pk, approve=True)
+    loan = paid_out(owner, banker, operator, valued, pledge="Y2026440000777")
     # The borrower spends what it was lent: 480,000 back to the bank as another payment.
     transfer(payer=owner.organisation, payee=banker.organisation, money=Money(D("480000.00"), "CNY"),
              reference="test:spent")
@@ -120,10 +126,7 @@ def test_the_page_shows_the_buttons_the_api_allows(owner: Member, banker: Member
 
 def test_only_those_who_bind_the_borrower_pay_its_loan(owner: Member, banker: Member, operator: User,
                                                       valued: Valuation) -> None:
-    deposit(banker.organisation, "1000000")
-    loan = accepted(owner, banker, valued)
-    loans.loan_submit_pledge(actor=owner.user, loan_id=loan.pk, number="Y2026440000997")
-    loans.loan_check_pledge(operator=operator, loan_id=loan.pk, approve=True)
+    loan = paid_out(owner, banker, operator, valued, pledge="Y2026440000997")
     clerk = MembershipFactory.create(organisation=owner.organisation, role=Membership.Role.MEMBER).user
     before = available(owner)
     with pytest.raises(PermissionDenied):
@@ -138,10 +141,7 @@ def test_only_those_who_bind_the_borrower_pay_its_loan(owner: Member, banker: Me
 
 def test_repaying_early_on_the_page_and_in_the_api(owner: Member, banker: Member, operator: User,
                                                   valued: Valuation) -> None:
-    deposit(banker.organisation, "1000000")
-    loan = accepted(owner, banker, valued)
-    loans.loan_submit_pledge(actor=owner.user, loan_id=loan.pk, number="Y2026440000999")
-    loans.loan_check_pledge(operator=operator, loan_id=loan.pk, approve=True)
+    loan = paid_out(owner, banker, operator, valued, pledge="Y2026440000999")
     client = owner.client
     too_much = client.post(f"/finance/loans/{loan.pk}/prepay/", {"amount": "480000.01", "key": "p0"})
     assert too_much.status_code == 400 and "amount" in too_much.context["form"].errors
