@@ -44,7 +44,9 @@ LOT = Workflow(name="lot", model=Lot, event_model=LotEvent, not_found=_("No such
     "open": Action(sources=(L.SCHEDULED,), target=L.OPEN, who=(operators_only,), publishes=("lot.changed",)),
     "pause": Action(sources=(L.OPEN,), target=L.PAUSED, who=(operators_only,), publishes=("lot.changed",)),
     "resume": Action(sources=(L.PAUSED,), target=L.OPEN, who=(operators_only,), publishes=("lot.changed",)),
-    "extend": Action(sources=(L.SCHEDULED, L.OPEN, L.PAUSED), who=(operators_only,), publishes=("lot.changed",)),
+    # Not while paused: resuming moves the close on by the pause, which would move a close chosen
+    # during it too. Resume first, then extend.
+    "extend": Action(sources=(L.SCHEDULED, L.OPEN), who=(operators_only,), publishes=("lot.changed",)),
     "withdraw": Action(sources=(L.SCHEDULED, L.OPEN, L.PAUSED), target=L.WITHDRAWN, who=(operators_only,),
                        publishes=("lot.changed",)),
     "sell": Action(sources=(L.OPEN,), target=L.SOLD, who=(operators_only,), publishes=("lot.changed",)),

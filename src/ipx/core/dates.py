@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # The days anyone may enter or ask about. Every span the exchange computes adds at most some
@@ -30,3 +31,9 @@ def add_months(start: date, months: int) -> date:
     years, month_index = divmod(start.month - 1 + months, 12)
     year, month = start.year + years, month_index + 1
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def moment_words(value: datetime) -> str:
+    """A moment as a sentence states it: the exchange's local time to the minute
+    (2026-12-06 13:42), not the stored UTC with its microseconds."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")

@@ -39,6 +39,7 @@ from ipx.core.errors import NotFound, PermissionDenied
 from ipx.listings.models import ListingAsset
 
 RATE_PLACES = Decimal("0.0001")
+ZERO = Decimal("0.00")
 CLOSED = (Lot.Status.SOLD, Lot.Status.UNSOLD)
 # Ids beyond what every database's integer holds name nothing (a path may carry any digits).
 MAX_ID = 2**53
@@ -137,7 +138,7 @@ def summarise(lots: Iterable[LotResult], *, ip_type: str = "", currency: str) ->
         ip_type=ip_type, currency=currency, lots_offered=len(offered), lots_sold=len(sold),
         lots_withdrawn=sum(1 for lot in chosen if lot.status == Lot.Status.WITHDRAWN),
         success_rate=rate(Decimal(len(sold)), Decimal(len(offered))) if offered else None,
-        total_hammer=sum((lot.hammer_price or Decimal(0) for lot in sold), Decimal(0)),
+        total_hammer=sum((lot.hammer_price or ZERO for lot in sold), ZERO),  # "0.00" when none sold
         highest_premium_rate=max(premiums) if premiums else None,
     )
 

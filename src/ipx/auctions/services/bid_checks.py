@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ipx.auctions.inputs import BidValues
 from ipx.auctions.models import AuctionSession, Lot
 from ipx.auctions.rules import BidRefused, IncrementTable, LotState, minimum_bid
+from ipx.core.dates import moment_words
 from ipx.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from ipx.core.money import parse_amount
 from ipx.listings.models import Listing
@@ -54,7 +55,7 @@ def wanted_organisation(organisation_id: object) -> int | None:
 def check_open(lot: Lot, now: datetime) -> None:
     S = Lot.Status
     if lot.status == S.SCHEDULED:
-        raise Conflict(_("This lot is not open for bids yet; it opens at %(at)s.") % {"at": lot.opens_at})
+        raise Conflict(_("This lot is not open for bids yet; it opens at %(at)s.") % {"at": moment_words(lot.opens_at)})
     if lot.status == S.PAUSED:
         raise Conflict(_("Bidding on this lot is paused."))
     if lot.status != S.OPEN or now >= lot.closes_at:

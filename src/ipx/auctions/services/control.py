@@ -18,6 +18,7 @@ from ipx.auctions.services.bidding import lot_state
 from ipx.auctions.services.setup import UNFINISHED, _moment, _reason
 from ipx.auctions.settlement.services import schedule_settlement
 from ipx.auctions.workflow import LOT, SESSION
+from ipx.core.dates import moment_words
 from ipx.core.errors import ValidationFailed
 from ipx.core.money import Money
 from ipx.core.validation import FieldErrors
@@ -207,7 +208,7 @@ def lot_extend(*, operator: User, lot_id: int, closes_at: object, reason: str) -
     LOT.check(lot, "extend", operator)
     if moment <= lot.closes_at:
         raise ValidationFailed.for_field("closes_at", _("An extension moves the close later than %(at)s.")
-                                         % {"at": lot.closes_at})
+                                         % {"at": moment_words(lot.closes_at)})
     lot.closes_at = lot.scheduled_close = moment
     lot.hard_end = max(lot.hard_end, moment)
     LOT.transition(lot, "extend", actor=operator, note=reason, fields=("closes_at", "scheduled_close", "hard_end"),

@@ -34,6 +34,7 @@ from ipx.auctions.models import Bid, Deposit, Lot, Registration, Settlement
 from ipx.auctions.services.bid_checks import listing_unavailable
 from ipx.auctions.services.setup import _reason
 from ipx.auctions.workflow import LOT, SETTLEMENT
+from ipx.core.dates import moment_words
 from ipx.core.errors import Conflict, NotFound
 from ipx.core.money import Money
 from ipx.deals.contracts.escrow import fee_for
@@ -250,7 +251,7 @@ def _cancel(settlement: Settlement, lot: Lot, deal: Deal, why: str) -> None:
     if deal.status != Deal.Status.CANCELLED:
         cancel_locked(deal, actor=None, reason=_("Auction lot %(lot)s could not be paid for by %(due)s through no "
                                                  "fault of the buyer; everything held is returned.")
-                      % {"lot": lot.number, "due": settlement.due_at})
+                      % {"lot": lot.number, "due": moment_words(settlement.due_at)})
     Deposit.objects.filter(lot=lot, registration=settlement.registration, status=Deposit.Status.APPLIED).update(
         status=Deposit.Status.RELEASED, settled_at=timezone.now())
     params = {**_params(settlement, lot), "why": why}
@@ -287,8 +288,9 @@ def _forfeit(settlement: Settlement, lot: Lot, deal: Deal) -> None:
             status=Deposit.Status.FORFEITED, settled_at=timezone.now())
     params = {**_params(settlement, lot), "to_seller": str(to_seller.amount), "to_exchange": str(to_exchange.amount)}
     SETTLEMENT.transition(settlement, "forfeit", actor=None, check=False, params=params)
+    due = moment_words(settlement.due_at)
     cancel_locked(deal, actor=None, reason=_("Auction lot %(lot)s was not paid for by %(due)s; the buyer's deposit "
-                                             "is forfeited.") % {"lot": lot.number, "due": settlement.due_at})
+                                             "is forfeited.") % {"lot": lot.number, "due": due})
     notify(verb="auction.forfeited", organisations=[settlement.registration.organisation], url=_lot_url(lot),
            params=params)
     notify(verb="auction.forfeit_share", organisations=[lot.listing.organisation], url=_lot_url(lot), params=params)
@@ -348,7 +350,7 @@ def settlement_accept(*, actor: User, settlement_id: int) -> Settlement:
     lot, settlement = _locked(settlement_id)
     SETTLEMENT.check(settlement, "accept", actor)
     if timezone.now() >= settlement.due_at:
-        raise Conflict(_("This offer lapsed at %(due)s.") % {"due": settlement.due_at})
+        raise Conflict(_("This offer lapsed at %(due)s.") % {"due": moment_words(settlement.due_at)})
     SETTLEMENT.transition(settlement, "accept", actor=actor, check=False)
     _awaiting_payment(settlement, lot, actor)
     return settlement

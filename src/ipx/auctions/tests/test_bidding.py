@@ -15,7 +15,7 @@ from ipx.auctions.models import AuctionSession, Bid, Deposit, Lot, Registration
 from ipx.auctions.services import control, registration, setup
 from ipx.auctions.services.bidding import bid_place
 from ipx.auctions.tests.scene import admitted, available, bid, close_now, lot_values, opened
-from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ipx.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ipx.ledger.services import escrow_balance
 from ipx.notifications.models import Notification
 from ipx.tasks.models import Task
@@ -219,6 +219,9 @@ def test_paused_and_closed_lots_take_no_bids(live: Lot, buyer: Member, operator:
     control.lot_pause(operator=operator, lot_id=live.pk, reason="A technical check")
     with pytest.raises(Conflict, match="paused"):
         bid(buyer, live, "100000")
+    with pytest.raises(InvalidTransition):  # a close chosen now would be moved again by the resume
+        control.lot_extend(operator=operator, lot_id=live.pk, closes_at=live.closes_at + timedelta(hours=1),
+                           reason="More time")
     resumed = control.lot_resume(operator=operator, lot_id=live.pk, reason="Checked")
     assert resumed.closes_at >= live.closes_at
     control.lot_withdraw(operator=operator, lot_id=live.pk, reason="The seller sold it elsewhere")

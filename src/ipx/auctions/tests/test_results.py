@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from ipx.accounts.models import User
 from ipx.auctions.inputs import BidValues, LotValues, SessionValues
 from ipx.auctions.models import AuctionSession, Lot, Registration
-from ipx.auctions.results.selectors import LotResult, Summary, results_of, session_results
+from ipx.auctions.results.selectors import LotResult, Summary, results_of, session_results, summarise
 from ipx.auctions.services import control, registration, setup
 from ipx.auctions.services.bidding import bid_place
 from ipx.catalog.models import Asset
@@ -331,3 +331,8 @@ def test_an_unknown_format_is_refused(finished: Scene, client: Client) -> None:
     response = client.get(url(finished.session, "docx"))
     assert response.status_code == 400
     assert "csv, xlsx, pdf" in response.content.decode()
+
+
+def test_a_session_that_sold_nothing_totals_zero_in_cents() -> None:
+    # Amounts are said with their cents everywhere, "0.00" too (it read "0").
+    assert str(summarise([], currency="CNY").total_hammer) == "0.00"

@@ -46,9 +46,9 @@ def test_paying_before_signing_is_refused_with_a_message_and_a_409(live: Lot, ow
                                                                   outsider: Member) -> None:
     settlement = sold(live, buyer, outsider)
     response = buyer.client.post(f"/auctions/lots/{live.pk}/settlement/pay/", follow=True)
-    assert response.status_code == 200 and "both sides have signed" in response.content.decode()
+    assert response.status_code == 200 and "Both sides sign the deal&#x27;s contract first" in response.content.decode()
     status, body = api(buyer.client, "post", f"{live.pk}/settlement/pay")
-    assert (status, body["error"]["code"]) == (409, "conflict")
+    assert (status, body["error"]["code"]) == (409, "not_signed")
     assert api(owner.client, "post", f"{live.pk}/settlement/pay")[0] == 403
     assert settlement.deal is not None
     signed(settlement.deal, owner, buyer)
