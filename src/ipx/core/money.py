@@ -78,7 +78,9 @@ class AmountSum(models.Sum):
     small credits then vanished, and Django rounds only a plain column to its places (12,345.67
     + 0.11 came back as 12345.7800000000). There each amount is made a whole number of cents,
     which SQLite adds exactly (64-bit integers, up to 92 million billion); a filter on the sum
-    compares it there in cents, which is why the ledger's checks compare it with half a cent."""
+    compares it there in cents, which is why the ledger's checks compare it with half a cent. Use it
+    as the outermost expression of an annotation or aggregate, not inside another (Coalesce,
+    arithmetic): only the outermost's result is converted back from cents."""
 
     def __init__(self, *expressions: Any, **extra: Any) -> None:
         super().__init__(*expressions, output_field=_AmountTotal(**AMOUNT_FIELD_OPTIONS), **extra)
