@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from ipx.testing.access_world import AccessWorld
 
-from .matrix import CONFLICT, DENY, HIDE, HOME, LOGIN, OK, PUBLIC, Entry, const, every, ids
+from .matrix import BINDING, CONFLICT, DENY, HIDE, HOME, LOGIN, OK, PUBLIC, Entry, const, every, ids
 
 
 def auction(name: str) -> Callable[[AccessWorld], object]:
@@ -29,7 +29,8 @@ WON_LOT = ids(lot_id=auction("won_lot"))
 DRAFT_LOT = ids(lot_id=auction("draft_lot"))
 # What only operators see: a session being prepared and its lots.
 OPERATORS_SEE = every(HIDE, operator=OK)
-BIDDERS = every(DENY, anonymous=LOGIN, **HOME)
+# A bid binds the organisation to buy and holds its deposit: those who may commit it.
+BIDDERS = every(DENY, anonymous=LOGIN, **BINDING)
 BID = const({"amount": "100000", "currency": "CNY"})
 
 ENTRIES = [

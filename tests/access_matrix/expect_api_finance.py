@@ -17,7 +17,7 @@ from typing import Any
 
 from ipx.testing.access_world import AccessWorld
 
-from .matrix import CONFLICT, DENY, HIDE, HOME, LOGIN, OK, SIGNED_IN, Entry, const, every, ids, roles
+from .matrix import BINDING, CONFLICT, DENY, HIDE, HOME, LOGIN, OK, SIGNED_IN, Entry, const, every, ids, roles
 
 
 def finance(name: str) -> Callable[[AccessWorld], object]:
@@ -34,6 +34,8 @@ APPRAISER_STEP = every(HIDE, anonymous=LOGIN, agent=OK, operator=DENY, **HOME_DE
 BANK_STEP = every(HIDE, anonymous=LOGIN, bank=OK, operator=DENY, **HOME_DENIED)
 BORROWER_BINDS = every(HIDE, anonymous=LOGIN, member=DENY, signatory=OK, admin=OK, bank=DENY, operator=DENY)
 BORROWER_STEP = every(HIDE, anonymous=LOGIN, bank=DENY, operator=DENY, **HOME)
+# Paying moves the borrower's money: those who may commit it.
+BORROWER_PAYS = every(HIDE, anonymous=LOGIN, bank=DENY, operator=DENY, **BINDING)
 OPERATOR_STEP = every(HIDE, anonymous=LOGIN, operator=OK, bank=DENY, **HOME_DENIED)
 # Only home's people act for home; the others are told it is not their organisation.
 HOME_ACTS = every(DENY, anonymous=LOGIN, **HOME)
@@ -103,9 +105,9 @@ ENTRIES = [
           body=const({"pledge_number": "Y2026440000999"})),
     Entry(L + "/{loan_id}/pledge-check", "POST", OPERATOR_STEP, args=ids(loan_id=finance("submitted")),
           body=const({"approve": True}), note="approving pays the loan out from the bank's balance"),
-    Entry(L + "/{loan_id}/pay", "POST", BORROWER_STEP, args=ids(loan_id=finance("active")),
+    Entry(L + "/{loan_id}/pay", "POST", BORROWER_PAYS, args=ids(loan_id=finance("active")),
           note="the overdue first instalment, with its penalty, from home's balance"),
-    Entry(L + "/{loan_id}/prepay", "POST", {**BORROWER_STEP, **dict.fromkeys(HOME, CONFLICT)},
+    Entry(L + "/{loan_id}/prepay", "POST", {**BORROWER_PAYS, "signatory": CONFLICT, "admin": CONFLICT},
           args=ids(loan_id=finance("active")), body=const({"amount": "10000"}),
           note="the borrower's step, refused while its first instalment is overdue (paid first)"),
     Entry(L + "/{loan_id}/enrol", "POST", BANK_STEP, args=ids(loan_id=finance("accepted")),

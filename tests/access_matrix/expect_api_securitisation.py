@@ -17,7 +17,7 @@ from typing import Any
 from ipx.testing.access_world import AccessWorld
 from ipx.testing.upload_files import pdf_upload
 
-from .matrix import CONFLICT, DENY, HIDE, HOME, LOGIN, OK, SIGNED_IN, Entry, const, every, ids
+from .matrix import BINDING, CONFLICT, DENY, HIDE, HOME, LOGIN, OK, SIGNED_IN, Entry, const, every, ids
 
 A = "/api/v1/finance/securitisation"
 
@@ -103,7 +103,7 @@ ENTRIES = [
     Entry(f"{A}/products/{{product_id}}/projection", "GET", PARTIES, args=PRODUCT),
     Entry(f"{A}/products/{{product_id}}/periods", "GET", SEEN, args=PRODUCT),
     Entry(f"{A}/products/{{product_id}}/periods", "POST", every(HIDE, anonymous=LOGIN, bank=DENY, operator=DENY,
-                                                                  **HOME), args=PRODUCT, body=_collections,
+                                                                  **BINDING), args=PRODUCT, body=_collections,
           note="the servicer (home) records a period's collections"),
     Entry(f"{A}/products/{{product_id}}/periods/{{number}}", "GET", SEEN, args=PERIOD),
     Entry(f"{A}/products/{{product_id}}/periods/{{number}}/run", "POST",

@@ -45,7 +45,7 @@ OPEN_LOT = ids(lot_id=auction("open_lot"))
 OPERATOR_STEP = every(FLASH, anonymous=LOGIN, operator=OK)
 # Any member of a verified organisation applies for it; the unverified applicant's is no
 # choice on the form, and an operator has none to apply for.
-APPLICANTS = every(OK, anonymous=LOGIN, unverified=FORM, operator=FORM)
+APPLICANTS = every(OK, anonymous=LOGIN, unverified=FORM, operator=FORM, member=FORM)
 
 
 def _moment(world: AccessWorld, after: timedelta) -> str:
@@ -115,7 +115,8 @@ ENTRIES: list[Entry] = [
                args=ids(session_id=auction("live")), variant="live"),
     *read_only("auctions/<int:session_id>/results/", OPERATORS_SEE, login=False, args=DRAFT, variant="draft"),
     # The hall: anyone watches; admitted bidders bid on its form, others are refused on it.
-    *form_page("auctions/lots/<int:lot_id>/", PUBLIC, every(FORM, anonymous=LOGIN, **HOME), args=OPEN_LOT,
+    *form_page("auctions/lots/<int:lot_id>/", PUBLIC, every(FORM, anonymous=LOGIN, **{**HOME, "member": FORM}),
+               args=OPEN_LOT,
                body=_bid),
     *form_page(
         "auctions/lots/<int:lot_id>/",

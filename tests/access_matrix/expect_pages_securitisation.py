@@ -24,7 +24,22 @@ from .expect_api_securitisation import (
     _own,
     _receivable,
 )
-from .matrix import CONFLICT, DENY, FLASH, HIDE, HOME, LOGIN, OK, SIGNED_IN, every, form_page, ids, post_only, read_only
+from .matrix import (
+    BINDING,
+    CONFLICT,
+    DENY,
+    FLASH,
+    HIDE,
+    HOME,
+    LOGIN,
+    OK,
+    SIGNED_IN,
+    every,
+    form_page,
+    ids,
+    post_only,
+    read_only,
+)
 
 S = "finance/securitisation"
 REPORT = ids(product_id=lambda world: world.securitisation.product.pk, number=lambda world: 1)
@@ -33,7 +48,7 @@ SEEN_BUTTON = every(HIDE, anonymous=LOGIN, outsider=FLASH, agent=FLASH, bank=FLA
                     signatory=FLASH, admin=FLASH)
 # Home binds, but the serviced product's pool and structure are fixed.
 FIXED = every(HIDE, anonymous=LOGIN, member=DENY, signatory=CONFLICT, admin=CONFLICT, bank=DENY, operator=DENY)
-SERVICER = every(HIDE, anonymous=LOGIN, bank=DENY, operator=DENY, **HOME)
+SERVICER = every(HIDE, anonymous=LOGIN, bank=DENY, operator=DENY, **BINDING)
 
 
 def _product(world: AccessWorld, role: str) -> dict[str, Any]:
