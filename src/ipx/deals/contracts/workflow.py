@@ -4,30 +4,26 @@ DEAL: awaiting_signatures → signed (both parties signed) → recordal_submitte
 entered the recordal number) → completed (an operator checked it); back from
 recordal_submitted to signed when the operator returns the number; a signed intended
 agreement goes back to awaiting_signatures when it is concluded as a contract (both sides
-sign the new text); cancelled before completion: by a party only until both have signed, by
-an operator at any time. A signature that does not complete the set changes no status: it
-is recorded.
+sign the new text); cancelled before completion: by a party only until both have signed (never
+a sale concluded at auction, ``Deal.bound_by_sale``), by an operator at any time. A signature
+that does not complete the set changes no status: it is recorded.
 
 Once both sides have signed, a party asks for the cancellation instead (``request_cancellation``),
 which opens a dispute (DISPUTE: open → cancelled, with the deal cancelled and held money
 refunded, or → rejected, and the deal goes on) that an operator decides. While it is open no
 money is released, the recordal is not approved and the deal is neither concluded nor
-cancelled otherwise.
-
-A deal is funded and completed only while its listing is on the market (or reserved by this
-very deal), and an intended agreement is concluded only while nothing else takes its rights.
-
-Committing a party (accepting, signing, concluding, cancelling or asking to, funding,
-releasing) takes one of its administrators or named signatories (``Role.binds``); other
-members negotiate and read.
+cancelled otherwise. A deal is funded and completed only while its listing is on the market (or
+reserved by this very deal), and an intended agreement is concluded only while nothing else
+takes its rights. Committing a party (accepting, signing, concluding, cancelling or asking to,
+funding, releasing) takes one of its administrators or named signatories (``Role.binds``);
+other members negotiate and read.
 
 MILESTONE: pending → funded (the buyer pays into escrow) → released (all of it paid to the
 seller; a part is recorded without a change) or refunded (the deal was cancelled). Its
-events go to the deal's history.
-
-Pages and the API show an action exactly when ``allowed_actions`` lists it; the services
-take the same table, so a button and its service never disagree. In particular
-``release_condition`` is the one place that says when held money may be released.
+events go to the deal's history. Pages and the API show an action exactly when
+``allowed_actions`` lists it; the services take the same table, so a button and its service
+never disagree. In particular ``release_condition`` is the one place that says when held money
+may be released.
 """
 
 from __future__ import annotations
@@ -174,17 +170,15 @@ def _a_dispute_to_decide(attempt: Attempt) -> Refusal | None:
 
 
 def _party_cancels_before_signing(attempt: Attempt) -> Refusal | None:
-    # Once both have signed the seller may have recorded the transfer already: a party may no
-    # longer take the escrow back alone; an operator decides (``request_cancellation``). A sale
-    # knocked down at auction binds both sides from the hammer: a winner cancelling before it
-    # signs would take back the deposit the auction holds against its not paying.
-    if attempt.actor.is_operator:
+    # Once both have signed the seller may have recorded the transfer: an operator decides
+    # (``request_cancellation``). A sale knocked down at auction binds both sides from the hammer
+    # (a winner cancelling would take back the deposit the auction holds against its not paying).
+    deal = _deal(attempt)
+    if attempt.actor.is_operator or (deal.status == S.AWAITING_SIGNATURES and not deal.bound_by_sale):
         return None
-    if _deal(attempt).bound_by_sale:
+    if deal.bound_by_sale:
         return Refusal(_("This deal is a sale concluded at auction: the winning bid binds both sides, so neither can "
                          "cancel it; an operator can."), code="sale_binds", error=Conflict)
-    if _deal(attempt).status == S.AWAITING_SIGNATURES:
-        return None
     return Refusal(_("Both sides have signed this deal: a party can no longer cancel it, but may ask an operator "
                      "to cancel it."), code="cancellation_needs_operator", error=Conflict)
 
