@@ -65,7 +65,7 @@ def account_for(*, kind: str, currency: str, organisation: Organisation | None =
 
 def balance_of(account: LedgerAccount) -> Decimal:
     total = Posting.objects.filter(account=account).aggregate(total=AmountSum("amount"))["total"]
-    return (total or ZERO).quantize(Decimal("0.01"))
+    return total or ZERO  # AmountSum answers in cents
 
 
 def _check_places(amount: Decimal, currency: str, *, field: str) -> None:
@@ -244,7 +244,7 @@ def escrow_balance(*, payer: Organisation, currency: str, reference: str) -> Dec
     # A read: looks the account up by its key rather than opening it.
     key = _account_key(Kind.ESCROW, check_currency(currency), payer.pk, reference)
     total = Posting.objects.filter(account__key=key).aggregate(total=AmountSum("amount"))["total"]
-    return (total or ZERO).quantize(Decimal("0.01"))
+    return total or ZERO  # AmountSum answers in cents
 
 
 # --- Deposits and payouts: members asking, the payment provider moving the money ----------
