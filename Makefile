@@ -7,7 +7,7 @@ STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 PYTEST_ARGS ?=
 
-.PHONY: demo serve cluster test test-contract test-sqlite test-postgres postgres-after-checks lint system-deps system-test-deps bench messages clean
+.PHONY: demo serve cluster test test-contract test-sqlite test-postgres postgres-after-lint lint system-deps system-test-deps bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "IPX needs Python 3.11"'
@@ -38,13 +38,15 @@ cluster: $(STAMP_RUN) system-test-deps
 	$(BIN)/ipx cluster --app-ports 8001,8002 --demo
 
 ## test: lint, type-check, migrations check, the API contract and the suite on SQLite side by
-## side; once the lint and the contract are done, the suite on PostgreSQL beside the SQLite pass
+## side; once the lint is done, the suite on PostgreSQL beside them
 test: $(STAMP_TEST) system-test-deps
-	@$(MAKE) --no-print-directory -j 4 --output-sync=target test-sqlite postgres-after-checks
+	@$(MAKE) --no-print-directory -j 4 --output-sync=target test-sqlite test-contract postgres-after-lint
 
 # The passes leave cores idle while they wait (on Chromium, live servers, PostgreSQL): run
-# alone one after the other, a whole run used about two thirds of the two cores.
-postgres-after-checks: lint test-contract
+# alone one after the other, a whole run used about two thirds of the two cores. Started
+# only after the contract, the PostgreSQL pass ran alone for the last eight minutes of a
+# run, with a core mostly idle; it waits for the lint alone (the lint is quick to fail).
+postgres-after-lint: lint
 	@$(MAKE) --no-print-directory test-postgres
 
 system-deps:
@@ -60,7 +62,8 @@ lint: $(STAMP_TEST)
 	$(BIN)/ipx makemigrations --check --dry-run
 	$(BIN)/python scripts/check_messages.py
 
-# Two workers in each pass (each its own database; on Redis, its own Redis database). What judges
+# Two workers in each pass (each its own database; on Redis, its own Redis database; a worker that
+# runs out takes tests queued for the other, so a long test queued last idles no core). What judges
 # requests and pages rather than the database (the browser walk-throughs, the access matrix, the
 # API contract) runs once, on SQLite, and so does every test that never opens a
 # connection (ipx.testing.database_pass); the several-servers layout (tests/cluster: its own
@@ -68,18 +71,17 @@ lint: $(STAMP_TEST)
 # threads write at once (marked postgres).
 ONCE := --ignore=tests/access_matrix --ignore=tests/api_contract -m "not browser or postgres"
 test-sqlite: $(STAMP_TEST)
-	$(BIN)/pytest -n 2 --ignore=tests/cluster --ignore=tests/api_contract $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist worksteal --ignore=tests/cluster --ignore=tests/api_contract $(PYTEST_ARGS)
 
 # The API contract in a process of its own, on SQLite: Schemathesis makes its coverage cases
 # while collecting (minutes), which each worker of a parallel run would do again; one process
-# does it once, beside the lint and the SQLite pass (alone after the lint, it left a core idle
-# for ten minutes; the SQLite pass's browser walk-throughs, collected last, wait on Chromium
-# and leave room too).
+# does it once, beside the lint and the two passes (alone after the lint, it left a core idle
+# for ten minutes; the browser walk-throughs, collected last, wait on Chromium and leave room too).
 test-contract: $(STAMP_TEST)
 	$(BIN)/pytest -p no:xdist tests/api_contract $(PYTEST_ARGS)
 
 test-postgres: $(STAMP_TEST)
-	scripts/with-postgres.sh scripts/with-redis.sh $(BIN)/pytest -n 2 $(ONCE) $(PYTEST_ARGS)
+	scripts/with-postgres.sh scripts/with-redis.sh $(BIN)/pytest -n 2 --dist worksteal $(ONCE) $(PYTEST_ARGS)
 
 ## messages: extract and compile the translations (en, zh-hans, zh-hant)
 messages: $(STAMP_TEST)

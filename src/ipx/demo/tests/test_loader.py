@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.apps import apps
+from django.conf import LazySettings
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
@@ -27,9 +29,13 @@ from ipx.catalog.reference import check_ipc_code
 from ipx.deals.models import Deal, Offer
 from ipx.demo.loader import demo_counts, load_demo
 from ipx.demo.people import DEMO_PASSWORD, ROLE_LOGINS
+from ipx.demo.tests.shipped_vectors_checks import (
+    assert_a_refused_file_leaves_the_demo_to_the_background,
+    assert_the_shipped_vectors_were_used,
+)
 from ipx.ledger.selectors import available_balance, ledger_check
 from ipx.listings.models import Listing, ListingEvent, OfferKind
-from ipx.matching.matches import index
+from ipx.matching.matches import index, preparation
 from ipx.matching.matches.services import rank_listings
 from ipx.matching.models import Demand, DemandMatch, DemandMatchRun
 from ipx.matching.retrieval import GOOD_MATCH
@@ -213,7 +219,13 @@ UNRELATED_DEMANDS = (
 )
 
 
-def test_the_full_demo_loads_once_and_is_searchable() -> None:
+def test_the_full_demo_loads_once_and_is_searchable_and_ranks_by_meaning_from_its_shipped_vectors(
+        settings: LazySettings, tmp_path: Path) -> None:
+    # One full load (minutes) serves every check of it, with the embedding model on as in `make demo`.
+    settings.IPX_MATCHING_DENSE = True
+    index.forget()
+    preparation.forget()
+
     result = load_demo()
 
     assert result.loaded
@@ -252,6 +264,9 @@ def test_the_full_demo_loads_once_and_is_searchable() -> None:
 
     assert not again.loaded and again.indexed is None
     assert snapshot() == before
+
+    assert_the_shipped_vectors_were_used(result)
+    assert_a_refused_file_leaves_the_demo_to_the_background(settings, tmp_path)
 
 
 def fingerprint() -> list[tuple[Any, ...]]:

@@ -1,8 +1,7 @@
-"""``ipx demo`` with its shipped vectors and the real embedding model: English demands find
-Chinese patents of their field at once, by meaning, with nothing left to embed; a refused
-vectors file (another model, damaged) is said and leaves the demo to the background instead.
-
-One full load (about the cost of test_loader's) serves every assertion; the model embeds only
+"""What the full demo load with its shipped vectors and the real embedding model must show
+(``test_loader`` runs them on its one full load): English demands find Chinese patents of
+their field at once, by meaning, with nothing left to embed; a refused vectors file (another
+model, damaged) is said and leaves the demo to the background instead. The model embeds only
 the eight texts of the sample check."""
 
 from __future__ import annotations
@@ -11,10 +10,9 @@ import random
 from pathlib import Path
 
 import numpy as np
-import pytest
 from django.conf import LazySettings
 
-from ipx.demo.loader import load_demo
+from ipx.demo.loader import LoadResult
 from ipx.demo.vectors import VECTORS_FILE, describe, load_demo_vectors
 from ipx.listings.models import Listing
 from ipx.matching.demands.language import ENGLISH
@@ -25,8 +23,6 @@ from ipx.matching.matches.shipped import read_vector_file, write_vector_file
 from ipx.matching.models import Demand, DemandMatch, DemandMatchRun
 from ipx.tasks.models import Task
 from ipx.tasks.runner import task_name
-
-pytestmark = pytest.mark.django_db
 
 
 def sections_of(listing: Listing) -> set[str]:
@@ -52,14 +48,9 @@ def assert_english_demands_found_their_field() -> None:
         assert in_field != (demand.title in KNOWN_MISSES), (demand.title, top.title)
 
 
-def test_the_demo_ranks_english_demands_by_meaning_from_its_shipped_vectors(
-        settings: LazySettings, tmp_path: Path) -> None:
-    settings.IPX_MATCHING_DENSE = True
-    index.forget()
-    preparation.forget()
-
-    result = load_demo()
-
+def assert_the_shipped_vectors_were_used(result: LoadResult) -> None:
+    """The full load (with the model switched on) read every text's vector from the file and
+    left nothing to the background; English demands found their field by meaning."""
     report = result.vectors
     assert report is not None and report.problem is None and report.missing == []
     assert report.imported == report.wanted > 2500 and report.sampled == 8
@@ -70,8 +61,10 @@ def test_the_demo_ranks_english_demands_by_meaning_from_its_shipped_vectors(
     assert not Task.objects.filter(name=task_name(matches_catch_up)).exists()
     assert_english_demands_found_their_field()
 
-    # A new server's empty cache, and a file of another model: refused, said, and the demo
-    # waits for the background, its matches saying so.
+
+def assert_a_refused_file_leaves_the_demo_to_the_background(settings: LazySettings, tmp_path: Path) -> None:
+    """A new server's empty cache and a file of another model, or a damaged file: refused,
+    said, and the demo waits for the background, its matches saying so."""
     settings.VAR_DIR = tmp_path / "elsewhere"
     index.forget()
     preparation.forget()  # the count kept for the other cache would otherwise stand a few seconds
