@@ -107,9 +107,12 @@ def _why_cancelled(params: Params) -> str:
 wording(
     "auction.sale_cancelled",
     title=lambda p: _("The sale of lot %(lot)s is cancelled") % {"lot": p["lot"]},
-    body=lambda p: _("The sale of “%(title)s” at %(amount)s is cancelled because %(why)s. Nothing is forfeited and "
-                     "no buyer's premium is charged; everything held for it, the deposit included, went back to the "
-                     "buyer.") % {**_lot(p), "why": _why_cancelled(p)},
+    body=lambda p: (_("The sale of “%(title)s” at %(amount)s is cancelled because %(why)s. Nothing is forfeited; "
+                      "everything paid for it, the deposit included, went back to the buyer, and the buyer's premium "
+                      "of %(premium)s is refunded.") if p.get("premium_refunded") else
+                    _("The sale of “%(title)s” at %(amount)s is cancelled because %(why)s. Nothing is forfeited and "
+                      "no buyer's premium is charged; everything held for it, the deposit included, went back to the "
+                      "buyer.")) % {**_lot(p), "why": _why_cancelled(p), "premium": money_text(p, "premium_refunded")},
 )
 wording(
     "auction.runner_up",

@@ -79,5 +79,6 @@ SETTLEMENT = Workflow(name="settlement", model=Settlement, event_model=Settlemen
     "decline": Action(sources=(T.OFFERED,), target=T.DECLINED, who=(the_buyer,)),
     "forfeit": Action(sources=(T.AWAITING_PAYMENT,), target=T.FORFEITED, who=(the_exchange_only,)),
     "lapse": Action(sources=(T.OFFERED,), target=T.LAPSED, who=(the_exchange_only,)),
-    "cancel": Action(sources=(T.AWAITING_PAYMENT,), target=T.CANCELLED, who=(the_exchange_only,)),
+    # Paid too: the exchange may still cancel the deal a paid sale made (the premium is refunded).
+    "cancel": Action(sources=(T.AWAITING_PAYMENT, T.PAID), target=T.CANCELLED, who=(the_exchange_only,)),
 })

@@ -62,6 +62,7 @@ class LedgerTransaction(models.Model):
         ESCROW_RELEASE = "escrow_release", _("Escrow released")
         ESCROW_REFUND = "escrow_refund", _("Escrow refunded")
         FEE = "fee", _("Platform fee")
+        FEE_REFUND = "fee_refund", _("Platform fee refunded")
         # Between two members' available balances: a loan paid out, an instalment repaid.
         TRANSFER = "transfer", _("Transfer")
 

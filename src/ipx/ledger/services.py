@@ -229,6 +229,18 @@ def fee_charge(*, payer: Organisation, money: Money, reference: str, actor: User
 
 
 @transaction.atomic
+def fee_refund(*, payee: Organisation, money: Money, reference: str, actor: User | None = None) -> LedgerTransaction:
+    """A fee charged earlier given back to the member that paid it (the exchange cancelled the
+    sale it was charged on), under the charge's reference."""
+    _check_amount(money)
+    return transaction_post(
+        kind=LedgerTransaction.Kind.FEE_REFUND, reference=reference, actor=actor,
+        lines=[Line(account_for(kind=Kind.FEE_INCOME, currency=money.currency), -money.amount),
+               Line(available_account(organisation=payee, currency=money.currency), money.amount)],
+    )
+
+
+@transaction.atomic
 def transfer(*, payer: Organisation, payee: Organisation, money: Money, reference: str,
              actor: User | None = None) -> LedgerTransaction:
     """Pay from one member's available balance to another's (InsufficientFunds when short)."""

@@ -9,7 +9,8 @@
   goes back to the buyer, the listing is on offer again) — unless the sale could not go on
   through no fault of the buyer (``_not_the_buyers_fault``): then nothing is forfeited.
 - ``settlement_deal_cancelled`` (after an operator cancels the deal, ``deal.cancelled``): the
-  settlement ends with it, nothing forfeited and no premium charged.
+  settlement ends with it, nothing forfeited and no premium charged — or, paid already, the
+  premium refunded (the deal's cancelling returned what was held for the price).
 - ``lot_offer_runner_up`` (an operator, with a reason): the next bidder down is offered the lot
   at its own last bid; it accepts (a deal, payment as above, without a deposit to apply) or
   declines, or the offer lapses (``offer_due``).
@@ -43,7 +44,7 @@ from ipx.deals.contracts.services.cancelling import cancel_locked
 from ipx.deals.contracts.services.milestones import forfeit_held, fund_from_escrow, milestone_fund
 from ipx.deals.models import Deal, DealMilestone
 from ipx.deals.negotiation.sales import Sale, sale_conclude
-from ipx.ledger.services import escrow_refund, fee_charge
+from ipx.ledger.services import escrow_refund, fee_charge, fee_refund
 from ipx.listings.models import Listing
 from ipx.notifications.services import notify
 from ipx.tasks.runner import run_at_once
@@ -245,37 +246,49 @@ def _not_the_buyers_fault(lot: Lot, deal: Deal) -> str | None:
     return None
 
 
-def _cancel(settlement: Settlement, lot: Lot, deal: Deal, why: str) -> None:
+def _cancel(settlement: Settlement, lot: Lot, deal: Deal, why: str, *, refunded: Decimal = ZERO) -> None:
     """The sale ends without fault of the buyer: the deal cancelled (everything held, the deposit
-    applied included, back to the buyer), no premium, the deposit counted as returned."""
+    applied included, back to the buyer), no premium (``refunded``: the one paid, given back), the
+    deposit counted as returned."""
     if deal.status != Deal.Status.CANCELLED:
         cancel_locked(deal, actor=None, reason=_("Auction lot %(lot)s could not be paid for by %(due)s through no "
                                                  "fault of the buyer; everything held is returned.")
                       % {"lot": lot.number, "due": moment_words(settlement.due_at)})
     Deposit.objects.filter(lot=lot, registration=settlement.registration, status=Deposit.Status.APPLIED).update(
         status=Deposit.Status.RELEASED, settled_at=timezone.now())
-    params = {**_params(settlement, lot), "why": why}
+    params = {**_params(settlement, lot), "why": why, **({"premium_refunded": str(refunded)} if refunded else {})}
     SETTLEMENT.transition(settlement, "cancel", actor=None, check=False, params=params)
     notify(verb="auction.sale_cancelled", organisations=[settlement.registration.organisation,
                                                          lot.listing.organisation], url=_lot_url(lot), params=params)
 
 
 def on_deal_cancelled(*, deal_id: int) -> None:
-    """``deal.cancelled``: a settlement awaiting payment on that deal ends with it."""
-    for settlement_id in Settlement.objects.filter(deal_id=deal_id, status=T.AWAITING_PAYMENT).values_list(
-            "pk", flat=True):
+    """``deal.cancelled``: a settlement awaiting payment on that deal, or paid, ends with it."""
+    for settlement_id in Settlement.objects.filter(deal_id=deal_id, status__in=(T.AWAITING_PAYMENT, T.PAID)
+                                                   ).values_list("pk", flat=True):
         settlement_deal_cancelled(settlement_id=settlement_id)
 
 
 @transaction.atomic
 def settlement_deal_cancelled(*, settlement_id: int) -> str:
     lot, settlement = _locked(settlement_id)
-    if settlement.status != T.AWAITING_PAYMENT:
-        return settlement.status  # forfeited already (its deal cancelled by the forfeit) or paid
+    if settlement.status not in (T.AWAITING_PAYMENT, T.PAID):
+        return settlement.status  # forfeited already (its deal cancelled by the forfeit), or ended
     deal = _locked_deal(settlement)
     if deal.status == Deal.Status.CANCELLED:
-        _cancel(settlement, lot, deal, "deal_cancelled")
+        # Only the exchange cancels a deal a sale made (``Deal.bound_by_sale``): its premium on a
+        # sale that no longer happens goes back to the buyer.
+        refunded = _refund_premium(settlement, lot)
+        _cancel(settlement, lot, deal, "deal_cancelled", refunded=refunded)
     return settlement.status
+
+
+def _refund_premium(settlement: Settlement, lot: Lot) -> Decimal:
+    if settlement.premium <= 0 or settlement.premium_paid_at is None:
+        return ZERO
+    fee_refund(payee=settlement.registration.organisation, money=Money(settlement.premium, lot.session.currency),
+               reference=settlement.premium_reference, actor=None)
+    return settlement.premium
 
 
 def _forfeit(settlement: Settlement, lot: Lot, deal: Deal) -> None:

@@ -148,3 +148,31 @@ def test_a_session_with_a_sold_lot_is_not_cancelled(live: Lot, buyer: Member, ou
     settlement.refresh_from_db()
     assert settlement.status == T.AWAITING_PAYMENT
     assert AuctionSession.objects.get(pk=live.session_id).status == AuctionSession.Status.LIVE
+
+
+def test_a_paid_sale_the_exchange_cancels_gives_the_buyer_back_its_premium_too(
+        live: Lot, owner: Member, buyer: Member, outsider: Member, operator: User, on_commit: Any) -> None:
+    settlement = sold(live, buyer, outsider)  # 160,000: 20,000 from the deposit; premium 16,000
+    assert settlement.deal is not None
+    signed(settlement.deal, owner, buyer)
+    before, income = available(buyer.organisation), fee_income()
+    services.settlement_pay(actor=buyer.user, settlement_id=settlement.pk)
+    assert available(buyer.organisation) == before - Decimal("140000") - Decimal("16000")
+    assert fee_income() == income + Decimal("16000")
+
+    with on_commit():
+        deal_cancel(deal_id=settlement.deal.pk, actor=operator, reason="the patent was revoked")
+
+    # The whole price, the deposit applied to it included, and the premium.
+    assert available(buyer.organisation) == before + Decimal("20000")
+    assert fee_income() == income
+    settlement.refresh_from_db()
+    assert settlement.status == T.CANCELLED
+    assert deposit_status(live, settlement) == Deposit.Status.RELEASED
+    notice = Notification.objects.get(verb="auction.sale_cancelled", organisation=buyer.organisation)
+    assert notice.params is not None and notice.params["premium_refunded"] == "16000.00"
+    assert "premium of" in notice.body and "refunded" in notice.body
+    assert ledger_check().ok
+    # The follow-up run again (a retried event) refunds nothing twice.
+    assert services.settlement_deal_cancelled(settlement_id=settlement.pk) == T.CANCELLED
+    assert (available(buyer.organisation), fee_income()) == (before + Decimal("20000"), income)
