@@ -1,7 +1,9 @@
 """Which tests the PostgreSQL pass of `make test` runs: those that reach the database (or need
 PostgreSQL or Redis by name). A test that never opens a connection — pure arithmetic, text,
 parsing, property tests of an engine — answers the same on either database, so the SQLite
-pass runs it and the PostgreSQL pass leaves it out instead of running it twice."""
+pass runs it and the PostgreSQL pass leaves it out instead of running it twice; so does a
+module marked ``once``: who may use which endpoint and page, judged through requests as the
+access matrix judges them (which runs on SQLite only as well)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,9 @@ OWN_SERVERS = ("tests/cluster/",)
 
 
 def reaches_the_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("once") is not None:
+        # Who may do what through requests, like the access matrix: judged once, on SQLite.
+        return False
     if item.get_closest_marker("django_db") is not None or item.get_closest_marker("redis") is not None:
         return True
     if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):

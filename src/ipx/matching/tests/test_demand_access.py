@@ -22,7 +22,7 @@ from ipx.matching.models import Demand
 from ipx.matching.tests.demand_helpers import demand_data, draft, in_days, published, submitted
 from ipx.testing.fixtures import Member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 ROLES = ("anonymous", "outsider", "member", "operator")
 

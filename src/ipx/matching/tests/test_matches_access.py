@@ -27,7 +27,7 @@ from ipx.tasks.models import Task
 from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory, listing_with_patent
 from ipx.testing.fixtures import Member
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("embedder")]
+pytestmark = [pytest.mark.django_db, pytest.mark.once, pytest.mark.usefixtures("embedder")]
 
 ROLES = ("anonymous", "outsider", "poster", "seller", "operator")
 

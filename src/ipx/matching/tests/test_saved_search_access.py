@@ -17,7 +17,7 @@ from ipx.matching.saved_searches import services
 from ipx.matching.saved_searches.inputs import SavedSearchInput
 from ipx.testing.fixtures import Member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 ROLES = ("anonymous", "outsider", "member", "operator")
 

@@ -25,7 +25,7 @@ from ipx.listings import documents
 from ipx.testing.factories import OrganisationFactory
 from ipx.testing.fixtures import Member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 ROLES = ("outsider", "buyer", "seller", "agent", "operator")
 
