@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import caches
-from django.db import connection
 from django.test import Client
 from django.utils import translation
 from hypothesis import HealthCheck
@@ -25,6 +24,7 @@ from ipx.accounts.models import Membership, Organisation, User
 from ipx.catalog.reference import clear_caches
 from ipx.search.backends import reset_backends
 from ipx.search.backends.postgres import PostgresBackend
+from ipx.testing.databases import ON_POSTGRES
 from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
 from ipx.testing.second_factor import signed_in
 
@@ -71,7 +71,7 @@ def _search_rows_left_by_commits(request: pytest.FixtureRequest, django_db_block
     flush after a committing test leaves alone, as it is no model's: a later test would find
     that test's listings in its search (the index counted 5 of a test's 4)."""
     yield
-    if _commits(request) and connection.vendor == "postgresql":
+    if ON_POSTGRES and _commits(request):
         with django_db_blocker.unblock():
             PostgresBackend().clear()
 
