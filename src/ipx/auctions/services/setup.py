@@ -102,7 +102,10 @@ def lot_add(*, operator: User, session_id: int, values: LotValues) -> Lot:
         raise Conflict(_("Lots are added before the session goes live."))
     errors = FieldErrors()
     listing_id = _whole(values.listing_id)
-    listing = Listing.objects.filter(pk=listing_id or 0, status=Listing.Status.PUBLISHED).first()
+    # Locked until the lot is stored: an offer accepted on the listing, or another session adding
+    # it, waits for this one and then finds the lot (and this one waits for them likewise).
+    listing = (Listing.objects.select_for_update(of=("self",))
+               .filter(pk=listing_id or 0, status=Listing.Status.PUBLISHED).first())
     if listing is None:
         errors.add("listing_id", _("Choose a published listing."))
     offer_kind = clean_choice(values.offer_kind, Lot.OfferKind, field="offer_kind", errors=errors)

@@ -29,6 +29,7 @@ from ipx.deals.negotiation.terms import OfferTerms
 from ipx.deals.negotiation.workflow import OFFER, THREAD, side_of
 from ipx.deals.rights import exclusivity_refusal
 from ipx.deals.timeline import CAUSE_EXPIRED, moment_param, money_params
+from ipx.listings.models import Listing
 
 S = Offer.Status
 
@@ -202,6 +203,11 @@ def offer_accept(*, offer_id: int, actor: User) -> Deal:
 
 @transaction.atomic
 def _offer_accept(*, offer_id: int, actor: User) -> Deal:
+    # The listing's row first (before the thread's, the order an auction's sale takes): an
+    # operator adding the listing to a lot at the same moment waits, or is waited for, so the
+    # listing is either sold by this offer or held by the lot, never both.
+    listing_id = Offer.objects.filter(pk=offer_id).values_list("thread__listing_id", flat=True).first()
+    list(Listing.objects.select_for_update(of=("self",)).filter(pk=listing_id or 0).values_list("pk", flat=True))
     offer, thread, role = _offer_in_thread(actor, offer_id)
     OFFER.transition(offer, "accept", actor=actor, acting_for=role.organisation)
     touch(thread)
