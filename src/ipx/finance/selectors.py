@@ -124,6 +124,23 @@ def enrolment_of(loan: Loan) -> Enrolment | None:
     return Enrolment.objects.select_related("pool").filter(loan=loan).first()
 
 
+@dataclass(frozen=True, slots=True)
+class LossShare:
+    party: str  # fund, insurer or appraiser
+    share: Decimal  # its ratio's part of the loss
+    paid: Decimal  # what it paid the bank
+    owed: Decimal  # what it could not pay (the appraiser's only; the others make the default wait)
+    returned: Decimal  # recoveries paid back to it
+
+
+def loss_shares(enrolment: Enrolment) -> list[LossShare]:
+    """Who paid the bank what of a compensated loan's loss (nothing before a default)."""
+    shares = enrolment.shares
+    return [LossShare(party, _money(shares.get(party)), _money(shares.get(f"{party}_paid")),
+                      _money(shares.get(f"{party}_owed")), _money(shares.get(f"{party}_returned")))
+            for party in ("fund", "insurer", "appraiser") if f"{party}_paid" in shares]
+
+
 def may_enrol(loan: Loan, user: Any) -> bool:
     """Whether ``user`` commits the lending bank, the loan runs and is in no pool yet."""
     return (loan.bank_id in binding_ids(user) and loan.status in RUNNING

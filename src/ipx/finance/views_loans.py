@@ -70,9 +70,11 @@ def _loan_page(request: AuthenticatedRequest, loan: Loan, *, sent: ServiceForm |
                                         "check_form": NoteForm(prefix="check")}
     if sent is not None:
         reasoned["decline_form" if sent.prefix == "decline" else "check_form"] = sent
+    enrolment = selectors.enrolment_of(loan)
     return render(request, "finance/loan.html", {
         "loan": loan, "collateral": selectors.collateral_of(loan), "instalments": selectors.instalments_of(loan),
-        "outstanding": selectors.outstanding(loan), "enrolment": selectors.enrolment_of(loan), "actions": actions,
+        "outstanding": selectors.outstanding(loan), "enrolment": enrolment, "actions": actions,
+        "loss_shares": selectors.loss_shares(enrolment) if enrolment else [],
         "may_enrol": selectors.may_enrol(loan, request.user), "may_recover": selectors.may_recover(loan, request.user),
         "history": loan_history(loan), "pay_form": PayForm(prefix="pay"), **reasoned},
         status=200 if sent is None else 400)

@@ -49,7 +49,10 @@ class EnrolmentOut(Schema):
     covered: Decimal
     status: str = Field(description="covered, freed (repaid) or compensated (defaulted).")
     loss: Decimal | None
-    shares: dict[str, str] = Field(description="On default: each party's share and what the fund and insurer paid.")
+    shares: dict[str, str] = Field(description=(
+        "On default: each party's share of the loss (fund, bank, insurer, appraiser), what the fund, the insurer and "
+        "the appraiser paid the bank (fund_paid, insurer_paid, appraiser_paid), what the appraiser could not pay "
+        "(appraiser_owed) and, after recoveries, what went back to each (fund_returned, ...)."))
     recovered: Decimal
 
 

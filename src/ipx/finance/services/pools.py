@@ -7,8 +7,12 @@ hold, read under the pool's row lock) takes the loan's amount; repayment frees i
 the loss (outstanding principal + accrued interest and penalty) is shared by the ratios; the
 fund's share (paid from the sponsor's balance) and the insurer's are paid to the bank through
 the ledger, together no more than the cap; a pledge-loan guarantee policy on the loan pays the
-insurer's share in the pool insurer's place (recorded as a claim paid on it). Recoveries later
-(the collateral sold) are shared back by the same ratios, to whoever paid.
+insurer's share in the pool insurer's place (recorded as a claim paid on it). The appraiser
+whose valuation the loan rests on pays its share to the bank too, outside the cap (it is the
+appraiser's liability, not the pool's compensation), from what it holds on the exchange: a
+default does not wait for it, and what it could not pay is recorded as owed to the bank. A loan
+without a valuation has no appraiser, and the bank keeps that share. Recoveries later (the
+collateral sold) are shared back by the same ratios, to whoever paid, never more than each paid.
 """
 
 from __future__ import annotations
@@ -29,9 +33,10 @@ from ipx.finance.inputs import percent
 from ipx.finance.models import Enrolment, Instalment, Loan, Pool, PoolMember
 from ipx.finance.money import to_cents
 from ipx.finance.services import claims
-from ipx.ledger.services import transfer
+from ipx.ledger.services import available_account, balance_of, transfer
 
 PARTIES = ("fund", "bank", "insurer", "appraiser")
+PAYERS = ("fund", "insurer", "appraiser")  # who pays the bank its share of a loss
 MEMBER_KINDS = (Organisation.Kind.FINANCIAL, Organisation.Kind.ENTERPRISE, Organisation.Kind.UNIVERSITY)
 ZERO = Decimal("0.00")
 
@@ -153,7 +158,8 @@ def loan_defaulted(loan: Loan) -> Enrolment | None:
     shares paid to the bank (InsufficientFunds, refusing the default whole, when short). A
     pledge-loan guarantee policy on the loan takes the insurer's share (within its cover left),
     in the pool's place; a guaranteed loan in no pool has its loss paid within the cover left."""
-    enrolment = (Enrolment.objects.select_for_update(of=("self",)).select_related("pool__sponsor", "pool__insurer")
+    enrolment = (Enrolment.objects.select_for_update(of=("self",))
+                 .select_related("pool__sponsor", "pool__insurer", "loan__valuation__appraiser")
                  .filter(loan=loan, status=Enrolment.Status.COVERED).first())
     if enrolment is None:
         guarantee = claims.guarantee_for(loan, loan.currency)
@@ -177,9 +183,14 @@ def loan_defaulted(loan: Loan) -> Enrolment | None:
     elif insurer_pays > 0 and insurer is not None:
         transfer(payer=insurer, payee=loan.bank, money=Money(insurer_pays, pool.currency),
                  reference=pool.ledger_reference)
+    appraiser = enrolment.loan.valuation.appraiser if enrolment.loan.valuation is not None else None
+    appraiser_pays = _appraiser_pays(appraiser, loan.bank, shares["appraiser"], pool)
     enrolment.loss, enrolment.status, enrolment.settled_at = loss, Enrolment.Status.COMPENSATED, timezone.now()
     enrolment.shares = {**{party: str(value) for party, value in shares.items()},
                         "fund_paid": str(fund_pays), "insurer_paid": str(insurer_pays)}
+    if appraiser is not None:
+        enrolment.shares.update(appraiser_id=str(appraiser.pk), appraiser_paid=str(appraiser_pays),
+                                appraiser_owed=str(shares["appraiser"] - appraiser_pays))
     if insurer is not None:
         # Who paid the insurer's share, so recoveries go back to it (a guarantee's insurer).
         enrolment.shares["insurer_id"] = str(insurer.pk)
@@ -189,10 +200,21 @@ def loan_defaulted(loan: Loan) -> Enrolment | None:
     return enrolment
 
 
+def _appraiser_pays(appraiser: Organisation | None, bank: Organisation, share: Decimal, pool: Pool) -> Decimal:
+    """The appraiser's share paid to the bank from its available balance, as far as that goes."""
+    if appraiser is None or share <= 0:
+        return ZERO
+    held = balance_of(available_account(organisation=appraiser, currency=pool.currency))
+    paid = min(share, max(held, ZERO))
+    if paid > 0:
+        transfer(payer=appraiser, payee=bank, money=Money(paid, pool.currency), reference=pool.ledger_reference)
+    return paid
+
+
 @transaction.atomic
 def enrolment_recover(*, actor: User, loan_id: int, recovered: object) -> Enrolment:
-    """The bank recovered money on a compensated loan (the collateral sold): the fund and the
-    insurer get back their ratios' part of it, never more than they paid."""
+    """The bank recovered money on a compensated loan (the collateral sold): the fund, the
+    insurer and the appraiser get back their ratios' part of it, never more than they paid."""
     enrolment = (Enrolment.objects.select_for_update(of=("self",))
                  .select_related("pool__sponsor", "pool__insurer", "loan__bank")
                  .filter(loan_id=loan_id, status=Enrolment.Status.COMPENSATED).first())
@@ -202,10 +224,11 @@ def enrolment_recover(*, actor: User, loan_id: int, recovered: object) -> Enrolm
     value = collect_amount(recovered, enrolment.pool.currency, field="amount", errors=errors)
     errors.raise_if_any()
     pool, shares = enrolment.pool, _split(value, enrolment.pool)
-    returned = {party: Decimal(enrolment.shares.get(f"{party}_returned", "0")) for party in ("fund", "insurer")}
-    insurer_id = enrolment.shares.get("insurer_id")
+    returned = {party: Decimal(enrolment.shares.get(f"{party}_returned", "0")) for party in PAYERS}
+    insurer_id, appraiser_id = enrolment.shares.get("insurer_id"), enrolment.shares.get("appraiser_id")
     insurer = Organisation.objects.filter(pk=int(insurer_id)).first() if insurer_id else pool.insurer
-    for party, payee in (("fund", pool.sponsor), ("insurer", insurer)):
+    appraiser = Organisation.objects.filter(pk=int(appraiser_id)).first() if appraiser_id else None
+    for party, payee in (("fund", pool.sponsor), ("insurer", insurer), ("appraiser", appraiser)):
         paid = Decimal(enrolment.shares.get(f"{party}_paid", "0"))
         back = min(shares[party], paid - returned[party])
         if back > 0 and payee is not None:

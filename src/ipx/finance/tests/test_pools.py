@@ -1,6 +1,6 @@
 """Risk-compensation pools: set-up checked, capacity reserved by enrolment and freed by
 repayment, a default's loss shared by the ratios with the fund's and insurer's shares paid to
-the bank (capped per loan), recoveries shared back."""
+the bank (capped per loan) and the appraiser's as far as its money goes, recoveries shared back."""
 
 from __future__ import annotations
 
@@ -107,11 +107,13 @@ def test_enrolment_reserves_capacity_and_repayment_frees_it(
 
 
 def test_a_default_is_shared_by_the_ratios_and_recoveries_shared_back(
-        sponsor: Member, insurer: Member, owner: Member, banker: Member, operator: User, valued: Valuation) -> None:
+        sponsor: Member, insurer: Member, owner: Member, banker: Member, operator: User, valued: Valuation,
+        appraiser: Member) -> None:
     pool = a_pool(sponsor, insurer, banker, owner)
     deposit(banker.organisation, "1000000")
     deposit(sponsor.organisation, "1000000")
     deposit(insurer.organisation, "1000000")
+    deposit(appraiser.organisation, "100000")
     loan = offered(applied(owner, banker, valued), banker, penalty_percent="0")
     loans.loan_accept(actor=owner.user, loan_id=loan.pk)
     pools.loan_enrol(actor=banker.user, loan_id=loan.pk, pool_id=pool.pk)
@@ -131,11 +133,18 @@ def test_a_default_is_shared_by_the_ratios_and_recoveries_shared_back(
     # The fund pays its 54 % but no more than the 300,000 cap; the insurer pays within what is left.
     assert D(enrolment.shares["fund_paid"]) == min(fund_share, D("300000"))
     assert D(enrolment.shares["insurer_paid"]) == min(insurer_share, D("300000") - D(enrolment.shares["fund_paid"]))
-    assert available(banker) == bank_before + D("300000")
+    # The appraiser whose valuation the loan rests on pays its 4 %, outside the pool's cap.
+    appraiser_share = (enrolment.loss * D("0.04")).quantize(D("0.01"))
+    assert (D(enrolment.shares["appraiser_paid"]), D(enrolment.shares["appraiser_owed"])) == (appraiser_share, 0)
+    assert available(appraiser) == D("100000") - appraiser_share
+    assert available(banker) == bank_before + D("300000") + appraiser_share
     assert sum(D(enrolment.shares[p]) for p in pools.PARTIES) == enrolment.loss
     sponsor_before = available(sponsor)
     recovered = pools.enrolment_recover(actor=banker.user, loan_id=loan.pk, recovered="100000")
     assert available(sponsor) == sponsor_before + D("54000.00")  # the fund's 54 % of what came back
+    assert available(appraiser) == D("100000") - appraiser_share + D("4000.00")  # and the appraiser's 4 %
+    shown = banker.client.get(f"/finance/loans/{loan.pk}/").content.decode()
+    assert 'id="loss-shares"' in shown and f"{appraiser_share:,}" in shown
     assert recovered.recovered == D("100000.00")
     # Through the API a retry records the recovery once; the key cannot carry another amount.
     path = f"/api/v1/finance/loans/{loan.pk}/recoveries"
@@ -158,6 +167,35 @@ def test_a_default_is_shared_by_the_ratios_and_recoveries_shared_back(
     for _twice in range(2):
         assert banker.client.post(page, {"amount": "2000", "idempotency_key": key[1]}).status_code == 302
     assert Enrolment.objects.get(loan=loan).recovered == D("103000.00")
+    assert ledger_check().ok
+
+
+def test_an_appraiser_short_of_money_pays_what_it_has_and_owes_the_rest_without_holding_up_the_default(
+        sponsor: Member, insurer: Member, owner: Member, banker: Member, operator: User, valued: Valuation,
+        appraiser: Member) -> None:
+    pool = a_pool(sponsor, insurer, banker, owner)
+    for member in (banker, sponsor, insurer):
+        deposit(member.organisation, "1000000")
+    deposit(appraiser.organisation, "5000")
+    loan = offered(applied(owner, banker, valued), banker, penalty_percent="0")
+    loans.loan_accept(actor=owner.user, loan_id=loan.pk)
+    pools.loan_enrol(actor=banker.user, loan_id=loan.pk, pool_id=pool.pk)
+    loans.loan_submit_pledge(actor=owner.user, loan_id=loan.pk, number="Y2026440000128")
+    loans.loan_check_pledge(operator=operator, loan_id=loan.pk, approve=True)
+    bank_before = available(banker)
+    late = Loan.objects.get(pk=loan.pk).instalments.get(number=1).due_on + timedelta(days=91)
+    assert loans.loans_mark_overdue(today=late) == 1
+    enrolment = Enrolment.objects.get(loan=loan)
+    share = D(enrolment.shares["appraiser"])
+    assert share > D("5000")
+    assert (D(enrolment.shares["appraiser_paid"]), D(enrolment.shares["appraiser_owed"])) == (
+        D("5000.00"), share - D("5000.00"))
+    assert available(appraiser) == 0 and available(banker) == bank_before + D("300000") + D("5000")
+    # A recovery gives it back no more than it paid.
+    pools.enrolment_recover(actor=banker.user, loan_id=loan.pk, recovered="480000")
+    assert available(appraiser) == D("5000.00")
+    assert selectors.loss_shares(Enrolment.objects.get(loan=loan))[2] == selectors.LossShare(
+        "appraiser", share, D("5000.00"), share - D("5000.00"), D("5000.00"))
     assert ledger_check().ok
 
 
