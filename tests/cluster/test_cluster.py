@@ -24,9 +24,6 @@ import pytest
 from ipx.cluster import Cluster, free_port
 from ipx.testing.factories import PASSWORD
 
-# The layout starts servers of its own (tens of seconds): its tests start the pass.
-pytestmark = pytest.mark.long
-
 # A reclaimed task is one whose worker stopped beating for this long; short, to keep the test short.
 STALE_SECONDS = 4
 WAIT_SECONDS = 120

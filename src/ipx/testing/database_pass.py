@@ -4,10 +4,7 @@ parsing, property tests of an engine — answers the same on either database, so
 pass runs it and the PostgreSQL pass leaves it out instead of running it twice; so does a
 module marked ``once``: who may use which endpoint and page, judged through requests as the
 access matrix judges them (which runs on SQLite only as well), and what the demo's sample
-holds (the full demo load, which runs on PostgreSQL too, builds all of it with the same code).
-
-In both passes the tests marked ``long`` (own processes and servers, a full demo load) start
-first: queued last, one of them would end a pass with a core idle while it waits."""
+holds (the full demo load, which runs on PostgreSQL too, builds all of it with the same code)."""
 
 from __future__ import annotations
 
@@ -37,8 +34,6 @@ def reaches_the_database(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # A stable sort: the long tests first, everything else in its collected order.
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)
     if not ON_POSTGRES:
         return
     kept: list[pytest.Item] = []

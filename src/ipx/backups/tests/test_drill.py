@@ -61,7 +61,6 @@ def drill(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
             installations.close()
 
 
-@pytest.mark.long
 def test_the_restored_exchange_has_every_acknowledged_write_its_money_its_files_and_its_certificate(
         drill: Drill, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():

@@ -219,7 +219,6 @@ UNRELATED_DEMANDS = (
 )
 
 
-@pytest.mark.long
 def test_the_full_demo_loads_once_and_is_searchable_and_ranks_by_meaning_from_its_shipped_vectors(
         settings: LazySettings, tmp_path: Path) -> None:
     # One full load (minutes) serves every check of it, with the embedding model on as in `make demo`.
@@ -278,7 +277,6 @@ def fingerprint() -> list[tuple[Any, ...]]:
     ))
 
 
-@pytest.mark.long
 def test_a_sample_load_is_the_same_every_time() -> None:
     prints, counts = [], []
     for _run in range(2):

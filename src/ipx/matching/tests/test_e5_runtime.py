@@ -52,7 +52,6 @@ def test_tokens_are_the_engines_on_patents_and_odd_texts(model: ModelFile, refer
         assert ours == theirs
 
 
-@pytest.mark.long
 def test_vectors_agree_with_the_engines(model: ModelFile, reference: Any) -> None:
     encoder = Encoder(model)
     texts = corpus_texts(12) + [t for t in ODD_TEXTS if "\x00" not in t]

@@ -156,7 +156,6 @@ def journal_row(database: Path, task_id: int) -> tuple[str, int]:
     return (str(row[0]), int(row[1]))
 
 
-@pytest.mark.long
 @pytest.mark.parametrize("store", STORES)
 def test_a_task_whose_worker_is_killed_is_finished_by_another_worker(store: str, tmp_path: Path,
                                                                      migrated_database: Path) -> None:
