@@ -93,6 +93,16 @@ def wait_until_up(url: str, seconds: float = 240) -> None:
     raise SystemExit(f"server did not come up at {url}")
 
 
+def connections_per_process(port: int) -> list[int]:
+    """Established connections on the server's port, counted by the process holding each."""
+    listed = subprocess.run(["ss", "-Htnp", "state", "established", f"( sport = :{port} )"],
+                            capture_output=True, text=True, check=False).stdout
+    counts: dict[str, int] = {}
+    for pid in re.findall(r"pid=(\d+)", listed):
+        counts[pid] = counts.get(pid, 0) + 1
+    return sorted(counts.values(), reverse=True)
+
+
 def found(pattern: str, text: str) -> re.Match[str]:
     match = re.search(pattern, text)
     if match is None:
@@ -188,13 +198,20 @@ def main() -> None:
             script.write_text(LUA % {"paths": path_file, "extra": extra}, encoding="utf-8")
             subprocess.run(["wrk", "-t", "1", "-c", "4", "-d", f"{options.warmup}s", "-s", str(script), base],
                            check=True, capture_output=True)  # warm-up
-            result = subprocess.run(
+            run = subprocess.Popen(
                 ["wrk", "-t", str(options.threads), "-c", str(options.connections), "-d", f"{options.duration}s",
                  "--latency", "-s", str(script), base],
-                check=True, capture_output=True, text=True,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             )
-            for key, value in parse_wrk(result.stdout).items():
+            time.sleep(min(2.0, options.duration / 2))
+            split = connections_per_process(port)
+            out, err = run.communicate()
+            if run.returncode:
+                raise SystemExit(f"wrk failed: {err}")
+            for key, value in parse_wrk(out).items():
                 print(f"{name}.{key} {value:.2f}")
+            # How the kernel spread wrk's connections over the worker processes (busiest first).
+            print(f"{name}.connections_per_worker {'/'.join(map(str, split))}")
             sys.stdout.flush()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
