@@ -27,7 +27,9 @@ def broken_model_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> str:
 
 @pytest.fixture
 def no_server(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record the steps ``ipx serve`` takes instead of collecting files or starting gunicorn."""
+    """Record the steps ``ipx serve`` takes instead of starting the task worker, collecting files
+    or starting gunicorn (a real task worker would outlive the test process, its schedules
+    running on whatever database its environment names)."""
     steps: list[str] = []
     monkeypatch.setattr(sys, "argv", list(sys.argv))  # serve() rewrites it for gunicorn
     monkeypatch.setattr(serve_module, "call_command", lambda name, *args, **kwargs: steps.append(name))
@@ -35,6 +37,7 @@ def no_server(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(gunicorn.app.wsgiapp, "run", lambda: steps.append("gunicorn"))
     monkeypatch.setattr(serve_module, "check_search_index", lambda: steps.append("search index check"))
+    monkeypatch.setattr(serve_module, "start_embedded_worker", lambda: steps.append("task worker"))
     return steps
 
 
@@ -77,4 +80,8 @@ def test_serve_starts_when_the_model_loads(monkeypatch: pytest.MonkeyPatch, no_s
 
     serve_module.serve(["--bind", "127.0.0.1:8123"])
 
-    assert no_server == ["search index check", "collectstatic", "gunicorn"]
+    # One machine (no REDIS_URL) starts its task worker beside the server.
+    from django.conf import settings
+
+    worker = [] if settings.REDIS_URL else ["task worker"]
+    assert no_server == [*worker, "search index check", "collectstatic", "gunicorn"]
