@@ -53,6 +53,17 @@ def a_pool(sponsor: Member, insurer: Member, *members: Member, **changes: Any) -
     return pool
 
 
+def paid_out_in(pool: Pool, owner: Member, banker: Member, operator: User, valued: Valuation, number: str,
+                **offer: Any) -> Loan:
+    """A loan the bank offered on ``valued``, accepted, enrolled in ``pool`` and paid out."""
+    loan = offered(applied(owner, banker, valued), banker, **offer)
+    loans.loan_accept(actor=owner.user, loan_id=loan.pk)
+    pools.loan_enrol(actor=banker.user, loan_id=loan.pk, pool_id=pool.pk)
+    loans.loan_submit_pledge(actor=owner.user, loan_id=loan.pk, number=number)
+    loans.loan_check_pledge(operator=operator, loan_id=loan.pk, approve=True)
+    return loan
+
+
 def test_a_pool_is_set_up_by_a_government_sponsor_with_ratios_summing_to_100(
         sponsor: Member, insurer: Member, owner: Member) -> None:
     with pytest.raises(PermissionDenied):
@@ -114,11 +125,7 @@ def test_a_default_is_shared_by_the_ratios_and_recoveries_shared_back(
     deposit(sponsor.organisation, "1000000")
     deposit(insurer.organisation, "1000000")
     deposit(appraiser.organisation, "100000")
-    loan = offered(applied(owner, banker, valued), banker, penalty_percent="0")
-    loans.loan_accept(actor=owner.user, loan_id=loan.pk)
-    pools.loan_enrol(actor=banker.user, loan_id=loan.pk, pool_id=pool.pk)
-    loans.loan_submit_pledge(actor=owner.user, loan_id=loan.pk, number="Y2026440000126")
-    loans.loan_check_pledge(operator=operator, loan_id=loan.pk, approve=True)
+    loan = paid_out_in(pool, owner, banker, operator, valued, "Y2026440000126", penalty_percent="0")
     bank_before = available(banker)
     first_due = Loan.objects.get(pk=loan.pk).instalments.get(number=1).due_on
     assert loans.loans_mark_overdue(today=first_due + timedelta(days=91)) == 1
@@ -177,11 +184,7 @@ def test_an_appraiser_short_of_money_pays_what_it_has_and_owes_the_rest_without_
     for member in (banker, sponsor, insurer):
         deposit(member.organisation, "1000000")
     deposit(appraiser.organisation, "5000")
-    loan = offered(applied(owner, banker, valued), banker, penalty_percent="0")
-    loans.loan_accept(actor=owner.user, loan_id=loan.pk)
-    pools.loan_enrol(actor=banker.user, loan_id=loan.pk, pool_id=pool.pk)
-    loans.loan_submit_pledge(actor=owner.user, loan_id=loan.pk, number="Y2026440000128")
-    loans.loan_check_pledge(operator=operator, loan_id=loan.pk, approve=True)
+    loan = paid_out_in(pool, owner, banker, operator, valued, "Y2026440000128", penalty_percent="0")
     bank_before = available(banker)
     late = Loan.objects.get(pk=loan.pk).instalments.get(number=1).due_on + timedelta(days=91)
     assert loans.loans_mark_overdue(today=late) == 1
@@ -203,11 +206,7 @@ def test_a_default_waits_while_the_fund_cannot_pay_and_other_loans_go_on(
         sponsor: Member, insurer: Member, owner: Member, banker: Member, operator: User, valued: Valuation) -> None:
     pool = a_pool(sponsor, insurer, banker, owner)
     deposit(banker.organisation, "1000000")
-    loan = offered(applied(owner, banker, valued), banker)
-    loans.loan_accept(actor=owner.user, loan_id=loan.pk)
-    pools.loan_enrol(actor=banker.user, loan_id=loan.pk, pool_id=pool.pk)
-    loans.loan_submit_pledge(actor=owner.user, loan_id=loan.pk, number="Y2026440000127")
-    loans.loan_check_pledge(operator=operator, loan_id=loan.pk, approve=True)
+    loan = paid_out_in(pool, owner, banker, operator, valued, "Y2026440000127")
     late = Loan.objects.get(pk=loan.pk).instalments.get(number=1).due_on + timedelta(days=91)
     assert loans.loans_mark_overdue(today=late) == 0  # the sponsor has no money on the exchange
     assert Loan.objects.get(pk=loan.pk).status == Loan.Status.ACTIVE
