@@ -63,10 +63,10 @@ lint: $(STAMP_TEST)
 	$(BIN)/python scripts/check_messages.py
 
 # Two workers in each pass (each its own database; on Redis, its own Redis database; a worker that
-# runs out takes tests queued for the other, so a long test queued last idles no core). What judges
-# requests and pages rather than the database (the browser walk-throughs, the access matrix and
-# the modules marked once, the API contract) runs once, on SQLite, and so does every test that never opens a
-# connection (ipx.testing.database_pass); the several-servers layout (tests/cluster: its own
+# runs out takes tests queued for the other, so a long test queued last idles no core). What answers
+# the same on either database (the browser walk-throughs, the access matrix, the API contract, the
+# modules marked once: request-level access, the demo sample's content) runs once, on SQLite, and so
+# does every test that never opens a connection (ipx.testing.database_pass); the several-servers layout (tests/cluster: its own
 # PostgreSQL and Redis) once, in the PostgreSQL pass, with the browser walk-throughs whose server
 # threads write at once (marked postgres).
 ONCE := --ignore=tests/access_matrix --ignore=tests/api_contract -m "not browser or postgres"
