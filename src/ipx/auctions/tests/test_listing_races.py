@@ -5,11 +5,9 @@ between connections): each attempt in a thread of its own, released together."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
 
 from ipx.accounts.models import User
 from ipx.auctions.models import AuctionSession, Lot
@@ -19,6 +17,7 @@ from ipx.core.errors import ApplicationError
 from ipx.deals.models import Deal, Offer
 from ipx.deals.negotiation import offers, threads
 from ipx.deals.negotiation.tests.conftest import make_offer
+from ipx.ledger.tests.test_concurrency import run_at_once
 from ipx.listings.models import Listing
 from ipx.testing.databases import needs_postgres
 from ipx.testing.fixtures import Member
@@ -28,31 +27,15 @@ ATTEMPTS = 4
 
 
 def at_once(attempts: list[Callable[[], object]]) -> list[str]:
-    """Run every attempt in its own thread (and connection), started together; what each got."""
-    start = threading.Barrier(len(attempts))
-    outcomes: list[str] = []
-    lock = threading.Lock()
+    """Every attempt in its own thread (and connection), released together: "done", the status
+    of the refusal, or "error: ..." for any other failure (a deadlock, a 500)."""
+    return [outcome(result) for result in run_at_once(len(attempts), lambda i: attempts[i]())]
 
-    def run(attempt: Callable[[], object]) -> None:
-        try:
-            start.wait(timeout=30)
-            attempt()
-            outcome = "done"
-        except ApplicationError as exc:
-            outcome = f"{exc.status}"
-        except Exception as exc:  # any other failure (a deadlock, a 500) is what this test looks for
-            outcome = f"error: {exc!r}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
 
-    workers = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-    return outcomes
+def outcome(result: object) -> str:
+    if isinstance(result, ApplicationError):
+        return str(result.status)
+    return f"error: {result!r}" if isinstance(result, Exception) else "done"
 
 
 def adding(session: AuctionSession, listing: Listing, operator: User) -> Callable[[], object]:

@@ -33,7 +33,8 @@ from ipx.finance.inputs import percent
 from ipx.finance.models import Enrolment, Instalment, Loan, Pool, PoolMember
 from ipx.finance.money import to_cents
 from ipx.finance.services import claims
-from ipx.ledger.services import available_account, balance_of, transfer
+from ipx.ledger.selectors import available_balance
+from ipx.ledger.services import transfer
 
 PARTIES = ("fund", "bank", "insurer", "appraiser")
 PAYERS = ("fund", "insurer", "appraiser")  # who pays the bank its share of a loss
@@ -204,8 +205,7 @@ def _appraiser_pays(appraiser: Organisation | None, bank: Organisation, share: D
     """The appraiser's share paid to the bank from its available balance, as far as that goes."""
     if appraiser is None or share <= 0:
         return ZERO
-    held = balance_of(available_account(organisation=appraiser, currency=pool.currency))
-    paid = min(share, max(held, ZERO))
+    paid = min(share, max(available_balance(appraiser.pk, pool.currency), ZERO))
     if paid > 0:
         transfer(payer=appraiser, payee=bank, money=Money(paid, pool.currency), reference=pool.ledger_reference)
     return paid
