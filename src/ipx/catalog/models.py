@@ -120,8 +120,12 @@ class Asset(models.Model):
     @property
     def effective_status(self) -> str:
         """The recorded status, except that a right past its term shows as expired."""
+        return self.status_on(timezone.localdate())
+
+    def status_on(self, day: date) -> str:
+        """The recorded status, except that a right past its term on ``day`` is expired."""
         expiry = self.expiry_date
-        if self.legal_status == self.LegalStatus.IN_FORCE and expiry is not None and expiry < timezone.localdate():
+        if self.legal_status == self.LegalStatus.IN_FORCE and expiry is not None and expiry < day:
             return self.LegalStatus.EXPIRED
         return self.legal_status
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 
 from django.utils.translation import gettext as _
 
+from ipx.catalog.models import Asset
 from ipx.core.notices import HistoryEntry, Params, wording
 from ipx.core.notices import history as notice_history
 from ipx.listings.models import Listing, ListingEvent
@@ -23,10 +24,17 @@ def _deal(params: Params) -> str:
     return str(params.get("deal", ""))
 
 
+def _ended(params: Params) -> str:
+    # The clock took the listing off the market because one of its rights ended (``catalog.rights``).
+    status = Asset.LegalStatus(params["status"]).label if params.get("status") in Asset.LegalStatus.values else ""
+    return _("“%(title)s” is no longer in force (%(status)s): the listing came off the market.") % {
+        "title": params["right_ended"], "status": status}
+
+
 _SENTENCES: dict[str, Callable[[Params], str]] = {
     "edit": lambda params: _("edited"),
     "edit_material": lambda params: _("edited its assets, price or terms; back to review"),
-    "expire": lambda params: _("The offer period ended."),
+    "expire": lambda params: _ended(params) if "right_ended" in params else _("The offer period ended."),
     "reserve": _deal,
     "release": _deal,
     "sell": _deal,

@@ -12,11 +12,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation
+from ipx.catalog.models import Asset
+from ipx.catalog.rights import first_ended, may_have_ended, with_details
 from ipx.catalog.services import assets_of
 from ipx.core.errors import ValidationFailed
 from ipx.core.inputs import UNSET
@@ -185,22 +188,32 @@ def listing_delete(*, listing_id: int, actor: User) -> None:
 
 
 def listings_expire_due(*, today: date | None = None) -> int:
-    """Expire published listings whose offer has ended and that nothing holds (``guards``);
-    returns how many were due."""
+    """Take off the market the published listings whose offer period has ended, or one of
+    whose rights has (``catalog.rights``: past its term, lapsed, its registration ended), and
+    that nothing holds (``guards``); returns how many it took off."""
     today = today or timezone.localdate()
-    due = list(Listing.objects.filter(status=S.PUBLISHED, expires_on__lt=today)
-               .order_by("pk").values_list("pk", flat=True))
+    rights_may_have_ended = Asset.objects.filter(may_have_ended(today))
+    due = list(Listing.objects.filter(Q(expires_on__lt=today) | Q(asset_links__asset__in=rights_may_have_ended),
+                                      status=S.PUBLISHED).distinct().order_by("pk").values_list("pk", flat=True))
+    expired = 0
     for listing_id in due:
         with transaction.atomic():
             listing = _locked(listing_id)
             # A listing a deal or an auction lot still holds stays on offer until they end: off
             # the market, the deal could not be funded or completed (``ipx.deals``).
-            if (listing.status == S.PUBLISHED and listing.expires_on and listing.expires_on < today
-                    and hold_refusal(listing) is None):
-                # The clock's step: the table says nobody takes it by hand, so its guard is not asked.
-                LISTING.transition(listing, "expire", actor=None, params={"expires_on": listing.expires_on.isoformat()},
-                                   fields=("updated_at",), check=False)
-    return len(due)
+            if listing.status != S.PUBLISHED or hold_refusal(listing) is not None:
+                continue
+            ended = first_ended(with_details(Asset.objects.filter(listing_links__listing=listing)), today=today)
+            if ended is not None:
+                params = {"right_ended": ended.title, "status": ended.status_on(today)}
+            elif listing.expires_on and listing.expires_on < today:
+                params = {"expires_on": listing.expires_on.isoformat()}
+            else:
+                continue
+            # The clock's step: the table says nobody takes it by hand, so its guard is not asked.
+            LISTING.transition(listing, "expire", actor=None, params=params, fields=("updated_at",), check=False)
+            expired += 1
+    return expired
 
 
 # --- Changes that deals bring (called by the deals app, never from a page directly) ---------

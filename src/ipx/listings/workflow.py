@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ipx.accounts.selectors import is_member
+from ipx.catalog.rights import offer_refusal_message
 from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ipx.core.workflow import Action, Attempt, Refusal, Workflow
 from ipx.events import publish
@@ -86,11 +87,20 @@ def assets_ready(attempt: Attempt) -> Refusal | None:
     if not asset_ids:
         message = _("Add at least one asset before submitting.")
         return Refusal(message, error=ValidationFailed, fields={"asset_ids": message})
-    return assets_on_offer_here_only(listing, asset_ids) or offer_refusal(listing)
+    return assets_on_offer_here_only(listing, asset_ids) or offer_refusal(listing) or rights_ended(asset_ids)
 
 
 def assets_free(attempt: Attempt) -> Refusal | None:
-    return offer_refusal(attempt.subject)
+    listing: Listing = attempt.subject
+    return offer_refusal(listing) or rights_ended([link.asset_id for link in listing.asset_links.all()])
+
+
+def rights_ended(asset_ids: list[int]) -> Refusal | None:
+    """A refusal naming the first of the rights whose term or registration has ended
+    (``catalog.rights``), after the apps' own checks (``offer_refusal``), whose words are theirs:
+    the data-IP registry says why a registration no longer stands."""
+    message = offer_refusal_message(asset_ids)
+    return Refusal(message, error=Conflict, fields={"asset_ids": message}) if message else None
 
 
 def seller_verified(attempt: Attempt) -> Refusal | None:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from ipx.accounts.models import Membership
+from ipx.catalog.rights import offer_refusal_message
 from ipx.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
 from ipx.core.workflow import Action, Attempt, Guard, Refusal, Workflow
 from ipx.deals.access import Role, role_in_thread, side_label
@@ -298,6 +299,13 @@ def _same_assets(attempt: Attempt) -> Refusal | None:
     return None
 
 
+def _rights_not_ended(attempt: Attempt) -> Refusal | None:
+    # The clock takes such a listing off the market within minutes (``listings_expire_due``);
+    # an offer answered before it does, or on a listing a deal holds, is refused here.
+    message = offer_refusal_message(attempt.subject.asset_links.values_list("asset_id", flat=True))
+    return Refusal(message, code="right_ended", error=Conflict) if message else None
+
+
 def _by_the_clock(attempt: Attempt) -> Refusal | None:
     # The periodic run and the services expire offers (``check=False``); no person does.
     return Refusal(_("An offer expires by itself when its time runs out."), error=PermissionDenied)
@@ -317,7 +325,7 @@ OFFER: Workflow[Offer] = Workflow(
                           guards=(_before_expiry("counter"), _thread_open, _listing_on_offer)),
         "accept": Action(sources=(S.OPEN,), target=S.ACCEPTED, who=(_receiver_accepts,),
                          guards=(_before_expiry("accept"), _thread_open, _listing_on_offer, _same_assets,
-                                 rights_free, not_in_auction, rights_not_taken)),
+                                 _rights_not_ended, rights_free, not_in_auction, rights_not_taken)),
         "expire": Action(sources=(S.OPEN,), target=S.EXPIRED, who=(_by_the_clock,)),
     },
     refuse_status=_refuse_offer,

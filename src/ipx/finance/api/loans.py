@@ -94,7 +94,7 @@ class LoanIn(InputSchema):
     borrower_id: Id = Field(json_schema_extra=rule("One of the caller's verified organisations."))
     bank_id: Id = Field(json_schema_extra=rule("A verified financial institution."))
     asset_ids: list[Id] = Field(min_length=1, max_length=50, json_schema_extra=rule(
-        "The borrower's own IP rights, pledged to no other loan and on their way to no one."))
+        "The borrower's own IP rights, not ended, pledged to no other loan and on their way to no one."))
     amount: Money
     months: Whole
     purpose: Text

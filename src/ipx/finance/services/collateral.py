@@ -1,10 +1,12 @@
-"""Whether IP rights are free to be pledged: not already pledged (or promised) to another loan,
+"""Whether IP rights are free to be pledged: not ended (past its term, lapsed: ``catalog.rights``),
+not already pledged (or promised) to another loan,
 and not on their way to someone else — offered for sale, at auction or under an exclusive
 licence, in an open offer that would take them, or in a deal that is not finished. A bank
 takes a pledge only on rights the borrower will still hold; the listing, offer or deal is
 named so the borrower knows what to withdraw first. Each step of a loan towards pay-out checks
-again that the borrower still holds every right (``refuse_unavailable``): a deal completed
-meanwhile may have moved one to another organisation."""
+again that the borrower still holds every right and that none has ended (``refuse_unavailable``):
+a deal completed meanwhile may have moved one to another organisation, and a term may have run
+out."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.catalog.models import Asset, AssetLicence
+from ipx.catalog.rights import first_ended, not_pledgeable_message
 from ipx.core.errors import Conflict
 from ipx.core.validation import FieldErrors
 from ipx.deals.models import Deal, DealKind, Offer
@@ -48,6 +51,13 @@ def refuse_pledged(asset_ids: Iterable[int], *, errors: FieldErrors, but: Loan |
         if but is None or loan.pk != but.pk:
             errors.add("asset_ids", _("IP right %(asset)s is already pledged to loan #%(loan)s.")
                        % {"asset": asset_id, "loan": loan.pk})
+
+
+def refuse_ended(assets: Iterable[Asset], *, errors: FieldErrors) -> None:
+    """An error on ``asset_ids`` for each right that has ended (``catalog.rights``)."""
+    for asset in assets:
+        if first_ended([asset]) is not None:
+            errors.add("asset_ids", not_pledgeable_message(asset))
 
 
 def refuse_on_their_way(asset_ids: Iterable[int], *, errors: FieldErrors) -> None:
@@ -97,6 +107,8 @@ def refuse_unavailable(loan: Loan) -> None:
                              "longer be pledged for loan #%(loan)s.")
                            % {"asset": asset.pk, "title": asset.title, "licensee": exclusive[asset.pk].licensee.name,
                               "loan": loan.pk}, code="collateral_not_held")
+        if first_ended([asset], today=today) is not None:
+            raise Conflict(not_pledgeable_message(asset), code="collateral_ended")
     errors = FieldErrors()
     refuse_pledged(ids, errors=errors, but=loan)
     refuse_on_their_way(ids, errors=errors)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation
 from ipx.catalog.models import Asset
+from ipx.catalog.rights import with_details
 from ipx.core.errors import Conflict, PermissionDenied
 from ipx.core.money import Currency, Money, collect_amount
 from ipx.core.validation import FieldErrors, clean_choice, clean_text
@@ -33,7 +34,12 @@ from ipx.finance.inputs import percent, whole
 from ipx.finance.models import Instalment, Loan, LoanCollateral, Valuation
 from ipx.finance.money import to_cents
 from ipx.finance.services import pools
-from ipx.finance.services.collateral import refuse_on_their_way, refuse_pledged, refuse_unavailable
+from ipx.finance.services.collateral import (
+    refuse_ended,
+    refuse_on_their_way,
+    refuse_pledged,
+    refuse_unavailable,
+)
 from ipx.finance.workflow import LOAN
 from ipx.ledger.services import transfer
 
@@ -67,9 +73,10 @@ def loan_apply(*, actor: User, borrower_id: int, bank_id: int, asset_ids: Sequen
     if bank is None or not bank.is_verified:
         errors.add("bank_id", _("Choose a verified financial institution."))
     wanted = set(asset_ids)
-    owned = list(Asset.objects.filter(pk__in=wanted, holder=borrower))
+    owned = list(with_details(Asset.objects.filter(pk__in=wanted, holder=borrower)))
     if not wanted or len(owned) != len(wanted):
         errors.add("asset_ids", _("Pledge one or more of your own organisation's IP rights."))
+    refuse_ended(owned, errors=errors)
     refuse_pledged(wanted, errors=errors)
     refuse_on_their_way(wanted, errors=errors)
     code = clean_choice(currency, Currency, field="currency", errors=errors)

@@ -6,9 +6,12 @@ on the listing as it is now."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from ipx.catalog.models import Asset, Patent
 from ipx.core.errors import Conflict
 from ipx.deals.contracts.services.creating import TERMS_FIELDS
 from ipx.deals.models import Offer, Thread
@@ -81,3 +84,26 @@ def test_an_offer_is_not_accepted_once_the_listings_rights_changed(change: str, 
     assert offered(counter) == listed(thread)
     deal = offers.offer_accept(offer_id=counter.pk, actor=buyer.user)
     assert list(deal.asset_links.order_by("pk").values_list("asset_id", flat=True)) == listed(thread)
+
+
+@pytest.mark.parametrize("ended", ["term", "lapsed"])
+def test_an_offer_on_a_right_that_has_ended_is_not_accepted(ended: str, thread: Thread, buyer: Member,
+                                                            owner: Member) -> None:
+    # Between two runs of the clock (``listings_expire_due``), or while a deal holds the
+    # listing, the right may end under an open offer: past its term, or lapsed.
+    offer = make(thread, buyer)
+    if ended == "term":
+        Patent.objects.filter(asset__listing_links__listing=thread.listing).update(
+            filing_date=timezone.localdate() - timedelta(days=21 * 365))
+    else:
+        Asset.objects.filter(listing_links__listing=thread.listing).update(legal_status=Asset.LegalStatus.LAPSED)
+    before = state()
+    with pytest.raises(Conflict) as refused:
+        offers.offer_accept(offer_id=offer.pk, actor=owner.user)
+    assert refused.value.code == "right_ended"
+    assert "only rights in force, or applications pending, can be offered" in refused.value.message
+    response = owner.client.post(f"/api/v1/offers/{offer.pk}/accept", data=json.dumps({}),
+                                 content_type="application/json")
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "right_ended")
+    assert "accept" not in OFFER.allowed_actions(offer, owner.user)
+    assert state() == before
