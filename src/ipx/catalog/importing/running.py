@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation
 from ipx.catalog.cleaning import SAME_APPLICATION, RegisteredNumbers, parse_asset, parse_asset_change
+from ipx.catalog.commitments import refuse_held_changes
 from ipx.catalog.identifiers import cn_publication_serial
 from ipx.catalog.importing.columns import NUMBER_FIELDS, ColumnMap, locate_header
 from ipx.catalog.importing.numbers import (
@@ -201,6 +202,9 @@ class PatentImport:
                 # Columns the file lacks keep their values.
                 new = parse_asset_change(existing.asset, values, registered=lookup,
                                          owners=owners.get(existing.asset_id))
+                # As the asset's form: what a pledge, listing, offer or deal holds stays
+                # (``commitments``); the row is refused, its descriptive columns with it.
+                refuse_held_changes(existing.asset, new, owners.get(existing.asset_id))
         except ApplicationError as exc:
             raise _RowRefused([
                 RowError(row.number, self.columns.column_of(name) if name != "__all__" else "", message)

@@ -22,6 +22,8 @@ from ipx.catalog.tests.import_files import (
     registered_numbers,
     xlsx_bytes,
 )
+from ipx.listings.models import Listing, ListingAsset
+from ipx.testing.factories import ListingFactory
 from ipx.testing.fixtures import Member
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +233,30 @@ def test_a_damaged_row_stops_the_import_and_keeps_the_rows_before_it(owner: Memb
 
     assert seen == [100, 151]
     assert Patent.objects.count() == 151
+
+
+def test_a_reimport_does_not_change_what_a_listing_holds(owner: Member) -> None:
+    # As the asset's form (test_commitments): a listed right keeps its title and legal status;
+    # its descriptive columns (the IPC codes here) may still improve.
+    run(owner, csv_bytes([HEADERS, patent_row(1), patent_row(2)]))
+    listed = Asset.objects.get(patent__application_number=application_number(1))
+    listing = ListingFactory.create(organisation=owner.organisation, created_by=owner.user,
+                                    status=Listing.Status.PUBLISHED)
+    ListingAsset.objects.create(listing=listing, asset=listed)
+
+    progress = run(owner, csv_bytes([
+        HEADERS,
+        patent_row(1, Title="换了一个标题", **{"Legal status": "lapsed"}),
+        patent_row(2, Title="未挂牌的可以改"),
+    ]))
+
+    assert counts(progress) == (2, 0, 1, 1)
+    assert {(error.row, error.column) for error in progress.errors} == {(2, "Title"), (2, "Legal status")}
+    assert all(f"#{listing.pk}" in error.message for error in progress.errors)
+    listed.refresh_from_db()
+    assert (listed.title, listed.legal_status) == ("一种锂电池隔膜及其制备方法1", Asset.LegalStatus.PENDING)
+    assert Asset.objects.get(patent__application_number=application_number(2)).title == "未挂牌的可以改"
+
+    described = run(owner, csv_bytes([HEADERS, patent_row(1, **{"IPC codes": "H01M50/40"})]))
+    assert counts(described) == (1, 0, 1, 0)
+    assert Patent.objects.get(pk=listed.pk).ipc_codes == ["H01M50/40"]
