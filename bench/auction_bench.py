@@ -219,8 +219,9 @@ async def bidder(http: Any, lot_id: int, key: str, until: float, counted: Tally,
 
 
 async def run(port: int, lot_id: int, keys: list[str], duration: float, client: str,
-              rate: float | None, warmup: float) -> tuple[Tally, float]:
+              rate: float | None, warmup: float) -> tuple[Tally, float, list[int]]:
     from lean_http import LeanClient
+    from server_connections import connections_per_process
 
     tally = Tally()
     clients = [LeanClient("127.0.0.1", port) if client == "lean" else HttpxBidderClient(f"http://127.0.0.1:{port}")
@@ -229,9 +230,15 @@ async def run(port: int, lot_id: int, keys: list[str], duration: float, client: 
         counted_from = time.monotonic() + warmup
         until = counted_from + duration
         every = len(keys) / rate if rate else None
-        await asyncio.gather(*(bidder(http, lot_id, key, until, tally, every, counted_from)
-                               for http, key in zip(clients, keys, strict=True)))
-        return tally, time.monotonic() - counted_from
+        split: list[int] = []
+
+        async def count_connections() -> None:
+            await asyncio.sleep(warmup + duration / 2)
+            split.extend(await asyncio.to_thread(connections_per_process, port))
+
+        await asyncio.gather(count_connections(), *(bidder(http, lot_id, key, until, tally, every, counted_from)
+                                                    for http, key in zip(clients, keys, strict=True)))
+        return tally, time.monotonic() - counted_from, split
     finally:
         for http in clients:
             await http.aclose()
@@ -302,7 +309,7 @@ def main() -> None:
               f"client {options.client}\noffered_per_s {options.rate or 'as fast as answered'}\n"
               f"warmup_s {options.warmup}", flush=True)
         server_cpu, client_cpu, wall = group_cpu_seconds(server.pid), time.process_time(), time.monotonic()
-        tally, elapsed = asyncio.run(run(port, lot_id, keys, options.duration, options.client, options.rate,
+        tally, elapsed, split = asyncio.run(run(port, lot_id, keys, options.duration, options.client, options.rate,
                                          options.warmup))
         server_cpu, client_cpu = group_cpu_seconds(server.pid) - server_cpu, time.process_time() - client_cpu
         wall = time.monotonic() - wall  # the warm-up included: the CPU figures cover it too
@@ -313,7 +320,9 @@ def main() -> None:
                    "p50_ms": percentile(tally.latencies_ms, 50), "p95_ms": percentile(tally.latencies_ms, 95),
                    "p99_ms": percentile(tally.latencies_ms, 99), "errors": len(tally.errors),
                    # CPU seconds per second of the run: 1.0 is one core busy.
-                   "server_cores_busy": server_cpu / wall, "load_generator_cores_busy": client_cpu / wall}
+                   "server_cores_busy": server_cpu / wall, "load_generator_cores_busy": client_cpu / wall,
+                   # How the bidders' connections were spread over the server's processes (busiest first).
+                   "connections_per_worker": "/".join(map(str, split))}
         for name, value in figures.items():
             print(f"{name} {value:.1f}" if isinstance(value, float) else f"{name} {value}")
         for error in sorted(set(tally.errors))[:ERRORS_PRINTED]:

@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipx.settings")
 
+from server_connections import connections_per_process  # noqa: E402  (bench/, beside this script)
+
 LUA = """
 local paths = {}
 for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
@@ -91,16 +93,6 @@ def wait_until_up(url: str, seconds: float = 240) -> None:
         except OSError:
             time.sleep(0.3)
     raise SystemExit(f"server did not come up at {url}")
-
-
-def connections_per_process(port: int) -> list[int]:
-    """Established connections on the server's port, counted by the process holding each."""
-    listed = subprocess.run(["ss", "-Htnp", "state", "established", f"( sport = :{port} )"],
-                            capture_output=True, text=True, check=False).stdout
-    counts: dict[str, int] = {}
-    for pid in re.findall(r"pid=(\d+)", listed):
-        counts[pid] = counts.get(pid, 0) + 1
-    return sorted(counts.values(), reverse=True)
 
 
 def found(pattern: str, text: str) -> re.Match[str]:
