@@ -58,12 +58,17 @@ def may_have_ended(today: date) -> Q:
     """Assets whose right may have ended by ``today``, a superset read from the database (the
     exact answer, ``first_ended``, needs each detail's term): a status other than in force or
     pending, a patent or trademark old enough for its shortest term to have run (ten years, less
-    a year's margin for the offices' date arithmetic), every data-IP registration (its
-    certificates say when it ends)."""
+    a year's margin for the offices' date arithmetic), a data-IP registration without a valid
+    certificate reaching ``today``."""
     nine_years_ago = today - timedelta(days=9 * 365)
     nineteen_years_ago = today - timedelta(days=19 * 365)
     old_patent = Q(ip_type=Asset.Type.PATENT) & (
         Q(patent__kind="invention", patent__filing_date__lt=nineteen_years_ago)
         | (~Q(patent__kind="invention") & Q(patent__filing_date__lt=nine_years_ago)))
     old_trademark = Q(ip_type=Asset.Type.TRADEMARK, trademark__registration_date__lt=nine_years_ago)
-    return ~Q(legal_status__in=OFFERABLE) | old_patent | old_trademark | Q(ip_type=Asset.Type.DATA)
+    # The data-IP register's certificates, read by their reverse names (the register sits above
+    # the catalog): one condition on the same certificate row, so one filter.
+    certified = Asset.objects.filter(data_product__certificates__status="valid",
+                                     data_product__certificates__valid_until__gte=today).values("pk")
+    data_uncertified = Q(ip_type=Asset.Type.DATA) & ~Q(pk__in=certified)
+    return ~Q(legal_status__in=OFFERABLE) | old_patent | old_trademark | data_uncertified

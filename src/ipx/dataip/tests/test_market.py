@@ -37,7 +37,7 @@ from ipx.finance.tests.test_loans_workflow import offered
 from ipx.finance.tests.test_valuation_workflow import signed_off
 from ipx.listings.inputs import ListingInput
 from ipx.listings.models import Listing
-from ipx.listings.services import listing_approve, listing_create, listing_submit
+from ipx.listings.services import listing_approve, listing_create, listing_submit, listings_expire_due
 from ipx.matching.matches.services import matches_recompute
 from ipx.matching.models import DemandMatch
 from ipx.matching.tests.demand_helpers import published as published_demand
@@ -242,3 +242,16 @@ def test_insured_like_any_right(owner: Member, banker: Member, operator: User) -
     deposit(owner.organisation, "2500.00")
     policy = insurance.policy_pay(actor=owner.user, policy_id=policy.pk)
     assert policy.status == "issued"
+
+
+def test_the_clock_takes_a_listing_off_the_market_when_its_certificate_ends(owner: Member, operator: User) -> None:
+    product = granted(owner, operator)
+    listing = published(owner, operator, product)
+    certificate = product.certificates.get()
+    # The offer itself runs longer than the certificate.
+    Listing.objects.filter(pk=listing.pk).update(expires_on=certificate.valid_until + timedelta(days=30))
+    assert listings_expire_due(today=certificate.valid_until) == 0
+    assert listings_expire_due(today=certificate.valid_until + timedelta(days=1)) == 1
+    listing.refresh_from_db()
+    assert listing.status == Listing.Status.EXPIRED
+    assert listing.events.order_by("-pk")[0].params == {"right_ended": product.asset.title, "status": "expired"}
