@@ -44,6 +44,7 @@ from ipx.listings.models import Listing
 from ipx.matching.matches.health import keep_vectors_current
 from ipx.matching.matches.shipped import ImportReport
 from ipx.matching.models import Demand
+from ipx.notifications.models import Notification
 from ipx.search.backends import get_backend, kept_engines
 from ipx.search.services import rebuild_index
 from ipx.tasks.models import Task
@@ -126,6 +127,9 @@ def _load(records: list[PatentRecord], progress: bool) -> tuple[list[Skipped], I
     create_auctions(organisations, admins, operator)
     create_finance(organisations, admins, operator)
     create_securitisation(organisations, admins)
+    # The sample's listings were reviewed before the demo's day: thousands of "your listing is
+    # on the market" notices would bury the news in the holders' inboxes.
+    Notification.objects.filter(verb="listing.approved").delete()
     return skipped, vectors
 
 

@@ -62,3 +62,30 @@ wording(
     body=lambda p: _("%(name)s accepted the non-disclosure terms of your listing “%(title)s” and can now see "
                      "its documents.") % {"name": p["name"], "title": p["title"]},
 )
+
+
+def _with_note(sentence: str, note: object) -> str:
+    return f"{sentence}\n\n{note}" if note else sentence
+
+
+def _came_off(params: Params) -> str:
+    if "right_ended" in params:
+        return _ended(params)
+    return _("Its offer period ended on %(date)s. Reopen it, check it and submit it again to offer it once "
+             "more.") % {"date": params.get("expires_on", "")}
+
+
+# What the seller hears of the exchange's steps on its listing (``services._tell_seller``).
+wording("listing.approved",
+        title=lambda p: _("Your listing “%(title)s” is on the market") % {"title": p["title"]},
+        body=lambda p: _with_note(_("Buyers can now find it, ask about it and make offers."), p.get("note")))
+wording("listing.rejected",
+        title=lambda p: _("Your listing “%(title)s” needs changes") % {"title": p["title"]},
+        body=lambda p: str(p["reason"]))
+wording("listing.expired",
+        title=lambda p: _("Your listing “%(title)s” came off the market") % {"title": p["title"]},
+        body=_came_off)
+wording("listing.taken_down",
+        title=lambda p: _("The exchange took your listing “%(title)s” off the market") % {"title": p["title"]},
+        body=lambda p: str(p.get("reason") or "") or _("The operator gave no reason; ask the exchange if it is "
+                                                       "not clear why."))

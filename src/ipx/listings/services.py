@@ -13,11 +13,12 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
-from ipx.accounts.selectors import access_organisation
+from ipx.accounts.selectors import access_organisation, is_member
 from ipx.catalog.models import Asset
 from ipx.catalog.rights import first_ended, may_have_ended, with_details
 from ipx.catalog.services import assets_of
@@ -27,6 +28,7 @@ from ipx.listings.guards import asset_change_refusal, hold_refusal
 from ipx.listings.inputs import ListingChanges, ListingInput
 from ipx.listings.models import Listing, ListingAsset
 from ipx.listings.workflow import LISTING, S, assets_on_offer_here_only
+from ipx.notifications.services import notify
 
 DEFAULT_OFFER_DAYS = 365
 MAX_NOTE_LENGTH = 2000
@@ -137,6 +139,7 @@ def listing_approve(*, listing_id: int, operator: User, note: str = "") -> Listi
         listing.expires_on = timezone.localdate() + timedelta(days=DEFAULT_OFFER_DAYS)
     LISTING.transition(listing, "approve", actor=operator, note=note,
                        fields=("published_at", "review_note", "expires_on", "updated_at"))
+    _tell_seller(listing, "approved", operator, note=note)
     return listing
 
 
@@ -151,6 +154,7 @@ def listing_reject(*, listing_id: int, operator: User, reason: str) -> Listing:
     listing = _locked(listing_id)
     listing.review_note = reason
     LISTING.transition(listing, "reject", actor=operator, note=reason, fields=("review_note", "updated_at"))
+    _tell_seller(listing, "rejected", operator, reason=reason)
     return listing
 
 
@@ -158,7 +162,9 @@ def listing_reject(*, listing_id: int, operator: User, reason: str) -> Listing:
 def listing_recall(*, listing_id: int, actor: User, reason: str = "") -> Listing:
     """The seller (or an operator) takes a listing out of review, back to draft."""
     listing = _locked(listing_id)
-    LISTING.transition(listing, "recall", actor=actor, note=reason.strip()[:MAX_NOTE_LENGTH], fields=("updated_at",))
+    note = reason.strip()[:MAX_NOTE_LENGTH]
+    LISTING.transition(listing, "recall", actor=actor, note=note, fields=("updated_at",))
+    _tell_seller_if_taken_down(listing, actor, note)
     return listing
 
 
@@ -168,8 +174,23 @@ def listing_withdraw(*, listing_id: int, actor: User, reason: str = "") -> Listi
     recalled to draft."""
     listing = _locked(listing_id)
     name = "recall" if listing.status == S.SUBMITTED else "withdraw"
-    LISTING.transition(listing, name, actor=actor, note=reason.strip()[:MAX_NOTE_LENGTH], fields=("updated_at",))
+    note = reason.strip()[:MAX_NOTE_LENGTH]
+    LISTING.transition(listing, name, actor=actor, note=note, fields=("updated_at",))
+    _tell_seller_if_taken_down(listing, actor, note)
     return listing
+
+
+def _tell_seller(listing: Listing, verb: str, actor: User | None, **params: str) -> None:
+    """Notify the seller's members (not whoever took the step) of the exchange's step on their
+    listing: approved, sent back, taken down, off the market by the clock (``notices``)."""
+    notify(verb=f"listing.{verb}", params={"title": listing.title, **params},
+           url=reverse("listings:detail", args=[listing.pk]), organisations=[listing.organisation], exclude=actor)
+
+
+def _tell_seller_if_taken_down(listing: Listing, actor: User, reason: str) -> None:
+    # A seller's own withdrawal needs no notice; an operator's (a revoked registration, say) does.
+    if not is_member(actor, listing.organisation_id):
+        _tell_seller(listing, "taken_down", actor, reason=reason)
 
 
 @transaction.atomic
@@ -212,6 +233,7 @@ def listings_expire_due(*, today: date | None = None) -> int:
                 continue
             # The clock's step: the table says nobody takes it by hand, so its guard is not asked.
             LISTING.transition(listing, "expire", actor=None, params=params, fields=("updated_at",), check=False)
+            _tell_seller(listing, "expired", None, **params)
             expired += 1
     return expired
 

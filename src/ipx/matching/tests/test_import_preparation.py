@@ -27,10 +27,10 @@ NOT_OFFERED = ("None of these patents is offered on a published listing yet; a l
                "meaning-based matching when it is published.")
 
 
-def imported(member: Member, rows: list[list[str]]) -> ImportJob:
+def imported(member: Member, rows: list[list[str]], headers: list[str] = HEADERS) -> ImportJob:
     """The file imported by its job (its follow-up tasks wait for a commit that never comes)."""
     job = import_job_create(organisation_id=member.organisation.pk, actor=member.user,
-                            uploaded_file=upload(csv_bytes([HEADERS, *rows])))
+                            uploaded_file=upload(csv_bytes([headers, *rows])))
     import_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE, job.message
@@ -49,10 +49,12 @@ def test_a_re_import_shows_the_listings_offering_its_patents_prepared_again(
     listings = [offer(owner, operator, doc, ipc) for doc, ipc in AIRCON.items()]
     handlers.follow_listings(listing_ids=[listing.pk for listing in listings])  # all three embedded
     offered = Patent.objects.filter(asset__listings__in=listings[:2]).order_by("pk")
-    rows = [patent_row(0, title=f"{patent.asset.title}（修订）",
-                       **{"Application number": str(patent.application_number)}) for patent in offered]
+    # The abstracts revised (a listing holds its patents' titles and numbers: test_commitments).
+    headers = ["Application number", "Title", "Abstract"]
+    rows = [[str(patent.application_number), patent.asset.title, f"{patent.asset.abstract}（修订）"]
+            for patent in offered]
 
-    job = imported(owner, [*rows, patent_row(7)])  # two offered patents retitled, one new patent
+    job = imported(owner, [*rows, [application_number(7), "一种空调器的控制方法", ""]], headers)  # and a new one
 
     new = Patent.objects.get(application_number=application_number(7))
     assert set(job.assets.values_list("pk", flat=True)) == {*(p.asset_id for p in offered), new.asset_id}
