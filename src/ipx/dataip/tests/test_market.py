@@ -254,4 +254,5 @@ def test_the_clock_takes_a_listing_off_the_market_when_its_certificate_ends(owne
     assert listings_expire_due(today=certificate.valid_until + timedelta(days=1)) == 1
     listing.refresh_from_db()
     assert listing.status == Listing.Status.EXPIRED
-    assert listing.events.order_by("-pk")[0].params == {"right_ended": product.asset.title, "status": "expired"}
+    asset = Asset.objects.get(data_product=product)
+    assert listing.events.order_by("-pk")[0].params == {"right_ended": asset.title, "status": "expired"}

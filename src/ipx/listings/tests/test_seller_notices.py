@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the mails go out on comm
 
 
 def notices(member: Member) -> list[tuple[str, str, str]]:
-    return [(n.verb, *render(n.verb, n.params)) for n in Notification.objects.filter(user=member.user).order_by("pk")]
+    return [(n.verb, *render(n.verb, n.params or {}))
+            for n in Notification.objects.filter(user=member.user).order_by("pk")]
 
 
 def test_approval_and_rejection_reach_the_seller_with_the_operators_note(owner: Member, operator: User) -> None:

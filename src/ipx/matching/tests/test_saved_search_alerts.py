@@ -39,7 +39,7 @@ def alerts_for(member: Member) -> list[Notification]:
 
 def mailed_to(member: Member) -> list[str]:
     """The subjects of the mails sent to ``member`` (the seller hears of its listing's review too)."""
-    return [m.subject for m in mail.outbox if m.to == [member.user.email]]
+    return [str(m.subject) for m in mail.outbox if m.to == [member.user.email]]
 
 
 def test_the_handler_runs_in_the_background_on_listing_published() -> None:
