@@ -8,7 +8,7 @@ from ipx.listings.services import listings_expire_due
 
 
 class Command(BaseCommand):
-    help = ("Expire published listings whose offer period has ended "
+    help = ("Expire published listings whose offer period has ended, or one of whose rights has "
             "(the scheduler does this every 10 minutes; for manual use).")
 
     def handle(self, *args: Any, **options: Any) -> None:
