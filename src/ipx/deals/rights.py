@@ -30,6 +30,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ipx.catalog.rights import offer_refusal_message
 from ipx.core.dates import add_months
 from ipx.deals.contracts.pdf import deal_number
 from ipx.deals.models import Commitment, Deal, DealKind
@@ -86,7 +87,11 @@ def _live(deals: Iterable[Deal], today: date) -> Iterable[Deal]:
 def rights_refusal(*, kind: str, exclusivity: str, territory: str, field: str, asset_ids: Sequence[int],
                    buyer_id: int | None, exclude_deal_id: int | None = None) -> str | None:
     """Why a deal of ``kind`` (with a licence's ``exclusivity``, ``territory`` and ``field``) on
-    ``asset_ids`` for ``buyer_id`` may not be made now, naming the deal in the way; or None."""
+    ``asset_ids`` for ``buyer_id`` may not be made now, naming the deal in the way, or the right
+    that has ended (``catalog.rights``: nobody's to sell or license); or None."""
+    ended = offer_refusal_message(asset_ids)
+    if ended:
+        return ended
     deals = (Deal.objects.filter(asset_links__asset_id__in=list(asset_ids), commitment=Commitment.CONCLUDED)
              .exclude(status=Deal.Status.CANCELLED).exclude(pk=exclude_deal_id or 0)
              .select_related("buyer").distinct().order_by("pk"))

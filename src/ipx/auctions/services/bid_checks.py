@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ipx.auctions.inputs import BidValues
 from ipx.auctions.models import AuctionSession, Lot
 from ipx.auctions.rules import BidRefused, IncrementTable, LotState, minimum_bid
+from ipx.catalog.rights import offer_refusal_message
 from ipx.core.dates import moment_words
 from ipx.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from ipx.core.money import parse_amount
@@ -64,12 +65,17 @@ def check_open(lot: Lot, now: datetime) -> None:
 
 def listing_unavailable(lot: Lot) -> str | None:
     """Why the lot's listing (read with the locked lot) can no longer be sold at auction, or None:
-    reserved by a deal, sold, withdrawn or otherwise off the market, a winner could not have it."""
+    reserved by a deal, sold, withdrawn or otherwise off the market, or one of its rights ended
+    (``catalog.rights``; the lot holds the listing, so the clock leaves it on the market), a
+    winner could not have it."""
     listing = lot.listing
-    if listing.status == Listing.Status.PUBLISHED:
-        return None
-    return _("The listing of this lot is no longer on offer (it is %(status)s); the lot takes no bids and is not "
-             "sold.") % {"status": listing.get_status_display()}
+    if listing.status != Listing.Status.PUBLISHED:
+        return _("The listing of this lot is no longer on offer (it is %(status)s); the lot takes no bids and is "
+                 "not sold.") % {"status": listing.get_status_display()}
+    ended = offer_refusal_message(listing.asset_links.values_list("asset_id", flat=True))
+    if ended:
+        return _("%(reason)s The lot takes no bids and is not sold.") % {"reason": ended}
+    return None
 
 
 def check_listing_available(lot: Lot) -> None:
