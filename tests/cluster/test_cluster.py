@@ -33,6 +33,7 @@ import json
 from ipx.accounts.models import Membership
 from ipx.accounts.tokens import TokenInput, api_token_create
 from ipx.listings import services as listing_services
+from ipx.notifications.services import notification_mark_read
 from ipx.testing.factories import MembershipFactory, OrganisationFactory, UserFactory, listing_with_patent
 from ipx.testing.scenes import published_listing
 operator = UserFactory.create(email="operator@cluster.example", is_staff=True)
@@ -40,6 +41,8 @@ seller = UserFactory.create(email="seller@cluster.example")
 seller_organisation = OrganisationFactory.create(name="集群卖方科技有限公司")
 MembershipFactory.create(user=seller, organisation=seller_organisation, role=Membership.Role.ADMIN)
 listing = published_listing(seller_organisation, seller, operator)
+# The seller has read the notice of its listing's approval: the buyer's question is its one unread.
+notification_mark_read(user=seller)
 buyer = UserFactory.create(email="buyer@cluster.example")
 buyer_organisation = OrganisationFactory.create(name="集群买方有限公司")
 MembershipFactory.create(user=buyer, organisation=buyer_organisation, role=Membership.Role.ADMIN)
