@@ -27,10 +27,15 @@ OFFERABLE = frozenset({LS.PENDING, LS.IN_FORCE})
 DETAIL_RELATIONS = ("patent", "trademark", "copyright", "gi_product", "data_product")
 
 
+def has_ended(asset: Asset, *, today: date | None = None) -> bool:
+    """Whether ``asset``'s right has ended by ``today``."""
+    return asset.status_on(today or timezone.localdate()) not in OFFERABLE
+
+
 def first_ended(assets: Iterable[Asset], *, today: date | None = None) -> Asset | None:
     """The first of ``assets`` whose right has ended by ``today``, or None."""
     day = today or timezone.localdate()
-    return next((asset for asset in assets if asset.status_on(day) not in OFFERABLE), None)
+    return next((asset for asset in assets if has_ended(asset, today=day)), None)
 
 
 def with_details(assets: QuerySet[Asset]) -> QuerySet[Asset]:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.catalog.models import Asset, AssetLicence
-from ipx.catalog.rights import first_ended, not_pledgeable_message
+from ipx.catalog.rights import has_ended, not_pledgeable_message
 from ipx.core.errors import Conflict
 from ipx.core.validation import FieldErrors
 from ipx.deals.models import Deal, DealKind, Offer
@@ -56,7 +56,7 @@ def refuse_pledged(asset_ids: Iterable[int], *, errors: FieldErrors, but: Loan |
 def refuse_ended(assets: Iterable[Asset], *, errors: FieldErrors) -> None:
     """An error on ``asset_ids`` for each right that has ended (``catalog.rights``)."""
     for asset in assets:
-        if first_ended([asset]) is not None:
+        if has_ended(asset):
             errors.add("asset_ids", not_pledgeable_message(asset))
 
 
@@ -107,7 +107,7 @@ def refuse_unavailable(loan: Loan) -> None:
                              "longer be pledged for loan #%(loan)s.")
                            % {"asset": asset.pk, "title": asset.title, "licensee": exclusive[asset.pk].licensee.name,
                               "loan": loan.pk}, code="collateral_not_held")
-        if first_ended([asset], today=today) is not None:
+        if has_ended(asset, today=today):
             raise Conflict(not_pledgeable_message(asset), code="collateral_ended")
     errors = FieldErrors()
     refuse_pledged(ids, errors=errors, but=loan)
