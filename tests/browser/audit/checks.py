@@ -112,7 +112,10 @@ def each_in_the_other_languages(items: Sequence[T]) -> list[tuple[T, str]]:
 
 
 def open_in(context: BrowserContext, url: str, language: str, viewport: ViewportSize = DESKTOP) -> Page:
-    page = context.new_page()
+    """The context's tab, taken to ``url`` at ``viewport``. One tab per context goes from page to
+    page and is never closed: opening a tab (its renderer) took a third of a phone check's time.
+    What a test changes beyond the document (media emulated, a dialog's handler) it undoes."""
+    page = context.pages[0] if context.pages else context.new_page()
     page.set_viewport_size(viewport)
     response = page.goto(url)
     assert response is not None and response.status == 200, f"{url}: {response and response.status}"

@@ -41,36 +41,30 @@ def sent_back_with_problems(page: Page) -> tuple[list[dict[str, object]], list[s
 def test_an_empty_demand_comes_back_with_its_problems_linked_to_their_fields(
         signed_in: SignedIn, site: Site) -> None:
     page = open_in(signed_in("admin", "en"), site.url + site.paths["admin: new demand"], "en")
-    try:
-        page.locator("main form.stacked button[type=submit]").click()
-        page.wait_for_selector("[data-error-summary]")
-        invalid, _links = sent_back_with_problems(page)
-        ids = {str(control["id"]) for control in invalid}
-        assert "id_title" in ids and "id_description" in ids, ids
-        title = page.locator("#id_title")
-        assert "id_title_error" in str(title.get_attribute("aria-describedby")).split()
-        assert page.locator("#id_title_error").text_content() == "This field is required."
-        page.locator("[data-error-summary] a[href='#id_title']").click()
-        assert page.evaluate("document.activeElement.id") == "id_title"
-        problems = problems_at_both_widths(page)
-        assert not problems, "\n".join(problems)
-    finally:
-        page.close()
+    page.locator("main form.stacked button[type=submit]").click()
+    page.wait_for_selector("[data-error-summary]")
+    invalid, _links = sent_back_with_problems(page)
+    ids = {str(control["id"]) for control in invalid}
+    assert "id_title" in ids and "id_description" in ids, ids
+    title = page.locator("#id_title")
+    assert "id_title_error" in str(title.get_attribute("aria-describedby")).split()
+    assert page.locator("#id_title_error").text_content() == "This field is required."
+    page.locator("[data-error-summary] a[href='#id_title']").click()
+    assert page.evaluate("document.activeElement.id") == "id_title"
+    problems = problems_at_both_widths(page)
+    assert not problems, "\n".join(problems)
 
 
 def test_an_offer_with_a_bad_milestone_amount_marks_that_control(signed_in: SignedIn, site: Site) -> None:
     page = open_in(signed_in("admin", "en"), site.url + site.paths["admin: offer form"], "en")
-    try:
-        page.fill("#id_milestone_1_title", "On signing")
-        page.fill("#id_milestone_1_amount", "not a number")
-        page.locator("#offer-form button[type=submit]").click()
-        page.wait_for_selector("[data-error-summary]")
-        invalid, _links = sent_back_with_problems(page)
-        assert "id_milestone_1_amount" in {control["id"] for control in invalid}
-        assert page.locator("#id_milestone_1_title").get_attribute("aria-invalid") is None
-        # The control is named by its row, for whom the column heading is not read with it.
-        assert page.get_by_label("Milestone 1: Amount").get_attribute("id") == "id_milestone_1_amount"
-        problems = problems_at_both_widths(page)
-        assert not problems, "\n".join(problems)
-    finally:
-        page.close()
+    page.fill("#id_milestone_1_title", "On signing")
+    page.fill("#id_milestone_1_amount", "not a number")
+    page.locator("#offer-form button[type=submit]").click()
+    page.wait_for_selector("[data-error-summary]")
+    invalid, _links = sent_back_with_problems(page)
+    assert "id_milestone_1_amount" in {control["id"] for control in invalid}
+    assert page.locator("#id_milestone_1_title").get_attribute("aria-invalid") is None
+    # The control is named by its row, for whom the column heading is not read with it.
+    assert page.get_by_label("Milestone 1: Amount").get_attribute("id") == "id_milestone_1_amount"
+    problems = problems_at_both_widths(page)
+    assert not problems, "\n".join(problems)

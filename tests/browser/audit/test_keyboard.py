@@ -18,7 +18,9 @@ from .conftest import SignedIn, Site
 pytestmark = [pytest.mark.browser]
 
 # The focused element (described), its focus styles, and those of the one focused before, now
-# that it is not: the same element's two states are compared one step later.
+# that it is not: the same element's two states are compared one step later. Each element keeps
+# the step it was first reached at: past the last control, a tab that has been tabbed through
+# before wraps to the first instead of leaving the page.
 STEP = """() => {
   const style = (e) => { const s = getComputedStyle(e);
     return {outline: `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`, width: parseFloat(s.outlineWidth) || 0,
@@ -28,7 +30,7 @@ STEP = """() => {
   window.__keyboardPrevious = e === document.body ? null : e;
   const name = e === document.body ? "body" : `<${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}> `
     + (e.getAttribute("aria-label") || e.textContent || e.name || "").trim().replace(/\\s+/g, " ").slice(0, 40);
-  if (e !== document.body) {
+  if (e !== document.body && !e.dataset.keyboardStep) {
     e.dataset.keyboardStep = String((window.__keyboardSteps = (window.__keyboardSteps || 0) + 1));
   }
   return {name, body: e === document.body, same: e === before, focused: e === document.body ? null : style(e),
@@ -130,11 +132,8 @@ PUBLIC = [(name, language) for name in ("home", "search", "listing") for languag
 def test_every_control_of_a_public_page_is_reached_by_tab_and_shows_its_focus(
         name: str, language: str, site: Site, contexts: dict[str, BrowserContext]) -> None:
     page = open_in(contexts[language], site.url + site.paths[name], language)
-    try:
-        problems = tab_through(page)
-        assert not problems, f"{name} ({language}):\n" + "\n".join(problems)
-    finally:
-        page.close()
+    problems = tab_through(page)
+    assert not problems, f"{name} ({language}):\n" + "\n".join(problems)
 
 
 # Signed-in forms sent back with errors: a demand's (the shared form partial) in each language,
@@ -153,49 +152,40 @@ FORMS = [("admin: new demand", "main form.stacked", language) for language in LA
 def test_a_form_with_errors_and_the_signed_in_header_by_keyboard(
         name: str, form: str, language: str, signed_in: SignedIn, site: Site) -> None:
     page = open_in(signed_in(name.split(": ")[0], language), site.url + site.paths[name], language)
-    try:
-        page.locator(form).evaluate("(form) => { form.noValidate = true; }")
-        page.locator(f"{form} button[type=submit]").first.click()
-        page.wait_for_selector("[data-error-summary]")
-        problems = tab_through(page)
-        assert not problems, f"{name} ({language}):\n" + "\n".join(problems)
-    finally:
-        page.close()
+    page.locator(form).evaluate("(form) => { form.noValidate = true; }")
+    page.locator(f"{form} button[type=submit]").first.click()
+    page.wait_for_selector("[data-error-summary]")
+    problems = tab_through(page)
+    assert not problems, f"{name} ({language}):\n" + "\n".join(problems)
 
 
 def test_search_filters_fold_and_unfold_by_keyboard_on_a_phone(site: Site, contexts: dict[str, BrowserContext]) -> None:
     page = open_in(contexts["en"], site.url + site.paths["search"], "en", PHONE)
-    try:
-        panel = page.locator("details[data-fold-narrow]")
-        assert not panel.evaluate("(d) => d.open"), "filters are folded on a phone"
-        panel.locator("summary").focus()
-        page.keyboard.press("Enter")
-        assert panel.evaluate("(d) => d.open")
-        problems = tab_through(page)  # the unfolded filters are in the walk too
-        assert not problems, "\n".join(problems)
-    finally:
-        page.close()
+    panel = page.locator("details[data-fold-narrow]")
+    assert not panel.evaluate("(d) => d.open"), "filters are folded on a phone"
+    panel.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert panel.evaluate("(d) => d.open")
+    problems = tab_through(page)  # the unfolded filters are in the walk too
+    assert not problems, "\n".join(problems)
 
 
 def test_the_phone_menu_opens_with_enter_or_space_and_closes_with_escape(
         site: Site, contexts: dict[str, BrowserContext]) -> None:
     page = open_in(contexts["en"], site.url + "/", "en", PHONE)
-    try:
-        button = page.locator(".menu-toggle")
-        menu_link = page.locator("#site-menu a").first
-        assert not menu_link.is_visible(), "the menu is folded on a phone"
-        button.focus()
-        for key in ("Enter", " "):
-            page.keyboard.press(key)
-            assert button.get_attribute("aria-expanded") == "true", key
-            assert menu_link.is_visible(), key
-            page.keyboard.press("Tab")
-            assert page.evaluate("document.activeElement.closest('#site-menu') !== null"), "Tab goes into the menu"
-            page.keyboard.press("Escape")
-            assert button.get_attribute("aria-expanded") == "false"
-            assert not menu_link.is_visible()
-            assert page.evaluate("document.activeElement.classList.contains('menu-toggle')"), "focus back on the button"
-        problems = tab_through(page)
-        assert not problems, "\n".join(problems)
-    finally:
-        page.close()
+    button = page.locator(".menu-toggle")
+    menu_link = page.locator("#site-menu a").first
+    assert not menu_link.is_visible(), "the menu is folded on a phone"
+    button.focus()
+    for key in ("Enter", " "):
+        page.keyboard.press(key)
+        assert button.get_attribute("aria-expanded") == "true", key
+        assert menu_link.is_visible(), key
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('#site-menu') !== null"), "Tab goes into the menu"
+        page.keyboard.press("Escape")
+        assert button.get_attribute("aria-expanded") == "false"
+        assert not menu_link.is_visible()
+        assert page.evaluate("document.activeElement.classList.contains('menu-toggle')"), "focus back on the button"
+    problems = tab_through(page)
+    assert not problems, "\n".join(problems)

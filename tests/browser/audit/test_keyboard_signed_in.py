@@ -47,12 +47,9 @@ def test_every_control_of_a_signed_in_page_is_reached_by_tab_and_shows_its_focus
         key: str, language: str, signed_in: SignedIn, site: Site) -> None:
     role = key.split(": ", 1)[0]
     page = open_in(signed_in(role, language), site.url + site.paths[key], language)
-    try:
-        # A statement or a thread has many rows of links: room for all of them before "a trap".
-        problems = tab_through(page, limit=600)
-        assert not problems, f"{key} ({language}):\n" + "\n".join(problems)
-    finally:
-        page.close()
+    # A statement or a thread has many rows of links: room for all of them before "a trap".
+    problems = tab_through(page, limit=600)
+    assert not problems, f"{key} ({language}):\n" + "\n".join(problems)
 
 
 # On a phone the tables reflow into cards and the header folds into its menu: pages with the
@@ -66,8 +63,5 @@ ON_A_PHONE = ("admin: statement", "admin: deal", "admin: securitisation serviced
 def test_every_control_of_a_signed_in_page_is_reached_by_tab_on_a_phone(
         key: str, signed_in: SignedIn, site: Site) -> None:
     page = open_in(signed_in(key.split(": ", 1)[0], "en"), site.url + site.paths[key], "en", PHONE)
-    try:
-        problems = tab_through(page, limit=600)
-        assert not problems, f"{key} (phone):\n" + "\n".join(problems)
-    finally:
-        page.close()
+    problems = tab_through(page, limit=600)
+    assert not problems, f"{key} (phone):\n" + "\n".join(problems)

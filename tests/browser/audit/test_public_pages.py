@@ -66,85 +66,67 @@ def _ids(cases: list[tuple[ScenePage, str]]) -> list[str]:
 def test_public_page_passes_the_audit_and_fits_a_phone(
         contexts: dict[str, BrowserContext], site: Site, public_page: ScenePage, language: str) -> None:
     page = open_page(contexts, site, language, public_page.name)
-    try:
-        problems = problems_at_both_widths(page)
-        snap(page, f"a11y-{public_page.name}-{language}")
-        assert not problems, "\n".join(problems)
-    finally:
-        page.close()
+    problems = problems_at_both_widths(page)
+    snap(page, f"a11y-{public_page.name}-{language}")
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize(("public_page", "language"), IN_OTHER_LANGUAGES, ids=_ids(IN_OTHER_LANGUAGES))
 def test_public_page_fits_a_phone_in_the_other_languages(
         contexts: dict[str, BrowserContext], site: Site, public_page: ScenePage, language: str) -> None:
     page = open_page(contexts, site, language, public_page.name, PHONE)
-    try:
-        problems = phone_problems(page)
-        snap(page, f"phone-{public_page.name}-{language}")
-        assert not problems, "\n".join(problems)
-    finally:
-        page.close()
+    problems = phone_problems(page)
+    snap(page, f"phone-{public_page.name}-{language}")
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("bad_page", BAD_INPUT_PAGES, ids=lambda p: p.name)
 def test_bad_input_does_not_widen_the_page_on_a_phone(
         contexts: dict[str, BrowserContext], site: Site, bad_page: ScenePage) -> None:
     page = open_page(contexts, site, "en", bad_page.name)
-    try:
-        page.set_viewport_size(PHONE)
-        title = RTL_TITLE if "right-to-left" in bad_page.name else LONG_CJK_TITLE
-        assert page.get_by_text(title).first.is_visible()
-        snap(page, f"bad-input-{bad_page.name}")
-        problems = [wide for wide in [sideways(page)] if wide] + audit(page)
-        assert not problems, "\n".join(problems)
-    finally:
-        page.close()
+    page.set_viewport_size(PHONE)
+    title = RTL_TITLE if "right-to-left" in bad_page.name else LONG_CJK_TITLE
+    assert page.get_by_text(title).first.is_visible()
+    snap(page, f"bad-input-{bad_page.name}")
+    problems = [wide for wide in [sideways(page)] if wide] + audit(page)
+    assert not problems, "\n".join(problems)
 
 
 def test_the_menu_button_opens_and_closes_the_navigation_on_a_phone(
         contexts: dict[str, BrowserContext], site: Site) -> None:
     page = open_page(contexts, site, "en", "home")
-    try:
-        page.set_viewport_size(PHONE)
-        button = page.locator("button[aria-controls=site-menu]")
-        menu = page.locator("#site-menu")
-        assert button.get_attribute("aria-expanded") == "false"
-        assert not menu.is_visible()
-        button.click()
-        assert button.get_attribute("aria-expanded") == "true"
-        assert menu.get_by_role("link", name="Search").is_visible()
-        assert page.evaluate(SMALL_TARGETS, f"button[aria-controls=site-menu], {TARGETS}") == []
-        button.click()
-        assert not menu.is_visible()
-        page.set_viewport_size(DESKTOP)
-        assert button.is_hidden() and menu.is_visible()
-    finally:
-        page.close()
+    page.set_viewport_size(PHONE)
+    button = page.locator("button[aria-controls=site-menu]")
+    menu = page.locator("#site-menu")
+    assert button.get_attribute("aria-expanded") == "false"
+    assert not menu.is_visible()
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true"
+    assert menu.get_by_role("link", name="Search").is_visible()
+    assert page.evaluate(SMALL_TARGETS, f"button[aria-controls=site-menu], {TARGETS}") == []
+    button.click()
+    assert not menu.is_visible()
+    page.set_viewport_size(DESKTOP)
+    assert button.is_hidden() and menu.is_visible()
 
 
 def test_the_skip_link_leads_to_the_main_content(contexts: dict[str, BrowserContext], site: Site) -> None:
     page = open_page(contexts, site, "en", "search")
-    try:
-        page.keyboard.press("Tab")
-        skip = page.locator("a.skip")
-        assert skip.evaluate("(a) => a === document.activeElement") and skip.is_visible()
-        page.keyboard.press("Enter")
-        assert page.evaluate("location.hash") == "#content"
-        assert page.evaluate("document.activeElement.id") == "content"
-    finally:
-        page.close()
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip")
+    assert skip.evaluate("(a) => a === document.activeElement") and skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#content"
+    assert page.evaluate("document.activeElement.id") == "content"
 
 
 
 def test_controls_on_a_phone_are_large_enough_for_a_finger(contexts: dict[str, BrowserContext], site: Site) -> None:
     page = open_page(contexts, site, "en", "search", PHONE)
-    try:
-        page.click("button[aria-controls=site-menu]")
-        page.click(".filters > summary")
-        assert page.locator(".facets li a").first.is_visible()
-        assert page.evaluate(SMALL_TARGETS, TARGETS) == []
-    finally:
-        page.close()
+    page.click("button[aria-controls=site-menu]")
+    page.click(".filters > summary")
+    assert page.locator(".facets li a").first.is_visible()
+    assert page.evaluate(SMALL_TARGETS, TARGETS) == []
 
 
 def test_without_script_the_menu_and_the_filters_are_open_on_a_phone(browser: Browser, site: Site) -> None:
@@ -162,25 +144,22 @@ def test_without_script_the_menu_and_the_filters_are_open_on_a_phone(browser: Br
 
 def test_on_a_phone_the_filters_fold_away_behind_their_summary(contexts: dict[str, BrowserContext], site: Site) -> None:
     page = open_page(contexts, site, "en", "search", PHONE)
-    try:
-        assert page.locator(".filters > summary").is_visible()
-        assert page.locator(".facets li a").first.is_hidden()
-    finally:
-        page.close()
+    assert page.locator(".filters > summary").is_visible()
+    assert page.locator(".facets li a").first.is_hidden()
 
 
 def test_a_listing_prints_its_content_without_the_site_around_it(
         contexts: dict[str, BrowserContext], site: Site) -> None:
     page = open_page(contexts, site, "en", "listing")
+    page.emulate_media(media="print")
     try:
-        page.emulate_media(media="print")
         assert page.locator("#listing-title").is_visible()
         assert page.locator("table.data").is_visible()
         for chrome in (".topbar", ".skip", ".footer"):
             assert page.locator(chrome).is_hidden(), chrome
         assert page.evaluate("getComputedStyle(document.querySelector('#listing-title')).color") == "rgb(0, 0, 0)"
     finally:
-        page.close()
+        page.emulate_media(media="screen")  # the tab goes on to other pages, seen on a screen
 
 
 def test_a_deal_and_a_statement_print_without_navigation_forms_or_buttons(browser: Browser, site: Site) -> None:

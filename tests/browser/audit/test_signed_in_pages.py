@@ -34,22 +34,16 @@ def _ids(cases: list[tuple[MemberPage, str]]) -> list[str]:
 def test_signed_in_page_passes_the_audit_and_fits_a_phone(
         signed_in: SignedIn, site: Site, member_page: MemberPage, language: str) -> None:
     page = open_in(signed_in(member_page.role, language), site.url + site.paths[member_page.key], language)
-    try:
-        assert page.locator(".usernav .who").text_content() == site.people[member_page.role].full_name
-        problems = problems_at_both_widths(page)
-        snap(page, f"a11y-{member_page.role}-{member_page.name}-{language}")
-        assert not problems, "\n".join(problems)
-    finally:
-        page.close()
+    assert page.locator(".usernav .who").text_content() == site.people[member_page.role].full_name
+    problems = problems_at_both_widths(page)
+    snap(page, f"a11y-{member_page.role}-{member_page.name}-{language}")
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize(("member_page", "language"), IN_OTHER_LANGUAGES, ids=_ids(IN_OTHER_LANGUAGES))
 def test_signed_in_page_fits_a_phone_in_the_other_languages(
         signed_in: SignedIn, site: Site, member_page: MemberPage, language: str) -> None:
     page = open_in(signed_in(member_page.role, language), site.url + site.paths[member_page.key], language, PHONE)
-    try:
-        problems = phone_problems(page)
-        snap(page, f"phone-{member_page.role}-{member_page.name}-{language}")
-        assert not problems, "\n".join(problems)
-    finally:
-        page.close()
+    problems = phone_problems(page)
+    snap(page, f"phone-{member_page.role}-{member_page.name}-{language}")
+    assert not problems, "\n".join(problems)
