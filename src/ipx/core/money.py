@@ -57,12 +57,17 @@ def _from_cents(value: int | Decimal | None, _expression: Any, _connection: Any)
 
 
 class _AmountTotal(models.DecimalField):
-    """A sum's amount, converted by ``AmountSum`` alone: SQLite's own decimal converter reads
+    """A sum's amount, converted by its own converters alone: SQLite's own decimal converter reads
     every number through 15 significant digits (a total of 120,999,999,999,998.82 came back
     as ...999.00)."""
 
     def get_internal_type(self) -> str:
         return "AmountTotal"
+
+    def get_db_converters(self, connection: Any) -> list[Any]:
+        # Here rather than on the aggregate, so that a window over the sum (a running balance)
+        # is converted back from cents too (a DecimalField has no converter of its own).
+        return [_from_cents if connection.vendor == "sqlite" else _in_cents]
 
     def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
         if connection.vendor == "sqlite" and value is not None:
@@ -79,19 +84,18 @@ class AmountSum(models.Sum):
     + 0.11 came back as 12345.7800000000). There each amount is made a whole number of cents,
     which SQLite adds exactly (64-bit integers, up to 92 million billion); a filter on the sum
     compares it there in cents, which is why the ledger's checks compare it with half a cent. Use it
-    as the outermost expression of an annotation or aggregate, not inside another (Coalesce,
-    arithmetic): only the outermost's result is converted back from cents."""
+    as the outermost expression of an annotation or aggregate, or inside a ``Window`` (a running
+    sum), not inside arithmetic or Coalesce: the result is converted back from cents once."""
 
     def __init__(self, *expressions: Any, **extra: Any) -> None:
         super().__init__(*expressions, output_field=_AmountTotal(**AMOUNT_FIELD_OPTIONS), **extra)
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        return self.as_sql(compiler, connection, template="SUM(CAST(ROUND(%(expressions)s * 100) AS INTEGER))",
-                           **extra_context)
-
-    def get_db_converters(self, connection: Any) -> list[Any]:
-        last = _from_cents if connection.vendor == "sqlite" else _in_cents
-        return [*super().get_db_converters(connection), last]
+        # On a copy's template, not as the ``template`` argument: an aggregate with ``filter``
+        # passes its own template on (wrapped in FILTER), and the argument made it twice.
+        in_cents = self.copy()
+        in_cents.template = "SUM(CAST(ROUND(%(expressions)s * 100) AS INTEGER))"
+        return super(AmountSum, in_cents).as_sql(compiler, connection, **extra_context)
 
 
 @dataclass(frozen=True, slots=True)

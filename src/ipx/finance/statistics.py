@@ -33,15 +33,15 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, Q, QuerySet
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, Trunc
+from django.db.models.functions import Cast, Trunc
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipx.accounts.regions import region_code, region_code_label
 from ipx.core.errors import ValidationFailed
-from ipx.core.money import AMOUNT_FIELD_OPTIONS
+from ipx.core.money import AMOUNT_FIELD_OPTIONS, AmountSum
 from ipx.finance.models import Claim, Enrolment, Loan, Policy, Pool
 from ipx.finance.money import CENT
 
@@ -119,9 +119,9 @@ def _money(value: Decimal | None) -> Decimal:
     return (value or ZERO).quantize(CENT)
 
 
-def _json_amount(key: str) -> Coalesce:
+def _json_amount(key: str) -> AmountSum:
     """The sum of an amount kept as text under ``key`` of an enrolment's shares."""
-    return Coalesce(Sum(Cast(KT(f"shares__{key}"), AMOUNT)), ZERO, output_field=AMOUNT)
+    return AmountSum(Cast(KT(f"shares__{key}"), AMOUNT))
 
 
 def _totals(rows: Iterable[Any], *fields: str) -> dict[str, dict[str, Any]]:
@@ -172,7 +172,7 @@ def pledge_financing(*, since: date, until: date, by: str = "month", by_city: bo
     if by_city:
         place.append("borrower__city")
     rows = (_by_period(Loan.objects.filter(disbursed_at__isnull=False), "disbursed_at", span)
-            .values("period", "currency", *place).annotate(count=Count("id"), amount=Sum("amount")))
+            .values("period", "currency", *place).annotate(count=Count("id"), amount=AmountSum("amount")))
     merged: dict[tuple[Period, str, str, str], list[Any]] = {}
     for row in rows:
         code = region_code(row["borrower__region_kind"], row["borrower__province"], row["borrower__country"])
@@ -212,7 +212,7 @@ def pool_enrolments(*, since: date, until: date, by: str = "month") -> Enrolment
     span = window(since, until, by)
     rows = (_by_period(Enrolment.objects.filter(loan__disbursed_at__isnull=False), "loan__disbursed_at", span)
             .values("period", "pool_id", "pool__name", "pool__currency")
-            .annotate(count=Count("id"), amount=Sum("covered"),
+            .annotate(count=Count("id"), amount=AmountSum("covered"),
                       repaid=Count("id", filter=Q(status=Enrolment.Status.FREED)),
                       defaulted=Count("id", filter=Q(status=Enrolment.Status.COMPENSATED))))
     return Enrolments(span, tuple(sorted(
@@ -256,7 +256,7 @@ def compensation(*, since: date, until: date, by: str = "month") -> Compensation
     span = window(since, until, by)
     rows = (_by_period(Enrolment.objects.filter(status=Enrolment.Status.COMPENSATED), "settled_at", span)
             .values("period", "pool_id", "pool__name", "pool__currency")
-            .annotate(defaults=Count("id"), loss=Sum("loss"), recovered=Sum("recovered"),
+            .annotate(defaults=Count("id"), loss=AmountSum("loss"), recovered=AmountSum("recovered"),
                       fund_paid=_json_amount("fund_paid"), insurer_paid=_json_amount("insurer_paid"),
                       fund_returned=_json_amount("fund_returned"),
                       insurer_returned=_json_amount("insurer_returned")))
@@ -293,7 +293,8 @@ def pool_standing(*, at: date) -> tuple[PoolStanding, ...]:
                & (Q(enrolments__settled_at__isnull=True) | Q(enrolments__settled_at__gte=moment)))
     rows = (Pool.objects.filter(starts_on__lte=at, ends_on__gte=at).order_by("pk")
             .values("pk", "name", "region", "currency", "fund_size", "leverage")
-            .annotate(loans=Count("enrolments", filter=covered), covered=Sum("enrolments__covered", filter=covered)))
+            .annotate(loans=Count("enrolments", filter=covered),
+                      covered=AmountSum("enrolments__covered", filter=covered)))
     return tuple(PoolStanding(row["pk"], row["name"], row["region"], row["currency"], _money(row["fund_size"]),
                               _money(row["fund_size"] * row["leverage"]), row["loans"], _money(row["covered"]))
                  for row in rows)
@@ -325,7 +326,7 @@ def insurance_policies(*, since: date, until: date, by: str = "month") -> Polici
     span = window(since, until, by)
     rows = (_by_period(Policy.objects.filter(premium_paid_at__isnull=False), "premium_paid_at", span)
             .values("period", "product__kind", "currency")
-            .annotate(count=Count("id"), premiums=Sum("premium"), cover=Sum("cover")))
+            .annotate(count=Count("id"), premiums=AmountSum("premium"), cover=AmountSum("cover")))
     return Policies(span, tuple(sorted(
         (PolicyRow(span.period_of(row["period"]), row["product__kind"], row["currency"], row["count"],
                    _money(row["premiums"]), _money(row["cover"])) for row in rows),
@@ -356,8 +357,8 @@ def claims_paid(*, since: date, until: date, by: str = "month") -> ClaimsPaid:
     span = window(since, until, by)
     rows = (_by_period(Claim.objects.filter(status=Claim.Status.PAID), "paid_at", span)
             .values("period", "policy__product__kind", "policy__currency")
-            .annotate(count=Count("id"), amount=Sum("amount_approved"),
-                      in_pool_defaults=Sum("amount_approved", filter=Q(enrolment__isnull=False))))
+            .annotate(count=Count("id"), amount=AmountSum("amount_approved"),
+                      in_pool_defaults=AmountSum("amount_approved", filter=Q(enrolment__isnull=False))))
     return ClaimsPaid(span, tuple(sorted(
         (ClaimRow(span.period_of(row["period"]), row["policy__product__kind"], row["policy__currency"],
                   row["count"], _money(row["amount"]), _money(row["in_pool_defaults"])) for row in rows),

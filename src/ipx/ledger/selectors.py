@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -153,7 +153,7 @@ class Statement:
         postings = (
             self.postings()
             .select_related("transaction", "account", "transaction__payout")
-            .annotate(running=Window(Sum("amount"), partition_by=[F("account_id")], order_by=F("id").asc()))
+            .annotate(running=Window(AmountSum("amount"), partition_by=[F("account_id")], order_by=F("id").asc()))
             .order_by("-id" if newest_first else "id")
         )
         window = postings[offset:offset + limit] if limit is not None else postings[offset:]
@@ -263,7 +263,7 @@ def ledger_check() -> LedgerCheck:
                         % {"key": account.key, "total": _q(account.total)})
     went_negative = (
         Posting.objects.filter(account__kind__in=LedgerAccount.MEMBER_KINDS)
-        .annotate(running=Window(Sum("amount"), partition_by=[F("account_id")], order_by=F("id").asc()))
+        .annotate(running=Window(AmountSum("amount"), partition_by=[F("account_id")], order_by=F("id").asc()))
         .filter(running__lte=-HALF_CENT).order_by("pk").values_list("pk", "account__key", "running")
     )
     for pk, key, running in went_negative[:MAX_PROBLEMS_LISTED]:

@@ -263,3 +263,14 @@ def test_periods_and_bad_windows() -> None:
     with pytest.raises(ValidationFailed) as refused:
         statistics.pledge_financing(since=date(2026, 2, 1), until=date(2026, 1, 1), by="week")
     assert set(refused.value.fields) == {"by", "until"}
+
+
+def test_sums_are_exact_to_the_cent_past_fifteen_digits(book: dict[str, Any]) -> None:
+    # SQLite keeps decimals as floating point: a plain SUM of these two came back through 15
+    # significant digits as 10,000,000,000,000.10. The figures sum whole cents instead.
+    Loan.objects.filter(pk=book["january"].pk).update(amount=D("9000000000000.07"))
+    Loan.objects.filter(pk=book["march"].pk).update(amount=D("1000000000000.05"))
+    quarterly = statistics.pledge_financing(since=date(2026, 1, 1), until=date(2026, 4, 1), by="quarter")
+    assert [(row.count, row.amount) for row in quarterly.rows] == [(2, D("10000000000000.12"))]
+    enrolled = statistics.pool_enrolments(since=date(2026, 1, 1), until=date(2026, 4, 1), by="quarter")
+    assert sum(row.amount for row in enrolled.rows) == D("780000.00")  # what the pools cover, not the loans

@@ -50,6 +50,9 @@ def test_balances_are_exact_to_the_cent_however_large(buyer: Member) -> None:
     assert str(available(buyer.organisation)) == str(exact)
     (balance,) = selectors.balances_of(buyer.organisation.pk)
     assert str(balance.available) == str(exact) and str(balance.escrow) == "0.00"
+    lines = selectors.Statement(buyer.organisation.pk).lines()  # the running balance, line by line
+    assert [str(line.balance) for line in lines[-4:]] == [
+        str(Decimal("999999999999.99") * 121 + Decimal("0.01") * n) for n in range(4)]
     assert selectors.ledger_check().ok
 
 
