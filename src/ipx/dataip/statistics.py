@@ -30,11 +30,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr, Trunc
 from django.utils import timezone
 
 from ipx.catalog.models import Asset
+from ipx.core.money import AmountSum
 from ipx.dataip.models import Certificate, DataProduct
 from ipx.deals.models import Deal
 from ipx.finance.models import Loan, Policy
@@ -178,7 +179,7 @@ def transactions(*, since: date, until: date, by: str = "month") -> MoneyFigure:
     deals = Deal.objects.filter(Exists(Deal.objects.filter(_data("asset_links"), pk=OuterRef("pk"))),
                                 status=Deal.Status.COMPLETED)
     rows = (_in_window(deals, "completed_at", span).values("period", "kind", "currency")
-            .annotate(count=Count("id"), amount=Sum("price_amount")))
+            .annotate(count=Count("id"), amount=AmountSum("price_amount")))
     return _figure(span, rows, "kind")
 
 
@@ -188,7 +189,7 @@ def pledges(*, since: date, until: date, by: str = "month") -> MoneyFigure:
     loans = Loan.objects.filter(Exists(Loan.objects.filter(_data("collateral_links"), pk=OuterRef("pk"))),
                                 disbursed_at__isnull=False)
     rows = (_in_window(loans, "disbursed_at", span).values("period", "currency")
-            .annotate(count=Count("id"), amount=Sum("amount")))
+            .annotate(count=Count("id"), amount=AmountSum("amount")))
     return _figure(span, rows)
 
 
@@ -198,5 +199,5 @@ def insurance_policies(*, since: date, until: date, by: str = "month") -> MoneyF
     policies = Policy.objects.filter(Exists(Policy.objects.filter(_data("asset_links"), pk=OuterRef("pk"))),
                                      premium_paid_at__isnull=False)
     rows = (_in_window(policies, "premium_paid_at", span).values("period", "currency")
-            .annotate(count=Count("id"), amount=Sum("premium"), cover=Sum("cover")))
+            .annotate(count=Count("id"), amount=AmountSum("premium"), cover=AmountSum("cover")))
     return _figure(span, rows)
