@@ -9,11 +9,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import admin
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ipx.core.admin import ReadOnlyAdmin, ReadOnlyInline
+from ipx.core.money import AmountSum
 from ipx.ledger.descriptions import describe
 from ipx.ledger.models import IdempotencyRecord, LedgerAccount, LedgerTransaction, Payout, Posting
 
@@ -33,7 +34,7 @@ class LedgerAccountAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[LedgerAccount]:
         accounts: QuerySet[LedgerAccount] = super().get_queryset(request)
-        return accounts.annotate(balance_total=Sum("postings__amount"))
+        return accounts.annotate(balance_total=AmountSum("postings__amount"))
 
     @admin.display(description=_("balance"), ordering="balance_total")
     def balance(self, obj: LedgerAccount) -> Decimal:
