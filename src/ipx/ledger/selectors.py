@@ -101,6 +101,11 @@ class StatementLine:
     balance: Decimal  # the account's balance after this line
 
 
+def _running_balance() -> Window:
+    """Each posting's account balance after it: its account's postings up to it, summed exactly."""
+    return Window(AmountSum("amount"), partition_by=[F("account_id")], order_by=F("id").asc())
+
+
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
@@ -153,7 +158,7 @@ class Statement:
         postings = (
             self.postings()
             .select_related("transaction", "account", "transaction__payout")
-            .annotate(running=Window(AmountSum("amount"), partition_by=[F("account_id")], order_by=F("id").asc()))
+            .annotate(running=_running_balance())
             .order_by("-id" if newest_first else "id")
         )
         window = postings[offset:offset + limit] if limit is not None else postings[offset:]
@@ -263,7 +268,7 @@ def ledger_check() -> LedgerCheck:
                         % {"key": account.key, "total": _q(account.total)})
     went_negative = (
         Posting.objects.filter(account__kind__in=LedgerAccount.MEMBER_KINDS)
-        .annotate(running=Window(AmountSum("amount"), partition_by=[F("account_id")], order_by=F("id").asc()))
+        .annotate(running=_running_balance())
         .filter(running__lte=-HALF_CENT).order_by("pk").values_list("pk", "account__key", "running")
     )
     for pk, key, running in went_negative[:MAX_PROBLEMS_LISTED]:
