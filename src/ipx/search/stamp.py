@@ -62,6 +62,10 @@ def schema_version(engine: str) -> str:
         from ipx.search.backends.tantivy_engine import SCHEMA_VERSION
 
         return f"tantivy-{SCHEMA_VERSION}"
+    if engine == "postgres":
+        from ipx.search.backends.postgres import SCHEMA_VERSION as POSTGRES_VERSION
+
+        return f"postgres-{POSTGRES_VERSION}"
     return f"{engine}-1"
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from ipx.search.backends.base import FACET_COLUMNS, Progress, SearchBackend
+from ipx.search.backends.postgres_bands import WEIGHTS, band_of, band_word, bands_from, descending, word_score
 from ipx.search.backends.postgres_counts import (
     COUNTED,
     MIN_SAMPLE,
@@ -29,12 +30,17 @@ from ipx.search.backends.postgres_counts import (
 from ipx.search.documents import SearchDocument
 from ipx.search.query import SearchQuery, SearchResults, bucket_bounds
 
+# The documents' layout: an index written with another one is rebuilt (ipx.search.state).
+# 2: score bands (postgres_bands).
+SCHEMA_VERSION = "2"
 TABLE = "search_listingdoc"
 _BUILD = f"{TABLE}_build"  # a full load's new table, until it takes the place of TABLE
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 # The columns a write gives (``sample`` is computed by the database from the listing id).
 _WRITTEN = ("listing_id, tsv, ip_types, offer_kinds, ipc_sections, ipc_classes, nice_classes, region, currency, "
             "has_price, price_cny, price_asc, price_desc, published_at")
+# Below this many matches ranking them all costs a millisecond or two, less than the tries.
+BANDED_FROM = 5000
 _ORDER = {
     "newest": "published_at DESC, listing_id DESC",
     "price_asc": "price_asc ASC, listing_id ASC",
@@ -47,16 +53,31 @@ def _lexeme(token: str) -> str:
 
 
 def tsvector_literal(title_tokens: Sequence[str], body_tokens: Sequence[str]) -> str:
-    """Title words weigh A, the rest B; positions give ts_rank the term frequencies."""
-    positions: dict[str, list[str]] = defaultdict(list)
+    """Title words weigh A, the rest B; positions give the ranking the term frequencies. A word
+    that scores in a band (``postgres_bands``) is written a second time as its band's lexeme,
+    with the same weights in the same order."""
+    marks: dict[str, list[str]] = defaultdict(list)
+    weights: dict[str, list[float]] = defaultdict(list)
     position = 0
     for weight, tokens in (("A", title_tokens), ("B", body_tokens)):
         for token in tokens:
             position = min(position + 1, MAX_POSITION)
-            entry = positions[token]
-            if len(entry) < 256:  # PostgreSQL keeps at most 256 positions per lexeme
+            entry = marks[token]
+            # PostgreSQL keeps at most 256 positions per lexeme, and each position once (words
+            # past the last position all share it).
+            if len(entry) < 256 and not (entry and entry[-1][:-1] == str(position)):
                 entry.append(f"{position}{weight}")
-    return " ".join(f"{_lexeme(token)}:{','.join(marks)}" for token, marks in positions.items())
+                weights[token].append(WEIGHTS[weight])
+    lexemes = []
+    for token, entry in marks.items():
+        lexemes.append(f"{_lexeme(token)}:{','.join(entry)}")
+        band = band_of(word_score(weights[token]))
+        if band:
+            # A one-word score reads the weights in the order of their positions, not the
+            # positions themselves: 1, 2, 3 ... keep it and take a byte each in the index.
+            compact = ",".join(f"{n}{mark[-1]}" for n, mark in enumerate(entry, 1))
+            lexemes.append(f"{_lexeme(band_word(token, band))}:{compact}")
+    return " ".join(lexemes)
 
 
 def tsquery_literal(groups: list[list[str]]) -> str:
@@ -64,13 +85,16 @@ def tsquery_literal(groups: list[list[str]]) -> str:
 
 
 class PostgresBackend(SearchBackend):
-    """``min_sample`` and ``sample_levels``: when counts turn to estimates (postgres_counts)."""
+    """``min_sample`` and ``sample_levels``: when counts turn to estimates (postgres_counts);
+    ``banded_from``: the matches from which a word's score bands are read first."""
 
     name = "postgres"
 
-    def __init__(self, *, min_sample: int = MIN_SAMPLE, sample_levels: tuple[int, ...] = SAMPLE_LEVELS) -> None:
+    def __init__(self, *, min_sample: int = MIN_SAMPLE, sample_levels: tuple[int, ...] = SAMPLE_LEVELS,
+                 banded_from: int = BANDED_FROM) -> None:
         self.min_sample = min_sample
         self.sample_levels = sample_levels
+        self.banded_from = banded_from
 
     def _row(self, document: SearchDocument) -> tuple[Any, ...]:
         return (
@@ -216,7 +240,7 @@ class PostgresBackend(SearchBackend):
         where = " AND ".join(clauses) or "true"
         with connection.cursor() as cursor:
             counts = self._counts(cursor, where, params, query.with_facets)
-            ids = self._page(cursor, where, params, query) if counts.total else []
+            ids = self._page(cursor, where, params, query, counts.total) if counts.total else []
         return SearchResults(listing_ids=ids, total=counts.total, facets=counts.facets, estimated=counts.estimated)
 
     def _counts(self, cursor: Any, where: str, params: list[Any], with_facets: bool) -> Counts:
@@ -229,19 +253,33 @@ class PostgresBackend(SearchBackend):
         cursor.execute(counts_sql(f"SELECT {COUNTED} FROM {TABLE} WHERE {where}", with_facets), params)
         return read_counts(cursor.fetchone(), with_facets, None)
 
-    @staticmethod
-    def _page(cursor: Any, where: str, params: list[Any], query: SearchQuery) -> list[int]:
+    def _page(self, cursor: Any, where: str, params: list[Any], query: SearchQuery, total: int) -> list[int]:
         sort = query.effective_sort
-        if sort == "relevance":
-            # The RUM index hands matches over nearest first without reading the rows: ranking
-            # reads no tsvector. Its order alone decides which rows reach the page, so among
-            # matches as near as the page's last one, which are on it is the index's choice.
-            sql = (f"SELECT listing_id FROM (SELECT listing_id, tsv <=> %s::tsquery AS distance FROM {TABLE} "
-                   f"WHERE {where} ORDER BY tsv <=> %s::tsquery LIMIT %s) ranked "
-                   "ORDER BY distance, listing_id OFFSET %s")
-            ranked = params[0]
-            cursor.execute(sql, [ranked, *params, ranked, query.offset + query.limit, query.offset])
-        else:
+        if sort != "relevance":
             cursor.execute(f"SELECT listing_id FROM {TABLE} WHERE {where} ORDER BY {_ORDER[sort]} LIMIT %s OFFSET %s",
                            [*params, query.limit, query.offset])
+            return [int(row[0]) for row in cursor.fetchall()]
+        wanted = query.offset + query.limit
+        groups = query.groups
+        if total >= self.banded_from and len(groups) == 1 and len(groups[0]) == 1:
+            # One word: its highest bands first (postgres_bands); a try that fills the page is
+            # the page. Listings with several of a query's words rank by how near the words
+            # stand, which no score of one word bounds, so those queries rank every match.
+            for lowest in descending():
+                banded = tsquery_literal([bands_from(lowest, groups[0][0])])
+                ids = self._ranked(cursor, where, [banded, *params[1:]], wanted)
+                if len(ids) == wanted:
+                    return ids[query.offset:]
+        return self._ranked(cursor, where, params, wanted)[query.offset:]
+
+    @staticmethod
+    def _ranked(cursor: Any, where: str, params: list[Any], wanted: int) -> list[int]:
+        """The ``wanted`` nearest matches, nearest first; ``params[0]`` is the ranked tsquery.
+        The RUM index hands matches over nearest first without reading the rows: ranking reads
+        no tsvector. Its order alone decides which rows reach the page, so among matches as
+        near as the page's last one, which are on it is the index's choice."""
+        ranked = params[0]
+        cursor.execute(f"SELECT listing_id FROM (SELECT listing_id, tsv <=> %s::tsquery AS distance FROM {TABLE} "
+                       f"WHERE {where} ORDER BY tsv <=> %s::tsquery LIMIT %s) ranked ORDER BY distance, listing_id",
+                       [ranked, *params, ranked, wanted])
         return [int(row[0]) for row in cursor.fetchall()]
