@@ -83,7 +83,9 @@ def term_pools(engine: SearchBackend, size: int, sample: int = 20000) -> tuple[l
     """Rare and common single-token terms measured on the index itself."""
     counts: Counter[str] = Counter()
     for raw in generate(min(sample, size), seed=7):
-        counts.update(set(index_tokens(raw.title + " " + raw.body)))
+        # Sorted: a set's order follows the process's string hashing, and the pools would
+        # differ from one run to the next.
+        counts.update(sorted(set(index_tokens(raw.title + " " + raw.body))))
     candidates = [t for t, _n in counts.most_common() if len(t) >= 2 and not t.isdigit()]
     common, rare = [], []
     rng = random.Random(3)
