@@ -8,6 +8,8 @@ Listings are real texts recombined (bench/corpus.py). Three query kinds, each a 
 different queries so caches do not flatter the figures:
   rare    — one term found in ≤ 0.05% of listings
   common  — one term found in ≥ 10% of listings
+  compound — one Chinese word the segmenter also splits (锂电池 → 锂电池 | 锂电 | 电池), so the
+            query is a group of alternatives, found in ≥ 1% of listings: what most searches are
   facets  — two terms plus a region and an offer-kind filter, with all facet counts
 Prints `NAME VALUE` lines (milliseconds, listings per second, MB per second).
 """
@@ -40,7 +42,7 @@ from corpus import RawListing, generate, load_texts  # noqa: E402
 from ipx.search.backends import make_backend  # noqa: E402
 from ipx.search.backends.base import SearchBackend  # noqa: E402
 from ipx.search.documents import SearchDocument  # noqa: E402
-from ipx.search.normalise import index_tokens  # noqa: E402
+from ipx.search.normalise import index_tokens, query_groups  # noqa: E402
 from ipx.search.query import SearchQuery  # noqa: E402
 
 
@@ -79,8 +81,8 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def term_pools(engine: SearchBackend, size: int, sample: int = 20000) -> tuple[list[str], list[str]]:
-    """Rare and common single-token terms measured on the index itself."""
+def term_pools(engine: SearchBackend, size: int, sample: int = 20000) -> tuple[list[str], list[str], list[str]]:
+    """Rare and common single-token terms and common compound words, measured on the index."""
     counts: Counter[str] = Counter()
     for raw in generate(min(sample, size), seed=7):
         # Sorted: a set's order follows the process's string hashing, and the pools would
@@ -101,7 +103,15 @@ def term_pools(engine: SearchBackend, size: int, sample: int = 20000) -> tuple[l
             rare.append(term)
         if len(rare) >= 100:
             break
-    return rare, common
+    compound = []
+    for term in candidates[:3000]:
+        groups = query_groups(term)
+        split = len(groups) == 1 and len(groups[0]) > 1 and not term.isascii()
+        if split and engine.search(SearchQuery(text=term, limit=1, with_facets=False)).total >= 0.01 * size:
+            compound.append(term)
+        if len(compound) >= 50:
+            break
+    return rare, common, compound
 
 
 def run_queries(engine: SearchBackend, queries: list[SearchQuery]) -> list[float]:
@@ -131,7 +141,7 @@ def bench_engine(name: str, size: int, workers: int, per_kind: int, keep: bool) 
         if name not in ("postgres", "sqlite-db"):
             disk = sum(f.stat().st_size for f in location.rglob("*") if f.is_file())
             print(f"{name}.{size}.index_mb {disk / 1e6:.0f}")
-        rare, common = term_pools(engine, size)
+        rare, common, compound = term_pools(engine, size)
         rng = random.Random(11)
         kinds = {
             "rare": [SearchQuery(text=rng.choice(rare)) for _ in range(per_kind)],
@@ -141,6 +151,8 @@ def bench_engine(name: str, size: int, workers: int, per_kind: int, keep: bool) 
                             filters={"region": ("CN-44", "HK"), "offer_kind": ("licence", "transfer")})
                 for _ in range(per_kind)
             ],
+            # Drawn last, so the other kinds' queries stay the ones measured before it existed.
+            "compound": [SearchQuery(text=rng.choice(compound)) for _ in range(per_kind)],
         }
         for kind, queries in kinds.items():
             times = run_queries(engine, queries)
