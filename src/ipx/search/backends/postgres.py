@@ -57,7 +57,6 @@ def tsvector_literal(title_tokens: Sequence[str], body_tokens: Sequence[str]) ->
     that scores in a band (``postgres_bands``) is written a second time as its band's lexeme,
     with the same weights in the same order."""
     marks: dict[str, list[str]] = defaultdict(list)
-    weights: dict[str, list[float]] = defaultdict(list)
     position = 0
     for weight, tokens in (("A", title_tokens), ("B", body_tokens)):
         for token in tokens:
@@ -67,11 +66,10 @@ def tsvector_literal(title_tokens: Sequence[str], body_tokens: Sequence[str]) ->
             # past the last position all share it).
             if len(entry) < 256 and not (entry and entry[-1][:-1] == str(position)):
                 entry.append(f"{position}{weight}")
-                weights[token].append(WEIGHTS[weight])
     lexemes = []
     for token, entry in marks.items():
         lexemes.append(f"{_lexeme(token)}:{','.join(entry)}")
-        band = band_of(word_score(weights[token]))
+        band = band_of(word_score([WEIGHTS[mark[-1]] for mark in entry]))
         if band:
             # A one-word score reads the weights in the order of their positions, not the
             # positions themselves: 1, 2, 3 ... keep it and take a byte each in the index.
