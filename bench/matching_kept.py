@@ -44,7 +44,7 @@ CONTROLS = (
 def describe(demand: Demand, catalogue: index.Catalogue, exclude: set[str]) -> None:
     engine = catalogue.engine
     name, text, facts = demand.title, demand_text(demand), demand_facts(demand)
-    vector = index.query_vector(engine, text) if catalogue.dense else None
+    vector = index.query_vector(engine, text, facts.ipc) if catalogue.dense else None
     started = time.perf_counter()
     ranked = engine.search(text, k=services.TOP_N, method=catalogue.method, query_vector=vector, facts=facts,
                            exclude=exclude, explain=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -169,11 +169,12 @@ def embed_documents(documents: Sequence[Document], progress: Callable[[int], Non
     return True
 
 
-def query_vector(engine: HybridEngine, text: str) -> Vectors:
-    """The query's vector, from the cache or computed once (one text) and cached."""
+def query_vector(engine: HybridEngine, text: str, field: Collection[str] = ()) -> Vectors:
+    """The query's vector, from the cache or computed once (one text) and cached; ``field``:
+    the IPC codes the query names (an English query's bridge reads them)."""
     cache = default_cache()
     try:
-        vector: Vectors = engine.embed_queries([text], cache=cache)[0]
+        vector: Vectors = engine.embed_queries([text], cache=cache, field=field)[0]
         return vector
     finally:
         cache.close()

@@ -175,11 +175,12 @@ def rank_listings(demand: Demand, catalogue: index.Catalogue, *, k: int = TOP_N)
         return Ranking([])
     text = demand_text(demand)
     exclude = catalogue.ids_of(demand.organisation_id)
-    vector = index.query_vector(catalogue.engine, text) if catalogue.dense else None
+    facts = demand_facts(demand)
+    vector = index.query_vector(catalogue.engine, text, facts.ipc) if catalogue.dense else None
     floor = meaning_floor(catalogue.engine, text, vector, exclude) if vector is not None else None
     found = catalogue.engine.search(
         text, k=k, method="hybrid" if catalogue.dense else "lexical", query_vector=vector,
-        facts=demand_facts(demand), exclude=exclude, explain=True,
+        facts=facts, exclude=exclude, explain=True,
     )
     ranking = Ranking([
         Ranked(listing_id=pk_of(m.doc_id), score=round(m.score, 6), lexical=m.lexical, dense=m.dense,
@@ -195,11 +196,11 @@ def candidate_demands(listing: Listing, catalogue: index.Catalogue) -> set[int]:
     abstracts and facts. Each is then ranked again in full, which decides."""
     if not len(catalogue):
         return set()
-    text = listing_query_text(listing)
-    vector = index.query_vector(catalogue.engine, text) if catalogue.dense else None
+    text, facts = listing_query_text(listing), listing_facts(listing)
+    vector = index.query_vector(catalogue.engine, text, facts.ipc) if catalogue.dense else None
     found = catalogue.engine.search(
         text, k=REVERSE_CANDIDATES, method="hybrid" if catalogue.dense else "lexical", query_vector=vector,
-        facts=listing_facts(listing), exclude=catalogue.ids_of(listing.organisation_id),
+        facts=facts, exclude=catalogue.ids_of(listing.organisation_id),
     )
     return {pk_of(m.doc_id) for m in found}
 

@@ -29,6 +29,12 @@ Rules, the same for every query (none is tuned on a query):
   the phrase's weight of 1, so a phrase with many synonyms weighs no more than one with one
   (``BridgedTerm.weight``; the lexical stage scales each bridged word by it,
   ``Bridged.word_weight``);
+* a query that names its field (a demand's IPC sections) has its senses chosen by the
+  documents of that field when the corpus holds enough of them (``MIN_FIELD_DOCUMENTS``):
+  the field's counts rank a phrase's candidates and drop those its documents lack (cell →
+  电池 in electricity, 细胞 in human necessities; charge → 充电, not 攻击), unless its
+  documents hold none of them, when the whole corpus decides as above. Translators choose
+  senses by the subject of the text; the field is the subject the demand states;
 * two adjacent phrases (no word between) whose translations, joined, form a word of the
   corpus are joined too (ammonia + nitrogen → 氨氮, nano + silver → 纳米银): Chinese
   technical terms are often such compounds, and only the corpus can say which exist;
@@ -42,9 +48,13 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from ipx.matching.retrieval.crosslingual_dictionary import MAX_PHRASE_WORDS, Dictionary, dictionary
 from ipx.matching.retrieval.crosslingual_words import LATIN_WORD_RE, QUERY_STOPWORDS, deinflections
 from ipx.matching.retrieval.lexical import LexicalIndex
+from ipx.matching.retrieval.postings import TermChannel
 from ipx.search.normalise import CJK_RUN_RE
 
 # One phrase is translated into at most this many Chinese words.
@@ -54,6 +64,9 @@ MAX_CANDIDATES = 3
 MIN_SHARE = 0.1
 # A query is bridged over at most this many English words (a long text stays cheap).
 MAX_QUERY_WORDS = 400
+# A query's field chooses senses when the corpus holds at least this many documents of it:
+# in fewer, most senses occur in none or one, which says nothing of how the field writes.
+MIN_FIELD_DOCUMENTS = 100
 
 
 DocumentFrequency = Callable[[str], int]
@@ -134,18 +147,28 @@ def is_mainly_latin(text: str) -> bool:
     return bool(words) and len(words) >= cjk / 2
 
 
-def _candidates(phrase: str, known: Dictionary, frequency: DocumentFrequency | None) -> list[str]:
+def _candidates(phrase: str, known: Dictionary, frequency: DocumentFrequency | None,
+                field: DocumentFrequency | None = None) -> list[str]:
     senses = [s for s in known.lookup(phrase) if len(s.headword) > 1 or s.position == 0]
     if frequency is None:
         # Without the corpus: main senses first, then the longer (more specific) headword.
         senses.sort(key=lambda s: (s.position > 0, -len(s.headword), s.headword))
         return [s.headword for s in senses[:MAX_CANDIDATES]]
-    counts = {s.headword: frequency(s.headword) for s in senses}
-    ranked = sorted((n, h) for h, n in counts.items() if n > 0)[::-1]
+    counts = {s.headword: n for s in senses if (n := frequency(s.headword)) > 0}
+    in_field = {headword: field(headword) for headword in counts} if field is not None else {}
+    if any(in_field.values()):
+        return _most_frequent(in_field, counts)
+    return _most_frequent(counts, counts)
+
+
+def _most_frequent(counts: dict[str, int], tie_break: dict[str, int]) -> list[str]:
+    """The most frequent headwords (ties: the more frequent in ``tie_break``), none much
+    rarer than the first (``MIN_SHARE``)."""
+    ranked = sorted(((n, tie_break[h], h) for h, n in counts.items() if n > 0), reverse=True)
     if not ranked:
         return []
     floor = ranked[0][0] * MIN_SHARE
-    return [headword for count, headword in ranked[:MAX_CANDIDATES] if count >= floor]
+    return [headword for count, _tie, headword in ranked[:MAX_CANDIDATES] if count >= floor]
 
 
 def _translations(
@@ -193,10 +216,12 @@ def _compounds(left: list[str], right: list[str], frequency: DocumentFrequency) 
     return [term for count, term in sorted(found, reverse=True)[:MAX_CANDIDATES] if count > 0]
 
 
-def bridge_query(text: str, document_frequency: DocumentFrequency | None = None) -> Bridged:
+def bridge_query(text: str, document_frequency: DocumentFrequency | None = None,
+                 field_frequency: DocumentFrequency | None = None) -> Bridged:
     """The query's lexical text with its English bridged to Chinese (see the module's rules).
     ``document_frequency(term)``: how many documents of the searched corpus hold a term;
-    without it, candidates are not checked against the corpus and no compounds are formed."""
+    without it, candidates are not checked against the corpus and no compounds are formed.
+    ``field_frequency(term)``: the same among the documents of the field the query names."""
     if not text or not is_mainly_latin(text):
         return Bridged(text=text, applied=False)
     known = dictionary()
@@ -205,7 +230,7 @@ def bridge_query(text: str, document_frequency: DocumentFrequency | None = None)
     previous: tuple[str, list[str]] | None = None  # the last translated span, for compounds
 
     def translate(phrase: str) -> list[str]:
-        return _candidates(phrase, known, document_frequency)
+        return _candidates(phrase, known, document_frequency, field_frequency)
 
     for span, candidates, adjacent in _translations(_latin_words(text), known, translate):
         if not candidates:
@@ -228,16 +253,28 @@ def bridge_query(text: str, document_frequency: DocumentFrequency | None = None)
                    chinese=tuple(chinese))
 
 
-def index_frequency(index: LexicalIndex) -> DocumentFrequency:
+def index_frequency(index: LexicalIndex, among: npt.NDArray[np.bool_] | None = None) -> DocumentFrequency:
     """``document_frequency`` read from an engine's lexical index: the documents holding the
     term as a word, or, for a term of one or two characters the segmenter keeps inside
     longer words (氨 inside 氨氮), as a character or bigram (the evidence the lexical stage
-    scores too)."""
+    scores too). ``among``: only the documents at the positions it marks (a field's)."""
+
+    def count(channel: TermChannel, term: str) -> int:
+        if among is None:
+            return channel.frequency(term)
+        return sum(int(among[part.docs].sum()) for postings in channel.postings([term], 1.0)
+                   for part in postings.parts())
 
     def frequency(term: str) -> int:
-        found = index.words.frequency(term)
+        found = count(index.words, term)
         if found == 0 and len(term) <= 2:
-            found = index.grams.frequency(term)
+            found = count(index.grams, term)
         return found
 
     return frequency
+
+
+def field_frequency(index: LexicalIndex, among: npt.NDArray[np.bool_]) -> DocumentFrequency | None:
+    """``index_frequency`` among a field's documents (``among``), None when there are too few
+    of them to say how the field writes (``MIN_FIELD_DOCUMENTS``)."""
+    return index_frequency(index, among) if int(among.sum()) >= MIN_FIELD_DOCUMENTS else None

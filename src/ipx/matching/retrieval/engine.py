@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import numpy.typing as npt
 
-from ipx.matching.retrieval import fusion
+from ipx.matching.retrieval import crosslingual, fusion, signals
 from ipx.matching.retrieval.analysis import dense_text
 from ipx.matching.retrieval.confidence import confidence
 from ipx.matching.retrieval.crosslingual import Bridged, DocumentFrequency, bridge_query, index_frequency
@@ -135,6 +135,7 @@ class HybridEngine:
         self.config = config
         self.facts = dict(facts or {})
         self._frequency: DocumentFrequency | None = None
+        self._fields: dict[frozenset[str], DocumentFrequency | None] = {}
 
     @classmethod
     def build(
@@ -184,21 +185,23 @@ class HybridEngine:
         """The documents the engine ranks (those replaced or removed since it was built whole left out)."""
         return len(self.position)
 
-    def embed_query(self, text: str) -> Vectors:
+    def embed_query(self, text: str, field: Collection[str] = ()) -> Vectors:
         """The query's vector (callers may store it, e.g. with a demand, and pass it back)."""
-        vector: Vectors = self.embed_queries([text])[0]
+        vector: Vectors = self.embed_queries([text], field=field)[0]
         return vector
 
-    def embed_queries(self, texts: Sequence[str], cache: VectorCache | None = None) -> Vectors:
+    def embed_queries(self, texts: Sequence[str], cache: VectorCache | None = None,
+                      field: Collection[str] = ()) -> Vectors:
         """The queries' vectors. A mainly English query's is the mean of the vectors of the
         text as written and of its Chinese bridge: e5-small reads English and Chinese in
         one space, but a query meets Chinese documents far better in their language (on the
-        English slice, dense MRR@10 0.236 for the English alone, 0.442 with its bridge)."""
+        English slice, dense MRR@10 0.236 for the English alone, 0.442 with its bridge).
+        ``field``: the IPC codes the queries name (the bridge's senses, ``crosslingual``)."""
         if self.embedder is None:
             raise EngineError("this engine has no embedding model: dense ranking is unavailable")
         vectors = embed_cached(self.embedder, [dense_text(t) for t in texts], kind="query", cache=cache)
         bridges = {row: bridge for row, text in enumerate(texts)
-                   if (bridge := self._bridge(text)).applied and bridge.terms}
+                   if (bridge := self._bridge(text, field)).applied and bridge.terms}
         if bridges:
             bridged = embed_cached(self.embedder, [dense_text(b.text) for b in bridges.values()], kind="query",
                                    cache=cache)
@@ -207,23 +210,34 @@ class HybridEngine:
                 vectors[row] = mean / max(float(np.linalg.norm(mean)), 1e-12)
         return vectors
 
-    def lexical_text(self, text: str) -> str:
+    def lexical_text(self, text: str, field: Collection[str] = ()) -> str:
         """What the lexical stage analyses for ``text``: the text itself, or for a mainly
-        English query its Chinese bridge chosen by this corpus's words (``crosslingual``)."""
-        return self._bridge(text).text
+        English query its Chinese bridge chosen by this corpus's words, those of the
+        ``field`` it names (IPC codes) first (``crosslingual``)."""
+        return self._bridge(text, field).text
 
-    def _bridge(self, text: str) -> Bridged:
+    def _bridge(self, text: str, field: Collection[str] = ()) -> Bridged:
         if not self.config.bridge_english:
             return Bridged(text=text, applied=False)
         if self._frequency is None:
             self._frequency = index_frequency(self.lexical)
-        return bridge_query(text, self._frequency)
+        return bridge_query(text, self._frequency, self._field_frequency(signals.ipc_sections(field)))
 
-    def _analysed(self, text: str) -> tuple[QueryTerms | None, QueryProblem | None]:
+    def _field_frequency(self, sections: frozenset[str]) -> DocumentFrequency | None:
+        """How many of the documents classed in ``sections`` hold a term; None for no
+        sections or too few such documents to say how the field writes."""
+        if sections and sections not in self._fields:
+            among = np.zeros(len(self.ids), dtype=bool)
+            among[[i for doc_id, i in self.position.items()
+                   if doc_id in self.facts and sections & signals.ipc_sections(self.facts[doc_id].ipc)]] = True
+            self._fields[sections] = crosslingual.field_frequency(self.lexical, among)
+        return self._fields.get(sections)
+
+    def _analysed(self, text: str, field: Collection[str] = ()) -> tuple[QueryTerms | None, QueryProblem | None]:
         """The query's lexical terms (none over the length limit) and why it cannot be ranked."""
         if len(text) > MAX_QUERY_CHARS:
             return None, query_problem(text, None)
-        bridged = self._bridge(text)
+        bridged = self._bridge(text, field)
         terms = QueryTerms.of(bridged.text, bridged.word_weight)
         return terms, query_problem(text, terms)
 
@@ -269,7 +283,8 @@ class HybridEngine:
             raise EngineError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
         if method == "dense" and self.vectors is None:
             raise EngineError("this engine has no vectors: dense ranking is unavailable")
-        terms, problem = self._analysed(text)
+        field = facts.ipc if facts is not None else ()
+        terms, problem = self._analysed(text, field)
         if problem is not None or terms is None:
             return Matches(problem=problem)
         if k <= 0 or not self.position:
@@ -279,7 +294,7 @@ class HybridEngine:
         mask = self._mask(only, exclude)
         vector: Vectors | None = None
         if use_dense:
-            vector = query_vector if query_vector is not None else self.embed_query(text)
+            vector = query_vector if query_vector is not None else self.embed_query(text, field)
         pool, lexical, dense = self._candidates(terms if use_lexical else None, vector, mask, k)
         fused = self._fuse(lexical, dense)
         structured: list[tuple[float | None, list[Reason]]] = []

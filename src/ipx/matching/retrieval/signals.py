@@ -10,6 +10,7 @@ the text score by ``SignalWeights.blend`` (see ``engine.HybridEngine.rank``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -92,6 +93,11 @@ def _ipc_parts(code: str) -> tuple[str, str, str, str]:
     group = compact.split("/")[0]
     return (compact[:1], compact[:3] if len(compact) >= 3 else "", compact[:4] if len(compact) >= 4 else "",
             group if len(group) > 4 else "")
+
+
+def ipc_sections(codes: Iterable[str]) -> frozenset[str]:
+    """The IPC sections (the eight fields, A to H) of ``codes``."""
+    return frozenset(section for code in codes if (section := _ipc_parts(code)[0]))
 
 
 _IPC_LEVELS = (("group", 3, 1.0), ("subclass", 2, 0.75), ("class", 1, 0.4), ("section", 0, 0.1))

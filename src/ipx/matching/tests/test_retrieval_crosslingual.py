@@ -15,6 +15,7 @@ from ipx.matching.retrieval.documents import Document
 from ipx.matching.retrieval.engine import EngineConfig, HybridEngine
 from ipx.matching.retrieval.lexical import LexicalIndex, QueryTerms
 from ipx.matching.retrieval.postings import BM25Params
+from ipx.matching.retrieval.signals import Facts
 from ipx.matching.tests.test_retrieval import BigramEmbedder
 
 CORPUS = [
@@ -171,6 +172,49 @@ def test_an_english_querys_vector_is_the_mean_of_its_own_and_its_bridges() -> No
     assert np.allclose(engine.embed_query("医院废水 氨氮"), model.embed_queries(["医院废水 氨氮"])[0])
     unbridged = HybridEngine.build(CORPUS, embedder=model, config=EngineConfig(bridge_english=False))
     assert np.allclose(unbridged.embed_query(english), model.embed_queries([english])[0])
+
+
+# "Cell" is 细胞 in biology and 电池 in electricity: the corpus as a whole writes 细胞 more.
+FIELDS = (
+    [Document(id=f"bio{n}", title=f"一种细胞培养方法{n}", abstract="细胞在培养液中增殖。") for n in range(6)]
+    + [Document(id=f"power{n}", title=f"一种电池{n}", abstract="电池在充电时温度均匀。") for n in range(3)]
+    + [Document(id="unclassed", title="一种电池外壳", abstract="外壳。")]
+)
+FIELD_FACTS = {**{f"bio{n}": Facts(ipc=("C12N 5/07",)) for n in range(6)},
+               **{f"power{n}": Facts(ipc=("H01M10/052",)) for n in range(3)}}
+
+
+def test_the_field_a_query_names_chooses_among_its_senses(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = LexicalIndex.build(FIELDS)
+    frequency = index_frequency(index)
+    power = np.zeros(len(FIELDS), dtype=bool)
+    power[6:9] = True
+    in_power = index_frequency(index, power)
+    assert (frequency("细胞"), frequency("电池"), in_power("细胞"), in_power("电池")) == (6, 4, 0, 3)
+    assert chinese_terms(bridge_query("cell", frequency)) == {"细胞", "电池"}  # the corpus's counts alone
+    assert chinese_terms(bridge_query("cell", frequency, in_power)) == {"电池"}
+    # A phrase none of whose senses the field holds is translated by the whole corpus.
+    nothing = np.zeros(len(FIELDS), dtype=bool)
+    assert chinese_terms(bridge_query("cell", frequency, index_frequency(index, nothing))) == {"细胞", "电池"}
+    # Too few documents of the field say nothing of how it writes.
+    assert crosslingual.field_frequency(index, power) is None
+    monkeypatch.setattr(crosslingual, "MIN_FIELD_DOCUMENTS", 3)
+    assert crosslingual.field_frequency(index, power) is not None
+
+
+def test_the_engine_bridges_with_the_field_of_the_querys_facts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(crosslingual, "MIN_FIELD_DOCUMENTS", 3)
+    engine = HybridEngine.build(FIELDS, facts=FIELD_FACTS)
+    assert set(engine.lexical_text("cell").split()) == {"细胞", "电池"}
+    assert engine.lexical_text("cell", field=("H01M",)) == "电池"  # section H, as the documents' codes
+    assert set(engine.lexical_text("cell", field=("F16K",)).split()) == {"细胞", "电池"}  # no document of F
+    assert engine.lexical_text("细胞 cell culture", field=("H01M",)).startswith("细胞")  # its own Chinese stays
+    top = engine.search("cell temperature", 4, method="lexical", facts=Facts(ipc=("H01M",)))
+    assert {match.doc_id for match in top[:3]} <= {"power0", "power1", "power2", "unclassed"}
+    model = BigramEmbedder()
+    dense = HybridEngine.build(FIELDS, embedder=model, facts=FIELD_FACTS)
+    mean = model.embed_queries(["cell"])[0] + model.embed_queries(["电池"])[0]
+    assert np.allclose(dense.embed_query("cell", field=("H01M",)), mean / np.linalg.norm(mean), atol=1e-6)
 
 
 def test_the_derived_file_round_trips_and_a_damaged_one_is_refused(tmp_path: Path) -> None:
