@@ -31,12 +31,13 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import numpy.typing as npt
 
-from ipx.matching.retrieval import crosslingual, fusion, signals
+from ipx.matching.retrieval import crosslingual, fusion
 from ipx.matching.retrieval.analysis import dense_text
 from ipx.matching.retrieval.confidence import confidence
 from ipx.matching.retrieval.crosslingual import Bridged, DocumentFrequency, bridge_query, index_frequency
 from ipx.matching.retrieval.documents import Document, passages
 from ipx.matching.retrieval.embedding import Embedder, VectorCache, Vectors, embed_cached
+from ipx.matching.retrieval.fields import Fields, section_bits
 from ipx.matching.retrieval.lexical import LexicalIndex, QueryTerms
 from ipx.matching.retrieval.postings import BM25Params
 from ipx.matching.retrieval.queries import MAX_QUERY_CHARS, QueryProblem, query_problem
@@ -120,10 +121,12 @@ class HybridEngine:
         alive: npt.NDArray[np.bool_] | None = None,
         position: dict[str, int] | None = None,
         delta: Delta | None = None,
+        fields: Fields | None = None,
     ) -> None:
         """An engine with changes (``incremental``) also gives ``alive`` (False at the
         positions of documents replaced or removed since the engine was built whole: never
-        returned) and ``position`` (each live document's position)."""
+        returned), ``position`` (each live document's position) and the ``fields`` its
+        base had found, if any (else found when first needed)."""
         self.documents = list(documents)
         self.ids = [doc.id for doc in self.documents]
         self.position = position if position is not None else {doc_id: i for i, doc_id in enumerate(self.ids)}
@@ -135,7 +138,8 @@ class HybridEngine:
         self.config = config
         self.facts = dict(facts or {})
         self._frequency: DocumentFrequency | None = None
-        self._fields: dict[frozenset[str], DocumentFrequency | None] = {}
+        self.fields = fields
+        self._in_field: dict[int, DocumentFrequency | None] = {}
 
     @classmethod
     def build(
@@ -221,17 +225,18 @@ class HybridEngine:
             return Bridged(text=text, applied=False)
         if self._frequency is None:
             self._frequency = index_frequency(self.lexical)
-        return bridge_query(text, self._frequency, self._field_frequency(signals.ipc_sections(field)))
+        return bridge_query(text, self._frequency, self._field_frequency(field))
 
-    def _field_frequency(self, sections: frozenset[str]) -> DocumentFrequency | None:
-        """How many of the documents classed in ``sections`` hold a term; None for no
-        sections or too few such documents to say how the field writes."""
-        if sections and sections not in self._fields:
-            among = np.zeros(len(self.ids), dtype=bool)
-            among[[i for doc_id, i in self.position.items()
-                   if doc_id in self.facts and sections & signals.ipc_sections(self.facts[doc_id].ipc)]] = True
-            self._fields[sections] = crosslingual.field_frequency(self.lexical, among)
-        return self._fields.get(sections)
+    def _field_frequency(self, ipc_codes: Collection[str]) -> DocumentFrequency | None:
+        """How many of the documents sharing an IPC section with ``ipc_codes`` hold a term;
+        None for no codes or too few such documents to say how the field writes."""
+        key = section_bits(ipc_codes)
+        if key and key not in self._in_field:
+            if self.fields is None:
+                self.fields = Fields.of(self.position, self.facts, len(self.ids))
+            among = self.fields.among(ipc_codes)
+            self._in_field[key] = None if among is None else crosslingual.field_frequency(self.lexical, among)
+        return self._in_field.get(key)
 
     def _analysed(self, text: str, field: Collection[str] = ()) -> tuple[QueryTerms | None, QueryProblem | None]:
         """The query's lexical terms (none over the length limit) and why it cannot be ranked."""

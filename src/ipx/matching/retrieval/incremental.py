@@ -229,6 +229,9 @@ def apply_changes(
         kept_facts.pop(doc_id, None)
     position.update((document.id, len(engine.ids) + n) for n, document in enumerate(documents))
     kept_facts.update(facts or {})
+    fields = None if engine.fields is None else engine.fields.changed(
+        len(alive), [engine.position[doc_id] for doc_id in gone if doc_id in engine.position],
+        {position[document.id]: (facts or {})[document.id] for document in documents if document.id in (facts or {})})
     return HybridEngine(
         [*engine.documents, *documents],
         lexical,
@@ -239,4 +242,5 @@ def apply_changes(
         alive=alive,
         position=position,
         delta=Delta(delta.base_words, delta.base_grams, delta.base_vectors, added, words, grams, vectors),
+        fields=fields,
     )
