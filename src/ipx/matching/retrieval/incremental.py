@@ -228,10 +228,11 @@ def apply_changes(
         position.pop(doc_id, None)
         kept_facts.pop(doc_id, None)
     position.update((document.id, len(engine.ids) + n) for n, document in enumerate(documents))
-    kept_facts.update(facts or {})
+    given = facts or {}
+    kept_facts.update(given)
     fields = None if engine.fields is None else engine.fields.changed(
         len(alive), [engine.position[doc_id] for doc_id in gone if doc_id in engine.position],
-        {position[document.id]: (facts or {})[document.id] for document in documents if document.id in (facts or {})})
+        {position[document.id]: given[document.id] for document in documents if document.id in given})
     return HybridEngine(
         [*engine.documents, *documents],
         lexical,
