@@ -75,9 +75,9 @@ def _const(values: dict[str, Any]) -> Any:
 
 OFFER = _const({"amount": "100000", "annual_percent": "6", "months": "12", "method": "equal_principal",
                 "ltv_percent": "50", "penalty_percent": "18", "default_after_days": "90"})
-VALUATIONS = "finance/valuations/<int:valuation_id>/"
-LOANS = "finance/loans/<int:loan_id>/"
-POOLS = "finance/pools/<int:pool_id>/"
+VALUATIONS = "finance/valuations/<id:valuation_id>/"
+LOANS = "finance/loans/<id:loan_id>/"
+POOLS = "finance/pools/<id:pool_id>/"
 
 ENTRIES: list[Entry] = [
     *read_only("finance/", SIGNED_IN, secret="pool", sees=POOL_MEMBERS),

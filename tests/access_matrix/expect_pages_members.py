@@ -94,7 +94,7 @@ ENTRIES: list[Entry] = [
     *read_only("accounts/sessions/", SIGNED_IN),
     *form_page("accounts/sessions/confirm/", SIGNED_IN, SIGNED_IN, body=const({"password": PASSWORD})),
     *post_only(
-        "accounts/sessions/<int:session_id>/revoke/",
+        "accounts/sessions/<id:session_id>/revoke/",
         every(FLASH, anonymous=LOGIN, member=OK),
         args=ids(session_id=lambda w: w.extras["member_other_session"]),
         note="the member's own other session; for anyone else there is no such session",
@@ -126,7 +126,7 @@ ENTRIES: list[Entry] = [
     ),
     *read_only("accounts/organisation/members/", OWN_ORGANISATION),
     *post_only(
-        "accounts/organisation/members/<int:user_id>/signatory/",
+        "accounts/organisation/members/<id:user_id>/signatory/",
         every(FLASH, anonymous=LOGIN, admin=OK, operator=MOVED),
         args=ids(user_id=lambda w: w.people["member"].pk),
         body=const({"signatory": "1"}),
@@ -154,26 +154,26 @@ ENTRIES: list[Entry] = [
     ),
     *read_only("accounts/organisations/", OPERATORS),
     *read_only(
-        "accounts/organisations/<int:organisation_id>/",
+        "accounts/organisations/<id:organisation_id>/",
         every(HIDE, anonymous=LOGIN, operator=OK, **HOME),
         args=ids(organisation_id="home"),
         note="the verification page: the organisation's members, operators",
     ),
     *post_only(
-        "accounts/organisations/<int:organisation_id>/<slug:name>/",
+        "accounts/organisations/<id:organisation_id>/<slug:name>/",
         every(HIDE, anonymous=LOGIN, unverified=FLASH, operator=OK),
         variant="verify",
         args=ids(organisation_id="unverified", name=lambda w: "verify"),
     ),
     *post_only(
-        "accounts/organisations/<int:organisation_id>/<slug:name>/",
+        "accounts/organisations/<id:organisation_id>/<slug:name>/",
         every(HIDE, anonymous=LOGIN, unverified=FLASH, operator=OK),
         variant="reject",
         args=ids(organisation_id="unverified", name=lambda w: "reject"),
         body=const({"reason": "营业执照照片模糊。"}),
     ),
     *post_only(
-        "accounts/organisations/<int:organisation_id>/<slug:name>/",
+        "accounts/organisations/<id:organisation_id>/<slug:name>/",
         every(HIDE, anonymous=LOGIN, operator=FLASH),
         variant="resubmit",
         args=ids(organisation_id="rejected", name=lambda w: "resubmit"),

@@ -63,16 +63,16 @@ def _demand_action(name: str, demand: str) -> dict[str, Any]:
 
 ENTRIES: list[Entry] = [
     *read_only("ledger/", every(MOVED, anonymous=LOGIN, operator=OK), note="to the current organisation's statement"),
-    *read_only("ledger/<int:organisation_id>/", HOME_OR_OPERATOR, args=HOME_LEDGER),
-    *read_only("ledger/<int:organisation_id>/statement.csv", HOME_OR_OPERATOR, args=HOME_LEDGER),
+    *read_only("ledger/<id:organisation_id>/", HOME_OR_OPERATOR, args=HOME_LEDGER),
+    *read_only("ledger/<id:organisation_id>/statement.csv", HOME_OR_OPERATOR, args=HOME_LEDGER),
     *post_only(
-        "ledger/<int:organisation_id>/deposit/",
+        "ledger/<id:organisation_id>/deposit/",
         HOME_ONLY,
         args=HOME_LEDGER,
         body=once(amount="5000.00", currency="CNY"),
     ),
     Entry(
-        "ledger/<int:organisation_id>/deposit/",
+        "ledger/<id:organisation_id>/deposit/",
         "POST",
         every(DENY, anonymous=LOGIN),
         args=ids(organisation_id="unverified"),
@@ -81,7 +81,7 @@ ENTRIES: list[Entry] = [
         note="money moves only for verified organisations",
     ),
     *post_only(
-        "ledger/<int:organisation_id>/payout/",
+        "ledger/<id:organisation_id>/payout/",
         every(DENY, anonymous=LOGIN, **BINDING),
         args=HOME_LEDGER,
         body=once(amount="1000.00", currency="CNY", bank_account="6222020200001234567"),
@@ -105,45 +105,45 @@ ENTRIES: list[Entry] = [
     *read_only("demands/", PUBLIC, login=False, secret="draft demand"),
     *form_page("demands/new/", OWN_ORGANISATION, OWN_ORGANISATION, body=_demand_form),
     *read_only("demands/mine/", OWN_ORGANISATION, secret="draft demand", sees=HOME_ROLES),
-    *read_only("demands/<int:demand_id>/", PUBLIC, login=False, args=ids(demand_id="demand")),
+    *read_only("demands/<id:demand_id>/", PUBLIC, login=False, args=ids(demand_id="demand")),
     *read_only(
-        "demands/<int:demand_id>/",
+        "demands/<id:demand_id>/",
         every(HIDE, operator=OK, **HOME),
         login=False,
         args=ids(demand_id="draft_demand"),
         variant="draft",
     ),
     *form_page(
-        "demands/<int:demand_id>/edit/", HOME_DRAFT, HOME_DRAFT, args=ids(demand_id="draft_demand"), body=_demand_form
+        "demands/<id:demand_id>/edit/", HOME_DRAFT, HOME_DRAFT, args=ids(demand_id="draft_demand"), body=_demand_form
     ),
     *form_page(
-        "demands/<int:demand_id>/close/",
+        "demands/<id:demand_id>/close/",
         HOME_ONLY,
         HOME_ONLY,
         args=ids(demand_id="demand"),
         body=const({"solved": "on", "note": "已找到合作方。"}),
     ),
-    *read_only("demands/<int:demand_id>/matches/", HOME_OR_OPERATOR, args=ids(demand_id="demand")),
-    *post_only("demands/<int:demand_id>/matches/refresh/", HOME_ONLY, args=ids(demand_id="demand")),
-    *read_only("demands/for-listing/<int:listing_id>/", HOME_OR_OPERATOR, args=ids(listing_id="published")),
+    *read_only("demands/<id:demand_id>/matches/", HOME_OR_OPERATOR, args=ids(demand_id="demand")),
+    *post_only("demands/<id:demand_id>/matches/refresh/", HOME_ONLY, args=ids(demand_id="demand")),
+    *read_only("demands/for-listing/<id:listing_id>/", HOME_OR_OPERATOR, args=ids(listing_id="published")),
     *post_only(
-        "demands/<int:demand_id>/<slug:name>/",
+        "demands/<id:demand_id>/<slug:name>/",
         every(HIDE, anonymous=LOGIN, operator=FLASH, **HOME),
         **_demand_action("submit", "draft_demand"),
     ),
     *post_only(
-        "demands/<int:demand_id>/<slug:name>/",
+        "demands/<id:demand_id>/<slug:name>/",
         every(HIDE, anonymous=LOGIN, operator=FLASH, **HOME),
         **_demand_action("recall", "submitted_demand"),
     ),
     *post_only(
-        "demands/<int:demand_id>/<slug:name>/",
+        "demands/<id:demand_id>/<slug:name>/",
         REVIEW,
         body=const({"note": ""}),
         **_demand_action("approve", "submitted_demand"),
     ),
     *post_only(
-        "demands/<int:demand_id>/<slug:name>/",
+        "demands/<id:demand_id>/<slug:name>/",
         REVIEW,
         body=const({"reason": "请补充技术指标。"}),
         **_demand_action("reject", "submitted_demand"),
@@ -153,12 +153,12 @@ ENTRIES: list[Entry] = [
         "saved-searches/new/", SIGNED_IN, body=const({"name": "固态电池", "query": "q=固态电池", "alerts": "on"})
     ),
     *post_only(
-        "saved-searches/<int:saved_search_id>/alerts/",
+        "saved-searches/<id:saved_search_id>/alerts/",
         MEMBERS_OWN,
         args=ids(saved_search_id="saved_search"),
         body=const({"alerts": "off"}),
     ),
-    *post_only("saved-searches/<int:saved_search_id>/delete/", MEMBERS_OWN, args=ids(saved_search_id="saved_search")),
+    *post_only("saved-searches/<id:saved_search_id>/delete/", MEMBERS_OWN, args=ids(saved_search_id="saved_search")),
     *read_only("", PUBLIC, login=False),
     *read_only("stats/", PUBLIC, login=False),
     # Health for load balancers and monitors (ipx.health): anyone, no login, only read.
@@ -169,9 +169,9 @@ ENTRIES: list[Entry] = [
     # "My organisation" answers any method alike (it only reads); an operator has none.
     Entry("my/", "GET", SIGNED_IN, secret="draft", sees=HOME_ROLES),
     Entry("my/", "POST", SIGNED_IN),
-    *read_only("booths/<int:organisation_id>/", PUBLIC, login=False, args=ids(organisation_id="home"), secret="draft"),
+    *read_only("booths/<id:organisation_id>/", PUBLIC, login=False, args=ids(organisation_id="home"), secret="draft"),
     *read_only(
-        "booths/<int:organisation_id>/",
+        "booths/<id:organisation_id>/",
         every(HIDE),
         login=False,
         args=ids(organisation_id="rejected"),

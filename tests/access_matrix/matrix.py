@@ -92,7 +92,7 @@ class Entry:
     it and what each role must get.
 
     ``route``: the OpenAPI path (``/api/v1/listings/{listing_id}``) or the URL pattern as the
-    resolver prints it (``listings/<int:listing_id>/edit/``). ``args`` gives its parameters
+    resolver prints it (``listings/<id:listing_id>/edit/``). ``args`` gives its parameters
     from the world; ``body(world, role)`` what a write sends (JSON for the API unless
     ``multipart``, a form for pages); ``holes`` names the cells that are known to be wrong
     today, each with what should happen (they run as strict expected failures).

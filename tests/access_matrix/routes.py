@@ -23,7 +23,7 @@ PAGE_METHODS = ("GET", "POST")
 
 @dataclass(frozen=True)
 class Pattern:
-    route: str  # as the resolver spells it, e.g. "listings/<int:listing_id>/edit/"
+    route: str  # as the resolver spells it, e.g. "listings/<id:listing_id>/edit/"
     name: str
     module: str
 

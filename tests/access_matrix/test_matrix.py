@@ -23,7 +23,7 @@ Adding an endpoint (``test_coverage`` fails until its row exists):
    one and list it in ``table.py``).
 2. Add an ``Entry(route, method, expect, ...)``: ``route`` is the OpenAPI path
    (``/api/v1/listings/{listing_id}``) or the URL pattern as the resolver prints it
-   (``listings/<int:listing_id>/edit/``); for pages, ``read_only``, ``post_only`` and
+   (``listings/<id:listing_id>/edit/``); for pages, ``read_only``, ``post_only`` and
    ``form_page`` give the GET and POST rows together.
 3. ``expect`` names an outcome for each of the nine roles: start from a profile of
    ``matrix`` (``PUBLIC``, ``SIGNED_IN``, ``HOME_ONLY``, ``PARTIES``, ``OPERATORS``...) or

@@ -33,6 +33,7 @@ from ipx.accounts.passwords.views import SIGNED_UP_EMAIL
 from ipx.accounts.security import lockout
 from ipx.accounts.workflow import ORGANISATION
 from ipx.core.errors import ApplicationError, NotFound, PermissionDenied
+from ipx.core.ids import parse_id
 from ipx.core.redirects import local_url
 
 
@@ -83,11 +84,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def choose(request: AuthenticatedRequest) -> HttpResponse:
-    try:
-        organisation_id = int(request.POST.get("organisation_id", ""))
-    except ValueError:
-        organisation_id = 0
-    if not choose_organisation(request, organisation_id):
+    organisation_id = parse_id(request.POST.get("organisation_id"))
+    if organisation_id is None or not choose_organisation(request, organisation_id):
         messages.error(request, _("You are not a member of that organisation."))
     return redirect(local_url(request, request.POST.get("next"), reverse("web:my_organisation")))
 

@@ -9,6 +9,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from ipx.core.identity import ensure_identity
+        from django.urls import register_converter
 
+        from ipx.core.identity import ensure_identity
+        from ipx.core.ids import IdConverter
+
+        # Before any URL configuration is read: every app's addresses name ids as ``<id:...>``.
+        register_converter(IdConverter, "id")
         post_migrate.connect(ensure_identity, sender=self, dispatch_uid="ipx.core.identity")

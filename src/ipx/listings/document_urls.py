@@ -9,6 +9,6 @@ from ipx.listings import views
 app_name = "listing_documents"
 
 urlpatterns = [
-    path("listings/<int:listing_id>/nda/", views.nda_accept, name="nda_accept"),
-    path("documents/<int:document_id>/", views.document_download, name="download"),
+    path("listings/<id:listing_id>/nda/", views.nda_accept, name="nda_accept"),
+    path("documents/<id:document_id>/", views.document_download, name="download"),
 ]

@@ -6,9 +6,9 @@ app_name = "listings"
 
 urlpatterns = [
     path("new/", views.new, name="new"),
-    path("<int:listing_id>/", views.detail, name="detail"),
-    path("<int:listing_id>/edit/", views.edit, name="edit"),
-    path("<int:listing_id>/documents/", views.documents, name="documents"),
-    path("<int:listing_id>/documents/<int:document_id>/delete/", views.document_delete, name="document_delete"),
-    path("<int:listing_id>/<slug:name>/", views.action, name="action"),
+    path("<id:listing_id>/", views.detail, name="detail"),
+    path("<id:listing_id>/edit/", views.edit, name="edit"),
+    path("<id:listing_id>/documents/", views.documents, name="documents"),
+    path("<id:listing_id>/documents/<id:document_id>/delete/", views.document_delete, name="document_delete"),
+    path("<id:listing_id>/<slug:name>/", views.action, name="action"),
 ]

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ipx.accounts.api_auth import AuthenticatedRequest
+from ipx.core.ids import parse_id
 from ipx.core.redirects import local_url
 from ipx.notifications import selectors, services
 
@@ -22,15 +23,17 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: AuthenticatedRequest) -> HttpResponse:
-    """Mark all read, or one (``id``) and follow its link."""
+    """Mark all read, or one (``id``) and follow its link; an ``id`` that is no id marks nothing."""
     user = request.user
-    raw_id = request.POST.get("id", "")
-    if raw_id.isdigit():
-        notification = selectors.notifications_for(user).filter(pk=int(raw_id)).first()
-        services.notification_mark_read(user=user, notification_ids=[int(raw_id)])
-        target = local_url(request, notification.url if notification is not None else "", "")
+    if "id" not in request.POST:
+        services.notification_mark_read(user=user)
+        return redirect("notifications:inbox")
+    notification_id = parse_id(request.POST["id"])
+    notification = (selectors.notifications_for(user).filter(pk=notification_id).first()
+                    if notification_id is not None else None)
+    if notification is not None:
+        services.notification_mark_read(user=user, notification_ids=[notification.pk])
+        target = local_url(request, notification.url, "")
         if target:
             return redirect(target)
-    else:
-        services.notification_mark_read(user=user)
     return redirect("notifications:inbox")

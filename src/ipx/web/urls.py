@@ -9,5 +9,5 @@ urlpatterns = [
     path("stats/", views.live_counts, name="live_counts"),
     path("language/<str:code>/", views.language, name="language"),
     path("my/", views.my_organisation, name="my_organisation"),
-    path("booths/<int:organisation_id>/", views.booth, name="booth"),
+    path("booths/<id:organisation_id>/", views.booth, name="booth"),
 ]

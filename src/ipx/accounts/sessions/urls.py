@@ -7,6 +7,6 @@ app_name = "sessions"
 urlpatterns = [
     path("", views.session_list, name="list"),
     path("confirm/", views.confirm, name="confirm"),
-    path("<int:session_id>/revoke/", views.revoke, name="revoke"),
+    path("<id:session_id>/revoke/", views.revoke, name="revoke"),
     path("revoke-others/", views.revoke_others, name="revoke_others"),
 ]

@@ -5,5 +5,5 @@ from ipx.auctions.results import views
 app_name = "auction_results"
 
 urlpatterns = [
-    path("<int:session_id>/results/", views.results, name="session"),
+    path("<id:session_id>/results/", views.results, name="session"),
 ]

@@ -9,6 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from ipx.core.files import StoredFile
+from ipx.core.ids import MAX_ID
 from ipx.core.pagination import MAX_PAGE_SIZE, PageRequest
 
 T = TypeVar("T")
@@ -61,7 +62,7 @@ ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 
 
 
 # Ids in paths and bodies: positive and within what every database's integer holds.
-Id = Annotated[int, Field(ge=1, le=2**53)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # A list's page and its size, as ``page_of`` serves them.
 PageNumber = Annotated[int, Field(ge=1, le=10_000, description="the page, from 1")]
 PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE, description="results on a page, at most 100")]

@@ -32,3 +32,11 @@ def test_logging_in_and_switching_language_stay_on_site(owner: Member, target: s
     assert (response.status_code, response["Location"]) == (302, reverse("web:my_organisation"))
     response = Client().get(reverse("web:language", args=["zh-hans"]), {"next": target})
     assert (response.status_code, response["Location"]) == (302, "/")
+
+
+@pytest.mark.parametrize("target", ["-1", "home", "web:home", "http://[::1"])
+def test_a_next_that_is_no_address_falls_back(owner: Member, target: str) -> None:
+    # A bare word would be taken for a view's name by ``redirect`` (a 500 before).
+    response = owner.client.post(reverse("accounts:choose_organisation"),
+                                 {"organisation_id": owner.organisation.pk, "next": target})
+    assert (response.status_code, response["Location"]) == (302, reverse("web:my_organisation"))

@@ -26,6 +26,7 @@ from ipx.accounts.models import Organisation, User
 from ipx.core.errors import ApplicationError, NotFound
 from ipx.core.files import private_file_response
 from ipx.core.htmx import is_htmx_fragment
+from ipx.core.ids import parse_id
 from ipx.deals.access import Role
 from ipx.deals.models import Offer, Thread
 from ipx.deals.negotiation import offers, selectors, threads
@@ -128,9 +129,8 @@ def agent_add(request: AuthenticatedRequest, thread_id: int) -> HttpResponse:
         # Whoever is shown the form sees what is wrong on it; the service answers the others.
         return render(request, "deals/negotiation/thread.html",
                       _thread_context(request, thread, role, agent_form=form), status=400)
-    try:
-        organisation_id = int(request.POST.get("organisation_id", ""))
-    except ValueError:
+    organisation_id = parse_id(request.POST.get("organisation_id"))
+    if organisation_id is None:
         messages.error(request, _("Choose an agency."))
         return _back_to_thread(thread.pk)
     try:

@@ -7,6 +7,6 @@ app_name = "saved_searches"
 urlpatterns = [
     path("", views.saved_list, name="list"),
     path("new/", views.create, name="create"),
-    path("<int:saved_search_id>/alerts/", views.alerts, name="alerts"),
-    path("<int:saved_search_id>/delete/", views.delete, name="delete"),
+    path("<id:saved_search_id>/alerts/", views.alerts, name="alerts"),
+    path("<id:saved_search_id>/delete/", views.delete, name="delete"),
 ]

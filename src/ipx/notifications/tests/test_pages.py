@@ -72,6 +72,15 @@ def test_another_users_notification_cannot_be_marked_or_followed(buyer: Member, 
     assert _read_state() == before
 
 
+@pytest.mark.parametrize("not_an_id", ["abc", "-1", "9" * 40, ""])
+def test_an_id_that_is_no_id_marks_nothing(buyer: Member, not_an_id: str) -> None:
+    _tell(buyer, 1)
+    before = _read_state()
+    response = buyer.client.post(reverse("notifications:mark_read"), {"id": not_an_id})
+    assert (response.status_code, response["Location"]) == (302, reverse("notifications:inbox"))
+    assert _read_state() == before
+
+
 def test_the_unread_count_shows_in_the_menu(buyer: Member) -> None:
     _tell(buyer, 1)
     _tell(buyer, 2)

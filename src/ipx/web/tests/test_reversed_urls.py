@@ -21,9 +21,9 @@ def _view(request: Any, **kwargs: Any) -> HttpResponse:
     return HttpResponse()
 
 
-_shelf: tuple[list[URLPattern], str] = ([path("<int:pk>/<slug:part>/", _view, name="item")], "shelf")
+_shelf: tuple[list[URLPattern], str] = ([path("<id:pk>/<slug:part>/", _view, name="item")], "shelf")
 urlpatterns: list[URLPattern | URLResolver] = [
-    *i18n_patterns(path("things/<int:pk>/", _view, name="thing"), path("a&b/", _view, name="amp")),
+    *i18n_patterns(path("things/<id:pk>/", _view, name="thing"), path("a&b/", _view, name="amp")),
     path("plain/<str:word>/", _view, name="plain"),
     path("shelf/", include(_shelf)),
 ]
@@ -32,7 +32,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 class OtherURLs:
     """Another URL configuration (Django accepts any object with ``urlpatterns``)."""
 
-    urlpatterns = [path("elsewhere/<int:pk>/", _view, name="thing")]
+    urlpatterns = [path("elsewhere/<id:pk>/", _view, name="thing")]
 
 
 TEMPLATE = ("{% url 'thing' pk %}|{% url 'plain' word=word %}|{% url 'shelf:item' pk part %}|{% url 'amp' %}|"

@@ -1,0 +1,53 @@
+"""Ids read from addresses and forms: only numbers a row can have reach the database."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import NoReverseMatch, Resolver404, get_resolver, resolve, reverse
+
+from ipx.core.ids import MAX_ID, parse_id
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("1", 1), (" 42 ", 42), (7, 7), (str(MAX_ID), MAX_ID), ("0007", 7),
+])
+def test_ids_are_read(given: object, expected: int) -> None:
+    assert parse_id(given) == expected
+
+
+@pytest.mark.parametrize("given", [
+    None, "", "0", 0, "-1", -1, "1.5", "1e3", "abc", "١٢", "１２", str(MAX_ID + 1), MAX_ID + 1, "9" * 40, 10**40,
+    True, 1.0, "\x00", ["1"],
+])
+def test_anything_else_is_no_id(given: object) -> None:
+    assert parse_id(given) is None
+
+
+def test_an_address_with_a_number_beyond_any_id_is_not_found() -> None:
+    assert resolve("/listings/12/").kwargs == {"listing_id": 12}
+    for number in (MAX_ID + 1, 2**63, 10**30):
+        with pytest.raises(Resolver404):
+            resolve(f"/listings/{number}/")
+    with pytest.raises(NoReverseMatch):
+        reverse("listings:detail", args=["-1"])
+
+
+def _routes(patterns: list, prefix: str = "") -> list[str]:
+    routes = []
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            routes += _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            routes.append(prefix + str(pattern.pattern))
+    return routes
+
+
+def test_every_id_in_an_address_is_read_as_an_id() -> None:
+    # A plain ``<int:...>`` lets a number of 40 digits reach a key lookup, which the database
+    # refuses with an error (a 500), not an empty result.
+    # (The back office's addresses are the admin's own, for staff only.)
+    plain = [(route, name) for route in _routes(get_resolver().url_patterns) if not route.startswith("admin/")
+             for name in re.findall(r"<int:([a-z_]+)>", route) if name == "pk" or name.endswith("_id")]
+    assert plain == []
