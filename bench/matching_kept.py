@@ -47,7 +47,7 @@ def describe(demand: Demand, catalogue: index.Catalogue, exclude: set[str]) -> N
     vector = index.query_vector(engine, text, facts.ipc) if catalogue.dense else None
     started = time.perf_counter()
     ranked = engine.search(text, k=services.TOP_N, method=catalogue.method, query_vector=vector, facts=facts,
-                           exclude=exclude, explain=True)
+                           exclude=exclude, explain=True, title=demand.title)
     millis = (time.perf_counter() - started) * 1000
     scores = [m.score for m in ranked]
     line = [f"{name[:24]:24}", f"ranked in {millis:4.0f} ms"]

@@ -180,7 +180,7 @@ def rank_listings(demand: Demand, catalogue: index.Catalogue, *, k: int = TOP_N)
     floor = meaning_floor(catalogue.engine, text, vector, exclude) if vector is not None else None
     found = catalogue.engine.search(
         text, k=k, method="hybrid" if catalogue.dense else "lexical", query_vector=vector,
-        facts=facts, exclude=exclude, explain=True,
+        facts=facts, exclude=exclude, explain=True, title=demand.title,
     )
     ranking = Ranking([
         Ranked(listing_id=pk_of(m.doc_id), score=round(m.score, 6), lexical=m.lexical, dense=m.dense,
@@ -200,7 +200,7 @@ def candidate_demands(listing: Listing, catalogue: index.Catalogue) -> set[int]:
     vector = index.query_vector(catalogue.engine, text, facts.ipc) if catalogue.dense else None
     found = catalogue.engine.search(
         text, k=REVERSE_CANDIDATES, method="hybrid" if catalogue.dense else "lexical", query_vector=vector,
-        facts=facts, exclude=catalogue.ids_of(listing.organisation_id),
+        facts=facts, exclude=catalogue.ids_of(listing.organisation_id), title=listing.title,
     )
     return {pk_of(m.doc_id) for m in found}
 

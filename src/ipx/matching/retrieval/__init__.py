@@ -51,8 +51,9 @@ from pathlib import Path
 from ipx.matching.retrieval.confidence import GOOD_MATCH
 from ipx.matching.retrieval.documents import Document
 from ipx.matching.retrieval.embedding import E5Embedder, ModelUnavailable, VectorCache, get_embedder
-from ipx.matching.retrieval.engine import EngineConfig, EngineError, HybridEngine, Match, Matches
+from ipx.matching.retrieval.engine import EngineConfig, EngineError, HybridEngine
 from ipx.matching.retrieval.queries import MAX_QUERY_CHARS, QueryProblem
+from ipx.matching.retrieval.results import Match, Matches
 from ipx.matching.retrieval.signals import Facts, Reason, SignalWeights
 
 

@@ -6,7 +6,8 @@
 
 Stages (each measured alone and together by ``ipx eval retrieval``):
 1. lexical — BM25F over words and character bigrams (``lexical``), exact; a mainly
-   English query is first bridged to the corpus's Chinese words (``crosslingual``);
+   English query is first bridged to the corpus's Chinese words (``crosslingual``); the
+   words of the query's own title (a demand's) weigh as a document title's;
 2. dense — cosine of multilingual-e5-small vectors (``embedding``, ``vectors``; a mainly
    English query's vector is the mean of its own and its bridge's): exact,
    or (over 200k documents) candidates from an IVF index, scored exactly;
@@ -41,6 +42,7 @@ from ipx.matching.retrieval.fields import Fields, section_bits
 from ipx.matching.retrieval.lexical import LexicalIndex, QueryTerms
 from ipx.matching.retrieval.postings import BM25Params
 from ipx.matching.retrieval.queries import MAX_QUERY_CHARS, QueryProblem, query_problem
+from ipx.matching.retrieval.results import Match, Matches
 from ipx.matching.retrieval.signals import MATCHED_TERMS, SEMANTIC, Facts, Reason, SignalWeights, structured_score
 from ipx.matching.retrieval.vectors import DocumentVectors, PassageIndex, make_passage_index
 
@@ -67,41 +69,6 @@ class EngineConfig:
     # A mainly English query meets Chinese documents through the dictionary bridge
     # (``crosslingual``); switched off only to measure what the bridge adds.
     bridge_english: bool = True
-
-
-@dataclass(frozen=True)
-class Match:
-    """One ranked document. ``score`` is the final score (comparable within one query);
-    ``lexical`` is the raw BM25F score, ``dense`` the cosine (None when not computed);
-    ``coverage`` the share of the query's term weight the document contains;
-    ``confidence`` an absolute confidence in [0, 1], comparable across queries
-    (``confidence.GOOD_MATCH`` and above: a good match); ``reasons`` (with
-    ``explain=True``) say why, as codes and values."""
-
-    doc_id: str
-    score: float
-    lexical: float | None = None
-    dense: float | None = None
-    structured: float | None = None
-    reasons: tuple[Reason, ...] = ()
-    coverage: float = 0.0
-    confidence: float = 0.0
-
-    @property
-    def matched_terms(self) -> list[str]:
-        for reason in self.reasons:
-            if reason.code == MATCHED_TERMS:
-                return list(reason.values["terms"])
-        return []
-
-
-class Matches(list[Match]):
-    """A search's matches, best first; ``problem`` says why the list is empty when the
-    query itself cannot be ranked (``queries``: too long, no terms, unsupported script)."""
-
-    def __init__(self, matches: Sequence[Match] = (), problem: QueryProblem | None = None) -> None:
-        super().__init__(matches)
-        self.problem = problem
 
 
 class EngineError(ValueError):
@@ -238,12 +205,17 @@ class HybridEngine:
             self._in_field[key] = None if among is None else crosslingual.field_frequency(self.lexical, among)
         return self._in_field.get(key)
 
-    def _analysed(self, text: str, field: Collection[str] = ()) -> tuple[QueryTerms | None, QueryProblem | None]:
-        """The query's lexical terms (none over the length limit) and why it cannot be ranked."""
+    def _analysed(self, text: str, field: Collection[str] = (),
+                  title: str = "") -> tuple[QueryTerms | None, QueryProblem | None]:
+        """The query's lexical terms (none over the length limit), its ``title``'s words weighing
+        as a document title's do, and why it cannot be ranked."""
         if len(text) > MAX_QUERY_CHARS:
             return None, query_problem(text, None)
         bridged = self._bridge(text, field)
         terms = QueryTerms.of(bridged.text, bridged.word_weight)
+        if title.strip():
+            weight = self.lexical.params.field_weights.get("title", 1.0)
+            terms = terms.emphasised(self._bridge(title, field).text, weight)
         return terms, query_problem(text, terms)
 
     def word_coverage(self, text: str, doc_ids: Sequence[str], ignore: Collection[str] = ()) -> list[float] | None:
@@ -273,6 +245,7 @@ class HybridEngine:
         exclude: Collection[str] = (),
         explain: bool = False,
         today: date | None = None,
+        title: str = "",
     ) -> Matches:
         """The top ``k`` documents for ``text``.
 
@@ -282,14 +255,15 @@ class HybridEngine:
         structured facts; with them, the structured stage re-ranks the fused pool using
         the candidates' facts given at build time. only / exclude: document ids to keep
         or drop. explain: fill ``Match.reasons`` (matched terms, similarity, signals).
-        A query that cannot be ranked gives no matches and ``Matches.problem``.
+        A query that cannot be ranked gives no matches and ``Matches.problem``. title: the
+        query's own title (a demand's, a listing's), whose words weigh more in the lexical stage.
         """
         if method not in METHODS:
             raise EngineError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
         if method == "dense" and self.vectors is None:
             raise EngineError("this engine has no vectors: dense ranking is unavailable")
         field = facts.ipc if facts is not None else ()
-        terms, problem = self._analysed(text, field)
+        terms, problem = self._analysed(text, field, title)
         if problem is not None or terms is None:
             return Matches(problem=problem)
         if k <= 0 or not self.position:

@@ -78,6 +78,16 @@ class QueryTerms:
         weights = {w: weight for w in set(words) if (weight := word_weight(w)) != 1.0} if word_weight else {}
         return cls(words, gram_tokens(text), weights)
 
+    def emphasised(self, title: str, factor: float) -> QueryTerms:
+        """The same terms, the words the query's ``title`` holds weighing ``factor`` times
+        more: a demand's title states what is sought, its description the circumstances, as
+        a document's title states its subject (the same weight, ``BM25Params.field_weights``)."""
+        stated = set(word_tokens(title))
+        weights = dict(self.word_weights)
+        for word in stated.intersection(self.words):
+            weights[word] = weights.get(word, 1.0) * factor
+        return QueryTerms(self.words, self.grams, weights)
+
 
 class LexicalIndex:
     """BM25F over words and character bigrams of the title and the body."""
