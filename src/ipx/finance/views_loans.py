@@ -38,7 +38,7 @@ from ipx.finance.services import pools, prepayment, withdrawals
 from ipx.finance.views import form_page, run_step
 from ipx.finance.views_valuations import own_assets, verified_memberships
 from ipx.finance.workflow import LOAN
-from ipx.ledger.idempotency import idempotent_form
+from ipx.ledger.idempotency import form_retry_key, idempotent_form
 
 
 @login_required
@@ -111,7 +111,7 @@ def loan_step(request: AuthenticatedRequest, loan_id: int, action: str) -> HttpR
         "approve": lambda: services.loan_check_pledge(operator=user, loan_id=loan_id, approve=True),
         "return": lambda: services.loan_check_pledge(operator=user, loan_id=loan_id, approve=False,
                                                      note=post.get("check-note", "")),
-        "pay": lambda: services.instalment_pay(actor=user, loan_id=loan_id, key=post.get("pay-key", "")[:100]),
+        "pay": lambda: services.instalment_pay(actor=user, loan_id=loan_id, key=form_retry_key(post.get("pay-key"))),
     }
     return run_step(request, back, steps[action], DONE[action]())
 

@@ -152,6 +152,18 @@ def new_form_key() -> str:
     return secrets.token_urlsafe(18)
 
 
+def form_retry_key(value: object) -> str:
+    """The retry key a page's form sends in a hidden field to a service that takes one (a loan
+    instalment, a premium, a securitisation's steps), read as the API reads an Idempotency-Key:
+    stripped, at most ``MAX_KEY_LENGTH`` printable characters; none is "". Anything else (a NUL,
+    which PostgreSQL cannot store, a control character, an overlong key) was not sent by our
+    form: refused as an expired form, before the service runs."""
+    key = ("" if value is None else str(value)).strip()
+    if key and (len(key) > MAX_KEY_LENGTH or not key.isprintable()):
+        raise ValidationFailed(_("This form has expired; reload the page and submit it again."))
+    return key
+
+
 def idempotent_form(request: HttpRequest, action: Callable[[], Any]) -> tuple[bool, Any]:
     """Run ``action`` once per rendered form; returns ``(replayed, body)``.
 

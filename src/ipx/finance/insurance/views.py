@@ -34,6 +34,7 @@ from ipx.finance.services import claims as claim_services
 from ipx.finance.services import insurance as services
 from ipx.finance.services.insurance import GUARANTEED_LOAN_STATUSES
 from ipx.finance.workflow import POLICY
+from ipx.ledger.idempotency import form_retry_key
 
 
 def _step(request: AuthenticatedRequest, back: str, run: Callable[[], object], done: str) -> HttpResponse:
@@ -179,7 +180,7 @@ def policy_step(request: AuthenticatedRequest, policy_id: int, action: str) -> H
             done=_("The request is declined."), again=lambda form: _policy_page(request, policy_id, form))
     steps: dict[str, tuple[Callable[[], object], str]] = {
         "pay": (lambda: services.policy_pay(actor=request.user, policy_id=policy_id,
-                                            key=request.POST.get("key", "")[:100]),
+                                            key=form_retry_key(request.POST.get("key"))),
                 _("The premium is paid: the policy is in force.")),
         "cancel": (lambda: services.policy_cancel(actor=request.user, policy_id=policy_id),
                    _("The quote is cancelled.")),

@@ -28,6 +28,7 @@ from ipx.finance.securitisation.history import product_history
 from ipx.finance.securitisation.inputs import ProductIn
 from ipx.finance.securitisation.services import issue, periods, pools
 from ipx.finance.views import run_step
+from ipx.ledger.idempotency import form_retry_key
 
 LIMIT = 100
 
@@ -163,7 +164,7 @@ def product_subscribe(request: AuthenticatedRequest, product_id: int) -> HttpRes
 def product_step(request: AuthenticatedRequest, product_id: int, action: str) -> HttpResponse:
     selectors.product_for(request.user, product_id)
     back = reverse("securitisation:product", args=[product_id])
-    key = request.POST.get("key", "")[:100]
+    key = form_retry_key(request.POST.get("key"))
     steps: dict[str, tuple[Callable[[], object], str]] = {
         "issue": (lambda: issue.product_issue(actor=request.user, product_id=product_id, key=key),
                   _("The securitisation is issued: the investors paid, the proceeds went to the originator.")),

@@ -27,6 +27,7 @@ from ipx.finance.securitisation.views import form_page
 from ipx.finance.securitisation.views_structure import party_product
 from ipx.finance.securitisation.workflow import SECURITISATION
 from ipx.finance.views import run_step
+from ipx.ledger.idempotency import form_retry_key
 
 
 def step_words() -> dict[str, str]:
@@ -64,7 +65,7 @@ def collections_new(request: AuthenticatedRequest, product_id: int) -> HttpRespo
     def run() -> str:
         given = form.rows()
         sent.extend(index for index, _pk, _amount in given)
-        collections.collections_record(actor=request.user, key=request.POST.get("key", "")[:100],
+        collections.collections_record(actor=request.user, key=form_retry_key(request.POST.get("key")),
                                        values=CollectionsIn(product_id=product.pk, number=number, collections=[
                                            CollectionIn(pk, amount) for _index, pk, amount in given]))
         return reverse("securitisation:period", args=[product.pk, number])
@@ -111,7 +112,7 @@ def period_run(request: AuthenticatedRequest, product_id: int, number: int) -> H
     party_product(request, product_id)
     return run_step(request, reverse("securitisation:period", args=[product_id, number]),
                     lambda: periods.period_run(actor=request.user, product_id=product_id, number=number,
-                                               key=request.POST.get("key", "")[:100]),
+                                               key=form_retry_key(request.POST.get("key"))),
                     _("The period is run: every payment is posted."))
 
 

@@ -91,6 +91,20 @@ def test_paying_without_the_money_goes_back_with_the_refusal(owner: Member, bank
     assert ledger_check().problems == []
 
 
+@pytest.mark.parametrize("key", ["\x00", "k\x07", "k" * 101])
+def test_a_retry_key_our_form_never_sends_is_refused_and_pays_nothing(owner: Member, banker: Member,
+                                                                       operator: User, valued: Valuation,
+                                                                       key: str) -> None:
+    # Sent as a multipart body (the test client's way), which the NUL guard leaves to the
+    # fields: PostgreSQL could not store the key and would answer with a server error.
+    loan = paid_out(owner, banker, operator, valued, pledge="Y2026440000777")
+    answer = owner.client.post(f"/finance/loans/{loan.pk}/pay/", {"pay-key": key})
+    assert answer.status_code == 302
+    assert [m.level_tag for m in get_messages(answer.wsgi_request)] == ["error"]
+    assert not Instalment.objects.filter(loan=loan, status=Instalment.Status.PAID).exists()
+    assert ledger_check().problems == []
+
+
 def test_a_recovery_is_read_on_its_form_and_shared_back(
         owner: Member, banker: Member, operator: User, valued: Valuation, sponsor: Member, insurer: Member) -> None:
     pool = a_pool(sponsor, insurer, banker, owner)
