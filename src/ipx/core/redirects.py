@@ -23,7 +23,10 @@ def local_url(request: HttpRequest, candidate: str | None, fallback: str) -> str
 
 
 def _is_address(candidate: str) -> bool:
-    """A path or a web address, not a bare word."""
+    """A path or a web address, not a bare word; nothing a header cannot carry (a NUL, a
+    control character), which a browser's own form never sends."""
+    if not candidate.isprintable():
+        return False
     if candidate.startswith("/"):
         return True
     try:

@@ -34,7 +34,7 @@ def test_logging_in_and_switching_language_stay_on_site(owner: Member, target: s
     assert (response.status_code, response["Location"]) == (302, "/")
 
 
-@pytest.mark.parametrize("target", ["-1", "home", "web:home", "http://[::1"])
+@pytest.mark.parametrize("target", ["-1", "home", "web:home", "http://[::1", "/listings/\x00", "/\x07"])
 def test_a_next_that_is_no_address_falls_back(owner: Member, target: str) -> None:
     # A bare word would be taken for a view's name by ``redirect`` (a 500 before).
     response = owner.client.post(reverse("accounts:choose_organisation"),
