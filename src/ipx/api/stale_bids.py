@@ -45,11 +45,11 @@ from ipx.auctions.api import BidIn
 from ipx.auctions.inputs import BidValues
 from ipx.auctions.services.early_refusal import TokenRefusal, stale_refusal_for_token
 from ipx.core.api.types import IDEMPOTENCY_KEY
+from ipx.core.ids import MAX_ID
 from ipx.ledger.idempotency import HEADER
 
 BID_PATH = re.compile(r"/api/v1/auctions/lots/([1-9][0-9]{0,15})/bids")
-# The endpoint's bounds for a lot's id (``Id``) and for its Idempotency-Key header.
-MAX_ID = 2**53
+# The endpoint's bound for its Idempotency-Key header (its lot's id: ``MAX_ID``, as ``Id``).
 _IDEMPOTENCY_KEY: TypeAdapter[str] = TypeAdapter(Annotated[str, Field(pattern=IDEMPOTENCY_KEY)])
 SCOPE = scope_for("POST", ("POST", "/auctions/lots/{lot_id}/bids"))
 

@@ -36,13 +36,12 @@ from django.utils.translation import gettext as _
 from ipx.auctions.models import AuctionSession, Bid, Lot
 from ipx.catalog.models import Asset
 from ipx.core.errors import NotFound, PermissionDenied
+from ipx.core.ids import MAX_ID
 from ipx.listings.models import ListingAsset
 
 RATE_PLACES = Decimal("0.0001")
 ZERO = Decimal("0.00")
 CLOSED = (Lot.Status.SOLD, Lot.Status.UNSOLD)
-# Ids beyond what every database's integer holds name nothing (a path may carry any digits).
-MAX_ID = 2**53
 TYPE_ORDER = {value: index for index, value in enumerate(Asset.Type.values)}
 
 

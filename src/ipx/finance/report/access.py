@@ -12,12 +12,10 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import User
 from ipx.accounts.selectors import memberships_of
 from ipx.core.errors import NotFound
+from ipx.core.ids import MAX_ID
 from ipx.finance.models import Loan, Valuation
 from ipx.finance.report.fingerprint import report_number
 from ipx.finance.report.pdf import NOT_SIGNED_OFF
-
-# Ids beyond what every database's integer holds name nothing (a path may carry any digits).
-MAX_ID = 2**53
 
 
 def may_read_report(user: User | AnonymousUser, valuation: Valuation) -> bool:
