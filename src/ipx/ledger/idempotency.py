@@ -152,14 +152,15 @@ def new_form_key() -> str:
     return secrets.token_urlsafe(18)
 
 
-def form_retry_key(value: object) -> str:
-    """The retry key a page's form sends in a hidden field to a service that takes one (a loan
-    instalment, a premium, a securitisation's steps), read as the API reads an Idempotency-Key:
-    stripped, at most ``MAX_KEY_LENGTH`` printable characters; none is "". Anything else (a NUL,
-    which PostgreSQL cannot store, a control character, an overlong key) was not sent by our
-    form: refused as an expired form, before the service runs."""
+def form_retry_key(value: object, *, required: bool = False, room: int = MAX_KEY_LENGTH) -> str:
+    """The retry key a page's form sends in a hidden field (``idempotent_form``'s, or one a
+    service takes itself: a loan instalment, a premium, a securitisation's steps), read as the
+    API reads an Idempotency-Key: stripped, at most ``room`` printable characters; none is ""
+    unless ``required``. Anything else (a NUL, which PostgreSQL cannot store, a control
+    character, an overlong key) was not sent by our form: refused as an expired form, before
+    the service runs."""
     key = ("" if value is None else str(value)).strip()
-    if key and (len(key) > MAX_KEY_LENGTH or not key.isprintable()):
+    if (required and not key) or (key and (len(key) > room or not key.isprintable())):
         raise ValidationFailed(_("This form has expired; reload the page and submit it again."))
     return key
 
@@ -170,9 +171,7 @@ def idempotent_form(request: HttpRequest, action: Callable[[], Any]) -> tuple[bo
     ``action`` returns JSON-able data describing what it did (e.g. the transaction's id); a
     replayed submission gets the first one's data back.
     """
-    key = (request.POST.get(FORM_FIELD) or "").strip()
-    if not key or len(FORM_PREFIX + key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise ValidationFailed(_("This form has expired; reload the page and submit it again."))
+    key = form_retry_key(request.POST.get(FORM_FIELD), required=True, room=MAX_KEY_LENGTH - len(FORM_PREFIX))
     user_id = request.user.pk
     if user_id is None:
         raise ValueError("idempotent_form() needs a signed-in user")
