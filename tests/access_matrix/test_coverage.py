@@ -4,11 +4,12 @@ address is gone."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ipx.testing.access_world import ROLES
 
-from .routes import api_operations, api_routes_undocumented, debug_page_keys, page_keys
+from .routes import ADMIN_PREFIX, all_patterns, api_operations, api_routes_undocumented, debug_page_keys, page_keys
 from .table import API, PAGES, TABLE
 
 
@@ -44,3 +45,12 @@ def test_rows_are_told_apart() -> None:
 
 def test_every_row_names_every_role() -> None:
     assert all(set(entry.expect) == set(ROLES) for entry in TABLE)
+
+
+def test_every_id_in_an_address_is_read_as_an_id() -> None:
+    # A plain ``<int:...>`` lets a number of 40 digits reach a key lookup, which the database
+    # refuses with an error (a 500), not an empty result (``ipx.core.ids``). The back office's
+    # addresses are the admin's own, for staff only.
+    plain = [(p.route, name) for p in all_patterns() if not p.route.startswith(ADMIN_PREFIX)
+             for name in re.findall(r"<int:([a-z_]+)>", p.route) if name == "pk" or name.endswith("_id")]
+    assert plain == []
