@@ -3,8 +3,9 @@ PostgreSQL or Redis by name). A test that never opens a connection — pure arit
 parsing, property tests of an engine — answers the same on either database, so the SQLite
 pass runs it and the PostgreSQL pass leaves it out instead of running it twice; so does a
 module marked ``once``: who may use which endpoint and page, judged through requests as the
-access matrix judges them (which runs on SQLite only as well), and what the demo's sample
-holds (the full demo load, which runs on PostgreSQL too, builds all of it with the same code)."""
+access matrix judges them (which runs on SQLite only as well), and what the demo holds: its
+full load (``make demo`` loads it into SQLite) and what its sample holds; test_loader's sample
+loads, which run on PostgreSQL too, build every part of it with the same code."""
 
 from __future__ import annotations
 

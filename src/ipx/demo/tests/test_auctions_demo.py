@@ -24,8 +24,8 @@ from ipx.ledger.selectors import available_balance, ledger_check
 from ipx.ledger.services import escrow_balance
 from ipx.tasks.models import Task
 
-# What the sample holds is the loader's arithmetic, the same on either database; the full demo
-# load on PostgreSQL runs the same code (ipx.testing.database_pass).
+# What the sample holds is the loader's arithmetic, the same on either database; test_loader's
+# sample loads on PostgreSQL run the same code (ipx.testing.database_pass).
 pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 

@@ -23,8 +23,8 @@ from ipx.listings.models import Listing
 from ipx.search.query import SearchQuery
 from ipx.search.selectors import search_listings
 
-# What the sample holds is the loader's arithmetic, the same on either database; the full demo
-# load on PostgreSQL runs the same code (ipx.testing.database_pass).
+# What the sample holds is the loader's arithmetic, the same on either database; test_loader's
+# sample loads on PostgreSQL run the same code (ipx.testing.database_pass).
 pytestmark = [pytest.mark.django_db, pytest.mark.once]
 S = DataProduct.Status
 

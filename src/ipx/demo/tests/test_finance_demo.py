@@ -27,8 +27,8 @@ from ipx.finance.services.collateral import pledges_of
 from ipx.finance.services.pools import used_capacity
 from ipx.ledger.selectors import available_balance, ledger_check
 
-# What the sample holds is the loader's arithmetic, the same on either database; the full demo
-# load on PostgreSQL runs the same code (ipx.testing.database_pass).
+# What the sample holds is the loader's arithmetic, the same on either database; test_loader's
+# sample loads on PostgreSQL run the same code (ipx.testing.database_pass).
 pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 L = Loan.Status

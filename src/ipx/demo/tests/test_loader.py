@@ -219,6 +219,9 @@ UNRELATED_DEMANDS = (
 )
 
 
+# What `make demo` loads into SQLite; on PostgreSQL (ipx cluster --demo) the same code runs, as
+# the sample loads below show there, and test_ranking_agreement ranks the demo's patents there.
+@pytest.mark.once
 def test_the_full_demo_loads_once_and_is_searchable_and_ranks_by_meaning_from_its_shipped_vectors(
         settings: LazySettings, tmp_path: Path) -> None:
     # One full load (minutes) serves every check of it, with the embedding model on as in `make demo`.

@@ -16,8 +16,8 @@ from ipx.finance.models import Product, Receivable
 from ipx.finance.securitisation.reports.figures import period_figures
 from ipx.ledger.selectors import ledger_check
 
-# What the sample holds is the loader's arithmetic, the same on either database; the full demo
-# load on PostgreSQL runs the same code (ipx.testing.database_pass).
+# What the sample holds is the loader's arithmetic, the same on either database; test_loader's
+# sample loads on PostgreSQL run the same code (ipx.testing.database_pass).
 pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 
