@@ -68,7 +68,8 @@ lint: $(STAMP_TEST)
 # modules marked once: request-level access, the demo sample's content) runs once, on SQLite, and so
 # does every test that never opens a connection (ipx.testing.database_pass); the several-servers layout (tests/cluster: its own
 # PostgreSQL and Redis) once, in the PostgreSQL pass, with the browser walk-throughs whose server
-# threads write at once (marked postgres).
+# threads write at once (marked postgres). Every SQLite test database is a copy of one migrated
+# template (ipx.testing.migrated_template): migrating costs each process some 30 s of a core.
 ONCE := --ignore=tests/access_matrix --ignore=tests/api_contract -m "not browser or postgres"
 test-sqlite: $(STAMP_TEST)
 	$(BIN)/pytest -n 2 --dist worksteal --ignore=tests/cluster --ignore=tests/api_contract $(PYTEST_ARGS)

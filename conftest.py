@@ -1,1 +1,1 @@
-pytest_plugins = ["ipx.testing.fixtures", "ipx.testing.database_pass"]
+pytest_plugins = ["ipx.testing.fixtures", "ipx.testing.database_pass", "ipx.testing.migrated_template"]

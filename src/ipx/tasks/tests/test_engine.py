@@ -25,6 +25,7 @@ from ipx.tasks.models import Task
 from ipx.tasks.runner import enqueue, run_at
 from ipx.tasks.tests import helpers
 from ipx.testing.databases import REDIS_URL, needs_postgres, needs_redis
+from ipx.testing.migrated_template import migrated
 
 STORES = [pytest.param("sqlite", id="sqlite"),
           pytest.param("redis", id="redis", marks=[pytest.mark.redis, needs_redis])]
@@ -128,16 +129,6 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite database file the worker processes share (copied for each test)."""
-    folder = tmp_path_factory.mktemp("ipx-db")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'ipx.sqlite3'}", "IPX_VAR_DIR": str(folder)}
-    env.pop("REDIS_URL", None)
-    subprocess.run([IPX, "migrate", "-v0"], env=env, check=True, timeout=300)  # noqa: S603 - our own ipx command
-    return folder / "ipx.sqlite3"
-
-
 def process_env(tmp_path: Path, database: Path, store: str) -> dict[str, str]:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "IPX_VAR_DIR": str(tmp_path),
            "IPX_TASKS_STORE": str(tmp_path / "tasks.sqlite3"), "IPX_TASKS_QUEUE": f"ipx-test-{uuid.uuid4().hex[:8]}",
@@ -157,10 +148,10 @@ def journal_row(database: Path, task_id: int) -> tuple[str, int]:
 
 
 @pytest.mark.parametrize("store", STORES)
-def test_a_task_whose_worker_is_killed_is_finished_by_another_worker(store: str, tmp_path: Path,
-                                                                     migrated_database: Path) -> None:
-    database = tmp_path / "ipx.sqlite3"
-    database.write_bytes(migrated_database.read_bytes())
+def test_a_task_whose_worker_is_killed_is_finished_by_another_worker(store: str, tmp_path: Path) -> None:
+    database = tmp_path / "ipx.sqlite3"  # a migrated database file the worker processes share
+    with migrated() as template:
+        database.write_bytes(template.read_bytes())
     env = process_env(tmp_path, database, store)
     logs = tmp_path / "logs"
     logs.mkdir()
