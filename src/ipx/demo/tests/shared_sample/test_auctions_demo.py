@@ -1,5 +1,5 @@
-"""The demo's auctions, on a sample load: a finished session whose stored bids are what the
-rules give, and a live session the buyer can bid in against the agent's proxy."""
+"""The demo's auctions, on the package's sample load: a finished session whose stored bids are
+what the rules give, and a live session the buyer can bid in against the agent's proxy."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from ipx.auctions.services.bidding import bid_place, increment_table, lot_state
 from ipx.auctions.settlement.services import PAYMENT_DUE_TASK
 from ipx.catalog.models import Asset
 from ipx.demo.live_auction import LIVE_LOTS
-from ipx.demo.loader import load_demo
+from ipx.demo.loader import LoadResult, load_demo
 from ipx.ledger.selectors import available_balance, ledger_check
 from ipx.ledger.services import escrow_balance
 from ipx.tasks.models import Task
@@ -59,8 +59,8 @@ def assert_rows_are_the_rules(lot: Lot) -> None:
         lot.price, lot.leader_id, lot.leader_max, lot.last_seq, lot.closes_at)
 
 
+@pytest.mark.usefixtures("sample")
 def test_the_past_session_has_results_the_rules_give() -> None:
-    load_demo(sample=25)
 
     past = AuctionSession.objects.get(status=AuctionSession.Status.FINISHED)
     assert past.starts_at < timezone.now() - timedelta(days=7)
@@ -113,8 +113,8 @@ def lot_below_reserve(lot: Lot) -> bool:
     return lot.price is not None and lot.reserve_price is not None and lot.price < lot.reserve_price
 
 
+@pytest.mark.usefixtures("sample")
 def test_the_live_session_closes_lot_by_lot_and_the_buyer_can_bid_against_the_agent() -> None:
-    load_demo(sample=25)
 
     live = AuctionSession.objects.get(status=AuctionSession.Status.LIVE)
     lots = list(live.lots.order_by("number"))
@@ -158,8 +158,8 @@ def test_the_live_session_closes_lot_by_lot_and_the_buyer_can_bid_against_the_ag
     assert ledger_check().ok
 
 
-def test_a_new_live_round_opens_when_the_demo_starts_again_after_its_lots_closed() -> None:
-    first = load_demo(sample=25)
+def test_a_new_live_round_opens_when_the_demo_starts_again_after_its_lots_closed(sample: LoadResult) -> None:
+    first = sample
     assert first.loaded and first.live_lots == 0
     live = AuctionSession.objects.get(status=AuctionSession.Status.LIVE)
     live_lots = list(live.lots.order_by("number"))

@@ -1,5 +1,6 @@
-"""The demo's IP finance, on a sample load: the pool, the valuations, a loan in each state with
-the history its services gave it, the insurer's policies and claims, and the ledger balanced."""
+"""The demo's IP finance, on the package's sample load: the pool, the valuations, a loan in each
+state with the history its services gave it, the insurer's policies and claims, and the ledger
+balanced."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from django.utils import timezone
 
 from ipx.accounts.models import Membership, Organisation
 from ipx.core.dates import add_months
-from ipx.demo.loader import load_demo
 from ipx.finance.models import (
     Claim,
     Enrolment,
@@ -52,8 +52,8 @@ def assert_history_in_order(loan: Loan) -> None:
         assert instalment.paid_at is not None and timezone.localdate(instalment.paid_at) == instalment.due_on
 
 
+@pytest.mark.usefixtures("sample")
 def test_the_demo_has_a_pool_valuations_and_a_loan_in_every_state() -> None:
-    load_demo(sample=25)
     today = timezone.localdate()
 
     pool = Pool.objects.get()
@@ -131,8 +131,8 @@ def test_the_demo_has_a_pool_valuations_and_a_loan_in_every_state() -> None:
     assert ledger_check().ok
 
 
+@pytest.mark.usefixtures("sample")
 def test_the_demo_insurer_paid_an_enforcement_claim_and_its_share_of_the_default_by_its_guarantee() -> None:
-    load_demo(sample=25)
     today = timezone.localdate()
 
     insurer = Organisation.objects.get(memberships__user__email="insurer@ipx.example")
