@@ -102,12 +102,12 @@ def _copy_into(connection: Any) -> None:
 @contextmanager
 def copying_migrations() -> Iterator[None]:
     """While Django creates the test databases: its `migrate` of a SQLite one copies the template."""
-    migrate_anew = management.call_command
+    call_command_as_is = management.call_command
 
     def call_command(command_name: BaseCommand | str, *args: Any, **options: Any) -> str:
         connection = connections[options.get("database", DEFAULT_DB_ALIAS)]
         if command_name != "migrate" or connection.vendor != "sqlite" or args:
-            return migrate_anew(command_name, *args, **options)
+            return call_command_as_is(command_name, *args, **options)
         _copy_into(connection)
         return ""  # what a quiet migrate prints
 
@@ -115,7 +115,7 @@ def copying_migrations() -> Iterator[None]:
     try:
         yield
     finally:
-        management.call_command = migrate_anew
+        management.call_command = call_command_as_is
 
 
 def pytest_configure(config: pytest.Config) -> None:
