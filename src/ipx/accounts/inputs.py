@@ -73,10 +73,25 @@ class UserInput:
 
 # --- Organisations ---------------------------------------------------------------------------
 
+# GB 32100-2015 puts the administrative division (GB/T 2260) where the code was given in its
+# third to eighth characters; the first two of those are a province's code, or 10 for the
+# national authorities. A code keeps its division for life, wherever the organisation moves,
+# so it is not compared with the organisation's province.
+DIVISION_PROVINCES = frozenset({
+    "10", "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
+    "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
+})
+
+
 def check_uscc(value: str, *, field: str = "uscc") -> str:
-    """A Unified Social Credit Code, checked with python-stdnum (GB 32100-2015)."""
+    """A Unified Social Credit Code, checked with python-stdnum (GB 32100-2015: length,
+    characters, check character) and for a division in a province."""
     try:
-        return str(uscc_number.validate(value))
+        code = str(uscc_number.validate(value))
+        if code[2:4] in DIVISION_PROVINCES:
+            return code
+        message = _("The Unified Social Credit Code's third and fourth digits name no province of the mainland; "
+                    "check for a typing error.")
     except InvalidLength:
         message = _("A Unified Social Credit Code has 18 characters.")
     except InvalidChecksum:

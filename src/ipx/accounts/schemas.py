@@ -27,8 +27,9 @@ OrganisationKind = Annotated[str | None, stated(choice(Organisation.Kind))]
 Region = Annotated[str | None, stated(choice(RegionKind))]
 # Countries by pattern, not as a list of some 250 codes in every schema that takes one.
 COUNTRY_RULE = "An ISO 3166 country code other than CN, HK, MO and TW (CLDR's list)."
-USCC_RULE = ("A Unified Social Credit Code with its check character, needed for a mainland organisation (but an "
-             "individual) and unique among organisations; empty otherwise.")
+USCC_RULE = ("A Unified Social Credit Code with its check character, its third and fourth digits a mainland "
+             "province's GB/T 2260 code (or 10, a national authority's), needed for a mainland organisation (but "
+             "an individual) and unique among organisations; empty otherwise.")
 
 
 def _rule(*parts: str) -> str:

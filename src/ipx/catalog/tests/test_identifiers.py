@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 
 import pytest
+from stdnum.cn import uscc
 
-from ipx.accounts.inputs import check_uscc
+from ipx.accounts.inputs import DIVISION_PROVINCES, check_uscc
 from ipx.catalog import identifiers
 from ipx.core.errors import ValidationFailed
 from ipx.testing.shared_data import SHARED_DATA
@@ -49,6 +50,18 @@ def test_the_4_invalid_usccs_are_refused_with_a_reason(code: str, message_part: 
     with pytest.raises(ValidationFailed) as refused:
         check_uscc(code)
     assert message_part in refused.value.fields["uscc"]
+
+
+def test_a_code_whose_division_is_in_no_province_is_refused_though_its_check_character_fits() -> None:
+    # The real codes' divisions are all in provinces (34: Anhui, 62: Gansu, ...).
+    assert {code[2:4] for code in _valid_usccs()} <= DIVISION_PROVINCES
+    for division in ("000000", "190300", "400300", "990300"):
+        body = f"91{division}MA5F00001"
+        with pytest.raises(ValidationFailed) as refused:
+            check_uscc(body + uscc.calc_check_digit(body))
+        assert "third and fourth digits name no province" in refused.value.fields["uscc"]
+    national = "91100000MA5F00001"  # given by a national authority
+    assert check_uscc(national + uscc.calc_check_digit(national)).startswith("91100000")
 
 
 @pytest.mark.parametrize("row", _application_rows(), ids=lambda row: row["application_number"])
