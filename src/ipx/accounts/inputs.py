@@ -77,10 +77,7 @@ class UserInput:
 # third to eighth characters; the first two of those are a province's code, or 10 for the
 # national authorities. A code keeps its division for life, wherever the organisation moves,
 # so it is not compared with the organisation's province.
-DIVISION_PROVINCES = frozenset({
-    "10", "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
-    "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
-})
+DIVISION_PROVINCES = frozenset({*Province.values, "10"})
 
 
 def check_uscc(value: str, *, field: str = "uscc") -> str:
