@@ -5,7 +5,8 @@ write that succeeds leaves nothing for the next cell."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pytest
@@ -27,15 +28,13 @@ class Stage:
     world: AccessWorld
     sessions: dict[str, str]  # role → session key (none for anonymous)
     tokens: dict[str, str]  # role → an API token with every scope (none for anonymous)
-    _baseline: list[snapshot.Snapshot] = field(default_factory=list)
 
+    @cached_property
     def baseline(self) -> snapshot.Snapshot:
         """The world's tables as every cell finds them. Taken once, in the first cell that asks,
         before its request: a cell's writes are rolled back with its savepoint, so a later cell
         that finds its tables changed before its own request shows a write that escaped one."""
-        if not self._baseline:
-            self._baseline.append(snapshot.take())
-        return self._baseline[0]
+        return snapshot.take()
 
     def client(self, role: str) -> Client:
         client = Client()

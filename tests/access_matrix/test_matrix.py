@@ -85,7 +85,7 @@ def test_cell(cell: Stage, entry: Entry, role: str, via: str) -> None:
     # A write that is refused, or only sends the person elsewhere (a page of an organisation
     # they have none of), must change nothing.
     unchanged = expected in REFUSALS or expected == Outcome.MOVED or role in entry.untouched
-    before = cell.baseline() if write and unchanged else None
+    before = cell.baseline if write and unchanged else None
 
     if via == "token":
         client = Client()
