@@ -61,7 +61,6 @@ def assert_rows_are_the_rules(lot: Lot) -> None:
 
 @pytest.mark.usefixtures("sample")
 def test_the_past_session_has_results_the_rules_give() -> None:
-
     past = AuctionSession.objects.get(status=AuctionSession.Status.FINISHED)
     assert past.starts_at < timezone.now() - timedelta(days=7)
     lots = list(past.lots.select_related("listing"))
@@ -115,7 +114,6 @@ def lot_below_reserve(lot: Lot) -> bool:
 
 @pytest.mark.usefixtures("sample")
 def test_the_live_session_closes_lot_by_lot_and_the_buyer_can_bid_against_the_agent() -> None:
-
     live = AuctionSession.objects.get(status=AuctionSession.Status.LIVE)
     lots = list(live.lots.order_by("number"))
     assert len(lots) == 6 and {lot.status for lot in lots} == {Lot.Status.OPEN}
