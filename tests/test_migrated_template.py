@@ -17,11 +17,12 @@ from ipx.core.identity import database_identity
 from ipx.testing import migrated_template
 from ipx.testing.databases import ON_POSTGRES
 
-pytestmark = [pytest.mark.django_db, pytest.mark.skipif(ON_POSTGRES, reason="SQLite's test databases only")]
-
 SCHEMA = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
 
 
+# PostgreSQL's test databases are migrated, not copied: nothing of this to check there.
+@pytest.mark.django_db
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's test databases only")
 def test_the_test_database_is_the_template_with_an_identity_of_its_own() -> None:
     with migrated_template.migrated() as path, closing(sqlite3.connect(path)) as template:
         schema = template.execute(SCHEMA).fetchall()
