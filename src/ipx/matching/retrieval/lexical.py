@@ -8,7 +8,8 @@ term with a precomputed weight per document,
 
 (BM25F: fields are normalised by their own length, then weighted and saturated once), so
 a query costs one pass over the postings of its own terms: no candidate pruning, the
-top k is exact. The final lexical score is ``words + gram_weight · grams``.
+top k is exact. The final lexical score is ``words + gram_weight · grams``, where query
+words that name one thing add their best weight in a document, not their sum (``word_groups``).
 
 Two fields, the title (weight 2) and the body: the abstract followed by the claims, one
 field normalised by its whole length. A catalogue mixes full records with title-and-abstract
@@ -49,8 +50,17 @@ import numpy.typing as npt
 
 from ipx.matching.retrieval.analysis import gram_tokens, word_tokens
 from ipx.matching.retrieval.documents import Document
-from ipx.matching.retrieval.postings import BM25Params, Channel, Postings, TermChannel, accumulate
+from ipx.matching.retrieval.postings import (
+    Alternatives,
+    BM25Params,
+    Channel,
+    Postings,
+    QueryTerm,
+    TermChannel,
+    accumulate,
+)
 from ipx.matching.retrieval.vectors import top_k
+from ipx.search.normalise import CJK_RUN_RE
 
 Scores = npt.NDArray[np.float32]
 Tokenizer = Callable[[str], list[str]]
@@ -61,6 +71,45 @@ def lexical_fields(doc: Document) -> dict[str, str]:
     """The two fields the lexical stage scores: the title, and the body (abstract then claims)."""
     body = "\n".join(part for part in (doc.abstract.strip(), doc.claims.strip()) if part)
     return {"title": doc.title, "body": body}
+
+
+def word_groups(words: Sequence[str]) -> list[list[str]]:
+    """The query's words, those that name one thing together: Chinese words of which one
+    contains the other, directly or through a third (锂电池 ⊃ 电池; 丝杆 ⊃ 杆 ⊂ 螺杆).
+
+    The segmenter's search mode gives a compound and the words inside it (聚乙烯 → 乙烯,
+    聚乙烯), and a searcher lists the variants of a concept (折光率 折射率 折光); summed,
+    a document that holds one concept in several of its forms outscores one that holds
+    two concepts, and a long record (which holds more forms) outscores a short one. A
+    group scores its best member in a document (Pirkola's synonym operator, by its
+    maximum). Latin words are left alone: a stem inside another (cell, cellulose) is
+    no sign of one meaning. Measured (lexical MRR@10, bench/retrieval_quality.py):
+
+        words summed (before)                     dev 0.8684  no claims 0.7619  abstract-only 0.7268
+        each group's best member                  dev 0.8787  no claims 0.7773  abstract-only 0.7436
+        a word left out where a longer one is     dev 0.8780  no claims 0.7763  abstract-only 0.7412
+        a group's sum ÷ √its size                 dev 0.8743  no claims 0.7698  abstract-only 0.7362
+
+    The character grams are not grouped: they are the channel that meets a word the
+    segmenter cut otherwise (leaving out a character inside a matched bigram: dev 0.8770).
+    """
+    parent = list(range(len(words)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    chinese = [i for i, word in enumerate(words) if CJK_RUN_RE.fullmatch(word)]
+    for n, i in enumerate(chinese):
+        for j in chinese[:n]:
+            if words[i] in words[j] or words[j] in words[i]:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[str]] = {}
+    for i, word in enumerate(words):
+        groups.setdefault(root(i), []).append(word)
+    return list(groups.values())
 
 
 @dataclass(frozen=True)
@@ -128,27 +177,36 @@ class LexicalIndex:
         params = params or BM25Params()
         return cls(Channel.build(words, n_docs, params), Channel.build(grams, n_docs, params), params, n_docs)
 
-    def query_postings(self, query: QueryTerms | str) -> list[Postings]:
+    def query_postings(self, query: QueryTerms | str) -> list[QueryTerm]:
         """The postings the query is scored with: its ``max_query_terms`` terms with the
-        highest bounds (query reduction). A demand's paragraph has hundreds of terms whose
+        highest bounds (query reduction), the words that name one thing joined as
+        ``Alternatives`` (``word_groups``). A demand's paragraph has hundreds of terms whose
         common ones (装, 置, 方法) cost the most and decide the least; keyword queries
         rarely reach the limit (measured: no change on kppatent, CSL or the IPC titles)."""
         terms = QueryTerms.of(query) if isinstance(query, str) else query
-        postings = [found for word in dict.fromkeys(terms.words)
-                    for found in self.words.postings([word], terms.word_weights.get(word, 1.0))]
+        found: list[tuple[str | None, Postings]] = [
+            (word, posting) for word in dict.fromkeys(terms.words)
+            for posting in self.words.postings([word], terms.word_weights.get(word, 1.0))
+        ]
         if self.params.gram_weight:
-            postings += self.grams.postings(terms.grams, self.params.gram_weight)
+            found += [(None, posting) for posting in self.grams.postings(terms.grams, self.params.gram_weight)]
         limit = self.params.max_query_terms
-        if limit and len(postings) > limit:
-            postings = sorted(postings, key=lambda t: t.bound, reverse=True)[:limit]
-        return postings
+        if limit and len(found) > limit:
+            found = sorted(found, key=lambda pair: pair[1].bound, reverse=True)[:limit]
+        kept = {word: posting for word, posting in found if word is not None}
+        joined: list[QueryTerm] = []
+        for group in word_groups(list(dict.fromkeys(terms.words))):
+            members = tuple(kept[word] for word in group if word in kept)
+            if members:
+                joined.append(members[0] if len(members) == 1 else Alternatives(members))
+        return joined + [posting for word, posting in found if word is None]
 
     def scores(self, query: QueryTerms | str) -> npt.NDArray[np.float64]:
         """The BM25F score of every document (0 where nothing matches)."""
         return accumulate(self.query_postings(query), self.n_docs)
 
     def score_docs(
-        self, query: QueryTerms | str | list[Postings], docs: npt.NDArray[np.intp]
+        self, query: QueryTerms | str | list[QueryTerm], docs: npt.NDArray[np.intp]
     ) -> npt.NDArray[np.float64]:
         """The exact score of a few documents."""
         postings = query if isinstance(query, list) else self.query_postings(query)

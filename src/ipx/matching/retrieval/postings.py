@@ -235,13 +235,54 @@ class Postings:
         return found
 
 
-def accumulate(terms: Sequence[Postings], n_docs: int) -> npt.NDArray[np.float64]:
-    if not terms:
-        return np.zeros(n_docs, dtype=np.float64)
-    parts = [part for term in terms for part in term.parts()]
-    docs = np.concatenate([t.docs for t in parts])
-    weights = np.concatenate([t.weights * np.float32(t.scale) if t.scale != 1 else t.weights for t in parts])
-    return np.bincount(docs, weights, minlength=n_docs).astype(np.float64, copy=False)
+@dataclass(frozen=True)
+class Alternatives:
+    """Query words that name one thing (``lexical.word_groups``): a document scores the best
+    of them, not their sum."""
+
+    members: tuple[Postings, ...]
+
+    @property
+    def bound(self) -> float:
+        return max(member.bound for member in self.members)
+
+    def lookup(self, docs: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+        best = self.members[0].lookup(docs)
+        for member in self.members[1:]:
+            np.maximum(best, member.lookup(docs), out=best)
+        return best
+
+    def add_to(self, scores: npt.NDArray[np.float64], scratch: npt.NDArray[np.float32]) -> None:
+        """Adds each document's best member weight to ``scores``. ``scratch``: zeros as long
+        as ``scores``, left zero again, so a query's groups cost their postings, not the
+        corpus's length each."""
+        parts = [part for member in self.members for part in member.parts()]
+        for part in parts:
+            weights = part.weights * np.float32(part.scale) if part.scale != 1 else part.weights
+            # A list holds each document once, so the gather and scatter never collide.
+            scratch[part.docs] = np.maximum(scratch[part.docs], weights)
+        for part in parts:  # the first list to reach a document adds its best, then clears it
+            scores[part.docs] += scratch[part.docs]
+            scratch[part.docs] = 0.0
+
+
+QueryTerm = Postings | Alternatives
+
+
+def accumulate(terms: Sequence[QueryTerm], n_docs: int) -> npt.NDArray[np.float64]:
+    parts = [part for term in terms if isinstance(term, Postings) for part in term.parts()]
+    if parts:
+        docs = np.concatenate([t.docs for t in parts])
+        weights = np.concatenate([t.weights * np.float32(t.scale) if t.scale != 1 else t.weights for t in parts])
+        scores = np.bincount(docs, weights, minlength=n_docs).astype(np.float64, copy=False)
+    else:
+        scores = np.zeros(n_docs, dtype=np.float64)
+    groups = [term for term in terms if isinstance(term, Alternatives)]
+    if groups:
+        scratch = np.zeros(n_docs, dtype=np.float32)
+        for group in groups:
+            group.add_to(scores, scratch)
+    return scores
 
 
 def encode(tokens: Sequence[str], vocab: dict[str, int]) -> npt.NDArray[np.int32]:

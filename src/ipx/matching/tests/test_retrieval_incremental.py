@@ -17,7 +17,7 @@ from ipx.matching.retrieval.analysis import gram_tokens, word_tokens
 from ipx.matching.retrieval.documents import Document, passage_text
 from ipx.matching.retrieval.engine import EngineConfig, EngineError, HybridEngine
 from ipx.matching.retrieval.incremental import apply_changes, delta_size
-from ipx.matching.retrieval.lexical import lexical_fields
+from ipx.matching.retrieval.lexical import lexical_fields, word_groups
 from ipx.matching.retrieval.postings import BM25Params
 from ipx.matching.retrieval.signals import Facts
 from ipx.matching.tests.test_retrieval import BigramEmbedder
@@ -52,10 +52,11 @@ def _changed(corpus: list[Document]) -> tuple[list[Document], list[Document], li
 
 def _bm25f(doc: Document, query: str, base: list[Document], added: list[Document]) -> float:
     """BM25F of ``doc`` for ``query`` with the statistics of ``base`` (the formula in
-    ``lexical``, written out here over the tokens); a term the base lacks counts the
-    documents ``added`` since that hold it."""
+    ``lexical``, written out here over the tokens, the words that name one thing by their
+    best); a term the base lacks counts the documents ``added`` since that hold it."""
     total = 0.0
     for tokenize, weight in ((word_tokens, 1.0), (gram_tokens, 1.0)):
+        each: dict[str, float] = {}
         analysed = [{name: Counter(tokenize(text)) for name, text in lexical_fields(d).items()} for d in base]
         delta = [{name: Counter(tokenize(text)) for name, text in lexical_fields(d).items()} for d in added]
         averages = {name: sum(sum(a[name].values()) for a in analysed) / max(1, sum(1 for a in analysed if a[name]))
@@ -69,7 +70,9 @@ def _bm25f(doc: Document, query: str, base: list[Document], added: list[Document
             df = sum(1 for a in analysed if a["title"][term] or a["body"][term])
             df = df or sum(1 for a in delta if a["title"][term] or a["body"][term])
             idf = math.log1p((len(base) - df + 0.5) / (df + 0.5))
-            total += weight * idf * pseudo * 2.2 / (pseudo + 1.2)
+            each[term] = weight * idf * pseudo * 2.2 / (pseudo + 1.2)
+        groups = word_groups(list(dict.fromkeys(tokenize(query)))) if tokenize is word_tokens else [[t] for t in each]
+        total += sum(max((each.get(term, 0.0) for term in group), default=0.0) for group in groups)
     return total
 
 
