@@ -24,10 +24,15 @@ DOCS = [
 QUERY = "聚乙烯 乙烯 薄膜"
 
 
-def test_chinese_words_inside_one_another_are_one_group() -> None:
+def test_a_compound_and_the_words_inside_it_are_one_group() -> None:
     assert word_groups(["锂电", "电池", "锂电池", "隔膜", "方法"]) == [["锂电", "电池", "锂电池"], ["隔膜"], ["方法"]]
-    # joined through a third word: a lead screw by three of its names
-    assert word_groups(["丝杆", "导轨", "螺杆", "杆"]) == [["丝杆", "螺杆", "杆"], ["导轨"]]
+    assert word_groups(["烯", "乙烯", "聚乙烯"]) == [["烯", "乙烯", "聚乙烯"]]
+
+
+def test_a_word_inside_two_compounds_joins_neither() -> None:
+    # 材料 would make nano-materials and building materials one thing
+    assert word_groups(["纳米材料", "材料", "建筑材料"]) == [["纳米材料"], ["材料"], ["建筑材料"]]
+    assert word_groups(["丝杆", "导轨", "螺杆", "杆"]) == [["丝杆"], ["导轨"], ["螺杆"], ["杆"]]
 
 
 def test_latin_words_and_numbers_stay_apart() -> None:
