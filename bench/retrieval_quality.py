@@ -38,7 +38,8 @@ SETS = {
     **{
         name: OUT / name
         for name in (
-            "kppatent-noclaims", "kppatent-abstract-only", "kppatent-abstract-only-natural",
+            "kppatent-noclaims", "kppatent-abstract-only", "kppatent-abstract-only-untitled",
+            "kppatent-abstract-only-natural",
             "csl", "titles-ipc", "kppatent-s2tw", "kppatent-en",
         )
     },

@@ -12,6 +12,9 @@ kppatent (dev = ../shared/data/patents-zh-kppatent, used as is, not copied) give
     dev documents keep their claims (the rest of the corpus has none): the situation of a
     catalogue mixing full records with title-and-abstract records. (Only 32 dev queries have a relevant document without
     claims in the data itself: too few alone; they are the next slice.)
+  kppatent-abstract-only-untitled: the same queries, their relevant documents reduced to the
+    abstract (title and claims removed): a record as the corpus's other 3,024 are, the
+    situation of a held-out set whose relevant documents have an abstract only.
   kppatent-abstract-only-natural: those dev queries whose relevant documents have no
     claims in the data itself, over the unchanged corpus.
   kppatent-s2tw: the dev queries converted to Traditional Chinese (OpenCC s2tw).
@@ -130,6 +133,13 @@ def convert_kppatent(out: Path) -> None:
     _write(
         out / "kppatent-abstract-only",
         [_without_claims(doc) if doc["id"] in stripped else doc for doc in corpus],
+        [query for query in queries if query["id"] in chosen],
+        [(query, doc) for query, doc in qrels if query in chosen],
+    )
+
+    _write(
+        out / "kppatent-abstract-only-untitled",
+        [{**doc, "title": "", "claims": ""} if doc["id"] in stripped else doc for doc in corpus],
         [query for query in queries if query["id"] in chosen],
         [(query, doc) for query, doc in qrels if query in chosen],
     )
