@@ -222,6 +222,11 @@ class Postings:
     def parts(self) -> list[Postings]:
         return [self] if self.more is None else [self, *self.more.parts()]
 
+    @property
+    def scaled_weights(self) -> npt.NDArray[np.float32]:
+        """This list's weights times the term's scale (the list itself when the scale is 1)."""
+        return self.weights * np.float32(self.scale) if self.scale != 1 else self.weights
+
     def lookup(self, docs: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
         """This term's contribution to each of ``docs`` (0 where absent)."""
         found = np.zeros(len(docs), dtype=np.float64)
@@ -258,9 +263,8 @@ class Alternatives:
         corpus's length each."""
         parts = [part for member in self.members for part in member.parts()]
         for part in parts:
-            weights = part.weights * np.float32(part.scale) if part.scale != 1 else part.weights
             # A list holds each document once, so the gather and scatter never collide.
-            scratch[part.docs] = np.maximum(scratch[part.docs], weights)
+            scratch[part.docs] = np.maximum(scratch[part.docs], part.scaled_weights)
         for part in parts:  # the first list to reach a document adds its best, then clears it
             scores[part.docs] += scratch[part.docs]
             scratch[part.docs] = 0.0
@@ -273,7 +277,7 @@ def accumulate(terms: Sequence[QueryTerm], n_docs: int) -> npt.NDArray[np.float6
     parts = [part for term in terms if isinstance(term, Postings) for part in term.parts()]
     if parts:
         docs = np.concatenate([t.docs for t in parts])
-        weights = np.concatenate([t.weights * np.float32(t.scale) if t.scale != 1 else t.weights for t in parts])
+        weights = np.concatenate([t.scaled_weights for t in parts])
         scores = np.bincount(docs, weights, minlength=n_docs).astype(np.float64, copy=False)
     else:
         scores = np.zeros(n_docs, dtype=np.float64)
