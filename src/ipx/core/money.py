@@ -46,6 +46,12 @@ INDICATIVE_CNY_RATES: dict[str, Decimal] = {
 
 AMOUNT_FIELD_OPTIONS: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def cents_or_zero(value: Decimal | None) -> Decimal:
+    """An amount (a sum over no rows is None) in whole cents, zero when there is none."""
+    return (value or ZERO).quantize(CENT)
 
 
 def _in_cents(value: Decimal | None, _expression: Any, _connection: Any) -> Decimal | None:

@@ -35,18 +35,11 @@ from django.db.models.functions import Substr, Trunc
 from django.utils import timezone
 
 from ipx.catalog.models import Asset
-from ipx.core.money import AmountSum
+from ipx.core.money import ZERO, AmountSum, cents_or_zero
 from ipx.dataip.models import Certificate, DataProduct
 from ipx.deals.models import Deal
 from ipx.finance.models import Loan, Policy
-from ipx.finance.money import CENT
 from ipx.finance.statistics import Period, Window, window
-
-ZERO = Decimal("0.00")
-
-
-def _money(value: Decimal | None) -> Decimal:
-    return (value or ZERO).quantize(CENT)
 
 
 def _in_window(rows: QuerySet[Any], field: str, span: Window) -> QuerySet[Any]:
@@ -169,7 +162,7 @@ class MoneyFigure:
 def _figure(span: Window, rows: Iterable[dict[str, Any]], kind: str = "") -> MoneyFigure:
     return MoneyFigure(span, tuple(sorted(
         (MoneyRow(span.period_of(row["period"]), row[kind] if kind else "", row["currency"], row["count"],
-                  _money(row["amount"]), _money(row.get("cover"))) for row in rows),
+                  cents_or_zero(row["amount"]), cents_or_zero(row.get("cover"))) for row in rows),
         key=lambda row: (row.period, row.kind, row.currency))))
 
 

@@ -10,10 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from ipx.core.money import MAX_AMOUNT, MINOR_UNITS, PLAIN_DECIMAL
+from ipx.core.money import CENT, MAX_AMOUNT, MINOR_UNITS, PLAIN_DECIMAL
 from ipx.expo.models import IpType, RecordKind
 
-CENT = Decimal("0.01")
 # The columns of the import file, in this order, all required in the header.
 COLUMNS = ("ref", "edition", "date", "kind", "ip_type", "amount", "currency", "fx_rate_to_cny",
            "items", "start_price", "sold", "evidence")

@@ -17,6 +17,7 @@ from django.db.models.functions import Cast, Round
 from django.utils.translation import gettext as _
 
 from ipx.core.errors import NotFound
+from ipx.core.money import ZERO
 from ipx.expo.models import Edition, Event, Exhibit, Exhibitor, ExpoRecord, Hall, Origin, RecordKind, Zone
 
 # Published after commit whenever records are created, changed or deleted, with
@@ -24,7 +25,6 @@ from ipx.expo.models import Edition, Event, Exhibit, Exhibitor, ExpoRecord, Hall
 # (before and after the change), so rollups of those editions and days can follow.
 RECORDS_CHANGED = "expo.records.changed"
 
-ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 RATE_PLACES = Decimal("0.0001")
 

@@ -18,9 +18,8 @@ from enum import StrEnum
 import numpy_financial as npf
 
 from ipx.core.dates import add_months
+from ipx.core.money import ZERO
 from ipx.finance.money import to_cents
-
-ZERO = Decimal("0.00")
 
 
 class Method(StrEnum):

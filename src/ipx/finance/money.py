@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-CENT = Decimal("0.01")
+from ipx.core.money import CENT
 
 
 def to_cents(value: float | Decimal) -> Decimal:

@@ -41,12 +41,10 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.regions import region_code, region_code_label
 from ipx.core.errors import ValidationFailed
-from ipx.core.money import AMOUNT_FIELD_OPTIONS, AmountSum
+from ipx.core.money import AMOUNT_FIELD_OPTIONS, ZERO, AmountSum, cents_or_zero
 from ipx.finance.models import Claim, Enrolment, Loan, Policy, Pool
-from ipx.finance.money import CENT
 
 GRANULARITIES = ("month", "quarter", "year")
-ZERO = Decimal("0.00")
 AMOUNT: DecimalField[Decimal, Decimal] = DecimalField(**AMOUNT_FIELD_OPTIONS)
 
 
@@ -115,10 +113,6 @@ def _by_period(rows: QuerySet[Any], field: str, span: Window) -> QuerySet[Any]:
     return within
 
 
-def _money(value: Decimal | None) -> Decimal:
-    return (value or ZERO).quantize(CENT)
-
-
 def _json_amount(key: str) -> AmountSum:
     """The sum of an amount kept as text under ``key`` of an enrolment's shares."""
     return AmountSum(Cast(KT(f"shares__{key}"), AMOUNT))
@@ -179,7 +173,7 @@ def pledge_financing(*, since: date, until: date, by: str = "month", by_city: bo
         key = (span.period_of(row["period"]), code, row.get("borrower__city", ""), row["currency"])
         into = merged.setdefault(key, [0, ZERO])
         into[0] += row["count"]
-        into[1] += _money(row["amount"])
+        into[1] += cents_or_zero(row["amount"])
     return Financing(span, tuple(FinancingRow(period, region, city, currency, count, amount)
                                  for (period, region, city, currency), (count, amount) in sorted(merged.items())))
 
@@ -217,7 +211,7 @@ def pool_enrolments(*, since: date, until: date, by: str = "month") -> Enrolment
                       defaulted=Count("id", filter=Q(status=Enrolment.Status.COMPENSATED))))
     return Enrolments(span, tuple(sorted(
         (EnrolmentRow(span.period_of(row["period"]), row["pool_id"], row["pool__name"], row["pool__currency"],
-                      row["count"], _money(row["amount"]), row["repaid"], row["defaulted"]) for row in rows),
+                      row["count"], cents_or_zero(row["amount"]), row["repaid"], row["defaulted"]) for row in rows),
         key=lambda row: (row.period, row.pool_id))))
 
 
@@ -262,9 +256,9 @@ def compensation(*, since: date, until: date, by: str = "month") -> Compensation
                       insurer_returned=_json_amount("insurer_returned")))
     return Compensation(span, tuple(sorted(
         (CompensationRow(span.period_of(row["period"]), row["pool_id"], row["pool__name"], row["pool__currency"],
-                         row["defaults"], _money(row["loss"]), _money(row["fund_paid"]),
-                         _money(row["insurer_paid"]), _money(row["recovered"]), _money(row["fund_returned"]),
-                         _money(row["insurer_returned"])) for row in rows),
+                         row["defaults"], cents_or_zero(row["loss"]), cents_or_zero(row["fund_paid"]),
+                         cents_or_zero(row["insurer_paid"]), cents_or_zero(row["recovered"]),
+                         cents_or_zero(row["fund_returned"]), cents_or_zero(row["insurer_returned"])) for row in rows),
         key=lambda row: (row.period, row.pool_id))))
 
 
@@ -295,8 +289,9 @@ def pool_standing(*, at: date) -> tuple[PoolStanding, ...]:
             .values("pk", "name", "region", "currency", "fund_size", "leverage")
             .annotate(loans=Count("enrolments", filter=covered),
                       covered=AmountSum("enrolments__covered", filter=covered)))
-    return tuple(PoolStanding(row["pk"], row["name"], row["region"], row["currency"], _money(row["fund_size"]),
-                              _money(row["fund_size"] * row["leverage"]), row["loans"], _money(row["covered"]))
+    return tuple(PoolStanding(row["pk"], row["name"], row["region"], row["currency"],
+                              cents_or_zero(row["fund_size"]), cents_or_zero(row["fund_size"] * row["leverage"]),
+                              row["loans"], cents_or_zero(row["covered"]))
                  for row in rows)
 
 
@@ -329,7 +324,7 @@ def insurance_policies(*, since: date, until: date, by: str = "month") -> Polici
             .annotate(count=Count("id"), premiums=AmountSum("premium"), cover=AmountSum("cover")))
     return Policies(span, tuple(sorted(
         (PolicyRow(span.period_of(row["period"]), row["product__kind"], row["currency"], row["count"],
-                   _money(row["premiums"]), _money(row["cover"])) for row in rows),
+                   cents_or_zero(row["premiums"]), cents_or_zero(row["cover"])) for row in rows),
         key=lambda row: (row.period, row.kind, row.currency))))
 
 
@@ -361,5 +356,5 @@ def claims_paid(*, since: date, until: date, by: str = "month") -> ClaimsPaid:
                       in_pool_defaults=AmountSum("amount_approved", filter=Q(enrolment__isnull=False))))
     return ClaimsPaid(span, tuple(sorted(
         (ClaimRow(span.period_of(row["period"]), row["policy__product__kind"], row["policy__currency"],
-                  row["count"], _money(row["amount"]), _money(row["in_pool_defaults"])) for row in rows),
+                  row["count"], cents_or_zero(row["amount"]), cents_or_zero(row["in_pool_defaults"])) for row in rows),
         key=lambda row: (row.period, row.kind, row.currency))))

@@ -21,12 +21,11 @@ from django.utils.translation import ngettext
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation
 from ipx.core.errors import NotFound, ValidationFailed
-from ipx.core.money import AmountSum, check_currency
+from ipx.core.money import ZERO, AmountSum, check_currency
 from ipx.ledger.descriptions import describe
 from ipx.ledger.models import LedgerAccount, LedgerTransaction, Posting
 
 Kind = LedgerAccount.Kind
-ZERO = Decimal("0.00")
 # SQLite sums decimals in binary floating point (1010 - 989.80 - 20.20 is not exactly 0 there);
 # amounts have two decimal places, so anything under half a cent is rounding noise.
 HALF_CENT = Decimal("0.005")

@@ -21,13 +21,12 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation, binds
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
-from ipx.core.money import MINOR_UNITS, AmountSum, Money, check_currency, parse_amount
+from ipx.core.money import MINOR_UNITS, ZERO, AmountSum, Money, check_currency, parse_amount
 from ipx.core.validation import FieldErrors, clean_text
 from ipx.ledger.models import LedgerAccount, LedgerTransaction, Payout, Posting
 from ipx.ledger.providers import PaymentRefused, ReceiptStatus, normalise_bank_account, payment_provider
 
 Kind = LedgerAccount.Kind
-ZERO = Decimal("0.00")
 
 
 class InsufficientFunds(Conflict):

@@ -47,7 +47,7 @@ from django.utils.translation import ngettext
 
 from ipx.core.errors import ValidationFailed
 from ipx.core.inputs import is_blank
-from ipx.core.money import Currency, check_currency, parse_amount
+from ipx.core.money import CENT, Currency, check_currency, parse_amount
 from ipx.core.validation import FieldErrors, clean_choice, clean_text
 from ipx.listings.models import Exclusivity, OfferKind, PriceType
 
@@ -56,7 +56,6 @@ MAX_TRIAL_MONTHS = 36
 MAX_ROYALTY_PERCENT = Decimal("50")
 MAX_LICENCE_TEXT = 200
 DEFAULT_CURRENCY: str = Currency.CNY.value
-CENT = Decimal("0.01")
 
 
 # --- Values read into their type (the rules follow in the parse functions) ---------------------

@@ -24,9 +24,10 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ipx.core.money import ZERO
+
 FEN = Decimal("0.01")
 RATE_PLACES = Decimal("0.0001")
-ZERO = Decimal("0.00")
 # The catalog's IP types, in its order (``ipx.catalog.models.Asset.Type``).
 IP_TYPES = ("patent", "trademark", "copyright", "gi", "data")
 

@@ -15,11 +15,11 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
+from ipx.core.money import ZERO
 from ipx.expo import selectors as expo
 from ipx.reports.models import RecordRollup
 
 Key = tuple[str, str]  # kind, IP type
-ZERO = Decimal("0.00")
 AUCTION_LOT = "auction_lot"  # the record kind whose rows carry lots sold and premiums
 
 

@@ -37,10 +37,10 @@ from ipx.auctions.models import AuctionSession, Bid, Lot
 from ipx.catalog.models import Asset
 from ipx.core.errors import NotFound, PermissionDenied
 from ipx.core.ids import MAX_ID
+from ipx.core.money import ZERO
 from ipx.listings.models import ListingAsset
 
 RATE_PLACES = Decimal("0.0001")
-ZERO = Decimal("0.00")
 CLOSED = (Lot.Status.SOLD, Lot.Status.UNSOLD)
 TYPE_ORDER = {value: index for index, value in enumerate(Asset.Type.values)}
 

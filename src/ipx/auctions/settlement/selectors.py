@@ -14,10 +14,8 @@ from ipx.auctions.models import Lot, Settlement
 from ipx.auctions.settlement.services import runner_up_refusal
 from ipx.auctions.workflow import SETTLEMENT
 from ipx.core.errors import NotFound
-from ipx.core.money import AmountSum
+from ipx.core.money import ZERO, AmountSum
 from ipx.deals.models import DealMilestone
-
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from ipx.auctions.services.setup import _reason
 from ipx.auctions.workflow import LOT, SETTLEMENT
 from ipx.core.dates import moment_words
 from ipx.core.errors import Conflict, NotFound
-from ipx.core.money import Money
+from ipx.core.money import ZERO, Money
 from ipx.deals.contracts.escrow import fee_for
 from ipx.deals.contracts.pdf import deal_number
 from ipx.deals.contracts.services.cancelling import cancel_locked
@@ -52,7 +52,6 @@ from ipx.tasks.runner import run_at_once
 SETTLE_TASK = "ipx.auctions.settlement.services.lot_settle_due"
 PAYMENT_DUE_TASK = "ipx.auctions.settlement.services.settlement_due"
 OFFER_DUE_TASK = "ipx.auctions.settlement.services.offer_due"
-ZERO = Decimal("0.00")
 # The lot event of a sold lot whose listing left the market before it was settled.
 NOT_SETTLED = "not_settled"
 T = Settlement.Status

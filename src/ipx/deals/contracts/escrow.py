@@ -20,12 +20,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import User
-from ipx.core.money import MINOR_UNITS, Money
+from ipx.core.money import MINOR_UNITS, ZERO, Money
 from ipx.deals.models import Deal, DealMilestone
 from ipx.ledger import services as ledger
 from ipx.ledger.models import LedgerTransaction
-
-ZERO = Decimal("0.00")
 
 
 def platform_fee_percent() -> Decimal:

@@ -14,12 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ipx.accounts.models import Organisation, User
 from ipx.core.files import StoredFile
-from ipx.core.money import AMOUNT_FIELD_OPTIONS, Currency
+from ipx.core.money import AMOUNT_FIELD_OPTIONS, ZERO, Currency
 from ipx.core.workflow import StatusEvent
 from ipx.deals.models import Deal
 from ipx.ledger.models import LedgerTransaction
-
-ZERO = Decimal("0.00")
 
 
 class Receivable(models.Model):

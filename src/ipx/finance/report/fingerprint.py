@@ -14,8 +14,8 @@ import json
 from datetime import UTC
 from decimal import Decimal
 
+from ipx.core.money import CENT
 from ipx.finance.models import Valuation
-from ipx.finance.money import CENT
 
 
 def report_number(valuation: Valuation) -> str:

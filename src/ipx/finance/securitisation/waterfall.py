@@ -39,8 +39,8 @@ from typing import Literal
 
 from django.utils.translation import gettext as _
 
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
+from ipx.core.money import CENT, ZERO
+
 RATIO = Decimal("0.0001")
 
 COLLECTIONS = "collections"

@@ -23,14 +23,13 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import Conflict, NotFound, ValidationFailed
-from ipx.core.money import AmountSum, Money, collect_amount
+from ipx.core.money import ZERO, AmountSum, Money, collect_amount
 from ipx.core.uploads import check_uploads
 from ipx.core.validation import FieldErrors, clean_text
 from ipx.finance.models import Claim, ClaimEvidence, Enrolment, InsuranceProduct, Loan, Policy
 from ipx.finance.workflow import CLAIM, POLICY
 from ipx.ledger.services import transfer
 
-ZERO = Decimal("0.00")
 COUNTED = (Claim.Status.APPROVED, Claim.Status.PAID)
 
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation, binds
 from ipx.core.errors import Conflict, PermissionDenied
-from ipx.core.money import AmountSum, Money, collect_amount
+from ipx.core.money import ZERO, AmountSum, Money, collect_amount
 from ipx.core.validation import FieldErrors, clean_date, clean_text
 from ipx.finance.inputs import percent
 from ipx.finance.models import Enrolment, Instalment, Loan, Pool, PoolMember
@@ -39,7 +39,6 @@ from ipx.ledger.services import transfer
 PARTIES = ("fund", "bank", "insurer", "appraiser")
 PAYERS = ("fund", "insurer", "appraiser")  # who pays the bank its share of a loss
 MEMBER_KINDS = (Organisation.Kind.FINANCIAL, Organisation.Kind.ENTERPRISE, Organisation.Kind.UNIVERSITY)
-ZERO = Decimal("0.00")
 
 
 @transaction.atomic

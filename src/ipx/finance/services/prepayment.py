@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import User
 from ipx.core.errors import Conflict, ValidationFailed
-from ipx.core.money import Money, collect_amount
+from ipx.core.money import ZERO, Money, collect_amount
 from ipx.core.validation import FieldErrors
 from ipx.finance import loans as arithmetic
 from ipx.finance.models import Instalment, Loan, LoanEvent
@@ -28,8 +28,6 @@ from ipx.finance.money import to_cents
 from ipx.finance.services import pools
 from ipx.finance.workflow import LOAN
 from ipx.ledger.services import transfer
-
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)

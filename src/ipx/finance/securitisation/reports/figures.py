@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from ipx.core.errors import NotFound
-from ipx.core.money import AmountSum
+from ipx.core.money import ZERO, AmountSum
 from ipx.finance.models import (
     Period,
     PeriodPayment,
@@ -24,7 +24,6 @@ from ipx.finance.models import (
     Tranche,
 )
 
-ZERO = Decimal("0.00")
 STATUSES = (Receivable.Status.CURRENT, Receivable.Status.LATE, Receivable.Status.DEFAULTED, Receivable.Status.PAID)
 
 

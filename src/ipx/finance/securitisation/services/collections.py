@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import User
 from ipx.core.dates import add_months
 from ipx.core.errors import Conflict
-from ipx.core.money import Money, collect_amount
+from ipx.core.money import ZERO, Money, collect_amount
 from ipx.core.validation import FieldErrors
 from ipx.finance.inputs import whole
 from ipx.finance.models import Collection, Period, Product, Receivable, ReceivableInstalment
@@ -26,7 +26,6 @@ from ipx.finance.securitisation.workflow import SECURITISATION
 from ipx.ledger.models import LedgerTransaction
 from ipx.ledger.services import Line, available_account, escrow_account, transaction_post
 
-ZERO = Decimal("0.00")
 COLLECTIONS = "collections"
 MAX_PERIODS = 600
 

@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import User
 from ipx.accounts.selectors import access_organisation, binds
 from ipx.core.errors import Conflict, NotFound, PermissionDenied
-from ipx.core.money import AmountSum, Money, collect_amount
+from ipx.core.money import ZERO, AmountSum, Money, collect_amount
 from ipx.core.validation import FieldErrors
 from ipx.finance.models import Product, Subscription, Tranche
 from ipx.finance.securitisation.workflow import SECURITISATION
 from ipx.ledger.models import LedgerTransaction
 from ipx.ledger.services import Line, available_account, escrow_account, transaction_post
 
-ZERO = Decimal("0.00")
 ISSUE = "issue"
 
 

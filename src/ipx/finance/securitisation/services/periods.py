@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import Conflict, NotFound
-from ipx.core.money import Money
+from ipx.core.money import ZERO, Money
 from ipx.core.validation import FieldErrors
 from ipx.finance.inputs import whole
 from ipx.finance.models import Period, PeriodPayment, Product, Receivable, ReceivableInstalment, Tranche
@@ -30,7 +30,6 @@ from ipx.finance.securitisation.workflow import SECURITISATION
 from ipx.ledger.models import LedgerAccount, LedgerTransaction
 from ipx.ledger.services import Line, available_account, balance_of, escrow_account, transaction_post
 
-ZERO = Decimal("0.00")
 ESCROWS = (waterfall.COLLECTIONS, waterfall.RESERVE, waterfall.TAX)
 
 

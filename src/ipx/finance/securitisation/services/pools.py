@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation, binds
 from ipx.core.errors import PermissionDenied
-from ipx.core.money import Currency, Money
+from ipx.core.money import ZERO, Currency, Money
 from ipx.core.validation import FieldErrors, clean_choice, clean_date, clean_text
 from ipx.finance.inputs import percent, whole
 from ipx.finance.models import PoolEntry, Product, Receivable
@@ -24,7 +24,6 @@ from ipx.finance.securitisation.inputs import ProductIn
 from ipx.finance.securitisation.waterfall import PERIODS_PER_YEAR
 from ipx.finance.securitisation.workflow import SECURITISATION
 
-ZERO = Decimal("0.00")
 MAX_POOL = 500
 
 
