@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import Organisation
 from ipx.accounts.selectors import memberships_of
 from ipx.core.errors import NotFound
+from ipx.core.money import ZERO
 from ipx.finance.models import Enrolment, Instalment, Loan, Pool, Valuation
 from ipx.finance.money import to_cents
 
@@ -117,7 +118,7 @@ def instalments_of(loan: Loan) -> list[Instalment]:
 
 def outstanding(loan: Loan) -> Decimal:
     """Principal not yet repaid."""
-    return sum((i.principal for i in loan.instalments.exclude(status=Instalment.Status.PAID)), Decimal("0.00"))
+    return sum((i.principal for i in loan.instalments.exclude(status=Instalment.Status.PAID)), ZERO)
 
 
 def enrolment_of(loan: Loan) -> Enrolment | None:
@@ -231,22 +232,22 @@ def pool_figures(pool: Pool) -> PoolFigures:
     enrolments = list(pool.enrolments.all())
     covered = [e for e in enrolments if e.status == Enrolment.Status.COVERED]
     compensated = [e for e in enrolments if e.status == Enrolment.Status.COMPENSATED]
-    used = sum((e.covered for e in covered), Decimal("0.00"))
+    used = sum((e.covered for e in covered), ZERO)
     capacity = to_cents(pool.capacity)
     kinds = list(pool.members.values_list("organisation__kind", flat=True))
-    fund_paid = sum((_money(e.shares.get("fund_paid")) for e in compensated), Decimal("0.00"))
-    insurer_paid = sum((_money(e.shares.get("insurer_paid")) for e in compensated), Decimal("0.00"))
+    fund_paid = sum((_money(e.shares.get("fund_paid")) for e in compensated), ZERO)
+    insurer_paid = sum((_money(e.shares.get("insurer_paid")) for e in compensated), ZERO)
     returned = sum((_money(e.shares.get("fund_returned")) + _money(e.shares.get("insurer_returned"))
-                    for e in compensated), Decimal("0.00"))
+                    for e in compensated), ZERO)
     return PoolFigures(
         capacity=capacity, used=used, left=capacity - used, members=len(kinds),
         banks=sum(1 for kind in kinds if kind == Organisation.Kind.FINANCIAL),
         enterprises=sum(1 for kind in kinds if kind != Organisation.Kind.FINANCIAL),
         loans_covered=len(covered), amount_covered=used, loans_ever=len(enrolments),
         repaid=sum(1 for e in enrolments if e.status == Enrolment.Status.FREED), defaults=len(compensated),
-        losses=sum((e.loss or Decimal(0) for e in compensated), Decimal("0.00")),
+        losses=sum((e.loss or Decimal(0) for e in compensated), ZERO),
         compensation_paid=fund_paid + insurer_paid, fund_paid=fund_paid, insurer_paid=insurer_paid,
-        recovered=sum((e.recovered for e in compensated), Decimal("0.00")), returned=returned)
+        recovered=sum((e.recovered for e in compensated), ZERO), returned=returned)
 
 
 def pool_members(pool: Pool) -> list[Any]:

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import numpy_financial as npf
 
+from ipx.core.money import ZERO
 from ipx.finance.money import to_cents
 
 # Fewer comparable deals than this and the market approach says it cannot conclude.
@@ -68,7 +69,7 @@ def income_value(*, revenues: Sequence[Decimal], royalty_percent: Decimal, tax_p
                                after_tax=to_cents(after_tax), discount_factor=factor.quantize(Decimal("0.000001")),
                                present_value=to_cents(after_tax * factor)))
     # numpy-financial's npv discounts its first value by nothing: year 0 holds no income.
-    value = to_cents(float(npf.npv(float(discount), [0.0, *flows]))) if flows else Decimal("0.00")
+    value = to_cents(float(npf.npv(float(discount), [0.0, *flows]))) if flows else ZERO
     return IncomeValuation(royalty_percent=royalty_percent, tax_percent=tax_percent,
                            discount_percent=discount_percent, useful_life_years=life, years=tuple(rows), value=value)
 

@@ -24,9 +24,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ipx.core.money import ZERO
+from ipx.core.money import CENT, ZERO
 
-FEN = Decimal("0.01")
 RATE_PLACES = Decimal("0.0001")
 # The catalog's IP types, in its order (``ipx.catalog.models.Asset.Type``).
 IP_TYPES = ("patent", "trademark", "copyright", "gi", "data")
@@ -36,7 +35,7 @@ JsonValue = str | int | None | dict[str, Any]
 
 def fen(amount: Decimal) -> Decimal:
     """An amount rounded half-up to the fen."""
-    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def rate(numerator: Decimal, denominator: Decimal) -> Decimal:

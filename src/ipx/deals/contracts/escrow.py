@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import User
-from ipx.core.money import MINOR_UNITS, ZERO, Money
+from ipx.core.money import CENT, MINOR_UNITS, ZERO, Money
 from ipx.deals.models import Deal, DealMilestone
 from ipx.ledger import services as ledger
 from ipx.ledger.models import LedgerTransaction
@@ -34,7 +34,7 @@ def platform_fee_percent() -> Decimal:
 def fee_for(amount: Decimal, *, fee_percent: Decimal, currency: str) -> Decimal:
     """amount × fee_percent / 100, rounded half-up to the currency's minor unit."""
     unit = Decimal(1).scaleb(-MINOR_UNITS[currency])
-    return (amount * fee_percent / Decimal(100)).quantize(unit, rounding=ROUND_HALF_UP).quantize(Decimal("0.01"))
+    return (amount * fee_percent / Decimal(100)).quantize(unit, rounding=ROUND_HALF_UP).quantize(CENT)
 
 
 def held_amount(milestone: DealMilestone) -> Decimal:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ipx.accounts.models import User
 from ipx.core.errors import NotFound
-from ipx.core.money import AmountSum
+from ipx.core.money import AmountSum, cents_or_zero
 from ipx.deals.access import Role, access_deal, remember_role, visible_deals
 from ipx.deals.contracts.workflow import SIGNED_STATUSES
 from ipx.deals.models import Commitment, Deal, DealEvent, DealMilestone, DealSignature, Dispute
@@ -88,7 +88,7 @@ class DealStatistics:
 
 
 def _figures(rows: QuerySet[Deal]) -> CommitmentFigures:
-    totals = {row["currency"]: (row["total"] or Decimal(0)).quantize(Decimal("0.01"))
+    totals = {row["currency"]: cents_or_zero(row["total"])
               for row in rows.order_by().values("currency").annotate(total=AmountSum("price_amount"), n=Count("id"))
               .order_by("currency")}
     return CommitmentFigures(count=rows.count(), totals=totals)

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ipx.accounts.models import Organisation, User
-from ipx.core.money import AMOUNT_FIELD_OPTIONS, Currency
+from ipx.core.money import AMOUNT_FIELD_OPTIONS, CENT, Currency
 from ipx.finance.models.loans import Loan
 
 
@@ -46,7 +46,7 @@ class Pool(models.Model):
 
     @property
     def capacity(self) -> Decimal:
-        return (self.fund_size * self.leverage).quantize(Decimal("0.01"))
+        return (self.fund_size * self.leverage).quantize(CENT)
 
     @property
     def ledger_reference(self) -> str:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from ipx.core.errors import ValidationFailed
+from ipx.core.money import ZERO
 from ipx.core.validation import FieldErrors
 from ipx.finance.inputs import percent, whole
 from ipx.finance.models import Product, Receivable
@@ -67,7 +68,7 @@ def pool_flows(product: Product) -> tuple[list[projection.PoolFlow], int]:
     if not by_period:
         return [], first
     count = max(by_period) - first + 1
-    return [projection.PoolFlow(period=i + 1, scheduled=by_period.get(first + i, Decimal("0.00")))
+    return [projection.PoolFlow(period=i + 1, scheduled=by_period.get(first + i, ZERO))
             for i in range(count)], first
 
 

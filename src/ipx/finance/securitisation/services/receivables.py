@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from ipx.accounts.models import Organisation, User
 from ipx.accounts.selectors import access_organisation, binds, is_member
 from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from ipx.core.money import Currency, Money, collect_amount
+from ipx.core.money import ZERO, Currency, Money, collect_amount
 from ipx.core.uploads import CheckedFile, check_upload
 from ipx.core.validation import FieldErrors, clean_choice, clean_date, clean_text
 from ipx.deals.models import Commitment, Deal, DealKind, DealMilestone, PaymentStructure
@@ -62,7 +62,7 @@ def read_schedule(rows: Sequence[InstalmentIn], currency: str, errors: FieldErro
 def deal_outstanding(deal: Deal) -> Decimal:
     """What the licensee still owes on the deal's milestones (neither released nor refunded)."""
     return sum((m.amount - m.released_amount - m.refunded_amount
-                for m in deal.milestones.all() if m.status in OPEN_MILESTONES), Decimal("0.00"))
+                for m in deal.milestones.all() if m.status in OPEN_MILESTONES), ZERO)
 
 
 def _from_deal(values: ReceivableIn, originator: Organisation, errors: FieldErrors) -> dict[str, object]:
