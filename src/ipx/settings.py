@@ -85,7 +85,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, but a background request never clears the cookie (ipx.accounts.sessions.cookie).
+    "ipx.accounts.sessions.cookie.SessionCookieMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "ipx.core.middleware.RefuseNulMiddleware",
     "ipx.web.public_cache.PublicCacheMiddleware",

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from ipx.accounts.mfa.state import step_pending
 from ipx.accounts.models import User
 from ipx.live.selectors import stream_url
 from ipx.notifications.live import STREAM
@@ -13,6 +14,11 @@ from ipx.notifications.selectors import unread_count
 def unread_notifications(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not isinstance(user, User) or not user.is_authenticated:
+        return {}
+    if step_pending(request) is not None:
+        # Held at the second factor: the inbox and its stream would only send them back there,
+        # and a stream request racing the code's submission (which gives the session a new key)
+        # would come back without the session and clear the new cookie.
         return {}
     # The stream's number first: a notification arriving in between is counted, not missed.
     live_url = stream_url(STREAM, user.pk)

@@ -18,9 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ipx.accounts.mfa.devices import has_second_factor
-from ipx.accounts.mfa.policy import second_factor_required
-from ipx.accounts.mfa.state import is_verified
+from ipx.accounts.mfa.state import step_pending
 from ipx.core.errors import PermissionDenied
 
 # Where a person may go before passing the second factor: the steps of passing or setting it
@@ -40,25 +38,21 @@ class SecondFactorMiddleware:
 
     def process_view(self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...],
                      kwargs: dict[str, Any]) -> HttpResponse | None:
-        user = request.user
-        if not user.is_authenticated or is_verified(request):
+        step = step_pending(request)
+        if step is None:
             return None
         match = request.resolver_match
         if match is not None and match.view_name in OPEN_VIEWS:
             return None
-        if has_second_factor(user):
-            step = "accounts:mfa:verify"
+        if step == "verify":
             refusal = PermissionDenied(_("Confirm your login with a code from your authenticator app first."),
                                        code="second_factor_required")
-        elif second_factor_required(user):
-            step = "accounts:mfa:enrol"
+        else:
             refusal = PermissionDenied(_("Your account needs a second factor: set up an authenticator app "
                                          "before anything else."), code="second_factor_enrolment_required")
-        else:
-            return None
         if request.path.startswith("/api/"):
             return JsonResponse(refusal.as_dict(), status=refusal.status)
-        target = reverse(step)
+        target = reverse(f"accounts:mfa:{step}")
         if request.method in ("GET", "HEAD"):
             target += "?" + urlencode({"next": request.get_full_path()})
         return HttpResponseRedirect(target)
