@@ -77,7 +77,9 @@ ENTRIES = [
     Entry(V + "/{valuation_id}", "GET", VALUATION_SEEN, args=REQUESTED),
     Entry(V + "/{valuation_id}", "GET", {**VALUATION_SEEN, "bank": OK}, args=SIGNED,
           variant="lent on", note="the bank reads the valuation an application to it rests on"),
-    Entry(V + "/{valuation_id}/comparables", "GET", VALUATION_SEEN, args=IN_PROGRESS),
+    # Other members' deal prices: the appraiser's working material, not the requester's.
+    Entry(V + "/{valuation_id}/comparables", "GET", every(HIDE, anonymous=LOGIN, agent=OK, operator=OK, **HOME_DENIED),
+          args=IN_PROGRESS),
     Entry(V + "/{valuation_id}/report", "GET", {**VALUATION_SEEN, "bank": OK}, args=SIGNED),
     Entry(V + "/{valuation_id}/report", "GET", every(HIDE, anonymous=LOGIN), args=IN_PROGRESS,
           variant="not signed off", note="a report exists once the valuation is signed off"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation
 from ipx.accounts.selectors import memberships_of
-from ipx.core.errors import NotFound
+from ipx.core.errors import NotFound, PermissionDenied
 from ipx.core.money import ZERO
 from ipx.finance.models import Enrolment, Instalment, Loan, Pool, Valuation
 from ipx.finance.money import to_cents
@@ -58,6 +58,17 @@ def valuation_for(user: Any, valuation_id: int) -> Valuation:
     valuation = visible_valuations(user).filter(pk=valuation_id).first()
     if valuation is None:
         raise NotFound(_("No such valuation."))
+    return valuation
+
+
+def valuation_appraised_by(user: Any, valuation_id: int) -> Valuation:
+    """A valuation its appraiser's member works on (or the operator looks into): the candidate
+    comparables (other members' concluded deals and their prices) are the appraiser's working
+    material, not the requester's or the lender's, who see the comparables the signed report
+    cites."""
+    valuation = valuation_for(user, valuation_id)
+    if not is_operator(user) and valuation.appraiser_id not in organisation_ids(user):
+        raise PermissionDenied(_("Only the appraiser sees the comparable deals."))
     return valuation
 
 

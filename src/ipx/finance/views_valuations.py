@@ -140,7 +140,7 @@ def valuation_cost(request: AuthenticatedRequest, valuation_id: int) -> HttpResp
 @login_required
 @require_http_methods(["GET", "POST"])
 def valuation_market(request: AuthenticatedRequest, valuation_id: int) -> HttpResponse:
-    valuation = selectors.valuation_for(request.user, valuation_id)
+    valuation = selectors.valuation_appraised_by(request.user, valuation_id)
     deals = [(d.pk, _("Deal #%(deal)s at %(price)s") % {"deal": d.pk, "price": amount_text(d.price_amount, d.currency)})
              for d in services.comparable_deals(valuation)]
     form = MarketForm(request.POST or None, deals=deals)

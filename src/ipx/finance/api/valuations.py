@@ -243,7 +243,7 @@ def valuation_detail(request: HttpRequest, valuation_id: Id) -> dict[str, Any]:
 @router.get("/finance/valuations/{valuation_id}/comparables", response={200: list[ComparableDealOut], **ERRORS},
             auth=user_auth, summary="Concluded deals comparable for the market approach")
 def valuation_comparables(request: HttpRequest, valuation_id: Id) -> list[dict[str, Any]]:
-    v = selectors.valuation_for(api_user(request), valuation_id)
+    v = selectors.valuation_appraised_by(api_user(request), valuation_id)
     return [{"deal_id": d.pk, "price": d.price_amount, "currency": d.currency, "created_at": d.created_at}
             for d in services.comparable_deals(v)]
 
