@@ -47,6 +47,8 @@ SCHEDULES = (
     Schedule("ipx.matching.matches.health.keep_vectors_current", 5),
     # Loan instalments fall due on dates: hourly marks the late ones soon after midnight.
     Schedule("ipx.finance.services.loans.loans_mark_overdue", 60),
+    # An appraiser's loss share it could not pay at a default, collected as its balance allows.
+    Schedule("ipx.finance.services.pools.pools_collect_owed", 60),
     # Insurance policies end on a date: hourly expires them soon after midnight.
     Schedule("ipx.finance.services.insurance.policies_expire", 60),
     # A backup into IPX_BACKUP_DIR each hour (nothing when it is empty), then retention.

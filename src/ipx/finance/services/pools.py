@@ -10,13 +10,15 @@ the ledger, together no more than the cap; a pledge-loan guarantee policy on the
 insurer's share in the pool insurer's place (recorded as a claim paid on it). The appraiser
 whose valuation the loan rests on pays its share to the bank too, outside the cap (it is the
 appraiser's liability, not the pool's compensation), from what it holds on the exchange: a
-default does not wait for it, and what it could not pay is recorded as owed to the bank. A loan
+default does not wait for it, and what it could not pay is recorded as owed to the bank and
+collected from its balance as that allows (hourly, ``pools_collect_owed``). A loan
 without a valuation has no appraiser, and the bank keeps that share. Recoveries later (the
 collateral sold) are shared back by the same ratios, to whoever paid, never more than each paid.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -34,7 +36,9 @@ from ipx.finance.models import Enrolment, Instalment, Loan, Pool, PoolMember
 from ipx.finance.money import to_cents
 from ipx.finance.services import claims
 from ipx.ledger.selectors import available_balance
-from ipx.ledger.services import transfer
+from ipx.ledger.services import InsufficientFunds, transfer
+
+logger = logging.getLogger(__name__)
 
 PARTIES = ("fund", "bank", "insurer", "appraiser")
 PAYERS = ("fund", "insurer", "appraiser")  # who pays the bank its share of a loss
@@ -208,6 +212,39 @@ def _appraiser_pays(appraiser: Organisation | None, bank: Organisation, share: D
     if paid > 0:
         transfer(payer=appraiser, payee=bank, money=Money(paid, pool.currency), reference=pool.ledger_reference)
     return paid
+
+
+def pools_collect_owed() -> int:
+    """The hourly run: what appraisers could not pay of their loss shares is collected from
+    their available balances as far as these go, oldest default first. Returns the
+    compensated loans whose debt shrank."""
+    owing = [pk for pk, shares in Enrolment.objects.filter(status=Enrolment.Status.COMPENSATED)
+             .order_by("settled_at", "pk").values_list("pk", "shares")
+             if Decimal(shares.get("appraiser_owed", "0")) > 0]
+    collected = 0
+    for pk in owing:
+        try:
+            collected += _collect_owed(pk)
+        except InsufficientFunds as exc:
+            # Spent between the read of its balance and the transfer: the next run tries again.
+            logger.warning("enrolment %s: owed share not collected yet: %s", pk, exc.message)
+    return collected
+
+
+@transaction.atomic
+def _collect_owed(enrolment_id: int) -> int:
+    enrolment = (Enrolment.objects.select_for_update(of=("self",)).select_related("pool", "loan__bank")
+                 .get(pk=enrolment_id))
+    owed = Decimal(enrolment.shares.get("appraiser_owed", "0"))
+    appraiser = Organisation.objects.filter(pk=int(enrolment.shares.get("appraiser_id") or 0)).first()
+    paid = _appraiser_pays(appraiser, enrolment.loan.bank, owed, enrolment.pool)
+    if paid <= 0:
+        return 0
+    # Counted as paid at the default: recoveries give it back by the same rule.
+    enrolment.shares = {**enrolment.shares, "appraiser_paid": str(Decimal(enrolment.shares["appraiser_paid"]) + paid),
+                        "appraiser_owed": str(owed - paid)}
+    enrolment.save(update_fields=["shares"])
+    return 1
 
 
 @transaction.atomic

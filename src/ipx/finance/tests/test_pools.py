@@ -177,17 +177,27 @@ def test_a_default_is_shared_by_the_ratios_and_recoveries_shared_back(
     assert ledger_check().ok
 
 
-def test_an_appraiser_short_of_money_pays_what_it_has_and_owes_the_rest_without_holding_up_the_default(
-        sponsor: Member, insurer: Member, owner: Member, banker: Member, operator: User, valued: Valuation,
-        appraiser: Member) -> None:
+def defaulted_with_the_appraiser_holding(holding: str, sponsor: Member, insurer: Member, owner: Member,
+                                        banker: Member, operator: User, valued: Valuation,
+                                        appraiser: Member) -> tuple[Loan, D]:
+    """A pooled loan on ``valued`` that defaulted while its appraiser held ``holding`` on the
+    exchange, and what the bank had available just before."""
     pool = a_pool(sponsor, insurer, banker, owner)
     for member in (banker, sponsor, insurer):
         deposit(member.organisation, "1000000")
-    deposit(appraiser.organisation, "5000")
+    deposit(appraiser.organisation, holding)
     loan = paid_out_in(pool, owner, banker, operator, valued, "Y2026440000128", penalty_percent="0")
     bank_before = available(banker)
     late = Loan.objects.get(pk=loan.pk).instalments.get(number=1).due_on + timedelta(days=91)
     assert loans.loans_mark_overdue(today=late) == 1
+    return loan, bank_before
+
+
+def test_an_appraiser_short_of_money_pays_what_it_has_and_owes_the_rest_without_holding_up_the_default(
+        sponsor: Member, insurer: Member, owner: Member, banker: Member, operator: User, valued: Valuation,
+        appraiser: Member) -> None:
+    loan, bank_before = defaulted_with_the_appraiser_holding("5000", sponsor, insurer, owner, banker, operator, valued,
+                                                             appraiser)
     enrolment = Enrolment.objects.get(loan=loan)
     share = D(enrolment.shares["appraiser"])
     assert share > D("5000")
@@ -199,6 +209,32 @@ def test_an_appraiser_short_of_money_pays_what_it_has_and_owes_the_rest_without_
     assert available(appraiser) == D("5000.00")
     assert selectors.loss_shares(Enrolment.objects.get(loan=loan))[2] == selectors.LossShare(
         "appraiser", share, D("5000.00"), share - D("5000.00"), D("5000.00"))
+    assert ledger_check().ok
+
+
+def test_what_an_appraiser_owes_is_collected_as_its_balance_allows_and_never_twice(
+        sponsor: Member, insurer: Member, owner: Member, banker: Member, operator: User, valued: Valuation,
+        appraiser: Member) -> None:
+    loan, _before = defaulted_with_the_appraiser_holding("5000", sponsor, insurer, owner, banker, operator, valued,
+                                                         appraiser)
+    share = D(Enrolment.objects.get(loan=loan).shares["appraiser"])
+    owed = share - D("5000.00")
+    assert pools.pools_collect_owed() == 0  # nothing on the exchange yet
+    bank_before = available(banker)
+    deposit(appraiser.organisation, str(owed - D("1000")))
+    assert pools.pools_collect_owed() == 1
+    shares = Enrolment.objects.get(loan=loan).shares
+    assert (D(shares["appraiser_paid"]), D(shares["appraiser_owed"])) == (share - D("1000"), D("1000.00"))
+    assert available(appraiser) == 0 and available(banker) == bank_before + owed - D("1000")
+    deposit(appraiser.organisation, "3000")
+    assert pools.pools_collect_owed() == 1
+    assert pools.pools_collect_owed() == 0
+    shares = Enrolment.objects.get(loan=loan).shares
+    assert (D(shares["appraiser_paid"]), D(shares["appraiser_owed"])) == (share, D("0.00"))
+    assert available(appraiser) == D("2000.00") and available(banker) == bank_before + owed
+    # A recovery's appraiser part now goes back against everything it paid.
+    pools.enrolment_recover(actor=banker.user, loan_id=loan.pk, recovered="480000")
+    assert selectors.loss_shares(Enrolment.objects.get(loan=loan))[2].returned > D("5000.00")
     assert ledger_check().ok
 
 
