@@ -10,6 +10,7 @@ class FinanceConfig(AppConfig):
     def ready(self) -> None:
         from ipx.finance import (
             listing_hooks,  # noqa: F401 - registers the pledges' check with listings
+            notices,  # noqa: F401 - registers the finance notices' wording
             statement,
         )
         from ipx.finance.securitisation import statement as securitisation_statement

@@ -33,6 +33,7 @@ from ipx.finance import loans as arithmetic
 from ipx.finance.inputs import percent, whole
 from ipx.finance.models import Instalment, Loan, LoanCollateral, Valuation
 from ipx.finance.money import to_cents
+from ipx.finance.notices import loan_parties, tell
 from ipx.finance.services import pools
 from ipx.finance.services.collateral import (
     refuse_ended,
@@ -96,6 +97,7 @@ def loan_apply(*, actor: User, borrower_id: int, bank_id: int, asset_ids: Sequen
     LoanCollateral.objects.bulk_create(LoanCollateral(loan=loan, asset=asset) for asset in owned)
     LOAN.record(loan, "apply", actor=actor, acting_for=borrower, from_status="",
                 params={"amount": str(asked), "currency": code})
+    tell("loan_applied", loan, to=[bank], actor=actor, amount=str(asked), months=term, **loan_parties(loan))
     return loan
 
 
@@ -148,6 +150,8 @@ def loan_offer(*, actor: User, loan_id: int, amount_offered: object, annual_perc
                     fields=("amount", "annual_percent", "months", "method", "ltv_percent", "penalty_percent",
                             "default_after_days"),
                     params={"amount": str(offered), "currency": loan.currency, "annual_percent": str(rate)})
+    tell("loan_offered", loan, to=[loan.borrower], actor=actor, amount=str(offered), annual_percent=str(rate),
+         months=term, **loan_parties(loan))
     return loan
 
 
@@ -159,6 +163,7 @@ def loan_decline(*, actor: User, loan_id: int, reason: object) -> Loan:
     loan = LOAN.lock(loan_id)
     loan.decline_reason = note
     LOAN.transition(loan, "decline", actor=actor, note=note, fields=("decline_reason",))
+    tell("loan_declined", loan, to=[loan.borrower], actor=actor, reason=note, **loan_parties(loan))
     return loan
 
 
@@ -168,6 +173,7 @@ def loan_accept(*, actor: User, loan_id: int) -> Loan:
     LOAN.check(loan, "accept", actor)
     refuse_unavailable(loan)
     LOAN.transition(loan, "accept", actor=actor, acting_for=loan.borrower, check=False)
+    tell("loan_accepted", loan, to=[loan.bank], actor=actor, **loan_parties(loan))
     return loan
 
 
@@ -199,6 +205,7 @@ def loan_check_pledge(*, operator: User, loan_id: int, approve: bool, note: obje
         text = clean_text(note, field="note", errors=errors, max_length=2000)
         errors.raise_if_any()
         LOAN.transition(loan, "return_pledge", actor=operator, note=text)
+        tell("pledge_returned", loan, to=[loan.borrower], actor=operator, reason=text)
         return loan
     LOAN.check(loan, "approve_pledge", operator)
     # Checked before the bank's money moves: a right sold since the pledge was entered backs nothing.
@@ -219,6 +226,8 @@ def loan_check_pledge(*, operator: User, loan_id: int, approve: bool, note: obje
     LOAN.transition(loan, "approve_pledge", actor=operator, check=False,
                     fields=("pledge_checked_by", "pledge_checked_at", "disbursed_at"),
                     params={"amount": str(loan.amount), "currency": loan.currency, "instalments": len(rows)})
+    tell("loan_paid_out", loan, to=[loan.borrower, loan.bank], actor=operator, amount=str(loan.amount),
+         instalments=len(rows), **loan_parties(loan))
     return loan
 
 
@@ -282,4 +291,5 @@ def _mark_loan_overdue(loan_id: int, today: date) -> int:
     loan.closed_at = timezone.now()
     LOAN.transition(loan, "default", actor=None, check=False, fields=("closed_at",), params={"days_overdue": oldest})
     pools.loan_defaulted(loan)
+    tell("loan_defaulted", loan, to=[loan.borrower, loan.bank], actor=None, days=oldest, **loan_parties(loan))
     return 1

@@ -30,6 +30,7 @@ from ipx.finance import valuation as approaches
 from ipx.finance.inputs import adjustment as read_adjustment
 from ipx.finance.inputs import amounts, percent
 from ipx.finance.models import Valuation, ValuationAsset
+from ipx.finance.notices import tell, valuation_parties
 from ipx.finance.workflow import VALUATION
 
 MAX_REASONING = 5000
@@ -73,6 +74,7 @@ def valuation_request(*, actor: User, requester_id: int, appraiser_id: int, asse
                                          valuation_date=timezone.localdate(), created_by=actor)
     ValuationAsset.objects.bulk_create(ValuationAsset(valuation=valuation, asset=asset) for asset in owned)
     VALUATION.record(valuation, "request", actor=actor, acting_for=requester, from_status="")
+    tell("valuation_requested", valuation, to=[appraiser], actor=actor, purpose=text, **valuation_parties(valuation))
     return valuation
 
 
@@ -80,6 +82,7 @@ def valuation_request(*, actor: User, requester_id: int, appraiser_id: int, asse
 def valuation_accept(*, actor: User, valuation_id: int) -> Valuation:
     valuation = VALUATION.lock(valuation_id)
     VALUATION.transition(valuation, "accept", actor=actor, acting_for=valuation.appraiser)
+    tell("valuation_accepted", valuation, to=[valuation.requester], actor=actor, **valuation_parties(valuation))
     return valuation
 
 
@@ -90,6 +93,8 @@ def valuation_decline(*, actor: User, valuation_id: int, reason: object) -> Valu
     errors.raise_if_any()
     valuation = VALUATION.lock(valuation_id)
     VALUATION.transition(valuation, "decline", actor=actor, acting_for=valuation.appraiser, note=note)
+    tell("valuation_declined", valuation, to=[valuation.requester], actor=actor, reason=note,
+         **valuation_parties(valuation))
     return valuation
 
 
@@ -205,6 +210,8 @@ def valuation_sign_off(*, actor: User, valuation_id: int, value: object, low: ob
     VALUATION.transition(valuation, "sign_off", actor=actor, acting_for=valuation.appraiser, check=False,
                          fields=("concluded_value", "concluded_low", "concluded_high", "reasoning", "signed_off_by",
                                  "signed_off_at"), params={"value": str(concluded)})
+    tell("valuation_signed_off", valuation, to=[valuation.requester], actor=actor, amount=str(concluded),
+         currency=valuation.currency, **valuation_parties(valuation))
     return valuation
 
 
@@ -212,4 +219,5 @@ def valuation_sign_off(*, actor: User, valuation_id: int, value: object, low: ob
 def valuation_withdraw(*, actor: User, valuation_id: int) -> Valuation:
     valuation = VALUATION.lock(valuation_id)
     VALUATION.transition(valuation, "withdraw", actor=actor, acting_for=valuation.requester)
+    tell("valuation_withdrawn", valuation, to=[valuation.appraiser], actor=actor, **valuation_parties(valuation))
     return valuation
