@@ -1,9 +1,10 @@
-"""Who is told of a valuation's and a loan's steps, and how the notices read (in the reader's
-language when read or mailed). Each step tells the side that acts next or whose request was
-answered: the appraiser of a request, the requester of the answer and the signed report, the
-bank of an application, the borrower of an offer, both of a loan paid out or in default.
-The services store a verb and params (names, amounts with their currency); nothing here
-looks anything up, so a notice reads the same later on."""
+"""Who is told of a valuation's, a loan's and a pool's steps, and how the notices read (in the
+reader's language when read or mailed). Each step tells the side that acts next or whose
+request was answered: the appraiser of a request, the requester of the answer and the signed
+report, the bank of an application, the borrower of an offer, both of a loan paid out or in
+default; a pool's new member; the bank of the pool's compensation and of an appraiser's owed
+share paid later. The services store a verb and params (names, amounts with their currency);
+nothing here looks anything up, so a notice reads the same later on."""
 
 from __future__ import annotations
 
@@ -14,14 +15,16 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import Organisation, User
 from ipx.core.notices import with_reason, wording
 from ipx.deals.timeline import money_text
-from ipx.finance.models import Loan, Valuation
+from ipx.finance.models import Loan, Pool, Valuation
 from ipx.notifications.services import notify
 
+PAGES = {Valuation: "valuations", Loan: "loans", Pool: "pools"}
 
-def tell(verb: str, subject: Valuation | Loan, *, to: Iterable[Organisation], actor: User | None,
+
+def tell(verb: str, subject: Valuation | Loan | Pool, *, to: Iterable[Organisation], actor: User | None,
          **params: object) -> None:
     """Notify the members of ``to`` (not ``actor``) of ``verb`` on ``subject``, linking its page."""
-    kind = "valuations" if isinstance(subject, Valuation) else "loans"
+    kind = PAGES[type(subject)]
     notify(verb=f"finance.{verb}", organisations=to, exclude=actor, url=f"/finance/{kind}/{subject.pk}/",
            params={"number": subject.pk, **params})
 
@@ -107,3 +110,23 @@ wording(
     body=lambda p: _("An instalment of %(borrower)s's loan from %(bank)s is %(days)s days overdue.") % p,
 )
 
+wording(
+    "finance.pool_admitted",
+    title=lambda p: _("Admitted to the pool “%(pool)s”") % p,
+    body=lambda p: _("%(sponsor)s admitted your organisation; loans between its members can be enrolled for cover.")
+    % p,
+)
+wording(
+    "finance.loss_compensated",
+    title=lambda p: _("Loan %(number)s: the loss is shared") % p,
+    body=lambda p: _("Of a loss of %(amount)s, the pool's fund paid you %(fund)s, the insurer %(insurer)s and the "
+                     "appraiser %(appraiser)s.")
+    % {"amount": money_text(p), "fund": money_text(p, "fund"), "insurer": money_text(p, "insurer"),
+       "appraiser": money_text(p, "appraiser")},
+)
+wording(
+    "finance.owed_share_paid",
+    title=lambda p: _("Loan %(number)s: the appraiser paid more of its share") % p,
+    body=lambda p: _("%(appraiser_name)s paid %(amount)s of its share of the loss; %(owed)s is still owed.")
+    % {"appraiser_name": p["appraiser_name"], "amount": money_text(p), "owed": money_text(p, "owed")},
+)

@@ -34,6 +34,7 @@ from ipx.core.validation import FieldErrors, clean_date, clean_text
 from ipx.finance.inputs import percent
 from ipx.finance.models import Enrolment, Instalment, Loan, Pool, PoolMember
 from ipx.finance.money import to_cents
+from ipx.finance.notices import tell
 from ipx.finance.services import claims
 from ipx.ledger.selectors import available_balance
 from ipx.ledger.services import InsufficientFunds, transfer
@@ -96,8 +97,10 @@ def pool_admit(*, actor: User, pool_id: int, organisation_id: int) -> PoolMember
     organisation = Organisation.objects.filter(pk=organisation_id, kind__in=MEMBER_KINDS).first()
     if organisation is None or not organisation.is_verified:
         raise PermissionDenied(_("Pools admit verified banks and enterprises."))
-    member, _created = PoolMember.objects.get_or_create(pool=pool, organisation=organisation,
-                                                        defaults={"admitted_by": actor})
+    member, created = PoolMember.objects.get_or_create(pool=pool, organisation=organisation,
+                                                       defaults={"admitted_by": actor})
+    if created:
+        tell("pool_admitted", pool, to=[organisation], actor=actor, pool=pool.name, sponsor=pool.sponsor.name)
     return member
 
 
@@ -201,6 +204,8 @@ def loan_defaulted(loan: Loan) -> Enrolment | None:
     if guarantee is not None:
         enrolment.shares["policy"] = str(guarantee.pk)
     enrolment.save(update_fields=["loss", "status", "settled_at", "shares"])
+    tell("loss_compensated", loan, to=[loan.bank], actor=None, amount=str(loss), currency=pool.currency,
+         fund=str(fund_pays), insurer=str(insurer_pays), appraiser=str(appraiser_pays))
     return enrolment
 
 
@@ -244,6 +249,9 @@ def _collect_owed(enrolment_id: int) -> int:
     enrolment.shares = {**enrolment.shares, "appraiser_paid": str(Decimal(enrolment.shares["appraiser_paid"]) + paid),
                         "appraiser_owed": str(owed - paid)}
     enrolment.save(update_fields=["shares"])
+    assert appraiser is not None  # it paid
+    tell("owed_share_paid", enrolment.loan, to=[enrolment.loan.bank], actor=None, amount=str(paid),
+         owed=str(owed - paid), currency=enrolment.pool.currency, appraiser_name=appraiser.name)
     return 1
 
 

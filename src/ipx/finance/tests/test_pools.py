@@ -15,12 +15,14 @@ from django.utils import timezone
 
 from ipx.accounts.models import Organisation, User
 from ipx.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ipx.core.money import Money
 from ipx.finance import selectors
 from ipx.finance.models import Enrolment, Loan, Pool, Valuation
 from ipx.finance.services import loans, pools, valuations
 from ipx.finance.tests.test_loans_workflow import applied, available, offered
 from ipx.finance.tests.test_valuation_workflow import patent_of
 from ipx.ledger.selectors import ledger_check
+from ipx.notifications.models import Notification
 from ipx.testing.fixtures import Member, _member
 from ipx.testing.scenes import deposit
 
@@ -270,3 +272,28 @@ def test_a_loan_in_another_currency_is_not_enrolled(sponsor: Member, insurer: Me
     with pytest.raises(Conflict, match="HKD"):
         pools.loan_enrol(actor=banker.user, loan_id=loan.pk, pool_id=pool.pk)
     assert not Enrolment.objects.exists()
+
+
+def test_a_pool_tells_its_new_members_and_the_bank_what_the_loss_sharing_paid(
+        sponsor: Member, insurer: Member, owner: Member, banker: Member, operator: User, valued: Valuation,
+        appraiser: Member) -> None:
+    loan, _before = defaulted_with_the_appraiser_holding("5000", sponsor, insurer, owner, banker, operator, valued,
+                                                         appraiser)
+    admitted = Notification.objects.filter(verb="finance.pool_admitted").order_by("pk")
+    welcome = "某市市场监督管理局 admitted your organisation; loans between its members can be enrolled for cover."
+    assert [(n.user, n.body) for n in admitted] == [(banker.user, welcome), (owner.user, welcome)]
+    enrolment = Enrolment.objects.get(loan=loan)
+    shares = enrolment.shares
+    assert enrolment.loss is not None
+    compensated = Notification.objects.get(verb="finance.loss_compensated")
+    assert compensated.user == banker.user and compensated.url == f"/finance/loans/{loan.pk}/"
+    assert compensated.body == (
+        f"Of a loss of {Money(enrolment.loss, 'CNY')}, the pool's fund paid you "
+        f"{Money(D(shares['fund_paid']), 'CNY')}, the insurer {Money(D(shares['insurer_paid']), 'CNY')} and the "
+        "appraiser 5,000.00 CNY.")
+    deposit(appraiser.organisation, "1000000")
+    assert pools.pools_collect_owed() == 1
+    paid = Notification.objects.get(verb="finance.owed_share_paid")
+    owed = Money(D(shares["appraiser_owed"]), "CNY")
+    assert paid.user == banker.user
+    assert paid.body == f"湾区资产评估事务所 paid {owed} of its share of the loss; 0.00 CNY is still owed."
