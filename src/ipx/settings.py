@@ -15,6 +15,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from ipx.core.environment import env_bool, env_list, logging_config, redis_cache, redis_url
+from ipx.core.security_policies import content_security_policy, permissions_policy
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -371,24 +372,10 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta t
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Content-Security-Policy (django-csp): scripts, styles, fonts and requests from this site only;
-# no inline script or style (behaviour lives in static/ipx/ipx.js), no plugins, never framed.
-# Images may also be data: URIs (Swagger UI's icons, QR codes of second factors).
-CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
-    **{directive: ["'self'"] for directive in (
-        "default-src", "script-src", "style-src", "font-src", "connect-src", "form-action")},
-    "img-src": ["'self'", "data:"],
-    **{directive: ["'none'"] for directive in ("object-src", "base-uri", "frame-ancestors")},
-    "upgrade-insecure-requests": PRODUCTION,
-}}
-# Permissions-Policy (django-permissions-policy): no page of the exchange needs these.
-PERMISSIONS_POLICY: dict[str, list[str]] = {
-    feature: [] for feature in (
-        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
-        "gyroscope", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
-        "screen-wake-lock", "usb", "xr-spatial-tracking",
-    )
-}
+# Content-Security-Policy (django-csp) and Permissions-Policy (django-permissions-policy):
+# this site's own resources only, no feature a page does not need (ipx.core.security_policies).
+CONTENT_SECURITY_POLICY = content_security_policy(upgrade_insecure_requests=PRODUCTION)
+PERMISSIONS_POLICY = permissions_policy()
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
