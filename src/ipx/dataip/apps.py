@@ -11,7 +11,7 @@ class DataIpConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from ipx.dataip import market
+        from ipx.dataip import market, notices  # noqa: F401 - notices registers its wording
         from ipx.deals.negotiation.taking import register_taking_guard
         from ipx.events import subscribe
         from ipx.listings.guards import register_offer_guard

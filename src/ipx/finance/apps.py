@@ -13,6 +13,8 @@ class FinanceConfig(AppConfig):
             notices,  # noqa: F401 - registers the finance notices' wording
             statement,
         )
+        from ipx.finance.insurance import notices as insurance_notices  # noqa: F401 - registers wording
+        from ipx.finance.securitisation import notices as securitisation_notices  # noqa: F401 - registers wording
         from ipx.finance.securitisation import statement as securitisation_statement
 
         statement.register()  # the words of loan payments on statements

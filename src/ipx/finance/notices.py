@@ -15,17 +15,19 @@ from django.utils.translation import gettext as _
 from ipx.accounts.models import Organisation, User
 from ipx.core.notices import with_reason, wording
 from ipx.deals.timeline import money_text
-from ipx.finance.models import Loan, Pool, Valuation
+from ipx.finance.models import Claim, Loan, Policy, Pool, Product, Valuation
 from ipx.notifications.services import notify
 
-PAGES = {Valuation: "valuations", Loan: "loans", Pool: "pools"}
+Subject = Valuation | Loan | Pool | Policy | Claim | Product
+# The page of each kind of subject; insurance's and securitisation's wording is in their packages.
+PAGES: dict[type, str] = {Valuation: "/finance/valuations/", Loan: "/finance/loans/", Pool: "/finance/pools/",
+                          Policy: "/finance/insurance/policies/", Claim: "/finance/insurance/claims/",
+                          Product: "/finance/securitisation/"}
 
 
-def tell(verb: str, subject: Valuation | Loan | Pool, *, to: Iterable[Organisation], actor: User | None,
-         **params: object) -> None:
+def tell(verb: str, subject: Subject, *, to: Iterable[Organisation], actor: User | None, **params: object) -> None:
     """Notify the members of ``to`` (not ``actor``) of ``verb`` on ``subject``, linking its page."""
-    kind = PAGES[type(subject)]
-    notify(verb=f"finance.{verb}", organisations=to, exclude=actor, url=f"/finance/{kind}/{subject.pk}/",
+    notify(verb=f"finance.{verb}", organisations=to, exclude=actor, url=f"{PAGES[type(subject)]}{subject.pk}/",
            params={"number": subject.pk, **params})
 
 

@@ -23,7 +23,7 @@ from ipx.accounts.models import User
 from ipx.catalog.models import Asset, AssetOwner
 from ipx.core.errors import Conflict
 from ipx.core.validation import FieldErrors, clean_text
-from ipx.dataip import numbers, signing
+from ipx.dataip import notices, numbers, signing
 from ipx.dataip.inputs import CHANGEABLE, ProductInput
 from ipx.dataip.models import Certificate, DataProduct
 from ipx.dataip.services.sequences import next_value
@@ -156,17 +156,19 @@ def change_approve(*, operator: User, product_id: int) -> Certificate:
         Asset.objects.filter(pk=product.asset.pk).update(title=product.name, abstract=product.description)
     DATA_PRODUCT.transition(product, "approve_change", actor=operator, check=False,
                             fields=("pending_change", *changed), params={"certificate": certificate.number})
+    notices.tell("change_approved", product, actor=operator, certificate=certificate.number)
     return certificate
 
 
 @transaction.atomic
 def change_refuse(*, operator: User, product_id: int, reason: object) -> DataProduct:
-    product = DATA_PRODUCT.lock(product_id)
+    product = DATA_PRODUCT.lock(product_id, related=("registrant",))
     DATA_PRODUCT.check(product, "refuse_change", operator)
     text = _reason(reason)
     product.pending_change = {}
     DATA_PRODUCT.transition(product, "refuse_change", actor=operator, note=text, check=False,
                             fields=("pending_change",))
+    notices.tell("change_refused", product, actor=operator, reason=text)
     return product
 
 
@@ -211,7 +213,7 @@ def cancel(*, actor: User, product_id: int, reason: object) -> DataProduct:
 
 @transaction.atomic
 def revoke(*, operator: User, product_id: int, reason: object) -> DataProduct:
-    product = DATA_PRODUCT.lock(product_id)
+    product = DATA_PRODUCT.lock(product_id, related=("registrant",))
     DATA_PRODUCT.check(product, "revoke", operator)
     text = _reason(reason)
     _end(_current(product), Certificate.Status.REVOKED, text)
@@ -219,6 +221,7 @@ def revoke(*, operator: User, product_id: int, reason: object) -> DataProduct:
     _asset_status(product, Asset.LegalStatus.INVALIDATED)
     DATA_PRODUCT.transition(product, "revoke", actor=operator, note=text, check=False, fields=("pending_change",))
     _off_the_market(product, operator, text)
+    notices.tell("revoked", product, actor=operator, reason=text)
     return product
 
 

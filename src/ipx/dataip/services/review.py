@@ -18,6 +18,7 @@ from ipx.accounts.selectors import is_member
 from ipx.core.errors import NotFound, PermissionDenied, ValidationFailed
 from ipx.core.uploads import check_uploads
 from ipx.core.validation import FieldErrors, clean_text
+from ipx.dataip import notices
 from ipx.dataip.models import DataProduct, Evidence, Objection
 from ipx.dataip.services.applications import review_days
 from ipx.dataip.services.certificates import grant
@@ -38,9 +39,10 @@ def _note(value: object, *, required: bool, field: str = "note") -> str:
     return text
 
 
-def _step(operator: User, product_id: int, action: str, *, note: object, required: bool,
+def _step(operator: User, product_id: int, action: str, *, note: object, required: bool, told: str,
           due_days: int | None = None, **changes: Any) -> DataProduct:
-    product = DATA_PRODUCT.lock(product_id)
+    """A reviewer's step, with its note; the registrant is told of it as ``told``."""
+    product = DATA_PRODUCT.lock(product_id, related=("registrant",))
     DATA_PRODUCT.check(product, action, operator)
     text = _note(note, required=required)
     today = timezone.localdate()
@@ -50,24 +52,27 @@ def _step(operator: User, product_id: int, action: str, *, note: object, require
     DATA_PRODUCT.transition(product, action, actor=operator, note=text, check=False,
                             fields=("step_due_on", *changes),
                             params={"due": product.step_due_on.isoformat()} if product.step_due_on else None)
+    notices.tell(told, product, actor=operator, reason=text,
+                 due=product.step_due_on.isoformat() if product.step_due_on else "",
+                 until=product.publicity_until.isoformat() if product.publicity_until else "")
     return product
 
 
 @transaction.atomic
 def review_pass_formal(*, operator: User, product_id: int, note: object = "") -> DataProduct:
-    return _step(operator, product_id, "pass_formal", note=note, required=False,
+    return _step(operator, product_id, "pass_formal", note=note, required=False, told="formal_passed",
                  due_days=review_days("substantive"))
 
 
 @transaction.atomic
 def review_return(*, operator: User, product_id: int, note: object) -> DataProduct:
     """Back to the registrant with what to change (the note is required: it is the request)."""
-    return _step(operator, product_id, "return", note=note, required=True)
+    return _step(operator, product_id, "return", note=note, required=True, told="returned")
 
 
 @transaction.atomic
 def review_reject(*, operator: User, product_id: int, reason: object) -> DataProduct:
-    return _step(operator, product_id, "reject", note=reason, required=True)
+    return _step(operator, product_id, "reject", note=reason, required=True, told="rejected")
 
 
 @transaction.atomic
@@ -75,14 +80,15 @@ def review_publish(*, operator: User, product_id: int, note: object = "") -> Dat
     """Publish for objections from tomorrow until the period's last working day."""
     today = timezone.localdate()
     until = add_working_days(today, objection_days())
-    return _step(operator, product_id, "publish", note=note, required=False, due_days=objection_days(),
+    return _step(operator, product_id, "publish", note=note, required=False, told="published",
+                 due_days=objection_days(),
                  publicity_from=today, publicity_until=until)
 
 
 @transaction.atomic
 def objection_make(*, actor: User, product_id: int, reason: object, organisation_id: int | None = None,
                    evidence: Sequence[object] = ()) -> Objection:
-    product = DATA_PRODUCT.lock(product_id)
+    product = DATA_PRODUCT.lock(product_id, related=("registrant",))
     if product.status != S.PUBLICITY:
         raise NotFound(_("No such application in publicity."))
     DATA_PRODUCT.check(product, "object", actor)
@@ -104,6 +110,7 @@ def objection_make(*, actor: User, product_id: int, reason: object, organisation
         kept.store(file)
         kept.save()
     DATA_PRODUCT.record(product, "object", actor=actor, params={"objection": objection.pk})
+    notices.tell("objected", product, actor=actor, reason=text)
     return objection
 
 
@@ -112,7 +119,8 @@ def objection_decide(*, operator: User, objection_id: int, uphold: bool, note: o
     objection = Objection.objects.select_for_update().filter(pk=objection_id).first()
     if objection is None:
         raise NotFound(_("No such objection."))
-    product = DATA_PRODUCT.lock(objection.product_id)
+    product = DATA_PRODUCT.lock(objection.product_id, related=("registrant",))
+    objection.product = product
     DATA_PRODUCT.check(product, "decide_objection", operator)
     if objection.status != Objection.Status.OPEN:
         raise ValidationFailed.for_field("objection", _("This objection has been decided already."))
@@ -122,6 +130,7 @@ def objection_decide(*, operator: User, objection_id: int, uphold: bool, note: o
     objection.save(update_fields=["resolution", "status", "resolved_by", "resolved_at"])
     DATA_PRODUCT.record(product, "uphold_objection" if uphold else "dismiss_objection", actor=operator,
                         note=objection.resolution, params={"objection": objection.pk})
+    notices.tell_decided(objection, actor=operator)
     return objection
 
 
@@ -138,9 +147,10 @@ def registration_grant(*, operator: User, product_id: int, note: object = "") ->
     DATA_PRODUCT.transition(product, "grant", actor=operator, note=text, check=False,
                             fields=("step_due_on", "granted_at", "asset"),
                             params={"certificate": certificate.number})
+    notices.tell("granted", product, actor=operator, certificate=certificate.number)
     return product
 
 
 @transaction.atomic
 def registration_refuse(*, operator: User, product_id: int, reason: object) -> DataProduct:
-    return _step(operator, product_id, "refuse", note=reason, required=True)
+    return _step(operator, product_id, "refuse", note=reason, required=True, told="refused")

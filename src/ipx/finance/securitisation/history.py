@@ -3,7 +3,7 @@ stored (nothing translated is stored)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ def _period(params: dict[str, Any]) -> str:
     return str(params.get("period", ""))
 
 
-def _retired(params: dict[str, Any]) -> str:
+def retired_text(params: Mapping[str, Any]) -> str:
     losses = params.get("losses") or {}
     if not losses:
         return _("Retired; %(amount)s left in the reserve paid to the originator.") % {
@@ -57,7 +57,7 @@ def describe(event: ProductEvent) -> str:
             "period": _period(params), "amount": money_text(params, "collections")}) + (
             " " + _("Triggers breached: %(names)s.") % {"names": ", ".join(map(str, params["breached"]))}
             if params.get("breached") else ""),
-        "retire": lambda: _retired(params),
+        "retire": lambda: retired_text(params),
     }
     word = words.get(event.verb)
     return word() if word is not None else event.note

@@ -26,7 +26,9 @@ from ipx.core.errors import Conflict, NotFound, ValidationFailed
 from ipx.core.money import ZERO, AmountSum, Money, collect_amount
 from ipx.core.uploads import check_uploads
 from ipx.core.validation import FieldErrors, clean_text
+from ipx.finance.insurance.notices import policy_parties
 from ipx.finance.models import Claim, ClaimEvidence, Enrolment, InsuranceProduct, Loan, Policy
+from ipx.finance.notices import tell
 from ipx.finance.workflow import CLAIM, POLICY
 from ipx.ledger.services import transfer
 
@@ -54,7 +56,7 @@ def _in_force(policy: Policy) -> None:
 @transaction.atomic
 def claim_file(*, actor: User, policy_id: int, amount: object, description: object,
                files: Sequence[IO[bytes] | Any] = (), currency: object = None) -> Claim:
-    policy = POLICY.lock(policy_id, related=("product",))
+    policy = POLICY.lock(policy_id, related=("product", "insurer", "policyholder"))
     POLICY.admit("claim", policy, actor)
     _in_force(policy)
     if policy.product.kind == InsuranceProduct.Kind.LOAN_GUARANTEE:
@@ -83,7 +85,13 @@ def claim_file(*, actor: User, policy_id: int, amount: object, description: obje
         evidence.save()
     CLAIM.record(claim, "file", actor=actor, acting_for=policy.policyholder, from_status="",
                  params={"amount": str(claimed), "currency": policy.currency, "files": len(checked)})
+    _tell("claim_filed", claim, to=policy.insurer, actor=actor, amount=claimed)
     return claim
+
+
+def _tell(verb: str, claim: Claim, *, to: Organisation, actor: User | None, amount: Decimal) -> None:
+    tell(verb, claim, to=[to], actor=actor, policy=claim.policy.pk, amount=str(amount),
+         **policy_parties(claim.policy))
 
 
 def _lock_claim(claim_id: int) -> tuple[Claim, Policy]:
@@ -91,7 +99,7 @@ def _lock_claim(claim_id: int) -> tuple[Claim, Policy]:
     policy_id = Claim.objects.filter(pk=claim_id).values_list("policy_id", flat=True).first()
     if policy_id is None:
         raise NotFound(_("No such claim."))
-    policy = POLICY.lock(policy_id, related=("insurer", "policyholder"))
+    policy = POLICY.lock(policy_id, related=("insurer", "policyholder", "product"))
     claim = CLAIM.lock(claim_id)
     claim.policy = policy
     return claim, policy
@@ -114,6 +122,7 @@ def claim_approve(*, actor: User, claim_id: int, amount: object) -> Claim:
     CLAIM.transition(claim, "approve", actor=actor, acting_for=policy.insurer,
                      fields=("amount_approved", "decided_by", "decided_at"),
                      params={"amount": str(approved), "currency": policy.currency})
+    _tell("claim_approved", claim, to=policy.policyholder, actor=actor, amount=approved)
     return claim
 
 
@@ -127,6 +136,8 @@ def claim_reject(*, actor: User, claim_id: int, reason: object) -> Claim:
     claim.reason, claim.decided_by, claim.decided_at = note, actor, timezone.now()
     CLAIM.transition(claim, "reject", actor=actor, acting_for=policy.insurer, note=note,
                      fields=("reason", "decided_by", "decided_at"))
+    tell("claim_rejected", claim, to=[policy.policyholder], actor=actor, policy=policy.pk, reason=note,
+         **policy_parties(policy))
     return claim
 
 
@@ -141,6 +152,7 @@ def claim_pay(*, actor: User, claim_id: int) -> Claim:
     claim.paid_at = timezone.now()
     CLAIM.transition(claim, "pay", actor=actor, acting_for=policy.insurer, check=False, fields=("paid_at",),
                      params={"amount": str(claim.amount_approved), "currency": policy.currency})
+    _tell("claim_paid", claim, to=policy.policyholder, actor=actor, amount=claim.amount_approved)
     return claim
 
 
@@ -164,4 +176,6 @@ def guarantee_pay(*, policy: Policy, bank: Organisation, amount: Decimal, enrolm
     CLAIM.transition(claim, "approve", actor=None, check=False, fields=("amount_approved", "decided_at"),
                      params=params)
     CLAIM.transition(claim, "pay", actor=None, check=False, fields=("paid_at",), params=params)
+    tell("guarantee_paid", claim, to=[policy.insurer], actor=None, policy=policy.pk, loan=policy.loan_id,
+         amount=str(amount), currency=policy.currency, bank=bank.name)
     return claim

@@ -29,8 +29,10 @@ from ipx.core.errors import Conflict, NotFound, PermissionDenied
 from ipx.core.money import Currency, Money, collect_amount
 from ipx.core.validation import FieldErrors, clean_choice, clean_text
 from ipx.finance.inputs import percent, whole
+from ipx.finance.insurance.notices import policy_parties
 from ipx.finance.models import InsuranceProduct, Loan, Policy, PolicyAsset
 from ipx.finance.money import to_cents
+from ipx.finance.notices import tell
 from ipx.finance.workflow import POLICY
 from ipx.ledger.services import transfer
 
@@ -38,6 +40,7 @@ Product = InsuranceProduct
 MAX_TERM_MONTHS = 120
 MAX_MULTIPLE = Decimal(1000)
 MAX_PREMIUM_PERCENT = Decimal(50)
+PARTIES = ("insurer", "policyholder", "product")
 # A guarantee is bought while the loan is being made or runs.
 GUARANTEED_LOAN_STATUSES = (Loan.Status.ACCEPTED, Loan.Status.PLEDGE_SUBMITTED, Loan.Status.ACTIVE)
 
@@ -223,6 +226,8 @@ def policy_request(*, actor: User, policyholder_id: int, product_id: int, asset_
     PolicyAsset.objects.bulk_create(PolicyAsset(policy=policy, asset=asset) for asset in owned)
     POLICY.record(policy, "request", actor=actor, acting_for=holder, from_status="",
                   params={"premium": str(priced.premium), "cover": str(priced.cover), "currency": policy.currency})
+    tell("policy_requested", policy, to=[policy.insurer], actor=actor, premium=str(policy.premium),
+         cover=str(policy.cover), **policy_parties(policy))
     return policy
 
 
@@ -256,21 +261,24 @@ def policy_pay(*, actor: User, policy_id: int, key: str = "") -> Policy:
                       fields=("starts_on", "ends_on", "premium_paid_at", "premium_key"),
                       params={"premium": str(policy.premium), "currency": policy.currency,
                               "ends_on": policy.ends_on.isoformat()})
+    tell("policy_issued", policy, to=[policy.insurer], actor=actor, amount=str(policy.premium),
+         ends_on=policy.ends_on.isoformat(), **policy_parties(policy))
     return policy
 
 
 @transaction.atomic
 def policy_cancel(*, actor: User, policy_id: int) -> Policy:
     """The policyholder drops a quote it has not paid."""
-    policy = POLICY.lock(policy_id)
+    policy = POLICY.lock(policy_id, related=PARTIES)
     POLICY.transition(policy, "cancel", actor=actor, acting_for=policy.policyholder)
+    tell("policy_cancelled", policy, to=[policy.insurer], actor=actor, **policy_parties(policy))
     return policy
 
 
 @transaction.atomic
 def policy_decline(*, actor: User, policy_id: int, reason: object) -> Policy:
     """The insurer will not cover what was asked; the reason is shown to the policyholder."""
-    policy = POLICY.lock(policy_id)
+    policy = POLICY.lock(policy_id, related=PARTIES)
     POLICY.admit("decline", policy, actor)
     errors = FieldErrors()
     note = clean_text(reason, field="reason", errors=errors, max_length=2000)
@@ -278,6 +286,7 @@ def policy_decline(*, actor: User, policy_id: int, reason: object) -> Policy:
     policy.decline_reason = note
     POLICY.transition(policy, "decline", actor=actor, acting_for=policy.insurer, note=note,
                       fields=("decline_reason",))
+    tell("policy_declined", policy, to=[policy.policyholder], actor=actor, reason=note, **policy_parties(policy))
     return policy
 
 
@@ -290,8 +299,10 @@ def policies_expire(*, today: date | None = None) -> int:
 
 @transaction.atomic
 def _expire(policy_id: int, today: date) -> int:
-    policy = POLICY.lock(policy_id)
+    policy = POLICY.lock(policy_id, related=PARTIES)
     if policy.status != Policy.Status.ISSUED or policy.ends_on is None or policy.ends_on >= today:
         return 0
     POLICY.transition(policy, "expire", actor=None, check=False, params={"ends_on": policy.ends_on.isoformat()})
+    tell("policy_expired", policy, to=[policy.policyholder, policy.insurer], actor=None,
+         ends_on=policy.ends_on.isoformat(), **policy_parties(policy))
     return 1

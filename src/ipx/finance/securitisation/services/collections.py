@@ -22,6 +22,7 @@ from ipx.core.validation import FieldErrors
 from ipx.finance.inputs import whole
 from ipx.finance.models import Collection, Period, Product, Receivable, ReceivableInstalment
 from ipx.finance.securitisation.inputs import CollectionsIn
+from ipx.finance.securitisation.notices import tell_securitisation
 from ipx.finance.securitisation.workflow import SECURITISATION
 from ipx.ledger.models import LedgerTransaction
 from ipx.ledger.services import Line, available_account, escrow_account, transaction_post
@@ -127,6 +128,8 @@ def collections_record(*, actor: User, values: CollectionsIn, key: str = "") -> 
     _mark_paid({locked[pk].receivable_id for pk in applied})
     SECURITISATION.record(product, "collections_recorded", actor=actor, acting_for=product.servicer,
                           params={"period": number, "amount": str(total), "currency": product.currency})
+    tell_securitisation("abs_collections_recorded", product, to=[product.trustee], acting_for=product.servicer,
+                        actor=actor, servicer=product.servicer.name, period=number, amount=str(total))
     return period
 
 

@@ -16,6 +16,7 @@ from ipx.core.errors import Conflict, NotFound, PermissionDenied
 from ipx.core.money import ZERO, AmountSum, Money, collect_amount
 from ipx.core.validation import FieldErrors
 from ipx.finance.models import Product, Subscription, Tranche
+from ipx.finance.securitisation.notices import tell_securitisation
 from ipx.finance.securitisation.workflow import SECURITISATION
 from ipx.ledger.models import LedgerTransaction
 from ipx.ledger.services import Line, available_account, escrow_account, transaction_post
@@ -57,6 +58,8 @@ def subscription_add(*, actor: User, product_id: int, tranche_id: int, investor_
     SECURITISATION.record(product, "subscribe", actor=actor, acting_for=investor,
                           params={"tranche": tranche.name, "amount": str(money), "currency": product.currency,
                                   "investor": investor.pk})
+    tell_securitisation("abs_subscribed", product, to=[product.originator], acting_for=investor, actor=actor,
+                        investor=investor.name, tranche=tranche.name, amount=str(money))
     return subscription
 
 
@@ -74,6 +77,9 @@ def subscription_withdraw(*, actor: User, subscription_id: int) -> None:
     SECURITISATION.record(product, "unsubscribe", actor=actor, acting_for=found.investor,
                           params={"tranche": found.tranche.name, "amount": str(found.amount),
                                   "currency": product.currency, "investor": found.investor_id})
+    tell_securitisation("abs_unsubscribed", product, to=[product.originator], acting_for=found.investor,
+                        actor=actor, investor=found.investor.name, tranche=found.tranche.name,
+                        amount=str(found.amount))
     found.delete()
 
 
@@ -119,4 +125,8 @@ def product_issue(*, actor: User, product_id: int, key: str = "") -> Product:
     SECURITISATION.transition(product, "issue", actor=actor, acting_for=product.originator, check=False,
                               fields=("issued_at", "issue_key"),
                               params={"proceeds": str(proceeds), "currency": product.currency})
+    tell_securitisation("abs_issued", product,
+                        to=[*(s.investor for s in subscriptions), product.trustee, product.servicer],
+                        acting_for=product.originator, actor=actor, amount=str(proceeds),
+                        originator=product.originator.name)
     return product

@@ -24,6 +24,7 @@ from ipx.core.validation import FieldErrors
 from ipx.finance.inputs import whole
 from ipx.finance.models import Period, PeriodPayment, Product, Receivable, ReceivableInstalment, Tranche
 from ipx.finance.securitisation import waterfall
+from ipx.finance.securitisation.notices import investors, tell_securitisation
 from ipx.finance.securitisation.services.collections import MAX_PERIODS, refuse_before_end
 from ipx.finance.securitisation.services.structure import engine_structure
 from ipx.finance.securitisation.workflow import SECURITISATION
@@ -132,6 +133,9 @@ def period_run(*, actor: User, product_id: int, number: object, key: str = "") -
                               fields=("sequential", "accelerated", "guarantor_paid"),
                               params={"period": period.number, "collections": str(period.collections),
                                       "currency": product.currency, "breached": list(result.breached)})
+    tell_securitisation("abs_period_run", product, to=[*investors(product), product.originator, product.servicer],
+                        acting_for=product.trustee, actor=actor, period=period.number,
+                        amount=str(period.collections), breached=list(result.breached))
     return period
 
 
@@ -176,4 +180,7 @@ def product_retire(*, actor: User, product_id: int) -> Product:
     SECURITISATION.transition(product, "retire", actor=actor, acting_for=product.trustee, check=False,
                               params={"reserve_released": str(left), "currency": product.currency,
                                       "losses": {name: str(amount) for name, amount in losses.items()}})
+    tell_securitisation("abs_retired", product, to=[*investors(product), product.originator, product.servicer],
+                        acting_for=product.trustee, actor=actor, reserve_released=str(left),
+                        losses={name: str(amount) for name, amount in losses.items()})
     return product

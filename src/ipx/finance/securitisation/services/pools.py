@@ -21,6 +21,7 @@ from ipx.core.validation import FieldErrors, clean_choice, clean_date, clean_tex
 from ipx.finance.inputs import percent, whole
 from ipx.finance.models import PoolEntry, Product, Receivable
 from ipx.finance.securitisation.inputs import ProductIn
+from ipx.finance.securitisation.notices import investors, tell_named, tell_securitisation
 from ipx.finance.securitisation.waterfall import PERIODS_PER_YEAR
 from ipx.finance.securitisation.workflow import SECURITISATION
 
@@ -72,6 +73,7 @@ def product_create(*, actor: User, values: ProductIn) -> Product:
                                      concentration_percent=concentration, created_by=actor)
     SECURITISATION.record(product, "create", actor=actor, acting_for=originator, from_status="",
                           params={"name": name, "currency": currency})
+    tell_named(product, actor=actor)
     return product
 
 
@@ -191,4 +193,6 @@ def product_cancel(*, actor: User, product_id: int) -> Product:
     SECURITISATION.check(product, "cancel", actor)
     product.entries.update(live=False)
     SECURITISATION.transition(product, "cancel", actor=actor, acting_for=product.originator, check=False)
+    tell_securitisation("abs_cancelled", product, to=[*investors(product), product.trustee, product.servicer],
+                        acting_for=product.originator, actor=actor, originator=product.originator.name)
     return product
