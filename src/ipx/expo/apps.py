@@ -9,3 +9,6 @@ class ExpoConfig(AppConfig):
     label = "expo"
     verbose_name = _("Expo")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from ipx.expo import notices  # noqa: F401 - registers the expo notices' wording

@@ -20,6 +20,7 @@ from ipx.core.errors import Conflict, NotFound, PermissionDenied, ValidationFail
 from ipx.core.validation import FieldErrors
 from ipx.expo.inputs import MAX_RIGHTS_INVOLVED, to_fen
 from ipx.expo.models import Edition, Event, Exhibit, Exhibitor, ExpoRecord, Hall, IpType, Origin, Signing, Zone
+from ipx.expo.notices import tell_booth
 from ipx.expo.services.records import changed
 from ipx.listings.models import Listing
 
@@ -135,8 +136,11 @@ def booth_assign(*, operator: User, exhibitor_id: int, hall_id: int | None, boot
     elif booth and exhibitor.edition.exhibitors.filter(booth=booth).exclude(pk=exhibitor.pk).exists():
         errors.add("booth", _("Booth %(booth)s is taken.") % {"booth": booth})
     errors.raise_if_any()
+    before = (exhibitor.hall_id, exhibitor.booth)
     exhibitor.hall, exhibitor.booth = hall, booth
     exhibitor.save(update_fields=["hall", "booth"])
+    if (exhibitor.hall_id, exhibitor.booth) != before:
+        tell_booth(exhibitor, actor=operator)
     return exhibitor
 
 
