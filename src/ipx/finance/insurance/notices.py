@@ -1,8 +1,8 @@
 """Who is told of an insurance policy's and a claim's steps, and how the notices read. The
 insurer is told of a quote asked for, a premium paid, a quote dropped and a claim filed; the
 policyholder of a quote declined, a claim decided or paid, and both of a policy's end. A
-guarantee that pays at a loan's default tells the insurer what left its balance (the bank
-hears of it in the pool's or the default's notice). Sent through ``finance.notices.tell``."""
+guarantee that pays at a loan's default tells the insurer what left its balance, and the bank
+what it received (in a pool, the loss-sharing notice tells the bank instead). Sent through ``finance.notices.tell``."""
 
 from __future__ import annotations
 
@@ -78,4 +78,10 @@ wording(
     title=lambda p: _("Loan %(loan)s defaulted: the guarantee paid") % p,
     body=lambda p: _("Under policy %(policy)s, %(amount)s was paid from your balance to %(bank)s.")
     % {"policy": p["policy"], "amount": money_text(p), "bank": p["bank"]},
+)
+wording(
+    "finance.guarantee_compensated",
+    title=lambda p: _("Loan %(number)s: the guarantee paid") % p,
+    body=lambda p: _("%(insurer)s paid %(amount)s of the loss under policy %(policy)s.")
+    % {"insurer": p["insurer"], "amount": money_text(p), "policy": p["policy"]},
 )

@@ -173,6 +173,9 @@ def loan_defaulted(loan: Loan) -> Enrolment | None:
         covered = min(_loss(loan), claims.cover_left(guarantee)) if guarantee is not None else ZERO
         if guarantee is not None and covered > 0:
             claims.guarantee_pay(policy=guarantee, bank=loan.bank, amount=covered, enrolment=None)
+            # In a pool, the bank hears of it in the loss-sharing notice; here it has no other.
+            tell("guarantee_compensated", loan, to=[loan.bank], actor=None, amount=str(covered),
+                 currency=guarantee.currency, insurer=guarantee.insurer.name, policy=guarantee.pk)
         return None
     pool = enrolment.pool
     loss = _loss(loan)

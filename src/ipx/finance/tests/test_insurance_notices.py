@@ -98,7 +98,7 @@ def test_a_claim_tells_the_insurer_it_was_filed_and_the_policyholder_of_each_dec
         assert "理賠" in Notification.objects.get(verb="finance.claim_paid").title
 
 
-def test_a_guarantee_paid_at_a_default_tells_the_insurer(
+def test_a_guarantee_paid_at_a_default_tells_the_insurer_and_the_bank(
         owner: Member, banker: Member, underwriter: Member, operator: User, valued: Valuation) -> None:
     deposit(banker.organisation, "1000000")
     deposit(underwriter.organisation, "1000000")
@@ -112,3 +112,6 @@ def test_a_guarantee_paid_at_a_default_tells_the_insurer(
     assert paid.title == f"Loan {loan.pk} defaulted: the guarantee paid"
     assert paid.body == f"Under policy {policy.pk}, 100,000.00 CNY was paid from your balance to " \
                         f"{banker.organisation.name}."
+    received = Notification.objects.get(verb="finance.guarantee_compensated")
+    assert (received.user, received.url) == (banker.user, f"/finance/loans/{loan.pk}/")
+    assert received.body == f"{underwriter.organisation.name} paid 100,000.00 CNY of the loss under policy {policy.pk}."
