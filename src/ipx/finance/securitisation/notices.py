@@ -1,9 +1,10 @@
 """Who is told of a securitisation's steps, and how the notices read. The trustee and the
 servicer are told they were named; the originator of each subscription and its withdrawal;
 the investors, the trustee and the servicer of the issue or of a cancellation; the trustee of
-each period's collections (it runs the waterfall next); the investors, the originator and the
-servicer of each period run and of the product's retirement. Sent through
-``finance.notices.tell``; nobody is told of a step their own organisation took."""
+each period's collections (it runs the waterfall next); the trustee and the investors of a
+pooled receivable's default; the investors, the originator and the servicer of each period run
+and of the product's retirement. Sent through ``finance.notices.tell``; nobody is told of a step
+their own organisation took."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from ipx.accounts.models import Organisation, User
-from ipx.core.notices import Params, wording
+from ipx.core.notices import Params, with_reason, wording
 from ipx.deals.timeline import money_text
 from ipx.finance.models import Product, Subscription
 from ipx.finance.notices import tell
@@ -77,6 +78,13 @@ wording(
     body=lambda p: _("%(servicer)s recorded %(amount)s collected in period %(period)s; the period's waterfall can "
                      "be run.")
     % {"servicer": p["servicer"], "amount": money_text(p), "period": p["period"]},
+)
+wording(
+    "finance.abs_receivable_defaulted",
+    title=lambda p: _("“%(name)s”: a pooled receivable defaulted") % p,
+    body=lambda p: with_reason(p, _("%(servicer)s marked receivable #%(receivable)s (%(payer)s) defaulted: %(reason)s"),
+                               _("%(servicer)s marked receivable #%(receivable)s (%(payer)s) defaulted."),
+                               servicer=p["servicer"], receivable=p["receivable"], payer=p["payer"]),
 )
 wording(
     "finance.abs_period_run",

@@ -22,6 +22,7 @@ from ipx.core.validation import FieldErrors, clean_choice, clean_date, clean_tex
 from ipx.deals.models import Commitment, Deal, DealKind, DealMilestone, PaymentStructure
 from ipx.finance.models import PoolEntry, Receivable, ReceivableContract, ReceivableInstalment
 from ipx.finance.securitisation.inputs import InstalmentIn, ReceivableIn
+from ipx.finance.securitisation.notices import investors, tell_securitisation
 from ipx.finance.securitisation.workflow import SECURITISATION
 
 MAX_INSTALMENTS = 120
@@ -190,4 +191,10 @@ def receivable_mark(*, actor: User, receivable_id: int, status: object, note: ob
     if entry is not None:
         SECURITISATION.record(entry.product, "receivable_marked", actor=actor, acting_for=entry.product.servicer,
                               note=text, params={"receivable": receivable.pk, "from": previous, "to": new})
+        if new == R.DEFAULTED:
+            # A credit event: the trustee and the investors learn of it before the period's report.
+            product = entry.product
+            tell_securitisation("abs_receivable_defaulted", product, to=[product.trustee, *investors(product)],
+                                acting_for=product.servicer, actor=actor, receivable=receivable.pk,
+                                payer=receivable.payer_label, servicer=product.servicer.name, reason=text)
     return receivable

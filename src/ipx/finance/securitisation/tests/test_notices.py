@@ -16,7 +16,7 @@ from django.utils import translation
 from ipx.accounts.models import Organisation
 from ipx.finance.models import Product
 from ipx.finance.securitisation.inputs import CollectionIn, CollectionsIn, ProductIn
-from ipx.finance.securitisation.services import collections, issue, periods, pools
+from ipx.finance.securitisation.services import collections, issue, periods, pools, receivables
 from ipx.notifications.models import Notification
 from ipx.testing.factories import OrganisationFactory
 from ipx.testing.scenes import person
@@ -107,3 +107,17 @@ def test_one_organisation_named_trustee_and_servicer_is_told_once_and_a_cancella
     assert cancelled is not None and cancelled.body == (
         f"{world.originator.name} cancelled the securitisation before its issue; the subscriptions lapse and "
         "nothing was paid.")
+
+
+def test_a_pooled_receivables_default_reaches_the_trustee_and_the_investors() -> None:
+    world = build_securitisation_world()
+    Notification.objects.all().delete()
+    receivables.receivable_mark(actor=world.originator_admin, receivable_id=world.late.pk, status="defaulted",
+                                note="付款方已进入破产清算。")
+    assert told() == [("finance.abs_receivable_defaulted", world.trustee.name),
+                      ("finance.abs_receivable_defaulted", world.investor_a.name),
+                      ("finance.abs_receivable_defaulted", world.investor_b.name)]
+    notice = Notification.objects.filter(verb="finance.abs_receivable_defaulted").first()
+    assert notice is not None and notice.title == f"“{world.product.name}”: a pooled receivable defaulted"
+    assert notice.body == (f"{world.originator.name} marked receivable #{world.late.pk} ({world.late.payer_label}) "
+                           "defaulted: 付款方已进入破产清算。")
