@@ -100,8 +100,12 @@ def test_register_verify_import_publish_and_find(live_server: object, browser: B
     expect(member.locator("#organisation-status")).to_have_text("Pending verification")
     snap(member, "02-pending")
 
-    # 3. The operator verifies the organisation in the back-office.
+    # 3. The operator sees it waiting on the back-office's front page and verifies it.
     operator = operator_page(browser, base)
+    expect(operator.locator("#waiting-organisations .count")).to_have_text("1")
+    snap(operator, "02b-back-office-waiting")
+    operator.click("#waiting-organisations a")
+    expect(operator.locator("main, #content").first).to_contain_text("灣區無人機科技有限公司")
     run_admin_action(operator, f"{base}/admin/accounts/organisation/?status__exact=pending", "灣區無人機科技有限公司",
                      "verify")
     member.reload()

@@ -1,0 +1,70 @@
+"""What waits for the operators, counted for the back-office's front page: each row one kind
+of decision that only an operator takes, how many wait and where to take them. Counts only
+(one query a row); the queues themselves list and order them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ipx.accounts.selectors import organisations_awaiting_verification
+from ipx.auctions.models import Registration
+from ipx.dataip.models import DataProduct, Objection
+from ipx.deals.disputes import Dispute
+from ipx.deals.models import Deal
+from ipx.finance.models import Loan
+from ipx.listings.models import Listing
+
+
+@dataclass(frozen=True)
+class Waiting:
+    key: str
+    label: str
+    count: int
+    url: str
+    permission: str = ""  # a back-office list's view permission, which the reader must hold
+
+
+def _dataip_to_decide() -> int:
+    """Applications in a check or a change under review, and those in publicity that can be
+    decided now (the period over) or have an objection to decide."""
+    S = DataProduct.Status
+    open_objection = Objection.objects.filter(product=OuterRef("pk"), status=Objection.Status.OPEN)
+    return DataProduct.objects.filter(
+        Q(status__in=(S.FORMAL_REVIEW, S.SUBSTANTIVE_REVIEW, S.CHANGE_REVIEW))
+        | Q(status=S.PUBLICITY, publicity_until__lt=timezone.localdate())
+        | Q(status=S.PUBLICITY) & Exists(open_objection)).count()
+
+
+def waiting_for_operators(user: Any) -> list[Waiting]:
+    """The rows ``user`` (an operator) can act on: a back-office list's only with its permission."""
+    rows = _rows()
+    return [row for row in rows if not row.permission or user.has_perm(row.permission)]
+
+
+def _rows() -> list[Waiting]:
+    admin = "admin:%s_changelist"
+    return [
+        Waiting("organisations", _("Organisations awaiting verification"),
+                organisations_awaiting_verification().count(), reverse("accounts:verification_queue")),
+        Waiting("listings", _("Listings awaiting review"),
+                Listing.objects.filter(status=Listing.Status.SUBMITTED).count(),
+                reverse(admin % "listings_listing") + "?status__exact=submitted", "listings.view_listing"),
+        Waiting("dataip", _("Data-IP applications and changes to decide"), _dataip_to_decide(),
+                reverse("dataip:queues")),
+        Waiting("pledges", _("Pledge registrations to check"),
+                Loan.objects.filter(status=Loan.Status.PLEDGE_SUBMITTED).count(), reverse("finance:home")),
+        Waiting("recordals", _("Deal recordals to check"),
+                Deal.objects.filter(status=Deal.Status.RECORDAL_SUBMITTED).count(),
+                reverse(admin % "deals_deal") + "?status__exact=recordal_submitted", "deals.view_deal"),
+        Waiting("cancellations", _("Requests to cancel a deal"),
+                Dispute.objects.filter(status=Dispute.Status.OPEN).count(),
+                reverse(admin % "deals_deal") + "?disputes__status__exact=open", "deals.view_deal"),
+        Waiting("bidders", _("Bidders awaiting admission to an auction"),
+                Registration.objects.filter(status=Registration.Status.APPLIED).count(), reverse("auctions:list")),
+    ]
