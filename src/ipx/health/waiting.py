@@ -4,6 +4,7 @@ of decision that only an operator takes, how many wait and where to take them. C
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,6 @@ class Waiting:
     label: str
     count: int
     url: str
-    permission: str = ""  # a back-office list's view permission, which the reader must hold
 
 
 def _dataip_to_decide() -> int:
@@ -42,29 +42,23 @@ def _dataip_to_decide() -> int:
 
 
 def waiting_for_operators(user: Any) -> list[Waiting]:
-    """The rows ``user`` (an operator) can act on: a back-office list's only with its permission."""
-    rows = _rows()
-    return [row for row in rows if not row.permission or user.has_perm(row.permission)]
-
-
-def _rows() -> list[Waiting]:
+    """The rows ``user`` (an operator) can act on, counted: a back-office list's only with its
+    view permission."""
     admin = "admin:%s_changelist"
-    return [
-        Waiting("organisations", _("Organisations awaiting verification"),
-                organisations_awaiting_verification().count(), reverse("accounts:verification_queue")),
-        Waiting("listings", _("Listings awaiting review"),
-                Listing.objects.filter(status=Listing.Status.SUBMITTED).count(),
-                reverse(admin % "listings_listing") + "?status__exact=submitted", "listings.view_listing"),
-        Waiting("dataip", _("Data-IP applications and changes to decide"), _dataip_to_decide(),
-                reverse("dataip:queues")),
-        Waiting("pledges", _("Pledge registrations to check"),
-                Loan.objects.filter(status=Loan.Status.PLEDGE_SUBMITTED).count(), reverse("finance:home")),
-        Waiting("recordals", _("Deal recordals to check"),
-                Deal.objects.filter(status=Deal.Status.RECORDAL_SUBMITTED).count(),
-                reverse(admin % "deals_deal") + "?status__exact=recordal_submitted", "deals.view_deal"),
-        Waiting("cancellations", _("Requests to cancel a deal"),
-                Dispute.objects.filter(status=Dispute.Status.OPEN).count(),
-                reverse(admin % "deals_deal") + "?disputes__status__exact=open", "deals.view_deal"),
-        Waiting("bidders", _("Bidders awaiting admission to an auction"),
-                Registration.objects.filter(status=Registration.Status.APPLIED).count(), reverse("auctions:list")),
+    rows: list[tuple[str, str, Callable[[], int], str, str]] = [
+        ("organisations", _("Organisations awaiting verification"), organisations_awaiting_verification().count,
+         reverse("accounts:verification_queue"), ""),
+        ("listings", _("Listings awaiting review"), Listing.objects.filter(status=Listing.Status.SUBMITTED).count,
+         reverse(admin % "listings_listing") + "?status__exact=submitted", "listings.view_listing"),
+        ("dataip", _("Data-IP applications and changes to decide"), _dataip_to_decide, reverse("dataip:queues"), ""),
+        ("pledges", _("Pledge registrations to check"), Loan.objects.filter(status=Loan.Status.PLEDGE_SUBMITTED).count,
+         reverse("finance:home"), ""),
+        ("recordals", _("Deal recordals to check"), Deal.objects.filter(status=Deal.Status.RECORDAL_SUBMITTED).count,
+         reverse(admin % "deals_deal") + "?status__exact=recordal_submitted", "deals.view_deal"),
+        ("cancellations", _("Requests to cancel a deal"), Dispute.objects.filter(status=Dispute.Status.OPEN).count,
+         reverse(admin % "deals_deal") + "?disputes__status__exact=open", "deals.view_deal"),
+        ("bidders", _("Bidders awaiting admission to an auction"),
+         Registration.objects.filter(status=Registration.Status.APPLIED).count, reverse("auctions:list"), ""),
     ]
+    return [Waiting(key, label, count(), url) for key, label, count, url, permission in rows
+            if not permission or user.has_perm(permission)]

@@ -2,7 +2,8 @@
 insurer is told of a quote asked for, a premium paid, a quote dropped and a claim filed; the
 policyholder of a quote declined, a claim decided or paid, and both of a policy's end. A
 guarantee that pays at a loan's default tells the insurer what left its balance, and the bank
-what it received (in a pool, the loss-sharing notice tells the bank instead). Sent through ``finance.notices.tell``."""
+what it received (in a pool, the loss-sharing notice tells the bank instead). Sent through
+``finance.notices.tell``."""
 
 from __future__ import annotations
 
