@@ -9,6 +9,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("IP catalog")
 
     def ready(self) -> None:
+        from ipx.catalog.importing import notices  # noqa: F401 - registers the import notices' wording
         from ipx.catalog.reference_tables import fill_if_empty
 
         post_migrate.connect(fill_if_empty, sender=self, dispatch_uid="ipx.catalog.reference_tables")

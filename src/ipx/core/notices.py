@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from django.db.models import Choices
 
 from ipx.core.workflow import StatusEvent
+from ipx.events import publish
 
 Params = Mapping[str, Any]
 Event = TypeVar("Event", bound=StatusEvent)
@@ -56,6 +57,19 @@ def with_reason(params: Params, given: str, missing: str, **values: object) -> s
     if params.get("reason"):
         return given % {**values, "reason": params["reason"]}
     return missing % values
+
+
+NOTICE_REQUESTED = "notice.requested"
+
+
+def notify_after_commit(verb: str, *, params: Params, url: str = "", user_ids: Iterable[int] = (),
+                        organisation_ids: Iterable[int] = ()) -> None:
+    """Ask for a notice from an app below the notifications app (which sends it, subscribed to
+    ``NOTICE_REQUESTED``) once the caller's transaction commits; nothing is sent if it rolls back.
+    The people are named by id, members of the organisations as ``notify`` reaches them."""
+    render(verb, params)  # a missing wording or param fails here, in the caller's tests
+    publish(NOTICE_REQUESTED, verb=verb, params=dict(params), url=url, user_ids=list(user_ids),
+            organisation_ids=list(organisation_ids))
 
 
 # --- Histories ----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from ipx.accounts.models import User
 from ipx.accounts.selectors import access_organisation
+from ipx.catalog.importing.notices import tell_ended
 from ipx.catalog.importing.reading import SpreadsheetRefused, open_sheet
 from ipx.catalog.importing.running import Progress, check_patent_file, import_patents
 from ipx.catalog.importing.workflow import IMPORT_JOB
@@ -135,6 +136,7 @@ def _end(job_id: int, run: str, action: str, *, params: dict[str, Any], **fields
     for name, value in fields.items():
         setattr(job, name, value)
     IMPORT_JOB.transition(job, action, actor=None, params=params, fields=fields, check=False)
+    tell_ended(job)
 
 
 def import_job_run(*, job_id: int, run: str = "") -> None:
