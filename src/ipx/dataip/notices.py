@@ -33,10 +33,9 @@ def tell_decided(objection: Objection, *, actor: User) -> None:
               "reason": objection.resolution}
     notify(verb="dataip.objection_decided", organisations=[product.registrant], exclude=actor, url=page(product),
            params=params)
-    for_organisation = objection.organisation is not None
+    objector = objection.organisation
     notify(verb="dataip.objection_decided", exclude=actor, url=page(product), params=params,
-           organisations=[objection.organisation] if objection.organisation else [],
-           users=[] if for_organisation else [objection.objector])
+           organisations=[objector] if objector else [], users=[] if objector else [objection.objector])
 
 
 def _decided(p: Params) -> str:

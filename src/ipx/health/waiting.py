@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from ipx.accounts.selectors import organisations_awaiting_verification
 from ipx.auctions.models import Registration
 from ipx.dataip.models import DataProduct, Objection
-from ipx.deals.disputes import Dispute
+from ipx.dataip.selectors import QUEUES
+from ipx.deals.contracts.selectors import deals_for
 from ipx.deals.models import Deal
-from ipx.finance.models import Loan
-from ipx.listings.models import Listing
+from ipx.finance.selectors import pledges_to_check
+from ipx.listings.selectors import listings_awaiting_review
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,10 @@ def _dataip_to_decide() -> int:
     """Applications in a check or a change under review, and those in publicity that can be
     decided now (the period over) or have an objection to decide."""
     S = DataProduct.Status
+    in_review = (*QUEUES["formal"], *QUEUES["substantive"], *QUEUES["changes"])
     open_objection = Objection.objects.filter(product=OuterRef("pk"), status=Objection.Status.OPEN)
     return DataProduct.objects.filter(
-        Q(status__in=(S.FORMAL_REVIEW, S.SUBSTANTIVE_REVIEW, S.CHANGE_REVIEW))
+        Q(status__in=in_review)
         | Q(status=S.PUBLICITY, publicity_until__lt=timezone.localdate())
         | Q(status=S.PUBLICITY) & Exists(open_objection)).count()
 
@@ -48,14 +50,13 @@ def waiting_for_operators(user: Any) -> list[Waiting]:
     rows: list[tuple[str, str, Callable[[], int], str, str]] = [
         ("organisations", _("Organisations awaiting verification"), organisations_awaiting_verification().count,
          reverse("accounts:verification_queue"), ""),
-        ("listings", _("Listings awaiting review"), Listing.objects.filter(status=Listing.Status.SUBMITTED).count,
+        ("listings", _("Listings awaiting review"), listings_awaiting_review().count,
          reverse(admin % "listings_listing") + "?status__exact=submitted", "listings.view_listing"),
         ("dataip", _("Data-IP applications and changes to decide"), _dataip_to_decide, reverse("dataip:queues"), ""),
-        ("pledges", _("Pledge registrations to check"), Loan.objects.filter(status=Loan.Status.PLEDGE_SUBMITTED).count,
-         reverse("finance:home"), ""),
-        ("recordals", _("Deal recordals to check"), Deal.objects.filter(status=Deal.Status.RECORDAL_SUBMITTED).count,
+        ("pledges", _("Pledge registrations to check"), pledges_to_check(user).count, reverse("finance:home"), ""),
+        ("recordals", _("Deal recordals to check"), deals_for(user, status=Deal.Status.RECORDAL_SUBMITTED).count,
          reverse(admin % "deals_deal") + "?status__exact=recordal_submitted", "deals.view_deal"),
-        ("cancellations", _("Requests to cancel a deal"), Dispute.objects.filter(status=Dispute.Status.OPEN).count,
+        ("cancellations", _("Requests to cancel a deal"), deals_for(user, disputed=True).count,
          reverse(admin % "deals_deal") + "?disputes__status__exact=open", "deals.view_deal"),
         ("bidders", _("Bidders awaiting admission to an auction"),
          Registration.objects.filter(status=Registration.Status.APPLIED).count, reverse("auctions:list"), ""),

@@ -84,6 +84,5 @@ def notification_mark_read(*, user: User, notification_ids: Iterable[int] | None
 def on_notice_requested(*, verb: str, params: Mapping[str, Any], url: str, user_ids: Iterable[int],
                         organisation_ids: Iterable[int]) -> None:
     """A notice a lower app asked for (``core.notices.notify_after_commit``), after its commit."""
-    with transaction.atomic():
-        notify(verb=verb, params=params, url=url, users=User.objects.filter(pk__in=list(user_ids)).order_by("pk"),
-               organisations=Organisation.objects.filter(pk__in=list(organisation_ids)).order_by("pk"))
+    notify(verb=verb, params=params, url=url, users=User.objects.filter(pk__in=list(user_ids)).order_by("pk"),
+           organisations=Organisation.objects.filter(pk__in=list(organisation_ids)).order_by("pk"))

@@ -13,6 +13,9 @@ from ipx.core.notices import with_reason, wording
 from ipx.deals.timeline import money_text
 from ipx.finance.models import Policy
 
+# The policy's relations ``policy_parties`` reads: the services lock a policy with them.
+PARTIES = ("insurer", "policyholder", "product")
+
 
 def policy_parties(policy: Policy) -> dict[str, object]:
     return {"policyholder": policy.policyholder.name, "insurer": policy.insurer.name,

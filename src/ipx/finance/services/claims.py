@@ -26,7 +26,7 @@ from ipx.core.errors import Conflict, NotFound, ValidationFailed
 from ipx.core.money import ZERO, AmountSum, Money, collect_amount
 from ipx.core.uploads import check_uploads
 from ipx.core.validation import FieldErrors, clean_text
-from ipx.finance.insurance.notices import policy_parties
+from ipx.finance.insurance.notices import PARTIES, policy_parties
 from ipx.finance.models import Claim, ClaimEvidence, Enrolment, InsuranceProduct, Loan, Policy
 from ipx.finance.notices import tell
 from ipx.finance.workflow import CLAIM, POLICY
@@ -56,7 +56,7 @@ def _in_force(policy: Policy) -> None:
 @transaction.atomic
 def claim_file(*, actor: User, policy_id: int, amount: object, description: object,
                files: Sequence[IO[bytes] | Any] = (), currency: object = None) -> Claim:
-    policy = POLICY.lock(policy_id, related=("product", "insurer", "policyholder"))
+    policy = POLICY.lock(policy_id, related=PARTIES)
     POLICY.admit("claim", policy, actor)
     _in_force(policy)
     if policy.product.kind == InsuranceProduct.Kind.LOAN_GUARANTEE:
@@ -99,7 +99,7 @@ def _lock_claim(claim_id: int) -> tuple[Claim, Policy]:
     policy_id = Claim.objects.filter(pk=claim_id).values_list("policy_id", flat=True).first()
     if policy_id is None:
         raise NotFound(_("No such claim."))
-    policy = POLICY.lock(policy_id, related=("insurer", "policyholder", "product"))
+    policy = POLICY.lock(policy_id, related=PARTIES)
     claim = CLAIM.lock(claim_id)
     claim.policy = policy
     return claim, policy

@@ -29,7 +29,7 @@ from ipx.core.errors import Conflict, NotFound, PermissionDenied
 from ipx.core.money import Currency, Money, collect_amount
 from ipx.core.validation import FieldErrors, clean_choice, clean_text
 from ipx.finance.inputs import percent, whole
-from ipx.finance.insurance.notices import policy_parties
+from ipx.finance.insurance.notices import PARTIES, policy_parties
 from ipx.finance.models import InsuranceProduct, Loan, Policy, PolicyAsset
 from ipx.finance.money import to_cents
 from ipx.finance.notices import tell
@@ -40,7 +40,6 @@ Product = InsuranceProduct
 MAX_TERM_MONTHS = 120
 MAX_MULTIPLE = Decimal(1000)
 MAX_PREMIUM_PERCENT = Decimal(50)
-PARTIES = ("insurer", "policyholder", "product")
 # A guarantee is bought while the loan is being made or runs.
 GUARANTEED_LOAN_STATUSES = (Loan.Status.ACCEPTED, Loan.Status.PLEDGE_SUBMITTED, Loan.Status.ACTIVE)
 
