@@ -34,6 +34,7 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import CHECKS, CheckFunction, load_all_checks
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi import checks as openapi_checks
+from schemathesis.specs.openapi.references import InliningResolver
 from schemathesis.transport.requests import multipart_serializer
 from schemathesis.transport.wsgi import WSGI_TRANSPORT
 
@@ -58,6 +59,25 @@ CONFIG = SchemathesisConfig.from_dict({
     ],
 })
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
+
+# Schemathesis validates each response with a new reference resolver over the whole document
+# (580 KB), and jsonschema's resolver walks all of it for "$id"s and anchors on its first
+# reference: a third of this package's time went to that walk. Its result depends only on the
+# document, which does not change during the run, so one walk serves every resolver.
+_walk_for_ids = InliningResolver._get_subschemas_cache.__wrapped__
+_walked: list[tuple[Any, Any]] = []  # (document, what its walk found)
+
+
+def _subschemas_walked_once(resolver: InliningResolver) -> Any:
+    for document, found in _walked:
+        if document is resolver.referrer:
+            return found
+    found = _walk_for_ids(resolver)
+    _walked.append((resolver.referrer, found))
+    return found
+
+
+InliningResolver._get_subschemas_cache = _subschemas_walked_once  # type: ignore[method-assign]
 
 # Every check Schemathesis has; its positive-data check admits what ``checks`` explains, and its
 # negative-data check says what a case it fails on made invalid.
