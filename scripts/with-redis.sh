@@ -19,7 +19,8 @@ cleanup() {
 trap cleanup EXIT
 
 "$REDIS_SERVER" --bind 127.0.0.1 --port "$PORT" --dir "$DATA" --pidfile "$DATA/redis.pid" \
-  --daemonize yes --save "" --appendonly no --logfile "$DATA/redis.log" >/dev/null
+  --daemonize yes --save "" --appendonly no --logfile "$DATA/redis.log" \
+  --maxmemory 256mb --maxmemory-policy volatile-lru >/dev/null
 for _ in $(seq 50); do
   redis-cli -p "$PORT" ping >/dev/null 2>&1 && break
   sleep 0.1

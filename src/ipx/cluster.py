@@ -28,6 +28,8 @@ from pathlib import Path
 from urllib.request import urlopen
 
 STARTUP_SECONDS = 90
+# What the deployment guide asks of a production Redis (README, "Several servers").
+REDIS_MEMORY = ("--maxmemory", "256mb", "--maxmemory-policy", "volatile-lru")
 
 
 def free_port() -> int:
@@ -145,9 +147,10 @@ class Cluster:
         server = shutil.which("redis-server")
         if server is None:
             raise SystemExit("ipx cluster: redis-server is not installed (scripts/install-system-deps.sh test)")
-        # Append-only persistence, as production would run it: a restarted Redis keeps its queue.
+        # Append-only persistence, as production would run it: a restarted Redis keeps its queue;
+        # and a memory limit that drops old cached answers, never the queue (ipx.health's check).
         self.spawn("redis", [server, "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "yes", "--dir", str(self.root)])
+                             "--appendonly", "yes", "--dir", str(self.root), *REDIS_MEMORY])
         self._wait(partial(_answers_ping, self.redis_port), "Redis")
 
     def add_app_server(self, port: int, **environment: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import redis
@@ -15,7 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ipx.core.health import Check
+from ipx.core.health import Check, JSONScalar
 from ipx.health.secrets import address, redis_urls, scrub
 
 # Redis is asked once, briefly: a Redis that takes longer is failing for its callers too.
@@ -92,26 +93,61 @@ def redis_checks() -> list[Check]:
 
 
 def _redis(name: str, url: str) -> Check:
-    facts = {"address": address(url)}
+    facts: dict[str, JSONScalar] = {"address": address(url)}
     client = redis.Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS,
                                   socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
-    started = time.perf_counter()
     try:
-        client.ping()
-    except redis.RedisError as exc:
-        return Check(
-            name=name, status="failing",
-            detail=_("Redis at %(address)s does not answer: %(error)s") % {
-                "address": facts["address"], "error": scrub(f"{type(exc).__name__}: {exc}")},
-            remedy=_("Start Redis or correct REDIS_URL; queued tasks and live updates wait until it answers."),
-            facts=facts)
+        started = time.perf_counter()
+        try:
+            client.ping()
+        except redis.RedisError as exc:
+            return Check(
+                name=name, status="failing",
+                detail=_("Redis at %(address)s does not answer: %(error)s") % {
+                    "address": facts["address"], "error": scrub(f"{type(exc).__name__}: {exc}")},
+                remedy=_("Start Redis or correct REDIS_URL; queued tasks and live updates wait until it answers."),
+                facts=facts)
+        facts["latency_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        if name == "redis":  # REDIS_URL: the shared cache lives there
+            facts.update(_memory_settings(client))
     finally:
         client.close()
-    latency_ms = round((time.perf_counter() - started) * 1000, 1)
+    problem = _memory_problem(facts, holds_tasks=url == settings.IPX_TASKS_REDIS_URL) if name == "redis" else None
+    if problem is not None:
+        return Check(name=name, status="degraded", detail=problem % facts, remedy=_(
+            "Set maxmemory (e.g. a quarter of the machine's memory) and maxmemory-policy volatile-lru in Redis's "
+            "configuration: old cached answers are then dropped first, queued tasks never."), facts=facts)
     return Check(name=name, status="ok",
                  detail=_("Redis at %(address)s answers (%(latency).1f ms).") % {
-                     "address": facts["address"], "latency": latency_ms},
-                 facts={**facts, "latency_ms": latency_ms})
+                     "address": facts["address"], "latency": facts["latency_ms"]}, facts=facts)
+
+
+def _memory_settings(client: redis.Redis) -> dict[str, JSONScalar]:
+    """Redis's memory limit and what it drops at the limit (nothing where INFO is not allowed)."""
+    try:
+        info = client.info("memory")
+    except redis.RedisError:
+        return {}
+    return {"maxmemory": int(info.get("maxmemory", 0)), "maxmemory_policy": str(info.get("maxmemory_policy", ""))}
+
+
+def _memory_problem(facts: Mapping[str, JSONScalar], *, holds_tasks: bool) -> str | None:
+    """Anonymous readers choose the addresses whose answers the shared cache keeps, so the cache
+    grows as far as Redis lets it. Every cached answer expires and the task queue's keys never
+    do: a memory limit with a ``volatile-*`` policy drops old answers and keeps the queue."""
+    if "maxmemory" not in facts:
+        return None
+    policy = str(facts["maxmemory_policy"])
+    if not facts["maxmemory"]:
+        return _("Redis at %(address)s has no memory limit: the answers kept for anonymous readers can fill the "
+                 "machine's memory.")
+    if holds_tasks and policy.startswith("allkeys-"):
+        return _("Redis at %(address)s drops any key when full, queued tasks too (maxmemory-policy "
+                 "%(maxmemory_policy)s).")
+    if policy == "noeviction":
+        return _("Redis at %(address)s refuses every write when full (maxmemory-policy noeviction): cached answers "
+                 "could fill it for good.")
+    return None
 
 
 def _existing(path: Path) -> Path:

@@ -19,6 +19,7 @@ at once. A system check refuses a MIDDLEWARE that puts one of them after the cac
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from collections.abc import Callable
@@ -91,6 +92,12 @@ def _cacheable(request: HttpRequest) -> bool:
     )
 
 
+def _address_digest(request: HttpRequest) -> str:
+    # The address is the reader's to write, at any length: a digest keeps every key short
+    # (memcached refuses keys over 250 bytes; Redis stores a long key whole, in memory).
+    return hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
+
+
 class PublicCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -104,7 +111,7 @@ class PublicCacheMiddleware:
         cache = caches["public"]
         # HTMX asks for parts of the same URLs; they are other answers.
         part = "part" if request.headers.get("HX-Request") else "page"
-        key = f"{content_version()}:{get_language()}:{part}:{request.get_full_path()}"
+        key = f"{content_version()}:{get_language()}:{part}:{_address_digest(request)}"
         kept = cache.get(key)
         if kept is not None:
             headers, body = kept

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import redis
 from django.conf import settings as django_settings
 from django.db import OperationalError, connection
 from django.db.migrations.executor import MigrationExecutor
@@ -137,6 +138,52 @@ def test_a_redis_that_answers_is_ok(settings: Any) -> None:
     assert (check.name, check.status, check.remedy) == ("redis", "ok", "")
     assert check.facts["address"] == address(settings.REDIS_URL)
     assert isinstance(check.facts["latency_ms"], float)
+    # scripts/with-redis.sh starts it as the deployment guide asks: a limit, old answers dropped first.
+    assert (check.facts["maxmemory"], check.facts["maxmemory_policy"]) == (256 * 2**20, "volatile-lru")
+
+
+class _RedisAnswering:
+    """A Redis that answers PING and INFO memory with the given limit and policy."""
+
+    def __init__(self, memory: dict[str, Any] | None) -> None:
+        self.memory = memory
+
+    def ping(self) -> bool:
+        return True
+
+    def info(self, section: str) -> dict[str, Any]:
+        assert section == "memory"
+        if self.memory is None:
+            raise redis.ResponseError("NOPERM this user has no permissions to run the 'info' command")
+        return {"used_memory": 1_000_000, **self.memory}
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(("memory", "shared_with_tasks", "status", "said"), [
+    ({"maxmemory": 0, "maxmemory_policy": "noeviction"}, True, "degraded", "has no memory limit"),
+    ({"maxmemory": 2**30, "maxmemory_policy": "allkeys-lru"}, True, "degraded", "queued tasks too (maxmemory-policy "
+                                                                               "allkeys-lru)"),
+    ({"maxmemory": 2**30, "maxmemory_policy": "allkeys-lru"}, False, "ok", "answers"),
+    ({"maxmemory": 2**30, "maxmemory_policy": "noeviction"}, True, "degraded", "refuses every write when full"),
+    ({"maxmemory": 2**30, "maxmemory_policy": "volatile-lru"}, True, "ok", "answers"),
+    ({"maxmemory": 2**30, "maxmemory_policy": "volatile-lfu"}, True, "ok", "answers"),
+    (None, True, "ok", "answers"),  # INFO not allowed to this user: nothing to judge
+])
+def test_the_shared_caches_redis_has_a_memory_limit_that_keeps_the_queue(
+        settings: Any, monkeypatch: pytest.MonkeyPatch, memory: dict[str, Any] | None, shared_with_tasks: bool,
+        status: str, said: str) -> None:
+    settings.REDIS_URL = "redis://:red-pass-0815@cache.internal:6379/0"
+    settings.IPX_TASKS_REDIS_URL = settings.REDIS_URL if shared_with_tasks else "redis://queue.internal:6379/0"
+    monkeypatch.setattr(infrastructure.redis.Redis, "from_url", lambda url, **_options: _RedisAnswering(memory))
+    check = infrastructure.redis_checks()[0]
+    assert (check.name, check.status) == ("redis", status)
+    assert check.detail.startswith("Redis at cache.internal:6379 ") and said in check.detail
+    assert ("maxmemory-policy volatile-lru" in check.remedy) == (status == "degraded")
+    if memory is not None:
+        assert check.facts["maxmemory"] == memory["maxmemory"]
+    assert "red-pass-0815" not in check.detail + check.remedy + str(check.facts)
 
 
 def test_a_second_redis_for_tasks_gets_its_own_check(settings: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 
 from ipx.accounts.inputs import OrganisationValues
@@ -67,3 +68,15 @@ def test_languages_are_kept_apart(published: int) -> None:
     chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/api/v1/search/listings", {"q": "隔膜"}).json()
     assert english["facets"][0]["title"] == "IP type"
     assert chinese["facets"][0]["title"] == "知识产权类型"
+
+
+def test_an_address_of_any_length_is_kept_under_a_short_key(published: int, django_assert_num_queries: Any) -> None:
+    client = Client()
+    address = f"/listings/{published}/?utm_campaign={'a' * 4000}"  # a parameter the page does not read
+    first = client.get(address)
+    assert first.status_code == 200
+    with django_assert_num_queries(1):  # the content version only: kept, under a key memcached takes too
+        again = client.get(address)
+    assert again.content == first.content
+    keys = list(caches["public"]._cache)  # type: ignore[attr-defined]
+    assert keys and max(len(key) for key in keys) < 100
