@@ -141,6 +141,7 @@ SIGNED_IN_PAGES = [
     MemberPage("outsider", "securitisation on offer", lambda s: f"{ABS}/{s.before_issue.offered.pk}/"),
     MemberPage("agent", "securitisation held", lambda s: f"{ABS}/{s.world.securitisation.product.pk}/"),
     _admin("expo registration", lambda s: f"/expo/{s.world.expo.next.slug}/register/"),
+    MemberPage("operator", "auction sessions", lambda s: "/auctions/"),  # with the bidders awaiting admission
     # The expo's back-office: the editions, the past edition laid out, its exhibitor and two events.
     MemberPage("operator", "expo back-office", lambda s: "/expo/manage/"),
     MemberPage("operator", "expo edition", lambda s: f"/expo/manage/{s.world.expo.past.slug}/"),

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ipx.accounts.selectors import memberships_of
@@ -26,8 +26,12 @@ def _is_operator(user: Any) -> bool:
 
 
 def visible_sessions(user: Any) -> QuerySet[AuctionSession]:
-    sessions = AuctionSession.objects.annotate(lot_count=Count("lots"))
-    return sessions if _is_operator(user) else sessions.filter(status__in=PUBLIC)
+    sessions = AuctionSession.objects.annotate(lot_count=Count("lots", distinct=True))
+    if not _is_operator(user):
+        return sessions.filter(status__in=PUBLIC)
+    # What waits for the operators in each session (the back-office's "bidders awaiting admission").
+    applied = Count("registrations", filter=Q(registrations__status=Registration.Status.APPLIED), distinct=True)
+    return sessions.annotate(applied_count=applied)
 
 
 def session_for(user: Any, session_id: int) -> AuctionSession:

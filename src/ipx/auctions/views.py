@@ -32,7 +32,8 @@ from ipx.live.selectors import stream_url
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
     sessions = selectors.visible_sessions(request.user)[:200]
-    return render(request, "auctions/list.html", {"sessions": sessions, "may_create": may_run_auctions(request.user)})
+    return render(request, "auctions/list.html", {"sessions": sessions, "may_create": may_run_auctions(request.user),
+                                                  "is_operator": bool(getattr(request.user, "is_operator", False))})
 
 
 def _organisation_choices(request: HttpRequest) -> list[tuple[int, str]]:

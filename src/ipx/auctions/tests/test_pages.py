@@ -13,7 +13,8 @@ from django.test import Client
 from ipx.accounts.models import User
 from ipx.auctions import live as lot_live
 from ipx.auctions.models import AuctionSession, Bid, Lot, Registration
-from ipx.auctions.tests.scene import bid
+from ipx.auctions.services import registration, setup
+from ipx.auctions.tests.scene import bid, new_session
 from ipx.live.selectors import events_after
 from ipx.live.streams import stream_name
 from ipx.testing.fixtures import Member
@@ -123,3 +124,20 @@ def test_each_bid_reaches_the_hall_live(live: Lot, buyer: Member, outsider: Memb
     assert len(state) == 1 and "115,000" in state[0] and "No. 101" in state[0] and "125,000" not in state[0]
     leader_view = lot_live._render(buyer.user, events)[-1].data
     assert "Your maximum" in leader_view and "125,000" in leader_view
+
+
+def test_operators_see_in_the_list_which_sessions_have_bidders_awaiting_admission(
+        lot: Lot, operator: User, banker: Member, buyer: Member) -> None:
+    announced = lot.session
+    setup.session_announce(operator=operator, session_id=announced.pk)
+    applied = registration.registration_apply(actor=banker.user, session_id=announced.pk,
+                                              organisation_id=banker.organisation.pk)
+    other = new_session(operator)  # nobody waits there
+    page = signed_in(operator).get("/auctions/").content.decode()
+    rows = {row.split('href="/auctions/')[1].split("/")[0]: row for row in page.split("<tr>")[2:]}
+    assert f'<a href="/auctions/{announced.pk}/#registrations">1</a>' in rows[str(announced.pk)]
+    assert 'class="applied">none<' in rows[str(other.pk)]
+    assert "Bidders awaiting admission" not in buyer.client.get("/auctions/").content.decode()
+    registration.registration_admit(operator=operator, registration_id=applied.pk)
+    page = signed_in(operator).get("/auctions/").content.decode()
+    assert f'/auctions/{announced.pk}/#registrations"' not in page
