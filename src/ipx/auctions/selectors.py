@@ -21,17 +21,23 @@ from ipx.core.errors import NotFound
 PUBLIC = (AuctionSession.Status.SCHEDULED, AuctionSession.Status.LIVE, AuctionSession.Status.FINISHED)
 
 
-def _is_operator(user: Any) -> bool:
+def is_operator(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_operator", False))
 
 
 def visible_sessions(user: Any) -> QuerySet[AuctionSession]:
+    # Distinct: the list's count of registrations joins another table beside the lots.
     sessions = AuctionSession.objects.annotate(lot_count=Count("lots", distinct=True))
-    if not _is_operator(user):
-        return sessions.filter(status__in=PUBLIC)
-    # What waits for the operators in each session (the back-office's "bidders awaiting admission").
+    return sessions if is_operator(user) else sessions.filter(status__in=PUBLIC)
+
+
+def listed_sessions(user: Any) -> QuerySet[AuctionSession]:
+    """The sessions' list; for operators with what waits for them in each (the back-office's
+    "bidders awaiting admission")."""
+    if not is_operator(user):
+        return visible_sessions(user)
     applied = Count("registrations", filter=Q(registrations__status=Registration.Status.APPLIED), distinct=True)
-    return sessions.annotate(applied_count=applied)
+    return visible_sessions(user).annotate(applied_count=applied)
 
 
 def session_for(user: Any, session_id: int) -> AuctionSession:
@@ -43,7 +49,7 @@ def session_for(user: Any, session_id: int) -> AuctionSession:
 
 def lot_for(user: Any, lot_id: int) -> Lot:
     lots = Lot.objects.select_related("session", "listing", "listing__organisation", "leader")
-    if not _is_operator(user):
+    if not is_operator(user):
         lots = lots.filter(session__status__in=PUBLIC)
     lot = lots.filter(pk=lot_id).first()
     if lot is None:

@@ -31,9 +31,9 @@ from ipx.live.selectors import stream_url
 
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
-    sessions = selectors.visible_sessions(request.user)[:200]
+    sessions = selectors.listed_sessions(request.user)[:200]
     return render(request, "auctions/list.html", {"sessions": sessions, "may_create": may_run_auctions(request.user),
-                                                  "is_operator": bool(getattr(request.user, "is_operator", False))})
+                                                  "is_operator": selectors.is_operator(request.user)})
 
 
 def _organisation_choices(request: HttpRequest) -> list[tuple[int, str]]:
@@ -50,13 +50,12 @@ def _session_page(request: HttpRequest, session_id: int, *, register_form: Regis
     mine = selectors.registrations_of(request.user, session)
     choices = [c for c in _organisation_choices(request) if c[0] not in {r.organisation_id for r in mine}] \
         if request.user.is_authenticated else []
-    is_operator = bool(getattr(request.user, "is_operator", False))
     return render(request, "auctions/session.html", {
         "session": session, "lots": selectors.lots_of(session), "mine": mine,
         "register_form": register_form or (RegisterForm(organisations=choices) if choices else None),
         "actions": SESSION.allowed_actions(session, request.user),
         "registrations": session.registrations.select_related("organisation").order_by("status", "id")
-        if is_operator else [],
+        if selectors.is_operator(request.user) else [],
         "reason_form": reason_form or ReasonForm(),
         "refuse_form": refuse_form, "refuse_id": refuse_id,
     }, status=status)
