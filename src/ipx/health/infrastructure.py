@@ -112,7 +112,7 @@ def _redis(name: str, url: str) -> Check:
             facts.update(_memory_settings(client))
     finally:
         client.close()
-    problem = _memory_problem(facts, holds_tasks=url == settings.IPX_TASKS_REDIS_URL) if name == "redis" else None
+    problem = _memory_problem(facts, holds_tasks=url == settings.IPX_TASKS_REDIS_URL)
     if problem is not None:
         return Check(name=name, status="degraded", detail=problem % facts, remedy=_(
             "Set maxmemory (e.g. a quarter of the machine's memory) and maxmemory-policy volatile-lru in Redis's "
@@ -134,7 +134,9 @@ def _memory_settings(client: redis.Redis) -> dict[str, JSONScalar]:
 def _memory_problem(facts: Mapping[str, JSONScalar], *, holds_tasks: bool) -> str | None:
     """Anonymous readers choose the addresses whose answers the shared cache keeps, so the cache
     grows as far as Redis lets it. Every cached answer expires and the task queue's keys never
-    do: a memory limit with a ``volatile-*`` policy drops old answers and keeps the queue."""
+    do: a memory limit with a ``volatile-*`` policy drops old answers and keeps the queue.
+    Nothing to judge where the memory settings were not read (a Redis without the cache, or one
+    that refuses INFO)."""
     if "maxmemory" not in facts:
         return None
     policy = str(facts["maxmemory_policy"])
